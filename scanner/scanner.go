@@ -1,0 +1,31 @@
+// Package scanner holds what every probe and decoder shares: where a payload
+// came from (Meta) and how observations leave (Emit). Decoders live in
+// sub-packages and know protocols, never vendors.
+package scanner
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/camsweep/camsweep/fingerprint"
+)
+
+// Meta says where a payload came from. Link-layer addresses are zero when the
+// source has none (raw IP captures, sockets); they are informational and a
+// decoder must not treat SrcMAC as the device's MAC unless its protocol says so.
+type Meta struct {
+	Time             time.Time
+	Probe            string // the probe that saw it: "pcap", "sadp", "http", ...
+	SrcMAC, DstMAC   fingerprint.MAC
+	SrcIP, DstIP     netip.Addr
+	SrcPort, DstPort uint16
+}
+
+// Emit receives observations. It must be safe to call from the decoder's
+// goroutine; callers that fan out provide their own locking.
+type Emit func(fingerprint.Observation)
+
+// Observe builds an observation about the payload's sender.
+func (m Meta) Observe(key, value string) fingerprint.Observation {
+	return fingerprint.Observation{Time: m.Time, Probe: m.Probe, IP: m.SrcIP, Port: m.SrcPort, Key: key, Value: value}
+}
