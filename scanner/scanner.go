@@ -29,3 +29,13 @@ type Emit func(fingerprint.Observation)
 func (m Meta) Observe(key, value string) fingerprint.Observation {
 	return fingerprint.Observation{Time: m.Time, Probe: m.Probe, IP: m.SrcIP, Port: m.SrcPort, Key: key, Value: value}
 }
+
+// Decoder turns one datagram payload (UDP discovery reply, DHCP, mDNS, ...)
+// into observations. It never panics on hostile input; an error says why the
+// payload was not understood, and observations already emitted stand.
+type Decoder func(payload []byte, m Meta, emit Emit) error
+
+// StreamDecoder turns the first bytes of both directions of one TCP
+// connection into observations. m describes the server side: SrcIP/SrcPort
+// are the server's. client may be empty (server-first banners, identify input).
+type StreamDecoder func(client, server []byte, m Meta, emit Emit) error

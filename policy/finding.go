@@ -1,0 +1,35 @@
+// Package policy knows the operator's networks: zones, the restricted-vendor
+// profiles to apply and the exceptions, and turns devices into findings.
+package policy
+
+import (
+	"net/netip"
+
+	"github.com/camsweep/camsweep/fingerprint"
+)
+
+// Severity orders findings; higher is worse.
+type Severity string
+
+const (
+	SeverityReview   Severity = "review"
+	SeverityMedium   Severity = "medium"
+	SeverityHigh     Severity = "high"
+	SeverityCritical Severity = "critical"
+)
+
+// Finding is one device the operator must act on, with a plain-language reason.
+type Finding struct {
+	Severity Severity        `json:"severity"`
+	MAC      fingerprint.MAC `json:"mac,omitzero"`
+	IP       netip.Addr      `json:"ip,omitzero"`
+	Site     string          `json:"site,omitempty"`
+	Zone     string          `json:"zone,omitempty"`
+	Vendor   string          `json:"vendor,omitempty"`
+	Model    string          `json:"model,omitempty"`
+	Basis    []string        `json:"basis,omitempty"`
+	Reason   string          `json:"reason"`
+	// Exception names the exception that suppressed this finding, if any;
+	// suppressed findings are kept in the report, marked, never dropped.
+	Exception string `json:"exception,omitempty"`
+}
