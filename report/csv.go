@@ -1,0 +1,148 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/policy"
+)
+
+// CSVHeader names the columns WriteCSV writes, in order.
+var CSVHeader = []string{
+	"mac", "ips", "vendor", "brand", "model", "firmware", "serial", "kind", "confidence",
+	"restricted", "basis", "severity", "site", "zone", "hostname", "mac_vendor", "mac_note", "ports",
+	"first_seen", "last_seen", "why",
+}
+
+// WriteCSV writes one row per device. Cells that a spreadsheet would run as a
+// formula are defused (see SafeCell); quoting is encoding/csv's (RFC 4180).
+func WriteCSV(w io.Writer, r *Result) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	siteOfZone := map[string]string{}
+	for _, z := range r.Zones {
+		siteOfZone[z.Name] = z.Site
+	}
+	for _, d := range r.Devices {
+		rec := deviceRecord(d, worstFinding(d, r.Findings), siteOfZone[d.Zone])
+		for i := range rec {
+			rec[i] = SafeCell(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func deviceRecord(d fingerprint.Device, sev policy.Severity, site string) []string {
+	ips := make([]string, len(d.IPs))
+	for i, ip := range d.IPs {
+		ips[i] = ip.String()
+	}
+	ports := make([]string, len(d.Ports))
+	for i, p := range d.Ports {
+		ports[i] = strconv.Itoa(int(p))
+	}
+	conf := ""
+	if d.Confidence > 0 {
+		conf = strconv.FormatFloat(d.Confidence, 'f', 2, 64)
+	}
+	return []string{
+		macOrEmpty(d.MAC), strings.Join(ips, " "), d.Vendor, d.Brand, d.Model, d.Firmware, d.Serial,
+		string(d.Kind), conf, strconv.FormatBool(d.Restricted), strings.Join(d.Basis, " "), string(sev),
+		site, d.Zone, d.Hostname, d.MACVendor, d.MACNote, strings.Join(ports, " "),
+		timeOrEmpty(d.FirstSeen), timeOrEmpty(d.LastSeen), whyRaw(d),
+	}
+}
+
+// worstFinding is the most severe non-excepted finding about the device,
+// matched by MAC, or by IP for findings without one.
+func worstFinding(d fingerprint.Device, findings []policy.Finding) policy.Severity {
+	var worst policy.Severity
+	for _, f := range findings {
+		if f.Exception != "" || !aboutDevice(f, d) {
+			continue
+		}
+		if severityRank(f.Severity) > severityRank(worst) {
+			worst = f.Severity
+		}
+	}
+	return worst
+}
+
+func aboutDevice(f policy.Finding, d fingerprint.Device) bool {
+	if !f.MAC.IsZero() {
+		return f.MAC == d.MAC
+	}
+	for _, ip := range d.IPs {
+		if f.IP.IsValid() && ip == f.IP {
+			return true
+		}
+	}
+	return false
+}
+
+func severityRank(s policy.Severity) int {
+	switch s {
+	case policy.SeverityReview:
+		return 1
+	case policy.SeverityMedium:
+		return 2
+	case policy.SeverityHigh:
+		return 3
+	case policy.SeverityCritical:
+		return 4
+	}
+	return 0
+}
+
+func macOrEmpty(m fingerprint.MAC) string {
+	if m.IsZero() {
+		return ""
+	}
+	return m.String()
+}
+
+func timeOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// whyRaw is the strongest evidence as key=value, unshortened (CSV keeps data whole).
+func whyRaw(d fingerprint.Device) string {
+	e, ok := strongest(d.Evidence)
+	if !ok {
+		return ""
+	}
+	return e.Key + "=" + e.Value
+}
+
+// SafeCell defuses spreadsheet formula injection (OWASP "CSV Injection"): a
+// cell starting with = + - @ TAB or CR, or their full-width forms, gets a
+// leading apostrophe so spreadsheets show it as text. Invalid UTF-8 is
+// replaced so the file stays valid UTF-8.
+func SafeCell(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if s == "" {
+		return s
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	switch r {
+	case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
+		return "'" + s
+	}
+	return s
+}

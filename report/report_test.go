@@ -1,0 +1,289 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"flag"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/policy"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+func mustMAC(t testing.TB, s string) fingerprint.MAC {
+	t.Helper()
+	m, err := fingerprint.ParseMAC(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// sampleResult is built from real device values: the Hikvision camera's model
+// and firmware from realdata hikvision_next/ipc1.xml with the Hikvision OUI
+// 28:57:be from agsh-onvif device.GetNetworkInterfaces.xml and the realm form
+// from signals.md; the Dahua camera from realdata dhip-payloads (AMP-Research
+// notifyDevInfo); the D-Link camera MAC and IPs from the iot-sentinel capture.
+func sampleResult(t testing.TB) *Result {
+	t.Helper()
+	seen := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
+	devs := []fingerprint.Device{
+		{
+			MAC: mustMAC(t, "b0:c5:54:25:5b:0e"), IPs: []netip.Addr{netip.MustParseAddr("10.10.10.37"), netip.MustParseAddr("192.168.0.20")},
+			MACVendor: "D-Link International", Vendor: "D-Link", Kind: fingerprint.KindCamera, Confidence: 0.6,
+			Evidence: []fingerprint.Evidence{{Probe: "pcap", Key: "arp.mac", Value: "b0:c5:54:25:5b:0e"}},
+		},
+		{
+			MAC: mustMAC(t, "28:57:be:65:7d:d5"), IPs: []netip.Addr{netip.MustParseAddr("192.168.68.111")},
+			MACVendor: "Hangzhou Hikvision Digital Technology Co.,Ltd.", Vendor: "Hikvision", Brand: "Hikvision",
+			Model: "DS-2CD2386G2-IU", Firmware: "V5.7.18 build 240826", Kind: fingerprint.KindCamera, Confidence: 0.97,
+			Restricted: true, Basis: []string{"prc-nil", "ndaa-889"}, Ports: []uint16{80, 554}, Zone: "core",
+			FirstSeen: seen, LastSeen: seen.Add(time.Minute),
+			Evidence: []fingerprint.Evidence{
+				{Probe: "pcap", Key: "link.ip", Value: "192.168.68.111"},
+				{Probe: "pcap", Key: "http.www_authenticate", Value: `Digest qop="auth", realm="IP Camera(C2183)"`, Port: 80,
+					Signature: "hikvision.http.realm-ipcamera", Sets: "vendor=Hikvision kind=camera"},
+			},
+		},
+		{
+			MAC: mustMAC(t, "4c:11:bf:c2:0b:9d"), IPs: []netip.Addr{netip.MustParseAddr("218.5.136.140")},
+			MACVendor: "Zhejiang Dahua Technology Co., Ltd.", Vendor: "Dahua", Brand: "Dahua", Model: "IPC-HDW5421S",
+			Firmware: "2.400.0.8", Serial: "1F006E4PAX00075", Kind: fingerprint.KindCamera, Confidence: 0.95,
+			Restricted: true, Basis: []string{"prc-nil"}, Zone: "cctv",
+			Evidence: []fingerprint.Evidence{{Probe: "dhip", Key: "dhip.model", Value: "IPC-HDW5421S",
+				Signature: "dahua.dhip.model", Sets: "vendor=Dahua model=IPC-HDW5421S"}},
+		},
+	}
+	zones := []policy.ZoneInfo{
+		{Name: "core", Site: "hq", CIDRs: []string{"192.168.68.0/24"}, Core: true},
+		{Name: "cctv", Site: "hq", CIDRs: []string{"218.5.136.0/24"}},
+	}
+	findings := []policy.Finding{
+		{Severity: policy.SeverityCritical, MAC: devs[1].MAC, IP: devs[1].IPs[0], Site: "hq", Zone: "core",
+			Vendor: "Hikvision", Model: "DS-2CD2386G2-IU", Basis: devs[1].Basis,
+			Reason: "Hikvision camera on core network zone core (PRC NIL, NDAA 889)"},
+		{Severity: policy.SeverityMedium, MAC: devs[2].MAC, IP: devs[2].IPs[0], Site: "hq", Zone: "cctv",
+			Vendor: "Dahua", Model: "IPC-HDW5421S", Reason: "Dahua camera (PRC NIL)", Exception: "cctv-replacement-2027"},
+	}
+	r := New(Tool{Name: "camsweep", Version: "test"}, seen, Source{Command: "pcap", Inputs: []string{"site.pcapng"}})
+	r.OUIDate = "2026-11-01"
+	r.Fill(devs, findings, zones)
+	return r
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from golden file (go test ./report -update rewrites it)\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	renderers := map[string]func(*bytes.Buffer, *Result) error{
+		"sample.table.txt": func(b *bytes.Buffer, r *Result) error { return WriteTable(b, r) },
+		"sample.json":      func(b *bytes.Buffer, r *Result) error { return WriteJSON(b, r) },
+		"sample.csv":       func(b *bytes.Buffer, r *Result) error { return WriteCSV(b, r) },
+	}
+	for name, render := range renderers {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := render(&b, sampleResult(t)); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, name, b.Bytes())
+		})
+	}
+}
+
+func TestInventoryCountsPerSiteAndVendor(t *testing.T) {
+	r := sampleResult(t)
+	if len(r.Inventory) != 2 {
+		t.Fatalf("want 2 sites (hq and the unzoned D-Link), got %+v", r.Inventory)
+	}
+	// Sites sort by name: "" (no zone) before "hq".
+	if r.Inventory[0].Site != "" || r.Inventory[0].Vendors[0] != (VendorCount{Vendor: "D-Link", Devices: 1}) {
+		t.Errorf("unzoned site: %+v", r.Inventory[0])
+	}
+	hq := r.Inventory[1]
+	want := []VendorCount{{Vendor: "Dahua", Devices: 1, Restricted: 1}, {Vendor: "Hikvision", Devices: 1, Restricted: 1}}
+	if hq.Site != "hq" || len(hq.Vendors) != 2 || hq.Vendors[0] != want[0] || hq.Vendors[1] != want[1] {
+		t.Errorf("hq: %+v, want %+v", hq, want)
+	}
+}
+
+func TestJSONRoundTripKeepsSchemaAndDevices(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, sampleResult(t)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadJSON(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Schema != Schema || len(got.Devices) != 3 || got.Devices[2].Serial != "1F006E4PAX00075" ||
+		got.Devices[1].MAC.String() != "28:57:be:65:7d:d5" || got.Findings[0].Severity != policy.SeverityCritical {
+		t.Errorf("round trip lost data: %+v", got)
+	}
+}
+
+func TestEmptyResultHasListsNotNull(t *testing.T) {
+	r := New(Tool{Name: "camsweep"}, time.Unix(0, 0), Source{Command: "pcap"})
+	r.Fill(nil, nil, nil)
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{`"devices": []`, `"findings": []`, `"inventory": []`} {
+		if !strings.Contains(b.String(), field) {
+			t.Errorf("missing %s in\n%s", field, b.String())
+		}
+	}
+}
+
+// hostile strings a device can send in a banner, model or hostname.
+var hostile = []string{
+	"\x1b[2J\x1b[H",                           // clear screen, cursor home
+	"\x1b]0;owned\x07",                        // OSC: set window title
+	"\x1b]8;;http://evil.example/\x1b\\click", // OSC 8 hyperlink
+	"\u009b31mred",                            // C1 CSI
+	"\u009d0;title\u009c",                     // C1 OSC ... ST
+	"abc\u202edcba",                           // right-to-left override
+	"\u2066isolate\u2069",                     // bidi isolate
+	"back\bspace\x00nul\x7fdel",
+	"line\r\nbreak\ttab",
+	"\xff\xfe invalid utf-8",
+	"\x1bP+q544e\x1b\\", // DCS request
+}
+
+func TestTableStripsTerminalEscapes(t *testing.T) {
+	r := sampleResult(t)
+	for i, h := range hostile {
+		r.Devices[i%3].Model += h
+		r.Devices[i%3].Firmware = h + r.Devices[i%3].Firmware
+		r.Devices[i%3].Evidence[0].Value += h
+		r.Findings[i%2].Reason += h
+	}
+	r.Warnings = hostile
+	var b bytes.Buffer
+	if err := WriteTable(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	assertTerminalSafe(t, b.String())
+	if !strings.Contains(b.String(), "DS-2CD2386G2-IU") {
+		t.Errorf("the legitimate part of a value must survive:\n%s", b.String())
+	}
+}
+
+func assertTerminalSafe(t *testing.T, out string) {
+	t.Helper()
+	if !utf8.ValidString(out) {
+		t.Errorf("output is not valid UTF-8")
+	}
+	for i, r := range out {
+		if r == '\n' {
+			continue
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiControl(r) {
+			t.Fatalf("control or bidi rune %U at byte %d in output:\n%q", r, i, out)
+		}
+	}
+}
+
+func TestCleanBoundsAndKeepsText(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"App-webs/", "App-webs/"},
+		{"  Thu, May 14 2020 16:45:35 GMT", "Thu, May 14 2020 16:45:35 GMT"},
+		{"a\x1b[31mred\x1b[0m", "ared"},
+		{"x\x1b]0;title\x07y", "xy"},
+		{"x\x1b]0;unterminated", "x"},
+		{"abc\u202edcba", "abc\uFFFDdcba"},
+		{"a\x00b", "a\uFFFDb"},
+		{"a\r\n\tb", "a b"},
+		{"\xffz", "\uFFFDz"},
+		{"海康威视", "海康威视"},
+		{strings.Repeat("x", 100), strings.Repeat("x", 9) + "…"},
+	}
+	for _, c := range cases {
+		max := 0
+		if len(c.in) == 100 {
+			max = 10
+		}
+		if got := Clean(c.in, max); got != c.want {
+			t.Errorf("Clean(%q, %d) = %q, want %q", c.in, max, got, c.want)
+		}
+	}
+}
+
+func TestCSVDefusesFormulas(t *testing.T) {
+	r := sampleResult(t)
+	r.Devices[0].Model = `=HYPERLINK("http://evil.example","x")`
+	r.Devices[0].Firmware = "+cmd|' /C calc'!A0"
+	r.Devices[0].Hostname = "@SUM(1+1)"
+	r.Devices[0].Serial = "-2+3"
+	r.Devices[0].Brand = "\tTAB"
+	r.Devices[0].MACNote = "\rCR"
+	r.Devices[1].Model = "＝1+1" // full-width equals sign
+	r.Devices[2].Model = "line\nbreak, \"quoted\""
+	var b bytes.Buffer
+	if err := WriteCSV(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not valid CSV: %v", err)
+	}
+	if len(rows) != 4 {
+		t.Fatalf("want header + 3 rows, got %d", len(rows))
+	}
+	for _, row := range rows[1:] {
+		for i, c := range row {
+			if c != "" && strings.ContainsRune("=+-@\t\r＝", []rune(c)[0]) {
+				t.Errorf("column %s starts with a formula character: %q", CSVHeader[i], c)
+			}
+		}
+	}
+	if got := rows[1][col(t, "model")]; got != `'=HYPERLINK("http://evil.example","x")` {
+		t.Errorf("model cell %q", got)
+	}
+	if got := rows[3][col(t, "model")]; got != "line\nbreak, \"quoted\"" {
+		t.Errorf("quoting lost data: %q", got)
+	}
+	if got := rows[2][col(t, "severity")]; got != "critical" {
+		t.Errorf("Hikvision severity %q, want critical", got)
+	}
+	if got := rows[3][col(t, "severity")]; got != "" {
+		t.Errorf("an excepted finding must not set severity, got %q", got)
+	}
+}
+
+func col(t *testing.T, name string) int {
+	for i, h := range CSVHeader {
+		if h == name {
+			return i
+		}
+	}
+	t.Fatalf("no column %s", name)
+	return -1
+}

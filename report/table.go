@@ -1,0 +1,222 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/policy"
+)
+
+// maxIPsShown bounds the IP cell; the rest are counted ("+3").
+const maxIPsShown = 3
+
+// WriteTable renders the result for a person at a terminal: what needs action
+// (findings) first, then every device with the evidence that identified it,
+// then counts per site and vendor. Every device-supplied string goes through
+// Clean, so a hostile banner cannot move the cursor or recolour the screen.
+func WriteTable(w io.Writer, r *Result) error {
+	ew := &errWriter{w: w}
+	writeHeader(ew, r)
+	writeFindings(ew, r.Findings)
+	writeDevices(ew, r.Devices)
+	writeInventory(ew, r.Inventory)
+	return ew.err
+}
+
+// errWriter keeps the first write error so the renderers can stay linear.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func writeHeader(w io.Writer, r *Result) {
+	inputs := make([]string, len(r.Source.Inputs))
+	for i, in := range r.Source.Inputs {
+		inputs[i] = Clean(in, MaxCell)
+	}
+	fmt.Fprintf(w, "camsweep %s %s", Clean(r.Source.Command, MaxCell), strings.Join(inputs, " "))
+	if r.OUIDate != "" {
+		fmt.Fprintf(w, "  (OUI registry %s)", Clean(r.OUIDate, 32))
+	}
+	fmt.Fprintln(w)
+	if r.Partial {
+		fmt.Fprintln(w, "PARTIAL: the input was truncated or corrupt; results cover what could be read")
+	}
+	if r.Unprivileged {
+		fmt.Fprintln(w, "UNPRIVILEGED: probes needing raw sockets were skipped")
+	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintln(w, "warning:", Clean(warn, 200))
+	}
+	fmt.Fprintln(w)
+}
+
+func writeFindings(w io.Writer, findings []policy.Finding) {
+	fmt.Fprintf(w, "FINDINGS (%d)\n", len(findings))
+	if len(findings) == 0 {
+		fmt.Fprintln(w, "  none")
+		fmt.Fprintln(w)
+		return
+	}
+	tw := newTabWriter(w)
+	row(tw, "SEVERITY", "ZONE", "IP", "MAC", "VENDOR", "MODEL", "REASON")
+	for _, f := range findings {
+		sev, reason := string(f.Severity), Clean(f.Reason, 2*MaxCell)
+		if f.Exception != "" {
+			sev += " (excepted)"
+			reason += " [exception: " + Clean(f.Exception, 32) + "]"
+		}
+		zone := f.Zone
+		if f.Site != "" {
+			zone = f.Site + "/" + f.Zone
+		}
+		row(tw, Clean(sev, MaxCell), cell(zone), addr(f.IP.IsValid(), f.IP.String()), mac(f.MAC),
+			cell(f.Vendor), cell(f.Model), reason)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+}
+
+func writeDevices(w io.Writer, devs []fingerprint.Device) {
+	fmt.Fprintf(w, "DEVICES (%d)\n", len(devs))
+	if len(devs) == 0 {
+		fmt.Fprintln(w, "  none identified")
+		fmt.Fprintln(w)
+		return
+	}
+	tw := newTabWriter(w)
+	row(tw, "VENDOR", "BRAND", "MODEL", "FIRMWARE", "KIND", "MAC", "IPS", "WHY")
+	for _, d := range tableOrder(devs) {
+		vendor := cell(d.Vendor)
+		if d.Restricted {
+			vendor += " !"
+		}
+		row(tw, vendor, cell(d.Brand), cell(d.Model), cell(d.Firmware), cell(string(d.Kind)),
+			mac(d.MAC), ipList(d), Why(d))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "  ! = restricted vendor")
+	fmt.Fprintln(w)
+}
+
+func writeInventory(w io.Writer, inv []SiteInventory) {
+	fmt.Fprintln(w, "INVENTORY")
+	tw := newTabWriter(w)
+	row(tw, "SITE", "VENDOR", "DEVICES", "RESTRICTED")
+	for _, s := range inv {
+		for _, v := range s.Vendors {
+			row(tw, cell(s.Site), cell(v.Vendor), strconv.Itoa(v.Devices), strconv.Itoa(v.Restricted))
+		}
+	}
+	tw.Flush()
+}
+
+func newTabWriter(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+}
+
+// row writes cleaned cells; cells never hold tabs or newlines after Clean.
+func row(w io.Writer, cells ...string) {
+	fmt.Fprintln(w, "  "+strings.Join(cells, "\t"))
+}
+
+// cell is a cleaned, bounded value, "-" when unknown.
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return Clean(s, MaxCell)
+}
+
+func mac(m fingerprint.MAC) string {
+	if m.IsZero() {
+		return "-"
+	}
+	return m.String()
+}
+
+func addr(ok bool, s string) string {
+	if !ok {
+		return "-"
+	}
+	return s
+}
+
+func ipList(d fingerprint.Device) string {
+	if len(d.IPs) == 0 {
+		return "-"
+	}
+	n := min(len(d.IPs), maxIPsShown)
+	parts := make([]string, n)
+	for i := range n {
+		parts[i] = d.IPs[i].String()
+	}
+	s := strings.Join(parts, ",")
+	if extra := len(d.IPs) - n; extra > 0 {
+		s += fmt.Sprintf(" +%d", extra)
+	}
+	return s
+}
+
+// tableOrder puts restricted devices first, then other surveillance kit,
+// then the rest, keeping the engine's order within each group.
+func tableOrder(devs []fingerprint.Device) []fingerprint.Device {
+	rank := func(d fingerprint.Device) int {
+		switch {
+		case d.Restricted:
+			return 0
+		case d.Kind.Surveillance():
+			return 1
+		}
+		return 2
+	}
+	out := slices.Clone(devs)
+	slices.SortStableFunc(out, func(a, b fingerprint.Device) int { return cmp.Compare(rank(a), rank(b)) })
+	return out
+}
+
+// Why is the strongest evidence for a device, short and cleaned: the first
+// piece that a signature read and that set something, else the first a
+// signature read, else the first observation.
+func Why(d fingerprint.Device) string {
+	e, ok := strongest(d.Evidence)
+	if !ok {
+		if d.MACVendor != "" {
+			return Clean("OUI: "+d.MACVendor, MaxWhy)
+		}
+		return "-"
+	}
+	return Clean(e.Key+"="+e.Value, MaxWhy)
+}
+
+func strongest(ev []fingerprint.Evidence) (fingerprint.Evidence, bool) {
+	if len(ev) == 0 {
+		return fingerprint.Evidence{}, false
+	}
+	for _, e := range ev {
+		if e.Signature != "" && e.Sets != "" {
+			return e, true
+		}
+	}
+	for _, e := range ev {
+		if e.Signature != "" {
+			return e, true
+		}
+	}
+	return ev[0], true
+}
