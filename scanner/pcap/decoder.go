@@ -1,0 +1,439 @@
+package pcap
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// Link types the decoder reads, as numbered by tcpdump.org's LINKTYPE_ list.
+const (
+	linkNull     = 0   // BSD loopback: 4-byte host-order address family
+	linkEthernet = 1   // Ethernet II, with 802.1Q/802.1ad tags
+	linkRaw      = 101 // raw IPv4 or IPv6
+	linkRawBSD   = 12  // DLT_RAW as some BSDs number it
+	linkLoop     = 108 // OpenBSD loopback: like null, network order
+	linkSLL      = 113 // Linux cooked capture v1
+	linkIPv4     = 228
+	linkIPv6     = 229
+	linkSLL2     = 276 // Linux cooked capture v2
+)
+
+const (
+	etherIPv4 = 0x0800
+	etherARP  = 0x0806
+	etherIPv6 = 0x86dd
+	ipTCP     = 6
+	ipUDP     = 17
+)
+
+// packet holds one frame's decoded headers. It is scratch space reused for
+// every packet: its slices point into the caller's buffer.
+type packet struct {
+	ts               time.Time
+	srcMAC, dstMAC   fingerprint.MAC
+	src, dst         []byte // IP addresses, 4 or 16 bytes
+	srcLocal         bool
+	dstLocal         bool
+	srcPort, dstPort uint16
+	seq              uint32
+	tcpFlags         uint8
+	payload          []byte
+}
+
+// Decoder turns frames into observations. It is the per-packet core behind
+// Read, exported so that live capture can feed it frames. It is not safe for
+// concurrent use.
+type Decoder struct {
+	opt   Options
+	proto Protocols
+	out   scanner.Emit
+	emit  scanner.Emit // deduplicating wrapper around out
+	stats Stats
+
+	seen     observationSet
+	bindings boundedSet[bindingKey]
+	opens    boundedSet[endpointKey]
+	lastBind bindingKey // one-entry cache: most packets repeat the last pair
+	flows    *flowTable
+	p        packet
+}
+
+type bindingKey struct {
+	mac  fingerprint.MAC
+	ip   [16]byte
+	kind bindKind
+}
+
+type bindKind uint8
+
+const (
+	bindARP bindKind = iota + 1
+	bindLink
+)
+
+type endpointKey struct {
+	ip   [16]byte
+	port uint16
+}
+
+// NewDecoder returns a decoder that sends observations to emit.
+func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
+	opt = opt.withDefaults()
+	d := &Decoder{opt: opt, proto: *opt.Protocols, out: emit}
+	d.emit = d.deliver
+	d.seen = newObservationSet(1 << 19)
+	d.bindings = newBoundedSet[bindingKey](1 << 18)
+	d.opens = newBoundedSet[endpointKey](1 << 18)
+	d.flows = newFlowTable(d, opt)
+	return d
+}
+
+// Stats returns the counts so far.
+func (d *Decoder) Stats() Stats { return d.stats }
+
+// Flush hands every TCP flow still open to its decoder. Call it at the end of
+// input; the decoder stays usable afterwards.
+func (d *Decoder) Flush() { d.flows.flushAll() }
+
+// deliver passes an observation on unless an identical one (time aside) was
+// already emitted.
+func (d *Decoder) deliver(o fingerprint.Observation) {
+	if !d.seen.add(o) {
+		d.stats.Duplicates++
+		return
+	}
+	d.stats.Observations++
+	d.out(o)
+}
+
+// Packet decodes one frame of the given link type captured at ts. data is
+// only read during the call.
+func (d *Decoder) Packet(link layers.LinkType, ts time.Time, data []byte) {
+	d.stats.Packets++
+	d.stats.Bytes += int64(len(data))
+	p := &d.p
+	p.ts = ts
+	p.srcMAC, p.dstMAC = fingerprint.MAC{}, fingerprint.MAC{}
+	if !d.link(uint16(link), data) {
+		d.stats.Skipped++
+	}
+	d.flows.tick(ts)
+}
+
+// link strips the link layer and passes the network payload on.
+func (d *Decoder) link(link uint16, data []byte) bool {
+	p := &d.p
+	switch link {
+	case linkEthernet:
+		if len(data) < 14 {
+			return false
+		}
+		copy(p.dstMAC[:], data[0:6])
+		copy(p.srcMAC[:], data[6:12])
+		etherType := binary.BigEndian.Uint16(data[12:14])
+		data = data[14:]
+		for tags := 0; tags < 4 && isVLANTag(etherType); tags++ {
+			if len(data) < 4 {
+				return false
+			}
+			etherType = binary.BigEndian.Uint16(data[2:4])
+			data = data[4:]
+		}
+		return d.network(etherType, data)
+	case linkSLL:
+		if len(data) < 16 {
+			return false
+		}
+		if binary.BigEndian.Uint16(data[2:4]) == 1 && binary.BigEndian.Uint16(data[4:6]) == 6 {
+			copy(p.srcMAC[:], data[6:12])
+		}
+		return d.network(binary.BigEndian.Uint16(data[14:16]), data[16:])
+	case linkSLL2:
+		if len(data) < 20 {
+			return false
+		}
+		if binary.BigEndian.Uint16(data[8:10]) == 1 && data[11] == 6 {
+			copy(p.srcMAC[:], data[12:18])
+		}
+		return d.network(binary.BigEndian.Uint16(data[0:2]), data[20:])
+	case linkRaw, linkRawBSD, linkIPv4, linkIPv6:
+		return d.rawIP(data)
+	case linkNull, linkLoop:
+		if len(data) < 4 {
+			return false
+		}
+		return d.rawIP(data[4:])
+	}
+	return false
+}
+
+func isVLANTag(etherType uint16) bool {
+	return etherType == 0x8100 || etherType == 0x88a8 || etherType == 0x9100
+}
+
+func (d *Decoder) rawIP(data []byte) bool {
+	if len(data) == 0 {
+		return false
+	}
+	switch data[0] >> 4 {
+	case 4:
+		return d.network(etherIPv4, data)
+	case 6:
+		return d.network(etherIPv6, data)
+	}
+	return false
+}
+
+func (d *Decoder) network(etherType uint16, data []byte) bool {
+	switch etherType {
+	case etherIPv4:
+		return d.ipv4(data)
+	case etherIPv6:
+		return d.ipv6(data)
+	case etherARP:
+		return d.arp(data)
+	}
+	return true // other protocols are fine, just not ours
+}
+
+// arp binds the sender's MAC to its IPv4 address. Probes (sender 0.0.0.0) bind
+// nothing; a gratuitous ARP is still the sender announcing its own address.
+func (d *Decoder) arp(data []byte) bool {
+	if len(data) < 28 {
+		return false
+	}
+	if binary.BigEndian.Uint16(data[0:2]) != 1 || binary.BigEndian.Uint16(data[2:4]) != etherIPv4 ||
+		data[4] != 6 || data[5] != 4 {
+		return true // not Ethernet/IPv4 ARP
+	}
+	var mac fingerprint.MAC
+	copy(mac[:], data[8:14])
+	spa := data[14:18]
+	if mac.IsZero() || mac.Multicast() || !bindable(spa) {
+		return true
+	}
+	d.bind(mac, spa, bindARP)
+	return true
+}
+
+// bind emits a MAC-IP binding once per pair and key. The ARP and link keys
+// are tracked apart: a weak link.ip must not hide the stronger arp.mac.
+func (d *Decoder) bind(mac fingerprint.MAC, ip []byte, kind bindKind) {
+	k := bindingKey{mac: mac, ip: addr16(ip), kind: kind}
+	if k == d.lastBind {
+		return // most packets repeat the previous pair: skip the map
+	}
+	d.lastBind = k
+	if !d.bindings.add(k) {
+		return
+	}
+	addr := toAddr(ip)
+	o := fingerprint.Observation{Time: d.p.ts, Probe: d.opt.Probe, MAC: mac, IP: addr}
+	if kind == bindARP {
+		o.Key, o.Value = "arp.mac", mac.String()
+	} else {
+		o.Key, o.Value = "link.ip", addr.String()
+	}
+	d.emit(o)
+}
+
+func (d *Decoder) ipv4(data []byte) bool {
+	if len(data) < 20 || data[0]>>4 != 4 {
+		return false
+	}
+	headerLen := int(data[0]&0x0f) * 4
+	total := int(binary.BigEndian.Uint16(data[2:4]))
+	if headerLen < 20 || total < headerLen || len(data) < headerLen {
+		return false
+	}
+	if total < len(data) {
+		data = data[:total] // Ethernet pads short frames
+	}
+	p := &d.p
+	p.src, p.dst = data[12:16], data[16:20]
+	if binary.BigEndian.Uint16(data[6:8])&0x3fff != 0 {
+		return false // a fragment: reassembly is not worth its memory here
+	}
+	return d.transport(data[9], data[headerLen:])
+}
+
+func (d *Decoder) ipv6(data []byte) bool {
+	if len(data) < 40 || data[0]>>4 != 6 {
+		return false
+	}
+	payloadLen := int(binary.BigEndian.Uint16(data[4:6]))
+	p := &d.p
+	p.src, p.dst = data[8:24], data[24:40]
+	next := data[6]
+	data = data[40:]
+	if payloadLen < len(data) && payloadLen > 0 {
+		data = data[:payloadLen]
+	}
+	for hops := 0; hops < 8; hops++ {
+		switch next {
+		case 0, 43, 60: // hop-by-hop, routing, destination options
+			if len(data) < 8 {
+				return false
+			}
+			n := (int(data[1]) + 1) * 8
+			if len(data) < n {
+				return false
+			}
+			next, data = data[0], data[n:]
+		case 44: // fragment
+			if len(data) < 8 || binary.BigEndian.Uint16(data[2:4]) != 0 {
+				return false
+			}
+			next, data = data[0], data[8:]
+		default:
+			return d.transport(next, data)
+		}
+	}
+	return false
+}
+
+// transport decodes UDP and TCP after noting the sender's link binding.
+func (d *Decoder) transport(proto uint8, data []byte) bool {
+	p := &d.p
+	if len(p.src) == 4 {
+		p.srcLocal, p.dstLocal = localV4(p.src), localV4(p.dst)
+	} else {
+		p.srcLocal, p.dstLocal = localV6(p.src), localV6(p.dst)
+	}
+	if p.srcLocal && !p.srcMAC.IsZero() && !p.srcMAC.Multicast() && bindable(p.src) {
+		d.bind(p.srcMAC, p.src, bindLink)
+	}
+	switch proto {
+	case ipUDP:
+		return d.udp(data)
+	case ipTCP:
+		return d.tcp(data)
+	}
+	return true
+}
+
+func (d *Decoder) udp(data []byte) bool {
+	if len(data) < 8 {
+		return false
+	}
+	p := &d.p
+	p.srcPort = binary.BigEndian.Uint16(data[0:2])
+	p.dstPort = binary.BigEndian.Uint16(data[2:4])
+	length := int(binary.BigEndian.Uint16(data[4:6]))
+	if length >= 8 && length < len(data) {
+		data = data[:length]
+	}
+	p.payload = data[8:]
+	if len(p.payload) == 0 || !(p.srcLocal || d.opt.AllAddresses) || multicastIP(p.src) {
+		return true
+	}
+	dec, ok := d.udpDecoder(p.srcPort, p.dstPort, p.payload)
+	if !ok {
+		return true
+	}
+	d.runDatagram(dec, p.payload, d.meta())
+	return true
+}
+
+func (d *Decoder) udpDecoder(src, dst uint16, payload []byte) (scanner.Decoder, bool) {
+	if d.proto.UDP != nil {
+		if dec, ok := d.proto.UDP(src, dst); ok {
+			return dec, true
+		}
+	}
+	if d.proto.Sniff != nil {
+		return d.proto.Sniff(payload)
+	}
+	return nil, false
+}
+
+// runDatagram calls a protocol decoder, counting its failures. A panic in a
+// decoder is a bug there; it is counted, not allowed to end the read.
+func (d *Decoder) runDatagram(dec scanner.Decoder, payload []byte, m scanner.Meta) {
+	defer d.recoverDecoder()
+	if err := dec(payload, m, d.emit); err != nil {
+		d.stats.DecoderErrors++
+	}
+}
+
+func (d *Decoder) recoverDecoder() {
+	if recover() != nil {
+		d.stats.DecoderErrors++
+	}
+}
+
+// meta describes the current packet's payload for a protocol decoder.
+func (d *Decoder) meta() scanner.Meta {
+	p := &d.p
+	return scanner.Meta{
+		Time: p.ts, Probe: d.opt.Probe,
+		SrcMAC: p.srcMAC, DstMAC: p.dstMAC,
+		SrcIP: toAddr(p.src), DstIP: toAddr(p.dst),
+		SrcPort: p.srcPort, DstPort: p.dstPort,
+	}
+}
+
+func (d *Decoder) tcp(data []byte) bool {
+	if len(data) < 20 {
+		return false
+	}
+	p := &d.p
+	p.srcPort = binary.BigEndian.Uint16(data[0:2])
+	p.dstPort = binary.BigEndian.Uint16(data[2:4])
+	p.seq = binary.BigEndian.Uint32(data[4:8])
+	offset := int(data[12]>>4) * 4
+	if offset < 20 || offset > len(data) {
+		return false
+	}
+	p.tcpFlags = data[13]
+	p.payload = data[offset:]
+	if p.tcpFlags&(tcpSYN|tcpACK) == tcpSYN|tcpACK {
+		d.open()
+	}
+	if p.srcLocal || p.dstLocal || d.opt.AllAddresses {
+		d.flows.segment(p)
+	}
+	return true
+}
+
+// open records the port a SYN-ACK came from as open, once per host and port.
+func (d *Decoder) open() {
+	p := &d.p
+	if !(p.srcLocal || d.opt.AllAddresses) || !bindable(p.src) {
+		return
+	}
+	if !d.opens.add(endpointKey{ip: addr16(p.src), port: p.srcPort}) {
+		return
+	}
+	d.emit(fingerprint.Observation{Time: p.ts, Probe: d.opt.Probe, IP: toAddr(p.src), Port: p.srcPort,
+		Key: "tcp.open", Value: strconv.Itoa(int(p.srcPort))})
+}
+
+func multicastIP(a []byte) bool {
+	if len(a) == 4 {
+		return a[0]&0xf0 == 0xe0 || (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255)
+	}
+	return a[0] == 0xff
+}
+
+// addr16 returns an address in 16-byte form (IPv4 as ::ffff:a.b.c.d).
+func addr16(a []byte) [16]byte {
+	if len(a) == 4 {
+		return netip.AddrFrom4([4]byte(a)).As16()
+	}
+	return [16]byte(a)
+}
+
+func toAddr(a []byte) netip.Addr {
+	if len(a) == 4 {
+		return netip.AddrFrom4([4]byte(a))
+	}
+	return netip.AddrFrom16([16]byte(a))
+}

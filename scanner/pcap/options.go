@@ -1,0 +1,87 @@
+package pcap
+
+import (
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// Options tune a capture read. The zero value is ready to use.
+type Options struct {
+	// AllAddresses decodes payloads from public internet hosts too. By
+	// default only senders with local addresses (RFC 1918, CGNAT,
+	// link-local, 198.18/15, ULA) are decoded: public hosts are not
+	// inventory and would grow state without bound.
+	AllAddresses bool
+	// Progress, if set, is called now and then with the bytes read so far
+	// and the input size (0 when unknown), and once at the end.
+	Progress func(done, total int64)
+	// Probe names the source in observations: "pcap" by default; live
+	// capture passes "listen".
+	Probe string
+	// Protocols are the payload decoders. Nil means the project's own
+	// (scanner/discovery and scanner/service).
+	Protocols *Protocols
+	// MaxFlows caps the TCP flow table (default 65536 flows).
+	MaxFlows int
+	// StreamBytes caps the bytes kept per direction of a TCP flow
+	// (default 16 KiB).
+	StreamBytes int
+	// StreamBudget caps the bytes buffered over all flows (default 64 MiB);
+	// the least recently used flows are handed to their decoders first.
+	StreamBudget int
+}
+
+// Protocols says which decoder reads which payload. Protocol decoders live
+// in other packages; the pcap package only routes payloads to them.
+type Protocols struct {
+	// UDP returns the decoder for a datagram between these ports.
+	UDP func(srcPort, dstPort uint16) (scanner.Decoder, bool)
+	// Sniff returns a decoder for a datagram on ports UDP does not know, by
+	// its content (peer-to-peer protocols on random ports). Optional.
+	Sniff func(payload []byte) (scanner.Decoder, bool)
+	// StreamByPort returns the decoder for a TCP server port.
+	StreamByPort func(port uint16) (scanner.StreamDecoder, bool)
+	// StreamDetect recognises a TCP stream on an unknown port from its
+	// first bytes (client may be empty). Optional.
+	StreamDetect func(client, server []byte) (scanner.StreamDecoder, bool)
+}
+
+const (
+	defaultMaxFlows     = 1 << 16
+	defaultStreamBytes  = 16 << 10
+	defaultStreamBudget = 64 << 20
+	// detectBytes is how much of each direction an undecided flow keeps
+	// until the server's first bytes arrive and StreamDetect can look.
+	detectBytes = 2 << 10
+)
+
+func (o Options) withDefaults() Options {
+	if o.Probe == "" {
+		o.Probe = "pcap"
+	}
+	if o.Protocols == nil {
+		o.Protocols = defaultProtocols()
+	}
+	if o.MaxFlows <= 0 {
+		o.MaxFlows = defaultMaxFlows
+	}
+	if o.StreamBytes <= 0 {
+		o.StreamBytes = defaultStreamBytes
+	}
+	if o.StreamBudget <= 0 {
+		o.StreamBudget = defaultStreamBudget
+	}
+	return o
+}
+
+// Stats count what a read saw.
+type Stats struct {
+	Packets      int64 // packets read
+	Bytes        int64 // captured bytes of those packets
+	Observations int64 // observations emitted
+	Duplicates   int64 // observations suppressed as repeats of one already emitted
+	Skipped      int64 // packets not decoded: unknown link type, malformed or fragmented
+	Flows        int64 // TCP flows whose bytes were kept for a service decoder
+	Evicted      int64 // flows handed over early because the table or byte budget was full
+	// DecoderErrors counts payloads a protocol decoder did not understand.
+	DecoderErrors int64
+}

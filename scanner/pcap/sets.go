@@ -1,0 +1,58 @@
+package pcap
+
+import (
+	"hash/maphash"
+
+	"github.com/camsweep/camsweep/fingerprint"
+)
+
+// boundedSet remembers keys up to a limit. When full it forgets everything
+// and starts again: a repeat may then be reported twice, which the engine
+// merges, while memory stays bounded whatever the capture holds.
+type boundedSet[K comparable] struct {
+	m     map[K]struct{}
+	limit int
+}
+
+func newBoundedSet[K comparable](limit int) boundedSet[K] {
+	return boundedSet[K]{m: make(map[K]struct{}), limit: limit}
+}
+
+// add reports whether k is new.
+func (s *boundedSet[K]) add(k K) bool {
+	if _, ok := s.m[k]; ok {
+		return false
+	}
+	if len(s.m) >= s.limit {
+		clear(s.m)
+	}
+	s.m[k] = struct{}{}
+	return true
+}
+
+// observationSet remembers observations by a 64-bit hash of everything but
+// the time, so a repeated announcement is emitted once.
+type observationSet struct {
+	seed maphash.Seed
+	set  boundedSet[uint64]
+}
+
+func newObservationSet(limit int) observationSet {
+	return observationSet{seed: maphash.MakeSeed(), set: newBoundedSet[uint64](limit)}
+}
+
+func (s *observationSet) add(o fingerprint.Observation) bool {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	h.Write(o.MAC[:])
+	ip := o.IP.As16()
+	h.Write(ip[:])
+	h.WriteByte(byte(o.Port >> 8))
+	h.WriteByte(byte(o.Port))
+	h.WriteString(o.Probe)
+	h.WriteByte(0)
+	h.WriteString(o.Key)
+	h.WriteByte(0)
+	h.WriteString(o.Value)
+	return s.set.add(h.Sum64())
+}
