@@ -1,5 +1,3 @@
-// Package policy knows the operator's networks: zones, the restricted-vendor
-// profiles to apply and the exceptions, and turns devices into findings.
 package policy
 
 import (
@@ -32,4 +30,10 @@ type Finding struct {
 	// Exception names the exception that suppressed this finding, if any;
 	// suppressed findings are kept in the report, marked, never dropped.
 	Exception string `json:"exception,omitempty"`
+	// Profile names the restricted-vendor profile that made the device a
+	// finding ("" under the default policy and for review findings).
+	Profile string `json:"profile,omitempty"`
+	// ExpiredException names an exception that matched the device but has
+	// expired: it no longer suppresses the finding.
+	ExpiredException string `json:"expired_exception,omitempty"`
 }

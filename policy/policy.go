@@ -1,16 +1,40 @@
 package policy
 
 import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
 )
 
-// Policy is the operator's view of the networks. This file is a placeholder
-// with the agreed API; the policy owner replaces it with the real thing.
-type Policy struct{}
+// Policy is the operator's view of the networks: sites and zones, the
+// restricted-vendor profiles that count, and the exceptions granted.
+// The zero value is not useful; use Default, Load or Parse.
+type Policy struct {
+	sites      []site
+	zones      []zone // flattened, each pointing back at its site
+	profiles   []Profile
+	exceptions []Exception
+	// anyBasis: no profile was named, so every device the catalogue marks
+	// restricted counts (the behaviour without a policy file).
+	anyBasis bool
+}
 
-// ZoneInfo describes one zone for reports.
+type site struct {
+	name      string
+	sensitive bool
+}
+
+type zone struct {
+	ZoneInfo
+	prefixes []netip.Prefix
+}
+
+// ZoneInfo describes one zone for reports. Sensitive is the effective value:
+// a zone is sensitive when it or its site is marked so.
 type ZoneInfo struct {
 	Name      string   `json:"name"`
 	Site      string   `json:"site,omitempty"`
@@ -21,28 +45,153 @@ type ZoneInfo struct {
 }
 
 // Default is the policy used without a policy file: no zones, every
-// restricted device is a finding at the default severity.
-func Default() *Policy { return &Policy{} }
+// restricted device is a finding at the default severity (medium).
+func Default() *Policy { return &Policy{anyBasis: true} }
 
-// Load reads a policy file. Placeholder: the policy owner implements it.
-func Load(path string) (*Policy, error) { return Default(), nil }
-
-// Zones lists the configured zones.
-func (p *Policy) Zones() []ZoneInfo { return nil }
-
-// Apply sets each device's Zone and returns the findings, most severe first.
-func (p *Policy) Apply(devs []fingerprint.Device, now time.Time) []Finding {
-	var out []Finding
-	for _, d := range devs {
-		if !d.Restricted {
-			continue
-		}
-		f := Finding{Severity: SeverityMedium, MAC: d.MAC, Vendor: d.Vendor, Model: d.Model, Basis: d.Basis,
-			Reason: "restricted vendor " + d.Vendor}
-		if len(d.IPs) > 0 {
-			f.IP = d.IPs[0]
-		}
-		out = append(out, f)
+// Zones lists the configured zones in file order.
+func (p *Policy) Zones() []ZoneInfo {
+	out := make([]ZoneInfo, 0, len(p.zones))
+	for _, z := range p.zones {
+		zi := z.ZoneInfo
+		zi.CIDRs = slices.Clone(zi.CIDRs)
+		zi.VLANs = slices.Clone(zi.VLANs)
+		out = append(out, zi)
 	}
 	return out
+}
+
+// Sites lists the configured site names in file order.
+func (p *Policy) Sites() []string {
+	out := make([]string, 0, len(p.sites))
+	for _, s := range p.sites {
+		out = append(out, s.name)
+	}
+	return out
+}
+
+// Profiles lists the restricted-vendor profiles in force.
+func (p *Policy) Profiles() []Profile { return slices.Clone(p.profiles) }
+
+// Exceptions lists the exceptions granted, expired ones included.
+func (p *Policy) Exceptions() []Exception { return slices.Clone(p.exceptions) }
+
+// Apply sets each device's Zone and returns the findings, most severe first.
+// Findings suppressed by a current exception are kept and marked, never dropped.
+func (p *Policy) Apply(devs []fingerprint.Device, now time.Time) []Finding {
+	var out []Finding
+	for i := range devs {
+		d := &devs[i]
+		z := p.zoneOf(d.IPs)
+		if z != nil {
+			d.Zone = z.Name
+		}
+		f, ok := p.judge(d, z)
+		if !ok {
+			continue
+		}
+		p.applyExceptions(&f, d, now)
+		out = append(out, f)
+	}
+	SortFindings(out)
+	return out
+}
+
+// zoneOf picks the zone of the most specific prefix holding any of the IPs;
+// with equal prefixes the zone listed first wins.
+func (p *Policy) zoneOf(ips []netip.Addr) *zone {
+	var best *zone
+	bestBits := -1
+	for i := range p.zones {
+		z := &p.zones[i]
+		for _, pfx := range z.prefixes {
+			for _, ip := range ips {
+				if pfx.Contains(ip.Unmap()) && pfx.Bits() > bestBits {
+					best, bestBits = z, pfx.Bits()
+				}
+			}
+		}
+	}
+	return best
+}
+
+// judge decides whether a device is a finding and at which severity.
+func (p *Policy) judge(d *fingerprint.Device, z *zone) (Finding, bool) {
+	f := Finding{MAC: d.MAC, Vendor: d.Vendor, Model: d.Model}
+	if len(d.IPs) > 0 {
+		f.IP = d.IPs[0]
+	}
+	if z != nil {
+		f.Zone, f.Site = z.Name, z.Site
+	}
+	if profile, basis, ok := p.restrictedBy(d); ok {
+		f.Basis = basis
+		f.Profile = profile
+		f.Severity = severityFor(z)
+		f.Reason = restrictedReason(d, z, profile, basis)
+		return f, true
+	}
+	if z != nil && z.Core && d.Kind.Surveillance() && d.Vendor == "" {
+		f.Severity = SeverityReview
+		f.Reason = unknownCameraReason(d, z)
+		return f, true
+	}
+	return Finding{}, false
+}
+
+// severityFor is the rule from the UK Cabinet Office guidance: keep them off
+// core networks (critical), stop them on sensitive sites (high), consider
+// removing them everywhere else (medium).
+func severityFor(z *zone) Severity {
+	switch {
+	case z == nil:
+		return SeverityMedium
+	case z.Core:
+		return SeverityCritical
+	case z.Sensitive:
+		return SeverityHigh
+	}
+	return SeverityMedium
+}
+
+// restrictedBy returns the first profile under which the device is
+// restricted, with the bases that profile accepted.
+func (p *Policy) restrictedBy(d *fingerprint.Device) (string, []string, bool) {
+	if p.anyBasis && d.Restricted {
+		return "", slices.Clone(d.Basis), true
+	}
+	for _, pr := range p.profiles {
+		if basis := pr.matchBasis(d); len(basis) > 0 {
+			return pr.Name, basis, true
+		}
+		if pr.matchVendor(d) {
+			return pr.Name, nil, true
+		}
+	}
+	return "", nil, false
+}
+
+// SortFindings orders findings most severe first, suppressed ones after the
+// rest of their severity, then by site, zone, IP and MAC.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if c := cmp.Compare(b.Severity.rank(), a.Severity.rank()); c != 0 {
+			return c
+		}
+		if a.Suppressed() != b.Suppressed() {
+			if a.Suppressed() {
+				return 1
+			}
+			return -1
+		}
+		if c := cmp.Compare(a.Site, b.Site); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Zone, b.Zone); c != 0 {
+			return c
+		}
+		if c := a.IP.Compare(b.IP); c != 0 {
+			return c
+		}
+		return strings.Compare(a.MAC.String(), b.MAC.String())
+	})
 }

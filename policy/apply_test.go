@@ -1,0 +1,193 @@
+package policy
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camsweep/camsweep/fingerprint"
+)
+
+const testPolicy = `
+version: 1
+profiles: [uk-nil-2022]
+custom_profiles:
+  - name: local-ban
+    vendors: [Xiongmai]
+sites:
+  - name: hq
+    zones:
+      - name: hq-core
+        cidrs: [10.10.10.0/24]
+        core: true
+      - name: hq-office
+        cidrs: [10.20.0.0/16]
+      - name: hq-secure
+        cidrs: [10.20.5.0/24]
+        sensitive: true
+  - name: lab
+    sensitive: true
+    zones:
+      - name: lab-net
+        cidrs: [172.16.0.0/12]
+exceptions:
+  - mac: 4c:11:bf:c2:0b:9d
+    justification: "replacement ordered"
+    owner: facilities
+    expires: 2026-12-31
+  - serial: DS-2CD2042WD-I0001
+    justification: "evidence camera"
+    owner: legal
+    expires: 2026-01-31
+`
+
+func mustMAC(s string) fingerprint.MAC {
+	m, err := fingerprint.ParseMAC(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+func dev(mac, ip, vendor, model string, kind fingerprint.Kind, basis ...string) fingerprint.Device {
+	d := fingerprint.Device{MAC: mustMAC(mac), Vendor: vendor, Model: model, Kind: kind, Basis: basis, Restricted: len(basis) > 0}
+	if ip != "" {
+		d.IPs = []netip.Addr{netip.MustParseAddr(ip)}
+	}
+	return d
+}
+
+var prc = []string{"prc-nil", "fcc-covered", "us-entity-list", "ndaa-889"}
+
+// devices constructed from the real identities in testdata (the Hikvision
+// ISAPI fixtures, the Dahua DHIP payload, the IoT Sentinel D-Link camera).
+func testDevices() []fingerprint.Device {
+	hik := dev("28:57:be:65:7d:d5", "10.10.10.40", "Hikvision", "DS-2CD2042WD-I", fingerprint.KindCamera, prc...)
+	hik.Serial = "DS-2CD2042WD-I0001"
+	return []fingerprint.Device{
+		hik,
+		dev("4c:11:bf:c2:0b:9d", "10.10.10.41", "Dahua", "IPC-HDW5421S", fingerprint.KindCamera, prc...),
+		dev("44:19:b6:00:00:02", "10.20.5.9", "Hikvision", "DS-7608NI-K2", fingerprint.KindNVR, prc...),
+		dev("3c:ef:8c:18:a5:07", "10.20.1.7", "Dahua", "HCVR", fingerprint.KindDVR, prc...),
+		dev("38:c4:e8:03:b3:e2", "172.16.3.3", "Dahua", "BCS-TIP3401IR-E-V", fingerprint.KindCamera, prc...),
+		dev("44:19:b6:00:00:03", "203.0.113.5", "Hikvision", "", fingerprint.KindUnknown, prc...),
+		dev("b0:c5:54:25:5b:0e", "10.10.10.37", "D-Link", "DCS-935L", fingerprint.KindCamera),
+		dev("02:00:00:00:00:09", "10.10.10.50", "", "", fingerprint.KindCamera),
+		dev("02:00:00:00:00:0a", "10.20.1.50", "", "", fingerprint.KindCamera),
+		dev("00:12:41:00:00:01", "10.10.10.60", "Xiongmai", "XM530", fingerprint.KindCamera),
+		dev("00:12:41:00:00:02", "10.10.10.61", "Xiongmai", "", fingerprint.KindNetwork),
+	}
+}
+
+func TestApplySeveritiesExact(t *testing.T) {
+	p, err := Parse("test.yaml", []byte(testPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := testDevices()
+	now := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
+	fs := p.Apply(devs, now)
+	type row struct{ sev, mac, zone, site, exc, expired string }
+	want := []row{
+		{"critical", "28:57:be:65:7d:d5", "hq-core", "hq", "", "expired"},
+		{"critical", "00:12:41:00:00:01", "hq-core", "hq", "", ""},
+		{"critical", "4c:11:bf:c2:0b:9d", "hq-core", "hq", "suppressed", ""},
+		{"high", "44:19:b6:00:00:02", "hq-secure", "hq", "", ""},
+		{"high", "38:c4:e8:03:b3:e2", "lab-net", "lab", "", ""},
+		{"medium", "44:19:b6:00:00:03", "", "", "", ""},
+		{"medium", "3c:ef:8c:18:a5:07", "hq-office", "hq", "", ""},
+		{"review", "02:00:00:00:00:09", "hq-core", "hq", "", ""},
+	}
+	if len(fs) != len(want) {
+		for _, f := range fs {
+			t.Log(f.Severity, f.MAC, f.Zone, f.Reason)
+		}
+		t.Fatalf("%d findings, want %d", len(fs), len(want))
+	}
+	for i, w := range want {
+		f := fs[i]
+		got := row{string(f.Severity), f.MAC.String(), f.Zone, f.Site, "", ""}
+		if f.Suppressed() {
+			got.exc = "suppressed"
+		}
+		if f.ExpiredException != "" {
+			got.expired = "expired"
+		}
+		if got != w {
+			t.Errorf("finding %d = %+v, want %+v (%s)", i, got, w, f.Reason)
+		}
+	}
+	if devs[0].Zone != "hq-core" || devs[2].Zone != "hq-secure" || devs[5].Zone != "" {
+		t.Errorf("zones not set on devices: %q %q %q", devs[0].Zone, devs[2].Zone, devs[5].Zone)
+	}
+	// The reason names vendor, zone and basis in plain words.
+	r := fs[0].Reason
+	for _, part := range []string{"Hikvision camera DS-2CD2042WD-I", `core zone "hq-core"`, `site "hq"`, "uk-nil-2022", "PRC National Intelligence Law", "expired on 2026-01-31"} {
+		if !strings.Contains(r, part) {
+			t.Errorf("reason %q lacks %q", r, part)
+		}
+	}
+	if fs[1].Profile != "local-ban" || fs[0].Profile != "uk-nil-2022" || !strings.Contains(fs[1].Reason, "listed in profile local-ban") {
+		t.Errorf("profiles: %q %q", fs[0].Profile, fs[1].Profile)
+	}
+	if len(fs[0].Basis) != 1 || fs[0].Basis[0] != "prc-nil" {
+		t.Errorf("basis under uk-nil-2022 = %v, want [prc-nil]", fs[0].Basis)
+	}
+	if !FailsAt(fs, SeverityCritical) || FailsAt(fs, SeverityNone) {
+		t.Error("FailsAt")
+	}
+}
+
+func TestExceptionExpiryBoundary(t *testing.T) {
+	p, err := Parse("test.yaml", []byte(testPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dahua := []fingerprint.Device{dev("4c:11:bf:c2:0b:9d", "10.10.10.41", "Dahua", "IPC-HDW5421S", fingerprint.KindCamera, prc...)}
+	lastDay := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
+	if fs := p.Apply(dahua, lastDay); len(fs) != 1 || !fs[0].Suppressed() {
+		t.Fatalf("on its last day the exception must suppress: %+v", fs)
+	}
+	after := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	fs := p.Apply(dahua, after)
+	if len(fs) != 1 || fs[0].Suppressed() || fs[0].ExpiredException == "" || !strings.Contains(fs[0].Reason, "expired on 2026-12-31") {
+		t.Fatalf("after expiry: %+v", fs)
+	}
+	if !FailsAt(fs, SeverityCritical) {
+		t.Error("an expired exception must not keep --fail-on quiet")
+	}
+}
+
+func TestProfileSelectsBasis(t *testing.T) {
+	// A device restricted only on the US lists does not count under uk-nil-2022.
+	usOnly := []fingerprint.Device{dev("00:e0:fc:00:00:01", "10.10.10.9", "Huawei", "", fingerprint.KindCamera, "ndaa-889")}
+	uk, _ := Parse("uk.yaml", []byte("profiles: [uk-nil-2022]\n"))
+	if fs := uk.Apply(usOnly, time.Now()); len(fs) != 0 {
+		t.Errorf("uk-nil-2022 flagged an ndaa-889-only device: %+v", fs)
+	}
+	us, _ := Parse("us.yaml", []byte("profiles: [us-ndaa-889]\n"))
+	fs := us.Apply(usOnly, time.Now())
+	if len(fs) != 1 || fs[0].Severity != SeverityMedium || fs[0].Profile != "us-ndaa-889" {
+		t.Errorf("us-ndaa-889: %+v", fs)
+	}
+}
+
+func TestDefaultPolicy(t *testing.T) {
+	devs := testDevices()
+	fs := Default().Apply(devs, time.Now())
+	restricted := 0
+	for _, d := range devs {
+		if d.Restricted {
+			restricted++
+		}
+	}
+	if len(fs) != restricted {
+		t.Fatalf("default: %d findings for %d restricted devices", len(fs), restricted)
+	}
+	for _, f := range fs {
+		if f.Severity != SeverityMedium || f.Zone != "" || !strings.Contains(f.Reason, f.Vendor) {
+			t.Errorf("default finding %+v", f)
+		}
+	}
+}

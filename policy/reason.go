@@ -1,0 +1,102 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/camsweep/camsweep/fingerprint"
+)
+
+// basisTitles are the plain names of the catalogue's bases, for reasons a
+// manager reads. Unknown bases are shown by their id.
+var basisTitles = map[string]string{
+	"prc-nil":        "PRC National Intelligence Law (2017)",
+	"fcc-covered":    "FCC Covered List",
+	"us-entity-list": "US Entity List",
+	"ndaa-889":       "NDAA FY2019 §889",
+}
+
+func basisText(basis []string) string {
+	names := make([]string, 0, len(basis))
+	for _, b := range basis {
+		if t, ok := basisTitles[b]; ok {
+			names = append(names, t)
+		} else {
+			names = append(names, b)
+		}
+	}
+	return strings.Join(names, "; ")
+}
+
+// deviceText names the device as "Hikvision camera DS-2CD2042WD-I (sold as EZVIZ)".
+func deviceText(d *fingerprint.Device) string {
+	parts := []string{}
+	if d.Vendor != "" {
+		parts = append(parts, d.Vendor)
+	} else {
+		parts = append(parts, "Unknown-vendor")
+	}
+	kind := string(d.Kind)
+	if kind == "" || d.Kind == fingerprint.KindUnknown {
+		kind = "device"
+	}
+	parts = append(parts, kind)
+	if d.Model != "" {
+		parts = append(parts, d.Model)
+	}
+	s := strings.Join(parts, " ")
+	if d.Brand != "" && !strings.EqualFold(d.Brand, d.Vendor) {
+		s += " (sold as " + d.Brand + ")"
+	}
+	return s
+}
+
+func placeText(z *zone) string {
+	if z == nil {
+		return "on a network outside every configured zone"
+	}
+	var kind []string
+	if z.Core {
+		kind = append(kind, "core")
+	}
+	if z.Sensitive {
+		kind = append(kind, "sensitive")
+	}
+	s := fmt.Sprintf("in zone %q", z.Name)
+	if len(kind) > 0 {
+		s = fmt.Sprintf("in %s zone %q", strings.Join(kind, ", "), z.Name)
+	}
+	if z.Site != "" {
+		s += fmt.Sprintf(" at site %q", z.Site)
+	}
+	return s
+}
+
+func actionText(z *zone) string {
+	switch severityFor(z) {
+	case SeverityCritical:
+		return "Such equipment must be kept off core networks: disconnect or move it."
+	case SeverityHigh:
+		return "Such equipment should not be installed on sensitive sites: plan its removal."
+	}
+	return "Consider removing it."
+}
+
+func restrictedReason(d *fingerprint.Device, z *zone, profile string, basis []string) string {
+	s := fmt.Sprintf("%s %s is made by a restricted vendor", deviceText(d), placeText(z))
+	switch {
+	case profile != "" && len(basis) == 0:
+		s += fmt.Sprintf(" listed in profile %s", profile)
+	case profile != "":
+		s += fmt.Sprintf(" under profile %s", profile)
+	}
+	if len(basis) > 0 {
+		s += " (basis: " + basisText(basis) + ")"
+	}
+	return s + ". " + actionText(z)
+}
+
+func unknownCameraReason(d *fingerprint.Device, z *zone) string {
+	return fmt.Sprintf("%s %s: the maker could not be identified. Check who made it before it stays on a core network.",
+		deviceText(d), placeText(z))
+}
