@@ -1,0 +1,131 @@
+package lab
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// PlainHost is a cheap host that only answers ARP and ICMP: a macvlan
+// interface with its own MAC and address inside the shared plain namespace.
+type PlainHost struct {
+	MAC net.HardwareAddr
+	IP  netip.Addr
+}
+
+// plainNS is the namespace holding every plain host, plugged into the bridge
+// by one veth ("uplink") that the macvlans sit on.
+type plainNS struct {
+	ns     *namespace
+	uplink netlink.Link
+	count  int
+}
+
+// plainTableBase numbers the per-host routing tables of the plain namespace.
+const plainTableBase = 1000
+
+// bcQueueLen is the macvlan broadcast queue: an ARP sweep of a /22 sends a
+// thousand broadcasts in a burst, each copied to every macvlan; the kernel
+// default (1,000) would drop some and make hosts look absent.
+const bcQueueLen = 1 << 16
+
+// AddPlainHosts adds hosts that answer ARP and ping and nothing else. They
+// are far cheaper than full hosts (one macvlan each instead of a namespace
+// and a veth pair), which is how a lab reaches a thousand hosts.
+//
+// All plain hosts share one namespace. To make them behave as separate
+// machines, each interface answers ARP only for its own address
+// (arp_ignore=1, arp_announce=2), holds its address as a /32, and replies
+// leave through it by a source-address rule and a routing table of its own.
+func (l *Lab) AddPlainHosts(hosts []PlainHost) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.ensurePlainNS(); err != nil {
+		return err
+	}
+	for _, ph := range hosts {
+		name := fmt.Sprintf("plain-%s", ph.IP)
+		if err := l.reserve(name, ph.MAC, ph.IP); err != nil {
+			return err
+		}
+		if err := l.addPlain(ph); err != nil {
+			l.release(ph.MAC, ph.IP)
+			return err
+		}
+	}
+	return nil
+}
+
+// PlainNamespace is the name of the namespace holding the plain hosts, empty
+// until the first is added.
+func (l *Lab) PlainNamespace() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.plain == nil {
+		return ""
+	}
+	return l.plain.ns.name
+}
+
+func (l *Lab) ensurePlainNS() error {
+	if l.plain != nil {
+		return nil
+	}
+	if l.closed {
+		return fmt.Errorf("lab: closed")
+	}
+	ns, err := createNamespace(l.prefix+"plain", l.ipv6)
+	if err != nil {
+		return err
+	}
+	l.children = append(l.children, ns)
+	uplinkMAC := net.HardwareAddr{0x02, 0xc5, 0xff, 0x00, 0x00, 0x01}
+	uplink, err := l.plugIn(ns, "uplink", uplinkMAC)
+	if err != nil {
+		return err
+	}
+	if err := ns.nl.LinkSetUp(uplink); err != nil {
+		return fmt.Errorf("lab: plain uplink up: %w", err)
+	}
+	l.plain = &plainNS{ns: ns, uplink: uplink}
+	return nil
+}
+
+func (l *Lab) addPlain(ph PlainHost) error {
+	p := l.plain
+	p.count++
+	name := fmt.Sprintf("m%d", p.count)
+	h := p.ns.nl
+	mv := &netlink.Macvlan{
+		LinkAttrs:  netlink.LinkAttrs{Name: name, ParentIndex: p.uplink.Attrs().Index, HardwareAddr: ph.MAC, Flags: net.FlagUp},
+		Mode:       netlink.MACVLAN_MODE_BRIDGE,
+		BCQueueLen: bcQueueLen,
+	}
+	if err := h.LinkAdd(mv); err != nil {
+		return fmt.Errorf("lab: macvlan for %s: %w", ph.IP, err)
+	}
+	link, err := h.LinkByName(name)
+	if err != nil {
+		return fmt.Errorf("lab: macvlan for %s: %w", ph.IP, err)
+	}
+	host32 := netip.PrefixFrom(ph.IP, 32)
+	if err := h.AddrAdd(link, &netlink.Addr{IPNet: prefixToIPNet(host32)}); err != nil {
+		return fmt.Errorf("lab: address %s: %w", ph.IP, err)
+	}
+	table := plainTableBase + p.count
+	route := &netlink.Route{LinkIndex: link.Attrs().Index, Dst: prefixToIPNet(l.subnet), Src: ph.IP.AsSlice(), Scope: netlink.SCOPE_LINK, Table: table}
+	if err := h.RouteAdd(route); err != nil {
+		return fmt.Errorf("lab: route for %s: %w", ph.IP, err)
+	}
+	rule := netlink.NewRule()
+	rule.Src = prefixToIPNet(host32)
+	rule.Table = table
+	rule.Family = unix.AF_INET
+	if err := h.RuleAdd(rule); err != nil {
+		return fmt.Errorf("lab: rule for %s: %w", ph.IP, err)
+	}
+	return nil
+}
