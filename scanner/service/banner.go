@@ -1,0 +1,122 @@
+package service
+
+import (
+	"encoding/hex"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+var errNoServerBytes = errors.New("service: the server sent nothing")
+
+// maxBannerBytes is how much of a banner tcp.banner_hex keeps.
+const maxBannerBytes = 64
+
+// DecodeBanner emits tcp.banner_hex: the first bytes the server sent, which
+// for a server-first protocol is its greeting and otherwise its answer to a
+// protocol this package does not decode.
+func DecodeBanner(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+	if len(server) == 0 {
+		return errNoServerBytes
+	}
+	newEmitter(m, emit).add("tcp.banner_hex", hex.EncodeToString(server[:min(len(server), maxBannerBytes)]))
+	return nil
+}
+
+// DecodeTelnet emits tcp.banner_hex and telnet.banner: the server's text
+// with telnet option negotiation and terminal control sequences removed.
+func DecodeTelnet(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+	if err := DecodeBanner(client, server, m, emit); err != nil {
+		return err
+	}
+	newEmitter(m, emit).add("telnet.banner", telnetText(server))
+	return nil
+}
+
+// Telnet command bytes (RFC 854).
+const (
+	iac  = 255
+	sb   = 250
+	se   = 240
+	will = 251
+	dont = 254
+	esc  = 0x1b
+)
+
+// telnetText removes IAC commands and subnegotiations, ANSI/VT100 escape
+// sequences and other control bytes, normalises line ends to \n and trims.
+func telnetText(b []byte) string {
+	var out strings.Builder
+	for len(b) > 0 && out.Len() < maxValueBytes {
+		switch c := b[0]; {
+		case c == iac:
+			b = skipTelnetCommand(b)
+		case c == esc:
+			b = skipEscape(b)
+		case c == '\n' || c == '\t':
+			out.WriteByte(c)
+			b = b[1:]
+		case c < 0x20 || c == 0x7f:
+			b = b[1:] // CR, NUL, bells and the like
+		default:
+			r, n := utf8.DecodeRune(b)
+			if r == utf8.RuneError && n == 1 {
+				r = rune(c) // old firmware writes Latin-1
+			}
+			out.WriteRune(r)
+			b = b[n:]
+		}
+	}
+	return strings.TrimSpace(out.String())
+}
+
+// skipTelnetCommand drops one command starting at IAC.
+func skipTelnetCommand(b []byte) []byte {
+	if len(b) < 2 {
+		return nil
+	}
+	switch cmd := b[1]; {
+	case cmd >= will && cmd <= dont:
+		return b[min(3, len(b)):]
+	case cmd == sb:
+		for i := 2; i+1 < len(b); i++ {
+			if b[i] == iac && b[i+1] == se {
+				return b[i+2:]
+			}
+		}
+		return nil
+	default: // IAC IAC (a data byte 255) and two-byte commands carry no text
+		return b[2:]
+	}
+}
+
+// skipEscape drops an ANSI escape: CSI (ESC [ … final byte), OSC (ESC ] …
+// BEL or ST) or a two-byte ESC sequence.
+func skipEscape(b []byte) []byte {
+	if len(b) < 2 {
+		return nil
+	}
+	switch b[1] {
+	case '[':
+		for i := 2; i < len(b); i++ {
+			if b[i] >= 0x40 && b[i] <= 0x7e {
+				return b[i+1:]
+			}
+		}
+		return nil
+	case ']':
+		for i := 2; i < len(b); i++ {
+			if b[i] == 0x07 {
+				return b[i+1:]
+			}
+			if b[i] == esc && i+1 < len(b) && b[i+1] == '\\' {
+				return b[i+2:]
+			}
+		}
+		return nil
+	default:
+		return b[2:]
+	}
+}

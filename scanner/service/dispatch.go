@@ -1,0 +1,153 @@
+package service
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"strings"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// servicePorts are the TCP ports whose flows are worth keeping for a
+// decoder: web, RTSP, TLS and the binary control ports of camera firmware
+// (their banners are fingerprints). What a flow is, is still decided from
+// its bytes: a web UI on 554 or an SDK protocol on 8000 decode correctly.
+var servicePorts = map[uint16]bool{
+	80: true, 81: true, 82: true, 83: true, 84: true, 85: true, 88: true,
+	443: true, 554: true, 8554: true, 10554: true,
+	7001: true, 8000: true, 8001: true, 8080: true, 8081: true, 8088: true,
+	8443: true, 8888: true, 8899: true, 9000: true,
+	34567: true, 37777: true,
+}
+
+// telnetPorts carry telnet even when the server negotiates no options.
+var telnetPorts = map[uint16]bool{23: true, 2323: true}
+
+// ForPort returns the decoder for a TCP server port the scanner cares
+// about. The decoder still looks at the bytes first (Detect) and uses the
+// port only when they are not recognisable: on a telnet port that means
+// telnet.banner, elsewhere tcp.banner_hex.
+func ForPort(port uint16) (scanner.StreamDecoder, bool) {
+	switch {
+	case telnetPorts[port]:
+		return byContentOr(DecodeTelnet), true
+	case servicePorts[port]:
+		return byContentOr(DecodeBanner), true
+	}
+	return nil, false
+}
+
+func byContentOr(fallback scanner.StreamDecoder) scanner.StreamDecoder {
+	return func(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+		if d, ok := recognise(client, server); ok {
+			return d(client, server, m, emit)
+		}
+		return fallback(client, server, m, emit)
+	}
+}
+
+// Detect chooses a decoder from a flow's first bytes, on any port: HTTP/1.x
+// or RTSP/1.0 (a response or the client's request line), a TLS handshake
+// (0x16 0x03), telnet negotiation, and otherwise the server's banner. It
+// reports false only when the server sent nothing and the client's bytes
+// name no protocol.
+func Detect(client, server []byte) (scanner.StreamDecoder, bool) {
+	if d, ok := recognise(client, server); ok {
+		return d, true
+	}
+	if len(server) == 0 {
+		return nil, false
+	}
+	return DecodeBanner, true
+}
+
+// recognise names the protocol of a flow when its bytes say it plainly.
+func recognise(client, server []byte) (scanner.StreamDecoder, bool) {
+	s := bytes.TrimPrefix(server, utf8BOM)
+	switch {
+	case bytes.HasPrefix(s, []byte("HTTP/1.")) || requestProto(client) == "HTTP/1.":
+		return DecodeHTTP, true
+	case bytes.HasPrefix(s, []byte("RTSP/1.")) || requestProto(client) == "RTSP/1.":
+		return DecodeRTSP, true
+	case len(s) >= 2 && s[0] == recordHandshake && s[1] == 3:
+		return DecodeTLS, true
+	case len(s) >= 2 && s[0] == iac && s[1] >= sb:
+		return DecodeTelnet, true
+	}
+	return nil, false
+}
+
+// requestProto returns "HTTP/1." or "RTSP/1." when client opens with a
+// request line of that protocol.
+func requestProto(client []byte) string {
+	line, _ := cutLine(skipBlankLines(client[:min(len(client), 4096)]))
+	fields := strings.Fields(string(line))
+	if len(fields) != 3 || !isToken(fields[0]) {
+		return ""
+	}
+	for _, proto := range []string{"HTTP/1.", "RTSP/1."} {
+		if strings.HasPrefix(fields[2], proto) {
+			return proto
+		}
+	}
+	return ""
+}
+
+// ByRawKey returns the decoder for a raw observation key given to
+// `camsweep identify` (docs/observation-keys.md, "Raw keys"). The value's
+// text is passed as the server argument: http.headers is a raw HTTP
+// response, rtsp.response a raw RTSP response (or bare SDP), tcp.banner_hex
+// a banner in hex, tls.cert_pem one or more PEM blocks (the first
+// CERTIFICATE is the leaf) and tls.cert_der_hex a DER certificate in hex.
+func ByRawKey(key string) (scanner.StreamDecoder, bool) {
+	switch key {
+	case "http.headers":
+		return DecodeHTTP, true
+	case "rtsp.response":
+		return DecodeRTSP, true
+	case "tcp.banner_hex":
+		return decodeBannerHex, true
+	case "tls.cert_pem":
+		return decodeCertPEM, true
+	case "tls.cert_der_hex":
+		return decodeCertDERHex, true
+	}
+	return nil, false
+}
+
+var errNoPEMCertificate = errors.New("service: no PEM CERTIFICATE block")
+
+func decodeBannerHex(client, value []byte, m scanner.Meta, emit scanner.Emit) error {
+	raw, err := hex.DecodeString(strings.TrimSpace(string(value)))
+	if err != nil {
+		return err
+	}
+	if d, ok := recognise(nil, raw); ok {
+		return d(nil, raw, m, emit)
+	}
+	return DecodeBanner(nil, raw, m, emit)
+}
+
+func decodeCertPEM(client, value []byte, m scanner.Meta, emit scanner.Emit) error {
+	for rest := value; len(rest) > 0; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type == "CERTIFICATE" {
+			return emitCertificate(newEmitter(m, emit), block.Bytes)
+		}
+	}
+	return errNoPEMCertificate
+}
+
+func decodeCertDERHex(client, value []byte, m scanner.Meta, emit scanner.Emit) error {
+	der, err := hex.DecodeString(strings.Join(strings.Fields(string(value)), ""))
+	if err != nil {
+		return err
+	}
+	return emitCertificate(newEmitter(m, emit), der)
+}

@@ -1,0 +1,65 @@
+package service
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+const (
+	// maxValueBytes bounds every observation value (docs/observation-keys.md).
+	maxValueBytes = 4 << 10
+	// maxBodyTextBytes bounds http.body.
+	maxBodyTextBytes = 2 << 10
+	// maxMessages bounds how many requests or responses one connection yields,
+	// so a hostile peer cannot make a flow cost more than a few hundred lines.
+	maxMessages = 64
+	// maxHeaders bounds the header lines kept per message.
+	maxHeaders = 128
+	// maxEmits bounds the observations one connection yields.
+	maxEmits = 512
+)
+
+// emitter sends observations about the server once each: keep-alive
+// connections repeat the same Server header in every response, and the
+// engine gains nothing from hearing it twice.
+type emitter struct {
+	m     scanner.Meta
+	emit  scanner.Emit
+	seen  map[string]struct{}
+	count int
+}
+
+func newEmitter(m scanner.Meta, emit scanner.Emit) *emitter {
+	return &emitter{m: m, emit: emit, seen: make(map[string]struct{})}
+}
+
+// add emits key=value unless the value is blank or was already sent. The
+// value is clipped to maxValueBytes and made valid UTF-8, as JSON output needs.
+func (e *emitter) add(key, value string) {
+	value = clip(value, maxValueBytes)
+	if strings.TrimSpace(value) == "" || e.count >= maxEmits {
+		return
+	}
+	id := key + "\x00" + value
+	if _, dup := e.seen[id]; dup {
+		return
+	}
+	e.seen[id] = struct{}{}
+	e.count++
+	e.emit(e.m.Observe(key, value))
+}
+
+// clip cuts s to at most n bytes without splitting a UTF-8 sequence and
+// replaces invalid bytes (Latin-1 or GBK text from old firmware).
+func clip(s string, n int) string {
+	if len(s) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}

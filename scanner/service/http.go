@@ -1,0 +1,175 @@
+package service
+
+import (
+	"bytes"
+	"errors"
+	"html"
+	"strconv"
+	"strings"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+var errNotHTTP = errors.New("service: server bytes are not an HTTP response")
+
+// utf8BOM is what some embedded web servers put before a body (and a few
+// before the status line).
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// DecodeHTTP reads the HTTP/1.x responses in server and pairs each with the
+// request in client that it answered (in order; interim 1xx responses answer
+// none). For each response it emits http.status, http.server,
+// http.server_raw, every http.www_authenticate, http.etag, http.location,
+// http.content_type, http.header_names, http.title, http.body, http.path and,
+// for a favicon, http.favicon_md5 and http.favicon_mmh3.
+func DecodeHTTP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+	reqs := parseRequests(client, "HTTP/")
+	out := newEmitter(m, emit)
+	server = bytes.TrimPrefix(server, utf8BOM)
+	decoded, next := 0, 0
+	for decoded < maxMessages {
+		server = skipBlankLines(server)
+		msg, rest, complete := readHead(server)
+		code, ok := statusCode(msg.start, "HTTP/")
+		if !ok {
+			break
+		}
+		var req *request
+		if code >= 200 || code == 101 { // other 1xx are interim: the answer follows
+			if next < len(reqs) {
+				req = &reqs[next]
+			}
+			next++
+		}
+		if complete {
+			msg.body, rest = httpBody(&msg, rest, code, req)
+		}
+		emitHTTP(out, &msg, code, req)
+		decoded++
+		if code == 101 || !complete {
+			break // after a protocol switch the bytes are no longer HTTP
+		}
+		server = rest
+	}
+	if decoded == 0 {
+		return errNotHTTP
+	}
+	return nil
+}
+
+// httpBody cuts the body of a response off the front of b (RFC 9112 §6.3).
+func httpBody(msg *message, b []byte, code int, req *request) (body, rest []byte) {
+	if code < 200 || code == 204 || code == 304 || (req != nil && req.method == "HEAD") {
+		return nil, b
+	}
+	if msg.chunked() {
+		return dechunk(b)
+	}
+	if n, ok := msg.contentLength(); ok {
+		n = min(n, len(b))
+		return b[:n], b[n:]
+	}
+	return b, nil // delimited by the server closing the connection
+}
+
+// emitHTTP emits what one response shows.
+func emitHTTP(out *emitter, msg *message, code int, req *request) {
+	out.add("http.status", strconv.Itoa(code))
+	if req != nil {
+		out.add("http.path", requestPath(req.target))
+	}
+	names := make([]string, 0, len(msg.headers))
+	for _, h := range msg.headers {
+		names = append(names, h.name)
+		emitHTTPHeader(out, h)
+	}
+	out.add("http.header_names", strings.Join(names, ","))
+	body := bytes.TrimPrefix(msg.body, utf8BOM)
+	contentType, _ := msg.value("Content-Type")
+	if code >= 200 && code < 300 && len(body) > 0 && isFavicon(req, contentType, body) {
+		md5hex, mmh3 := faviconHashes(body)
+		out.add("http.favicon_md5", md5hex)
+		out.add("http.favicon_mmh3", mmh3)
+	}
+	if looksLikeText(contentType, body) {
+		out.add("http.title", htmlTitle(body))
+		out.add("http.body", bodyText(body))
+	}
+}
+
+// emitHTTPHeader emits the headers that have their own key.
+func emitHTTPHeader(out *emitter, h header) {
+	value := strings.TrimSpace(h.raw)
+	switch strings.ToLower(h.name) {
+	case "server":
+		out.add("http.server", value)
+		// The spelling of the line itself (no space after the colon, say)
+		// tells one firmware's web server from another's.
+		out.add("http.server_raw", h.name+":"+strings.TrimRight(h.raw, " \t"))
+	case "www-authenticate":
+		out.add("http.www_authenticate", value)
+	case "etag":
+		out.add("http.etag", value)
+	case "location":
+		out.add("http.location", value)
+	case "content-type":
+		out.add("http.content_type", value)
+	}
+}
+
+// requestPath returns the path and query of a request target, also for the
+// absolute form a proxy-style client sends ("http://host:80/x" -> "/x").
+func requestPath(target string) string {
+	if i := strings.Index(target, "://"); i >= 0 {
+		rest := target[i+3:]
+		j := strings.IndexAny(rest, "/?")
+		if j < 0 {
+			return "/"
+		}
+		return rest[j:]
+	}
+	return target
+}
+
+// looksLikeText reports whether a body is worth emitting as text: images
+// and other binary bodies are not.
+func looksLikeText(contentType string, body []byte) bool {
+	if len(body) == 0 {
+		return false
+	}
+	ct := strings.ToLower(contentType)
+	if strings.HasPrefix(ct, "image/") || strings.HasPrefix(ct, "audio/") || strings.HasPrefix(ct, "video/") {
+		return false
+	}
+	return bytes.IndexByte(body[:min(len(body), 512)], 0) < 0
+}
+
+// bodyText is the first maxBodyTextBytes of the body as text.
+func bodyText(body []byte) string {
+	return strings.TrimSpace(clip(string(body[:min(len(body), maxBodyTextBytes+4)]), maxBodyTextBytes))
+}
+
+// maxTitleSearch bounds how far into a body the <title> is looked for.
+const maxTitleSearch = 64 << 10
+
+// htmlTitle returns the text of the first <title> element, entities
+// decoded and white space folded.
+func htmlTitle(body []byte) string {
+	b := body[:min(len(body), maxTitleSearch)]
+	lower := bytes.ToLower(b)
+	start := bytes.Index(lower, []byte("<title"))
+	if start < 0 {
+		return ""
+	}
+	gt := bytes.IndexByte(lower[start:], '>')
+	if gt < 0 {
+		return ""
+	}
+	from := start + gt + 1
+	end := bytes.Index(lower[from:], []byte("</title"))
+	if end < 0 {
+		end = min(len(b)-from, maxValueBytes)
+	}
+	text := html.UnescapeString(string(b[from : from+end]))
+	return strings.Join(strings.Fields(text), " ")
+}

@@ -1,0 +1,130 @@
+package service
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+var errNotRTSP = errors.New("service: server bytes are not an RTSP response")
+
+// maxSDPAttrs bounds the a= lines emitted per description.
+const maxSDPAttrs = 64
+
+// DecodeRTSP reads the RTSP/1.0 responses in server, pairs each with the
+// request in client it answered (by CSeq, else in order), and emits
+// rtsp.status, rtsp.server, every rtsp.www_authenticate, rtsp.public,
+// rtsp.date (raw, white space kept), rtsp.content_base, rtsp.url and, from
+// an SDP body, rtsp.sdp_session and each rtsp.sdp_attr. Interleaved RTP
+// frames are skipped. server may also be a bare SDP description.
+func DecodeRTSP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+	out := newEmitter(m, emit)
+	if bytes.HasPrefix(server, []byte("v=0")) {
+		emitSDP(out, server)
+		return nil
+	}
+	reqs := parseRequests(client, "RTSP/")
+	used := make([]bool, len(reqs))
+	decoded, next := 0, 0
+	for decoded < maxMessages {
+		server = skipInterleaved(skipBlankLines(server))
+		msg, rest, complete := readHead(server)
+		code, ok := statusCode(msg.start, "RTSP/")
+		if !ok {
+			break
+		}
+		req := matchRTSPRequest(&msg, reqs, used, &next)
+		if complete {
+			msg.body, rest = rtspBody(&msg, rest)
+		}
+		emitRTSP(out, &msg, code, req)
+		decoded++
+		if !complete {
+			break
+		}
+		server = rest
+	}
+	if decoded == 0 {
+		return errNotRTSP
+	}
+	return nil
+}
+
+// matchRTSPRequest finds the request a response answers: the one with the
+// same CSeq, or else the next one not yet answered.
+func matchRTSPRequest(msg *message, reqs []request, used []bool, next *int) *request {
+	if cseq, ok := msg.value("CSeq"); ok {
+		for i := range reqs {
+			if !used[i] && reqs[i].cseq == cseq {
+				used[i] = true
+				return &reqs[i]
+			}
+		}
+	}
+	for *next < len(reqs) && used[*next] {
+		*next++
+	}
+	if *next < len(reqs) {
+		used[*next] = true
+		return &reqs[*next]
+	}
+	return nil
+}
+
+// rtspBody cuts a Content-Length body; RTSP messages without one have none.
+func rtspBody(msg *message, b []byte) (body, rest []byte) {
+	n, ok := msg.contentLength()
+	if !ok {
+		return nil, b
+	}
+	n = min(n, len(b))
+	return b[:n], b[n:]
+}
+
+// emitRTSP emits what one response shows.
+func emitRTSP(out *emitter, msg *message, code int, req *request) {
+	out.add("rtsp.status", strconv.Itoa(code))
+	if req != nil {
+		out.add("rtsp.url", req.target)
+	}
+	for _, h := range msg.headers {
+		value := strings.TrimSpace(h.raw)
+		switch strings.ToLower(h.name) {
+		case "server":
+			out.add("rtsp.server", value)
+		case "www-authenticate":
+			out.add("rtsp.www_authenticate", value)
+		case "public":
+			out.add("rtsp.public", value)
+		case "date":
+			// Kept as sent: the spacing after the colon differs between
+			// firmware families.
+			out.add("rtsp.date", strings.TrimRight(h.raw, " \t"))
+		case "content-base":
+			out.add("rtsp.content_base", value)
+		}
+	}
+	if len(msg.body) > 0 {
+		emitSDP(out, msg.body)
+	}
+}
+
+// emitSDP emits the session name and attribute lines of an SDP description.
+func emitSDP(out *emitter, sdp []byte) {
+	attrs := 0
+	for len(sdp) > 0 {
+		var line []byte
+		line, sdp = cutLine(sdp)
+		text := strings.TrimSpace(string(line))
+		switch {
+		case strings.HasPrefix(text, "s="):
+			out.add("rtsp.sdp_session", strings.TrimSpace(text[2:]))
+		case strings.HasPrefix(text, "a=") && attrs < maxSDPAttrs:
+			out.add("rtsp.sdp_attr", strings.TrimSpace(text[2:]))
+			attrs++
+		}
+	}
+}
