@@ -1,0 +1,109 @@
+package discovery
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// The DHIP header is 32 bytes: " \0\0\0DHIP", eight bytes of session and
+// request ids, then the JSON length as uint32 little-endian at offset 16
+// (repeated at 24).
+const (
+	dhipHeaderLen = 32
+	dhipOffLength = 16
+	// dhipSearch is the discovery request, sent by a client (and echoed to
+	// us by the multicast group): not a device.
+	dhipSearch = "DHDiscover.search"
+)
+
+var (
+	errDHIPLength  = errors.New("dhip: JSON length runs past the payload")
+	errDHIPNotJSON = errors.New("dhip: no DHIP header and no JSON object")
+	errDHIPNoInfo  = errors.New("dhip: no params.deviceInfo")
+	errDHIPTooBig  = errors.New("dhip: payload larger than a datagram")
+)
+
+// dhipFields maps deviceInfo members to observation keys.
+var dhipFields = []struct{ member, key string }{
+	{"DeviceClass", "dhip.device_class"},
+	{"DeviceType", "dhip.model"},
+	{"SerialNo", "dhip.serial"},
+	{"Version", "dhip.firmware"},
+	{"Vendor", "dhip.vendor"},
+	{"Manufacturer", "dhip.manufacturer"},
+	{"MachineName", "dhip.machine_name"},
+	{"Port", "dhip.port"},
+	{"HttpPort", "dhip.http_port"},
+}
+
+type dhipMessage struct {
+	MAC    json.RawMessage `json:"mac"`
+	Method json.RawMessage `json:"method"`
+	Params struct {
+		DeviceInfo map[string]json.RawMessage `json:"deviceInfo"`
+	} `json:"params"`
+}
+
+// DHIP decodes the JSON discovery protocol on UDP 37810, with or without
+// its 32-byte header. A client.notifyDevInfo reply describes its sender and
+// names its own MAC and IPv4 address (the dhip.mac binding); a
+// DHDiscover.search request emits nothing.
+func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+	body, err := dhipBody(payload)
+	if err != nil {
+		return err
+	}
+	var msg dhipMessage
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return err
+	}
+	if scalarText(msg.Method) == dhipSearch {
+		return nil
+	}
+	info := msg.Params.DeviceInfo
+	if info == nil {
+		return errDHIPNoInfo
+	}
+	var addr struct {
+		IPAddress json.RawMessage `json:"IPAddress"`
+	}
+	_ = json.Unmarshal(info["IPv4Address"], &addr) // absent or odd: no binding IP
+	own := parseIPv4(scalarText(addr.IPAddress))
+	s := newSink(aboutSelf(m, own), emit)
+	for _, f := range dhipFields {
+		s.field(f.key, scalarText(info[f.member]))
+	}
+	if mac, err := fingerprint.ParseMAC(scalarText(msg.MAC)); err == nil {
+		s.binding("dhip.mac", mac, own)
+	}
+	return nil
+}
+
+// dhipBody returns the JSON of a DHIP datagram: after the header when there
+// is one, else the payload itself when it is a JSON object.
+func dhipBody(b []byte) ([]byte, error) {
+	if len(b) > maxJSONBytes {
+		return nil, errDHIPTooBig
+	}
+	if hasDHIPHeader(b) {
+		n := binary.LittleEndian.Uint32(b[dhipOffLength:])
+		if uint64(n) > uint64(len(b)-dhipHeaderLen) {
+			return nil, errDHIPLength
+		}
+		return trimJSON(b[dhipHeaderLen : dhipHeaderLen+int(n)]), nil
+	}
+	body := trimJSON(b)
+	if len(body) == 0 || body[0] != '{' {
+		return nil, errDHIPNotJSON
+	}
+	return body, nil
+}
+
+func hasDHIPHeader(b []byte) bool {
+	return len(b) >= dhipHeaderLen && bytes.Equal(b[4:8], []byte("DHIP"))
+}

@@ -1,0 +1,88 @@
+package discovery
+
+import (
+	"encoding/hex"
+	"strings"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// udpPorts is the well-known port of each protocol. A datagram matches on
+// its source port first (a server or device answering from its service
+// port), then on its destination port (announcements and requests sent to
+// it).
+var udpPorts = map[uint16]scanner.Decoder{
+	53:    DNS,
+	67:    DHCP,
+	68:    DHCP,
+	1900:  SSDP,
+	3702:  WSD,
+	5353:  MDNS,
+	32100: PPPP, // CS2 P2P server port
+	32108: PPPP, // CS2 LAN search/notify port
+	34569: XM,
+	37020: SADP,
+	37810: DHIP,
+}
+
+// ByPort returns the decoder for a UDP datagram between these ports.
+func ByPort(srcPort, dstPort uint16) (scanner.Decoder, bool) {
+	if d, ok := udpPorts[srcPort]; ok {
+		return d, true
+	}
+	d, ok := udpPorts[dstPort]
+	return d, ok
+}
+
+// Sniff recognises a datagram on a port ByPort does not know by its
+// content: CS2 PPPP (peer-to-peer video runs on random ports) and a DHIP
+// header.
+func Sniff(payload []byte) (scanner.Decoder, bool) {
+	switch {
+	case isPPPP(payload):
+		return PPPP, true
+	case hasDHIPHeader(payload):
+		return DHIP, true
+	}
+	return nil, false
+}
+
+// rawKeys are the raw keys `camsweep identify` accepts, each expanded by the
+// decoder that reads the same bytes off the wire.
+var rawKeys = map[string]scanner.Decoder{
+	"sadp.payload":     SADP,
+	"dhip.payload":     DHIP,
+	"xm.payload":       XM,
+	"wsd.payload":      WSD,
+	"ssdp.payload":     SSDP,
+	"upnp.description": UPnP,
+	"mdns.payload_hex": fromHex(MDNS),
+	"dhcp.payload_hex": fromHex(DHCP),
+}
+
+// ByRawKey returns the decoder for a raw key's value (the value's bytes are
+// the payload; *_hex keys are hex-decoded first).
+func ByRawKey(key string) (scanner.Decoder, bool) {
+	d, ok := rawKeys[key]
+	return d, ok
+}
+
+// fromHex wraps a decoder so that it reads hex text: white space, colons
+// and an optional 0x prefix are ignored, as people paste dumps.
+func fromHex(d scanner.Decoder) scanner.Decoder {
+	return func(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+		clean := strings.Map(func(r rune) rune {
+			switch r {
+			case ' ', '\t', '\r', '\n', ':':
+				return -1
+			}
+			return r
+		}, string(payload))
+		clean = strings.TrimPrefix(strings.TrimPrefix(clean, "0x"), "0X")
+		raw, err := hex.DecodeString(clean)
+		if err != nil {
+			return err
+		}
+		return d(raw, m, emit)
+	}
+}

@@ -1,0 +1,185 @@
+package discovery
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/miekg/dns"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// maxDNSPayload is the largest DNS message read: a UDP datagram's limit.
+const maxDNSPayload = 65535
+
+var errDNSTooLarge = errors.New("dns: payload larger than a datagram")
+
+// MDNS decodes a multicast DNS / DNS-SD message (RFC 6762/6763). A
+// response's records describe its sender: service instances, service types,
+// host names and TXT strings. A query's authority section holds the records
+// its sender is probing for, i.e. its own names; its questions and known
+// answers describe other hosts and are ignored, so a pure question emits
+// nothing.
+func MDNS(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+	msg, err := unpackDNS(payload)
+	if err != nil {
+		return err
+	}
+	s := newSink(m, emit)
+	if msg.Response {
+		mdnsRecords(s, msg.Answer)
+		mdnsRecords(s, msg.Ns)
+		mdnsRecords(s, msg.Extra)
+		return nil
+	}
+	mdnsRecords(s, msg.Ns)
+	return nil
+}
+
+// DNS decodes a unicast DNS message on port 53. The sender of a query is the
+// asker: each question name becomes dns.query. Responses describe the
+// resolver's answer to someone else and emit nothing.
+func DNS(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+	msg, err := unpackDNS(payload)
+	if err != nil {
+		return err
+	}
+	if msg.Response || msg.Opcode != dns.OpcodeQuery {
+		return nil
+	}
+	s := newSink(m, emit)
+	for _, q := range msg.Question {
+		s.field("dns.query", strings.ToLower(presentName(q.Name)))
+	}
+	return nil
+}
+
+func unpackDNS(payload []byte) (*dns.Msg, error) {
+	if len(payload) > maxDNSPayload {
+		return nil, errDNSTooLarge
+	}
+	msg := new(dns.Msg)
+	if err := msg.Unpack(payload); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+func mdnsRecords(s *sink, records []dns.RR) {
+	for _, rr := range records {
+		switch r := rr.(type) {
+		case *dns.PTR:
+			if isReverseName(r.Hdr.Name) {
+				s.field("mdns.hostname", presentName(r.Ptr))
+				continue
+			}
+			serviceFacts(s, r.Hdr.Name)
+			serviceFacts(s, r.Ptr)
+		case *dns.SRV:
+			serviceFacts(s, r.Hdr.Name)
+			s.field("mdns.hostname", presentName(r.Target))
+		case *dns.TXT:
+			serviceFacts(s, r.Hdr.Name)
+			for _, t := range r.Txt {
+				s.field("mdns.txt", unescapeDNS(t))
+			}
+		case *dns.A:
+			s.field("mdns.hostname", presentName(r.Hdr.Name))
+		case *dns.AAAA:
+			s.field("mdns.hostname", presentName(r.Hdr.Name))
+		}
+	}
+}
+
+// serviceFacts emits the service type and, when the name is a service
+// instance (labels before "_service._proto"), the instance name.
+// "_services._dns-sd._udp" is the enumeration meta-service, not a service.
+func serviceFacts(s *sink, name string) {
+	labels := splitLabels(name)
+	for i := 0; i+1 < len(labels); i++ {
+		proto := strings.ToLower(labels[i+1])
+		if (proto != "_tcp" && proto != "_udp") || !strings.HasPrefix(labels[i], "_") {
+			continue
+		}
+		if i > 0 && strings.EqualFold(labels[i-1], "_services") && strings.EqualFold(labels[i], "_dns-sd") {
+			return
+		}
+		s.field("mdns.service", labels[i]+"."+labels[i+1])
+		if i > 0 && !strings.EqualFold(labels[i-1], "_sub") {
+			s.field("mdns.instance", strings.Join(labels, "."))
+		}
+		return
+	}
+}
+
+func isReverseName(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, ".in-addr.arpa.") || strings.HasSuffix(n, ".ip6.arpa.")
+}
+
+// presentName turns a name in miekg/dns presentation format into the text
+// a user reads: escapes resolved, no trailing dot.
+func presentName(name string) string {
+	return strings.Join(splitLabels(name), ".")
+}
+
+// splitLabels splits a presentation-format name into unescaped labels; an
+// escaped dot stays inside its label.
+func splitLabels(name string) []string {
+	var labels []string
+	var cur strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '\\':
+			b, n := unescapeAt(name, i)
+			cur.WriteByte(b)
+			i += n - 1
+		case c == '.':
+			labels = append(labels, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	if cur.Len() > 0 {
+		labels = append(labels, cur.String())
+	}
+	return labels
+}
+
+// unescapeDNS resolves the \X and \DDD escapes miekg/dns writes into TXT
+// strings, giving back the bytes the device sent.
+func unescapeDNS(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b.WriteByte(s[i])
+			continue
+		}
+		c, n := unescapeAt(s, i)
+		b.WriteByte(c)
+		i += n - 1
+	}
+	return b.String()
+}
+
+// unescapeAt decodes the escape starting at s[i] == '\\' and returns the
+// byte and the escape's length.
+func unescapeAt(s string, i int) (byte, int) {
+	if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+		v := int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')
+		if v < 256 {
+			return byte(v), 4
+		}
+	}
+	if i+1 < len(s) {
+		return s[i+1], 2
+	}
+	return '\\', 1
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

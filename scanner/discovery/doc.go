@@ -1,0 +1,10 @@
+// Package discovery decodes the datagrams of UDP discovery and link
+// protocols (DHCPv4, mDNS/DNS-SD, DNS queries, SSDP and UPnP device
+// descriptions, WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search
+// and CS2 PPPP) into observations about their sender.
+//
+// Every decoder is a pure scanner.Decoder: it reads one payload that may be
+// hostile, never panics, bounds what it reads and what it emits, and knows
+// protocols, never vendors. ByPort, Sniff and ByRawKey pick the decoder for a
+// datagram or for a raw key given to `camsweep identify`.
+package discovery

@@ -1,0 +1,45 @@
+package discovery
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
+// maxJSONBytes bounds a JSON discovery reply: one datagram.
+const maxJSONBytes = 65535
+
+// scalarText renders a JSON string, number or boolean as the text a device
+// meant ("IPC-HDW5421S", 37777, false). Objects, arrays and null give "".
+func scalarText(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+	case 't', 'f':
+		var b bool
+		if json.Unmarshal(raw, &b) == nil {
+			return strconv.FormatBool(b)
+		}
+	case '{', '[', 'n':
+		return ""
+	default:
+		var n json.Number
+		if json.Unmarshal(raw, &n) == nil {
+			return n.String()
+		}
+	}
+	return ""
+}
+
+// trimJSON drops the NUL and white space padding devices put around a JSON
+// body.
+func trimJSON(b []byte) []byte {
+	return bytes.Trim(b, "\x00 \t\r\n")
+}

@@ -1,0 +1,98 @@
+package discovery
+
+import (
+	"net/netip"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// maxValue bounds every observation value (docs/observation-keys.md): a
+// device can send megabytes of "model name", the report need not keep them.
+const maxValue = 4 << 10
+
+// clip trims surrounding white space and bounds the value to maxValue bytes,
+// cutting at a rune boundary when the text is UTF-8. Inner white space and
+// control characters are kept as sent: the report layer escapes them.
+func clip(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= maxValue {
+		return s
+	}
+	cut := maxValue
+	for cut > maxValue-utf8.UTFMax && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
+}
+
+// sink emits observations about one sender, dropping empty values and
+// repeats within one payload (mDNS repeats names in every record).
+type sink struct {
+	meta scanner.Meta
+	emit scanner.Emit
+	seen map[[2]string]struct{}
+}
+
+func newSink(m scanner.Meta, emit scanner.Emit) *sink {
+	return &sink{meta: m, emit: emit}
+}
+
+// field emits key=value about the sender, once per payload.
+func (s *sink) field(key, value string) {
+	value = clip(value)
+	if value == "" || s.repeated(key, value) {
+		return
+	}
+	s.emit(s.meta.Observe(key, value))
+}
+
+// binding emits a MAC+IP binding the protocol itself asserts: the payload
+// names its own hardware address and IPv4 address.
+func (s *sink) binding(key string, mac fingerprint.MAC, ip netip.Addr) {
+	if mac.IsZero() || mac.Multicast() || s.repeated(key, mac.String()) {
+		return
+	}
+	o := s.meta.Observe(key, mac.String())
+	o.MAC = mac
+	if ip.IsValid() && !ip.IsUnspecified() {
+		o.IP = ip
+	}
+	s.emit(o)
+}
+
+func (s *sink) repeated(key, value string) bool {
+	if s.seen == nil {
+		s.seen = make(map[[2]string]struct{}, 8)
+	}
+	k := [2]string{key, value}
+	if _, ok := s.seen[k]; ok {
+		return true
+	}
+	s.seen[k] = struct{}{}
+	return false
+}
+
+// aboutSelf returns m with its sender set to the device's own address from
+// the payload when m has none (raw keys given to identify carry no socket).
+func aboutSelf(m scanner.Meta, own netip.Addr) scanner.Meta {
+	if !m.SrcIP.IsValid() && own.IsValid() && !own.IsUnspecified() {
+		m.SrcIP = own
+	}
+	return m
+}
+
+// parseIPv4 reads a dotted IPv4 address, ignoring a "/prefix" suffix.
+func parseIPv4(s string) netip.Addr {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		s = s[:i]
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return netip.Addr{}
+	}
+	return a
+}

@@ -1,0 +1,64 @@
+package discovery
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+var errWSDNotDiscovery = errors.New("wsd: not a WS-Discovery message")
+
+// WSD decodes a WS-Discovery (ONVIF) SOAP message. Hello, ProbeMatches and
+// ResolveMatches describe their sender: endpoint address, types, scopes
+// and transport addresses. Probe, Resolve and Bye are not device
+// descriptions and emit nothing. Matching is by local element name without
+// case, whatever the namespace prefix, because camera firmware varies.
+func WSD(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+	root, err := parseXML(payload)
+	if err != nil {
+		return err
+	}
+	body := root.find("Body")
+	if body == nil {
+		body = root
+	}
+	s := newSink(m, emit)
+	for _, c := range body.children {
+		switch strings.ToLower(c.name) {
+		case "probematches", "resolvematches":
+			for _, match := range c.children {
+				wsdMatch(s, match)
+			}
+			return nil
+		case "hello":
+			wsdMatch(s, c)
+			return nil
+		case "probe", "resolve", "bye":
+			return nil
+		}
+	}
+	return errWSDNotDiscovery
+}
+
+// wsdMatch emits the fields of one ProbeMatch, ResolveMatch or Hello.
+func wsdMatch(s *sink, n *xnode) {
+	s.field("wsd.endpoint", n.child("EndpointReference").childText("Address"))
+	s.field("wsd.types", strings.Join(strings.Fields(n.childText("Types")), " "))
+	scopes := strings.Fields(n.childText("Scopes"))
+	s.field("wsd.scopes", strings.Join(scopes, " "))
+	for _, sc := range scopes {
+		s.field("wsd.scope", percentDecode(sc))
+	}
+	s.field("wsd.xaddrs", strings.Join(strings.Fields(n.childText("XAddrs")), " "))
+}
+
+// percentDecode undoes URI escaping (name/HIKVISION%20DS-2CD2042WD-I); a
+// malformed escape leaves the scope as sent.
+func percentDecode(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
+}

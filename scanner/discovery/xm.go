@@ -1,0 +1,116 @@
+package discovery
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// The Xiongmai header is 20 bytes, little-endian: head 0xff, version,
+// two reserved bytes, session id, sequence number, two packet-count bytes,
+// the message id at offset 14 and the body length at offset 16.
+const (
+	xmHeaderLen    = 20
+	xmHead         = 0xff
+	xmOffMessageID = 14
+	xmOffLength    = 16
+	xmSearch       = 1530 // search request: a client, not a device
+	xmSearchReply  = 1531
+	xmNetCommon    = "NetWork.NetCommon"
+)
+
+var (
+	errXMLength    = errors.New("xm: body length runs past the payload")
+	errXMMessageID = errors.New("xm: not a search reply")
+	errXMNotJSON   = errors.New("xm: no header and no JSON object")
+	errXMNoCommon  = errors.New("xm: no NetWork.NetCommon object")
+	errXMTooBig    = errors.New("xm: payload larger than a datagram")
+)
+
+// xmFields maps NetWork.NetCommon members to observation keys.
+var xmFields = []struct{ member, key string }{
+	{"HostName", "xm.hostname"},
+	{"SN", "xm.serial"},
+	{"DeviceType", "xm.device_type"},
+	{"Version", "xm.firmware"},
+	{"BuildDate", "xm.build_date"},
+	{"TCPPort", "xm.tcp_port"},
+}
+
+// XM decodes the Xiongmai-style search protocol on UDP 34569, with or
+// without its 20-byte header. A search reply (message 1531) carries a
+// NetWork.NetCommon object describing its sender, including its own MAC
+// and HostIP (the xm.mac binding); a search request emits nothing.
+func XM(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+	body, err := xmBody(payload)
+	if err != nil || body == nil {
+		return err
+	}
+	var msg map[string]json.RawMessage
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return err
+	}
+	var common map[string]json.RawMessage
+	if err := json.Unmarshal(msg[xmNetCommon], &common); err != nil || common == nil {
+		return errXMNoCommon
+	}
+	own := xmHostIP(scalarText(common["HostIP"]))
+	s := newSink(aboutSelf(m, own), emit)
+	for _, f := range xmFields {
+		s.field(f.key, scalarText(common[f.member]))
+	}
+	if mac, err := fingerprint.ParseMAC(scalarText(common["MAC"])); err == nil {
+		s.binding("xm.mac", mac, own)
+	}
+	return nil
+}
+
+// xmBody returns the JSON of a datagram, or nil without error for a search
+// request.
+func xmBody(b []byte) ([]byte, error) {
+	if len(b) > maxJSONBytes {
+		return nil, errXMTooBig
+	}
+	if len(b) >= xmHeaderLen && b[0] == xmHead {
+		switch binary.LittleEndian.Uint16(b[xmOffMessageID:]) {
+		case xmSearch:
+			return nil, nil
+		case xmSearchReply:
+		default:
+			return nil, errXMMessageID
+		}
+		n := binary.LittleEndian.Uint32(b[xmOffLength:])
+		if uint64(n) > uint64(len(b)-xmHeaderLen) {
+			return nil, errXMLength
+		}
+		return trimJSON(b[xmHeaderLen : xmHeaderLen+int(n)]), nil
+	}
+	body := trimJSON(b)
+	if len(body) == 0 || body[0] != '{' {
+		return nil, errXMNotJSON
+	}
+	return body, nil
+}
+
+// xmHostIP reads HostIP: either "0x6700A8C0", the address as a hex uint32
+// whose least significant byte is the first octet (192.168.0.103), or a
+// dotted address.
+func xmHostIP(s string) netip.Addr {
+	s = strings.TrimSpace(s)
+	if h, ok := strings.CutPrefix(strings.ToLower(s), "0x"); ok {
+		v, err := strconv.ParseUint(h, 16, 32)
+		if err != nil {
+			return netip.Addr{}
+		}
+		var a [4]byte
+		binary.LittleEndian.PutUint32(a[:], uint32(v))
+		return netip.AddrFrom4(a)
+	}
+	return parseIPv4(s)
+}
