@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
+	"github.com/spf13/cobra"
+)
+
+// maxLine bounds one observation line; raw payloads (a whole HTTP response or
+// SADP XML) fit with room to spare, and a hostile file cannot exhaust memory.
+const maxLine = 1 << 20
+
+// maxBadLines stops printing bad-line messages after this many; they are still counted.
+const maxBadLines = 20
+
+const identifyLong = `Identify devices from observations given as JSON lines, one per line:
+
+  {"probe":"http","ip":"10.0.0.5","port":80,"key":"http.server","value":"App-webs/"}
+
+Fields: probe, mac, ip, port, key, value, ts (RFC 3339). The keys are those of
+docs/observation-keys.md. Raw keys (sadp.payload, dhip.payload, xm.payload,
+wsd.payload, ssdp.payload, upnp.description, http.headers, rtsp.response,
+tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex) are expanded through the
+same decoders the scanner uses, so a saved HTTP response or discovery reply can
+be identified as is. Blank lines and lines starting with # are skipped. A bad
+line is reported with its number and skipped; the run then exits 3 (partial).
+
+Use it to identify devices from another tool's output (nmap, Zeek, a
+spreadsheet) converted to this form, or to test a signature.`
+
+func newIdentifyCmd() *cobra.Command {
+	var o outputOptions
+	cmd := &cobra.Command{
+		Use:   "identify [FILE|-]",
+		Short: "Identify devices from observation JSON lines (a file or standard input)",
+		Long:  identifyLong,
+		Example: `  camsweep identify observations.jsonl
+  echo '{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}' | camsweep identify
+  camsweep identify --format json - < export.jsonl`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runIdentify(cmd, args, &o) },
+	}
+	o.register(cmd)
+	return cmd
+}
+
+func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	name := "-"
+	if len(args) == 1 {
+		name = args[0]
+	}
+	in, closeIn, err := openInput(cmd.InOrStdin(), name)
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	defer closeIn()
+	pol, err := o.loadPolicy()
+	if err != nil {
+		return err
+	}
+	reg, err := loadRegistry()
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	eng, err := newEngine(reg)
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	res := newResult("identify", []string{name})
+	bad, err := readObservations(in, eng.Add, func(line int, err error) {
+		if line <= maxBadLines {
+			fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: line %d: %v\n", name, line, err)
+		}
+	})
+	if err != nil {
+		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", name, err)}
+	}
+	if bad > 0 {
+		res.Partial = true
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d bad lines skipped", name, bad))
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: warning: %s: %d bad lines skipped\n", name, bad)
+	}
+	return o.finish(cmd, res, pol, eng.Devices())
+}
+
+func openInput(stdin io.Reader, name string) (io.Reader, func(), error) {
+	if name == "-" {
+		return stdin, func() {}, nil
+	}
+	if err := checkReadableFile(name); err != nil {
+		return nil, nil, err
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// readObservations feeds every good line to emit and reports each bad one
+// with its 1-based line number. It returns the number of bad lines; the error
+// is for the input itself failing (an I/O error), not for bad content.
+func readObservations(r io.Reader, emit scanner.Emit, bad func(line int, err error)) (int, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	nbad := 0
+	for line := 1; ; line++ {
+		text, err := readBoundedLine(br, maxLine)
+		if err == io.EOF && len(text) == 0 {
+			return nbad, nil
+		}
+		if err != nil && err != io.EOF && !errors.Is(err, errLineTooLong) {
+			return nbad, err
+		}
+		var lineErr error
+		if errors.Is(err, errLineTooLong) {
+			lineErr = err
+		} else {
+			lineErr = handleLine(text, emit)
+		}
+		if lineErr != nil {
+			nbad++
+			bad(line, lineErr)
+		}
+		if err == io.EOF {
+			return nbad, nil
+		}
+	}
+}
+
+var errLineTooLong = fmt.Errorf("line longer than %d bytes", maxLine)
+
+// readBoundedLine reads one line without its newline; a longer line is
+// consumed to its end and reported as errLineTooLong.
+func readBoundedLine(br *bufio.Reader, limit int) ([]byte, error) {
+	var buf []byte
+	tooLong := false
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong && len(buf)+len(chunk) <= limit+2 { // +2: the CR LF that is trimmed
+			buf = append(buf, chunk...)
+		} else {
+			tooLong, buf = true, nil
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if tooLong && (err == nil || err == io.EOF) {
+			return nil, errLineTooLong // at EOF, the next call returns io.EOF
+		}
+		return bytes.TrimRight(buf, "\r\n"), err
+	}
+}
+
+// handleLine decodes one observation and emits it, expanding raw keys.
+func handleLine(text []byte, emit scanner.Emit) error {
+	text = bytes.TrimSpace(text)
+	if len(text) == 0 || text[0] == '#' {
+		return nil
+	}
+	var obs fingerprint.Observation
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&obs); err != nil {
+		return fmt.Errorf("not an observation: %v", jsonErrorText(err))
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value on the line")
+	}
+	if obs.Key == "" {
+		return errors.New(`missing "key"`)
+	}
+	if obs.MAC.IsZero() && !obs.IP.IsValid() {
+		return errors.New(`needs a "mac" or an "ip" to say which device it is about`)
+	}
+	if obs.Probe == "" {
+		obs.Probe = "identify"
+	}
+	expanded, err := expandRaw(obs, emit)
+	if expanded {
+		if err != nil {
+			return fmt.Errorf("%s: %v", obs.Key, err)
+		}
+		return nil
+	}
+	emit(obs)
+	return nil
+}
+
+// jsonErrorText drops encoding/json's Go type names, which mean nothing to a user.
+func jsonErrorText(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("field %q has the wrong type (%s)", te.Field, te.Value)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// rawMeta says where a raw payload given to identify came from: the line's own
+// device, so expanded observations stay attached to it.
+func rawMeta(obs fingerprint.Observation) scanner.Meta {
+	return scanner.Meta{Time: obs.Time, Probe: obs.Probe, SrcMAC: obs.MAC, SrcIP: obs.IP, SrcPort: obs.Port}
+}
+
+// bindTo makes observations decoded from a raw payload carry the line's MAC
+// and IP where the decoder left them unset: the line asserts whose payload it is.
+func bindTo(obs fingerprint.Observation, emit scanner.Emit) scanner.Emit {
+	return func(o fingerprint.Observation) {
+		if o.MAC.IsZero() && (!o.IP.IsValid() || o.IP == obs.IP) {
+			o.MAC = obs.MAC
+		}
+		if !o.IP.IsValid() && o.MAC == obs.MAC {
+			o.IP = obs.IP
+		}
+		if o.Time.IsZero() {
+			o.Time = obs.Time
+		}
+		emit(o)
+	}
+}

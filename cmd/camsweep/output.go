@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/policy"
+	"github.com/camsweep/camsweep/report"
+	"github.com/spf13/cobra"
+)
+
+// formats maps --format values to renderers.
+var formats = map[string]func(io.Writer, *report.Result) error{
+	"table": report.WriteTable,
+	"json":  report.WriteJSON,
+	"csv":   report.WriteCSV,
+}
+
+// severities in increasing order; --fail-on takes one of them or "none".
+var severities = []policy.Severity{policy.SeverityReview, policy.SeverityMedium, policy.SeverityHigh, policy.SeverityCritical}
+
+// defaultFailOn makes any restricted device fail a script: the default policy
+// reports every restricted device as at least medium, and "review" (an
+// unidentified camera on a core network) is a question, not a violation.
+const defaultFailOn = "medium"
+
+// outputOptions are the flags every command that produces a report shares.
+type outputOptions struct {
+	format     string
+	outPath    string
+	policyPath string
+	failOn     string
+	quiet      bool
+}
+
+func (o *outputOptions) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.format, "format", "table", "output format: table, json or csv")
+	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringVar(&o.policyPath, "policy", "", "policy file with zones, profiles and exceptions (default: every restricted device is a medium finding)")
+	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary on standard error (warnings still print)")
+}
+
+// validate checks the flags before any input is read, so a typo costs nothing.
+func (o *outputOptions) validate() error {
+	if _, ok := formats[o.format]; !ok {
+		return usageError("unknown --format %q (want table, json or csv)", o.format)
+	}
+	if o.failOn != "none" && !slices.Contains(severities, policy.Severity(o.failOn)) {
+		return usageError("unknown --fail-on %q (want review, medium, high, critical or none)", o.failOn)
+	}
+	return nil
+}
+
+func (o *outputOptions) loadPolicy() (*policy.Policy, error) {
+	if o.policyPath == "" {
+		return policy.Default(), nil
+	}
+	p, err := policy.Load(o.policyPath)
+	if err != nil {
+		return nil, &exitErr{code: exitError, err: fmt.Errorf("policy: %w", err)}
+	}
+	return p, nil
+}
+
+// finish applies the policy, renders the result and turns it into an exit code.
+func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *policy.Policy, devs []fingerprint.Device) error {
+	findings := pol.Apply(devs, res.Generated)
+	res.Fill(devs, findings, pol.Zones())
+	if err := o.write(cmd.OutOrStdout(), res); err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	if !o.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %d devices, %d restricted, %d findings\n",
+			len(res.Devices), countRestricted(res.Devices), len(res.Findings))
+	}
+	return exitFor(res, o.failOn)
+}
+
+// write renders to stdout or, with -o, to a file replaced atomically so a
+// scheduler never reads half a report.
+func (o *outputOptions) write(stdout io.Writer, res *report.Result) error {
+	render := formats[o.format]
+	if o.outPath == "" || o.outPath == "-" {
+		return render(stdout, res)
+	}
+	dir := filepath.Dir(o.outPath)
+	tmp, err := os.CreateTemp(dir, ".camsweep-*.tmp")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", o.outPath, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := render(tmp, res); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", o.outPath, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", o.outPath, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), o.outPath)
+}
+
+// exitFor maps a finished run to its exit code: findings at or above failOn
+// (not suppressed by an exception) give 2, else partial input gives 3.
+func exitFor(res *report.Result, failOn string) error {
+	if failOn != "none" {
+		threshold := slices.Index(severities, policy.Severity(failOn))
+		for _, f := range res.Findings {
+			if f.Exception == "" && slices.Index(severities, f.Severity) >= threshold {
+				return &exitErr{code: exitFindings, err: fmt.Errorf("findings at or above %s", failOn)}
+			}
+		}
+	}
+	if res.Partial {
+		return &exitErr{code: exitPartial, err: fmt.Errorf("partial input")}
+	}
+	return nil
+}
+
+func countRestricted(devs []fingerprint.Device) int {
+	n := 0
+	for _, d := range devs {
+		if d.Restricted {
+			n++
+		}
+	}
+	return n
+}
+
+// warn records a warning in the result and prints it on standard error at once,
+// so it is seen even when the report goes to a file.
+func warn(stderr io.Writer, res *report.Result, format string, a ...any) {
+	msg := fmt.Sprintf(format, a...)
+	res.Warnings = append(res.Warnings, msg)
+	fmt.Fprintln(stderr, "camsweep: warning:", report.Clean(msg, 300))
+}
+
+func newResult(command string, inputs []string) *report.Result {
+	res := report.New(report.Tool{Name: "camsweep", Version: toolVersion()}, time.Now(), report.Source{Command: command, Inputs: inputs})
+	if reg, err := loadRegistry(); err == nil {
+		res.OUIDate = reg.Date()
+	}
+	return res
+}
+
+// quoteArgs is for messages naming user-given inputs.
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = fmt.Sprintf("%q", a)
+	}
+	return strings.Join(q, " ")
+}

@@ -1,0 +1,58 @@
+package main
+
+// This file connects the CLI to the packages that do the work: the pcap
+// reader, the raw-key decoders and the fingerprint engine.
+
+import (
+	"context"
+	"errors"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/oui"
+	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
+	"github.com/camsweep/camsweep/scanner/pcap"
+	"github.com/camsweep/camsweep/scanner/service"
+)
+
+// engine is what the CLI needs from the fingerprint engine.
+type engine interface {
+	Add(fingerprint.Observation)
+	Devices() []fingerprint.Device
+}
+
+var errNotWired = errors.New("not available in this build yet")
+
+func newEngine(reg *oui.Registry) (engine, error) {
+	return nil, errors.New("fingerprint engine: " + errNotWired.Error())
+}
+
+// readCapture decodes one capture file into observations.
+func readCapture(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, progress func(done, total int64)) error {
+	_, err := pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Progress: progress})
+	return err
+}
+
+// isPartialCapture reports a capture that was read up to a damaged or
+// truncated record: what came before stands.
+func isPartialCapture(err error) bool {
+	var ce *pcap.CorruptError
+	return errors.As(err, &ce)
+}
+
+// expandRaw runs a raw identify key (sadp.payload, http.headers, ...) through
+// the decoder the scanner uses for the same bytes on the wire. It reports
+// whether the key was a raw key at all.
+func expandRaw(obs fingerprint.Observation, emit scanner.Emit) (bool, error) {
+	m := rawMeta(obs)
+	bound := bindTo(obs, emit)
+	if d, ok := discovery.ByRawKey(obs.Key); ok {
+		return true, d([]byte(obs.Value), m, bound)
+	}
+	if d, ok := service.ByRawKey(obs.Key); ok {
+		return true, d(nil, []byte(obs.Value), m, bound)
+	}
+	return false, nil
+}
+
+func placeholderNote(m fingerprint.MAC) string { return "" }
