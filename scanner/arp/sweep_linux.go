@@ -30,6 +30,8 @@ type Options struct {
 	Retries int
 	// Wait is how long to listen after each pass (default 300 ms).
 	Wait time.Duration
+	// OnSend, when set, is called for every frame sent (the sweep counts them).
+	OnSend func()
 }
 
 // Sweep asks every target on ifi who holds it and emits an arp.mac binding
@@ -78,6 +80,9 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 			}
 			if _, err := f.Write(request(srcMAC, src, t)); err != nil {
 				return fmt.Errorf("sending ARP on %s: %w", ifi.Name, err)
+			}
+			if opt.OnSend != nil {
+				opt.OnSend()
 			}
 		}
 		if err := listen(ctx, answers, pending, emit, opt.Wait); err != nil {

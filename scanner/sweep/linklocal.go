@@ -1,0 +1,181 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"syscall"
+	"time"
+
+	"golang.org/x/net/ipv4"
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sys/unix"
+
+	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
+)
+
+// maxDatagram bounds one discovery answer; real ones are a few KiB.
+const maxDatagram = 64 << 10
+
+// discoveryProbe is one link-local discovery protocol: what to send where,
+// and which well-known port answers may come back to besides our own.
+type discoveryProbe struct {
+	name    string
+	request func() ([]byte, error)
+	group   string // destination multicast group, or "" for the segment broadcast
+	port    int
+	// answerPort, when set, is bound and joined too: SADP, DHIP and Xiongmai
+	// devices often answer to the protocol's port on the group, not to us.
+	answerPort int
+}
+
+func fixed(b []byte) func() ([]byte, error) { return func() ([]byte, error) { return b, nil } }
+
+func discoveryProbes() []discoveryProbe {
+	return []discoveryProbe{
+		{name: ProbeMDNS, request: mdnsQuery, group: groupMDNS, port: portMDNS},
+		{name: ProbeWSD, request: fixed(wsdProbe()), group: groupSSDP, port: portWSD},
+		{name: ProbeSADP, request: fixed(sadpInquiry()), group: groupSSDP, port: portSADP, answerPort: portSADP},
+		{name: ProbeDHIP, request: fixed(dhipSearch()), group: groupDHIP, port: portDHIP, answerPort: portDHIP},
+		{name: ProbeXM, request: fixed(xmSearch()), port: portXM, answerPort: portXM},
+		{name: ProbeSSDP, request: fixed(ssdpSearch()), group: groupSSDP, port: portSSDP},
+	}
+}
+
+// linkLocal sends each enabled discovery request once and listens for
+// answers for the listen window.
+func (r *run) linkLocal(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for _, p := range discoveryProbes() {
+		if !r.cfg.enabled(p.name) {
+			continue
+		}
+		g.Go(func() error {
+			if err := r.discoverWith(gctx, p); err != nil && !errors.Is(err, context.Canceled) {
+				r.warn("%s discovery: %v", p.name, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
+	seg := r.cfg.Segment
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.ListenWindow)
+	defer cancel()
+	conn, err := listenUDP(ctx, seg, 0, "")
+	if err != nil {
+		return err
+	}
+	conns := []net.PacketConn{conn}
+	if p.answerPort != 0 {
+		if c, err := listenUDP(ctx, seg, p.answerPort, p.group); err == nil {
+			conns = append(conns, c)
+		} else {
+			r.warn("%s: cannot listen on port %d for answers sent there (%v); direct answers still count", p.name, p.answerPort, err)
+		}
+	}
+	for _, c := range conns {
+		go func() { <-ctx.Done(); c.Close() }()
+		go r.readAnswers(c, p.name)
+	}
+	payload, err := p.request()
+	if err != nil {
+		return err
+	}
+	dst := p.group
+	if dst == "" {
+		dst = broadcast(seg.Prefix).String()
+	}
+	addr := &net.UDPAddr{IP: net.ParseIP(dst), Port: p.port}
+	if err := r.wait(ctx); err != nil {
+		return err
+	}
+	if _, err := conn.WriteTo(payload, addr); err != nil {
+		return fmt.Errorf("sending to %s: %w", addr, err)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// readAnswers decodes every datagram until the connection closes.
+func (r *run) readAnswers(c net.PacketConn, probe string) {
+	buf := make([]byte, maxDatagram)
+	local := c.LocalAddr().(*net.UDPAddr)
+	for {
+		n, from, err := c.ReadFrom(buf)
+		if err != nil {
+			return
+		}
+		ua, ok := from.(*net.UDPAddr)
+		if !ok {
+			continue
+		}
+		src, _ := netip.AddrFromSlice(ua.IP.To4())
+		if src == r.cfg.Segment.Addr {
+			continue // our own request, looped back
+		}
+		m := scanner.Meta{Time: time.Now(), Probe: probe, SrcIP: src, SrcPort: uint16(ua.Port), DstIP: r.cfg.Segment.Addr, DstPort: uint16(local.Port)}
+		r.decodeDatagram(buf[:n], m)
+	}
+}
+
+// decodeDatagram hands an answer to the decoder for its ports.
+func (r *run) decodeDatagram(b []byte, m scanner.Meta) {
+	dec, ok := discovery.ByPort(m.SrcPort, m.DstPort)
+	if !ok {
+		return
+	}
+	_ = dec(b, m, r.emit) // undecodable answers are simply not evidence
+}
+
+// listenUDP opens a UDP socket on the segment's interface: port 0 for our
+// own requests and direct answers, or a protocol port (shared with other
+// listeners) joined to group.
+func listenUDP(ctx context.Context, seg *Segment, port int, group string) (net.PacketConn, error) {
+	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
+		var serr error
+		err := rc.Control(func(fd uintptr) {
+			serr = errors.Join(
+				unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1),
+				unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1),
+				unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_BROADCAST, 1))
+		})
+		return errors.Join(err, serr)
+	}}
+	host := seg.Addr.String()
+	if port != 0 {
+		host = "0.0.0.0" // group and broadcast answers are not addressed to us
+	}
+	c, err := lc.ListenPacket(ctx, "udp4", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		return nil, err
+	}
+	pc := ipv4.NewPacketConn(c)
+	if err := pc.SetMulticastInterface(seg.Interface); err != nil {
+		c.Close()
+		return nil, err
+	}
+	_ = pc.SetMulticastLoopback(false)
+	_ = pc.SetMulticastTTL(1) // link-local by intent: never past the first router
+	if group != "" {
+		if err := pc.JoinGroup(seg.Interface, &net.UDPAddr{IP: net.ParseIP(group)}); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// broadcast is the directed broadcast address of p.
+func broadcast(p netip.Prefix) netip.Addr {
+	a := p.Masked().Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3]) | host
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}

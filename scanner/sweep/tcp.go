@@ -1,0 +1,329 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/service"
+)
+
+// maxRead bounds what is kept of one answer: enough for headers, a login
+// page's first screen and a certificate chain; a device that sends gigabytes
+// costs no more than this.
+const maxRead = 64 << 10
+
+// idleRead ends a read this long after the last byte: devices that keep
+// connections open would otherwise hold every exchange to its full timeout.
+const idleRead = 300 * time.Millisecond
+
+// exchange is what one port is asked.
+type exchange int
+
+const (
+	askHTTP exchange = iota
+	askTLS
+	askRTSP
+	askBanner // listen for a server-first banner, then try HTTP
+)
+
+func exchangeFor(port uint16) exchange {
+	switch port {
+	case 443, 8443:
+		return askTLS
+	case 554, 8554:
+		return askRTSP
+	case 23, 8000, 34567, 37777:
+		return askBanner
+	}
+	return askHTTP
+}
+
+// probeHosts runs the TCP probes on every candidate host, a few hosts at a
+// time and a few connections per host.
+func (r *run) probeHosts(ctx context.Context, targets []netip.Addr) error {
+	if !r.cfg.enabled(ProbeTCP) && !r.cfg.enabled(ProbeWSD) {
+		return nil
+	}
+	var wsd *unicastWSD
+	if r.cfg.enabled(ProbeWSD) {
+		var err error
+		if wsd, err = r.startUnicastWSD(); err != nil {
+			r.warn("unicast WS-Discovery: %v", err)
+		} else {
+			defer wsd.close(idleRead)
+		}
+	}
+	var done atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.cfg.Workers)
+	for _, ip := range targets {
+		g.Go(func() error {
+			err := r.probeHost(gctx, ip, wsd)
+			r.progress(Progress{Phase: "probe", Done: int(done.Add(1)), Total: len(targets)})
+			return err
+		})
+	}
+	return g.Wait()
+}
+
+func (r *run) probeHost(ctx context.Context, ip netip.Addr, wsd *unicastWSD) error {
+	if wsd != nil && r.wait(ctx) == nil {
+		wsd.ask(ip)
+	}
+	if !r.cfg.enabled(ProbeTCP) {
+		return nil
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.cfg.PerHost)
+	for _, port := range r.cfg.Ports {
+		g.Go(func() error {
+			r.probePort(gctx, ip, port)
+			return gctx.Err()
+		})
+	}
+	return g.Wait()
+}
+
+// probePort connects to one port and asks it what it is.
+func (r *run) probePort(ctx context.Context, ip netip.Addr, port uint16) {
+	conn, err := r.dial(ctx, ip, port)
+	if err != nil {
+		return
+	}
+	conn.Close()
+	m := r.meta("tcp", ip, port)
+	r.emit(m.Observe("tcp.open", strconv.Itoa(int(port))))
+	switch exchangeFor(port) {
+	case askTLS:
+		r.askTLS(ctx, ip, port)
+	case askRTSP:
+		r.ask(ctx, ip, port, "rtsp", rtspRequests(ip, port))
+	case askBanner:
+		if !r.ask(ctx, ip, port, "banner", nil) {
+			r.ask(ctx, ip, port, "http", httpGet(ip, "/"))
+		}
+	default:
+		if r.ask(ctx, ip, port, "http", httpGet(ip, "/")) {
+			r.ask(ctx, ip, port, "http", httpGet(ip, "/favicon.ico"))
+			r.askONVIF(ctx, ip, port)
+		}
+	}
+}
+
+func (r *run) meta(probe string, ip netip.Addr, port uint16) scanner.Meta {
+	m := scanner.Meta{Time: time.Now(), Probe: probe, SrcIP: ip, SrcPort: port}
+	if r.cfg.Segment != nil {
+		m.DstIP = r.cfg.Segment.Addr
+	}
+	return m
+}
+
+func (r *run) dial(ctx context.Context, ip netip.Addr, port uint16) (net.Conn, error) {
+	if err := r.wait(ctx); err != nil {
+		return nil, err
+	}
+	d := net.Dialer{Timeout: r.cfg.ConnectTimeout}
+	return d.DialContext(ctx, "tcp4", netip.AddrPortFrom(ip, port).String())
+}
+
+// ask sends request (nil: just listen) on a new connection, reads the
+// answer within the exchange timeout and hands both to the stream decoder
+// that recognises it. It reports whether anything came back.
+func (r *run) ask(ctx context.Context, ip netip.Addr, port uint16, probe string, request []byte) bool {
+	conn, err := r.dial(ctx, ip, port)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	deadline := time.Now().Add(r.cfg.ExchangeTimeout)
+	if request == nil {
+		deadline = time.Now().Add(min(r.cfg.ExchangeTimeout, time.Second))
+	}
+	conn.SetDeadline(deadline)
+	if len(request) > 0 {
+		if _, err := conn.Write(request); err != nil {
+			return false
+		}
+	}
+	answer := readBounded(conn, deadline)
+	if len(answer) == 0 {
+		return false
+	}
+	r.decodeStream(request, answer, r.meta(probe, ip, port))
+	return true
+}
+
+// decodeStream hands one exchange to the decoder that recognises it.
+func (r *run) decodeStream(client, server []byte, m scanner.Meta) {
+	dec, ok := service.Detect(client, server)
+	if !ok {
+		dec, ok = service.ForPort(m.SrcPort)
+	}
+	if ok {
+		_ = dec(client, server, m, r.emit) // an answer nobody understands is no evidence
+	}
+}
+
+// readBounded reads until EOF, maxRead bytes, the deadline, or idleRead
+// without a new byte once something has arrived.
+func readBounded(conn net.Conn, deadline time.Time) []byte {
+	var buf bytes.Buffer
+	chunk := make([]byte, 4096)
+	for buf.Len() < maxRead {
+		if buf.Len() > 0 {
+			conn.SetReadDeadline(minTime(deadline, time.Now().Add(idleRead)))
+		}
+		n, err := conn.Read(chunk[:min(len(chunk), maxRead-buf.Len())])
+		buf.Write(chunk[:n])
+		if err != nil {
+			break
+		}
+	}
+	return buf.Bytes()
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func httpGet(ip netip.Addr, path string) []byte {
+	return []byte("GET " + path + " HTTP/1.1\r\nHost: " + ip.String() + "\r\nUser-Agent: camsweep\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+}
+
+// rtspRequests asks OPTIONS then DESCRIBE of the root URL, without
+// credentials: the 401 a camera answers carries its realm.
+func rtspRequests(ip netip.Addr, port uint16) []byte {
+	url := fmt.Sprintf("rtsp://%s:%d/", ip, port)
+	return []byte("OPTIONS " + url + " RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: camsweep\r\n\r\n" +
+		"DESCRIBE " + url + " RTSP/1.0\r\nCSeq: 2\r\nUser-Agent: camsweep\r\nAccept: application/sdp\r\n\r\n")
+}
+
+// askTLS records a TLS 1.2 handshake, so the certificate travels in clear and
+// the same decoder as a capture reads it, then asks for / over TLS.
+func (r *run) askTLS(ctx context.Context, ip netip.Addr, port uint16) {
+	conn, err := r.dial(ctx, ip, port)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	deadline := time.Now().Add(r.cfg.ExchangeTimeout)
+	conn.SetDeadline(deadline)
+	rec := &recordingConn{Conn: conn, limit: maxRead}
+	tc := tls.Client(rec, &tls.Config{
+		InsecureSkipVerify: true, // identification, not trust: self-signed camera certificates are the point
+		MaxVersion:         tls.VersionTLS12,
+		ServerName:         ip.String(),
+	})
+	herr := tc.HandshakeContext(ctx)
+	r.decodeStream(nil, rec.read.Bytes(), r.meta("tls", ip, port))
+	if herr != nil {
+		return
+	}
+	req := httpGet(ip, "/")
+	if _, err := tc.Write(req); err != nil {
+		return
+	}
+	if answer := readBounded(tc, deadline); len(answer) > 0 {
+		r.decodeStream(req, answer, r.meta("http", ip, port))
+	}
+}
+
+// recordingConn keeps the first bytes read from the wire.
+type recordingConn struct {
+	net.Conn
+	read  bytes.Buffer
+	limit int
+}
+
+func (c *recordingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if room := c.limit - c.read.Len(); room > 0 {
+		c.read.Write(p[:min(n, room)])
+	}
+	return n, err
+}
+
+// askONVIF posts the one ONVIF call that needs no credentials. A SOAP answer
+// proves an ONVIF device behind this port even where multicast cannot reach.
+func (r *run) askONVIF(ctx context.Context, ip netip.Addr, port uint16) {
+	body := `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">` +
+		`<s:Body><GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>`
+	req := []byte("POST /onvif/device_service HTTP/1.1\r\nHost: " + ip.String() +
+		"\r\nUser-Agent: camsweep\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: " +
+		strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body)
+	conn, err := r.dial(ctx, ip, port)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	deadline := time.Now().Add(r.cfg.ExchangeTimeout)
+	conn.SetDeadline(deadline)
+	if _, err := conn.Write(req); err != nil {
+		return
+	}
+	answer := readBounded(conn, deadline)
+	if bytes.Contains(answer, []byte("GetSystemDateAndTimeResponse")) {
+		m := r.meta("onvif", ip, port)
+		r.emit(m.Observe("onvif.device_service", fmt.Sprintf("http://%s/onvif/device_service", netip.AddrPortFrom(ip, port))))
+	}
+}
+
+// unicastWSD is one socket that asks each candidate host directly with a
+// WS-Discovery Probe (routed hosts never hear the multicast one) and decodes
+// answers until closed.
+type unicastWSD struct {
+	conn net.PacketConn
+	done chan struct{}
+}
+
+func (r *run) startUnicastWSD() (*unicastWSD, error) {
+	c, err := net.ListenPacket("udp4", ":0")
+	if err != nil {
+		return nil, err
+	}
+	u := &unicastWSD{conn: c, done: make(chan struct{})}
+	go func() {
+		defer close(u.done)
+		buf := make([]byte, maxDatagram)
+		local := uint16(c.LocalAddr().(*net.UDPAddr).Port)
+		for {
+			n, from, err := c.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			ua, ok := from.(*net.UDPAddr)
+			if !ok {
+				continue
+			}
+			src, _ := netip.AddrFromSlice(ua.IP.To4())
+			m := r.meta(ProbeWSD, src, uint16(ua.Port))
+			m.DstPort = local
+			r.decodeDatagram(buf[:n], m)
+		}
+	}()
+	return u, nil
+}
+
+func (u *unicastWSD) ask(ip netip.Addr) {
+	u.conn.WriteTo(wsdProbe(), &net.UDPAddr{IP: ip.AsSlice(), Port: portWSD})
+}
+
+// close waits a moment for late answers, then stops the reader.
+func (u *unicastWSD) close(grace time.Duration) {
+	time.Sleep(grace)
+	u.conn.Close()
+	<-u.done
+}
