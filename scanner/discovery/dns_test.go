@@ -1,0 +1,117 @@
+package discovery
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/miekg/dns"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// D-Link DCS-935L (realdata §1): responses from its stale factory address
+// and probe queries from its DHCP address both describe it.
+func TestMDNSDLinkFromCapture(t *testing.T) {
+	obs, rejected := decodeCapture(t, "D-LinkCam_Setup-A-1-STA.pcap")
+	if rejected != 0 {
+		t.Errorf("%d datagrams rejected", rejected)
+	}
+	stale := netip.MustParseAddr("192.168.0.20")
+	wantValue(t, obs, stale, "mdns.txt", "model_number=DCS-935L")
+	wantValue(t, obs, stale, "mdns.txt", "mac=B0:C5:54:25:5B:0E")
+	wantValue(t, obs, stale, "mdns.instance", "D-Link HNAP Service._dhnap._tcp.local")
+	wantValue(t, obs, stale, "mdns.service", "_dhnap._tcp")
+	wantValue(t, obs, stale, "mdns.hostname", "DCS-935L-B0C554255B0E.local")
+	// Probe queries carry the records being claimed in the authority section.
+	dhcpAddr := netip.MustParseAddr("10.10.10.37")
+	wantValue(t, obs, dhcpAddr, "mdns.instance", "D-Link DCS-935L Configuration Utility._http._tcp.local")
+	wantValue(t, obs, dhcpAddr, "mdns.hostname", "dcs-935l.local")
+	if got := values(obs, noAddr, "mdns.service"); contains(got, "_dns-sd._udp") || contains(got, "_services._dns-sd") {
+		t.Errorf("the enumeration meta-service was reported as a service: %q", got)
+	}
+}
+
+// Edimax IC-3115W (realdata §1): a TXT string that is not key=value, and an
+// instance whose name begins with a space (trimmed like every value).
+func TestMDNSEdimaxFromCapture(t *testing.T) {
+	obs, _ := decodeCapture(t, "EdimaxCam1_Setup-A-1-STA.pcap")
+	camera := netip.MustParseAddr("10.10.10.51")
+	wantValue(t, obs, camera, "mdns.txt", "IC-3115W Network Camera")
+	wantValue(t, obs, camera, "mdns.instance", "[74:da:38:80:7a:08]._http._tcp.local")
+	wantValue(t, obs, camera, "mdns.hostname", "localcam.local")
+}
+
+func TestMDNSHueFromCapture(t *testing.T) {
+	obs, _ := decodeCapture(t, "negative_HueBridge_Setup-A-1-STA.pcap")
+	hue := netip.MustParseAddr("10.10.10.6")
+	wantValue(t, obs, hue, "mdns.txt", "md=BSB002")
+	wantValue(t, obs, hue, "mdns.service", "_hap._tcp")
+	wantValue(t, obs, hue, "mdns.instance", "Philips hue - 2476FF._hap._tcp.local")
+	wantValue(t, obs, netip.MustParseAddr("fe80::217:88ff:fe24:76ff"), "mdns.txt", "md=BSB002")
+}
+
+// A question names what the asker looks for, and its known answers are
+// other hosts' records: neither describes the asker. Constructed with
+// miekg/dns around the real Hikvision service type (signals.md §2).
+func TestMDNSQuestionIsNotADevice(t *testing.T) {
+	q := new(dns.Msg)
+	q.SetQuestion("_CGI._tcp.local.", dns.TypePTR)
+	known, err := dns.NewRR("_CGI._tcp.local. 4500 IN PTR HIKVISION\\ DS-2CD2722FWD-IZS\\ -\\ 733050075._CGI._tcp.local.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Answer = append(q.Answer, known)
+	payload, err := q.Pack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, err := decode(MDNS, payload, scanner.Meta{SrcIP: netip.MustParseAddr("198.18.0.2")})
+	if err != nil || len(obs) != 0 {
+		t.Errorf("query: err %v, observations %+v", err, obs)
+	}
+	// The same record in a response is the responder's own.
+	q.Response = true
+	payload, _ = q.Pack()
+	obs, err = decode(MDNS, payload, scanner.Meta{SrcIP: netip.MustParseAddr("198.18.0.10")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, obs, noAddr, "mdns.instance", "HIKVISION DS-2CD2722FWD-IZS - 733050075._CGI._tcp.local")
+	wantValue(t, obs, noAddr, "mdns.service", "_CGI._tcp")
+}
+
+// TP-Link plug (realdata §1): its queries name its cloud; the resolver's
+// answers are not about the resolver.
+func TestDNSQueriesFromCapture(t *testing.T) {
+	obs, _ := decodeCapture(t, "negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap")
+	wantValue(t, obs, netip.MustParseAddr("10.10.10.20"), "dns.query", "devs.tplinkcloud.com")
+	wantValue(t, obs, netip.MustParseAddr("10.10.10.20"), "dns.query", "time-b.nist.gov")
+	if got := values(obs, netip.MustParseAddr("10.10.10.1"), "dns.query"); len(got) != 0 {
+		t.Errorf("resolver reported as asking %q", got)
+	}
+}
+
+func TestDNSNamesAreUnescaped(t *testing.T) {
+	for in, want := range map[string]string{
+		`a\.b.local.`:         "a.b.local",
+		`\232\181\139.local.`: "\xe8\xb5\x8b.local",
+		`x\ y.local.`:         "x y.local",
+		`trailing\`:           `trailing\`,
+		`\999.local.`:         "999.local",
+	} {
+		if got := presentName(in); got != want {
+			t.Errorf("presentName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := unescapeDNS(`say \"hi\" \007`); got != "say \"hi\" \a" {
+		t.Errorf("unescapeDNS = %q", got)
+	}
+}
+
+func TestDNSRejectsGarbage(t *testing.T) {
+	for _, d := range []scanner.Decoder{MDNS, DNS} {
+		if _, err := decode(d, []byte{0, 1, 2}, scanner.Meta{}); err == nil {
+			t.Error("3-byte message accepted")
+		}
+	}
+}

@@ -1,0 +1,165 @@
+package discovery
+
+import (
+	"errors"
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
+)
+
+const testdataDir = "../../testdata/discovery"
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testdataDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// datagram is one UDP payload from a capture with the Meta a pcap reader
+// would give it.
+type datagram struct {
+	payload []byte
+	meta    scanner.Meta
+}
+
+// readUDP returns every UDP datagram of a capture in testdata.
+func readUDP(t testing.TB, name string) []datagram {
+	t.Helper()
+	f, err := os.Open(filepath.Join(testdataDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []datagram
+	for {
+		data, ci, err := r.ReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := udpDatagram(gopacket.NewPacket(data, r.LinkType(), gopacket.Default), ci.Timestamp); ok {
+			out = append(out, d)
+		}
+	}
+}
+
+func udpDatagram(pkt gopacket.Packet, ts time.Time) (datagram, bool) {
+	udp, ok := pkt.Layer(layers.LayerTypeUDP).(*layers.UDP)
+	if !ok {
+		return datagram{}, false
+	}
+	m := scanner.Meta{Time: ts, Probe: "pcap", SrcPort: uint16(udp.SrcPort), DstPort: uint16(udp.DstPort)}
+	if eth, ok := pkt.Layer(layers.LayerTypeEthernet).(*layers.Ethernet); ok {
+		m.SrcMAC = fingerprint.MAC(eth.SrcMAC)
+		m.DstMAC = fingerprint.MAC(eth.DstMAC)
+	}
+	switch ip := pkt.NetworkLayer().(type) {
+	case *layers.IPv4:
+		m.SrcIP, _ = netip.AddrFromSlice(ip.SrcIP.To4())
+		m.DstIP, _ = netip.AddrFromSlice(ip.DstIP.To4())
+	case *layers.IPv6:
+		m.SrcIP, _ = netip.AddrFromSlice(ip.SrcIP)
+		m.DstIP, _ = netip.AddrFromSlice(ip.DstIP)
+	}
+	return datagram{payload: udp.Payload, meta: m}, true
+}
+
+// decodeCapture runs every datagram of a capture through the port table
+// and the content sniffer, as the pcap reader does, and returns all
+// observations and the number of datagrams a decoder rejected.
+func decodeCapture(t testing.TB, name string) (obs []fingerprint.Observation, rejected int) {
+	t.Helper()
+	for _, d := range readUDP(t, name) {
+		dec, ok := ByPort(d.meta.SrcPort, d.meta.DstPort)
+		if !ok {
+			dec, ok = Sniff(d.payload)
+		}
+		if !ok {
+			continue
+		}
+		if err := dec(d.payload, d.meta, func(o fingerprint.Observation) { obs = append(obs, o) }); err != nil {
+			rejected++
+		}
+	}
+	return obs, rejected
+}
+
+// decode runs one decoder over one payload.
+func decode(d scanner.Decoder, payload []byte, m scanner.Meta) ([]fingerprint.Observation, error) {
+	var obs []fingerprint.Observation
+	err := d(payload, m, func(o fingerprint.Observation) { obs = append(obs, o) })
+	return obs, err
+}
+
+// values returns the values observed for key about ip (any ip when zero).
+func values(obs []fingerprint.Observation, ip netip.Addr, key string) []string {
+	var out []string
+	for _, o := range obs {
+		if o.Key == key && (!ip.IsValid() || o.IP == ip) {
+			out = append(out, o.Value)
+		}
+	}
+	return out
+}
+
+func contains(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// wantValue fails unless some observation has key=value about ip.
+func wantValue(t *testing.T, obs []fingerprint.Observation, ip netip.Addr, key, value string) {
+	t.Helper()
+	if got := values(obs, ip, key); !contains(got, value) {
+		t.Errorf("%s about %v: want %q among %q", key, ip, value, got)
+	}
+}
+
+// single returns the only observation with key, failing otherwise.
+func single(t *testing.T, obs []fingerprint.Observation, key string) fingerprint.Observation {
+	t.Helper()
+	var found []fingerprint.Observation
+	for _, o := range obs {
+		if o.Key == key {
+			found = append(found, o)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%s: want one observation, got %d: %+v", key, len(found), found)
+	}
+	return found[0]
+}
+
+func mustMAC(t testing.TB, s string) fingerprint.MAC {
+	t.Helper()
+	m, err := fingerprint.ParseMAC(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+var noAddr netip.Addr

@@ -1,0 +1,98 @@
+package discovery
+
+import (
+	"encoding/hex"
+	"net/netip"
+	"testing"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// Yi camera (realdata §2): the camera's LAN_NOTIFY broadcast names its own
+// DID; the phone's PUNCH_PKT names the camera's DID too and must not make
+// the phone that device.
+func TestPPPPFromCapture(t *testing.T) {
+	obs, rejected := decodeCapture(t, "yi_camera_sample.pcap")
+	if rejected != 0 {
+		t.Errorf("%d datagrams rejected", rejected)
+	}
+	camera := netip.MustParseAddr("192.168.10.204")
+	phone := netip.MustParseAddr("192.168.10.248")
+	wantValue(t, obs, camera, "p2p.did", "TNPUSAE-227402-DSELD")
+	wantValue(t, obs, camera, "p2p.protocol", "cs2-pppp")
+	if got := values(obs, phone, "p2p.did"); len(got) != 0 {
+		t.Errorf("phone given the camera's DID: %q", got)
+	}
+	if got := values(obs, noAddr, "p2p.did"); len(got) == 0 || len(values(obs, camera, "p2p.did")) != len(got) {
+		t.Errorf("p2p.did about other hosts: %d of %d", len(got)-len(values(obs, camera, "p2p.did")), len(got))
+	}
+}
+
+// Video between camera and phone runs on random ports: only Sniff finds it.
+func TestPPPPSniffedOnRandomPorts(t *testing.T) {
+	found := 0
+	for _, d := range readUDP(t, "yi_camera_sample.pcap") {
+		if d.meta.SrcPort != 23949 || d.meta.DstPort != 17916 {
+			continue
+		}
+		if _, ok := ByPort(d.meta.SrcPort, d.meta.DstPort); ok {
+			t.Fatal("random ports matched the port table")
+		}
+		dec, ok := Sniff(d.payload)
+		if !ok {
+			t.Fatalf("PPPP not sniffed: % x", d.payload[:min(8, len(d.payload))])
+		}
+		obs, err := decode(dec, d.payload, d.meta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantValue(t, obs, netip.MustParseAddr("192.168.10.204"), "p2p.protocol", "cs2-pppp")
+		found++
+	}
+	if found == 0 {
+		t.Fatal("no camera-to-phone datagrams")
+	}
+}
+
+// yiDID is the 20-byte device ID of the Yi camera: "TNPUSAE", serial
+// 0x0003784a, "DSELD", NUL padded (realdata §2).
+const yiDID = "544e505553414500" + "0003784a" + "4453454c44000000"
+
+func TestPPPPRejectsBadFraming(t *testing.T) {
+	// The camera's LAN_NOTIFY as captured (frame 195 of the Yi capture).
+	notify, _ := hex.DecodeString("f1310014" + yiDID)
+	for name, b := range map[string][]byte{
+		"length one short": notify[:len(notify)-1],
+		"wrong magic":      append([]byte{0xf2}, notify[1:]...),
+		"three bytes":      notify[:3],
+	} {
+		if _, ok := Sniff(b); ok {
+			t.Errorf("%s: sniffed as a known protocol", name)
+		}
+		if obs, err := decode(PPPP, b, scanner.Meta{}); err == nil || len(obs) != 0 {
+			t.Errorf("%s: err %v, %d observations", name, err, len(obs))
+		}
+	}
+	obs, err := decode(PPPP, notify, scanner.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, obs, noAddr, "p2p.did", "TNPUSAE-227402-DSELD")
+}
+
+func TestPPPPDeviceIDValidation(t *testing.T) {
+	good, _ := hex.DecodeString(yiDID)
+	if did, ok := parseDID(good); !ok || did != "TNPUSAE-227402-DSELD" {
+		t.Fatalf("parseDID = %q %v", did, ok)
+	}
+	lower := append([]byte(nil), good...)
+	lower[0] = 't'
+	gap := append([]byte(nil), good...)
+	gap[19] = 'X' // text after the NUL padding
+	empty := append(make([]byte, 8), good[8:]...)
+	for name, b := range map[string][]byte{"lower case": lower, "text after padding": gap, "empty prefix": empty, "short": good[:19]} {
+		if did, ok := parseDID(b); ok {
+			t.Errorf("%s: accepted as %q", name, did)
+		}
+	}
+}
