@@ -1,0 +1,202 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/camsweep/camsweep/fingerprint"
+)
+
+func identifyData(name string) string { return filepath.Join(repo, "testdata", "identify", name) }
+
+// collect reads a testdata file through readObservations and returns what
+// was emitted and the bad lines reported.
+func collect(t *testing.T, name string) ([]fingerprint.Observation, map[int]string) {
+	t.Helper()
+	f, err := os.Open(identifyData(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var obs []fingerprint.Observation
+	bad := map[int]string{}
+	n, err := readObservations(f, func(o fingerprint.Observation) { obs = append(obs, o) },
+		func(line int, err error) { bad[line] = err.Error() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(bad) {
+		t.Errorf("returned %d bad lines, reported %d", n, len(bad))
+	}
+	return obs, bad
+}
+
+func values(obs []fingerprint.Observation, key string) []string {
+	var out []string
+	for _, o := range obs {
+		if o.Key == key {
+			out = append(out, o.Value)
+		}
+	}
+	return out
+}
+
+func TestIdentifyReportsBadLinesByNumber(t *testing.T) {
+	obs, bad := collect(t, "bad-lines.jsonl")
+	if len(obs) != 2 {
+		t.Errorf("want the 2 good lines emitted, got %d: %+v", len(obs), obs)
+	}
+	for line, want := range map[int]string{2: "not an observation", 3: "not-an-ip", 4: `missing "key"`} {
+		if !strings.Contains(bad[line], want) {
+			t.Errorf("line %d: got %q, want it to mention %q", line, bad[line], want)
+		}
+	}
+	if len(bad) != 3 {
+		t.Errorf("want exactly lines 2-4 bad, got %v", bad)
+	}
+}
+
+func TestIdentifyExpandsRawDHIPPayload(t *testing.T) {
+	obs, bad := collect(t, "dahua-dhip.jsonl")
+	if len(bad) != 0 {
+		t.Fatalf("bad lines: %v", bad)
+	}
+	// Values from the real reply (realdata dhip-payloads).
+	for key, want := range map[string]string{
+		"dhip.model": "IPC-HDW5421S", "dhip.firmware": "2.400.0.8", "dhip.serial": "1F006E4PAX00075", "dhip.mac": "4c:11:bf:c2:0b:9d",
+	} {
+		if got := values(obs, key); len(got) == 0 || got[0] != want {
+			t.Errorf("%s = %q, want %q", key, got, want)
+		}
+	}
+	for _, o := range obs {
+		if o.Key == "dhip.model" && o.IP.String() != "218.5.136.140" {
+			t.Errorf("expanded observation lost the line's IP: %+v", o)
+		}
+	}
+}
+
+func TestIdentifyExpandsRawRTSPResponses(t *testing.T) {
+	obs, bad := collect(t, "dahua-rtsp.jsonl")
+	if len(bad) != 0 {
+		t.Fatalf("bad lines: %v", bad)
+	}
+	if got := values(obs, "rtsp.server"); len(got) != 1 || got[0] != "Rtsp Server/3.0" {
+		t.Errorf("rtsp.server = %q", got)
+	}
+	if got := strings.Join(values(obs, "rtsp.sdp_attr"), "\n"); !strings.Contains(got, "packetization-supported:DH") {
+		t.Errorf("SDP attributes not expanded: %q", got)
+	}
+}
+
+func TestIdentifyPlainLinesPassThrough(t *testing.T) {
+	obs, bad := collect(t, "hikvision-nmap.jsonl")
+	if len(bad) != 0 || len(obs) != 4 {
+		t.Fatalf("bad %v, %d observations", bad, len(obs))
+	}
+	if obs[1].Key != "http.server" || obs[1].Value != "App-webs/" || obs[1].Port != 80 || obs[1].Probe != "nmap" {
+		t.Errorf("observation changed on the way: %+v", obs[1])
+	}
+	if obs[0].MAC.String() != "28:57:be:65:7d:d5" || obs[0].IP.String() != "192.168.68.111" {
+		t.Errorf("binding lost: %+v", obs[0])
+	}
+}
+
+func TestIdentifyOverlongLineIsBadNotFatal(t *testing.T) {
+	long := fmt.Sprintf(`{"ip":"10.0.0.1","key":"http.body","value":"%s"}`, strings.Repeat("x", maxLine+10))
+	in := long + "\n" + `{"ip":"10.0.0.1","key":"http.server","value":"App-webs/"}` + "\n"
+	var obs []fingerprint.Observation
+	var badLines []int
+	n, err := readObservations(strings.NewReader(in), func(o fingerprint.Observation) { obs = append(obs, o) },
+		func(line int, err error) { badLines = append(badLines, line) })
+	if err != nil || n != 1 || len(badLines) != 1 || badLines[0] != 1 || len(obs) != 1 || obs[0].Value != "App-webs/" {
+		t.Errorf("n=%d err=%v bad=%v obs=%+v", n, err, badLines, obs)
+	}
+}
+
+func TestIdentifyBadLinesExitPartial(t *testing.T) {
+	code, out, stderr := cli(t, "", "identify", "--format", "json", identifyData("bad-lines.jsonl"))
+	if code != exitFindings && code != exitPartial {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "line 2:") || !strings.Contains(stderr, "3 bad lines skipped") {
+		t.Errorf("stderr does not name the bad lines:\n%s", stderr)
+	}
+	if r := decodeJSON(t, out); !r.Partial {
+		t.Errorf("report not marked partial")
+	}
+}
+
+func TestIdentifyHikvisionFromNmapExport(t *testing.T) {
+	code, out, stderr := cli(t, "", "identify", "--format", "json", identifyData("hikvision-nmap.jsonl"))
+	if code != exitFindings {
+		t.Errorf("a restricted camera must exit %d by default, got %d (%s)", exitFindings, code, stderr)
+	}
+	d := deviceByMAC(t, decodeJSON(t, out), "28:57:be:65:7d:d5")
+	if d.Vendor != "Hikvision" || !d.Restricted || len(d.Evidence) == 0 {
+		t.Errorf("device %+v", d)
+	}
+	code, _, _ = cli(t, "", "identify", "--fail-on", "none", "-q", identifyData("hikvision-nmap.jsonl"))
+	if code != exitOK {
+		t.Errorf("--fail-on none: exit %d", code)
+	}
+}
+
+func TestIdentifyDahuaFromStdin(t *testing.T) {
+	in, err := os.ReadFile(identifyData("dahua-dhip.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := cli(t, string(in), "identify", "--format", "json", "-")
+	if code != exitFindings {
+		t.Errorf("exit %d (%s)", code, stderr)
+	}
+	d := deviceByMAC(t, decodeJSON(t, out), "4c:11:bf:c2:0b:9d")
+	if d.Vendor != "Dahua" || d.Model != "IPC-HDW5421S" || d.Firmware != "2.400.0.8" || d.Serial != "1F006E4PAX00075" {
+		t.Errorf("device %+v", d)
+	}
+}
+
+func TestTerminalEscapesNeverReachStdout(t *testing.T) {
+	code, out, stderr := cli(t, "", "identify", "--format", "table", identifyData("hostile-dhip.jsonl"))
+	if code == exitError {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "IPC-HDW5421S") {
+		t.Errorf("the device is not in the table:\n%s", out)
+	}
+	for _, s := range []string{out, stderr} {
+		for i, r := range s {
+			if r != '\n' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x202e) {
+				t.Fatalf("control rune %U at %d reached the terminal:\n%q", r, i, s)
+			}
+		}
+	}
+}
+
+func TestCSVFromIdentifyIsInjectionSafe(t *testing.T) {
+	in := `{"ip":"10.0.0.9","mac":"28:57:be:00:00:09","key":"arp.mac","value":"28:57:be:00:00:09"}
+{"ip":"10.0.0.9","port":80,"key":"http.server","value":"App-webs/"}
+{"ip":"10.0.0.9","key":"dhcp.hostname","value":"=HYPERLINK(\"http://evil.example\",\"x\")"}
+`
+	code, out, stderr := cli(t, in, "identify", "--format", "csv")
+	if code == exitError {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("want header and one device row, got %d rows (%v):\n%s", len(rows), err, out)
+	}
+	for i, c := range rows[1] {
+		if strings.HasPrefix(c, "=") {
+			t.Errorf("column %s starts a formula: %q", rows[0][i], c)
+		}
+		if rows[0][i] == "hostname" && c != `'=HYPERLINK("http://evil.example","x")` {
+			t.Errorf("hostname cell %q", c)
+		}
+	}
+}

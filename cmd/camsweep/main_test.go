@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/report"
+)
+
+// repo is the repository root, where the shared testdata lives.
+const repo = "../.."
+
+// cli runs camsweep as main would and returns exit code, stdout and stderr.
+func cli(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// oneLine asserts stderr is exactly one line (no usage dump, no stack) and
+// mentions want.
+func oneLine(t *testing.T, stderr, want string) {
+	t.Helper()
+	if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("want one stderr line mentioning %q, got:\n%s", want, stderr)
+	}
+}
+
+func TestOUILookups(t *testing.T) {
+	cases := []struct{ mac, want string }{
+		// MA-L: Hikvision's block (the D-Link/agsh-onvif Hikvision camera MAC).
+		{"28:57:be:65:7d:d5", "28:57:BE:00:00:00/24 MA-L  Hangzhou Hikvision Digital Technology Co.,Ltd."},
+		// Dahua as SADP/DHIP spell it, with dashes and upper case.
+		{"4C-11-BF-C2-0B-9D", "4C:11:BF:00:00:00/24 MA-L  Zhejiang Dahua Technology Co., Ltd."},
+		// MA-S: the 36-bit block wins over the IEEE's own 70:B3:D5 MA-L.
+		{"70:b3:d5:0a:30:00", "/36 MA-S  Solace Systems Inc."},
+		{"02:00:00:00:00:01", "locally administered"},
+		{"01:00:5e:00:00:fb", "multicast"},
+	}
+	for _, c := range cases {
+		code, out, stderr := cli(t, "", "oui", c.mac)
+		if code != exitOK || !strings.Contains(out, c.want) {
+			t.Errorf("oui %s: exit %d, stdout %q, stderr %q; want %q", c.mac, code, out, stderr, c.want)
+		}
+	}
+}
+
+func TestOUIHiSiliconPlaceholderIsNotABB(t *testing.T) {
+	// 00:00:23:34:45:66 is the HiSilicon SDK's default MAC, left in countless
+	// cheap cameras; its block belongs to ABB, which made none of them.
+	code, out, _ := cli(t, "", "oui", "00:00:23:34:45:66")
+	if code != exitOK || !strings.Contains(strings.ToLower(out), "placeholder") {
+		t.Errorf("exit %d, stdout %q: want the placeholder explained", code, out)
+	}
+}
+
+func TestOUIBadArgumentIsOneLine(t *testing.T) {
+	code, out, stderr := cli(t, "", "oui", "44:19:b6:00:00:01", "not-a-mac")
+	if code != exitError || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, `"not-a-mac" is not a MAC address`)
+}
+
+func TestOUIUpdateFromIEEECSV(t *testing.T) {
+	t.Setenv("CAMSWEEP_OUI_FILE", filepath.Join(t.TempDir(), "oui.txt.gz"))
+	dir := filepath.Join(repo, "oui", "testdata", "ieee-csv")
+	if _, err := os.Stat(filepath.Join(dir, "oui.csv")); err != nil {
+		t.Skipf("oui package test CSVs not present: %v", err)
+	}
+	code, out, stderr := cli(t, "", "oui", "update", "--from", dir)
+	if code != exitOK || !strings.Contains(out, "wrote ") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	if _, err := os.Stat(os.Getenv("CAMSWEEP_OUI_FILE")); err != nil {
+		t.Errorf("override not written: %v", err)
+	}
+	code, _, stderr = cli(t, "", "oui", "update")
+	if code != exitError {
+		t.Errorf("update without --from: exit %d", code)
+	}
+	oneLine(t, stderr, "--from")
+}
+
+func TestPcapMissingFileIsOneLine(t *testing.T) {
+	code, out, stderr := cli(t, "", "pcap", filepath.Join(t.TempDir(), "nope.pcap"))
+	if code != exitError || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "no such file")
+}
+
+func TestPcapDirectoryIsOneLine(t *testing.T) {
+	code, _, stderr := cli(t, "", "pcap", t.TempDir())
+	if code != exitError {
+		t.Errorf("exit %d", code)
+	}
+	oneLine(t, stderr, "is a directory")
+}
+
+func TestPcapNonCaptureFileIsOneLine(t *testing.T) {
+	// A real file that is not a capture: this package's own source.
+	code, out, stderr := cli(t, "", "pcap", "main.go")
+	if code != exitError || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "not a pcap or pcapng capture")
+}
+
+func TestBadFlagsAreOneLine(t *testing.T) {
+	for _, args := range [][]string{
+		{"pcap", "--format", "xml", "x.pcap"},
+		{"pcap", "--fail-on", "severe", "x.pcap"},
+		{"pcap", "--no-such-flag", "x.pcap"},
+		{"pcap"},
+		{"identify", "a", "b"},
+	} {
+		code, out, stderr := cli(t, "", args...)
+		if code != exitError || out != "" || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 1 and one line", args, code, out, stderr)
+		}
+	}
+}
+
+func TestHelpDocumentsExitCodesWithExamples(t *testing.T) {
+	code, out, _ := cli(t, "", "--help")
+	for _, want := range []string{"Exit codes:", "  2  ran; at least one finding", "  3  ran, but the input", "camsweep pcap capture.pcapng"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+	for _, sub := range []string{"pcap", "identify", "oui"} {
+		_, out, _ := cli(t, "", sub, "--help")
+		if !strings.Contains(out, "Examples:") {
+			t.Errorf("%s --help has no examples", sub)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := cli(t, "", "version")
+	if code != exitOK || !strings.HasPrefix(out, "camsweep ") || !strings.Contains(out, "OUI registry ") {
+		t.Errorf("exit %d, %q", code, out)
+	}
+}
+
+// decodeJSON parses a --format json report.
+func decodeJSON(t *testing.T, out string) *report.Result {
+	t.Helper()
+	r, err := report.ReadJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("stdout is not a JSON report: %v\n%s", err, out)
+	}
+	if r.Schema != report.Schema {
+		t.Errorf("schema %q", r.Schema)
+	}
+	return r
+}
+
+func deviceByMAC(t *testing.T, r *report.Result, mac string) fingerprint.Device {
+	t.Helper()
+	m, _ := fingerprint.ParseMAC(mac)
+	for _, d := range r.Devices {
+		if d.MAC == m {
+			return d
+		}
+	}
+	t.Fatalf("no device %s among %d", mac, len(r.Devices))
+	return fingerprint.Device{}
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func pcapData(name string) string { return filepath.Join(repo, "testdata", "pcap", name) }
+
+func TestPcapRealCaptureBindsDLinkCamera(t *testing.T) {
+	// iot-sentinel D-Link camera set-up capture: the camera ARPs first with
+	// its factory IP 192.168.0.20, then with its DHCP address 10.10.10.37.
+	code, out, stderr := cli(t, "", "pcap", "--format", "json", "-q", pcapData("D-LinkCam_Setup-A-1-STA.pcap"))
+	if code != exitOK {
+		t.Errorf("a D-Link camera is not restricted: exit %d (%s)", code, stderr)
+	}
+	r := decodeJSON(t, out)
+	d := deviceByMAC(t, r, "b0:c5:54:25:5b:0e")
+	ips := map[string]bool{}
+	for _, ip := range d.IPs {
+		ips[ip.String()] = true
+	}
+	if !ips["10.10.10.37"] || !ips["192.168.0.20"] || d.Restricted {
+		t.Errorf("D-Link camera: %+v", d)
+	}
+	if r.Source.Command != "pcap" || len(r.Source.Inputs) != 1 || r.OUIDate == "" {
+		t.Errorf("metadata: %+v", r.Source)
+	}
+}
+
+func TestPcapSiteSampleFlagsRestrictedDevices(t *testing.T) {
+	sample := pcapData("site-sample.pcapng")
+	if _, err := os.Stat(sample); err != nil {
+		t.Fatalf("the README's RUN command needs %s: %v", sample, err)
+	}
+	code, out, stderr := cli(t, "", "pcap", sample)
+	if code != exitFindings {
+		t.Errorf("exit %d, want %d: the sample holds Hikvision and Dahua devices (%s)", code, exitFindings, stderr)
+	}
+	for _, want := range []string{"FINDINGS", "Hikvision", "Dahua", "DEVICES", "INVENTORY"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestPcapTruncatedCaptureIsPartial(t *testing.T) {
+	data, err := os.ReadFile(pcapData("D-LinkCam_Setup-A-1-STA.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.pcap")
+	// Cut in the middle of a record well into the file.
+	if err := os.WriteFile(cut, data[:len(data)*2/3+7], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "report.json")
+	code, stdout, stderr := cli(t, "", "pcap", "--format", "json", "-o", out, cut)
+	if code != exitPartial {
+		t.Errorf("exit %d, want %d (%s)", code, exitPartial, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("with -o, stdout must stay empty: %q", stdout)
+	}
+	if !strings.Contains(stderr, "warning:") || !strings.Contains(stderr, "packet ") {
+		t.Errorf("no warning naming the packet:\n%s", stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := decodeJSON(t, string(b))
+	if !r.Partial || len(r.Warnings) == 0 {
+		t.Errorf("report not marked partial: %+v", r)
+	}
+	deviceByMAC(t, r, "b0:c5:54:25:5b:0e") // what came before the cut stands
+}
+
+func TestPcapFormatsAgree(t *testing.T) {
+	file := pcapData("D-LinkCam_Setup-A-1-STA.pcap")
+	_, js, _ := cli(t, "", "pcap", "-q", "--format", "json", file)
+	_, csvOut, _ := cli(t, "", "pcap", "-q", "--format", "csv", file)
+	r := decodeJSON(t, js)
+	if rows := strings.Count(csvOut, "\n"); rows < len(r.Devices)+1 {
+		t.Errorf("CSV has %d lines for %d devices", rows, len(r.Devices))
+	}
+	if !strings.HasPrefix(csvOut, "mac,ips,vendor,") {
+		t.Errorf("CSV header: %q", csvOut[:min(len(csvOut), 40)])
+	}
+}
