@@ -37,7 +37,9 @@ func fixed(b []byte) func() ([]byte, error) { return func() ([]byte, error) { re
 
 func discoveryProbes() []discoveryProbe {
 	return []discoveryProbe{
-		{name: ProbeMDNS, request: mdnsQuery, group: groupMDNS, port: portMDNS},
+		// mDNS answers to a legacy-unicast query come back to us; responders
+		// that answer on the group anyway are heard on 5353.
+		{name: ProbeMDNS, request: mdnsQuery, group: groupMDNS, port: portMDNS, answerPort: portMDNS},
 		{name: ProbeWSD, request: fixed(wsdProbe()), group: groupSSDP, port: portWSD},
 		{name: ProbeSADP, request: fixed(sadpInquiry()), group: groupSSDP, port: portSADP, answerPort: portSADP},
 		{name: ProbeDHIP, request: fixed(dhipSearch()), group: groupDHIP, port: portDHIP, answerPort: portDHIP},
@@ -80,9 +82,15 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 			r.warn("%s: cannot listen on port %d for answers sent there (%v); direct answers still count", p.name, p.answerPort, err)
 		}
 	}
+	emit := r.emit
+	var locations *locationSet
+	if p.name == ProbeSSDP {
+		locations = &locationSet{}
+		emit = locations.watch(r.emit)
+	}
 	for _, c := range conns {
 		go func() { <-ctx.Done(); c.Close() }()
-		go r.readAnswers(c, p.name)
+		go r.readAnswers(c, p.name, emit)
 	}
 	payload, err := p.request()
 	if err != nil {
@@ -100,11 +108,14 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 		return fmt.Errorf("sending to %s: %w", addr, err)
 	}
 	<-ctx.Done()
+	if locations != nil {
+		r.fetchDescriptions(context.WithoutCancel(ctx), locations.list())
+	}
 	return nil
 }
 
 // readAnswers decodes every datagram until the connection closes.
-func (r *run) readAnswers(c net.PacketConn, probe string) {
+func (r *run) readAnswers(c net.PacketConn, probe string, emit scanner.Emit) {
 	buf := make([]byte, maxDatagram)
 	local := c.LocalAddr().(*net.UDPAddr)
 	for {
@@ -121,17 +132,17 @@ func (r *run) readAnswers(c net.PacketConn, probe string) {
 			continue // our own request, looped back
 		}
 		m := scanner.Meta{Time: time.Now(), Probe: probe, SrcIP: src, SrcPort: uint16(ua.Port), DstIP: r.cfg.Segment.Addr, DstPort: uint16(local.Port)}
-		r.decodeDatagram(buf[:n], m)
+		r.decodeDatagram(buf[:n], m, emit)
 	}
 }
 
 // decodeDatagram hands an answer to the decoder for its ports.
-func (r *run) decodeDatagram(b []byte, m scanner.Meta) {
+func (r *run) decodeDatagram(b []byte, m scanner.Meta, emit scanner.Emit) {
 	dec, ok := discovery.ByPort(m.SrcPort, m.DstPort)
 	if !ok {
 		return
 	}
-	_ = dec(b, m, r.emit) // undecodable answers are simply not evidence
+	_ = dec(b, m, emit) // undecodable answers are simply not evidence
 }
 
 // listenUDP opens a UDP socket on the segment's interface: port 0 for our

@@ -311,7 +311,7 @@ func (r *run) startUnicastWSD() (*unicastWSD, error) {
 			src, _ := netip.AddrFromSlice(ua.IP.To4())
 			m := r.meta(ProbeWSD, src, uint16(ua.Port))
 			m.DstPort = local
-			r.decodeDatagram(buf[:n], m)
+			r.decodeDatagram(buf[:n], m, r.emit)
 		}
 	}()
 	return u, nil
