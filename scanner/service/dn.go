@@ -32,10 +32,11 @@ var specificity = map[string]int{
 }
 
 // formatDN prints a distinguished name the way recog's x509 fingerprints
-// spell it: RFC 4514 escaping, most specific RDN first
-// (CN=…,OU=…,O=…,L=…,ST=…,C=…), multi-valued RDNs joined by '+'.
-// Certificates encode names in either direction, so the order is chosen
-// by comparing the ends rather than by always reversing.
+// spell it, which is OpenSSL's RFC 2253 output: RDNs in the reverse of their
+// encoded order (X.509 encodes the country first, so the CN comes first),
+// RFC 4514 escaping, multi-valued RDNs joined by '+'. A certificate that
+// encodes its CN first is printed in encoded order instead, so the most
+// specific RDN always leads.
 func formatDN(rdns pkix.RDNSequence) string {
 	parts := make([]string, 0, len(rdns))
 	for _, rdn := range rdns {
