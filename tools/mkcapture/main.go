@@ -1,0 +1,145 @@
+// Command mkcapture builds packet captures for camsweep's tests and
+// benchmarks: a small constructed site from real recorded payloads, small
+// per-protocol captures, link-layer variants, and a large mixed capture.
+//
+//	mkcapture -samples testdata/pcap                 # the committed sample captures
+//	mkcapture -large -packets 10000000 -o big.pcap   # ~1 GB benchmark capture
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+func main() {
+	samples := flag.String("samples", "", "write the sample captures into this directory")
+	payloadDir := flag.String("payloads", "testdata/pcap/payloads", "directory of real recorded payloads")
+	large := flag.Bool("large", false, "write a large mixed capture to -o")
+	packets := flag.Int("packets", 10_000_000, "packets in the large capture")
+	out := flag.String("o", "", "output file for -large")
+	flag.Parse()
+	if err := run(*samples, *payloadDir, *large, *packets, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "mkcapture:", err)
+		os.Exit(1)
+	}
+}
+
+func run(samples, payloadDir string, large bool, packets int, out string) error {
+	p, err := loadPayloads(payloadDir)
+	if err != nil {
+		return err
+	}
+	switch {
+	case large && out != "":
+		return writeFile(out, func(w io.Writer) error { return writeLarge(w, p, packets) })
+	case samples != "":
+		return writeSamples(samples, p)
+	}
+	flag.Usage()
+	return fmt.Errorf("give -samples DIR or -large -o FILE")
+}
+
+func writeFile(path string, fill func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := fill(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// start is the constructed captures' clock: fixed, so output is reproducible.
+var start = time.Date(2026, 11, 26, 5, 10, 0, 0, time.UTC)
+
+func writeSamples(dir string, p *payloads) error {
+	scenes := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"site-sample.pcapng", func(w io.Writer) error { return sitePcapng(w, p) }},
+		{"site-vlan.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, vlanTag, siteScene(p)) }},
+		{"site-sll.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeLinuxSLL, toSLL, siteScene(p)) }},
+		{"site-sll2.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkType(276), toSLL2, siteScene(p)) }},
+		{"sadp-hikvision.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, (*capture).sadp) }},
+		{"dhip-dahua.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, dhipScene(p)) }},
+		{"wsd-hikvision.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, wsdScene(p, hikIPC, hikWSD)) }},
+		{"wsd-dahua.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, wsdScene(p, dahuaIPC, dahuaWSD)) }},
+	}
+	for _, s := range scenes {
+		if err := writeFile(filepath.Join(dir, s.name), s.write); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	return nil
+}
+
+func siteScene(p *payloads) func(*capture) { return func(c *capture) { c.site(p, false) } }
+func dhipScene(p *payloads) func(*capture) { return func(c *capture) { c.dhip(p) } }
+
+func wsdScene(p *payloads, h host, reply func(*payloads) []byte) func(*capture) {
+	return func(c *capture) {
+		c.write(c.f.udp(workstation, sadpGroup, 3702, 3702, wsdProbe("c0ffee00-0000-4000-8000-000000000001")))
+		c.write(c.f.udp(h, workstation, 3702, 3702, reply(p)))
+	}
+}
+
+// pcapFile writes a scene as classic pcap (microseconds, little-endian),
+// passing each Ethernet frame through convert when it is set.
+func pcapFile(w io.Writer, link layers.LinkType, convert func([]byte, int) []byte, scene func(*capture)) error {
+	pw := pcapgo.NewWriter(w)
+	if err := pw.WriteFileHeader(65535, link); err != nil {
+		return err
+	}
+	n := 0
+	c := &capture{f: newFramer(), now: start, step: 1700 * time.Microsecond, out: func(ts time.Time, _ int, frame []byte) error {
+		n++
+		if convert != nil {
+			frame = convert(frame, n)
+		}
+		return pw.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: len(frame)}, frame)
+	}}
+	scene(c)
+	return c.err
+}
+
+// sitePcapng writes the site with two interfaces: Ethernet with microsecond
+// timestamps, and raw IP with nanosecond timestamps (the printer's traffic).
+func sitePcapng(w io.Writer, p *payloads) error {
+	nw, err := pcapgo.NewNgWriterInterface(w, pcapgo.NgInterface{Name: "eth0", LinkType: layers.LinkTypeEthernet, SnapLength: 65535, TimestampResolution: 6},
+		pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "camsweep mkcapture"}})
+	if err != nil {
+		return err
+	}
+	rawID, err := nw.AddInterface(pcapgo.NgInterface{Name: "tun0", LinkType: layers.LinkTypeRaw, SnapLength: 65535, TimestampResolution: 9})
+	if err != nil {
+		return err
+	}
+	c := &capture{f: newFramer(), now: start, step: 1700*time.Microsecond + 333*time.Nanosecond, out: func(ts time.Time, iface int, frame []byte) error {
+		if iface == 1 {
+			iface, frame = rawID, frame[14:]
+		}
+		return nw.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: len(frame), InterfaceIndex: iface}, frame)
+	}}
+	c.site(p, true)
+	if c.err != nil {
+		return c.err
+	}
+	return nw.Flush()
+}
