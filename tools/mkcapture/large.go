@@ -203,4 +203,3 @@ func (g *largeGen) camera() {
 		c.conversation(workstation, dahuaIPC, uint16(50000+g.cam%10000), 554, rtspRequest("OPTIONS", dahuaIPC, "/", "5"), p.dahuaOptions)
 	}
 }
-

@@ -80,7 +80,9 @@ func writeSamples(dir string, p *payloads) error {
 		{"sadp-hikvision.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, (*capture).sadp) }},
 		{"dhip-dahua.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, dhipScene(p)) }},
 		{"wsd-hikvision.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, wsdScene(p, hikIPC, hikWSD)) }},
-		{"wsd-dahua.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, wsdScene(p, dahuaIPC, dahuaWSD)) }},
+		{"wsd-dahua.pcap", func(w io.Writer) error {
+			return pcapFile(w, layers.LinkTypeEthernet, nil, wsdScene(p, dahuaIPC, dahuaWSD))
+		}},
 	}
 	for _, s := range scenes {
 		if err := writeFile(filepath.Join(dir, s.name), s.write); err != nil {

@@ -28,8 +28,9 @@ var (
 	bcast     = host{mac: broadcastMAC, ip: net.IPv4bcast.To4()}
 )
 
-
-func get(h host) []byte { return []byte("GET / HTTP/1.1\r\nHost: " + h.ip.String() + "\r\nAccept: */*\r\n\r\n") }
+func get(h host) []byte {
+	return []byte("GET / HTTP/1.1\r\nHost: " + h.ip.String() + "\r\nAccept: */*\r\n\r\n")
+}
 
 func rtspRequest(method string, h host, path string, cseq string) []byte {
 	return []byte(method + " rtsp://" + h.ip.String() + ":554" + path + " RTSP/1.0\r\nCSeq: " + cseq +
