@@ -1,0 +1,162 @@
+package store
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/policy"
+	"github.com/camsweep/camsweep/report"
+)
+
+// Run is one audit to be stored: the site it covers and the full result.
+type Run struct {
+	Site   string
+	Result *report.Result
+}
+
+// RunSummary is one stored run with its counts, as history lists it.
+type RunSummary struct {
+	ID         int64     `json:"id"`
+	Site       string    `json:"site"`
+	Time       time.Time `json:"time"`
+	Command    string    `json:"command,omitempty"`
+	Devices    int       `json:"devices"`
+	Restricted int       `json:"restricted"`
+	Findings   int       `json:"findings"` // not suppressed by an exception
+	Critical   int       `json:"critical"`
+	High       int       `json:"high"`
+	Medium     int       `json:"medium"`
+	Review     int       `json:"review"`
+	Suppressed int       `json:"suppressed"`
+}
+
+// DeviceRecord is the part of a device that history compares.
+type DeviceRecord struct {
+	Identity   string `json:"identity"`
+	MAC        string `json:"mac,omitempty"`
+	IPs        string `json:"ips,omitempty"` // comma-separated
+	Vendor     string `json:"vendor,omitempty"`
+	Brand      string `json:"brand,omitempty"`
+	Model      string `json:"model,omitempty"`
+	Firmware   string `json:"firmware,omitempty"`
+	Serial     string `json:"serial,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Zone       string `json:"zone,omitempty"`
+	Restricted bool   `json:"restricted"`
+	// Severity is the device's worst unsuppressed finding in the run, "" if none.
+	Severity string `json:"severity,omitempty"`
+}
+
+// Identity is how a device is recognised across runs: its MAC, else its
+// serial, else model and IP. Only a device with none of these falls back to
+// its IP, and says so in the key.
+func Identity(d *fingerprint.Device) string {
+	switch {
+	case !d.MAC.IsZero():
+		return "mac:" + d.MAC.String()
+	case d.Serial != "":
+		return "serial:" + strings.ToUpper(d.Serial)
+	case d.Model != "" && len(d.IPs) > 0:
+		return "model:" + d.Model + "@" + d.IPs[0].String()
+	case len(d.IPs) > 0:
+		return "ip-only:" + d.IPs[0].String()
+	}
+	return "unknown"
+}
+
+// recordsOf builds the rows stored for a run's devices; each device gets its
+// worst unsuppressed finding. Duplicate identities keep the first device.
+func recordsOf(r *report.Result) []DeviceRecord {
+	worst := worstFindingByDevice(r.Findings)
+	out := make([]DeviceRecord, 0, len(r.Devices))
+	seen := make(map[string]bool, len(r.Devices))
+	for i := range r.Devices {
+		d := &r.Devices[i]
+		rec := DeviceRecord{
+			Identity: Identity(d), Vendor: d.Vendor, Brand: d.Brand, Model: d.Model,
+			Firmware: d.Firmware, Serial: d.Serial, Kind: string(d.Kind), Zone: d.Zone,
+			Restricted: d.Restricted, IPs: joinIPs(d.IPs),
+		}
+		if seen[rec.Identity] {
+			continue
+		}
+		seen[rec.Identity] = true
+		if !d.MAC.IsZero() {
+			rec.MAC = d.MAC.String()
+		}
+		rec.Severity = string(worst[findingKey(d.MAC, firstIP(d.IPs))])
+		out = append(out, rec)
+	}
+	return out
+}
+
+type fkey struct {
+	mac fingerprint.MAC
+	ip  netip.Addr
+}
+
+func findingKey(m fingerprint.MAC, ip netip.Addr) fkey {
+	if !m.IsZero() {
+		return fkey{mac: m}
+	}
+	return fkey{ip: ip}
+}
+
+func worstFindingByDevice(fs []policy.Finding) map[fkey]policy.Severity {
+	out := map[fkey]policy.Severity{}
+	for _, f := range fs {
+		if f.Suppressed() {
+			continue
+		}
+		k := findingKey(f.MAC, f.IP)
+		if cur, ok := out[k]; !ok || f.Severity.AtLeast(cur) {
+			out[k] = f.Severity
+		}
+	}
+	return out
+}
+
+func firstIP(ips []netip.Addr) netip.Addr {
+	if len(ips) == 0 {
+		return netip.Addr{}
+	}
+	return ips[0]
+}
+
+func joinIPs(ips []netip.Addr) string {
+	s := make([]string, len(ips))
+	for i, ip := range ips {
+		s[i] = ip.String()
+	}
+	return strings.Join(s, ",")
+}
+
+// summarize counts a result for the runs table.
+func summarize(site string, r *report.Result) RunSummary {
+	s := RunSummary{Site: site, Time: r.Generated.UTC(), Command: r.Source.Command, Devices: len(r.Devices)}
+	for _, d := range r.Devices {
+		if d.Restricted {
+			s.Restricted++
+		}
+	}
+	for _, f := range r.Findings {
+		if f.Suppressed() {
+			s.Suppressed++
+			continue
+		}
+		s.Findings++
+		switch f.Severity {
+		case policy.SeverityCritical:
+			s.Critical++
+		case policy.SeverityHigh:
+			s.High++
+		case policy.SeverityMedium:
+			s.Medium++
+		case policy.SeverityReview:
+			s.Review++
+		}
+	}
+	return s
+}
