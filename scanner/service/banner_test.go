@@ -1,0 +1,137 @@
+package service
+
+import (
+	"net/netip"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// nmapHikvision8000 is the nmap-service-probes NULL-probe banner of the
+// Hikvision SDK port (signals.md: nmap L1821).
+const nmapHikvision8000 = "\x00\x00\x00\x10\x00\x00\x00\x1e\x00\x00\x00\x1e\x00\x00\x00\x00"
+
+func TestBannerPort8000(t *testing.T) {
+	m := scanner.Meta{Probe: "sweep", SrcIP: netip.MustParseAddr("198.18.0.10"), SrcPort: 8000}
+	for name, pick := range map[string]func() (scanner.StreamDecoder, bool){
+		"ForPort": func() (scanner.StreamDecoder, bool) { return ForPort(8000) },
+		"Detect":  func() (scanner.StreamDecoder, bool) { return Detect(nil, []byte(nmapHikvision8000)) },
+	} {
+		d, ok := pick()
+		if !ok {
+			t.Fatalf("%s refused", name)
+		}
+		obs, err := collect(t, d, nil, []byte(nmapHikvision8000), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := valuesOf(obs, "tcp.banner_hex"); !slices.Equal(got, []string{"000000100000001e0000001e00000000"}) {
+			t.Errorf("%s: tcp.banner_hex %q", name, got)
+		}
+	}
+	raw, _ := ByRawKey("tcp.banner_hex")
+	obs, err := collect(t, raw, nil, []byte("000000100000001e0000001e00000000\n"), m)
+	if err != nil || !hasValue(obs, "tcp.banner_hex", "000000100000001e0000001e00000000") {
+		t.Errorf("raw key: %v %v", err, obs)
+	}
+}
+
+func TestBannerBounded(t *testing.T) {
+	long := make([]byte, 1000)
+	for i := range long {
+		long[i] = 0xAB
+	}
+	obs, _ := collect(t, DecodeBanner, nil, long, cameraMeta)
+	if got := valuesOf(obs, "tcp.banner_hex"); len(got) != 1 || len(got[0]) != 2*maxBannerBytes {
+		t.Errorf("banner not cut to %d bytes: %q", maxBannerBytes, got)
+	}
+	if _, err := collect(t, DecodeBanner, nil, nil, cameraMeta); err == nil {
+		t.Error("empty banner accepted")
+	}
+}
+
+// TestTelnet strips negotiation from the generic HiSilicon DVR login
+// prompts nmap records (signals.md: nmap L4888 and L4953), with the
+// option negotiation and colour codes a busybox telnetd sends.
+func TestTelnet(t *testing.T) {
+	server := "\xff\xfd\x01\xff\xfd\x1f\xff\xfb\x01\xff\xfb\x03\xff\xfa\x18\x01\xff\xf0" +
+		"\x1b[1;32mThe products of network camera\x1b[0m\r\n\r\n(none) login: "
+	d, ok := Detect(nil, []byte(server))
+	if !ok {
+		t.Fatal("Detect refused")
+	}
+	obs, err := collect(t, d, nil, []byte(server), cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := valuesOf(obs, "telnet.banner"); !slices.Equal(got, []string{"The products of network camera\n\n(none) login:"}) {
+		t.Errorf("telnet.banner %q", got)
+	}
+	// Without negotiation only the port says telnet.
+	plain := []byte("(none) login: ")
+	d23, _ := ForPort(23)
+	obs, _ = collect(t, d23, nil, plain, cameraMeta)
+	if !hasValue(obs, "telnet.banner", "(none) login:") {
+		t.Errorf("port 23: %v", obs)
+	}
+	d8000, _ := ForPort(8000)
+	obs, _ = collect(t, d8000, nil, plain, cameraMeta)
+	if valuesOf(obs, "telnet.banner") != nil {
+		t.Errorf("port 8000 claimed telnet: %v", obs)
+	}
+}
+
+func TestDispatch(t *testing.T) {
+	name := func(d scanner.StreamDecoder) uintptr { return reflect.ValueOf(d).Pointer() }
+	cases := []struct {
+		client, server string
+		want           scanner.StreamDecoder
+	}{
+		{"", "HTTP/1.0 200 OK\r\n", DecodeHTTP},
+		{"", "\xef\xbb\xbfHTTP/1.1 200 OK\r\n", DecodeHTTP},
+		{"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "", DecodeHTTP},
+		{"GET / HTTP/1.1\r\n", "garbage", DecodeHTTP},
+		{"", "RTSP/1.0 401 Unauthorized\r\n", DecodeRTSP},
+		{"OPTIONS rtsp://cam/ RTSP/1.0\r\nCSeq: 1\r\n\r\n", "", DecodeRTSP},
+		{"\x16\x03\x01\x00\x10", "\x16\x03\x03\x00\x4a\x02", DecodeTLS},
+		{"", "\xff\xfb\x01", DecodeTelnet},
+		{"", "SSH-2.0-dropbear_2019.78\r\n", DecodeBanner},
+		{"\x00\x01", nmapHikvision8000, DecodeBanner},
+	}
+	for _, c := range cases {
+		d, ok := Detect([]byte(c.client), []byte(c.server))
+		if !ok || name(d) != name(c.want) {
+			t.Errorf("Detect(%q, %q) chose another decoder (ok %v)", c.client, c.server, ok)
+		}
+	}
+	if _, ok := Detect([]byte("\x00\x01binary"), nil); ok {
+		t.Error("Detect chose a decoder with nothing to decode")
+	}
+	for _, port := range []uint16{80, 443, 554, 8000, 23} {
+		if _, ok := ForPort(port); !ok {
+			t.Errorf("ForPort(%d) refused", port)
+		}
+	}
+	if _, ok := ForPort(5353); ok {
+		t.Error("ForPort(5353) accepted a UDP discovery port")
+	}
+	for _, key := range []string{"http.headers", "rtsp.response", "tcp.banner_hex", "tls.cert_pem", "tls.cert_der_hex"} {
+		if _, ok := ByRawKey(key); !ok {
+			t.Errorf("ByRawKey(%q) refused", key)
+		}
+	}
+	if _, ok := ByRawKey("http.server"); ok {
+		t.Error("ByRawKey accepted a decoded key")
+	}
+}
+
+// TestRTSPOnHTTPPort: the bytes decide, not the port.
+func TestRTSPOnHTTPPort(t *testing.T) {
+	d, _ := ForPort(80)
+	obs, err := collect(t, d, nil, readTestdata(t, "retina-rtsp/dahua_options.txt"), webMeta)
+	if err != nil || !hasValue(obs, "rtsp.server", "Rtsp Server/3.0") {
+		t.Errorf("err %v obs %v", err, obs)
+	}
+}

@@ -1,0 +1,113 @@
+package service
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// decodedKeys is every key this package may emit.
+var decodedKeys = map[string]bool{
+	"http.status": true, "http.server": true, "http.server_raw": true, "http.www_authenticate": true,
+	"http.etag": true, "http.location": true, "http.content_type": true, "http.header_names": true,
+	"http.title": true, "http.body": true, "http.path": true, "http.favicon_md5": true, "http.favicon_mmh3": true,
+	"rtsp.status": true, "rtsp.server": true, "rtsp.www_authenticate": true, "rtsp.public": true,
+	"rtsp.date": true, "rtsp.content_base": true, "rtsp.url": true, "rtsp.sdp_session": true, "rtsp.sdp_attr": true,
+	"tls.subject": true, "tls.issuer": true, "tcp.banner_hex": true, "telnet.banner": true,
+}
+
+// checkObservations holds for any input: known keys, bounded valid UTF-8
+// values that are not blank, about the server, and a bounded count.
+func checkObservations(t *testing.T, obs []fingerprint.Observation) {
+	t.Helper()
+	if len(obs) > 2*maxEmits {
+		t.Fatalf("%d observations", len(obs))
+	}
+	for _, o := range obs {
+		if !decodedKeys[o.Key] {
+			t.Fatalf("unknown key %q", o.Key)
+		}
+		limit := maxValueBytes
+		switch o.Key {
+		case "http.body":
+			limit = maxBodyTextBytes
+		case "tcp.banner_hex":
+			limit = 2 * maxBannerBytes
+		}
+		if len(o.Value) > limit || !utf8.ValidString(o.Value) || strings.TrimSpace(o.Value) == "" {
+			t.Fatalf("bad value for %s: %q", o.Key, o.Value)
+		}
+		if o.IP != fuzzMeta.SrcIP || o.Port != fuzzMeta.SrcPort {
+			t.Fatalf("observation not about the server: %+v", o)
+		}
+	}
+}
+
+var fuzzMeta = cameraMeta
+
+func fuzzStream(t *testing.T, d scanner.StreamDecoder, client, server []byte) {
+	var obs []fingerprint.Observation
+	_ = d(client, server, fuzzMeta, func(o fingerprint.Observation) { obs = append(obs, o) })
+	checkObservations(t, obs)
+}
+
+func addFiles(f *testing.F, pattern string, withClient []byte) {
+	files, _ := filepath.Glob("../../testdata/service/" + pattern)
+	for _, path := range files {
+		f.Add(withClient, readTestdata(f, strings.TrimPrefix(path, "../../testdata/service/")))
+	}
+}
+
+func FuzzHTTP(f *testing.F) {
+	addFiles(f, "constructed/*.http", []byte("GET /favicon.ico HTTP/1.1\r\n\r\n"))
+	for _, flow := range readFlows(f, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 80) {
+		f.Add(flow.client, flow.served)
+	}
+	f.Add([]byte("GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.1\r\n\r\n"),
+		[]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n"))
+	f.Fuzz(func(t *testing.T, client, server []byte) {
+		fuzzStream(t, DecodeHTTP, client, server)
+	})
+}
+
+func FuzzRTSP(f *testing.F) {
+	addFiles(f, "retina-rtsp/*.txt", []byte("DESCRIBE rtsp://cam/ RTSP/1.0\r\nCSeq: 1\r\n\r\n"))
+	for _, flow := range readFlows(f, "../../testdata/service/pcap/EyeP_rtsp_setup.pcapng", 554) {
+		f.Add(flow.client, flow.served)
+	}
+	f.Fuzz(func(t *testing.T, client, server []byte) {
+		fuzzStream(t, DecodeRTSP, client, server)
+	})
+}
+
+func FuzzTLS(f *testing.F) {
+	for _, flow := range readFlows(f, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 443) {
+		f.Add(flow.served)
+	}
+	f.Add(tls12ServerFlight(selfSigned(f, hikvisionName(), 5), 100))
+	f.Fuzz(func(t *testing.T, server []byte) {
+		fuzzStream(t, DecodeTLS, nil, server)
+		var obs []fingerprint.Observation
+		cert, _ := ByRawKey("tls.cert_pem")
+		_ = cert(nil, server, fuzzMeta, func(o fingerprint.Observation) { obs = append(obs, o) })
+		checkObservations(t, obs)
+	})
+}
+
+// FuzzBanner drives content dispatch, so every decoder sees every input.
+func FuzzBanner(f *testing.F) {
+	f.Add([]byte(nil), []byte(nmapHikvision8000))
+	f.Add([]byte(nil), []byte("\xff\xfd\x01\xff\xfa\x18\x01\xff\xf0\x1b[1;32mlogin\x1b]0;t\x07: "))
+	f.Add([]byte("GET / HTTP/1.1\r\n\r\n"), []byte("HTTP/1.1 200 OK\r\n\r\n"))
+	f.Fuzz(func(t *testing.T, client, server []byte) {
+		if d, ok := Detect(client, server); ok {
+			fuzzStream(t, d, client, server)
+		}
+		d23, _ := ForPort(23)
+		fuzzStream(t, d23, client, server)
+	})
+}

@@ -1,0 +1,100 @@
+package service
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestHTTPTolerance covers framing that real embedded servers get wrong.
+func TestHTTPTolerance(t *testing.T) {
+	cases := []struct {
+		name, client, server string
+		want                 [][2]string
+		absent               []string
+	}{
+		{
+			name:   "bare LF line ends and a folded header",
+			server: "HTTP/1.0 401 Unauthorized\nServer: Boa/0.94.14rc21\nWWW-Authenticate: Basic\n realm=\"DVR\"\n\n",
+			want:   [][2]string{{"http.server", "Boa/0.94.14rc21"}, {"http.www_authenticate", `Basic realm="DVR"`}, {"http.header_names", "Server,WWW-Authenticate"}},
+		},
+		{
+			name:   "two WWW-Authenticate headers",
+			server: "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"Login to 4M0747EPAA1D284\", nonce=\"1\"\r\nWWW-Authenticate: Basic realm=\"/\"\r\nContent-Length: 0\r\n\r\n",
+			want:   [][2]string{{"http.www_authenticate", `Digest realm="Login to 4M0747EPAA1D284", nonce="1"`}, {"http.www_authenticate", `Basic realm="/"`}},
+		},
+		{
+			name:   "head cut off by the capture",
+			server: "HTTP/1.1 302 Found\r\nLocation: /doc/page/login.asp?_1\r\nServer: web",
+			want:   [][2]string{{"http.status", "302"}, {"http.location", "/doc/page/login.asp?_1"}, {"http.server", "web"}},
+		},
+		{
+			name:   "absolute-form request target and close-delimited body",
+			client: "GET http://198.18.0.10:80/index.asp?x=1 HTTP/1.1\r\n\r\n",
+			server: "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html><TITLE>  Net &amp; Video\r\n Browser </TITLE>",
+			want:   [][2]string{{"http.path", "/index.asp?x=1"}, {"http.title", "Net & Video Browser"}},
+		},
+		{
+			name:   "protocol switch ends HTTP",
+			client: "GET /ws HTTP/1.1\r\n\r\n",
+			server: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05HTTP/1.1 200 OK\r\n",
+			want:   [][2]string{{"http.status", "101"}, {"http.path", "/ws"}},
+			absent: []string{"http.body"},
+		},
+		{
+			name:   "binary body is not text",
+			server: "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 4\r\n\r\n\x00\x01\x02\x03",
+			absent: []string{"http.body", "http.title", "http.favicon_md5"},
+		},
+		{
+			name:   "empty Server header",
+			server: "HTTP/1.1 200 OK\r\nServer:\r\nContent-Length: 0\r\n\r\n",
+			absent: []string{"http.server"},
+		},
+	}
+	for _, c := range cases {
+		obs, err := collect(t, DecodeHTTP, []byte(c.client), []byte(c.server), webMeta)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		for _, w := range c.want {
+			if !hasValue(obs, w[0], w[1]) {
+				t.Errorf("%s: no %s=%q; got %q", c.name, w[0], w[1], valuesOf(obs, w[0]))
+			}
+		}
+		for _, key := range c.absent {
+			if got := valuesOf(obs, key); got != nil {
+				t.Errorf("%s: unexpected %s=%q", c.name, key, got)
+			}
+		}
+		if strings.Contains(c.server, "101 Switching") && slices.Contains(valuesOf(obs, "http.status"), "200") {
+			t.Errorf("%s: decoded the bytes after the switch", c.name)
+		}
+	}
+}
+
+// TestFaviconMultiline checks the Shodan-style hash where the base64 text
+// wraps over several lines (golden values: see testdata/service/SOURCES.md).
+func TestFaviconMultiline(t *testing.T) {
+	body := readTestdata(t, "constructed/favicon_multiline.bin")
+	md5hex, mmh3 := faviconHashes(body)
+	if md5hex != "e6899eaaf06fd702f3ed3f988eb19362" || mmh3 != "1836528006" {
+		t.Errorf("md5 %s mmh3 %s", md5hex, mmh3)
+	}
+	if n := strings.Count(string(shodanBase64(body)), "\n"); n != 14 {
+		t.Errorf("%d lines, want 14", n)
+	}
+}
+
+// TestRawHTTPHeaders is the identify path: a raw response as text.
+func TestRawHTTPHeaders(t *testing.T) {
+	d, _ := ByRawKey("http.headers")
+	obs, err := collect(t, d, nil, readTestdata(t, "constructed/nmap_cross_web_server_200.http"), webMeta)
+	if err != nil || !hasValue(obs, "http.server", "Cross Web Server") {
+		t.Errorf("err %v obs %v", err, obs)
+	}
+	if _, err := collect(t, d, nil, []byte("Server: x"), webMeta); err == nil {
+		t.Error("a bare header line is not a response")
+	}
+}
