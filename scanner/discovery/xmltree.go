@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"strings"
+
+	"golang.org/x/text/encoding/htmlindex"
 )
 
 // Limits for XML a device sends: a discovery datagram or a UPnP description
@@ -35,14 +37,15 @@ type xnode struct {
 
 // parseXML reads a whole document into a tree. It is lenient where devices
 // are sloppy (Strict off: missing end tags and stray entities are tolerated;
-// any declared charset is read as is) and strict about size.
+// a declared legacy charset such as gb2312 is converted to UTF-8) and
+// strict about size.
 func parseXML(b []byte) (*xnode, error) {
 	if len(b) > maxXMLBytes {
 		return nil, errXMLTooLarge
 	}
 	d := xml.NewDecoder(bytes.NewReader(b))
 	d.Strict = false
-	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	d.CharsetReader = charsetReader
 	root := &xnode{} // document node; the real root is its first child
 	stack := []*xnode{root}
 	nodes := 0
@@ -81,6 +84,17 @@ func parseXML(b []byte) (*xnode, error) {
 		return nil, errXMLEmpty
 	}
 	return root.children[0], nil
+}
+
+// charsetReader converts a declared charset to UTF-8 (Chinese firmware
+// declares gb2312 or gbk). An unknown label is read as is: if the bytes are
+// not UTF-8 the decoder then reports a syntax error.
+func charsetReader(label string, r io.Reader) (io.Reader, error) {
+	enc, err := htmlindex.Get(label)
+	if err != nil {
+		return r, nil
+	}
+	return enc.NewDecoder().Reader(r), nil
 }
 
 // child returns the first direct child with this local name, compared

@@ -1,0 +1,126 @@
+package discovery
+
+import (
+	"encoding/binary"
+	"encoding/csv"
+	"encoding/json"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// withDHIPHeader prepends a constructed 32-byte DHIP header (signals.md
+// §0: " \0\0\0DHIP", ids zero, the JSON length at offsets 16 and 24).
+func withDHIPHeader(body []byte) []byte {
+	h := make([]byte, dhipHeaderLen, dhipHeaderLen+len(body))
+	copy(h, " \x00\x00\x00DHIP")
+	binary.LittleEndian.PutUint32(h[16:], uint32(len(body)))
+	binary.LittleEndian.PutUint32(h[24:], uint32(len(body)))
+	return append(h, body...)
+}
+
+// The real Dahua IPC-HDW5421S reply (realdata §8), behind a constructed
+// header and bare.
+func TestDHIPNotifyDevInfo(t *testing.T) {
+	body := readTestdata(t, "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	m := scanner.Meta{Probe: "dhip", SrcIP: netip.MustParseAddr("218.5.136.140"), SrcPort: 37810}
+	for name, payload := range map[string][]byte{"with header": withDHIPHeader(body), "bare": body} {
+		obs, err := decode(DHIP, payload, m)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := map[string]string{
+			"dhip.device_class": "IPC",
+			"dhip.model":        "IPC-HDW5421S",
+			"dhip.serial":       "1F006E4PAX00075",
+			"dhip.firmware":     "2.400.0.8",
+			"dhip.vendor":       "Dahua",
+			"dhip.manufacturer": "Private",
+			"dhip.machine_name": "1F006E4PAX00075",
+			"dhip.port":         "37777",
+			"dhip.http_port":    "80",
+		}
+		for key, value := range want {
+			wantValue(t, obs, m.SrcIP, key, value)
+		}
+		b := single(t, obs, "dhip.mac")
+		if b.MAC != mustMAC(t, "4c:11:bf:c2:0b:9d") || b.IP != netip.MustParseAddr("218.5.136.140") {
+			t.Errorf("%s: binding %+v", name, b)
+		}
+	}
+}
+
+// Shadowserver rows (realdata §9) are real DHIP answers flattened to CSV;
+// each is rebuilt into the reply's JSON shape (constructed packaging) and
+// must come back out field for field.
+func TestDHIPShadowserverRows(t *testing.T) {
+	for _, file := range []string{"scan_dvr_dhcpdiscover_v1_dahua-oem.csv", "scan_dvr_dhcpdiscover_v2_intelbras.csv"} {
+		rows, err := csv.NewReader(strings.NewReader(string(readTestdata(t, file)))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := map[string]int{}
+		for i, name := range rows[0] {
+			col[name] = i
+		}
+		for _, row := range rows[1:] {
+			get := func(name string) string { return row[col[name]] }
+			reply := map[string]any{
+				"mac":    get("mac_address"),
+				"method": get("method"),
+				"params": map[string]any{"deviceInfo": map[string]any{
+					"DeviceClass": get("device_type"), "DeviceType": get("device_model"),
+					"SerialNo": get("device_serial"), "Version": get("device_version"),
+					"Vendor": get("device_vendor"), "Manufacturer": get("manufacturer"),
+					"MachineName": get("machine_name"), "HttpPort": json.Number(get("http_port")),
+					"Port":        json.Number(get("internal_port")),
+					"IPv4Address": map[string]any{"IPAddress": get("ipv4_address")},
+				}},
+			}
+			body, _ := json.Marshal(reply)
+			ip := netip.MustParseAddr(get("ip"))
+			obs, err := decode(DHIP, withDHIPHeader(body), scanner.Meta{SrcIP: ip})
+			if err != nil {
+				t.Fatalf("%s %s: %v", file, get("device_model"), err)
+			}
+			wantValue(t, obs, ip, "dhip.model", get("device_model"))
+			wantValue(t, obs, ip, "dhip.firmware", get("device_version"))
+			wantValue(t, obs, ip, "dhip.vendor", get("device_vendor"))
+			wantValue(t, obs, ip, "dhip.port", "37777")
+			if b := single(t, obs, "dhip.mac"); b.MAC != mustMAC(t, get("mac_address")) || b.IP != netip.MustParseAddr(get("ipv4_address")) {
+				t.Errorf("%s: binding %+v", get("device_model"), b)
+			}
+		}
+	}
+}
+
+// Our own search, echoed back, is not a device (signals.md §0 request).
+func TestDHIPSearchEchoIgnored(t *testing.T) {
+	search := withDHIPHeader([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`))
+	obs, err := decode(DHIP, search, scanner.Meta{})
+	if err != nil || len(obs) != 0 {
+		t.Errorf("err %v, observations %+v", err, obs)
+	}
+}
+
+func TestDHIPRejectsBadFraming(t *testing.T) {
+	body := readTestdata(t, "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	long := withDHIPHeader(body)
+	binary.LittleEndian.PutUint32(long[16:], uint32(len(body)+1))
+	huge := withDHIPHeader(body)
+	binary.LittleEndian.PutUint32(huge[16:], 0xffffffff)
+	for name, b := range map[string][]byte{
+		"length past end": long,
+		"length 4 GiB":    huge,
+		"cut JSON":        withDHIPHeader(body[:len(body)/2]),
+		"not JSON":        []byte("DHIP?"),
+		"no deviceInfo":   []byte(`{"method":"client.notifyDevInfo","params":{}}`),
+	} {
+		obs, err := decode(DHIP, b, scanner.Meta{})
+		if err == nil || len(obs) != 0 {
+			t.Errorf("%s: err %v, %d observations", name, err, len(obs))
+		}
+	}
+}
