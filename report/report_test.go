@@ -287,3 +287,27 @@ func col(t *testing.T, name string) int {
 	t.Fatalf("no column %s", name)
 	return -1
 }
+
+func TestTableListsOnlyIdentifiedDevicesAndCountsTheRest(t *testing.T) {
+	r := sampleResult(t)
+	// An ordinary host seen in the same capture: only an address and its OUI.
+	plain := fingerprint.Device{MAC: mustMAC(t, "00:1b:21:3a:4b:5c"), IPs: []netip.Addr{netip.MustParseAddr("10.10.10.1")},
+		MACVendor: "Intel Corporate", Evidence: []fingerprint.Evidence{{Probe: "pcap", Key: "link.ip", Value: "10.10.10.1"}}}
+	r.Fill(append(r.Devices, plain), r.Findings, r.Zones)
+	var b bytes.Buffer
+	if err := WriteTable(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "00:1b:21:3a:4b:5c") || !strings.Contains(out, "DEVICES (3)") ||
+		!strings.Contains(out, "1 other addresses seen but not identified") {
+		t.Errorf("unidentified host handling:\n%s", out)
+	}
+	var csvOut bytes.Buffer
+	if err := WriteCSV(&csvOut, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(csvOut.String(), "00:1b:21:3a:4b:5c") {
+		t.Errorf("CSV must keep every device")
+	}
+}

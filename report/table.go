@@ -92,10 +92,16 @@ func writeFindings(w io.Writer, findings []policy.Finding) {
 	fmt.Fprintln(w)
 }
 
-func writeDevices(w io.Writer, devs []fingerprint.Device) {
+func writeDevices(w io.Writer, all []fingerprint.Device) {
+	devs := identified(all)
 	fmt.Fprintf(w, "DEVICES (%d)\n", len(devs))
 	if len(devs) == 0 {
 		fmt.Fprintln(w, "  none identified")
+	}
+	if hidden := len(all) - len(devs); hidden > 0 {
+		fmt.Fprintf(w, "  (%d other addresses seen but not identified: --format json or csv lists them)\n", hidden)
+	}
+	if len(devs) == 0 {
 		fmt.Fprintln(w)
 		return
 	}
@@ -171,6 +177,20 @@ func ipList(d fingerprint.Device) string {
 		s += fmt.Sprintf(" +%d", extra)
 	}
 	return s
+}
+
+// identified keeps the devices the table is for: those with a maker, brand,
+// model or kind, or restricted. A busy capture holds thousands of ordinary
+// hosts known only by address; the table would drown the cameras in them.
+func identified(devs []fingerprint.Device) []fingerprint.Device {
+	var out []fingerprint.Device
+	for _, d := range devs {
+		known := d.Vendor != "" || d.Brand != "" || d.Model != "" || (d.Kind != "" && d.Kind != fingerprint.KindUnknown)
+		if known || d.Restricted {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // tableOrder puts restricted devices first, then other surveillance kit,
