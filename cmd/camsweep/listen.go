@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/spf13/cobra"
+
+	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/pcap"
+)
+
+const listenLong = `Listen on an interface and identify devices from the traffic they send, through
+the same decoders as "camsweep pcap". Nothing is sent: this is the way to survey
+a segment where even a polite sweep is not allowed. Devices that talk (DHCP,
+ARP, mDNS, SSDP, SADP and DHIP announcements, cloud lookups, HTTP and RTSP to
+viewers) are found; silent ones are not. Runs for --for, or until Ctrl-C, then
+reports. Needs root or CAP_NET_RAW.`
+
+const listenExample = `  sudo camsweep listen -i eth1 --for 10m
+  sudo camsweep listen -i eth1 --for 1h --format json -o listen.json`
+
+type listenOptions struct {
+	out          outputOptions
+	iface        string
+	duration     time.Duration
+	allAddresses bool
+}
+
+func newListenCmd() *cobra.Command {
+	var o listenOptions
+	cmd := &cobra.Command{
+		Use:     "listen -i IFACE",
+		Short:   "Passively identify devices from live traffic on an interface (sends nothing)",
+		Long:    listenLong,
+		Example: listenExample,
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runListen(cmd, &o) },
+	}
+	o.out.register(cmd)
+	f := cmd.Flags()
+	f.StringVarP(&o.iface, "interface", "i", "", "interface to listen on (required)")
+	f.DurationVar(&o.duration, "for", 0, "how long to listen, e.g. 10m (default: until Ctrl-C)")
+	f.BoolVar(&o.allAddresses, "all-addresses", false, "also inventory hosts with public addresses")
+	return cmd
+}
+
+func runListen(cmd *cobra.Command, o *listenOptions) error {
+	if err := o.out.validate(); err != nil {
+		return err
+	}
+	if o.iface == "" {
+		return usageError("name the interface to listen on with -i")
+	}
+	if o.duration < 0 {
+		return usageError("--for must be positive")
+	}
+	pol, err := o.out.loadPolicy()
+	if err != nil {
+		return err
+	}
+	reg, err := loadRegistry()
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	eng, err := newEngine(reg)
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	h, err := pcapgo.NewEthernetHandle(o.iface)
+	if err != nil {
+		return &exitErr{code: exitError, err: fmt.Errorf("capturing on %s: %w (listening needs root or CAP_NET_RAW)", o.iface, err)}
+	}
+	ctx := cmd.Context()
+	if o.duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.duration)
+		defer cancel()
+	}
+	res := newResult("listen", []string{o.iface})
+	stats, err := capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses})
+	if err != nil {
+		res.Partial = true
+		warn(cmd.ErrOrStderr(), res, "capture on %s stopped: %v", o.iface, err)
+	}
+	if !o.out.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: listened to %d packets on %s\n", stats.Packets, o.iface)
+	}
+	return o.out.finish(cmd, res, pol, eng.Devices())
+}
+
+// capture feeds live frames to the pcap decoder until ctx ends. Closing the
+// handle is what interrupts a blocked read.
+func capture(ctx context.Context, h *pcapgo.EthernetHandle, emit scanner.Emit, opt pcap.Options) (pcap.Stats, error) {
+	dec := pcap.NewDecoder(emit, opt)
+	stop := context.AfterFunc(ctx, func() { h.Close() })
+	defer stop()
+	var err error
+	for {
+		data, ci, rerr := h.ZeroCopyReadPacketData()
+		if rerr != nil {
+			if ctx.Err() == nil {
+				err = rerr
+			}
+			break
+		}
+		dec.Packet(layers.LinkTypeEthernet, ci.Timestamp, data)
+	}
+	dec.Flush()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return dec.Stats(), err
+}

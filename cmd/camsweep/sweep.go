@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/camsweep/camsweep/scanner/sweep"
+)
+
+const sweepLong = `Sweep a network for surveillance equipment. By default it sweeps the local
+segment of the default interface: ARP finds every host, link-local discovery
+(mDNS, ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search, SSDP)
+asks devices to describe themselves, then each host found gets a few polite TCP
+probes on camera ports (HTTP, RTSP, TLS certificate, banners, ONVIF
+GetSystemDateAndTime). It never tries a password or an exploit.
+
+Only what you name is touched: the chosen interface's segment, narrowed or
+replaced by --targets. Routed networks (--targets outside the segment) are
+reached with unicast probes only: ARP and multicast do not cross routers, so
+run one sweep per segment for MAC addresses and discovery answers. Public
+address ranges need --allow-public; more than 65,536 addresses need --yes.
+
+Raw ARP needs root or CAP_NET_RAW. Without it the sweep still runs its UDP and
+TCP probes, reads MACs from the kernel's neighbour table, and says so.
+Ctrl-C stops the sweep and still reports what was found.`
+
+const sweepExample = `  sudo camsweep sweep
+  sudo camsweep sweep -i eth1 --format json -o sweep.json
+  camsweep sweep --targets 10.20.0.0/22,10.30.5.0/24 --rate 200
+  sudo camsweep sweep -i eth1 --probes arp,sadp,dhip,wsd --policy site.yaml`
+
+type sweepOptions struct {
+	out         outputOptions
+	iface       string
+	targets     string
+	rate        float64
+	probes      string
+	ports       string
+	timeout     time.Duration
+	allowPublic bool
+	yes         bool
+}
+
+func newSweepCmd() *cobra.Command {
+	var o sweepOptions
+	cmd := &cobra.Command{
+		Use:     "sweep",
+		Short:   "Actively find cameras, NVRs and DVRs on the local segment or named networks",
+		Long:    sweepLong,
+		Example: sweepExample,
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runSweep(cmd, &o) },
+	}
+	o.out.register(cmd)
+	f := cmd.Flags()
+	f.StringVarP(&o.iface, "interface", "i", "", "interface whose segment to sweep (default: the one holding the default route)")
+	f.StringVar(&o.targets, "targets", "", "comma-separated IPv4 CIDRs or addresses to sweep instead of the whole segment")
+	f.Float64Var(&o.rate, "rate", 300, "packets and connection attempts per second, in all")
+	f.StringVar(&o.probes, "probes", "", "comma-separated probes to run (default all): "+strings.Join(sweep.AllProbes, ","))
+	f.StringVar(&o.ports, "ports", "", "comma-separated TCP ports to probe on each host (default "+joinPorts(sweep.DefaultPorts)+")")
+	f.DurationVar(&o.timeout, "timeout", 2*time.Second, "longest one request/response exchange with a device may take")
+	f.BoolVar(&o.allowPublic, "allow-public", false, "allow public address ranges in --targets (only where you are authorised)")
+	f.BoolVar(&o.yes, "yes", false, "confirm a sweep of more than 65,536 addresses")
+	return cmd
+}
+
+func runSweep(cmd *cobra.Command, o *sweepOptions) error {
+	if err := o.out.validate(); err != nil {
+		return err
+	}
+	cfg, inputs, err := o.config()
+	if err != nil {
+		return err
+	}
+	pol, err := o.out.loadPolicy()
+	if err != nil {
+		return err
+	}
+	reg, err := loadRegistry()
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	eng, err := newEngine(reg)
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	res := newResult("sweep", inputs)
+	stderr := cmd.ErrOrStderr()
+	cfg.Progress = sweepProgress(stderr, o.out.quiet)
+	sum, err := sweep.Run(cmd.Context(), cfg, eng.Add)
+	res.Unprivileged = sum.Unprivileged
+	for _, w := range sum.Warnings {
+		warn(stderr, res, "%s", w)
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		res.Partial = true
+		warn(stderr, res, "interrupted: results cover what was found before Ctrl-C")
+	default:
+		return &exitErr{code: exitError, err: err}
+	}
+	if !o.out.quiet {
+		fmt.Fprintf(stderr, "camsweep: sweep sent %d packets to %d responding hosts\n", sum.Sent, sum.Hosts)
+	}
+	return o.out.finish(cmd, res, pol, eng.Devices())
+}
+
+// config turns the flags into a sweep configuration, refusing anything out of
+// scope before a packet leaves.
+func (o *sweepOptions) config() (sweep.Config, []string, error) {
+	cfg := sweep.Config{Rate: o.rate, ExchangeTimeout: o.timeout}
+	if o.rate <= 0 || o.rate > 100000 {
+		return cfg, nil, usageError("--rate must be between 1 and 100000 packets per second")
+	}
+	if o.timeout < 100*time.Millisecond || o.timeout > time.Minute {
+		return cfg, nil, usageError("--timeout must be between 100ms and 1m")
+	}
+	probes, err := parseProbes(o.probes)
+	if err != nil {
+		return cfg, nil, err
+	}
+	cfg.Probes = probes
+	if cfg.Ports, err = parsePorts(o.ports); err != nil {
+		return cfg, nil, err
+	}
+	var inputs []string
+	if o.targets != "" {
+		if cfg.Targets, err = sweep.ParseTargets(o.targets); err != nil {
+			return cfg, nil, usageError("%v", err)
+		}
+		n, err := sweep.CheckScope(cfg.Targets, o.allowPublic)
+		if err != nil {
+			return cfg, nil, usageError("%v", err)
+		}
+		if n > sweep.LargeScope && !o.yes {
+			return cfg, nil, usageError("--targets cover %d addresses; add --yes to sweep that many", n)
+		}
+		inputs = append(inputs, o.targets)
+	}
+	// An interface is swept when named, or by default when no targets are given.
+	if o.iface != "" || o.targets == "" {
+		ifi, err := pickInterface(o.iface)
+		if err != nil {
+			return cfg, nil, &exitErr{code: exitError, err: err}
+		}
+		seg, err := sweep.LocalSegment(ifi)
+		if err != nil {
+			return cfg, nil, &exitErr{code: exitError, err: err}
+		}
+		if o.targets == "" {
+			n, err := sweep.CheckScope([]netip.Prefix{seg.Prefix}, true)
+			if err != nil {
+				return cfg, nil, usageError("segment %s of %s: %v", seg.Prefix, ifi.Name, err)
+			}
+			if n > sweep.LargeScope && !o.yes {
+				return cfg, nil, usageError("the segment %s of %s has %d addresses; add --yes or narrow it with --targets", seg.Prefix, ifi.Name, n)
+			}
+		}
+		cfg.Segment = &seg
+		inputs = append([]string{ifi.Name + " " + seg.Prefix.String()}, inputs...)
+	}
+	return cfg, inputs, nil
+}
+
+func pickInterface(name string) (*net.Interface, error) {
+	if name == "" {
+		return sweep.DefaultInterface()
+	}
+	ifi, err := net.InterfaceByName(name)
+	if err != nil {
+		return nil, fmt.Errorf("interface %q: %v", name, err)
+	}
+	return ifi, nil
+}
+
+func parseProbes(s string) (map[string]bool, error) {
+	if s == "" {
+		return nil, nil
+	}
+	out := map[string]bool{}
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if !slices.Contains(sweep.AllProbes, p) {
+			return nil, usageError("unknown probe %q (want some of %s)", p, strings.Join(sweep.AllProbes, ","))
+		}
+		out[p] = true
+	}
+	return out, nil
+}
+
+func parsePorts(s string) ([]uint16, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []uint16
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 65535 {
+			return nil, usageError("bad port %q in --ports", f)
+		}
+		out = append(out, uint16(n))
+	}
+	return out, nil
+}
+
+func joinPorts(ports []uint16) string {
+	s := make([]string, len(ports))
+	for i, p := range ports {
+		s[i] = strconv.Itoa(int(p))
+	}
+	return strings.Join(s, ",")
+}
+
+// sweepProgress shows the sweep's phase and hosts on stderr when it is a terminal.
+func sweepProgress(stderr io.Writer, quiet bool) func(sweep.Progress) {
+	f, ok := stderr.(*os.File)
+	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	var bar *progressbar.ProgressBar
+	return func(p sweep.Progress) {
+		switch p.Phase {
+		case "discover":
+			fmt.Fprintf(stderr, "\rdiscovering: %d hosts answered", p.Hosts)
+		case "probe":
+			if bar == nil {
+				fmt.Fprintln(stderr)
+				bar = progressbar.NewOptions(p.Total, progressbar.OptionSetWriter(stderr),
+					progressbar.OptionSetDescription("probing hosts"), progressbar.OptionSetWidth(30),
+					progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond),
+					progressbar.OptionClearOnFinish())
+			}
+			_ = bar.Set(p.Done)
+		case "done":
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			fmt.Fprint(stderr, "\r\033[K")
+		}
+	}
+}
