@@ -25,7 +25,7 @@ func clip(s string) string {
 	for cut > maxValue-utf8.UTFMax && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return s[:cut]
+	return strings.TrimSpace(s[:cut])
 }
 
 // sink emits observations about one sender, dropping empty values and

@@ -1,0 +1,129 @@
+package discovery
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// bindingKeys may carry a MAC: the protocol asserts it. DHCP client facts
+// are keyed by chaddr, so every dhcp.* key may.
+var bindingKeys = map[string]bool{"sadp.mac": true, "dhip.mac": true, "xm.mac": true}
+
+// checkObservations asserts what every decoder promises whatever the input:
+// keys of its own protocol, bounded trimmed non-empty values, MACs only
+// where the protocol asserts them, never the unspecified address.
+func checkObservations(t *testing.T, prefix string, obs []fingerprint.Observation) {
+	t.Helper()
+	for _, o := range obs {
+		if !strings.HasPrefix(o.Key, prefix) {
+			t.Fatalf("key %q outside %q", o.Key, prefix)
+		}
+		if o.Value == "" || len(o.Value) > maxValue {
+			t.Fatalf("%s: value of %d bytes", o.Key, len(o.Value))
+		}
+		if strings.TrimSpace(o.Value) != o.Value {
+			t.Fatalf("%s: untrimmed value %q", o.Key, o.Value)
+		}
+		if !o.MAC.IsZero() && !bindingKeys[o.Key] && !strings.HasPrefix(o.Key, "dhcp.") {
+			t.Fatalf("%s carries MAC %v", o.Key, o.MAC)
+		}
+		if o.MAC.Multicast() {
+			t.Fatalf("%s: multicast MAC %v", o.Key, o.MAC)
+		}
+		if o.IP.IsValid() && o.IP.IsUnspecified() {
+			t.Fatalf("%s about the unspecified address", o.Key)
+		}
+	}
+}
+
+var fuzzMeta = scanner.Meta{Probe: "fuzz", SrcIP: netip.MustParseAddr("198.18.0.99"), SrcPort: 1}
+
+func fuzzDecoder(f *testing.F, d scanner.Decoder, prefix string, seeds ...[]byte) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, m := range []scanner.Meta{fuzzMeta, {}} {
+			var obs []fingerprint.Observation
+			_ = d(b, m, func(o fingerprint.Observation) { obs = append(obs, o) })
+			checkObservations(t, prefix, obs)
+		}
+	})
+}
+
+// captureSeeds returns the UDP payloads of a capture to or from port.
+func captureSeeds(f *testing.F, name string, port uint16, limit int) [][]byte {
+	var out [][]byte
+	for _, d := range readUDP(f, name) {
+		if (d.meta.SrcPort == port || d.meta.DstPort == port) && len(out) < limit {
+			out = append(out, d.payload)
+		}
+	}
+	return out
+}
+
+func FuzzDHCP(f *testing.F) {
+	seeds := captureSeeds(f, "D-LinkCam_Setup-A-1-STA.pcap", 67, 4)
+	seeds = append(seeds, captureSeeds(f, "EdnetCam1_Setup-A-1-STA.pcap", 67, 4)...)
+	fuzzDecoder(f, DHCP, "dhcp.", seeds...)
+}
+
+func FuzzMDNS(f *testing.F) {
+	seeds := captureSeeds(f, "D-LinkCam_Setup-A-1-STA.pcap", 5353, 8)
+	seeds = append(seeds, captureSeeds(f, "EdimaxCam1_Setup-A-1-STA.pcap", 5353, 2)...)
+	seeds = append(seeds, captureSeeds(f, "negative_HueBridge_Setup-A-1-STA.pcap", 5353, 6)...)
+	fuzzDecoder(f, MDNS, "mdns.", seeds...)
+}
+
+func FuzzDNS(f *testing.F) {
+	fuzzDecoder(f, DNS, "dns.", captureSeeds(f, "negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap", 53, 4)...)
+}
+
+func FuzzSSDP(f *testing.F) {
+	seeds := captureSeeds(f, "D-LinkCam_Setup-A-1-STA.pcap", 1900, 4)
+	seeds = append(seeds, captureSeeds(f, "D-LinkDayCam_Setup-A-1-STA.pcap", 1900, 5)...)
+	fuzzDecoder(f, SSDP, "ssdp.", seeds...)
+}
+
+func FuzzUPnP(f *testing.F) {
+	fuzzDecoder(f, UPnP, "upnp.", readTestdata(f, "upnp_description_constructed.xml"))
+}
+
+func FuzzWSD(f *testing.F) {
+	fuzzDecoder(f, WSD, "wsd.",
+		readTestdata(f, "probe_response_IPCAM_631GA.xml"),
+		readTestdata(f, "Probe.xml"),
+		readTestdata(f, "wsd_hello_hikvision_template_constructed.xml"),
+		readTestdata(f, "wsd_probematch_dahua_template_constructed.xml"),
+		readTestdata(f, "device.GetDNS.xml"))
+}
+
+func FuzzSADP(f *testing.F) {
+	fuzzDecoder(f, SADP, "sadp.",
+		readTestdata(f, "sadp_probematch_constructed.xml"),
+		readTestdata(f, "sadp_probe_constructed.xml"))
+}
+
+func FuzzDHIP(f *testing.F) {
+	body := readTestdata(f, "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	fuzzDecoder(f, DHIP, "dhip.", body, withDHIPHeader(body),
+		withDHIPHeader([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`)))
+}
+
+func FuzzXM(f *testing.F) {
+	text := string(readTestdata(f, "README_excerpt_discovery_nmap_onvif.txt"))
+	_, rest, _ := strings.Cut(text, "```json\n")
+	block, _, _ := strings.Cut(rest, "```")
+	fuzzDecoder(f, XM, "xm.", []byte(block), withXMHeader(xmSearchReply, []byte(block)), withXMHeader(xmSearch, nil))
+}
+
+func FuzzPPPP(f *testing.F) {
+	seeds := captureSeeds(f, "yi_camera_sample.pcap", 32108, 1)
+	seeds = append(seeds, captureSeeds(f, "yi_camera_sample.pcap", 32100, 4)...)
+	seeds = append(seeds, captureSeeds(f, "yi_camera_sample.pcap", 17916, 4)...)
+	fuzzDecoder(f, PPPP, "p2p.", seeds...)
+}
