@@ -271,7 +271,7 @@ func (t *flowTable) drainPending(h *half, limit int) bool {
 // detect asks whether a service decoder recognises an undecided flow from
 // its first bytes; if none does, the flow is dropped and costs nothing more.
 func (t *flowTable) detect(f *flow) {
-	dec, ok := t.d.proto.StreamDetect(f.dir[0].buf, f.dir[1].buf)
+	dec, ok := t.detectStream(f.dir[0].buf, f.dir[1].buf)
 	if !ok {
 		t.release(f)
 		f.state = flowDone
@@ -279,6 +279,28 @@ func (t *flowTable) detect(f *flow) {
 	}
 	f.dec, f.state = dec, flowKeeping
 	t.d.stats.Flows++
+}
+
+// detectStream decides on a flow of an unknown port. A request line the
+// client sent, or a server that speaks first (a banner), is worth keeping.
+// When the client spoke first in a protocol nobody names (file copies,
+// databases), the server's answer is not a banner: the flow is let go, so
+// bulk traffic between local hosts costs nothing. TLS is the exception: its
+// client speaks first and the server's certificate is worth reading.
+func (t *flowTable) detectStream(client, server []byte) (scanner.StreamDecoder, bool) {
+	detect := t.d.proto.StreamDetect
+	if dec, ok := detect(client, nil); ok {
+		return dec, true
+	}
+	if len(client) == 0 || isTLSHandshake(client) {
+		return detect(nil, server)
+	}
+	return nil, false
+}
+
+// isTLSHandshake reports whether b starts with a TLS handshake record.
+func isTLSHandshake(b []byte) bool {
+	return len(b) >= 3 && b[0] == 0x16 && b[1] == 3
 }
 
 // finish hands a flow's bytes to its decoder and keeps it as a tombstone, so

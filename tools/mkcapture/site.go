@@ -112,7 +112,7 @@ func hikWSD(p *payloads) []byte {
 func dahuaWSD(p *payloads) []byte {
 	scopes := "onvif://www.onvif.org/location/country/china onvif://www.onvif.org/name/Dahua onvif://www.onvif.org/hardware/IPC-HDW5421S " +
 		"onvif://www.onvif.org/Profile/Streaming onvif://www.onvif.org/type/Network_Video_Transmitter onvif://www.onvif.org/extension/unique_identifier"
-	return p.wsdProbeMatch(scopes, "http://10.20.0.21/onvif/device_service", "uuid-1F006E4PAX00075", "c0ffee00-0000-4000-8000-000000000001")
+	return p.wsdProbeMatch(scopes, "http://10.20.0.21/onvif/device_service", "5f4dcc3b-1f00-4e4a-8000-4c11bfc20b9d", "c0ffee00-0000-4000-8000-000000000001")
 }
 
 // axisSSDP uses the Axis SERVER string of signals.md §9.

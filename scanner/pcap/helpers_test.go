@@ -1,0 +1,62 @@
+package pcap
+
+import (
+	"context"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/camsweep/camsweep/fingerprint"
+)
+
+// capturePath names a file in the repository's testdata/pcap.
+func capturePath(name string) string { return filepath.Join("..", "..", "testdata", "pcap", name) }
+
+// recorder collects observations.
+type recorder struct{ obs []fingerprint.Observation }
+
+func (r *recorder) emit(o fingerprint.Observation) { r.obs = append(r.obs, o) }
+
+// has reports whether an observation with this IP (zero: any), key and value
+// was seen. A value ending in "*" matches as a prefix.
+func (r *recorder) has(ip, key, value string) bool {
+	for _, o := range r.obs {
+		if o.Key != key || (ip != "" && o.IP != netip.MustParseAddr(ip)) {
+			continue
+		}
+		if strings.HasSuffix(value, "*") && strings.HasPrefix(o.Value, strings.TrimSuffix(value, "*")) || o.Value == value {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *recorder) binds(key, mac, ip string) bool {
+	for _, o := range r.obs {
+		if o.Key == key && o.MAC.String() == mac && o.IP == netip.MustParseAddr(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+func readCapture(t testing.TB, name string, opt Options) (*recorder, Stats) {
+	t.Helper()
+	r := &recorder{}
+	st, err := ReadFile(context.Background(), capturePath(name), r.emit, opt)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return r, st
+}
+
+func readBytes(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(capturePath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,263 @@
+package pcap
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Packet counts are capinfos' for each file (realdata SOURCES.md).
+func TestRealCapturesReadCompletely(t *testing.T) {
+	for name, packets := range map[string]int64{
+		"D-LinkCam_Setup-A-1-STA.pcap":                 624,
+		"D-LinkDayCam_Setup-A-1-STA.pcap":              60,
+		"EdimaxCam1_Setup-A-1-STA.pcap":                49,
+		"EdimaxCam2_Setup-A-1-STA.pcap":                42,
+		"EdnetCam1_Setup-A-1-STA.pcap":                 21,
+		"EdnetCam2_Setup-C-3-STA.pcap":                 38,
+		"negative_HueBridge_Setup-A-1-STA.pcap":        1513,
+		"negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap": 52,
+		"yi_camera_sample.pcap":                        1631,
+		"EyeP_rtsp_setup.pcapng":                       39,
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, st := readCapture(t, name, Options{})
+			if st.Packets != packets {
+				t.Errorf("read %d packets, want %d", st.Packets, packets)
+			}
+			if st.Observations != int64(len(r.obs)) || len(r.obs) == 0 {
+				t.Errorf("stats say %d observations, emitted %d", st.Observations, len(r.obs))
+			}
+			for _, o := range r.obs {
+				if o.IP.IsValid() && !o.IP.IsPrivate() && !o.IP.IsLinkLocalUnicast() && !o.IP.IsUnspecified() {
+					t.Errorf("observation about public host %v: %s=%q", o.IP, o.Key, o.Value)
+				}
+			}
+		})
+	}
+}
+
+func TestDLinkStaleAndLeasedAddressesBothBind(t *testing.T) {
+	r, _ := readCapture(t, "D-LinkCam_Setup-A-1-STA.pcap", Options{})
+	for _, ip := range []string{"10.10.10.37", "192.168.0.20"} {
+		if !r.binds("arp.mac", "b0:c5:54:25:5b:0e", ip) {
+			t.Errorf("no arp.mac binding of the camera to %s", ip)
+		}
+		if !r.binds("link.ip", "b0:c5:54:25:5b:0e", ip) {
+			t.Errorf("no link.ip binding of the camera to %s", ip)
+		}
+	}
+	if !r.has("10.10.10.37", "tcp.open", "80") {
+		t.Error("the camera's HTTP port was not seen open")
+	}
+	if !r.has("", "dhcp.hostname", "DCS-935L") {
+		t.Error("DHCP hostname DCS-935L not decoded")
+	}
+}
+
+func TestEdimaxDefaultAddressBinds(t *testing.T) {
+	r, _ := readCapture(t, "EdimaxCam1_Setup-A-1-STA.pcap", Options{})
+	for _, ip := range []string{"10.10.10.51", "192.168.2.3"} {
+		if !r.binds("arp.mac", "74:da:38:80:7a:08", ip) {
+			t.Errorf("no arp.mac binding to %s", ip)
+		}
+	}
+}
+
+func TestYiCameraP2PDeviceID(t *testing.T) {
+	r, _ := readCapture(t, "yi_camera_sample.pcap", Options{})
+	if !r.has("192.168.10.204", "p2p.did", "TNPUSAE-227402-DSELD") {
+		t.Error("CS2 device ID of 192.168.10.204 not decoded")
+	}
+	if !r.binds("arp.mac", "b0:d5:9d:b9:f0:b4", "192.168.10.204") {
+		t.Error("camera MAC not bound")
+	}
+	// The camera talks to Alibaba Cloud servers on 32100: those are not inventory.
+	if r.has("47.88.59.209", "p2p.protocol", "cs2-pppp") {
+		t.Error("public P2P server reported")
+	}
+}
+
+func TestUHCTFRTSPDigest(t *testing.T) {
+	r, _ := readCapture(t, "EyeP_rtsp_setup.pcapng", Options{})
+	if !r.has("10.66.130.2", "rtsp.www_authenticate", `Digest realm="RTSP"*`) {
+		t.Error(`RTSP 401 realm "RTSP" of 10.66.130.2 not decoded`)
+	}
+	if !r.has("10.66.130.2", "rtsp.sdp_session", "RTSP/RTP stream from HDIPCam") {
+		t.Error("SDP session name not decoded")
+	}
+	for _, o := range r.obs {
+		if o.Key == "rtsp.www_authenticate" && o.Port != 554 {
+			t.Errorf("RTSP observation on port %d, want 554", o.Port)
+		}
+	}
+	if !r.has("10.66.130.2", "tcp.open", "554") {
+		t.Error("554 not seen open")
+	}
+}
+
+func TestPublicHostsOnlyWithAllAddresses(t *testing.T) {
+	r, _ := readCapture(t, "site-sample.pcapng", Options{})
+	if r.has("142.250.74.110", "tcp.open", "443") {
+		t.Error("public server reported without AllAddresses")
+	}
+	r, _ = readCapture(t, "site-sample.pcapng", Options{AllAddresses: true})
+	if !r.has("142.250.74.110", "tcp.open", "443") {
+		t.Error("public server not reported with AllAddresses")
+	}
+}
+
+func TestTruncatedCaptureKeepsWhatCameBefore(t *testing.T) {
+	for _, name := range []string{"D-LinkCam_Setup-A-1-STA.pcap", "site-sample.pcapng"} {
+		t.Run(name, func(t *testing.T) {
+			data := readBytes(t, name)
+			cut := filepath.Join(t.TempDir(), "cut-"+name)
+			if err := os.WriteFile(cut, data[:len(data)*2/3+7], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := &recorder{}
+			st, err := ReadFile(context.Background(), cut, r.emit, Options{})
+			var ce *CorruptError
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want *CorruptError", err)
+			}
+			if ce.Packet != st.Packets+1 || ce.Packet < 2 || ce.File != cut {
+				t.Errorf("error names packet %d of %s after %d packets read", ce.Packet, ce.File, st.Packets)
+			}
+			if len(r.obs) == 0 || st.Observations != int64(len(r.obs)) {
+				t.Errorf("observations before the cut: %d (stats %d)", len(r.obs), st.Observations)
+			}
+			t.Log(err)
+		})
+	}
+	// The D-Link camera's first bindings come early: they must survive the cut.
+	data := readBytes(t, "D-LinkCam_Setup-A-1-STA.pcap")
+	r := &recorder{}
+	_, err := Read(context.Background(), bytes.NewReader(data[:len(data)/2+3]), "half", 0, r.emit, Options{})
+	if err == nil || !r.binds("arp.mac", "b0:c5:54:25:5b:0e", "192.168.0.20") {
+		t.Errorf("half capture: err=%v, stale binding seen=%v", err, r.binds("arp.mac", "b0:c5:54:25:5b:0e", "192.168.0.20"))
+	}
+}
+
+func TestNotACaptureIsOneClearError(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"text":   []byte("this is a README, not a capture\n"),
+		"empty":  nil,
+		"short":  {0xd4, 0xc3},
+		"source": readBytes(t, "SOURCES.md"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			st, err := Read(context.Background(), bytes.NewReader(data), name, 0, (&recorder{}).emit, Options{})
+			var fe *FormatError
+			if !errors.As(err, &fe) || fe.File != name || st.Packets != 0 {
+				t.Fatalf("err = %v (%T), want *FormatError naming %s", err, err, name)
+			}
+		})
+	}
+	_, err := ReadFile(context.Background(), capturePath("no-such-file.pcap"), (&recorder{}).emit, Options{})
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func TestPcapHeaderWithoutPackets(t *testing.T) {
+	data := readBytes(t, "sadp-hikvision.pcap")[:24]
+	st, err := Read(context.Background(), bytes.NewReader(data), "empty.pcap", 0, (&recorder{}).emit, Options{})
+	if err != nil || st.Packets != 0 {
+		t.Errorf("header-only capture: %v, %d packets", err, st.Packets)
+	}
+	_, err = Read(context.Background(), bytes.NewReader(data[:20]), "cut-header.pcap", 0, (&recorder{}).emit, Options{})
+	var ce *CorruptError
+	if !errors.As(err, &ce) {
+		t.Errorf("cut file header: %v, want *CorruptError", err)
+	}
+}
+
+// toBigEndianNanos rewrites a little-endian microsecond pcap as a
+// big-endian nanosecond one: same packets, other header conventions.
+func toBigEndianNanos(t *testing.T, le []byte) []byte {
+	t.Helper()
+	if binary.LittleEndian.Uint32(le) != 0xa1b2c3d4 {
+		t.Fatal("not a little-endian microsecond pcap")
+	}
+	out := make([]byte, 0, len(le))
+	hdr := make([]byte, 24)
+	binary.BigEndian.PutUint32(hdr[0:], 0xa1b23c4d)
+	binary.BigEndian.PutUint16(hdr[4:], binary.LittleEndian.Uint16(le[4:]))
+	binary.BigEndian.PutUint16(hdr[6:], binary.LittleEndian.Uint16(le[6:]))
+	for i := 8; i < 24; i += 4 {
+		binary.BigEndian.PutUint32(hdr[i:], binary.LittleEndian.Uint32(le[i:]))
+	}
+	out = append(out, hdr...)
+	for rest := le[24:]; len(rest) >= 16; {
+		rec := make([]byte, 16)
+		binary.BigEndian.PutUint32(rec[0:], binary.LittleEndian.Uint32(rest[0:]))
+		binary.BigEndian.PutUint32(rec[4:], binary.LittleEndian.Uint32(rest[4:])*1000)
+		binary.BigEndian.PutUint32(rec[8:], binary.LittleEndian.Uint32(rest[8:]))
+		binary.BigEndian.PutUint32(rec[12:], binary.LittleEndian.Uint32(rest[12:]))
+		n := int(binary.LittleEndian.Uint32(rest[8:]))
+		out = append(append(out, rec...), rest[16:16+n]...)
+		rest = rest[16+n:]
+	}
+	return out
+}
+
+func TestByteOrderAndResolutionDoNotMatter(t *testing.T) {
+	const name = "D-LinkCam_Setup-A-1-STA.pcap"
+	want, wantStats := readCapture(t, name, Options{})
+	got := &recorder{}
+	st, err := Read(context.Background(), bytes.NewReader(toBigEndianNanos(t, readBytes(t, name))), "be", 0, got.emit, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st != wantStats || len(got.obs) != len(want.obs) {
+		t.Fatalf("big-endian ns: %+v, want %+v", st, wantStats)
+	}
+	for i := range got.obs {
+		if got.obs[i] != want.obs[i] {
+			t.Fatalf("observation %d: %+v, want %+v", i, got.obs[i], want.obs[i])
+		}
+	}
+}
+
+func TestCancelStopsTheRead(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	data := bytes.Repeat(readBytes(t, "yi_camera_sample.pcap")[24:], 4)
+	data = append(readBytes(t, "yi_camera_sample.pcap")[:24], data...)
+	st, err := Read(ctx, bytes.NewReader(data), "yi x4", 0, (&recorder{}).emit, Options{})
+	if !errors.Is(err, context.Canceled) || st.Packets >= 4*1631 {
+		t.Errorf("cancelled read: %v after %d packets", err, st.Packets)
+	}
+}
+
+func TestProgressReachesTheEnd(t *testing.T) {
+	var done, total int64
+	path := capturePath("yi_camera_sample.pcap")
+	info, _ := os.Stat(path)
+	_, err := ReadFile(context.Background(), path, (&recorder{}).emit, Options{Progress: func(d, t int64) { done, total = d, t }})
+	if err != nil || total != info.Size() || done != total {
+		t.Errorf("progress %d/%d, file %d bytes, err %v", done, total, info.Size(), err)
+	}
+}
+
+func TestObservationsAreAboutTheSender(t *testing.T) {
+	r, _ := readCapture(t, "site-sample.pcapng", Options{})
+	for _, o := range r.obs {
+		if o.Probe != "pcap" {
+			t.Errorf("probe %q for %s", o.Probe, o.Key)
+		}
+		if o.Time.IsZero() {
+			t.Errorf("no time on %s", o.Key)
+		}
+		// The laptop sends the probes; it must not pick up the answers' fields.
+		if o.IP == netip.MustParseAddr("10.20.0.5") && (o.Key == "sadp.model" || o.Key == "dhip.model" || o.Key == "http.server") {
+			t.Errorf("prober credited with %s=%q", o.Key, o.Value)
+		}
+	}
+}
