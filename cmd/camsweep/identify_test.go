@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -199,4 +200,30 @@ func TestCSVFromIdentifyIsInjectionSafe(t *testing.T) {
 			t.Errorf("hostname cell %q", c)
 		}
 	}
+}
+
+// FuzzReadObservations: whatever the input, reading never panics, every
+// emitted observation names a key and a device, and bad lines are counted.
+func FuzzReadObservations(f *testing.F) {
+	for _, name := range []string{"hikvision-nmap.jsonl", "dahua-dhip.jsonl", "dahua-rtsp.jsonl", "bad-lines.jsonl", "hostile-dhip.jsonl"} {
+		b, err := os.ReadFile(identifyData(name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		reported := 0
+		n, err := readObservations(bytes.NewReader(in), func(o fingerprint.Observation) {
+			if o.Key == "" {
+				t.Fatalf("emitted an observation without a key: %+v", o)
+			}
+		}, func(int, error) { reported++ })
+		if err != nil {
+			t.Fatalf("reading from memory cannot fail: %v", err)
+		}
+		if n != reported || n > bytes.Count(in, []byte("\n"))+1 {
+			t.Fatalf("%d bad lines returned, %d reported", n, reported)
+		}
+	})
 }
