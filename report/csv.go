@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/csv"
 	"io"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -30,8 +31,9 @@ func WriteCSV(w io.Writer, r *Result) error {
 	for _, z := range r.Zones {
 		siteOfZone[z.Name] = z.Site
 	}
+	worst := worstFindings(r.Findings)
 	for _, d := range r.Devices {
-		rec := deviceRecord(d, worstFinding(d, r.Findings), siteOfZone[d.Zone])
+		rec := deviceRecord(d, worst.about(d), siteOfZone[d.Zone])
 		for i := range rec {
 			rec[i] = SafeCell(rec[i])
 		}
@@ -64,31 +66,44 @@ func deviceRecord(d fingerprint.Device, sev policy.Severity, site string) []stri
 	}
 }
 
-// worstFinding is the most severe non-excepted finding about the device,
-// matched by MAC, or by IP for findings without one.
-func worstFinding(d fingerprint.Device, findings []policy.Finding) policy.Severity {
-	var worst policy.Severity
-	for _, f := range findings {
-		if f.Exception != "" || !aboutDevice(f, d) {
-			continue
-		}
-		if severityRank(f.Severity) > severityRank(worst) {
-			worst = f.Severity
-		}
-	}
-	return worst
+// severityIndex holds the most severe non-excepted finding per MAC, and per
+// IP for findings without a MAC, so each device row is a map lookup.
+type severityIndex struct {
+	byMAC map[fingerprint.MAC]policy.Severity
+	byIP  map[netip.Addr]policy.Severity
 }
 
-func aboutDevice(f policy.Finding, d fingerprint.Device) bool {
-	if !f.MAC.IsZero() {
-		return f.MAC == d.MAC
-	}
-	for _, ip := range d.IPs {
-		if f.IP.IsValid() && ip == f.IP {
-			return true
+func worstFindings(findings []policy.Finding) severityIndex {
+	idx := severityIndex{byMAC: map[fingerprint.MAC]policy.Severity{}, byIP: map[netip.Addr]policy.Severity{}}
+	for _, f := range findings {
+		switch {
+		case f.Exception != "":
+		case !f.MAC.IsZero():
+			idx.byMAC[f.MAC] = worse(idx.byMAC[f.MAC], f.Severity)
+		case f.IP.IsValid():
+			idx.byIP[f.IP] = worse(idx.byIP[f.IP], f.Severity)
 		}
 	}
-	return false
+	return idx
+}
+
+// about is the worst severity of the findings about d.
+func (idx severityIndex) about(d fingerprint.Device) policy.Severity {
+	sev := idx.byMAC[d.MAC]
+	if d.MAC.IsZero() {
+		sev = ""
+	}
+	for _, ip := range d.IPs {
+		sev = worse(sev, idx.byIP[ip])
+	}
+	return sev
+}
+
+func worse(a, b policy.Severity) policy.Severity {
+	if severityRank(b) > severityRank(a) {
+		return b
+	}
+	return a
 }
 
 func severityRank(s policy.Severity) int {
