@@ -13,6 +13,7 @@ import (
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // maxLine bounds one observation line; raw payloads (a whole HTTP response or
@@ -97,6 +98,9 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 
 func openInput(stdin io.Reader, name string) (io.Reader, func(), error) {
 	if name == "-" {
+		if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			return nil, nil, errors.New("identify reads observation lines from a FILE or a pipe; give a file, or see camsweep identify --help")
+		}
 		return stdin, func() {}, nil
 	}
 	if err := checkReadableFile(name); err != nil {
