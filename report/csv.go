@@ -100,24 +100,10 @@ func (idx severityIndex) about(d fingerprint.Device) policy.Severity {
 }
 
 func worse(a, b policy.Severity) policy.Severity {
-	if severityRank(b) > severityRank(a) {
+	if b != "" && b != a && b.AtLeast(a) {
 		return b
 	}
 	return a
-}
-
-func severityRank(s policy.Severity) int {
-	switch s {
-	case policy.SeverityReview:
-		return 1
-	case policy.SeverityMedium:
-		return 2
-	case policy.SeverityHigh:
-		return 3
-	case policy.SeverityCritical:
-		return 4
-	}
-	return 0
 }
 
 func macOrEmpty(m fingerprint.MAC) string {

@@ -5,8 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
@@ -22,9 +20,6 @@ var formats = map[string]func(io.Writer, *report.Result) error{
 	"csv":   report.WriteCSV,
 }
 
-// severities in increasing order; --fail-on takes one of them or "none".
-var severities = []policy.Severity{policy.SeverityReview, policy.SeverityMedium, policy.SeverityHigh, policy.SeverityCritical}
-
 // defaultFailOn makes any restricted device fail a script: the default policy
 // reports every restricted device as at least medium, and "review" (an
 // unidentified camera on a core network) is a question, not a violation.
@@ -36,6 +31,7 @@ type outputOptions struct {
 	outPath    string
 	policyPath string
 	failOn     string
+	threshold  policy.Severity // failOn, parsed by validate
 	quiet      bool
 }
 
@@ -53,9 +49,11 @@ func (o *outputOptions) validate() error {
 	if _, ok := formats[o.format]; !ok {
 		return usageError("unknown --format %q (want table, json or csv)", o.format)
 	}
-	if o.failOn != "none" && !slices.Contains(severities, policy.Severity(o.failOn)) {
-		return usageError("unknown --fail-on %q (want review, medium, high, critical or none)", o.failOn)
+	sev, err := policy.ParseSeverity(o.failOn)
+	if err != nil {
+		return usageError("--fail-on: %v", err)
 	}
+	o.threshold = sev
 	return nil
 }
 
@@ -81,7 +79,7 @@ func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *poli
 		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %d devices, %d restricted, %d findings\n",
 			len(res.Devices), countRestricted(res.Devices), len(res.Findings))
 	}
-	return exitFor(res, o.failOn)
+	return exitFor(res, o.threshold)
 }
 
 // write renders to stdout or, with -o, to a file replaced atomically so a
@@ -112,14 +110,9 @@ func (o *outputOptions) write(stdout io.Writer, res *report.Result) error {
 
 // exitFor maps a finished run to its exit code: findings at or above failOn
 // (not suppressed by an exception) give 2, else partial input gives 3.
-func exitFor(res *report.Result, failOn string) error {
-	if failOn != "none" {
-		threshold := slices.Index(severities, policy.Severity(failOn))
-		for _, f := range res.Findings {
-			if f.Exception == "" && slices.Index(severities, f.Severity) >= threshold {
-				return &exitErr{code: exitFindings, err: fmt.Errorf("findings at or above %s", failOn)}
-			}
-		}
+func exitFor(res *report.Result, threshold policy.Severity) error {
+	if policy.FailsAt(res.Findings, threshold) {
+		return &exitErr{code: exitFindings, err: fmt.Errorf("findings at or above %s", threshold)}
 	}
 	if res.Partial {
 		return &exitErr{code: exitPartial, err: fmt.Errorf("partial input")}
@@ -151,13 +144,4 @@ func newResult(command string, inputs []string) *report.Result {
 		res.OUIDate = reg.Date()
 	}
 	return res
-}
-
-// quoteArgs is for messages naming user-given inputs.
-func quoteArgs(args []string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		q[i] = fmt.Sprintf("%q", a)
-	}
-	return strings.Join(q, " ")
 }
