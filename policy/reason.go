@@ -37,8 +37,11 @@ func deviceText(d *fingerprint.Device) string {
 		parts = append(parts, "Unknown-vendor")
 	}
 	kind := string(d.Kind)
-	if kind == "" || d.Kind == fingerprint.KindUnknown {
+	switch d.Kind {
+	case "", fingerprint.KindUnknown:
 		kind = "device"
+	case fingerprint.KindNVR, fingerprint.KindDVR:
+		kind = strings.ToUpper(kind)
 	}
 	parts = append(parts, kind)
 	if d.Model != "" {

@@ -1,0 +1,208 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/policy"
+)
+
+// hostile strings a device could send in a banner, model or hostname. If any
+// of them ever ran, it would set the page title to "pwned".
+var hostileValues = []string{
+	`<script>document.title='pwned'</script>`,
+	`<img src=x onerror="document.title='pwned'">`,
+	`"><svg onload="document.title='pwned'">`,
+	`</style><script>document.title='pwned'</script>`,
+	"\x1b[31mred\x1b[0m\u202eevil",
+}
+
+const htmlPolicy = `
+profiles: [uk-nil-2022]
+sites:
+  - name: hq
+    sensitive: true
+    zones:
+      - {name: hq-core, cidrs: [10.10.10.0/24], core: true, vlans: [10]}
+      - {name: hq-cctv, cidrs: [10.20.0.0/16]}
+  - name: depot
+    zones:
+      - {name: depot-lan, cidrs: [192.168.0.0/16]}
+exceptions:
+  - {mac: "3c:ef:8c:18:a5:07", justification: "replacement ordered", owner: facilities, expires: 2099-01-01}
+`
+
+// htmlResult: Hikvision/Dahua identities from the realdata fixtures (ISAPI
+// ipc1, DHIP notifyDevInfo, intelmq Dahua OEM rows), the IoT Sentinel D-Link
+// camera, run through a real policy; one camera carries hostile strings.
+func htmlResult(t testing.TB) *Result {
+	t.Helper()
+	at := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
+	basis := []string{"prc-nil", "fcc-covered", "us-entity-list", "ndaa-889"}
+	ev := func(probe, key, value, sig string) fingerprint.Evidence {
+		return fingerprint.Evidence{Probe: probe, Key: key, Value: value, Signature: sig}
+	}
+	devs := []fingerprint.Device{
+		{MAC: mustMAC(t, "28:57:be:65:7d:d5"), IPs: []netip.Addr{netip.MustParseAddr("10.10.10.40")},
+			MACVendor: "Hangzhou Hikvision Digital Technology Co.,Ltd.", Vendor: "Hikvision", Brand: "Hikvision",
+			Model: "DS-2CD2386G2-IU", Firmware: "V5.7.18 build 240826", Kind: fingerprint.KindCamera, Confidence: 0.97,
+			Restricted: true, Basis: basis, Ports: []uint16{80, 554},
+			Evidence: []fingerprint.Evidence{ev("http", "http.www_authenticate", `Digest qop="auth", realm="IP Camera(C2183)"`, "hikvision.http.realm-ipcamera")}},
+		{MAC: mustMAC(t, "4c:11:bf:c2:0b:9d"), IPs: []netip.Addr{netip.MustParseAddr("10.20.4.9")},
+			Vendor: "Dahua", Brand: "Dahua", Model: "IPC-HDW5421S", Firmware: "2.400.0.8", Serial: "1F006E4PAX00075",
+			Kind: fingerprint.KindCamera, Restricted: true, Basis: basis,
+			Evidence: []fingerprint.Evidence{ev("dhip", "dhip.model", "IPC-HDW5421S", "dahua.dhip.model")}},
+		{MAC: mustMAC(t, "3c:ef:8c:18:a5:07"), IPs: []netip.Addr{netip.MustParseAddr("192.168.5.7")},
+			Vendor: "Dahua", Model: "HCVR", Firmware: "3.210.1.4", Kind: fingerprint.KindDVR, Restricted: true, Basis: basis},
+		{MAC: mustMAC(t, "b0:c5:54:25:5b:0e"), IPs: []netip.Addr{netip.MustParseAddr("10.10.10.37")},
+			Vendor: "D-Link", Model: "DCS-935L", Kind: fingerprint.KindCamera},
+		{MAC: mustMAC(t, "44:19:b6:00:00:66"), IPs: []netip.Addr{netip.MustParseAddr("10.10.10.66")},
+			Vendor: "Hikvision", Model: hostileValues[0], Firmware: hostileValues[1], Hostname: hostileValues[2], Kind: fingerprint.KindCamera,
+			Restricted: true, Basis: basis,
+			Evidence: []fingerprint.Evidence{ev("http", "http.server", hostileValues[3], ""), ev("telnet", "telnet.banner", hostileValues[4], "")}},
+		{IPs: []netip.Addr{netip.MustParseAddr("10.10.10.200")}},
+	}
+	p, err := policy.Parse("site.yaml", []byte(htmlPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(Tool{Name: "camsweep", Version: "test"}, at, Source{Command: "audit", Inputs: []string{"site.pcapng"}})
+	r.Fill(devs, p.Apply(devs, at), p.Zones())
+	return r
+}
+
+func renderHTML(t testing.TB, r *Result) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestHTMLIsSelfContainedAndEscaped(t *testing.T) {
+	page := string(renderHTML(t, htmlResult(t)))
+	// Nothing to fetch: no scripts, no external URLs in src/href, a CSP that forbids both.
+	for _, bad := range []string{"<script", "<img", "<iframe", "<link", "@import", "url("} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+	if m := markupAttr.FindString(page); m != "" {
+		t.Errorf("an element carries an event handler or external reference: %q", m)
+	}
+	if !strings.Contains(page, `default-src 'none'`) {
+		t.Error("no Content-Security-Policy")
+	}
+	for _, want := range []string{
+		"2 restricted device(s) on core networks: act now.",
+		"&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;",
+		"Suppressed by exception: MAC 3c:ef:8c:18:a5:07",
+		"<svg", "hq-core", "V5.7.18 build 240826", "hikvision.http.realm-ipcamera",
+		"1 other host(s) known only by address",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "\x1b") || strings.Contains(page, "\u202e") {
+		t.Error("terminal escape or bidi override reached the page")
+	}
+	// Critical findings come before the device evidence on the page.
+	if strings.Index(page, `id="urgent-findings"`) > strings.Index(page, `id="devices"`) {
+		t.Error("urgent findings are not on top")
+	}
+}
+
+// chromiumPath finds Debian's chromium; without it the browser tests skip,
+// unless CAMSWEEP_REQUIRE_BROWSER=1 (CI) makes that a failure.
+func chromiumPath(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CAMSWEEP_REQUIRE_BROWSER") == "1" {
+		t.Fatal("CAMSWEEP_REQUIRE_BROWSER=1 but no chromium found (apt-get install -y chromium)")
+	}
+	t.Skip("chromium not installed")
+	return ""
+}
+
+// runChromium loads a local file in headless Chromium, offline, and returns
+// its stdout and stderr.
+func runChromium(t *testing.T, bin, page string, extra ...string) (string, string) {
+	t.Helper()
+	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0",
+		"--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"} // anything fetched would fail loudly
+	args = append(append(args, extra...), "file://"+page)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, stderr.String())
+	}
+	return stdout.String(), stderr.String()
+}
+
+// markupAttr finds an attribute inside a real tag (text has &lt; instead of <)
+// that would run code or fetch something.
+var markupAttr = regexp.MustCompile(`<[a-zA-Z][^<>]*\s(on[a-z]+|src|href|xlink:href)\s*=[^<>]*>`)
+
+var consoleLine = regexp.MustCompile(`(?m)^.*(CONSOLE|Uncaught|Refused to|net::ERR_).*$`)
+
+func TestHTMLInHeadlessChromium(t *testing.T) {
+	bin := chromiumPath(t)
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(page, renderHTML(t, htmlResult(t)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom, logs := runChromium(t, bin, page, "--dump-dom")
+	if !strings.Contains(dom, "<title>camsweep report: hq, depot</title>") {
+		t.Errorf("title changed or missing: a hostile value may have run\n%.600s", dom)
+	}
+	if strings.Contains(dom, "pwned</title>") {
+		t.Error("hostile script ran")
+	}
+	// The browser parsed the hostile strings as text, not as elements.
+	for _, el := range []string{"<script", "<img"} {
+		if strings.Contains(dom, el) {
+			t.Errorf("DOM holds %q: a device value became markup", el)
+		}
+	}
+	if m := markupAttr.FindString(dom); m != "" {
+		t.Errorf("DOM element with an event handler or reference: %q", m)
+	}
+	for _, want := range []string{"act now.", `id="urgent-findings"`, "DS-2CD2386G2-IU", "&lt;script&gt;document.title='pwned'&lt;/script&gt;"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("rendered DOM lacks %q", want)
+		}
+	}
+	if bad := consoleLine.FindAllString(logs, -1); len(bad) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(bad, "\n"))
+	}
+
+	shot := filepath.Join(dir, "report.png")
+	runChromium(t, bin, page, "--screenshot="+shot, "--window-size=1280,1100", "--hide-scrollbars")
+	png, err := os.ReadFile(shot)
+	if err != nil || len(png) < 20_000 || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Fatalf("screenshot missing or blank: %d bytes, %v", len(png), err)
+	}
+	if out := os.Getenv("CAMSWEEP_HTML_SCREENSHOT"); out != "" {
+		os.WriteFile(out, png, 0o644) // for a human to look at
+	}
+}
