@@ -12,8 +12,9 @@
 // The root namespace is never touched: the bridge lives in the switch
 // namespace and every veth pair is created there with its peer placed
 // directly into its host namespace. Addresses come from 198.18.0.0/15 only,
-// and the only routes are the connected subnet and 224.0.0.0/4 (so multicast
-// discovery works), never a default route.
+// and the only routes are the connected subnet, 224.0.0.0/4 and
+// 255.255.255.255/32 on the LAN interface (so multicast and broadcast
+// discovery work), never a default route.
 //
 // The netlink library (vishvananda/netlink, netns) is used instead of
 // shelling out to ip(8): one netlink handle per namespace configures links

@@ -81,6 +81,12 @@ func (l *Lab) buildHost(name string, mac net.HardwareAddr, ip netip.Addr) (*Host
 	if err := configureLAN(ns.nl, link, ip, l.subnet); err != nil {
 		return nil, err
 	}
+	if err := waitOperUp(ns.nl, LANInterface); err != nil {
+		return nil, err
+	}
+	if err := waitOperUp(l.sw.nl, fmt.Sprintf("p%d", l.ports)); err != nil {
+		return nil, err
+	}
 	return &Host{Name: name, Namespace: ns.name, MAC: mac, IP: ip, Interface: LANInterface, lab: l, ns: ns}, nil
 }
 

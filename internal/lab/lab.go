@@ -22,6 +22,11 @@ var Range = netip.MustParsePrefix("198.18.0.0/15")
 // probes (SADP, WS-Discovery, mDNS, DHIP) can be sent without a default route.
 var multicastNet = netip.MustParsePrefix("224.0.0.0/4")
 
+// limitedBroadcast is routed onto the LAN interface for the same reason:
+// Xiongmai search and Dahua's legacy discovery broadcast to 255.255.255.255,
+// which a host without a default route could not send.
+var limitedBroadcast = netip.MustParsePrefix("255.255.255.255/32")
+
 // Options describe the LAN to build. The zero value is a /24 at 198.18.0.0
 // with the scanner at 198.18.0.1.
 type Options struct {
@@ -259,7 +264,7 @@ func (l *Lab) plugIn(ns *namespace, ifname string, mac net.HardwareAddr) (netlin
 }
 
 // configureLAN gives a LAN interface its address, the connected route that
-// comes with it and the multicast route, and brings it up.
+// comes with it, the multicast and limited-broadcast routes, and brings it up.
 func configureLAN(h *netlink.Handle, link netlink.Link, ip netip.Addr, subnet netip.Prefix) error {
 	addr := &netlink.Addr{IPNet: &net.IPNet{IP: ip.AsSlice(), Mask: net.CIDRMask(subnet.Bits(), 32)}}
 	if err := h.AddrAdd(link, addr); err != nil {
@@ -268,9 +273,11 @@ func configureLAN(h *netlink.Handle, link netlink.Link, ip netip.Addr, subnet ne
 	if err := h.LinkSetUp(link); err != nil {
 		return fmt.Errorf("lab: link up: %w", err)
 	}
-	mcast := &netlink.Route{LinkIndex: link.Attrs().Index, Dst: prefixToIPNet(multicastNet), Scope: netlink.SCOPE_LINK}
-	if err := h.RouteAdd(mcast); err != nil {
-		return fmt.Errorf("lab: multicast route: %w", err)
+	for _, dst := range []netip.Prefix{multicastNet, limitedBroadcast} {
+		route := &netlink.Route{LinkIndex: link.Attrs().Index, Dst: prefixToIPNet(dst), Scope: netlink.SCOPE_LINK}
+		if err := h.RouteAdd(route); err != nil {
+			return fmt.Errorf("lab: route %s: %w", dst, err)
+		}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -145,3 +146,44 @@ func deleteNamed(name string) error {
 
 func lockThread()   { runtime.LockOSThread() }
 func unlockThread() { runtime.UnlockOSThread() }
+
+// readyTimeout bounds the wait for new links to come up.
+const readyTimeout = 5 * time.Second
+
+// waitOperUp waits until every named link in h is operationally up. The
+// kernel activates a new link's queue and its bridge port asynchronously
+// (linkwatch); a packet sent before that is silently dropped, so a lab is
+// only handed out once its links are up.
+func waitOperUp(h *netlink.Handle, names ...string) error {
+	deadline := time.Now().Add(readyTimeout)
+	pending := map[string]bool{}
+	for _, n := range names {
+		pending[n] = true
+	}
+	for {
+		links, err := h.LinkList()
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			if pending[l.Attrs().Name] && l.Attrs().OperState == netlink.OperUp {
+				delete(pending, l.Attrs().Name)
+			}
+		}
+		if len(pending) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("lab: links not up after %v: %v", readyTimeout, keys(pending))
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -46,6 +46,7 @@ func (l *Lab) AddPlainHosts(hosts []PlainHost) error {
 	if err := l.ensurePlainNS(); err != nil {
 		return err
 	}
+	var names []string
 	for _, ph := range hosts {
 		name := fmt.Sprintf("plain-%s", ph.IP)
 		if err := l.reserve(name, ph.MAC, ph.IP); err != nil {
@@ -55,8 +56,9 @@ func (l *Lab) AddPlainHosts(hosts []PlainHost) error {
 			l.release(ph.MAC, ph.IP)
 			return err
 		}
+		names = append(names, fmt.Sprintf("m%d", l.plain.count))
 	}
-	return nil
+	return waitOperUp(l.plain.ns.nl, names...)
 }
 
 // PlainNamespace is the name of the namespace holding the plain hosts, empty
@@ -89,6 +91,12 @@ func (l *Lab) ensurePlainNS() error {
 	}
 	if err := ns.nl.LinkSetUp(uplink); err != nil {
 		return fmt.Errorf("lab: plain uplink up: %w", err)
+	}
+	if err := waitOperUp(ns.nl, "uplink"); err != nil {
+		return err
+	}
+	if err := waitOperUp(l.sw.nl, fmt.Sprintf("p%d", l.ports)); err != nil {
+		return err
 	}
 	l.plain = &plainNS{ns: ns, uplink: uplink}
 	return nil

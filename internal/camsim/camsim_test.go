@@ -1,0 +1,607 @@
+package camsim
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/miekg/dns"
+)
+
+const dataDir = "../../testdata/camsim"
+
+func loadAll(t testing.TB) map[string]Profile {
+	t.Helper()
+	ps, err := LoadProfiles(os.DirFS(dataDir), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Profile{}
+	for _, p := range ps {
+		out[p.Name] = p
+	}
+	return out
+}
+
+func TestProfilesLoad(t *testing.T) {
+	ps := loadAll(t)
+	want := []string{"hikvision-ipc", "hikvision-nvr", "ezviz-camera", "dahua-ipc", "amcrest-ipc", "xiongmai-dvr",
+		"axis-camera", "printer", "linux-host", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape"}
+	for _, name := range want {
+		p, ok := ps[name]
+		if !ok {
+			t.Errorf("profile %s missing", name)
+			continue
+		}
+		for _, s := range p.Services {
+			for file, b := range s.files {
+				if len(b) == 0 {
+					t.Errorf("%s: %s: response %s is empty", name, s.Proto, file)
+				}
+			}
+		}
+	}
+	if len(ps) != len(want) {
+		t.Errorf("%d profiles, want %d", len(ps), len(want))
+	}
+}
+
+func TestProfileRejectsUnknownFields(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/bad.yaml", []byte("name: x\nmac: \"02:00:00:00:00:01\"\nservices:\n  - {proto: http, prot: 80}\n"), 0o644)
+	if _, err := LoadProfile(os.DirFS(dir), "bad.yaml"); err == nil {
+		t.Error("a misspelt key was accepted")
+	}
+	os.WriteFile(dir+"/bad2.yaml", []byte("name: x\nmac: \"02:00:00:00:00:01\"\nservices:\n  - {proto: telnetd, port: 23}\n"), 0o644)
+	if _, err := LoadProfile(os.DirFS(dir), "bad2.yaml"); err == nil {
+		t.Error("an unknown proto was accepted")
+	}
+}
+
+// world is a lab with every profile running.
+type world struct {
+	lab     *lab.Lab
+	devices map[string]*Device
+}
+
+func newWorld(t *testing.T, names ...string) *world {
+	t.Helper()
+	lab.Require(t)
+	l, err := lab.New(lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Errorf("lab close: %v", err)
+		}
+	})
+	ps := loadAll(t)
+	if len(names) == 0 {
+		for n := range ps {
+			names = append(names, n)
+		}
+	}
+	w := &world{lab: l, devices: map[string]*Device{}}
+	for _, n := range names {
+		d, err := Add(context.Background(), l, ps[n])
+		if err != nil {
+			t.Fatalf("start %s: %v", n, err)
+		}
+		w.devices[n] = d
+	}
+	return w
+}
+
+// expected is what a device must send for a response file: the file with
+// its placeholders filled and Content-Length recomputed.
+func (d *Device) expected(s *Service, file string, extra map[string]string) []byte {
+	return fixContentLength(expand(s.files[file], d.varsWith(extra)))
+}
+
+func (w *world) scanner() *lab.Host { return w.lab.Scanner() }
+
+// collect reads datagrams until the deadline, keyed by sender IP.
+func collect(t *testing.T, conn net.PacketConn, wait time.Duration) map[string][][]byte {
+	t.Helper()
+	got := map[string][][]byte{}
+	buf := make([]byte, 65535)
+	conn.SetReadDeadline(time.Now().Add(wait))
+	for {
+		n, from, err := conn.ReadFrom(buf)
+		if err != nil {
+			return got
+		}
+		ip := from.(*net.UDPAddr).IP.String()
+		got[ip] = append(got[ip], bytes.Clone(buf[:n]))
+	}
+}
+
+func (w *world) ipOf(name string) string { return w.devices[name].Host.IP.String() }
+
+func TestSADPAnswersInquiryOnTheGroup(t *testing.T) {
+	w := newWorld(t, "hikvision-ipc", "hikvision-nvr", "ezviz-camera", "dahua-ipc")
+	group := &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 37020}
+	conn, err := w.scanner().ListenMulticastUDP(group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const uuid = "8E3B9F0C-1C2D-4E5F-9A8B-7C6D5E4F3A2B"
+	probe := `<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>` + uuid + `</Uuid><Types>inquiry</Types></Probe>`
+	if _, err := conn.WriteTo([]byte(probe), group); err != nil {
+		t.Fatal(err)
+	}
+	got := collect(t, conn, 1500*time.Millisecond)
+	for _, name := range []string{"hikvision-ipc", "hikvision-nvr", "ezviz-camera"} {
+		d := w.devices[name]
+		s, _ := d.Profile.Service("sadp", 0)
+		want := d.expected(s, s.Response, map[string]string{"UUID": uuid})
+		replies := got[w.ipOf(name)]
+		if len(replies) != 1 || !bytes.Equal(replies[0], want) {
+			t.Errorf("%s: SADP replies %q, want exactly %q", name, replies, want)
+		}
+	}
+	if r := got[w.ipOf("dahua-ipc")]; len(r) != 0 {
+		t.Errorf("dahua answered SADP: %q", r)
+	}
+	hik := string(got[w.ipOf("hikvision-ipc")][0])
+	for _, field := range []string{"<DeviceDescription>DS-2CD2386G2-IU</DeviceDescription>", "<MAC>58-50-ed-1f-e3-85</MAC>",
+		"<IPv4Address>" + w.ipOf("hikvision-ipc") + "</IPv4Address>", "<SoftwareVersion>V5.7.18build 240826</SoftwareVersion>"} {
+		if !strings.Contains(hik, field) {
+			t.Errorf("Hikvision ProbeMatch lacks %s", field)
+		}
+	}
+}
+
+func wsdProbe(id string) []byte {
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl"><s:Header><a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action><a:MessageID>` + id + `</a:MessageID><a:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To></s:Header><s:Body><d:Probe><d:Types>dn:NetworkVideoTransmitter</d:Types></d:Probe></s:Body></s:Envelope>`)
+}
+
+func TestWSDiscoveryMulticastAndUnicast(t *testing.T) {
+	w := newWorld(t, "hikvision-ipc", "dahua-ipc", "amcrest-ipc", "axis-camera", "printer")
+	conn, err := w.scanner().ListenPacket("udp4", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const id = "urn:uuid:0b7a1b36-5f8e-4a57-9d3c-2f1e0d9c8b7a"
+	group := &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 3702}
+	if _, err := conn.WriteTo(wsdProbe(id), group); err != nil {
+		t.Fatal(err)
+	}
+	got := collect(t, conn, 1500*time.Millisecond)
+	for _, name := range []string{"hikvision-ipc", "dahua-ipc", "amcrest-ipc", "axis-camera"} {
+		replies := got[w.ipOf(name)]
+		if len(replies) != 1 {
+			t.Errorf("%s: %d ProbeMatches, want 1 (got from %v)", name, len(replies), keys(got))
+			continue
+		}
+		r := string(replies[0])
+		d := w.devices[name]
+		if !strings.Contains(r, "<wsa:RelatesTo>"+id+"</wsa:RelatesTo>") {
+			t.Errorf("%s: RelatesTo does not echo the probe's MessageID: %s", name, r)
+		}
+		if !strings.Contains(r, "<wsdd:Scopes>"+d.vars["WSD_SCOPES"]+"</wsdd:Scopes>") {
+			t.Errorf("%s: scopes differ from the profile's template: %s", name, r)
+		}
+		if !strings.Contains(r, "http://"+w.ipOf(name)+"/onvif/device_service") {
+			t.Errorf("%s: XAddrs lack the device address", name)
+		}
+	}
+	if !strings.Contains(string(got[w.ipOf("hikvision-ipc")][0]), "onvif://www.onvif.org/MAC/58:50:ed:1f:e3:85") {
+		t.Error("Hikvision scopes lack the MAC scope")
+	}
+	if r := got[w.ipOf("printer")]; len(r) != 0 {
+		t.Errorf("printer answered WS-Discovery")
+	}
+	// Unicast probe to one device: only it answers.
+	if _, err := conn.WriteTo(wsdProbe(id), &net.UDPAddr{IP: net.ParseIP(w.ipOf("dahua-ipc")), Port: 3702}); err != nil {
+		t.Fatal(err)
+	}
+	got = collect(t, conn, time.Second)
+	if len(got) != 1 || len(got[w.ipOf("dahua-ipc")]) != 1 {
+		t.Errorf("unicast probe answered by %v", keys(got))
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestDHIPSearch(t *testing.T) {
+	w := newWorld(t, "dahua-ipc", "amcrest-ipc", "hikvision-ipc")
+	conn, err := w.scanner().ListenPacket("udp4", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	search := dhipFrame([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`))
+	if _, err := conn.WriteTo(search, &net.UDPAddr{IP: net.IPv4(239, 255, 255, 251), Port: 37810}); err != nil {
+		t.Fatal(err)
+	}
+	got := collect(t, conn, 1500*time.Millisecond)
+	if len(got) != 2 {
+		t.Fatalf("DHIP answered by %v, want the two Dahua-family devices", keys(got))
+	}
+	d := w.devices["dahua-ipc"]
+	reply := got[w.ipOf("dahua-ipc")][0]
+	recorded, err := os.ReadFile(dataDir + "/recorded/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBody := bytes.Replace(bytes.TrimSpace(recorded), []byte(`"218.5.136.140"`), []byte(`"`+d.Host.IP.String()+`"`), 1)
+	if !bytes.Equal(reply[:8], dhipMagic) || binary.LittleEndian.Uint32(reply[16:]) != uint32(len(reply)-32) ||
+		binary.LittleEndian.Uint32(reply[24:]) != uint32(len(reply)-32) {
+		t.Fatalf("bad DHIP header % x", reply[:32])
+	}
+	if !bytes.Equal(reply[32:], wantBody) {
+		t.Errorf("DHIP body differs from the recording:\n got %s\nwant %s", reply[32:], wantBody)
+	}
+	var amc struct {
+		Params struct {
+			DeviceInfo map[string]any `json:"deviceInfo"`
+		} `json:"params"`
+	}
+	if err := json.Unmarshal(got[w.ipOf("amcrest-ipc")][0][32:], &amc); err != nil {
+		t.Fatal(err)
+	}
+	if v := amc.Params.DeviceInfo["Version"]; v != "2.420.AC00.15.R" {
+		t.Errorf("Amcrest version %v", v)
+	}
+}
+
+func TestXiongmaiSearchByBroadcast(t *testing.T) {
+	w := newWorld(t, "xiongmai-dvr", "dahua-ipc")
+	conn, err := w.scanner().ListenPacket("udp4", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	probe := make([]byte, 20)
+	probe[0] = 0xff
+	binary.LittleEndian.PutUint16(probe[14:], xmSearchReq)
+	if _, err := conn.WriteTo(probe, &net.UDPAddr{IP: net.IPv4bcast, Port: 34569}); err != nil {
+		t.Fatal(err)
+	}
+	got := collect(t, conn, time.Second)
+	replies := got[w.ipOf("xiongmai-dvr")]
+	if len(got) != 1 || len(replies) != 1 {
+		t.Fatalf("search answered by %v", keys(got))
+	}
+	id, ok := parseXMHeader(replies[0])
+	if !ok || id != xmSearchReply {
+		t.Fatalf("reply header % x", replies[0][:20])
+	}
+	var body struct {
+		NetCommon map[string]any `json:"NetWork.NetCommon"`
+	}
+	if err := json.Unmarshal(replies[0][20:], &body); err != nil {
+		t.Fatal(err)
+	}
+	nc := body.NetCommon
+	ip := w.devices["xiongmai-dvr"].Host.IP.As4()
+	if nc["HostIP"] != fmt.Sprintf("0x%02X%02X%02X%02X", ip[3], ip[2], ip[1], ip[0]) || nc["TCPPort"] != float64(34567) || nc["MAC"] != "20:98:ed:5c:19:a3" {
+		t.Errorf("NetCommon = %v", nc)
+	}
+}
+
+func TestMDNSAnswersServiceQueries(t *testing.T) {
+	w := newWorld(t, "hikvision-ipc", "axis-camera")
+	conn, err := w.scanner().ListenPacket("udp4", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var q dns.Msg
+	q.SetQuestion("_CGI._tcp.local.", dns.TypePTR)
+	b, _ := q.Pack()
+	if _, err := conn.WriteTo(b, mdnsGroup); err != nil {
+		t.Fatal(err)
+	}
+	got := collect(t, conn, time.Second)
+	replies := got[w.ipOf("hikvision-ipc")]
+	if len(got) != 1 || len(replies) != 1 {
+		t.Fatalf("_CGI._tcp answered by %v", keys(got))
+	}
+	var r dns.Msg
+	if err := r.Unpack(replies[0]); err != nil {
+		t.Fatal(err)
+	}
+	if r.Id != q.Id || len(r.Answer) != 1 {
+		t.Fatalf("legacy unicast reply: id %d answers %v", r.Id, r.Answer)
+	}
+	ptr := r.Answer[0].(*dns.PTR)
+	if ptr.Ptr != `HIKVISION\ DS-2CD2386G2-IU\ -\ 733052914._CGI._tcp.local.` && ptr.Ptr != "HIKVISION DS-2CD2386G2-IU - 733052914._CGI._tcp.local." {
+		t.Errorf("instance %q", ptr.Ptr)
+	}
+	var srv *dns.SRV
+	var a *dns.A
+	for _, rr := range r.Extra {
+		switch v := rr.(type) {
+		case *dns.SRV:
+			srv = v
+		case *dns.A:
+			a = v
+		}
+	}
+	if srv == nil || srv.Target != "DS-2CD2386G2-IU20230915AAWR733052914.local." || srv.Port != 80 {
+		t.Errorf("SRV %v", srv)
+	}
+	if a == nil || a.A.String() != w.ipOf("hikvision-ipc") {
+		t.Errorf("A %v", a)
+	}
+	// Service enumeration from the mDNS port gets multicast answers from both.
+	mc, err := w.scanner().ListenMulticastUDP(mdnsGroup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mc.Close()
+	q.SetQuestion(servicesMeta, dns.TypePTR)
+	b, _ = q.Pack()
+	mc.WriteTo(b, mdnsGroup)
+	got = collect(t, mc, time.Second)
+	for _, name := range []string{"hikvision-ipc", "axis-camera"} {
+		if len(got[w.ipOf(name)]) == 0 {
+			t.Errorf("%s did not answer the service enumeration", name)
+		}
+	}
+}
+
+// exchange connects from the scanner, sends req (if any) and reads what
+// comes back until the device closes or idle passes.
+func exchange(t *testing.T, w *world, name string, port int, req string, idle time.Duration) []byte {
+	t.Helper()
+	c, err := w.scanner().DialContext(context.Background(), "tcp4", fmt.Sprintf("%s:%d", w.ipOf(name), port))
+	if err != nil {
+		t.Fatalf("%s:%d: %v", name, port, err)
+	}
+	defer c.Close()
+	if req != "" {
+		c.Write([]byte(req))
+	}
+	var out []byte
+	buf := make([]byte, 4096)
+	for len(out) < 1<<20 {
+		c.SetReadDeadline(time.Now().Add(idle))
+		n, err := c.Read(buf)
+		out = append(out, buf[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	return out
+}
+
+func TestHTTPAnswersRecordedBytes(t *testing.T) {
+	w := newWorld(t, "hikvision-ipc", "dahua-ipc", "amcrest-ipc", "xiongmai-dvr", "axis-camera", "printer")
+	for name, d := range w.devices {
+		s, _ := d.Profile.Service("http", 80)
+		for path, file := range s.Routes {
+			if path == "*" {
+				path = "/some/other/path"
+			}
+			got := exchange(t, w, name, 80, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n", 2*time.Second)
+			if want := d.expected(s, file, nil); !bytes.Equal(got, want) {
+				t.Errorf("%s GET %s:\n got %q\nwant %q", name, path, got, want)
+			}
+		}
+	}
+}
+
+func TestHTTPThroughAClient(t *testing.T) {
+	w := newWorld(t, "hikvision-ipc", "dahua-ipc")
+	client := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{DialContext: w.scanner().DialContext}}
+	resp, err := client.Get("http://" + w.ipOf("hikvision-ipc") + "/ISAPI/System/deviceInfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 || resp.Header.Get("Server") != "App-webs/" ||
+		!strings.Contains(resp.Header.Get("WWW-Authenticate"), `realm="IP Camera(52914)"`) {
+		t.Errorf("Hikvision ISAPI: %d %v", resp.StatusCode, resp.Header)
+	}
+	resp, err = client.Get("http://" + w.ipOf("dahua-ipc") + "/cgi-bin/magicBox.cgi?action=getSystemInfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 || resp.Header.Get("Server") != "" ||
+		!strings.Contains(resp.Header.Get("WWW-Authenticate"), `realm="Login to 1F006E4PAX00075"`) {
+		t.Errorf("Dahua magicBox: %d %v", resp.StatusCode, resp.Header)
+	}
+}
+
+func TestRTSPRepliesWithRecordingsAndRequestCSeq(t *testing.T) {
+	w := newWorld(t, "hikvision-ipc", "dahua-ipc", "xiongmai-dvr")
+	for name, d := range w.devices {
+		s, _ := d.Profile.Service("rtsp", 554)
+		c, err := w.scanner().DialContext(context.Background(), "tcp4", w.ipOf(name)+":554")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := bufio.NewReader(c)
+		for i, method := range []string{"OPTIONS", "DESCRIBE"} {
+			cseq := 41 + i
+			fmt.Fprintf(c, "%s rtsp://%s/ RTSP/1.0\r\nCSeq: %d\r\nUser-Agent: camsweep-test\r\n\r\n", method, w.ipOf(name), cseq)
+			want := d.expected(s, s.Methods[method], nil)
+			want = cseqLine.ReplaceAll(want, []byte(fmt.Sprintf("${1}%d${3}", cseq)))
+			got := make([]byte, len(want))
+			c.SetReadDeadline(time.Now().Add(2 * time.Second))
+			if _, err := io.ReadFull(r, got); err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s %s: got %q (%v)\nwant %q", name, method, got, err, want)
+			}
+		}
+		c.Close()
+	}
+	// The recorded Dahua OPTIONS carries Rtsp Server/3.0; Hikvision's has no Server.
+	dahua := exchange(t, w, "dahua-ipc", 554, "OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n", 500*time.Millisecond)
+	hik := exchange(t, w, "hikvision-ipc", 554, "OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n", 500*time.Millisecond)
+	if !bytes.Contains(dahua, []byte("Server: Rtsp Server/3.0\r\n")) || bytes.Contains(hik, []byte("Server:")) {
+		t.Errorf("RTSP server headers: dahua %q hik %q", dahua, hik)
+	}
+}
+
+func TestServerFirstBannersAndReplies(t *testing.T) {
+	w := newWorld(t, "hikvision-ipc", "xiongmai-dvr", "linux-host")
+	if got := exchange(t, w, "hikvision-ipc", 8000, "", 500*time.Millisecond); string(got) != "\x00\x00\x00\x10\x00\x00\x00\x1e\x00\x00\x00\x1e\x00\x00\x00\x00" {
+		t.Errorf("port 8000 banner % x", got)
+	}
+	if got := exchange(t, w, "linux-host", 22, "", 500*time.Millisecond); string(got) != "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n" {
+		t.Errorf("ssh banner %q", got)
+	}
+	login := xmFrame(1000, []byte(`{"EncryptType":"MD5","LoginType":"DVRIP-Web","PassWord":"","UserName":"admin"}`))
+	got := exchange(t, w, "xiongmai-dvr", 34567, string(login), 500*time.Millisecond)
+	id, ok := parseXMHeader(got)
+	recorded, _ := os.ReadFile(dataDir + "/recorded/dvrip_1001_login_response_successful.json")
+	if !ok || id != 1001 || !bytes.Equal(got[20:], recorded) {
+		t.Errorf("DVR-IP login reply % x", got)
+	}
+	// Nothing is sent before the client speaks on a client-first port.
+	if got := exchange(t, w, "xiongmai-dvr", 34567, "", 300*time.Millisecond); len(got) != 0 {
+		t.Errorf("DVR-IP port spoke first: %q", got)
+	}
+}
+
+func TestHostileSilentNeverAnswers(t *testing.T) {
+	w := newWorld(t, "hostile-silent")
+	for _, port := range []int{80, 554, 8000, 37777, 34567} {
+		if got := exchange(t, w, "hostile-silent", port, "GET / HTTP/1.0\r\n\r\n", 700*time.Millisecond); len(got) != 0 {
+			t.Errorf("port %d answered %q", port, got)
+		}
+	}
+}
+
+func TestHostileTrickleSendsAByteASecond(t *testing.T) {
+	w := newWorld(t, "hostile-trickle")
+	c, err := w.scanner().DialContext(context.Background(), "tcp4", w.ipOf("hostile-trickle")+":80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("GET / HTTP/1.0\r\n\r\n"))
+	var got []byte
+	buf := make([]byte, 100)
+	deadline := time.Now().Add(2500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		c.SetReadDeadline(deadline)
+		n, err := c.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	if len(got) < 2 || len(got) > 4 || !strings.HasPrefix("HTTP/1.1 200 OK", string(got)) {
+		t.Errorf("in 2.5 s the trickler sent %q, want 2-4 bytes of its response", got)
+	}
+}
+
+func TestHostileFloodIsEndless(t *testing.T) {
+	w := newWorld(t, "hostile-flood")
+	c, err := w.scanner().DialContext(context.Background(), "tcp4", w.ipOf("hostile-flood")+":554")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n"))
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	const want = 64 << 20
+	n, err := io.CopyN(io.Discard, c, want)
+	if n != want {
+		t.Errorf("flood stopped after %d bytes: %v", n, err)
+	}
+}
+
+func TestHostileEscapesAreSentRaw(t *testing.T) {
+	w := newWorld(t, "hostile-escape")
+	got := exchange(t, w, "hostile-escape", 80, "GET / HTTP/1.0\r\n\r\n", time.Second)
+	for _, seq := range []string{"\x1b[2J", "\x1b]0;", "\u202e"} {
+		if !strings.Contains(string(got), seq) {
+			t.Errorf("HTTP reply lacks %q", seq)
+		}
+	}
+	if banner := exchange(t, w, "hostile-escape", 8000, "", 500*time.Millisecond); !bytes.Contains(banner, []byte("\x1b[6n")) {
+		t.Errorf("banner %q", banner)
+	}
+	conn, err := w.scanner().ListenPacket("udp4", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.WriteTo(wsdProbe("urn:uuid:1"), &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 3702})
+	replies := collect(t, conn, time.Second)[w.ipOf("hostile-escape")]
+	if len(replies) != 1 {
+		t.Fatalf("%d WS-Discovery replies", len(replies))
+	}
+	var v struct{ XMLName xml.Name }
+	if err := xml.Unmarshal(replies[0], &v); err == nil {
+		t.Error("the malformed ProbeMatches parsed as XML")
+	}
+}
+
+func TestDeviceCloseStopsServing(t *testing.T) {
+	w := newWorld(t, "hikvision-ipc")
+	d := w.devices["hikvision-ipc"]
+	// Hold a connection open, then close the device: Close must not wait for the client.
+	c, err := w.scanner().DialContext(context.Background(), "tcp4", w.ipOf("hikvision-ipc")+":8000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	done := make(chan error)
+	go func() { done <- d.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Close blocked on an open connection")
+	}
+	if _, err := w.scanner().DialContext(context.Background(), "tcp4", w.ipOf("hikvision-ipc")+":80"); err == nil {
+		t.Error("port 80 still accepts after Close")
+	}
+}
+
+func TestTooManyConnectionsAreRefused(t *testing.T) {
+	w := newWorld(t, "hostile-silent")
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range maxConns {
+		c, err := w.scanner().DialContext(context.Background(), "tcp4", w.ipOf("hostile-silent")+":80")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	time.Sleep(200 * time.Millisecond) // let the device accept them all
+	c, err := w.scanner().DialContext(context.Background(), "tcp4", w.ipOf("hostile-silent")+":80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := c.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("connection %d was not closed by the full device: %v", maxConns+1, err)
+	}
+}

@@ -1,0 +1,261 @@
+package camsim
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+)
+
+// discoveryProto is how one UDP discovery protocol listens and answers.
+type discoveryProto struct {
+	group   *net.UDPAddr // multicast group and port; IP nil = plain UDP port (broadcast)
+	replyTo string       // default reply destination
+	// answer parses a probe and returns the response for it, or nil when the
+	// datagram is not a probe this protocol answers (including our own reply
+	// looping back on the group).
+	answer func(d *Device, s *Service, probe []byte) []byte
+}
+
+var discoveryProtos = map[string]discoveryProto{
+	// Hikvision devices multicast their ProbeMatch to the group.
+	"sadp":     {group: &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 37020}, replyTo: "group", answer: answerSADP},
+	"wsd":      {group: &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 3702}, replyTo: "sender", answer: answerWSD},
+	"dhip":     {group: &net.UDPAddr{IP: net.IPv4(239, 255, 255, 251), Port: 37810}, replyTo: "sender", answer: answerDHIP},
+	"xmsearch": {group: &net.UDPAddr{Port: 34569}, replyTo: "sender", answer: answerXMSearch},
+}
+
+// maxDatagram is the largest UDP payload; probes are read into this much.
+const maxDatagram = 65535
+
+func (d *Device) startDiscovery(s *Service) error {
+	proto := discoveryProtos[s.Proto]
+	group := *proto.group
+	if s.Port != 0 {
+		group.Port = s.Port
+	}
+	var conn *net.UDPConn
+	var err error
+	if group.IP != nil {
+		conn, err = d.Host.ListenMulticastUDP(&group)
+	} else {
+		var pc net.PacketConn
+		pc, err = d.Host.ListenPacket("udp4", fmt.Sprintf(":%d", group.Port))
+		if pc != nil {
+			conn = pc.(*net.UDPConn)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !d.track(conn) {
+		return errors.New("device closed")
+	}
+	replyTo := proto.replyTo
+	if s.ReplyTo != "" {
+		replyTo = s.ReplyTo
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.serveDiscovery(conn, s, proto, &group, replyTo)
+	}()
+	return nil
+}
+
+func (d *Device) serveDiscovery(conn *net.UDPConn, s *Service, proto discoveryProto, group *net.UDPAddr, replyTo string) {
+	buf := make([]byte, maxDatagram)
+	for {
+		n, from, err := conn.ReadFromUDP(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) || d.ctx.Err() != nil {
+				return
+			}
+			continue
+		}
+		if from.IP.Equal(d.Host.IP.AsSlice()) {
+			continue // our own multicast reply looping back
+		}
+		reply := proto.answer(d, s, buf[:n])
+		if reply == nil {
+			continue
+		}
+		dst := from
+		if replyTo == "group" && group.IP != nil {
+			dst = group
+		}
+		conn.WriteToUDP(reply, dst)
+	}
+}
+
+// answerSADP answers a Hikvision SADP inquiry with the ProbeMatch template;
+// {{UUID}} echoes the inquiry's Uuid, as devices do.
+func answerSADP(d *Device, s *Service, probe []byte) []byte {
+	uuid, ok := parseSADPProbe(probe)
+	if !ok {
+		return nil
+	}
+	return expand(s.files[s.Response], d.varsWith(map[string]string{"UUID": uuid}))
+}
+
+// sadpProbe is the inquiry SADP clients multicast.
+type sadpProbe struct {
+	XMLName xml.Name `xml:"Probe"`
+	Uuid    string   `xml:"Uuid"`
+	Types   string   `xml:"Types"`
+}
+
+// parseSADPProbe accepts <Probe><Uuid>..</Uuid><Types>inquiry[_v32]</Types></Probe>.
+// Replies (<ProbeMatch>) and anything else are not probes.
+func parseSADPProbe(b []byte) (uuid string, ok bool) {
+	var p sadpProbe
+	if err := xml.Unmarshal(b, &p); err != nil {
+		return "", false
+	}
+	if !strings.HasPrefix(strings.TrimSpace(p.Types), "inquiry") {
+		return "", false
+	}
+	uuid = strings.TrimSpace(p.Uuid)
+	if len(uuid) > 64 || strings.ContainsAny(uuid, "<>&\"'") {
+		return "", false
+	}
+	return uuid, true
+}
+
+// answerWSD answers a WS-Discovery Probe; {{RELATES_TO}} is the probe's
+// MessageID and {{MESSAGE_ID}} a fresh one.
+func answerWSD(d *Device, s *Service, probe []byte) []byte {
+	id, ok := parseWSDProbe(probe)
+	if !ok {
+		return nil
+	}
+	return expand(s.files[s.Response], d.varsWith(map[string]string{"RELATES_TO": id, "MESSAGE_ID": "uuid:" + newUUID()}))
+}
+
+// maxXMLTokens bounds the work spent on one SOAP datagram.
+const maxXMLTokens = 4096
+
+// parseWSDProbe returns the MessageID of a SOAP envelope whose Body holds a
+// Probe (not ProbeMatches, not Hello). Namespace prefixes vary between
+// clients, so elements are matched by local name.
+func parseWSDProbe(b []byte) (messageID string, ok bool) {
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec.Strict = false
+	var stack []string
+	isProbe := false
+	for range maxXMLTokens {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if len(stack) == 2 && stack[1] == "Body" && t.Name.Local == "Probe" {
+				isProbe = true
+			}
+			stack = append(stack, t.Name.Local)
+			if len(stack) > 32 {
+				return "", false
+			}
+		case xml.EndElement:
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case xml.CharData:
+			if len(stack) == 3 && stack[1] == "Header" && stack[2] == "MessageID" {
+				messageID = strings.TrimSpace(string(t))
+			}
+		}
+	}
+	if !isProbe || messageID == "" || len(messageID) > 256 || strings.ContainsAny(messageID, "<>&\"'") {
+		return "", false
+	}
+	return messageID, true
+}
+
+// DHIP frames: a 32-byte header, " \0\0\0DHIP", the JSON length (uint32 LE)
+// at offsets 16 and 24, then the JSON.
+const dhipHeaderLen = 32
+
+var dhipMagic = []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'}
+
+// answerDHIP answers DHDiscover.search with the recorded notifyDevInfo JSON
+// behind a DHIP header.
+func answerDHIP(d *Device, s *Service, probe []byte) []byte {
+	method, ok := parseDHIP(probe)
+	if !ok || method != "DHDiscover.search" {
+		return nil
+	}
+	return dhipFrame(expand(s.files[s.Response], d.vars))
+}
+
+// parseDHIP returns the JSON-RPC method of a DHIP datagram.
+func parseDHIP(b []byte) (method string, ok bool) {
+	if len(b) < dhipHeaderLen || !bytes.Equal(b[:len(dhipMagic)], dhipMagic) {
+		return "", false
+	}
+	n := binary.LittleEndian.Uint32(b[16:20])
+	body := b[dhipHeaderLen:]
+	if uint64(n) > uint64(len(body)) {
+		return "", false
+	}
+	var msg struct {
+		Method string `json:"method"`
+	}
+	if err := json.Unmarshal(body[:n], &msg); err != nil {
+		return "", false
+	}
+	return msg.Method, true
+}
+
+func dhipFrame(body []byte) []byte {
+	frame := make([]byte, dhipHeaderLen, dhipHeaderLen+len(body))
+	copy(frame, dhipMagic)
+	binary.LittleEndian.PutUint32(frame[16:], uint32(len(body)))
+	binary.LittleEndian.PutUint32(frame[24:], uint32(len(body)))
+	return append(frame, body...)
+}
+
+// Xiongmai "DVR-IP" frames: a 20-byte little-endian header (head 0xff,
+// version, 2 reserved, session uint32, sequence uint32, 2 bytes, message id
+// uint16 at 14, body length uint32 at 16), then the body.
+const (
+	xmHeaderLen   = 20
+	xmSearchReq   = 1530
+	xmSearchReply = 1531
+)
+
+// answerXMSearch answers a search request (message 1530) with message 1531
+// carrying the NetWork.NetCommon JSON.
+func answerXMSearch(d *Device, s *Service, probe []byte) []byte {
+	id, ok := parseXMHeader(probe)
+	if !ok || id != xmSearchReq {
+		return nil
+	}
+	return xmFrame(xmSearchReply, expand(s.files[s.Response], d.vars))
+}
+
+// parseXMHeader returns the message id of a Xiongmai frame.
+func parseXMHeader(b []byte) (msgID uint16, ok bool) {
+	if len(b) < xmHeaderLen || b[0] != 0xff {
+		return 0, false
+	}
+	n := binary.LittleEndian.Uint32(b[16:20])
+	if uint64(n) > uint64(len(b)-xmHeaderLen) {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint16(b[14:16]), true
+}
+
+func xmFrame(msgID uint16, body []byte) []byte {
+	frame := make([]byte, xmHeaderLen, xmHeaderLen+len(body))
+	frame[0] = 0xff
+	frame[1] = 1 // version, as devices answer
+	binary.LittleEndian.PutUint16(frame[14:], msgID)
+	binary.LittleEndian.PutUint32(frame[16:], uint32(len(body)))
+	return append(frame, body...)
+}

@@ -1,0 +1,269 @@
+package camsim
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	// maxRequestHead bounds what a device reads of one HTTP or RTSP request.
+	maxRequestHead = 8 << 10
+	// requestTimeout is how long a device waits for a request before hanging up.
+	requestTimeout = 10 * time.Second
+	// holdTimeout is how long "open" and finished connections are held
+	// before the device hangs up on an idle client.
+	holdTimeout = 2 * time.Minute
+	// floodChunk is the block an endless stream repeats.
+	floodChunk = 64 << 10
+)
+
+// tcpHandler serves one accepted connection of a service.
+type tcpHandler func(d *Device, s *Service, c net.Conn)
+
+var tcpHandlers = map[string]tcpHandler{
+	"http":    serveHTTP,
+	"rtsp":    serveRTSP,
+	"banner":  serveBanner,
+	"reply":   serveReply,
+	"open":    serveOpen,
+	"trickle": serveTrickle,
+	"flood":   serveFlood,
+}
+
+func (d *Device) startTCP(s *Service) error {
+	ln, err := d.Host.Listen("tcp4", fmt.Sprintf(":%d", s.Port))
+	if err != nil {
+		return err
+	}
+	if !d.track(ln) {
+		return errors.New("device closed")
+	}
+	handler := tcpHandlers[s.Proto]
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.acceptLoop(ln, s, handler)
+	}()
+	return nil
+}
+
+func (d *Device) acceptLoop(ln net.Listener, s *Service, handler tcpHandler) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) || d.ctx.Err() != nil {
+				return
+			}
+			time.Sleep(10 * time.Millisecond) // e.g. EMFILE: back off, do not spin
+			continue
+		}
+		if !d.addConn(c) {
+			c.Close()
+			continue
+		}
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			defer d.dropConn(c)
+			handler(d, s, c)
+		}()
+	}
+}
+
+// readHead reads one request head (up to the blank line), bounded in size
+// and time. It returns what was read even when the head is incomplete.
+func readHead(r *bufio.Reader, c net.Conn) ([]byte, error) {
+	c.SetReadDeadline(time.Now().Add(requestTimeout))
+	var head []byte
+	for len(head) < maxRequestHead {
+		line, err := r.ReadSlice('\n')
+		head = append(head, line...)
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return head, err
+		}
+		if bytes.Equal(bytes.TrimRight(line, "\r\n"), nil) && len(head) > len(line) {
+			return head, nil
+		}
+	}
+	return head, errors.New("request head too long")
+}
+
+// requestLine splits "METHOD target PROTO" from a request head.
+func requestLine(head []byte) (method, target string) {
+	first, _, _ := bytes.Cut(head, []byte("\n"))
+	fields := strings.Fields(string(first))
+	if len(fields) < 2 {
+		return "", ""
+	}
+	return fields[0], fields[1]
+}
+
+// serveHTTP answers one request with the recorded response for its path and
+// closes, as the embedded servers of cameras mostly do.
+func serveHTTP(d *Device, s *Service, c net.Conn) {
+	head, err := readHead(bufio.NewReaderSize(c, 4096), c)
+	if err != nil {
+		return
+	}
+	_, target := requestLine(head)
+	path, _, _ := strings.Cut(target, "?")
+	name, ok := s.Routes[path]
+	if !ok {
+		name, ok = s.Routes["*"]
+	}
+	if !ok {
+		return
+	}
+	c.SetWriteDeadline(time.Now().Add(requestTimeout))
+	c.Write(fixContentLength(expand(s.files[name], d.vars)))
+}
+
+// contentLength matches the header in any case (Dahua writes CONTENT-LENGTH).
+var contentLength = regexp.MustCompile(`(?im)^(content-length:[ \t]*)(\d+)(\r?)$`)
+
+// fixContentLength recomputes Content-Length after template expansion changed
+// the body, keeping the header's spelling; responses without one are left
+// alone.
+func fixContentLength(resp []byte) []byte {
+	sep := []byte("\r\n\r\n")
+	i := bytes.Index(resp, sep)
+	if i < 0 {
+		sep = []byte("\n\n")
+		if i = bytes.Index(resp, sep); i < 0 {
+			return resp
+		}
+	}
+	head, body := resp[:i], resp[i+len(sep):]
+	loc := contentLength.FindSubmatchIndex(head)
+	if loc == nil {
+		return resp
+	}
+	var out bytes.Buffer
+	out.Write(head[:loc[4]])
+	out.WriteString(strconv.Itoa(len(body)))
+	out.Write(head[loc[5]:])
+	out.Write(sep)
+	out.Write(body)
+	return out.Bytes()
+}
+
+// cseqLine matches the CSeq header, however the recording spelled it.
+var cseqLine = regexp.MustCompile(`(?im)^(cseq:[ \t]*)(\d+)(\r?)$`)
+
+// serveRTSP answers requests on one connection until the client stops,
+// replaying the recorded response for each method with the request's CSeq.
+func serveRTSP(d *Device, s *Service, c net.Conn) {
+	r := bufio.NewReaderSize(c, 4096)
+	for range 64 { // requests per connection
+		head, err := readHead(r, c)
+		if err != nil {
+			return
+		}
+		method, _ := requestLine(head)
+		name, ok := s.Methods[method]
+		if !ok {
+			name, ok = s.Methods["*"]
+		}
+		if !ok {
+			return
+		}
+		resp := expand(s.files[name], d.vars)
+		if m := cseqLine.FindSubmatch(head); m != nil {
+			resp = cseqLine.ReplaceAll(resp, []byte("${1}"+string(m[2])+"${3}"))
+		}
+		c.SetWriteDeadline(time.Now().Add(requestTimeout))
+		if _, err := c.Write(fixContentLength(resp)); err != nil {
+			return
+		}
+	}
+}
+
+// serveBanner sends the recorded bytes first, then waits for the client to go.
+func serveBanner(d *Device, s *Service, c net.Conn) {
+	c.SetWriteDeadline(time.Now().Add(requestTimeout))
+	if _, err := c.Write(expand(s.files[s.Response], d.vars)); err != nil {
+		return
+	}
+	drain(c)
+}
+
+// serveReply waits for the client's first bytes, answers with the recorded
+// response, then waits for the client to go.
+func serveReply(d *Device, s *Service, c net.Conn) {
+	c.SetReadDeadline(time.Now().Add(requestTimeout))
+	buf := make([]byte, 4096)
+	if _, err := c.Read(buf); err != nil {
+		return
+	}
+	c.SetWriteDeadline(time.Now().Add(requestTimeout))
+	if _, err := c.Write(expand(s.files[s.Response], d.vars)); err != nil {
+		return
+	}
+	drain(c)
+}
+
+// serveOpen accepts and never answers: a port that is open and mute.
+func serveOpen(d *Device, s *Service, c net.Conn) { drain(c) }
+
+// drain reads and discards until the client closes, an idle hold timeout or
+// the device closes the connection.
+func drain(c net.Conn) {
+	buf := make([]byte, 4096)
+	for {
+		c.SetReadDeadline(time.Now().Add(holdTimeout))
+		if _, err := c.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+// serveTrickle sends the response one byte per interval, over and over,
+// until the client goes away.
+func serveTrickle(d *Device, s *Service, c net.Conn) {
+	interval := time.Second
+	if s.IntervalMS > 0 {
+		interval = time.Duration(s.IntervalMS) * time.Millisecond
+	}
+	data := expand(s.files[s.Response], d.vars)
+	if len(data) == 0 {
+		data = []byte{'.'}
+	}
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for i := 0; ; i++ {
+		c.SetWriteDeadline(time.Now().Add(requestTimeout))
+		if _, err := c.Write(data[i%len(data) : i%len(data)+1]); err != nil {
+			return
+		}
+		select {
+		case <-ticker.C:
+		case <-d.ctx.Done():
+			return
+		}
+	}
+}
+
+// serveFlood sends the response repeated without end, as fast as the client
+// reads, until it goes away: a device that answers with gigabytes.
+func serveFlood(d *Device, s *Service, c net.Conn) {
+	data := expand(s.files[s.Response], d.vars)
+	if len(data) == 0 {
+		data = []byte{'A'}
+	}
+	chunk := bytes.Repeat(data, floodChunk/len(data)+1)[:floodChunk]
+	go io.Copy(io.Discard, io.LimitReader(c, 1<<20)) // read the request so the client's write never blocks
+	for d.ctx.Err() == nil {
+		c.SetWriteDeadline(time.Now().Add(requestTimeout))
+		if _, err := c.Write(chunk); err != nil {
+			return
+		}
+	}
+}
