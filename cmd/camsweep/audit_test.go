@@ -1,0 +1,228 @@
+package main
+
+import (
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/report"
+)
+
+// auditSite writes a site configuration into a temporary directory: the
+// realdata LAN 10.10.10.0/24 and the constructed site 10.20.0.0/24 are core.
+func auditSite(t *testing.T, audit string) (dir, config string) {
+	t.Helper()
+	dir = t.TempDir()
+	config = filepath.Join(dir, "site.yaml")
+	doc := `version: 1
+profiles: [uk-nil-2022]
+sites:
+  - name: hq
+    zones:
+      - {name: hq-core, cidrs: [10.10.10.0/24, 10.20.0.0/24], core: true}
+      - {name: hq-office, cidrs: [10.30.0.0/16]}
+exceptions:
+  - {mac: "3c:ef:8c:18:a5:07", justification: "replacement ordered", owner: facilities, expires: 2099-01-01}
+audit:
+` + audit
+	if err := os.WriteFile(config, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, config
+}
+
+var prcBasis = []string{"prc-nil", "fcc-covered", "us-entity-list", "ndaa-889"}
+
+func auditDevice(t *testing.T, mac, ip, vendor, model, fw string, restricted bool) fingerprint.Device {
+	d := fingerprint.Device{MAC: mustParseMAC(t, mac), IPs: []netip.Addr{netip.MustParseAddr(ip)},
+		Vendor: vendor, Model: model, Firmware: fw, Kind: fingerprint.KindCamera, Restricted: restricted,
+		Evidence: []fingerprint.Evidence{{Probe: "sadp", Key: "sadp.model", Value: model}}}
+	if restricted {
+		d.Basis = prcBasis
+	}
+	return d
+}
+
+func mustParseMAC(t *testing.T, s string) fingerprint.MAC {
+	m, err := fingerprint.ParseMAC(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// writeSensorReport writes a camsweep JSON report as a sensor would.
+func writeSensorReport(t *testing.T, path string, devs []fingerprint.Device) {
+	t.Helper()
+	r := report.New(report.Tool{Name: "camsweep", Version: "sensor"}, time.Now(), report.Source{Command: "sweep"})
+	r.Fill(devs, nil, nil)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := report.WriteJSON(f, r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Identities of the realdata fixtures: Hikvision ISAPI/ONVIF camera, Dahua
+// DHIP payload, Dahua HCVR from the intelmq rows, the IoT Sentinel D-Link camera.
+func nightOne(t *testing.T) []fingerprint.Device {
+	return []fingerprint.Device{
+		auditDevice(t, "28:57:be:65:7d:d5", "10.10.10.40", "Hikvision", "DS-2CD2042WD-I", "V5.4.5 build 170124", true),
+		auditDevice(t, "4c:11:bf:c2:0b:9d", "10.10.10.41", "Dahua", "IPC-HDW5421S", "2.400.0.8", true),
+		auditDevice(t, "3c:ef:8c:18:a5:07", "10.30.1.7", "Dahua", "HCVR", "3.210.1.4", true),
+		auditDevice(t, "b0:c5:54:25:5b:0e", "10.10.10.37", "D-Link", "DCS-935L", "1.06", false),
+	}
+}
+
+func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
+	dir, config := auditSite(t, "  site: hq\n  store: audit.db\n  reports: [sensor.json]\n  fail_on: critical\n")
+	sensor := filepath.Join(dir, "sensor.json")
+
+	writeSensorReport(t, sensor, nightOne(t))
+	code, out, stderr := cli(t, "", "audit", "--config", config)
+	if code != exitFindings {
+		t.Fatalf("night 1: exit %d, want %d (critical findings)\n%s%s", code, exitFindings, out, stderr)
+	}
+	for _, want := range []string{"audit run 1, site hq", "4 devices, 3 restricted",
+		"findings: 2 critical, 0 high, 0 medium, 0 review (1 suppressed by exceptions)",
+		"first run of this site"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("night 1 output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "audit.db")); err != nil {
+		t.Fatalf("store not created next to the config: %v", err)
+	}
+
+	// Night 2: the Hikvision camera re-flashed, the Dahua camera re-addressed
+	// into the office, the D-Link removed, a new Hikvision camera added.
+	next := nightOne(t)
+	next[0].Firmware = "V5.5.0 build 170725"
+	next[1].IPs = []netip.Addr{netip.MustParseAddr("10.30.9.9")}
+	next[3] = auditDevice(t, "44:19:b6:00:00:07", "10.10.10.77", "Hikvision", "DS-2CD2143G0-I", "V5.5.80", true)
+	writeSensorReport(t, sensor, next)
+	code, out, _ = cli(t, "", "audit", "--config", config, "--report", filepath.Join(dir, "night2.html"))
+	if code != exitFindings {
+		t.Fatalf("night 2: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		"compared run 1 (hq,", "with run 2 (hq,",
+		"new devices (1):\n  Hikvision DS-2CD2143G0-I  10.10.10.77  44:19:b6:00:00:07  zone hq-core",
+		"gone devices (1):\n  D-Link DCS-935L  10.10.10.37  b0:c5:54:25:5b:0e  zone hq-core",
+		"~ Hikvision DS-2CD2042WD-I  10.10.10.40  28:57:be:65:7d:d5  zone hq-core: firmware V5.4.5 build 170124 -> V5.5.0 build 170725",
+		"~ Dahua IPC-HDW5421S  10.30.9.9  4c:11:bf:c2:0b:9d  zone hq-office: ip 10.10.10.41 -> 10.30.9.9; zone hq-core -> hq-office; severity critical -> medium",
+		"new findings (1):\n  critical Hikvision DS-2CD2143G0-I",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("night 2 output lacks %q:\n%s", want, out)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "night2.html"))
+	if err != nil || !strings.Contains(string(page), "2 restricted device(s) on core networks") {
+		t.Errorf("--report html: %v", err)
+	}
+
+	// Night 3: everything restricted removed: exit 0 under fail_on critical.
+	writeSensorReport(t, sensor, []fingerprint.Device{nightOne(t)[3]})
+	code, out, _ = cli(t, "", "audit", "--config", config)
+	if code != exitOK || !strings.Contains(out, "resolved findings (3):") {
+		t.Fatalf("night 3: exit %d\n%s", code, out)
+	}
+
+	code, out, _ = cli(t, "", "history", "--config", config)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitOK || len(lines) != 4 || !strings.HasPrefix(lines[1], "3 ") || !strings.HasPrefix(lines[3], "1 ") {
+		t.Fatalf("history: exit %d\n%s", code, out)
+	}
+	if f := strings.Fields(lines[3]); f[4] != "4" || f[5] != "3" || f[6] != "2" {
+		t.Errorf("history row of run 1 = %q, want 4 devices, 3 restricted, 2 critical", lines[3])
+	}
+
+	code, out, _ = cli(t, "", "diff", "1", "2", "--config", config)
+	code2, out2, _ := cli(t, "", "diff", "2", "--config", config)
+	if code != exitOK || code2 != exitOK || out != out2 || !strings.Contains(out, "gone devices (1)") {
+		t.Errorf("diff 1 2 (exit %d) and diff 2 (exit %d) differ or lack the change:\n%s\n---\n%s", code, code2, out, out2)
+	}
+
+	for _, format := range []string{"json", "csv", "table", "html"} {
+		path := filepath.Join(dir, "run2."+format)
+		code, _, stderr := cli(t, "", "report", "2", "--config", config, "--format", format, "-o", path)
+		body, _ := os.ReadFile(path)
+		if code != exitOK || !strings.Contains(string(body), "DS-2CD2143G0-I") {
+			t.Errorf("report --format %s: exit %d %s", format, code, stderr)
+		}
+	}
+}
+
+func TestAuditConfigErrors(t *testing.T) {
+	_, config := auditSite(t, "  site: hq\n  storr: x.db\n  reports: [a.json]\n")
+	code, _, stderr := cli(t, "", "audit", "--config", config)
+	if code != exitError || !strings.Contains(stderr, `unknown field "storr"`) || !strings.Contains(stderr, "[12:") {
+		t.Errorf("misspelt key: exit %d, %q", code, stderr)
+	}
+	_, config = auditSite(t, "  site: branch\n  reports: [a.json]\n")
+	code, _, stderr = cli(t, "", "audit", "--config", config)
+	if code != exitError || !strings.Contains(stderr, `audit.site "branch" is not one of the policy's sites (hq)`) {
+		t.Errorf("unknown site: exit %d, %q", code, stderr)
+	}
+	_, config = auditSite(t, "  site: hq\n")
+	code, _, stderr = cli(t, "", "audit", "--config", config)
+	if code != exitError || !strings.Contains(stderr, "names no input") {
+		t.Errorf("no input: exit %d, %q", code, stderr)
+	}
+	_, config = auditSite(t, "  store: a.db\n  reports: [a.json]\n")
+	code, out, _ := cli(t, "", "audit", "--config", config, "--check")
+	if code != exitOK || !strings.Contains(out, "ok: site hq, 2 zones, 1 profiles, 1 exceptions") {
+		t.Errorf("--check: exit %d, %q", code, out)
+	}
+	code, _, stderr = cli(t, "", "history", "--store", filepath.Join(t.TempDir(), "none.db"))
+	if code != exitError || !strings.Contains(stderr, "no audit store") {
+		t.Errorf("history without a store: exit %d %q", code, stderr)
+	}
+}
+
+// TestAuditCaptures runs the audit on captures through the pcap reader and
+// the fingerprint engine: the constructed site (10.20.0.0/24, core here) and
+// the real IoT Sentinel D-Link capture (10.10.10.0/24, core here).
+func TestAuditCaptures(t *testing.T) {
+	site := filepath.Join(repo, "testdata", "pcap", "site-sample.pcapng")
+	dlink := filepath.Join(repo, "testdata", "pcap", "D-LinkCam_Setup-A-1-STA.pcap")
+	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
+	dir, config := auditSite(t, "  site: hq\n  store: audit.db\n  captures: ["+abs(site)+", "+abs(dlink)+"]\n  fail_on: critical\n")
+	code, out, stderr := cli(t, "", "audit", "--config", config, "--report", filepath.Join(dir, "r.json"))
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitFindings, out, stderr)
+	}
+	f, err := os.Open(filepath.Join(dir, "r.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := report.ReadJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sev := map[string]string{}
+	for _, fd := range r.Findings {
+		sev[fd.MAC.String()] = string(fd.Severity)
+	}
+	// Hikvision IPC and NVR and the Dahua IPC sit in the core zone: critical.
+	for _, mac := range []string{"44:19:b6:3a:7c:21", "bc:ad:28:5e:10:02", "4c:11:bf:c2:0b:9d"} {
+		if sev[mac] != "critical" {
+			t.Errorf("%s: severity %q, want critical", mac, sev[mac])
+		}
+	}
+	// Axis, the HP printer and the D-Link camera are not restricted.
+	for _, mac := range []string{"ac:cc:8e:3c:04:19", "3c:d9:2b:51:0a:77", "b0:c5:54:25:5b:0e"} {
+		if s, ok := sev[mac]; ok {
+			t.Errorf("%s: unexpected %s finding", mac, s)
+		}
+	}
+}

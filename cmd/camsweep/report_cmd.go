@@ -1,0 +1,71 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/camsweep/camsweep/report"
+)
+
+// The HTML renderer joins the formats every report-producing command offers.
+func init() { formats["html"] = report.WriteHTML }
+
+type reportOptions struct {
+	store  storeOptions
+	format string
+	out    string
+	site   string
+}
+
+func newReportCmd() *cobra.Command {
+	var o reportOptions
+	cmd := &cobra.Command{
+		Use:   "report RUN|latest",
+		Short: "Render a stored audit run as html, json, csv or a table",
+		Example: `  camsweep report 42 --format html -o report.html
+  camsweep report latest --site hq --format csv -o hq.csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runReport(cmd, args[0], &o) },
+	}
+	o.store.register(cmd)
+	cmd.Flags().StringVar(&o.format, "format", "table", "html, json, csv or table")
+	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write to FILE instead of standard output")
+	cmd.Flags().StringVar(&o.site, "site", "", "with RUN=latest: the latest run of this site")
+	return cmd
+}
+
+func runReport(cmd *cobra.Command, which string, o *reportOptions) error {
+	if _, ok := formats[o.format]; !ok {
+		return usageError("unknown --format %q (want html, json, csv or table)", o.format)
+	}
+	var id int64
+	if which != "latest" {
+		var err error
+		if id, err = parseRunID(which); err != nil {
+			return err
+		}
+	}
+	s, _, err := o.store.open(cmd.Context(), false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if id == 0 {
+		runs, err := s.History(cmd.Context(), o.site, 1)
+		if err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
+		if len(runs) == 0 {
+			return usageError("no runs stored for site %q", o.site)
+		}
+		id = runs[0].ID
+	}
+	res, err := s.Result(cmd.Context(), id)
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	w := outputOptions{format: o.format, outPath: o.out}
+	if err := w.write(cmd.OutOrStdout(), res); err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	return nil
+}
