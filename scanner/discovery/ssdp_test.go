@@ -60,3 +60,13 @@ func TestSSDPSearchResponse(t *testing.T) {
 		t.Error("an HTTP request was accepted as SSDP")
 	}
 }
+
+// Philips Hue bridge (realdata §1, a negative control): its own SSDP
+// announcement with a vendor header the decoder does not read.
+func TestSSDPHueFromCapture(t *testing.T) {
+	obs, _ := decodeCapture(t, "negative_HueBridge_Setup-A-1-STA.pcap")
+	hue := netip.MustParseAddr("10.10.10.6")
+	wantValue(t, obs, hue, "ssdp.server", "Linux/3.14.0 UPnP/1.0 IpBridge/1.9.0")
+	wantValue(t, obs, hue, "ssdp.location", "http://10.10.10.6:80/description.xml")
+	wantValue(t, obs, hue, "ssdp.nt", "urn:schemas-upnp-org:device:basic:1")
+}
