@@ -55,4 +55,15 @@ func expandRaw(obs fingerprint.Observation, emit scanner.Emit) (bool, error) {
 	return false, nil
 }
 
-func placeholderNote(m fingerprint.MAC) string { return "" }
+// placeholderNote explains a MAC the catalogue lists as a firmware default
+// shipped on many units, whose block says nothing about the maker.
+func placeholderNote(m fingerprint.MAC) string {
+	db, err := fingerprint.Default()
+	if err != nil {
+		return ""
+	}
+	if note, ok := db.Catalogue.Placeholder(m); ok {
+		return "placeholder MAC: " + note
+	}
+	return ""
+}
