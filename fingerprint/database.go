@@ -1,0 +1,121 @@
+package fingerprint
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"sync"
+
+	"github.com/goccy/go-yaml"
+)
+
+//go:embed data
+var embedded embed.FS
+
+// Database is the catalogue and every signature, validated and compiled.
+// It is immutable after loading and safe for concurrent use.
+type Database struct {
+	Catalogue  *Catalogue
+	Signatures []*Signature // in file order, files sorted by name
+
+	byKey map[string][]*Signature
+}
+
+// LoadDatabase loads the database embedded in the binary.
+func LoadDatabase() (*Database, error) { return LoadDatabaseFS(embedded, "data") }
+
+var defaultDB = sync.OnceValues(LoadDatabase)
+
+// Default returns the embedded database, loaded once.
+func Default() (*Database, error) { return defaultDB() }
+
+// MustDefault returns the embedded database and panics if it does not load:
+// the data ships inside the binary and is checked by the package tests, so a
+// failure here is a build defect, not a runtime condition.
+func MustDefault() *Database {
+	db, err := Default()
+	if err != nil {
+		panic(err)
+	}
+	return db
+}
+
+// LoadDatabaseFS loads vendors.yaml and signatures/*.yaml under dir of fsys.
+func LoadDatabaseFS(fsys fs.FS, dir string) (*Database, error) {
+	cat, err := loadCatalogue(fsys, path.Join(dir, "vendors.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(fsys, path.Join(dir, "signatures", "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	db := &Database{Catalogue: cat, byKey: map[string][]*Signature{}}
+	seen := map[string]string{}
+	for _, f := range files {
+		sigs, err := loadSignatures(fsys, f, cat)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range sigs {
+			if prev, dup := seen[s.ID]; dup {
+				return nil, fmt.Errorf("%s: signature %q: id: duplicate (also in %s)", f, s.ID, prev)
+			}
+			seen[s.ID] = f
+			db.Signatures = append(db.Signatures, s)
+			db.byKey[s.Key] = append(db.byKey[s.Key], s)
+		}
+	}
+	return db, nil
+}
+
+func loadCatalogue(fsys fs.FS, name string) (*Catalogue, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	var cat Catalogue
+	if err := decodeStrict(data, &cat); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if err := cat.index(name); err != nil {
+		return nil, err
+	}
+	return &cat, nil
+}
+
+func loadSignatures(fsys fs.FS, name string, cat *Catalogue) ([]*Signature, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Signatures []*Signature `yaml:"signatures"`
+	}
+	if err := decodeStrict(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	for i, s := range doc.Signatures {
+		if s == nil {
+			return nil, fmt.Errorf("%s: signatures[%d]: empty entry", name, i)
+		}
+		s.File = name
+		if err := s.compile(cat); err != nil {
+			return nil, err
+		}
+	}
+	return doc.Signatures, nil
+}
+
+// decodeStrict rejects unknown fields, so a misspelt field name fails the
+// load instead of being silently ignored.
+func decodeStrict(data []byte, v any) error {
+	return yaml.NewDecoder(bytes.NewReader(data), yaml.DisallowUnknownField()).Decode(v)
+}
+
+// ForKey returns the signatures that read an observation key.
+func (db *Database) ForKey(key string) []*Signature { return db.byKey[key] }

@@ -1,0 +1,194 @@
+package fingerprint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Requirement is another observation of the same device that must also match.
+type Requirement struct {
+	Key     string `yaml:"key"`
+	Pattern string `yaml:"pattern"`
+
+	re *regexp.Regexp
+}
+
+// Example is a real observed value that must match, with the outputs it must yield.
+type Example struct {
+	Value    string            `yaml:"value"`
+	With     map[string]string `yaml:"with"`
+	Vendor   string            `yaml:"vendor"`
+	Brand    string            `yaml:"brand"`
+	Kind     Kind              `yaml:"kind"`
+	Model    string            `yaml:"model"`
+	Firmware string            `yaml:"firmware"`
+	Serial   string            `yaml:"serial"`
+}
+
+// Signature reads one observation key and, when its pattern matches, says what
+// that proves about the device.
+type Signature struct {
+	ID         string        `yaml:"id"`
+	Key        string        `yaml:"key"`
+	Pattern    string        `yaml:"pattern"`
+	Requires   []Requirement `yaml:"requires"`
+	Vendor     string        `yaml:"vendor"`
+	Brand      string        `yaml:"brand"`
+	Kind       Kind          `yaml:"kind"`
+	Model      string        `yaml:"model"`
+	Firmware   string        `yaml:"firmware"`
+	Serial     string        `yaml:"serial"`
+	Weight     float64       `yaml:"weight"`
+	Source     string        `yaml:"source"`
+	Examples   []Example     `yaml:"examples"`
+	NearMisses []string      `yaml:"near_misses"`
+
+	File string `yaml:"-"` // the data file it came from
+	re   *regexp.Regexp
+}
+
+// Match is what one signature concluded from one observed value.
+type Match struct {
+	Sig      *Signature
+	Vendor   string // maker: the signature's, or the catalogue maker of its brand
+	Brand    string // canonical brand name, empty if none or not catalogued
+	Kind     Kind
+	Model    string
+	Firmware string
+	Serial   string
+	// Weight is what the match counts towards Vendor: the signature's weight,
+	// lowered when only a weakly linked brand names the maker.
+	Weight float64
+}
+
+// Sets describes what the match set, for evidence ("vendor=Hikvision model=DS-2CD2042WD-I").
+func (m Match) Sets() string {
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	add("vendor", m.Vendor)
+	add("brand", m.Brand)
+	add("kind", string(m.Kind))
+	add("model", m.Model)
+	add("firmware", m.Firmware)
+	add("serial", m.Serial)
+	return strings.Join(parts, " ")
+}
+
+var validKinds = map[Kind]bool{
+	KindCamera: true, KindNVR: true, KindDVR: true, KindDoorbell: true, KindAccessControl: true,
+	KindThermal: true, KindUnknown: true, KindPrinter: true, KindNetwork: true, KindPhone: true,
+	KindIoT: true, KindHost: true,
+}
+
+var sigIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*){2,}$`)
+
+// compile checks the signature against the catalogue and compiles its
+// patterns. Errors name the file, the signature id and the field.
+func (s *Signature) compile(cat *Catalogue) error {
+	where := func(field string) string { return fmt.Sprintf("%s: signature %q: %s", s.File, s.ID, field) }
+	if !sigIDPattern.MatchString(s.ID) {
+		return fmt.Errorf("%s: want <family>.<protocol>.<what> in lower case", where("id"))
+	}
+	if s.Key == "" {
+		return fmt.Errorf("%s: missing", where("key"))
+	}
+	re, err := regexp.Compile(s.Pattern)
+	if err != nil || s.Pattern == "" {
+		return fmt.Errorf("%s: %v", where("pattern"), errOrEmpty(err))
+	}
+	s.re = re
+	for i := range s.Requires {
+		r := &s.Requires[i]
+		if r.Key == "" {
+			return fmt.Errorf("%s: missing key", where(fmt.Sprintf("requires[%d]", i)))
+		}
+		if r.re, err = regexp.Compile(r.Pattern); err != nil || r.Pattern == "" {
+			return fmt.Errorf("%s: %v", where(fmt.Sprintf("requires[%d].pattern", i)), errOrEmpty(err))
+		}
+	}
+	if s.Vendor != "" {
+		if _, ok := cat.Vendor(s.Vendor); !ok {
+			return fmt.Errorf("%s: %q is not in vendors.yaml", where("vendor"), s.Vendor)
+		}
+	}
+	if s.Brand != "" && !strings.Contains(s.Brand, "$") {
+		if _, ok := cat.Brand(s.Brand); !ok {
+			return fmt.Errorf("%s: %q is not a catalogued brand", where("brand"), s.Brand)
+		}
+	}
+	if s.Kind != "" && !validKinds[s.Kind] {
+		return fmt.Errorf("%s: unknown kind %q", where("kind"), s.Kind)
+	}
+	if s.Weight <= 0 || s.Weight > 1 {
+		return fmt.Errorf("%s: %v not in (0,1]", where("weight"), s.Weight)
+	}
+	if len(s.Examples) == 0 {
+		return fmt.Errorf("%s: a signature needs at least one real example", where("examples"))
+	}
+	for i, ex := range s.Examples {
+		if ex.Kind != "" && !validKinds[ex.Kind] {
+			return fmt.Errorf("%s: unknown kind %q", where(fmt.Sprintf("examples[%d].kind", i)), ex.Kind)
+		}
+	}
+	return nil
+}
+
+func errOrEmpty(err error) error {
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("empty pattern")
+}
+
+// valueLookup answers "does this device have a value of key matching re".
+type valueLookup func(key string, re *regexp.Regexp) bool
+
+// apply matches the signature against one value of its key. It reports false
+// when the pattern or any requirement does not match.
+func (s *Signature) apply(value string, others valueLookup, cat *Catalogue) (Match, bool) {
+	idx := s.re.FindStringSubmatchIndex(value)
+	if idx == nil {
+		return Match{}, false
+	}
+	for _, r := range s.Requires {
+		if others == nil || !others(r.Key, r.re) {
+			return Match{}, false
+		}
+	}
+	expand := func(tmpl string) string {
+		if tmpl == "" {
+			return ""
+		}
+		return strings.TrimSpace(string(s.re.ExpandString(nil, tmpl, value, idx)))
+	}
+	m := Match{Sig: s, Vendor: s.Vendor, Kind: s.Kind, Weight: s.Weight,
+		Model: expand(s.Model), Firmware: expand(s.Firmware), Serial: expand(s.Serial)}
+	if name := expand(s.Brand); name != "" {
+		if b, ok := cat.Brand(name); ok {
+			m.Brand = b.Name
+			m.Vendor, m.Weight = brandMaker(s, b)
+		}
+	}
+	return m, true
+}
+
+// brandMaker decides which maker a brand-setting signature counts for. A
+// signature that names its own vendor keeps it (a foreign brand on Hikvision
+// firmware stays Hikvision); otherwise the brand's catalogue link decides.
+func brandMaker(s *Signature, b *Brand) (string, float64) {
+	if s.Vendor != "" {
+		return s.Vendor, s.Weight
+	}
+	switch b.Link {
+	case LinkWeak:
+		return b.maker.Name, s.Weight / 2
+	case LinkFirmware:
+		return "", s.Weight
+	}
+	return b.maker.Name, s.Weight
+}
