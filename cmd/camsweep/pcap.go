@@ -71,8 +71,10 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	}
 	res := newResult("pcap", files)
 	stderr := cmd.ErrOrStderr()
+	var packets int64
 	for _, f := range files {
-		err := readCapture(cmd.Context(), f, eng.Add, o.allAddresses, progressFor(stderr, f, o.out.quiet))
+		n, err := readCaptureCounting(cmd.Context(), f, eng.Add, o.allAddresses, progressFor(stderr, f, o.out.quiet))
+		packets += n
 		switch {
 		case err == nil:
 		case errors.Is(err, context.Canceled):
@@ -84,9 +86,12 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 		default:
 			return &exitErr{code: exitError, err: err}
 		}
-		if res.Partial && cmd.Context().Err() != nil {
-			break
+		if cmd.Context().Err() != nil {
+			break // interrupted: report what was read
 		}
+	}
+	if !o.out.quiet {
+		fmt.Fprintf(stderr, "camsweep: read %d packets from %d files\n", packets, len(files))
 	}
 	return o.out.finish(cmd, res, pol, eng.Devices())
 }

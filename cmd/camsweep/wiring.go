@@ -29,8 +29,15 @@ func newEngine(reg *oui.Registry) (engine, error) {
 
 // readCapture decodes one capture file into observations.
 func readCapture(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, progress func(done, total int64)) error {
-	_, err := pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Progress: progress})
+	_, err := readCaptureCounting(ctx, path, emit, allAddresses, progress)
 	return err
+}
+
+// readCaptureCounting is readCapture that also returns how many packets it
+// read (also when it stopped at damage).
+func readCaptureCounting(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, progress func(done, total int64)) (int64, error) {
+	st, err := pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Progress: progress})
+	return st.Packets, err
 }
 
 // isPartialCapture reports a capture that was read up to a damaged or
