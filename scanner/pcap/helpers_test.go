@@ -22,8 +22,17 @@ func (r *recorder) emit(o fingerprint.Observation) { r.obs = append(r.obs, o) }
 // has reports whether an observation with this IP (zero: any), key and value
 // was seen. A value ending in "*" matches as a prefix.
 func (r *recorder) has(ip, key, value string) bool {
+	var addr netip.Addr
+	if ip != "" {
+		addr = netip.MustParseAddr(ip)
+	}
+	return r.hasAddr(addr, ip == "", key, value)
+}
+
+// hasAddr is has for an address that may be the zero Addr (DHCP clients).
+func (r *recorder) hasAddr(ip netip.Addr, anyIP bool, key, value string) bool {
 	for _, o := range r.obs {
-		if o.Key != key || (ip != "" && o.IP != netip.MustParseAddr(ip)) {
+		if o.Key != key || (!anyIP && o.IP != ip) {
 			continue
 		}
 		if strings.HasSuffix(value, "*") && strings.HasPrefix(o.Value, strings.TrimSuffix(value, "*")) || o.Value == value {

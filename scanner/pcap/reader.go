@@ -64,7 +64,7 @@ func ReadFile(ctx context.Context, path string, emit scanner.Emit, opt Options) 
 // passed to Options.Progress.
 func Read(ctx context.Context, r io.Reader, name string, size int64, emit scanner.Emit, opt Options) (Stats, error) {
 	counter := &countingReader{r: r}
-	br := bufio.NewReaderSize(counter, 1<<20)
+	br := bufio.NewReaderSize(counter, bufferSize(size))
 	src, err := openCapture(br, name)
 	if err != nil {
 		return Stats{}, err
@@ -74,6 +74,16 @@ func Read(ctx context.Context, r io.Reader, name string, size int64, emit scanne
 	d.Flush()
 	progress(opt, counter.n, size)
 	return d.Stats(), err
+}
+
+// bufferSize is the read buffer for an input of size bytes (0: unknown):
+// large reads for large files, no more than needed for small ones.
+func bufferSize(size int64) int {
+	const large, small = 1 << 20, 64 << 10
+	if size <= 0 || size > large {
+		return large
+	}
+	return int(max(size, small))
 }
 
 func progress(opt Options, done, total int64) {
