@@ -52,14 +52,20 @@ func (e *emitter) add(key, value string) {
 }
 
 // clip cuts s to at most n bytes without splitting a UTF-8 sequence and
-// replaces invalid bytes (Latin-1 or GBK text from old firmware).
+// replaces invalid bytes (Latin-1 or GBK text from old firmware). The
+// replacement character is longer than the byte it replaces, so the text is
+// cut again after replacing.
 func clip(s string, n int) string {
-	if len(s) > n {
-		cut := n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
+	return cutAtRune(strings.ToValidUTF8(cutAtRune(s, n), "\uFFFD"), n)
+}
+
+func cutAtRune(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
