@@ -1,0 +1,41 @@
+package service
+
+import (
+	"testing"
+
+	"github.com/camsweep/camsweep/fingerprint"
+)
+
+func discard(fingerprint.Observation) {}
+
+// BenchmarkDecodeHTTP decodes the real HNAP exchange of the D-Link camera
+// (a 691-byte request, a 2.6 KiB response split over two segments).
+func BenchmarkDecodeHTTP(b *testing.B) {
+	var client, server []byte
+	for _, f := range readFlows(b, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 80) {
+		if len(f.served) > len(server) {
+			client, server = f.client, f.served
+		}
+	}
+	b.SetBytes(int64(len(client) + len(server)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := DecodeHTTP(client, server, webMeta, discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeHTTPSmall decodes a short 401 answer, the common case of
+// an active sweep.
+func BenchmarkDecodeHTTPSmall(b *testing.B) {
+	client := []byte("GET / HTTP/1.1\r\nHost: 198.18.0.10\r\n\r\n")
+	server := readTestdata(b, "constructed/signals_app_webs_401.http")
+	b.SetBytes(int64(len(client) + len(server)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := DecodeHTTP(client, server, webMeta, discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
