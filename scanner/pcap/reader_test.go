@@ -2,6 +2,7 @@ package pcap
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -258,6 +259,21 @@ func TestObservationsAreAboutTheSender(t *testing.T) {
 		// The laptop sends the probes; it must not pick up the answers' fields.
 		if o.IP == netip.MustParseAddr("10.20.0.5") && (o.Key == "sadp.model" || o.Key == "dhip.model" || o.Key == "http.server") {
 			t.Errorf("prober credited with %s=%q", o.Key, o.Value)
+		}
+	}
+}
+
+func TestGzipCompressedCaptures(t *testing.T) {
+	for _, name := range []string{"EdimaxCam1_Setup-A-1-STA.pcap", "EyeP_rtsp_setup.pcapng"} {
+		want, wantStats := readCapture(t, name, Options{})
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		w.Write(readBytes(t, name))
+		w.Close()
+		got := &recorder{}
+		st, err := Read(context.Background(), &gz, name+".gz", 0, got.emit, Options{})
+		if err != nil || st.Packets != wantStats.Packets || len(got.obs) != len(want.obs) {
+			t.Errorf("%s.gz: %v, %d packets, %d observations; want %d, %d", name, err, st.Packets, len(got.obs), wantStats.Packets, len(want.obs))
 		}
 	}
 }

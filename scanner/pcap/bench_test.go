@@ -1,0 +1,73 @@
+package pcap
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/camsweep/camsweep/fingerprint"
+)
+
+// benchCapture returns a large generated capture: $CAMSWEEP_BENCH_PCAP if
+// set, else one built once by tools/mkcapture in the temporary directory.
+func benchCapture(b *testing.B) string {
+	if path := os.Getenv("CAMSWEEP_BENCH_PCAP"); path != "" {
+		return path
+	}
+	const packets = 500_000
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("camsweep-bench-%d.pcap", packets))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	root := filepath.Join("..", "..")
+	cmd := exec.Command("go", "run", "./tools/mkcapture", "-large", "-packets", fmt.Sprint(packets), "-o", path+".tmp")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("mkcapture: %v\n%s", err, out)
+	}
+	if err := os.Rename(path+".tmp", path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkPipeline reads a mixed office capture end to end with the real
+// protocol decoders; MB/s is of capture file bytes.
+func BenchmarkPipeline(b *testing.B) {
+	path := benchCapture(b)
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(info.Size())
+	b.ReportAllocs()
+	var st Stats
+	for b.Loop() {
+		n := 0
+		st, err = ReadFile(context.Background(), path, func(fingerprint.Observation) { n++ }, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(st.Packets)*float64(b.N)/b.Elapsed().Seconds(), "packets/s")
+	b.ReportMetric(float64(st.Observations), "observations")
+}
+
+// BenchmarkBulkPacket is the common path: a TCP segment between a local
+// client and a public server that no decoder wants.
+func BenchmarkBulkPacket(b *testing.B) {
+	d := NewDecoder(func(fingerprint.Observation) {}, Options{})
+	data := frame(b, seg{true, 99, "A", string(make([]byte, 1400))}, 40005, 443)
+	ts := time.Now()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Packet(layers.LinkTypeEthernet, ts, data)
+	}
+}
