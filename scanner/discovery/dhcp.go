@@ -44,13 +44,37 @@ var (
 )
 
 // dhcpMessage is what the decoder reads from a DHCPv4 message. Option
-// values are slices of the payload.
+// values are slices of the payload; it stays on the stack.
 type dhcpMessage struct {
 	op             byte
 	chaddr         fingerprint.MAC
 	ciaddr, yiaddr netip.Addr
 	msgType        byte
-	options        [256][]byte
+	options        dhcpOptions
+}
+
+// dhcpOptions holds the options the decoder reads; the rest are skipped.
+type dhcpOptions struct {
+	hostname, prl, vendorClass, clientID, fqdn, msgType []byte
+}
+
+// slot returns where option code is kept, or nil for an option not read.
+func (o *dhcpOptions) slot(code byte) *[]byte {
+	switch code {
+	case optHostname:
+		return &o.hostname
+	case optPRL:
+		return &o.prl
+	case optVendorClass:
+		return &o.vendorClass
+	case optClientID:
+		return &o.clientID
+	case optClientFQDN:
+		return &o.fqdn
+	case optMessageType:
+		return &o.msgType
+	}
+	return nil
 }
 
 // DHCP decodes a DHCPv4 message. Client messages (BOOTREQUEST) describe the
@@ -80,21 +104,22 @@ func DHCP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	return nil
 }
 
-func parseDHCP(b []byte) (*dhcpMessage, error) {
+func parseDHCP(b []byte) (dhcpMessage, error) {
+	var msg dhcpMessage
 	if len(b) < dhcpOffOptions {
-		return nil, errDHCPShort
+		return msg, errDHCPShort
 	}
 	if binary.BigEndian.Uint32(b[dhcpOffCookie:]) != dhcpCookie {
-		return nil, errDHCPCookie
+		return msg, errDHCPCookie
 	}
-	msg := &dhcpMessage{op: b[0], ciaddr: addr4(b[dhcpOffCiaddr:]), yiaddr: addr4(b[dhcpOffYiaddr:])}
+	msg.op, msg.ciaddr, msg.yiaddr = b[0], addr4(b[dhcpOffCiaddr:]), addr4(b[dhcpOffYiaddr:])
 	if b[1] == 1 && b[2] == 6 { // Ethernet, 6-byte address
 		copy(msg.chaddr[:], b[dhcpOffChaddr:])
 	}
 	if err := parseDHCPOptions(b[dhcpOffOptions:], &msg.options); err != nil {
-		return nil, err
+		return msg, err
 	}
-	if t := msg.options[optMessageType]; len(t) == 1 {
+	if t := msg.options.msgType; len(t) == 1 {
 		msg.msgType = t[0]
 	}
 	return msg, nil
@@ -102,7 +127,7 @@ func parseDHCP(b []byte) (*dhcpMessage, error) {
 
 // parseDHCPOptions walks the options field. A repeated option keeps its
 // first value (RFC 3396 concatenation is not needed for the keys read here).
-func parseDHCPOptions(b []byte, out *[256][]byte) error {
+func parseDHCPOptions(b []byte, out *dhcpOptions) error {
 	for i := 0; i < len(b); {
 		code := b[i]
 		switch code {
@@ -119,8 +144,8 @@ func parseDHCPOptions(b []byte, out *[256][]byte) error {
 		if i+2+n > len(b) {
 			return errDHCPTruncated
 		}
-		if out[code] == nil {
-			out[code] = b[i+2 : i+2+n : i+2+n]
+		if slot := out.slot(code); slot != nil && *slot == nil {
+			*slot = b[i+2 : i+2+n : i+2+n]
 		}
 		i += 2 + n
 	}
@@ -136,7 +161,7 @@ func addr4(b []byte) netip.Addr {
 	return a
 }
 
-func emitDHCPClient(msg *dhcpMessage, m scanner.Meta, emit scanner.Emit) {
+func emitDHCPClient(msg dhcpMessage, m scanner.Meta, emit scanner.Emit) {
 	// The client is chaddr; its ciaddr, when set, is an address it holds.
 	// Without a usable chaddr only the datagram's own source is left.
 	mac := msg.chaddr
@@ -152,20 +177,21 @@ func emitDHCPClient(msg *dhcpMessage, m scanner.Meta, emit scanner.Emit) {
 		o.MAC = mac
 		emit(o)
 	})
-	if opt := msg.options[optHostname]; opt != nil {
-		s.field("dhcp.hostname", string(opt))
+	opts := msg.options
+	if opts.hostname != nil {
+		s.field("dhcp.hostname", string(opts.hostname))
 	}
-	if opt := msg.options[optVendorClass]; opt != nil {
-		s.field("dhcp.vendor_class", string(opt))
+	if opts.vendorClass != nil {
+		s.field("dhcp.vendor_class", string(opts.vendorClass))
 	}
-	if opt := msg.options[optPRL]; opt != nil {
-		s.field("dhcp.prl", joinCodes(opt))
+	if opts.prl != nil {
+		s.field("dhcp.prl", joinCodes(opts.prl))
 	}
-	if opt := msg.options[optClientID]; opt != nil {
-		s.field("dhcp.client_id", hex.EncodeToString(opt))
+	if opts.clientID != nil {
+		s.field("dhcp.client_id", hex.EncodeToString(opts.clientID))
 	}
-	if opt := msg.options[optClientFQDN]; len(opt) > 3 {
-		s.field("dhcp.fqdn", fqdnName(opt[0], opt[3:]))
+	if len(opts.fqdn) > 3 {
+		s.field("dhcp.fqdn", fqdnName(opts.fqdn[0], opts.fqdn[3:]))
 	}
 	if msg.ciaddr.IsValid() {
 		emitLease(msg.chaddr, msg.ciaddr, m, emit)

@@ -33,8 +33,11 @@ func clip(s string) string {
 type sink struct {
 	meta scanner.Meta
 	emit scanner.Emit
-	seen map[[2]string]struct{}
+	few  [][2]string            // emitted so far, while few
+	many map[[2]string]struct{} // beyond sinkFew, so hostile messages stay linear
 }
+
+const sinkFew = 16
 
 func newSink(m scanner.Meta, emit scanner.Emit) *sink {
 	return &sink{meta: m, emit: emit}
@@ -64,14 +67,28 @@ func (s *sink) binding(key string, mac fingerprint.MAC, ip netip.Addr) {
 }
 
 func (s *sink) repeated(key, value string) bool {
-	if s.seen == nil {
-		s.seen = make(map[[2]string]struct{}, 8)
-	}
 	k := [2]string{key, value}
-	if _, ok := s.seen[k]; ok {
-		return true
+	if s.many != nil {
+		if _, ok := s.many[k]; ok {
+			return true
+		}
+		s.many[k] = struct{}{}
+		return false
 	}
-	s.seen[k] = struct{}{}
+	for _, e := range s.few {
+		if e == k {
+			return true
+		}
+	}
+	if len(s.few) < sinkFew {
+		s.few = append(s.few, k)
+		return false
+	}
+	s.many = make(map[[2]string]struct{}, 2*sinkFew)
+	for _, e := range s.few {
+		s.many[e] = struct{}{}
+	}
+	s.many[k] = struct{}{}
 	return false
 }
 
