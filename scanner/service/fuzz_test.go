@@ -1,6 +1,8 @@
 package service
 
 import (
+	"bytes"
+	"compress/gzip"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,6 +71,11 @@ func FuzzHTTP(f *testing.F) {
 	}
 	f.Add([]byte("GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.1\r\n\r\n"),
 		[]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n"))
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte("<html><title>x</title></html>"))
+	w.Close()
+	f.Add([]byte(nil), append([]byte("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n"), gz.Bytes()...))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		fuzzStream(t, DecodeHTTP, client, server)
 	})

@@ -84,7 +84,7 @@ func emitHTTP(out *emitter, msg *message, code int, req *request) {
 		emitHTTPHeader(out, h)
 	}
 	out.add("http.header_names", strings.Join(names, ","))
-	body := bytes.TrimPrefix(msg.body, utf8BOM)
+	body := bytes.TrimPrefix(decodeContent(msg, msg.body), utf8BOM)
 	contentType, _ := msg.value("Content-Type")
 	if code >= 200 && code < 300 && len(body) > 0 && isFavicon(req, contentType, body) {
 		md5hex, mmh3 := faviconHashes(body)

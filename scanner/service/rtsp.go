@@ -74,11 +74,19 @@ func matchRTSPRequest(msg *message, reqs []request, used []bool, next *int) *req
 	return nil
 }
 
-// rtspBody cuts a Content-Length body; RTSP messages without one have none.
+// rtspBody cuts a Content-Length body. A message without one has none,
+// except that some servers send an SDP description without announcing its
+// length: then it runs to the next response.
 func rtspBody(msg *message, b []byte) (body, rest []byte) {
 	n, ok := msg.contentLength()
 	if !ok {
-		return nil, b
+		if !bytes.HasPrefix(b, []byte("v=")) {
+			return nil, b
+		}
+		n = len(b)
+		if i := bytes.Index(b, []byte("\nRTSP/")); i >= 0 {
+			n = i + 1
+		}
 	}
 	n = min(n, len(b))
 	return b[:n], b[n:]
