@@ -295,9 +295,9 @@ func manyDevices(n, offset int) []fingerprint.Device {
 }
 
 // testConcurrent: eight audits, each with its own connection pool (as eight
-// processes would have), write to one store at once; every run is whole.
+// processes would have), create and migrate one new store and write to it at
+// once; every run is whole.
 func testConcurrent(t *testing.T, loc string) {
-	open(t, loc) // create the schema once, as the first audit would
 	const writers, runsEach, devs = 8, 3, 400
 	var wg sync.WaitGroup
 	errs := make(chan error, writers*runsEach)
