@@ -159,6 +159,27 @@ func TestExceptionExpiryBoundary(t *testing.T) {
 	}
 }
 
+// A device with several addresses is placed in the most severe of their
+// zones (one leg on the core network puts it there), and the finding names
+// that address; a single address goes to its most specific zone.
+func TestZoneByAnyAddress(t *testing.T) {
+	p, err := Parse("test.yaml", []byte(testPolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := dev("44:19:b6:00:00:09", "192.168.0.20", "Hikvision", "DS-2CD2042WD-I", fingerprint.KindCamera, prc...)
+	d.IPs = append(d.IPs, netip.MustParseAddr("10.20.5.30"), netip.MustParseAddr("10.10.10.30"), netip.MustParseAddr("10.20.7.1"))
+	devs := []fingerprint.Device{d}
+	fs := p.Apply(devs, time.Now())
+	if len(fs) != 1 || devs[0].Zone != "hq-core" || fs[0].IP.String() != "10.10.10.30" || fs[0].Severity != SeverityCritical {
+		t.Fatalf("zone %q, findings %+v", devs[0].Zone, fs)
+	}
+	one := []fingerprint.Device{dev("44:19:b6:00:00:0a", "10.20.5.30", "Hikvision", "", fingerprint.KindCamera, prc...)}
+	if fs := p.Apply(one, time.Now()); one[0].Zone != "hq-secure" || fs[0].Severity != SeverityHigh {
+		t.Fatalf("10.20.5.30 is in hq-secure (/24) inside hq-office (/16): zone %q %+v", one[0].Zone, fs)
+	}
+}
+
 func TestProfileSelectsBasis(t *testing.T) {
 	// A device restricted only on the US lists does not count under uk-nil-2022.
 	usOnly := []fingerprint.Device{dev("00:e0:fc:00:00:01", "10.10.10.9", "Huawei", "", fingerprint.KindCamera, "ndaa-889")}

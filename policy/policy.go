@@ -81,13 +81,16 @@ func (p *Policy) Apply(devs []fingerprint.Device, now time.Time) []Finding {
 	var out []Finding
 	for i := range devs {
 		d := &devs[i]
-		z := p.zoneOf(d.IPs)
+		z, ip := p.zoneOf(d.IPs)
 		if z != nil {
 			d.Zone = z.Name
 		}
 		f, ok := p.judge(d, z)
 		if !ok {
 			continue
+		}
+		if ip.IsValid() {
+			f.IP = ip // the address that placed the device in its zone
 		}
 		p.applyExceptions(&f, d, now)
 		out = append(out, f)
@@ -96,18 +99,29 @@ func (p *Policy) Apply(devs []fingerprint.Device, now time.Time) []Finding {
 	return out
 }
 
-// zoneOf picks the zone of the most specific prefix holding any of the IPs;
-// with equal prefixes the zone listed first wins.
-func (p *Policy) zoneOf(ips []netip.Addr) *zone {
+// zoneOf places a device with several addresses: each address falls in the
+// zone of the most specific prefix holding it (equal prefixes: the zone
+// listed first), and of those zones the one where a restricted device would
+// be most severe wins: a device with one leg on a core network is on it.
+func (p *Policy) zoneOf(ips []netip.Addr) (*zone, netip.Addr) {
+	var best *zone
+	var bestIP netip.Addr
+	for _, ip := range ips {
+		z := p.zoneOfAddr(ip.Unmap())
+		if z != nil && (best == nil || severityFor(z).rank() > severityFor(best).rank()) {
+			best, bestIP = z, ip
+		}
+	}
+	return best, bestIP
+}
+
+func (p *Policy) zoneOfAddr(ip netip.Addr) *zone {
 	var best *zone
 	bestBits := -1
 	for i := range p.zones {
-		z := &p.zones[i]
-		for _, pfx := range z.prefixes {
-			for _, ip := range ips {
-				if pfx.Contains(ip.Unmap()) && pfx.Bits() > bestBits {
-					best, bestBits = z, pfx.Bits()
-				}
+		for _, pfx := range p.zones[i].prefixes {
+			if pfx.Bits() > bestBits && pfx.Contains(ip) {
+				best, bestBits = &p.zones[i], pfx.Bits()
 			}
 		}
 	}
