@@ -10,8 +10,9 @@ import (
 )
 
 // maxDecodedBody bounds a decompressed body: a few kilobytes of gzip can
-// claim gigabytes, and only the start of a page is ever emitted.
-const maxDecodedBody = 256 << 10
+// claim gigabytes, and only the start of a page is ever emitted (a flow of
+// maxMessages bombs then costs at most 4 MiB).
+const maxDecodedBody = 64 << 10
 
 // decodeContent undoes a gzip or deflate Content-Encoding, which browsers
 // ask for and embedded web servers honour, so captured pages are often
