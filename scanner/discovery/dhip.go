@@ -59,7 +59,7 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 		return err
 	}
 	var msg dhipMessage
-	if err := json.Unmarshal(body, &msg); err != nil {
+	if err := decodeFirstJSON(body, &msg); err != nil {
 		return err
 	}
 	if scalarText(msg.Method) == dhipSearch {

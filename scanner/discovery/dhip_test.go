@@ -124,3 +124,14 @@ func TestDHIPRejectsBadFraming(t *testing.T) {
 		}
 	}
 }
+
+// Bytes after the JSON object (stale buffer contents) do not hide the reply.
+func TestDHIPTrailingBytesTolerated(t *testing.T) {
+	body := readTestdata(t, "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	padded := withDHIPHeader(append(append([]byte(nil), body...), "\x00\x00garbage}"...))
+	obs, err := decode(DHIP, padded, scanner.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, obs, noAddr, "dhip.model", "IPC-HDW5421S")
+}

@@ -38,6 +38,13 @@ func scalarText(raw json.RawMessage) string {
 	return ""
 }
 
+// decodeFirstJSON decodes the first JSON value of b into v, ignoring what
+// follows it: firmware pads replies with NULs, newlines or stale buffer
+// bytes after the object.
+func decodeFirstJSON(b []byte, v any) error {
+	return json.NewDecoder(bytes.NewReader(b)).Decode(v)
+}
+
 // trimJSON drops the NUL and white space padding devices put around a JSON
 // body.
 func trimJSON(b []byte) []byte {

@@ -3,6 +3,7 @@ package discovery
 import (
 	"bytes"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/camsweep/camsweep/scanner"
@@ -127,4 +128,20 @@ func TestXMLForeignCharsetReadAsIs(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantValue(t, obs, noAddr, "sadp.model", "摄像机")
+}
+
+// Two ProbeMatch elements in one ProbeMatches (a device with two
+// services): both are read. Built from the real IPCAM reply.
+func TestWSDSeveralMatches(t *testing.T) {
+	raw := string(readTestdata(t, "probe_response_IPCAM_631GA.xml"))
+	start := strings.Index(raw, "<wsdd:ProbeMatch>")
+	end := strings.Index(raw, "</wsdd:ProbeMatch>") + len("</wsdd:ProbeMatch>")
+	second := strings.ReplaceAll(raw[start:end], "192.168.1.104:80", "192.168.1.104:8080")
+	doubled := raw[:end] + second + raw[end:]
+	obs, err := decode(WSD, []byte(doubled), camMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, obs, noAddr, "wsd.xaddrs", "http://192.168.1.104:80/onvif/device_service")
+	wantValue(t, obs, noAddr, "wsd.xaddrs", "http://192.168.1.104:8080/onvif/device_service")
 }

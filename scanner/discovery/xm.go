@@ -53,7 +53,7 @@ func XM(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 		return err
 	}
 	var msg map[string]json.RawMessage
-	if err := json.Unmarshal(body, &msg); err != nil {
+	if err := decodeFirstJSON(body, &msg); err != nil {
 		return err
 	}
 	var common map[string]json.RawMessage
