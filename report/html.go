@@ -228,8 +228,12 @@ func deviceViews(r *Result) []deviceView {
 	out := make([]deviceView, len(devs))
 	for i, d := range devs {
 		sev := worst[d.MAC]
-		if d.MAC.IsZero() && len(d.IPs) > 0 {
-			sev = worstIP[d.IPs[0].String()]
+		if d.MAC.IsZero() {
+			for _, ip := range d.IPs { // the finding names the address that placed the device
+				if s, ok := worstIP[ip.String()]; ok && (sev == "" || s.AtLeast(sev)) {
+					sev = s
+				}
+			}
 		}
 		out[i] = deviceView{Device: d, Severity: sev, Site: siteOfZone[d.Zone]}
 	}

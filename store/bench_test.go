@@ -7,7 +7,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 // The benchmark store: 100 runs of one site with 10,000 devices each, where
@@ -111,4 +110,3 @@ func BenchmarkSave10k(b *testing.B) {
 		}
 	}
 }
-

@@ -86,7 +86,7 @@ func recordsOf(r *report.Result) []DeviceRecord {
 		if !d.MAC.IsZero() {
 			rec.MAC = d.MAC.String()
 		}
-		rec.Severity = string(worst[findingKey(d.MAC, firstIP(d.IPs))])
+		rec.Severity = string(deviceSeverity(worst, d))
 		out = append(out, rec)
 	}
 	return out
@@ -104,6 +104,21 @@ func findingKey(m fingerprint.MAC, ip netip.Addr) fkey {
 	return fkey{ip: ip}
 }
 
+// deviceSeverity finds the device's worst finding: by MAC, or for a device
+// without one by any of its addresses (the finding names the one that placed it).
+func deviceSeverity(worst map[fkey]policy.Severity, d *fingerprint.Device) policy.Severity {
+	if !d.MAC.IsZero() {
+		return worst[fkey{mac: d.MAC}]
+	}
+	var out policy.Severity
+	for _, ip := range d.IPs {
+		if s, ok := worst[fkey{ip: ip}]; ok && (out == "" || s.AtLeast(out)) {
+			out = s
+		}
+	}
+	return out
+}
+
 func worstFindingByDevice(fs []policy.Finding) map[fkey]policy.Severity {
 	out := map[fkey]policy.Severity{}
 	for _, f := range fs {
@@ -116,13 +131,6 @@ func worstFindingByDevice(fs []policy.Finding) map[fkey]policy.Severity {
 		}
 	}
 	return out
-}
-
-func firstIP(ips []netip.Addr) netip.Addr {
-	if len(ips) == 0 {
-		return netip.Addr{}
-	}
-	return ips[0]
 }
 
 func joinIPs(ips []netip.Addr) string {
