@@ -1,0 +1,273 @@
+package fingerprint
+
+import (
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/camsweep/camsweep/oui"
+)
+
+// MACRegistry finds the IEEE block a MAC belongs to (*oui.Registry is one).
+type MACRegistry interface {
+	Lookup(mac [6]byte) (oui.Entry, bool)
+}
+
+// Memory bounds. State is kept per device, not per packet: each distinct
+// (key, value) is stored once per device, so a capture of any size needs
+// memory in proportion to the devices and facts in it, and these caps bound
+// even a hostile capture (every packet from a new MAC, every value new).
+const (
+	MaxDevices        = 65536     // devices (MAC-keyed plus IP-only) tracked at once
+	MaxFactsPerDevice = 256       // distinct (key, value) pairs kept per device
+	MaxValuesPerKey   = 16        // distinct values kept per key per device
+	MaxValueLen       = 4096      // bytes of a value kept (docs/observation-keys.md bound)
+	MaxIPsPerDevice   = 16        // addresses kept per device
+	MaxPortsPerDevice = 64        // ports kept per device
+	MaxStoredBytes    = 256 << 20 // total value bytes kept across all devices
+	// maxLinkIPs: a MAC seen as the Ethernet source of more distinct IPs than
+	// this through link.ip is a router, and link.ip binds nothing to it.
+	maxLinkIPs = 3
+	// maxBindings bounds each IP→MAC table.
+	maxBindings = 4 * MaxDevices
+)
+
+// Engine merges observations into devices and identifies them. Add and
+// Devices are safe for concurrent use.
+type Engine struct {
+	db  *Database
+	reg MACRegistry
+
+	mu       sync.Mutex
+	byMAC    map[MAC]*deviceState
+	byIP     map[netip.Addr]*deviceState // observations that carry only an IP
+	strongIP map[netip.Addr]MAC          // last strong binding of each IP
+	linkIP   map[netip.Addr]MAC          // last link.ip binding of each IP
+	bytes    int
+	dropped  uint64
+}
+
+// NewEngine returns an engine over a database and an OUI registry; reg may be
+// nil, and then no MAC is looked up.
+func NewEngine(db *Database, reg MACRegistry) *Engine {
+	return &Engine{db: db, reg: reg,
+		byMAC: map[MAC]*deviceState{}, byIP: map[netip.Addr]*deviceState{},
+		strongIP: map[netip.Addr]MAC{}, linkIP: map[netip.Addr]MAC{}}
+}
+
+// Dropped counts observations not kept because a memory bound was reached
+// (a duplicate fact is not counted: it is already kept).
+func (e *Engine) Dropped() uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.dropped
+}
+
+// macValueKeys carry the device's own MAC in the value.
+var macValueKeys = map[string]bool{"arp.mac": true, "sadp.mac": true, "dhip.mac": true, "xm.mac": true}
+
+// ipValueKeys carry the device's IP in the value.
+var ipValueKeys = map[string]bool{"dhcp.lease": true, "link.ip": true}
+
+// Add records one observation.
+func (e *Engine) Add(obs Observation) {
+	if obs.Key == "" {
+		return
+	}
+	if len(obs.Value) > MaxValueLen {
+		obs.Value = truncateUTF8(obs.Value, MaxValueLen)
+	}
+	mac, ip, placeholder := e.addresses(obs)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	st := e.stateFor(mac, ip, obs.Key)
+	if st == nil {
+		e.dropped++
+		return
+	}
+	if !placeholder.IsZero() {
+		st.placeholder = placeholder
+	}
+	added, ok := st.addFact(obs, MaxStoredBytes-e.bytes)
+	if !ok {
+		e.dropped++
+	}
+	e.bytes += added
+}
+
+// addresses returns the MAC and IP an observation is about, reading them from
+// the value for keys that carry them there.
+// A placeholder MAC shared by many units is returned apart, so that the IP
+// keys the device.
+func (e *Engine) addresses(obs Observation) (mac MAC, ip netip.Addr, placeholder MAC) {
+	mac, ip = obs.MAC, obs.IP
+	if mac.IsZero() && macValueKeys[obs.Key] {
+		mac, _ = ParseMAC(obs.Value)
+	}
+	if !ip.IsValid() && ipValueKeys[obs.Key] {
+		ip, _ = netip.ParseAddr(obs.Value)
+	}
+	ip = ip.Unmap()
+	if !mac.IsZero() && ip.IsValid() {
+		if _, placeholder := e.db.Catalogue.Placeholder(mac); placeholder {
+			// Many units share the address: the IP tells them apart.
+			return MAC{}, ip, mac
+		}
+	}
+	return mac, ip, MAC{}
+}
+
+// stateFor finds or creates the device an observation belongs to and records
+// the binding it asserts. It returns nil when the device cap is reached.
+func (e *Engine) stateFor(mac MAC, ip netip.Addr, key string) *deviceState {
+	if mac.IsZero() {
+		if !ip.IsValid() {
+			return nil
+		}
+		st, ok := e.byIP[ip]
+		if !ok {
+			if e.full() {
+				return nil
+			}
+			st = newDeviceState()
+			st.ips = append(st.ips, ip)
+			e.byIP[ip] = st
+		}
+		return st
+	}
+	st, ok := e.byMAC[mac]
+	if !ok {
+		if e.full() {
+			return nil
+		}
+		st = newDeviceState()
+		st.mac = mac
+		e.byMAC[mac] = st
+	}
+	if !ip.IsValid() {
+		return st
+	}
+	if key == "link.ip" {
+		st.addLinkIP(ip)
+		bind(e.linkIP, ip, mac)
+	} else {
+		st.addIP(ip)
+		bind(e.strongIP, ip, mac)
+	}
+	return st
+}
+
+// bind records that ip is held by mac; the table is bounded like the devices.
+func bind(table map[netip.Addr]MAC, ip netip.Addr, mac MAC) {
+	if _, ok := table[ip]; ok || len(table) < maxBindings {
+		table[ip] = mac
+	}
+}
+
+func (e *Engine) full() bool { return len(e.byMAC)+len(e.byIP) >= MaxDevices }
+
+func truncateUTF8(s string, n int) string {
+	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
+
+// fact is one distinct (key, value) of a device, with where it was first seen.
+type fact struct {
+	Key, Value, Probe string
+	Port              uint16
+	IP                netip.Addr // the address the observation carried, for binding evidence
+}
+
+type deviceState struct {
+	mac         MAC
+	placeholder MAC // a shared firmware-default MAC seen on this IP-keyed device
+	ips         []netip.Addr
+	linkIPs     []netip.Addr
+	ports       []uint16
+	facts       []fact
+	seen        map[[2]string]struct{}
+	perKey      map[string]int
+	first, last time.Time
+}
+
+func newDeviceState() *deviceState {
+	return &deviceState{seen: map[[2]string]struct{}{}, perKey: map[string]int{}}
+}
+
+// addFact keeps a new (key, value) within the caps and budget bytes. It
+// returns the bytes it stored and false when a cap refused it.
+func (s *deviceState) addFact(obs Observation, budget int) (int, bool) {
+	s.touch(obs.Time)
+	if obs.Port != 0 && portAnswers(obs.Key) {
+		s.addPort(obs.Port)
+	}
+	k := [2]string{obs.Key, obs.Value}
+	if _, dup := s.seen[k]; dup {
+		return 0, true
+	}
+	size := len(obs.Key) + len(obs.Value) + len(obs.Probe)
+	if len(s.facts) >= MaxFactsPerDevice || s.perKey[obs.Key] >= MaxValuesPerKey || size > budget {
+		return 0, false
+	}
+	s.seen[k] = struct{}{}
+	s.perKey[obs.Key]++
+	s.facts = append(s.facts, fact{Key: obs.Key, Value: obs.Value, Probe: obs.Probe, Port: obs.Port, IP: obs.IP})
+	return size, true
+}
+
+func (s *deviceState) touch(t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	if s.first.IsZero() || t.Before(s.first) {
+		s.first = t
+	}
+	if t.After(s.last) {
+		s.last = t
+	}
+}
+
+// portAnswers reports whether an observation's port is one the device
+// answers on (a server-side protocol), not a client's source port.
+func portAnswers(key string) bool {
+	for _, p := range []string{"dhcp.", "dns.", "arp.", "link."} {
+		if len(key) >= len(p) && key[:len(p)] == p {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *deviceState) addPort(p uint16) {
+	for _, q := range s.ports {
+		if q == p {
+			return
+		}
+	}
+	if len(s.ports) < MaxPortsPerDevice {
+		s.ports = append(s.ports, p)
+	}
+}
+
+func (s *deviceState) addIP(ip netip.Addr) {
+	s.ips = appendAddr(s.ips, ip, MaxIPsPerDevice)
+}
+
+// addLinkIP keeps one more than maxLinkIPs so a router shows as one.
+func (s *deviceState) addLinkIP(ip netip.Addr) {
+	s.linkIPs = appendAddr(s.linkIPs, ip, maxLinkIPs+1)
+}
+
+func appendAddr(list []netip.Addr, ip netip.Addr, limit int) []netip.Addr {
+	for _, a := range list {
+		if a == ip {
+			return list
+		}
+	}
+	if len(list) >= limit {
+		return list
+	}
+	return append(list, ip)
+}

@@ -1,0 +1,517 @@
+package fingerprint
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/camsweep/camsweep/oui"
+)
+
+func newTestEngine(t testing.TB) *Engine {
+	t.Helper()
+	db, err := LoadDatabase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := oui.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewEngine(db, reg)
+}
+
+func mustMAC(t testing.TB, s string) MAC {
+	t.Helper()
+	m, err := ParseMAC(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func onlyDevice(t *testing.T, e *Engine) Device {
+	t.Helper()
+	ds := e.Devices()
+	if len(ds) != 1 {
+		t.Fatalf("got %d devices, want 1: %+v", len(ds), ds)
+	}
+	return ds[0]
+}
+
+func hasEvidence(d Device, sigPrefix string) bool {
+	return slices.ContainsFunc(d.Evidence, func(ev Evidence) bool { return strings.HasPrefix(ev.Signature, sigPrefix) })
+}
+
+// hikDeviceInfo is the part of an ISAPI System/deviceInfo answer the test reads.
+type hikDeviceInfo struct {
+	Model, FirmwareVersion, FirmwareReleasedDate, DeviceType, SerialNumber string
+}
+
+func loadHikvisionNext(t *testing.T, path string) hikDeviceInfo {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Data struct {
+			ISAPI map[string]struct {
+				Response struct {
+					DeviceInfo struct {
+						Model                string `json:"model"`
+						FirmwareVersion      string `json:"firmwareVersion"`
+						FirmwareReleasedDate string `json:"firmwareReleasedDate"`
+						DeviceType           string `json:"deviceType"`
+						SerialNumber         string `json:"serialNumber"`
+					} `json:"DeviceInfo"`
+				} `json:"response"`
+			} `json:"ISAPI"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	di := doc.Data.ISAPI["System/deviceInfo"].Response.DeviceInfo
+	return hikDeviceInfo{di.Model, di.FirmwareVersion, di.FirmwareReleasedDate, di.DeviceType, di.SerialNumber}
+}
+
+// TestEngineHikvisionNext feeds the model, firmware and serial of 15 real
+// Hikvision devices as SADP would report them, and checks model → kind.
+func TestEngineHikvisionNext(t *testing.T) {
+	files, _ := filepath.Glob("testdata/hikvision_next/*.json")
+	if len(files) != 15 {
+		t.Fatalf("want 15 devices, found %d files", len(files))
+	}
+	// deviceType as the device reports it → the kind the engine must say.
+	// DS-2TD is Hikvision's thermal line; it reports itself as IPCamera.
+	wantKind := func(di hikDeviceInfo) Kind {
+		switch {
+		case strings.HasPrefix(di.Model, "DS-2TD"):
+			return KindThermal
+		case di.DeviceType == "IPCamera" || di.DeviceType == "IPDome":
+			return KindCamera
+		case di.DeviceType == "NVR":
+			return KindNVR
+		case di.DeviceType == "DVR":
+			return KindDVR
+		}
+		t.Fatalf("unexpected deviceType %q", di.DeviceType)
+		return ""
+	}
+	counts := map[Kind]int{}
+	for i, f := range files {
+		di := loadHikvisionNext(t, f)
+		e := newTestEngine(t)
+		ip := netip.AddrFrom4([4]byte{198, 18, 0, byte(10 + i)})
+		mac := MAC{0x44, 0x19, 0xb6, 0, 0, byte(i)} // a real Hikvision block; the file's MACs are anonymised
+		fw := di.FirmwareVersion + " " + di.FirmwareReleasedDate
+		for _, o := range []Observation{
+			{Probe: "sadp", MAC: mac, IP: ip, Key: "sadp.mac", Value: mac.String()},
+			{Probe: "sadp", IP: ip, Key: "sadp.model", Value: di.Model},
+			{Probe: "sadp", IP: ip, Key: "sadp.firmware", Value: fw},
+			{Probe: "sadp", IP: ip, Key: "sadp.serial", Value: di.SerialNumber},
+		} {
+			e.Add(o)
+		}
+		d := onlyDevice(t, e)
+		k := wantKind(di)
+		counts[k]++
+		if d.Vendor != "Hikvision" || d.Model != di.Model || d.Firmware != fw || d.Kind != k || !d.Restricted {
+			t.Errorf("%s: got vendor=%q model=%q fw=%q kind=%q restricted=%v; want Hikvision %q %q %q true",
+				filepath.Base(f), d.Vendor, d.Model, d.Firmware, d.Kind, d.Restricted, di.Model, fw, k)
+		}
+		if d.MAC != mac || !slices.Equal(d.IPs, []netip.Addr{ip}) {
+			t.Errorf("%s: MAC %s IPs %v", filepath.Base(f), d.MAC, d.IPs)
+		}
+		if !slices.Contains(d.Basis, "ndaa-889") || !slices.Contains(d.Basis, "prc-nil") {
+			t.Errorf("%s: basis %v", filepath.Base(f), d.Basis)
+		}
+	}
+	if counts[KindCamera] != 8 || counts[KindThermal] != 1 || counts[KindNVR] != 4 || counts[KindDVR] != 2 {
+		t.Errorf("kinds %v, want 8 cameras, 1 thermal, 4 NVR, 2 DVR", counts)
+	}
+}
+
+// dhipObservations turns a notifyDevInfo JSON into the observations the
+// DHIP decoder emits (docs/observation-keys.md).
+func dhipObservations(t *testing.T, raw []byte) []Observation {
+	t.Helper()
+	var msg struct {
+		MAC    string `json:"mac"`
+		Params struct {
+			DeviceInfo struct {
+				DeviceClass, DeviceType, SerialNo, Version, Vendor, Manufacturer, MachineName string
+				IPv4Address                                                                   struct{ IPAddress string }
+			} `json:"deviceInfo"`
+		} `json:"params"`
+	}
+	if err := json.Unmarshal(raw, &msg); err != nil {
+		t.Fatal(err)
+	}
+	di := msg.Params.DeviceInfo
+	mac := mustMAC(t, msg.MAC)
+	ip := netip.MustParseAddr(di.IPv4Address.IPAddress)
+	return dhipFields(mac, ip, map[string]string{"dhip.device_class": di.DeviceClass, "dhip.model": di.DeviceType,
+		"dhip.serial": di.SerialNo, "dhip.firmware": di.Version, "dhip.vendor": di.Vendor,
+		"dhip.manufacturer": di.Manufacturer, "dhip.machine_name": di.MachineName})
+}
+
+func dhipFields(mac MAC, ip netip.Addr, fields map[string]string) []Observation {
+	obs := []Observation{{Probe: "dhip", MAC: mac, IP: ip, Key: "dhip.mac", Value: mac.String()}}
+	for k, v := range fields {
+		if v != "" {
+			obs = append(obs, Observation{Probe: "dhip", IP: ip, Port: 37810, Key: k, Value: v})
+		}
+	}
+	return obs
+}
+
+func TestEngineDHIPPayload(t *testing.T) {
+	raw, err := os.ReadFile("testdata/dhip/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEngine(t)
+	for _, o := range dhipObservations(t, raw) {
+		e.Add(o)
+	}
+	d := onlyDevice(t, e)
+	want := Device{Vendor: "Dahua", Brand: "Dahua", Model: "IPC-HDW5421S", Firmware: "2.400.0.8",
+		Serial: "1F006E4PAX00075", Kind: KindCamera}
+	if d.Vendor != want.Vendor || d.Brand != want.Brand || d.Model != want.Model || d.Firmware != want.Firmware ||
+		d.Serial != want.Serial || d.Kind != want.Kind || !d.Restricted {
+		t.Errorf("got %+v", d)
+	}
+	if !strings.Contains(d.MACVendor, "Dahua") || d.MAC.String() != "4c:11:bf:c2:0b:9d" {
+		t.Errorf("MAC %s vendor %q", d.MAC, d.MACVendor)
+	}
+	if d.Confidence < 0.99 {
+		t.Errorf("confidence %v", d.Confidence)
+	}
+	if !hasEvidence(d, "dahua.dhip.") || !hasEvidence(d, "oui") {
+		t.Errorf("evidence %+v", d.Evidence)
+	}
+	if !slices.Contains(d.Ports, 37810) {
+		t.Errorf("ports %v", d.Ports)
+	}
+}
+
+// TestEngineShadowserverRows: real DHIP answers from Dahua-platform devices
+// sold as BCS, Intelbras or unbranded; vendor Dahua whatever the OUI says.
+func TestEngineShadowserverRows(t *testing.T) {
+	files, _ := filepath.Glob("testdata/shadowserver/*.csv")
+	rows := 0
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(fh).ReadAll()
+		fh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := map[string]int{}
+		for i, h := range recs[0] {
+			col[h] = i
+		}
+		for _, r := range recs[1:] {
+			rows++
+			get := func(h string) string { return r[col[h]] }
+			e := newTestEngine(t)
+			mac := mustMAC(t, get("mac_address"))
+			ip := netip.MustParseAddr(get("ipv4_address"))
+			for _, o := range dhipFields(mac, ip, map[string]string{"dhip.device_class": get("device_type"),
+				"dhip.model": get("device_model"), "dhip.serial": get("device_serial"), "dhip.firmware": get("device_version"),
+				"dhip.vendor": get("device_vendor"), "dhip.manufacturer": get("manufacturer"), "dhip.machine_name": get("machine_name")}) {
+				e.Add(o)
+			}
+			d := onlyDevice(t, e)
+			wantBrand := map[string]string{"Intelbras": "Intelbras"}[get("device_vendor")]
+			if strings.HasPrefix(get("device_model"), "BCS-") {
+				wantBrand = "BCS"
+			}
+			wantKind := KindDVR
+			if get("device_type") == "IPC" {
+				wantKind = KindCamera
+			}
+			if d.Vendor != "Dahua" || d.Brand != wantBrand || d.Kind != wantKind || d.Model != get("device_model") ||
+				d.Firmware != get("device_version") || !d.Restricted {
+				t.Errorf("%s %s: got vendor=%q brand=%q kind=%q model=%q fw=%q restricted=%v; want Dahua %q %q",
+					filepath.Base(f), get("device_model"), d.Vendor, d.Brand, d.Kind, d.Model, d.Firmware, d.Restricted, wantBrand, wantKind)
+			}
+		}
+	}
+	if rows != 6 {
+		t.Fatalf("read %d rows, want 6", rows)
+	}
+}
+
+func add(e *Engine, obs ...Observation) {
+	for _, o := range obs {
+		e.Add(o)
+	}
+}
+
+// TestEngineOEM: a foreign brand's block with the maker's firmware signals is
+// reported as that brand, made by the maker.
+func TestEngineOEM(t *testing.T) {
+	ip := netip.MustParseAddr("198.18.0.20")
+	t.Run("Lorex block with Dahua realm", func(t *testing.T) {
+		e := newTestEngine(t)
+		mac := mustMAC(t, "00:1f:54:12:34:56")
+		add(e, Observation{Probe: "arp", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()},
+			Observation{Probe: "http", IP: ip, Port: 80, Key: "http.www_authenticate",
+				Value: `Digest realm="Login to ND011811000000", nonce="ec3682ef24b2cd9cedefe5cc26110000"`})
+		d := onlyDevice(t, e)
+		if d.Brand != "Lorex" || d.Vendor != "Dahua" || d.Serial != "ND011811000000" || !d.Restricted {
+			t.Errorf("got %+v", d)
+		}
+	})
+	t.Run("Lorex block alone", func(t *testing.T) {
+		e := newTestEngine(t)
+		mac := mustMAC(t, "00:1f:54:12:34:56")
+		add(e, Observation{Probe: "arp", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()})
+		d := onlyDevice(t, e)
+		if d.Brand != "Lorex" || d.Vendor != "" || d.Restricted || d.MACVendor != "Lorex Technology Inc." {
+			t.Errorf("got %+v", d)
+		}
+	})
+	t.Run("EZVIZ block with SADP firmware", func(t *testing.T) {
+		e := newTestEngine(t)
+		mac := mustMAC(t, "0c:a6:4c:00:00:01")
+		add(e, Observation{Probe: "sadp", MAC: mac, IP: ip, Key: "sadp.mac", Value: mac.String()},
+			Observation{Probe: "sadp", IP: ip, Key: "sadp.firmware", Value: "V5.6.2build 190701"})
+		d := onlyDevice(t, e)
+		if d.Brand != "EZVIZ" || d.Vendor != "Hikvision" || d.Firmware != "V5.6.2build 190701" || !d.Restricted {
+			t.Errorf("got %+v", d)
+		}
+	})
+	t.Run("CP Plus scope on Dahua template", func(t *testing.T) {
+		e := newTestEngine(t)
+		add(e, Observation{Probe: "wsd", IP: ip, Key: "wsd.scope", Value: "onvif://www.onvif.org/name/CPPLUS"},
+			Observation{Probe: "wsd", IP: ip, Key: "wsd.scope", Value: "onvif://www.onvif.org/hardware/DH-IPC-HDW1230T2"},
+			Observation{Probe: "wsd", IP: ip, Key: "wsd.scope", Value: "onvif://www.onvif.org/extension/unique_identifier"})
+		d := onlyDevice(t, e)
+		if d.Brand != "CP Plus" || d.Vendor != "Dahua" || d.Model != "DH-IPC-HDW1230T2" || d.Kind != KindCamera || !d.Restricted {
+			t.Errorf("got %+v", d)
+		}
+	})
+}
+
+func TestEngineOUIOnly(t *testing.T) {
+	e := newTestEngine(t)
+	mac := mustMAC(t, "44:19:b6:00:00:01")
+	add(e, Observation{Probe: "arp", MAC: mac, IP: netip.MustParseAddr("198.18.0.10"), Key: "arp.mac", Value: mac.String()})
+	d := onlyDevice(t, e)
+	if d.Vendor != "Hikvision" || d.Kind != "" || d.Model != "" || d.Confidence != ouiWeightSecurity || !d.Restricted {
+		t.Errorf("got %+v", d)
+	}
+	if d.MACVendor != "Hangzhou Hikvision Digital Technology Co.,Ltd." {
+		t.Errorf("MACVendor %q", d.MACVendor)
+	}
+}
+
+// TestEngineHuaweiOUI: the router of signals.md §8 is Huawei's, not a camera.
+func TestEngineHuaweiOUI(t *testing.T) {
+	e := newTestEngine(t)
+	mac := mustMAC(t, "30:49:9e:97:b5:d6")
+	add(e, Observation{Probe: "arp", MAC: mac, IP: netip.MustParseAddr("198.18.0.1"), Key: "arp.mac", Value: mac.String()})
+	d := onlyDevice(t, e)
+	if d.Vendor != "Huawei" || d.Kind != "" || d.Restricted || d.Confidence != ouiWeightOther {
+		t.Errorf("got %+v", d)
+	}
+}
+
+// TestEnginePlaceholderMAC: HiSilicon's U-Boot default is ABB's block; two
+// boards sharing it are two devices, and neither is called ABB.
+func TestEnginePlaceholderMAC(t *testing.T) {
+	e := newTestEngine(t)
+	mac := mustMAC(t, "00:00:23:34:45:66")
+	for _, ip := range []string{"198.18.0.30", "198.18.0.31"} {
+		add(e, Observation{Probe: "arp", MAC: mac, IP: netip.MustParseAddr(ip), Key: "arp.mac", Value: mac.String()},
+			Observation{Probe: "rtsp", IP: netip.MustParseAddr(ip), Port: 554, Key: "rtsp.server", Value: "Dahua Rtsp Server"})
+	}
+	ds := e.Devices()
+	if len(ds) != 2 {
+		t.Fatalf("got %d devices: %+v", len(ds), ds)
+	}
+	for _, d := range ds {
+		if d.MAC != mac || d.MACVendor != "" || !strings.Contains(d.MACNote, "placeholder") || d.Vendor != "Dahua" || len(d.IPs) != 1 {
+			t.Errorf("got %+v", d)
+		}
+	}
+}
+
+func TestEngineLocalMAC(t *testing.T) {
+	e := newTestEngine(t)
+	mac := mustMAC(t, "02:11:22:33:44:55")
+	add(e, Observation{Probe: "arp", MAC: mac, IP: netip.MustParseAddr("198.18.0.40"), Key: "arp.mac", Value: mac.String()})
+	d := onlyDevice(t, e)
+	if d.MACVendor != "" || !strings.Contains(d.MACNote, "locally administered") || d.Vendor != "" {
+		t.Errorf("got %+v", d)
+	}
+}
+
+// TestEngineMergeByBinding: IP-only observations join the MAC that ARP
+// bound to the IP, even when they arrive first; one device may hold two IPs.
+func TestEngineMergeByBinding(t *testing.T) {
+	e := newTestEngine(t)
+	mac := mustMAC(t, "58:50:ed:1f:e3:85")
+	ip1, ip2 := netip.MustParseAddr("198.18.0.50"), netip.MustParseAddr("198.18.0.51")
+	add(e, Observation{Probe: "http", IP: ip1, Port: 80, Key: "http.server", Value: "App-webs/"},
+		Observation{Probe: "arp", MAC: mac, IP: ip1, Key: "arp.mac", Value: mac.String()},
+		Observation{Probe: "dhcp", MAC: mac, IP: ip2, Key: "dhcp.lease", Value: ip2.String()},
+		Observation{Probe: "rtsp", IP: ip2, Port: 554, Key: "rtsp.sdp_attr", Value: "Media_header:MEDIAINFO=494D4B48010100000400010000000000000000000000000000000000000000000000000000000000;"})
+	d := onlyDevice(t, e)
+	if !slices.Equal(d.IPs, []netip.Addr{ip1, ip2}) || d.Vendor != "Hikvision" || !slices.Equal(d.Ports, []uint16{80, 554}) {
+		t.Errorf("got %+v", d)
+	}
+	if !hasEvidence(d, "hikvision.http.server-app-webs") || !hasEvidence(d, "hikvision.rtsp.sdp-mediainfo-imkh") {
+		t.Errorf("evidence %+v", d.Evidence)
+	}
+	if !slices.ContainsFunc(d.Evidence, func(ev Evidence) bool { return ev.Key == "arp.mac" && ev.Sets == "ip="+ip1.String() }) {
+		t.Errorf("no ARP binding evidence: %+v", d.Evidence)
+	}
+}
+
+// TestEngineRouterLinkIP: link.ip binds only for a MAC with few addresses.
+func TestEngineRouterLinkIP(t *testing.T) {
+	e := newTestEngine(t)
+	router := mustMAC(t, "30:49:9e:97:b5:d6")
+	for i := range 10 {
+		ip := netip.AddrFrom4([4]byte{198, 19, 0, byte(i + 1)})
+		add(e, Observation{Probe: "pcap", MAC: router, IP: ip, Key: "link.ip", Value: ip.String()},
+			Observation{Probe: "http", IP: ip, Port: 80, Key: "http.server", Value: "App-webs/"})
+	}
+	cam := mustMAC(t, "44:19:b6:00:00:02")
+	camIP := netip.MustParseAddr("198.18.0.60")
+	add(e, Observation{Probe: "pcap", MAC: cam, IP: camIP, Key: "link.ip", Value: camIP.String()},
+		Observation{Probe: "rtsp", IP: camIP, Port: 554, Key: "rtsp.server", Value: "Dahua Rtsp Server"})
+	ds := e.Devices()
+	if len(ds) != 12 {
+		t.Fatalf("got %d devices, want router + camera + 10 IP-only", len(ds))
+	}
+	for _, d := range ds {
+		switch d.MAC {
+		case router:
+			if len(d.IPs) != 0 || d.Vendor != "Huawei" {
+				t.Errorf("router got %+v", d)
+			}
+		case cam:
+			if !slices.Equal(d.IPs, []netip.Addr{camIP}) || !hasEvidence(d, "dahua.rtsp.server-dahua") {
+				t.Errorf("camera got %+v", d)
+			}
+		default:
+			if !d.MAC.IsZero() || d.Vendor != "Hikvision" || len(d.IPs) != 1 {
+				t.Errorf("IP-only device got %+v", d)
+			}
+		}
+	}
+}
+
+// TestEngineWSDEndpointMAC: the node of a time-based endpoint UUID names the
+// MAC when it is a registered unicast block; random UUIDs name none.
+func TestEngineWSDEndpointMAC(t *testing.T) {
+	cases := []struct{ endpoint, mac string }{
+		{"urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe385", "58:50:ed:1f:e3:85"},             // Hikvision, signals.md §2
+		{"urn:uuid:2419d68a-2dd2-21b2-a205-78A5DD0F9593", "78:a5:dd:0f:95:93"},             // python-ws-discovery IPCAM
+		{"urn:uuid:3f2b8c1e-4d5a-4e6f-9a7b-8c9d0e1f2a3b", ""},                              // version 4: random
+		{"urn:uuid:aa85c000-6324-11b3-819e-025056000001", ""},                              // locally administered
+		{"uuid:aa85c000-6324-11b3-819e-5850ed1fe385", ""},                                  // not a urn:uuid
+		{"urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe385-" + strings.Repeat("f", 12), ""}, // malformed
+	}
+	for _, c := range cases {
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.70")
+		add(e, Observation{Probe: "wsd", IP: ip, Port: 3702, Key: "wsd.endpoint", Value: c.endpoint})
+		d := onlyDevice(t, e)
+		got := ""
+		if !d.MAC.IsZero() {
+			got = d.MAC.String()
+		}
+		if got != c.mac {
+			t.Errorf("%s: MAC %q, want %q", c.endpoint, got, c.mac)
+		}
+	}
+}
+
+func TestEngineBoundedMemory(t *testing.T) {
+	e := newTestEngine(t)
+	mac := mustMAC(t, "44:19:b6:00:00:03")
+	for i := range 1000 {
+		e.Add(Observation{Probe: "http", MAC: mac, Key: "http.title", Value: fmt.Sprintf("title %d", i)})
+		e.Add(Observation{Probe: "http", MAC: mac, Key: "http.title", Value: "title 0"}) // duplicate: kept once
+	}
+	for i := range 1000 {
+		e.Add(Observation{Probe: "http", MAC: mac, Key: fmt.Sprintf("x.key%d", i), Value: "v"})
+	}
+	e.Add(Observation{Probe: "http", MAC: mac, Key: "http.body", Value: strings.Repeat("é", MaxValueLen)})
+	st := e.byMAC[mac]
+	if st.perKey["http.title"] != MaxValuesPerKey || len(st.facts) != MaxFactsPerDevice {
+		t.Errorf("http.title values %d (cap %d), facts %d (cap %d)", st.perKey["http.title"], MaxValuesPerKey, len(st.facts), MaxFactsPerDevice)
+	}
+	if e.Dropped() == 0 {
+		t.Error("nothing counted as dropped")
+	}
+	for i := range MaxDevices + 100 {
+		e.Add(Observation{Probe: "arp", MAC: MAC{0x44, 0x19, 0xb6, byte(i >> 16), byte(i >> 8), byte(i)}, Key: "arp.mac", Value: "x"})
+	}
+	if n := len(e.byMAC) + len(e.byIP); n != MaxDevices {
+		t.Errorf("%d devices tracked, cap %d", n, MaxDevices)
+	}
+}
+
+func TestEngineTruncatesLongValues(t *testing.T) {
+	e := newTestEngine(t)
+	mac := mustMAC(t, "44:19:b6:00:00:04")
+	e.Add(Observation{Probe: "http", MAC: mac, Key: "http.body", Value: "a" + strings.Repeat("é", MaxValueLen)})
+	v := e.byMAC[mac].facts[0].Value
+	if len(v) > MaxValueLen || !strings.HasSuffix(v, "é") {
+		t.Errorf("kept %d bytes, last %q", len(v), v[len(v)-2:])
+	}
+}
+
+func TestEngineConcurrentAdd(t *testing.T) {
+	e := newTestEngine(t)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 500 {
+				ip := netip.AddrFrom4([4]byte{198, 18, byte(g), byte(i)})
+				mac := MAC{0x44, 0x19, 0xb6, byte(g), 0, byte(i)}
+				e.Add(Observation{Probe: "arp", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()})
+				e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.server", Value: "App-webs/"})
+				if i%100 == 0 {
+					e.Devices()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	ds := e.Devices()
+	if len(ds) != 4*256 { // byte(i) wraps: 256 distinct MACs per goroutine
+		t.Fatalf("got %d devices", len(ds))
+	}
+	for _, d := range ds {
+		if d.Vendor != "Hikvision" || len(d.IPs) != 1 {
+			t.Fatalf("got %+v", d)
+		}
+	}
+	again := e.Devices()
+	for i := range ds {
+		if ds[i].MAC != again[i].MAC {
+			t.Fatal("Devices order is not deterministic")
+		}
+	}
+}

@@ -1,0 +1,234 @@
+package fingerprint
+
+import (
+	"math"
+	"net/netip"
+	"regexp"
+	"slices"
+)
+
+// OUI weights (docs/signatures.md): a maker's block is weak evidence, weaker
+// still for makers whose blocks are mostly on phones, routers or chips.
+const (
+	ouiWeightSecurity = 0.35
+	ouiWeightOther    = 0.15
+	ouiSignatureID    = "oui"
+)
+
+// bindingKeys are observations that bind an IP to a MAC; they are evidence
+// of how the device was assembled.
+var bindingKeys = map[string]bool{"arp.mac": true, "dhcp.lease": true, "sadp.mac": true,
+	"dhip.mac": true, "xm.mac": true, "link.ip": true}
+
+// identify runs the OUI registry and the signatures over one merged device.
+func (e *Engine) identify(v *view) Device {
+	d := Device{MAC: v.mac, IPs: v.ips, Ports: v.ports, FirstSeen: v.first, LastSeen: v.last}
+	slices.SortFunc(d.IPs, netip.Addr.Compare)
+	slices.Sort(d.Ports)
+	var matches []Match
+	if m, ev, ok := e.macMatch(v, &d); ok {
+		matches = append(matches, m)
+		d.Evidence = append(d.Evidence, ev)
+	}
+	d.Evidence = append(d.Evidence, v.via...)
+	sigMatches, evidence := e.matchFacts(v)
+	matches = append(matches, sigMatches...)
+	d.Evidence = append(d.Evidence, evidence...)
+	if d.Evidence == nil {
+		d.Evidence = []Evidence{}
+	}
+	d.Hostname = firstValue(v.facts, "dhcp.hostname", "mdns.hostname")
+	e.decide(&d, matches)
+	return d
+}
+
+// macMatch looks the device's MAC up, sets MACVendor or MACNote, and turns a
+// catalogued registrant into a weak match (maker and, for a brand's own
+// block, brand; never a kind).
+func (e *Engine) macMatch(v *view, d *Device) (Match, Evidence, bool) {
+	cat := e.db.Catalogue
+	if d.MAC.IsZero() && !v.placeholder.IsZero() {
+		d.MAC = v.placeholder
+	}
+	if d.MAC.IsZero() {
+		return Match{}, Evidence{}, false
+	}
+	if note, ok := cat.Placeholder(d.MAC); ok {
+		d.MACNote = "placeholder address: " + note
+		return Match{}, Evidence{}, false
+	}
+	switch {
+	case d.MAC.Multicast():
+		d.MACNote = "multicast or broadcast address"
+		return Match{}, Evidence{}, false
+	case d.MAC.Local():
+		d.MACNote = "locally administered (randomized or self-assigned): its prefix names no maker"
+		return Match{}, Evidence{}, false
+	case e.reg == nil:
+		return Match{}, Evidence{}, false
+	}
+	entry, ok := e.reg.Lookup(d.MAC)
+	if !ok {
+		d.MACNote = "block not in the IEEE registry"
+		return Match{}, Evidence{}, false
+	}
+	d.MACVendor = entry.Org
+	ev := Evidence{Probe: "oui", Key: "mac.oui", Value: entry.Prefix + " " + entry.Org, Signature: ouiSignatureID}
+	org, ok := cat.Org(entry.Org)
+	if !ok {
+		return Match{}, ev, true
+	}
+	m := Match{Vendor: org.Vendor.Name, Weight: ouiWeightOther}
+	if org.Vendor.SecurityOnly {
+		m.Weight = ouiWeightSecurity
+	}
+	if org.Brand != nil {
+		m.Brand = org.Brand.Name
+		switch org.Brand.Link {
+		case LinkWeak:
+			m.Weight /= 2
+		case LinkFirmware:
+			m.Vendor = ""
+		}
+	}
+	ev.Sets = m.Sets()
+	return m, ev, true
+}
+
+// matchFacts runs every signature over the device's facts. Every fact a
+// signature matched becomes evidence, and so does every binding.
+func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
+	values := map[string][]string{}
+	for _, f := range v.facts {
+		values[f.Key] = append(values[f.Key], f.Value)
+	}
+	others := func(key string, re *regexp.Regexp) bool {
+		return slices.ContainsFunc(values[key], re.MatchString)
+	}
+	var matches []Match
+	var evidence []Evidence
+	for _, f := range v.facts {
+		if bindingKeys[f.Key] {
+			evidence = append(evidence, bindingEvidence(f))
+		}
+		for _, s := range e.db.ForKey(f.Key) {
+			m, ok := s.apply(f.Value, others, e.db.Catalogue)
+			if !ok {
+				continue
+			}
+			matches = append(matches, m)
+			evidence = append(evidence, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port,
+				Signature: s.ID, Sets: m.Sets()})
+		}
+	}
+	return matches, evidence
+}
+
+func bindingEvidence(f fact) Evidence {
+	ev := Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port}
+	if f.IP.IsValid() && f.IP.String() != f.Value {
+		ev.Sets = "ip=" + f.IP.String()
+	}
+	return ev
+}
+
+func firstValue(facts []fact, keys ...string) string {
+	for _, k := range keys {
+		for _, f := range facts {
+			if f.Key == k && f.Value != "" {
+				return f.Value
+			}
+		}
+	}
+	return ""
+}
+
+// decide weighs the matches: scores combine per maker as 1-Π(1-w) over
+// distinct signatures, the best maker wins, and each other field comes from
+// the heaviest match that sets it and agrees with the winner.
+func (e *Engine) decide(d *Device, matches []Match) {
+	winner, score := bestVendor(matches)
+	d.Vendor = winner
+	if winner != "" {
+		d.Confidence = math.Round(score*100) / 100
+	}
+	agrees := func(m Match) bool { return m.Vendor == "" || m.Vendor == winner }
+	d.Brand = heaviest(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand })
+	d.Model = heaviest(matches, agrees, func(m Match) string { return m.Model })
+	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
+	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
+	d.Kind = Kind(heaviest(matches, agrees, func(m Match) string { return string(m.Kind) }))
+	e.restrict(d)
+}
+
+func bestVendor(matches []Match) (string, float64) {
+	perSig := map[string]map[string]float64{} // vendor → signature id → weight
+	for _, m := range matches {
+		if m.Vendor == "" {
+			continue
+		}
+		id := ouiSignatureID
+		if m.Sig != nil {
+			id = m.Sig.ID
+		}
+		if perSig[m.Vendor] == nil {
+			perSig[m.Vendor] = map[string]float64{}
+		}
+		perSig[m.Vendor][id] = max(perSig[m.Vendor][id], m.Weight)
+	}
+	var winner string
+	var best float64
+	for vendor, sigs := range perSig {
+		miss := 1.0
+		for _, w := range sigs {
+			miss *= 1 - w
+		}
+		score := 1 - miss
+		if score > best || (score == best && vendor < winner) {
+			winner, best = vendor, score
+		}
+	}
+	return winner, best
+}
+
+// heaviest returns the field value of the highest-weight match that sets it;
+// the first such match wins a tie, so the result follows the fact order.
+func heaviest(matches []Match, ok func(Match) bool, field func(Match) string) string {
+	var out string
+	best := -1.0
+	for _, m := range matches {
+		w := m.Weight
+		if m.Sig != nil {
+			w = m.Sig.Weight
+		}
+		if v := field(m); v != "" && ok(m) && w > best {
+			out, best = v, w
+		}
+	}
+	return out
+}
+
+// restrict marks video-surveillance equipment by a catalogued restricted
+// maker. For a security_only maker the maker alone suffices while the kind is
+// unknown; for other makers only a device identified as surveillance counts.
+func (e *Engine) restrict(d *Device) {
+	maker, ok := e.db.Catalogue.Vendor(d.Vendor)
+	if !ok || !maker.Restricted() {
+		return
+	}
+	switch {
+	case d.Kind.Surveillance():
+	case (d.Kind == "" || d.Kind == KindUnknown) && maker.SecurityOnly && !e.notSecurityBrand(d, maker):
+	default:
+		return
+	}
+	d.Restricted = true
+	d.Basis = slices.Clone(maker.Basis)
+}
+
+// notSecurityBrand reports a brand of the maker that sells no surveillance
+// equipment (machine vision), which the maker's name alone must not flag.
+func (e *Engine) notSecurityBrand(d *Device, maker *Vendor) bool {
+	b, ok := e.db.Catalogue.Brand(d.Brand)
+	return ok && b.maker == maker && b.NotSecurity
+}

@@ -1,0 +1,167 @@
+package fingerprint
+
+import (
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// view is a snapshot of one merged device, identified outside the lock.
+type view struct {
+	mac, placeholder MAC
+	ips              []netip.Addr
+	ports            []uint16
+	facts            []fact
+	first, last      time.Time
+	via              []Evidence // how IP-only observations were attached
+}
+
+func (s *deviceState) view() *view {
+	v := &view{mac: s.mac, placeholder: s.placeholder, first: s.first, last: s.last,
+		ips: slices.Clone(s.ips), ports: slices.Clone(s.ports), facts: slices.Clip(s.facts)}
+	if len(s.linkIPs) <= maxLinkIPs {
+		for _, ip := range s.linkIPs {
+			v.ips = appendAddr(v.ips, ip, MaxIPsPerDevice)
+		}
+	}
+	return v
+}
+
+// merge folds an IP-only device into the device that holds its IP.
+func (v *view) merge(o *view) {
+	v.facts = append(slices.Clip(v.facts), o.facts...)
+	for _, ip := range o.ips {
+		v.ips = appendAddr(v.ips, ip, MaxIPsPerDevice)
+	}
+	for _, p := range o.ports {
+		if !slices.Contains(v.ports, p) {
+			v.ports = append(v.ports, p)
+		}
+	}
+	if v.first.IsZero() || (!o.first.IsZero() && o.first.Before(v.first)) {
+		v.first = o.first
+	}
+	if o.last.After(v.last) {
+		v.last = o.last
+	}
+}
+
+// Devices identifies every device seen so far, ordered by MAC (devices
+// known only by IP last, by address).
+func (e *Engine) Devices() []Device {
+	views := e.snapshot()
+	out := make([]Device, 0, len(views))
+	for _, v := range views {
+		out = append(out, e.identify(v))
+	}
+	sort.Slice(out, func(i, j int) bool { return deviceLess(&out[i], &out[j]) })
+	return out
+}
+
+func deviceLess(a, b *Device) bool {
+	if a.MAC.IsZero() != b.MAC.IsZero() {
+		return !a.MAC.IsZero()
+	}
+	if c := strings.Compare(string(a.MAC[:]), string(b.MAC[:])); c != 0 {
+		return c < 0
+	}
+	if len(a.IPs) == 0 || len(b.IPs) == 0 {
+		return len(a.IPs) < len(b.IPs)
+	}
+	return a.IPs[0].Less(b.IPs[0])
+}
+
+// snapshot copies the state under the lock and attaches IP-only
+// observations to the MAC that holds each IP.
+func (e *Engine) snapshot() []*view {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	byMAC := make(map[MAC]*view, len(e.byMAC))
+	for mac, st := range e.byMAC {
+		byMAC[mac] = st.view()
+	}
+	ips := make([]netip.Addr, 0, len(e.byIP))
+	for ip := range e.byIP {
+		ips = append(ips, ip)
+	}
+	slices.SortFunc(ips, netip.Addr.Compare)
+	var out []*view
+	for _, ip := range ips {
+		st := e.byIP[ip]
+		owner, how := e.owner(ip, st)
+		if owner.IsZero() {
+			out = append(out, st.view())
+			continue
+		}
+		v := byMAC[owner]
+		if v == nil {
+			v = &view{mac: owner}
+			byMAC[owner] = v
+		}
+		v.merge(st.view())
+		if how != nil {
+			v.via = append(v.via, *how)
+		}
+	}
+	for _, v := range byMAC {
+		out = append(out, v)
+	}
+	return out
+}
+
+// owner returns the MAC holding ip: a strong binding first, then link.ip
+// unless that MAC is a router, then a MAC named in a WS-Discovery endpoint.
+func (e *Engine) owner(ip netip.Addr, st *deviceState) (MAC, *Evidence) {
+	if mac, ok := e.strongIP[ip]; ok {
+		return mac, nil
+	}
+	if mac, ok := e.linkIP[ip]; ok {
+		if m := e.byMAC[mac]; m != nil && len(m.linkIPs) <= maxLinkIPs {
+			return mac, nil
+		}
+	}
+	for _, f := range st.facts {
+		if f.Key != "wsd.endpoint" {
+			continue
+		}
+		if mac, ok := e.endpointMAC(f.Value); ok {
+			return mac, &Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port, Sets: "mac=" + mac.String()}
+		}
+	}
+	return MAC{}, nil
+}
+
+// endpointMAC reads the node field of a time-based endpoint UUID
+// (urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe385). It is a MAC candidate only
+// if it is unicast, globally administered and in a registered block: random
+// (version 4) UUIDs name no MAC.
+func (e *Engine) endpointMAC(value string) (MAC, bool) {
+	rest, ok := cutPrefixFold(strings.TrimSpace(value), "urn:uuid:")
+	if !ok || e.reg == nil {
+		return MAC{}, false
+	}
+	g := strings.Split(rest, "-")
+	if len(g) != 5 || len(g[0]) != 8 || len(g[2]) != 4 || len(g[4]) != 12 || g[2][0] == '4' {
+		return MAC{}, false
+	}
+	mac, err := ParseMAC(g[4])
+	if err != nil || mac.IsZero() || mac.Local() || mac.Multicast() {
+		return MAC{}, false
+	}
+	if _, ph := e.db.Catalogue.Placeholder(mac); ph {
+		return MAC{}, false
+	}
+	if _, ok := e.reg.Lookup(mac); !ok {
+		return MAC{}, false
+	}
+	return mac, true
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return "", false
+	}
+	return s[len(prefix):], true
+}
