@@ -93,7 +93,7 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d bad lines skipped", name, bad))
 		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: warning: %s: %d bad lines skipped\n", name, bad)
 	}
-	return o.finish(cmd, res, pol, eng.Devices())
+	return o.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
 }
 
 func openInput(stdin io.Reader, name string) (io.Reader, func(), error) {

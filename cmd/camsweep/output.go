@@ -130,6 +130,15 @@ func countRestricted(devs []fingerprint.Device) int {
 	return n
 }
 
+// engineDevices returns the engine's devices, warning when it had to drop
+// observations at its memory bounds (the result is then incomplete).
+func engineDevices(stderr io.Writer, res *report.Result, eng engine) []fingerprint.Device {
+	if n := eng.Dropped(); n > 0 {
+		warn(stderr, res, "%d observations were not kept: the engine reached a memory bound (too many devices or facts)", n)
+	}
+	return eng.Devices()
+}
+
 // warn records a warning in the result and prints it on standard error at once,
 // so it is seen even when the report goes to a file.
 func warn(stderr io.Writer, res *report.Result, format string, a ...any) {

@@ -93,7 +93,7 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	if !o.out.quiet {
 		fmt.Fprintf(stderr, "camsweep: read %d packets from %d files\n", packets, len(files))
 	}
-	return o.out.finish(cmd, res, pol, eng.Devices())
+	return o.out.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
 }
 
 // checkReadableFile turns the common user mistakes into one clear line before

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/oui"
@@ -19,12 +20,17 @@ import (
 type engine interface {
 	Add(fingerprint.Observation)
 	Devices() []fingerprint.Device
+	Dropped() uint64
 }
 
-var errNotWired = errors.New("not available in this build yet")
-
+// newEngine loads the embedded signature database and returns an engine
+// that looks MACs up in reg.
 func newEngine(reg *oui.Registry) (engine, error) {
-	return nil, errors.New("fingerprint engine: " + errNotWired.Error())
+	db, err := fingerprint.Default()
+	if err != nil {
+		return nil, fmt.Errorf("signature database: %w", err)
+	}
+	return fingerprint.NewEngine(db, reg), nil
 }
 
 // readCapture decodes one capture file into observations.
