@@ -422,11 +422,11 @@ func TestEngineRouterLinkIP(t *testing.T) {
 // MAC when it is a registered unicast block; random UUIDs name none.
 func TestEngineWSDEndpointMAC(t *testing.T) {
 	cases := []struct{ endpoint, mac string }{
-		{"urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe385", "58:50:ed:1f:e3:85"},             // Hikvision, signals.md §2
-		{"urn:uuid:2419d68a-2dd2-21b2-a205-78A5DD0F9593", "78:a5:dd:0f:95:93"},             // python-ws-discovery IPCAM
-		{"urn:uuid:3f2b8c1e-4d5a-4e6f-9a7b-8c9d0e1f2a3b", ""},                              // version 4: random
-		{"urn:uuid:aa85c000-6324-11b3-819e-025056000001", ""},                              // locally administered
-		{"uuid:aa85c000-6324-11b3-819e-5850ed1fe385", ""},                                  // not a urn:uuid
+		{"urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe385", "58:50:ed:1f:e3:85"},           // Hikvision, signals.md §2
+		{"urn:uuid:2419d68a-2dd2-21b2-a205-78A5DD0F9593", "78:a5:dd:0f:95:93"},           // python-ws-discovery IPCAM
+		{"urn:uuid:3f2b8c1e-4d5a-4e6f-9a7b-8c9d0e1f2a3b", ""},                            // version 4: random
+		{"urn:uuid:aa85c000-6324-11b3-819e-025056000001", ""},                            // locally administered
+		{"uuid:aa85c000-6324-11b3-819e-5850ed1fe385", ""},                                // not a urn:uuid
 		{"urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe385-" + strings.Repeat("f", 12), ""}, // malformed
 	}
 	for _, c := range cases {
