@@ -60,7 +60,7 @@ type Decoder struct {
 	seen     observationSet
 	bindings boundedSet[bindingKey]
 	opens    boundedSet[endpointKey]
-	lastBind bindingKey // one-entry cache: most packets repeat the last pair
+	recent   seenCache // in front of bindings: most packets repeat a recent pair
 	flows    *flowTable
 	p        packet
 }
@@ -226,12 +226,12 @@ func (d *Decoder) arp(data []byte) bool {
 // bind emits a MAC-IP binding once per pair and key. The ARP and link keys
 // are tracked apart: a weak link.ip must not hide the stronger arp.mac.
 func (d *Decoder) bind(mac fingerprint.MAC, ip []byte, kind bindKind) {
-	k := bindingKey{mac: mac, ip: addr16(ip), kind: kind}
-	if k == d.lastBind {
-		return // most packets repeat the previous pair: skip the map
+	h := bindingHash(mac, ip, kind)
+	if d.recent.hit(h) {
+		return
 	}
-	d.lastBind = k
-	if !d.bindings.add(k) {
+	d.recent.put(h)
+	if !d.bindings.add(bindingKey{mac: mac, ip: addr16(ip), kind: kind}) {
 		return
 	}
 	addr := toAddr(ip)

@@ -69,7 +69,8 @@ type flowTable struct {
 	flows      []flow
 	free       []int32
 	head, tail int32 // most and least recently used; -1 when empty
-	buffered   int   // bytes held by all buffers (their capacity)
+	servers    endpointFilter
+	buffered   int // bytes held by all buffers (their capacity)
 	now        int64
 	ticks      int
 }
@@ -122,12 +123,12 @@ func (t *flowTable) segment(p *packet) {
 // lookup finds the packet's flow. Only orientations whose server end could
 // be tracked are tried, so traffic to public servers costs one lookup.
 func (t *flowTable) lookup(p *packet) (int32, bool, bool) {
-	if p.dstLocal || t.opt.AllAddresses {
+	if (p.dstLocal || t.opt.AllAddresses) && t.servers.mayHave(p.dst, p.dstPort) {
 		if i, ok := t.index[makeKey(p.dst, p.src, p.dstPort, p.srcPort)]; ok {
 			return i, false, true
 		}
 	}
-	if p.srcLocal || t.opt.AllAddresses {
+	if (p.srcLocal || t.opt.AllAddresses) && t.servers.mayHave(p.src, p.srcPort) {
 		if i, ok := t.index[makeKey(p.src, p.dst, p.srcPort, p.dstPort)]; ok {
 			return i, true, true
 		}
@@ -190,8 +191,10 @@ func (t *flowTable) create(p *packet) (int32, bool, bool) {
 	}
 	if fromServer {
 		f.key = makeKey(p.src, p.dst, p.srcPort, p.dstPort)
+		t.servers.add(p.src, p.srcPort)
 	} else {
 		f.key = makeKey(p.dst, p.src, p.dstPort, p.srcPort)
+		t.servers.add(p.dst, p.dstPort)
 	}
 	t.index[f.key] = i
 	t.pushFront(i)
@@ -379,6 +382,7 @@ func (t *flowTable) flushAll() {
 	for t.tail != -1 {
 		t.remove(t.tail)
 	}
+	t.servers.reset()
 }
 
 // alloc returns a free slot, evicting the least recently used flow when the
