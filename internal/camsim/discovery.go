@@ -133,20 +133,29 @@ func answerWSD(d *Device, s *Service, probe []byte) []byte {
 	if !ok {
 		return nil
 	}
-	return expand(s.files[s.Response], d.varsWith(map[string]string{"RELATES_TO": id, "MESSAGE_ID": "uuid:" + newUUID()}))
+	return expand(s.files[s.Response], d.varsWith(map[string]string{"RELATES_TO": id, "MESSAGE_ID": "urn:uuid:" + newUUID()}))
 }
 
 // maxXMLTokens bounds the work spent on one SOAP datagram.
 const maxXMLTokens = 4096
 
+// wsDiscovery2005 is the WS-Discovery namespace ONVIF uses; probes of the
+// 2009 OASIS version (WCF services) are not for cameras and go unanswered.
+const wsDiscovery2005 = "http://schemas.xmlsoap.org/ws/2005/04/discovery"
+
+// answeredTypes are the probe Types an ONVIF video transmitter matches.
+var answeredTypes = []string{"NetworkVideoTransmitter", "Device"}
+
 // parseWSDProbe returns the MessageID of a SOAP envelope whose Body holds a
-// Probe (not ProbeMatches, not Hello). Namespace prefixes vary between
+// WS-Discovery 2005 Probe (not ProbeMatches, not Hello) for no type in
+// particular or for a type a camera is. Namespace prefixes vary between
 // clients, so elements are matched by local name.
 func parseWSDProbe(b []byte) (messageID string, ok bool) {
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	dec.Strict = false
 	var stack []string
 	isProbe := false
+	types := ""
 	for range maxXMLTokens {
 		tok, err := dec.Token()
 		if err != nil {
@@ -154,7 +163,7 @@ func parseWSDProbe(b []byte) (messageID string, ok bool) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if len(stack) == 2 && stack[1] == "Body" && t.Name.Local == "Probe" {
+			if len(stack) == 2 && stack[1] == "Body" && t.Name.Local == "Probe" && t.Name.Space == wsDiscovery2005 {
 				isProbe = true
 			}
 			stack = append(stack, t.Name.Local)
@@ -166,15 +175,36 @@ func parseWSDProbe(b []byte) (messageID string, ok bool) {
 				stack = stack[:len(stack)-1]
 			}
 		case xml.CharData:
-			if len(stack) == 3 && stack[1] == "Header" && stack[2] == "MessageID" {
+			switch {
+			case len(stack) == 3 && stack[1] == "Header" && stack[2] == "MessageID":
 				messageID = strings.TrimSpace(string(t))
+			case len(stack) == 4 && stack[2] == "Probe" && stack[3] == "Types":
+				types += string(t)
 			}
 		}
 	}
-	if !isProbe || messageID == "" || len(messageID) > 256 || strings.ContainsAny(messageID, "<>&\"'") {
+	if !isProbe || !typesMatch(types) || messageID == "" || len(messageID) > 256 || strings.ContainsAny(messageID, "<>&\"'") {
 		return "", false
 	}
 	return messageID, true
+}
+
+// typesMatch reports whether a probe's Types list (QNames, prefixes ignored)
+// is empty or names a type the device is.
+func typesMatch(types string) bool {
+	fields := strings.Fields(types)
+	if len(fields) == 0 {
+		return true
+	}
+	for _, f := range fields {
+		local := f[strings.LastIndex(f, ":")+1:]
+		for _, want := range answeredTypes {
+			if local == want {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // DHIP frames: a 32-byte header, " \0\0\0DHIP", the JSON length (uint32 LE)

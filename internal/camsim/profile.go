@@ -61,6 +61,10 @@ type Service struct {
 	ReplyTo string `yaml:"reply_to"`
 	// MDNS describes the DNS-SD service an mdns responder announces.
 	MDNS *MDNSService `yaml:"mdns"`
+	// CSeqAbsent says what an RTSP reply carries when the request had no
+	// CSeq: "keep" (default) sends the recorded one, "omit" drops the line
+	// (servers differ; nmap's H264DVR match shows the line missing).
+	CSeqAbsent string `yaml:"cseq_absent"`
 	// IntervalMS paces trickle: milliseconds per byte (default 1000).
 	IntervalMS int `yaml:"interval_ms"`
 
@@ -144,6 +148,9 @@ func (p *Profile) validate() error {
 		}
 		if s.ReplyTo != "" && s.ReplyTo != "sender" && s.ReplyTo != "group" {
 			return fmt.Errorf("%s: reply_to %q", s.Proto, s.ReplyTo)
+		}
+		if s.CSeqAbsent != "" && s.CSeqAbsent != "keep" && s.CSeqAbsent != "omit" {
+			return fmt.Errorf("%s: cseq_absent %q", s.Proto, s.CSeqAbsent)
 		}
 		if s.Proto == "mdns" && s.MDNS == nil {
 			return errors.New("mdns needs an mdns block")

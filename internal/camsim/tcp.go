@@ -175,16 +175,28 @@ func serveRTSP(d *Device, s *Service, c net.Conn) {
 		if !ok {
 			return
 		}
-		resp := expand(s.files[name], d.vars)
-		if m := cseqLine.FindSubmatch(head); m != nil {
-			resp = cseqLine.ReplaceAll(resp, []byte("${1}"+string(m[2])+"${3}"))
-		}
+		resp := withCSeq(expand(s.files[name], d.vars), head, s.CSeqAbsent == "omit")
 		c.SetWriteDeadline(time.Now().Add(requestTimeout))
 		if _, err := c.Write(fixContentLength(resp)); err != nil {
 			return
 		}
 	}
 }
+
+// withCSeq gives the response the request's CSeq; without one in the
+// request, the recorded line stays or, with omit, goes.
+func withCSeq(resp, request []byte, omit bool) []byte {
+	if m := cseqLine.FindSubmatch(request); m != nil {
+		return cseqLine.ReplaceAll(resp, []byte("${1}"+string(m[2])+"${3}"))
+	}
+	if omit {
+		return cseqWhole.ReplaceAll(resp, nil)
+	}
+	return resp
+}
+
+// cseqWhole matches a CSeq header line with its line ending, to remove it.
+var cseqWhole = regexp.MustCompile(`(?im)^cseq:[^\n]*\n`)
 
 // serveBanner sends the recorded bytes first, then waits for the client to go.
 func serveBanner(d *Device, s *Service, c net.Conn) {

@@ -103,9 +103,12 @@ w("hik_port8000.bin", b"\x00\x00\x00\x10\x00\x00\x00\x1e\x00\x00\x00\x1e\x00\x00
 
 # --- Dahua HTTP (signals.md §3): no Server header, upper-case header names,
 # BOM body with "WEB SERVICE" + ui-dialog-content; 401 realm "Login to <serial>".
+# Header order and body start follow nmap's "Dahua webcam httpd" match
+# (nmap-service-probes, matches for Dahua devices), so nmap -sV can check it.
 w("dahua_http_root.txt", http("HTTP/1.1 200 OK",
-  ["CONNECTION: close", "CONTENT-LENGTH: 0", "CACHE-CONTROL: max-age=0", "CONTENT-TYPE: text/html", 'Etag: "1722917735:2002"', "P3P: CP=CAO PSA OUR"],
-  "\ufeff<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>WEB SERVICE</title></head>\n<body><div class=\"ui-dialog-content\"></div><script>var rpc = \"/RPC2_Login\";</script></body></html>\n"))
+  ["CONNECTION: close", "Date: Wed, 05 May 2021 21:51:17 GMT", "Last-Modified: Tue, 06 Aug 2024 04:15:35 GMT",
+   'Etag: "1722917735:2002"', "CONTENT-LENGTH: 0", "P3P: CP=CAO PSA OUR", "CACHE-CONTROL: max-age=0", "CONTENT-TYPE: text/html"],
+  "\ufeff<!DOCTYPE html>\r\n<html>\r\n<head>\r\n<title>WEB SERVICE</title>\r\n</head>\r\n<body><div class=\"ui-dialog-content\"></div><script>var rpc = \"/RPC2_Login\";</script></body></html>\r\n"))
 w("dahua_http_401.txt", http("HTTP/1.1 401 Unauthorized",
   ["CONNECTION: close", "CONTENT-LENGTH: 0", "CONTENT-TYPE: text/plain",
    'WWW-Authenticate: Digest realm="{{REALM}}",qop="auth",nonce="1291536094",opaque="4c9d2d5b1a4bd0c64d5c87b1e96d0cd0a0d1c7f8"'],
@@ -155,6 +158,8 @@ xm = nmap_unescape(m.group(1))
 status, rest = xm.split(b"\r\n", 1)
 xm = status + b"\r\nServer: uc-httpd 1.0.0\r\n" + rest + b"\r\n</script>\r\n</head>\r\n<body></body>\r\n</html>\r\n"
 w("xm_http_root.txt", xm)
+# Layout of nmap's "H264DVR rtspd" match; the profile omits Cseq when the
+# request has none, as that match shows.
 w("xm_rtsp_options.txt", "RTSP/1.0 200 OK\r\nServer: H264DVR 1.0\r\nCseq: 1\r\nPublic: OPTIONS, DESCRIBE, SETUP, TEARDOWN, GET_PARAMETER, SET_PARAMETER, PLAY, PAUSE\r\n\r\n")
 
 # --- Axis (signals.md §9): realm AXIS_<MAC>, title AXIS.
