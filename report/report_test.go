@@ -311,3 +311,22 @@ func TestTableListsOnlyIdentifiedDevicesAndCountsTheRest(t *testing.T) {
 		t.Errorf("CSV must keep every device")
 	}
 }
+
+func TestWhyPrefersTheMostTellingSignature(t *testing.T) {
+	// Evidence as the engine gives it for the site sample's Hikvision camera:
+	// OUI first, bindings, then signatures of growing precision.
+	d := fingerprint.Device{Evidence: []fingerprint.Evidence{
+		{Probe: "pcap", Key: "mac.oui", Value: "4419B6 Hangzhou Hikvision Digital Technology Co.,Ltd.", Signature: "oui", Sets: "vendor=Hikvision"},
+		{Probe: "pcap", Key: "sadp.mac", Value: "44:19:b6:3a:7c:21", Sets: "ip=10.20.0.11"},
+		{Probe: "pcap", Key: "sadp.model", Value: "DS-2CD2146G2-ISU", Signature: "hikvision.sadp.model", Sets: "vendor=Hikvision model=DS-2CD2146G2-ISU"},
+		{Probe: "pcap", Key: "sadp.model", Value: "DS-2CD2146G2-ISU", Signature: "hikvision.sadp.model-camera", Sets: "vendor=Hikvision brand=Hikvision kind=camera model=DS-2CD2146G2-ISU"},
+		{Probe: "pcap", Key: "http.server", Value: "App-webs/", Signature: "hikvision.http.server-app-webs", Sets: "vendor=Hikvision"},
+	}}
+	if got := Why(d); got != "sadp.model=DS-2CD2146G2-ISU" {
+		t.Errorf("Why = %q", got)
+	}
+	d.Evidence = d.Evidence[:2]
+	if got := Why(d); !strings.HasPrefix(got, "mac.oui=4419B6") {
+		t.Errorf("with only OUI and a binding, Why = %q", got)
+	}
+}

@@ -210,9 +210,7 @@ func tableOrder(devs []fingerprint.Device) []fingerprint.Device {
 	return out
 }
 
-// Why is the strongest evidence for a device, short and cleaned: the first
-// piece that a signature read and that set something, else the first a
-// signature read, else the first observation.
+// Why is the strongest evidence for a device, short and cleaned (see strongest).
 func Why(d fingerprint.Device) string {
 	e, ok := strongest(d.Evidence)
 	if !ok {
@@ -224,19 +222,32 @@ func Why(d fingerprint.Device) string {
 	return Clean(e.Key+"="+e.Value, MaxWhy)
 }
 
+// identityFields are what a signature can conclude; evidence that sets more
+// of them says more about the device.
+var identityFields = []string{"vendor=", "brand=", "model=", "kind=", "firmware=", "serial="}
+
+// strongest picks the evidence that says the most: a signature match setting
+// the most identity fields, first on ties; an OUI match only when no
+// signature matched (it names the network interface's maker, not the
+// device); else the first observation.
 func strongest(ev []fingerprint.Evidence) (fingerprint.Evidence, bool) {
 	if len(ev) == 0 {
 		return fingerprint.Evidence{}, false
 	}
-	for _, e := range ev {
-		if e.Signature != "" && e.Sets != "" {
-			return e, true
+	best, bestScore := 0, -1
+	for i, e := range ev {
+		score := 0
+		for _, f := range identityFields {
+			if strings.Contains(e.Sets, f) {
+				score += 2
+			}
+		}
+		if e.Signature == "oui" || e.Signature == "" {
+			score = min(score, 1)
+		}
+		if score > bestScore {
+			best, bestScore = i, score
 		}
 	}
-	for _, e := range ev {
-		if e.Signature != "" {
-			return e, true
-		}
-	}
-	return ev[0], true
+	return ev[best], true
 }
