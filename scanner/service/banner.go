@@ -31,8 +31,39 @@ func DecodeTelnet(client, server []byte, m scanner.Meta, emit scanner.Emit) erro
 	if err := DecodeBanner(client, server, m, emit); err != nil {
 		return err
 	}
-	newEmitter(m, emit).add("telnet.banner", telnetText(server))
+	newEmitter(m, emit).add("telnet.banner", untilPrompt(telnetText(server)))
 	return nil
+}
+
+// credentialPrompts end a telnet banner. Captured sessions go on past them
+// with the echoed user name and the shell's output, which are neither the
+// server's greeting nor anything a report should carry.
+var credentialPrompts = []string{"login:", "username:", "user name:", "password:"}
+
+// maxTelnetBanner bounds telnet.banner below the general value limit: a
+// greeting is a few lines.
+const maxTelnetBanner = 1 << 10
+
+// untilPrompt cuts text after the first credential prompt.
+func untilPrompt(text string) string {
+	lower := asciiLower(text) // same length as text, unlike strings.ToLower
+	end := len(text)
+	for _, prompt := range credentialPrompts {
+		if i := strings.Index(lower, prompt); i >= 0 && i+len(prompt) < end {
+			end = i + len(prompt)
+		}
+	}
+	return clip(text[:end], maxTelnetBanner)
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // Telnet command bytes (RFC 854).

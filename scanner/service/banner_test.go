@@ -135,3 +135,13 @@ func TestRTSPOnHTTPPort(t *testing.T) {
 		t.Errorf("err %v obs %v", err, obs)
 	}
 }
+
+// TestTelnetStopsAtPrompt: a captured session goes on with the echoed user
+// name and shell output, which telnet.banner must not carry.
+func TestTelnetStopsAtPrompt(t *testing.T) {
+	server := "\xff\xfb\x01\r\nWelcome\r\n\xc4 Login: admin\r\nPassword: \r\n# cat /etc/shadow\r\nroot:$1$x:0\r\n"
+	obs, _ := collect(t, DecodeTelnet, nil, []byte(server), cameraMeta)
+	if got := valuesOf(obs, "telnet.banner"); !slices.Equal(got, []string{"Welcome\n\u00c4 Login:"}) {
+		t.Errorf("telnet.banner %q", got)
+	}
+}

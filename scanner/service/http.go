@@ -76,7 +76,7 @@ func httpBody(msg *message, b []byte, code int, req *request) (body, rest []byte
 func emitHTTP(out *emitter, msg *message, code int, req *request) {
 	out.add("http.status", strconv.Itoa(code))
 	if req != nil {
-		out.add("http.path", requestPath(req.target))
+		out.add("http.path", redactURL(requestPath(req.target)))
 	}
 	names := make([]string, 0, len(msg.headers))
 	for _, h := range msg.headers {
@@ -111,7 +111,7 @@ func emitHTTPHeader(out *emitter, h header) {
 	case "etag":
 		out.add("http.etag", value)
 	case "location":
-		out.add("http.location", value)
+		out.add("http.location", redactURL(value))
 	case "content-type":
 		out.add("http.content_type", value)
 	}

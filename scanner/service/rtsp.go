@@ -96,7 +96,7 @@ func rtspBody(msg *message, b []byte) (body, rest []byte) {
 func emitRTSP(out *emitter, msg *message, code int, req *request) {
 	out.add("rtsp.status", strconv.Itoa(code))
 	if req != nil {
-		out.add("rtsp.url", req.target)
+		out.add("rtsp.url", redactURL(req.target))
 	}
 	for _, h := range msg.headers {
 		value := strings.TrimSpace(h.raw)
@@ -112,7 +112,7 @@ func emitRTSP(out *emitter, msg *message, code int, req *request) {
 			// firmware families.
 			out.add("rtsp.date", strings.TrimRight(h.raw, " \t"))
 		case "content-base":
-			out.add("rtsp.content_base", value)
+			out.add("rtsp.content_base", redactURL(value))
 		}
 	}
 	if len(msg.body) > 0 {

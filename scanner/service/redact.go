@@ -1,0 +1,53 @@
+package service
+
+import "strings"
+
+// secretParams name query parameters that carry credentials. Camera CGI
+// and RTSP URLs often take them in the query (…?usr=admin&pwd=…), and a
+// pcap of someone logging in must not put them in a report.
+var secretParams = []string{"user", "usr", "pass", "pwd", "auth", "token", "key", "login", "sign", "session", "sid", "cred", "secret"}
+
+// redactURL removes credentials from a URL or request target: the userinfo
+// of an absolute URL (rtsp://admin:pw@cam/…) and the values of query
+// parameters whose names suggest a secret. The rest is kept as sent.
+func redactURL(s string) string {
+	s = stripUserinfo(s)
+	base, query, ok := strings.Cut(s, "?")
+	if !ok {
+		return s
+	}
+	params := strings.Split(query, "&")
+	for i, p := range params {
+		name, _, hasValue := strings.Cut(p, "=")
+		if hasValue && isSecretParam(name) {
+			params[i] = name + "=REDACTED"
+		}
+	}
+	return base + "?" + strings.Join(params, "&")
+}
+
+func stripUserinfo(s string) string {
+	scheme := strings.Index(s, "://")
+	if scheme < 0 {
+		return s
+	}
+	authority := s[scheme+3:]
+	if end := strings.IndexAny(authority, "/?#"); end >= 0 {
+		authority = authority[:end]
+	}
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 {
+		return s
+	}
+	return s[:scheme+3] + s[scheme+3+at+1:]
+}
+
+func isSecretParam(name string) bool {
+	name = strings.ToLower(name)
+	for _, secret := range secretParams {
+		if strings.Contains(name, secret) {
+			return true
+		}
+	}
+	return false
+}
