@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
@@ -17,6 +19,7 @@ import (
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/policy"
 	"github.com/camsweep/camsweep/report"
+	"github.com/camsweep/camsweep/scanner/sweep"
 	"github.com/camsweep/camsweep/store"
 )
 
@@ -32,6 +35,7 @@ The configuration is a policy file (docs/policy.md) with an audit section:
     store: /var/lib/camsweep/audit.db     # or postgres://user@host/db
     captures: [/var/lib/camsweep/latest.pcapng]
     reports: [/var/lib/camsweep/sensor-a.json]   # camsweep JSON reports
+    sweep: {interface: eth1}              # an active sweep (the sweep command's settings)
     fail_on: high
 
 Relative paths are relative to the configuration file. See docs/audit.md.`
@@ -80,8 +84,21 @@ type auditConfig struct {
 	Reports      []string `yaml:"reports"`
 	FailOn       string   `yaml:"fail_on"`
 	AllAddresses bool     `yaml:"all_addresses"`
-	// Sweep holds the active-sweep settings; see the sources list below.
-	Sweep map[string]any `yaml:"sweep"`
+	// Sweep runs an active sweep as part of the audit (the sweep command's
+	// settings); absent means no sweep.
+	Sweep *auditSweep `yaml:"sweep"`
+}
+
+// auditSweep mirrors the sweep command's flags.
+type auditSweep struct {
+	Interface   string   `yaml:"interface"`
+	Targets     []string `yaml:"targets"`
+	Rate        float64  `yaml:"rate"`
+	Probes      []string `yaml:"probes"`
+	Ports       []int    `yaml:"ports"`
+	Timeout     string   `yaml:"timeout"`
+	AllowPublic bool     `yaml:"allow_public"`
+	LargeScope  bool     `yaml:"large_scope"` // the sweep command's --yes
 }
 
 // loadAuditConfig reads the audit section strictly, so a misspelt key is an
@@ -124,9 +141,8 @@ func relativeTo(dir, p string) string {
 }
 
 // auditSource is one kind of input an audit reads. Each adds observations to
-// the engine or finished devices to the run. The active sweep plugs in here:
-// add a source whose configured() looks at cfg.Sweep and whose collect runs
-// the sweep with its observations going to in.engine().
+// the engine or finished devices to the run; a new kind of input is one more
+// entry here and one more field in auditConfig.
 type auditSource struct {
 	name       string
 	configured func(cfg *auditConfig) bool
@@ -210,8 +226,55 @@ func collectReports(_ context.Context, cmd *cobra.Command, cfg *auditConfig, in 
 	return nil
 }
 
-func collectSweep(context.Context, *cobra.Command, *auditConfig, *auditInputs) error {
-	return errors.New("audit.sweep: active probing from an audit is not available in this build yet; run `camsweep sweep --format json -o FILE` and list FILE under audit.reports")
+// collectSweep runs the active sweep with the same scope checks as the sweep
+// command: nothing leaves before the configuration is known to be in scope.
+func collectSweep(ctx context.Context, cmd *cobra.Command, cfg *auditConfig, in *auditInputs) error {
+	so, err := cfg.Sweep.options()
+	if err != nil {
+		return err
+	}
+	sc, inputs, err := so.config()
+	if err != nil {
+		return fmt.Errorf("audit.sweep: %w", err)
+	}
+	eng, err := in.engine()
+	if err != nil {
+		return err
+	}
+	in.inputs = append(in.inputs, inputs...)
+	sum, err := sweep.Run(ctx, sc, eng.Add)
+	in.res.Unprivileged = in.res.Unprivileged || sum.Unprivileged
+	for _, w := range sum.Warnings {
+		warn(cmd.ErrOrStderr(), in.res, "%s", w)
+	}
+	if errors.Is(err, context.Canceled) {
+		in.res.Partial = true
+		warn(cmd.ErrOrStderr(), in.res, "sweep interrupted: the run covers what was found")
+		return nil
+	}
+	return err
+}
+
+// options turns the audit's sweep section into the sweep command's options.
+func (s *auditSweep) options() (*sweepOptions, error) {
+	o := &sweepOptions{iface: s.Interface, targets: strings.Join(s.Targets, ","), rate: s.Rate,
+		probes: strings.Join(s.Probes, ","), timeout: 2 * time.Second, allowPublic: s.AllowPublic, yes: s.LargeScope}
+	if o.rate == 0 {
+		o.rate = 300
+	}
+	ports := make([]string, len(s.Ports))
+	for i, p := range s.Ports {
+		ports[i] = strconv.Itoa(p)
+	}
+	o.ports = strings.Join(ports, ",")
+	if s.Timeout != "" {
+		d, err := time.ParseDuration(s.Timeout)
+		if err != nil {
+			return nil, fmt.Errorf("audit.sweep.timeout: %v", err)
+		}
+		o.timeout = d
+	}
+	return o, nil
 }
 
 func runAudit(cmd *cobra.Command, o *auditOptions) error {

@@ -182,6 +182,19 @@ func TestAuditConfigErrors(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "ok: site hq, 2 zones, 1 profiles, 1 exceptions") {
 		t.Errorf("--check: exit %d, %q", code, out)
 	}
+	// An active sweep out of scope is refused before anything is sent or stored.
+	dir, config := auditSite(t, "  site: hq\n  store: a.db\n  sweep:\n    targets: [8.8.8.0/24]\n")
+	code, _, stderr = cli(t, "", "audit", "--config", config)
+	if code != exitError || !strings.Contains(stderr, "audit.sweep:") || !strings.Contains(stderr, "public") {
+		t.Errorf("public sweep target: exit %d, %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a.db")); err == nil {
+		t.Error("a refused audit created the store")
+	}
+	_, config = auditSite(t, "  site: hq\n  sweep:\n    targets: [10.10.10.0/24]\n    timeout: soon\n")
+	if code, _, stderr = cli(t, "", "audit", "--config", config); code != exitError || !strings.Contains(stderr, "audit.sweep.timeout") {
+		t.Errorf("bad sweep timeout: exit %d, %q", code, stderr)
+	}
 	code, _, stderr = cli(t, "", "history", "--store", filepath.Join(t.TempDir(), "none.db"))
 	if code != exitError || !strings.Contains(stderr, "no audit store") {
 		t.Errorf("history without a store: exit %d %q", code, stderr)
