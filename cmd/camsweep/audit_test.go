@@ -239,3 +239,11 @@ func TestAuditCaptures(t *testing.T) {
 		}
 	}
 }
+
+// The annotated example in the repository must stay valid.
+func TestAuditExampleConfigChecks(t *testing.T) {
+	code, out, stderr := cli(t, "", "audit", "--config", filepath.Join(repo, "examples", "site.yaml"), "--check")
+	if code != exitOK || !strings.Contains(out, "ok: site hq, 4 zones, 3 profiles, 2 exceptions, store /var/lib/camsweep/audit.db") {
+		t.Errorf("exit %d\n%s%s", code, out, stderr)
+	}
+}
