@@ -63,9 +63,12 @@ func httpBody(msg *message, b []byte, code int, req *request) (body, rest []byte
 		return nil, b
 	}
 	if msg.chunked() {
-		return dechunk(b)
+		body, rest = dechunk(b)
+		msg.cut = rest == nil
+		return body, rest
 	}
 	if n, ok := msg.contentLength(); ok {
+		msg.cut = n > len(b)
 		n = min(n, len(b))
 		return b[:n], b[n:]
 	}
@@ -86,7 +89,7 @@ func emitHTTP(out *emitter, msg *message, code int, req *request) {
 	out.add("http.header_names", strings.Join(names, ","))
 	body := bytes.TrimPrefix(decodeContent(msg, msg.body), utf8BOM)
 	contentType, _ := msg.value("Content-Type")
-	if code >= 200 && code < 300 && len(body) > 0 && isFavicon(req, contentType, body) {
+	if code >= 200 && code < 300 && len(body) > 0 && !msg.cut && isFavicon(req, contentType, body) {
 		md5hex, mmh3 := faviconHashes(body)
 		out.add("http.favicon_md5", md5hex)
 		out.add("http.favicon_mmh3", mmh3)

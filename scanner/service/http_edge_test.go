@@ -98,3 +98,19 @@ func TestRawHTTPHeaders(t *testing.T) {
 		t.Error("a bare header line is not a response")
 	}
 }
+
+// TestFaviconCutShort: a capture that ends inside the icon must not yield
+// a hash, which would be wrong rather than missing.
+func TestFaviconCutShort(t *testing.T) {
+	icon := readTestdata(t, "constructed/favicon.ico")
+	head := "HTTP/1.1 200 OK\r\nContent-Type: image/x-icon\r\nContent-Length: 70\r\n\r\n"
+	client := []byte("GET /favicon.ico HTTP/1.1\r\n\r\n")
+	obs, _ := collect(t, DecodeHTTP, client, []byte(head+string(icon[:40])), webMeta)
+	if got := valuesOf(obs, "http.favicon_mmh3"); got != nil {
+		t.Errorf("hash of a partial icon: %q", got)
+	}
+	obs, _ = collect(t, DecodeHTTP, client, []byte(head+string(icon)), webMeta)
+	if !hasValue(obs, "http.favicon_mmh3", "576324410") {
+		t.Errorf("whole icon: %q", valuesOf(obs, "http.favicon_mmh3"))
+	}
+}

@@ -18,6 +18,9 @@ type message struct {
 	start   string // status line or request line
 	headers []header
 	body    []byte
+	// cut is set when the input ended inside the body: a hash of it would
+	// not be the hash of what the server sent.
+	cut bool
 }
 
 // value returns the first header called name (case-insensitive), trimmed.
