@@ -227,3 +227,18 @@ func FuzzReadObservations(f *testing.F) {
 		}
 	})
 }
+
+func TestIdentifyRTSPResponsesByVendor(t *testing.T) {
+	// Real RTSP replies (retina-rtsp): Hikvision sends no Server header and is
+	// known by its stream path and SDP; Dahua by its server and packetization.
+	for file, want := range map[string]string{"hikvision-rtsp.jsonl": "Hikvision", "dahua-rtsp.jsonl": "Dahua"} {
+		code, out, stderr := cli(t, "", "identify", "-q", "--format", "json", identifyData(file))
+		if code != exitFindings {
+			t.Errorf("%s: exit %d (%s)", file, code, stderr)
+		}
+		r := decodeJSON(t, out)
+		if len(r.Devices) != 1 || r.Devices[0].Vendor != want || !r.Devices[0].Restricted {
+			t.Errorf("%s: devices %+v, want one restricted %s", file, r.Devices, want)
+		}
+	}
+}

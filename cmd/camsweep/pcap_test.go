@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +43,42 @@ func TestPcapSiteSampleFlagsRestrictedDevices(t *testing.T) {
 	for _, want := range []string{"FINDINGS", "Hikvision", "Dahua", "DEVICES", "INVENTORY"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	// The same run as JSON, device by device (values of testdata/pcap/SOURCES.md).
+	_, js, _ := cli(t, "", "pcap", "-q", "--format", "json", sample)
+	r := decodeJSON(t, js)
+	checks := []struct {
+		mac, vendor, brand, model, kind string
+		restricted                      bool
+	}{
+		{"44:19:b6:3a:7c:21", "Hikvision", "Hikvision", "DS-2CD2146G2-ISU", "camera", true},
+		{"bc:ad:28:5e:10:02", "Hikvision", "Hikvision", "DS-7608NXI-I2/8P/S", "nvr", true},
+		{"4c:11:bf:c2:0b:9d", "Dahua", "Dahua", "IPC-HDW5421S", "camera", true},
+		{"58:10:8c:19:bf:fb", "Dahua", "Intelbras", "HDCVI 1008 - Gerao 2", "dvr", true}, // OEM: brand Intelbras, maker Dahua
+		{"ac:cc:8e:3c:04:19", "Axis", "", "P3343", "camera", false},
+	}
+	for _, c := range checks {
+		d := deviceByMAC(t, r, c.mac)
+		if d.Vendor != c.vendor || d.Brand != c.brand || d.Model != c.model || string(d.Kind) != c.kind || d.Restricted != c.restricted {
+			t.Errorf("%s: got vendor %q brand %q model %q kind %q restricted %v; want %+v",
+				c.mac, d.Vendor, d.Brand, d.Model, d.Kind, d.Restricted, c)
+		}
+	}
+	// Without a policy, every restricted device is a finding, and nothing else
+	// is. Devices are told apart by MAC and address: the sample's Xiongmai DVR
+	// carries the HiSilicon placeholder MAC, which many boards share.
+	flagged := map[string]bool{}
+	for _, f := range r.Findings {
+		flagged[f.MAC.String()+" "+f.IP.String()] = true
+	}
+	for _, d := range r.Devices {
+		var ip netip.Addr
+		if len(d.IPs) > 0 {
+			ip = d.IPs[0]
+		}
+		if key := d.MAC.String() + " " + ip.String(); d.Restricted != flagged[key] {
+			t.Errorf("%s: restricted=%v but finding=%v", key, d.Restricted, flagged[key])
 		}
 	}
 }
