@@ -515,3 +515,24 @@ func TestEngineConcurrentAdd(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineManyIPsOneMAC: a MAC answering ARP for many addresses (proxy
+// ARP) keeps the per-device caps; the addresses beyond stay their own devices.
+func TestEngineManyIPsOneMAC(t *testing.T) {
+	e := newTestEngine(t)
+	mac := mustMAC(t, "30:49:9e:97:b5:d6")
+	for i := range 40 {
+		ip := netip.AddrFrom4([4]byte{198, 18, 1, byte(i)})
+		add(e, Observation{Probe: "arp", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()})
+		for p := range 5 {
+			add(e, Observation{Probe: "http", IP: ip, Port: uint16(1000 + 5*i + p), Key: "http.server", Value: "App-webs/"})
+		}
+	}
+	ds := e.Devices()
+	if len(ds) != 1+40-MaxIPsPerDevice {
+		t.Fatalf("got %d devices, want the MAC with %d IPs and %d IP-only", len(ds), MaxIPsPerDevice, 40-MaxIPsPerDevice)
+	}
+	if d := ds[0]; d.MAC != mac || len(d.IPs) != MaxIPsPerDevice || len(d.Ports) > MaxPortsPerDevice {
+		t.Errorf("MAC device: %d IPs, %d ports", len(d.IPs), len(d.Ports))
+	}
+}

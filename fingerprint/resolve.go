@@ -29,14 +29,24 @@ func (s *deviceState) view() *view {
 	return v
 }
 
-// merge folds an IP-only device into the device that holds its IP.
+// canHold reports whether the device may take one more address.
+func (v *view) canHold(ip netip.Addr) bool {
+	return slices.Contains(v.ips, ip) || len(v.ips) < MaxIPsPerDevice
+}
+
+// maxMergedFacts bounds a device assembled from a MAC and its IP-only parts.
+const maxMergedFacts = 2 * MaxFactsPerDevice
+
+// merge folds an IP-only device into the device that holds its IP, within
+// the same caps as a single device.
 func (v *view) merge(o *view) {
-	v.facts = append(slices.Clip(v.facts), o.facts...)
+	room := max(0, maxMergedFacts-len(v.facts))
+	v.facts = append(slices.Clip(v.facts), o.facts[:min(room, len(o.facts))]...)
 	for _, ip := range o.ips {
 		v.ips = appendAddr(v.ips, ip, MaxIPsPerDevice)
 	}
 	for _, p := range o.ports {
-		if !slices.Contains(v.ports, p) {
+		if !slices.Contains(v.ports, p) && len(v.ports) < MaxPortsPerDevice {
 			v.ports = append(v.ports, p)
 		}
 	}
@@ -99,6 +109,12 @@ func (e *Engine) snapshot() []*view {
 		if v == nil {
 			v = &view{mac: owner}
 			byMAC[owner] = v
+		}
+		if !v.canHold(ip) {
+			// A MAC bound to more addresses than a device keeps (proxy ARP,
+			// a router): its IPs stay devices of their own.
+			out = append(out, st.view())
+			continue
 		}
 		v.merge(st.view())
 		if how != nil {
