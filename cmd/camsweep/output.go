@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
@@ -18,6 +20,19 @@ var formats = map[string]func(io.Writer, *report.Result) error{
 	"table": report.WriteTable,
 	"json":  report.WriteJSON,
 	"csv":   report.WriteCSV,
+}
+
+// formatNames lists the --format values, table first, for help and errors.
+// Other files register more renderers (html) in init.
+func formatNames() string {
+	names := make([]string, 0, len(formats))
+	for n := range formats {
+		if n != "table" {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(append([]string{"table"}, names...), ", ")
 }
 
 // defaultFailOn makes any restricted device fail a script: the default policy
@@ -37,7 +52,7 @@ type outputOptions struct {
 
 func (o *outputOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "table", "output format: table, json or csv")
+	f.StringVar(&o.format, "format", "table", "output format: "+formatNames())
 	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output")
 	f.StringVar(&o.policyPath, "policy", "", "policy file with zones, profiles and exceptions (default: every restricted device is a medium finding)")
 	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")
@@ -47,7 +62,7 @@ func (o *outputOptions) register(cmd *cobra.Command) {
 // validate checks the flags before any input is read, so a typo costs nothing.
 func (o *outputOptions) validate() error {
 	if _, ok := formats[o.format]; !ok {
-		return usageError("unknown --format %q (want table, json or csv)", o.format)
+		return usageError("unknown --format %q (want %s)", o.format, formatNames())
 	}
 	sev, err := policy.ParseSeverity(o.failOn)
 	if err != nil {
