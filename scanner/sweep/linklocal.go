@@ -52,6 +52,14 @@ func discoveryProbes() []discoveryProbe {
 // answers for the listen window.
 func (r *run) linkLocal(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
+	if r.cfg.enabled(ProbeMDNS) {
+		g.Go(func() error {
+			if err := r.browseMDNS(gctx); err != nil && !errors.Is(err, context.Canceled) {
+				r.warn("mDNS browsing: %v", err)
+			}
+			return nil
+		})
+	}
 	for _, p := range discoveryProbes() {
 		if !r.cfg.enabled(p.name) {
 			continue
