@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -208,31 +209,30 @@ func deviceViews(r *Result) []deviceView {
 	for _, z := range r.Zones {
 		siteOfZone[z.Name] = z.Site
 	}
-	worst := map[fingerprint.MAC]policy.Severity{}
-	worstIP := map[string]policy.Severity{}
+	// Findings name MAC and address together: a placeholder MAC is shared by
+	// many devices, and the address is the one that placed the device.
+	type key struct {
+		mac fingerprint.MAC
+		ip  netip.Addr
+	}
+	worst := map[key]policy.Severity{}
 	for _, f := range r.Findings {
-		if f.Exception != "" {
-			continue
-		}
-		if !f.MAC.IsZero() {
-			if cur, ok := worst[f.MAC]; !ok || f.Severity.AtLeast(cur) {
-				worst[f.MAC] = f.Severity
-			}
-		} else if f.IP.IsValid() {
-			if cur, ok := worstIP[f.IP.String()]; !ok || f.Severity.AtLeast(cur) {
-				worstIP[f.IP.String()] = f.Severity
-			}
+		k := key{f.MAC, f.IP}
+		if cur, ok := worst[k]; f.Exception == "" && (!ok || f.Severity.AtLeast(cur)) {
+			worst[k] = f.Severity
 		}
 	}
 	devs := identified(r.Devices)
 	out := make([]deviceView, len(devs))
 	for i, d := range devs {
-		sev := worst[d.MAC]
-		if d.MAC.IsZero() {
-			for _, ip := range d.IPs { // the finding names the address that placed the device
-				if s, ok := worstIP[ip.String()]; ok && (sev == "" || s.AtLeast(sev)) {
-					sev = s
-				}
+		ips := d.IPs
+		if len(ips) == 0 {
+			ips = []netip.Addr{{}}
+		}
+		var sev policy.Severity
+		for _, ip := range ips {
+			if s, ok := worst[key{d.MAC, ip}]; ok && (sev == "" || s.AtLeast(sev)) {
+				sev = s
 			}
 		}
 		out[i] = deviceView{Device: d, Severity: sev, Site: siteOfZone[d.Zone]}

@@ -22,12 +22,17 @@ var (
 
 func benchStore(b *testing.B) (Store, []int64) {
 	benchOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "camsweep-bench-")
-		if err != nil {
-			benchErr = err
-			return
+		// CAMSWEEP_BENCH_STORE runs the benchmarks on another store, e.g. an
+		// empty PostgreSQL database; by default a new SQLite file.
+		benchLoc = os.Getenv("CAMSWEEP_BENCH_STORE")
+		if benchLoc == "" {
+			dir, err := os.MkdirTemp("", "camsweep-bench-")
+			if err != nil {
+				benchErr = err
+				return
+			}
+			benchLoc = filepath.Join(dir, "audit.db")
 		}
-		benchLoc = filepath.Join(dir, "audit.db")
 		benchIDs, benchErr = fillBenchStore(b, benchLoc)
 	})
 	if benchErr != nil {

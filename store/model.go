@@ -50,20 +50,41 @@ type DeviceRecord struct {
 }
 
 // Identity is how a device is recognised across runs: its MAC, else its
-// serial, else model and IP. Only a device with none of these falls back to
-// its IP, and says so in the key.
+// serial, else model and IP. A placeholder MAC (one firmware ships on many
+// units, from the vendor catalogue) identifies nobody: with an address it is
+// kept as a hint. Only a device with none of these falls back to its IP, and
+// says so in the key.
 func Identity(d *fingerprint.Device) string {
+	placeholder := isPlaceholder(d.MAC)
 	switch {
-	case !d.MAC.IsZero():
+	case !d.MAC.IsZero() && !placeholder:
 		return "mac:" + d.MAC.String()
 	case d.Serial != "":
 		return "serial:" + strings.ToUpper(d.Serial)
 	case d.Model != "" && len(d.IPs) > 0:
 		return "model:" + d.Model + "@" + d.IPs[0].String()
+	case placeholder && len(d.IPs) > 0:
+		return "placeholder-mac:" + d.MAC.String() + "@" + d.IPs[0].String()
 	case len(d.IPs) > 0:
 		return "ip-only:" + d.IPs[0].String()
+	case placeholder:
+		return "placeholder-mac:" + d.MAC.String()
 	}
 	return "unknown"
+}
+
+// isPlaceholder asks the embedded vendor catalogue; if it cannot load (a
+// build defect its own tests catch) every MAC counts as unique.
+func isPlaceholder(m fingerprint.MAC) bool {
+	if m.IsZero() {
+		return false
+	}
+	db, err := fingerprint.Default()
+	if err != nil || db.Catalogue == nil {
+		return false
+	}
+	_, ok := db.Catalogue.Placeholder(m)
+	return ok
 }
 
 // recordsOf builds the rows stored for a run's devices; each device gets its
@@ -92,27 +113,24 @@ func recordsOf(r *report.Result) []DeviceRecord {
 	return out
 }
 
+// fkey ties a finding to a device: MAC and address together, because a
+// placeholder MAC is shared by many devices and a MAC-less device has only
+// its addresses.
 type fkey struct {
 	mac fingerprint.MAC
 	ip  netip.Addr
 }
 
-func findingKey(m fingerprint.MAC, ip netip.Addr) fkey {
-	if !m.IsZero() {
-		return fkey{mac: m}
-	}
-	return fkey{ip: ip}
-}
-
-// deviceSeverity finds the device's worst finding: by MAC, or for a device
-// without one by any of its addresses (the finding names the one that placed it).
+// deviceSeverity finds the device's worst finding under any of its addresses
+// (the finding names the one that placed the device in its zone).
 func deviceSeverity(worst map[fkey]policy.Severity, d *fingerprint.Device) policy.Severity {
-	if !d.MAC.IsZero() {
-		return worst[fkey{mac: d.MAC}]
+	ips := d.IPs
+	if len(ips) == 0 {
+		ips = []netip.Addr{{}}
 	}
 	var out policy.Severity
-	for _, ip := range d.IPs {
-		if s, ok := worst[fkey{ip: ip}]; ok && (out == "" || s.AtLeast(out)) {
+	for _, ip := range ips {
+		if s, ok := worst[fkey{d.MAC, ip}]; ok && (out == "" || s.AtLeast(out)) {
 			out = s
 		}
 	}
@@ -125,7 +143,7 @@ func worstFindingByDevice(fs []policy.Finding) map[fkey]policy.Severity {
 		if f.Suppressed() {
 			continue
 		}
-		k := findingKey(f.MAC, f.IP)
+		k := fkey{f.MAC, f.IP}
 		if cur, ok := out[k]; !ok || f.Severity.AtLeast(cur) {
 			out[k] = f.Severity
 		}
