@@ -78,9 +78,12 @@ func (d *Device) acceptLoop(ln net.Listener, s *Service, handler tcpHandler) {
 	}
 }
 
+// deadliner is the part of net.Conn readHead needs.
+type deadliner interface{ SetReadDeadline(time.Time) error }
+
 // readHead reads one request head (up to the blank line), bounded in size
 // and time. It returns what was read even when the head is incomplete.
-func readHead(r *bufio.Reader, c net.Conn) ([]byte, error) {
+func readHead(r *bufio.Reader, c deadliner) ([]byte, error) {
 	c.SetReadDeadline(time.Now().Add(requestTimeout))
 	var head []byte
 	for len(head) < maxRequestHead {
