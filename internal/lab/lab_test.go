@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/net/icmp"
 	"golang.org/x/net/ipv4"
@@ -373,5 +376,57 @@ func TestThousandHosts(t *testing.T) {
 		if got := neighbourMAC(t, l.Scanner(), p.IP); got.String() != p.MAC.String() {
 			t.Errorf("ARP for %s answered by %s, want %s", p.IP, got, p.MAC)
 		}
+	}
+}
+
+func TestCaptureRecordsTheScannersTraffic(t *testing.T) {
+	l := newLab(t, Options{})
+	cam, err := l.AddHost("cam", mustMAC(t, "58:50:ed:00:00:01"), netip.MustParseAddr("198.18.0.10"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/scanner.pcap"
+	c, err := l.Scanner().StartCapture(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ping(l.Scanner(), cam.IP, 1); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	frames, err := c.Stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read, arpRequests, echoRequests int
+	for {
+		data, _, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		read++
+		p := gopacket.NewPacket(data, layers.LayerTypeEthernet, gopacket.Default)
+		eth := p.Layer(layers.LayerTypeEthernet).(*layers.Ethernet)
+		if s := eth.SrcMAC.String(); s != l.Scanner().MAC.String() && s != cam.MAC.String() {
+			t.Errorf("frame from a stranger: %s", s)
+		}
+		if a, ok := p.Layer(layers.LayerTypeARP).(*layers.ARP); ok && a.Operation == layers.ARPRequest {
+			arpRequests++
+		}
+		if ic, ok := p.Layer(layers.LayerTypeICMPv4).(*layers.ICMPv4); ok && ic.TypeCode.Type() == layers.ICMPv4TypeEchoRequest {
+			echoRequests++
+		}
+	}
+	if read != frames || arpRequests != 1 || echoRequests != 1 {
+		t.Errorf("capture: %d frames (%d reported), %d ARP requests, %d echo requests; want 1 and 1", read, frames, arpRequests, echoRequests)
 	}
 }
