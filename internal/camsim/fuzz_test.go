@@ -54,7 +54,9 @@ func FuzzDHIP(f *testing.F) {
 	})
 }
 
-func leUint32(b []byte) uint32 { return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24 }
+func leUint32(b []byte) uint32 {
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
 
 func FuzzXMHeader(f *testing.F) {
 	f.Add(xmFrame(xmSearchReq, nil))
