@@ -1,0 +1,124 @@
+package labtest
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/internal/camsim"
+	"github.com/camsweep/camsweep/report"
+)
+
+// sweepTimeout is the --timeout the lab sweeps run with: one exchange with a
+// device, however slow or silent it is, ends within it.
+const sweepTimeout = 2 * time.Second
+
+// TestSweepIdentifiesEverySimulatedDevice sweeps a lab holding every camsim
+// profile and checks the report device by device against each profile's
+// Expect, then that nothing else was reported and that the hostile devices
+// neither held the sweep past its bound nor reached the terminal.
+func TestSweepIdentifiesEverySimulatedDevice(t *testing.T) {
+	l := newLab(t, labOptions())
+	devs := startAll(t, l)
+	args := []string{"sweep", "-i", l.Scanner().Interface, "--timeout", sweepTimeout.String(), "-q"}
+
+	run := sweep(t, l, 3*sweepBound(len(devs)), nil, append(args, "--format", "json")...)
+	if bound := sweepBound(len(devs)); run.took > bound {
+		t.Errorf("sweep took %v, more than its bound %v: a device stalled it", run.took, bound)
+	}
+	res := parseReport(t, run.stdout)
+	if res.Unprivileged {
+		t.Error("report says unprivileged, but the sweep ran as root")
+	}
+	byMAC := devicesByMAC(res)
+	for name, d := range devs {
+		got, ok := byMAC[strings.ToLower(d.Profile.MAC)]
+		if !ok {
+			if !d.Profile.Expect.Hostile {
+				t.Errorf("%s (%s): not in the report", name, d.Profile.MAC)
+			}
+			continue
+		}
+		delete(byMAC, strings.ToLower(d.Profile.MAC))
+		for _, m := range compareExpect(d.Profile.Expect, got) {
+			t.Errorf("%s: %s", name, m)
+		}
+		if !hasIP(got, d.Host.IP.String()) {
+			t.Errorf("%s: report gives IPs %v, want %s among them", name, got.IPs, d.Host.IP)
+		}
+	}
+	for mac, d := range byMAC {
+		t.Errorf("reported a device no profile describes: %s %v vendor %q", mac, d.IPs, d.Vendor)
+	}
+
+	table := sweep(t, l, 3*sweepBound(len(devs)), nil, append(args, "--format", "table")...)
+	if i := bytes.IndexByte(table.stdout, 0x1b); i >= 0 {
+		t.Errorf("table output holds an ESC byte at %d: %q", i, table.stdout[max(0, i-40):min(len(table.stdout), i+40)])
+	}
+	for _, b := range [][]byte{table.stdout, table.stderr, run.stderr} {
+		if bytes.ContainsAny(b, "\u202e\u2066\x9b") {
+			t.Errorf("bidi override or C1 CSI reached the terminal: %q", b)
+		}
+	}
+}
+
+// sweepBound is how long a sweep of the lab's /24 may take with the default
+// rate and sweepTimeout: the ARP passes (254 requests twice at 300/s, each
+// pass followed by its 300 ms wait), the 1.5 s listen window, and for the
+// TCP phase the slowest host: ceil(11 ports / 2 per host) rounds, each a
+// connect plus at most three exchanges of sweepTimeout.
+func sweepBound(devices int) time.Duration {
+	arp := 2 * (254*time.Second/300 + 300*time.Millisecond)
+	perHost := 6 * (700*time.Millisecond + 3*sweepTimeout)
+	return arp + 1500*time.Millisecond + perHost + time.Duration(devices)*11*time.Second/300
+}
+
+func devicesByMAC(r *report.Result) map[string]fingerprint.Device {
+	out := map[string]fingerprint.Device{}
+	for _, d := range r.Devices {
+		out[strings.ToLower(d.MAC.String())] = d
+	}
+	return out
+}
+
+func hasIP(d fingerprint.Device, ip string) bool {
+	for _, a := range d.IPs {
+		if a.String() == ip {
+			return true
+		}
+	}
+	return false
+}
+
+// compareExpect lists every field where the report differs from what the
+// profile says a correct scanner concludes. An empty expected vendor means
+// the device must not be attributed to anyone; other empty fields are not
+// checked (the profile makes no claim).
+func compareExpect(want camsim.Expect, got fingerprint.Device) []string {
+	var diffs []string
+	check := func(field, want, got string) {
+		if want != got {
+			diffs = append(diffs, fmt.Sprintf("%s %q, want %q", field, got, want))
+		}
+	}
+	check("vendor", want.Vendor, got.Vendor)
+	if want.Brand != "" {
+		check("brand", want.Brand, got.Brand)
+	}
+	if want.Model != "" {
+		check("model", want.Model, got.Model)
+	}
+	if want.Firmware != "" {
+		check("firmware", want.Firmware, got.Firmware)
+	}
+	if want.Kind != "" {
+		check("kind", want.Kind, string(got.Kind))
+	}
+	if want.Restricted != got.Restricted {
+		diffs = append(diffs, fmt.Sprintf("restricted %v, want %v", got.Restricted, want.Restricted))
+	}
+	return diffs
+}
