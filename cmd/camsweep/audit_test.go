@@ -238,6 +238,17 @@ func TestAuditCaptures(t *testing.T) {
 			t.Errorf("%s: unexpected %s finding", mac, s)
 		}
 	}
+	// The stored run renders as HTML with the engine's evidence.
+	page := filepath.Join(dir, "r.html")
+	if code, _, stderr := cli(t, "", "report", "latest", "--config", config, "--format", "html", "-o", page); code != exitOK {
+		t.Fatalf("report: exit %d %s", code, stderr)
+	}
+	html, _ := os.ReadFile(page)
+	for _, want := range []string{"on core networks: act now.", "DS-2CD2146G2-ISU", "IPC-HDW5421S", "sold as Intelbras", "sadp.model"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("HTML report of the capture audit lacks %q", want)
+		}
+	}
 }
 
 // The annotated example in the repository must stay valid.
