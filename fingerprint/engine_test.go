@@ -462,6 +462,9 @@ func TestEngineBoundedMemory(t *testing.T) {
 	if e.Dropped() == 0 {
 		t.Error("nothing counted as dropped")
 	}
+	if e.bytes < factOverhead*len(st.facts) || e.bytes > MaxStoredBytes {
+		t.Errorf("budget accounts %d bytes for %d facts", e.bytes, len(st.facts))
+	}
 	for i := range MaxDevices + 100 {
 		e.Add(Observation{Probe: "arp", MAC: MAC{0x44, 0x19, 0xb6, byte(i >> 16), byte(i >> 8), byte(i)}, Key: "arp.mac", Value: "x"})
 	}
