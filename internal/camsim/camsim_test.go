@@ -605,3 +605,45 @@ func TestTooManyConnectionsAreRefused(t *testing.T) {
 		t.Errorf("connection %d was not closed by the full device: %v", maxConns+1, err)
 	}
 }
+
+func TestLabCloseStopsDevicesAndLeavesNothing(t *testing.T) {
+	lab.Require(t)
+	l, err := lab.New(lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := LoadProfiles(os.DirFS(dataDir), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	devices, err := AddAll(context.Background(), l, ps)
+	if err != nil {
+		l.Close()
+		t.Fatal(err)
+	}
+	// A client holding a connection open must not keep the lab alive.
+	c, err := l.Scanner().DialContext(context.Background(), "tcp4", devices[0].Host.IP.String()+":80")
+	if err == nil {
+		defer c.Close()
+	}
+	done := make(chan error, 1)
+	go func() { done <- l.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("lab Close blocked")
+	}
+	entries, _ := os.ReadDir("/run/netns")
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), l.NamePrefix()) {
+			t.Errorf("namespace %s left behind", e.Name())
+		}
+	}
+	// Using a host of a closed lab is an error, not a silent run elsewhere.
+	if err := devices[0].Host.Do(func() error { return nil }); err == nil {
+		t.Error("Do succeeded on a host of a closed lab")
+	}
+}

@@ -73,6 +73,20 @@ func Add(ctx context.Context, l *lab.Lab, p Profile) (*Device, error) {
 	return Start(ctx, host, p)
 }
 
+// AddAll adds every profile to the lab (see Add), in order. On error the
+// devices already started stay in the lab and close with it.
+func AddAll(ctx context.Context, l *lab.Lab, profiles []Profile) ([]*Device, error) {
+	devices := make([]*Device, 0, len(profiles))
+	for _, p := range profiles {
+		d, err := Add(ctx, l, p)
+		if err != nil {
+			return devices, fmt.Errorf("camsim: %s: %w", p.Name, err)
+		}
+		devices = append(devices, d)
+	}
+	return devices, nil
+}
+
 // templateVars are the built-in placeholders, then the profile's own.
 func (d *Device) templateVars() map[string]string {
 	mac := d.Host.MAC

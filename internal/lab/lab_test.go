@@ -341,19 +341,12 @@ func TestOwnerPID(t *testing.T) {
 	}
 }
 
-// plainHosts makes n plain hosts after the scanner, with MACs cycling over
-// Hikvision, Dahua and other OUIs.
+// benchOUIs mix Hikvision, Dahua, Axis and Intel prefixes.
+var benchOUIs = [][3]byte{{0x58, 0x50, 0xed}, {0x4c, 0x11, 0xbf}, {0x00, 0x40, 0x8c}, {0x3c, 0xef, 0x8c}, {0xbc, 0xad, 0x28}, {0x00, 0x1b, 0x21}}
+
+// plainHosts makes n plain hosts after the scanner.
 func plainHosts(prefix netip.Prefix, n int) []PlainHost {
-	ouis := [][3]byte{{0x58, 0x50, 0xed}, {0x4c, 0x11, 0xbf}, {0x00, 0x40, 0x8c}, {0x3c, 0xef, 0x8c}, {0xbc, 0xad, 0x28}, {0x00, 0x1b, 0x21}}
-	out := make([]PlainHost, 0, n)
-	ip := prefix.Addr().Next().Next()
-	for i := range n {
-		o := ouis[i%len(ouis)]
-		mac := net.HardwareAddr{o[0], o[1], o[2], byte(i >> 16), byte(i >> 8), byte(i)}
-		out = append(out, PlainHost{MAC: mac, IP: ip})
-		ip = ip.Next()
-	}
-	return out
+	return GeneratePlainHosts(prefix.Addr().Next().Next(), n, benchOUIs)
 }
 
 func TestThousandHosts(t *testing.T) {

@@ -137,3 +137,21 @@ func (l *Lab) addPlain(ph PlainHost) error {
 	}
 	return nil
 }
+
+// GeneratePlainHosts makes n plain hosts with consecutive addresses from
+// first, cycling through the given OUIs (the low three bytes count up), for
+// labs that need a realistic mix of makers without naming each host.
+func GeneratePlainHosts(first netip.Addr, n int, ouis [][3]byte) []PlainHost {
+	if len(ouis) == 0 {
+		ouis = [][3]byte{{0x02, 0xc5, 0x00}}
+	}
+	out := make([]PlainHost, 0, n)
+	ip := first
+	for i := range n {
+		o := ouis[i%len(ouis)]
+		mac := net.HardwareAddr{o[0], o[1], o[2], byte(i >> 16), byte(i >> 8), byte(i)}
+		out = append(out, PlainHost{MAC: mac, IP: ip})
+		ip = ip.Next()
+	}
+	return out
+}
