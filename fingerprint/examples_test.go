@@ -1,8 +1,9 @@
 package fingerprint
 
 import (
-	"regexp"
+	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestSignatureExamples runs every example and near-miss in the embedded
@@ -16,42 +17,50 @@ func TestSignatureExamples(t *testing.T) {
 		t.Fatal("no signatures loaded")
 	}
 	for _, s := range db.Signatures {
-		t.Run(s.ID, func(t *testing.T) {
-			for i, ex := range s.Examples {
-				checkExample(t, db, s, i, ex)
-			}
-			for _, nm := range s.NearMisses {
-				if s.re.MatchString(nm) {
-					t.Errorf("%s: near-miss %q matches %s", s.File, nm, s.Pattern)
-				}
-			}
-		})
+		for _, p := range db.CheckExamples(s) {
+			t.Error(p)
+		}
 	}
 }
 
-func checkExample(t *testing.T, db *Database, s *Signature, i int, ex Example) {
-	t.Helper()
-	others := func(key string, re *regexp.Regexp) bool {
-		v, ok := ex.With[key]
-		return ok && re.MatchString(v)
+// TestCheckExamplesCatchesBadProof: the runner must fail a wrong expected
+// output, a non-matching example, a matching near-miss and an example that
+// matches without its required observation.
+func TestCheckExamplesCatchesBadProof(t *testing.T) {
+	vendors := "basis: {}\nvendors:\n  - {name: Acme}\n  - {name: Other}\n"
+	sigs := `signatures:
+  - id: acme.http.server
+    key: http.server
+    pattern: '^Acme/(?P<v>[0-9.]+)$'
+    vendor: Acme
+    firmware: '${v}'
+    weight: 0.5
+    examples:
+      - {value: "Acme/1.0", firmware: "2.0"}
+      - {value: "Acme 1.0"}
+      - {value: "Acme/1.0", vendor: Other}
+    near_misses: ["Acme/3"]
+  - id: acme.http.title
+    key: http.title
+    pattern: 'Acme'
+    requires: [{key: http.server, pattern: '.'}]
+    weight: 0.5
+    examples:
+      - {value: "Acme", with: {http.server: "x"}}
+`
+	db, err := LoadDatabaseFS(fstest.MapFS{"d/vendors.yaml": {Data: []byte(vendors)},
+		"d/signatures/a.yaml": {Data: []byte(sigs)}}, "d")
+	if err != nil {
+		t.Fatal(err)
 	}
-	m, ok := s.apply(ex.Value, others, db.Catalogue)
-	if !ok {
-		t.Errorf("%s: example[%d] %q does not match %s (with %v)", s.File, i, ex.Value, s.Pattern, ex.With)
-		return
-	}
-	want := []struct{ field, want, got string }{
-		{"vendor", ex.Vendor, m.Vendor}, {"brand", ex.Brand, m.Brand}, {"kind", string(ex.Kind), string(m.Kind)},
-		{"model", ex.Model, m.Model}, {"firmware", ex.Firmware, m.Firmware}, {"serial", ex.Serial, m.Serial},
-	}
-	for _, w := range want {
-		if w.want != "" && w.want != w.got {
-			t.Errorf("%s: example[%d] %q: %s = %q, want %q", s.File, i, ex.Value, w.field, w.got, w.want)
+	got := strings.Join(append(db.CheckExamples(db.Signatures[0]), db.CheckExamples(db.Signatures[1])...), "\n")
+	for _, want := range []string{`firmware = "1.0", want "2.0"`, `"Acme 1.0" does not match`,
+		`vendor = "Acme", want "Other"`, `near-miss "Acme/3" matches`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing problem %q in:\n%s", want, got)
 		}
 	}
-	if len(s.Requires) > 0 {
-		if _, ok := s.apply(ex.Value, nil, db.Catalogue); ok {
-			t.Errorf("%s: example[%d] matches without its required observations", s.File, i)
-		}
+	if strings.Contains(got, "without its required") {
+		t.Errorf("title example should need its requirement:\n%s", got)
 	}
 }

@@ -1,0 +1,51 @@
+package fingerprint
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// CheckExamples runs a signature's examples and near-misses and returns one
+// line per problem: an example that does not match or does not yield what it
+// states, an example of a signature with requirements that matches without
+// them, or a near-miss that matches. The package tests run it over the whole
+// database; signature authors can run it over a file in progress.
+func (db *Database) CheckExamples(s *Signature) []string {
+	var problems []string
+	for i, ex := range s.Examples {
+		problems = append(problems, db.checkExample(s, i, ex)...)
+	}
+	for _, nm := range s.NearMisses {
+		if s.re.MatchString(nm) {
+			problems = append(problems, fmt.Sprintf("%s: %s: near-miss %q matches %s", s.File, s.ID, nm, s.Pattern))
+		}
+	}
+	return problems
+}
+
+func (db *Database) checkExample(s *Signature, i int, ex Example) []string {
+	others := func(key string, re *regexp.Regexp) bool {
+		v, ok := ex.With[key]
+		return ok && re.MatchString(v)
+	}
+	where := fmt.Sprintf("%s: %s: example[%d] %q", s.File, s.ID, i, ex.Value)
+	m, ok := s.apply(ex.Value, others, db.Catalogue)
+	if !ok {
+		return []string{fmt.Sprintf("%s does not match %s (with %v)", where, s.Pattern, ex.With)}
+	}
+	var problems []string
+	for _, w := range []struct{ field, want, got string }{
+		{"vendor", ex.Vendor, m.Vendor}, {"brand", ex.Brand, m.Brand}, {"kind", string(ex.Kind), string(m.Kind)},
+		{"model", ex.Model, m.Model}, {"firmware", ex.Firmware, m.Firmware}, {"serial", ex.Serial, m.Serial},
+	} {
+		if w.want != "" && w.want != w.got {
+			problems = append(problems, fmt.Sprintf("%s: %s = %q, want %q", where, w.field, w.got, w.want))
+		}
+	}
+	if len(s.Requires) > 0 {
+		if _, ok := s.apply(ex.Value, nil, db.Catalogue); ok {
+			problems = append(problems, where+" matches without its required observations")
+		}
+	}
+	return problems
+}
