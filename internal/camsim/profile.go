@@ -1,11 +1,3 @@
-// Package camsim runs simulated network devices (cameras, recorders,
-// printers, hostile hosts) inside lab hosts, answering the real discovery
-// and service protocols with recorded responses from testdata/camsim.
-//
-// A device is data: a Profile names its MAC, template variables and
-// services, each service a protocol server (SADP, WS-Discovery, DHIP,
-// Xiongmai search, mDNS, HTTP, RTSP, raw TCP) replaying response files.
-// The servers know protocols, never vendors.
 package camsim
 
 import (

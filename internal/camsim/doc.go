@@ -1,0 +1,51 @@
+// Package camsim runs simulated network devices (cameras, recorders, a
+// printer, a Linux host, hostile hosts) inside lab hosts, answering the real
+// discovery and service protocols with recorded responses.
+//
+// A device is data. A Profile (testdata/camsim/*.yaml) names the host's MAC,
+// template variables and services; each service is a protocol server that
+// replays response files. The servers know protocols, never vendors:
+//
+//	name: hikvision-ipc
+//	mac: "58:50:ed:1f:e3:85"
+//	expect: {vendor: Hikvision, model: DS-2CD2386G2-IU, kind: camera, restricted: true}
+//	vars: {MODEL: DS-2CD2386G2-IU, REALM: IP Camera(52914), ...}
+//	services:
+//	  - {proto: sadp, response: constructed/sadp_probematch.xml}      # UDP 37020, group 239.255.255.250
+//	  - {proto: wsd, response: constructed/wsd_probematch.xml}        # UDP 3702, group 239.255.255.250
+//	  - {proto: mdns, mdns: {type: _CGI._tcp, instance: "...", target: "...", port: 80}}
+//	  - {proto: http, port: 80, routes: {"/": ..., "*": ...}}
+//	  - {proto: rtsp, port: 554, methods: {OPTIONS: ..., DESCRIBE: ...}}
+//	  - {proto: banner, port: 8000, response: constructed/hik_port8000.bin}
+//
+// UDP discovery: sadp (answers a <Probe> inquiry, multicasts the reply to the
+// group like Hikvision devices), wsd (answers WS-Discovery 2005 Probes for no
+// type, NetworkVideoTransmitter or Device, unicast and multicast), dhip
+// (answers DHDiscover.search on 239.255.255.251:37810 behind a DHIP header),
+// xmsearch (answers Xiongmai message 1530 on UDP 34569, broadcast or
+// unicast), mdns (PTR/SRV/TXT/A for one DNS-SD service and the service
+// enumeration; legacy unicast queries get a unicast answer).
+//
+// TCP: http (one request, response by path, close), rtsp (requests by method
+// on one connection, CSeq set to the request's), banner (server speaks
+// first), reply (answers the client's first bytes), open (accepts, never
+// speaks), trickle (one byte per interval, forever), flood (endless stream).
+//
+// Responses are templates: {{NAME}} is replaced by the profile's vars and the
+// built-ins IP, MAC, MAC_UPPER, MAC_DASH, MAC_HEX, MAC_HEX_UPPER, IP_XM
+// (Xiongmai's little-endian hex address), plus UUID (SADP inquiry echo),
+// RELATES_TO and MESSAGE_ID (WS-Discovery). HTTP and RTSP Content-Length is
+// recomputed after expansion. Every other byte is sent as recorded.
+//
+// Servers treat clients as hostile too: request heads are read up to 8 KiB
+// within 10 s, a device serves at most 64 connections at once, idle
+// connections are dropped after 2 minutes, and Close (or the lab's Close)
+// stops everything without waiting for clients.
+//
+// Usage in a test:
+//
+//	l, _ := lab.New(lab.Options{})
+//	defer l.Close()
+//	ps, _ := camsim.LoadProfiles(os.DirFS("../../testdata/camsim"), ".")
+//	devices, _ := camsim.AddAll(ctx, l, ps) // one lab host per profile, closed with the lab
+package camsim
