@@ -2,6 +2,7 @@ package policy
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,8 +129,8 @@ func TestApplySeveritiesExact(t *testing.T) {
 			t.Errorf("reason %q lacks %q", r, part)
 		}
 	}
-	if fs[1].Profile != "local-ban" || fs[0].Profile != "uk-nil-2022" || !strings.Contains(fs[1].Reason, "listed in profile local-ban") {
-		t.Errorf("profiles: %q %q", fs[0].Profile, fs[1].Profile)
+	if !slices.Equal(fs[1].Profiles, []string{"local-ban"}) || !slices.Equal(fs[0].Profiles, []string{"uk-nil-2022"}) || !strings.Contains(fs[1].Reason, "listed in profile local-ban") {
+		t.Errorf("profiles: %q %q", fs[0].Profiles, fs[1].Profiles)
 	}
 	if len(fs[0].Basis) != 1 || fs[0].Basis[0] != "prc-nil" {
 		t.Errorf("basis under uk-nil-2022 = %v, want [prc-nil]", fs[0].Basis)
@@ -189,8 +190,16 @@ func TestProfileSelectsBasis(t *testing.T) {
 	}
 	us, _ := Parse("us.yaml", []byte("profiles: [us-ndaa-889]\n"))
 	fs := us.Apply(usOnly, time.Now())
-	if len(fs) != 1 || fs[0].Severity != SeverityMedium || fs[0].Profile != "us-ndaa-889" {
+	if len(fs) != 1 || fs[0].Severity != SeverityMedium || !slices.Equal(fs[0].Profiles, []string{"us-ndaa-889"}) {
 		t.Errorf("us-ndaa-889: %+v", fs)
+	}
+	// Under both profiles a Hikvision camera names both, with both bases.
+	both, _ := Parse("both.yaml", []byte("profiles: [uk-nil-2022, us-ndaa-889]\n"))
+	hik := []fingerprint.Device{dev("44:19:b6:00:00:01", "10.10.10.9", "Hikvision", "", fingerprint.KindCamera, prc...)}
+	fs = both.Apply(hik, time.Now())
+	if len(fs) != 1 || !slices.Equal(fs[0].Profiles, []string{"uk-nil-2022", "us-ndaa-889"}) || !slices.Equal(fs[0].Basis, []string{"prc-nil", "ndaa-889"}) ||
+		!strings.Contains(fs[0].Reason, "under profiles uk-nil-2022, us-ndaa-889 (basis: PRC National Intelligence Law (2017); NDAA FY2019 §889)") {
+		t.Errorf("both profiles: %+v", fs)
 	}
 }
 

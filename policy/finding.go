@@ -30,9 +30,9 @@ type Finding struct {
 	// Exception names the exception that suppressed this finding, if any;
 	// suppressed findings are kept in the report, marked, never dropped.
 	Exception string `json:"exception,omitempty"`
-	// Profile names the restricted-vendor profile that made the device a
-	// finding ("" under the default policy and for review findings).
-	Profile string `json:"profile,omitempty"`
+	// Profiles names the restricted-vendor profiles under which the device is
+	// restricted (none under the default policy and for review findings).
+	Profiles []string `json:"profiles,omitempty"`
 	// ExpiredException names an exception that matched the device but has
 	// expired: it no longer suppresses the finding.
 	ExpiredException string `json:"expired_exception,omitempty"`

@@ -137,11 +137,11 @@ func (p *Policy) judge(d *fingerprint.Device, z *zone) (Finding, bool) {
 	if z != nil {
 		f.Zone, f.Site = z.Name, z.Site
 	}
-	if profile, basis, ok := p.restrictedBy(d); ok {
+	if profiles, basis, ok := p.restrictedBy(d); ok {
 		f.Basis = basis
-		f.Profile = profile
+		f.Profiles = profiles
 		f.Severity = severityFor(z)
-		f.Reason = restrictedReason(d, z, profile, basis)
+		f.Reason = restrictedReason(d, z, profiles, basis)
 		return f, true
 	}
 	if z != nil && z.Core && d.Kind.Surveillance() && d.Vendor == "" {
@@ -167,21 +167,31 @@ func severityFor(z *zone) Severity {
 	return SeverityMedium
 }
 
-// restrictedBy returns the first profile under which the device is
-// restricted, with the bases that profile accepted.
-func (p *Policy) restrictedBy(d *fingerprint.Device) (string, []string, bool) {
-	if p.anyBasis && d.Restricted {
-		return "", slices.Clone(d.Basis), true
+// restrictedBy returns every profile under which the device is restricted
+// and the union of the catalogue bases they accepted, in the device's order.
+func (p *Policy) restrictedBy(d *fingerprint.Device) ([]string, []string, bool) {
+	if p.anyBasis {
+		return nil, slices.Clone(d.Basis), d.Restricted
 	}
+	var names []string
+	accepted := map[string]bool{}
 	for _, pr := range p.profiles {
-		if basis := pr.matchBasis(d); len(basis) > 0 {
-			return pr.Name, basis, true
+		basis := pr.matchBasis(d)
+		if len(basis) == 0 && !pr.matchVendor(d) {
+			continue
 		}
-		if pr.matchVendor(d) {
-			return pr.Name, nil, true
+		names = append(names, pr.Name)
+		for _, b := range basis {
+			accepted[b] = true
 		}
 	}
-	return "", nil, false
+	var basis []string
+	for _, b := range d.Basis {
+		if accepted[b] {
+			basis = append(basis, b)
+		}
+	}
+	return names, basis, len(names) > 0
 }
 
 // SortFindings orders findings most severe first, suppressed ones after the

@@ -85,13 +85,15 @@ func actionText(z *zone) string {
 	return "Consider removing it."
 }
 
-func restrictedReason(d *fingerprint.Device, z *zone, profile string, basis []string) string {
+func restrictedReason(d *fingerprint.Device, z *zone, profiles []string, basis []string) string {
 	s := fmt.Sprintf("%s %s is made by a restricted vendor", deviceText(d), placeText(z))
 	switch {
-	case profile != "" && len(basis) == 0:
-		s += fmt.Sprintf(" listed in profile %s", profile)
-	case profile != "":
-		s += fmt.Sprintf(" under profile %s", profile)
+	case len(profiles) == 1 && len(basis) == 0:
+		s += " listed in profile " + profiles[0]
+	case len(profiles) == 1:
+		s += " under profile " + profiles[0]
+	case len(profiles) > 1:
+		s += " under profiles " + strings.Join(profiles, ", ")
 	}
 	if len(basis) > 0 {
 		s += " (basis: " + basisText(basis) + ")"
