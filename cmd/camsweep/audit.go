@@ -49,6 +49,7 @@ type auditOptions struct {
 	reportFormat string
 	check        bool
 	quiet        bool
+	format       string
 }
 
 func newAuditCmd() *cobra.Command {
@@ -72,6 +73,7 @@ func newAuditCmd() *cobra.Command {
 	f.StringVar(&o.reportFormat, "report-format", "", "format of --report: html, json, csv or table (default: from the file extension)")
 	f.BoolVar(&o.check, "check", false, "only validate the configuration and exit")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only when something changed or a finding is at or above --fail-on")
+	f.StringVar(&o.format, "format", "table", "what audit prints: table (for people and cron mail) or json (run, findings, diff)")
 	cmd.MarkFlagRequired("config")
 	return cmd
 }
@@ -278,6 +280,9 @@ func (s *auditSweep) options() (*sweepOptions, error) {
 }
 
 func runAudit(cmd *cobra.Command, o *auditOptions) error {
+	if o.format != "table" && o.format != "json" {
+		return usageError("unknown --format %q (want table or json)", o.format)
+	}
 	pol, err := policy.Load(o.config)
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
@@ -314,7 +319,12 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 		return &exitErr{code: exitError, err: err}
 	}
 	failing := policy.FailsAt(res.Findings, threshold)
-	if !o.quiet || failing || (diff != nil && !diff.Empty()) {
+	switch {
+	case o.format == "json":
+		if err := writeJSON(cmd.OutOrStdout(), auditJSON{Run: sum, Findings: res.Findings, Diff: diff}); err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
+	case !o.quiet || failing || (diff != nil && !diff.Empty()):
 		writeAuditSummary(cmd.OutOrStdout(), sum, res, diff)
 	}
 	if o.reportPath != "" {
@@ -329,6 +339,14 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 		return &exitErr{code: exitPartial, err: errors.New("partial input")}
 	}
 	return nil
+}
+
+// auditJSON is what `audit --format json` prints: the stored run, its
+// findings and the comparison with the site's previous run (null on the first).
+type auditJSON struct {
+	Run      store.RunSummary `json:"run"`
+	Findings []policy.Finding `json:"findings"`
+	Diff     *store.Diff      `json:"diff"`
 }
 
 func (o *auditOptions) applyOverrides(cfg *auditConfig) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -129,20 +130,37 @@ func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
 		t.Errorf("--report html: %v", err)
 	}
 
-	// Night 3: everything restricted removed: exit 0 under fail_on critical.
+	// The same comparison as JSON for automation (night 2 again: run 3 vs run 2).
+	code, js, _ := cli(t, "", "audit", "--config", config, "--format", "json")
+	var got struct {
+		Run      struct{ ID, Critical int }
+		Findings []struct{ Severity string }
+		Diff     struct {
+			From struct{ ID int }
+			New  []struct{ Identity string }
+		}
+	}
+	if err := json.Unmarshal([]byte(js), &got); err != nil || code != exitFindings {
+		t.Fatalf("audit --format json: exit %d, %v\n%s", code, err, js)
+	}
+	if got.Run.ID != 3 || got.Run.Critical != 2 || got.Diff.From.ID != 2 || len(got.Diff.New) != 0 || len(got.Findings) != 4 {
+		t.Errorf("audit json: %+v", got)
+	}
+
+	// Night 4: everything restricted removed: exit 0 under fail_on critical.
 	writeSensorReport(t, sensor, []fingerprint.Device{nightOne(t)[3]})
 	code, out, _ = cli(t, "", "audit", "--config", config)
 	if code != exitOK || !strings.Contains(out, "resolved findings (3):") {
-		t.Fatalf("night 3: exit %d\n%s", code, out)
+		t.Fatalf("night 4: exit %d\n%s", code, out)
 	}
 
 	code, out, _ = cli(t, "", "history", "--config", config)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != exitOK || len(lines) != 4 || !strings.HasPrefix(lines[1], "3 ") || !strings.HasPrefix(lines[3], "1 ") {
+	if code != exitOK || len(lines) != 5 || !strings.HasPrefix(lines[1], "4 ") || !strings.HasPrefix(lines[4], "1 ") {
 		t.Fatalf("history: exit %d\n%s", code, out)
 	}
-	if f := strings.Fields(lines[3]); f[4] != "4" || f[5] != "3" || f[6] != "2" {
-		t.Errorf("history row of run 1 = %q, want 4 devices, 3 restricted, 2 critical", lines[3])
+	if f := strings.Fields(lines[4]); f[4] != "4" || f[5] != "3" || f[6] != "2" {
+		t.Errorf("history row of run 1 = %q, want 4 devices, 3 restricted, 2 critical", lines[4])
 	}
 
 	code, out, _ = cli(t, "", "diff", "1", "2", "--config", config)
