@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/camsweep/camsweep/report"
 )
 
 func pcapData(name string) string { return filepath.Join(repo, "testdata", "pcap", name) }
@@ -125,5 +127,92 @@ func TestPcapFormatsAgree(t *testing.T) {
 	}
 	if !strings.HasPrefix(csvOut, "mac,ips,vendor,") {
 		t.Errorf("CSV header: %q", csvOut[:min(len(csvOut), 40)])
+	}
+}
+
+// sitePolicy puts the site sample's 10.20.0.0/16 in a core zone.
+const sitePolicy = `version: 1
+sites:
+  - name: hq
+    zones:
+      - name: cctv-core
+        cidrs: [10.20.0.0/16]
+        core: true
+exceptions:
+  - mac: "4c:11:bf:c2:0b:9d"
+    justification: "test: replacement ordered"
+    owner: test@example.org
+    expires: 2999-12-31
+`
+
+func TestPcapPolicyZonesSeverityAndFailOn(t *testing.T) {
+	policyFile := filepath.Join(t.TempDir(), "site.yaml")
+	if err := os.WriteFile(policyFile, []byte(sitePolicy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sample := pcapData("site-sample.pcapng")
+	code, out, stderr := cli(t, "", "pcap", "-q", "--format", "json", "--policy", policyFile, "--fail-on", "critical", sample)
+	if code != exitFindings {
+		t.Errorf("restricted devices in a core zone with --fail-on critical: exit %d (%s)", code, stderr)
+	}
+	r := decodeJSON(t, out)
+	if len(r.Zones) != 1 || r.Zones[0].Name != "cctv-core" {
+		t.Errorf("zones %+v", r.Zones)
+	}
+	for _, f := range r.Findings {
+		if f.Zone != "cctv-core" || f.Site != "hq" {
+			t.Errorf("finding not placed in the zone: %+v", f)
+		}
+		excepted := f.MAC.String() == "4c:11:bf:c2:0b:9d"
+		if excepted != (f.Exception != "") {
+			t.Errorf("exception handling: %+v", f)
+		}
+	}
+	// Inventory per site: every device with an address in 10.20/16 counts at hq
+	// (the sample also has a MAC seen without any address: no zone, no site).
+	hq := map[string]report.VendorCount{}
+	for _, s := range r.Inventory {
+		if s.Site == "hq" {
+			for _, v := range s.Vendors {
+				hq[v.Vendor] = v
+			}
+		}
+	}
+	if hq["Hikvision"] != (report.VendorCount{Vendor: "Hikvision", Devices: 2, Restricted: 2}) ||
+		hq["Dahua"] != (report.VendorCount{Vendor: "Dahua", Devices: 2, Restricted: 2}) || hq["Axis"].Restricted != 0 {
+		t.Errorf("hq inventory: %+v", r.Inventory)
+	}
+	code, _, _ = cli(t, "", "pcap", "-q", "--policy", policyFile, "--fail-on", "none", sample)
+	if code != exitOK {
+		t.Errorf("--fail-on none: exit %d", code)
+	}
+}
+
+func TestPcapBadPolicyIsOneLine(t *testing.T) {
+	policyFile := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(policyFile, []byte("version: 1\nsites:\n  - name: hq\n    zones:\n      - name: z\n        cidrs: [10.0.0.0/33]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := cli(t, "", "pcap", "--policy", policyFile, pcapData("site-sample.pcapng"))
+	if code != exitError || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	if !strings.HasPrefix(stderr, "camsweep: policy: ") || !strings.Contains(stderr, "10.0.0.0/33") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+func TestProgressOnlyOnATerminal(t *testing.T) {
+	var b strings.Builder
+	if progressFor(&b, "x.pcap", false) != nil {
+		t.Error("progress drawn into a non-terminal writer")
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "stderr.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if progressFor(f, "x.pcap", false) != nil {
+		t.Error("progress drawn into a regular file (cron, log)")
 	}
 }
