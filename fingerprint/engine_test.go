@@ -539,3 +539,28 @@ func TestEngineManyIPsOneMAC(t *testing.T) {
 		t.Errorf("MAC device: %d IPs, %d ports", len(d.IPs), len(d.Ports))
 	}
 }
+
+// TestEngineOUINames: blocks whose registrant resembles a maker, or belongs
+// to a maker's non-surveillance subsidiary, are not flagged.
+func TestEngineOUINames(t *testing.T) {
+	cases := []struct {
+		mac, vendor, brand string
+		restricted         bool
+	}{
+		{"40:2c:76:10:00:01", "", "", false},                  // Shanghai Dahua Scale Factory
+		{"8c:1f:64:f4:b0:01", "", "", false},                  // JOREX LOREX INDIA
+		{"34:bd:20:00:00:01", "Hikvision", "Hikrobot", false}, // machine vision, not CCTV
+		{"24:b1:05:00:00:01", "Hikvision", "Prama Hikvision India", true},
+		{"00:d9:8b:00:00:01", "Dahua", "Imou", true},
+		{"00:40:8c:ef:08:1c", "Axis", "", false},
+	}
+	for _, c := range cases {
+		e := newTestEngine(t)
+		mac := mustMAC(t, c.mac)
+		add(e, Observation{Probe: "arp", MAC: mac, IP: netip.MustParseAddr("198.18.0.80"), Key: "arp.mac", Value: mac.String()})
+		d := onlyDevice(t, e)
+		if d.Vendor != c.vendor || d.Brand != c.brand || d.Restricted != c.restricted || d.MACVendor == "" || d.Kind != "" {
+			t.Errorf("%s (%s): vendor=%q brand=%q restricted=%v kind=%q", c.mac, d.MACVendor, d.Vendor, d.Brand, d.Restricted, d.Kind)
+		}
+	}
+}
