@@ -88,6 +88,6 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%v", err) })
 	// Each subcommand lives in its own file and is added here.
 	root.AddCommand(newPcapCmd(), newIdentifyCmd(), newOUICmd(), newVersionCmd(), newAuditCmd(), newHistoryCmd(), newDiffCmd(), newReportCmd(),
-		newSweepCmd(), newListenCmd())
+		newSweepCmd(), newListenCmd(), newDemoCmd())
 	return root
 }
