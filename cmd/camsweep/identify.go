@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/report"
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -82,7 +83,8 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 	res := newResult("identify", []string{name})
 	bad, err := readObservations(in, eng.Add, func(line int, err error) {
 		if line <= maxBadLines {
-			fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: line %d: %v\n", name, line, err)
+			// The message can quote the line, which is hostile input.
+			fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: line %d: %s\n", name, line, report.Clean(err.Error(), 300))
 		}
 	})
 	if err != nil {
