@@ -121,7 +121,8 @@ func (t *flowTable) segment(p *packet) {
 }
 
 // lookup finds the packet's flow. Only orientations whose server end could
-// be tracked are tried, so traffic to public servers costs one lookup.
+// be tracked are tried, and only when the endpoint filter says that end was
+// ever a tracked server: bulk traffic nobody decodes costs a bit test.
 func (t *flowTable) lookup(p *packet) (int32, bool, bool) {
 	if (p.dstLocal || t.opt.AllAddresses) && t.servers.mayHave(p.dst, p.dstPort) {
 		if i, ok := t.index[makeKey(p.dst, p.src, p.dstPort, p.srcPort)]; ok {
