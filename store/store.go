@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -87,6 +88,11 @@ func openSQLite(path string) (*sqlStore, error) {
 	}
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("store: SQLite path %q may not contain '?' or '#'", path)
+	}
+	// The inventory of a site's cameras is sensitive: a new store is not
+	// world-readable (SQLite would create it with the umask's default).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o640); err == nil {
+		f.Close()
 	}
 	// WAL lets readers work during a write; the busy timeout makes concurrent
 	// audits wait for each other instead of failing; _txlock=immediate takes

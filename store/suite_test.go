@@ -31,6 +31,15 @@ func TestSQLite(t *testing.T) {
 	runSuite(t, func(t *testing.T) string { return filepath.Join(t.TempDir(), "audit.db") })
 }
 
+func TestSQLiteFileNotWorldReadable(t *testing.T) {
+	loc := filepath.Join(t.TempDir(), "audit.db")
+	open(t, loc)
+	st, err := os.Stat(loc)
+	if err != nil || st.Mode().Perm()&0o007 != 0 {
+		t.Fatalf("store file mode %v, %v", st.Mode(), err)
+	}
+}
+
 // TestPostgres runs the same suite against a real server: CAMSWEEP_TEST_POSTGRES
 // (see scripts/ci-postgres.sh) names a database the test may create others from.
 func TestPostgres(t *testing.T) {
