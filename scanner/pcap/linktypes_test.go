@@ -3,6 +3,7 @@ package pcap
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"io"
 	"os"
 	"testing"
@@ -76,5 +77,72 @@ func TestRawAndLoopbackLinkTypes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// bigEndianPcapng writes the frames of a real little-endian pcap as a
+// big-endian pcapng with nanosecond timestamps: section header, one
+// interface (with if_tsresol 9) and an enhanced packet block per frame.
+func bigEndianPcapng(t *testing.T, name string) []byte {
+	t.Helper()
+	f, err := os.Open(capturePath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	be := binary.BigEndian
+	block := func(typ uint32, body []byte) {
+		for len(body)%4 != 0 {
+			body = append(body, 0)
+		}
+		n := uint32(12 + len(body))
+		out.Write(be.AppendUint32(be.AppendUint32(nil, typ), n))
+		out.Write(body)
+		out.Write(be.AppendUint32(nil, n))
+	}
+	shb := be.AppendUint32(nil, 0x1a2b3c4d)
+	shb = be.AppendUint16(be.AppendUint16(shb, 1), 0)
+	shb = be.AppendUint64(shb, ^uint64(0))
+	block(0x0a0d0d0a, shb)
+	idb := be.AppendUint16(nil, uint16(r.LinkType()))
+	idb = be.AppendUint16(idb, 0)
+	idb = be.AppendUint32(idb, 0)
+	idb = append(be.AppendUint16(be.AppendUint16(idb, 9), 1), 9, 0, 0, 0) // if_tsresol = 10^-9
+	idb = be.AppendUint32(idb, 0)                                         // opt_endofopt
+	block(1, idb)
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := uint64(ci.Timestamp.UnixNano())
+		epb := be.AppendUint32(nil, 0)
+		epb = be.AppendUint32(be.AppendUint32(epb, uint32(ts>>32)), uint32(ts))
+		epb = be.AppendUint32(be.AppendUint32(epb, uint32(len(data))), uint32(ci.Length))
+		block(6, append(epb, data...))
+	}
+	return out.Bytes()
+}
+
+func TestBigEndianPcapng(t *testing.T) {
+	const name = "EdimaxCam1_Setup-A-1-STA.pcap"
+	want, wantStats := readCapture(t, name, Options{})
+	got := &recorder{}
+	st, err := Read(context.Background(), bytes.NewReader(bigEndianPcapng(t, name)), "be.pcapng", 0, got.emit, Options{})
+	if err != nil || st != wantStats {
+		t.Fatalf("%v: %+v, want %+v", err, st, wantStats)
+	}
+	for i := range want.obs {
+		if got.obs[i] != want.obs[i] {
+			t.Fatalf("observation %d: %+v, want %+v", i, got.obs[i], want.obs[i])
+		}
 	}
 }
