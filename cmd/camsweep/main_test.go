@@ -71,7 +71,7 @@ func TestOUIUpdateFromIEEECSV(t *testing.T) {
 	t.Setenv("CAMSWEEP_OUI_FILE", filepath.Join(t.TempDir(), "oui.txt.gz"))
 	dir := filepath.Join(repo, "oui", "testdata", "ieee-csv")
 	if _, err := os.Stat(filepath.Join(dir, "oui.csv")); err != nil {
-		t.Skipf("oui package test CSVs not present: %v", err)
+		t.Fatalf("oui package test CSVs not present: %v", err)
 	}
 	code, out, stderr := cli(t, "", "oui", "update", "--from", dir)
 	if code != exitOK || !strings.Contains(out, "wrote ") {
