@@ -52,6 +52,7 @@ type Engine struct {
 	linkIP   map[netip.Addr]MAC          // last link.ip binding of each IP
 	bytes    int
 	dropped  uint64
+	trimmed  uint64
 }
 
 // NewEngine returns an engine over a database and an OUI registry; reg may be
@@ -62,12 +63,22 @@ func NewEngine(db *Database, reg MACRegistry) *Engine {
 		strongIP: map[netip.Addr]MAC{}, linkIP: map[netip.Addr]MAC{}}
 }
 
-// Dropped counts observations not kept because a memory bound was reached
+// Dropped counts observations lost to a global memory bound: the device cap
+// or the byte budget. Those are devices or facts missing from the report
 // (a duplicate fact is not counted: it is already kept).
 func (e *Engine) Dropped() uint64 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.dropped
+}
+
+// Trimmed counts facts not kept because one device already holds
+// MaxValuesPerKey values of that key or MaxFactsPerDevice facts: a chatty
+// device (many DNS names, many TXT strings), not a loss of devices.
+func (e *Engine) Trimmed() uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.trimmed
 }
 
 // macValueKeys carry the device's own MAC in the value.
@@ -95,8 +106,11 @@ func (e *Engine) Add(obs Observation) {
 	if !placeholder.IsZero() {
 		st.placeholder = placeholder
 	}
-	added, ok := st.addFact(obs, MaxStoredBytes-e.bytes)
-	if !ok {
+	added, kept := st.addFact(obs, MaxStoredBytes-e.bytes)
+	switch kept {
+	case factTrimmed:
+		e.trimmed++
+	case factOverBudget:
 		e.dropped++
 	}
 	e.bytes += added
@@ -205,23 +219,35 @@ func newDeviceState() *deviceState {
 
 // addFact keeps a new (key, value) within the caps and budget bytes. It
 // returns the bytes it stored and false when a cap refused it.
-func (s *deviceState) addFact(obs Observation, budget int) (int, bool) {
+// factResult says what became of one observation's fact.
+type factResult int
+
+const (
+	factKept       factResult = iota // stored, or already stored
+	factTrimmed                      // over this device's per-key or per-device cap
+	factOverBudget                   // over the engine's byte budget
+)
+
+func (s *deviceState) addFact(obs Observation, budget int) (int, factResult) {
 	s.touch(obs.Time)
 	if obs.Port != 0 && portAnswers(obs.Key) {
 		s.addPort(obs.Port)
 	}
 	k := [2]string{obs.Key, obs.Value}
 	if _, dup := s.seen[k]; dup {
-		return 0, true
+		return 0, factKept
 	}
 	size := factOverhead + len(obs.Key) + len(obs.Value) + len(obs.Probe)
-	if len(s.facts) >= MaxFactsPerDevice || s.perKey[obs.Key] >= MaxValuesPerKey || size > budget {
-		return 0, false
+	if len(s.facts) >= MaxFactsPerDevice || s.perKey[obs.Key] >= MaxValuesPerKey {
+		return 0, factTrimmed
+	}
+	if size > budget {
+		return 0, factOverBudget
 	}
 	s.seen[k] = struct{}{}
 	s.perKey[obs.Key]++
 	s.facts = append(s.facts, fact{Key: obs.Key, Value: obs.Value, Probe: obs.Probe, Port: obs.Port, IP: obs.IP})
-	return size, true
+	return size, factKept
 }
 
 func (s *deviceState) touch(t time.Time) {

@@ -459,8 +459,8 @@ func TestEngineBoundedMemory(t *testing.T) {
 	if st.perKey["http.title"] != MaxValuesPerKey || len(st.facts) != MaxFactsPerDevice {
 		t.Errorf("http.title values %d (cap %d), facts %d (cap %d)", st.perKey["http.title"], MaxValuesPerKey, len(st.facts), MaxFactsPerDevice)
 	}
-	if e.Dropped() == 0 {
-		t.Error("nothing counted as dropped")
+	if e.Trimmed() == 0 || e.Dropped() != 0 {
+		t.Errorf("per-device caps counted as trimmed %d, dropped %d; want trimmed only", e.Trimmed(), e.Dropped())
 	}
 	if e.bytes < factOverhead*len(st.facts) || e.bytes > MaxStoredBytes {
 		t.Errorf("budget accounts %d bytes for %d facts", e.bytes, len(st.facts))
@@ -470,6 +470,9 @@ func TestEngineBoundedMemory(t *testing.T) {
 	}
 	if n := len(e.byMAC) + len(e.byIP); n != MaxDevices {
 		t.Errorf("%d devices tracked, cap %d", n, MaxDevices)
+	}
+	if e.Dropped() != 100 {
+		t.Errorf("devices over the cap counted as dropped %d, want 100", e.Dropped())
 	}
 }
 

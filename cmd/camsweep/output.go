@@ -149,7 +149,7 @@ func countRestricted(devs []fingerprint.Device) int {
 // observations at its memory bounds (the result is then incomplete).
 func engineDevices(stderr io.Writer, res *report.Result, eng engine) []fingerprint.Device {
 	if n := eng.Dropped(); n > 0 {
-		warn(stderr, res, "%d observations were not kept: the engine reached a memory bound (too many devices or facts)", n)
+		warn(stderr, res, "%d observations were not kept: the engine reached its device or memory bound, so the report is incomplete", n)
 	}
 	return eng.Devices()
 }
