@@ -79,6 +79,7 @@ type world struct {
 func newWorld(t *testing.T, names ...string) *world {
 	t.Helper()
 	lab.Require(t)
+	t.Parallel() // every world is its own set of namespaces
 	l, err := lab.New(lab.Options{})
 	if err != nil {
 		t.Fatal(err)
