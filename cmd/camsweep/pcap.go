@@ -82,7 +82,7 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 			warn(stderr, res, "interrupted while reading %s: results cover what was read", f)
 		case isPartialCapture(err):
 			res.Partial = true
-			warn(stderr, res, "%v: results cover the packets before the damage", err)
+			warn(stderr, res, "%v", err) // names the file and packet, says what stands
 		default:
 			return &exitErr{code: exitError, err: err}
 		}
@@ -91,7 +91,7 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 		}
 	}
 	if !o.out.quiet {
-		fmt.Fprintf(stderr, "camsweep: read %d packets from %d files\n", packets, len(files))
+		fmt.Fprintf(stderr, "camsweep: read %d packets from %d file(s)\n", packets, len(files))
 	}
 	return o.out.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
 }
@@ -101,24 +101,26 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 func checkReadableFile(path string) error {
 	st, err := os.Stat(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%s: %v", path, pe.Err)
-		}
-		return err
+		return plainPathError(path, err)
 	}
 	if st.IsDir() {
-		return fmt.Errorf("%s: is a directory, not a capture file", path)
+		return fmt.Errorf("%s: is a directory, not a file", path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%s: %v", path, pe.Err)
-		}
-		return err
+		return plainPathError(path, err)
 	}
 	return f.Close()
+}
+
+// plainPathError says "FILE: reason" without the Go operation name
+// ("stat", "open") that *os.PathError puts in between.
+func plainPathError(path string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %v", path, pe.Err)
+	}
+	return err
 }
 
 // progressFor returns a progress callback drawing a bar on stderr, or nil when
