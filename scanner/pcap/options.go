@@ -25,7 +25,7 @@ type Options struct {
 	// StreamBytes caps the bytes kept per direction of a TCP flow
 	// (default 16 KiB).
 	StreamBytes int
-	// StreamBudget caps the bytes buffered over all flows (default 64 MiB);
+	// StreamBudget caps the bytes buffered over all flows (default 32 MiB);
 	// the least recently used flows are handed to their decoders first.
 	StreamBudget int
 }
@@ -48,7 +48,7 @@ type Protocols struct {
 const (
 	defaultMaxFlows     = 1 << 16
 	defaultStreamBytes  = 16 << 10
-	defaultStreamBudget = 64 << 20
+	defaultStreamBudget = 32 << 20
 	// detectBytes is how much of each direction an undecided flow keeps
 	// until the server's first bytes arrive and StreamDetect can look.
 	detectBytes = 2 << 10
