@@ -90,12 +90,18 @@ var migrations = []string{
 		severity TEXT NOT NULL,
 		PRIMARY KEY (run_id, identity)
 	)`,
+	// 2: partial runs are marked, so they are not taken as a comparison baseline.
+	`ALTER TABLE runs ADD COLUMN partial INTEGER NOT NULL DEFAULT 0`,
 }
 
 // LatestSchema is the schema version this build writes.
 var LatestSchema = len(migrations)
 
-func (s *sqlStore) migrate(ctx context.Context) error {
+func (s *sqlStore) migrate(ctx context.Context) error { return s.migrateTo(ctx, LatestSchema) }
+
+// migrateTo applies the migrations up to version target (tests stop early to
+// build an old store and upgrade it).
+func (s *sqlStore) migrateTo(ctx context.Context, target int) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
@@ -117,7 +123,7 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 	if have > LatestSchema {
 		return fmt.Errorf("store: schema version %d is newer than this camsweep understands (%d): upgrade camsweep", have, LatestSchema)
 	}
-	for v := have + 1; v <= LatestSchema; v++ {
+	for v := have + 1; v <= target; v++ {
 		if err := s.applyMigration(ctx, tx, v); err != nil {
 			return err
 		}

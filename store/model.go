@@ -30,6 +30,9 @@ type RunSummary struct {
 	Medium     int       `json:"medium"`
 	Review     int       `json:"review"`
 	Suppressed int       `json:"suppressed"`
+	// Partial: the inputs were truncated or interrupted; the run is kept but
+	// not used as the baseline of the next comparison.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // DeviceRecord is the part of a device that history compares.
@@ -161,7 +164,7 @@ func joinIPs(ips []netip.Addr) string {
 
 // summarize counts a result for the runs table.
 func summarize(site string, r *report.Result) RunSummary {
-	s := RunSummary{Site: site, Time: r.Generated.UTC(), Command: r.Source.Command, Devices: len(r.Devices)}
+	s := RunSummary{Site: site, Time: r.Generated.UTC(), Command: r.Source.Command, Devices: len(r.Devices), Partial: r.Partial}
 	for _, d := range r.Devices {
 		if d.Restricted {
 			s.Restricted++

@@ -28,7 +28,9 @@ type Store interface {
 	History(ctx context.Context, site string, limit int) ([]RunSummary, error)
 	// Summary returns one run's counts.
 	Summary(ctx context.Context, id int64) (RunSummary, error)
-	// Previous returns the latest run of the site stored before run id.
+	// Previous returns the latest complete run of the site stored before run
+	// id: a partial run (truncated capture, interrupted sweep) would make
+	// devices it missed look gone and then new again.
 	Previous(ctx context.Context, site string, id int64) (RunSummary, bool, error)
 	// Result returns the full stored result of a run, for reports.
 	Result(ctx context.Context, id int64) (*report.Result, error)
@@ -153,10 +155,10 @@ func (s *sqlStore) Save(ctx context.Context, run Run) (RunSummary, error) {
 func (s *sqlStore) insertRun(ctx context.Context, tx *sql.Tx, r RunSummary, blob []byte) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO runs
-		(site, run_at, command, devices, restricted, findings, critical, high, medium, review, suppressed, result)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		(site, run_at, command, devices, restricted, findings, critical, high, medium, review, suppressed, partial, result)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		r.Site, r.Time.UnixNano(), r.Command, r.Devices, r.Restricted, r.Findings,
-		r.Critical, r.High, r.Medium, r.Review, r.Suppressed, blob).Scan(&id)
+		r.Critical, r.High, r.Medium, r.Review, r.Suppressed, boolInt(r.Partial), blob).Scan(&id)
 	return id, err
 }
 
@@ -194,16 +196,18 @@ func boolInt(b bool) int {
 	return 0
 }
 
-const summaryColumns = "id, site, run_at, command, devices, restricted, findings, critical, high, medium, review, suppressed"
+const summaryColumns = "id, site, run_at, command, devices, restricted, findings, critical, high, medium, review, suppressed, partial"
 
 type scanner interface{ Scan(...any) error }
 
 func scanSummary(row scanner) (RunSummary, error) {
 	var r RunSummary
 	var at int64
+	var partial int
 	err := row.Scan(&r.ID, &r.Site, &at, &r.Command, &r.Devices, &r.Restricted, &r.Findings,
-		&r.Critical, &r.High, &r.Medium, &r.Review, &r.Suppressed)
+		&r.Critical, &r.High, &r.Medium, &r.Review, &r.Suppressed, &partial)
 	r.Time = time.Unix(0, at).UTC()
+	r.Partial = partial != 0
 	return r, err
 }
 
@@ -245,7 +249,7 @@ func (s *sqlStore) Summary(ctx context.Context, id int64) (RunSummary, error) {
 
 func (s *sqlStore) Previous(ctx context.Context, site string, id int64) (RunSummary, bool, error) {
 	r, err := scanSummary(s.db.QueryRowContext(ctx,
-		s.q("SELECT "+summaryColumns+" FROM runs WHERE site = ? AND id < ? ORDER BY id DESC LIMIT 1"), site, id))
+		s.q("SELECT "+summaryColumns+" FROM runs WHERE site = ? AND id < ? AND partial = 0 ORDER BY id DESC LIMIT 1"), site, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return RunSummary{}, false, nil
 	}

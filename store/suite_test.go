@@ -78,6 +78,7 @@ func freshPostgresDB(t *testing.T, admin string) string {
 
 func runSuite(t *testing.T, fresh opener) {
 	t.Run("Migrations", func(t *testing.T) { testMigrations(t, fresh(t)) })
+	t.Run("UpgradeFromV1", func(t *testing.T) { testUpgradeFromV1(t, fresh(t)) })
 	t.Run("SaveAndRead", func(t *testing.T) { testSaveAndRead(t, fresh(t)) })
 	t.Run("DiffLifecycle", func(t *testing.T) { testDiffLifecycle(t, fresh(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, fresh(t)) })
@@ -169,6 +170,47 @@ func testMigrations(t *testing.T, loc string) {
 	}
 	if _, err := Open(ctx, loc); err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("newer schema: %v", err)
+	}
+}
+
+// testUpgradeFromV1 builds a store at schema 1 with a run in it, as an older
+// camsweep left it, and opens it with this one: the run survives the upgrade.
+func testUpgradeFromV1(t *testing.T, loc string) {
+	ctx := context.Background()
+	var old *sqlStore
+	var err error
+	if IsPostgres(loc) {
+		old, err = openPostgres(loc)
+	} else {
+		old, err = openSQLite(loc)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.migrateTo(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	blob, err := compressResult(result(t, baseline(), time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.db.Exec(old.q(`INSERT INTO runs (site, run_at, command, devices, restricted, findings,
+		critical, high, medium, review, suppressed, result) VALUES (?, ?, 'audit', 6, 5, 4, 2, 0, 2, 0, 1, ?)`),
+		"hq", time.Now().UnixNano(), blob); err != nil {
+		t.Fatalf("v1 insert: %v", err)
+	}
+	old.Close()
+
+	s := open(t, loc)
+	if v, _ := s.SchemaVersion(ctx); v != LatestSchema {
+		t.Fatalf("schema %d after upgrade, want %d", v, LatestSchema)
+	}
+	h, err := s.History(ctx, "hq", 0)
+	if err != nil || len(h) != 1 || h[0].Partial || h[0].Critical != 2 {
+		t.Fatalf("v1 run after upgrade: %+v %v", h, err)
+	}
+	if r, err := s.Result(ctx, h[0].ID); err != nil || len(r.Devices) != 6 {
+		t.Fatalf("v1 result after upgrade: %v", err)
 	}
 }
 
@@ -275,11 +317,25 @@ func testDiffLifecycle(t *testing.T, loc string) {
 	if idsOf(d.NewFindings) != "mac:44:19:b6:00:00:07" || idsOf(d.Resolved) != "" {
 		t.Errorf("new findings %s, resolved %s", idsOf(d.NewFindings), idsOf(d.Resolved))
 	}
+	// A partial run is stored and listed, but never the baseline of a comparison.
+	broken := result(t, next[:1], t0.Add(48*time.Hour))
+	broken.Partial = true
+	third, err := s.Save(ctx, Run{Site: "hq", Result: broken})
+	if err != nil || !third.Partial {
+		t.Fatal(err)
+	}
+	fourth, err := s.Save(ctx, Run{Site: "hq", Result: result(t, next, t0.Add(72*time.Hour))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prev, ok, _ := s.Previous(ctx, "hq", fourth.ID); !ok || prev.ID != second.ID {
+		t.Errorf("previous of run %d = %d, want %d (skipping partial run %d)", fourth.ID, prev.ID, second.ID, third.ID)
+	}
 	h, err := s.History(ctx, "hq", 0)
-	if err != nil || len(h) != 2 || h[0].ID != second.ID || h[1].ID != first.ID || h[0].Critical != 2 {
+	if err != nil || len(h) != 4 || h[2].ID != second.ID || h[3].ID != first.ID || h[2].Critical != 2 || !h[1].Partial {
 		t.Fatalf("history = %+v, %v", h, err)
 	}
-	if all, _ := s.History(ctx, "", 0); len(all) != 3 {
+	if all, _ := s.History(ctx, "", 0); len(all) != 5 {
 		t.Errorf("history of all sites: %d runs", len(all))
 	}
 }

@@ -138,10 +138,14 @@ func writeHistoryTable(w io.Writer, runs []store.RunSummary) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "RUN\tSITE\tTIME (UTC)\tDEVICES\tRESTRICTED\tCRITICAL\tHIGH\tMEDIUM\tREVIEW\tEXCEPTED")
+	fmt.Fprintln(tw, "RUN\tSITE\tTIME (UTC)\tDEVICES\tRESTRICTED\tCRITICAL\tHIGH\tMEDIUM\tREVIEW\tEXCEPTED\tNOTE")
 	for _, r := range runs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", r.ID, report.Clean(r.Site, report.MaxCell),
-			r.Time.Format("2006-01-02 15:04"), r.Devices, r.Restricted, r.Critical, r.High, r.Medium, r.Review, r.Suppressed)
+		note := ""
+		if r.Partial {
+			note = "partial input"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", r.ID, report.Clean(r.Site, report.MaxCell),
+			r.Time.Format("2006-01-02 15:04"), r.Devices, r.Restricted, r.Critical, r.High, r.Medium, r.Review, r.Suppressed, note)
 	}
 	tw.Flush()
 }
