@@ -277,3 +277,22 @@ func TestGzipCompressedCaptures(t *testing.T) {
 		}
 	}
 }
+
+// The Hue bridge announces itself over mDNS from its IPv6 link-local
+// address: the IPv6 path reaches the decoder, and the MAC binds to it.
+func TestIPv6LinkLocalMDNS(t *testing.T) {
+	r, _ := readCapture(t, "negative_HueBridge_Setup-A-1-STA.pcap", Options{})
+	const ll = "fe80::217:88ff:fe24:76ff"
+	if !r.binds("link.ip", "00:17:88:24:76:ff", ll) {
+		t.Error("no link.ip binding of the bridge to its link-local address")
+	}
+	found := false
+	for _, o := range r.obs {
+		if o.IP.String() == ll && o.Port == 5353 && o.Key == "mdns.txt" && o.Value == "md=BSB002" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("mDNS TXT md=BSB002 from the IPv6 link-local address not decoded")
+	}
+}
