@@ -216,3 +216,27 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 		t.Error("progress drawn into a regular file (cron, log)")
 	}
 }
+
+func TestPcapAllAddressesIncludesPublicHosts(t *testing.T) {
+	// The D-Link camera's set-up capture talks to cloud servers on public
+	// addresses: inventoried only with --all-addresses.
+	file := pcapData("D-LinkCam_Setup-A-1-STA.pcap")
+	public := func(args ...string) int {
+		_, out, _ := cli(t, "", append([]string{"pcap", "-q", "--format", "json"}, append(args, file)...)...)
+		n := 0
+		for _, d := range decodeJSON(t, out).Devices {
+			for _, ip := range d.IPs {
+				if !ip.IsPrivate() && !ip.IsLinkLocalUnicast() {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if n := public(); n != 0 {
+		t.Errorf("without --all-addresses: %d public hosts inventoried", n)
+	}
+	if n := public("--all-addresses"); n == 0 {
+		t.Errorf("--all-addresses inventoried no public host")
+	}
+}
