@@ -40,3 +40,33 @@ func TestPlaceholderMACIsNotAnIdentity(t *testing.T) {
 		t.Errorf("address-only identity = %q", id)
 	}
 }
+
+// Matching across runs: a camera swapped for another of the same model at
+// the same address is two devices (their MACs differ); a camera seen by MAC
+// and serial on its segment and by serial only from a routed sensor is one.
+func TestCompareMatching(t *testing.T) {
+	rec := func(id, mac, ip, model, serial, fw string) DeviceRecord {
+		return DeviceRecord{Identity: id, MAC: mac, IPs: ip, Model: model, Serial: serial, Firmware: fw}
+	}
+	from := []DeviceRecord{
+		rec("mac:44:19:b6:00:00:01", "44:19:b6:00:00:01", "10.10.10.40", "DS-2CD2042WD-I", "", "V5.4.5"),
+		rec("mac:4c:11:bf:c2:0b:9d", "4c:11:bf:c2:0b:9d", "10.10.10.41", "IPC-HDW5421S", "1F006E4PAX00075", "2.400.0.8"),
+	}
+	to := []DeviceRecord{
+		rec("mac:44:19:b6:00:00:99", "44:19:b6:00:00:99", "10.10.10.40", "DS-2CD2042WD-I", "", "V5.4.5"),
+		rec("serial:1F006E4PAX00075", "", "10.10.10.41", "IPC-HDW5421S", "1F006E4PAX00075", "2.800.0.1"),
+	}
+	news, gone, changed, _, _ := Compare(from, to)
+	if len(news) != 1 || news[0].MAC != "44:19:b6:00:00:99" || len(gone) != 1 || gone[0].MAC != "44:19:b6:00:00:01" {
+		t.Errorf("swapped camera: new %+v gone %+v", news, gone)
+	}
+	if len(changed) != 1 || changed[0].Before.MAC != "4c:11:bf:c2:0b:9d" || len(changed[0].Fields) != 1 ||
+		changed[0].Fields[0] != (FieldChange{Field: "firmware", From: "2.400.0.8", To: "2.800.0.1"}) {
+		t.Errorf("serial match: %+v", changed)
+	}
+	// An unseen firmware is not a change: the probe that reads it may not have answered.
+	to[1].Firmware = ""
+	if _, _, changed, _, _ := Compare(from, to); len(changed) != 0 {
+		t.Errorf("missing firmware reported as a change: %+v", changed)
+	}
+}
