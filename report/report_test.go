@@ -117,6 +117,18 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+func TestGoldenPartialUnprivilegedNoFindings(t *testing.T) {
+	r := sampleResult(t)
+	r.Partial, r.Unprivileged = true, true
+	r.Warnings = []string{"site.pcapng: packet 17: corrupt capture: truncated (file ends inside the record); results before it stand"}
+	r.Fill(r.Devices[:1], nil, nil)
+	var b bytes.Buffer
+	if err := WriteTable(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "partial.table.txt", b.Bytes())
+}
+
 func TestInventoryCountsPerSiteAndVendor(t *testing.T) {
 	r := sampleResult(t)
 	if len(r.Inventory) != 2 {
