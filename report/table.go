@@ -55,7 +55,7 @@ func writeHeader(w io.Writer, r *Result) {
 	}
 	fmt.Fprintln(w)
 	if r.Partial {
-		fmt.Fprintln(w, "PARTIAL: the input was truncated or corrupt; results cover what could be read")
+		fmt.Fprintln(w, "PARTIAL: some input could not be read (truncated, corrupt, bad lines or interrupted); results cover the rest")
 	}
 	if r.Unprivileged {
 		fmt.Fprintln(w, "UNPRIVILEGED: probes needing raw sockets were skipped")
@@ -107,7 +107,9 @@ func writeDevices(w io.Writer, all []fingerprint.Device) {
 	}
 	tw := newTabWriter(w)
 	row(tw, "VENDOR", "BRAND", "MODEL", "FIRMWARE", "KIND", "MAC", "IPS", "WHY")
+	anyRestricted := false
 	for _, d := range tableOrder(devs) {
+		anyRestricted = anyRestricted || d.Restricted
 		vendor := cell(d.Vendor)
 		if d.Restricted {
 			vendor += " !"
@@ -116,7 +118,9 @@ func writeDevices(w io.Writer, all []fingerprint.Device) {
 			mac(d.MAC), ipList(d), Why(d))
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "  ! = restricted vendor")
+	if anyRestricted {
+		fmt.Fprintln(w, "  ! = restricted vendor")
+	}
 	fmt.Fprintln(w)
 }
 
