@@ -113,13 +113,13 @@ func loadAuditConfig(path string) (*auditConfig, error) {
 	cfg := &auditConfig{}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, false))
+		return nil, yamlErrorAt(path, err)
 	}
 	p, _ := yaml.PathString("$.audit")
 	node, err := p.FilterFile(file)
 	if err == nil && node != nil {
 		if err := yaml.NodeToValue(node, cfg, yaml.Strict()); err != nil {
-			return nil, fmt.Errorf("%s: audit: %s", path, yaml.FormatError(err, false, false))
+			return nil, yamlErrorAt(path, err)
 		}
 	}
 	dir := filepath.Dir(path)
@@ -133,6 +133,19 @@ func loadAuditConfig(path string) (*auditConfig, error) {
 		cfg.Store = relativeTo(dir, cfg.Store)
 	}
 	return cfg, nil
+}
+
+// yamlErrorAt formats a go-yaml error as "file:line: audit: message", like
+// the policy's own errors.
+func yamlErrorAt(path string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			return fmt.Errorf("%s:%d: audit: %s", path, tk.Position.Line, ye.GetMessage())
+		}
+		return fmt.Errorf("%s: audit: %s", path, ye.GetMessage())
+	}
+	return fmt.Errorf("%s: audit: %w", path, err)
 }
 
 func relativeTo(dir, p string) string {

@@ -182,7 +182,7 @@ func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
 func TestAuditConfigErrors(t *testing.T) {
 	_, config := auditSite(t, "  site: hq\n  storr: x.db\n  reports: [a.json]\n")
 	code, _, stderr := cli(t, "", "audit", "--config", config)
-	if code != exitError || !strings.Contains(stderr, `unknown field "storr"`) || !strings.Contains(stderr, "[12:") {
+	if code != exitError || !strings.Contains(stderr, `site.yaml:12: audit: unknown field "storr"`) {
 		t.Errorf("misspelt key: exit %d, %q", code, stderr)
 	}
 	_, config = auditSite(t, "  site: branch\n  reports: [a.json]\n")
