@@ -82,6 +82,7 @@ func (p *Policy) Apply(devs []fingerprint.Device, now time.Time) []Finding {
 	for i := range devs {
 		d := &devs[i]
 		z, ip := p.zoneOf(d.IPs)
+		d.Zone = ""
 		if z != nil {
 			d.Zone = z.Name
 		}
