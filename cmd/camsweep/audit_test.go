@@ -163,6 +163,12 @@ func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
 		t.Errorf("history row of run 1 = %q, want 4 devices, 3 restricted, 2 critical", lines[4])
 	}
 
+	code, js, _ = cli(t, "", "history", "--config", config, "--site", "hq", "--format", "json", "--limit", "2")
+	var runs []struct{ ID, Devices, Critical int }
+	if err := json.Unmarshal([]byte(js), &runs); code != exitOK || err != nil || len(runs) != 2 || runs[0].ID != 4 || runs[1].Critical != 2 {
+		t.Errorf("history json: exit %d %v %+v", code, err, runs)
+	}
+
 	code, out, _ = cli(t, "", "diff", "1", "2", "--config", config)
 	code2, out2, _ := cli(t, "", "diff", "2", "--config", config)
 	if code != exitOK || code2 != exitOK || out != out2 || !strings.Contains(out, "gone devices (1)") {
