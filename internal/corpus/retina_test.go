@@ -126,12 +126,7 @@ func TestRetinaResponses(t *testing.T) {
 		}
 		d := p.identify(t, decodeStream(t, "rtsp.response", responses[name], 554)...)
 		right := d.Vendor == want.vendor && d.Kind == want.kind && d.Restricted == want.restricted
-		if bug, known := retinaKnownBugs[name]; known {
-			if right {
-				t.Errorf("%s: known bug %q is fixed: remove it from retinaKnownBugs", name, bug)
-			} else {
-				t.Logf("KNOWN BUG %s: %s; got %s", name, bug, describe(d))
-			}
+		if knownIssue(t, retinaKnownBugs, name, right, describe(d)) {
 			continue
 		}
 		if !right {
