@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -52,7 +53,7 @@ func discoveryProbes() []discoveryProbe {
 // answers for the listen window.
 func (r *run) linkLocal(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
-	if r.cfg.enabled(ProbeMDNS) {
+	if r.cfg.enabled(ProbeMDNS) && !r.narrowed() {
 		g.Go(func() error {
 			if err := r.browseMDNS(gctx); err != nil && !errors.Is(err, context.Canceled) {
 				r.warn("mDNS browsing: %v", err)
@@ -61,8 +62,8 @@ func (r *run) linkLocal(ctx context.Context) error {
 		})
 	}
 	for _, p := range discoveryProbes() {
-		if !r.cfg.enabled(p.name) {
-			continue
+		if !r.cfg.enabled(p.name) || (p.name == ProbeWSD && r.narrowed()) {
+			continue // narrowed: the TCP phase asks each host found by unicast WS-Discovery
 		}
 		g.Go(func() error {
 			if err := r.discoverWith(gctx, p); err != nil && !errors.Is(err, context.Canceled) {
@@ -76,15 +77,15 @@ func (r *run) linkLocal(ctx context.Context) error {
 
 func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 	seg := r.cfg.Segment
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.ListenWindow)
-	defer cancel()
-	conn, err := listenUDP(ctx, seg, 0, "")
+	listenCtx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	conn, err := listenUDP(listenCtx, seg, 0, "")
 	if err != nil {
 		return err
 	}
 	conns := []net.PacketConn{conn}
 	if p.answerPort != 0 {
-		if c, err := listenUDP(ctx, seg, p.answerPort, p.group); err == nil {
+		if c, err := listenUDP(listenCtx, seg, p.answerPort, p.group); err == nil {
 			conns = append(conns, c)
 		} else {
 			r.warn("%s: cannot listen on port %d for answers sent there (%v); direct answers still count", p.name, p.answerPort, err)
@@ -97,29 +98,63 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 		emit = locations.watch(r.emit)
 	}
 	for _, c := range conns {
-		go func() { <-ctx.Done(); c.Close() }()
+		go func() { <-listenCtx.Done(); c.Close() }()
 		go r.readAnswers(c, p.name, emit)
 	}
 	payload, err := p.request()
 	if err != nil {
 		return err
 	}
-	dst := p.group
-	if dst == "" {
-		dst = broadcast(seg.Prefix).String()
+	for _, dst := range r.discoveryDestinations(p) {
+		addr := &net.UDPAddr{IP: dst.AsSlice(), Port: p.port}
+		if err := r.wait(ctx); err != nil {
+			return err
+		}
+		if _, err := conn.WriteTo(payload, addr); err != nil {
+			return fmt.Errorf("sending to %s: %w", addr, err)
+		}
 	}
-	addr := &net.UDPAddr{IP: net.ParseIP(dst), Port: p.port}
-	if err := r.wait(ctx); err != nil {
-		return err
+	// The window starts after the last request: unicast to many targets
+	// takes longer than one multicast.
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(r.cfg.ListenWindow):
 	}
-	if _, err := conn.WriteTo(payload, addr); err != nil {
-		return fmt.Errorf("sending to %s: %w", addr, err)
-	}
-	<-ctx.Done()
+	stopListening()
 	if locations != nil {
-		r.fetchDescriptions(context.WithoutCancel(ctx), locations.list())
+		r.fetchDescriptions(ctx, locations.list())
 	}
 	return nil
+}
+
+// narrowed says --targets leave part of the segment out. Multicast and
+// broadcast reach every host of the segment, so a narrowed sweep sends none:
+// its discovery requests go to each target by unicast instead.
+func (r *run) narrowed() bool {
+	seg := r.cfg.Segment
+	if seg == nil || len(r.cfg.Targets) == 0 {
+		return false
+	}
+	for _, p := range r.cfg.Targets {
+		if p.Bits() <= seg.Prefix.Bits() && p.Contains(seg.Prefix.Addr()) {
+			return false
+		}
+	}
+	return true
+}
+
+// discoveryDestinations is where one discovery request goes: the protocol's
+// group (or the segment broadcast), or each target when narrowed.
+func (r *run) discoveryDestinations(p discoveryProbe) []netip.Addr {
+	seg := r.cfg.Segment
+	if r.narrowed() {
+		return slices.DeleteFunc(segmentTargets(seg, r.cfg.Targets), func(a netip.Addr) bool { return a == seg.Addr })
+	}
+	if p.group != "" {
+		return []netip.Addr{netip.MustParseAddr(p.group)}
+	}
+	return []netip.Addr{broadcast(seg.Prefix)}
 }
 
 // readAnswers decodes every datagram until the connection closes.

@@ -1,0 +1,277 @@
+package labtest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
+	"github.com/camsweep/camsweep/internal/lab"
+)
+
+// discoveryGroups are the multicast groups the link-local discovery probes
+// are sent to (mDNS, SSDP/WS-Discovery/SADP, DHIP), and igmpReports the
+// kernel's IGMPv3 report address, to which joining those groups is announced.
+var (
+	discoveryGroups = []netip.Addr{
+		netip.MustParseAddr("224.0.0.251"),
+		netip.MustParseAddr("239.255.255.250"),
+		netip.MustParseAddr("239.255.255.251"),
+	}
+	igmpReports = netip.MustParseAddr("224.0.0.22")
+)
+
+// capture is tcpdump running in a lab host's namespace, writing a pcap.
+type capture struct {
+	cmd  *exec.Cmd
+	file string
+	errb *bytes.Buffer
+}
+
+// startCapture starts tcpdump on h's LAN interface and waits until it listens.
+func startCapture(t *testing.T, h *lab.Host) *capture {
+	t.Helper()
+	if _, err := exec.LookPath("tcpdump"); err != nil {
+		t.Fatalf("tcpdump is needed for the politeness proof (apt-get install -y tcpdump): %v", err)
+	}
+	c := &capture{file: filepath.Join(t.TempDir(), "sweep.pcap"), errb: &bytes.Buffer{}}
+	// -U writes each packet as it arrives; -s 256 keeps headers and the start
+	// of each payload; -n never resolves names (which would send DNS).
+	c.cmd = h.Command(context.Background(), "tcpdump", "-i", h.Interface, "-w", c.file, "-U", "-n", "-s", "256", "--immediate-mode")
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.cmd.Stderr = pw
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	ready := make(chan bool, 1)
+	go func() {
+		buf := make([]byte, 4096)
+		signalled := false
+		for {
+			n, err := pr.Read(buf)
+			c.errb.Write(buf[:n])
+			if !signalled && strings.Contains(c.errb.String(), "listening on") {
+				ready <- true
+				signalled = true
+			}
+			if err != nil {
+				pr.Close()
+				if !signalled {
+					ready <- false
+				}
+				return
+			}
+		}
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			t.Fatalf("tcpdump did not start: %s", c.errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		c.cmd.Process.Kill()
+		t.Fatal("tcpdump not listening after 10 s")
+	}
+	t.Cleanup(func() { c.cmd.Process.Kill(); c.cmd.Wait() })
+	return c
+}
+
+// stop ends the capture cleanly (so the file is complete) and returns the
+// frames the host sent, identified by its MAC as Ethernet source.
+func (c *capture) stop(t *testing.T, sender net.HardwareAddr) []sentFrame {
+	t.Helper()
+	time.Sleep(200 * time.Millisecond) // let the last frames reach the file
+	c.cmd.Process.Signal(syscall.SIGINT)
+	c.cmd.Wait()
+	f, err := os.Open(c.file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatalf("reading the capture: %v", err)
+	}
+	var out []sentFrame
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		p := gopacket.NewPacket(data, layers.LayerTypeEthernet, gopacket.NoCopy)
+		eth, ok := p.LinkLayer().(*layers.Ethernet)
+		if !ok || !bytes.Equal(eth.SrcMAC, sender) {
+			continue
+		}
+		out = append(out, classify(p, ci.Timestamp))
+	}
+	if len(out) == 0 {
+		t.Fatalf("the capture holds nothing the scanner sent (tcpdump: %s)", c.errb.String())
+	}
+	return out
+}
+
+// sentFrame is one frame the scanner sent: where to, and whether it starts
+// an exchange (what --rate paces: an ARP request, a UDP datagram, a TCP SYN).
+type sentFrame struct {
+	at    time.Time
+	dst   netip.Addr // ARP target or IPv4 destination; invalid if neither
+	what  string
+	probe bool
+}
+
+func classify(p gopacket.Packet, at time.Time) sentFrame {
+	f := sentFrame{at: at}
+	if a, ok := p.Layer(layers.LayerTypeARP).(*layers.ARP); ok {
+		f.dst, _ = netip.AddrFromSlice(a.DstProtAddress)
+		f.what = fmt.Sprintf("ARP op %d for %s", a.Operation, f.dst)
+		f.probe = a.Operation == layers.ARPRequest
+		return f
+	}
+	ip, ok := p.Layer(layers.LayerTypeIPv4).(*layers.IPv4)
+	if !ok {
+		f.what = fmt.Sprintf("non-IPv4 frame %v", p.LinkLayer().LayerContents())
+		return f
+	}
+	f.dst, _ = netip.AddrFromSlice(ip.DstIP.To4())
+	f.what = fmt.Sprintf("%v to %s", ip.Protocol, f.dst)
+	switch {
+	case ip.Protocol == layers.IPProtocolUDP:
+		f.probe = true
+	case ip.Protocol == layers.IPProtocolTCP:
+		tcp, _ := p.Layer(layers.LayerTypeTCP).(*layers.TCP)
+		f.probe = tcp != nil && tcp.SYN && !tcp.ACK
+	}
+	return f
+}
+
+// checkScope fails the test for every frame sent to an address that is not
+// a target, the IGMP report address (joining a group is announced there) or
+// one of also (the discovery groups and broadcasts a whole-segment sweep uses).
+func checkScope(t *testing.T, frames []sentFrame, inTargets func(netip.Addr) bool, also ...netip.Addr) {
+	t.Helper()
+	bad := 0
+	for _, f := range frames {
+		switch {
+		case !f.dst.IsValid():
+		case inTargets(f.dst), slices.Contains(also, f.dst):
+			continue
+		case f.dst == igmpReports && strings.HasPrefix(f.what, "IGMP"):
+			continue
+		}
+		if bad++; bad <= 10 {
+			t.Errorf("sent outside the targets: %s at %s", f.what, f.at.Format("15:04:05.000"))
+		}
+	}
+	if bad > 10 {
+		t.Errorf("... %d frames outside the targets in all", bad)
+	}
+}
+
+// maxPerSecond is the most probe frames sent in any one-second window.
+func maxPerSecond(frames []sentFrame) (int, time.Time) {
+	var at []time.Time
+	for _, f := range frames {
+		if f.probe {
+			at = append(at, f.at)
+		}
+	}
+	slices.SortFunc(at, func(a, b time.Time) int { return a.Compare(b) })
+	best, when, lo := 0, time.Time{}, 0
+	for hi := range at {
+		for at[hi].Sub(at[lo]) >= time.Second {
+			lo++
+		}
+		if n := hi - lo + 1; n > best {
+			best, when = n, at[lo]
+		}
+	}
+	return best, when
+}
+
+// checkRate fails the test if a one-second window holds more probe frames
+// than rate allows. The limiter's burst is one; the kernel adds its own ARP
+// request before the first connection to each host, unpaced, so the
+// tolerance is one per host the window could reach plus 5 % for capture
+// timestamp jitter.
+func checkRate(t *testing.T, frames []sentFrame, rate, hosts int) {
+	t.Helper()
+	n, when := maxPerSecond(frames)
+	allowed := rate + rate/20 + 1 + hosts
+	t.Logf("busiest second from %s: %d probe frames (--rate %d, allowed %d)", when.Format("15:04:05.000"), n, rate, allowed)
+	if n > allowed {
+		t.Errorf("%d probe frames in the second from %s, --rate %d allows %d", n, when.Format("15:04:05.000"), rate, allowed)
+	}
+}
+
+func TestSweepSendsOnlyToTheSegmentAndWithinRate(t *testing.T) {
+	l := newLab(t, labOptions())
+	devs := startAll(t, l)
+	capt := startCapture(t, l.Scanner())
+	const rate = 300
+	sweep(t, l, 3*sweepBound(len(devs)), nil, "sweep", "-i", l.Scanner().Interface, "--rate", fmt.Sprint(rate), "--timeout", sweepTimeout.String(), "-q", "--format", "json")
+	frames := capt.stop(t, l.Scanner().MAC)
+	seg := l.Prefix()
+	inSegment := func(a netip.Addr) bool { return seg.Contains(a) && a != seg.Addr() && a != l.Scanner().IP && a != lastHost(seg).Next() }
+	checkScope(t, frames, inSegment, append(discoveryGroups, lastHost(seg).Next(), netip.MustParseAddr("255.255.255.255"))...)
+	checkRate(t, frames, rate, len(devs))
+}
+
+func TestSweepWithTargetsTouchesNothingElse(t *testing.T) {
+	l := newLab(t, labOptions())
+	devs := startAll(t, l)
+	// The first devices take the lowest addresses: a /29 holds five of them.
+	targets := netip.PrefixFrom(l.Prefix().Addr(), 29)
+	inside := 0
+	for _, d := range devs {
+		if targets.Contains(d.Host.IP) {
+			inside++
+		}
+	}
+	if inside == 0 || inside == len(devs) {
+		t.Fatalf("%d of %d devices inside %s: the test needs some on each side", inside, len(devs), targets)
+	}
+	capt := startCapture(t, l.Scanner())
+	const rate = 100
+	run := sweep(t, l, 3*sweepBound(len(devs)), nil, "sweep", "-i", l.Scanner().Interface, "--targets", targets.String(),
+		"--rate", fmt.Sprint(rate), "--timeout", sweepTimeout.String(), "-q", "--format", "json")
+	frames := capt.stop(t, l.Scanner().MAC)
+	// No multicast or broadcast either: they would reach every host.
+	inTargets := func(a netip.Addr) bool { return targets.Contains(a) && a != l.Scanner().IP }
+	checkScope(t, frames, inTargets)
+	checkRate(t, frames, rate, inside)
+	res := parseReport(t, run.stdout)
+	for _, d := range res.Devices {
+		for _, ip := range d.IPs {
+			if !targets.Contains(ip) {
+				t.Errorf("report lists %s, outside --targets %s", ip, targets)
+			}
+		}
+	}
+	byMAC := devicesByMAC(res)
+	for name, d := range devs {
+		if !targets.Contains(d.Host.IP) || d.Profile.Expect.Vendor == "" {
+			continue
+		}
+		if got := byMAC[strings.ToLower(d.Profile.MAC)]; got.Vendor != d.Profile.Expect.Vendor {
+			t.Errorf("%s inside the targets: vendor %q, want %q", name, got.Vendor, d.Profile.Expect.Vendor)
+		}
+	}
+}
