@@ -229,7 +229,9 @@ func TestSweepSendsOnlyToTheSegmentAndWithinRate(t *testing.T) {
 	sweep(t, l, 3*sweepBound(len(devs)), nil, "sweep", "-i", l.Scanner().Interface, "--rate", fmt.Sprint(rate), "--timeout", sweepTimeout.String(), "-q", "--format", "json")
 	frames := capt.stop(t, l.Scanner().MAC)
 	seg := l.Prefix()
-	inSegment := func(a netip.Addr) bool { return seg.Contains(a) && a != seg.Addr() && a != l.Scanner().IP && a != lastHost(seg).Next() }
+	inSegment := func(a netip.Addr) bool {
+		return seg.Contains(a) && a != seg.Addr() && a != l.Scanner().IP && a != lastHost(seg).Next()
+	}
 	checkScope(t, frames, inSegment, append(discoveryGroups, lastHost(seg).Next(), netip.MustParseAddr("255.255.255.255"))...)
 	checkRate(t, frames, rate, len(devs))
 }
