@@ -1,0 +1,55 @@
+package labtest
+
+import (
+	"net/netip"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camsweep/camsweep/internal/lab"
+)
+
+// asNobody runs a command as uid/gid 65534 with no supplementary groups and
+// no capabilities: an ordinary user, who may not open raw sockets.
+var asNobody = []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"}
+
+// TestUnprivilegedSweepFindsDevicesByTCPAndUDP sweeps as a user without
+// CAP_NET_RAW: no raw ARP, so every address of the segment gets the TCP
+// probes, and MACs come from the kernel's neighbour table. A /27 keeps the
+// address-by-address pass short.
+func TestUnprivilegedSweepFindsDevicesByTCPAndUDP(t *testing.T) {
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Fatalf("setpriv (util-linux) is needed to drop privileges: %v", err)
+	}
+	l := newLab(t, lab.Options{Prefix: netip.MustParsePrefix("198.18.0.0/27")})
+	devs := startAll(t, l)
+	run := sweep(t, l, 3*sweepBound(len(devs)), asNobody, "sweep", "-i", l.Scanner().Interface,
+		"--timeout", sweepTimeout.String(), "-q", "--format", "json")
+	res := parseReport(t, run.stdout)
+	if !res.Unprivileged {
+		t.Errorf("report does not say it ran unprivileged; warnings: %v", res.Warnings)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "neighbour table") {
+		t.Errorf("no warning says where MACs came from: %v", res.Warnings)
+	}
+	byMAC := devicesByMAC(res)
+	for name, d := range devs {
+		want := d.Profile.Expect
+		if want.Vendor == "" {
+			continue
+		}
+		got, ok := byMAC[strings.ToLower(d.Profile.MAC)]
+		if !ok {
+			t.Errorf("%s (%s at %s): not found, or found without its MAC", name, d.Profile.MAC, d.Host.IP)
+			continue
+		}
+		if got.Vendor != want.Vendor || got.Restricted != want.Restricted {
+			t.Errorf("%s: vendor %q restricted %v, want %q %v", name, got.Vendor, got.Restricted, want.Vendor, want.Restricted)
+		}
+		if !hasIP(got, d.Host.IP.String()) {
+			t.Errorf("%s: IPs %v, want %s", name, got.IPs, d.Host.IP)
+		}
+	}
+	t.Logf("unprivileged sweep of %s took %v", l.Prefix(), run.took.Round(time.Millisecond))
+}
