@@ -78,6 +78,8 @@ measure() {
 awk -v b="$bytes" -v p="$packets" 'BEGIN { printf "capture: %d packets, %.1f MB\n\n", p, b / 1e6 }'
 printf "%-22s %9s %10s %14s %12s\n" tool seconds MB/s packets/s "peak RSS MB"
 measure "$camsweep_name" "${camsweep_cmd[@]}"
-measure "tcpdump -w /dev/null" tcpdump -r "$capture" -w /dev/null
+# -Z root: run as root, tcpdump drops to its own user and chowns the -w file
+# to it, which turned /dev/null into a tcpdump-owned device on this machine.
+measure "tcpdump -w /dev/null" tcpdump -Z root -r "$capture" -w /dev/null
 measure "p0f -r" p0f -r "$capture"
 measure "tshark -z io,phs" tshark -r "$capture" -q -z io,phs

@@ -47,6 +47,9 @@ func DNS(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	if msg.Response || msg.Opcode != dns.OpcodeQuery {
 		return nil
 	}
+	// The asker's source port is ephemeral, not a service: without it
+	// repeated lookups of one name are one fact.
+	m.SrcPort = 0
 	s := newSink(m, emit)
 	for _, q := range msg.Question {
 		s.field("dns.query", strings.ToLower(presentName(q.Name)))

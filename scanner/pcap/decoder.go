@@ -41,6 +41,7 @@ type packet struct {
 	src, dst         []byte // IP addresses, 4 or 16 bytes
 	srcLocal         bool
 	dstLocal         bool
+	ttl              uint8 // IPv4 TTL or IPv6 hop limit as received
 	srcPort, dstPort uint16
 	seq              uint32
 	tcpFlags         uint8
@@ -258,6 +259,7 @@ func (d *Decoder) ipv4(data []byte) bool {
 	}
 	p := &d.p
 	p.src, p.dst = data[12:16], data[16:20]
+	p.ttl = data[8]
 	if binary.BigEndian.Uint16(data[6:8])&0x3fff != 0 {
 		return false // a fragment: reassembly is not worth its memory here
 	}
@@ -271,6 +273,7 @@ func (d *Decoder) ipv6(data []byte) bool {
 	payloadLen := int(binary.BigEndian.Uint16(data[4:6]))
 	p := &d.p
 	p.src, p.dst = data[8:24], data[24:40]
+	p.ttl = data[7]
 	next := data[6]
 	data = data[40:]
 	if payloadLen < len(data) && payloadLen > 0 {
@@ -299,6 +302,19 @@ func (d *Decoder) ipv6(data []byte) bool {
 	return false
 }
 
+// unrouted reports whether a packet still carries a common initial TTL (or
+// hop limit): hosts send 32, 64, 128 or 255, and every router on the way
+// takes one off. A decremented TTL means the Ethernet source is the last
+// router, not the sender, so its MAC must not be bound to the sender's IP
+// (the uhctf2022 camera sits one hop behind a MikroTik and arrives with TTL 63).
+func unrouted(ttl uint8) bool {
+	switch ttl {
+	case 32, 64, 128, 255:
+		return true
+	}
+	return false
+}
+
 // transport decodes UDP and TCP after noting the sender's link binding.
 func (d *Decoder) transport(proto uint8, data []byte) bool {
 	p := &d.p
@@ -307,7 +323,7 @@ func (d *Decoder) transport(proto uint8, data []byte) bool {
 	} else {
 		p.srcLocal, p.dstLocal = localV6(p.src), localV6(p.dst)
 	}
-	if p.srcLocal && !p.srcMAC.IsZero() && !p.srcMAC.Multicast() && bindable(p.src) {
+	if p.srcLocal && !p.srcMAC.IsZero() && !p.srcMAC.Multicast() && bindable(p.src) && unrouted(p.ttl) {
 		d.bind(p.srcMAC, p.src, bindLink)
 	}
 	switch proto {

@@ -100,6 +100,17 @@ func TestUHCTFRTSPDigest(t *testing.T) {
 	if !r.has("10.66.130.2", "tcp.open", "554") {
 		t.Error("554 not seen open")
 	}
+	// The camera sits one hop behind a MikroTik router (SOURCES.md §3): its
+	// packets arrive with TTL 63 from the router's MAC, which must not be
+	// bound to the camera's address. VLC's host, on the segment, is bound.
+	for _, o := range r.obs {
+		if o.Key == "link.ip" && o.Value == "10.66.130.2" {
+			t.Errorf("routed camera bound to the router's MAC %s", o.MAC)
+		}
+	}
+	if !r.has("10.66.10.101", "link.ip", "10.66.10.101") {
+		t.Error("the on-segment client lost its link binding")
+	}
 }
 
 func TestPublicHostsOnlyWithAllAddresses(t *testing.T) {
