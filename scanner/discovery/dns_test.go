@@ -89,6 +89,11 @@ func TestDNSQueriesFromCapture(t *testing.T) {
 	if got := values(obs, netip.MustParseAddr("10.10.10.1"), "dns.query"); len(got) != 0 {
 		t.Errorf("resolver reported as asking %q", got)
 	}
+	for _, o := range obs {
+		if o.Key == "dns.query" && o.Port != 0 {
+			t.Errorf("dns.query carries the asker's ephemeral port %d: repeated lookups would not be one fact", o.Port)
+		}
+	}
 }
 
 func TestDNSNamesAreUnescaped(t *testing.T) {
