@@ -65,7 +65,7 @@ func New(tool Tool, generated time.Time, source Source) *Result {
 	return &Result{
 		Schema:    Schema,
 		Tool:      tool,
-		Generated: generated.UTC(),
+		Generated: generated.UTC().Truncate(time.Second),
 		Source:    source,
 		Devices:   []fingerprint.Device{},
 		Findings:  []policy.Finding{},
