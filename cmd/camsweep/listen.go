@@ -82,7 +82,7 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 		defer cancel()
 	}
 	res := newResult("listen", []string{o.iface})
-	stats, err := capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses})
+	stats, err := capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Probe: "listen"})
 	if err != nil {
 		res.Partial = true
 		warn(cmd.ErrOrStderr(), res, "capture on %s stopped: %v", o.iface, err)
