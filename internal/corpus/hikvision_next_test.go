@@ -171,7 +171,7 @@ func TestHikvisionNextSADPPayload(t *testing.T) {
 			`<Types>inquiry</Types><DeviceDescription>` + xmlEscape(h.Model) + `</DeviceDescription>` +
 			`<IPv4Address>` + deviceIP.String() + `</IPv4Address>` +
 			`<SoftwareVersion>` + xmlEscape(h.Firmware()) + `</SoftwareVersion></ProbeMatch>`
-		obs := decodeDatagram(t, "sadp.payload", []byte(payload))
+		obs := decodeDatagram(t, "sadp.payload", []byte(payload), deviceIP)
 		d := p.identify(t, obs...)
 		if d.Vendor != "Hikvision" || d.Model != h.Model || d.Firmware != h.Firmware() || d.Kind != h.Kind() || !d.Restricted {
 			t.Errorf("%s: SADP payload %q\n\tdecoded %v\n\twant Hikvision %s %s %s restricted; got %s",

@@ -85,15 +85,16 @@ func decodeStream(t testing.TB, key, value string, port uint16) []fingerprint.Ob
 	return out
 }
 
-// decodeDatagram expands a raw discovery key (dhip.payload, sadp.payload, ...).
-func decodeDatagram(t testing.TB, key string, payload []byte) []fingerprint.Observation {
+// decodeDatagram expands a raw discovery key (dhip.payload, sadp.payload, ...)
+// sent from src, as `camsweep identify` does with an observation line's ip.
+func decodeDatagram(t testing.TB, key string, payload []byte, src netip.Addr) []fingerprint.Observation {
 	t.Helper()
 	d, ok := discovery.ByRawKey(key)
 	if !ok {
 		t.Fatalf("discovery.ByRawKey(%q): no decoder", key)
 	}
 	var out []fingerprint.Observation
-	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP}
+	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: src}
 	if err := d(payload, m, func(o fingerprint.Observation) { out = append(out, o) }); err != nil {
 		t.Fatalf("decoding %s %q: %v", key, payload, err)
 	}

@@ -138,7 +138,7 @@ func TestShadowserverDHIP(t *testing.T) {
 			mac  string
 		}{
 			{"fields", fields, ""},
-			{"payload", decodeDatagram(t, "dhip.payload", payload), r.mac},
+			{"payload", decodeDatagram(t, "dhip.payload", payload, deviceIP), r.mac},
 		} {
 			d := p.identify(t, path.obs...)
 			gotMAC := ""
