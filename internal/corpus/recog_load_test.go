@@ -50,9 +50,14 @@ func loadRecog(path, file string) ([]recogCase, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseRecog(raw, file)
+}
+
+// parseRecog parses one recog database's XML.
+func parseRecog(raw []byte, file string) ([]recogCase, error) {
 	var db recogFile
 	if err := xml.Unmarshal(raw, &db); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	var out []recogCase
 	for _, fp := range db.Fingerprints {

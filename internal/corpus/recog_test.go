@@ -80,7 +80,7 @@ var recogGaps = map[string]string{
 
 // recogTally counts one recog file's outcome.
 type recogTally struct {
-	examples, identified, restricted, prc, recalled, gaps int
+	examples, identified, restricted, agree, contradictions, prc, recalled, gaps int
 }
 
 func TestRecogExamples(t *testing.T) {
@@ -88,27 +88,10 @@ func TestRecogExamples(t *testing.T) {
 	var problems []string
 	seenGaps := map[string]bool{}
 	for _, rf := range recogFiles {
-		cases, err := loadRecog(testdata("corpus", "recog", rf.file), rf.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(cases) == 0 {
-			t.Fatalf("%s: no examples", rf.file)
-		}
-		var tally recogTally
-		for _, c := range cases {
-			d := p.identify(t, observation("corpus", rf.key, c.Value))
-			tally.examples++
-			if d.Vendor != "" {
-				tally.identified++
-			}
-			if d.Restricted {
-				tally.restricted++
-			}
-			problems = append(problems, p.checkRecogCase(rf.key, c, d, &tally, seenGaps)...)
-		}
-		t.Logf("%-22s %-22s examples %4d  identified %3d  restricted %3d  PRC-maker examples %3d  recalled %3d  known gaps %d",
-			rf.file, rf.key, tally.examples, tally.identified, tally.restricted, tally.prc, tally.recalled, tally.gaps)
+		tally, probs := p.runRecog(t, rf.file, rf.key, seenGaps)
+		problems = append(problems, probs...)
+		t.Logf("%-22s %-22s examples %4d  identified %3d  restricted %3d  agree-with-recog %3d  contradictions %d  PRC-maker examples %3d  recalled %3d  known gaps %d",
+			rf.file, rf.key, tally.examples, tally.identified, tally.restricted, tally.agree, tally.contradictions, tally.prc, tally.recalled, tally.gaps)
 	}
 	for key, why := range recogGaps {
 		if !seenGaps[key] {
@@ -119,6 +102,33 @@ func TestRecogExamples(t *testing.T) {
 	for _, pr := range problems {
 		t.Error(pr)
 	}
+}
+
+// runRecog identifies every example of one recog file in a fresh engine each
+// and returns the counts and one line per broken expectation.
+func (p pipeline) runRecog(t *testing.T, file, key string, seenGaps map[string]bool) (recogTally, []string) {
+	t.Helper()
+	cases, err := loadRecog(testdata("corpus", "recog", file), file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) == 0 {
+		t.Fatalf("%s: no examples", file)
+	}
+	var tally recogTally
+	var problems []string
+	for _, c := range cases {
+		d := p.identify(t, observation("corpus", key, c.Value))
+		tally.examples++
+		if d.Vendor != "" {
+			tally.identified++
+		}
+		if d.Restricted {
+			tally.restricted++
+		}
+		problems = append(problems, p.checkRecogCase(key, c, d, &tally, seenGaps)...)
+	}
+	return tally, problems
 }
 
 // checkRecogCase returns one line per broken expectation for an example.
@@ -135,7 +145,12 @@ func (p pipeline) checkRecogCase(key string, c recogCase, d fingerprint.Device, 
 	var problems []string
 
 	// Precision: the engine's maker must be recog's, or a listed equivalent.
-	if d.Vendor != "" && (maker == nil || maker.Name != d.Vendor) && equiv == nil {
+	switch {
+	case d.Vendor == "":
+	case maker != nil && maker.Name == d.Vendor:
+		tally.agree++
+	case equiv == nil:
+		tally.contradictions++
 		problems = append(problems, fmt.Sprintf("contradiction: %s: got %s", where, got))
 	}
 	restrictedMaker := (maker != nil && maker.Restricted()) || (equiv != nil && equiv.Restricted())
