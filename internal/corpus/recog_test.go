@@ -68,6 +68,15 @@ func (p pipeline) equivalent(recogNorm, device, engineVendor string) *fingerprin
 // surveillance equipment.
 var recogSurveillance = regexp.MustCompile(`(?i)camera|dvr|nvr|video recorder|video server|webcam|doorbell`)
 
+// recogNotSurveillance matches recog devices that are plainly not video
+// surveillance equipment: the engine must not give them a surveillance kind.
+var recogNotSurveillance = regexp.MustCompile(`(?i)printer|multifunction|router|\bwap\b|switch|wireless controller|light bulb|phone|nas\b|storage|firewall|ups\b|pdu\b`)
+
+// recogSurveillanceStrict matches recog devices that are surely surveillance
+// equipment (recog's "DVR" is left out: it also names TV recorders such as
+// TiVo and OpenTV, which the engine rightly calls iot).
+var recogSurveillanceStrict = regexp.MustCompile(`(?i)ip camera|web ?cam|network camera|\bnvr\b|network video recorder`)
+
 // recogGaps are examples of catalogued PRC makers the engine does not
 // identify as that maker, each with why. A listed gap that starts passing
 // fails the test, so the list cannot go stale.
@@ -80,19 +89,35 @@ var recogGaps = map[string]string{
 
 // recogTally counts one recog file's outcome.
 type recogTally struct {
-	examples, identified, restricted, agree, contradictions, prc, recalled, gaps int
+	examples, identified, restricted, agree, contradictions, kindContradictions, prc, recalled, gaps int
+}
+
+func (a *recogTally) add(b recogTally) {
+	a.examples += b.examples
+	a.identified += b.identified
+	a.restricted += b.restricted
+	a.agree += b.agree
+	a.contradictions += b.contradictions
+	a.kindContradictions += b.kindContradictions
+	a.prc += b.prc
+	a.recalled += b.recalled
+	a.gaps += b.gaps
 }
 
 func TestRecogExamples(t *testing.T) {
 	p := newPipeline(t)
 	var problems []string
 	seenGaps := map[string]bool{}
+	var total recogTally
 	for _, rf := range recogFiles {
 		tally, probs := p.runRecog(t, rf.file, rf.key, seenGaps)
 		problems = append(problems, probs...)
-		t.Logf("%-22s %-22s examples %4d  identified %3d  restricted %3d  agree-with-recog %3d  contradictions %d  PRC-maker examples %3d  recalled %3d  known gaps %d",
-			rf.file, rf.key, tally.examples, tally.identified, tally.restricted, tally.agree, tally.contradictions, tally.prc, tally.recalled, tally.gaps)
+		total.add(tally)
+		t.Logf("%-22s %-22s examples %4d  identified %3d  restricted %3d  agree-with-recog %3d  contradictions %d (kind %d)  PRC-maker examples %3d  recalled %3d  known gaps %d",
+			rf.file, rf.key, tally.examples, tally.identified, tally.restricted, tally.agree, tally.contradictions, tally.kindContradictions, tally.prc, tally.recalled, tally.gaps)
 	}
+	t.Logf("all %d examples: identified %d, restricted %d, agree with recog %d, contradictions %d (kind %d), PRC-maker examples %d, recalled %d, known gaps %d",
+		total.examples, total.identified, total.restricted, total.agree, total.contradictions, total.kindContradictions, total.prc, total.recalled, total.gaps)
 	for key, why := range recogGaps {
 		if !seenGaps[key] {
 			problems = append(problems, fmt.Sprintf("known gap %s (%s) is no longer a gap, or no longer in the corpus: remove it from recogGaps", key, why))
@@ -135,14 +160,14 @@ func (p pipeline) runRecog(t *testing.T, file, key string, seenGaps map[string]b
 func (p pipeline) checkRecogCase(key string, c recogCase, d fingerprint.Device, tally *recogTally, seenGaps map[string]bool) []string {
 	where := fmt.Sprintf("%s [%s] %s=%q (recog vendor %q, device %q)", c.File, c.Description, key, c.Value, c.Vendor(), c.Device())
 	got := describe(d)
+	problems := checkRecogKind(where, got, c.Device(), d.Kind, tally)
 	recogName := c.Vendor()
 	if recogName == "" {
-		return nil // recog names no maker: nothing to compare with
+		return problems // recog names no maker: nothing more to compare with
 	}
 	norm := fingerprint.NormalizeOrg(recogName)
 	maker := p.catalogueMaker(recogName)
 	equiv := p.equivalent(norm, c.Device(), d.Vendor)
-	var problems []string
 
 	// Precision: the engine's maker must be recog's, or a listed equivalent.
 	switch {
@@ -182,6 +207,20 @@ func (p pipeline) checkRecogCase(key string, c recogCase, d fingerprint.Device, 
 	}
 	tally.recalled++
 	return problems
+}
+
+// checkRecogKind flags a kind that contradicts recog's device: a surveillance
+// kind for a printer or router, or a non-surveillance kind for an IP camera.
+func checkRecogKind(where, got, device string, kind fingerprint.Kind, tally *recogTally) []string {
+	if device == "" || kind == "" {
+		return nil
+	}
+	if (kind.Surveillance() && recogNotSurveillance.MatchString(device)) ||
+		(!kind.Surveillance() && recogSurveillanceStrict.MatchString(device)) {
+		tally.kindContradictions++
+		return []string{fmt.Sprintf("kind contradiction: %s: got %s", where, got)}
+	}
+	return nil
 }
 
 // catalogueMaker resolves a recog vendor name to the catalogue's maker by
