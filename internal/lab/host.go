@@ -39,10 +39,10 @@ func (l *Lab) AddHost(name string, mac net.HardwareAddr, ip netip.Addr) (*Host, 
 	if err := validHostName(name); err != nil {
 		return nil, err
 	}
-	if err := l.reserve(name, mac, ip); err != nil {
+	if err := l.reserve(name, mac, ip, l.subnet); err != nil {
 		return nil, err
 	}
-	h, err := l.buildHost(name, mac, ip)
+	h, err := l.buildHost(name, mac, ip, l.mainLAN())
 	if err != nil {
 		l.release(mac, ip)
 		return nil, err
@@ -68,23 +68,25 @@ func validHostName(name string) error {
 	return nil
 }
 
-func (l *Lab) buildHost(name string, mac net.HardwareAddr, ip netip.Addr) (*Host, error) {
+func (l *Lab) buildHost(name string, mac net.HardwareAddr, ip netip.Addr, on lanPort) (*Host, error) {
 	ns, err := createNamespace(l.prefix+"h-"+name, l.ipv6)
 	if err != nil {
 		return nil, err
 	}
 	l.children = append(l.children, ns)
-	link, err := l.plugIn(ns, LANInterface, mac)
+	link, err := l.plugIn(ns, LANInterface, mac, on.bridge)
 	if err != nil {
 		return nil, err
 	}
-	if err := configureLAN(ns.nl, link, ip, l.subnet); err != nil {
+	if err := configureLAN(ns.nl, link, ip, on.subnet); err != nil {
 		return nil, err
 	}
-	if err := waitOperUp(ns.nl, LANInterface); err != nil {
-		return nil, err
+	if on.gateway.IsValid() {
+		if err := routeRangeVia(ns.nl, link, on.gateway); err != nil {
+			return nil, err
+		}
 	}
-	if err := waitOperUp(l.sw.nl, fmt.Sprintf("p%d", l.ports)); err != nil {
+	if err := l.waitPlugged(ns, LANInterface); err != nil {
 		return nil, err
 	}
 	return &Host{Name: name, Namespace: ns.name, MAC: mac, IP: ip, Interface: LANInterface, lab: l, ns: ns}, nil

@@ -57,6 +57,9 @@ type Lab struct {
 	usedIP   map[netip.Addr]string
 	usedMAC  map[string]string
 	plain    *plainNS
+	router   *namespace // created with the first segment
+	routerIP netip.Addr
+	segments []*Segment
 	closers  []func() error
 	closed   bool
 	children []*namespace // every namespace created, in creation order
@@ -149,17 +152,17 @@ func (l *Lab) Hosts() []*Host {
 func (l *Lab) FreeIP() (netip.Addr, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.freeIPLocked()
+	return l.freeIPLocked(l.subnet)
 }
 
-func (l *Lab) freeIPLocked() (netip.Addr, error) {
-	last := lastHost(l.subnet)
-	for ip := l.subnet.Addr().Next(); ip.Compare(last) <= 0; ip = ip.Next() {
+func (l *Lab) freeIPLocked(subnet netip.Prefix) (netip.Addr, error) {
+	last := lastHost(subnet)
+	for ip := subnet.Addr().Next(); ip.Compare(last) <= 0; ip = ip.Next() {
 		if _, used := l.usedIP[ip]; !used {
 			return ip, nil
 		}
 	}
-	return netip.Addr{}, fmt.Errorf("lab: %s is full", l.subnet)
+	return netip.Addr{}, fmt.Errorf("lab: %s is full", subnet)
 }
 
 // lastHost is the highest usable address: the one before broadcast.
@@ -183,12 +186,12 @@ func (l *Lab) OnClose(f func() error) {
 
 // reserve checks an address and MAC are free and inside the LAN, and marks
 // them used by name.
-func (l *Lab) reserve(name string, mac net.HardwareAddr, ip netip.Addr) error {
+func (l *Lab) reserve(name string, mac net.HardwareAddr, ip netip.Addr, subnet netip.Prefix) error {
 	if l.closed {
 		return errors.New("lab: closed")
 	}
-	if !l.subnet.Contains(ip) || ip == l.subnet.Addr() || ip.Compare(lastHost(l.subnet)) > 0 {
-		return fmt.Errorf("lab: %s is not a host address of %s", ip, l.subnet)
+	if !subnet.Contains(ip) || ip == subnet.Addr() || ip.Compare(lastHost(subnet)) > 0 {
+		return fmt.Errorf("lab: %s is not a host address of %s", ip, subnet)
 	}
 	if len(mac) != 6 || mac[0]&1 == 1 || isZeroMAC(mac) {
 		return fmt.Errorf("lab: %v is not a unicast MAC", mac)
@@ -229,26 +232,35 @@ func (l *Lab) buildSwitch() error {
 	}
 	l.sw = sw
 	l.children = append(l.children, sw)
-	snooping := false
-	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: "br0", Flags: net.FlagUp}, MulticastSnooping: &snooping}
-	if err := sw.nl.LinkAdd(br); err != nil {
-		return fmt.Errorf("lab: bridge: %w", err)
-	}
-	link, err := sw.nl.LinkByName("br0")
+	index, err := l.addBridge("br0")
 	if err != nil {
-		return fmt.Errorf("lab: bridge: %w", err)
+		return err
 	}
-	l.bridge = link.Attrs().Index
+	l.bridge = index
 	return nil
+}
+
+// addBridge creates a bridge in the switch namespace and returns its index.
+func (l *Lab) addBridge(name string) (int, error) {
+	snooping := false
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name, Flags: net.FlagUp}, MulticastSnooping: &snooping}
+	if err := l.sw.nl.LinkAdd(br); err != nil {
+		return 0, fmt.Errorf("lab: bridge %s: %w", name, err)
+	}
+	link, err := l.sw.nl.LinkByName(name)
+	if err != nil {
+		return 0, fmt.Errorf("lab: bridge %s: %w", name, err)
+	}
+	return link.Attrs().Index, nil
 }
 
 // plugIn connects namespace ns to the bridge with a veth pair created in the
 // switch namespace, its peer born inside ns as ifname with the given MAC.
-func (l *Lab) plugIn(ns *namespace, ifname string, mac net.HardwareAddr) (netlink.Link, error) {
+func (l *Lab) plugIn(ns *namespace, ifname string, mac net.HardwareAddr, bridge int) (netlink.Link, error) {
 	l.ports++
 	port := fmt.Sprintf("p%d", l.ports)
 	veth := &netlink.Veth{
-		LinkAttrs:        netlink.LinkAttrs{Name: port, MasterIndex: l.bridge, Flags: net.FlagUp},
+		LinkAttrs:        netlink.LinkAttrs{Name: port, MasterIndex: bridge, Flags: net.FlagUp},
 		PeerName:         ifname,
 		PeerHardwareAddr: mac,
 		PeerNamespace:    netlink.NsFd(int(ns.fd)),
@@ -263,21 +275,38 @@ func (l *Lab) plugIn(ns *namespace, ifname string, mac net.HardwareAddr) (netlin
 	return peer, nil
 }
 
+// waitPlugged waits until both ends of the veth plugIn created last are up.
+func (l *Lab) waitPlugged(ns *namespace, ifname string) error {
+	if err := waitOperUp(ns.nl, ifname); err != nil {
+		return err
+	}
+	return waitOperUp(l.sw.nl, fmt.Sprintf("p%d", l.ports))
+}
+
 // configureLAN gives a LAN interface its address, the connected route that
 // comes with it, the multicast and limited-broadcast routes, and brings it up.
 func configureLAN(h *netlink.Handle, link netlink.Link, ip netip.Addr, subnet netip.Prefix) error {
-	addr := &netlink.Addr{IPNet: &net.IPNet{IP: ip.AsSlice(), Mask: net.CIDRMask(subnet.Bits(), 32)}}
-	if err := h.AddrAdd(link, addr); err != nil {
-		return fmt.Errorf("lab: address %s: %w", ip, err)
-	}
-	if err := h.LinkSetUp(link); err != nil {
-		return fmt.Errorf("lab: link up: %w", err)
+	if err := addressUp(h, link, ip, subnet); err != nil {
+		return err
 	}
 	for _, dst := range []netip.Prefix{multicastNet, limitedBroadcast} {
 		route := &netlink.Route{LinkIndex: link.Attrs().Index, Dst: prefixToIPNet(dst), Scope: netlink.SCOPE_LINK}
 		if err := h.RouteAdd(route); err != nil {
 			return fmt.Errorf("lab: route %s: %w", dst, err)
 		}
+	}
+	return nil
+}
+
+// addressUp gives an interface its address (and so the connected route) and
+// brings it up; the router's interfaces get only this.
+func addressUp(h *netlink.Handle, link netlink.Link, ip netip.Addr, subnet netip.Prefix) error {
+	addr := &netlink.Addr{IPNet: &net.IPNet{IP: ip.AsSlice(), Mask: net.CIDRMask(subnet.Bits(), 32)}}
+	if err := h.AddrAdd(link, addr); err != nil {
+		return fmt.Errorf("lab: address %s: %w", ip, err)
+	}
+	if err := h.LinkSetUp(link); err != nil {
+		return fmt.Errorf("lab: link up: %w", err)
 	}
 	return nil
 }

@@ -423,3 +423,96 @@ func TestCaptureRecordsTheScannersTraffic(t *testing.T) {
 		t.Errorf("capture: %d frames (%d reported), %d ARP requests, %d echo requests; want 1 and 1", read, frames, arpRequests, echoRequests)
 	}
 }
+
+func TestRoutedSegment(t *testing.T) {
+	l := newLab(t, Options{})
+	seg, err := l.AddSegment(netip.MustParsePrefix("198.19.5.0/24"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.AddSegment(netip.MustParsePrefix("198.18.0.128/25")); err == nil {
+		t.Error("a segment overlapping the main LAN was accepted")
+	}
+	if _, err := l.AddSegment(netip.MustParsePrefix("10.5.0.0/24")); err == nil {
+		t.Error("a segment outside 198.18.0.0/15 was accepted")
+	}
+	ip, err := seg.FreeIP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ip.String() != "198.19.5.2" || seg.Gateway().String() != "198.19.5.1" || l.RouterIP().String() != "198.18.0.254" {
+		t.Fatalf("addresses: host %s, gateway %s, router %s", ip, seg.Gateway(), l.RouterIP())
+	}
+	far, err := seg.AddHost("far", mustMAC(t, "4c:11:bf:00:00:09"), ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Unicast crosses the router both ways.
+	if err := ping(l.Scanner(), far.IP, 1); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := far.Listen("tcp4", ":8000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			c.Write([]byte("hi"))
+			c.Close()
+		}
+	}()
+	c, err := l.Scanner().DialContext(context.Background(), "tcp4", far.IP.String()+":8000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 2)
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if n, _ := c.Read(buf); string(buf[:n]) != "hi" {
+		t.Errorf("read %q through the router", buf[:n])
+	}
+	c.Close()
+	// The scanner reaches the far host through the router's MAC, never its own.
+	if got := neighbourMAC(t, l.Scanner(), far.IP); got != nil {
+		t.Errorf("scanner has a neighbour entry for a routed host: %s", got)
+	}
+	if got := neighbourMAC(t, l.Scanner(), l.RouterIP()); got.String() != routerMAC(0).String() {
+		t.Errorf("router neighbour %s", got)
+	}
+	// Multicast stays on its segment.
+	group := &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 3702}
+	listener, err := far.ListenMulticastUDP(group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	sender, err := l.Scanner().ListenPacket("udp4", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sender.Close()
+	sender.WriteTo([]byte("probe"), group)
+	listener.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	if _, _, err := listener.ReadFrom(buf); err == nil {
+		t.Error("multicast crossed the router")
+	}
+	// Still no default route on either side of the router.
+	for _, ns := range []*namespace{far.ns, l.router} {
+		routes, err := ns.nl.RouteList(nil, unix.AF_INET)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range routes {
+			if r.Dst == nil || r.Dst.IP.IsUnspecified() {
+				t.Errorf("%s has a default route: %v", ns.name, r)
+			}
+		}
+	}
+	prefix := l.NamePrefix()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := namespaces(t, prefix); len(got) != 0 {
+		t.Errorf("left after Close: %v", got)
+	}
+}

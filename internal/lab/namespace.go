@@ -33,7 +33,7 @@ type namespace struct {
 // original namespace; if it cannot be moved back it is left locked, so the
 // Go runtime discards it when the goroutine ends instead of reusing a thread
 // that sits in the wrong namespace.
-func createNamespace(name string, ipv6 bool) (*namespace, error) {
+func createNamespace(name string, ipv6 bool, enable ...string) (*namespace, error) {
 	type result struct {
 		fd  netns.NsHandle
 		err error
@@ -50,7 +50,7 @@ func createNamespace(name string, ipv6 bool) (*namespace, error) {
 		defer orig.Close()
 		fd, err := netns.NewNamed(name)
 		if err == nil {
-			err = setSysctls(ipv6)
+			err = setSysctls(ipv6, enable)
 		}
 		if rerr := netns.Set(orig); rerr != nil {
 			done <- result{fd: fd, err: errors.Join(err, fmt.Errorf("returning to original namespace: %w", rerr))}
@@ -93,7 +93,7 @@ func loopbackUp(h *netlink.Handle) error {
 // own address, which the plain-host namespace (many macvlans on one link)
 // needs to look like many separate machines. rp_filter is off because plain
 // hosts route replies by policy, not by the incoming interface.
-func setSysctls(ipv6 bool) error {
+func setSysctls(ipv6 bool, enable []string) error {
 	settings := map[string]string{
 		"net/ipv4/conf/all/arp_ignore":       "1",
 		"net/ipv4/conf/default/arp_ignore":   "1",
@@ -101,6 +101,9 @@ func setSysctls(ipv6 bool) error {
 		"net/ipv4/conf/default/arp_announce": "2",
 		"net/ipv4/conf/all/rp_filter":        "0",
 		"net/ipv4/conf/default/rp_filter":    "0",
+	}
+	for _, key := range enable {
+		settings[key] = "1"
 	}
 	if !ipv6 {
 		settings["net/ipv6/conf/all/disable_ipv6"] = "1"

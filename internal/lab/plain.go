@@ -49,7 +49,7 @@ func (l *Lab) AddPlainHosts(hosts []PlainHost) error {
 	var names []string
 	for _, ph := range hosts {
 		name := fmt.Sprintf("plain-%s", ph.IP)
-		if err := l.reserve(name, ph.MAC, ph.IP); err != nil {
+		if err := l.reserve(name, ph.MAC, ph.IP, l.subnet); err != nil {
 			return err
 		}
 		if err := l.addPlain(ph); err != nil {
@@ -85,17 +85,14 @@ func (l *Lab) ensurePlainNS() error {
 	}
 	l.children = append(l.children, ns)
 	uplinkMAC := net.HardwareAddr{0x02, 0xc5, 0xff, 0x00, 0x00, 0x01}
-	uplink, err := l.plugIn(ns, "uplink", uplinkMAC)
+	uplink, err := l.plugIn(ns, "uplink", uplinkMAC, l.bridge)
 	if err != nil {
 		return err
 	}
 	if err := ns.nl.LinkSetUp(uplink); err != nil {
 		return fmt.Errorf("lab: plain uplink up: %w", err)
 	}
-	if err := waitOperUp(ns.nl, "uplink"); err != nil {
-		return err
-	}
-	if err := waitOperUp(l.sw.nl, fmt.Sprintf("p%d", l.ports)); err != nil {
+	if err := l.waitPlugged(ns, "uplink"); err != nil {
 		return err
 	}
 	l.plain = &plainNS{ns: ns, uplink: uplink}

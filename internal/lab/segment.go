@@ -1,0 +1,180 @@
+package lab
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+
+	"github.com/vishvananda/netlink"
+)
+
+// lanPort says which LAN a new host joins: its bridge, subnet and, for
+// routed segments, the router address to reach the rest of the lab.
+type lanPort struct {
+	bridge  int
+	subnet  netip.Prefix
+	gateway netip.Addr
+}
+
+func (l *Lab) mainLAN() lanPort { return lanPort{bridge: l.bridge, subnet: l.subnet} }
+
+// Segment is a second LAN reached from the scanner through the lab's router,
+// for routed targets (unicast probes only: ARP and multicast stay on their
+// own segment, as on a real network).
+type Segment struct {
+	lab  *Lab
+	port lanPort
+}
+
+// routerMAC is the router's address on every LAN it joins (locally
+// administered, the last byte numbering the LAN).
+func routerMAC(n int) net.HardwareAddr { return net.HardwareAddr{0x02, 0xc5, 0xee, 0, 0, byte(n)} }
+
+// AddSegment creates a routed LAN with the given prefix (inside Range, not
+// overlapping the lab's other LANs). The first call also creates the router
+// namespace, which takes the last host address of the main LAN, and gives
+// the scanner a route to 198.18.0.0/15 through it; there is still no
+// default route anywhere. The router takes the first host address of prefix.
+func (l *Lab) AddSegment(prefix netip.Prefix) (*Segment, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	prefix = prefix.Masked()
+	if err := l.checkSegmentPrefix(prefix); err != nil {
+		return nil, err
+	}
+	if err := l.ensureRouter(); err != nil {
+		return nil, err
+	}
+	n := len(l.segments) + 1
+	bridge, err := l.addBridge(fmt.Sprintf("br%d", n))
+	if err != nil {
+		return nil, err
+	}
+	gateway := prefix.Addr().Next()
+	mac := routerMAC(n)
+	if err := l.reserve(fmt.Sprintf("router-lan%d", n), mac, gateway, prefix); err != nil {
+		return nil, err
+	}
+	ifname := fmt.Sprintf("lan%d", n)
+	link, err := l.plugIn(l.router, ifname, mac, bridge)
+	if err != nil {
+		return nil, err
+	}
+	if err := addressUp(l.router.nl, link, gateway, prefix); err != nil {
+		return nil, err
+	}
+	if err := l.waitPlugged(l.router, ifname); err != nil {
+		return nil, err
+	}
+	seg := &Segment{lab: l, port: lanPort{bridge: bridge, subnet: prefix, gateway: gateway}}
+	l.segments = append(l.segments, seg)
+	return seg, nil
+}
+
+func (l *Lab) checkSegmentPrefix(prefix netip.Prefix) error {
+	if l.closed {
+		return fmt.Errorf("lab: closed")
+	}
+	if !prefix.Addr().Is4() || prefix.Bits() < Range.Bits() || !Range.Contains(prefix.Addr()) || prefix.Bits() > 30 {
+		return fmt.Errorf("lab: segment %s must be a /16../30 inside %s", prefix, Range)
+	}
+	taken := []netip.Prefix{l.subnet}
+	for _, s := range l.segments {
+		taken = append(taken, s.port.subnet)
+	}
+	for _, t := range taken {
+		if t.Overlaps(prefix) {
+			return fmt.Errorf("lab: segment %s overlaps %s", prefix, t)
+		}
+	}
+	return nil
+}
+
+// ensureRouter creates the router namespace on the main LAN, with
+// forwarding on, and routes the scanner's lab-range traffic through it.
+func (l *Lab) ensureRouter() error {
+	if l.router != nil {
+		return nil
+	}
+	ns, err := createNamespace(l.prefix+"router", l.ipv6, "net/ipv4/ip_forward")
+	if err != nil {
+		return err
+	}
+	l.children = append(l.children, ns)
+	ip := lastHost(l.subnet)
+	mac := routerMAC(0)
+	if err := l.reserve("router", mac, ip, l.subnet); err != nil {
+		return err
+	}
+	link, err := l.plugIn(ns, "lan0", mac, l.bridge)
+	if err != nil {
+		return err
+	}
+	if err := addressUp(ns.nl, link, ip, l.subnet); err != nil {
+		return err
+	}
+	if err := l.waitPlugged(ns, "lan0"); err != nil {
+		return err
+	}
+	l.router = ns
+	l.routerIP = ip
+	scannerLink, err := l.scanner.ns.nl.LinkByName(l.scanner.Interface)
+	if err != nil {
+		return err
+	}
+	return routeRangeVia(l.scanner.ns.nl, scannerLink, ip)
+}
+
+// routeRangeVia routes 198.18.0.0/15 through gateway; the connected routes
+// of the host's own LAN stay more specific.
+func routeRangeVia(h *netlink.Handle, link netlink.Link, gateway netip.Addr) error {
+	route := &netlink.Route{LinkIndex: link.Attrs().Index, Dst: prefixToIPNet(Range), Gw: gateway.AsSlice()}
+	if err := h.RouteAdd(route); err != nil {
+		return fmt.Errorf("lab: route %s via %s: %w", Range, gateway, err)
+	}
+	return nil
+}
+
+// Prefix is the segment's subnet.
+func (s *Segment) Prefix() netip.Prefix { return s.port.subnet }
+
+// Gateway is the router's address on the segment.
+func (s *Segment) Gateway() netip.Addr { return s.port.gateway }
+
+// RouterIP is the router's address on the main LAN (the scanner's next hop).
+func (l *Lab) RouterIP() netip.Addr {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.routerIP
+}
+
+// FreeIP returns the lowest unused host address of the segment.
+func (s *Segment) FreeIP() (netip.Addr, error) {
+	s.lab.mu.Lock()
+	defer s.lab.mu.Unlock()
+	return s.lab.freeIPLocked(s.port.subnet)
+}
+
+// AddHost creates a full host on the segment (see Lab.AddHost); it reaches
+// the rest of the lab through the router.
+func (s *Segment) AddHost(name string, mac net.HardwareAddr, ip netip.Addr) (*Host, error) {
+	l := s.lab
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, dup := l.hosts[name]; dup {
+		return nil, fmt.Errorf("lab: host %q already exists", name)
+	}
+	if err := validHostName(name); err != nil {
+		return nil, err
+	}
+	if err := l.reserve(name, mac, ip, s.port.subnet); err != nil {
+		return nil, err
+	}
+	h, err := l.buildHost(name, mac, ip, s.port)
+	if err != nil {
+		l.release(mac, ip)
+		return nil, err
+	}
+	l.hosts[name] = h
+	return h, nil
+}
