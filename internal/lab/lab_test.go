@@ -516,3 +516,40 @@ func TestRoutedSegment(t *testing.T) {
 		t.Errorf("left after Close: %v", got)
 	}
 }
+
+// TestNmapFindsEveryPlainHost checks with a real ARP scanner that all 1,000
+// plain hosts answer, each with its own MAC, under a burst of broadcasts.
+func TestNmapFindsEveryPlainHost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: ARP-scans a /22")
+	}
+	if _, err := exec.LookPath("nmap"); err != nil {
+		t.Skip("nmap not installed (apt-get install -y nmap): real-client check skipped")
+	}
+	prefix := netip.MustParsePrefix("198.18.0.0/22")
+	l := newLab(t, Options{Prefix: prefix})
+	hosts := plainHosts(prefix, 1000)
+	if err := l.AddPlainHosts(hosts); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	start := time.Now()
+	out, err := l.Scanner().Run(ctx, "nmap", "-n", "-sn", "-PR", "-e", LANInterface, prefix.String())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	t.Logf("nmap -sn -PR over %s: %v", prefix, time.Since(start).Round(10*time.Millisecond))
+	text := string(out)
+	for _, h := range hosts {
+		if !strings.Contains(text, "Nmap scan report for "+h.IP.String()+"\nHost is up") {
+			t.Errorf("nmap did not find %s", h.IP)
+		}
+	}
+	if got := strings.Count(text, "MAC Address:"); got != len(hosts) {
+		t.Errorf("nmap saw %d MACs, want %d", got, len(hosts))
+	}
+	if t.Failed() {
+		t.Log(text)
+	}
+}

@@ -132,6 +132,26 @@ func (l *Lab) addPlain(ph PlainHost) error {
 	if err := h.RuleAdd(rule); err != nil {
 		return fmt.Errorf("lab: rule for %s: %w", ph.IP, err)
 	}
+	return l.pinScanner(h, link)
+}
+
+// pinScanner gives a plain host a permanent neighbour entry for the
+// scanner. The kernel's ARP table is shared by every namespace and the
+// host answers an ARP request only if it can create an entry for the
+// asker; a thousand plain hosts each learning the scanner would overflow
+// it (and starve the root namespace). Permanent entries are not counted
+// against the table's limits.
+func (l *Lab) pinScanner(h *netlink.Handle, link netlink.Link) error {
+	n := &netlink.Neigh{
+		LinkIndex:    link.Attrs().Index,
+		Family:       unix.AF_INET,
+		State:        netlink.NUD_PERMANENT,
+		IP:           l.scanner.IP.AsSlice(),
+		HardwareAddr: l.scanner.MAC,
+	}
+	if err := h.NeighAdd(n); err != nil {
+		return fmt.Errorf("lab: neighbour entry for the scanner: %w", err)
+	}
 	return nil
 }
 
