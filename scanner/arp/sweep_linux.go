@@ -26,8 +26,14 @@ type Options struct {
 	// Limiter paces every frame sent; shared with the sweep's other probes so
 	// the global --rate holds. Nil means 500 frames/s.
 	Limiter *rate.Limiter
-	// Retries is how many more times an unanswered address is asked (default 1).
+	// Retries is how many more times an unanswered address is asked at
+	// least (default 1).
 	Retries int
+	// MaxRetries is how many more times at most (default 4): passes go on
+	// past Retries while the last one still found hosts, which happens when
+	// a busy segment or host drops requests or replies, and stop as soon as
+	// a pass finds nothing new, so a sparse network costs Retries passes.
+	MaxRetries int
 	// Wait is how long to listen after each pass (default 300 ms).
 	Wait time.Duration
 	// OnSend, when set, is called for every frame sent (the sweep counts them).
@@ -46,6 +52,9 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 	}
 	if opt.Retries == 0 {
 		opt.Retries = 1
+	}
+	if opt.MaxRetries < opt.Retries {
+		opt.MaxRetries = max(opt.Retries, 4)
 	}
 	if opt.Wait == 0 {
 		opt.Wait = 300 * time.Millisecond
@@ -67,7 +76,8 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 	answers := make(chan Packet, 256)
 	go receive(f, answers)
 
-	for pass := 0; pass <= opt.Retries && len(pending) > 0; pass++ {
+	for pass := 0; pass <= opt.MaxRetries && len(pending) > 0; pass++ {
+		before := len(pending)
 		for _, t := range targets {
 			if err := drain(answers, pending, emit); err != nil {
 				return err
@@ -87,6 +97,9 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 		}
 		if err := listen(ctx, answers, pending, emit, opt.Wait); err != nil {
 			return err
+		}
+		if pass >= opt.Retries && len(pending) == before {
+			break // this pass found nobody new: the rest are not there
 		}
 	}
 	return nil
