@@ -1,0 +1,236 @@
+// Command benchsweep times camsweep's active sweep against arp-scan and nmap
+// on the same network-namespace lab: plain hosts (ARP and ping only, with
+// Hikvision, Dahua and other makers' OUIs) filling a subnet around the
+// simulated camsim devices. Every tool runs as a process inside the lab's
+// scanner namespace; nothing reaches a real network. Run it through
+// scripts/bench-sweep.sh, as root.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/camsweep/camsweep/internal/camsim"
+	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/camsweep/camsweep/internal/labtest"
+	"github.com/camsweep/camsweep/report"
+)
+
+// plainOUIs are the makers of the plain hosts: Hikvision and Dahua blocks
+// among a PC, a printer, a phone and a switch maker's, so OUI labelling has
+// work to do.
+var plainOUIs = [][3]byte{
+	{0x44, 0x19, 0xb6}, // Hikvision
+	{0x3c, 0xef, 0x8c}, // Dahua
+	{0x00, 0x1b, 0x21}, // Intel
+	{0x3c, 0xd9, 0x2b}, // HP
+	{0xbc, 0xad, 0x28}, // Hikvision
+	{0x4c, 0x11, 0xbf}, // Dahua
+	{0x00, 0x1a, 0x2b}, // Ayecom
+	{0xf0, 0x18, 0x98}, // Apple
+}
+
+type options struct {
+	camsweep string
+	runs     int
+	rate     int
+	hostile  bool
+	scaling  bool
+	data     string
+
+	compareAll, skip24 bool
+	only               string
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.camsweep, "camsweep", "camsweep", "camsweep binary to time")
+	flag.IntVar(&o.runs, "runs", 5, "runs of each tool; the median is reported")
+	flag.IntVar(&o.rate, "rate", 300, "packets per second for every tool (equal politeness)")
+	flag.BoolVar(&o.hostile, "hostile", false, "include the hostile camsim devices (they cost the full sweep its exchange timeout)")
+	flag.BoolVar(&o.scaling, "scaling", true, "also sweep a /22 of 1,000 hosts with camsweep")
+	flag.BoolVar(&o.compareAll, "compare-all", false, "run arp-scan and nmap on the /22 too")
+	flag.StringVar(&o.only, "only", "", "time only the tools whose name contains this")
+	flag.BoolVar(&o.skip24, "skip-24", false, "skip the /24 (with -scaling: only the /22)")
+	flag.StringVar(&o.data, "camsim-data", "testdata/camsim", "camsim profiles directory")
+	flag.Parse()
+	if reason := lab.Unavailable(); reason != "" {
+		fmt.Fprintln(os.Stderr, "benchsweep:", reason)
+		os.Exit(1)
+	}
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "benchsweep:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	profiles, err := camsim.LoadProfiles(os.DirFS(o.data), ".")
+	if err != nil {
+		return err
+	}
+	if !o.hostile {
+		profiles = slices.DeleteFunc(profiles, func(p camsim.Profile) bool { return p.Expect.Hostile })
+	}
+	fmt.Printf("rate %d packets/s for every tool, median of %d runs\n\n", o.rate, o.runs)
+	fmt.Printf("%-8s %-6s %-34s %10s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors")
+	if !o.skip24 {
+		if err := bench(o, "198.18.0.0/24", profiles, tools(o, "198.18.0.0/24", true)); err != nil {
+			return err
+		}
+	}
+	if o.scaling {
+		return bench(o, "198.18.0.0/22", profiles, tools(o, "198.18.0.0/22", o.compareAll))
+	}
+	return nil
+}
+
+// tool is one command timed in the lab and how to read what it found.
+type tool struct {
+	name  string
+	argv  []string
+	parse func([]byte) (hosts, vendors int)
+}
+
+func tools(o options, subnet string, others bool) []tool {
+	rate := fmt.Sprint(o.rate)
+	cs := func(name string, extra ...string) tool {
+		argv := append([]string{o.camsweep, "sweep", "-i", lab.LANInterface, "--rate", rate, "--format", "json", "-q", "--fail-on", "none"}, extra...)
+		return tool{name: name, argv: argv, parse: parseCamsweep}
+	}
+	out := []tool{cs("camsweep sweep"), cs("camsweep sweep --probes arp", "--probes", "arp")}
+	if !others {
+		return out
+	}
+	interval := fmt.Sprintf("--interval=%du", 1_000_000/o.rate)
+	return append(out,
+		tool{name: "arp-scan --localnet", argv: []string{"arp-scan", "-I", lab.LANInterface, "--localnet"}, parse: parseARPScan},
+		tool{name: "arp-scan --localnet " + interval, argv: []string{"arp-scan", "-I", lab.LANInterface, "--localnet", interval}, parse: parseARPScan},
+		tool{name: "nmap -sn -PR", argv: []string{"nmap", "-sn", "-PR", "-n", "-e", lab.LANInterface, subnet}, parse: parseNmap},
+		tool{name: "nmap -sn -PR --max-rate " + rate, argv: []string{"nmap", "-sn", "-PR", "-n", "-e", lab.LANInterface, "--max-rate", rate, subnet}, parse: parseNmap},
+	)
+}
+
+// bench builds the lab for subnet, full of plain hosts around the camsim
+// devices, and times every tool on it.
+func bench(o options, subnet string, profiles []camsim.Profile, ts []tool) error {
+	l, err := lab.New(lab.Options{Prefix: netipPrefix(subnet)})
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	if _, err := labtest.StartDevices(context.Background(), l, profiles); err != nil {
+		return err
+	}
+	size := 1<<(32-l.Prefix().Bits()) - 2
+	nPlain := min(size-1-len(profiles), 1000)
+	plain, err := labtest.PlainHosts(l, nPlain, plainOUIs)
+	if err != nil {
+		return err
+	}
+	if err := l.AddPlainHosts(plain); err != nil {
+		return err
+	}
+	hosts := nPlain + len(profiles)
+	for _, t := range ts {
+		if !strings.Contains(t.name, o.only) {
+			continue
+		}
+		med, found, vendors, err := timeTool(l, t, o.runs)
+		if err != nil {
+			fmt.Printf("%-8s %-6d %-34s %s\n", subnet[len(subnet)-3:], hosts, t.name, err)
+			continue
+		}
+		fmt.Printf("%-8s %-6d %-34s %9.2fs %8d %8d\n", subnet[len(subnet)-3:], hosts, t.name, med.Seconds(), found, vendors)
+	}
+	return nil
+}
+
+// timeTool runs t runs times in the scanner namespace and returns the median
+// wall time and what the last run found.
+func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, int, int, error) {
+	var took []time.Duration
+	var found, vendors int
+	for range runs {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		cmd := l.Scanner().Command(ctx, t.argv[0], t.argv[1:]...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		start := time.Now()
+		err := cmd.Run()
+		took = append(took, time.Since(start))
+		cancel()
+		if err != nil {
+			return 0, 0, 0, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
+		}
+		found, vendors = t.parse(stdout.Bytes())
+		flushNeighbours(l)
+	}
+	slices.Sort(took)
+	return took[len(took)/2], found, vendors, nil
+}
+
+// flushNeighbours empties the scanner's ARP cache so no run profits from
+// the one before (an unprivileged or kernel-resolved run would).
+func flushNeighbours(l *lab.Lab) {
+	l.Scanner().Run(context.Background(), "ip", "neigh", "flush", "dev", lab.LANInterface)
+}
+
+func parseCamsweep(b []byte) (int, int) {
+	var r report.Result
+	if json.Unmarshal(b, &r) != nil {
+		return -1, -1
+	}
+	hosts, vendors := 0, 0
+	for _, d := range r.Devices {
+		hosts++
+		if d.Vendor != "" || d.MACVendor != "" {
+			vendors++
+		}
+	}
+	return hosts, vendors
+}
+
+// arp-scan prints "IP<TAB>MAC<TAB>vendor" per host.
+var arpScanLine = regexp.MustCompile(`(?m)^\d+\.\d+\.\d+\.\d+\t[0-9a-f:]{17}\t(.*)$`)
+
+func parseARPScan(b []byte) (int, int) {
+	hosts, vendors := 0, 0
+	for _, m := range arpScanLine.FindAllSubmatch(b, -1) {
+		hosts++
+		if v := string(m[1]); v != "" && !strings.Contains(v, "Unknown") {
+			vendors++
+		}
+	}
+	return hosts, vendors
+}
+
+// nmap prints "MAC Address: XX:... (Vendor)" per host other than itself.
+var nmapMAC = regexp.MustCompile(`(?m)^MAC Address: [0-9A-F:]{17} \((.*)\)$`)
+
+func parseNmap(b []byte) (int, int) {
+	hosts, vendors := 0, 0
+	for _, m := range nmapMAC.FindAllSubmatch(b, -1) {
+		hosts++
+		if string(m[1]) != "Unknown" {
+			vendors++
+		}
+	}
+	return hosts, vendors
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+func netipPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
