@@ -161,7 +161,7 @@ func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, int, int, error) {
 	var took []time.Duration
 	var found, vendors int
 	for range runs {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		cmd := l.Scanner().Command(ctx, t.argv[0], t.argv[1:]...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
