@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/camsweep/camsweep/fingerprint"
@@ -81,7 +82,8 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 		return &exitErr{code: exitError, err: err}
 	}
 	res := newResult("identify", []string{name})
-	bad, err := readObservations(in, eng.Add, func(line int, err error) {
+	keys := map[string]int{}
+	bad, err := readObservations(in, eng.Add, func(key string) { keys[key]++ }, func(line int, err error) {
 		if line <= maxBadLines {
 			// The message can quote the line, which is hostile input.
 			fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: line %d: %s\n", name, line, report.Clean(err.Error(), 300))
@@ -89,6 +91,9 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 	})
 	if err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", name, err)}
+	}
+	if !o.quiet {
+		noteUnreadKeys(cmd.ErrOrStderr(), keys)
 	}
 	if bad > 0 {
 		res.Partial = true
@@ -116,9 +121,10 @@ func openInput(stdin io.Reader, name string) (io.Reader, func(), error) {
 }
 
 // readObservations feeds every good line to emit and reports each bad one
-// with its 1-based line number. It returns the number of bad lines; the error
+// with its 1-based line number; seen (may be nil) gets the key of every good
+// line that is not a raw key. It returns the number of bad lines; the error
 // is for the input itself failing (an I/O error), not for bad content.
-func readObservations(r io.Reader, emit scanner.Emit, bad func(line int, err error)) (int, error) {
+func readObservations(r io.Reader, emit scanner.Emit, seen func(key string), bad func(line int, err error)) (int, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	nbad := 0
 	for line := 1; ; line++ {
@@ -133,7 +139,7 @@ func readObservations(r io.Reader, emit scanner.Emit, bad func(line int, err err
 		if errors.Is(err, errLineTooLong) {
 			lineErr = err
 		} else {
-			lineErr = handleLine(text, emit)
+			lineErr = handleLine(text, emit, seen)
 		}
 		if lineErr != nil {
 			nbad++
@@ -170,7 +176,7 @@ func readBoundedLine(br *bufio.Reader, limit int) ([]byte, error) {
 }
 
 // handleLine decodes one observation and emits it, expanding raw keys.
-func handleLine(text []byte, emit scanner.Emit) error {
+func handleLine(text []byte, emit scanner.Emit, seen func(key string)) error {
 	text = bytes.TrimSpace(text)
 	if len(text) == 0 || text[0] == '#' {
 		return nil
@@ -200,8 +206,35 @@ func handleLine(text []byte, emit scanner.Emit) error {
 		}
 		return nil
 	}
+	if seen != nil {
+		seen(obs.Key)
+	}
 	emit(obs)
 	return nil
+}
+
+// bindingKeys tie a MAC to an IP; no signature reads them, the engine does.
+var bindingKeys = map[string]bool{
+	"arp.mac": true, "dhcp.lease": true, "link.ip": true, "sadp.mac": true, "dhip.mac": true, "xm.mac": true,
+}
+
+// noteUnreadKeys tells the user about input keys no signature reads: usually
+// a typo or a key outside docs/observation-keys.md, silently useless otherwise.
+func noteUnreadKeys(w io.Writer, keys map[string]int) {
+	db, err := fingerprint.Default()
+	if err != nil {
+		return
+	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		if !bindingKeys[k] && len(db.ForKey(k)) == 0 {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		fmt.Fprintf(w, "camsweep: note: key %q (%d lines) is read by no signature, so it identifies nothing (a typo? see docs/observation-keys.md)\n", report.Clean(k, 64), keys[k])
+	}
 }
 
 // jsonErrorText drops encoding/json's Go type names, which mean nothing to a user.

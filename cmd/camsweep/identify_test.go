@@ -25,7 +25,7 @@ func collect(t *testing.T, name string) ([]fingerprint.Observation, map[int]stri
 	defer f.Close()
 	var obs []fingerprint.Observation
 	bad := map[int]string{}
-	n, err := readObservations(f, func(o fingerprint.Observation) { obs = append(obs, o) },
+	n, err := readObservations(f, func(o fingerprint.Observation) { obs = append(obs, o) }, nil,
 		func(line int, err error) { bad[line] = err.Error() })
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +112,7 @@ func TestIdentifyOverlongLineIsBadNotFatal(t *testing.T) {
 	in := long + "\n" + `{"ip":"10.0.0.1","key":"http.server","value":"App-webs/"}` + "\n"
 	var obs []fingerprint.Observation
 	var badLines []int
-	n, err := readObservations(strings.NewReader(in), func(o fingerprint.Observation) { obs = append(obs, o) },
+	n, err := readObservations(strings.NewReader(in), func(o fingerprint.Observation) { obs = append(obs, o) }, nil,
 		func(line int, err error) { badLines = append(badLines, line) })
 	if err != nil || n != 1 || len(badLines) != 1 || badLines[0] != 1 || len(obs) != 1 || obs[0].Value != "App-webs/" {
 		t.Errorf("n=%d err=%v bad=%v obs=%+v", n, err, badLines, obs)
@@ -224,7 +224,7 @@ func FuzzReadObservations(f *testing.F) {
 			if o.Key == "" {
 				t.Fatalf("emitted an observation without a key: %+v", o)
 			}
-		}, func(int, error) { reported++ })
+		}, nil, func(int, error) { reported++ })
 		if err != nil {
 			t.Fatalf("reading from memory cannot fail: %v", err)
 		}
@@ -246,5 +246,22 @@ func TestIdentifyRTSPResponsesByVendor(t *testing.T) {
 		if len(r.Devices) != 1 || r.Devices[0].Vendor != want || !r.Devices[0].Restricted {
 			t.Errorf("%s: devices %+v, want one restricted %s", file, r.Devices, want)
 		}
+	}
+}
+
+func TestIdentifyNotesKeysNoSignatureReads(t *testing.T) {
+	in := `{"ip":"10.0.0.5","port":80,"key":"http.sever","value":"App-webs/"}
+{"ip":"10.0.0.5","port":80,"key":"http.server","value":"App-webs/"}
+`
+	_, _, stderr := cli(t, in, "identify", "--format", "json")
+	if !strings.Contains(stderr, `key "http.sever" (1 lines) is read by no signature`) {
+		t.Errorf("typo not noted:\n%s", stderr)
+	}
+	if strings.Contains(stderr, `"http.server"`) {
+		t.Errorf("a key signatures read was noted:\n%s", stderr)
+	}
+	_, _, stderr = cli(t, in, "identify", "-q", "--format", "json")
+	if strings.Contains(stderr, "note:") {
+		t.Errorf("-q must silence notes:\n%s", stderr)
 	}
 }
