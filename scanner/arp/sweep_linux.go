@@ -29,7 +29,7 @@ type Options struct {
 	// Retries is how many more times an unanswered address is asked at
 	// least (default 1).
 	Retries int
-	// MaxRetries is how many more times at most (default 4): passes go on
+	// MaxRetries is how many more times at most (default 8): passes go on
 	// past Retries while the last one still found hosts, which happens when
 	// a busy segment or host drops requests or replies, and stop as soon as
 	// a pass finds nothing new, so a sparse network costs Retries passes.
@@ -54,7 +54,7 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 		opt.Retries = 1
 	}
 	if opt.MaxRetries < opt.Retries {
-		opt.MaxRetries = max(opt.Retries, 4)
+		opt.MaxRetries = max(opt.Retries, 8)
 	}
 	if opt.Wait == 0 {
 		opt.Wait = 300 * time.Millisecond
