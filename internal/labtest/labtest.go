@@ -3,7 +3,6 @@ package labtest
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/netip"
 
@@ -23,11 +22,6 @@ func StartDevices(ctx context.Context, l *lab.Lab, profiles []camsim.Profile) ([
 		out = append(out, d)
 	}
 	return out, nil
-}
-
-// LoadProfiles reads every camsim profile under dir of fsys.
-func LoadProfiles(fsys fs.FS, dir string) ([]camsim.Profile, error) {
-	return camsim.LoadProfiles(fsys, dir)
 }
 
 // PlainHosts makes n plain hosts from the highest addresses of the lab's

@@ -55,8 +55,10 @@ func TestSweepIdentifiesEverySimulatedDevice(t *testing.T) {
 	}
 
 	table := sweep(t, l, 3*sweepBound(len(devs)), nil, append(args, "--format", "table")...)
-	if i := bytes.IndexByte(table.stdout, 0x1b); i >= 0 {
-		t.Errorf("table output holds an ESC byte at %d: %q", i, table.stdout[max(0, i-40):min(len(table.stdout), i+40)])
+	for stream, b := range map[string][]byte{"table": table.stdout, "table stderr": table.stderr, "json stderr": run.stderr} {
+		if i := bytes.IndexByte(b, 0x1b); i >= 0 {
+			t.Errorf("%s holds an ESC byte at %d: %q", stream, i, b[max(0, i-40):min(len(b), i+40)])
+		}
 	}
 	for _, b := range [][]byte{table.stdout, table.stderr, run.stderr} {
 		if bytes.ContainsAny(b, "\u202e\u2066\x9b") {
