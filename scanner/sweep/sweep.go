@@ -193,7 +193,7 @@ func (r *run) addHost(a netip.Addr) {
 	r.hosts[a] = true
 	n := len(r.hosts)
 	r.mu.Unlock()
-	if n%16 == 0 {
+	if n <= 32 || n%16 == 0 { // every host while few, so a small segment does not show 0
 		r.progress(Progress{Phase: "discover", Hosts: n})
 	}
 }
