@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
 	"regexp"
 	"slices"
 	"strings"
@@ -163,9 +162,6 @@ func bench(o options, subnet string, profiles []camsim.Profile, ts []tool) error
 	if err := l.AddPlainHosts(plain); err != nil {
 		return err
 	}
-	if err := pinScanner(l, nPlain); err != nil {
-		return err
-	}
 	hosts := nPlain + len(profiles)
 	for _, t := range ts {
 		if !strings.Contains(t.name, o.only) {
@@ -177,24 +173,6 @@ func bench(o options, subnet string, profiles []camsim.Profile, ts []tool) error
 			continue
 		}
 		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8d\n", subnet[len(subnet)-3:], hosts, t.name, med.Seconds(), found, vendors)
-	}
-	return nil
-}
-
-// pinScanner gives every plain host a permanent neighbour entry for the
-// scanner. The lab's plain hosts share one kernel, whose ARP table is global
-// (gc_thresh3 1,024 by default): a thousand hosts each learning the scanner
-// overflow it and their replies are dropped, which a real segment of
-// separate machines would not do. Permanent entries are not counted.
-func pinScanner(l *lab.Lab, n int) error {
-	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "neigh replace %s lladdr %s dev m%d nud permanent\n", l.Scanner().IP, l.Scanner().MAC, i)
-	}
-	cmd := exec.Command("ip", "-n", l.PlainNamespace(), "-batch", "-")
-	cmd.Stdin = strings.NewReader(b.String())
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("pinning the scanner's neighbour entries: %v: %s", err, out)
 	}
 	return nil
 }
