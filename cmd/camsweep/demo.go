@@ -251,11 +251,12 @@ func waitSweep(ctx context.Context, sweep *exec.Cmd) error {
 	}
 }
 
-// sweepExit passes the sweep's exit code through; it has printed its own errors.
+// sweepExit passes the sweep's exit code through; it has printed its own
+// errors (run prints this one only for exit 1).
 func sweepExit(err error) error {
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		return &exitErr{code: ee.ExitCode(), err: nil}
+		return &exitErr{code: ee.ExitCode(), err: fmt.Errorf("the sweep in the lab failed (exit %d)", ee.ExitCode())}
 	}
 	if err != nil {
 		return &exitErr{code: exitError, err: err}

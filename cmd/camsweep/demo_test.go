@@ -92,10 +92,9 @@ func TestDemoSweepsItsLabAndRemovesIt(t *testing.T) {
 	}
 	// Every restricted device of the core zone is critical, of the CCTV zone medium.
 	want := map[string]policy.Severity{}
-	restricted := map[string]bool{"hikvision-ipc": true, "dahua-ipc": true, "hikvision-nvr": true, "ezviz-camera": true, "amcrest-ipc": true, "xiongmai-dvr": true}
 	ps, _ := demoProfiles("")
 	for _, d := range demoDevices {
-		if restricted[d.profile] {
+		if ps[d.profile].Expect.Restricted {
 			sev := policy.Severity("medium")
 			if d.core {
 				sev = "critical"
