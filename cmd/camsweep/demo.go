@@ -86,7 +86,7 @@ func newDemoCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", "table", "output format: "+formatNames())
 	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output")
-	f.StringVar(&o.data, "camsim-data", "", "directory of simulated-device profiles (default: the ones built into camsweep)")
+	f.StringVar(&o.data, "camsim-data", "", "directory of simulated-device profiles (default: testdata/camsim of the source tree camsweep was built from, or of the current directory)")
 	return cmd
 }
 
