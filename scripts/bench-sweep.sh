@@ -9,7 +9,8 @@
 # namespace: `camsweep sweep` (everything), `camsweep sweep --probes arp`,
 # `arp-scan --localnet` and `nmap -sn -PR`, the last two also paced to the
 # same --rate as camsweep (equal politeness). Prints median wall time, hosts
-# found and hosts with a maker named. Then a /22 of 1,000 hosts for camsweep,
+# found, hosts with a maker named (OUI or identified) and, for camsweep,
+# hosts whose model it identified. Then a /22 of 1,000 hosts for camsweep,
 # to show scaling. Needs root. Run from anywhere inside the repository:
 #
 #	sudo scripts/bench-sweep.sh                 # RUNS=5 RATE=300 by default

@@ -87,7 +87,7 @@ func run(o options) error {
 	}
 	header := func(rate int) {
 		fmt.Printf("\nrate %d packets/s for every tool, median of %d runs\n", rate, o.runs)
-		fmt.Printf("%-8s %-6s %-40s %10s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors")
+		fmt.Printf("%-8s %-6s %-40s %10s %8s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors", "models")
 	}
 	if !o.skip24 {
 		header(o.rate)
@@ -117,7 +117,7 @@ func run(o options) error {
 type tool struct {
 	name  string
 	argv  []string
-	parse func([]byte) (hosts, vendors int)
+	parse func([]byte) (hosts, vendors, models int)
 }
 
 func camsweepTool(o options, name string, extra ...string) tool {
@@ -167,21 +167,21 @@ func bench(o options, subnet string, profiles []camsim.Profile, ts []tool) error
 		if !strings.Contains(t.name, o.only) {
 			continue
 		}
-		med, found, vendors, err := timeTool(l, t, o.runs)
+		med, counts, err := timeTool(l, t, o.runs)
 		if err != nil {
 			fmt.Printf("%-8s %-6d %-40s %s\n", subnet[len(subnet)-3:], hosts, t.name, err)
 			continue
 		}
-		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8d\n", subnet[len(subnet)-3:], hosts, t.name, med.Seconds(), found, vendors)
+		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8d %8d\n", subnet[len(subnet)-3:], hosts, t.name, med.Seconds(), counts[0], counts[1], counts[2])
 	}
 	return nil
 }
 
 // timeTool runs t runs times in the scanner namespace and returns the median
 // wall time and what the last run found.
-func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, int, int, error) {
+func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, [3]int, error) {
 	var took []time.Duration
-	var found, vendors int
+	var counts [3]int
 	for range runs {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		cmd := l.Scanner().Command(ctx, t.argv[0], t.argv[1:]...)
@@ -192,15 +192,15 @@ func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, int, int, error) {
 		took = append(took, time.Since(start))
 		cancel()
 		if err != nil {
-			return 0, 0, 0, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
+			return 0, counts, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
 		}
-		found, vendors = t.parse(stdout.Bytes())
+		counts[0], counts[1], counts[2] = t.parse(stdout.Bytes())
 		flushNeighbours(l)
 		// Let the plain hosts' broadcast queue drain before the next run.
 		time.Sleep(2 * time.Second)
 	}
 	slices.Sort(took)
-	return took[len(took)/2], found, vendors, nil
+	return took[len(took)/2], counts, nil
 }
 
 // flushNeighbours empties the scanner's ARP cache so no run profits from
@@ -209,25 +209,30 @@ func flushNeighbours(l *lab.Lab) {
 	l.Scanner().Run(context.Background(), "ip", "neigh", "flush", "dev", lab.LANInterface)
 }
 
-func parseCamsweep(b []byte) (int, int) {
+// parseCamsweep counts devices, devices with a maker (from the OUI registry
+// or identified) and devices whose model was identified.
+func parseCamsweep(b []byte) (int, int, int) {
 	var r report.Result
 	if json.Unmarshal(b, &r) != nil {
-		return -1, -1
+		return -1, -1, -1
 	}
-	hosts, vendors := 0, 0
+	hosts, vendors, models := 0, 0, 0
 	for _, d := range r.Devices {
 		hosts++
 		if d.Vendor != "" || d.MACVendor != "" {
 			vendors++
 		}
+		if d.Model != "" {
+			models++
+		}
 	}
-	return hosts, vendors
+	return hosts, vendors, models
 }
 
 // arp-scan prints "IP<TAB>MAC<TAB>vendor" per host.
 var arpScanLine = regexp.MustCompile(`(?m)^\d+\.\d+\.\d+\.\d+\t[0-9a-f:]{17}\t(.*)$`)
 
-func parseARPScan(b []byte) (int, int) {
+func parseARPScan(b []byte) (int, int, int) {
 	hosts, vendors := 0, 0
 	for _, m := range arpScanLine.FindAllSubmatch(b, -1) {
 		hosts++
@@ -235,13 +240,13 @@ func parseARPScan(b []byte) (int, int) {
 			vendors++
 		}
 	}
-	return hosts, vendors
+	return hosts, vendors, 0
 }
 
 // nmap prints "MAC Address: XX:... (Vendor)" per host other than itself.
 var nmapMAC = regexp.MustCompile(`(?m)^MAC Address: [0-9A-F:]{17} \((.*)\)$`)
 
-func parseNmap(b []byte) (int, int) {
+func parseNmap(b []byte) (int, int, int) {
 	hosts, vendors := 0, 0
 	for _, m := range nmapMAC.FindAllSubmatch(b, -1) {
 		hosts++
@@ -249,7 +254,7 @@ func parseNmap(b []byte) (int, int) {
 			vendors++
 		}
 	}
-	return hosts, vendors
+	return hosts, vendors, 0
 }
 
 func firstLine(s string) string {
