@@ -295,13 +295,15 @@ func TestAuditRealCaptures(t *testing.T) {
 		abs, _ := filepath.Abs(filepath.Join(repo, "testdata", "pcap", f))
 		caps = append(caps, abs)
 	}
+	// The HDIPCam at 10.66.130.2 sits one hop behind a MikroTik router
+	// (testdata/pcap/SOURCES.md): its finding carries no MAC, never the router's.
 	for _, c := range []struct {
 		profile string
 		exit    int
 		want    []string
 	}{
-		{"uk-nil-2022", exitFindings, []string{"critical 192.168.10.204 b0:d5:9d:b9:f0:b4 yi-core", "review 10.66.130.2 4c:5e:0c:4b:92:7b rtsp-core"}},
-		{"us-ndaa-889", exitOK, []string{"review 10.66.130.2 4c:5e:0c:4b:92:7b rtsp-core"}},
+		{"uk-nil-2022", exitFindings, []string{"critical 192.168.10.204 b0:d5:9d:b9:f0:b4 yi-core", "review 10.66.130.2  rtsp-core"}},
+		{"us-ndaa-889", exitOK, []string{"review 10.66.130.2  rtsp-core"}},
 	} {
 		t.Run(c.profile, func(t *testing.T) {
 			dir := t.TempDir()
