@@ -172,7 +172,11 @@ func bench(o options, subnet string, profiles []camsim.Profile, ts []tool) error
 			fmt.Printf("%-8s %-6d %-40s %s\n", subnet[len(subnet)-3:], hosts, t.name, err)
 			continue
 		}
-		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8d %8d\n", subnet[len(subnet)-3:], hosts, t.name, med.Seconds(), counts[0], counts[1], counts[2])
+		models := "-"
+		if counts[2] >= 0 {
+			models = fmt.Sprint(counts[2])
+		}
+		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8d %8s\n", subnet[len(subnet)-3:], hosts, t.name, med.Seconds(), counts[0], counts[1], models)
 	}
 	return nil
 }
@@ -240,7 +244,7 @@ func parseARPScan(b []byte) (int, int, int) {
 			vendors++
 		}
 	}
-	return hosts, vendors, 0
+	return hosts, vendors, -1 // identifies no models
 }
 
 // nmap prints "MAC Address: XX:... (Vendor)" per host other than itself.
@@ -254,7 +258,7 @@ func parseNmap(b []byte) (int, int, int) {
 			vendors++
 		}
 	}
-	return hosts, vendors, 0
+	return hosts, vendors, -1 // identifies no models
 }
 
 func firstLine(s string) string {
