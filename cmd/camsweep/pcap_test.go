@@ -58,7 +58,7 @@ func TestPcapSiteSampleFlagsRestrictedDevices(t *testing.T) {
 		{"bc:ad:28:5e:10:02", "Hikvision", "Hikvision", "DS-7608NXI-I2/8P/S", "nvr", true},
 		{"4c:11:bf:c2:0b:9d", "Dahua", "Dahua", "IPC-HDW5421S", "camera", true},
 		{"58:10:8c:19:bf:fb", "Dahua", "Intelbras", "HDCVI 1008 - Gerao 2", "dvr", true}, // OEM: brand Intelbras, maker Dahua
-		{"ac:cc:8e:3c:04:19", "Axis", "", "P3343", "camera", false},
+		{"ac:cc:8e:3c:04:19", "Axis", "Axis", "P3343", "camera", false},                  // own name as brand
 	}
 	for _, c := range checks {
 		d := deviceByMAC(t, r, c.mac)
