@@ -67,7 +67,7 @@ var retinaExpect = map[string]retinaWant{
 	"tplink_sdp.txt":          {"TP-Link", camera, true, "s=Session streamed by \"TP-LINK RTSP Server\" (TP-Link camera: PRC maker, surveillance kind)"},
 	"geovision_sdp.txt":       {"GeoVision", camera, false, "s=VCP IPC Realtime stream; Taiwanese maker, no basis"},
 	"ubiquiti_sdp.txt":        {"Ubiquiti", camera, false, "s=<MAC>_0 of UniFi Protect cameras; US maker"},
-	"ipcam_describe.txt":      {"", "", false, "a no-name camera (manufacturer IPCAM, firmware V13.1.48) whose SDP carries Hikvision's IMKH media header; nothing else names a maker, so it must not be called Hikvision"},
+	"ipcam_describe.txt":      {"", camera, false, "a no-name camera (manufacturer IPCAM, firmware V13.1.48) whose SDP carries Hikvision's IMKH media header: a camera stream, but nothing names a maker, so it must not be called Hikvision"},
 	"macrovideo_describe.txt": {"", camera, false, "s=Macro-Video session: a camera, maker not catalogued"},
 
 	"laureii_play.txt":                  {"", "", false, "RTP-Info only"},
@@ -84,9 +84,7 @@ var retinaExpect = map[string]retinaWant{
 // retinaKnownBugs are files where the engine's answer is known to be wrong
 // (the expectation above is the right one), with the bug. The test logs them
 // and fails when one starts passing, so a fix removes its entry.
-var retinaKnownBugs = map[string]string{
-	"ipcam_describe.txt": "hikvision.rtsp.sdp-mediainfo-imkh names Hikvision on the IMKH header alone, whatever its weight: the header is sent by non-Hikvision firmware too",
-}
+var retinaKnownBugs = map[string]string{}
 
 func readRetina(t *testing.T) map[string]string {
 	t.Helper()
