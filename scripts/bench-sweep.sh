@@ -43,4 +43,4 @@ trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/camsweep" ./cmd/camsweep
 go build -o "$tmp/benchsweep" ./tools/benchsweep
 echo "camsweep $(git describe --always --dirty 2>/dev/null || echo unknown), $(nproc) CPUs, kernel $(uname -r)"
-"$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -rate "$rate" -scaling="$scaling" -scale-rate "$scale_rate" -camsim-data testdata/camsim
+"$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -rate "$rate" -scaling="$scaling" -scale-rate "$scale_rate"

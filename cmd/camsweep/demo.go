@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -86,7 +85,7 @@ func newDemoCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", "table", "output format: "+formatNames())
 	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output")
-	f.StringVar(&o.data, "camsim-data", "", "directory of simulated-device profiles (default: testdata/camsim of the source tree camsweep was built from, or of the current directory)")
+	f.StringVar(&o.data, "camsim-data", "", "directory of simulated-device profiles (default: the ones built into camsweep)")
 	return cmd
 }
 
@@ -282,22 +281,10 @@ func demoProfiles(dir string) (map[string]camsim.Profile, error) {
 	return out, nil
 }
 
-// camsimData finds the profiles: the named directory, or testdata/camsim of
-// the source tree this binary was built from (go run), or of the current
-// directory.
+// camsimData is the named directory, or the profiles built into camsweep.
 func camsimData(dir string) (fs.FS, string, error) {
 	if dir != "" {
 		return os.DirFS(dir), dir, nil
 	}
-	var candidates []string
-	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
-		candidates = append(candidates, filepath.Join(filepath.Dir(file), "..", "..", "testdata", "camsim"))
-	}
-	candidates = append(candidates, filepath.Join("testdata", "camsim"))
-	for _, c := range candidates {
-		if st, err := os.Stat(c); err == nil && st.IsDir() {
-			return os.DirFS(c), c, nil
-		}
-	}
-	return nil, "", errors.New("simulated-device profiles not found: run from the camsweep source tree or pass --camsim-data DIR")
+	return camsim.Data(), "the built-in profiles", nil
 }

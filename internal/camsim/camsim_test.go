@@ -20,7 +20,7 @@ import (
 	"github.com/miekg/dns"
 )
 
-const dataDir = "../../testdata/camsim"
+const dataDir = "data"
 
 func loadAll(t testing.TB) map[string]Profile {
 	t.Helper()

@@ -2,7 +2,7 @@
 // printer, a Linux host, hostile hosts) inside lab hosts, answering the real
 // discovery and service protocols with recorded responses.
 //
-// A device is data. A Profile (testdata/camsim/*.yaml) names the host's MAC,
+// A device is data. A Profile (data/*.yaml, embedded: Data) names the host's MAC,
 // template variables and services; each service is a protocol server that
 // replays response files. The servers know protocols, never vendors:
 //
@@ -46,6 +46,6 @@
 //
 //	l, _ := lab.New(lab.Options{})
 //	defer l.Close()
-//	ps, _ := camsim.LoadProfiles(os.DirFS("../../testdata/camsim"), ".")
+//	ps, _ := camsim.LoadProfiles(camsim.Data(), ".")
 //	devices, _ := camsim.AddAll(ctx, l, ps) // one lab host per profile, closed with the lab
 package camsim

@@ -16,9 +16,6 @@ import (
 	"github.com/camsweep/camsweep/report"
 )
 
-// camsimData is where the camsim profiles and their responses live.
-const camsimData = "../../testdata/camsim"
-
 // binary is the camsweep executable under test, built once by TestMain.
 var binary string
 
@@ -66,7 +63,7 @@ func newLab(t *testing.T, opts lab.Options) *lab.Lab {
 
 func profiles(t *testing.T) []camsim.Profile {
 	t.Helper()
-	ps, err := camsim.LoadProfiles(os.DirFS(camsimData), ".")
+	ps, err := camsim.LoadProfiles(camsim.Data(), ".")
 	if err != nil {
 		t.Fatal(err)
 	}

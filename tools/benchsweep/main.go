@@ -65,7 +65,7 @@ func main() {
 	flag.BoolVar(&o.compareAll, "compare-all", false, "scaling runs also time the full sweep, arp-scan and nmap")
 	flag.StringVar(&o.only, "only", "", "time only the tools whose name contains this")
 	flag.BoolVar(&o.skip24, "skip-24", false, "skip the /24 (with -scaling: only the /22)")
-	flag.StringVar(&o.data, "camsim-data", "testdata/camsim", "camsim profiles directory")
+	flag.StringVar(&o.data, "camsim-data", "", "camsim profiles directory (default: the built-in ones)")
 	flag.Parse()
 	if reason := lab.Unavailable(); reason != "" {
 		fmt.Fprintln(os.Stderr, "benchsweep:", reason)
@@ -78,7 +78,11 @@ func main() {
 }
 
 func run(o options) error {
-	profiles, err := camsim.LoadProfiles(os.DirFS(o.data), ".")
+	fsys := camsim.Data()
+	if o.data != "" {
+		fsys = os.DirFS(o.data)
+	}
+	profiles, err := camsim.LoadProfiles(fsys, ".")
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Builds testdata/camsim/constructed/ : response templates for camsim.
+"""Builds internal/camsim/data/constructed/ : response templates for camsim.
 
 Every file here is CONSTRUCTED (see SOURCES.md): laid out from the field lists and
 exact strings in /work/shared/knowledge/signals.md and the recorded files in
 recorded/. {{NAME}} placeholders are filled by camsim from the profile's vars and
-the lab host (IP, MAC...). Run from testdata/camsim: python3 make_constructed.py
+the lab host (IP, MAC...). Run from internal/camsim/data: python3 make_constructed.py
 """
 import os, re, struct
 
