@@ -69,17 +69,9 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 		return &exitErr{code: exitError, err: err}
 	}
 	defer closeIn()
-	pol, err := o.loadPolicy()
+	pol, eng, err := o.setup()
 	if err != nil {
 		return err
-	}
-	reg, err := loadRegistry()
-	if err != nil {
-		return &exitErr{code: exitError, err: err}
-	}
-	eng, err := newEngine(reg)
-	if err != nil {
-		return &exitErr{code: exitError, err: err}
 	}
 	res := newResult("identify", []string{name})
 	keys := map[string]int{}

@@ -59,17 +59,9 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 	if o.duration < 0 {
 		return usageError("--for must be positive")
 	}
-	pol, err := o.out.loadPolicy()
+	pol, eng, err := o.out.setup()
 	if err != nil {
 		return err
-	}
-	reg, err := loadRegistry()
-	if err != nil {
-		return &exitErr{code: exitError, err: err}
-	}
-	eng, err := newEngine(reg)
-	if err != nil {
-		return &exitErr{code: exitError, err: err}
 	}
 	h, err := pcapgo.NewEthernetHandle(o.iface)
 	if err != nil {

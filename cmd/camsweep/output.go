@@ -83,6 +83,24 @@ func (o *outputOptions) loadPolicy() (*policy.Policy, error) {
 	return p, nil
 }
 
+// setup loads what every report-producing command needs: the policy the
+// flags name and an engine over the OUI registry and signature database.
+func (o *outputOptions) setup() (*policy.Policy, engine, error) {
+	pol, err := o.loadPolicy()
+	if err != nil {
+		return nil, nil, err
+	}
+	reg, err := loadRegistry()
+	if err != nil {
+		return nil, nil, &exitErr{code: exitError, err: err}
+	}
+	eng, err := newEngine(reg)
+	if err != nil {
+		return nil, nil, &exitErr{code: exitError, err: err}
+	}
+	return pol, eng, nil
+}
+
 // finish applies the policy, renders the result and turns it into an exit code.
 func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *policy.Policy, devs []fingerprint.Device) error {
 	findings := pol.Apply(devs, res.Generated)

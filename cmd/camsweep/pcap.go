@@ -57,17 +57,9 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 			return &exitErr{code: exitError, err: err}
 		}
 	}
-	pol, err := o.out.loadPolicy()
+	pol, eng, err := o.out.setup()
 	if err != nil {
 		return err
-	}
-	reg, err := loadRegistry()
-	if err != nil {
-		return &exitErr{code: exitError, err: err}
-	}
-	eng, err := newEngine(reg)
-	if err != nil {
-		return &exitErr{code: exitError, err: err}
 	}
 	res := newResult("pcap", files)
 	stderr := cmd.ErrOrStderr()

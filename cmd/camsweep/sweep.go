@@ -85,17 +85,9 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 	if err != nil {
 		return err
 	}
-	pol, err := o.out.loadPolicy()
+	pol, eng, err := o.out.setup()
 	if err != nil {
 		return err
-	}
-	reg, err := loadRegistry()
-	if err != nil {
-		return &exitErr{code: exitError, err: err}
-	}
-	eng, err := newEngine(reg)
-	if err != nil {
-		return &exitErr{code: exitError, err: err}
 	}
 	res := newResult("sweep", inputs)
 	stderr := cmd.ErrOrStderr()
