@@ -157,10 +157,11 @@ func (r *run) discoveryDestinations(p discoveryProbe) []netip.Addr {
 	return []netip.Addr{broadcast(seg.Prefix)}
 }
 
-// readAnswers decodes every datagram until the connection closes.
+// readAnswers decodes every datagram until the connection closes. It serves
+// the multicast discovery sockets and the unicast WS-Discovery socket alike.
 func (r *run) readAnswers(c net.PacketConn, probe string, emit scanner.Emit) {
 	buf := make([]byte, maxDatagram)
-	local := c.LocalAddr().(*net.UDPAddr)
+	local := uint16(c.LocalAddr().(*net.UDPAddr).Port)
 	for {
 		n, from, err := c.ReadFrom(buf)
 		if err != nil {
@@ -171,10 +172,11 @@ func (r *run) readAnswers(c net.PacketConn, probe string, emit scanner.Emit) {
 			continue
 		}
 		src, _ := netip.AddrFromSlice(ua.IP.To4())
-		if src == r.cfg.Segment.Addr {
+		if r.cfg.Segment != nil && src == r.cfg.Segment.Addr {
 			continue // our own request, looped back
 		}
-		m := scanner.Meta{Time: time.Now(), Probe: probe, SrcIP: src, SrcPort: uint16(ua.Port), DstIP: r.cfg.Segment.Addr, DstPort: uint16(local.Port)}
+		m := r.meta(probe, src, uint16(ua.Port))
+		m.DstPort = local
 		r.decodeDatagram(buf[:n], m, emit)
 	}
 }

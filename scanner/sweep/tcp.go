@@ -297,22 +297,7 @@ func (r *run) startUnicastWSD() (*unicastWSD, error) {
 	u := &unicastWSD{conn: c, done: make(chan struct{})}
 	go func() {
 		defer close(u.done)
-		buf := make([]byte, maxDatagram)
-		local := uint16(c.LocalAddr().(*net.UDPAddr).Port)
-		for {
-			n, from, err := c.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			ua, ok := from.(*net.UDPAddr)
-			if !ok {
-				continue
-			}
-			src, _ := netip.AddrFromSlice(ua.IP.To4())
-			m := r.meta(ProbeWSD, src, uint16(ua.Port))
-			m.DstPort = local
-			r.decodeDatagram(buf[:n], m, r.emit)
-		}
+		r.readAnswers(c, ProbeWSD, r.emit)
 	}()
 	return u, nil
 }
