@@ -114,7 +114,7 @@ func buildHTMLView(r *Result) htmlView {
 	for _, s := range []policy.Severity{policy.SeverityCritical, policy.SeverityHigh, policy.SeverityMedium, policy.SeverityReview} {
 		v.Counts = append(v.Counts, severityCount{s, counts[s]})
 	}
-	v.Restricted = countRestrictedDevices(r.Devices)
+	v.Restricted = CountRestricted(r.Devices)
 	v.Verdict, v.VerdictSev = verdict(counts, v.Restricted, len(r.Devices))
 	v.SeverityBar = severityBars(v.Counts)
 	v.SiteBars, v.Sites = siteBars(r.Inventory)
@@ -134,7 +134,8 @@ func siteNames(zones []policy.ZoneInfo) []string {
 	return out
 }
 
-func countRestrictedDevices(devs []fingerprint.Device) int {
+// CountRestricted is how many devices are restricted.
+func CountRestricted(devs []fingerprint.Device) int {
 	n := 0
 	for _, d := range devs {
 		if d.Restricted {

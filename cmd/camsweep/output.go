@@ -110,7 +110,7 @@ func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *poli
 	}
 	if !o.quiet {
 		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %d devices, %d restricted, %d findings\n",
-			len(res.Devices), countRestricted(res.Devices), len(res.Findings))
+			len(res.Devices), report.CountRestricted(res.Devices), len(res.Findings))
 	}
 	return exitFor(res, o.threshold)
 }
@@ -151,16 +151,6 @@ func exitFor(res *report.Result, threshold policy.Severity) error {
 		return &exitErr{code: exitPartial, err: fmt.Errorf("partial input")}
 	}
 	return nil
-}
-
-func countRestricted(devs []fingerprint.Device) int {
-	n := 0
-	for _, d := range devs {
-		if d.Restricted {
-			n++
-		}
-	}
-	return n
 }
 
 // engineDevices returns the engine's devices, warning when it had to drop
