@@ -118,3 +118,23 @@ func FuzzBanner(f *testing.F) {
 		fuzzStream(t, d23, client, server)
 	})
 }
+
+// FuzzCompleteResponses: any bytes, no panic, a bounded count, and never
+// more responses complete in a prefix than in the whole.
+func FuzzCompleteResponses(f *testing.F) {
+	addFiles(f, "retina-rtsp/*.txt", nil)
+	for _, flow := range readFlows(f, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 80) {
+		f.Add([]byte(nil), flow.served)
+	}
+	f.Fuzz(func(t *testing.T, _, server []byte) {
+		for _, proto := range []string{"HTTP/", "RTSP/"} {
+			n := CompleteResponses(server, proto)
+			if n < 0 || n > maxMessages {
+				t.Fatalf("%s: %d complete responses", proto, n)
+			}
+			if half := CompleteResponses(server[:len(server)/2], proto); half > n {
+				t.Fatalf("%s: %d complete in the first half, %d in the whole", proto, half, n)
+			}
+		}
+	})
+}

@@ -287,3 +287,51 @@ func skipInterleaved(b []byte) []byte {
 	}
 	return b
 }
+
+// CompleteResponses counts the final HTTP or RTSP responses (proto "HTTP/"
+// or "RTSP/") that have fully arrived at the start of b: head ended, and a
+// body whose end the head tells (Content-Length, chunked coding, or none by
+// status; in RTSP no Content-Length means no body, see rtspEndsAtHead). An
+// HTTP body that runs until the server closes is never complete, nor is
+// anything after bytes that are not a response. A
+// reader that asked n questions can stop waiting once n answers are
+// complete, instead of waiting for the server to close or fall silent.
+func CompleteResponses(b []byte, proto string) int {
+	n := 0
+	for i := 0; i < maxMessages; i++ {
+		msg, rest, complete := readHead(skipBlankLines(b))
+		code, ok := statusCode(msg.start, proto)
+		if !ok || !complete {
+			return n
+		}
+		switch {
+		case code < 200 || code == 204 || code == 304:
+			b = rest
+		case msg.chunked():
+			if _, b = dechunk(rest); b == nil {
+				return n
+			}
+		default:
+			length, ok := msg.contentLength()
+			if !ok && proto == "RTSP/" && rtspEndsAtHead(code, rest) {
+				length, ok = 0, true
+			}
+			if !ok || length > len(rest) {
+				return n
+			}
+			b = rest[length:]
+		}
+		if code >= 200 || code == 101 {
+			n++ // other 1xx are interim: the answer follows
+		}
+	}
+	return n
+}
+
+// rtspEndsAtHead says an RTSP response without Content-Length has ended with
+// its head. RFC 2326 says it has no body, but some servers send a
+// description without announcing its length, so a 200 counts as ended only
+// once the next response has begun.
+func rtspEndsAtHead(code int, rest []byte) bool {
+	return code != 200 || bytes.HasPrefix(skipBlankLines(rest), []byte("RTSP/"))
+}
