@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -93,14 +94,16 @@ type auditConfig struct {
 
 // auditSweep mirrors the sweep command's flags.
 type auditSweep struct {
-	Interface   string   `yaml:"interface"`
-	Targets     []string `yaml:"targets"`
-	Rate        float64  `yaml:"rate"`
-	Probes      []string `yaml:"probes"`
-	Ports       []int    `yaml:"ports"`
-	Timeout     string   `yaml:"timeout"`
-	AllowPublic bool     `yaml:"allow_public"`
-	LargeScope  bool     `yaml:"large_scope"` // the sweep command's --yes
+	Interface     string   `yaml:"interface"`
+	Targets       []string `yaml:"targets"`
+	Rate          float64  `yaml:"rate"`
+	BroadcastRate float64  `yaml:"broadcast_rate"`
+	DiscoveryWait string   `yaml:"discovery_wait"`
+	Probes        []string `yaml:"probes"`
+	Ports         []int    `yaml:"ports"`
+	Timeout       string   `yaml:"timeout"`
+	AllowPublic   bool     `yaml:"allow_public"`
+	LargeScope    bool     `yaml:"large_scope"` // the sweep command's --yes
 }
 
 // loadAuditConfig reads the audit section strictly, so a misspelt key is an
@@ -272,22 +275,27 @@ func collectSweep(ctx context.Context, cmd *cobra.Command, cfg *auditConfig, in 
 
 // options turns the audit's sweep section into the sweep command's options.
 func (s *auditSweep) options() (*sweepOptions, error) {
-	o := &sweepOptions{iface: s.Interface, targets: strings.Join(s.Targets, ","), rate: s.Rate,
-		probes: strings.Join(s.Probes, ","), timeout: 2 * time.Second, allowPublic: s.AllowPublic, yes: s.LargeScope}
-	if o.rate == 0 {
-		o.rate = 300
-	}
+	o := &sweepOptions{iface: s.Interface, targets: strings.Join(s.Targets, ","),
+		rate: cmp.Or(s.Rate, sweep.DefaultRate), bcastRate: cmp.Or(s.BroadcastRate, sweep.DefaultBroadcastRate),
+		probes: strings.Join(s.Probes, ","), timeout: sweep.DefaultExchangeTimeout, discWait: sweep.DefaultListenWindow,
+		allowPublic: s.AllowPublic, yes: s.LargeScope}
 	ports := make([]string, len(s.Ports))
 	for i, p := range s.Ports {
 		ports[i] = strconv.Itoa(p)
 	}
 	o.ports = strings.Join(ports, ",")
-	if s.Timeout != "" {
-		d, err := time.ParseDuration(s.Timeout)
-		if err != nil {
-			return nil, fmt.Errorf("audit.sweep.timeout: %v", err)
+	for _, d := range []struct {
+		key, value string
+		into       *time.Duration
+	}{{"timeout", s.Timeout, &o.timeout}, {"discovery_wait", s.DiscoveryWait, &o.discWait}} {
+		if d.value == "" {
+			continue
 		}
-		o.timeout = d
+		v, err := time.ParseDuration(d.value)
+		if err != nil {
+			return nil, fmt.Errorf("audit.sweep.%s: %v", d.key, err)
+		}
+		*d.into = v
 	}
 	return o, nil
 }

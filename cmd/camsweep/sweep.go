@@ -23,9 +23,17 @@ import (
 const sweepLong = `Sweep a network for surveillance equipment. By default it sweeps the local
 segment of the default interface: ARP finds every host, link-local discovery
 (mDNS, ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search, SSDP)
-asks devices to describe themselves, then each host found gets a few polite TCP
-probes on camera ports (HTTP, RTSP, TLS certificate, banners, ONVIF
-GetSystemDateAndTime). It never tries a password or an exploit.
+asks devices to describe themselves, and each host gets a few polite TCP probes
+on camera ports (HTTP, RTSP, TLS certificate, banners, ONVIF
+GetSystemDateAndTime) as soon as it is found. It never tries a password or an
+exploit.
+
+Pacing: --rate caps every packet and connection attempt (default 2000/s);
+--broadcast-rate caps ARP and discovery requests (default 300/s), which every
+host on the segment must handle; a single device never gets more than 2
+connections at once. What ARP finds is written into the kernel's neighbour
+table (never over an entry already there), so the probes that follow do not
+broadcast ARP again.
 
 Only what you name is touched: the chosen interface's segment, narrowed or
 replaced by --targets. Routed networks (--targets outside the segment) are
@@ -47,6 +55,8 @@ type sweepOptions struct {
 	iface       string
 	targets     string
 	rate        float64
+	bcastRate   float64
+	discWait    time.Duration
 	probes      string
 	ports       string
 	timeout     time.Duration
@@ -68,10 +78,12 @@ func newSweepCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVarP(&o.iface, "interface", "i", "", "interface whose segment to sweep (default: the one holding the default route)")
 	f.StringVar(&o.targets, "targets", "", "comma-separated IPv4 CIDRs or addresses to sweep instead of the whole segment")
-	f.Float64Var(&o.rate, "rate", 300, "packets and connection attempts per second, in all")
+	f.Float64Var(&o.rate, "rate", sweep.DefaultRate, "most packets and connection attempts per second, in all")
+	f.Float64Var(&o.bcastRate, "broadcast-rate", sweep.DefaultBroadcastRate, "most broadcast and multicast packets per second (ARP, discovery requests), which every host\non the segment must handle; never above --rate")
+	f.DurationVar(&o.discWait, "discovery-wait", sweep.DefaultListenWindow, "how long to listen for answers to the discovery requests (raise it on a slow or busy network)")
 	f.StringVar(&o.probes, "probes", "", "comma-separated probes to run (default all): "+strings.Join(sweep.AllProbes, ","))
 	f.StringVar(&o.ports, "ports", "", "comma-separated TCP ports to probe on each host (default "+joinPorts(sweep.DefaultPorts)+")")
-	f.DurationVar(&o.timeout, "timeout", 2*time.Second, "longest one request/response exchange with a device may take")
+	f.DurationVar(&o.timeout, "timeout", sweep.DefaultExchangeTimeout, "longest one request/response exchange with a device may take; a device silent for half of it is taken as silent")
 	f.BoolVar(&o.allowPublic, "allow-public", false, "allow public address ranges in --targets (only where you are authorised)")
 	f.BoolVar(&o.yes, "yes", false, "confirm a sweep of more than 65,536 addresses")
 	return cmd
@@ -114,9 +126,15 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 // config turns the flags into a sweep configuration, refusing anything out of
 // scope before a packet leaves.
 func (o *sweepOptions) config() (sweep.Config, []string, error) {
-	cfg := sweep.Config{Rate: o.rate, ExchangeTimeout: o.timeout}
-	if o.rate <= 0 || o.rate > 100000 {
+	cfg := sweep.Config{Rate: o.rate, BroadcastRate: o.bcastRate, ExchangeTimeout: o.timeout, ListenWindow: o.discWait}
+	if o.rate < 1 || o.rate > 100000 {
 		return cfg, nil, usageError("--rate must be between 1 and 100000 packets per second")
+	}
+	if o.bcastRate < 1 || o.bcastRate > 100000 {
+		return cfg, nil, usageError("--broadcast-rate must be between 1 and 100000 packets per second")
+	}
+	if o.discWait < 100*time.Millisecond || o.discWait > time.Minute {
+		return cfg, nil, usageError("--discovery-wait must be between 100ms and 1m")
 	}
 	if o.timeout < 100*time.Millisecond || o.timeout > time.Minute {
 		return cfg, nil, usageError("--timeout must be between 100ms and 1m")
@@ -217,7 +235,8 @@ func joinPorts(ports []uint16) string {
 	return strings.Join(s, ",")
 }
 
-// sweepProgress shows the sweep's phase and hosts on stderr when it is a terminal.
+// sweepProgress shows hosts found and probed on stderr when it is a
+// terminal. Hosts are probed as they are found, so the bar's end grows.
 func sweepProgress(stderr io.Writer, quiet bool) func(sweep.Progress) {
 	f, ok := stderr.(*os.File)
 	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
@@ -225,23 +244,20 @@ func sweepProgress(stderr io.Writer, quiet bool) func(sweep.Progress) {
 	}
 	var bar *progressbar.ProgressBar
 	return func(p sweep.Progress) {
-		switch p.Phase {
-		case "discover":
-			fmt.Fprintf(stderr, "\rdiscovering: %d hosts answered", p.Hosts)
-		case "probe":
-			if bar == nil {
-				fmt.Fprintln(stderr)
-				bar = progressbar.NewOptions(p.Total, progressbar.OptionSetWriter(stderr),
-					progressbar.OptionSetDescription("probing hosts"), progressbar.OptionSetWidth(30),
-					progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond),
-					progressbar.OptionClearOnFinish())
-			}
-			_ = bar.Set(p.Done)
-		case "done":
-			if bar != nil {
-				_ = bar.Finish()
-			}
-			fmt.Fprint(stderr, "\r\033[K")
+		if bar == nil {
+			bar = progressbar.NewOptions(max(p.Queued, 1), progressbar.OptionSetWriter(stderr),
+				progressbar.OptionSetWidth(30), progressbar.OptionShowCount(),
+				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 		}
+		if p.Done {
+			_ = bar.Finish()
+			fmt.Fprint(stderr, "\r\033[K")
+			return
+		}
+		if int64(p.Queued) > bar.GetMax64() {
+			bar.ChangeMax(p.Queued)
+		}
+		bar.Describe(fmt.Sprintf("%d hosts found, probing", p.Hosts))
+		_ = bar.Set(p.Probed)
 	}
 }

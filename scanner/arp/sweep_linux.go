@@ -25,7 +25,7 @@ var ErrPermission = errors.New("raw ARP needs CAP_NET_RAW (run as root or grant 
 type Options struct {
 	// Limiter paces every frame sent; shared with the sweep's other probes so
 	// the global --rate holds. Nil means 500 frames/s.
-	Limiter *rate.Limiter
+	Limiter Limiter
 	// Retries is how many more times an unanswered address is asked at
 	// least (default 1).
 	Retries int
@@ -36,8 +36,17 @@ type Options struct {
 	MaxRetries int
 	// Wait is how long to listen after each pass (default 300 ms).
 	Wait time.Duration
-	// OnSend, when set, is called for every frame sent (the sweep counts them).
-	OnSend func()
+	// TeachKernel writes every answer into the kernel's neighbour table, as
+	// the kernel itself would have learned it (stale, so it is checked by
+	// unicast before long), and never over an entry already there. The
+	// connections a sweep opens next then go out at once instead of each
+	// broadcasting its own ARP request first.
+	TeachKernel bool
+}
+
+// Limiter paces sends; *rate.Limiter is one.
+type Limiter interface {
+	Wait(context.Context) error
 }
 
 // Sweep asks every target on ifi who holds it and emits an arp.mac binding
@@ -67,22 +76,26 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 	var srcMAC fingerprint.MAC
 	copy(srcMAC[:], ifi.HardwareAddr)
 
-	pending := make(map[netip.Addr]bool, len(targets))
+	sw := &sweeper{pending: make(map[netip.Addr]bool, len(targets)), emit: emit}
 	for _, t := range targets {
 		if t != src {
-			pending[t] = true
+			sw.pending[t] = true
 		}
+	}
+	if opt.TeachKernel {
+		sw.teach = newTeacher(ifi.Index)
+		defer sw.teach.close()
 	}
 	answers := make(chan Packet, 256)
 	go receive(f, answers)
 
-	for pass := 0; pass <= opt.MaxRetries && len(pending) > 0; pass++ {
-		before := len(pending)
+	for pass := 0; pass <= opt.MaxRetries && len(sw.pending) > 0; pass++ {
+		before := len(sw.pending)
 		for _, t := range targets {
-			if err := drain(answers, pending, emit); err != nil {
+			if err := sw.drain(answers); err != nil {
 				return err
 			}
-			if !pending[t] {
+			if !sw.pending[t] {
 				continue
 			}
 			if err := opt.Limiter.Wait(ctx); err != nil {
@@ -91,25 +104,29 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 			if _, err := f.Write(request(srcMAC, src, t)); err != nil {
 				return fmt.Errorf("sending ARP on %s: %w", ifi.Name, err)
 			}
-			if opt.OnSend != nil {
-				opt.OnSend()
-			}
 		}
-		if err := listen(ctx, answers, pending, emit, opt.Wait); err != nil {
+		if err := sw.listen(ctx, answers, opt.Wait); err != nil {
 			return err
 		}
-		if pass >= opt.Retries && len(pending) == before {
+		if pass >= opt.Retries && len(sw.pending) == before {
 			break // this pass found nobody new: the rest are not there
 		}
 	}
 	return nil
 }
 
+// sweeper is one sweep's state, owned by the sending goroutine.
+type sweeper struct {
+	pending map[netip.Addr]bool // targets not heard from yet
+	emit    scanner.Emit
+	teach   *teacher // nil: the kernel is not told
+}
+
 // listen collects answers for d, or until nothing is pending.
-func listen(ctx context.Context, answers <-chan Packet, pending map[netip.Addr]bool, emit scanner.Emit, d time.Duration) error {
+func (sw *sweeper) listen(ctx context.Context, answers <-chan Packet, d time.Duration) error {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
-	for len(pending) > 0 {
+	for len(sw.pending) > 0 {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -119,35 +136,38 @@ func listen(ctx context.Context, answers <-chan Packet, pending map[netip.Addr]b
 			if !ok {
 				return errors.New("ARP socket closed")
 			}
-			record(p, pending, emit)
+			sw.record(p)
 		}
 	}
 	return nil
 }
 
 // drain takes the answers already queued without blocking.
-func drain(answers <-chan Packet, pending map[netip.Addr]bool, emit scanner.Emit) error {
+func (sw *sweeper) drain(answers <-chan Packet) error {
 	for {
 		select {
 		case p, ok := <-answers:
 			if !ok {
 				return errors.New("ARP socket closed")
 			}
-			record(p, pending, emit)
+			sw.record(p)
 		default:
 			return nil
 		}
 	}
 }
 
-func record(p Packet, pending map[netip.Addr]bool, emit scanner.Emit) {
-	if _, inScope := pending[p.SenderIP]; !inScope {
+func (sw *sweeper) record(p Packet) {
+	if _, inScope := sw.pending[p.SenderIP]; !inScope {
 		return // answered already, or not a target: nothing to add
 	}
-	delete(pending, p.SenderIP)
+	delete(sw.pending, p.SenderIP)
+	if sw.teach != nil {
+		sw.teach.learn(p.SenderIP, p.SenderMAC)
+	}
 	o := p.Observation("arp")
 	o.Time = time.Now()
-	emit(o)
+	sw.emit(o)
 }
 
 // receive forwards every ARP binding heard until the socket closes; record,

@@ -33,7 +33,7 @@ func (r *run) browseMDNS(ctx context.Context) error {
 			return err
 		}
 		entries := make(chan *zeroconf.ServiceEntry, 16)
-		if err := r.wait(ctx); err != nil {
+		if err := r.waitBroadcast(ctx); err != nil {
 			return err
 		}
 		if err := res.Browse(ctx, service, "local.", entries); err != nil {

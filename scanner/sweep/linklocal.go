@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -92,10 +91,13 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 		}
 	}
 	emit := r.emit
-	var locations *locationSet
 	if p.name == ProbeSSDP {
-		locations = &locationSet{}
-		emit = locations.watch(r.emit)
+		descs := &descriptions{r: r, ctx: ctx, seen: map[string]bool{}}
+		defer func() {
+			stopListening()
+			descs.finish()
+		}()
+		emit = descs.watch(r.emit)
 	}
 	for _, c := range conns {
 		go func() { <-listenCtx.Done(); c.Close() }()
@@ -107,7 +109,11 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 	}
 	for _, dst := range r.discoveryDestinations(p) {
 		addr := &net.UDPAddr{IP: dst.AsSlice(), Port: p.port}
-		if err := r.wait(ctx); err != nil {
+		pace := r.waitBroadcast
+		if r.narrowed() {
+			pace = r.wait // unicast to each target
+		}
+		if err := pace(ctx); err != nil {
 			return err
 		}
 		if _, err := conn.WriteTo(payload, addr); err != nil {
@@ -120,10 +126,6 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-time.After(r.cfg.ListenWindow):
-	}
-	stopListening()
-	if locations != nil {
-		r.fetchDescriptions(ctx, locations.list())
 	}
 	return nil
 }
@@ -144,12 +146,20 @@ func (r *run) narrowed() bool {
 	return true
 }
 
+// multicastReaches says the multicast discovery requests went to ip already:
+// it is on the segment and the sweep is not narrowed. Such a host is not
+// asked again by unicast.
+func (r *run) multicastReaches(ip netip.Addr) bool {
+	seg := r.cfg.Segment
+	return seg != nil && seg.Prefix.Contains(ip) && !r.narrowed()
+}
+
 // discoveryDestinations is where one discovery request goes: the protocol's
 // group (or the segment broadcast), or each target when narrowed.
 func (r *run) discoveryDestinations(p discoveryProbe) []netip.Addr {
 	seg := r.cfg.Segment
 	if r.narrowed() {
-		return slices.DeleteFunc(segmentTargets(seg, r.cfg.Targets), func(a netip.Addr) bool { return a == seg.Addr })
+		return r.localScope()
 	}
 	if p.group != "" {
 		return []netip.Addr{netip.MustParseAddr(p.group)}

@@ -1,8 +1,10 @@
 // Package sweep runs the active on-site sweep: ARP over the local segment,
 // link-local discovery (mDNS, WS-Discovery, SADP, DHIP, Xiongmai search,
 // SSDP), then polite TCP probes (HTTP, RTSP, TLS, banners) of every host
-// found. Answers go through the same decoders as captured packets. Every send
-// is paced by one global limiter and every read is bounded in bytes and time.
+// found, started as soon as each host is found. Answers go through the same
+// decoders as captured packets. Every send is paced by one global limiter,
+// broadcasts and multicasts by a slower one besides, and every read is
+// bounded in bytes and time.
 package sweep
 
 import (
@@ -16,7 +18,6 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/time/rate"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/scanner"
@@ -51,17 +52,24 @@ type Config struct {
 	Targets []netip.Prefix
 	// Probes enables probes by name; nil enables all.
 	Probes map[string]bool
-	// Rate is the global pace in packets (or connection attempts) per second
-	// (default 300).
+	// Rate is the most packets and connection attempts started per second,
+	// in all (default DefaultRate).
 	Rate float64
+	// BroadcastRate is the most broadcast and multicast packets per second
+	// (ARP requests, discovery requests): every host of the segment must
+	// handle each one, so they get a gentler pace than unicast (default
+	// DefaultBroadcastRate, never above Rate).
+	BroadcastRate float64
 	// Ports probed on each host (default DefaultPorts).
 	Ports []uint16
 	// ConnectTimeout bounds one TCP connect (default 700 ms).
 	ConnectTimeout time.Duration
 	// ExchangeTimeout bounds one request/response exchange, however slowly a
-	// device answers (default 2 s).
+	// device answers (default DefaultExchangeTimeout); one that has not begun
+	// to answer in half of it is taken as silent.
 	ExchangeTimeout time.Duration
-	// ListenWindow is how long multicast answers are collected (default 1.5 s).
+	// ListenWindow is how long multicast answers are collected (default
+	// DefaultListenWindow).
 	ListenWindow time.Duration
 	// PerHost is how many connections one host gets at once (default 2):
 	// cameras are fragile.
@@ -72,11 +80,27 @@ type Config struct {
 	Progress func(Progress)
 }
 
-// Progress is a sweep's position.
+// Default paces. A polite default is per device, not per network: a
+// fragile camera gets at most PerHost connections at once whatever the
+// global rate, while each broadcast reaches every device, so broadcasts are
+// paced well below unicast.
+const (
+	DefaultRate          = 2000
+	DefaultBroadcastRate = 300
+	// DefaultListenWindow is how long discovery answers are awaited: SSDP
+	// responders wait up to the 1 s MX asked, WS-Discovery ones up to 500 ms.
+	DefaultListenWindow = 1500 * time.Millisecond
+	// DefaultExchangeTimeout bounds one request and its answer.
+	DefaultExchangeTimeout = 2 * time.Second
+)
+
+// Progress is a sweep's position. Hosts are probed as they are found, so
+// Queued grows while discovery goes on.
 type Progress struct {
-	Phase       string // "discover", "probe", "done"
-	Done, Total int    // hosts probed of hosts to probe, in the probe phase
-	Hosts       int    // hosts found so far
+	Hosts  int  // hosts that answered so far
+	Queued int  // hosts queued for the TCP probes so far
+	Probed int  // hosts whose TCP probes are done
+	Done   bool // the sweep has ended
 }
 
 // Summary says what a sweep did.
@@ -89,8 +113,12 @@ type Summary struct {
 
 func (c *Config) defaults() {
 	if c.Rate <= 0 {
-		c.Rate = 300
+		c.Rate = DefaultRate
 	}
+	if c.BroadcastRate <= 0 {
+		c.BroadcastRate = DefaultBroadcastRate
+	}
+	c.BroadcastRate = min(c.BroadcastRate, c.Rate)
 	if len(c.Ports) == 0 {
 		c.Ports = DefaultPorts
 	}
@@ -98,10 +126,10 @@ func (c *Config) defaults() {
 		c.ConnectTimeout = 700 * time.Millisecond
 	}
 	if c.ExchangeTimeout <= 0 {
-		c.ExchangeTimeout = 2 * time.Second
+		c.ExchangeTimeout = DefaultExchangeTimeout
 	}
 	if c.ListenWindow <= 0 {
-		c.ListenWindow = 1500 * time.Millisecond
+		c.ListenWindow = DefaultListenWindow
 	}
 	if c.PerHost <= 0 {
 		c.PerHost = 2
@@ -116,14 +144,19 @@ func (c *Config) enabled(probe string) bool { return c.Probes == nil || c.Probes
 // run is one sweep's shared state.
 type run struct {
 	cfg     Config
-	limiter *rate.Limiter
-	sent    atomic.Int64
+	pace    *pacer
 	emit    scanner.Emit
 	inScope func(netip.Addr) bool
+	queue   *hostQueue // hosts for the TCP probes; nil when they do not run
+	probed  atomic.Int64
+	// arpRunning is set while the ARP sweep may still answer for segment hosts.
+	arpRunning atomic.Bool
 
 	mu       sync.Mutex
 	hosts    map[netip.Addr]bool
 	warnings []string
+
+	progressMu sync.Mutex
 }
 
 // Run sweeps what cfg names and emits every observation in scope. It returns
@@ -133,7 +166,9 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 	if cfg.Segment == nil && len(cfg.Targets) == 0 {
 		return Summary{}, errors.New("nothing to sweep: no interface segment and no targets")
 	}
-	r := &run{cfg: cfg, limiter: rate.NewLimiter(rate.Limit(cfg.Rate), 1), hosts: map[netip.Addr]bool{}}
+	pctx, stopPacer := context.WithCancel(ctx)
+	defer stopPacer()
+	r := &run{cfg: cfg, pace: newPacer(pctx, cfg.Rate, cfg.BroadcastRate), hosts: map[netip.Addr]bool{}}
 	r.inScope = r.scopeFunc()
 	var emitMu sync.Mutex
 	r.emit = func(o fingerprint.Observation) {
@@ -141,20 +176,36 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 			return // answers from outside what the operator named are not reported
 		}
 		if o.IP.IsValid() {
-			r.addHost(o.IP)
+			r.addHost(o.IP, o.Probe)
 		}
 		emitMu.Lock()
 		defer emitMu.Unlock()
 		emit(o)
 	}
-	sum := Summary{}
-	r.progress(Progress{Phase: "discover"})
-	unprivileged, err := r.discover(ctx)
-	sum.Unprivileged = unprivileged
-	if err == nil {
-		err = r.probeHosts(ctx, r.candidates(unprivileged))
+	g, gctx := errgroup.WithContext(ctx)
+	if cfg.enabled(ProbeTCP) || cfg.enabled(ProbeWSD) {
+		r.queue = newHostQueue()
+		stop := context.AfterFunc(gctx, r.queue.close)
+		defer stop()
+		g.Go(func() error { return r.probeHosts(gctx) })
 	}
-	if cfg.Segment != nil && (unprivileged || !cfg.enabled(ProbeARP)) {
+	sum := Summary{}
+	g.Go(func() error {
+		if r.queue != nil {
+			defer r.queue.close()
+		}
+		// Hosts that answer are queued as they answer; these addresses have
+		// nothing to answer first, so every one of them is probed.
+		r.queueAll(r.offSegment())
+		if !cfg.enabled(ProbeARP) {
+			r.queueAll(r.localScope())
+		}
+		unprivileged, err := r.discover(gctx)
+		sum.Unprivileged = unprivileged
+		return err
+	})
+	err := g.Wait()
+	if cfg.Segment != nil && (sum.Unprivileged || !cfg.enabled(ProbeARP)) {
 		// The TCP and UDP probes made the kernel resolve every host it reached.
 		if nerr := arp.ReadNeighbourTable(cfg.Segment.Interface.Name, r.inScope, r.emit); nerr != nil {
 			r.warn("reading the neighbour table: %v", nerr)
@@ -163,12 +214,46 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 	r.mu.Lock()
 	sum.Hosts, sum.Warnings = len(r.hosts), r.warnings
 	r.mu.Unlock()
-	sum.Sent = r.sent.Load()
-	r.progress(Progress{Phase: "done", Hosts: sum.Hosts})
-	if errors.Is(err, context.Canceled) {
-		return sum, err // interrupted: what was found is already emitted
+	sum.Sent = r.pace.sent.Load()
+	r.progress(true)
+	return sum, err // interrupted or not, what was found is already emitted
+}
+
+// offSegment lists the target addresses off the local segment: ARP and
+// multicast cannot reach them, so they are found by unicast probes only.
+func (r *run) offSegment() []netip.Addr {
+	seg := r.cfg.Segment
+	var out []netip.Addr
+	for _, p := range r.cfg.Targets {
+		for _, a := range hosts(p) {
+			if seg == nil || !seg.Prefix.Contains(a) {
+				out = append(out, a)
+			}
+		}
 	}
-	return sum, err
+	return out
+}
+
+// localScope lists the segment's addresses in scope, ours left out.
+func (r *run) localScope() []netip.Addr {
+	seg := r.cfg.Segment
+	if seg == nil {
+		return nil
+	}
+	return slices.DeleteFunc(segmentTargets(seg, r.cfg.Targets), func(a netip.Addr) bool { return a == seg.Addr })
+}
+
+// queueAll queues addresses for the TCP probes.
+func (r *run) queueAll(addrs []netip.Addr) {
+	if r.queue == nil {
+		return
+	}
+	for _, a := range addrs {
+		if r.inScope(a) {
+			r.queue.add(a)
+		}
+	}
+	r.progress(false)
 }
 
 // scopeFunc is the one place that says which addresses this sweep may touch.
@@ -188,14 +273,33 @@ func (r *run) scopeFunc() func(netip.Addr) bool {
 	}
 }
 
-func (r *run) addHost(a netip.Addr) {
+// addHost counts a host that answered and queues it for the TCP probes. A
+// segment host that answered something else while ARP is still running
+// waits for ARP: the ARP answer teaches the kernel its MAC, and a connection
+// before that would make the kernel broadcast an unpaced ARP request of its
+// own. The ARP sweep queues whatever waited when it ends.
+func (r *run) addHost(a netip.Addr, probe string) {
 	r.mu.Lock()
+	isNew := !r.hosts[a]
 	r.hosts[a] = true
-	n := len(r.hosts)
 	r.mu.Unlock()
-	if n <= 32 || n%16 == 0 { // every host while few, so a small segment does not show 0
-		r.progress(Progress{Phase: "discover", Hosts: n})
+	if r.queue != nil && (probe == "arp" || !r.arpRunning.Load() || !r.cfg.Segment.Prefix.Contains(a)) {
+		r.queue.add(a)
 	}
+	if isNew {
+		r.progress(false)
+	}
+}
+
+// queueFound queues every host found so far.
+func (r *run) queueFound() {
+	r.mu.Lock()
+	found := make([]netip.Addr, 0, len(r.hosts))
+	for a := range r.hosts {
+		found = append(found, a)
+	}
+	r.mu.Unlock()
+	r.queueAll(found)
 }
 
 func (r *run) warn(format string, args ...any) {
@@ -204,20 +308,33 @@ func (r *run) warn(format string, args ...any) {
 	r.mu.Unlock()
 }
 
-func (r *run) progress(p Progress) {
-	if r.cfg.Progress != nil {
-		r.cfg.Progress(p)
+// progress tells Config.Progress where the sweep is, one call at a time.
+func (r *run) progress(done bool) {
+	if r.cfg.Progress == nil {
+		return
 	}
+	p := Progress{Probed: int(r.probed.Load()), Done: done}
+	r.mu.Lock()
+	p.Hosts = len(r.hosts)
+	r.mu.Unlock()
+	if r.queue != nil {
+		p.Queued = r.queue.len()
+	}
+	r.progressMu.Lock()
+	defer r.progressMu.Unlock()
+	r.cfg.Progress(p)
 }
 
-// wait paces one send against the global rate and counts it.
-func (r *run) wait(ctx context.Context) error {
-	if err := r.limiter.Wait(ctx); err != nil {
-		return err
-	}
-	r.sent.Add(1)
-	return nil
-}
+// wait paces one unicast send.
+func (r *run) wait(ctx context.Context) error { return r.pace.unicast(ctx) }
+
+// waitBroadcast paces one broadcast or multicast send.
+func (r *run) waitBroadcast(ctx context.Context) error { return r.pace.broadcastWait(ctx) }
+
+// arpPace paces ARP requests, which are broadcasts.
+type arpPace struct{ r *run }
+
+func (p arpPace) Wait(ctx context.Context) error { return p.r.waitBroadcast(ctx) }
 
 // discover runs ARP and link-local discovery on the segment, at the same time.
 func (r *run) discover(ctx context.Context) (unprivileged bool, err error) {
@@ -229,11 +346,17 @@ func (r *run) discover(ctx context.Context) (unprivileged bool, err error) {
 	if r.cfg.enabled(ProbeARP) {
 		g.Go(func() error {
 			targets := segmentTargets(seg, r.cfg.Targets)
-			opt := arp.Options{Limiter: r.limiter, OnSend: func() { r.sent.Add(1) }}
+			opt := arp.Options{Limiter: arpPace{r}, TeachKernel: true}
+			r.arpRunning.Store(true)
+			defer func() {
+				r.arpRunning.Store(false)
+				r.queueFound() // hosts that answered other probes first waited for ARP
+			}()
 			err := arp.Sweep(gctx, seg.Interface, seg.Addr, targets, opt, r.emit)
 			if errors.Is(err, arp.ErrPermission) {
 				unprivileged = true
 				r.warn("ran unprivileged: %v; MACs come from the kernel's neighbour table", err)
+				r.queueAll(r.localScope()) // no ARP: silent hosts are found only by probing them
 				return nil
 			}
 			return err
@@ -258,40 +381,5 @@ func segmentTargets(seg *Segment, targets []netip.Prefix) []netip.Addr {
 			}
 		}
 	}
-	return out
-}
-
-// candidates are the hosts the TCP probes visit: every host that answered,
-// and, where nothing could find hosts (routed targets, or no raw ARP), every
-// address in scope.
-func (r *run) candidates(unprivileged bool) []netip.Addr {
-	set := map[netip.Addr]bool{}
-	r.mu.Lock()
-	for a := range r.hosts {
-		set[a] = true
-	}
-	r.mu.Unlock()
-	seg := r.cfg.Segment
-	for _, p := range r.cfg.Targets {
-		local := seg != nil && seg.Prefix.Overlaps(p)
-		if local && !unprivileged && r.cfg.enabled(ProbeARP) {
-			continue // ARP already found every live host of the segment
-		}
-		for _, a := range hosts(p) {
-			set[a] = true
-		}
-	}
-	if seg != nil && len(r.cfg.Targets) == 0 && (unprivileged || !r.cfg.enabled(ProbeARP)) {
-		for _, a := range hosts(seg.Prefix) {
-			if a != seg.Addr {
-				set[a] = true
-			}
-		}
-	}
-	out := make([]netip.Addr, 0, len(set))
-	for a := range set {
-		out = append(out, a)
-	}
-	slices.SortFunc(out, func(a, b netip.Addr) int { return a.Compare(b) })
 	return out
 }

@@ -33,7 +33,8 @@ const (
 	askHTTP exchange = iota
 	askTLS
 	askRTSP
-	askBanner // listen for a server-first banner, then try HTTP
+	askBanner     // listen for a server-first banner, then try HTTP
+	askBannerOnly // listen for a banner; the port speaks a binary protocol HTTP cannot reach
 )
 
 func exchangeFor(port uint16) exchange {
@@ -42,18 +43,17 @@ func exchangeFor(port uint16) exchange {
 		return askTLS
 	case 554, 8554:
 		return askRTSP
-	case 23, 8000, 34567, 37777:
-		return askBanner
+	case 8000:
+		return askBanner // Hikvision's SDK port, but a common web port elsewhere
+	case 23, 34567, 37777:
+		return askBannerOnly // telnet; Xiongmai DVR-IP and Dahua's private protocol wait for a binary hello
 	}
 	return askHTTP
 }
 
-// probeHosts runs the TCP probes on every candidate host, a few hosts at a
-// time and a few connections per host.
-func (r *run) probeHosts(ctx context.Context, targets []netip.Addr) error {
-	if !r.cfg.enabled(ProbeTCP) && !r.cfg.enabled(ProbeWSD) {
-		return nil
-	}
+// probeHosts runs the TCP probes on every host queued, a few hosts at a time
+// and a few connections per host, until the queue closes.
+func (r *run) probeHosts(ctx context.Context) error {
 	var wsd *unicastWSD
 	if r.cfg.enabled(ProbeWSD) {
 		var err error
@@ -63,21 +63,27 @@ func (r *run) probeHosts(ctx context.Context, targets []netip.Addr) error {
 			defer wsd.close(idleRead)
 		}
 	}
-	var done atomic.Int64
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(r.cfg.Workers)
-	for _, ip := range targets {
+	for range r.cfg.Workers {
 		g.Go(func() error {
-			err := r.probeHost(gctx, ip, wsd)
-			r.progress(Progress{Phase: "probe", Done: int(done.Add(1)), Total: len(targets)})
-			return err
+			for {
+				ip, ok := r.queue.next()
+				if !ok || gctx.Err() != nil {
+					return gctx.Err()
+				}
+				if err := r.probeHost(gctx, ip, wsd); err != nil {
+					return err
+				}
+				r.probed.Add(1)
+				r.progress(false)
+			}
 		})
 	}
 	return g.Wait()
 }
 
 func (r *run) probeHost(ctx context.Context, ip netip.Addr, wsd *unicastWSD) error {
-	if wsd != nil && r.wait(ctx) == nil {
+	if wsd != nil && !r.multicastReaches(ip) && r.wait(ctx) == nil {
 		wsd.ask(ip)
 	}
 	if !r.cfg.enabled(ProbeTCP) {
@@ -94,30 +100,50 @@ func (r *run) probeHost(ctx context.Context, ip netip.Addr, wsd *unicastWSD) err
 	return g.Wait()
 }
 
-// probePort connects to one port and asks it what it is.
+// probePort connects to one port and asks it what it is. The connection
+// that proves the port open carries the first question: a second connect
+// would cost the device and the sweep one more round trip.
 func (r *run) probePort(ctx context.Context, ip netip.Addr, port uint16) {
 	conn, err := r.dial(ctx, ip, port)
 	if err != nil {
 		return
 	}
-	conn.Close()
+	defer conn.Close()
 	m := r.meta("tcp", ip, port)
 	r.emit(m.Observe("tcp.open", strconv.Itoa(int(port))))
-	switch exchangeFor(port) {
+	r.question(ctx, conn, ip, port, exchangeFor(port))
+}
+
+// question asks an open port, on the connection that found it open, what
+// its kind of port is asked.
+func (r *run) question(ctx context.Context, conn net.Conn, ip netip.Addr, port uint16, kind exchange) {
+	start := time.Now()
+	switch kind {
 	case askTLS:
-		r.askTLS(ctx, ip, port)
+		r.tlsOn(ctx, conn, ip, port)
 	case askRTSP:
-		r.ask(ctx, ip, port, "rtsp", rtspRequests(ip, port))
+		r.exchange(conn, start, r.meta("rtsp", ip, port), rtspRequests(ip, port), answered("RTSP/", 2))
+	case askBannerOnly:
+		r.exchange(conn, start, r.meta("banner", ip, port), nil, nil)
 	case askBanner:
-		if !r.ask(ctx, ip, port, "banner", nil) {
-			r.ask(ctx, ip, port, "http", httpGet(ip, "/"))
+		if !r.exchange(conn, start, r.meta("banner", ip, port), nil, nil) {
+			// Silent so far: ask HTTP on the same connection, within what is
+			// left of the one exchange's time.
+			r.exchange(conn, start, r.meta("http", ip, port), httpGet(ip, "/"), answered("HTTP/", 1))
 		}
 	default:
-		if r.ask(ctx, ip, port, "http", httpGet(ip, "/")) {
+		if r.exchange(conn, start, r.meta("http", ip, port), httpGet(ip, "/"), answered("HTTP/", 1)) {
+			conn.Close() // per-host concurrency counts open connections
 			r.ask(ctx, ip, port, "http", httpGet(ip, "/favicon.ico"))
 			r.askONVIF(ctx, ip, port)
 		}
 	}
+}
+
+// answered says when a read may stop: once n complete responses of proto
+// ("HTTP/" or "RTSP/") have arrived.
+func answered(proto string, n int) func([]byte) bool {
+	return func(b []byte) bool { return service.CompleteResponses(b, proto) >= n }
 }
 
 func (r *run) meta(probe string, ip netip.Addr, port uint16) scanner.Meta {
@@ -136,31 +162,55 @@ func (r *run) dial(ctx context.Context, ip netip.Addr, port uint16) (net.Conn, e
 	return d.DialContext(ctx, "tcp4", netip.AddrPortFrom(ip, port).String())
 }
 
-// ask sends request (nil: just listen) on a new connection, reads the
-// answer within the exchange timeout and hands both to the stream decoder
-// that recognises it. It reports whether anything came back.
+// bannerWait is how long a port is given to speak first. Server-first
+// services (telnet, FTP-like banners) speak at once; the binary camera
+// protocols on 8000, 34567 and 37777 wait for the client, so every one of
+// them costs this whole wait.
+const bannerWait = 500 * time.Millisecond
+
+// ask sends request on a new connection and decodes the answer. It reports
+// whether anything came back.
 func (r *run) ask(ctx context.Context, ip netip.Addr, port uint16, probe string, request []byte) bool {
 	conn, err := r.dial(ctx, ip, port)
 	if err != nil {
 		return false
 	}
 	defer conn.Close()
-	deadline := time.Now().Add(r.cfg.ExchangeTimeout)
+	return r.exchange(conn, time.Now(), r.meta(probe, ip, port), request, answered("HTTP/", 1))
+}
+
+// exchange sends request (nil: listen for a banner) on conn, reads the
+// answer and hands both to the stream decoder that recognises them. The
+// exchange that began at start ends by the exchange timeout whatever
+// happens; done, when set, says the answer is whole. It reports whether
+// anything came back.
+func (r *run) exchange(conn net.Conn, start time.Time, m scanner.Meta, request []byte, done func([]byte) bool) bool {
+	answer := r.roundTrip(conn, start, request, done)
+	if len(answer) == 0 {
+		return false
+	}
+	r.decodeStream(request, answer, m)
+	return true
+}
+
+// roundTrip writes request (nil: just listen for bannerWait) on conn and
+// returns what came back, bounded in bytes and time. A device that has not
+// begun to answer within half the exchange timeout is taken as silent: an
+// open port that never answers would otherwise cost every sweep the whole
+// timeout, and camera web servers answer well within it.
+func (r *run) roundTrip(conn net.Conn, start time.Time, request []byte, done func([]byte) bool) []byte {
+	deadline := start.Add(r.cfg.ExchangeTimeout)
+	firstBy := minTime(deadline, time.Now().Add(r.cfg.ExchangeTimeout/2))
 	if request == nil {
-		deadline = time.Now().Add(min(r.cfg.ExchangeTimeout, time.Second))
+		firstBy = minTime(deadline, time.Now().Add(bannerWait))
 	}
 	conn.SetDeadline(deadline)
 	if len(request) > 0 {
 		if _, err := conn.Write(request); err != nil {
-			return false
+			return nil
 		}
 	}
-	answer := readBounded(conn, deadline)
-	if len(answer) == 0 {
-		return false
-	}
-	r.decodeStream(request, answer, r.meta(probe, ip, port))
-	return true
+	return readBounded(conn, deadline, firstBy, done)
 }
 
 // decodeStream hands one exchange to the decoder that recognises it.
@@ -174,19 +224,21 @@ func (r *run) decodeStream(client, server []byte, m scanner.Meta) {
 	}
 }
 
-// readBounded reads until EOF, maxRead bytes, the deadline, or idleRead
-// without a new byte once something has arrived.
-func readBounded(conn net.Conn, deadline time.Time) []byte {
+// readBounded reads until EOF, maxRead bytes, done reports the answer whole,
+// the deadline, nothing by firstBy, or idleRead without a new byte once
+// something has arrived.
+func readBounded(conn net.Conn, deadline, firstBy time.Time, done func([]byte) bool) []byte {
 	var buf bytes.Buffer
 	chunk := make([]byte, 4096)
+	conn.SetReadDeadline(firstBy)
 	for buf.Len() < maxRead {
-		if buf.Len() > 0 {
-			conn.SetReadDeadline(minTime(deadline, time.Now().Add(idleRead)))
-		}
 		n, err := conn.Read(chunk[:min(len(chunk), maxRead-buf.Len())])
 		buf.Write(chunk[:n])
-		if err != nil {
+		if err != nil || (n > 0 && done != nil && done(buf.Bytes())) {
 			break
+		}
+		if buf.Len() > 0 {
+			conn.SetReadDeadline(minTime(deadline, time.Now().Add(idleRead)))
 		}
 	}
 	return buf.Bytes()
@@ -211,14 +263,9 @@ func rtspRequests(ip netip.Addr, port uint16) []byte {
 		"DESCRIBE " + url + " RTSP/1.0\r\nCSeq: 2\r\nUser-Agent: camsweep\r\nAccept: application/sdp\r\n\r\n")
 }
 
-// askTLS records a TLS 1.2 handshake, so the certificate travels in clear and
-// the same decoder as a capture reads it, then asks for / over TLS.
-func (r *run) askTLS(ctx context.Context, ip netip.Addr, port uint16) {
-	conn, err := r.dial(ctx, ip, port)
-	if err != nil {
-		return
-	}
-	defer conn.Close()
+// tlsOn records a TLS 1.2 handshake on conn, so the certificate travels in
+// clear and the same decoder as a capture reads it, then asks for / over TLS.
+func (r *run) tlsOn(ctx context.Context, conn net.Conn, ip netip.Addr, port uint16) {
 	deadline := time.Now().Add(r.cfg.ExchangeTimeout)
 	conn.SetDeadline(deadline)
 	rec := &recordingConn{Conn: conn, limit: maxRead}
@@ -236,7 +283,7 @@ func (r *run) askTLS(ctx context.Context, ip netip.Addr, port uint16) {
 	if _, err := tc.Write(req); err != nil {
 		return
 	}
-	if answer := readBounded(tc, deadline); len(answer) > 0 {
+	if answer := readBounded(tc, deadline, deadline, answered("HTTP/", 1)); len(answer) > 0 {
 		r.decodeStream(req, answer, r.meta("http", ip, port))
 	}
 }
@@ -269,12 +316,7 @@ func (r *run) askONVIF(ctx context.Context, ip netip.Addr, port uint16) {
 		return
 	}
 	defer conn.Close()
-	deadline := time.Now().Add(r.cfg.ExchangeTimeout)
-	conn.SetDeadline(deadline)
-	if _, err := conn.Write(req); err != nil {
-		return
-	}
-	answer := readBounded(conn, deadline)
+	answer := r.roundTrip(conn, time.Now(), req, answered("HTTP/", 1))
 	if bytes.Contains(answer, []byte("GetSystemDateAndTimeResponse")) {
 		m := r.meta("onvif", ip, port)
 		r.emit(m.Observe("onvif.device_service", fmt.Sprintf("http://%s/onvif/device_service", netip.AddrPortFrom(ip, port))))
@@ -285,8 +327,9 @@ func (r *run) askONVIF(ctx context.Context, ip netip.Addr, port uint16) {
 // WS-Discovery Probe (routed hosts never hear the multicast one) and decodes
 // answers until closed.
 type unicastWSD struct {
-	conn net.PacketConn
-	done chan struct{}
+	conn    net.PacketConn
+	done    chan struct{}
+	lastAsk atomic.Int64 // unix nanoseconds of the latest Probe sent
 }
 
 func (r *run) startUnicastWSD() (*unicastWSD, error) {
@@ -304,11 +347,12 @@ func (r *run) startUnicastWSD() (*unicastWSD, error) {
 
 func (u *unicastWSD) ask(ip netip.Addr) {
 	u.conn.WriteTo(wsdProbe(), &net.UDPAddr{IP: ip.AsSlice(), Port: portWSD})
+	u.lastAsk.Store(time.Now().UnixNano())
 }
 
-// close waits a moment for late answers, then stops the reader.
+// close gives the latest Probe grace to be answered, then stops the reader.
 func (u *unicastWSD) close(grace time.Duration) {
-	time.Sleep(grace)
+	time.Sleep(time.Until(time.Unix(0, u.lastAsk.Load()).Add(grace)))
 	u.conn.Close()
 	<-u.done
 }

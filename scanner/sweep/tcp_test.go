@@ -5,11 +5,11 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/camsweep/camsweep/fingerprint"
 )
@@ -38,7 +38,7 @@ func serve(t *testing.T, handle func(net.Conn)) (netip.Addr, uint16) {
 func testRun(emit func(fingerprint.Observation)) *run {
 	cfg := Config{ExchangeTimeout: 1500 * time.Millisecond}
 	cfg.defaults()
-	return &run{cfg: cfg, limiter: rate.NewLimiter(rate.Inf, 1), emit: emit}
+	return &run{cfg: cfg, pace: newPacer(context.Background(), 1e6, 1e6), emit: emit}
 }
 
 // Hostile devices from the threat model: each must be survived within the
@@ -73,10 +73,7 @@ func TestHostileServersAreBounded(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer conn.Close()
-			deadline := time.Now().Add(r.cfg.ExchangeTimeout)
-			conn.SetDeadline(deadline)
-			conn.Write(httpGet(ip, "/"))
-			got := readBounded(conn, deadline)
+			got := r.roundTrip(conn, time.Now(), httpGet(ip, "/"), answered("HTTP/", 1))
 			if took := time.Since(start); took > r.cfg.ExchangeTimeout+500*time.Millisecond {
 				t.Errorf("exchange took %v, timeout is %v", took, r.cfg.ExchangeTimeout)
 			}
@@ -113,5 +110,79 @@ func TestAskDecodesRecordedRTSP(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("rtsp.server not decoded; got %+v", got)
+	}
+}
+
+// A server that keeps the connection open after a whole answer: the read
+// ends with the answer, not with the next bytes or the idle timeout.
+func TestReadEndsWithAWholeAnswer(t *testing.T) {
+	answer := readFlowAnswer(t)
+	ip, port := serve(t, func(c net.Conn) {
+		buf := make([]byte, 1024)
+		c.Read(buf)
+		c.Write(answer)
+		time.Sleep(idleRead / 2)
+		c.Write([]byte("LATE"))
+		time.Sleep(time.Second)
+	})
+	r := testRun(func(fingerprint.Observation) {})
+	conn, err := r.dial(context.Background(), ip, port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	got := r.roundTrip(conn, time.Now(), rtspRequests(ip, port), answered("RTSP/", 2))
+	if string(got) != string(answer) {
+		t.Errorf("read %q, want the two answers and nothing after", got)
+	}
+}
+
+// readFlowAnswer is a recorded Dahua OPTIONS answer followed by its
+// DESCRIBE answer (scottlamb/retina testdata, MIT OR Apache-2.0), as the
+// sweep's two RTSP requests get them.
+func readFlowAnswer(t *testing.T) []byte {
+	t.Helper()
+	var out []byte
+	for _, f := range []string{"dahua_options.txt", "dahua_describe_h264_aac_onvif.txt"} {
+		b, err := os.ReadFile("../../testdata/service/retina-rtsp/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b...)
+	}
+	return out
+}
+
+// Port 8000 is Hikvision's binary SDK port but a web port on other devices:
+// a port that does not speak first is asked HTTP on the same connection, so
+// the device sees one connection, not two.
+func TestBannerPortFallsBackToHTTPOnOneConnection(t *testing.T) {
+	page, err := os.ReadFile("../../testdata/service/constructed/recog_hikvision_webs_401.http")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accepted atomic.Int32
+	ip, port := serve(t, func(c net.Conn) {
+		accepted.Add(1)
+		buf := make([]byte, 1024)
+		if n, _ := c.Read(buf); n > 0 {
+			c.Write(page)
+		}
+	})
+	var got []fingerprint.Observation
+	r := testRun(func(o fingerprint.Observation) { got = append(got, o) })
+	conn, err := r.dial(context.Background(), ip, port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.question(context.Background(), conn, ip, port, askBanner)
+	conn.Close()
+	if n := accepted.Load(); n != 1 {
+		t.Errorf("%d connections, want 1", n)
+	}
+	if !slices.ContainsFunc(got, func(o fingerprint.Observation) bool {
+		return o.Key == "http.status" && o.Value == "401" && o.Probe == "http"
+	}) {
+		t.Errorf("the HTTP answer was not decoded: %+v", got)
 	}
 }

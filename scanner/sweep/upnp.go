@@ -16,72 +16,68 @@ import (
 // maxDescriptions bounds how many UPnP descriptions one sweep fetches.
 const maxDescriptions = 256
 
-// locationSet remembers the SSDP LOCATION URLs answered during discovery.
-type locationSet struct {
-	mu   sync.Mutex
-	seen map[string]netip.Addr
+// descriptions fetches each UPnP device description as its SSDP LOCATION
+// is answered, while discovery still listens, at most maxDescriptions per
+// sweep.
+type descriptions struct {
+	r       *run
+	ctx     context.Context
+	mu      sync.Mutex
+	seen    map[string]bool
+	done    bool // no fetch starts once set
+	fetches sync.WaitGroup
 }
 
-// watch passes observations on and remembers each ssdp.location.
-func (l *locationSet) watch(next scanner.Emit) scanner.Emit {
+// watch passes observations on and starts a fetch for each new ssdp.location.
+func (d *descriptions) watch(next scanner.Emit) scanner.Emit {
 	return func(o fingerprint.Observation) {
-		if o.Key == "ssdp.location" {
-			l.mu.Lock()
-			if l.seen == nil {
-				l.seen = map[string]netip.Addr{}
-			}
-			if len(l.seen) < maxDescriptions {
-				l.seen[o.Value] = o.IP
-			}
-			l.mu.Unlock()
-		}
 		next(o)
+		if o.Key != "ssdp.location" {
+			return
+		}
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if d.done || d.seen[o.Value] || len(d.seen) >= maxDescriptions {
+			return
+		}
+		d.seen[o.Value] = true
+		d.fetches.Go(func() { d.r.fetchDescription(d.ctx, o.Value, o.IP) })
 	}
 }
 
-type location struct {
-	url string
-	ip  netip.Addr
+// finish starts no more fetches and waits for those started to end.
+func (d *descriptions) finish() {
+	d.mu.Lock()
+	d.done = true
+	d.mu.Unlock()
+	d.fetches.Wait()
 }
 
-func (l *locationSet) list() []location {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := make([]location, 0, len(l.seen))
-	for u, ip := range l.seen {
-		out = append(out, location{u, ip})
-	}
-	return out
-}
-
-// fetchDescriptions gets each UPnP device description, but only from the
+// fetchDescription gets one UPnP device description, but only from the
 // device that announced it: a LOCATION naming another host is never followed,
 // so an answer cannot steer the sweep outside its scope.
-func (r *run) fetchDescriptions(ctx context.Context, locs []location) {
-	for _, l := range locs {
-		u, err := url.Parse(l.url)
-		if err != nil || u.Scheme != "http" {
-			continue
+func (r *run) fetchDescription(ctx context.Context, location string, from netip.Addr) {
+	u, err := url.Parse(location)
+	if err != nil || u.Scheme != "http" {
+		return
+	}
+	host, err := netip.ParseAddr(u.Hostname())
+	if err != nil || host != from || !r.inScope(host) {
+		return
+	}
+	port := 80
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil || port <= 0 || port > 65535 {
+			return
 		}
-		host, err := netip.ParseAddr(u.Hostname())
-		if err != nil || host != l.ip || !r.inScope(host) {
-			continue
-		}
-		port := 80
-		if p := u.Port(); p != "" {
-			if port, err = strconv.Atoi(p); err != nil || port <= 0 || port > 65535 {
-				continue
-			}
-		}
-		path := u.RequestURI()
-		body := r.get(ctx, host, uint16(port), path)
-		if len(body) == 0 {
-			continue
-		}
-		if dec, ok := discovery.ByRawKey("upnp.description"); ok {
-			m := r.meta(ProbeSSDP, host, uint16(port))
-			_ = dec(httpBody(body), m, r.emit)
-		}
+	}
+	body := r.get(ctx, host, uint16(port), u.RequestURI())
+	if len(body) == 0 {
+		return
+	}
+	if dec, ok := discovery.ByRawKey("upnp.description"); ok {
+		m := r.meta(ProbeSSDP, host, uint16(port))
+		_ = dec(httpBody(body), m, r.emit)
 	}
 }
 
@@ -92,12 +88,7 @@ func (r *run) get(ctx context.Context, ip netip.Addr, port uint16, path string) 
 		return nil
 	}
 	defer conn.Close()
-	deadline := time.Now().Add(r.cfg.ExchangeTimeout)
-	conn.SetDeadline(deadline)
-	if _, err := conn.Write(httpGet(ip, path)); err != nil {
-		return nil
-	}
-	return readBounded(conn, deadline)
+	return r.roundTrip(conn, time.Now(), httpGet(ip, path), answered("HTTP/", 1))
 }
 
 // httpBody returns what follows the header block of a raw HTTP response.

@@ -106,7 +106,8 @@ func run(o options) error {
 	scale := o
 	scale.rate = o.scaleRate
 	for _, subnet := range []string{"198.18.0.0/24", "198.18.0.0/22"} {
-		ts := []tool{camsweepTool(scale, "camsweep sweep --probes arp", "--probes", "arp")}
+		rate := fmt.Sprint(scale.rate)
+		ts := []tool{camsweepTool(scale, "camsweep sweep --probes arp --rate "+rate, "--probes", "arp", "--rate", rate)}
 		if o.compareAll {
 			ts = comparison(scale, subnet, true)
 		}
@@ -125,7 +126,7 @@ type tool struct {
 }
 
 func camsweepTool(o options, name string, extra ...string) tool {
-	argv := append([]string{o.camsweep, "sweep", "-i", lab.LANInterface, "--rate", fmt.Sprint(o.rate), "--format", "json", "-q", "--fail-on", "none"}, extra...)
+	argv := append([]string{o.camsweep, "sweep", "-i", lab.LANInterface, "--format", "json", "-q", "--fail-on", "none"}, extra...)
 	return tool{name: name, argv: argv, parse: parseCamsweep}
 }
 
@@ -133,7 +134,12 @@ func camsweepTool(o options, name string, extra ...string) tool {
 // with its defaults and paced to camsweep's rate (equal politeness).
 func comparison(o options, subnet string, others bool) []tool {
 	rate := fmt.Sprint(o.rate)
-	out := []tool{camsweepTool(o, "camsweep sweep"), camsweepTool(o, "camsweep sweep --probes arp", "--probes", "arp")}
+	out := []tool{
+		// The full sweep at its defaults: broadcasts at 300/s, unicast
+		// connects at 2000/s, 2 per host.
+		camsweepTool(o, "camsweep sweep"),
+		camsweepTool(o, "camsweep sweep --probes arp --rate "+rate, "--probes", "arp", "--rate", rate),
+	}
 	if !others {
 		return out
 	}
