@@ -6,9 +6,10 @@
 # packet reaches a real network), a /24 of plain hosts (ARP and ping only;
 # Hikvision, Dahua and other makers' OUIs) around the simulated camsim
 # devices, and times each tool several times from the lab's scanner
-# namespace: `camsweep sweep` (everything), `camsweep sweep --probes arp`,
-# `arp-scan --localnet` and `nmap -sn -PR`, the last two also paced to the
-# same --rate as camsweep (equal politeness). Prints median wall time, hosts
+# namespace: `camsweep sweep` (everything, at its default paces),
+# `camsweep sweep --probes arp --rate RATE`, `arp-scan --localnet` and
+# `nmap -sn -PR`, the last two at their defaults and paced to RATE too
+# (equal politeness). Prints median wall time, hosts
 # found, hosts with a maker named (OUI or identified) and, for camsweep,
 # hosts whose model it identified. Then a /22 of 1,000 hosts for camsweep,
 # to show scaling. Needs root. Run from anywhere inside the repository:

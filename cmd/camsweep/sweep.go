@@ -257,7 +257,11 @@ func sweepProgress(stderr io.Writer, quiet bool) func(sweep.Progress) {
 		if int64(p.Queued) > bar.GetMax64() {
 			bar.ChangeMax(p.Queued)
 		}
-		bar.Describe(fmt.Sprintf("%d hosts found, probing", p.Hosts))
+		if p.Queued == 0 {
+			bar.Describe("finding hosts")
+		} else {
+			bar.Describe(fmt.Sprintf("%d hosts found, probed", p.Hosts))
+		}
 		_ = bar.Set(p.Probed)
 	}
 }

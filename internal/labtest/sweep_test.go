@@ -65,11 +65,12 @@ func TestSweepIdentifiesEverySimulatedDevice(t *testing.T) {
 	}
 }
 
-// sweepBound is how long a sweep of the lab's /24 may take with the default
-// rate and sweepTimeout: the ARP passes (254 requests twice at 300/s, each
-// pass followed by its 300 ms wait), the 1.5 s listen window, and for the
-// TCP phase the slowest host: ceil(11 ports / 2 per host) rounds, each a
-// connect plus at most three exchanges of sweepTimeout.
+// sweepBound is a generous bound on a sweep of the lab's /24 with paces of
+// at least 300/s and sweepTimeout, as if nothing overlapped: the ARP passes
+// (254 requests twice at 300/s, each pass followed by its 300 ms wait), the
+// 1.5 s listen window, and for the TCP probes the slowest host:
+// ceil(11 ports / 2 per host) rounds, each a connect plus at most three
+// exchanges of sweepTimeout.
 func sweepBound(devices int) time.Duration {
 	arp := 2 * (254*time.Second/300 + 300*time.Millisecond)
 	perHost := 6 * (700*time.Millisecond + 3*sweepTimeout)

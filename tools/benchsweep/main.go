@@ -90,7 +90,7 @@ func run(o options) error {
 		profiles = slices.DeleteFunc(profiles, func(p camsim.Profile) bool { return p.Expect.Hostile })
 	}
 	header := func(rate int) {
-		fmt.Printf("\nrate %d packets/s for every tool, median of %d runs\n", rate, o.runs)
+		fmt.Printf("\nrate %d packets/s where a tool is paced (the full sweep runs at its defaults), median of %d runs\n", rate, o.runs)
 		fmt.Printf("%-8s %-6s %-40s %10s %8s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors", "models")
 	}
 	if !o.skip24 {
