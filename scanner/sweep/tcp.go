@@ -159,7 +159,48 @@ func (r *run) dial(ctx context.Context, ip netip.Addr, port uint16) (net.Conn, e
 		return nil, err
 	}
 	d := net.Dialer{Timeout: r.cfg.ConnectTimeout}
-	return d.DialContext(ctx, "tcp4", netip.AddrPortFrom(ip, port).String())
+	conn, err := d.DialContext(ctx, "tcp4", netip.AddrPortFrom(ip, port).String())
+	if err != nil {
+		return nil, err
+	}
+	return bindConn(ctx, conn), nil
+}
+
+// boundConn is a connection that ends its reads and writes as soon as ctx
+// ends: Ctrl-C must not wait out the exchange timeouts of devices in flight.
+type boundConn struct {
+	net.Conn
+	ctx  context.Context
+	stop func() bool
+}
+
+// expired is a deadline long past.
+var expired = time.Unix(1, 0)
+
+func bindConn(ctx context.Context, conn net.Conn) *boundConn {
+	c := &boundConn{Conn: conn, ctx: ctx}
+	c.stop = context.AfterFunc(ctx, func() { conn.SetDeadline(expired) })
+	return c
+}
+
+func (c *boundConn) Close() error {
+	c.stop()
+	return c.Conn.Close()
+}
+
+// SetDeadline and SetReadDeadline keep a cancelled connection expired.
+func (c *boundConn) SetDeadline(t time.Time) error {
+	if c.ctx.Err() != nil {
+		t = expired
+	}
+	return c.Conn.SetDeadline(t)
+}
+
+func (c *boundConn) SetReadDeadline(t time.Time) error {
+	if c.ctx.Err() != nil {
+		t = expired
+	}
+	return c.Conn.SetReadDeadline(t)
 }
 
 // bannerWait is how long a port is given to speak first. Server-first

@@ -186,3 +186,17 @@ func TestBannerPortFallsBackToHTTPOnOneConnection(t *testing.T) {
 		t.Errorf("the HTTP answer was not decoded: %+v", got)
 	}
 }
+
+// Cancelling the sweep ends an exchange in flight at once, even with a
+// device that accepted and then fell silent.
+func TestCancelEndsExchangesInFlight(t *testing.T) {
+	ip, port := serve(t, func(c net.Conn) { time.Sleep(5 * time.Second) })
+	r := testRun(func(fingerprint.Observation) {})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	r.ask(ctx, ip, port, "http", httpGet(ip, "/"))
+	if took := time.Since(start); took >= r.cfg.ExchangeTimeout/2 {
+		t.Errorf("the exchange went on %v after the sweep was cancelled", took)
+	}
+}
