@@ -1,13 +1,17 @@
 package camsim
 
-// Real clients (curl, nmap) run in the scanner namespace against the
-// simulated devices, so the simulation is checked by code that was written
-// against real cameras, not only by our own parsers.
+// Real clients (curl, nmap, the npm onvif library) run in the scanner
+// namespace against the simulated devices, so the simulation is checked by
+// code that was written against real cameras, not only by our own parsers.
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -106,6 +110,108 @@ func TestNmapWSDiscovery(t *testing.T) {
 	uni := run(t, w, 60*time.Second, "nmap", "-n", "-Pn", "-sU", "-p", "3702", "--script", "wsdd-discover", w.ipOf("hikvision-ipc"))
 	mustContain(t, "nmap wsdd-discover", uni, "http://"+w.ipOf("hikvision-ipc")+"/onvif/device_service")
 	t.Logf("broadcast-wsdd-discover:\n%s", out)
+}
+
+// onvifClientDir holds the npm onvif client (package.json, package-lock.json
+// and discover.js); its node_modules is installed by npm ci, not committed.
+const onvifClientDir = "testdata/onvif-client"
+
+// npmOnvifClient skips the test when node or the npm onvif package is not
+// installed, naming the fix, and returns the absolute path of discover.js.
+func npmOnvifClient(t *testing.T) string {
+	t.Helper()
+	tool(t, "node")
+	if _, err := os.Stat(filepath.Join(onvifClientDir, "node_modules", "onvif", "package.json")); err != nil {
+		t.Skipf("npm onvif client not installed (npm ci --prefix internal/camsim/%s): real-client check skipped", onvifClientDir)
+	}
+	script, err := filepath.Abs(filepath.Join(onvifClientDir, "discover.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return script
+}
+
+// onvifLine is one JSON line printed by discover.js.
+type onvifLine struct {
+	Event     string   `json:"event"`
+	From      string   `json:"from"`
+	Endpoint  string   `json:"endpoint"`
+	XAddrs    []string `json:"xaddrs"`
+	Scopes    []string `json:"scopes"`
+	Types     []string `json:"types"`
+	RelatesTo string   `json:"relatesTo"`
+	Message   string   `json:"message"`
+	MessageID string   `json:"messageId"`
+	Devices   int      `json:"devices"`
+}
+
+// TestNpmOnvifDiscovery runs the discovery of the npm onvif library (agsh/onvif,
+// the one behind most Node camera tools) with resolve:false, so it returns the
+// ProbeMatches as parsed, without connecting to the devices.
+func TestNpmOnvifDiscovery(t *testing.T) {
+	script := npmOnvifClient(t)
+	w := newWorld(t, "hikvision-ipc", "dahua-ipc", "axis-camera", "printer")
+	out := run(t, w, 60*time.Second, "node", script, "3000")
+	t.Logf("node discover.js:\n%s", out)
+
+	found := map[string][]onvifLine{} // by sender IP
+	var done *onvifLine
+	for line := range strings.Lines(out) {
+		line = strings.TrimSpace(line)
+		var l onvifLine
+		if !strings.HasPrefix(line, "{") || json.Unmarshal([]byte(line), &l) != nil {
+			continue // node's own warnings, if any; logged above
+		}
+		switch l.Event {
+		case "device":
+			found[l.From] = append(found[l.From], l)
+		case "error":
+			t.Errorf("onvif client rejected a reply (from %s): %s", l.From, l.Message)
+		case "done":
+			done = &l
+		}
+	}
+	if done == nil {
+		t.Fatalf("discover.js printed no done line:\n%s", out)
+	}
+	// Vendor-specific scopes of the profiles' WSD_SCOPES.
+	want := map[string][]string{
+		"hikvision-ipc": {"onvif://www.onvif.org/name/HIKVISION%20DS-2CD2386G2-IU", "onvif://www.onvif.org/hardware/DS-2CD2386G2-IU"},
+		"dahua-ipc":     {"onvif://www.onvif.org/name/Dahua", "onvif://www.onvif.org/hardware/IPC-HDW5421S"},
+		"axis-camera":   {"onvif://www.onvif.org/name/AXIS%20M5014", "onvif://www.onvif.org/hardware/M5014"},
+	}
+	for name, scopes := range want {
+		ip := w.ipOf(name)
+		got := found[ip]
+		if len(got) != 1 {
+			t.Errorf("%s (%s): onvif client reported %d devices, want 1", name, ip, len(got))
+			continue
+		}
+		d := got[0]
+		if xaddr := "http://" + ip + "/onvif/device_service"; !slices.Equal(d.XAddrs, []string{xaddr}) {
+			t.Errorf("%s: XAddrs %q, want [%s]", name, d.XAddrs, xaddr)
+		}
+		for _, s := range scopes {
+			if !slices.Contains(d.Scopes, s) {
+				t.Errorf("%s: scopes lack %s: %q", name, s, d.Scopes)
+			}
+		}
+		if !slices.Contains(d.Types, "dn:NetworkVideoTransmitter") {
+			t.Errorf("%s: types %q lack dn:NetworkVideoTransmitter", name, d.Types)
+		}
+		if !strings.HasPrefix(d.Endpoint, "urn:uuid:") && !strings.HasPrefix(d.Endpoint, "uuid:") {
+			t.Errorf("%s: endpoint reference %q is not a UUID URN", name, d.Endpoint)
+		}
+		if d.RelatesTo != done.MessageID {
+			t.Errorf("%s: RelatesTo %q, want the probe's MessageID %q", name, d.RelatesTo, done.MessageID)
+		}
+	}
+	if got := found[w.ipOf("printer")]; len(got) != 0 {
+		t.Errorf("the printer was reported as an ONVIF device: %+v", got)
+	}
+	if done.Devices != len(want) {
+		t.Errorf("onvif client found %d devices, want %d", done.Devices, len(want))
+	}
 }
 
 func TestNmapDNSServiceDiscovery(t *testing.T) {
