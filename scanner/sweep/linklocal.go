@@ -146,14 +146,6 @@ func (r *run) narrowed() bool {
 	return true
 }
 
-// multicastReaches says the multicast discovery requests went to ip already:
-// it is on the segment and the sweep is not narrowed. Such a host is not
-// asked again by unicast.
-func (r *run) multicastReaches(ip netip.Addr) bool {
-	seg := r.cfg.Segment
-	return seg != nil && seg.Prefix.Contains(ip) && !r.narrowed()
-}
-
 // discoveryDestinations is where one discovery request goes: the protocol's
 // group (or the segment broadcast), or each target when narrowed.
 func (r *run) discoveryDestinations(p discoveryProbe) []netip.Addr {

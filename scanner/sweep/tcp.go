@@ -83,8 +83,8 @@ func (r *run) probeHosts(ctx context.Context) error {
 }
 
 func (r *run) probeHost(ctx context.Context, ip netip.Addr, wsd *unicastWSD) error {
-	if wsd != nil && !r.multicastReaches(ip) && r.wait(ctx) == nil {
-		wsd.ask(ip)
+	if wsd != nil && r.wait(ctx) == nil {
+		wsd.ask(ip) // besides the multicast Probe, which multicast filtering in switches or one lost datagram can keep from a device
 	}
 	if !r.cfg.enabled(ProbeTCP) {
 		return nil
