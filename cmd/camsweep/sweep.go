@@ -30,8 +30,8 @@ exploit.
 
 Pacing: --rate caps every packet and connection attempt (default 2000/s);
 --broadcast-rate caps ARP and discovery requests (default 300/s), which every
-host on the segment must handle; a single device never gets more than 2
-connections at once. What ARP finds is written into the kernel's neighbour
+host on the segment must handle; the port probes open at most 2 connections
+to a device at once. What ARP finds is written into the kernel's neighbour
 table (never over an entry already there), so the probes that follow do not
 broadcast ARP again.
 
