@@ -63,6 +63,11 @@ func (p *pacer) dispatch(ctx context.Context) {
 // attempt.
 func (p *pacer) unicast(ctx context.Context) error { return p.await(ctx, p.normal) }
 
+// datagram waits for permission to send one unicast discovery request,
+// ahead of connection attempts: a request answered while the discovery
+// window is still open costs the sweep no extra wait at its end.
+func (p *pacer) datagram(ctx context.Context) error { return p.await(ctx, p.urgent) }
+
 // broadcastWait waits for permission to send one broadcast or multicast
 // packet: its own pace, then the global one ahead of unicast.
 func (p *pacer) broadcastWait(ctx context.Context) error {

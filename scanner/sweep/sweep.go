@@ -148,6 +148,7 @@ type run struct {
 	emit    scanner.Emit
 	inScope func(netip.Addr) bool
 	queue   *hostQueue // hosts for the TCP probes; nil when they do not run
+	asks    *hostQueue // hosts for unicast WS-Discovery; nil when it does not run
 	probed  atomic.Int64
 	// arpRunning is set while the ARP sweep may still answer for segment hosts.
 	arpRunning atomic.Bool
@@ -183,17 +184,21 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 		emit(o)
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	if cfg.enabled(ProbeTCP) || cfg.enabled(ProbeWSD) {
+	if cfg.enabled(ProbeTCP) {
 		r.queue = newHostQueue()
 		stop := context.AfterFunc(gctx, r.queue.close)
 		defer stop()
 		g.Go(func() error { return r.probeHosts(gctx) })
 	}
+	if cfg.enabled(ProbeWSD) {
+		r.asks = newHostQueue()
+		stop := context.AfterFunc(gctx, r.asks.close)
+		defer stop()
+		g.Go(func() error { return r.askWSD(gctx) })
+	}
 	sum := Summary{}
 	g.Go(func() error {
-		if r.queue != nil {
-			defer r.queue.close()
-		}
+		defer r.closeQueues()
 		// Hosts that answer are queued as they answer; these addresses have
 		// nothing to answer first, so every one of them is probed.
 		r.queueAll(r.offSegment())
@@ -243,17 +248,31 @@ func (r *run) localScope() []netip.Addr {
 	return slices.DeleteFunc(segmentTargets(seg, r.cfg.Targets), func(a netip.Addr) bool { return a == seg.Addr })
 }
 
-// queueAll queues addresses for the TCP probes.
+// queueAll queues addresses for the TCP probes and unicast WS-Discovery.
 func (r *run) queueAll(addrs []netip.Addr) {
-	if r.queue == nil {
-		return
-	}
 	for _, a := range addrs {
 		if r.inScope(a) {
-			r.queue.add(a)
+			r.enqueue(a)
 		}
 	}
 	r.progress(false)
+}
+
+func (r *run) enqueue(a netip.Addr) {
+	for _, q := range []*hostQueue{r.queue, r.asks} {
+		if q != nil {
+			q.add(a)
+		}
+	}
+}
+
+// closeQueues says no more hosts will be found.
+func (r *run) closeQueues() {
+	for _, q := range []*hostQueue{r.queue, r.asks} {
+		if q != nil {
+			q.close()
+		}
+	}
 }
 
 // scopeFunc is the one place that says which addresses this sweep may touch.
@@ -283,8 +302,8 @@ func (r *run) addHost(a netip.Addr, probe string) {
 	isNew := !r.hosts[a]
 	r.hosts[a] = true
 	r.mu.Unlock()
-	if r.queue != nil && (probe == "arp" || !r.arpRunning.Load() || !r.cfg.Segment.Prefix.Contains(a)) {
-		r.queue.add(a)
+	if probe == "arp" || !r.arpRunning.Load() || !r.cfg.Segment.Prefix.Contains(a) {
+		r.enqueue(a)
 	}
 	if isNew {
 		r.progress(false)

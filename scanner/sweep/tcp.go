@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -54,15 +53,6 @@ func exchangeFor(port uint16) exchange {
 // probeHosts runs the TCP probes on every host queued, a few hosts at a time
 // and a few connections per host, until the queue closes.
 func (r *run) probeHosts(ctx context.Context) error {
-	var wsd *unicastWSD
-	if r.cfg.enabled(ProbeWSD) {
-		var err error
-		if wsd, err = r.startUnicastWSD(); err != nil {
-			r.warn("unicast WS-Discovery: %v", err)
-		} else {
-			defer wsd.close(idleRead)
-		}
-	}
 	g, gctx := errgroup.WithContext(ctx)
 	for range r.cfg.Workers {
 		g.Go(func() error {
@@ -71,7 +61,7 @@ func (r *run) probeHosts(ctx context.Context) error {
 				if !ok || gctx.Err() != nil {
 					return gctx.Err()
 				}
-				if err := r.probeHost(gctx, ip, wsd); err != nil {
+				if err := r.probeHost(gctx, ip); err != nil {
 					return err
 				}
 				r.probed.Add(1)
@@ -82,13 +72,7 @@ func (r *run) probeHosts(ctx context.Context) error {
 	return g.Wait()
 }
 
-func (r *run) probeHost(ctx context.Context, ip netip.Addr, wsd *unicastWSD) error {
-	if wsd != nil && r.wait(ctx) == nil {
-		wsd.ask(ip) // besides the multicast Probe, which multicast filtering in switches or one lost datagram can keep from a device
-	}
-	if !r.cfg.enabled(ProbeTCP) {
-		return nil
-	}
+func (r *run) probeHost(ctx context.Context, ip netip.Addr) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.cfg.PerHost)
 	for _, port := range r.cfg.Ports {
@@ -364,36 +348,42 @@ func (r *run) askONVIF(ctx context.Context, ip netip.Addr, port uint16) {
 	}
 }
 
-// unicastWSD is one socket that asks each candidate host directly with a
-// WS-Discovery Probe (routed hosts never hear the multicast one) and decodes
-// answers until closed.
-type unicastWSD struct {
-	conn    net.PacketConn
-	done    chan struct{}
-	lastAsk atomic.Int64 // unix nanoseconds of the latest Probe sent
-}
+// wsdGrace is how long answers to the last unicast WS-Discovery Probe are
+// awaited: the protocol lets a device wait up to 500 ms (APP_MAX_DELAY).
+const wsdGrace = 500 * time.Millisecond
 
-func (r *run) startUnicastWSD() (*unicastWSD, error) {
+// askWSD sends a WS-Discovery Probe to each host queued, besides the
+// multicast one (routed hosts never hear that, and multicast filtering in
+// switches or one lost datagram can keep it from a device), and decodes the
+// answers. Probes go ahead of connection attempts, so most answers arrive
+// while discovery still listens.
+func (r *run) askWSD(ctx context.Context) error {
 	c, err := net.ListenPacket("udp4", ":0")
 	if err != nil {
-		return nil, err
+		r.warn("unicast WS-Discovery: %v", err)
+		return nil
 	}
-	u := &unicastWSD{conn: c, done: make(chan struct{})}
+	done := make(chan struct{})
 	go func() {
-		defer close(u.done)
+		defer close(done)
 		r.readAnswers(c, ProbeWSD, r.emit)
 	}()
-	return u, nil
-}
-
-func (u *unicastWSD) ask(ip netip.Addr) {
-	u.conn.WriteTo(wsdProbe(), &net.UDPAddr{IP: ip.AsSlice(), Port: portWSD})
-	u.lastAsk.Store(time.Now().UnixNano())
-}
-
-// close gives the latest Probe grace to be answered, then stops the reader.
-func (u *unicastWSD) close(grace time.Duration) {
-	time.Sleep(time.Until(time.Unix(0, u.lastAsk.Load()).Add(grace)))
-	u.conn.Close()
-	<-u.done
+	defer func() {
+		c.Close()
+		<-done
+	}()
+	var last time.Time
+	for {
+		ip, ok := r.asks.next()
+		if !ok || r.pace.datagram(ctx) != nil {
+			break
+		}
+		c.WriteTo(wsdProbe(), &net.UDPAddr{IP: ip.AsSlice(), Port: portWSD})
+		last = time.Now()
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Until(last.Add(wsdGrace))):
+	}
+	return nil
 }
