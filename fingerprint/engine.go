@@ -2,6 +2,7 @@ package fingerprint
 
 import (
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -27,6 +28,7 @@ const (
 	MaxValueLen       = 4096      // bytes of a value kept (docs/observation-keys.md bound)
 	MaxIPsPerDevice   = 16        // addresses kept per device
 	MaxPortsPerDevice = 64        // ports kept per device
+	MaxVLANsPerDevice = 8         // VLANs kept per device
 	MaxStoredBytes    = 128 << 20 // bytes of facts kept across all devices (strings + factOverhead each)
 	// maxLinkIPs: a MAC seen as the Ethernet source of more distinct IPs than
 	// this through link.ip is a router, and link.ip binds nothing to it.
@@ -207,6 +209,7 @@ type deviceState struct {
 	ips         []netip.Addr
 	linkIPs     []netip.Addr
 	ports       []uint16
+	vlans       []uint16
 	facts       []fact
 	seen        map[[2]string]struct{}
 	perKey      map[string]int
@@ -232,6 +235,9 @@ func (s *deviceState) addFact(obs Observation, budget int) (int, factResult) {
 	s.touch(obs.Time)
 	if obs.Port != 0 && portAnswers(obs.Key) {
 		s.addPort(obs.Port)
+	}
+	if obs.VLAN != 0 && !obs.MAC.IsZero() {
+		s.vlans = appendUnique(s.vlans, obs.VLAN, MaxVLANsPerDevice)
 	}
 	k := [2]string{obs.Key, obs.Value}
 	if _, dup := s.seen[k]; dup {
@@ -274,14 +280,15 @@ func portAnswers(key string) bool {
 }
 
 func (s *deviceState) addPort(p uint16) {
-	for _, q := range s.ports {
-		if q == p {
-			return
-		}
+	s.ports = appendUnique(s.ports, p, MaxPortsPerDevice)
+}
+
+// appendUnique adds v to list unless it is there or list holds limit already.
+func appendUnique(list []uint16, v uint16, limit int) []uint16 {
+	if slices.Contains(list, v) || len(list) >= limit {
+		return list
 	}
-	if len(s.ports) < MaxPortsPerDevice {
-		s.ports = append(s.ports, p)
-	}
+	return append(list, v)
 }
 
 func (s *deviceState) addIP(ip netip.Addr) {

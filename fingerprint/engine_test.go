@@ -567,3 +567,27 @@ func TestEngineOUINames(t *testing.T) {
 		}
 	}
 }
+
+// A frame's VLAN places the device on it only when the observation carries
+// the device's own MAC: an IP-only observation may have come through a
+// router, whose egress VLAN says nothing about the sender's.
+func TestEngineVLANNeedsTheDevicesMAC(t *testing.T) {
+	e := newTestEngine(t)
+	mac, _ := ParseMAC("44:19:b6:6d:24:85")
+	onLAN := netip.MustParseAddr("10.1.20.64")
+	routed := netip.MustParseAddr("10.9.0.7")
+	e.Add(Observation{Probe: "pcap", MAC: mac, IP: onLAN, VLAN: 20, Key: "link.ip", Value: onLAN.String()})
+	e.Add(Observation{Probe: "pcap", IP: onLAN, VLAN: 20, Key: "http.server", Value: "App-webs/"})
+	e.Add(Observation{Probe: "pcap", IP: routed, VLAN: 30, Key: "http.server", Value: "App-webs/"})
+	for i := range MaxVLANsPerDevice + 2 { // a hostile trunk cannot grow the list
+		e.Add(Observation{Probe: "pcap", MAC: mac, IP: onLAN, VLAN: uint16(100 + i), Key: "link.ip", Value: onLAN.String()})
+	}
+	for _, d := range e.Devices() {
+		switch {
+		case d.MAC == mac && (len(d.VLANs) != MaxVLANsPerDevice || d.VLANs[0] != 20):
+			t.Errorf("device on VLAN 20: VLANs %v", d.VLANs)
+		case d.MAC.IsZero() && len(d.VLANs) > 0:
+			t.Errorf("routed IP-only device %v placed on VLANs %v", d.IPs, d.VLANs)
+		}
+	}
+}

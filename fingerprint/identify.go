@@ -22,9 +22,10 @@ var bindingKeys = map[string]bool{"arp.mac": true, "dhcp.lease": true, "sadp.mac
 
 // identify runs the OUI registry and the signatures over one merged device.
 func (e *Engine) identify(v *view) Device {
-	d := Device{MAC: v.mac, IPs: v.ips, Ports: v.ports, FirstSeen: v.first, LastSeen: v.last}
+	d := Device{MAC: v.mac, IPs: v.ips, Ports: v.ports, VLANs: v.vlans, FirstSeen: v.first, LastSeen: v.last}
 	slices.SortFunc(d.IPs, netip.Addr.Compare)
 	slices.Sort(d.Ports)
+	slices.Sort(d.VLANs)
 	var matches []Match
 	if m, ev, ok := e.macMatch(v, &d); ok {
 		matches = append(matches, m)

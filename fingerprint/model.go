@@ -79,8 +79,13 @@ type Observation struct {
 	MAC   MAC        `json:"mac,omitzero"`
 	IP    netip.Addr `json:"ip,omitzero"`
 	Port  uint16     `json:"port,omitempty"`
-	Key   string     `json:"key"`
-	Value string     `json:"value"`
+	// VLAN is the 802.1Q id of the frame the observation came in (0:
+	// untagged or unknown). It places the device on that VLAN only when the
+	// observation also carries the device's MAC, the proof that the frame
+	// came from the device itself and not through a router.
+	VLAN  uint16 `json:"vlan,omitempty"`
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // Kind is what a device is. The first seven are the kinds DESIGN.md names for
@@ -143,6 +148,7 @@ type Device struct {
 	Restricted bool       `json:"restricted"`
 	Basis      []string   `json:"basis,omitempty"` // public basis of the restriction
 	Ports      []uint16   `json:"ports,omitempty"` // ports seen answering
+	VLANs      []uint16   `json:"vlans,omitempty"` // 802.1Q VLANs the device was seen on
 	Zone       string     `json:"zone,omitempty"`  // set by policy
 	FirstSeen  time.Time  `json:"first_seen,omitzero"`
 	LastSeen   time.Time  `json:"last_seen,omitzero"`

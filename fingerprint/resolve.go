@@ -13,6 +13,7 @@ type view struct {
 	mac, placeholder MAC
 	ips              []netip.Addr
 	ports            []uint16
+	vlans            []uint16
 	facts            []fact
 	first, last      time.Time
 	via              []Evidence // how IP-only observations were attached
@@ -20,7 +21,7 @@ type view struct {
 
 func (s *deviceState) view() *view {
 	v := &view{mac: s.mac, placeholder: s.placeholder, first: s.first, last: s.last,
-		ips: slices.Clone(s.ips), ports: slices.Clone(s.ports), facts: slices.Clip(s.facts)}
+		ips: slices.Clone(s.ips), ports: slices.Clone(s.ports), vlans: slices.Clone(s.vlans), facts: slices.Clip(s.facts)}
 	if len(s.linkIPs) <= maxLinkIPs {
 		for _, ip := range s.linkIPs {
 			v.ips = appendAddr(v.ips, ip, MaxIPsPerDevice)
@@ -46,9 +47,10 @@ func (v *view) merge(o *view) {
 		v.ips = appendAddr(v.ips, ip, MaxIPsPerDevice)
 	}
 	for _, p := range o.ports {
-		if !slices.Contains(v.ports, p) && len(v.ports) < MaxPortsPerDevice {
-			v.ports = append(v.ports, p)
-		}
+		v.ports = appendUnique(v.ports, p, MaxPortsPerDevice)
+	}
+	for _, id := range o.vlans {
+		v.vlans = appendUnique(v.vlans, id, MaxVLANsPerDevice)
 	}
 	if v.first.IsZero() || (!o.first.IsZero() && o.first.Before(v.first)) {
 		v.first = o.first

@@ -181,6 +181,64 @@ func TestZoneByAnyAddress(t *testing.T) {
 	}
 }
 
+// A zone may be named by VLAN: a device seen on a trunk capture in VLAN 20
+// is in the zone listing 20 even when its address is in no CIDR; with one
+// address in an office CIDR and one VLAN on the core, the core wins, and
+// the finding names the VLAN that placed it (and still the device's address,
+// to find it by). A VLAN in no zone places nothing.
+func TestZoneByVLAN(t *testing.T) {
+	plant := `  - name: plant
+    zones:
+      - name: plant-scada
+        vlans: [20, 21]
+        core: true
+      - name: plant-cctv
+        vlans: [20, 30]
+exceptions:`
+	p, err := Parse("test.yaml", []byte(strings.Replace(testPolicy, "exceptions:", plant, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vlanOnly := dev("44:19:b6:00:00:0b", "192.168.50.7", "Hikvision", "DS-2CD2042WD-I", fingerprint.KindCamera, prc...)
+	vlanOnly.VLANs = []uint16{20}
+	both := dev("44:19:b6:00:00:0c", "10.20.7.9", "Hikvision", "DS-2CD2042WD-I", fingerprint.KindCamera, prc...)
+	both.VLANs = []uint16{21}
+	cctv := dev("44:19:b6:00:00:0d", "", "Hikvision", "DS-2CD2042WD-I", fingerprint.KindCamera, prc...)
+	cctv.VLANs = []uint16{30}
+	unknown := dev("44:19:b6:00:00:0e", "192.168.50.8", "Hikvision", "DS-2CD2042WD-I", fingerprint.KindCamera, prc...)
+	unknown.VLANs = []uint16{99}
+	devs := []fingerprint.Device{vlanOnly, both, cctv, unknown}
+	fs := p.Apply(devs, time.Now())
+	want := []struct {
+		zone string
+		vlan uint16
+		sev  Severity
+	}{
+		{"plant-scada", 20, SeverityCritical}, // listed first among the zones with VLAN 20
+		{"plant-scada", 21, SeverityCritical}, // the core VLAN beats the office address
+		{"plant-cctv", 30, SeverityMedium},
+		{"", 0, SeverityMedium},
+	}
+	for i, w := range want {
+		if devs[i].Zone != w.zone {
+			t.Errorf("device %d: zone %q, want %q", i, devs[i].Zone, w.zone)
+		}
+		var f *Finding
+		for j := range fs {
+			if fs[j].MAC == devs[i].MAC {
+				f = &fs[j]
+			}
+		}
+		if f == nil {
+			t.Errorf("device %d: no finding", i)
+			continue
+		}
+		if f.VLAN != w.vlan || f.Severity != w.sev {
+			t.Errorf("device %d: finding %+v, want VLAN %d severity %s", i, *f, w.vlan, w.sev)
+		}
+	}
+}
+
 func TestProfileSelectsBasis(t *testing.T) {
 	// A device restricted only on the US lists does not count under uk-nil-2022.
 	usOnly := []fingerprint.Device{dev("00:e0:fc:00:00:01", "10.10.10.9", "Huawei", "", fingerprint.KindCamera, "ndaa-889")}

@@ -21,12 +21,15 @@ type Finding struct {
 	Severity Severity        `json:"severity"`
 	MAC      fingerprint.MAC `json:"mac,omitzero"`
 	IP       netip.Addr      `json:"ip,omitzero"`
-	Site     string          `json:"site,omitempty"`
-	Zone     string          `json:"zone,omitempty"`
-	Vendor   string          `json:"vendor,omitempty"`
-	Model    string          `json:"model,omitempty"`
-	Basis    []string        `json:"basis,omitempty"`
-	Reason   string          `json:"reason"`
+	// VLAN is the 802.1Q VLAN that placed the device in its zone, when no
+	// address did.
+	VLAN   uint16   `json:"vlan,omitempty"`
+	Site   string   `json:"site,omitempty"`
+	Zone   string   `json:"zone,omitempty"`
+	Vendor string   `json:"vendor,omitempty"`
+	Model  string   `json:"model,omitempty"`
+	Basis  []string `json:"basis,omitempty"`
+	Reason string   `json:"reason"`
 	// Exception names the exception that suppressed this finding, if any;
 	// suppressed findings are kept in the report, marked, never dropped.
 	Exception string `json:"exception,omitempty"`

@@ -81,18 +81,19 @@ func (p *Policy) Apply(devs []fingerprint.Device, now time.Time) []Finding {
 	var out []Finding
 	for i := range devs {
 		d := &devs[i]
-		z, ip := p.zoneOf(d.IPs)
+		pl := p.place(d)
 		d.Zone = ""
-		if z != nil {
-			d.Zone = z.Name
+		if pl.zone != nil {
+			d.Zone = pl.zone.Name
 		}
-		f, ok := p.judge(d, z)
+		f, ok := p.judge(d, pl.zone)
 		if !ok {
 			continue
 		}
-		if ip.IsValid() {
-			f.IP = ip // the address that placed the device in its zone
+		if pl.ip.IsValid() {
+			f.IP = pl.ip // the address that placed the device in its zone
 		}
+		f.VLAN = pl.vlan
 		p.applyExceptions(&f, d, now)
 		out = append(out, f)
 	}
@@ -100,20 +101,43 @@ func (p *Policy) Apply(devs []fingerprint.Device, now time.Time) []Finding {
 	return out
 }
 
-// zoneOf places a device with several addresses: each address falls in the
-// zone of the most specific prefix holding it (equal prefixes: the zone
-// listed first), and of those zones the one where a restricted device would
-// be most severe wins: a device with one leg on a core network is on it.
-func (p *Policy) zoneOf(ips []netip.Addr) (*zone, netip.Addr) {
-	var best *zone
-	var bestIP netip.Addr
-	for _, ip := range ips {
-		z := p.zoneOfAddr(ip.Unmap())
-		if z != nil && (best == nil || severityFor(z).rank() > severityFor(best).rank()) {
-			best, bestIP = z, ip
+// placement is the zone a device is in and what put it there: one of its
+// addresses or one of its VLANs.
+type placement struct {
+	zone *zone
+	ip   netip.Addr
+	vlan uint16
+}
+
+// place puts a device in a zone. Each address falls in the zone of the most
+// specific prefix holding it (equal prefixes: the zone listed first), each
+// VLAN in the first zone listing it, and of those zones the one where a
+// restricted device would be most severe wins (ties: addresses first): a
+// device with one leg on a core network is on it.
+func (p *Policy) place(d *fingerprint.Device) placement {
+	var best placement
+	consider := func(c placement) {
+		if c.zone != nil && (best.zone == nil || severityFor(c.zone).rank() > severityFor(best.zone).rank()) {
+			best = c
 		}
 	}
-	return best, bestIP
+	for _, ip := range d.IPs {
+		consider(placement{zone: p.zoneOfAddr(ip.Unmap()), ip: ip})
+	}
+	for _, id := range d.VLANs {
+		consider(placement{zone: p.zoneOfVLAN(id), vlan: id})
+	}
+	return best
+}
+
+// zoneOfVLAN is the first zone that lists the VLAN id.
+func (p *Policy) zoneOfVLAN(id uint16) *zone {
+	for i := range p.zones {
+		if slices.Contains(p.zones[i].VLANs, int(id)) {
+			return &p.zones[i]
+		}
+	}
+	return nil
 }
 
 func (p *Policy) zoneOfAddr(ip netip.Addr) *zone {

@@ -17,7 +17,7 @@ import (
 var CSVHeader = []string{
 	"mac", "ips", "vendor", "brand", "model", "firmware", "serial", "kind", "confidence",
 	"restricted", "basis", "severity", "site", "zone", "hostname", "mac_vendor", "mac_note", "ports",
-	"first_seen", "last_seen", "why",
+	"vlans", "first_seen", "last_seen", "why",
 }
 
 // WriteCSV writes one row per device. Cells that a spreadsheet would run as a
@@ -50,10 +50,7 @@ func deviceRecord(d fingerprint.Device, sev policy.Severity, site string) []stri
 	for i, ip := range d.IPs {
 		ips[i] = ip.String()
 	}
-	ports := make([]string, len(d.Ports))
-	for i, p := range d.Ports {
-		ports[i] = strconv.Itoa(int(p))
-	}
+	ports := joinNumbers(d.Ports)
 	conf := ""
 	if d.Confidence > 0 {
 		conf = strconv.FormatFloat(d.Confidence, 'f', 2, 64)
@@ -61,9 +58,18 @@ func deviceRecord(d fingerprint.Device, sev policy.Severity, site string) []stri
 	return []string{
 		macOrEmpty(d.MAC), strings.Join(ips, " "), d.Vendor, d.Brand, d.Model, d.Firmware, d.Serial,
 		string(d.Kind), conf, strconv.FormatBool(d.Restricted), strings.Join(d.Basis, " "), string(sev),
-		site, d.Zone, d.Hostname, d.MACVendor, d.MACNote, strings.Join(ports, " "),
+		site, d.Zone, d.Hostname, d.MACVendor, d.MACNote, ports, joinNumbers(d.VLANs),
 		timeOrEmpty(d.FirstSeen), timeOrEmpty(d.LastSeen), whyRaw(d),
 	}
+}
+
+// joinNumbers writes ports or VLAN ids space-separated.
+func joinNumbers(ns []uint16) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(int(n))
+	}
+	return strings.Join(s, " ")
 }
 
 // severityIndex holds the most severe non-excepted finding per MAC, and per

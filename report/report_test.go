@@ -57,14 +57,14 @@ func sampleResult(t testing.TB) *Result {
 			MAC: mustMAC(t, "4c:11:bf:c2:0b:9d"), IPs: []netip.Addr{netip.MustParseAddr("218.5.136.140")},
 			MACVendor: "Zhejiang Dahua Technology Co., Ltd.", Vendor: "Dahua", Brand: "Dahua", Model: "IPC-HDW5421S",
 			Firmware: "2.400.0.8", Serial: "1F006E4PAX00075", Kind: fingerprint.KindCamera, Confidence: 0.95,
-			Restricted: true, Basis: []string{"prc-nil"}, Zone: "cctv",
+			Restricted: true, Basis: []string{"prc-nil"}, Zone: "cctv", VLANs: []uint16{30},
 			Evidence: []fingerprint.Evidence{{Probe: "dhip", Key: "dhip.model", Value: "IPC-HDW5421S",
 				Signature: "dahua.dhip.model", Sets: "vendor=Dahua model=IPC-HDW5421S"}},
 		},
 	}
 	zones := []policy.ZoneInfo{
 		{Name: "core", Site: "hq", CIDRs: []string{"192.168.68.0/24"}, Core: true},
-		{Name: "cctv", Site: "hq", CIDRs: []string{"218.5.136.0/24"}},
+		{Name: "cctv", Site: "hq", CIDRs: []string{"218.5.136.0/24"}, VLANs: []int{30}},
 	}
 	findings := []policy.Finding{
 		{Severity: policy.SeverityCritical, MAC: devs[1].MAC, IP: devs[1].IPs[0], Site: "hq", Zone: "core",

@@ -19,6 +19,7 @@ type Meta struct {
 	SrcMAC, DstMAC   fingerprint.MAC
 	SrcIP, DstIP     netip.Addr
 	SrcPort, DstPort uint16
+	VLAN             uint16 // 802.1Q id of the frame (the innermost tag); 0: untagged or unknown
 }
 
 // Emit receives observations. It must be safe to call from the decoder's
@@ -27,7 +28,7 @@ type Emit func(fingerprint.Observation)
 
 // Observe builds an observation about the payload's sender.
 func (m Meta) Observe(key, value string) fingerprint.Observation {
-	return fingerprint.Observation{Time: m.Time, Probe: m.Probe, IP: m.SrcIP, Port: m.SrcPort, Key: key, Value: value}
+	return fingerprint.Observation{Time: m.Time, Probe: m.Probe, IP: m.SrcIP, Port: m.SrcPort, VLAN: m.VLAN, Key: key, Value: value}
 }
 
 // Decoder turns one datagram payload (UDP discovery reply, DHCP, mDNS, ...)
