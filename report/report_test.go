@@ -342,3 +342,23 @@ func TestWhyPrefersTheMostTellingSignature(t *testing.T) {
 		t.Errorf("with only OUI and a binding, Why = %q", got)
 	}
 }
+
+// A finding that a VLAN placed says so in the table and the HTML, next to
+// its zone: the address shown did not put the device there.
+func TestFindingPlacedByVLANShowsIt(t *testing.T) {
+	r := sampleResult(t)
+	r.Findings[1].VLAN = 30
+	var table, page bytes.Buffer
+	if err := WriteTable(&table, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "hq/cctv (vlan 30)") {
+		t.Errorf("table does not name the VLAN:\n%s", table.String())
+	}
+	if !strings.Contains(page.String(), "cctv (VLAN 30)") || !strings.Contains(page.String(), "<dt>VLANs</dt><dd>30</dd>") {
+		t.Error("HTML does not name the finding's VLAN and the device's VLANs")
+	}
+}

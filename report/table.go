@@ -85,6 +85,9 @@ func writeFindings(w io.Writer, findings []policy.Finding) {
 		if f.Site != "" {
 			zone = f.Site + "/" + f.Zone
 		}
+		if f.VLAN != 0 {
+			zone += fmt.Sprintf(" (vlan %d)", f.VLAN) // the VLAN, not the address, placed it
+		}
 		row(tw, Clean(sev, MaxCell), cell(zone), addr(f.IP.IsValid(), f.IP.String()), mac(f.MAC),
 			cell(f.Vendor), cell(f.Model), reason)
 	}
