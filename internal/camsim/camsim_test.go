@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/tls"
 	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
@@ -67,6 +69,25 @@ func TestProfileRejectsUnknownFields(t *testing.T) {
 	os.WriteFile(dir+"/bad2.yaml", []byte("name: x\nmac: \"02:00:00:00:00:01\"\nservices:\n  - {proto: telnetd, port: 23}\n"), 0o644)
 	if _, err := LoadProfile(os.DirFS(dir), "bad2.yaml"); err == nil {
 		t.Error("an unknown proto was accepted")
+	}
+}
+
+func TestProfileChecksHTTPSSubject(t *testing.T) {
+	dir := t.TempDir()
+	for file, c := range map[string]struct{ service, err string }{
+		"nosubject.yaml": {`{proto: https, port: 443, routes: {"/": r.txt}}`, "https needs a subject"},
+		"empty.yaml":     {`{proto: https, port: 443, subject: {}}`, "subject has no attribute"},
+		"onhttp.yaml":    {`{proto: http, port: 80, subject: {CN: x}}`, "subject is only for https"},
+		"country.yaml":   {`{proto: https, port: 443, subject: {CN: x, C: China}}`, "not a two-letter country code"},
+		"misspelt.yaml":  {`{proto: https, port: 443, subject: {CN: x, OrgUnit: y}}`, `unknown field "OrgUnit"`},
+		"lowercase.yaml": {`{proto: https, port: 443, subject: {cn: x}}`, `unknown field "cn"`},
+		"noport.yaml":    {`{proto: https, subject: {CN: x}}`, "https needs a port"},
+	} {
+		os.WriteFile(dir+"/"+file, []byte("name: x\nmac: \"02:00:00:00:00:01\"\nservices:\n  - "+c.service+"\n"), 0o644)
+		_, err := LoadProfile(os.DirFS(dir), file)
+		if err == nil || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("%s: error %v, want one saying %q", file, err, c.err)
+		}
 	}
 }
 
@@ -443,6 +464,68 @@ func TestHTTPThroughAClient(t *testing.T) {
 	if resp.StatusCode != 401 || resp.Header.Get("Server") != "" ||
 		!strings.Contains(resp.Header.Get("WWW-Authenticate"), `realm="Login to 1F006E4PAX00075"`) {
 		t.Errorf("Dahua magicBox: %d %v", resp.StatusCode, resp.Header)
+	}
+}
+
+// hikvisionDVRSubject is the certificate subject of Hikvision DVRs and NVRs
+// as recog's x509_subjects.xml prints it.
+const hikvisionDVRSubject = "CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN"
+
+// The NVR's https service hands a TLS client a self-signed certificate with
+// the profile's subject, in TLS 1.2 (what the sweep asks) and 1.3, and
+// behind it the same page as port 80, ended by close_notify.
+func TestHTTPSServesProfileSubjectAndPage(t *testing.T) {
+	w := newWorld(t, "hikvision-nvr")
+	d := w.devices["hikvision-nvr"]
+	s, ok := d.Profile.Service("https", 443)
+	if !ok {
+		t.Fatal("hikvision-nvr has no https service on 443")
+	}
+	want := d.expected(s, s.Routes["/"], nil)
+	var keys [][]byte
+	for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		raw, err := w.scanner().DialContext(context.Background(), "tcp4", w.ipOf("hikvision-nvr")+":443")
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw.SetDeadline(time.Now().Add(5 * time.Second))
+		c := tls.Client(raw, &tls.Config{InsecureSkipVerify: true, MinVersion: version, MaxVersion: version})
+		if err := c.Handshake(); err != nil {
+			raw.Close()
+			t.Fatalf("%s handshake: %v", tls.VersionName(version), err)
+		}
+		st := c.ConnectionState()
+		cert := st.PeerCertificates[0]
+		if st.Version != version || len(st.PeerCertificates) != 1 {
+			t.Errorf("%s: version %s, %d certificates", tls.VersionName(version), tls.VersionName(st.Version), len(st.PeerCertificates))
+		}
+		if got := cert.Subject.String(); got != hikvisionDVRSubject {
+			t.Errorf("%s: subject %q, want %q", tls.VersionName(version), got, hikvisionDVRSubject)
+		}
+		if !bytes.Equal(cert.RawIssuer, cert.RawSubject) || cert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature) != nil {
+			t.Errorf("%s: certificate is not self-signed: issuer %q", tls.VersionName(version), cert.Issuer)
+		}
+		if _, ok := cert.PublicKey.(*ecdsa.PublicKey); !ok {
+			t.Errorf("%s: public key %T", tls.VersionName(version), cert.PublicKey)
+		}
+		keys = append(keys, cert.RawSubjectPublicKeyInfo)
+		fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: %s\r\n\r\n", w.ipOf("hikvision-nvr"))
+		got, err := io.ReadAll(c) // to the close_notify: an abrupt close is an error
+		c.Close()
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s GET /: %v\n got %q\nwant %q", tls.VersionName(version), err, got, want)
+		}
+	}
+	if len(keys) == 2 && !bytes.Equal(keys[0], keys[1]) {
+		t.Error("the certificate changed between connections")
+	}
+	// The page is the one port 80 serves.
+	if plain := exchange(t, w, "hikvision-nvr", 80, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 2*time.Second); !bytes.Equal(plain, want) {
+		t.Errorf("port 80 and 443 serve different pages:\n 80 %q\n443 %q", plain, want)
+	}
+	// A client that speaks plain HTTP to the TLS port gets no page.
+	if got := exchange(t, w, "hikvision-nvr", 443, "GET / HTTP/1.0\r\n\r\n", time.Second); bytes.Contains(got, []byte("HTTP/")) {
+		t.Errorf("plain HTTP on the TLS port was answered: %q", got)
 	}
 }
 

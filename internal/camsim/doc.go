@@ -15,6 +15,7 @@
 //	  - {proto: wsd, response: constructed/wsd_probematch.xml}        # UDP 3702, group 239.255.255.250
 //	  - {proto: mdns, mdns: {type: _CGI._tcp, instance: "...", target: "...", port: 80}}
 //	  - {proto: http, port: 80, routes: {"/": ..., "*": ...}}
+//	  - {proto: https, port: 443, subject: {CN: ..., O: ..., C: ...}, routes: {"/": ...}}
 //	  - {proto: rtsp, port: 554, methods: {OPTIONS: ..., DESCRIBE: ...}}
 //	  - {proto: banner, port: 8000, response: constructed/hik_port8000.bin}
 //
@@ -26,10 +27,13 @@
 // unicast), mdns (PTR/SRV/TXT/A for one DNS-SD service and the service
 // enumeration; legacy unicast queries get a unicast answer).
 //
-// TCP: http (one request, response by path, close), rtsp (requests by method
-// on one connection, CSeq set to the request's), banner (server speaks
-// first), reply (answers the client's first bytes), open (accepts, never
-// speaks), trickle (one byte per interval, forever), flood (endless stream).
+// TCP: http (one request, response by path, close), https (http inside TLS
+// 1.2 or 1.3, behind a self-signed certificate with the profile's subject,
+// made with a fresh ECDSA P-256 key when the device starts), rtsp (requests
+// by method on one connection, CSeq set to the request's), banner (server
+// speaks first), reply (answers the client's first bytes), open (accepts,
+// never speaks), trickle (one byte per interval, forever), flood (endless
+// stream).
 //
 // Responses are templates: {{NAME}} is replaced by the profile's vars and the
 // built-ins IP, MAC, MAC_UPPER, MAC_DASH, MAC_HEX, MAC_HEX_UPPER, IP_XM
@@ -38,9 +42,10 @@
 // recomputed after expansion. Every other byte is sent as recorded.
 //
 // Servers treat clients as hostile too: request heads are read up to 8 KiB
-// within 10 s, a device serves at most 64 connections at once, idle
-// connections are dropped after 2 minutes, and Close (or the lab's Close)
-// stops everything without waiting for clients.
+// within 10 s, TLS handshakes must end within 10 s too, a device serves at
+// most 64 connections at once, idle connections are dropped after 2 minutes,
+// and Close (or the lab's Close) stops everything without waiting for
+// clients.
 //
 // Usage in a test:
 //

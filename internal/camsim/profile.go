@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -38,7 +39,7 @@ type Expect struct {
 // Service is one protocol server of a device.
 type Service struct {
 	// Proto is one of: sadp, wsd, dhip, xmsearch, mdns (UDP discovery);
-	// http, rtsp, banner, reply, open, trickle, flood (TCP).
+	// http, https, rtsp, banner, reply, open, trickle, flood (TCP).
 	Proto string `yaml:"proto"`
 	Port  int    `yaml:"port"` // TCP port, or UDP port override
 	// Response is the response file (relative to the profile file) for
@@ -46,6 +47,9 @@ type Service struct {
 	Response string `yaml:"response"`
 	// Routes maps an HTTP path to a response file; "*" answers every other path.
 	Routes map[string]string `yaml:"routes"`
+	// Subject is the certificate subject of an https service (required
+	// there, refused elsewhere).
+	Subject *Subject `yaml:"subject"`
 	// Methods maps an RTSP method to a response file; "*" answers the others.
 	Methods map[string]string `yaml:"methods"`
 	// ReplyTo is "sender" (default: unicast to the prober) or "group"
@@ -72,8 +76,22 @@ type MDNSService struct {
 	TXT      []string `yaml:"txt"`
 }
 
+// Subject is a certificate subject, by the attributes' short names as a
+// distinguished name spells them (recog's x509_subjects.xml, OpenSSL). An
+// https service gets a self-signed certificate with this subject, and
+// issuer, made when the device starts: a device's key cannot be recorded.
+// Values may hold {{VARS}} (Axis puts its MAC in the CN).
+type Subject struct {
+	CN string `yaml:"CN"` // commonName
+	OU string `yaml:"OU"` // organizationalUnitName
+	O  string `yaml:"O"`  // organizationName
+	L  string `yaml:"L"`  // localityName
+	ST string `yaml:"ST"` // stateOrProvinceName
+	C  string `yaml:"C"`  // countryName: two letters
+}
+
 var udpProtos = []string{"sadp", "wsd", "dhip", "xmsearch", "mdns"}
-var tcpProtos = []string{"http", "rtsp", "banner", "reply", "open", "trickle", "flood"}
+var tcpProtos = []string{"http", "https", "rtsp", "banner", "reply", "open", "trickle", "flood"}
 
 // maxResponseFile bounds a response file: recorded answers are small, and
 // endless streams are made by repeating, not by storing.
@@ -147,9 +165,33 @@ func (p *Profile) validate() error {
 		if s.Proto == "mdns" && s.MDNS == nil {
 			return errors.New("mdns needs an mdns block")
 		}
+		if err := s.Subject.validate(s.Proto); err != nil {
+			return err
+		}
 	}
 	return nil
 }
+
+// validate checks the subject of a service of proto (s is nil when the
+// profile gives none).
+func (s *Subject) validate(proto string) error {
+	switch {
+	case proto != "https" && s != nil:
+		return fmt.Errorf("%s: subject is only for https", proto)
+	case proto != "https":
+		return nil
+	case s == nil:
+		return errors.New("https needs a subject, the certificate's: subject: {CN: ..., O: ..., C: ...}")
+	case *s == Subject{}:
+		return errors.New("https: subject has no attribute")
+	case s.C != "" && !countryCode.MatchString(s.C):
+		return fmt.Errorf("https: subject C %q is not a two-letter country code", s.C)
+	}
+	return nil
+}
+
+// countryCode is what X.520 allows in countryName (ISO 3166 alpha-2).
+var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // load reads the files a service names.
 func (s *Service) load(fsys fs.FS, dir string) error {

@@ -59,6 +59,40 @@ func TestCurlSeesVendorHeaders(t *testing.T) {
 	mustContain(t, "curl xiongmai", xm, "< HTTP/1.0 200 OK", "< Server: uc-httpd 1.0.0", "<title>NETSurveillance WEB</title>")
 }
 
+// TestCurlAndNmapReadHikvisionCertificate checks the NVR's https service
+// with OpenSSL (through curl) and nmap's own TLS code (ssl-cert).
+func TestCurlAndNmapReadHikvisionCertificate(t *testing.T) {
+	tool(t, "curl")
+	w := newWorld(t, "hikvision-nvr")
+	ip := w.ipOf("hikvision-nvr")
+	out := run(t, w, 10*time.Second, "curl", "-skv", "--max-time", "5", "https://"+ip+"/")
+	// OpenSSL prints the subject in encoded order: C first, as x509 encodes it.
+	mustContain(t, "curl https hikvision-nvr", out,
+		"*  subject: C=CN; ST=ZheJiang; L=HangZhou; O=HIKVISION; OU=DVRNVR; CN=www.hikvision.com\n",
+		"*  issuer: C=CN; ST=ZheJiang; L=HangZhou; O=HIKVISION; OU=DVRNVR; CN=www.hikvision.com\n",
+		"< HTTP/1.1 200 OK", "< Server: DNVRS-Webs", `window.location.href = "/doc/page/login.asp?_"`)
+	t.Logf("curl -skv https://%s/:\n%s", ip, out)
+
+	tool(t, "nmap")
+	// -v: without it ssl-cert names only CN, O, ST and C; with it the other
+	// attributes follow, in no fixed order.
+	out = run(t, w, 60*time.Second, "nmap", "-v", "-n", "-Pn", "-p", "443", "--script", "ssl-cert", ip)
+	mustContain(t, "nmap ssl-cert hikvision-nvr", out, "443/tcp open", "Public Key type: ec\n", "Public Key bits: 256\n")
+	for _, field := range []string{"Subject", "Issuer"} {
+		m := regexp.MustCompile(`\| (?:ssl-cert: )?` + field + `: (commonName=www\.hikvision\.com/organizationName=HIKVISION/stateOrProvinceName=ZheJiang/countryName=CN)((?:/\w+=[^/\n]*)*)\n`).FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("nmap ssl-cert: no %s line with the Hikvision CN, O, ST and C:\n%s", field, out)
+			continue
+		}
+		rest := strings.Split(strings.TrimPrefix(m[2], "/"), "/")
+		slices.Sort(rest)
+		if !slices.Equal(rest, []string{"localityName=HangZhou", "organizationalUnitName=DVRNVR"}) {
+			t.Errorf("nmap ssl-cert: %s has %q after the country, want L and OU only", field, m[2])
+		}
+	}
+	t.Logf("nmap --script ssl-cert:\n%s", out)
+}
+
 func TestNmapRTSPMethods(t *testing.T) {
 	tool(t, "nmap")
 	w := newWorld(t, "hikvision-ipc", "dahua-ipc", "xiongmai-dvr")

@@ -28,6 +28,8 @@ const (
 // tcpHandler serves one accepted connection of a service.
 type tcpHandler func(d *Device, s *Service, c net.Conn)
 
+// tcpHandlers serve the TCP protos; https, serveHTTP inside TLS, is put
+// together by startTCP, as its certificate is made per device.
 var tcpHandlers = map[string]tcpHandler{
 	"http":    serveHTTP,
 	"rtsp":    serveRTSP,
@@ -39,6 +41,14 @@ var tcpHandlers = map[string]tcpHandler{
 }
 
 func (d *Device) startTCP(s *Service) error {
+	handler := tcpHandlers[s.Proto]
+	if s.Proto == "https" {
+		cfg, err := d.tlsConfig(s)
+		if err != nil {
+			return err
+		}
+		handler = overTLS(cfg, serveHTTP)
+	}
 	ln, err := d.Host.Listen("tcp4", fmt.Sprintf(":%d", s.Port))
 	if err != nil {
 		return err
@@ -46,7 +56,6 @@ func (d *Device) startTCP(s *Service) error {
 	if !d.track(ln) {
 		return errors.New("device closed")
 	}
-	handler := tcpHandlers[s.Proto]
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()

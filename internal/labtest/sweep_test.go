@@ -44,6 +44,11 @@ func TestSweepIdentifiesEverySimulatedDevice(t *testing.T) {
 		for _, m := range compareExpect(d.Profile.Expect, got) {
 			t.Errorf("%s: %s", name, m)
 		}
+		for _, want := range wantEvidence[name] {
+			if !hasEvidence(got, want) {
+				t.Errorf("%s: evidence lacks %s %s=%q on port %d: %+v", name, want.Probe, want.Key, want.Value, want.Port, got.Evidence)
+			}
+		}
 		if !hasIP(got, d.Host.IP.String()) {
 			t.Errorf("%s: report gives IPs %v, want %s among them", name, got.IPs, d.Host.IP)
 		}
@@ -75,6 +80,28 @@ func sweepBound(devices int) time.Duration {
 	arp := 2 * (254*time.Second/300 + 300*time.Millisecond)
 	perHost := 6 * (700*time.Millisecond + 3*sweepTimeout)
 	return arp + 1500*time.Millisecond + perHost + time.Duration(devices)*11*time.Second/300
+}
+
+// wantEvidence is evidence particular devices' reports must hold, for
+// probes that the profiles' expect cannot show at work: the NVR's https
+// service is the only TLS one in the lab, and its certificate subject must
+// travel the whole way, from the sweep's TLS probe through the decoder to a
+// signature.
+var wantEvidence = map[string][]fingerprint.Evidence{
+	"hikvision-nvr": {{Probe: "tls", Key: "tls.subject", Port: 443,
+		Value: "CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN"}},
+}
+
+// hasEvidence reports whether d holds evidence with want's probe, key,
+// value and port that a signature matched (which one is fingerprint's to
+// name).
+func hasEvidence(d fingerprint.Device, want fingerprint.Evidence) bool {
+	for _, e := range d.Evidence {
+		if e.Probe == want.Probe && e.Key == want.Key && e.Value == want.Value && e.Port == want.Port && e.Signature != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func devicesByMAC(r *report.Result) map[string]fingerprint.Device {
