@@ -63,6 +63,7 @@ type Decoder struct {
 	opens    boundedSet[endpointKey]
 	recent   seenCache // in front of bindings: most packets repeat a recent pair
 	flows    *flowTable
+	frags    *reassembler
 	p        packet
 }
 
@@ -93,15 +94,20 @@ func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
 	d.opens = newBoundedSet[endpointKey](1 << 18)
 	d.flows = newFlowTable(d, opt)
+	d.frags = newReassembler(opt, &d.stats)
 	return d
 }
 
 // Stats returns the counts so far.
 func (d *Decoder) Stats() Stats { return d.stats }
 
-// Flush hands every TCP flow still open to its decoder. Call it at the end of
+// Flush hands every TCP flow still open to its decoder and gives up the
+// datagrams whose fragments are still incomplete. Call it at the end of
 // input; the decoder stays usable afterwards.
-func (d *Decoder) Flush() { d.flows.flushAll() }
+func (d *Decoder) Flush() {
+	d.flows.flushAll()
+	d.frags.flush()
+}
 
 // deliver passes an observation on unless an identical one (time aside) was
 // already emitted.
@@ -126,6 +132,9 @@ func (d *Decoder) Packet(link layers.LinkType, ts time.Time, data []byte) {
 		d.stats.Skipped++
 	}
 	d.flows.tick(ts)
+	if d.frags.oldest != nil { // a nil test in the many captures without fragments
+		d.frags.expire(ts.UnixNano())
+	}
 }
 
 // link strips the link layer and passes the network payload on.
@@ -260,10 +269,30 @@ func (d *Decoder) ipv4(data []byte) bool {
 	p := &d.p
 	p.src, p.dst = data[12:16], data[16:20]
 	p.ttl = data[8]
-	if binary.BigEndian.Uint16(data[6:8])&0x3fff != 0 {
-		return false // a fragment: reassembly is not worth its memory here
+	if binary.BigEndian.Uint16(data[6:8])&0x3fff != 0 { // more fragments, or an offset
+		return d.fragment(data)
 	}
 	return d.transport(data[9], data[headerLen:])
+}
+
+// fragment takes one fragment of an IPv4 datagram. A UDP datagram from a
+// sender the decoder reads is reassembled, then decoded like any other, with
+// the last fragment's headers and time. Hosts send TCP in segments that fit
+// the path (MSS, path MTU discovery), so TCP and other fragments are skipped
+// rather than spend the reassembly budget.
+func (d *Decoder) fragment(packet []byte) bool {
+	p := &d.p
+	if packet[9] != ipUDP {
+		return false
+	}
+	if !(localV4(p.src) || d.opt.AllAddresses) || multicastIP(p.src) {
+		return true // udp would not decode this datagram whole either
+	}
+	datagram, ok := d.frags.add(packet, p.ts.UnixNano())
+	if !ok {
+		return true
+	}
+	return d.transport(ipUDP, datagram)
 }
 
 func (d *Decoder) ipv6(data []byte) bool {

@@ -5,4 +5,18 @@
 // from ARP and source addresses, reassembles the first bytes of interesting
 // TCP connections, and hands UDP payloads and TCP streams to the protocol
 // decoders of scanner/discovery and scanner/service. It knows no vendors.
+//
+// IPv4-fragmented UDP datagrams are reassembled (fragments.go), because
+// discovery answers larger than the MTU (WS-Discovery, SADP, DHIP, SSDP,
+// mDNS) carry the richest evidence; the whole datagram is decoded like an
+// unfragmented one, with the headers and time of its last fragment. Memory
+// stays bounded whatever the capture holds: at most Options.MaxReassembly
+// datagrams (1024) and Options.ReassemblyBudget bytes (4 MiB, bookkeeping
+// included) are pending at once, the oldest given up first; a datagram is
+// given up 30 s of capture time after its first fragment, or once it needs
+// more than 64 fragments; overlapping fragments and fragments past 64 KiB
+// drop their datagram. Stats counts Fragments, Reassembled and
+// FragmentsDropped. IPv4 fragments of TCP and other protocols are skipped
+// (hosts send TCP in segments that fit the path), and so are IPv6 fragments:
+// only IPv4 is reassembled.
 package pcap

@@ -57,3 +57,74 @@ func TestMemoryBoundedUnderFlowFlood(t *testing.T) {
 		t.Errorf("%d flows decoded, %d bytes left", decoded, d.flows.buffered)
 	}
 }
+
+// A hostile capture: endless first fragments that are never completed, each
+// of another datagram, from ever new local senders. The pending datagrams
+// stay within MaxReassembly and ReassemblyBudget, the heap does not grow with
+// the flood, and every fragment is counted as dropped.
+func TestMemoryBoundedUnderFragmentFlood(t *testing.T) {
+	if testing.Short() {
+		t.Skip("floods the reassembler")
+	}
+	d := NewDecoder(func(fingerprint.Observation) {}, Options{})
+	first := rawFragment("10.0.0.1", 0, 0, true, make([]byte, 1400))
+	const ipOff, fragments = 14, 300_000
+	ts := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := uint32(0); i < fragments; i++ {
+		first[ipOff+13], first[ipOff+14], first[ipOff+15] = byte(i>>16), byte(i>>8), byte(i)
+		binary.BigEndian.PutUint16(first[ipOff+4:], uint16(i))
+		d.Packet(layers.LinkTypeEthernet, ts, first)
+		if d.frags.held > defaultReassemblyBudget || len(d.frags.index) > defaultMaxReassembly {
+			t.Fatalf("after %d fragments: %d bytes in %d datagrams", i+1, d.frags.held, len(d.frags.index))
+		}
+		ts = ts.Add(time.Microsecond)
+	}
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	grown := int64(after.HeapInuse) - int64(before.HeapInuse)
+	t.Logf("heap grew %d KB; %d datagrams pending, %d bytes charged", grown>>10, len(d.frags.index), d.frags.held)
+	if grown > 2*defaultReassemblyBudget {
+		t.Errorf("heap grew %d KB", grown>>10)
+	}
+	d.Flush()
+	if st := d.Stats(); st.Fragments != fragments || st.FragmentsDropped != fragments || st.Reassembled != 0 || d.frags.held != 0 {
+		t.Errorf("stats %+v, %d bytes left", st, d.frags.held)
+	}
+}
+
+// What the reassembler charges to its budget is at least what the heap
+// holds for it, for tiny fragments and full-sized ones alike.
+func TestFragmentCostsAreHonest(t *testing.T) {
+	for _, c := range []struct{ datagrams, fragments, size int }{{2000, 1, 8}, {2000, 1, 1400}, {100, 60, 8}, {100, 40, 1400}} {
+		d := NewDecoder(func(fingerprint.Observation) {}, Options{MaxReassembly: 1 << 20, ReassemblyBudget: 1 << 40})
+		frames := make([][]byte, c.fragments)
+		for i := range frames { // pieces with holes between them: never complete
+			frames[i] = rawFragment("10.0.0.1", 0, uint16(i*(c.size/8+1)), true, make([]byte, c.size))
+		}
+		ts := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for id := range c.datagrams {
+			for _, f := range frames {
+				binary.BigEndian.PutUint16(f[14+4:], uint16(id))
+				d.Packet(layers.LinkTypeEthernet, ts, f)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		grown := int64(after.HeapInuse) - int64(before.HeapInuse)
+		if d.Stats().FragmentsDropped != 0 {
+			t.Fatalf("%+v: %d fragments dropped", c, d.Stats().FragmentsDropped)
+		}
+		t.Logf("%+v: heap grew %d bytes, %d charged", c, grown, d.frags.held)
+		if grown > int64(d.frags.held)*21/20 {
+			t.Errorf("%+v: heap grew %d bytes, only %d charged", c, grown, d.frags.held)
+		}
+		runtime.KeepAlive(d)
+	}
+}

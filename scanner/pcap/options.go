@@ -28,6 +28,12 @@ type Options struct {
 	// StreamBudget caps the bytes buffered over all flows (default 32 MiB);
 	// the least recently used flows are handed to their decoders first.
 	StreamBudget int
+	// MaxReassembly caps the IPv4 datagrams being reassembled from
+	// fragments at once (default 1024); the oldest are given up first.
+	MaxReassembly int
+	// ReassemblyBudget caps the bytes their fragments hold, bookkeeping
+	// included (default 4 MiB, Linux's own limit).
+	ReassemblyBudget int
 }
 
 // Protocols says which decoder reads which payload. Protocol decoders live
@@ -70,6 +76,12 @@ func (o Options) withDefaults() Options {
 	if o.StreamBudget <= 0 {
 		o.StreamBudget = defaultStreamBudget
 	}
+	if o.MaxReassembly <= 0 {
+		o.MaxReassembly = defaultMaxReassembly
+	}
+	if o.ReassemblyBudget <= 0 {
+		o.ReassemblyBudget = defaultReassemblyBudget
+	}
 	return o
 }
 
@@ -79,9 +91,21 @@ type Stats struct {
 	Bytes        int64 // captured bytes of those packets
 	Observations int64 // observations emitted
 	Duplicates   int64 // observations suppressed as repeats of one already emitted
-	Skipped      int64 // packets not decoded: unknown link type, malformed or fragmented
+	Skipped      int64 // packets not decoded: unknown link type, malformed, or a fragment of a TCP or other non-UDP datagram
 	Flows        int64 // TCP flows whose bytes were kept for a service decoder
 	Evicted      int64 // flows handed over early because the table or byte budget was full
 	// DecoderErrors counts payloads a protocol decoder did not understand.
 	DecoderErrors int64
+	// Fragments counts the IPv4 fragments of UDP datagrams taken for
+	// reassembly (those from senders that are decoded at all).
+	Fragments int64
+	// Reassembled counts the UDP datagrams put together from fragments
+	// and decoded like unfragmented ones.
+	Reassembled int64
+	// FragmentsDropped counts fragments given up without making a
+	// datagram: rejected (overlapping, past 64 KiB, malformed), or of a
+	// datagram still incomplete 30 s after its first fragment, pushed out
+	// by MaxReassembly or ReassemblyBudget, cut into more than 64 fragments,
+	// or incomplete at the end of input.
+	FragmentsDropped int64
 }
