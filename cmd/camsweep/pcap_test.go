@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,6 +186,43 @@ func TestPcapPolicyZonesSeverityAndFailOn(t *testing.T) {
 	code, _, _ = cli(t, "", "pcap", "-q", "--policy", policyFile, "--fail-on", "none", sample)
 	if code != exitOK {
 		t.Errorf("--fail-on none: exit %d", code)
+	}
+}
+
+// A zone named only by its VLAN: on the trunk capture (every frame tagged
+// VLAN 20) the site's restricted devices that sent frames of their own are
+// placed there, each finding naming VLAN 20; the untagged capture of the
+// same site places nothing.
+func TestPcapPlacesDevicesByVLAN(t *testing.T) {
+	policyFile := filepath.Join(t.TempDir(), "vlan.yaml")
+	if err := os.WriteFile(policyFile, []byte("version: 1\nsites:\n  - name: plant\n    zones:\n      - name: scada\n        vlans: [20]\n        core: true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, stderr := cli(t, "", "pcap", "-q", "--format", "json", "--policy", policyFile, "--fail-on", "none", pcapData("site-vlan.pcap"))
+	r := decodeJSON(t, out)
+	placed := 0
+	for _, d := range r.Devices {
+		if !d.Restricted || d.MAC.IsZero() {
+			continue
+		}
+		if d.Zone != "scada" || !slices.Equal(d.VLANs, []uint16{20}) {
+			t.Errorf("%s %s %v: zone %q, VLANs %v; want scada, [20]", d.Vendor, d.MAC, d.IPs, d.Zone, d.VLANs)
+		}
+		placed++
+	}
+	if placed < 3 {
+		t.Fatalf("%d restricted devices with a MAC placed (stderr %s)", placed, stderr)
+	}
+	for _, f := range r.Findings {
+		if f.Zone == "scada" && (f.VLAN != 20 || f.Severity != "critical") {
+			t.Errorf("finding %+v: want VLAN 20, critical", f)
+		}
+	}
+	_, out, _ = cli(t, "", "pcap", "-q", "--format", "json", "--policy", policyFile, "--fail-on", "none", pcapData("site-sample.pcapng"))
+	for _, d := range decodeJSON(t, out).Devices {
+		if d.Zone != "" || len(d.VLANs) > 0 {
+			t.Errorf("untagged capture: %s in zone %q on VLANs %v", d.MAC, d.Zone, d.VLANs)
+		}
 	}
 }
 

@@ -38,6 +38,7 @@ const (
 type packet struct {
 	ts               time.Time
 	srcMAC, dstMAC   fingerprint.MAC
+	vlan             uint16 // innermost 802.1Q VLAN id; 0: untagged
 	src, dst         []byte // IP addresses, 4 or 16 bytes
 	srcLocal         bool
 	dstLocal         bool
@@ -70,6 +71,7 @@ type Decoder struct {
 type bindingKey struct {
 	mac  fingerprint.MAC
 	ip   [16]byte
+	vlan uint16 // a device seen on two VLANs is bound on each
 	kind bindKind
 }
 
@@ -128,6 +130,7 @@ func (d *Decoder) Packet(link layers.LinkType, ts time.Time, data []byte) {
 	p := &d.p
 	p.ts = ts
 	p.srcMAC, p.dstMAC = fingerprint.MAC{}, fingerprint.MAC{}
+	p.vlan = 0
 	if !d.link(uint16(link), data) {
 		d.stats.Skipped++
 	}
@@ -153,6 +156,7 @@ func (d *Decoder) link(link uint16, data []byte) bool {
 			if len(data) < 4 {
 				return false
 			}
+			p.vlan = binary.BigEndian.Uint16(data[0:2]) & 0x0fff // the last tag read is the innermost
 			etherType = binary.BigEndian.Uint16(data[2:4])
 			data = data[4:]
 		}
@@ -236,16 +240,16 @@ func (d *Decoder) arp(data []byte) bool {
 // bind emits a MAC-IP binding once per pair and key. The ARP and link keys
 // are tracked apart: a weak link.ip must not hide the stronger arp.mac.
 func (d *Decoder) bind(mac fingerprint.MAC, ip []byte, kind bindKind) {
-	h := bindingHash(mac, ip, kind)
+	h := bindingHash(mac, ip, kind, d.p.vlan)
 	if d.recent.hit(h) {
 		return
 	}
 	d.recent.put(h)
-	if !d.bindings.add(bindingKey{mac: mac, ip: addr16(ip), kind: kind}) {
+	if !d.bindings.add(bindingKey{mac: mac, ip: addr16(ip), vlan: d.p.vlan, kind: kind}) {
 		return
 	}
 	addr := toAddr(ip)
-	o := fingerprint.Observation{Time: d.p.ts, Probe: d.opt.Probe, MAC: mac, IP: addr}
+	o := fingerprint.Observation{Time: d.p.ts, Probe: d.opt.Probe, MAC: mac, IP: addr, VLAN: d.p.vlan}
 	if kind == bindARP {
 		o.Key, o.Value = "arp.mac", mac.String()
 	} else {
@@ -422,6 +426,7 @@ func (d *Decoder) meta() scanner.Meta {
 		SrcMAC: p.srcMAC, DstMAC: p.dstMAC,
 		SrcIP: toAddr(p.src), DstIP: toAddr(p.dst),
 		SrcPort: p.srcPort, DstPort: p.dstPort,
+		VLAN: p.vlan,
 	}
 }
 

@@ -56,8 +56,8 @@ func endpointHash(ip []byte, port uint16) uint64 {
 }
 
 // bindingHash mixes a MAC, an address and the binding kind.
-func bindingHash(m fingerprint.MAC, ip []byte, kind bindKind) uint64 {
+func bindingHash(m fingerprint.MAC, ip []byte, kind bindKind, vlan uint16) uint64 {
 	x := uint64(m[0])<<40 | uint64(m[1])<<32 | uint64(m[2])<<24 | uint64(m[3])<<16 | uint64(m[4])<<8 | uint64(m[5])
-	x = (x ^ uint64(kind)<<56) * 0x9e3779b97f4a7c15
+	x = (x | uint64(vlan&0x0fff)<<48 | uint64(kind)<<60) * 0x9e3779b97f4a7c15 // MAC, VLAN and kind in their own bits
 	return x ^ endpointHash(ip, uint16(len(ip)))
 }

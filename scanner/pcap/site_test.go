@@ -101,3 +101,26 @@ func TestPerProtocolSamples(t *testing.T) {
 		}
 	}
 }
+
+// Every frame of site-vlan.pcap is tagged VLAN 20 and every third also
+// carries an outer service tag (VLAN 100): the binding observations, which
+// carry the device's MAC, say VLAN 20, the innermost tag, the VLAN the
+// device is on. Untagged captures say none.
+func TestBindingsCarryTheInnermostVLAN(t *testing.T) {
+	for name, want := range map[string]uint16{"site-vlan.pcap": 20, "site-sll.pcap": 0, "site-sample.pcapng": 0} {
+		r, _ := readCapture(t, name, Options{})
+		bindings := 0
+		for _, o := range r.obs {
+			if o.Key != "link.ip" && o.Key != "arp.mac" {
+				continue
+			}
+			bindings++
+			if o.VLAN != want {
+				t.Errorf("%s: %s %s=%s on VLAN %d, want %d", name, o.IP, o.Key, o.Value, o.VLAN, want)
+			}
+		}
+		if bindings == 0 {
+			t.Errorf("%s: no bindings", name)
+		}
+	}
+}
