@@ -92,6 +92,7 @@ func capture(ctx context.Context, h *pcapgo.EthernetHandle, emit scanner.Emit, o
 	stop := context.AfterFunc(ctx, func() { h.Close() })
 	defer stop()
 	var err error
+	var tagged []byte
 	for {
 		data, ci, rerr := h.ZeroCopyReadPacketData()
 		if rerr != nil {
@@ -99,6 +100,12 @@ func capture(ctx context.Context, h *pcapgo.EthernetHandle, emit scanner.Emit, o
 				err = rerr
 			}
 			break
+		}
+		if len(ci.AncillaryData) > 0 { // the kernel took a VLAN tag off: put it back
+			if vlan, ok := ci.AncillaryData[0].(int); ok {
+				tagged = pcap.RetagVLAN(data, uint16(vlan), tagged)
+				data = tagged
+			}
 		}
 		dec.Packet(layers.LinkTypeEthernet, ci.Timestamp, data)
 	}

@@ -7,8 +7,15 @@ import (
 	"io/fs"
 	"net"
 	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/sys/unix"
 
 	"github.com/camsweep/camsweep/internal/camsim"
 )
@@ -86,4 +93,95 @@ func TestListenIdentifiesWhatItHears(t *testing.T) {
 			t.Errorf("evidence %+v names probe %q, want listen", e, e.Probe)
 		}
 	}
+}
+
+// On a trunk, Linux takes each frame's 802.1Q tag off before a capture
+// socket sees it; listen puts it back, so a camera heard in VLAN 20 is
+// placed in the zone named by VLAN 20. The camera sends the real DHIP
+// announcement in a tagged frame it writes itself (the lab's bridge passes
+// tags as they are; no VLAN interface is needed).
+func TestListenPlacesWhatItHearsByVLAN(t *testing.T) {
+	l := newLab(t, labOptions())
+	body, err := fs.ReadFile(camsim.Data(), "recorded/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac, _ := net.ParseMAC("4c:11:bf:c2:0b:9d")
+	ip, err := l.FreeIP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam, err := l.AddHost("dahua-vlan20", mac, ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := filepath.Join(t.TempDir(), "vlan.yaml")
+	if err := os.WriteFile(policy, []byte("version: 1\nsites:\n  - name: plant\n    zones:\n      - name: scada\n        vlans: [20]\n        core: true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	frame := taggedUDP(t, mac, l.Scanner().MAC, ip, l.Scanner().IP, 20, 37810, dhipFrame(body))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := l.Scanner().Command(ctx, binary, "listen", "-i", l.Scanner().Interface, "--for", "4s", "--policy", policy, "--format", "json", "-q")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond) // let the capture socket open
+	if err := cam.Do(func() error { return sendFrame(cam.Interface, frame, 3) }); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	r := parseReport(t, stdout.Bytes())
+	d, ok := devicesByMAC(r)[mac.String()]
+	if !ok {
+		t.Fatalf("camera %s not in the report (stderr %s): %s", mac, stderr.Bytes(), stdout.Bytes())
+	}
+	if d.Model != "IPC-HDW5421S" || !slices.Equal(d.VLANs, []uint16{20}) || d.Zone != "scada" {
+		t.Errorf("heard %s on VLANs %v in zone %q; want IPC-HDW5421S on VLAN 20 in scada", d.Model, d.VLANs, d.Zone)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].VLAN != 20 || r.Findings[0].Severity != "critical" {
+		t.Errorf("findings %+v, want one critical finding placed by VLAN 20", r.Findings)
+	}
+}
+
+// taggedUDP builds an Ethernet frame with an 802.1Q tag carrying one UDP
+// datagram.
+func taggedUDP(t *testing.T, src, dst net.HardwareAddr, srcIP, dstIP netip.Addr, vlan uint16, port uint16, payload []byte) []byte {
+	t.Helper()
+	eth := &layers.Ethernet{SrcMAC: src, DstMAC: dst, EthernetType: layers.EthernetTypeDot1Q}
+	tag := &layers.Dot1Q{VLANIdentifier: vlan, Type: layers.EthernetTypeIPv4}
+	ip4 := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: srcIP.AsSlice(), DstIP: dstIP.AsSlice()}
+	udp := &layers.UDP{SrcPort: layers.UDPPort(port), DstPort: layers.UDPPort(port)}
+	udp.SetNetworkLayerForChecksum(ip4)
+	buf := gopacket.NewSerializeBuffer()
+	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
+	if err := gopacket.SerializeLayers(buf, opts, eth, tag, ip4, udp, gopacket.Payload(payload)); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// sendFrame writes frame on ifname count times through a raw packet socket
+// (run it inside the host's namespace, with Host.Do).
+func sendFrame(ifname string, frame []byte, count int) error {
+	ifi, err := net.InterfaceByName(ifname)
+	if err != nil {
+		return err
+	}
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	to := &unix.SockaddrLinklayer{Ifindex: ifi.Index, Halen: 6}
+	copy(to.Addr[:], frame[0:6])
+	for range count {
+		if err := unix.Sendto(fd, frame, 0, to); err != nil {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return nil
 }
