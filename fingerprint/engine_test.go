@@ -86,7 +86,7 @@ func loadHikvisionNext(t *testing.T, path string) hikDeviceInfo {
 // TestEngineHikvisionNext feeds the model, firmware and serial of 15 real
 // Hikvision devices as SADP would report them, and checks model → kind.
 func TestEngineHikvisionNext(t *testing.T) {
-	files, _ := filepath.Glob("testdata/hikvision_next/*.json")
+	files, _ := filepath.Glob("../testdata/realdata/hikvision_next/*.json")
 	if len(files) != 15 {
 		t.Fatalf("want 15 devices, found %d files", len(files))
 	}
@@ -175,7 +175,7 @@ func dhipFields(mac MAC, ip netip.Addr, fields map[string]string) []Observation 
 }
 
 func TestEngineDHIPPayload(t *testing.T) {
-	raw, err := os.ReadFile("testdata/dhip/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	raw, err := os.ReadFile("../testdata/realdata/dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestEngineDHIPPayload(t *testing.T) {
 // TestEngineShadowserverRows: real DHIP answers from Dahua-platform devices
 // sold as BCS, Intelbras or unbranded; vendor Dahua whatever the OUI says.
 func TestEngineShadowserverRows(t *testing.T) {
-	files, _ := filepath.Glob("testdata/shadowserver/*.csv")
+	files, _ := filepath.Glob("../testdata/realdata/shadowserver-intelmq/*.csv")
 	rows := 0
 	for _, f := range files {
 		fh, err := os.Open(f)

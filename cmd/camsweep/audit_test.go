@@ -230,7 +230,7 @@ func TestAuditConfigErrors(t *testing.T) {
 // the real IoT Sentinel D-Link capture (10.10.10.0/24, core here).
 func TestAuditCaptures(t *testing.T) {
 	site := filepath.Join(repo, "testdata", "pcap", "site-sample.pcapng")
-	dlink := filepath.Join(repo, "testdata", "pcap", "D-LinkCam_Setup-A-1-STA.pcap")
+	dlink := filepath.Join(repo, "testdata", "realdata", "iot-sentinel", "D-LinkCam_Setup-A-1-STA.pcap")
 	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
 	dir, config := auditSite(t, "  site: hq\n  store: audit.db\n  captures: ["+abs(site)+", "+abs(dlink)+"]\n  fail_on: critical\n")
 	code, out, stderr := cli(t, "", "audit", "--config", config, "--report", filepath.Join(dir, "r.json"))
@@ -283,7 +283,7 @@ func TestAuditExampleConfigChecks(t *testing.T) {
 	}
 }
 
-// TestAuditRealCaptures audits real captures (testdata/pcap, from realdata:
+// TestAuditRealCaptures audits real captures (testdata/realdata:
 // NEU intl-iot Yi camera, IoT Sentinel Edimax and D-Link cameras, uhctf2022
 // "HDIPCam" RTSP exchange) with their subnets in core zones. The findings are
 // exact: the Yi camera (a PRC maker in the catalogue, basis prc-nil only) is
@@ -291,12 +291,12 @@ func TestAuditExampleConfigChecks(t *testing.T) {
 // unknown make in the RTSP capture is a review finding under either.
 func TestAuditRealCaptures(t *testing.T) {
 	var caps []string
-	for _, f := range []string{"yi_camera_sample.pcap", "EdimaxCam1_Setup-A-1-STA.pcap", "D-LinkCam_Setup-A-1-STA.pcap", "EyeP_rtsp_setup.pcapng"} {
-		abs, _ := filepath.Abs(filepath.Join(repo, "testdata", "pcap", f))
+	for _, f := range []string{"neu-intl-iot/yi_camera_sample.pcap", "iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap", "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", "uhctf2022/EyeP_rtsp_setup.pcapng"} {
+		abs, _ := filepath.Abs(filepath.Join(repo, "testdata", "realdata", f))
 		caps = append(caps, abs)
 	}
 	// The HDIPCam at 10.66.130.2 sits one hop behind a MikroTik router
-	// (testdata/pcap/SOURCES.md): its finding carries no MAC, never the router's.
+	// (testdata/realdata/SOURCES.md): its finding carries no MAC, never the router's.
 	for _, c := range []struct {
 		profile string
 		exit    int

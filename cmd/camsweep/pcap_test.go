@@ -13,10 +13,13 @@ import (
 
 func pcapData(name string) string { return filepath.Join(repo, "testdata", "pcap", name) }
 
+// realData names origin/file in testdata/realdata (the real captures).
+func realData(name string) string { return filepath.Join(repo, "testdata", "realdata", name) }
+
 func TestPcapRealCaptureBindsDLinkCamera(t *testing.T) {
 	// iot-sentinel D-Link camera set-up capture: the camera ARPs first with
 	// its factory IP 192.168.0.20, then with its DHCP address 10.10.10.37.
-	code, out, stderr := cli(t, "", "pcap", "--format", "json", "-q", pcapData("D-LinkCam_Setup-A-1-STA.pcap"))
+	code, out, stderr := cli(t, "", "pcap", "--format", "json", "-q", realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"))
 	if code != exitOK {
 		t.Errorf("a D-Link camera is not restricted: exit %d (%s)", code, stderr)
 	}
@@ -87,7 +90,7 @@ func TestPcapSiteSampleFlagsRestrictedDevices(t *testing.T) {
 }
 
 func TestPcapTruncatedCaptureIsPartial(t *testing.T) {
-	data, err := os.ReadFile(pcapData("D-LinkCam_Setup-A-1-STA.pcap"))
+	data, err := os.ReadFile(realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +122,7 @@ func TestPcapTruncatedCaptureIsPartial(t *testing.T) {
 }
 
 func TestPcapFormatsAgree(t *testing.T) {
-	file := pcapData("D-LinkCam_Setup-A-1-STA.pcap")
+	file := realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")
 	_, js, _ := cli(t, "", "pcap", "-q", "--format", "json", file)
 	_, csvOut, _ := cli(t, "", "pcap", "-q", "--format", "csv", file)
 	r := decodeJSON(t, js)
@@ -258,7 +261,7 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 func TestPcapAllAddressesIncludesPublicHosts(t *testing.T) {
 	// The D-Link camera's set-up capture talks to cloud servers on public
 	// addresses: inventoried only with --all-addresses.
-	file := pcapData("D-LinkCam_Setup-A-1-STA.pcap")
+	file := realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")
 	public := func(args ...string) int {
 		_, out, _ := cli(t, "", append([]string{"pcap", "-q", "--format", "json"}, append(args, file)...)...)
 		n := 0

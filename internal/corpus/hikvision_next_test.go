@@ -42,7 +42,7 @@ func (h hikDevice) Kind() fingerprint.Kind {
 
 func loadHikvisionNext(t *testing.T) []hikDevice {
 	t.Helper()
-	files, err := filepath.Glob(testdata("corpus", "hikvision_next", "*.json"))
+	files, err := filepath.Glob(testdata("realdata", "hikvision_next", "*.json"))
 	if err != nil || len(files) != 15 {
 		t.Fatalf("want the 15 hikvision_next devices, found %d (%v)", len(files), err)
 	}

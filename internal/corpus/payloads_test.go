@@ -24,14 +24,14 @@ func TestRealDiscoveryPayloads(t *testing.T) {
 		restricted bool
 		why        string
 	}{
-		{"amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json", "dhip.payload", "218.5.136.140",
+		{"dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json", "dhip.payload", "218.5.136.140",
 			"Dahua", fingerprint.KindCamera, "IPC-HDW5421S", "2.400.0.8", "1F006E4PAX00075", "4c:11:bf:c2:0b:9d", true,
 			"DHIP notifyDevInfo of a Dahua IPC, Vendor Dahua, MAC in a Dahua block"},
-		{"probe_response_IPCAM_631GA.xml", "wsd.payload", "192.168.1.104",
+		{"python-ws-discovery/probe_response_IPCAM_631GA.xml", "wsd.payload", "192.168.1.104",
 			"", fingerprint.KindCamera, "631GA", "", "", "78:a5:dd:0f:95:93", false,
 			"no-name Chinese ONVIF camera (scopes Model/631GA, Name/IPCAM, country/china; MAC from the gSOAP endpoint UUID, block of Shenzhen Smarteye, not catalogued): a camera, no catalogued maker"},
 	} {
-		raw, err := os.ReadFile(testdata("corpus", "payloads", c.file))
+		raw, err := os.ReadFile(testdata("realdata", c.file))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,7 +24,7 @@ const (
 	host   = fingerprint.KindHost
 )
 
-// retinaExpect covers every file of testdata/service/retina-rtsp (the test
+// retinaExpect covers every file of testdata/realdata/retina-rtsp (the test
 // fails on a file without an entry). A response that carries nothing a
 // maker's firmware alone sends must stay unidentified: identification there
 // comes from the DESCRIBE of the same camera (TestRetinaFamilies).
@@ -88,9 +88,9 @@ var retinaKnownBugs = map[string]string{}
 
 func readRetina(t *testing.T) map[string]string {
 	t.Helper()
-	files, err := filepath.Glob(testdata("service", "retina-rtsp", "*.txt"))
+	files, err := filepath.Glob(testdata("realdata", "retina-rtsp", "*.txt"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no retina responses under testdata/service/retina-rtsp (%v)", err)
+		t.Fatalf("no retina responses under testdata/realdata/retina-rtsp (%v)", err)
 	}
 	out := map[string]string{}
 	for _, f := range files {
@@ -108,7 +108,7 @@ func TestRetinaResponses(t *testing.T) {
 	responses := readRetina(t)
 	for name := range retinaExpect {
 		if _, ok := responses[name]; !ok {
-			t.Errorf("%s: expected file is missing from testdata/service/retina-rtsp", name)
+			t.Errorf("%s: expected file is missing from testdata/realdata/retina-rtsp", name)
 		}
 	}
 	var names []string

@@ -25,7 +25,7 @@ type dhipRow struct {
 
 func loadShadowserver(t *testing.T) []dhipRow {
 	t.Helper()
-	files, err := filepath.Glob(testdata("corpus", "shadowserver", "*.csv"))
+	files, err := filepath.Glob(testdata("realdata", "shadowserver-intelmq", "*.csv"))
 	if err != nil || len(files) != 2 {
 		t.Fatalf("want the two shadowserver CSVs, found %d (%v)", len(files), err)
 	}
@@ -83,7 +83,7 @@ func (r dhipRow) observations() []fingerprint.Observation {
 
 // payload is the row rebuilt as the client.notifyDevInfo JSON it was
 // flattened from (member names of the real reply in
-// testdata/discovery/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json),
+// testdata/realdata/dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json),
 // with this corpus's address in IPv4Address.
 func (r dhipRow) payload(t *testing.T) []byte {
 	t.Helper()

@@ -19,7 +19,7 @@ func benchDecoder(b *testing.B, d scanner.Decoder, payload []byte, m scanner.Met
 }
 
 func BenchmarkDHCPRequest(b *testing.B) {
-	d := readUDP(b, "D-LinkCam_Setup-A-1-STA.pcap")
+	d := readUDP(b, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")
 	for _, dg := range d {
 		if dg.meta.DstPort == 67 {
 			benchDecoder(b, DHCP, dg.payload, dg.meta)
@@ -29,7 +29,7 @@ func BenchmarkDHCPRequest(b *testing.B) {
 }
 
 func BenchmarkMDNSResponse(b *testing.B) {
-	for _, dg := range readUDP(b, "D-LinkCam_Setup-A-1-STA.pcap") {
+	for _, dg := range readUDP(b, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap") {
 		if dg.meta.SrcPort == 5353 && len(dg.payload) > 300 {
 			benchDecoder(b, MDNS, dg.payload, dg.meta)
 			return
@@ -38,7 +38,7 @@ func BenchmarkMDNSResponse(b *testing.B) {
 }
 
 func BenchmarkPPPPData(b *testing.B) {
-	for _, dg := range readUDP(b, "yi_camera_sample.pcap") {
+	for _, dg := range readUDP(b, "neu-intl-iot/yi_camera_sample.pcap") {
 		if len(dg.payload) > 1000 {
 			benchDecoder(b, PPPP, dg.payload, dg.meta)
 			return

@@ -7,13 +7,13 @@ import "testing"
 // strict for real devices.
 func TestCapturesDecodeWithoutRejection(t *testing.T) {
 	for _, name := range []string{
-		"D-LinkCam_Setup-A-1-STA.pcap",
-		"D-LinkDayCam_Setup-A-1-STA.pcap",
-		"EdimaxCam1_Setup-A-1-STA.pcap",
-		"EdnetCam1_Setup-A-1-STA.pcap",
-		"negative_HueBridge_Setup-A-1-STA.pcap",
-		"negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap",
-		"yi_camera_sample.pcap",
+		"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap",
+		"iot-sentinel/D-LinkDayCam_Setup-A-1-STA.pcap",
+		"iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap",
+		"iot-sentinel/EdnetCam1_Setup-A-1-STA.pcap",
+		"iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap",
+		"iot-sentinel/negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap",
+		"neu-intl-iot/yi_camera_sample.pcap",
 	} {
 		obs, rejected := decodeCapture(t, name)
 		if rejected != 0 {

@@ -11,7 +11,7 @@ import (
 // The D-Link DCS-935L's DHCP Discover/Request (realdata §1): facts about
 // the client keyed by chaddr, no IP (it has none yet, source 0.0.0.0).
 func TestDHCPClientOptionsFromCapture(t *testing.T) {
-	obs, rejected := decodeCapture(t, "D-LinkCam_Setup-A-1-STA.pcap")
+	obs, rejected := decodeCapture(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")
 	if rejected != 0 {
 		t.Errorf("%d datagrams rejected", rejected)
 	}
@@ -45,7 +45,7 @@ func TestDHCPClientOptionsFromCapture(t *testing.T) {
 // Ednet camera (realdata §1): the server's ACK binds chaddr to yiaddr; the
 // server's Offer does not.
 func TestDHCPAckLeaseFromCapture(t *testing.T) {
-	obs, _ := decodeCapture(t, "EdnetCam1_Setup-A-1-STA.pcap")
+	obs, _ := decodeCapture(t, "iot-sentinel/EdnetCam1_Setup-A-1-STA.pcap")
 	lease := single(t, obs, "dhcp.lease")
 	if lease.MAC != mustMAC(t, "3c:49:37:03:17:db") || lease.IP != netip.MustParseAddr("10.10.10.186") || lease.Value != "10.10.10.186" {
 		t.Errorf("lease = %+v", lease)
@@ -58,7 +58,7 @@ func TestDHCPAckLeaseFromCapture(t *testing.T) {
 }
 
 func TestDHCPSmartPlugFromCapture(t *testing.T) {
-	obs, _ := decodeCapture(t, "negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap")
+	obs, _ := decodeCapture(t, "iot-sentinel/negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap")
 	wantValue(t, obs, noAddr, "dhcp.hostname", "HS110(EU)")
 	wantValue(t, obs, noAddr, "dhcp.vendor_class", "udhcp 0.9.9-pre")
 	lease := single(t, obs, "dhcp.lease")
@@ -80,7 +80,7 @@ func firstDHCP(t *testing.T, name string) []byte {
 }
 
 func TestDHCPRejectsBrokenMessages(t *testing.T) {
-	real := firstDHCP(t, "D-LinkCam_Setup-A-1-STA.pcap")
+	real := firstDHCP(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")
 	badCookie := append([]byte(nil), real...)
 	badCookie[dhcpOffCookie] ^= 0xff
 	// Cut inside the vendor class option (its data starts at 240+15).
@@ -100,7 +100,7 @@ func TestDHCPRejectsBrokenMessages(t *testing.T) {
 // A renewing client states its ciaddr: that binds its MAC to it (RFC 2131
 // §4.3.2), and the client's facts carry the address.
 func TestDHCPClientCiaddrBinds(t *testing.T) {
-	msg := append([]byte(nil), firstDHCP(t, "D-LinkCam_Setup-A-1-STA.pcap")...)
+	msg := append([]byte(nil), firstDHCP(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")...)
 	copy(msg[dhcpOffCiaddr:], []byte{10, 10, 10, 37})
 	obs, err := decode(DHCP, msg, scanner.Meta{SrcIP: netip.MustParseAddr("10.10.10.37")})
 	if err != nil {

@@ -24,7 +24,7 @@ func withDHIPHeader(body []byte) []byte {
 // The real Dahua IPC-HDW5421S reply (realdata §8), behind a constructed
 // header and bare.
 func TestDHIPNotifyDevInfo(t *testing.T) {
-	body := readTestdata(t, "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	body := readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
 	m := scanner.Meta{Probe: "dhip", SrcIP: netip.MustParseAddr("218.5.136.140"), SrcPort: 37810}
 	for name, payload := range map[string][]byte{"with header": withDHIPHeader(body), "bare": body} {
 		obs, err := decode(DHIP, payload, m)
@@ -56,8 +56,8 @@ func TestDHIPNotifyDevInfo(t *testing.T) {
 // each is rebuilt into the reply's JSON shape (constructed packaging) and
 // must come back out field for field.
 func TestDHIPShadowserverRows(t *testing.T) {
-	for _, file := range []string{"scan_dvr_dhcpdiscover_v1_dahua-oem.csv", "scan_dvr_dhcpdiscover_v2_intelbras.csv"} {
-		rows, err := csv.NewReader(strings.NewReader(string(readTestdata(t, file)))).ReadAll()
+	for _, file := range []string{"shadowserver-intelmq/scan_dvr_dhcpdiscover_v1_dahua-oem.csv", "shadowserver-intelmq/scan_dvr_dhcpdiscover_v2_intelbras.csv"} {
+		rows, err := csv.NewReader(strings.NewReader(string(readRealdata(t, file)))).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestDHIPSearchEchoIgnored(t *testing.T) {
 }
 
 func TestDHIPRejectsBadFraming(t *testing.T) {
-	body := readTestdata(t, "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	body := readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
 	long := withDHIPHeader(body)
 	binary.LittleEndian.PutUint32(long[16:], uint32(len(body)+1))
 	huge := withDHIPHeader(body)
@@ -127,7 +127,7 @@ func TestDHIPRejectsBadFraming(t *testing.T) {
 
 // Bytes after the JSON object (stale buffer contents) do not hide the reply.
 func TestDHIPTrailingBytesTolerated(t *testing.T) {
-	body := readTestdata(t, "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	body := readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
 	padded := withDHIPHeader(append(append([]byte(nil), body...), "\x00\x00garbage}"...))
 	obs, err := decode(DHIP, padded, scanner.Meta{})
 	if err != nil {

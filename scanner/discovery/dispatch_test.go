@@ -41,7 +41,7 @@ func TestByPort(t *testing.T) {
 }
 
 func TestSniffDHIPHeader(t *testing.T) {
-	dec, ok := Sniff(withDHIPHeader(readTestdata(t, "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))
+	dec, ok := Sniff(withDHIPHeader(readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))
 	if !ok || !sameFunc(dec, DHIP) {
 		t.Error("DHIP header not sniffed")
 	}
@@ -53,9 +53,9 @@ func TestSniffDHIPHeader(t *testing.T) {
 // Every raw key of docs/observation-keys.md that this package owns expands
 // through the wire decoder; hex keys accept pasted dumps.
 func TestByRawKey(t *testing.T) {
-	dhcp := firstDHCP(t, "D-LinkCam_Setup-A-1-STA.pcap")
+	dhcp := firstDHCP(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")
 	var mdns []byte
-	for _, d := range readUDP(t, "EdimaxCam1_Setup-A-1-STA.pcap") {
+	for _, d := range readUDP(t, "iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap") {
 		if d.meta.SrcPort == 5353 {
 			mdns = d.payload
 			break
@@ -66,9 +66,9 @@ func TestByRawKey(t *testing.T) {
 		key, value, wantKey string
 	}{
 		{"sadp.payload", string(readTestdata(t, "sadp_probematch_constructed.xml")), "sadp.model"},
-		{"dhip.payload", string(readTestdata(t, "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")), "dhip.model"},
+		{"dhip.payload", string(readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")), "dhip.model"},
 		{"xm.payload", string(besderSearchReply(t)), "xm.firmware"},
-		{"wsd.payload", string(readTestdata(t, "probe_response_IPCAM_631GA.xml")), "wsd.scope"},
+		{"wsd.payload", string(readRealdata(t, "python-ws-discovery/probe_response_IPCAM_631GA.xml")), "wsd.scope"},
 		{"ssdp.payload", "NOTIFY * HTTP/1.1\r\nSERVER: Embedded UPnP/1.0\r\n\r\n", "ssdp.server"},
 		{"upnp.description", string(readTestdata(t, "upnp_description_constructed.xml")), "upnp.model_name"},
 		{"mdns.payload_hex", spaced, "mdns.txt"},

@@ -12,7 +12,7 @@ import (
 // D-Link DCS-935L (realdata §1): responses from its stale factory address
 // and probe queries from its DHCP address both describe it.
 func TestMDNSDLinkFromCapture(t *testing.T) {
-	obs, rejected := decodeCapture(t, "D-LinkCam_Setup-A-1-STA.pcap")
+	obs, rejected := decodeCapture(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")
 	if rejected != 0 {
 		t.Errorf("%d datagrams rejected", rejected)
 	}
@@ -34,7 +34,7 @@ func TestMDNSDLinkFromCapture(t *testing.T) {
 // Edimax IC-3115W (realdata §1): a TXT string that is not key=value, and an
 // instance whose name begins with a space (trimmed like every value).
 func TestMDNSEdimaxFromCapture(t *testing.T) {
-	obs, _ := decodeCapture(t, "EdimaxCam1_Setup-A-1-STA.pcap")
+	obs, _ := decodeCapture(t, "iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap")
 	camera := netip.MustParseAddr("10.10.10.51")
 	wantValue(t, obs, camera, "mdns.txt", "IC-3115W Network Camera")
 	wantValue(t, obs, camera, "mdns.instance", "[74:da:38:80:7a:08]._http._tcp.local")
@@ -42,7 +42,7 @@ func TestMDNSEdimaxFromCapture(t *testing.T) {
 }
 
 func TestMDNSHueFromCapture(t *testing.T) {
-	obs, _ := decodeCapture(t, "negative_HueBridge_Setup-A-1-STA.pcap")
+	obs, _ := decodeCapture(t, "iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap")
 	hue := netip.MustParseAddr("10.10.10.6")
 	wantValue(t, obs, hue, "mdns.txt", "md=BSB002")
 	wantValue(t, obs, hue, "mdns.service", "_hap._tcp")
@@ -83,7 +83,7 @@ func TestMDNSQuestionIsNotADevice(t *testing.T) {
 // TP-Link plug (realdata §1): its queries name its cloud; the resolver's
 // answers are not about the resolver.
 func TestDNSQueriesFromCapture(t *testing.T) {
-	obs, _ := decodeCapture(t, "negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap")
+	obs, _ := decodeCapture(t, "iot-sentinel/negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap")
 	wantValue(t, obs, netip.MustParseAddr("10.10.10.20"), "dns.query", "devs.tplinkcloud.com")
 	wantValue(t, obs, netip.MustParseAddr("10.10.10.20"), "dns.query", "time-b.nist.gov")
 	if got := values(obs, netip.MustParseAddr("10.10.10.1"), "dns.query"); len(got) != 0 {

@@ -67,25 +67,25 @@ func captureSeeds(f *testing.F, name string, port uint16, limit int) [][]byte {
 }
 
 func FuzzDHCP(f *testing.F) {
-	seeds := captureSeeds(f, "D-LinkCam_Setup-A-1-STA.pcap", 67, 4)
-	seeds = append(seeds, captureSeeds(f, "EdnetCam1_Setup-A-1-STA.pcap", 67, 4)...)
+	seeds := captureSeeds(f, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 67, 4)
+	seeds = append(seeds, captureSeeds(f, "iot-sentinel/EdnetCam1_Setup-A-1-STA.pcap", 67, 4)...)
 	fuzzDecoder(f, DHCP, "dhcp.", seeds...)
 }
 
 func FuzzMDNS(f *testing.F) {
-	seeds := captureSeeds(f, "D-LinkCam_Setup-A-1-STA.pcap", 5353, 8)
-	seeds = append(seeds, captureSeeds(f, "EdimaxCam1_Setup-A-1-STA.pcap", 5353, 2)...)
-	seeds = append(seeds, captureSeeds(f, "negative_HueBridge_Setup-A-1-STA.pcap", 5353, 6)...)
+	seeds := captureSeeds(f, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 5353, 8)
+	seeds = append(seeds, captureSeeds(f, "iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap", 5353, 2)...)
+	seeds = append(seeds, captureSeeds(f, "iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap", 5353, 6)...)
 	fuzzDecoder(f, MDNS, "mdns.", seeds...)
 }
 
 func FuzzDNS(f *testing.F) {
-	fuzzDecoder(f, DNS, "dns.", captureSeeds(f, "negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap", 53, 4)...)
+	fuzzDecoder(f, DNS, "dns.", captureSeeds(f, "iot-sentinel/negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap", 53, 4)...)
 }
 
 func FuzzSSDP(f *testing.F) {
-	seeds := captureSeeds(f, "D-LinkCam_Setup-A-1-STA.pcap", 1900, 4)
-	seeds = append(seeds, captureSeeds(f, "D-LinkDayCam_Setup-A-1-STA.pcap", 1900, 5)...)
+	seeds := captureSeeds(f, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 1900, 4)
+	seeds = append(seeds, captureSeeds(f, "iot-sentinel/D-LinkDayCam_Setup-A-1-STA.pcap", 1900, 5)...)
 	fuzzDecoder(f, SSDP, "ssdp.", seeds...)
 }
 
@@ -95,7 +95,7 @@ func FuzzUPnP(f *testing.F) {
 
 func FuzzWSD(f *testing.F) {
 	fuzzDecoder(f, WSD, "wsd.",
-		readTestdata(f, "probe_response_IPCAM_631GA.xml"),
+		readRealdata(f, "python-ws-discovery/probe_response_IPCAM_631GA.xml"),
 		readTestdata(f, "Probe.xml"),
 		readTestdata(f, "wsd_hello_hikvision_template_constructed.xml"),
 		readTestdata(f, "wsd_probematch_dahua_template_constructed.xml"),
@@ -109,7 +109,7 @@ func FuzzSADP(f *testing.F) {
 }
 
 func FuzzDHIP(f *testing.F) {
-	body := readTestdata(f, "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	body := readRealdata(f, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
 	fuzzDecoder(f, DHIP, "dhip.", body, withDHIPHeader(body),
 		withDHIPHeader([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`)))
 }
@@ -122,8 +122,8 @@ func FuzzXM(f *testing.F) {
 }
 
 func FuzzPPPP(f *testing.F) {
-	seeds := captureSeeds(f, "yi_camera_sample.pcap", 32108, 1)
-	seeds = append(seeds, captureSeeds(f, "yi_camera_sample.pcap", 32100, 4)...)
-	seeds = append(seeds, captureSeeds(f, "yi_camera_sample.pcap", 17916, 4)...)
+	seeds := captureSeeds(f, "neu-intl-iot/yi_camera_sample.pcap", 32108, 1)
+	seeds = append(seeds, captureSeeds(f, "neu-intl-iot/yi_camera_sample.pcap", 32100, 4)...)
+	seeds = append(seeds, captureSeeds(f, "neu-intl-iot/yi_camera_sample.pcap", 17916, 4)...)
 	fuzzDecoder(f, PPPP, "p2p.", seeds...)
 }

@@ -19,9 +19,23 @@ import (
 
 const testdataDir = "../../testdata/discovery"
 
+// realdataDir holds the real captures and recorded answers this package
+// shares with others, one directory per origin (testdata/realdata/SOURCES.md).
+const realdataDir = "../../testdata/realdata"
+
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(testdataDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// readRealdata reads origin/file from testdata/realdata.
+func readRealdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(realdataDir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,10 +49,11 @@ type datagram struct {
 	meta    scanner.Meta
 }
 
-// readUDP returns every UDP datagram of a capture in testdata.
+// readUDP returns every UDP datagram of a real capture in testdata/realdata
+// (name is origin/file).
 func readUDP(t testing.TB, name string) []datagram {
 	t.Helper()
-	f, err := os.Open(filepath.Join(testdataDir, name))
+	f, err := os.Open(filepath.Join(realdataDir, name))
 	if err != nil {
 		t.Fatal(err)
 	}

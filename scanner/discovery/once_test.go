@@ -12,7 +12,7 @@ import (
 func TestOnceOverCapture(t *testing.T) {
 	pppp := Once(PPPP, 1024)
 	var obs []fingerprint.Observation
-	for _, d := range readUDP(t, "yi_camera_sample.pcap") {
+	for _, d := range readUDP(t, "neu-intl-iot/yi_camera_sample.pcap") {
 		if _, ok := Sniff(d.payload); ok {
 			_ = pppp(d.payload, d.meta, func(o fingerprint.Observation) { obs = append(obs, o) })
 		}

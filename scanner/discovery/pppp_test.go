@@ -12,7 +12,7 @@ import (
 // DID; the phone's PUNCH_PKT names the camera's DID too and must not make
 // the phone that device.
 func TestPPPPFromCapture(t *testing.T) {
-	obs, rejected := decodeCapture(t, "yi_camera_sample.pcap")
+	obs, rejected := decodeCapture(t, "neu-intl-iot/yi_camera_sample.pcap")
 	if rejected != 0 {
 		t.Errorf("%d datagrams rejected", rejected)
 	}
@@ -31,7 +31,7 @@ func TestPPPPFromCapture(t *testing.T) {
 // Video between camera and phone runs on random ports: only Sniff finds it.
 func TestPPPPSniffedOnRandomPorts(t *testing.T) {
 	found := 0
-	for _, d := range readUDP(t, "yi_camera_sample.pcap") {
+	for _, d := range readUDP(t, "neu-intl-iot/yi_camera_sample.pcap") {
 		if d.meta.SrcPort != 23949 || d.meta.DstPort != 17916 {
 			continue
 		}

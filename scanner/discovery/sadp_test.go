@@ -66,7 +66,7 @@ func TestSADPRawKeyUsesOwnAddress(t *testing.T) {
 }
 
 func TestSADPRejectsOtherXML(t *testing.T) {
-	if _, err := decode(SADP, readTestdata(t, "probe_response_IPCAM_631GA.xml"), scanner.Meta{}); err == nil {
+	if _, err := decode(SADP, readRealdata(t, "python-ws-discovery/probe_response_IPCAM_631GA.xml"), scanner.Meta{}); err == nil {
 		t.Error("a WS-Discovery envelope was accepted as SADP")
 	}
 	// A MAC that does not parse gives no binding, the other fields stand.

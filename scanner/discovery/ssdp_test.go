@@ -9,7 +9,7 @@ import (
 
 // D-Link DCS-935L NOTIFYs (realdata §1), white space inside SERVER kept.
 func TestSSDPNotifyFromCapture(t *testing.T) {
-	obs, rejected := decodeCapture(t, "D-LinkCam_Setup-A-1-STA.pcap")
+	obs, rejected := decodeCapture(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")
 	if rejected != 0 {
 		t.Errorf("%d datagrams rejected", rejected)
 	}
@@ -25,7 +25,7 @@ func TestSSDPNotifyFromCapture(t *testing.T) {
 // DCS-930L (realdata §1) announces from port 3084 to 1900, and sends an
 // M-SEARCH of its own: a search is not a statement about the searcher.
 func TestSSDPSearchIsNotADevice(t *testing.T) {
-	obs, _ := decodeCapture(t, "D-LinkDayCam_Setup-A-1-STA.pcap")
+	obs, _ := decodeCapture(t, "iot-sentinel/D-LinkDayCam_Setup-A-1-STA.pcap")
 	camera := netip.MustParseAddr("10.10.10.58")
 	wantValue(t, obs, camera, "ssdp.server", "Cellvision UPnP/1.0")
 	wantValue(t, obs, camera, "ssdp.location", "http://10.10.10.58:8614/rootdesc.xml")
@@ -35,7 +35,7 @@ func TestSSDPSearchIsNotADevice(t *testing.T) {
 }
 
 func TestSSDPEdimaxFromCapture(t *testing.T) {
-	obs, _ := decodeCapture(t, "EdimaxCam1_Setup-A-1-STA.pcap")
+	obs, _ := decodeCapture(t, "iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap")
 	camera := netip.MustParseAddr("10.10.10.51")
 	wantValue(t, obs, camera, "ssdp.server", "Embedded UPnP/1.0")
 	wantValue(t, obs, camera, "ssdp.location", "http://10.10.10.51:80/IPCamDesc.xml")
@@ -64,7 +64,7 @@ func TestSSDPSearchResponse(t *testing.T) {
 // Philips Hue bridge (realdata §1, a negative control): its own SSDP
 // announcement with a vendor header the decoder does not read.
 func TestSSDPHueFromCapture(t *testing.T) {
-	obs, _ := decodeCapture(t, "negative_HueBridge_Setup-A-1-STA.pcap")
+	obs, _ := decodeCapture(t, "iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap")
 	hue := netip.MustParseAddr("10.10.10.6")
 	wantValue(t, obs, hue, "ssdp.server", "Linux/3.14.0 UPnP/1.0 IpBridge/1.9.0")
 	wantValue(t, obs, hue, "ssdp.location", "http://10.10.10.6:80/description.xml")

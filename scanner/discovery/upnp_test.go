@@ -39,7 +39,7 @@ func TestUPnPRootDeviceOnly(t *testing.T) {
 
 func TestUPnPRejects(t *testing.T) {
 	for name, b := range map[string][]byte{
-		"no device": readTestdata(t, "probe_response_IPCAM_631GA.xml"),
+		"no device": readRealdata(t, "python-ws-discovery/probe_response_IPCAM_631GA.xml"),
 		"truncated": readTestdata(t, "upnp_description_constructed.xml")[:200],
 	} {
 		if obs, err := decode(UPnP, b, scanner.Meta{}); err == nil || len(obs) != 0 {

@@ -14,7 +14,7 @@ var camMeta = scanner.Meta{Probe: "wsd", SrcIP: netip.MustParseAddr("192.168.1.1
 // A real ProbeMatch from a no-name camera (realdata §10): MessageID without
 // "urn:", capitalised scope keys.
 func TestWSDProbeMatchIPCAM631GA(t *testing.T) {
-	obs, err := decode(WSD, readTestdata(t, "probe_response_IPCAM_631GA.xml"), camMeta)
+	obs, err := decode(WSD, readRealdata(t, "python-ws-discovery/probe_response_IPCAM_631GA.xml"), camMeta)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestWSDProbeIsNotADevice(t *testing.T) {
 // prefix, realdata §6) are ONVIF device answers, not discovery messages;
 // truncated XML is a syntax error. Neither emits anything.
 func TestWSDRejectsMalformedAndForeignXML(t *testing.T) {
-	probeMatch := readTestdata(t, "probe_response_IPCAM_631GA.xml")
+	probeMatch := readRealdata(t, "python-ws-discovery/probe_response_IPCAM_631GA.xml")
 	for name, b := range map[string][]byte{
 		"GetDNS":                   readTestdata(t, "device.GetDNS.xml"),
 		"GetNetworkDefaultGateway": readTestdata(t, "device.GetNetworkDefaultGateway.xml"),
@@ -133,7 +133,7 @@ func TestXMLForeignCharsetReadAsIs(t *testing.T) {
 // Two ProbeMatch elements in one ProbeMatches (a device with two
 // services): both are read. Built from the real IPCAM reply.
 func TestWSDSeveralMatches(t *testing.T) {
-	raw := string(readTestdata(t, "probe_response_IPCAM_631GA.xml"))
+	raw := string(readRealdata(t, "python-ws-discovery/probe_response_IPCAM_631GA.xml"))
 	start := strings.Index(raw, "<wsdd:ProbeMatch>")
 	end := strings.Index(raw, "</wsdd:ProbeMatch>") + len("</wsdd:ProbeMatch>")
 	second := strings.ReplaceAll(raw[start:end], "192.168.1.104:80", "192.168.1.104:8080")

@@ -114,7 +114,7 @@ func writeCapture(t testing.TB, link layers.LinkType, frames []stamped) string {
 	return path
 }
 
-// fragmentCapture rewrites a capture of testdata/pcap with every UDP
+// fragmentCapture rewrites a capture (named as for capturePath) with every UDP
 // datagram longer than mtu cut into fragments and arranged by order. It
 // returns the new file and how many datagrams were cut into how many
 // fragments.

@@ -30,7 +30,7 @@ type answer struct {
 }
 
 // realAnswers are discovery answers recorded from real devices, payloads
-// unchanged (testdata/discovery/SOURCES.md):
+// unchanged (testdata/realdata/SOURCES.md):
 //   - the python-ws-discovery ProbeMatch of a no-name IPCAM 631GA, 1,820
 //     bytes of XML: on Ethernet (MTU 1500) it cannot travel unfragmented;
 //   - AMP-Research's Dahua IPC-HDW5421S client.notifyDevInfo, behind the
@@ -38,7 +38,7 @@ type answer struct {
 //     576 bytes, the smallest datagram every IPv4 host must take whole.
 func realAnswers(t testing.TB) []answer {
 	read := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "discovery", name))
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "realdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func realAnswers(t testing.TB) []answer {
 	}
 	return []answer{{
 		name: "wsd IPCAM 631GA", srcMAC: "78:a5:dd:0f:95:93", src: "192.168.1.104", sport: 3702,
-		payload: read("probe_response_IPCAM_631GA.xml"), mtu: 1500, fragments: 2,
+		payload: read("python-ws-discovery/probe_response_IPCAM_631GA.xml"), mtu: 1500, fragments: 2,
 		facts: []fact{
 			{"192.168.1.104", "wsd.scope", "onvif://www.onvif.org/Model/631GA"},
 			{"192.168.1.104", "wsd.scope", "onvif://www.onvif.org/Name/IPCAM"},
@@ -56,7 +56,7 @@ func realAnswers(t testing.TB) []answer {
 		},
 	}, {
 		name: "dhip IPC-HDW5421S", srcMAC: "4c:11:bf:c2:0b:9d", src: "10.20.0.21", sport: 37810,
-		payload: dhipFrame(strings.TrimSpace(string(read("amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))),
+		payload: dhipFrame(strings.TrimSpace(string(read("dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))),
 		mtu:     576, fragments: 2,
 		facts: []fact{
 			{"10.20.0.21", "dhip.model", "IPC-HDW5421S"},
@@ -171,8 +171,8 @@ func sameObservations(t *testing.T, got, want []fingerprint.Observation) {
 // are real ones.
 func TestFragmentedCapturesDecodeAlike(t *testing.T) {
 	for _, name := range []string{"sadp-hikvision.pcap", "dhip-dahua.pcap", "wsd-hikvision.pcap", "wsd-dahua.pcap",
-		"site-vlan.pcap", "site-sll.pcap", "site-sll2.pcap", "D-LinkCam_Setup-A-1-STA.pcap",
-		"negative_HueBridge_Setup-A-1-STA.pcap", "yi_camera_sample.pcap"} {
+		"site-vlan.pcap", "site-sll.pcap", "site-sll2.pcap", "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap",
+		"iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap", "neu-intl-iot/yi_camera_sample.pcap"} {
 		for orderName, order := range map[string]func([][]byte) [][]byte{"in order": inOrder, "last first": reversed} {
 			t.Run(name+"/"+orderName, func(t *testing.T) {
 				path, datagrams, fragments := fragmentCapture(t, name, 296, order)

@@ -21,7 +21,7 @@ import (
 // decoders are stand-ins that take every payload (they have fuzzers of their
 // own): this fuzzes the reader, link decoding and the flow table.
 func FuzzReader(f *testing.F) {
-	for _, name := range []string{"EdnetCam1_Setup-A-1-STA.pcap", "EyeP_rtsp_setup.pcapng", "sadp-hikvision.pcap",
+	for _, name := range []string{"iot-sentinel/EdnetCam1_Setup-A-1-STA.pcap", "uhctf2022/EyeP_rtsp_setup.pcapng", "sadp-hikvision.pcap",
 		"dhip-dahua.pcap", "wsd-dahua.pcap"} {
 		f.Add(readBytes(f, name))
 	}

@@ -11,8 +11,15 @@ import (
 	"github.com/camsweep/camsweep/fingerprint"
 )
 
-// capturePath names a file in the repository's testdata/pcap.
-func capturePath(name string) string { return filepath.Join("..", "..", "testdata", "pcap", name) }
+// capturePath names a capture of the repository's testdata: a bare file name
+// is in testdata/pcap (the constructed captures), origin/file is a real capture
+// in testdata/realdata (see SOURCES.md there).
+func capturePath(name string) string {
+	if strings.Contains(name, "/") {
+		return filepath.Join("..", "..", "testdata", "realdata", name)
+	}
+	return filepath.Join("..", "..", "testdata", "pcap", name)
+}
 
 // recorder collects observations.
 type recorder struct{ obs []fingerprint.Observation }

@@ -17,7 +17,7 @@ import (
 // link-layer framing of the same IP packets.
 func relink(t *testing.T, link layers.LinkType, header []byte) []byte {
 	t.Helper()
-	f, err := os.Open(capturePath("EyeP_rtsp_setup.pcapng"))
+	f, err := os.Open(capturePath("uhctf2022/EyeP_rtsp_setup.pcapng"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func bigEndianPcapng(t *testing.T, name string) []byte {
 }
 
 func TestBigEndianPcapng(t *testing.T) {
-	const name = "EdimaxCam1_Setup-A-1-STA.pcap"
+	const name = "iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap"
 	want, wantStats := readCapture(t, name, Options{})
 	got := &recorder{}
 	st, err := Read(context.Background(), bytes.NewReader(bigEndianPcapng(t, name)), "be.pcapng", 0, got.emit, Options{})

@@ -12,19 +12,19 @@ import (
 	"testing"
 )
 
-// Packet counts are capinfos' for each file (realdata SOURCES.md).
+// Packet counts are capinfos' for each file (testdata/realdata/SOURCES.md).
 func TestRealCapturesReadCompletely(t *testing.T) {
 	for name, packets := range map[string]int64{
-		"D-LinkCam_Setup-A-1-STA.pcap":                 624,
-		"D-LinkDayCam_Setup-A-1-STA.pcap":              60,
-		"EdimaxCam1_Setup-A-1-STA.pcap":                49,
-		"EdimaxCam2_Setup-A-1-STA.pcap":                42,
-		"EdnetCam1_Setup-A-1-STA.pcap":                 21,
-		"EdnetCam2_Setup-C-3-STA.pcap":                 38,
-		"negative_HueBridge_Setup-A-1-STA.pcap":        1513,
-		"negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap": 52,
-		"yi_camera_sample.pcap":                        1631,
-		"EyeP_rtsp_setup.pcapng":                       39,
+		"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap":                 624,
+		"iot-sentinel/D-LinkDayCam_Setup-A-1-STA.pcap":              60,
+		"iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap":                49,
+		"iot-sentinel/EdimaxCam2_Setup-A-1-STA.pcap":                42,
+		"iot-sentinel/EdnetCam1_Setup-A-1-STA.pcap":                 21,
+		"iot-sentinel/EdnetCam2_Setup-C-3-STA.pcap":                 38,
+		"iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap":        1513,
+		"iot-sentinel/negative_TP-LinkPlugHS110_Setup-A-1-STA.pcap": 52,
+		"neu-intl-iot/yi_camera_sample.pcap":                        1631,
+		"uhctf2022/EyeP_rtsp_setup.pcapng":                          39,
 	} {
 		t.Run(name, func(t *testing.T) {
 			r, st := readCapture(t, name, Options{})
@@ -44,7 +44,7 @@ func TestRealCapturesReadCompletely(t *testing.T) {
 }
 
 func TestDLinkStaleAndLeasedAddressesBothBind(t *testing.T) {
-	r, _ := readCapture(t, "D-LinkCam_Setup-A-1-STA.pcap", Options{})
+	r, _ := readCapture(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", Options{})
 	for _, ip := range []string{"10.10.10.37", "192.168.0.20"} {
 		if !r.binds("arp.mac", "b0:c5:54:25:5b:0e", ip) {
 			t.Errorf("no arp.mac binding of the camera to %s", ip)
@@ -62,7 +62,7 @@ func TestDLinkStaleAndLeasedAddressesBothBind(t *testing.T) {
 }
 
 func TestEdimaxDefaultAddressBinds(t *testing.T) {
-	r, _ := readCapture(t, "EdimaxCam1_Setup-A-1-STA.pcap", Options{})
+	r, _ := readCapture(t, "iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap", Options{})
 	for _, ip := range []string{"10.10.10.51", "192.168.2.3"} {
 		if !r.binds("arp.mac", "74:da:38:80:7a:08", ip) {
 			t.Errorf("no arp.mac binding to %s", ip)
@@ -71,7 +71,7 @@ func TestEdimaxDefaultAddressBinds(t *testing.T) {
 }
 
 func TestYiCameraP2PDeviceID(t *testing.T) {
-	r, _ := readCapture(t, "yi_camera_sample.pcap", Options{})
+	r, _ := readCapture(t, "neu-intl-iot/yi_camera_sample.pcap", Options{})
 	if !r.has("192.168.10.204", "p2p.did", "TNPUSAE-227402-DSELD") {
 		t.Error("CS2 device ID of 192.168.10.204 not decoded")
 	}
@@ -85,7 +85,7 @@ func TestYiCameraP2PDeviceID(t *testing.T) {
 }
 
 func TestUHCTFRTSPDigest(t *testing.T) {
-	r, _ := readCapture(t, "EyeP_rtsp_setup.pcapng", Options{})
+	r, _ := readCapture(t, "uhctf2022/EyeP_rtsp_setup.pcapng", Options{})
 	if !r.has("10.66.130.2", "rtsp.www_authenticate", `Digest realm="RTSP"*`) {
 		t.Error(`RTSP 401 realm "RTSP" of 10.66.130.2 not decoded`)
 	}
@@ -100,9 +100,10 @@ func TestUHCTFRTSPDigest(t *testing.T) {
 	if !r.has("10.66.130.2", "tcp.open", "554") {
 		t.Error("554 not seen open")
 	}
-	// The camera sits one hop behind a MikroTik router (SOURCES.md §3): its
-	// packets arrive with TTL 63 from the router's MAC, which must not be
-	// bound to the camera's address. VLC's host, on the segment, is bound.
+	// The camera sits one hop behind a MikroTik router (testdata/realdata/
+	// SOURCES.md §3): its packets arrive with TTL 63 from the router's MAC,
+	// which must not be bound to the camera's address. VLC's host, on the
+	// segment, is bound.
 	for _, o := range r.obs {
 		if o.Key == "link.ip" && o.Value == "10.66.130.2" {
 			t.Errorf("routed camera bound to the router's MAC %s", o.MAC)
@@ -125,10 +126,10 @@ func TestPublicHostsOnlyWithAllAddresses(t *testing.T) {
 }
 
 func TestTruncatedCaptureKeepsWhatCameBefore(t *testing.T) {
-	for _, name := range []string{"D-LinkCam_Setup-A-1-STA.pcap", "site-sample.pcapng"} {
+	for _, name := range []string{"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", "site-sample.pcapng"} {
 		t.Run(name, func(t *testing.T) {
 			data := readBytes(t, name)
-			cut := filepath.Join(t.TempDir(), "cut-"+name)
+			cut := filepath.Join(t.TempDir(), "cut-"+filepath.Base(name))
 			if err := os.WriteFile(cut, data[:len(data)*2/3+7], 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +149,7 @@ func TestTruncatedCaptureKeepsWhatCameBefore(t *testing.T) {
 		})
 	}
 	// The D-Link camera's first bindings come early: they must survive the cut.
-	data := readBytes(t, "D-LinkCam_Setup-A-1-STA.pcap")
+	data := readBytes(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")
 	r := &recorder{}
 	_, err := Read(context.Background(), bytes.NewReader(data[:len(data)/2+3]), "half", 0, r.emit, Options{})
 	if err == nil || !r.binds("arp.mac", "b0:c5:54:25:5b:0e", "192.168.0.20") {
@@ -220,7 +221,7 @@ func toBigEndianNanos(t *testing.T, le []byte) []byte {
 }
 
 func TestByteOrderAndResolutionDoNotMatter(t *testing.T) {
-	const name = "D-LinkCam_Setup-A-1-STA.pcap"
+	const name = "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"
 	want, wantStats := readCapture(t, name, Options{})
 	got := &recorder{}
 	st, err := Read(context.Background(), bytes.NewReader(toBigEndianNanos(t, readBytes(t, name))), "be", 0, got.emit, Options{})
@@ -240,8 +241,8 @@ func TestByteOrderAndResolutionDoNotMatter(t *testing.T) {
 func TestCancelStopsTheRead(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	data := bytes.Repeat(readBytes(t, "yi_camera_sample.pcap")[24:], 4)
-	data = append(readBytes(t, "yi_camera_sample.pcap")[:24], data...)
+	data := bytes.Repeat(readBytes(t, "neu-intl-iot/yi_camera_sample.pcap")[24:], 4)
+	data = append(readBytes(t, "neu-intl-iot/yi_camera_sample.pcap")[:24], data...)
 	st, err := Read(ctx, bytes.NewReader(data), "yi x4", 0, (&recorder{}).emit, Options{})
 	if !errors.Is(err, context.Canceled) || st.Packets >= 4*1631 {
 		t.Errorf("cancelled read: %v after %d packets", err, st.Packets)
@@ -250,7 +251,7 @@ func TestCancelStopsTheRead(t *testing.T) {
 
 func TestProgressReachesTheEnd(t *testing.T) {
 	var done, total int64
-	path := capturePath("yi_camera_sample.pcap")
+	path := capturePath("neu-intl-iot/yi_camera_sample.pcap")
 	info, _ := os.Stat(path)
 	_, err := ReadFile(context.Background(), path, (&recorder{}).emit, Options{Progress: func(d, t int64) { done, total = d, t }})
 	if err != nil || total != info.Size() || done != total {
@@ -275,7 +276,7 @@ func TestObservationsAreAboutTheSender(t *testing.T) {
 }
 
 func TestGzipCompressedCaptures(t *testing.T) {
-	for _, name := range []string{"EdimaxCam1_Setup-A-1-STA.pcap", "EyeP_rtsp_setup.pcapng"} {
+	for _, name := range []string{"iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap", "uhctf2022/EyeP_rtsp_setup.pcapng"} {
 		want, wantStats := readCapture(t, name, Options{})
 		var gz bytes.Buffer
 		w := gzip.NewWriter(&gz)
@@ -292,7 +293,7 @@ func TestGzipCompressedCaptures(t *testing.T) {
 // The Hue bridge announces itself over mDNS from its IPv6 link-local
 // address: the IPv6 path reaches the decoder, and the MAC binds to it.
 func TestIPv6LinkLocalMDNS(t *testing.T) {
-	r, _ := readCapture(t, "negative_HueBridge_Setup-A-1-STA.pcap", Options{})
+	r, _ := readCapture(t, "iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap", Options{})
 	const ll = "fe80::217:88ff:fe24:76ff"
 	if !r.binds("link.ip", "00:17:88:24:76:ff", ll) {
 		t.Error("no link.ip binding of the bridge to its link-local address")

@@ -130,7 +130,7 @@ func TestDispatch(t *testing.T) {
 // TestRTSPOnHTTPPort: the bytes decide, not the port.
 func TestRTSPOnHTTPPort(t *testing.T) {
 	d, _ := ForPort(80)
-	obs, err := collect(t, d, nil, readTestdata(t, "retina-rtsp/dahua_options.txt"), webMeta)
+	obs, err := collect(t, d, nil, readRealdata(t, "retina-rtsp/dahua_options.txt"), webMeta)
 	if err != nil || !hasValue(obs, "rtsp.server", "Rtsp Server/3.0") {
 		t.Errorf("err %v obs %v", err, obs)
 	}

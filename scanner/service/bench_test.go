@@ -12,7 +12,7 @@ func discard(fingerprint.Observation) {}
 // (a 691-byte request, a 2.6 KiB response split over two segments).
 func BenchmarkDecodeHTTP(b *testing.B) {
 	var client, server []byte
-	for _, f := range readFlows(b, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 80) {
+	for _, f := range readFlows(b, realdataDir+"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 80) {
 		if len(f.served) > len(server) {
 			client, server = f.client, f.served
 		}

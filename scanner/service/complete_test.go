@@ -12,7 +12,7 @@ import (
 // TestCompleteResponsesHTTP: every response of the D-Link camera's web
 // sessions is complete as captured, and none is one byte short of its end.
 func TestCompleteResponsesHTTP(t *testing.T) {
-	flows := readFlows(t, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 80)
+	flows := readFlows(t, realdataDir+"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 80)
 	if len(flows) == 0 {
 		t.Fatal("no HTTP flows in the capture")
 	}
@@ -33,7 +33,7 @@ func TestCompleteResponsesHTTP(t *testing.T) {
 // Content-Length may still be followed by a description its server did not
 // announce, so it is complete only once the next response begins.
 func TestCompleteResponsesRTSP(t *testing.T) {
-	files, err := filepath.Glob("../../testdata/service/retina-rtsp/*.txt")
+	files, err := filepath.Glob(realdataDir + "retina-rtsp/*.txt")
 	if err != nil || len(files) == 0 {
 		t.Fatal("no recorded RTSP responses")
 	}
@@ -61,8 +61,8 @@ func TestCompleteResponsesRTSP(t *testing.T) {
 	}
 	// OPTIONS then DESCRIBE on one connection, as the sweep asks them: the
 	// OPTIONS answer has no Content-Length and ends where DESCRIBE's begins.
-	options := readTestdata(t, "retina-rtsp/dahua_options.txt")
-	both := append(slices.Clone(options), readTestdata(t, "retina-rtsp/dahua_describe_h264_aac_onvif.txt")...)
+	options := readRealdata(t, "retina-rtsp/dahua_options.txt")
+	both := append(slices.Clone(options), readRealdata(t, "retina-rtsp/dahua_describe_h264_aac_onvif.txt")...)
 	for _, c := range []struct {
 		b     []byte
 		proto string

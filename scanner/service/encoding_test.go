@@ -11,7 +11,7 @@ import (
 
 // hnapBody is the real GetDeviceSettings answer body from the D-Link capture.
 func hnapBody(t *testing.T) []byte {
-	for _, f := range readFlows(t, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 80) {
+	for _, f := range readFlows(t, realdataDir+"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 80) {
 		if _, body, ok := bytes.Cut(f.served, []byte("\r\n\r\n")); ok && bytes.Contains(body, []byte("GetDeviceSettingsResponse")) {
 			return body
 		}

@@ -154,3 +154,17 @@ func readTestdata(t testing.TB, rel string) []byte {
 	}
 	return b
 }
+
+// realdataDir holds the real captures and recorded responses this package
+// shares with others, one directory per origin (testdata/realdata/SOURCES.md).
+const realdataDir = "../../testdata/realdata/"
+
+// readRealdata reads origin/file from testdata/realdata.
+func readRealdata(t testing.TB, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(realdataDir + rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

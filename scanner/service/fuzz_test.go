@@ -3,6 +3,7 @@ package service
 import (
 	"bytes"
 	"compress/gzip"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,16 +58,22 @@ func fuzzStream(t *testing.T, d scanner.StreamDecoder, client, server []byte) {
 	checkObservations(t, obs)
 }
 
+// addFiles adds the files matching pattern, relative to the repository's
+// testdata, as seeds.
 func addFiles(f *testing.F, pattern string, withClient []byte) {
-	files, _ := filepath.Glob("../../testdata/service/" + pattern)
+	files, _ := filepath.Glob("../../testdata/" + pattern)
 	for _, path := range files {
-		f.Add(withClient, readTestdata(f, strings.TrimPrefix(path, "../../testdata/service/")))
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(withClient, b)
 	}
 }
 
 func FuzzHTTP(f *testing.F) {
-	addFiles(f, "constructed/*.http", []byte("GET /favicon.ico HTTP/1.1\r\n\r\n"))
-	for _, flow := range readFlows(f, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 80) {
+	addFiles(f, "service/constructed/*.http", []byte("GET /favicon.ico HTTP/1.1\r\n\r\n"))
+	for _, flow := range readFlows(f, realdataDir+"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 80) {
 		f.Add(flow.client, flow.served)
 	}
 	f.Add([]byte("GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.1\r\n\r\n"),
@@ -82,8 +89,8 @@ func FuzzHTTP(f *testing.F) {
 }
 
 func FuzzRTSP(f *testing.F) {
-	addFiles(f, "retina-rtsp/*.txt", []byte("DESCRIBE rtsp://cam/ RTSP/1.0\r\nCSeq: 1\r\n\r\n"))
-	for _, flow := range readFlows(f, "../../testdata/service/pcap/EyeP_rtsp_setup.pcapng", 554) {
+	addFiles(f, "realdata/retina-rtsp/*.txt", []byte("DESCRIBE rtsp://cam/ RTSP/1.0\r\nCSeq: 1\r\n\r\n"))
+	for _, flow := range readFlows(f, realdataDir+"uhctf2022/EyeP_rtsp_setup.pcapng", 554) {
 		f.Add(flow.client, flow.served)
 	}
 	f.Fuzz(func(t *testing.T, client, server []byte) {
@@ -92,7 +99,7 @@ func FuzzRTSP(f *testing.F) {
 }
 
 func FuzzTLS(f *testing.F) {
-	for _, flow := range readFlows(f, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 443) {
+	for _, flow := range readFlows(f, realdataDir+"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 443) {
 		f.Add(flow.served[:min(len(flow.served), 1500)])
 	}
 	f.Add(tls12ServerFlight(selfSigned(f, hikvisionName(), 5), 100))
@@ -122,8 +129,8 @@ func FuzzBanner(f *testing.F) {
 // FuzzCompleteResponses: any bytes, no panic, a bounded count, and never
 // more responses complete in a prefix than in the whole.
 func FuzzCompleteResponses(f *testing.F) {
-	addFiles(f, "retina-rtsp/*.txt", nil)
-	for _, flow := range readFlows(f, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 80) {
+	addFiles(f, "realdata/retina-rtsp/*.txt", nil)
+	for _, flow := range readFlows(f, realdataDir+"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 80) {
 		f.Add([]byte(nil), flow.served)
 	}
 	f.Fuzz(func(t *testing.T, _, server []byte) {

@@ -15,7 +15,7 @@ var webMeta = scanner.Meta{Probe: "http", SrcIP: netip.MustParseAddr("198.18.0.1
 // TestDLinkHNAP decodes the real HNAP exchanges of a D-Link camera: the
 // model and firmware live only in the XML body, which spans two segments.
 func TestDLinkHNAP(t *testing.T) {
-	flows := readFlows(t, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 80)
+	flows := readFlows(t, realdataDir+"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 80)
 	if len(flows) == 0 {
 		t.Fatal("no HTTP flows in the capture")
 	}

@@ -18,7 +18,7 @@ var cameraMeta = scanner.Meta{Probe: "pcap", SrcIP: netip.MustParseAddr("198.18.
 // code, each Server, WWW-Authenticate, Public, Content-Base, Date (raw) and
 // each SDP s= and a= line must come out, and nothing else under those keys.
 func TestRetinaAllFiles(t *testing.T) {
-	files, err := filepath.Glob("../../testdata/service/retina-rtsp/*.txt")
+	files, err := filepath.Glob(realdataDir + "retina-rtsp/*.txt")
 	if err != nil || len(files) != 43 {
 		t.Fatalf("want the 43 retina files, got %d (%v)", len(files), err)
 	}
@@ -118,7 +118,7 @@ func TestRetinaFingerprints(t *testing.T) {
 		{"tplink_sdp.txt", "rtsp.sdp_session", `Session streamed by "TP-LINK RTSP Server"`},
 	}
 	for _, c := range cases {
-		obs, err := collect(t, DecodeRTSP, nil, readTestdata(t, "retina-rtsp/"+c.file), cameraMeta)
+		obs, err := collect(t, DecodeRTSP, nil, readRealdata(t, "retina-rtsp/"+c.file), cameraMeta)
 		if err != nil {
 			t.Fatalf("%s: %v", c.file, err)
 		}
@@ -127,7 +127,7 @@ func TestRetinaFingerprints(t *testing.T) {
 		}
 	}
 	for _, file := range []string{"hikvision_describe.txt", "hikvision_setup.txt", "hikvision_play.txt"} {
-		obs, _ := collect(t, DecodeRTSP, nil, readTestdata(t, "retina-rtsp/"+file), cameraMeta)
+		obs, _ := collect(t, DecodeRTSP, nil, readRealdata(t, "retina-rtsp/"+file), cameraMeta)
 		if got := valuesOf(obs, "rtsp.server"); got != nil {
 			t.Errorf("%s sends no Server header, decoder says %q", file, got)
 		}
@@ -136,7 +136,7 @@ func TestRetinaFingerprints(t *testing.T) {
 
 // TestUHCTFCapture feeds the TCP payloads of a real VLC-to-camera session.
 func TestUHCTFCapture(t *testing.T) {
-	flows := readFlows(t, "../../testdata/service/pcap/EyeP_rtsp_setup.pcapng", 554)
+	flows := readFlows(t, realdataDir+"uhctf2022/EyeP_rtsp_setup.pcapng", 554)
 	if len(flows) != 2 {
 		t.Fatalf("want 2 RTSP connections, got %d", len(flows))
 	}

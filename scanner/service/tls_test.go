@@ -153,7 +153,7 @@ func TestCertificateRejectedByX509(t *testing.T) {
 // TestDLinkRealTLS reads real TLS 1.0 handshakes from mydlink servers whose
 // Certificate record spans three TCP segments.
 func TestDLinkRealTLS(t *testing.T) {
-	flows := readFlows(t, "../../testdata/service/pcap/D-LinkCam_Setup-A-1-STA.pcap", 443)
+	flows := readFlows(t, realdataDir+"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 443)
 	withCert := 0
 	for _, f := range flows {
 		m := scanner.Meta{Probe: "pcap", SrcIP: f.server.Addr(), SrcPort: f.server.Port()}

@@ -85,10 +85,10 @@ func TestHostileServersAreBounded(t *testing.T) {
 }
 
 // A recorded Dahua RTSP answer (scottlamb/retina src/client/testdata,
-// MIT OR Apache-2.0; testdata/service/retina-rtsp) served on
+// MIT OR Apache-2.0; testdata/realdata/retina-rtsp) served on
 // loopback goes through the same decoder as a capture would.
 func TestAskDecodesRecordedRTSP(t *testing.T) {
-	answer, err := os.ReadFile("../../testdata/service/retina-rtsp/dahua_options.txt")
+	answer, err := os.ReadFile("../../testdata/realdata/retina-rtsp/dahua_options.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func readFlowAnswer(t *testing.T) []byte {
 	t.Helper()
 	var out []byte
 	for _, f := range []string{"dahua_options.txt", "dahua_describe_h264_aac_onvif.txt"} {
-		b, err := os.ReadFile("../../testdata/service/retina-rtsp/" + f)
+		b, err := os.ReadFile("../../testdata/realdata/retina-rtsp/" + f)
 		if err != nil {
 			t.Fatal(err)
 		}

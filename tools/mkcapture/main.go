@@ -22,7 +22,7 @@ import (
 
 func main() {
 	samples := flag.String("samples", "", "write the sample captures into this directory")
-	payloadDir := flag.String("payloads", "testdata/pcap/payloads", "directory of real recorded payloads")
+	payloadDir := flag.String("payloads", "testdata/realdata", "directory of the real recorded payloads (one subdirectory per origin)")
 	large := flag.Bool("large", false, "write a large mixed capture to -o")
 	packets := flag.Int("packets", 10_000_000, "packets in the large capture")
 	out := flag.String("o", "", "output file for -large")

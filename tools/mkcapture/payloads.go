@@ -10,7 +10,7 @@ import (
 )
 
 // payloads holds the real recorded responses the scenes are built from,
-// read from testdata/pcap/payloads (see SOURCES.md there).
+// read from testdata/realdata, origin/file (see SOURCES.md there).
 type payloads struct {
 	hikDescribe, dahuaOptions, dahuaDescribe, xmDescribe []byte
 	dahuaNotify                                          []byte
@@ -33,12 +33,12 @@ func loadPayloads(dir string) (*payloads, error) {
 				err = r.(error)
 			}
 		}()
-		p.hikDescribe = read("hikvision_describe.txt")
-		p.dahuaOptions = read("dahua_options.txt")
-		p.dahuaDescribe = read("dahua_describe_h264_aac_onvif.txt")
-		p.xmDescribe = read("h264dvr_describe.txt")
-		p.dahuaNotify = bytes.TrimSpace(read("amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json"))
-		p.wsdEnvelope = string(read("probe_response_IPCAM_631GA.xml"))
+		p.hikDescribe = read("retina-rtsp/hikvision_describe.txt")
+		p.dahuaOptions = read("retina-rtsp/dahua_options.txt")
+		p.dahuaDescribe = read("retina-rtsp/dahua_describe_h264_aac_onvif.txt")
+		p.xmDescribe = read("retina-rtsp/h264dvr_describe.txt")
+		p.dahuaNotify = bytes.TrimSpace(read("dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json"))
+		p.wsdEnvelope = string(read("python-ws-discovery/probe_response_IPCAM_631GA.xml"))
 	}()
 	return &p, err
 }
