@@ -219,6 +219,14 @@ func TestAuditConfigErrors(t *testing.T) {
 	if code, _, stderr = cli(t, "", "audit", "--config", config); code != exitError || !strings.Contains(stderr, "audit.sweep.timeout") {
 		t.Errorf("bad sweep timeout: exit %d, %q", code, stderr)
 	}
+	_, config = auditSite(t, "  site: hq\n  sweep:\n    targets: [10.10.10.0/24]\n    discovery_wait: later\n")
+	if code, _, stderr = cli(t, "", "audit", "--config", config); code != exitError || !strings.Contains(stderr, "audit.sweep.discovery_wait") {
+		t.Errorf("bad discovery wait: exit %d, %q", code, stderr)
+	}
+	_, config = auditSite(t, "  site: hq\n  sweep:\n    targets: [10.10.10.0/24]\n    broadcast_rate: -5\n")
+	if code, _, stderr = cli(t, "", "audit", "--config", config); code != exitError || !strings.Contains(stderr, "audit.sweep:") || !strings.Contains(stderr, "broadcast-rate") {
+		t.Errorf("bad broadcast rate: exit %d, %q", code, stderr)
+	}
 	code, _, stderr = cli(t, "", "history", "--store", filepath.Join(t.TempDir(), "none.db"))
 	if code != exitError || !strings.Contains(stderr, "no audit store") {
 		t.Errorf("history without a store: exit %d %q", code, stderr)
