@@ -83,6 +83,15 @@ func (e *Engine) Trimmed() uint64 {
 	return e.trimmed
 }
 
+// Heard counts the devices and MAC-less addresses tracked so far. It is
+// cheap, for progress; an address later bound to a MAC counts twice until
+// Devices merges them.
+func (e *Engine) Heard() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.byMAC) + len(e.byIP)
+}
+
 // macValueKeys carry the device's own MAC in the value.
 var macValueKeys = map[string]bool{"arp.mac": true, "sadp.mac": true, "dhip.mac": true, "xm.mac": true}
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -74,7 +76,13 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 		defer cancel()
 	}
 	res := newResult("listen", []string{o.iface})
-	stats, err := capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Probe: "listen"})
+	var packets atomic.Int64
+	stopStatus := func() {}
+	if drawsProgress(cmd.ErrOrStderr(), o.out.quiet) {
+		stopStatus = listenStatus(ctx, cmd.ErrOrStderr(), o.iface, &packets, eng.Heard)
+	}
+	stats, err := capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Probe: "listen"}, &packets)
+	stopStatus()
 	if err != nil {
 		res.Partial = true
 		warn(cmd.ErrOrStderr(), res, "capture on %s stopped: %v", o.iface, err)
@@ -87,7 +95,7 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 
 // capture feeds live frames to the pcap decoder until ctx ends. Closing the
 // handle is what interrupts a blocked read.
-func capture(ctx context.Context, h *pcapgo.EthernetHandle, emit scanner.Emit, opt pcap.Options) (pcap.Stats, error) {
+func capture(ctx context.Context, h *pcapgo.EthernetHandle, emit scanner.Emit, opt pcap.Options, packets *atomic.Int64) (pcap.Stats, error) {
 	dec := pcap.NewDecoder(emit, opt)
 	stop := context.AfterFunc(ctx, func() { h.Close() })
 	defer stop()
@@ -108,10 +116,48 @@ func capture(ctx context.Context, h *pcapgo.EthernetHandle, emit scanner.Emit, o
 			}
 		}
 		dec.Packet(layers.LinkTypeEthernet, ci.Timestamp, data)
+		packets.Add(1)
 	}
 	dec.Flush()
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
 	return dec.Stats(), err
+}
+
+// listenStatus redraws, once a second until stopped, what listen has heard
+// so far and how long it has left (ctx's deadline, if any).
+func listenStatus(ctx context.Context, w io.Writer, iface string, packets *atomic.Int64, heard func() int) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(w, "\r\033[K")
+				return
+			case <-tick.C:
+				fmt.Fprint(w, "\r\033[K"+listenLine(iface, packets.Load(), heard(), ctx))
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
+
+// listenLine is one status line: "listening on eth1: 12345 packets, 7 hosts
+// heard, 4m12s left".
+func listenLine(iface string, packets int64, heard int, ctx context.Context) string {
+	line := fmt.Sprintf("listening on %s: %d packets, %d hosts heard", iface, packets, heard)
+	if deadline, ok := ctx.Deadline(); ok {
+		line += fmt.Sprintf(", %s left", time.Until(deadline).Round(time.Second))
+	} else {
+		line += " (Ctrl-C to stop and report)"
+	}
+	return line
 }

@@ -115,11 +115,17 @@ func plainPathError(path string, err error) error {
 	return err
 }
 
+// drawsProgress says whether progress is drawn: only on a terminal (not a
+// pipe, a log file or cron), and not with -q.
+func drawsProgress(stderr io.Writer, quiet bool) bool {
+	f, ok := stderr.(*os.File)
+	return !quiet && ok && term.IsTerminal(int(f.Fd()))
+}
+
 // progressFor returns a progress callback drawing a bar on stderr, or nil when
 // stderr is not a terminal (a pipe, a log file, cron) or -q was given.
 func progressFor(stderr io.Writer, name string, quiet bool) func(done, total int64) {
-	f, ok := stderr.(*os.File)
-	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+	if !drawsProgress(stderr, quiet) {
 		return nil
 	}
 	var bar *progressbar.ProgressBar

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/camsweep/camsweep/scanner/sweep"
 )
@@ -238,8 +236,7 @@ func joinPorts(ports []uint16) string {
 // sweepProgress shows hosts found and probed on stderr when it is a
 // terminal. Hosts are probed as they are found, so the bar's end grows.
 func sweepProgress(stderr io.Writer, quiet bool) func(sweep.Progress) {
-	f, ok := stderr.(*os.File)
-	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+	if !drawsProgress(stderr, quiet) {
 		return nil
 	}
 	var bar *progressbar.ProgressBar

@@ -21,6 +21,7 @@ type engine interface {
 	Add(fingerprint.Observation)
 	Devices() []fingerprint.Device
 	Dropped() uint64
+	Heard() int
 }
 
 // newEngine loads the embedded signature database and returns an engine
