@@ -1,6 +1,7 @@
 package labtest
 
 import (
+	"fmt"
 	"net/netip"
 	"os/exec"
 	"strings"
@@ -52,4 +53,23 @@ func TestUnprivilegedSweepFindsDevicesByTCPAndUDP(t *testing.T) {
 		}
 	}
 	t.Logf("unprivileged sweep of %s took %v", l.Prefix(), run.took.Round(time.Millisecond))
+}
+
+// Without raw ARP every address of the segment is probed, and the kernel
+// broadcasts an ARP request (and its retries) for each address a probe first
+// touches. Those broadcasts are the sweep's doing, so --broadcast-rate must
+// hold for them too.
+func TestUnprivilegedSweepKeepsTheBroadcastRate(t *testing.T) {
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Fatalf("setpriv (util-linux) is needed to drop privileges: %v", err)
+	}
+	l := newLab(t, lab.Options{Prefix: netip.MustParsePrefix("198.18.0.0/25")})
+	devs := startAll(t, l)
+	capt := startCapture(t, l.Scanner())
+	const rate, broadcastRate = 1000, 100
+	sweep(t, l, 3*sweepBound(len(devs)), asNobody, "sweep", "-i", l.Scanner().Interface,
+		"--rate", fmt.Sprint(rate), "--broadcast-rate", fmt.Sprint(broadcastRate),
+		"--timeout", sweepTimeout.String(), "-q", "--format", "json")
+	frames := capt.stop(t, l.Scanner().MAC)
+	checkRate(t, frames, rate, broadcastRate, 0)
 }

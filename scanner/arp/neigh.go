@@ -47,3 +47,18 @@ func ReadNeighbourTable(dev string, keep func(netip.Addr) bool, emit scanner.Emi
 	defer f.Close()
 	return ReadNeighbours(f, dev, keep, emit)
 }
+
+// Resolved reports whether the kernel's ARP cache holds a complete entry for
+// ip on dev: the host answered the kernel's ARP request. An unprivileged
+// sweep asks it after a first connection failed, to tell a host that is not
+// there (its requests unanswered) from one that drops connections.
+func Resolved(dev string, ip netip.Addr) bool {
+	f, err := os.Open(NeighbourTable)
+	if err != nil {
+		return true // cannot tell: treat it as there, and probe on
+	}
+	defer f.Close()
+	found := false
+	_ = ReadNeighbours(f, dev, func(a netip.Addr) bool { return a == ip }, func(fingerprint.Observation) { found = true })
+	return found
+}

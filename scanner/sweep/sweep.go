@@ -12,7 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -152,6 +155,13 @@ type run struct {
 	probed  atomic.Int64
 	// arpRunning is set while the ARP sweep may still answer for segment hosts.
 	arpRunning atomic.Bool
+	// kernelResolves is set when no ARP sweep taught the kernel the segment:
+	// the first packet to each segment host then makes the kernel broadcast
+	// ARP requests of its own, kernelARPs of them for a silent address.
+	kernelResolves atomic.Bool
+	kernelARPs     int
+	touched        map[netip.Addr]chan struct{} // segment hosts sent to, under mu
+	payMu          sync.Mutex                   // one first touch pays at a time
 
 	mu       sync.Mutex
 	hosts    map[netip.Addr]bool
@@ -169,7 +179,12 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 	}
 	pctx, stopPacer := context.WithCancel(ctx)
 	defer stopPacer()
-	r := &run{cfg: cfg, pace: newPacer(pctx, cfg.Rate, cfg.BroadcastRate), hosts: map[netip.Addr]bool{}}
+	r := &run{cfg: cfg, pace: newPacer(pctx, cfg.Rate, cfg.BroadcastRate), hosts: map[netip.Addr]bool{},
+		touched: map[netip.Addr]chan struct{}{}}
+	if cfg.Segment != nil {
+		r.kernelARPs = multicastSolicit(cfg.Segment.Interface.Name)
+		r.kernelResolves.Store(!cfg.enabled(ProbeARP))
+	}
 	r.inScope = r.scopeFunc()
 	var emitMu sync.Mutex
 	r.emit = func(o fingerprint.Observation) {
@@ -350,6 +365,63 @@ func (r *run) wait(ctx context.Context) error { return r.pace.unicast(ctx) }
 // waitBroadcast paces one broadcast or multicast send.
 func (r *run) waitBroadcast(ctx context.Context) error { return r.pace.broadcastWait(ctx) }
 
+// firstTouch holds the first packet to a segment host, when the kernel must
+// resolve it, until the broadcasts its ARP requests will cost are paced;
+// later packets to the host wait for the first. Otherwise an unprivileged
+// sweep would broadcast at the pace of its connections.
+func (r *run) firstTouch(ctx context.Context, ip netip.Addr) error {
+	if !r.kernelResolving(ip) {
+		return nil
+	}
+	r.mu.Lock()
+	paid, seen := r.touched[ip]
+	if !seen {
+		paid = make(chan struct{})
+		r.touched[ip] = paid
+	}
+	r.mu.Unlock()
+	if seen {
+		select {
+		case <-paid:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	defer close(paid)
+	// One host pays all its permits before the next starts paying: paid in
+	// turns, many hosts would finish paying together, and their ARP
+	// requests and retries would go out in bursts.
+	r.payMu.Lock()
+	defer r.payMu.Unlock()
+	for range r.kernelARPs {
+		if err := r.waitBroadcast(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kernelResolving says the kernel, not an ARP sweep, resolves ip's MAC.
+func (r *run) kernelResolving(ip netip.Addr) bool {
+	return r.kernelResolves.Load() && r.cfg.Segment != nil && r.cfg.Segment.Prefix.Contains(ip)
+}
+
+// multicastSolicit is how many broadcast ARP requests Linux sends for an
+// address before giving up on it (net.ipv4.neigh.IFACE.mcast_solicit,
+// default 3).
+func multicastSolicit(iface string) int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/neigh/" + iface + "/mcast_solicit")
+	if err != nil {
+		return 3
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || n < 1 {
+		return 3
+	}
+	return min(n, 10)
+}
+
 // arpPace paces ARP requests, which are broadcasts.
 type arpPace struct{ r *run }
 
@@ -375,6 +447,7 @@ func (r *run) discover(ctx context.Context) (unprivileged bool, err error) {
 			if errors.Is(err, arp.ErrPermission) {
 				unprivileged = true
 				r.warn("ran unprivileged: %v; MACs come from the kernel's neighbour table", err)
+				r.kernelResolves.Store(true)
 				r.queueAll(r.localScope()) // no ARP: silent hosts are found only by probing them
 				return nil
 			}

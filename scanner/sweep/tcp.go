@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
+	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/arp"
 	"github.com/camsweep/camsweep/scanner/service"
 )
 
@@ -73,9 +76,22 @@ func (r *run) probeHosts(ctx context.Context) error {
 }
 
 func (r *run) probeHost(ctx context.Context, ip netip.Addr) error {
+	if err := r.firstTouch(ctx, ip); err != nil {
+		return err
+	}
+	ports := r.cfg.Ports
+	if r.kernelResolving(ip) {
+		// The kernel resolves this host for the first connection. If that
+		// fails and the kernel never heard from the host, nobody is there:
+		// more connections would only make the kernel broadcast again.
+		if !r.probePort(ctx, ip, ports[0]) && !arp.Resolved(r.cfg.Segment.Interface.Name, ip) {
+			return ctx.Err()
+		}
+		ports = ports[1:]
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.cfg.PerHost)
-	for _, port := range r.cfg.Ports {
+	for _, port := range ports {
 		g.Go(func() error {
 			r.probePort(gctx, ip, port)
 			return gctx.Err()
@@ -87,15 +103,17 @@ func (r *run) probeHost(ctx context.Context, ip netip.Addr) error {
 // probePort connects to one port and asks it what it is. The connection
 // that proves the port open carries the first question: a second connect
 // would cost the device and the sweep one more round trip.
-func (r *run) probePort(ctx context.Context, ip netip.Addr, port uint16) {
+// It reports whether the host answered at all: a refused connection counts.
+func (r *run) probePort(ctx context.Context, ip netip.Addr, port uint16) (answered bool) {
 	conn, err := r.dial(ctx, ip, port)
 	if err != nil {
-		return
+		return errors.Is(err, syscall.ECONNREFUSED)
 	}
 	defer conn.Close()
 	m := r.meta("tcp", ip, port)
 	r.emit(m.Observe("tcp.open", strconv.Itoa(int(port))))
 	r.question(ctx, conn, ip, port, exchangeFor(port))
+	return true
 }
 
 // question asks an open port, on the connection that found it open, what
@@ -375,7 +393,7 @@ func (r *run) askWSD(ctx context.Context) error {
 	var last time.Time
 	for {
 		ip, ok := r.asks.next()
-		if !ok || r.pace.datagram(ctx) != nil {
+		if !ok || r.firstTouch(ctx, ip) != nil || r.pace.datagram(ctx) != nil {
 			break
 		}
 		c.WriteTo(wsdProbe(), &net.UDPAddr{IP: ip.AsSlice(), Port: portWSD})
