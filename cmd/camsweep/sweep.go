@@ -31,7 +31,8 @@ Pacing: --rate caps every packet and connection attempt (default 2000/s);
 host on the segment must handle; the port probes open at most 2 connections
 to a device at once. What ARP finds is written into the kernel's neighbour
 table (never over an entry already there), so the probes that follow do not
-broadcast ARP again.
+broadcast ARP again; without raw ARP, the requests the kernel broadcasts for
+each address probed are held to --broadcast-rate too.
 
 Only what you name is touched: the chosen interface's segment, narrowed or
 replaced by --targets. Routed networks (--targets outside the segment) are
