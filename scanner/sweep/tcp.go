@@ -310,7 +310,9 @@ func rtspRequests(ip netip.Addr, port uint16) []byte {
 // clear and the same decoder as a capture reads it, then asks for / over TLS.
 func (r *run) tlsOn(ctx context.Context, conn net.Conn, ip netip.Addr, port uint16) {
 	deadline := time.Now().Add(r.cfg.ExchangeTimeout)
-	conn.SetDeadline(deadline)
+	// A server that has not sent its certificate by half the timeout is
+	// taken as silent, like any port that does not answer.
+	conn.SetDeadline(time.Now().Add(r.cfg.ExchangeTimeout / 2))
 	rec := &recordingConn{Conn: conn, limit: maxRead}
 	tc := tls.Client(rec, &tls.Config{
 		InsecureSkipVerify: true, // identification, not trust: self-signed camera certificates are the point
@@ -322,6 +324,7 @@ func (r *run) tlsOn(ctx context.Context, conn net.Conn, ip netip.Addr, port uint
 	if herr != nil {
 		return
 	}
+	conn.SetDeadline(deadline)
 	req := httpGet(ip, "/")
 	if _, err := tc.Write(req); err != nil {
 		return

@@ -83,3 +83,20 @@ func TestTLSProbeReadsCertificateAndPage(t *testing.T) {
 		t.Errorf("page over TLS not decoded: %+v", got)
 	}
 }
+
+// A port that accepts and never starts its TLS handshake is given up after
+// half the exchange timeout, like any silent port.
+func TestTLSProbeGivesUpOnASilentServer(t *testing.T) {
+	ip, port := serve(t, func(c net.Conn) { time.Sleep(5 * time.Second) })
+	r := testRun(func(fingerprint.Observation) {})
+	conn, err := r.dial(context.Background(), ip, port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	r.question(context.Background(), conn, ip, port, askTLS)
+	if took := time.Since(start); took > r.cfg.ExchangeTimeout*3/4 {
+		t.Errorf("waited %v for a silent TLS port; half the timeout is %v", took, r.cfg.ExchangeTimeout/2)
+	}
+}
