@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/camsweep/camsweep/internal/camsim"
+	"github.com/camsweep/camsweep/internal/lab"
 )
 
 // dhipFrame puts a DHIP JSON body behind its 32-byte header (" \0\0\0DHIP",
@@ -30,12 +31,11 @@ func dhipFrame(body []byte) []byte {
 	return append(h, body...)
 }
 
-// `camsweep listen` in the scanner namespace hears a Dahua camera announce
-// itself with the real DHIP notifyDevInfo reply of an IPC-HDW5421S
-// (Phenomite/AMP-Research, internal/camsim/data/recorded) and identifies it,
-// while sending nothing itself.
-func TestListenIdentifiesWhatItHears(t *testing.T) {
-	l := newLab(t, labOptions())
+// dahuaTalker adds a lab host with a Dahua camera's MAC that will speak for
+// itself, and returns it with the real DHIP notifyDevInfo reply of an
+// IPC-HDW5421S (Phenomite/AMP-Research, internal/camsim/data/recorded).
+func dahuaTalker(t *testing.T, l *lab.Lab, name string) (*lab.Host, net.HardwareAddr, netip.Addr, []byte) {
+	t.Helper()
 	body, err := fs.ReadFile(camsim.Data(), "recorded/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
 	if err != nil {
 		t.Fatal(err)
@@ -45,10 +45,20 @@ func TestListenIdentifiesWhatItHears(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cam, err := l.AddHost("dahua-talker", mac, ip)
+	cam, err := l.AddHost(name, mac, ip)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cam, mac, ip, body
+}
+
+// `camsweep listen` in the scanner namespace hears a Dahua camera announce
+// itself with the real DHIP notifyDevInfo reply of an IPC-HDW5421S
+// (Phenomite/AMP-Research, internal/camsim/data/recorded) and identifies it,
+// while sending nothing itself.
+func TestListenIdentifiesWhatItHears(t *testing.T) {
+	l := newLab(t, labOptions())
+	cam, mac, ip, body := dahuaTalker(t, l, "dahua-talker")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := l.Scanner().Command(ctx, binary, "listen", "-i", l.Scanner().Interface, "--for", "4s", "--format", "json", "-q")
@@ -102,19 +112,7 @@ func TestListenIdentifiesWhatItHears(t *testing.T) {
 // tags as they are; no VLAN interface is needed).
 func TestListenPlacesWhatItHearsByVLAN(t *testing.T) {
 	l := newLab(t, labOptions())
-	body, err := fs.ReadFile(camsim.Data(), "recorded/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mac, _ := net.ParseMAC("4c:11:bf:c2:0b:9d")
-	ip, err := l.FreeIP()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cam, err := l.AddHost("dahua-vlan20", mac, ip)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cam, mac, ip, body := dahuaTalker(t, l, "dahua-vlan20")
 	policy := filepath.Join(t.TempDir(), "vlan.yaml")
 	if err := os.WriteFile(policy, []byte("version: 1\nsites:\n  - name: plant\n    zones:\n      - name: scada\n        vlans: [20]\n        core: true\n"), 0o644); err != nil {
 		t.Fatal(err)

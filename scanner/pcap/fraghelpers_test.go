@@ -120,15 +120,7 @@ func writeCapture(t testing.TB, link layers.LinkType, frames []stamped) string {
 // fragments.
 func fragmentCapture(t testing.TB, name string, mtu int, order func([][]byte) [][]byte) (string, int, int) {
 	t.Helper()
-	f, err := os.Open(capturePath(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openPcap(t, name)
 	var out []stamped
 	datagrams, fragments := 0, 0
 	for {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gopacket/gopacket/pcapgo"
+
 	"github.com/camsweep/camsweep/fingerprint"
 )
 
@@ -75,4 +77,20 @@ func readBytes(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// openPcap opens a classic pcap file of testdata for reading, closed when
+// the test ends.
+func openPcap(t testing.TB, name string) *pcapgo.Reader {
+	t.Helper()
+	f, err := os.Open(capturePath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

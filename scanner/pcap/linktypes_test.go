@@ -85,15 +85,7 @@ func TestRawAndLoopbackLinkTypes(t *testing.T) {
 // interface (with if_tsresol 9) and an enhanced packet block per frame.
 func bigEndianPcapng(t *testing.T, name string) []byte {
 	t.Helper()
-	f, err := os.Open(capturePath(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openPcap(t, name)
 	var out bytes.Buffer
 	be := binary.BigEndian
 	block := func(typ uint32, body []byte) {
