@@ -136,7 +136,7 @@ func (r *run) question(ctx context.Context, conn net.Conn, ip netip.Addr, port u
 	default:
 		if r.exchange(conn, start, r.meta("http", ip, port), httpGet(ip, "/"), answered("HTTP/", 1)) {
 			conn.Close() // per-host concurrency counts open connections
-			r.ask(ctx, ip, port, "http", httpGet(ip, "/favicon.ico"))
+			r.ask(ctx, ip, port, "http", httpGet(ip, "/favicon.ico"), answered("HTTP/", 1))
 			r.askONVIF(ctx, ip, port)
 		}
 	}
@@ -211,15 +211,15 @@ func (c *boundConn) SetReadDeadline(t time.Time) error {
 // them costs this whole wait.
 const bannerWait = 500 * time.Millisecond
 
-// ask sends request on a new connection and decodes the answer. It reports
-// whether anything came back.
-func (r *run) ask(ctx context.Context, ip netip.Addr, port uint16, probe string, request []byte) bool {
+// ask sends request on a new connection and decodes the answer, whole when
+// done says so. It reports whether anything came back.
+func (r *run) ask(ctx context.Context, ip netip.Addr, port uint16, probe string, request []byte, done func([]byte) bool) bool {
 	conn, err := r.dial(ctx, ip, port)
 	if err != nil {
 		return false
 	}
 	defer conn.Close()
-	return r.exchange(conn, time.Now(), r.meta(probe, ip, port), request, answered("HTTP/", 1))
+	return r.exchange(conn, time.Now(), r.meta(probe, ip, port), request, done)
 }
 
 // exchange sends request (nil: listen for a banner) on conn, reads the

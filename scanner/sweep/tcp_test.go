@@ -99,7 +99,7 @@ func TestAskDecodesRecordedRTSP(t *testing.T) {
 	})
 	var got []fingerprint.Observation
 	r := testRun(func(o fingerprint.Observation) { got = append(got, o) })
-	if !r.ask(context.Background(), ip, port, "rtsp", rtspRequests(ip, port)) {
+	if !r.ask(context.Background(), ip, port, "rtsp", rtspRequests(ip, port), answered("RTSP/", 2)) {
 		t.Fatal("no answer")
 	}
 	found := false
@@ -195,7 +195,7 @@ func TestCancelEndsExchangesInFlight(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	r.ask(ctx, ip, port, "http", httpGet(ip, "/"))
+	r.ask(ctx, ip, port, "http", httpGet(ip, "/"), answered("HTTP/", 1))
 	if took := time.Since(start); took >= r.cfg.ExchangeTimeout/2 {
 		t.Errorf("the exchange went on %v after the sweep was cancelled", took)
 	}
