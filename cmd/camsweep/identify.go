@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/importer"
 	"github.com/camsweep/camsweep/report"
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/spf13/cobra"
@@ -37,23 +39,84 @@ same decoders the scanner uses, so a saved HTTP response or discovery reply can
 be identified as is. Blank lines and lines starting with # are skipped. A bad
 line is reported with its number and skipped; the run then exits 3 (partial).
 
-Use it to identify devices from another tool's output (nmap, Zeek, a
-spreadsheet) converted to this form, or to test a signature.`
+With --from, identify reads another tool's output directly:
+
+  --from nmap-xml FILE   nmap's XML (nmap -sV -oX FILE), with the output of the
+                         scripts http-title, http-headers, http-server-header,
+                         rtsp-methods, ssl-cert, broadcast-wsdd-discover and
+                         broadcast-dns-service-discovery when they ran
+
+Every device is judged again from that evidence with this installation's
+signatures and policy; nothing the other tool concluded is taken on trust.
+Records that cannot be read are reported and skipped (exit 3, partial).
+
+Use plain observation lines for anything else (a spreadsheet, another
+scanner), or to test a signature.`
+
+// importFormats are the --from values other than the default observation lines.
+var importFormats = map[string]func(io.Reader, importer.Emit) (importer.Stats, error){
+	"nmap-xml": importer.NmapXML,
+}
 
 func newIdentifyCmd() *cobra.Command {
 	var o outputOptions
+	var from string
 	cmd := &cobra.Command{
 		Use:   "identify [FILE|-]",
 		Short: "Identify devices from observation JSON lines (a file or standard input)",
 		Long:  identifyLong,
 		Example: `  camsweep identify observations.jsonl
   echo '{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}' | camsweep identify
-  camsweep identify --format json - < export.jsonl`,
+  camsweep identify --format json - < export.jsonl
+  nmap -sV --script http-title,http-headers,rtsp-methods,ssl-cert -oX scan.xml 10.0.0.0/24
+  camsweep identify --from nmap-xml scan.xml`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runIdentify(cmd, args, &o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if from != "" && from != "jsonl" {
+				if _, ok := importFormats[from]; !ok {
+					return usageError("unknown --from %q (want jsonl or %s)", from, strings.Join(slices.Sorted(maps.Keys(importFormats)), ", "))
+				}
+				return runImport(cmd, args, &o, from)
+			}
+			return runIdentify(cmd, args, &o)
+		},
 	}
 	o.register(cmd)
+	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines) or nmap-xml")
 	return cmd
+}
+
+// runImport identifies devices from another tool's output file.
+func runImport(cmd *cobra.Command, args []string, o *outputOptions, from string) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	name := "-"
+	if len(args) == 1 {
+		name = args[0]
+	}
+	in, closeIn, err := openInput(cmd.InOrStdin(), name)
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	defer closeIn()
+	pol, eng, err := o.setup()
+	if err != nil {
+		return err
+	}
+	res := newResult("identify", []string{from + ":" + name})
+	st, err := importFormats[from](in, eng.Add)
+	if err != nil {
+		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", name, err)}
+	}
+	for _, p := range st.Problems {
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: %s\n", name, report.Clean(p, 300))
+	}
+	if st.Skipped > 0 {
+		res.Partial = true
+		warn(cmd.ErrOrStderr(), res, "%s: %d of %d records skipped", name, st.Skipped, st.Records+st.Skipped)
+	}
+	return o.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
 }
 
 func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {

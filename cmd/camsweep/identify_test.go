@@ -265,3 +265,48 @@ func TestIdentifyNotesKeysNoSignatureReads(t *testing.T) {
 		t.Errorf("-q must silence notes:\n%s", stderr)
 	}
 }
+
+// nmap's XML against the camsim lab (testdata/import/SOURCES.md): every
+// restricted device is named from nmap's evidence, judged by this
+// installation's signatures and policy, with its MAC and address.
+func TestIdentifyFromNmapXML(t *testing.T) {
+	xml := filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml")
+	code, out, stderr := cli(t, "", "identify", "--from", "nmap-xml", "--format", "json", "-q", xml)
+	if code != exitFindings {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	r := decodeJSON(t, out)
+	for mac, vendor := range map[string]string{
+		"58:50:ed:1f:e3:85": "Hikvision", // hikvision-ipc: realm and App-webs from the service fingerprint
+		"bc:ad:28:4a:81:10": "Hikvision", // hikvision-nvr: the ssl-cert subject
+		"4c:11:bf:c2:0b:9d": "Dahua",
+		"9c:8e:cd:0e:42:17": "Dahua", // Amcrest-branded
+		"20:98:ed:5c:19:a3": "Xiongmai",
+		"00:40:8c:ef:08:1c": "Axis",
+	} {
+		d := deviceByMAC(t, r, mac)
+		if d.Vendor != vendor || len(d.IPs) == 0 || len(d.Evidence) == 0 {
+			t.Errorf("%s: vendor %q, IPs %v, %d evidence; want %s", mac, d.Vendor, d.IPs, len(d.Evidence), vendor)
+		}
+	}
+	if r.Partial {
+		t.Error("a complete nmap file was marked partial")
+	}
+	if !strings.Contains(r.Source.Inputs[0], "nmap-xml:") {
+		t.Errorf("source %v does not say it was an nmap import", r.Source)
+	}
+}
+
+func TestIdentifyFromChecksItsOptions(t *testing.T) {
+	code, out, stderr := cli(t, "", "identify", "--from", "masscan", "x.xml")
+	if code != exitError || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, `unknown --from "masscan"`)
+	// Not nmap XML: one line, exit 1, nothing half-reported.
+	code, out, stderr = cli(t, "", "identify", "--from", "nmap-xml", identifyData("hikvision-nmap.jsonl"))
+	if code != exitError || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "not nmap XML output")
+}
