@@ -349,7 +349,11 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 		writeAuditSummary(cmd.OutOrStdout(), sum, res, diff)
 	}
 	if o.reportPath != "" {
-		if err := o.writeReport(cmd, res); err != nil {
+		actx, err := auditContext(cmd.Context(), st, sum, diff)
+		if err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
+		if err := o.writeReport(cmd, res, actx); err != nil {
 			return &exitErr{code: exitError, err: err}
 		}
 	}
@@ -470,7 +474,7 @@ func writeAuditSummary(w io.Writer, sum store.RunSummary, res *report.Result, d 
 	writeDiffText(w, d)
 }
 
-func (o *auditOptions) writeReport(cmd *cobra.Command, res *report.Result) error {
+func (o *auditOptions) writeReport(cmd *cobra.Command, res *report.Result, actx *report.AuditContext) error {
 	format := o.reportFormat
 	if format == "" {
 		format = strings.TrimPrefix(filepath.Ext(o.reportPath), ".")
@@ -482,6 +486,9 @@ func (o *auditOptions) writeReport(cmd *cobra.Command, res *report.Result) error
 		return fmt.Errorf("--report %s: unknown format %q (want html, json, csv or table)", o.reportPath, format)
 	}
 	w := outputOptions{format: format, outPath: o.reportPath}
+	if format == "html" {
+		w.render = auditHTML(actx)
+	}
 	return w.write(cmd.OutOrStdout(), res)
 }
 

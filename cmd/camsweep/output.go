@@ -48,6 +48,9 @@ type outputOptions struct {
 	failOn     string
 	threshold  policy.Severity // failOn, parsed by validate
 	quiet      bool
+	// render, when set, replaces the format's renderer (the audit HTML
+	// report draws the run with its audit context).
+	render func(io.Writer, *report.Result) error
 }
 
 func (o *outputOptions) register(cmd *cobra.Command) {
@@ -119,6 +122,9 @@ func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *poli
 // scheduler never reads half a report.
 func (o *outputOptions) write(stdout io.Writer, res *report.Result) error {
 	render := formats[o.format]
+	if o.render != nil {
+		render = o.render
+	}
 	if o.outPath == "" || o.outPath == "-" {
 		return render(stdout, res)
 	}

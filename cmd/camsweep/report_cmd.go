@@ -64,6 +64,13 @@ func runReport(cmd *cobra.Command, which string, o *reportOptions) error {
 		return &exitErr{code: exitError, err: err}
 	}
 	w := outputOptions{format: o.format, outPath: o.out}
+	if o.format == "html" {
+		actx, err := storedAuditContext(cmd.Context(), s, id)
+		if err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
+		w.render = auditHTML(actx)
+	}
 	if err := w.write(cmd.OutOrStdout(), res); err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
