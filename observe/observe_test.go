@@ -13,8 +13,8 @@ func TestClipKeepsUTF8(t *testing.T) {
 		want string
 	}{
 		{"DS-2CD2042WD-I", 64, "DS-2CD2042WD-I"},
-		{"摄像机", 7, "摄像"},                      // 3-byte runes: never split one
-		{"caf\xe9", 64, "caf\uFFFD"},           // Latin-1 byte from old firmware
+		{"摄像机", 7, "摄像"},                          // 3-byte runes: never split one
+		{"caf\xe9", 64, "caf\uFFFD"},              // Latin-1 byte from old firmware
 		{strings.Repeat("\xa0", 10), 4, "\uFFFD"}, // invalid text is not emptied by the cut
 	}
 	for _, c := range cases {
