@@ -12,13 +12,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/service"
 )
 
 // Emit receives each imported observation.
-type Emit func(fingerprint.Observation)
+type Emit func(observe.Observation)
 
 // Stats says how much of an import was read and how much was skipped.
 type Stats struct {
@@ -182,7 +182,7 @@ func unixAttr(se xml.StartElement, name string) time.Time {
 // emitNmapHost emits one host's binding, open ports, service evidence and scripts.
 func emitNmapHost(h nmapHost, scanStart time.Time, emit Emit) error {
 	var ip netip.Addr
-	var mac fingerprint.MAC
+	var mac observe.MAC
 	for _, a := range h.Addresses {
 		switch a.Type {
 		case "ipv4", "ipv6":
@@ -190,7 +190,7 @@ func emitNmapHost(h nmapHost, scanStart time.Time, emit Emit) error {
 				ip = addr
 			}
 		case "mac":
-			if m, err := fingerprint.ParseMAC(a.Addr); err == nil {
+			if m, err := observe.ParseMAC(a.Addr); err == nil {
 				mac = m
 			}
 		}
@@ -202,7 +202,7 @@ func emitNmapHost(h nmapHost, scanStart time.Time, emit Emit) error {
 	if h.StartTime > 0 {
 		at = time.Unix(h.StartTime, 0).UTC()
 	}
-	base := fingerprint.Observation{Time: at, Probe: "nmap", IP: ip, MAC: mac}
+	base := observe.Observation{Time: at, Probe: "nmap", IP: ip, MAC: mac}
 	if !mac.IsZero() {
 		// nmap reports a MAC only for hosts on its own segment, learnt by ARP.
 		o := base
@@ -215,7 +215,7 @@ func emitNmapHost(h nmapHost, scanStart time.Time, emit Emit) error {
 	return nil
 }
 
-func emitNmapPort(base fingerprint.Observation, p nmapPort, emit Emit) {
+func emitNmapPort(base observe.Observation, p nmapPort, emit Emit) {
 	port, err := strconv.ParseUint(p.PortID, 10, 16)
 	if err != nil || p.State.State != "open" || p.Protocol != "tcp" {
 		return // UDP results carry no script this importer reads
@@ -267,18 +267,18 @@ func emitNmapPort(base fingerprint.Observation, p nmapPort, emit Emit) {
 }
 
 // meta is where decoded observations of a host's port come from.
-func meta(o fingerprint.Observation) scanner.Meta {
+func meta(o observe.Observation) scanner.Meta {
 	return scanner.Meta{Time: o.Time, Probe: o.Probe, SrcMAC: o.MAC, SrcIP: o.IP, SrcPort: o.Port}
 }
 
 // decodeRaw runs a raw value through the scanner's own decoder for its key,
 // so an imported response yields exactly the keys a live one would.
-func decodeRaw(base fingerprint.Observation, key string, raw []byte, emit Emit) error {
+func decodeRaw(base observe.Observation, key string, raw []byte, emit Emit) error {
 	d, ok := service.ByRawKey(key)
 	if !ok {
 		return fmt.Errorf("no decoder for %s", key)
 	}
-	return d(nil, raw, meta(base), func(o fingerprint.Observation) {
+	return d(nil, raw, meta(base), func(o observe.Observation) {
 		// The decoder knows the address; the import also knows the MAC.
 		if o.MAC.IsZero() && o.IP == base.IP {
 			o.MAC = base.MAC
@@ -289,7 +289,7 @@ func decodeRaw(base fingerprint.Observation, key string, raw []byte, emit Emit) 
 
 // emitResponses decodes each distinct response nmap recorded: HTTP and RTSP
 // through their decoders, the first other one as a banner.
-func emitResponses(base fingerprint.Observation, responses [][]byte, emit Emit) {
+func emitResponses(base observe.Observation, responses [][]byte, emit Emit) {
 	seen := map[string]bool{}
 	banner := false
 	for _, r := range responses {
@@ -378,7 +378,7 @@ func unescapeFP(s string) (body []byte, rest string, ok bool) {
 // lines as received, indented two spaces, ending with a blank line and
 // "(Request type: GET)". The script leaves out the status line, so the
 // status the decoder needs is a placeholder and http.status is not emitted.
-func emitHTTPHeadersScript(base fingerprint.Observation, output string, emit Emit) {
+func emitHTTPHeadersScript(base observe.Observation, output string, emit Emit) {
 	output = output[:min(len(output), maxScriptOutput)]
 	var b strings.Builder
 	b.WriteString("HTTP/1.1 200 OK\r\n")
@@ -396,7 +396,7 @@ func emitHTTPHeadersScript(base fingerprint.Observation, output string, emit Emi
 		return
 	}
 	b.WriteString("\r\n")
-	decodeRaw(base, "http.headers", []byte(b.String()), func(o fingerprint.Observation) {
+	decodeRaw(base, "http.headers", []byte(b.String()), func(o observe.Observation) {
 		switch o.Key {
 		case "http.status", "http.body", "http.title":
 			return // the placeholder status, and a body the script never saw
@@ -431,7 +431,7 @@ func emitWSDD(out string, at time.Time, emit Emit) {
 		if ip.IsValid() {
 			for key, v := range map[string]string{"wsd.xaddrs": xaddrs, "wsd.types": types} {
 				if v != "" {
-					emit(fingerprint.Observation{Time: at, Probe: "nmap", IP: ip, Key: key, Value: v})
+					emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: key, Value: v})
 				}
 			}
 		}
@@ -482,9 +482,9 @@ func emitDNSSD(out string, at time.Time, emit Emit) {
 			addrs = []netip.Addr{peer}
 		}
 		for _, ip := range addrs {
-			emit(fingerprint.Observation{Time: at, Probe: "nmap", IP: ip, Key: "mdns.service", Value: service})
+			emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: "mdns.service", Value: service})
 			for _, t := range txt {
-				emit(fingerprint.Observation{Time: at, Probe: "nmap", IP: ip, Key: "mdns.txt", Value: t})
+				emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: "mdns.txt", Value: t})
 			}
 		}
 		service, txt, addrs = "", nil, nil

@@ -7,21 +7,21 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 // labXML is real nmap 7.93 output against the camsim devices of a namespace
 // lab (testdata/import/SOURCES.md says how it was made).
 const labXML = "../testdata/import/nmap/camsim-lab.xml"
 
-func readNmap(t testing.TB, b []byte) ([]fingerprint.Observation, Stats, error) {
+func readNmap(t testing.TB, b []byte) ([]observe.Observation, Stats, error) {
 	t.Helper()
-	var obs []fingerprint.Observation
-	st, err := NmapXML(bytes.NewReader(b), func(o fingerprint.Observation) { obs = append(obs, o) })
+	var obs []observe.Observation
+	st, err := NmapXML(bytes.NewReader(b), func(o observe.Observation) { obs = append(obs, o) })
 	return obs, st, err
 }
 
-func labObservations(t *testing.T) []fingerprint.Observation {
+func labObservations(t *testing.T) []observe.Observation {
 	t.Helper()
 	b, err := os.ReadFile(labXML)
 	if err != nil {
@@ -41,7 +41,7 @@ type want struct {
 	value   string // a prefix of the value
 }
 
-func has(obs []fingerprint.Observation, w want) bool {
+func has(obs []observe.Observation, w want) bool {
 	for _, o := range obs {
 		if o.IP.String() == w.ip && o.Port == w.port && o.Key == w.key && strings.HasPrefix(o.Value, w.value) &&
 			(w.mac == "" || o.MAC.String() == w.mac) {
@@ -85,6 +85,8 @@ func TestNmapXMLFromTheLab(t *testing.T) {
 	}
 	for _, o := range obs {
 		switch {
+		case !observe.Known(o.Key):
+			t.Errorf("key %q is not in the registry (observe/keys.go)", o.Key)
 		case o.IP.IsMulticast():
 			t.Errorf("observation about a multicast group: %+v", o)
 		case o.Key == "nmap.service" && o.Value == "dhanalakshmi":
@@ -142,7 +144,7 @@ func FuzzNmapXML(f *testing.F) {
 	f.Add([]byte(`<nmaprun><prescript><script id="broadcast-wsdd-discover" output="&#xa;  Devices&#xa;    10.0.0.1&#xa;        Address: http://[::1&#xa;"/></prescript></nmaprun>`))
 	f.Add([]byte(`<nmaprun><host><address addr="10.0.0.1" addrtype="ipv4"/><ports><port protocol="tcp" portid="80"><state state="open"/><service servicefp="%r(X,1,&quot;\x" method="probed"/></port></ports></host></nmaprun>`))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		NmapXML(bytes.NewReader(in), func(o fingerprint.Observation) {
+		NmapXML(bytes.NewReader(in), func(o observe.Observation) {
 			if o.Key == "" || !o.IP.IsValid() {
 				t.Fatalf("observation without key or address: %+v", o)
 			}
