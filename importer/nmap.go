@@ -224,7 +224,7 @@ func emitNmapPort(base observe.Observation, p nmapPort, emit Emit) {
 	add := func(key, value string) {
 		if value = strings.TrimSpace(value); value != "" {
 			o := base
-			o.Key, o.Value = key, value
+			o.Key, o.Value = key, observe.Clip(value, observe.MaxValueLen)
 			emit(o)
 		}
 	}
@@ -431,7 +431,7 @@ func emitWSDD(out string, at time.Time, emit Emit) {
 		if ip.IsValid() {
 			for key, v := range map[string]string{"wsd.xaddrs": xaddrs, "wsd.types": types} {
 				if v != "" {
-					emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: key, Value: v})
+					emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: key, Value: observe.Clip(v, observe.MaxValueLen)})
 				}
 			}
 		}
@@ -484,7 +484,7 @@ func emitDNSSD(out string, at time.Time, emit Emit) {
 		for _, ip := range addrs {
 			emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: "mdns.service", Value: service})
 			for _, t := range txt {
-				emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: "mdns.txt", Value: t})
+				emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: "mdns.txt", Value: observe.Clip(t, observe.MaxValueLen)})
 			}
 		}
 		service, txt, addrs = "", nil, nil

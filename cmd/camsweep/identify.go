@@ -46,6 +46,11 @@ With --from, identify reads another tool's output directly:
                          scripts http-title, http-headers, http-server-header,
                          rtsp-methods, ssl-cert, broadcast-wsdd-discover and
                          broadcast-dns-service-discovery when they ran
+  --from zeek FILE|DIR   Zeek logs, TSV or JSON lines, plain or gzipped:
+                         dhcp.log (leases, host names), dns.log (queries),
+                         http.log (status, path), software.log (HTTP
+                         servers), ssl.log with x509.log (certificates); a
+                         directory is searched for those logs
 
 Every device is judged again from that evidence with this installation's
 signatures and policy; nothing the other tool concluded is taken on trust.
@@ -54,9 +59,24 @@ Records that cannot be read are reported and skipped (exit 3, partial).
 Use plain observation lines for anything else (a spreadsheet, another
 scanner), or to test a signature.`
 
-// importFormats are the --from values other than the default observation lines.
-var importFormats = map[string]func(io.Reader, importer.Emit) (importer.Stats, error){
-	"nmap-xml": importer.NmapXML,
+// importFormats are the --from values other than the default observation
+// lines: each reads the named input (a file, "-" for standard input where
+// the format allows it, or a directory) and emits its observations.
+var importFormats = map[string]func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error){
+	"nmap-xml": func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error) {
+		in, closeIn, err := openInput(stdin, name)
+		if err != nil {
+			return importer.Stats{}, err
+		}
+		defer closeIn()
+		return importer.NmapXML(in, emit)
+	},
+	"zeek": func(name string, _ io.Reader, emit importer.Emit) (importer.Stats, error) {
+		if name == "-" {
+			return importer.Stats{}, errors.New("--from zeek reads a log file or a directory of logs, not standard input")
+		}
+		return importer.Zeek(name, emit)
+	},
 }
 
 func newIdentifyCmd() *cobra.Command {
@@ -70,7 +90,8 @@ func newIdentifyCmd() *cobra.Command {
   echo '{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}' | camsweep identify
   camsweep identify --format json - < export.jsonl
   nmap -sV --script http-title,http-headers,rtsp-methods,ssl-cert -oX scan.xml 10.0.0.0/24
-  camsweep identify --from nmap-xml scan.xml`,
+  camsweep identify --from nmap-xml scan.xml
+  camsweep identify --from zeek /opt/zeek/logs/current`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from != "" && from != "jsonl" {
@@ -83,7 +104,7 @@ func newIdentifyCmd() *cobra.Command {
 		},
 	}
 	o.register(cmd)
-	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines) or nmap-xml")
+	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap-xml or zeek")
 	return cmd
 }
 
@@ -96,17 +117,17 @@ func runImport(cmd *cobra.Command, args []string, o *outputOptions, from string)
 	if len(args) == 1 {
 		name = args[0]
 	}
-	in, closeIn, err := openInput(cmd.InOrStdin(), name)
-	if err != nil {
-		return &exitErr{code: exitError, err: err}
+	if name != "-" {
+		if _, err := os.Stat(name); err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
 	}
-	defer closeIn()
 	pol, eng, err := o.setup()
 	if err != nil {
 		return err
 	}
 	res := newResult("identify", []string{from + ":" + name})
-	st, err := importFormats[from](in, eng.Add)
+	st, err := importFormats[from](name, cmd.InOrStdin(), eng.Add)
 	if err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", name, err)}
 	}

@@ -310,3 +310,22 @@ func TestIdentifyFromChecksItsOptions(t *testing.T) {
 	}
 	oneLine(t, stderr, "not nmap XML output")
 }
+
+// Zeek's JSON log examples (testdata/import/SOURCES.md): the DHCP client is
+// one device with its address, MAC and host name.
+func TestIdentifyFromZeekLogs(t *testing.T) {
+	dir := filepath.Join(repo, "testdata", "import", "zeek", "json")
+	code, out, stderr := cli(t, "", "identify", "--from", "zeek", "--format", "json", "-q", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	d := deviceByMAC(t, decodeJSON(t, out), "3c:58:c2:2f:91:21")
+	if d.Hostname != "3071N0098017422" || len(d.IPs) != 1 || d.IPs[0].String() != "192.168.4.152" {
+		t.Errorf("DHCP client %+v", d)
+	}
+	code, out, stderr = cli(t, "", "identify", "--from", "zeek", "-")
+	if code != exitError || out != "" {
+		t.Errorf("zeek from stdin: exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "not standard input")
+}
