@@ -146,18 +146,18 @@ func (z *zeekState) read(name, kind string, r io.Reader, st *Stats) error {
 	}
 	tsv := tsvHeader{sep: "\t", setSep: ",", empty: "(empty)", unset: "-"}
 	for lineNo := 1; ; lineNo++ {
-		line, err := readBoundedLine(br, maxZeekLine)
+		line, err := ReadBoundedLine(br, maxZeekLine)
 		if err == io.EOF && len(line) == 0 {
 			break
 		}
-		if errors.Is(err, errZeekLineTooLong) {
-			st.skip("%s:%d: line longer than %d bytes", name, lineNo, maxZeekLine)
+		if errors.Is(err, ErrLineTooLong) {
+			st.skip("%s:%d: %v", name, lineNo, err)
 			continue
 		}
 		if err != nil && err != io.EOF {
 			return err
 		}
-		text := strings.TrimRight(string(line), "\r")
+		text := string(line)
 		switch {
 		case text == "":
 		case strings.HasPrefix(text, "#"):
@@ -189,16 +189,20 @@ func (z *zeekState) read(name, kind string, r io.Reader, st *Stats) error {
 	return nil
 }
 
-var errZeekLineTooLong = fmt.Errorf("line longer than %d bytes", maxZeekLine)
+// ErrLineTooLong marks a line longer than the reader's bound; the line was
+// consumed to its end, so reading can go on with the next one.
+var ErrLineTooLong = errors.New("line too long")
 
-// readBoundedLine reads one line without its newline; a longer one is read
-// to its end and reported as errZeekLineTooLong.
-func readBoundedLine(br *bufio.Reader, limit int) ([]byte, error) {
+// ReadBoundedLine reads one line without its line ending (LF or CR LF). A
+// line longer than limit bytes is consumed to its end and reported as an
+// error wrapping ErrLineTooLong; at the end of the input the next call
+// returns io.EOF. A hostile file cannot make it hold more than limit bytes.
+func ReadBoundedLine(br *bufio.Reader, limit int) ([]byte, error) {
 	var buf []byte
 	tooLong := false
 	for {
 		chunk, err := br.ReadSlice('\n')
-		if !tooLong && len(buf)+len(chunk) <= limit+1 {
+		if !tooLong && len(buf)+len(chunk) <= limit+2 { // +2: the CR LF that is trimmed
 			buf = append(buf, chunk...)
 		} else {
 			tooLong, buf = true, nil
@@ -206,13 +210,10 @@ func readBoundedLine(br *bufio.Reader, limit int) ([]byte, error) {
 		if err == bufio.ErrBufferFull {
 			continue
 		}
-		if tooLong {
-			if err == nil {
-				return nil, errZeekLineTooLong
-			}
-			return nil, errors.Join(errZeekLineTooLong, err)
+		if tooLong && (err == nil || err == io.EOF) {
+			return nil, fmt.Errorf("line longer than %d bytes: %w", limit, ErrLineTooLong)
 		}
-		return bytes.TrimSuffix(buf, []byte("\n")), err
+		return bytes.TrimRight(buf, "\r\n"), err
 	}
 }
 

@@ -96,15 +96,24 @@ func severityMark(s policy.Severity) string {
 // trendBars draws restricted devices per run as bars, oldest first, each
 // labelled with its number so the chart reads without colour.
 func trendBars(trend []TrendPoint) []svgBar {
+	return valueBars(len(trend), func(i int) (string, int, string) {
+		return trend[i].Run.Time.UTC().Format("2006-01-02 15:04"), trend[i].Restricted, "bar-restricted"
+	})
+}
+
+// valueBars lays out n labelled bars, one a row, the longest chartWidth wide;
+// bar(i) gives the i-th label, value and CSS class.
+func valueBars(n int, bar func(i int) (label string, value int, class string)) []svgBar {
 	most := 1
-	for _, p := range trend {
-		most = max(most, p.Restricted)
+	for i := range n {
+		_, v, _ := bar(i)
+		most = max(most, v)
 	}
-	bars := make([]svgBar, len(trend))
-	for i, p := range trend {
+	bars := make([]svgBar, n)
+	for i := range n {
+		label, v, class := bar(i)
 		y := i * 28
-		bars[i] = svgBar{Label: p.Run.Time.UTC().Format("2006-01-02 15:04"), Value: p.Restricted, Y: y, BarY: y + 4, LabelY: y + 19,
-			W: p.Restricted * chartWidth / most, Class: "bar-restricted"}
+		bars[i] = svgBar{Label: label, Value: v, Y: y, BarY: y + 4, LabelY: y + 19, W: v * chartWidth / most, Class: class}
 	}
 	return bars
 }
@@ -215,17 +224,9 @@ func verdict(counts map[policy.Severity]int, restricted, devices int) (string, p
 }
 
 func severityBars(counts []severityCount) []svgBar {
-	most := 1
-	for _, c := range counts {
-		most = max(most, c.N)
-	}
-	bars := make([]svgBar, len(counts))
-	for i, c := range counts {
-		y := i * 28
-		bars[i] = svgBar{Label: string(c.Severity), Value: c.N, Y: y, BarY: y + 4, LabelY: y + 19,
-			W: c.N * chartWidth / most, Class: "sev-" + string(c.Severity)}
-	}
-	return bars
+	return valueBars(len(counts), func(i int) (string, int, string) {
+		return string(counts[i].Severity), counts[i].N, "sev-" + string(counts[i].Severity)
+	})
 }
 
 // siteBars draws devices per site, the restricted share in a second colour,

@@ -205,15 +205,15 @@ func readObservations(r io.Reader, emit scanner.Emit, seen func(key string), bad
 	br := bufio.NewReaderSize(r, 64<<10)
 	nbad := 0
 	for line := 1; ; line++ {
-		text, err := readBoundedLine(br, maxLine)
+		text, err := importer.ReadBoundedLine(br, maxLine)
 		if err == io.EOF && len(text) == 0 {
 			return nbad, nil
 		}
-		if err != nil && err != io.EOF && !errors.Is(err, errLineTooLong) {
+		if err != nil && err != io.EOF && !errors.Is(err, importer.ErrLineTooLong) {
 			return nbad, err
 		}
 		var lineErr error
-		if errors.Is(err, errLineTooLong) {
+		if errors.Is(err, importer.ErrLineTooLong) {
 			lineErr = err
 		} else {
 			lineErr = handleLine(text, emit, seen)
@@ -225,30 +225,6 @@ func readObservations(r io.Reader, emit scanner.Emit, seen func(key string), bad
 		if err == io.EOF {
 			return nbad, nil
 		}
-	}
-}
-
-var errLineTooLong = fmt.Errorf("line longer than %d bytes", maxLine)
-
-// readBoundedLine reads one line without its newline; a longer line is
-// consumed to its end and reported as errLineTooLong.
-func readBoundedLine(br *bufio.Reader, limit int) ([]byte, error) {
-	var buf []byte
-	tooLong := false
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if !tooLong && len(buf)+len(chunk) <= limit+2 { // +2: the CR LF that is trimmed
-			buf = append(buf, chunk...)
-		} else {
-			tooLong, buf = true, nil
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if tooLong && (err == nil || err == io.EOF) {
-			return nil, errLineTooLong // at EOF, the next call returns io.EOF
-		}
-		return bytes.TrimRight(buf, "\r\n"), err
 	}
 }
 
