@@ -216,10 +216,28 @@ func (g *grid) fit(widths []int, shown []bool, total int) {
 	}
 }
 
-// fits reports whether the shown columns fit total at the narrowest readable width.
+// fits reports whether the shown columns fit total at the narrowest readable
+// width, the last column (the reason or evidence, what the row is for) at
+// least lastMin wide.
 func (g *grid) fits(widths []int, shown []bool, total int) bool {
 	avail, need := g.budget(widths, shown, total)
-	return need(minShrunk) <= avail
+	extra := 0
+	if last := lastShown(shown); last >= 0 && !g.isFixed(last) {
+		extra = max(0, min(widths[last], lastMin)-min(widths[last], minShrunk))
+	}
+	return need(minShrunk)+extra <= avail
+}
+
+// lastMin is the width the last column keeps before other columns are hidden.
+const lastMin = 28
+
+func lastShown(shown []bool) int {
+	for c := len(shown) - 1; c >= 0; c-- {
+		if shown[c] {
+			return c
+		}
+	}
+	return -1
 }
 
 // budget returns the columns available for cell text and the width the shown
