@@ -21,6 +21,7 @@ import (
 var ruleSets = []struct{ dir, name string }{
 	{"nmap", "nmap-service-probes"},
 	{"fingerprinthub", "FingerprintHub web fingerprints"},
+	{"nuclei", "nuclei-templates camera detections"},
 }
 
 // minRecall is the share of a rule set's PRC-maker device entries the engine

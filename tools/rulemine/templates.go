@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"regexp/syntax"
 	"strings"
 
@@ -34,6 +35,8 @@ type request struct {
 
 type matcher struct {
 	Type            string   `yaml:"type"`
+	Name            string   `yaml:"name"`
+	DSL             []string `yaml:"dsl"`
 	Part            string   `yaml:"part"`
 	Words           []string `yaml:"words"`
 	Regex           []string `yaml:"regex"`
@@ -107,7 +110,16 @@ func templateEntries(t template, rule, what string) ([]entry, []string) {
 		and := req.MatchersCondition == "and"
 		var all response
 		for _, m := range req.Matchers {
-			if m.Negative || m.Type == "status" || m.Type == "dsl" {
+			if m.Negative || m.Type == "status" {
+				continue
+			}
+			if m.Type == "dsl" {
+				for _, expr := range m.DSL {
+					if h := dslFaviconHash.FindStringSubmatch(expr); h != nil {
+						n++
+						add(n, "http.favicon_mmh3", h[1])
+					}
+				}
 				continue
 			}
 			if m.Type == "favicon" {
@@ -142,6 +154,9 @@ func templateEntries(t template, rule, what string) ([]entry, []string) {
 	return entries, skipped
 }
 
+// dslFaviconHash reads nuclei's favicon test: '999357577' == mmh3(base64_py(body)).
+var dslFaviconHash = regexp.MustCompile(`'(-?[0-9]+)'\s*==\s*mmh3\(`)
+
 // fill adds what one word or regex matcher wants to a response.
 func fill(r *response, m matcher) bool {
 	var parts []string
@@ -166,7 +181,11 @@ func fill(r *response, m matcher) bool {
 	switch m.Part {
 	case "header", "all_headers", "server":
 		for _, p := range parts {
-			if !strings.Contains(p, ":") {
+			switch {
+			case strings.Contains(p, ":"):
+			case strings.EqualFold(m.Name, "server"):
+				p = "Server: " + p
+			default:
 				p = "X-Matched: " + p
 			}
 			r.headers = append(r.headers, strings.TrimSpace(p))
