@@ -100,6 +100,9 @@ var recogGaps = map[string]string{
 // recogTally counts one recog file's outcome.
 type recogTally struct {
 	examples, identified, restricted, agree, contradictions, kindContradictions, prc, recalled, gaps int
+	// surveillance and caught count the PRC-maker examples recog calls a camera, DVR or NVR,
+	// and those the engine restricts as recog's maker or a listed equivalent.
+	surveillance, caught int
 }
 
 func (a *recogTally) add(b recogTally) {
@@ -112,6 +115,8 @@ func (a *recogTally) add(b recogTally) {
 	a.prc += b.prc
 	a.recalled += b.recalled
 	a.gaps += b.gaps
+	a.surveillance += b.surveillance
+	a.caught += b.caught
 }
 
 func TestRecogExamples(t *testing.T) {
@@ -128,6 +133,10 @@ func TestRecogExamples(t *testing.T) {
 	}
 	t.Logf("all %d examples: identified %d, restricted %d, agree with recog %d, contradictions %d (kind %d), PRC-maker examples %d, recalled %d, known gaps %d",
 		total.examples, total.identified, total.restricted, total.agree, total.contradictions, total.kindContradictions, total.prc, total.recalled, total.gaps)
+	t.Logf("PRC-maker camera/DVR/NVR examples %d, restricted as recog's maker or a listed equivalent %d", total.surveillance, total.caught)
+	if total.surveillance == 0 || float64(total.caught) < minRecall*float64(total.surveillance) {
+		problems = append(problems, fmt.Sprintf("%d of %d PRC-maker camera/DVR/NVR examples caught, want >= %.0f %%", total.caught, total.surveillance, 100*minRecall))
+	}
 	for key, why := range recogGaps {
 		if !seenGaps[key] {
 			problems = append(problems, fmt.Sprintf("known gap %s (%s) is no longer a gap, or no longer in the corpus: remove it from recogGaps", key, why))
@@ -198,6 +207,12 @@ func (p pipeline) checkRecogCase(key string, c recogCase, d fingerprint.Device, 
 		return problems
 	}
 	tally.prc++
+	if recogSurveillance.MatchString(c.Device()) {
+		tally.surveillance++
+		if d.Restricted && (d.Vendor == maker.Name || equiv != nil) {
+			tally.caught++
+		}
+	}
 	gapKey := c.File + ": " + c.Value
 	ok := d.Vendor == maker.Name
 	if ok && recogSurveillance.MatchString(c.Device()) && !d.Restricted {
