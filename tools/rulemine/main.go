@@ -1,6 +1,6 @@
 // Command rulemine extracts the camera, DVR and NVR rules of public
 // fingerprint rule sets into the regression corpus (testdata/corpus/<source>/
-// entries.jsonl) that internal/corpus runs through the real decoders and
+// entries.jsonl, or entries.jsonl.gz with -all) that internal/corpus runs through the real decoders and
 // engine.
 //
 // A rule set holds patterns, not device answers, so every entry is
@@ -11,17 +11,20 @@
 // catalogue maker by the table in makers.go; the engine's answer plays no
 // part in it.
 //
-//	go run ./tools/rulemine -nmap /usr/share/nmap/nmap-service-probes -out testdata/corpus/nmap
-//	go run ./tools/rulemine -fphub <FingerprintHub checkout> -out testdata/corpus/fingerprinthub
+//	go run ./tools/rulemine -all -nmap /usr/share/nmap/nmap-service-probes -out testdata/corpus/nmap
+//	go run ./tools/rulemine -all -fphub <FingerprintHub checkout>/web-fingerprint -out testdata/corpus/fingerprinthub
 package main
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // entry is one corpus case.
@@ -30,7 +33,7 @@ type entry struct {
 	Product    string `json:"product"`         // the rule's own product text
 	Maker      string `json:"maker,omitempty"` // catalogue maker the product names; empty when none
 	Brand      string `json:"brand,omitempty"` // a brand that names a maker only through firmware (Lorex)
-	Scope      string `json:"scope"`           // device, or platform (a maker's server software or router)
+	Scope      string `json:"scope"`           // device; platform (a maker's server software or router); other (not surveillance, -all)
 	Key        string `json:"key"`             // observation key (raw keys are decoded by the test)
 	Value      string `json:"value"`
 	Port       uint16 `json:"port,omitempty"`
@@ -42,6 +45,7 @@ func main() {
 	fphubDir := flag.String("fphub", "", "directory holding FingerprintHub's web-fingerprint/ tree (or nuclei templates)")
 	source := flag.String("source", "", "source name written into rule ids (default: from the input)")
 	out := flag.String("out", "", "directory to write entries.jsonl into")
+	flag.BoolVar(&mineAll, "all", false, "keep every rule, not only camera, DVR and NVR ones (the others: a precision corpus)")
 	flag.Parse()
 	if *out == "" || (*nmapFile == "") == (*fphubDir == "") {
 		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR) -out DIR")
@@ -70,7 +74,11 @@ func main() {
 		}
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Rule < entries[j].Rule })
-	if err := write(filepath.Join(*out, "entries.jsonl"), entries); err != nil {
+	name := "entries.jsonl"
+	if mineAll {
+		name += ".gz" // thousands of rules: kept compressed
+	}
+	if err := write(filepath.Join(*out, name), entries); err != nil {
 		fmt.Fprintln(os.Stderr, "rulemine:", err)
 		os.Exit(1)
 	}
@@ -94,10 +102,22 @@ func write(path string, entries []entry) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(f)
+	var w io.Writer = f
+	var zw *gzip.Writer
+	if strings.HasSuffix(path, ".gz") {
+		zw = gzip.NewWriter(f)
+		w = zw
+	}
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, e := range entries {
 		if err := enc.Encode(e); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if zw != nil {
+		if err := zw.Close(); err != nil {
 			f.Close()
 			return err
 		}

@@ -58,7 +58,8 @@ func mineNmap(path string) ([]entry, []string, error) {
 		reFlags, info := tail[:flagsEnd], tail[flagsEnd:]
 		product, device := nmapField(info, "p"), nmapField(info, "d")
 		what := service + " " + product + " " + device
-		if !isSurveillance(what) || (device != "webcam" && device != "security-misc" && device != "media device" && !isSurveillance(product)) {
+		surveillance := isSurveillance(what) && (device == "webcam" || device == "security-misc" || device == "media device" || isSurveillance(product))
+		if !surveillance && !mineAll {
 			continue
 		}
 		rule := fmt.Sprintf("nmap-service-probes:%d", line)
@@ -77,6 +78,9 @@ func mineNmap(path string) ([]entry, []string, error) {
 		e := entry{Rule: rule, Product: strings.TrimSpace(product + " (" + service + ", " + device + ")"),
 			Maker: makerOf(product), Brand: brandOf(product), Scope: "device", Port: servicePorts[service],
 			Provenance: "constructed_from_pattern"}
+		if !surveillance {
+			e.Scope, e.Maker, e.Brand = "other", "", ""
+		}
 		switch {
 		case strings.HasPrefix(value, "HTTP/1."):
 			e.Key, e.Value = "http.headers", value

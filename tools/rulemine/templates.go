@@ -62,6 +62,10 @@ func (r *response) raw() string {
 	return b.String()
 }
 
+// mineAll, when set, keeps every template, not only the surveillance ones:
+// the others are a precision corpus (none may be restricted).
+var mineAll bool
+
 func mineTemplates(dir, source string) ([]entry, []string, error) {
 	var entries []entry
 	var skipped []string
@@ -80,10 +84,16 @@ func mineTemplates(dir, source string) ([]entry, []string, error) {
 		}
 		rel, _ := filepath.Rel(dir, path)
 		what := rel + " " + t.ID + " " + t.Info.Name + " " + t.Info.Metadata.Product + " " + t.Info.Metadata.Vendor
-		if !isSurveillance(what) {
+		surveillance := isSurveillance(what)
+		if !mineAll && !surveillance {
 			return nil
 		}
 		es, sk := templateEntries(t, source+":"+filepath.ToSlash(rel), what)
+		if !surveillance {
+			for i := range es {
+				es[i].Scope, es[i].Maker, es[i].Brand = "other", "", ""
+			}
+		}
 		entries = append(entries, es...)
 		skipped = append(skipped, sk...)
 		return nil
