@@ -209,21 +209,30 @@ func heaviest(matches []Match, ok func(Match) bool, field func(Match) string) st
 	return out
 }
 
-// restrict marks video-surveillance equipment by a catalogued restricted
-// maker. For a security_only maker the maker alone suffices while the kind is
-// unknown; for other makers only a device identified as surveillance counts.
+// restrict gives the catalogue's verdict. A catalogued restricted maker's
+// device is restricted when the evidence shows surveillance equipment: a
+// surveillance kind, or an unknown kind from a security_only maker (every
+// product line it sells is surveillance equipment, so the maker is the product
+// class). When the kind is unknown and the maker (or the brand on the box)
+// also sells other things, the device goes to review. A device shown to be
+// something else (a phone, a router) is clear.
 func (e *Engine) restrict(d *Device) {
+	d.Verdict = VerdictClear
 	maker, ok := e.db.Catalogue.Vendor(d.Vendor)
 	if !ok || !maker.Restricted() {
 		return
 	}
+	unknownKind := d.Kind == "" || d.Kind == KindUnknown
 	switch {
 	case d.Kind.Surveillance():
-	case (d.Kind == "" || d.Kind == KindUnknown) && maker.SecurityOnly && !e.notSecurityBrand(d, maker):
+		d.Restricted, d.Verdict = true, VerdictRestricted
+	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker):
+		d.Restricted, d.Verdict = true, VerdictRestricted
+	case unknownKind:
+		d.Review, d.Verdict = true, VerdictReview
 	default:
 		return
 	}
-	d.Restricted = true
 	d.Basis = slices.Clone(maker.Basis)
 }
 
