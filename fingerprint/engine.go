@@ -93,7 +93,7 @@ func (e *Engine) Heard() int {
 }
 
 // macValueKeys carry the device's own MAC in the value.
-var macValueKeys = map[string]bool{"arp.mac": true, "sadp.mac": true, "dhip.mac": true, "xm.mac": true}
+var macValueKeys = map[string]bool{"arp.mac": true, "sadp.mac": true, "dhip.mac": true, "xm.mac": true, "link.mac": true}
 
 // ipValueKeys carry the device's IP in the value.
 var ipValueKeys = map[string]bool{"dhcp.lease": true, "link.ip": true}

@@ -15,10 +15,11 @@ const (
 	ouiSignatureID    = "oui"
 )
 
-// bindingKeys are observations that bind an IP to a MAC; they are evidence
-// of how the device was assembled.
+// bindingKeys are observations that bind an IP to a MAC, or say which address
+// a device without one is asking for (arp.probe); they are evidence of how
+// the device was assembled.
 var bindingKeys = map[string]bool{"arp.mac": true, "dhcp.lease": true, "sadp.mac": true,
-	"dhip.mac": true, "xm.mac": true, "link.ip": true}
+	"dhip.mac": true, "xm.mac": true, "link.ip": true, "arp.probe": true}
 
 // identify runs the OUI registry and the signatures over one merged device.
 func (e *Engine) identify(v *view) Device {

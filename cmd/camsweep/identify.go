@@ -205,9 +205,11 @@ func handleLine(text []byte, emit scanner.Emit, seen func(key string)) error {
 	return nil
 }
 
-// bindingKeys tie a MAC to an IP; no signature reads them, the engine does.
+// bindingKeys tie a MAC to an IP, or make a device of a MAC alone (link.mac,
+// arp.probe); no signature reads them, the engine does.
 var bindingKeys = map[string]bool{
 	"arp.mac": true, "dhcp.lease": true, "link.ip": true, "sadp.mac": true, "dhip.mac": true, "xm.mac": true,
+	"link.mac": true, "arp.probe": true,
 }
 
 // noteUnreadKeys tells the user about input keys no signature reads: usually

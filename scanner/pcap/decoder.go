@@ -80,6 +80,7 @@ type bindKind uint8
 const (
 	bindARP bindKind = iota + 1
 	bindLink
+	bindSender // a source MAC, no address
 )
 
 type endpointKey struct {
@@ -206,6 +207,9 @@ func (d *Decoder) rawIP(data []byte) bool {
 }
 
 func (d *Decoder) network(etherType uint16, data []byte) bool {
+	if !d.p.srcMAC.IsZero() {
+		d.sender()
+	}
 	switch etherType {
 	case etherIPv4:
 		return d.ipv4(data)
@@ -217,8 +221,10 @@ func (d *Decoder) network(etherType uint16, data []byte) bool {
 	return true // other protocols are fine, just not ours
 }
 
-// arp binds the sender's MAC to its IPv4 address. Probes (sender 0.0.0.0) bind
-// nothing; a gratuitous ARP is still the sender announcing its own address.
+// arp binds the sender's MAC to its IPv4 address; a gratuitous ARP is still
+// the sender announcing its own address. A probe (sender 0.0.0.0, RFC 5227)
+// binds nothing, but it is a device that has no address yet: the address it
+// is probing for is recorded as arp.probe.
 func (d *Decoder) arp(data []byte) bool {
 	if len(data) < 28 {
 		return false
@@ -229,13 +235,40 @@ func (d *Decoder) arp(data []byte) bool {
 	}
 	var mac fingerprint.MAC
 	copy(mac[:], data[8:14])
-	spa := data[14:18]
-	if mac.IsZero() || mac.Multicast() || !bindable(spa) {
-		return true
+	spa, tpa := data[14:18], data[24:28]
+	switch {
+	case mac.IsZero() || mac.Multicast():
+	case unspecified(spa) && bindable(tpa):
+		d.emit(fingerprint.Observation{Time: d.p.ts, Probe: d.opt.Probe, MAC: mac, VLAN: d.p.vlan,
+			Key: "arp.probe", Value: toAddr(tpa).String()})
+	case bindable(spa):
+		d.bind(mac, spa, bindARP)
 	}
-	d.bind(mac, spa, bindARP)
 	return true
 }
+
+// sender notes the source MAC of a frame once per VLAN: any frame a device
+// sends makes it a device, even one that never has an address of its own
+// (link.mac). The emitted set is bounded like the bindings.
+func (d *Decoder) sender() {
+	p := &d.p
+	if p.srcMAC.Multicast() {
+		return
+	}
+	h := bindingHash(p.srcMAC, noAddr[:], bindSender, p.vlan)
+	if d.recent.hit(h) {
+		return
+	}
+	d.recent.put(h)
+	if !d.bindings.add(bindingKey{mac: p.srcMAC, vlan: p.vlan, kind: bindSender}) {
+		return
+	}
+	d.emit(fingerprint.Observation{Time: p.ts, Probe: d.opt.Probe, MAC: p.srcMAC, VLAN: p.vlan,
+		Key: "link.mac", Value: p.srcMAC.String()})
+}
+
+// noAddr stands for "no address" in the hash of a sender key.
+var noAddr [4]byte
 
 // bind emits a MAC-IP binding once per pair and key. The ARP and link keys
 // are tracked apart: a weak link.ip must not hide the stronger arp.mac.
