@@ -276,3 +276,14 @@ func SortFindings(fs []Finding) {
 		return strings.Compare(a.MAC.String(), b.MAC.String())
 	})
 }
+
+// SiteRanges lists every zone's CIDRs: the site's own networks. Captures
+// inventory hosts there like hosts on private addresses, also where a site
+// numbers its networks from public space.
+func (p *Policy) SiteRanges() []netip.Prefix {
+	var out []netip.Prefix
+	for _, z := range p.zones {
+		out = append(out, z.prefixes...)
+	}
+	return out
+}

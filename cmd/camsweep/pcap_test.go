@@ -339,3 +339,38 @@ func TestPcapDevicesWithoutAnAddress(t *testing.T) {
 		t.Errorf("every finding excepted, --fail-on review: exit %d (%s)", code, stderr)
 	}
 }
+
+// public-site.pcap (testdata/pcap/SOURCES.md): a Uniview NVR on a site that
+// numbers its network from public space is inventoried like a host on a
+// private address once the site's range is named, by --local or by a policy
+// zone: its MAC, its address and its maker (from the MAC block).
+func TestPcapLocalRangesInventoryPublicSites(t *testing.T) {
+	capture := pcapData("public-site.pcap")
+	nvrAt := func(out string) (fingerprint.Device, bool) {
+		for _, d := range decodeJSON(t, out).Devices {
+			if d.MAC.String() == "48:ea:63:1c:20:08" && slices.Contains(d.IPs, netip.MustParseAddr("203.0.113.40")) {
+				return d, true
+			}
+		}
+		return fingerprint.Device{}, false
+	}
+	_, out, _ := cli(t, "", "pcap", "-q", "--format", "json", "--all-addresses", capture)
+	if _, ok := nvrAt(out); ok {
+		t.Error("--all-addresses bound a public host's MAC")
+	}
+	pol := filepath.Join(t.TempDir(), "campus.yaml")
+	os.WriteFile(pol, []byte("sites:\n  - name: campus\n    zones:\n      - {name: cctv, cidrs: [203.0.113.0/24], sensitive: true}\n"), 0o644)
+	for _, args := range [][]string{{"--local", "198.51.100.0/24, 203.0.113.0/24"}, {"--policy", pol}} {
+		code, out, stderr := cli(t, "", append([]string{"pcap", "-q", "--format", "json", capture}, args...)...)
+		d, ok := nvrAt(out)
+		if code != exitFindings || !ok || d.Vendor != "Uniview" || d.Verdict != fingerprint.VerdictRestricted || !slices.Contains(d.Ports, 554) {
+			t.Errorf("%v: exit %d (%s), NVR %+v", args, code, stderr, d)
+		}
+	}
+	for _, bad := range []string{"203.0.113.0/33", "203.0.113.7/24", "campus"} {
+		code, _, stderr := cli(t, "", "pcap", "--local", bad, capture)
+		if code != exitError || !strings.Contains(stderr, "--local") {
+			t.Errorf("--local %s: exit %d, %q", bad, code, stderr)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package pcap
 
 import (
+	"net/netip"
 	"slices"
 	"testing"
 	"time"
@@ -82,3 +83,45 @@ func TestSenderAndProbeEdges(t *testing.T) {
 }
 
 var probeTime = time.Date(2026, 11, 26, 5, 10, 0, 0, time.UTC)
+
+// public-site.pcap: a Uniview NVR on a site numbered from public space
+// (203.0.113.0/24 stands for it) sends no ARP. Only when the range is named
+// local is its MAC bound to its address; --all-addresses decodes public
+// hosts but, rightly, binds no MAC to them.
+func TestLocalRangesBindLikePrivate(t *testing.T) {
+	nvr, addr := "48:ea:63:1c:20:08", "203.0.113.40"
+	site := netip.MustParsePrefix("203.0.113.0/24")
+	for _, c := range []struct {
+		name        string
+		opt         Options
+		bound, open bool
+	}{
+		{"default", Options{}, false, false},
+		{"all addresses", Options{AllAddresses: true}, false, true},
+		{"local", Options{Local: []netip.Prefix{site}}, true, true},
+		{"local, mapped form", Options{Local: []netip.Prefix{netip.MustParsePrefix("::ffff:203.0.113.0/120")}}, true, true},
+		{"other range", Options{Local: []netip.Prefix{netip.MustParsePrefix("203.0.114.0/24")}}, false, false},
+	} {
+		r, _ := readCapture(t, "public-site.pcap", c.opt)
+		if got := r.binds("link.ip", nvr, addr); got != c.bound {
+			t.Errorf("%s: bound %v, want %v", c.name, got, c.bound)
+		}
+		if got := r.has(addr, "tcp.open", "554"); got != c.open {
+			t.Errorf("%s: port 554 seen %v, want %v", c.name, got, c.open)
+		}
+	}
+}
+
+func TestLocalRangesHold(t *testing.T) {
+	lr := newLocalRanges([]netip.Prefix{netip.MustParsePrefix("130.225.0.0/16"), netip.MustParsePrefix("2001:878::/32")})
+	for a, want := range map[string]bool{"130.225.7.9": true, "130.226.0.1": false, "2001:878:1::5": true, "2001:879::5": false} {
+		ip := netip.MustParseAddr(a)
+		if got := lr.holds(ip.AsSlice()); got != want {
+			t.Errorf("%s: %v, want %v", a, got, want)
+		}
+	}
+	all := newLocalRanges([]netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")})
+	if !all.holds([]byte{8, 8, 8, 8}) || all.holds(netip.MustParseAddr("2001::1").AsSlice()) {
+		t.Error("0.0.0.0/0 holds every IPv4 address and no IPv6 one")
+	}
+}

@@ -59,6 +59,7 @@ type Decoder struct {
 	emit  scanner.Emit // deduplicating wrapper around out
 	stats Stats
 
+	local    localRanges // the site's own public ranges (Options.Local)
 	seen     observationSet
 	bindings boundedSet[bindingKey]
 	opens    boundedSet[endpointKey]
@@ -91,7 +92,7 @@ type endpointKey struct {
 // NewDecoder returns a decoder that sends observations to emit.
 func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	opt = opt.withDefaults()
-	d := &Decoder{opt: opt, proto: *opt.Protocols, out: emit}
+	d := &Decoder{opt: opt, proto: *opt.Protocols, out: emit, local: newLocalRanges(opt.Local)}
 	d.emit = d.deliver
 	d.seen = newObservationSet(1 << 19)
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
@@ -322,7 +323,7 @@ func (d *Decoder) fragment(packet []byte) bool {
 	if packet[9] != ipUDP {
 		return false
 	}
-	if !(localV4(p.src) || d.opt.AllAddresses) || multicastIP(p.src) {
+	if !(localV4(p.src) || d.local.holds(p.src) || d.opt.AllAddresses) || multicastIP(p.src) {
 		return true // udp would not decode this datagram whole either
 	}
 	datagram, ok := d.frags.add(packet, p.ts.UnixNano())
@@ -388,6 +389,10 @@ func (d *Decoder) transport(proto uint8, data []byte) bool {
 		p.srcLocal, p.dstLocal = localV4(p.src), localV4(p.dst)
 	} else {
 		p.srcLocal, p.dstLocal = localV6(p.src), localV6(p.dst)
+	}
+	if len(d.local.v4)+len(d.local.v6) > 0 {
+		p.srcLocal = p.srcLocal || d.local.holds(p.src)
+		p.dstLocal = p.dstLocal || d.local.holds(p.dst)
 	}
 	if p.srcLocal && !p.srcMAC.IsZero() && !p.srcMAC.Multicast() && bindable(p.src) && unrouted(p.ttl) {
 		d.bind(p.srcMAC, p.src, bindLink)
