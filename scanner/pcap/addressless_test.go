@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 // macOnly returns "key=value" of every observation of mac that carries no
@@ -51,8 +51,8 @@ func TestDevicesWithoutAnAddress(t *testing.T) {
 func TestSenderAndProbeEdges(t *testing.T) {
 	r := &recorder{}
 	d := NewDecoder(r.emit, Options{})
-	mac := fingerprint.MAC{0x44, 0x19, 0xb6, 0x7e, 0x01, 0x30}
-	probe := func(src fingerprint.MAC, target [4]byte, vlan bool) []byte {
+	mac := observe.MAC{0x44, 0x19, 0xb6, 0x7e, 0x01, 0x30}
+	probe := func(src observe.MAC, target [4]byte, vlan bool) []byte {
 		f := append([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, src[:]...)
 		if vlan {
 			f = append(f, 0x81, 0x00, 0x00, 0x1e) // VLAN 30
@@ -67,7 +67,7 @@ func TestSenderAndProbeEdges(t *testing.T) {
 	d.Packet(1, probeTime, probe(mac, [4]byte{10, 20, 0, 77}, true))
 	d.Packet(1, probeTime, probe(mac, [4]byte{224, 0, 0, 1}, false))
 	d.Packet(1, probeTime, probe(mac, [4]byte{}, false))
-	multicast := fingerprint.MAC{0x01, 0x00, 0x5e, 0, 0, 1}
+	multicast := observe.MAC{0x01, 0x00, 0x5e, 0, 0, 1}
 	d.Packet(1, probeTime, probe(multicast, [4]byte{10, 20, 0, 79}, false))
 	want := []string{"link.mac=44:19:b6:7e:01:30", "arp.probe=10.20.0.77", "arp.probe=10.20.0.78",
 		"link.mac=44:19:b6:7e:01:30", "arp.probe=10.20.0.77"}
