@@ -619,3 +619,23 @@ func TestEngineVLANNeedsTheDevicesMAC(t *testing.T) {
 		}
 	}
 }
+
+// A control character inside a device string does not hide it from a
+// signature (the value is matched as observe.MatchText reads it), and the
+// evidence keeps the value as sent for the report to escape. The Server
+// string is Hikvision's real "App-webs/" (nmap-service-probes) with a NUL
+// and a colour escape inserted.
+func TestEngineMatchesTheCleanedValue(t *testing.T) {
+	for _, sent := range []string{"App-\x00webs/", "App-\x1b[0mwebs/", "App-we\u200bbs/"} {
+		e := newTestEngine(t)
+		add(e, Observation{Probe: "http", IP: netip.MustParseAddr("198.18.0.90"), Port: 80, Key: "http.server", Value: sent})
+		d := onlyDevice(t, e)
+		if d.Vendor != "Hikvision" {
+			t.Errorf("%q: vendor %q", sent, d.Vendor)
+		}
+		kept := slices.ContainsFunc(d.Evidence, func(ev Evidence) bool { return ev.Key == "http.server" && ev.Value == sent })
+		if !kept {
+			t.Errorf("%q: evidence %+v does not keep the value as sent", sent, d.Evidence)
+		}
+	}
+}

@@ -96,9 +96,12 @@ func (e *Engine) macMatch(v *view, d *Device) (Match, Evidence, bool) {
 // matchFacts runs every signature over the device's facts. Every fact a
 // signature matched becomes evidence, and so does every binding.
 func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
+	// Signatures read the value as a person would see it (observe.MatchText):
+	// a control character inside a device string must not hide it. The
+	// evidence keeps the value as sent; reports escape it.
 	values := map[string][]string{}
 	for _, f := range v.facts {
-		values[f.Key] = append(values[f.Key], f.Value)
+		values[f.Key] = append(values[f.Key], observe.MatchText(f.Value))
 	}
 	others := func(key string, re *regexp.Regexp) bool {
 		return slices.ContainsFunc(values[key], re.MatchString)
@@ -109,8 +112,9 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 		if observe.IsAssembly(f.Key) {
 			evidence = append(evidence, bindingEvidence(f))
 		}
+		text := observe.MatchText(f.Value)
 		for _, s := range e.db.ForKey(f.Key) {
-			m, ok := s.apply(f.Value, others, e.db.Catalogue)
+			m, ok := s.apply(text, others, e.db.Catalogue)
 			if !ok {
 				continue
 			}
