@@ -224,11 +224,12 @@ func Known(name string) bool {
 // IsBinding reports whether the key asserts a MAC-IP binding.
 func IsBinding(name string) bool { return byName[name].Role == Binding }
 
-// ReadByEngine reports whether the engine itself reads the key to assemble
-// devices (bindings and presence keys), so no signature needs to.
+// ReadByEngine reports whether the engine itself reads the key (bindings and
+// presence keys assemble devices; a list key counts as its items), so no
+// signature needs to.
 func ReadByEngine(name string) bool {
 	r := byName[name].Role
-	return r == Binding || r == Presence
+	return r == Binding || r == Presence || IsList(name)
 }
 
 // IsAssembly reports whether an observation of the key is evidence of how its
