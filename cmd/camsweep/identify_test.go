@@ -308,3 +308,23 @@ func TestIdentifyHTTPAnswerOnRTSPPort(t *testing.T) {
 		t.Errorf("partial %v, devices %+v", r.Partial, r.Devices)
 	}
 }
+
+// identify gives the review verdict too: a Kedacom block (a maker that also
+// makes video conferencing) bound by ARP and nothing else is a review
+// finding, which --fail-on review fails on and the default does not.
+func TestIdentifyReviewVerdict(t *testing.T) {
+	in := `{"probe":"arp","mac":"00:14:10:3b:9a:11","ip":"10.20.0.90","key":"arp.mac","value":"00:14:10:3b:9a:11"}` + "\n"
+	code, out, stderr := cli(t, in, "identify", "--format", "json")
+	if code != exitOK {
+		t.Errorf("default --fail-on medium: exit %d (%s)", code, stderr)
+	}
+	r := decodeJSON(t, out)
+	d := deviceByMAC(t, r, "00:14:10:3b:9a:11")
+	if d.Vendor != "Kedacom" || d.Verdict != fingerprint.VerdictReview || d.Restricted ||
+		len(r.Findings) != 1 || r.Findings[0].Verdict != fingerprint.VerdictReview || !strings.Contains(r.Findings[0].Reason, "known: mac.oui=001410") {
+		t.Errorf("device %+v, findings %+v", d, r.Findings)
+	}
+	if code, _, _ := cli(t, in, "identify", "-q", "--fail-on", "review"); code != exitFindings {
+		t.Errorf("--fail-on review: exit %d", code)
+	}
+}
