@@ -177,8 +177,15 @@ func addr(ok bool, s string) string {
 	return s
 }
 
+// ipList is the device's addresses; a device without one shows the address
+// it was probing for (ARP probe), if any.
 func ipList(d fingerprint.Device) string {
 	if len(d.IPs) == 0 {
+		for _, e := range d.Evidence {
+			if e.Key == "arp.probe" {
+				return "probing " + Clean(e.Value, MaxCell)
+			}
+		}
 		return "-"
 	}
 	n := min(len(d.IPs), maxIPsShown)

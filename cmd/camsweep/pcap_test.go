@@ -306,6 +306,9 @@ func TestPcapDevicesWithoutAnAddress(t *testing.T) {
 	if intercom.Vendor != "Hikvision" || intercom.Verdict != fingerprint.VerdictRestricted || len(intercom.IPs) != 0 || !probed {
 		t.Errorf("intercom: %+v", intercom)
 	}
+	if _, table, _ := cli(t, "", "pcap", "-q", capture); !strings.Contains(table, "44:19:b6:7e:01:30  probing 10.20.0.77") {
+		t.Errorf("the table does not show the address the intercom probes for:\n%s", table)
+	}
 	for _, mac := range []string{"30:49:9e:51:c2:07", "00:14:10:3b:9a:11"} {
 		if d := deviceByMAC(t, r, mac); d.Verdict != fingerprint.VerdictReview || d.Restricted {
 			t.Errorf("%s: %+v", mac, d)
