@@ -87,18 +87,26 @@ func actionText(z *zone) string {
 
 func restrictedReason(d *fingerprint.Device, z *zone, profiles []string, basis []string) string {
 	s := fmt.Sprintf("%s %s is made by a restricted vendor", deviceText(d), placeText(z))
+	return s + countedText(profiles, basis) + ". " + actionText(z)
+}
+
+// countedText names the profiles that count the device and the bases they
+// accepted: " under profile uk-nil-2022 (basis: ...)". A single profile with
+// no basis counted the maker by name (" listed in profile X").
+func countedText(profiles []string, basis []string) string {
+	var s string
 	switch {
 	case len(profiles) == 1 && len(basis) == 0:
-		s += " listed in profile " + profiles[0]
+		s = " listed in profile " + profiles[0]
 	case len(profiles) == 1:
-		s += " under profile " + profiles[0]
+		s = " under profile " + profiles[0]
 	case len(profiles) > 1:
-		s += " under profiles " + strings.Join(profiles, ", ")
+		s = " under profiles " + strings.Join(profiles, ", ")
 	}
 	if len(basis) > 0 {
 		s += " (basis: " + basisText(basis) + ")"
 	}
-	return s + ". " + actionText(z)
+	return s
 }
 
 func unknownCameraReason(d *fingerprint.Device, z *zone) string {
@@ -110,16 +118,7 @@ func unknownCameraReason(d *fingerprint.Device, z *zone) string {
 // whose product the evidence does not show, and what the auditor must check.
 func unclearProductReason(d *fingerprint.Device, z *zone, profiles []string, basis []string) string {
 	s := fmt.Sprintf("%s %s is made by %s, a restricted vendor", deviceText(d), placeText(z), d.Vendor)
-	switch {
-	case len(profiles) == 1:
-		s += " under profile " + profiles[0]
-	case len(profiles) > 1:
-		s += " under profiles " + strings.Join(profiles, ", ")
-	}
-	if len(basis) > 0 {
-		s += " (basis: " + basisText(basis) + ")"
-	}
-	s += ", but the evidence does not show what the product is"
+	s += countedText(profiles, basis) + ", but the evidence does not show what the product is"
 	if known := knownText(d); known != "" {
 		s += " (known: " + known + ")"
 	}
