@@ -626,3 +626,30 @@ func TestEngineRealmMAC(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineModelPrecedence: where two facts give a model, the most specific
+// wins (a model that extends the other), then the better-sourced one by the
+// data's precedence (the ONVIF hardware scope over the free-text name scope),
+// in whichever order the facts arrive.
+func TestEngineModelPrecedence(t *testing.T) {
+	cases := []struct {
+		scopes []string
+		model  string
+	}{
+		{[]string{"onvif://www.onvif.org/name/HIKVISION DS-2CD2146G2", "onvif://www.onvif.org/hardware/DS-2CD2146G2-ISU"}, "DS-2CD2146G2-ISU"},
+		{[]string{"onvif://www.onvif.org/hardware/DS-2CD2146G2-ISU", "onvif://www.onvif.org/name/HIKVISION DS-2CD2146G2"}, "DS-2CD2146G2-ISU"},
+		{[]string{"onvif://www.onvif.org/name/HIKVISION Garage", "onvif://www.onvif.org/hardware/DS-2CD2386G2-IU"}, "DS-2CD2386G2-IU"},
+		{[]string{"onvif://www.onvif.org/hardware/DS-2CD2386G2-IU", "onvif://www.onvif.org/name/HIKVISION Garage"}, "DS-2CD2386G2-IU"},
+	}
+	for _, c := range cases {
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.72")
+		for _, s := range c.scopes {
+			add(e, Observation{Probe: "wsd", IP: ip, Port: 3702, Key: "wsd.scope", Value: s})
+		}
+		d := onlyDevice(t, e)
+		if d.Model != c.model || d.Vendor != "Hikvision" {
+			t.Errorf("%q: vendor %q model %q, want Hikvision %q", c.scopes, d.Vendor, d.Model, c.model)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // OUI weights (docs/signatures.md): a maker's block is weak evidence, weaker
@@ -155,7 +156,7 @@ func (e *Engine) decide(d *Device, matches []Match) {
 	}
 	agrees := func(m Match) bool { return m.Vendor == "" || m.Vendor == winner }
 	d.Brand = heaviest(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand })
-	d.Model = heaviest(matches, agrees, func(m Match) string { return m.Model })
+	d.Model = mostSpecificModel(matches, agrees)
 	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
 	d.Kind = Kind(heaviest(matches, agrees, func(m Match) string { return string(m.Kind) }))
@@ -192,21 +193,42 @@ func bestVendor(matches []Match) (string, float64) {
 	return winner, best
 }
 
-// heaviest returns the field value of the highest-weight match that sets it;
-// the first such match wins a tie, so the result follows the fact order.
+// heaviest returns the field value of the best match that sets it: the
+// highest precedence (how well sourced the field is), then the highest
+// weight; the first such match wins a tie, so the result follows the fact
+// order.
 func heaviest(matches []Match, ok func(Match) bool, field func(Match) string) string {
 	var out string
-	best := -1.0
+	bestRank, best := -1, -1.0
 	for _, m := range matches {
-		w := m.Weight
+		w, rank := m.Weight, 0
 		if m.Sig != nil {
-			w = m.Sig.Weight
+			w, rank = m.Sig.Weight, m.Sig.Precedence
 		}
-		if v := field(m); v != "" && ok(m) && w > best {
-			out, best = v, w
+		v := field(m)
+		if v == "" || !ok(m) {
+			continue
+		}
+		if rank > bestRank || (rank == bestRank && w > best) {
+			out, bestRank, best = v, rank, w
 		}
 	}
 	return out
+}
+
+// mostSpecificModel returns the best model (as heaviest) unless another
+// agreeing match gives a model that extends it: a name scope shortened to
+// DS-2CD2146G2 yields to DS-2CD2146G2-ISU from the hardware scope, whatever
+// their weights, because the longer one is the same model said in full.
+func mostSpecificModel(matches []Match, ok func(Match) bool) string {
+	model := heaviest(matches, ok, func(m Match) string { return m.Model })
+	for _, m := range matches {
+		if ok(m) && len(m.Model) > len(model) && model != "" &&
+			strings.HasPrefix(strings.ToUpper(m.Model), strings.ToUpper(model)) {
+			model = m.Model
+		}
+	}
+	return model
 }
 
 // restrict marks video-surveillance equipment by a catalogued restricted

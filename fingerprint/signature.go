@@ -29,20 +29,25 @@ type Example struct {
 // Signature reads one observation key and, when its pattern matches, says what
 // that proves about the device.
 type Signature struct {
-	ID         string        `yaml:"id"`
-	Key        string        `yaml:"key"`
-	Pattern    string        `yaml:"pattern"`
-	Requires   []Requirement `yaml:"requires"`
-	Vendor     string        `yaml:"vendor"`
-	Brand      string        `yaml:"brand"`
-	Kind       Kind          `yaml:"kind"`
-	Model      string        `yaml:"model"`
-	Firmware   string        `yaml:"firmware"`
-	Serial     string        `yaml:"serial"`
-	Weight     float64       `yaml:"weight"`
-	Source     string        `yaml:"source"`
-	Examples   []Example     `yaml:"examples"`
-	NearMisses []string      `yaml:"near_misses"`
+	ID       string        `yaml:"id"`
+	Key      string        `yaml:"key"`
+	Pattern  string        `yaml:"pattern"`
+	Requires []Requirement `yaml:"requires"`
+	Vendor   string        `yaml:"vendor"`
+	Brand    string        `yaml:"brand"`
+	Kind     Kind          `yaml:"kind"`
+	Model    string        `yaml:"model"`
+	Firmware string        `yaml:"firmware"`
+	Serial   string        `yaml:"serial"`
+	Weight   float64       `yaml:"weight"`
+	// Precedence ranks the source of the model, firmware, serial and kind
+	// this signature sets against other signatures setting the same field
+	// (higher wins before weight): a device's own model field over free text
+	// that firmware shortens. 0 unless the data says otherwise.
+	Precedence int       `yaml:"precedence"`
+	Source     string    `yaml:"source"`
+	Examples   []Example `yaml:"examples"`
+	NearMisses []string  `yaml:"near_misses"`
 
 	File string `yaml:"-"` // the data file it came from
 	re   *regexp.Regexp
@@ -126,6 +131,9 @@ func (s *Signature) compile(cat *Catalogue) error {
 	}
 	if s.Weight <= 0 || s.Weight > 1 {
 		return fmt.Errorf("%s: %v not in (0,1]", where("weight"), s.Weight)
+	}
+	if s.Precedence < 0 || s.Precedence > 9 {
+		return fmt.Errorf("%s: %d not in 0..9", where("precedence"), s.Precedence)
 	}
 	if len(s.Examples) == 0 {
 		return fmt.Errorf("%s: a signature needs at least one real example", where("examples"))
