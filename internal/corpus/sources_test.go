@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner/service"
 )
 
 // sourceEntry is one device a public rule set describes, as the observations
@@ -71,9 +72,9 @@ func TestPublicRuleSetSources(t *testing.T) {
 		source := filepath.Base(filepath.Dir(path))
 		var prc, caught, makerRight, other, wrong int
 		for _, e := range loadSourceEntries(t, path) {
-			obs := make([]fingerprint.Observation, 0, len(e.Obs))
+			var obs []fingerprint.Observation
 			for _, o := range e.Obs {
-				obs = append(obs, observation("corpus", o.Key, o.Value))
+				obs = append(obs, entryObservations(t, o.Key, o.Value)...)
 			}
 			d := p.identify(t, obs...)
 			if e.Expect == "not-restricted" {
@@ -100,6 +101,16 @@ func TestPublicRuleSetSources(t *testing.T) {
 			t.Errorf("%s: %d/%d restricted-maker entries caught, want at least %.0f%%", source, caught, prc, 100*minSourceRecall)
 		}
 	}
+}
+
+// entryObservations expands a raw service key (rtsp.response, http.headers)
+// through the scanner's decoder, as `camsweep identify` does; any other key
+// is one observation.
+func entryObservations(t *testing.T, key, value string) []fingerprint.Observation {
+	if _, raw := service.ByRawKey(key); raw {
+		return decodeStream(t, key, value, 0)
+	}
+	return []fingerprint.Observation{observation("corpus", key, value)}
 }
 
 func pct(n, of int) float64 {
