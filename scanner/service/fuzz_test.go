@@ -145,3 +145,27 @@ func FuzzCompleteResponses(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRealmMAC: any challenge yields either nothing or a canonical,
+// unicast-or-not MAC string of 17 bytes; it never panics.
+func FuzzRealmMAC(f *testing.F) {
+	for _, s := range []string{
+		`Digest realm="48ea63c2402b",nonce="08834db25099945d53645c8d458f37e0", stale="FALSE"`,
+		`Basic realm=48-ea-63-c2-40-2b`, `Digest realm="AXIS_00408CEF081C"`, `realm=`, `realm="`,
+		`Digest realm="4453c7aab6dbf00c"`, "realm=\"\xff\xfe\"", `REALM="0011.2233.4455"`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, challenge string) {
+		mac, ok := realmMAC(challenge)
+		if !ok {
+			if mac != "" {
+				t.Fatalf("%q: not a MAC but returned %q", challenge, mac)
+			}
+			return
+		}
+		if len(mac) != 17 || strings.ToLower(mac) != mac || strings.Count(mac, ":") != 5 {
+			t.Fatalf("%q: non-canonical MAC %q", challenge, mac)
+		}
+	})
+}
