@@ -157,6 +157,7 @@ func (e *Engine) owner(ip netip.Addr, st *deviceState) (MAC, *Evidence) {
 // own, each with how to read it from the value.
 var selfMACKeys = map[string]func(string) MAC{
 	"wsd.endpoint":   endpointMAC,
+	"wsd.scope":      scopeMAC,
 	"rtsp.realm_mac": parsedMAC,
 	"http.realm_mac": parsedMAC,
 }
@@ -180,6 +181,16 @@ func (e *Engine) registeredMAC(mac MAC) (MAC, bool) {
 func parsedMAC(value string) MAC {
 	mac, _ := ParseMAC(value)
 	return mac
+}
+
+// scopeMAC reads an ONVIF MAC scope (onvif://www.onvif.org/MAC/44:19:b6:a1:b2:c3),
+// which some firmware adds to its scope list; any other scope names no MAC.
+func scopeMAC(value string) MAC {
+	rest, ok := cutPrefixFold(strings.TrimSpace(value), "onvif://www.onvif.org/mac/")
+	if !ok {
+		return MAC{}
+	}
+	return parsedMAC(rest)
 }
 
 // endpointMAC reads the node field of a time-based endpoint UUID
