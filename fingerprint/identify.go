@@ -152,7 +152,9 @@ func (e *Engine) decide(d *Device, matches []Match) {
 		d.Confidence = math.Round(score*100) / 100
 	}
 	agrees := func(m Match) bool { return m.Vendor == "" || m.Vendor == winner }
-	d.Brand = heaviest(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand })
+	// The brand is the name on the box, not a field the device reports
+	// about its model: precedence does not rank it, weight alone does.
+	d.Brand = best(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand }, false)
 	d.Model = mostSpecificModel(matches, agrees)
 	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
@@ -195,19 +197,27 @@ func bestVendor(matches []Match) (string, float64) {
 // weight; the first such match wins a tie, so the result follows the fact
 // order.
 func heaviest(matches []Match, ok func(Match) bool, field func(Match) string) string {
+	return best(matches, ok, field, true)
+}
+
+// best is heaviest, with the signatures' precedence counted only when ranked.
+func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked bool) string {
 	var out string
-	bestRank, best := -1, -1.0
+	bestRank, bestWeight := -1, -1.0
 	for _, m := range matches {
 		w, rank := m.Weight, 0
 		if m.Sig != nil {
-			w, rank = m.Sig.Weight, m.Sig.Precedence
+			w = m.Sig.Weight
+			if ranked {
+				rank = m.Sig.Precedence
+			}
 		}
 		v := field(m)
 		if v == "" || !ok(m) {
 			continue
 		}
-		if rank > bestRank || (rank == bestRank && w > best) {
-			out, bestRank, best = v, rank, w
+		if rank > bestRank || (rank == bestRank && w > bestWeight) {
+			out, bestRank, bestWeight = v, rank, w
 		}
 	}
 	return out
