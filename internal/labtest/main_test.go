@@ -13,6 +13,7 @@ import (
 
 	"github.com/camsweep/camsweep/internal/camsim"
 	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/camsweep/camsweep/internal/labreq"
 	"github.com/camsweep/camsweep/report"
 )
 
@@ -48,7 +49,7 @@ func runTests(m *testing.M) int {
 // where labs cannot be built.
 func newLab(t *testing.T, opts lab.Options) *lab.Lab {
 	t.Helper()
-	lab.Require(t)
+	labreq.Require(t)
 	l, err := lab.New(opts)
 	if err != nil {
 		t.Fatalf("lab: %v", err)
