@@ -29,25 +29,21 @@ type Example struct {
 // Signature reads one observation key and, when its pattern matches, says what
 // that proves about the device.
 type Signature struct {
-	ID       string        `yaml:"id"`
-	Key      string        `yaml:"key"`
-	Pattern  string        `yaml:"pattern"`
-	Requires []Requirement `yaml:"requires"`
-	Vendor   string        `yaml:"vendor"`
-	Brand    string        `yaml:"brand"`
-	Kind     Kind          `yaml:"kind"`
-	Model    string        `yaml:"model"`
-	Firmware string        `yaml:"firmware"`
-	Serial   string        `yaml:"serial"`
-	Weight   float64       `yaml:"weight"`
-	// Precedence ranks the source of the model, firmware, serial and kind
-	// this signature sets against other signatures setting the same field
-	// (higher wins before weight): a device's own model field over free text
-	// that firmware shortens. 0 unless the data says otherwise.
-	Precedence int       `yaml:"precedence"`
-	Source     string    `yaml:"source"`
-	Examples   []Example `yaml:"examples"`
-	NearMisses []string  `yaml:"near_misses"`
+	ID         string        `yaml:"id"`
+	Key        string        `yaml:"key"`
+	Pattern    string        `yaml:"pattern"`
+	Requires   []Requirement `yaml:"requires"`
+	Vendor     string        `yaml:"vendor"`
+	Brand      string        `yaml:"brand"`
+	Kind       Kind          `yaml:"kind"`
+	Model      string        `yaml:"model"`
+	Firmware   string        `yaml:"firmware"`
+	Serial     string        `yaml:"serial"`
+	Weight     float64       `yaml:"weight"`
+	Precedence int           `yaml:"precedence"` // 0..9: how well sourced its model, firmware, serial and kind are (higher wins before weight)
+	Source     string        `yaml:"source"`
+	Examples   []Example     `yaml:"examples"`
+	NearMisses []string      `yaml:"near_misses"`
 
 	File string `yaml:"-"` // the data file it came from
 	re   *regexp.Regexp
