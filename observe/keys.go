@@ -113,8 +113,8 @@ var keys = []Key{
 	{Name: "ssdp.usn", Role: Context},
 	{Name: "ssdp.nt", Role: Fact},
 	{Name: "ssdp.st", Role: Context},
-	{Name: "upnp.manufacturer", Role: Context},
-	{Name: "upnp.model_name", Role: Context},
+	{Name: "upnp.manufacturer", Role: Fact},
+	{Name: "upnp.model_name", Role: Fact},
 	{Name: "upnp.model_number", Role: Context},
 	{Name: "upnp.model_description", Role: Context},
 	{Name: "upnp.friendly_name", Role: Context},
@@ -177,6 +177,7 @@ var keys = []Key{
 	{Name: "http.path", Role: Fact},
 	{Name: "http.favicon_md5", Role: Fact},
 	{Name: "http.favicon_mmh3", Role: Fact},
+	{Name: "http.realm_mac", Role: Context},
 
 	// RTSP.
 	{Name: "rtsp.status", Role: Fact},
@@ -185,7 +186,9 @@ var keys = []Key{
 	{Name: "rtsp.public", Role: Context},
 	{Name: "rtsp.date", Role: Fact},
 	{Name: "rtsp.content_base", Role: Fact},
-	{Name: "rtsp.url", Role: Fact},
+	{Name: "rtsp.url", Role: Context},
+	{Name: "rtsp.served_url", Role: Fact},
+	{Name: "rtsp.realm_mac", Role: Context},
 	{Name: "rtsp.sdp_session", Role: Fact},
 	{Name: "rtsp.sdp_attr", Role: Fact},
 
