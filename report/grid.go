@@ -80,8 +80,9 @@ type grid struct {
 	// when the terminal cannot show every column at a readable width.
 	dropOrder []int
 	rows      [][]string
-	// marker is a suffix of column 0 (the restricted "!") kept when the cell is cut.
-	marker string
+	// markers are suffixes of column 0 (the restricted "!", the review "?")
+	// kept when the cell is cut.
+	markers []string
 	// paint colours a cell after it is padded; nil for plain text.
 	paint map[[2]int]string
 }
@@ -268,9 +269,13 @@ func (g *grid) budget(widths []int, shown []bool, total int) (int, func(limit in
 
 // cut fits a cell to width, keeping the column-0 marker visible.
 func (g *grid) cut(cell string, col, width int) string {
-	if col == 0 && g.marker != "" && strings.HasSuffix(cell, g.marker) && displayWidth(cell) > width {
-		m := displayWidth(g.marker)
-		return truncateWidth(strings.TrimSuffix(cell, g.marker), width-m) + g.marker
+	if displayWidth(cell) <= width {
+		return cell
+	}
+	for _, m := range g.markers {
+		if col == 0 && strings.HasSuffix(cell, m) {
+			return truncateWidth(strings.TrimSuffix(cell, m), width-displayWidth(m)) + m
+		}
 	}
 	return truncateWidth(cell, width)
 }

@@ -134,32 +134,39 @@ func writeDevices(w io.Writer, all []fingerprint.Device, opt TableOptions) {
 		return
 	}
 	g := newGrid(false, false, false, false, false, true, true).droppable(1, 3, 4, 2)
-	g.marker = " !"
+	g.markers = []string{" !", " ?"}
 	g.add("VENDOR", "BRAND", "MODEL", "FIRMWARE", "KIND", "MAC", "IPS", "WHY")
-	anyRestricted := false
+	marks := map[fingerprint.Verdict]bool{}
 	for _, d := range tableOrder(devs) {
-		anyRestricted = anyRestricted || d.Restricted
 		vendor, paint := cell(d.Vendor), ""
-		if d.Restricted {
+		switch v := d.Judged(); v {
+		case fingerprint.VerdictRestricted:
 			vendor, paint = vendor+" !", "31"
+			marks[v] = true
+		case fingerprint.VerdictReview:
+			vendor, paint = vendor+" ?", "36"
+			marks[v] = true
 		}
 		g.addPainted(0, paint, vendor, cell(d.Brand), cell(d.Model), cell(d.Firmware), cell(string(d.Kind)),
 			mac(d.MAC), ipList(d), Why(d))
 	}
 	g.write(w, opt)
-	if anyRestricted {
+	if marks[fingerprint.VerdictRestricted] {
 		fmt.Fprintln(w, "  ! = restricted vendor")
+	}
+	if marks[fingerprint.VerdictReview] {
+		fmt.Fprintln(w, "  ? = review: restricted maker, the evidence does not show what the product is")
 	}
 	fmt.Fprintln(w)
 }
 
 func writeInventory(w io.Writer, inv []SiteInventory, opt TableOptions) {
 	fmt.Fprintln(w, "INVENTORY")
-	g := newGrid(false, false, true, true)
-	g.add("SITE", "VENDOR", "DEVICES", "RESTRICTED")
+	g := newGrid(false, false, true, true, true)
+	g.add("SITE", "VENDOR", "DEVICES", "RESTRICTED", "REVIEW")
 	for _, s := range inv {
 		for _, v := range s.Vendors {
-			g.add(cell(s.Site), cell(v.Vendor), strconv.Itoa(v.Devices), strconv.Itoa(v.Restricted))
+			g.add(cell(s.Site), cell(v.Vendor), strconv.Itoa(v.Devices), strconv.Itoa(v.Restricted), strconv.Itoa(v.Review))
 		}
 	}
 	g.write(w, opt)
@@ -187,8 +194,15 @@ func addr(ok bool, s string) string {
 	return s
 }
 
+// ipList is the device's addresses; a device without one shows the address
+// it was probing for (ARP probe), if any.
 func ipList(d fingerprint.Device) string {
 	if len(d.IPs) == 0 {
+		for _, e := range d.Evidence {
+			if e.Key == "arp.probe" {
+				return "probing " + Clean(e.Value, MaxCell)
+			}
+		}
 		return "-"
 	}
 	n := min(len(d.IPs), maxIPsShown)
@@ -210,7 +224,7 @@ func identified(devs []fingerprint.Device) []fingerprint.Device {
 	var out []fingerprint.Device
 	for _, d := range devs {
 		known := d.Vendor != "" || d.Brand != "" || d.Model != "" || (d.Kind != "" && d.Kind != fingerprint.KindUnknown)
-		if known || d.Restricted {
+		if known || d.Judged() != fingerprint.VerdictClear {
 			out = append(out, d)
 		}
 	}
@@ -222,12 +236,14 @@ func identified(devs []fingerprint.Device) []fingerprint.Device {
 func tableOrder(devs []fingerprint.Device) []fingerprint.Device {
 	rank := func(d fingerprint.Device) int {
 		switch {
-		case d.Restricted:
+		case d.Judged() == fingerprint.VerdictRestricted:
 			return 0
-		case d.Kind.Surveillance():
+		case d.Judged() == fingerprint.VerdictReview:
 			return 1
+		case d.Kind.Surveillance():
+			return 2
 		}
-		return 2
+		return 3
 	}
 	out := slices.Clone(devs)
 	slices.SortStableFunc(out, func(a, b fingerprint.Device) int { return cmp.Compare(rank(a), rank(b)) })
