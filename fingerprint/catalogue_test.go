@@ -137,6 +137,7 @@ func TestLoaderErrorsNameFileIDAndField(t *testing.T) {
 		{"  - {id: acme.http.x, key: http.server, pattern: 'a', kind: toaster, weight: 0.5, examples: [{value: a}]}", `signature "acme.http.x": kind`},
 		{"  - {id: acme.http.x, key: http.server, pattern: 'a', weight: 0.5}", `signature "acme.http.x": examples`},
 		{"  - {id: acme.http.x, key: http.server, pattern: 'a', weight: 2, examples: [{value: a}]}", `signature "acme.http.x": weight`},
+		{"  - {id: acme.http.x, key: http.server, pattern: 'a', weight: 0.5, precedence: 10, examples: [{value: a}]}", `signature "acme.http.x": precedence`},
 		{"  - {id: acme.http.x, key: http.server, pattern: 'a', wieght: 0.5, examples: [{value: a}]}", `signatures/bad.yaml`},
 		{"  - {id: acme.http.x, key: http.server, pattern: 'a', weight: 0.5, examples: [{value: a}]}\n  - {id: acme.http.x, key: http.server, pattern: 'b', weight: 0.5, examples: [{value: b}]}", `signature "acme.http.x": id: duplicate`},
 	}
