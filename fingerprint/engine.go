@@ -107,6 +107,12 @@ func (e *Engine) Add(obs Observation) {
 		obs.Value = truncateUTF8(obs.Value, MaxValueLen)
 	}
 	mac, ip, placeholder := e.addresses(obs)
+	if mac.IsZero() && !ip.IsValid() {
+		// Nothing names the device: no address, or only an address many
+		// devices share (a placeholder, broadcast or multicast MAC). Keying
+		// a device by it would make one phantom out of many units.
+		return
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	st := e.stateFor(mac, ip, obs.Key)
@@ -129,8 +135,9 @@ func (e *Engine) Add(obs Observation) {
 
 // addresses returns the MAC and IP an observation is about, reading them from
 // the value for keys that carry them there.
-// A placeholder MAC shared by many units is returned apart, so that the IP
-// keys the device.
+// A MAC that is never one device's own is not returned as mac: a group
+// (broadcast, multicast) address names no device, and a placeholder MAC
+// shared by many units is returned apart, so that the IP keys the device.
 func (e *Engine) addresses(obs Observation) (mac MAC, ip netip.Addr, placeholder MAC) {
 	mac, ip = obs.MAC, obs.IP
 	if mac.IsZero() && macValueKeys[obs.Key] {
@@ -140,11 +147,12 @@ func (e *Engine) addresses(obs Observation) (mac MAC, ip netip.Addr, placeholder
 		ip, _ = netip.ParseAddr(obs.Value)
 	}
 	ip = ip.Unmap()
-	if !mac.IsZero() && ip.IsValid() {
-		if _, placeholder := e.db.Catalogue.Placeholder(mac); placeholder {
-			// Many units share the address: the IP tells them apart.
-			return MAC{}, ip, mac
-		}
+	if mac.Multicast() {
+		return MAC{}, ip, MAC{}
+	}
+	if _, shared := e.db.Catalogue.Placeholder(mac); shared && !mac.IsZero() {
+		// Many units share the address: only the IP tells them apart.
+		return MAC{}, ip, mac
 	}
 	return mac, ip, MAC{}
 }

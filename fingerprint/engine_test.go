@@ -351,6 +351,34 @@ func TestEnginePlaceholderMAC(t *testing.T) {
 	}
 }
 
+// TestEngineSharedMACNeverKeys: a placeholder MAC without an address (a DHCP
+// DISCOVER from a HiSilicon board, a frame of its in a capture) and a group
+// address (broadcast, multicast) name no device. Each used to become a
+// phantom device with no IP and no evidence, one more in every count.
+func TestEngineSharedMACNeverKeys(t *testing.T) {
+	e := newTestEngine(t)
+	placeholder := mustMAC(t, "00:00:23:34:45:66")
+	ip := netip.MustParseAddr("198.18.0.30")
+	add(e,
+		Observation{Probe: "dhcp", MAC: placeholder, Key: "dhcp.hostname", Value: "IPC"},
+		Observation{Probe: "arp", Key: "arp.mac", Value: "ff:ff:ff:ff:ff:ff"},
+		Observation{Probe: "sadp", Key: "sadp.mac", Value: "00-00-00-00-00-00"},
+		Observation{Probe: "mdns", MAC: mustMAC(t, "01:00:5e:00:00:fb"), Key: "mdns.hostname", Value: "x"},
+		Observation{Probe: "arp", MAC: placeholder, IP: ip, Key: "arp.mac", Value: placeholder.String()},
+		Observation{Probe: "rtsp", MAC: mustMAC(t, "ff:ff:ff:ff:ff:ff"), IP: ip, Port: 554, Key: "rtsp.server", Value: "Dahua Rtsp Server"},
+	)
+	ds := e.Devices()
+	if len(ds) != 1 {
+		t.Fatalf("got %d devices, want the one at %s: %+v", len(ds), ip, ds)
+	}
+	if d := ds[0]; d.MAC != placeholder || len(d.IPs) != 1 || d.IPs[0] != ip || d.Vendor != "Dahua" {
+		t.Errorf("got %+v", d)
+	}
+	if e.Dropped() != 0 {
+		t.Errorf("Dropped = %d: ignoring a shared address is not a loss at a memory bound", e.Dropped())
+	}
+}
+
 func TestEngineLocalMAC(t *testing.T) {
 	e := newTestEngine(t)
 	mac := mustMAC(t, "02:11:22:33:44:55")

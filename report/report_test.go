@@ -362,3 +362,54 @@ func TestFindingPlacedByVLANShowsIt(t *testing.T) {
 		t.Error("HTML does not name the finding's VLAN and the device's VLANs")
 	}
 }
+
+// TestCSVPlaceholderMACRowsAreConsistent: two boards share the HiSilicon
+// U-Boot default MAC; one is a Dahua camera (the real "Dahua Rtsp Server"
+// banner, signals.md), the other answers nothing telling, and a frame of the
+// shared MAC without an address was also seen. The CSV has one row per real
+// device, and only the restricted one carries a severity (it used to get a
+// third, phantom row and both rows the Dahua camera's severity).
+func TestCSVPlaceholderMACRowsAreConsistent(t *testing.T) {
+	db, err := fingerprint.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := fingerprint.NewEngine(db, nil)
+	mac := mustMAC(t, "00:00:23:34:45:66")
+	camera, other := netip.MustParseAddr("198.18.0.30"), netip.MustParseAddr("198.18.0.31")
+	for _, o := range []fingerprint.Observation{
+		{Probe: "arp", MAC: mac, IP: camera, Key: "arp.mac", Value: mac.String()},
+		{Probe: "arp", MAC: mac, IP: other, Key: "arp.mac", Value: mac.String()},
+		{Probe: "rtsp", IP: camera, Port: 554, Key: "rtsp.server", Value: "Dahua Rtsp Server"},
+		{Probe: "dhcp", MAC: mac, Key: "dhcp.hostname", Value: "IPC"},
+	} {
+		eng.Add(o)
+	}
+	devs := eng.Devices()
+	pol := policy.Default()
+	r := New(Tool{Name: "camsweep", Version: "test"}, time.Now(), Source{Command: "pcap"})
+	r.Fill(devs, pol.Apply(devs, r.Generated), pol.Zones())
+	var b bytes.Buffer
+	if err := WriteCSV(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("want header + 2 rows (one per board), got %d:\n%s", len(rows), b.String())
+	}
+	for _, row := range rows[1:] {
+		ip, restricted, sev := row[col(t, "ips")], row[col(t, "restricted")], row[col(t, "severity")]
+		if ip == "" {
+			t.Errorf("row without an address: %q", row)
+		}
+		if (restricted == "true") != (sev != "") {
+			t.Errorf("%s: restricted=%s but severity %q", ip, restricted, sev)
+		}
+		if (ip == camera.String()) != (restricted == "true") {
+			t.Errorf("%s: restricted=%s", ip, restricted)
+		}
+	}
+}

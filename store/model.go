@@ -93,7 +93,7 @@ func isPlaceholder(m fingerprint.MAC) bool {
 // recordsOf builds the rows stored for a run's devices; each device gets its
 // worst unsuppressed finding. Duplicate identities keep the first device.
 func recordsOf(r *report.Result) []DeviceRecord {
-	worst := worstFindingByDevice(r.Findings)
+	worst := policy.IndexFindings(r.Findings)
 	out := make([]DeviceRecord, 0, len(r.Devices))
 	seen := make(map[string]bool, len(r.Devices))
 	for i := range r.Devices {
@@ -110,46 +110,8 @@ func recordsOf(r *report.Result) []DeviceRecord {
 		if !d.MAC.IsZero() {
 			rec.MAC = d.MAC.String()
 		}
-		rec.Severity = string(deviceSeverity(worst, d))
+		rec.Severity = string(worst.Of(d))
 		out = append(out, rec)
-	}
-	return out
-}
-
-// fkey ties a finding to a device: MAC and address together, because a
-// placeholder MAC is shared by many devices and a MAC-less device has only
-// its addresses.
-type fkey struct {
-	mac fingerprint.MAC
-	ip  netip.Addr
-}
-
-// deviceSeverity finds the device's worst finding under any of its addresses
-// (the finding names the one that placed the device in its zone).
-func deviceSeverity(worst map[fkey]policy.Severity, d *fingerprint.Device) policy.Severity {
-	ips := d.IPs
-	if len(ips) == 0 {
-		ips = []netip.Addr{{}}
-	}
-	var out policy.Severity
-	for _, ip := range ips {
-		if s, ok := worst[fkey{d.MAC, ip}]; ok && (out == "" || s.AtLeast(out)) {
-			out = s
-		}
-	}
-	return out
-}
-
-func worstFindingByDevice(fs []policy.Finding) map[fkey]policy.Severity {
-	out := map[fkey]policy.Severity{}
-	for _, f := range fs {
-		if f.Suppressed() {
-			continue
-		}
-		k := fkey{f.MAC, f.IP}
-		if cur, ok := out[k]; !ok || f.Severity.AtLeast(cur) {
-			out[k] = f.Severity
-		}
 	}
 	return out
 }
