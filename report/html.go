@@ -28,6 +28,7 @@ var htmlSource string
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"clean": func(s string) string { return Clean(s, maxHTMLValue) },
 	"mac":   mac,
+	"seen":  SeenSpan,
 	"ips":   ipList,
 	"join":  strings.Join,
 }).Parse(htmlSource))

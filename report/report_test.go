@@ -68,7 +68,7 @@ func sampleResult(t testing.TB) *Result {
 	}
 	findings := []policy.Finding{
 		{Severity: policy.SeverityCritical, MAC: devs[1].MAC, IP: devs[1].IPs[0], Site: "hq", Zone: "core",
-			Vendor: "Hikvision", Model: "DS-2CD2386G2-IU", Basis: devs[1].Basis,
+			Vendor: "Hikvision", Model: "DS-2CD2386G2-IU", Basis: devs[1].Basis, FirstSeen: devs[1].FirstSeen, LastSeen: devs[1].LastSeen,
 			Reason: "Hikvision camera on core network zone core (PRC NIL, NDAA 889)"},
 		{Severity: policy.SeverityMedium, MAC: devs[2].MAC, IP: devs[2].IPs[0], Site: "hq", Zone: "cctv",
 			Vendor: "Dahua", Model: "IPC-HDW5421S", Reason: "Dahua camera (PRC NIL)", Exception: "cctv-replacement-2027"},

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/policy"
@@ -74,7 +75,7 @@ func writeFindings(w io.Writer, findings []policy.Finding) {
 		return
 	}
 	tw := newTabWriter(w)
-	row(tw, "SEVERITY", "ZONE", "IP", "MAC", "VENDOR", "MODEL", "REASON")
+	row(tw, "SEVERITY", "ZONE", "IP", "MAC", "VENDOR", "MODEL", "SEEN (UTC)", "REASON")
 	for _, f := range findings {
 		sev, reason := string(f.Severity), Clean(f.Reason, 2*MaxCell)
 		if f.Exception != "" {
@@ -89,7 +90,7 @@ func writeFindings(w io.Writer, findings []policy.Finding) {
 			zone += fmt.Sprintf(" (vlan %d)", f.VLAN) // the VLAN, not the address, placed it
 		}
 		row(tw, Clean(sev, MaxCell), cell(zone), addr(f.IP.IsValid(), f.IP.String()), mac(f.MAC),
-			cell(f.Vendor), cell(f.Model), reason)
+			cell(f.Vendor), cell(f.Model), cell(SeenSpan(f.FirstSeen, f.LastSeen)), reason)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -154,6 +155,53 @@ func cell(s string) string {
 		return "-"
 	}
 	return Clean(s, MaxCell)
+}
+
+// SeenSpan writes when a device was first and last seen, in UTC to the
+// minute: "2026-11-26 05:00", or "2026-11-26 05:00..06:12" (the date
+// repeated only when it changes); "" when neither is known.
+func SeenSpan(first, last time.Time) string {
+	const day, minute = "2006-01-02 ", "15:04"
+	switch {
+	case first.IsZero() && last.IsZero():
+		return ""
+	case first.IsZero():
+		first = last
+	case last.IsZero():
+		last = first
+	}
+	first, last = first.UTC(), last.UTC()
+	from := first.Format(day + minute)
+	switch {
+	case last.Format(day+minute) == from:
+		return from
+	case last.Format(day) == first.Format(day):
+		return from + ".." + last.Format(minute)
+	}
+	return from + ".." + last.Format(day+minute)
+}
+
+// FindingLine is one finding on one line, for a cron mail or a log: the
+// severity, address, MAC, site/zone, vendor and model, when it was seen,
+// and the reason. Every value is cleaned for a terminal.
+func FindingLine(f policy.Finding) string {
+	where := f.Zone
+	if f.Site != "" {
+		where = f.Site + "/" + f.Zone
+	}
+	if f.VLAN != 0 {
+		where += fmt.Sprintf(" (vlan %d)", f.VLAN)
+	}
+	parts := []string{fmt.Sprintf("%-8s", f.Severity), addr(f.IP.IsValid(), f.IP.String()), mac(f.MAC), cell(where),
+		cell(strings.TrimSpace(f.Vendor + " " + f.Model))}
+	if seen := SeenSpan(f.FirstSeen, f.LastSeen); seen != "" {
+		parts = append(parts, "seen "+seen)
+	}
+	line := strings.Join(parts, "  ") + ": " + Clean(f.Reason, 0)
+	if f.Exception != "" {
+		line += " [exception: " + Clean(f.Exception, 32) + "]"
+	}
+	return line
 }
 
 func mac(m fingerprint.MAC) string {

@@ -38,10 +38,21 @@ audit:
 
 var prcBasis = []string{"prc-nil", "fcc-covered", "us-entity-list", "ndaa-889"}
 
+// auditDevice is a device as a sensor reports it: its conclusions (which the
+// audit ignores) and the evidence it kept, in the fields each maker's own
+// discovery protocol sends (SADP for Hikvision, DHIP for Dahua, the DHCP
+// host name for the D-Link camera of the IoT Sentinel capture).
 func auditDevice(t *testing.T, mac, ip, vendor, model, fw string, restricted bool) fingerprint.Device {
 	d := fingerprint.Device{MAC: mustParseMAC(t, mac), IPs: []netip.Addr{netip.MustParseAddr(ip)},
-		Vendor: vendor, Model: model, Firmware: fw, Kind: fingerprint.KindCamera, Restricted: restricted,
-		Evidence: []fingerprint.Evidence{{Probe: "sadp", Key: "sadp.model", Value: model}}}
+		Vendor: vendor, Model: model, Firmware: fw, Kind: fingerprint.KindCamera, Restricted: restricted}
+	switch vendor {
+	case "Hikvision":
+		d.Evidence = []fingerprint.Evidence{{Probe: "sadp", Key: "sadp.model", Value: model}, {Probe: "sadp", Key: "sadp.firmware", Value: fw}}
+	case "Dahua":
+		d.Evidence = []fingerprint.Evidence{{Probe: "dhip", Key: "dhip.model", Value: model}, {Probe: "dhip", Key: "dhip.firmware", Value: fw}}
+	default:
+		d.Evidence = []fingerprint.Evidence{{Probe: "dhcp", Key: "dhcp.hostname", Value: model}}
+	}
 	if restricted {
 		d.Basis = prcBasis
 	}
@@ -105,7 +116,7 @@ func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
 	// Night 2: the Hikvision camera re-flashed, the Dahua camera re-addressed
 	// into the office, the D-Link removed, a new Hikvision camera added.
 	next := nightOne(t)
-	next[0].Firmware = "V5.5.0 build 170725"
+	next[0] = auditDevice(t, "28:57:be:65:7d:d5", "10.10.10.40", "Hikvision", "DS-2CD2042WD-I", "V5.5.0 build 170725", true)
 	next[1].IPs = []netip.Addr{netip.MustParseAddr("10.30.9.9")}
 	next[3] = auditDevice(t, "44:19:b6:00:00:07", "10.10.10.77", "Hikvision", "DS-2CD2143G0-I", "V5.5.80", true)
 	writeSensorReport(t, sensor, next)
@@ -164,9 +175,13 @@ func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
 	}
 
 	code, js, _ = cli(t, "", "history", "--config", config, "--site", "hq", "--format", "json", "--limit", "2")
-	var runs []struct{ ID, Devices, Critical int }
-	if err := json.Unmarshal([]byte(js), &runs); code != exitOK || err != nil || len(runs) != 2 || runs[0].ID != 4 || runs[1].Critical != 2 {
-		t.Errorf("history json: exit %d %v %+v", code, err, runs)
+	var hist struct {
+		Schema string
+		Runs   []struct{ ID, Devices, Critical int }
+	}
+	err = json.Unmarshal([]byte(js), &hist)
+	if runs := hist.Runs; code != exitOK || err != nil || hist.Schema != "camsweep.history/v1" || len(runs) != 2 || runs[0].ID != 4 || runs[1].Critical != 2 {
+		t.Errorf("history json: exit %d %v %+v", code, err, hist)
 	}
 
 	code, out, _ = cli(t, "", "diff", "1", "2", "--config", config)

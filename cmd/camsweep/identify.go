@@ -57,7 +57,7 @@ func newIdentifyCmd() *cobra.Command {
 }
 
 func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
-	if err := o.validate(); err != nil {
+	if err := o.validate(cmd); err != nil {
 		return err
 	}
 	name := "-"

@@ -52,7 +52,7 @@ func newListenCmd() *cobra.Command {
 }
 
 func runListen(cmd *cobra.Command, o *listenOptions) error {
-	if err := o.out.validate(); err != nil {
+	if err := o.out.validate(cmd); err != nil {
 		return err
 	}
 	if o.iface == "" {

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -24,7 +22,9 @@ var formats = map[string]func(io.Writer, *report.Result) error{
 
 // formatNames lists the --format values, table first, for help and errors.
 // Other files register more renderers (html) in init.
-func formatNames() string {
+func formatNames() string { return strings.Join(formatList(), ", ") }
+
+func formatList() []string {
 	names := make([]string, 0, len(formats))
 	for n := range formats {
 		if n != "table" {
@@ -32,7 +32,7 @@ func formatNames() string {
 		}
 	}
 	slices.Sort(names)
-	return strings.Join(append([]string{"table"}, names...), ", ")
+	return append([]string{"table"}, names...)
 }
 
 // defaultFailOn makes any restricted device fail a script: the default policy
@@ -48,22 +48,26 @@ type outputOptions struct {
 	failOn     string
 	threshold  policy.Severity // failOn, parsed by validate
 	quiet      bool
+	target     target // format and outPath, settled by validate
 }
 
 func (o *outputOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "table", "output format: "+formatNames())
-	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringVar(&o.format, "format", "table", "output format: "+formatNames()+" (default: from the -o file's extension, else table)")
+	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output (its directory must exist)")
 	f.StringVar(&o.policyPath, "policy", "", "policy file with zones, profiles and exceptions (default: every restricted device is a medium finding)")
 	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary on standard error (warnings still print)")
 }
 
-// validate checks the flags before any input is read, so a typo costs nothing.
-func (o *outputOptions) validate() error {
-	if _, ok := formats[o.format]; !ok {
-		return usageError("unknown --format %q (want %s)", o.format, formatNames())
+// validate checks the flags and the output file before any input is read,
+// so a typo or a missing directory costs nothing.
+func (o *outputOptions) validate(cmd *cobra.Command) error {
+	t, err := settleTarget(o.format, cmd.Flags().Changed("format"), o.outPath, "--format", "-o", formatList())
+	if err != nil {
+		return err
 	}
+	o.target, o.format = t, t.format
 	sev, err := policy.ParseSeverity(o.failOn)
 	if err != nil {
 		return usageError("--fail-on: %v", err)
@@ -115,30 +119,10 @@ func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *poli
 	return exitFor(res, o.threshold)
 }
 
-// write renders to stdout or, with -o, to a file replaced atomically so a
-// scheduler never reads half a report.
+// write renders the report to standard output or the -o file.
 func (o *outputOptions) write(stdout io.Writer, res *report.Result) error {
-	render := formats[o.format]
-	if o.outPath == "" || o.outPath == "-" {
-		return render(stdout, res)
-	}
-	dir := filepath.Dir(o.outPath)
-	tmp, err := os.CreateTemp(dir, ".camsweep-*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", o.outPath, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := render(tmp, res); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", o.outPath, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", o.outPath, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), o.outPath)
+	render := formats[o.target.format]
+	return o.target.write(stdout, func(w io.Writer) error { return render(w, res) })
 }
 
 // exitFor maps a finished run to its exit code: findings at or above failOn

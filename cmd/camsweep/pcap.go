@@ -49,7 +49,7 @@ func newPcapCmd() *cobra.Command {
 }
 
 func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
-	if err := o.out.validate(); err != nil {
+	if err := o.out.validate(cmd); err != nil {
 		return err
 	}
 	for _, f := range files {

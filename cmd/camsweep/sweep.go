@@ -89,7 +89,7 @@ func newSweepCmd() *cobra.Command {
 }
 
 func runSweep(cmd *cobra.Command, o *sweepOptions) error {
-	if err := o.out.validate(); err != nil {
+	if err := o.out.validate(cmd); err != nil {
 		return err
 	}
 	cfg, inputs, err := o.config()
@@ -122,47 +122,81 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 	return o.out.finish(cmd, res, pol, eng.Devices())
 }
 
+// sweepPlan is a sweep's settings, typed: what the sweep command's flags and
+// the audit's sweep section both become before plan checks them. (When the
+// sweep package has its own validated plan, this gives way to it.)
+type sweepPlan struct {
+	iface              string
+	targets            []string // CIDRs or addresses
+	rate, bcastRate    float64
+	discWait, timeout  time.Duration
+	probes             []string // empty: all
+	ports              []uint16 // empty: the default ports
+	allowPublic, large bool
+}
+
 // config turns the flags into a sweep configuration, refusing anything out of
 // scope before a packet leaves.
 func (o *sweepOptions) config() (sweep.Config, []string, error) {
-	cfg := sweep.Config{Rate: o.rate, BroadcastRate: o.bcastRate, ExchangeTimeout: o.timeout, ListenWindow: o.discWait}
-	if o.rate < 1 || o.rate > 100000 {
+	ports, err := parsePorts(o.ports)
+	if err != nil {
+		return sweep.Config{}, nil, err
+	}
+	return sweepPlan{iface: o.iface, targets: splitList(o.targets), rate: o.rate, bcastRate: o.bcastRate,
+		discWait: o.discWait, timeout: o.timeout, probes: splitList(o.probes), ports: ports,
+		allowPublic: o.allowPublic, large: o.yes}.config()
+}
+
+// splitList reads a comma-separated flag value; "" is an empty list.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// config checks the plan and turns it into a sweep configuration and the
+// inputs it covers, before a packet leaves.
+func (p sweepPlan) config() (sweep.Config, []string, error) {
+	cfg := sweep.Config{Rate: p.rate, BroadcastRate: p.bcastRate, ExchangeTimeout: p.timeout, ListenWindow: p.discWait, Ports: p.ports}
+	if p.rate < 1 || p.rate > 100000 {
 		return cfg, nil, usageError("--rate must be between 1 and 100000 packets per second")
 	}
-	if o.bcastRate < 1 || o.bcastRate > 100000 {
+	if p.bcastRate < 1 || p.bcastRate > 100000 {
 		return cfg, nil, usageError("--broadcast-rate must be between 1 and 100000 packets per second")
 	}
-	if o.discWait < 100*time.Millisecond || o.discWait > time.Minute {
+	if p.discWait < 100*time.Millisecond || p.discWait > time.Minute {
 		return cfg, nil, usageError("--discovery-wait must be between 100ms and 1m")
 	}
-	if o.timeout < 100*time.Millisecond || o.timeout > time.Minute {
+	if p.timeout < 100*time.Millisecond || p.timeout > time.Minute {
 		return cfg, nil, usageError("--timeout must be between 100ms and 1m")
 	}
-	probes, err := parseProbes(o.probes)
+	probes, err := parseProbes(p.probes)
 	if err != nil {
 		return cfg, nil, err
 	}
 	cfg.Probes = probes
-	if cfg.Ports, err = parsePorts(o.ports); err != nil {
-		return cfg, nil, err
-	}
 	var inputs []string
-	if o.targets != "" {
-		if cfg.Targets, err = sweep.ParseTargets(o.targets); err != nil {
+	if len(p.targets) > 0 {
+		list := strings.Join(p.targets, ",")
+		if cfg.Targets, err = sweep.ParseTargets(list); err != nil {
 			return cfg, nil, usageError("%v", err)
 		}
-		n, err := sweep.CheckScope(cfg.Targets, o.allowPublic)
+		n, err := sweep.CheckScope(cfg.Targets, p.allowPublic)
 		if err != nil {
 			return cfg, nil, usageError("%v", err)
 		}
-		if n > sweep.LargeScope && !o.yes {
+		if n > sweep.LargeScope && !p.large {
 			return cfg, nil, usageError("--targets cover %d addresses; add --yes to sweep that many", n)
 		}
-		inputs = append(inputs, o.targets)
+		inputs = append(inputs, list)
 	}
 	// An interface is swept when named, or by default when no targets are given.
-	if o.iface != "" || o.targets == "" {
-		ifi, err := pickInterface(o.iface)
+	if p.iface != "" || len(p.targets) == 0 {
+		ifi, err := pickInterface(p.iface)
 		if err != nil {
 			return cfg, nil, &exitErr{code: exitError, err: err}
 		}
@@ -170,12 +204,12 @@ func (o *sweepOptions) config() (sweep.Config, []string, error) {
 		if err != nil {
 			return cfg, nil, &exitErr{code: exitError, err: err}
 		}
-		if o.targets == "" {
+		if len(p.targets) == 0 {
 			n, err := sweep.CheckScope([]netip.Prefix{seg.Prefix}, true)
 			if err != nil {
 				return cfg, nil, usageError("segment %s of %s: %v", seg.Prefix, ifi.Name, err)
 			}
-			if n > sweep.LargeScope && !o.yes {
+			if n > sweep.LargeScope && !p.large {
 				return cfg, nil, usageError("the segment %s of %s has %d addresses; add --yes or narrow it with --targets", seg.Prefix, ifi.Name, n)
 			}
 		}
@@ -196,13 +230,12 @@ func pickInterface(name string) (*net.Interface, error) {
 	return ifi, nil
 }
 
-func parseProbes(s string) (map[string]bool, error) {
-	if s == "" {
+func parseProbes(names []string) (map[string]bool, error) {
+	if len(names) == 0 {
 		return nil, nil
 	}
 	out := map[string]bool{}
-	for _, p := range strings.Split(s, ",") {
-		p = strings.TrimSpace(p)
+	for _, p := range names {
 		if !slices.Contains(sweep.AllProbes, p) {
 			return nil, usageError("unknown probe %q (want some of %s)", p, strings.Join(sweep.AllProbes, ","))
 		}
