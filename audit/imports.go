@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/report"
 )
 
@@ -51,7 +52,7 @@ func (p *Plan) importReport(path string, eng *fingerprint.Engine, idx *importInd
 // it), one per port, and one per piece of evidence, at the first and last
 // time seen. The OUI evidence is left out: the engine looks the MAC up again
 // in this installation's registry.
-func replay(d *fingerprint.Device, path string, emit func(fingerprint.Observation)) {
+func replay(d *fingerprint.Device, path string, emit func(observe.Observation)) {
 	ips := d.IPs
 	if len(ips) == 0 {
 		ips = []netip.Addr{{}}
@@ -60,8 +61,8 @@ func replay(d *fingerprint.Device, path string, emit func(fingerprint.Observatio
 	if len(vlans) == 0 {
 		vlans = []uint16{0}
 	}
-	base := fingerprint.Observation{Probe: "import", MAC: d.MAC, IP: ips[0], Key: importKey, Value: path}
-	for _, t := range []fingerprint.Observation{{Time: d.FirstSeen}, {Time: d.LastSeen}} {
+	base := observe.Observation{Probe: "import", MAC: d.MAC, IP: ips[0], Key: importKey, Value: path}
+	for _, t := range []observe.Observation{{Time: d.FirstSeen}, {Time: d.LastSeen}} {
 		for _, ip := range ips {
 			for _, vlan := range vlans {
 				o := base
@@ -79,7 +80,7 @@ func replay(d *fingerprint.Device, path string, emit func(fingerprint.Observatio
 		if e.Probe == "oui" {
 			continue
 		}
-		emit(fingerprint.Observation{Time: d.FirstSeen, Probe: e.Probe, MAC: d.MAC, IP: ips[0], Port: e.Port, Key: e.Key, Value: e.Value})
+		emit(observe.Observation{Time: d.FirstSeen, Probe: e.Probe, MAC: d.MAC, IP: ips[0], Port: e.Port, Key: e.Key, Value: e.Value})
 	}
 }
 

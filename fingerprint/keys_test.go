@@ -131,13 +131,13 @@ func TestEveryKeyIsWrittenAndRead(t *testing.T) {
 }
 
 // decoderLiterals collects the quoted strings of the non-test Go files of the
-// decoders (scanner/) and importers (cmd/camsweep, importers), which is where
-// keys are written.
+// decoders (scanner/) and importers (cmd/camsweep, importers, the audit's
+// report import), which is where keys are written.
 func decoderLiterals(t *testing.T) map[string]bool {
 	t.Helper()
 	lit := regexp.MustCompile(`"([a-z0-9]+\.[a-z0-9_]+)"`)
 	found := map[string]bool{}
-	for _, root := range []string{"../scanner", "../cmd/camsweep", "../importer"} {
+	for _, root := range []string{"../scanner", "../cmd/camsweep", "../importer", "../audit"} {
 		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 			if err != nil {
 				if os.IsNotExist(err) {

@@ -185,6 +185,10 @@ var keys = []Key{
 	{Name: "tcp.banner_hex", Role: Fact},
 	{Name: "tcp.open", Role: Fact},
 	{Name: "onvif.device_service", Role: Fact},
+
+	// Imported reports (audit): carries an imported device's addresses,
+	// VLANs, ports and times; its evidence comes as its own keys.
+	{Name: "import.report", Role: Context},
 }
 
 var byName = func() map[string]Key {

@@ -16,7 +16,7 @@ import (
 var CSVHeader = []string{
 	"mac", "ips", "vendor", "brand", "model", "firmware", "serial", "kind", "confidence",
 	"restricted", "basis", "severity", "site", "zone", "hostname", "mac_vendor", "mac_note", "ports",
-	"vlans", "first_seen", "last_seen", "why",
+	"vlans", "first_seen", "last_seen", "why", "imported_from",
 }
 
 // WriteCSV writes one row per device. Cells that a spreadsheet would run as a
@@ -58,8 +58,17 @@ func deviceRecord(d fingerprint.Device, sev policy.Severity, site string) []stri
 		macOrEmpty(d.MAC), strings.Join(ips, " "), d.Vendor, d.Brand, d.Model, d.Firmware, d.Serial,
 		string(d.Kind), conf, strconv.FormatBool(d.Restricted), strings.Join(d.Basis, " "), string(sev),
 		site, d.Zone, d.Hostname, d.MACVendor, d.MACNote, ports, joinNumbers(d.VLANs),
-		timeOrEmpty(d.FirstSeen), timeOrEmpty(d.LastSeen), whyRaw(d),
+		timeOrEmpty(d.FirstSeen), timeOrEmpty(d.LastSeen), whyRaw(d), origins(d.ImportedFrom),
 	}
+}
+
+// origins names the imported reports of a device, "; "-separated.
+func origins(os []fingerprint.Origin) string {
+	s := make([]string, len(os))
+	for i, o := range os {
+		s[i] = OriginText(o)
+	}
+	return strings.Join(s, "; ")
 }
 
 // joinNumbers writes ports or VLAN ids space-separated.

@@ -26,11 +26,12 @@ func WriteHTML(w io.Writer, r *Result) error {
 var htmlSource string
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"clean": func(s string) string { return Clean(s, maxHTMLValue) },
-	"mac":   mac,
-	"seen":  SeenSpan,
-	"ips":   ipList,
-	"join":  strings.Join,
+	"clean":  func(s string) string { return Clean(s, maxHTMLValue) },
+	"mac":    mac,
+	"seen":   SeenSpan,
+	"origin": OriginText,
+	"ips":    ipList,
+	"join":   strings.Join,
 }).Parse(htmlSource))
 
 // maxHTMLValue bounds one evidence value on the page (runes); the JSON keeps it whole.

@@ -55,6 +55,9 @@ func writeHeader(w io.Writer, r *Result) {
 		fmt.Fprintf(w, "  (OUI registry %s)", Clean(r.OUIDate, 32))
 	}
 	fmt.Fprintln(w)
+	for _, o := range importedReports(r.Devices) {
+		fmt.Fprintf(w, "imported from %s: %d devices, judged again here\n", Clean(OriginText(o.Origin), 2*MaxCell), o.devices)
+	}
 	if r.Partial {
 		fmt.Fprintln(w, "PARTIAL: some input could not be read (truncated, corrupt, bad lines or interrupted); results cover the rest")
 	}
@@ -155,6 +158,47 @@ func cell(s string) string {
 		return "-"
 	}
 	return Clean(s, MaxCell)
+}
+
+// OriginText names an imported report: its file, then the host and program
+// that wrote it and when, as far as the report says.
+func OriginText(o fingerprint.Origin) string {
+	var about []string
+	if o.Host != "" {
+		about = append(about, "host "+o.Host)
+	}
+	if o.Tool != "" {
+		about = append(about, o.Tool)
+	}
+	if !o.Generated.IsZero() {
+		about = append(about, o.Generated.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	if len(about) == 0 {
+		return o.Report
+	}
+	return o.Report + " (" + strings.Join(about, ", ") + ")"
+}
+
+type originCount struct {
+	fingerprint.Origin
+	devices int
+}
+
+// importedReports counts the devices each imported report contributed, in
+// the order the reports first appear.
+func importedReports(devs []fingerprint.Device) []originCount {
+	var out []originCount
+	for _, d := range devs {
+		for _, o := range d.ImportedFrom {
+			i := slices.IndexFunc(out, func(c originCount) bool { return c.Origin == o })
+			if i < 0 {
+				out = append(out, originCount{Origin: o})
+				i = len(out) - 1
+			}
+			out[i].devices++
+		}
+	}
+	return out
 }
 
 // SeenSpan writes when a device was first and last seen, in UTC to the

@@ -359,3 +359,98 @@ func TestAuditRealCaptures(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditJudgesImportedReportsAgain: a sensor's report is evidence, not a
+// verdict. Three sensor documents as older sensors wrote them (by hand here,
+// so fields a newer camsweep always writes can be missing):
+//   - a Hikvision camera on the core network, without the restricted field
+//     (it used to give no finding);
+//   - a Dahua camera claiming restricted without any basis (counted
+//     restricted but no finding under the policy's profiles);
+//   - the D-Link camera that a sensor with wrong signatures called a
+//     restricted Hikvision (it used to be a critical finding).
+//
+// Values: the Hikvision model and firmware from hikvision_next's real ISAPI
+// deviceInfo (testdata/realdata), the Dahua model from the AMP-Research DHIP
+// payload, the D-Link host name from the IoT Sentinel capture.
+func TestAuditJudgesImportedReportsAgain(t *testing.T) {
+	dir, config := auditSite(t, "  site: hq\n  store: audit.db\n  reports: [sensor-a.json, sensor-b.json]\n")
+	sensorA := `{"schema": "camsweep.report/v1", "tool": {"name": "camsweep", "version": "0.3.0"},
+ "generated": "2026-11-20T02:30:00Z", "source": {"command": "sweep", "host": "sensor-a"},
+ "devices": [
+  {"mac": "28:57:be:65:7d:d5", "ips": ["10.10.10.40"], "first_seen": "2026-11-20T02:30:01Z", "last_seen": "2026-11-20T02:31:07Z",
+   "evidence": [{"probe": "sadp", "key": "sadp.model", "value": "DS-2CD2042WD-I"},
+                {"probe": "sadp", "key": "sadp.firmware", "value": "V5.4.5 build 170124"}]},
+  {"mac": "b0:c5:54:25:5b:0e", "ips": ["10.10.10.37"], "vendor": "Hikvision", "kind": "camera",
+   "restricted": true, "basis": ["prc-nil"],
+   "evidence": [{"probe": "dhcp", "key": "dhcp.hostname", "value": "DCS-935L", "signature": "old.sensor.rule", "sets": "vendor=Hikvision"}]}
+ ], "findings": [], "inventory": []}`
+	sensorB := `{"schema": "camsweep.report/v1", "tool": {"name": "camsweep", "version": "0.2.1"},
+ "generated": "2026-11-20T02:35:00Z", "source": {"command": "pcap"},
+ "devices": [
+  {"mac": "4c:11:bf:c2:0b:9d", "ips": ["10.20.0.41"], "vendor": "Dahua", "restricted": true,
+   "evidence": [{"probe": "dhip", "key": "dhip.model", "value": "IPC-HDW5421S"}]}
+ ], "findings": [], "inventory": []}`
+	for name, doc := range map[string]string{"sensor-a.json": sensorA, "sensor-b.json": sensorB} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, stderr := cli(t, "", "audit", "--config", config, "--report", filepath.Join(dir, "run.json"))
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitFindings, out, stderr)
+	}
+	f, err := os.Open(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := report.ReadJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := map[string]string{}
+	for _, fd := range r.Findings {
+		findings[fd.MAC.String()] = string(fd.Severity) + " " + strings.Join(fd.Basis, ",")
+	}
+	want := map[string]string{
+		"28:57:be:65:7d:d5": "critical prc-nil", // the uk-nil-2022 profile accepts the PRC NIL basis
+		"4c:11:bf:c2:0b:9d": "critical prc-nil",
+	}
+	for mac, w := range want {
+		if findings[mac] != w {
+			t.Errorf("%s: finding %q, want %q", mac, findings[mac], w)
+		}
+	}
+	if s, ok := findings["b0:c5:54:25:5b:0e"]; ok {
+		t.Errorf("the D-Link camera a sensor called Hikvision got a finding: %s", s)
+	}
+	sensorAPath, sensorBPath := filepath.Join(dir, "sensor-a.json"), filepath.Join(dir, "sensor-b.json")
+	for _, d := range r.Devices {
+		switch d.MAC.String() {
+		case "28:57:be:65:7d:d5":
+			if !d.Restricted || d.Model != "DS-2CD2042WD-I" || d.Firmware != "V5.4.5 build 170124" ||
+				d.FirstSeen.IsZero() || d.LastSeen.Sub(d.FirstSeen) != 66*time.Second {
+				t.Errorf("Hikvision camera judged %+v", d)
+			}
+			if len(d.ImportedFrom) != 1 || d.ImportedFrom[0].Report != sensorAPath || d.ImportedFrom[0].Host != "sensor-a" || d.ImportedFrom[0].Tool != "camsweep 0.3.0" {
+				t.Errorf("Hikvision camera imported from %+v", d.ImportedFrom)
+			}
+		case "b0:c5:54:25:5b:0e":
+			if d.Restricted || d.Vendor != "D-Link" || d.Model != "DCS-935L" || len(d.Basis) != 0 {
+				t.Errorf("D-Link camera judged %+v", d)
+			}
+		case "4c:11:bf:c2:0b:9d":
+			if !d.Restricted || len(d.ImportedFrom) != 1 || d.ImportedFrom[0].Report != sensorBPath || d.ImportedFrom[0].Tool != "camsweep 0.2.1" {
+				t.Errorf("Dahua camera judged %+v", d)
+			}
+		}
+	}
+	// Every output names where the device came from: the table and CSV too.
+	for _, format := range []string{"table", "csv"} {
+		code, body, stderr := cli(t, "", "report", "latest", "--config", config, "--format", format)
+		if code != exitOK || !strings.Contains(body, "sensor-a") || !strings.Contains(body, "camsweep 0.3.0") {
+			t.Errorf("report --format %s does not name the sensor (exit %d %s):\n%s", format, code, stderr, body)
+		}
+	}
+}

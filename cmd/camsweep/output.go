@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -155,7 +156,8 @@ func warn(stderr io.Writer, res *report.Result, format string, a ...any) {
 }
 
 func newResult(command string, inputs []string) *report.Result {
-	res := report.New(report.Tool{Name: "camsweep", Version: toolVersion()}, time.Now(), report.Source{Command: command, Inputs: inputs})
+	host, _ := os.Hostname() // names the sensor when an audit imports this report
+	res := report.New(report.Tool{Name: "camsweep", Version: toolVersion()}, time.Now(), report.Source{Command: command, Inputs: inputs, Host: host})
 	if reg, err := loadRegistry(); err == nil {
 		res.OUIDate = reg.Date()
 	}
