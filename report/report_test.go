@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/internal/schematest"
 	"github.com/camsweep/camsweep/policy"
 )
 
@@ -410,6 +411,43 @@ func TestCSVPlaceholderMACRowsAreConsistent(t *testing.T) {
 		}
 		if (ip == camera.String()) != (restricted == "true") {
 			t.Errorf("%s: restricted=%s", ip, restricted)
+		}
+	}
+}
+
+// TestJSONMatchesPublishedSchema: the report JSON validates against
+// docs/schema/report.v1.json, with every optional part present (imported
+// devices, warnings, zones, VLANs, an excepted finding) and with none; the
+// validator rejects what the schema forbids (a string for ips, null lists).
+func TestJSONMatchesPublishedSchema(t *testing.T) {
+	full := sampleResult(t)
+	full.Partial, full.Unprivileged = true, true
+	full.Warnings = []string{"capture truncated"}
+	full.Source.Host = "sensor-a"
+	full.Devices[1].ImportedFrom = []fingerprint.Origin{{Report: "/var/lib/camsweep/sensor-a.json", Host: "sensor-a",
+		Tool: "camsweep 0.3.0", Generated: full.Generated}}
+	empty := New(Tool{Name: "camsweep", Version: "test"}, time.Now(), Source{Command: "identify"})
+	for name, r := range map[string]*Result{"full": full, "empty": empty} {
+		var b bytes.Buffer
+		if err := WriteJSON(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) { schematest.Valid(t, schematest.Report, b.Bytes()) })
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, full); err != nil {
+		t.Fatal(err)
+	}
+	for what, bad := range map[string]string{
+		"ips as a string": strings.Replace(b.String(), `"ips": [`+"\n"+`        "10.10.10.37",`+"\n"+`        "192.168.0.20"`+"\n"+`      ]`, `"ips": "10.10.10.37,192.168.0.20"`, 1),
+		"null findings":   strings.Replace(b.String(), `"findings": [`, `"findings": null, "x": [`, 1),
+		"another schema":  strings.Replace(b.String(), Schema, "camsweep.report/v2", 1),
+	} {
+		if bad == b.String() {
+			t.Fatalf("%s: the test's edit did not apply", what)
+		}
+		if schematest.Check(schematest.Report, []byte(bad)) == nil {
+			t.Errorf("a report with %s validates", what)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/internal/schematest"
 	"github.com/camsweep/camsweep/report"
 )
 
@@ -452,5 +453,76 @@ func TestAuditJudgesImportedReportsAgain(t *testing.T) {
 		if code != exitOK || !strings.Contains(body, "sensor-a") || !strings.Contains(body, "camsweep 0.3.0") {
 			t.Errorf("report --format %s does not name the sensor (exit %d %s):\n%s", format, code, stderr, body)
 		}
+	}
+}
+
+// TestEveryJSONOutputMatchesItsSchema runs two audit nights in which the
+// Dahua camera moves from the office into the core network (its finding
+// escalates from medium to critical), and checks every JSON document the
+// CLI writes against the schema published in docs/schema: audit (first run,
+// diff null; second run), diff, history, report, pcap and identify.
+func TestEveryJSONOutputMatchesItsSchema(t *testing.T) {
+	dir, config := auditSite(t, "  site: hq\n  store: audit.db\n  reports: [sensor.json]\n  fail_on: none\n")
+	sensor := filepath.Join(dir, "sensor.json")
+	night := nightOne(t)
+	night[1].IPs = []netip.Addr{netip.MustParseAddr("10.30.9.9")} // office: medium
+	writeSensorReport(t, sensor, night)
+	code, js, stderr := cli(t, "", "audit", "--config", config, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("night 1: exit %d %s", code, stderr)
+	}
+	schematest.Valid(t, schematest.Audit, []byte(js))
+
+	night[1].IPs = []netip.Addr{netip.MustParseAddr("10.10.10.41")} // core: critical
+	writeSensorReport(t, sensor, night)
+	code, js, stderr = cli(t, "", "audit", "--config", config, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("night 2: exit %d %s", code, stderr)
+	}
+	schematest.Valid(t, schematest.Audit, []byte(js))
+	var got struct {
+		Diff struct {
+			NewFindings []json.RawMessage `json:"new_findings"`
+			Escalated   []struct {
+				MAC              string
+				IPs              []string
+				Severity         string
+				PreviousSeverity string `json:"previous_severity"`
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(js), &got); err != nil {
+		t.Fatal(err)
+	}
+	if e := got.Diff.Escalated; len(e) != 1 || e[0].MAC != "4c:11:bf:c2:0b:9d" || e[0].PreviousSeverity != "medium" ||
+		e[0].Severity != "critical" || len(e[0].IPs) != 1 || e[0].IPs[0] != "10.10.10.41" {
+		t.Errorf("escalated %+v, want the Dahua camera medium -> critical at 10.10.10.41", e)
+	}
+	if !strings.Contains(js, `"new_findings": []`) {
+		t.Errorf("an empty list is not written as []:\n%s", js)
+	}
+
+	for _, c := range []struct {
+		schema string
+		args   []string
+	}{
+		{schematest.Diff, []string{"diff", "2", "--config", config, "--format", "json"}},
+		{schematest.History, []string{"history", "--config", config, "--format", "json"}},
+		{schematest.Report, []string{"report", "latest", "--config", config, "--format", "json"}},
+		{schematest.Report, []string{"pcap", "--format", "json", "--fail-on", "none", filepath.Join(repo, "testdata", "pcap", "site-sample.pcapng")}},
+		{schematest.Report, []string{"identify", "--format", "json", "--fail-on", "none", identifyData("hikvision-nmap.jsonl")}},
+	} {
+		code, out, stderr := cli(t, "", c.args...)
+		if code != exitOK {
+			t.Errorf("%s: exit %d %s", strings.Join(c.args, " "), code, stderr)
+			continue
+		}
+		t.Run(c.args[0], func(t *testing.T) { schematest.Valid(t, c.schema, []byte(out)) })
+	}
+
+	// The text for cron mail lists the escalation too.
+	code, out, _ := cli(t, "", "diff", "2", "--config", config)
+	if code != exitOK || !strings.Contains(out, "escalated findings (1):\n  medium -> critical Dahua IPC-HDW5421S  10.10.10.41  4c:11:bf:c2:0b:9d") {
+		t.Errorf("diff text lacks the escalation (exit %d):\n%s", code, out)
 	}
 }
