@@ -127,10 +127,10 @@ func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
 	}
 	for _, want := range []string{
 		"compared run 1 (hq,", "with run 2 (hq,",
-		"new devices (1):\n  Hikvision DS-2CD2143G0-I  10.10.10.77  44:19:b6:00:00:07  zone hq-core",
-		"gone devices (1):\n  D-Link DCS-935L  10.10.10.37  b0:c5:54:25:5b:0e  zone hq-core",
-		"~ Hikvision DS-2CD2042WD-I  10.10.10.40  28:57:be:65:7d:d5  zone hq-core: firmware V5.4.5 build 170124 -> V5.5.0 build 170725",
-		"~ Dahua IPC-HDW5421S  10.30.9.9  4c:11:bf:c2:0b:9d  zone hq-office: ip 10.10.10.41 -> 10.30.9.9; zone hq-core -> hq-office; severity critical -> medium",
+		"new devices (1):\n  Hikvision DS-2CD2143G0-I  10.10.10.77  44:19:b6:00:00:07  zone hq/hq-core",
+		"gone devices (1):\n  D-Link DCS-935L  10.10.10.37  b0:c5:54:25:5b:0e  zone hq/hq-core",
+		"~ Hikvision DS-2CD2042WD-I  10.10.10.40  28:57:be:65:7d:d5  zone hq/hq-core: firmware V5.4.5 build 170124 -> V5.5.0 build 170725",
+		"~ Dahua IPC-HDW5421S  10.30.9.9  4c:11:bf:c2:0b:9d  zone hq/hq-office: ip 10.10.10.41 -> 10.30.9.9; zone hq-core -> hq-office; severity critical -> medium",
 		"new findings (1):\n  critical Hikvision DS-2CD2143G0-I",
 	} {
 		if !strings.Contains(out, want) {

@@ -122,7 +122,8 @@ func section(w io.Writer, title string, recs []store.DeviceRecord, line func(sto
 	}
 }
 
-// deviceLine names a device in one cleaned line: vendor model, address, zone.
+// deviceLine names a device in one cleaned line: vendor model, addresses,
+// MAC, site/zone and when it was seen.
 func deviceLine(r store.DeviceRecord) string {
 	name := strings.TrimSpace(r.Vendor + " " + r.Model)
 	if name == "" {
@@ -137,8 +138,14 @@ func deviceLine(r store.DeviceRecord) string {
 	} else {
 		parts = append(parts, report.Clean(r.Identity, report.MaxCell))
 	}
-	if r.Zone != "" {
+	switch {
+	case r.Site != "" && r.Zone != "":
+		parts = append(parts, "zone "+report.Clean(r.Site+"/"+r.Zone, report.MaxCell))
+	case r.Zone != "":
 		parts = append(parts, "zone "+report.Clean(r.Zone, report.MaxCell))
+	}
+	if seen := report.SeenSpan(r.FirstSeen, r.LastSeen); seen != "" {
+		parts = append(parts, "seen "+seen)
 	}
 	return strings.Join(parts, "  ")
 }
