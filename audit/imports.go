@@ -80,8 +80,28 @@ func replay(d *fingerprint.Device, path string, emit func(observe.Observation)) 
 		if e.Probe == "oui" {
 			continue
 		}
-		emit(observe.Observation{Time: d.FirstSeen, Probe: e.Probe, MAC: d.MAC, IP: ips[0], Port: e.Port, Key: e.Key, Value: e.Value})
+		emit(observe.Observation{Time: d.FirstSeen, Probe: e.Probe, MAC: d.MAC, IP: evidenceIP(e, ips[0]), Port: e.Port, Key: e.Key, Value: e.Value})
 	}
+}
+
+// evidenceIP is the address a piece of evidence came with: a binding names
+// it ("ip=..." in sets, or its value for a key whose value is the address);
+// other evidence is the device's.
+func evidenceIP(e fingerprint.Evidence, device netip.Addr) netip.Addr {
+	if !observe.IsBinding(e.Key) {
+		return device
+	}
+	if rest, ok := strings.CutPrefix(e.Sets, "ip="); ok {
+		if ip, err := netip.ParseAddr(rest); err == nil {
+			return ip
+		}
+	}
+	if k, _ := observe.Lookup(e.Key); k.Carries == observe.CarriesIP {
+		if ip, err := netip.ParseAddr(e.Value); err == nil {
+			return ip
+		}
+	}
+	return device
 }
 
 // importIndex remembers where imported devices came from, to name the

@@ -41,8 +41,19 @@ const maxMergedFacts = 2 * MaxFactsPerDevice
 // merge folds an IP-only device into the device that holds its IP, within
 // the same caps as a single device.
 func (v *view) merge(o *view) {
-	room := max(0, maxMergedFacts-len(v.facts))
-	v.facts = append(slices.Clip(v.facts), o.facts[:min(room, len(o.facts))]...)
+	have := make(map[[2]string]bool, len(v.facts))
+	for _, f := range v.facts {
+		have[[2]string{f.Key, f.Value}] = true
+	}
+	v.facts = slices.Clip(v.facts)
+	for _, f := range o.facts {
+		if len(v.facts) >= maxMergedFacts {
+			break
+		}
+		if !have[[2]string{f.Key, f.Value}] { // seen under the MAC and under the address: one fact
+			v.facts = append(v.facts, f)
+		}
+	}
 	for _, ip := range o.ips {
 		v.ips = appendAddr(v.ips, ip, MaxIPsPerDevice)
 	}

@@ -84,15 +84,17 @@ func newDemoCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", "table", "output format: "+formatNames())
-	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output (format from its extension unless --format)")
 	f.StringVar(&o.data, "camsim-data", "", "directory of simulated-device profiles (default: the ones built into camsweep)")
 	return cmd
 }
 
 func runDemo(cmd *cobra.Command, o *demoOptions) error {
-	if _, ok := formats[o.format]; !ok {
-		return usageError("unknown --format %q (want %s)", o.format, formatNames())
+	out, err := settleTarget(o.format, cmd.Flags().Changed("format"), o.outPath, "--format", "-o", formatList())
+	if err != nil {
+		return err
 	}
+	o.format = out.format // the sweep it runs gets the settled format
 	if reason := demoUnavailable(os.Geteuid(), lab.Unavailable); reason != "" {
 		return &exitErr{code: exitError, err: errors.New(reason)}
 	}
