@@ -83,3 +83,46 @@ func TestImportedDevicesEqualDevicesSeenDirectly(t *testing.T) {
 		})
 	}
 }
+
+// FuzzImportReport: a sensor's report is input from another machine; any
+// bytes in its place either are refused with an error or import without a
+// panic, every device judged here (never restricted without a basis).
+func FuzzImportReport(f *testing.F) {
+	f.Add([]byte(`{"schema": "camsweep.report/v1", "tool": {"name": "camsweep", "version": "0.3.0"},
+ "source": {"command": "sweep", "host": "sensor-a"},
+ "devices": [{"mac": "28:57:be:65:7d:d5", "ips": ["10.10.10.40"], "vlans": [20], "ports": [80, 554],
+   "first_seen": "2026-11-20T02:30:01Z", "last_seen": "2026-11-20T02:31:07Z", "restricted": false,
+   "evidence": [{"probe": "sadp", "key": "sadp.model", "value": "DS-2CD2042WD-I"},
+                {"probe": "pcap", "key": "arp.mac", "value": "28:57:be:65:7d:d5", "sets": "ip=10.10.10.40"}]}],
+ "findings": [], "inventory": []}`))
+	f.Add([]byte(`{"schema": "camsweep.report/v1", "devices": [{"mac": "00:00:23:34:45:66", "restricted": true, "basis": ["prc-nil"],
+   "evidence": [{"probe": "xm", "key": "xm.firmware", "value": "V5.00.R02.00030747.10010.349f17.0000000"}]},
+  {"ips": ["10.20.0.41", "::ffff:10.20.0.41"], "evidence": [{"probe": "dhip", "key": "dhip.model", "value": "IPC-HDW5421S"},
+   {"probe": "pcap", "key": "link.ip", "value": "not-an-ip", "sets": "ip=also-not"}]}]}`))
+	f.Add([]byte(`{"schema": "other/v1"}`))
+	f.Add([]byte(`[1, 2`))
+	reg, err := oui.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		path := filepath.Join(dir, "sensor.json")
+		if err := os.WriteFile(path, doc, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		plan, err := NewPlan(&Config{Site: "hq", Reports: []string{path}}, policy.Default(), Env{Registry: reg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := report.New(report.Tool{Name: "camsweep", Version: "test"}, time.Now(), report.Source{Command: "audit"})
+		if err := plan.Run(context.Background(), res); err != nil {
+			return
+		}
+		for _, d := range res.Devices {
+			if d.Restricted && len(d.Basis) == 0 {
+				t.Errorf("restricted without a basis: %+v", d)
+			}
+		}
+	})
+}

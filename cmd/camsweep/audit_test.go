@@ -60,6 +60,26 @@ func auditDevice(t *testing.T, mac, ip, vendor, model, fw string, restricted boo
 	return d
 }
 
+// auditReport runs the audit with --report FILE.json, checks its exit code
+// and returns the report it wrote.
+func auditReport(t *testing.T, config, path string, wantExit int) *report.Result {
+	t.Helper()
+	code, out, stderr := cli(t, "", "audit", "--config", config, "--report", path)
+	if code != wantExit {
+		t.Fatalf("exit %d, want %d\n%s%s", code, wantExit, out, stderr)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := report.ReadJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func mustParseMAC(t *testing.T, s string) fingerprint.MAC {
 	m, err := fingerprint.ParseMAC(s)
 	if err != nil {
@@ -257,19 +277,7 @@ func TestAuditCaptures(t *testing.T) {
 	dlink := filepath.Join(repo, "testdata", "realdata", "iot-sentinel", "D-LinkCam_Setup-A-1-STA.pcap")
 	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
 	dir, config := auditSite(t, "  site: hq\n  store: audit.db\n  captures: ["+abs(site)+", "+abs(dlink)+"]\n  fail_on: critical\n")
-	code, out, stderr := cli(t, "", "audit", "--config", config, "--report", filepath.Join(dir, "r.json"))
-	if code != exitFindings {
-		t.Fatalf("exit %d, want %d\n%s%s", code, exitFindings, out, stderr)
-	}
-	f, err := os.Open(filepath.Join(dir, "r.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := report.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := auditReport(t, config, filepath.Join(dir, "r.json"), exitFindings)
 	sev := map[string]string{}
 	for _, fd := range r.Findings {
 		sev[fd.MAC.String()] = string(fd.Severity)
@@ -397,19 +405,7 @@ func TestAuditJudgesImportedReportsAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	code, out, stderr := cli(t, "", "audit", "--config", config, "--report", filepath.Join(dir, "run.json"))
-	if code != exitFindings {
-		t.Fatalf("exit %d, want %d\n%s%s", code, exitFindings, out, stderr)
-	}
-	f, err := os.Open(filepath.Join(dir, "run.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := report.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := auditReport(t, config, filepath.Join(dir, "run.json"), exitFindings)
 	findings := map[string]string{}
 	for _, fd := range r.Findings {
 		findings[fd.MAC.String()] = string(fd.Severity) + " " + strings.Join(fd.Basis, ",")
