@@ -60,6 +60,8 @@ func (t target) toStdout() bool { return t.path == "" || t.path == "-" }
 func checkWritable(path string) error {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return errors.New("is a directory")
+	} else if err == nil && !st.Mode().IsRegular() {
+		return nil // a device or pipe is written in place (writeAtomic)
 	}
 	dir := filepath.Dir(path)
 	st, err := os.Stat(dir)
@@ -99,7 +101,14 @@ func (t target) write(stdout io.Writer, render func(io.Writer) error) error {
 	return fmt.Errorf("%w; the report was written to %s instead", err, saved)
 }
 
+// writeAtomic replaces a regular file (or creates it) through a temporary
+// file and a rename. A path that is not a regular file (a FIFO, /dev/null,
+// /dev/stdout) is written in place: a rename would put a plain file where the
+// device or pipe was.
 func writeAtomic(path string, render func(io.Writer) error) error {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return writeInPlace(path, render)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".camsweep-*.tmp")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
@@ -116,6 +125,21 @@ func writeAtomic(path string, render func(io.Writer) error) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeInPlace(path string, render func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := render(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
