@@ -61,17 +61,6 @@ func FailsAt(fs []Finding, threshold Severity) bool {
 	return false
 }
 
-// Counts tallies unsuppressed findings per severity.
-func Counts(fs []Finding) map[Severity]int {
-	out := map[Severity]int{}
-	for _, f := range fs {
-		if !f.Suppressed() {
-			out[f.Severity]++
-		}
-	}
-	return out
-}
-
 // Rank orders severities for sorting: 0 for none or unknown, then review,
 // medium, high and critical.
 func (s Severity) Rank() int {
