@@ -34,6 +34,12 @@ The configuration is a policy file (docs/policy.md) with an audit section:
     sweep: {interface: eth1}              # an active sweep (the sweep command's settings)
     fail_on: high
 
+Imported reports are judged again: each device is identified from the
+evidence its report records with this installation's signatures, catalogue
+and policy; the sensor's own verdicts are ignored, and the report names the
+sensor each device came from. Everything (configuration, inputs, sweep scope,
+--report, store) is checked before anything is read, sent or stored.
+
 Relative paths are relative to the configuration file. See docs/audit.md.`
 
 type auditOptions struct {
