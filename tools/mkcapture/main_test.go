@@ -18,7 +18,7 @@ const repoRealdata = "../../testdata/realdata"
 // change to a scene must come with regenerated files (and SOURCES.md).
 func TestSamplesAreReproducible(t *testing.T) {
 	dir := t.TempDir()
-	if err := run(dir, repoRealdata, false, 0, ""); err != nil {
+	if err := run(dir, repoRealdata, "", 0, ""); err != nil {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
@@ -43,7 +43,7 @@ func TestSamplesAreReproducible(t *testing.T) {
 func TestLargeCapturePacketCount(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "large.pcap")
 	const packets = 50_000 // crosses two camera announcements (every 20,000)
-	if err := run("", repoRealdata, true, packets, path); err != nil {
+	if err := run("", repoRealdata, "office", packets, path); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(path)
