@@ -60,6 +60,7 @@ type Decoder struct {
 	stats Stats
 
 	seen     observationSet
+	repeats  datagramSet // datagrams decoded already: a repeat is not decoded again
 	bindings boundedSet[bindingKey]
 	opens    boundedSet[endpointKey]
 	recent   seenCache // in front of bindings: most packets repeat a recent pair
@@ -93,6 +94,7 @@ func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	d := &Decoder{opt: opt, proto: *opt.Protocols, out: emit}
 	d.emit = d.deliver
 	d.seen = newObservationSet(1 << 19)
+	d.repeats = newDatagramSet(1 << 16)
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
 	d.opens = newBoundedSet[endpointKey](1 << 18)
 	d.flows = newFlowTable(d, opt)
@@ -405,7 +407,16 @@ func (d *Decoder) udpDecoder(src, dst uint16, payload []byte) (scanner.Decoder, 
 
 // runDatagram calls a protocol decoder, counting its failures. A panic in a
 // decoder is a bug there; it is counted, not allowed to end the read.
+//
+// A datagram whose bytes, addresses and ports are those of one decoded
+// before is not decoded again: discovery announcements repeat every few
+// seconds, and decoding is pure, so it would give the same observations,
+// which deliver drops as repeats anyway.
 func (d *Decoder) runDatagram(dec scanner.Decoder, payload []byte, m scanner.Meta) {
+	if !d.repeats.add(&m, payload) {
+		d.stats.Repeats++
+		return
+	}
 	defer d.recoverDecoder()
 	if err := dec(payload, m, d.emit); err != nil {
 		d.stats.DecoderErrors++

@@ -91,9 +91,12 @@ type Stats struct {
 	Bytes        int64 // captured bytes of those packets
 	Observations int64 // observations emitted
 	Duplicates   int64 // observations suppressed as repeats of one already emitted
-	Skipped      int64 // packets not decoded: unknown link type, malformed, or a fragment of a TCP or other non-UDP datagram
-	Flows        int64 // TCP flows whose bytes were kept for a service decoder
-	Evicted      int64 // flows handed over early because the table or byte budget was full
+	// Repeats counts UDP datagrams not decoded because the same bytes
+	// between the same addresses and ports were decoded before.
+	Repeats int64
+	Skipped int64 // packets not decoded: unknown link type, malformed, or a fragment of a TCP or other non-UDP datagram
+	Flows   int64 // TCP flows whose bytes were kept for a service decoder
+	Evicted int64 // flows handed over early because the table or byte budget was full
 	// DecoderErrors counts payloads a protocol decoder did not understand.
 	DecoderErrors int64
 	// Fragments counts the IPv4 fragments of UDP datagrams taken for

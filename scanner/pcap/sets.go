@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
 )
 
 // boundedSet remembers keys up to a limit. When full it forgets everything
@@ -54,5 +55,36 @@ func (s *observationSet) add(o fingerprint.Observation) bool {
 	h.WriteString(o.Key)
 	h.WriteByte(0)
 	h.WriteString(o.Value)
+	return s.set.add(h.Sum64())
+}
+
+// datagramSet remembers datagrams by a 64-bit hash of their payload and of
+// everything in their Meta a decoder may read except the time.
+type datagramSet struct {
+	seed maphash.Seed
+	set  boundedSet[uint64]
+}
+
+func newDatagramSet(limit int) datagramSet {
+	return datagramSet{seed: maphash.MakeSeed(), set: newBoundedSet[uint64](limit)}
+}
+
+// add reports whether the datagram is new.
+func (s *datagramSet) add(m *scanner.Meta, payload []byte) bool {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	h.Write(m.SrcMAC[:])
+	h.Write(m.DstMAC[:])
+	src, dst := m.SrcIP.As16(), m.DstIP.As16()
+	h.Write(src[:])
+	h.Write(dst[:])
+	var ports [6]byte
+	ports[0], ports[1] = byte(m.SrcPort>>8), byte(m.SrcPort)
+	ports[2], ports[3] = byte(m.DstPort>>8), byte(m.DstPort)
+	ports[4], ports[5] = byte(m.VLAN>>8), byte(m.VLAN)
+	h.Write(ports[:])
+	h.WriteString(m.Probe)
+	h.WriteByte(0)
+	h.Write(payload)
 	return s.set.add(h.Sum64())
 }
