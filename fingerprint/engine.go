@@ -22,7 +22,7 @@ type MACRegistry interface {
 // settled at about 375 MiB of heap with a 256 MiB fact budget, i.e. about
 // 1.45x the budget; 128 MiB keeps the whole engine near 200 MiB.
 const (
-	MaxDevices        = 65536     // devices (MAC-keyed plus IP-only) tracked at once
+	MaxDevices        = 65536     // devices (MAC-keyed plus IP-only) tracked at once, unless SetMaxDevices says otherwise
 	MaxFactsPerDevice = 256       // distinct (key, value) pairs kept per device
 	MaxValuesPerKey   = 16        // distinct values kept per key per device
 	MaxValueLen       = 4096      // bytes of a value kept (docs/observation-keys.md bound)
@@ -37,8 +37,9 @@ const (
 	// (the fact, its dedupe-map entry, slice growth), so that MaxStoredBytes
 	// also bounds a flood of tiny values.
 	factOverhead = 192
-	// maxBindings bounds each IP→MAC table.
-	maxBindings = 4 * MaxDevices
+	// bindingsPerDevice bounds each IP→MAC table at this many entries per
+	// device of the device bound.
+	bindingsPerDevice = 4
 )
 
 // Engine merges observations into devices and identifies them. Add and
@@ -53,6 +54,7 @@ type Engine struct {
 	strongIP map[netip.Addr]MAC          // last strong binding of each IP
 	linkIP   map[netip.Addr]MAC          // last link.ip binding of each IP
 	bytes    int
+	max      int // device bound
 	dropped  uint64
 	trimmed  uint64
 }
@@ -60,9 +62,20 @@ type Engine struct {
 // NewEngine returns an engine over a database and an OUI registry; reg may be
 // nil, and then no MAC is looked up.
 func NewEngine(db *Database, reg MACRegistry) *Engine {
-	return &Engine{db: db, reg: reg,
+	return &Engine{db: db, reg: reg, max: MaxDevices,
 		byMAC: map[MAC]*deviceState{}, byIP: map[netip.Addr]*deviceState{},
 		strongIP: map[netip.Addr]MAC{}, linkIP: map[netip.Addr]MAC{}}
+}
+
+// SetMaxDevices changes the number of devices (MAC-keyed plus IP-only)
+// tracked at once from MaxDevices to n (at least 1). Call it before the
+// first Add. Each device costs memory even when it says little (measured
+// in docs/performance.md), so the bound is what keeps a hostile or huge
+// capture within the machine's memory.
+func (e *Engine) SetMaxDevices(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.max = max(n, 1)
 }
 
 // Dropped counts observations lost to a global memory bound: the device cap
@@ -181,22 +194,22 @@ func (e *Engine) stateFor(mac MAC, ip netip.Addr, key string) *deviceState {
 	}
 	if key == "link.ip" {
 		st.addLinkIP(ip)
-		bind(e.linkIP, ip, mac)
+		e.bind(e.linkIP, ip, mac)
 	} else {
 		st.addIP(ip)
-		bind(e.strongIP, ip, mac)
+		e.bind(e.strongIP, ip, mac)
 	}
 	return st
 }
 
 // bind records that ip is held by mac; the table is bounded like the devices.
-func bind(table map[netip.Addr]MAC, ip netip.Addr, mac MAC) {
-	if _, ok := table[ip]; ok || len(table) < maxBindings {
+func (e *Engine) bind(table map[netip.Addr]MAC, ip netip.Addr, mac MAC) {
+	if _, ok := table[ip]; ok || len(table) < bindingsPerDevice*e.max {
 		table[ip] = mac
 	}
 }
 
-func (e *Engine) full() bool { return len(e.byMAC)+len(e.byIP) >= MaxDevices }
+func (e *Engine) full() bool { return len(e.byMAC)+len(e.byIP) >= e.max }
 
 func truncateUTF8(s string, n int) string {
 	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {

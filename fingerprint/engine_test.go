@@ -591,3 +591,19 @@ func TestEngineVLANNeedsTheDevicesMAC(t *testing.T) {
 		}
 	}
 }
+
+// SetMaxDevices moves the device bound both ways: devices past it are
+// dropped and counted, and up to it none are.
+func TestEngineSetMaxDevices(t *testing.T) {
+	for _, bound := range []int{10, MaxDevices + 50} {
+		e := newTestEngine(t)
+		e.SetMaxDevices(bound)
+		for i := range bound + 7 {
+			e.Add(Observation{Probe: "arp", MAC: MAC{0x00, 0x14, 0x22, byte(i >> 16), byte(i >> 8), byte(i)},
+				IP: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), Key: "arp.mac", Value: "x"})
+		}
+		if n := len(e.Devices()); n != bound || e.Dropped() != 7 {
+			t.Errorf("bound %d: %d devices, %d dropped; want %d and 7", bound, n, e.Dropped(), bound)
+		}
+	}
+}
