@@ -17,7 +17,8 @@ import (
 // so the two can never disagree on a document the fast path accepts:
 // FuzzXMLFastMatchesSlow checks exactly that.
 func parseXMLFast(b []byte) (root *xnode, ok bool) {
-	p := xmlScanner{b: b}
+	// One copy of the document: names are slices of it, not allocations.
+	p := xmlScanner{b: b, s: string(b)}
 	doc := &xnode{}
 	stack := []*xnode{doc}
 	qnames := []string{""} // the open elements' names as written, for their end tags
@@ -54,7 +55,7 @@ func parseXMLFast(b []byte) (root *xnode, ok bool) {
 			if !ok {
 				return nil, false
 			}
-			n := &xnode{name: local}
+			n := p.node(local)
 			top.children = append(top.children, n)
 			if !empty {
 				stack, qnames = append(stack, n), append(qnames, qname)
@@ -69,8 +70,19 @@ func parseXMLFast(b []byte) (root *xnode, ok bool) {
 
 // xmlScanner walks a document byte by byte.
 type xmlScanner struct {
-	b []byte
-	i int
+	b     []byte
+	s     string // b as a string
+	i     int
+	nodes []xnode // allocated a block at a time
+}
+
+// node returns a new element node.
+func (p *xmlScanner) node(name string) *xnode {
+	if len(p.nodes) == cap(p.nodes) {
+		p.nodes = make([]xnode, 0, 16)
+	}
+	p.nodes = append(p.nodes, xnode{name: name})
+	return &p.nodes[len(p.nodes)-1]
 }
 
 func (p *xmlScanner) has(prefix string) bool {
@@ -104,7 +116,7 @@ func (p *xmlScanner) name() (qname, local string, ok bool) {
 	if p.i < len(p.b) && p.b[p.i] >= utf8.RuneSelf {
 		return "", "", false
 	}
-	qname = string(n)
+	qname = p.s[start:p.i]
 	colon := strings.IndexByte(qname, ':')
 	switch {
 	case colon < 0:
