@@ -233,13 +233,64 @@ type deviceState struct {
 	ports       []uint16
 	vlans       []uint16
 	facts       []fact
-	seen        map[[2]string]struct{}
-	perKey      map[string]int
+	seen        map[[2]string]struct{} // index of facts, built at factIndexAt facts
+	perKey      map[string]int         // values per key, built with seen
 	first, last time.Time
 }
 
+// factIndexAt is the number of facts from which a device indexes them in
+// maps. Below it, finding a duplicate or counting a key's values scans the
+// few facts: most devices of a large network say two or three things, and
+// two maps each would be about half of what such a device costs.
+const factIndexAt = 8
+
 func newDeviceState() *deviceState {
-	return &deviceState{seen: map[[2]string]struct{}{}, perKey: map[string]int{}}
+	return &deviceState{}
+}
+
+// hasFact reports whether the device already holds key=value.
+func (s *deviceState) hasFact(key, value string) bool {
+	if s.seen != nil {
+		_, ok := s.seen[[2]string{key, value}]
+		return ok
+	}
+	for i := range s.facts {
+		if s.facts[i].Key == key && s.facts[i].Value == value {
+			return true
+		}
+	}
+	return false
+}
+
+// valuesOf counts the values the device holds for key.
+func (s *deviceState) valuesOf(key string) int {
+	if s.perKey != nil {
+		return s.perKey[key]
+	}
+	n := 0
+	for i := range s.facts {
+		if s.facts[i].Key == key {
+			n++
+		}
+	}
+	return n
+}
+
+// keep stores a new fact, indexing it once the device holds factIndexAt.
+func (s *deviceState) keep(f fact) {
+	s.facts = append(s.facts, f)
+	switch {
+	case s.seen != nil:
+		s.seen[[2]string{f.Key, f.Value}] = struct{}{}
+		s.perKey[f.Key]++
+	case len(s.facts) >= factIndexAt:
+		s.seen = make(map[[2]string]struct{}, 2*len(s.facts))
+		s.perKey = make(map[string]int)
+		for _, f := range s.facts {
+			s.seen[[2]string{f.Key, f.Value}] = struct{}{}
+			s.perKey[f.Key]++
+		}
+	}
 }
 
 // addFact keeps a new (key, value) within the caps and budget bytes. It
@@ -261,20 +312,17 @@ func (s *deviceState) addFact(obs Observation, budget int) (int, factResult) {
 	if obs.VLAN != 0 && !obs.MAC.IsZero() {
 		s.vlans = appendUnique(s.vlans, obs.VLAN, MaxVLANsPerDevice)
 	}
-	k := [2]string{obs.Key, obs.Value}
-	if _, dup := s.seen[k]; dup {
+	if s.hasFact(obs.Key, obs.Value) {
 		return 0, factKept
 	}
 	size := factOverhead + len(obs.Key) + len(obs.Value) + len(obs.Probe)
-	if len(s.facts) >= MaxFactsPerDevice || s.perKey[obs.Key] >= MaxValuesPerKey {
+	if len(s.facts) >= MaxFactsPerDevice || s.valuesOf(obs.Key) >= MaxValuesPerKey {
 		return 0, factTrimmed
 	}
 	if size > budget {
 		return 0, factOverBudget
 	}
-	s.seen[k] = struct{}{}
-	s.perKey[obs.Key]++
-	s.facts = append(s.facts, fact{Key: obs.Key, Value: obs.Value, Probe: obs.Probe, Port: obs.Port, IP: obs.IP})
+	s.keep(fact{Key: obs.Key, Value: obs.Value, Probe: obs.Probe, Port: obs.Port, IP: obs.IP})
 	return size, factKept
 }
 
