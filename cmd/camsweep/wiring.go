@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/oui"
@@ -25,13 +26,15 @@ type engine interface {
 }
 
 // newEngine loads the embedded signature database and returns an engine
-// that looks MACs up in reg.
-func newEngine(reg *oui.Registry) (engine, error) {
+// that looks MACs up in reg and keeps at most maxDevices devices.
+func newEngine(reg *oui.Registry, maxDevices int) (engine, error) {
 	db, err := fingerprint.Default()
 	if err != nil {
 		return nil, fmt.Errorf("signature database: %w", err)
 	}
-	return fingerprint.NewEngine(db, reg), nil
+	e := fingerprint.NewEngine(db, reg)
+	e.SetMaxDevices(maxDevices)
+	return e, nil
 }
 
 // readCapture decodes one capture file into observations.
@@ -44,6 +47,16 @@ func readCapture(ctx context.Context, path string, emit scanner.Emit, allAddress
 // read (also when it stopped at damage).
 func readCaptureCounting(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, progress func(done, total int64)) (int64, error) {
 	st, err := pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Progress: progress})
+	return st.Packets, err
+}
+
+// readCaptureInput is readCaptureCounting for a file or, for "-", a capture
+// on standard input (no progress bar: its size is unknown).
+func readCaptureInput(ctx context.Context, stdin io.Reader, path string, emit scanner.Emit, allAddresses bool, progress func(done, total int64)) (int64, error) {
+	if path != "-" {
+		return readCaptureCounting(ctx, path, emit, allAddresses, progress)
+	}
+	st, err := pcap.Read(ctx, stdin, "standard input", 0, emit, pcap.Options{AllAddresses: allAddresses})
 	return st.Packets, err
 }
 
