@@ -3,7 +3,7 @@ package pcap
 import (
 	"hash/maphash"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -42,7 +42,7 @@ func newObservationSet(limit int) observationSet {
 	return observationSet{seed: maphash.MakeSeed(), set: newBoundedSet[uint64](limit)}
 }
 
-func (s *observationSet) add(o fingerprint.Observation) bool {
+func (s *observationSet) add(o observe.Observation) bool {
 	var h maphash.Hash
 	h.SetSeed(s.seed)
 	h.Write(o.MAC[:])
