@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -605,5 +606,24 @@ func TestEngineSetMaxDevices(t *testing.T) {
 		if n := len(e.Devices()); n != bound || e.Dropped() != 7 {
 			t.Errorf("bound %d: %d devices, %d dropped; want %d and 7", bound, n, e.Dropped(), bound)
 		}
+	}
+}
+
+// TakeDevices gives what Devices gives, and leaves the engine empty.
+func TestEngineTakeDevicesEmptiesTheEngine(t *testing.T) {
+	e := newTestEngine(t)
+	for i := range 50 {
+		mac := MAC{0x44, 0x19, 0xb6, 0, 0, byte(i)}
+		ip := netip.AddrFrom4([4]byte{10, 0, 0, byte(i)})
+		e.Add(Observation{Probe: "arp", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()})
+		e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.server", Value: "App-webs/"})
+	}
+	want := e.Devices()
+	got := e.TakeDevices()
+	if !reflect.DeepEqual(got, want) || len(got) != 50 {
+		t.Errorf("TakeDevices gave %d devices, Devices %d, or they differ", len(got), len(want))
+	}
+	if n := len(e.Devices()); n != 0 || e.Heard() != 0 {
+		t.Errorf("engine still holds %d devices after TakeDevices", n)
 	}
 }

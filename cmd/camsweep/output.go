@@ -182,12 +182,14 @@ func exitFor(res *report.Result, threshold policy.Severity) error {
 }
 
 // engineDevices returns the engine's devices, warning when it had to drop
-// observations at its memory bounds (the result is then incomplete).
+// observations at its memory bounds (the result is then incomplete). The
+// engine is done with afterwards: its state is let go as the devices are
+// built (TakeDevices), which keeps the peak of a large inventory down.
 func engineDevices(stderr io.Writer, res *report.Result, eng engine) []fingerprint.Device {
 	if n := eng.Dropped(); n > 0 {
 		warn(stderr, res, "%d observations were not kept: the engine reached its device or memory bound, so the report is incomplete", n)
 	}
-	return eng.Devices()
+	return eng.TakeDevices()
 }
 
 // warn records a warning in the result and prints it on standard error at once,

@@ -21,6 +21,7 @@ import (
 type engine interface {
 	Add(fingerprint.Observation)
 	Devices() []fingerprint.Device
+	TakeDevices() []fingerprint.Device
 	Dropped() uint64
 	Heard() int
 }
