@@ -408,19 +408,28 @@ func (d *Decoder) udpDecoder(src, dst uint16, payload []byte) (scanner.Decoder, 
 // runDatagram calls a protocol decoder, counting its failures. A panic in a
 // decoder is a bug there; it is counted, not allowed to end the read.
 //
-// A datagram whose bytes, addresses and ports are those of one decoded
-// before is not decoded again: discovery announcements repeat every few
-// seconds, and decoding is pure, so it would give the same observations,
-// which deliver drops as repeats anyway.
+// A datagram whose bytes (those Protocols.RepeatKey names), addresses and
+// ports are those of one decoded without error before is not decoded
+// again: discovery announcements repeat every few seconds, and decoding is
+// pure, so it would give the same observations, which deliver drops as
+// repeats anyway.
 func (d *Decoder) runDatagram(dec scanner.Decoder, payload []byte, m scanner.Meta) {
-	if !d.repeats.add(&m, payload) {
+	var head []byte
+	tail := payload
+	if d.proto.RepeatKey != nil {
+		head, tail = d.proto.RepeatKey(m.SrcPort, m.DstPort, payload)
+	}
+	key := d.repeats.key(&m, head, tail)
+	if d.repeats.seen(key) {
 		d.stats.Repeats++
 		return
 	}
 	defer d.recoverDecoder()
 	if err := dec(payload, m, d.emit); err != nil {
 		d.stats.DecoderErrors++
+		return
 	}
+	d.repeats.remember(key)
 }
 
 func (d *Decoder) recoverDecoder() {

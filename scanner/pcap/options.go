@@ -49,6 +49,11 @@ type Protocols struct {
 	// StreamDetect recognises a TCP stream on an unknown port from its
 	// first bytes (client may be empty). Optional.
 	StreamDetect func(client, server []byte) (scanner.StreamDecoder, bool)
+	// RepeatKey returns the parts of a datagram its observations depend
+	// on (head may be nil). A datagram whose parts, sender and receiver
+	// are those of one decoded without error before is not decoded again.
+	// Optional: nil keys every datagram by its whole payload.
+	RepeatKey func(srcPort, dstPort uint16, payload []byte) (head, tail []byte)
 }
 
 const (
@@ -92,7 +97,8 @@ type Stats struct {
 	Observations int64 // observations emitted
 	Duplicates   int64 // observations suppressed as repeats of one already emitted
 	// Repeats counts UDP datagrams not decoded because the same bytes
-	// between the same addresses and ports were decoded before.
+	// (Protocols.RepeatKey) between the same addresses and ports were
+	// decoded before.
 	Repeats int64
 	Skipped int64 // packets not decoded: unknown link type, malformed, or a fragment of a TCP or other non-UDP datagram
 	Flows   int64 // TCP flows whose bytes were kept for a service decoder

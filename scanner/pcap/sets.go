@@ -58,8 +58,9 @@ func (s *observationSet) add(o observe.Observation) bool {
 	return s.set.add(h.Sum64())
 }
 
-// datagramSet remembers datagrams by a 64-bit hash of their payload and of
-// everything in their Meta a decoder may read except the time.
+// datagramSet remembers datagrams by a 64-bit hash of their payload (or
+// the parts of it that matter) and of everything in their Meta a decoder
+// may read except the time.
 type datagramSet struct {
 	seed maphash.Seed
 	set  boundedSet[uint64]
@@ -69,8 +70,8 @@ func newDatagramSet(limit int) datagramSet {
 	return datagramSet{seed: maphash.MakeSeed(), set: newBoundedSet[uint64](limit)}
 }
 
-// add reports whether the datagram is new.
-func (s *datagramSet) add(m *scanner.Meta, payload []byte) bool {
+// key hashes a datagram's Meta and the parts of its payload.
+func (s *datagramSet) key(m *scanner.Meta, head, tail []byte) uint64 {
 	var h maphash.Hash
 	h.SetSeed(s.seed)
 	h.Write(m.SrcMAC[:])
@@ -85,6 +86,19 @@ func (s *datagramSet) add(m *scanner.Meta, payload []byte) bool {
 	h.Write(ports[:])
 	h.WriteString(m.Probe)
 	h.WriteByte(0)
-	h.Write(payload)
-	return s.set.add(h.Sum64())
+	var n [8]byte
+	for i := range n {
+		n[i] = byte(len(head) >> (8 * i))
+	}
+	h.Write(n[:]) // so that no split of the same bytes gives the same key
+	h.Write(head)
+	h.Write(tail)
+	return h.Sum64()
 }
+
+func (s *datagramSet) seen(k uint64) bool {
+	_, ok := s.set.m[k]
+	return ok
+}
+
+func (s *datagramSet) remember(k uint64) { s.set.add(k) }
