@@ -28,10 +28,11 @@ var formats = map[string]func(io.Writer, *report.Result) error{
 const formatObservations = "observations"
 
 // defaultMaxDevices is the --max-devices default: the devices a report can
-// hold within about 1 GB of memory at the measured peak cost of a device
-// (docs/performance.md: about 2 KB for a device that says little, through
-// engine, report and JSON output). Past it, devices are dropped with a
-// warning rather than the machine running out of memory.
+// hold within about 1 GB of memory (docs/performance.md: about 1.2 KB at
+// the peak for a device that says little, through engine, report and
+// output, plus the engine's 128 MiB budget for what devices say). Past it,
+// devices are dropped with a warning rather than the machine running out
+// of memory.
 const defaultMaxDevices = 500_000
 
 // formatNames lists the --format values, table first, for help and errors.
@@ -72,7 +73,7 @@ func (o *outputOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.policyPath, "policy", "", "policy file with zones, profiles and exceptions (default: every restricted device is a medium finding)")
 	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary on standard error (warnings still print)")
-	f.IntVar(&o.maxDevices, "max-devices", defaultMaxDevices, "keep at most this many devices; past it, devices are dropped with a warning (about 2 KB of memory each)")
+	f.IntVar(&o.maxDevices, "max-devices", defaultMaxDevices, "keep at most this many devices; past it, devices are dropped with a warning (each costs about 1.2 KB of memory at the peak; the default fits 1 GB)")
 }
 
 // validate checks the flags before any input is read, so a typo costs nothing.
