@@ -67,3 +67,44 @@ func TestLargeCapturePacketCount(t *testing.T) {
 		t.Errorf("%d packets, want %d", n, packets)
 	}
 }
+
+// The camera-network and hosts profiles are deterministic (the benchmark
+// figures depend on it) and hold what they say: the asked number of
+// packets, and two ARP frames per host.
+func TestProfilesAreDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		profile string
+		size    int
+		packets int
+	}{{"camera", 20_000, 20_000}, {"hosts", 1_000, 2_000}} {
+		var files [2][]byte
+		for i := range files {
+			path := filepath.Join(dir, c.profile+".pcap")
+			if err := run("", repoRealdata, c.profile, c.size, path); err != nil {
+				t.Fatal(err)
+			}
+			files[i], _ = os.ReadFile(path)
+		}
+		if !bytes.Equal(files[0], files[1]) {
+			t.Errorf("%s: two runs wrote different files", c.profile)
+		}
+		r, err := pcapgo.NewReader(bytes.NewReader(files[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			if _, _, err := r.ReadPacketData(); err != nil {
+				break
+			}
+			n++
+		}
+		if n < c.packets || n > c.packets+16 {
+			t.Errorf("%s: %d packets, want %d", c.profile, n, c.packets)
+		}
+	}
+	if err := run("", repoRealdata, "nosuch", 1, filepath.Join(dir, "x.pcap")); err == nil {
+		t.Error("an unknown profile was accepted")
+	}
+}
