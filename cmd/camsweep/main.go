@@ -21,7 +21,7 @@ func main() {
 // harder instead of letting the heap double past what is live (Go's default
 // pacing): a sensor or laptop reading a large capture keeps to about this
 // much while what the run must hold (devices, mostly) fits below it.
-const softMemoryLimit = 120 << 20
+const softMemoryLimit = 100 << 20
 
 // paceMemory keeps Go's soft memory limit at softMemoryLimit, or a quarter
 // above the live heap once that is larger (a very large inventory): below,
