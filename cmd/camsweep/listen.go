@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/spf13/cobra"
 
 	"github.com/camsweep/camsweep/scanner"
@@ -31,6 +31,7 @@ type listenOptions struct {
 	iface        string
 	duration     time.Duration
 	allAddresses bool
+	local        localRanges
 }
 
 func newListenCmd() *cobra.Command {
@@ -48,6 +49,7 @@ func newListenCmd() *cobra.Command {
 	f.StringVarP(&o.iface, "interface", "i", "", "interface to listen on (required)")
 	f.DurationVar(&o.duration, "for", 0, "how long to listen, e.g. 10m (default: until Ctrl-C)")
 	f.BoolVar(&o.allAddresses, "all-addresses", false, "also inventory hosts with public addresses")
+	o.local.register(cmd)
 	return cmd
 }
 
@@ -61,11 +63,14 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 	if o.duration < 0 {
 		return usageError("--for must be positive")
 	}
+	if err := o.local.parse(); err != nil {
+		return err
+	}
 	pol, eng, err := o.out.setup()
 	if err != nil {
 		return err
 	}
-	h, err := pcapgo.NewEthernetHandle(o.iface)
+	h, err := openLive(o.iface)
 	if err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("capturing on %s: %w (listening needs root or CAP_NET_RAW)", o.iface, err)}
 	}
@@ -81,7 +86,7 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 	if drawsProgress(cmd.ErrOrStderr(), o.out.quiet) {
 		stopStatus = listenStatus(ctx, cmd.ErrOrStderr(), o.iface, &packets, eng.Heard)
 	}
-	stats, err := capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Probe: "listen"}, &packets)
+	stats, err := capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Local: o.local.with(pol.SiteRanges()), Probe: "listen"}, &packets)
 	stopStatus()
 	if err != nil {
 		res.Partial = true
@@ -95,7 +100,14 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 
 // capture feeds live frames to the pcap decoder until ctx ends. Closing the
 // handle is what interrupts a blocked read.
-func capture(ctx context.Context, h *pcapgo.EthernetHandle, emit scanner.Emit, opt pcap.Options, packets *atomic.Int64) (pcap.Stats, error) {
+// liveHandle is a live capture of Ethernet frames (pcapgo's AF_PACKET
+// handle on Linux).
+type liveHandle interface {
+	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	Close() error
+}
+
+func capture(ctx context.Context, h liveHandle, emit scanner.Emit, opt pcap.Options, packets *atomic.Int64) (pcap.Stats, error) {
 	dec := pcap.NewDecoder(emit, opt)
 	stop := context.AfterFunc(ctx, func() { h.Close() })
 	defer stop()

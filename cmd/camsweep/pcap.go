@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"time"
 
@@ -24,8 +25,10 @@ is sent: this is the way to analyse traffic captured elsewhere (a SPAN port, a
 tcpdump on a sensor, an incident's evidence). Files of any size are read in
 bounded memory; gzip-compressed captures are read as they are. "-" reads a
 capture from standard input (tcpdump -w - | camsweep pcap -). Only hosts with
-private, link-local, CGNAT or benchmark (198.18.0.0/15) addresses are
-inventoried unless --all-addresses is given.
+private, link-local, CGNAT or benchmark (198.18.0.0/15) addresses, or in the
+site's own ranges (--local, and the policy's zone CIDRs), are inventoried
+unless --all-addresses is given; only those have their MAC bound to their
+address (a public host's frames usually come through a router).
 
 --format observations writes the decoded observations as JSON lines instead
 of a report, the input camsweep identify reads: to see why a device was or was
@@ -37,6 +40,7 @@ warning naming the packet, and exit code 3 (2 if there are findings).`
 const pcapExample = `  camsweep pcap capture.pcapng
   camsweep pcap --format json -o sweep.json site-a.pcap site-b.pcapng
   camsweep pcap --policy site.yaml --fail-on high capture.pcap
+  camsweep pcap --local 130.225.0.0/16,2001:878::/32 campus.pcap
   camsweep pcap -q --format csv capture.pcap > devices.csv
   tcpdump -i eth0 -w - | camsweep pcap --format jsonl -
   camsweep pcap --format observations capture.pcap | grep wsd. | camsweep identify`
@@ -45,6 +49,7 @@ const pcapExample = `  camsweep pcap capture.pcapng
 type pcapOptions struct {
 	out          outputOptions
 	allAddresses bool
+	local        localRanges
 }
 
 func newPcapCmd() *cobra.Command {
@@ -61,11 +66,15 @@ func newPcapCmd() *cobra.Command {
 	format := cmd.Flags().Lookup("format")
 	format.Usage += ", " + formatObservations + " (the decoded observations as JSON lines, for identify)"
 	cmd.Flags().BoolVar(&o.allAddresses, "all-addresses", false, "also inventory hosts with public addresses")
+	o.local.register(cmd)
 	return cmd
 }
 
 func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	if err := o.out.validate(); err != nil {
+		return err
+	}
+	if err := o.local.parse(); err != nil {
 		return err
 	}
 	if err := checkCaptureInputs(cmd.InOrStdin(), files); err != nil {
@@ -80,7 +89,8 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	}
 	res := newResult("pcap", files)
 	stderr := cmd.ErrOrStderr()
-	packets, partial, err := readCaptures(cmd, files, eng.Add, o, func(format string, a ...any) { warn(stderr, res, format, a...) })
+	local := o.local.with(pol.SiteRanges())
+	packets, partial, err := readCaptures(cmd, files, eng.Add, o, local, func(format string, a ...any) { warn(stderr, res, format, a...) })
 	if err != nil {
 		return err
 	}
@@ -108,8 +118,11 @@ func runPcapObservations(cmd *cobra.Command, files []string, o *pcapOptions) err
 		warnf := func(format string, a ...any) {
 			fmt.Fprintln(stderr, "camsweep: warning:", report.Clean(fmt.Sprintf(format, a...), 300))
 		}
-		var err error
-		_, partial, err = readCaptures(cmd, files, emit, o, warnf)
+		pol, err := o.out.loadPolicy() // its zone CIDRs are local ranges too
+		if err != nil {
+			return err
+		}
+		_, partial, err = readCaptures(cmd, files, emit, o, o.local.with(pol.SiteRanges()), warnf)
 		if err != nil {
 			return err
 		}
@@ -156,12 +169,12 @@ func checkCaptureInputs(stdin io.Reader, files []string) error {
 // readCaptures reads every input in turn into emit. It returns the packets
 // read and whether the results are partial (an interrupted read or a damaged
 // file, each warned about through warnf); an error ends the run.
-func readCaptures(cmd *cobra.Command, files []string, emit scanner.Emit, o *pcapOptions, warnf func(string, ...any)) (int64, bool, error) {
+func readCaptures(cmd *cobra.Command, files []string, emit scanner.Emit, o *pcapOptions, local []netip.Prefix, warnf func(string, ...any)) (int64, bool, error) {
 	stderr := cmd.ErrOrStderr()
 	var packets int64
 	partial := false
 	for _, f := range files {
-		n, err := readCaptureInput(cmd.Context(), cmd.InOrStdin(), f, emit, o.allAddresses, progressFor(stderr, f, o.out.quiet))
+		n, err := readCaptureInput(cmd.Context(), cmd.InOrStdin(), f, emit, o.allAddresses, local, progressFor(stderr, f, o.out.quiet))
 		packets += n
 		switch {
 		case err == nil:

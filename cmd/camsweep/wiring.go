@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/oui"
@@ -38,26 +39,27 @@ func newEngine(reg *oui.Registry, maxDevices int) (engine, error) {
 	return e, nil
 }
 
-// readCapture decodes one capture file into observations.
-func readCapture(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, progress func(done, total int64)) error {
-	_, err := readCaptureCounting(ctx, path, emit, allAddresses, progress)
+// readCapture decodes one capture file into observations. local are the
+// site's own ranges beyond the private ones (--local, policy zones).
+func readCapture(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) error {
+	_, err := readCaptureCounting(ctx, path, emit, allAddresses, local, progress)
 	return err
 }
 
 // readCaptureCounting is readCapture that also returns how many packets it
 // read (also when it stopped at damage).
-func readCaptureCounting(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, progress func(done, total int64)) (int64, error) {
-	st, err := pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Progress: progress})
+func readCaptureCounting(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (int64, error) {
+	st, err := pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Local: local, Progress: progress})
 	return st.Packets, err
 }
 
 // readCaptureInput is readCaptureCounting for a file or, for "-", a capture
 // on standard input (no progress bar: its size is unknown).
-func readCaptureInput(ctx context.Context, stdin io.Reader, path string, emit scanner.Emit, allAddresses bool, progress func(done, total int64)) (int64, error) {
+func readCaptureInput(ctx context.Context, stdin io.Reader, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (int64, error) {
 	if path != "-" {
-		return readCaptureCounting(ctx, path, emit, allAddresses, progress)
+		return readCaptureCounting(ctx, path, emit, allAddresses, local, progress)
 	}
-	st, err := pcap.Read(ctx, stdin, "standard input", 0, emit, pcap.Options{AllAddresses: allAddresses})
+	st, err := pcap.Read(ctx, stdin, "standard input", 0, emit, pcap.Options{AllAddresses: allAddresses, Local: local})
 	return st.Packets, err
 }
 

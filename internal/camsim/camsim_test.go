@@ -1,3 +1,5 @@
+//go:build linux
+
 package camsim
 
 import (
@@ -19,6 +21,7 @@ import (
 	"time"
 
 	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/camsweep/camsweep/internal/labreq"
 	"github.com/miekg/dns"
 )
 
@@ -40,7 +43,7 @@ func loadAll(t testing.TB) map[string]Profile {
 func TestProfilesLoad(t *testing.T) {
 	ps := loadAll(t)
 	want := []string{"hikvision-ipc", "hikvision-nvr", "ezviz-camera", "dahua-ipc", "amcrest-ipc", "xiongmai-dvr",
-		"axis-camera", "printer", "linux-host", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape"}
+		"axis-camera", "printer", "linux-host", "huawei-box", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape"}
 	for _, name := range want {
 		p, ok := ps[name]
 		if !ok {
@@ -99,7 +102,7 @@ type world struct {
 
 func newWorld(t *testing.T, names ...string) *world {
 	t.Helper()
-	lab.Require(t)
+	labreq.Require(t)
 	t.Parallel() // every world is its own set of namespaces
 	l, err := lab.New(lab.Options{})
 	if err != nil {
@@ -708,7 +711,7 @@ func TestTooManyConnectionsAreRefused(t *testing.T) {
 }
 
 func TestLabCloseStopsDevicesAndLeavesNothing(t *testing.T) {
-	lab.Require(t)
+	labreq.Require(t)
 	l, err := lab.New(lab.Options{})
 	if err != nil {
 		t.Fatal(err)
