@@ -9,9 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // The camera-network profile is a video segment: an NVR recording a few
@@ -57,14 +55,9 @@ type camnetCam struct {
 var camnetMDNSGroup = host{mac: multicastMAC(net.IPv4(224, 0, 0, 251)), ip: net.IPv4(224, 0, 0, 251).To4()}
 
 func writeCamnet(w io.Writer, p *payloads, packets int) error {
-	pw := pcapgo.NewWriter(w)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		return err
-	}
 	g := newCamnetGen(p)
-	g.c.out = func(ts time.Time, _ int, frame []byte) error {
-		g.n++
-		return pw.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: len(frame)}, frame)
+	if err := g.c.streamTo(w, &g.n); err != nil {
+		return err
 	}
 	for g.n < packets && g.c.err == nil {
 		g.step()

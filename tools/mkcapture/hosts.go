@@ -4,10 +4,6 @@ import (
 	"io"
 	"net"
 	"time"
-
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // writeHosts is the inventory-size profile: a scanner ARP-sweeps n distinct
@@ -15,13 +11,10 @@ import (
 // as large as n devices make it. Host i has MAC 00:14:22:<i> (a Dell OUI,
 // so every device has a MAC vendor) and address 10.64.0.0 + i + 1.
 func writeHosts(w io.Writer, n int) error {
-	pw := pcapgo.NewWriter(w)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		return err
-	}
 	c := &capture{f: newFramer(), now: start, step: 100 * time.Microsecond}
-	c.out = func(ts time.Time, _ int, frame []byte) error {
-		return pw.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: len(frame)}, frame)
+	var written int
+	if err := c.streamTo(w, &written); err != nil {
+		return err
 	}
 	scanner := newHost("00:14:22:aa:bb:cc", "10.63.255.254")
 	for i := 1; i <= n && c.err == nil; i++ {

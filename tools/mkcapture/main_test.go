@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,17 +52,7 @@ func TestLargeCapturePacketCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for {
-		if _, _, err := r.ReadPacketData(); err != nil {
-			break
-		}
-		n++
-	}
+	n := countPackets(t, f)
 	// A scene in progress finishes its last conversation.
 	if n < packets || n > packets+64 {
 		t.Errorf("%d packets, want %d", n, packets)
@@ -89,22 +80,27 @@ func TestProfilesAreDeterministic(t *testing.T) {
 		if !bytes.Equal(files[0], files[1]) {
 			t.Errorf("%s: two runs wrote different files", c.profile)
 		}
-		r, err := pcapgo.NewReader(bytes.NewReader(files[0]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for {
-			if _, _, err := r.ReadPacketData(); err != nil {
-				break
-			}
-			n++
-		}
-		if n < c.packets || n > c.packets+16 {
+		if n := countPackets(t, bytes.NewReader(files[0])); n < c.packets || n > c.packets+16 {
 			t.Errorf("%s: %d packets, want %d", c.profile, n, c.packets)
 		}
 	}
 	if err := run("", repoRealdata, "nosuch", 1, filepath.Join(dir, "x.pcap")); err == nil {
 		t.Error("an unknown profile was accepted")
+	}
+}
+
+// countPackets reads a classic pcap to its end and counts its packets.
+func countPackets(t *testing.T, rd io.Reader) int {
+	t.Helper()
+	r, err := pcapgo.NewReader(rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		if _, _, err := r.ReadPacketData(); err != nil {
+			return n
+		}
+		n++
 	}
 }
