@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +50,9 @@ type sweepOptions struct {
 	out         outputOptions
 	iface       string
 	targets     string
+	targetsFile string
+	exclude     string
+	excludeFile string
 	rate        float64
 	bcastRate   float64
 	discWait    time.Duration
@@ -77,6 +77,9 @@ func newSweepCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVarP(&o.iface, "interface", "i", "", "interface whose segment to sweep (default: the one holding the default route)")
 	f.StringVar(&o.targets, "targets", "", "comma-separated IPv4 CIDRs or addresses to sweep instead of the whole segment")
+	f.StringVar(&o.targetsFile, "targets-file", "", "file of targets, one CIDR or address a line, # comments (as nmap -iL); added to --targets")
+	f.StringVar(&o.exclude, "exclude", "", "comma-separated CIDRs or addresses that must never receive a packet")
+	f.StringVar(&o.excludeFile, "exclude-file", "", "file of exclusions, one CIDR or address a line, # comments")
 	f.Float64Var(&o.rate, "rate", sweep.DefaultRate, "most packets and connection attempts per second, in all")
 	f.Float64Var(&o.bcastRate, "broadcast-rate", sweep.DefaultBroadcastRate, "most broadcast and multicast packets per second (ARP, discovery requests), which every host\non the segment must handle; never above --rate")
 	f.DurationVar(&o.discWait, "discovery-wait", sweep.DefaultListenWindow, "how long to listen for answers to the discovery requests (raise it on a slow or busy network)")
@@ -122,108 +125,67 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 	return o.out.finish(cmd, res, pol, eng.Devices())
 }
 
-// config turns the flags into a sweep configuration, refusing anything out of
-// scope before a packet leaves.
+// config turns the flags into a sweep configuration: the sweep package
+// checks the plan, so nothing out of scope leaves and a bad flag is named.
 func (o *sweepOptions) config() (sweep.Config, []string, error) {
-	cfg := sweep.Config{Rate: o.rate, BroadcastRate: o.bcastRate, ExchangeTimeout: o.timeout, ListenWindow: o.discWait}
-	if o.rate < 1 || o.rate > 100000 {
-		return cfg, nil, usageError("--rate must be between 1 and 100000 packets per second")
-	}
-	if o.bcastRate < 1 || o.bcastRate > 100000 {
-		return cfg, nil, usageError("--broadcast-rate must be between 1 and 100000 packets per second")
-	}
-	if o.discWait < 100*time.Millisecond || o.discWait > time.Minute {
-		return cfg, nil, usageError("--discovery-wait must be between 100ms and 1m")
-	}
-	if o.timeout < 100*time.Millisecond || o.timeout > time.Minute {
-		return cfg, nil, usageError("--timeout must be between 100ms and 1m")
-	}
-	probes, err := parseProbes(o.probes)
+	plan, err := o.plan()
 	if err != nil {
-		return cfg, nil, err
+		return sweep.Config{}, nil, err
 	}
-	cfg.Probes = probes
-	if cfg.Ports, err = parsePorts(o.ports); err != nil {
-		return cfg, nil, err
-	}
-	var inputs []string
-	if o.targets != "" {
-		if cfg.Targets, err = sweep.ParseTargets(o.targets); err != nil {
-			return cfg, nil, usageError("%v", err)
-		}
-		n, err := sweep.CheckScope(cfg.Targets, o.allowPublic)
-		if err != nil {
-			return cfg, nil, usageError("%v", err)
-		}
-		if n > sweep.LargeScope && !o.yes {
-			return cfg, nil, usageError("--targets cover %d addresses; add --yes to sweep that many", n)
-		}
-		inputs = append(inputs, o.targets)
-	}
-	// An interface is swept when named, or by default when no targets are given.
-	if o.iface != "" || o.targets == "" {
-		ifi, err := pickInterface(o.iface)
-		if err != nil {
-			return cfg, nil, &exitErr{code: exitError, err: err}
-		}
-		seg, err := sweep.LocalSegment(ifi)
-		if err != nil {
-			return cfg, nil, &exitErr{code: exitError, err: err}
-		}
-		if o.targets == "" {
-			n, err := sweep.CheckScope([]netip.Prefix{seg.Prefix}, true)
-			if err != nil {
-				return cfg, nil, usageError("segment %s of %s: %v", seg.Prefix, ifi.Name, err)
-			}
-			if n > sweep.LargeScope && !o.yes {
-				return cfg, nil, usageError("the segment %s of %s has %d addresses; add --yes or narrow it with --targets", seg.Prefix, ifi.Name, n)
-			}
-		}
-		cfg.Segment = &seg
-		inputs = append([]string{ifi.Name + " " + seg.Prefix.String()}, inputs...)
+	cfg, inputs, err := sweep.NewConfig(plan)
+	if err != nil {
+		return cfg, nil, flagError(err)
 	}
 	return cfg, inputs, nil
 }
 
-func pickInterface(name string) (*net.Interface, error) {
-	if name == "" {
-		return sweep.DefaultInterface()
-	}
-	ifi, err := net.InterfaceByName(name)
-	if err != nil {
-		return nil, fmt.Errorf("interface %q: %v", name, err)
-	}
-	return ifi, nil
-}
-
-func parseProbes(s string) (map[string]bool, error) {
-	if s == "" {
-		return nil, nil
-	}
-	out := map[string]bool{}
-	for _, p := range strings.Split(s, ",") {
-		p = strings.TrimSpace(p)
-		if !slices.Contains(sweep.AllProbes, p) {
-			return nil, usageError("unknown probe %q (want some of %s)", p, strings.Join(sweep.AllProbes, ","))
+// plan is the flags as the sweep package takes them.
+func (o *sweepOptions) plan() (sweep.Plan, error) {
+	p := sweep.Plan{Interface: o.iface, Targets: splitList(o.targets), TargetsFile: o.targetsFile,
+		Exclude: splitList(o.exclude), ExcludeFile: o.excludeFile, Rate: o.rate, BroadcastRate: o.bcastRate,
+		DiscoveryWait: o.discWait, Timeout: o.timeout, Probes: splitList(o.probes),
+		AllowPublic: o.allowPublic, AllowLarge: o.yes}
+	for _, f := range splitList(o.ports) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return p, usageError("bad port %q in --ports", f)
 		}
-		out[p] = true
+		p.Ports = append(p.Ports, n)
 	}
-	return out, nil
+	// A zero flag is a mistake here, not "the default" as it is in a Plan.
+	for _, z := range []struct {
+		name string
+		zero bool
+	}{{"rate", o.rate == 0}, {"broadcast-rate", o.bcastRate == 0}, {"discovery-wait", o.discWait == 0}, {"timeout", o.timeout == 0}} {
+		if z.zero {
+			return p, usageError("--%s must not be 0", z.name)
+		}
+	}
+	return p, nil
 }
 
-func parsePorts(s string) ([]uint16, error) {
-	if s == "" {
-		return nil, nil
+// flagError words a plan's error in the command's flags.
+func flagError(err error) error {
+	var pe *sweep.PlanError
+	if !errors.As(err, &pe) {
+		return &exitErr{code: exitError, err: err}
 	}
-	var out []uint16
+	hint := ""
+	if errors.Is(err, sweep.ErrNeedsConfirmation) {
+		hint = "; add --yes to sweep that many"
+	}
+	return usageError("--%s: %v%s", pe.Option, pe.Err, hint)
+}
+
+// splitList splits a comma-separated flag, dropping empty items.
+func splitList(s string) []string {
+	var out []string
 	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > 65535 {
-			return nil, usageError("bad port %q in --ports", f)
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
 		}
-		out = append(out, uint16(n))
 	}
-	return out, nil
+	return out
 }
 
 func joinPorts(ports []uint16) string {

@@ -53,6 +53,9 @@ type Config struct {
 	// Targets narrows the sweep to these networks; on a routed network they
 	// are reached with unicast probes only.
 	Targets []netip.Prefix
+	// Exclude are networks that never receive a packet addressed to them,
+	// and whose answers are not reported, whatever Segment and Targets say.
+	Exclude []netip.Prefix
 	// Probes enables probes by name; nil enables all.
 	Probes map[string]bool
 	// Rate is the most packets and connection attempts started per second,
@@ -293,8 +296,12 @@ func (r *run) closeQueues() {
 // scopeFunc is the one place that says which addresses this sweep may touch.
 func (r *run) scopeFunc() func(netip.Addr) bool {
 	targets := slices.Clone(r.cfg.Targets)
+	exclude := slices.Clone(r.cfg.Exclude)
 	seg := r.cfg.Segment
 	return func(a netip.Addr) bool {
+		if slices.ContainsFunc(exclude, func(p netip.Prefix) bool { return p.Contains(a) }) {
+			return false
+		}
 		if len(targets) > 0 {
 			for _, p := range targets {
 				if p.Contains(a) {
@@ -436,7 +443,7 @@ func (r *run) discover(ctx context.Context) (unprivileged bool, err error) {
 	g, gctx := errgroup.WithContext(ctx)
 	if r.cfg.enabled(ProbeARP) {
 		g.Go(func() error {
-			targets := segmentTargets(seg, r.cfg.Targets)
+			targets := slices.DeleteFunc(segmentTargets(seg, r.cfg.Targets), func(a netip.Addr) bool { return !r.inScope(a) })
 			opt := arp.Options{Limiter: arpPace{r}, TeachKernel: true}
 			r.arpRunning.Store(true)
 			defer func() {

@@ -156,7 +156,14 @@ func (r *run) meta(probe string, ip netip.Addr, port uint16) scanner.Meta {
 	return m
 }
 
+// errOutOfScope refuses a connection the scope does not allow; every
+// caller checks scope first, this is the last guard before a packet leaves.
+var errOutOfScope = errors.New("address out of the sweep's scope")
+
 func (r *run) dial(ctx context.Context, ip netip.Addr, port uint16) (net.Conn, error) {
+	if !r.inScope(ip) {
+		return nil, errOutOfScope
+	}
 	if err := r.wait(ctx); err != nil {
 		return nil, err
 	}
