@@ -280,7 +280,11 @@ func collectSweep(ctx context.Context, cmd *cobra.Command, cfg *auditConfig, in 
 		warn(cmd.ErrOrStderr(), in.res, "sweep interrupted: the run covers what was found")
 		return nil
 	}
-	return err
+	if err != nil { // what was found before the error is kept, marked partial
+		in.res.Partial = true
+		warn(cmd.ErrOrStderr(), in.res, "sweep stopped early: %v; the run covers what was found", err)
+	}
+	return nil
 }
 
 // options turns the audit's sweep section into the sweep command's options.

@@ -117,7 +117,9 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 		res.Partial = true
 		warn(stderr, res, "interrupted: results cover what was found before Ctrl-C")
 	default:
-		return &exitErr{code: exitError, err: err}
+		// What was found before the error is reported, marked partial.
+		res.Partial = true
+		warn(stderr, res, "the sweep stopped early: %v; results cover what was found before", err)
 	}
 	if !o.out.quiet {
 		fmt.Fprintf(stderr, "camsweep: sweep sent %d packets to %d responding hosts\n", sum.Sent, sum.Hosts)

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/arp"
 	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
@@ -116,7 +117,7 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 		if err := pace(ctx); err != nil {
 			return err
 		}
-		if _, err := conn.WriteTo(payload, addr); err != nil {
+		if err := r.sendDatagram(ctx, conn, payload, addr, !r.narrowed()); err != nil {
 			return fmt.Errorf("sending to %s: %w", addr, err)
 		}
 	}
@@ -236,4 +237,13 @@ func broadcast(p netip.Prefix) netip.Addr {
 	host := uint32(1)<<(32-p.Bits()) - 1
 	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3]) | host
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// sendDatagram sends one UDP datagram; a full send queue slows the sweep
+// down (its broadcasts, when broadcast) and the datagram is sent again.
+func (r *run) sendDatagram(ctx context.Context, c net.PacketConn, payload []byte, to net.Addr, broadcast bool) error {
+	return arp.SendPatiently(ctx, func() error {
+		_, err := c.WriteTo(payload, to)
+		return err
+	}, func() { r.pace.slowDown(broadcast) })
 }

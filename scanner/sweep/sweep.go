@@ -114,7 +114,8 @@ type Summary struct {
 	Unprivileged bool     // raw ARP was not allowed: MACs came from the neighbour table
 	Hosts        int      // hosts that answered anything
 	Sent         int64    // packets and connection attempts sent
-	Warnings     []string // probes that could not run, and why
+	Slowed       bool     // a full send queue made the sweep lower its pace (Warnings say how far)
+	Warnings     []string // probes that could not run, and why; paces lowered
 }
 
 func (c *Config) defaults() {
@@ -234,6 +235,10 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 			r.warn("reading the neighbour table: %v", nerr)
 		}
 	}
+	if note := r.pace.slowedNote(); note != "" {
+		sum.Slowed = true
+		r.warn("%s", note)
+	}
 	r.mu.Lock()
 	sum.Hosts, sum.Warnings = len(r.hosts), r.warnings
 	r.mu.Unlock()
@@ -257,13 +262,14 @@ func (r *run) offSegment() []netip.Addr {
 	return out
 }
 
-// localScope lists the segment's addresses in scope, ours left out.
+// localScope lists the segment's addresses in scope: ours and the
+// excluded ones left out.
 func (r *run) localScope() []netip.Addr {
 	seg := r.cfg.Segment
 	if seg == nil {
 		return nil
 	}
-	return slices.DeleteFunc(segmentTargets(seg, r.cfg.Targets), func(a netip.Addr) bool { return a == seg.Addr })
+	return slices.DeleteFunc(segmentTargets(seg, r.cfg.Targets), func(a netip.Addr) bool { return a == seg.Addr || !r.inScope(a) })
 }
 
 // queueAll queues addresses for the TCP probes and unicast WS-Discovery.
@@ -443,14 +449,13 @@ func (r *run) discover(ctx context.Context) (unprivileged bool, err error) {
 	g, gctx := errgroup.WithContext(ctx)
 	if r.cfg.enabled(ProbeARP) {
 		g.Go(func() error {
-			targets := slices.DeleteFunc(segmentTargets(seg, r.cfg.Targets), func(a netip.Addr) bool { return !r.inScope(a) })
-			opt := arp.Options{Limiter: arpPace{r}, TeachKernel: true}
+			opt := arp.Options{Limiter: arpPace{r}, TeachKernel: true, SlowDown: func() { r.pace.slowDown(true) }}
 			r.arpRunning.Store(true)
 			defer func() {
 				r.arpRunning.Store(false)
 				r.queueFound() // hosts that answered other probes first waited for ARP
 			}()
-			err := arp.Sweep(gctx, seg.Interface, seg.Addr, targets, opt, r.emit)
+			err := arp.Sweep(gctx, seg.Interface, seg.Addr, r.localScope(), opt, r.emit)
 			if errors.Is(err, arp.ErrPermission) {
 				unprivileged = true
 				r.warn("ran unprivileged: %v; MACs come from the kernel's neighbour table", err)
