@@ -90,7 +90,7 @@ func TestALostAnswerMakesEverySilentAddressAskedAgain(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		answers[i*81+1] = 1
 	}
-	answers[500] = 2 // its first answer was lost; among the first retryAllFirst, it is retried and answers
+	answers[500] = 2  // its first answer was lost; among the first retryAllFirst, it is retried and answers
 	answers[7000] = 2 // found only because that lost answer turned retries on for everyone
 	asked := sweepOf(n, answers, 1)
 	for i := 0; i < n; i++ {
