@@ -198,17 +198,29 @@ func joinPorts(ports []uint16) string {
 	return strings.Join(s, ",")
 }
 
-// sweepProgress shows hosts found and probed on stderr when it is a
-// terminal. Hosts are probed as they are found, so the bar's end grows.
+// sweepProgress shows how far the sweep is on stderr: a status bar on a
+// terminal; otherwise, for a sweep expected to take more than a minute, a
+// line every 10 s (a log should show a long sweep is alive). -q silences both.
 func sweepProgress(stderr io.Writer, quiet bool) func(sweep.Progress) {
-	if !drawsProgress(stderr, quiet) {
+	switch {
+	case quiet:
 		return nil
+	case drawsProgress(stderr, quiet):
+		return sweepBar(stderr)
+	default:
+		return sweepLog(stderr, 10*time.Second, time.Minute)
 	}
+}
+
+// sweepBar draws hosts probed against hosts found, described by what
+// discovery has asked so far. Hosts are probed as they are found, so the
+// bar's end grows.
+func sweepBar(stderr io.Writer) func(sweep.Progress) {
 	var bar *progressbar.ProgressBar
 	return func(p sweep.Progress) {
 		if bar == nil {
 			bar = progressbar.NewOptions(max(p.Queued, 1), progressbar.OptionSetWriter(stderr),
-				progressbar.OptionSetWidth(30), progressbar.OptionShowCount(),
+				progressbar.OptionSetWidth(20), progressbar.OptionShowCount(),
 				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 		}
 		if p.Done {
@@ -219,11 +231,36 @@ func sweepProgress(stderr io.Writer, quiet bool) func(sweep.Progress) {
 		if int64(p.Queued) > bar.GetMax64() {
 			bar.ChangeMax(p.Queued)
 		}
-		if p.Queued == 0 {
-			bar.Describe("finding hosts")
-		} else {
-			bar.Describe(fmt.Sprintf("%d hosts found, probed", p.Hosts))
-		}
+		bar.Describe(progressLine(p) + ", probed")
 		_ = bar.Set(p.Probed)
 	}
+}
+
+// sweepLog writes a progress line every interval, when the sweep is
+// expected to last longer than longer.
+func sweepLog(stderr io.Writer, interval, longer time.Duration) func(sweep.Progress) {
+	var last time.Duration
+	return func(p sweep.Progress) {
+		if p.Done || p.Expected <= longer || p.Elapsed-last < interval {
+			return
+		}
+		last = p.Elapsed
+		fmt.Fprintf(stderr, "camsweep: %s\n", progressLine(p))
+	}
+}
+
+// progressLine says hosts found, addresses asked, the pace and time left.
+func progressLine(p sweep.Progress) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d hosts found", p.Hosts)
+	if p.Addresses > 0 {
+		fmt.Fprintf(&b, ", %d/%d addresses asked", p.Asked, p.Addresses)
+	}
+	if secs := p.Elapsed.Seconds(); secs >= 1 {
+		fmt.Fprintf(&b, ", %.0f packets/s", float64(p.Sent)/secs)
+	}
+	if p.Addresses > 0 && p.Asked < p.Addresses && p.Left > 0 {
+		fmt.Fprintf(&b, ", about %s left", p.Left.Round(time.Second))
+	}
+	return b.String()
 }

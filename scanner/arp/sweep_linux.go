@@ -38,6 +38,8 @@ type Options struct {
 	// (ENOBUFS): the caller should lower its pace. The frame is sent again
 	// after a pause either way.
 	SlowDown func()
+	// Asked, when set, is called after each address's first request.
+	Asked func()
 	// TeachKernel writes every answer into the kernel's neighbour table, as
 	// the kernel itself would have learned it (stale, so it is checked by
 	// unicast before long), and never over an entry already there. The
@@ -111,6 +113,9 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 				if err := send(t, 1); err != nil {
 					return err
 				}
+			}
+			if opt.Asked != nil {
+				opt.Asked()
 			}
 			continue
 		}
