@@ -17,23 +17,6 @@ import (
 // sparseOUIs are the plain hosts' makers in the sparse lab.
 var sparseOUIs = [][3]byte{{0x44, 0x19, 0xb6}, {0x3c, 0xef, 0x8c}, {0x00, 0x1b, 0x21}, {0x3c, 0xd9, 0x2b}}
 
-// spreadPlainHosts makes n plain hosts spread evenly over p above its first
-// /24 (where the camsim devices take the lowest addresses), so a sweep meets
-// them among long runs of silent addresses.
-func spreadPlainHosts(p netip.Prefix, n int) []lab.PlainHost {
-	size := 1 << (32 - p.Bits())
-	first := 256
-	stride := (size - first - 2) / n
-	base := p.Addr().As4()
-	start := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
-	out := lab.GeneratePlainHosts(p.Addr(), n, sparseOUIs) // for the MACs
-	for i := range out {
-		v := start + uint32(first+i*stride+i%7+1)
-		out[i].IP = netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
-	}
-	return out
-}
-
 // TestSparseSweepAsksEachAddressAtMostTwiceAndNeverTheExcluded sweeps a /20
 // (4,094 addresses) holding the camsim devices and 60 plain hosts spread
 // over it, at --broadcast-rate 1000 --rate 5000, with addresses excluded by
@@ -49,7 +32,7 @@ func TestSparseSweepAsksEachAddressAtMostTwiceAndNeverTheExcluded(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain := spreadPlainHosts(l.Prefix(), 60)
+	plain := SpreadPlainHosts(l.Prefix(), 60, sparseOUIs)
 	if err := l.AddPlainHosts(plain); err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/camsweep/camsweep/internal/lab"
 	"github.com/camsweep/camsweep/internal/labtest"
 	"github.com/camsweep/camsweep/report"
+	"github.com/camsweep/camsweep/scanner/sweep"
 )
 
 // plainOUIs are the makers of the plain hosts: Hikvision and Dahua blocks
@@ -52,6 +53,9 @@ type options struct {
 
 	compareAll, skip24 bool
 	only               string
+	// flat16 times the sweep on one flat /16 of about 200 devices instead.
+	flat16      bool
+	flat16Plain int
 }
 
 func main() {
@@ -66,6 +70,8 @@ func main() {
 	flag.StringVar(&o.only, "only", "", "time only the tools whose name contains this")
 	flag.BoolVar(&o.skip24, "skip-24", false, "skip the /24 (with -scaling: only the /22)")
 	flag.StringVar(&o.data, "camsim-data", "", "camsim profiles directory (default: the built-in ones)")
+	flag.BoolVar(&o.flat16, "flat16", false, "instead: time camsweep on one flat 198.18.0.0/16 with the camsim devices and -flat16-plain plain hosts spread over it")
+	flag.IntVar(&o.flat16Plain, "flat16-plain", 190, "plain hosts in the flat /16")
 	flag.Parse()
 	if reason := lab.Unavailable(); reason != "" {
 		fmt.Fprintln(os.Stderr, "benchsweep:", reason)
@@ -93,6 +99,9 @@ func run(o options) error {
 		fmt.Printf("\nrate %d packets/s where a tool is paced (the full sweep runs at its defaults), median of %d runs\n", rate, o.runs)
 		fmt.Printf("%-8s %-6s %-40s %10s %8s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors", "models")
 	}
+	if o.flat16 {
+		return benchFlat16(o, profiles)
+	}
 	if !o.skip24 {
 		header(o.rate)
 		if err := bench(o, "198.18.0.0/24", profiles, comparison(o, "198.18.0.0/24", true)); err != nil {
@@ -116,6 +125,24 @@ func run(o options) error {
 		}
 	}
 	return nil
+}
+
+// benchFlat16 times camsweep on a flat /16 at its default paces and at
+// --broadcast-rate 1000 --rate 5000. nmap -sn -PR is left out: on this lab
+// it had not finished after 20 minutes (issue 10).
+func benchFlat16(o options, profiles []camsim.Profile) error {
+	const subnet = "198.18.0.0/16"
+	floor := float64(65534) / sweep.DefaultBroadcastRate
+	fmt.Printf("\nflat /16: camsim devices and %d plain hosts spread over it; floor at the default broadcast pace: %.0f s; median of %d runs\n",
+		o.flat16Plain, floor, o.runs)
+	fmt.Printf("%-8s %-6s %-40s %10s %8s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors", "models")
+	ts := []tool{
+		camsweepTool(o, "camsweep sweep"),
+		camsweepTool(o, "camsweep sweep --broadcast-rate 1000 --rate 5000", "--broadcast-rate", "1000", "--rate", "5000"),
+	}
+	return benchLab(o, subnet, profiles, func(l *lab.Lab) ([]lab.PlainHost, error) {
+		return labtest.SpreadPlainHosts(l.Prefix(), o.flat16Plain, plainOUIs), nil
+	}, ts)
 }
 
 // tool is one command timed in the lab and how to read what it found.
@@ -153,8 +180,17 @@ func comparison(o options, subnet string, others bool) []tool {
 }
 
 // bench builds the lab for subnet, full of plain hosts around the camsim
-// devices, and times every tool on it.
+// devices (from the highest address down), and times every tool on it.
 func bench(o options, subnet string, profiles []camsim.Profile, ts []tool) error {
+	return benchLab(o, subnet, profiles, func(l *lab.Lab) ([]lab.PlainHost, error) {
+		size := 1<<(32-l.Prefix().Bits()) - 2
+		return labtest.PlainHosts(l, min(size-1-len(profiles), 1000), plainOUIs)
+	}, ts)
+}
+
+// benchLab builds a lab for subnet with the camsim devices and the plain
+// hosts plainFor chooses, and times every tool on it.
+func benchLab(o options, subnet string, profiles []camsim.Profile, plainFor func(*lab.Lab) ([]lab.PlainHost, error), ts []tool) error {
 	l, err := lab.New(lab.Options{Prefix: netipPrefix(subnet)})
 	if err != nil {
 		return err
@@ -163,16 +199,14 @@ func bench(o options, subnet string, profiles []camsim.Profile, ts []tool) error
 	if _, err := labtest.StartDevices(context.Background(), l, profiles); err != nil {
 		return err
 	}
-	size := 1<<(32-l.Prefix().Bits()) - 2
-	nPlain := min(size-1-len(profiles), 1000)
-	plain, err := labtest.PlainHosts(l, nPlain, plainOUIs)
+	plain, err := plainFor(l)
 	if err != nil {
 		return err
 	}
 	if err := l.AddPlainHosts(plain); err != nil {
 		return err
 	}
-	hosts := nPlain + len(profiles)
+	hosts := len(plain) + len(profiles)
 	for _, t := range ts {
 		if !strings.Contains(t.name, o.only) {
 			continue
@@ -197,7 +231,7 @@ func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, [3]int, error) {
 	var took []time.Duration
 	var counts [3]int
 	for range runs {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		cmd := l.Scanner().Command(ctx, t.argv[0], t.argv[1:]...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -205,6 +239,7 @@ func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, [3]int, error) {
 		err := cmd.Run()
 		took = append(took, time.Since(start))
 		cancel()
+		fmt.Fprintf(os.Stderr, "benchsweep: %s: run %d took %.2fs\n", t.name, len(took), took[len(took)-1].Seconds())
 		if err != nil {
 			return 0, counts, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
 		}
