@@ -12,10 +12,12 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,6 +58,8 @@ type options struct {
 	// flat16 times the sweep on one flat /16 of about 200 devices instead.
 	flat16      bool
 	flat16Plain int
+	// routed16 times sweeps of a routed /16 of about 200 live hosts instead.
+	routed16 bool
 }
 
 func main() {
@@ -71,7 +75,8 @@ func main() {
 	flag.BoolVar(&o.skip24, "skip-24", false, "skip the /24 (with -scaling: only the /22)")
 	flag.StringVar(&o.data, "camsim-data", "", "camsim profiles directory (default: the built-in ones)")
 	flag.BoolVar(&o.flat16, "flat16", false, "instead: time camsweep on one flat 198.18.0.0/16 with the camsim devices and -flat16-plain plain hosts spread over it")
-	flag.IntVar(&o.flat16Plain, "flat16-plain", 190, "plain hosts in the flat /16")
+	flag.IntVar(&o.flat16Plain, "flat16-plain", 190, "plain hosts in the flat /16 (and the routed one)")
+	flag.BoolVar(&o.routed16, "routed16", false, "instead: time camsweep and nmap on 198.19.0.0/16 behind the lab's router, with camsim devices and -flat16-plain plain hosts spread over it")
 	flag.Parse()
 	if reason := lab.Unavailable(); reason != "" {
 		fmt.Fprintln(os.Stderr, "benchsweep:", reason)
@@ -101,6 +106,9 @@ func run(o options) error {
 	}
 	if o.flat16 {
 		return benchFlat16(o, profiles)
+	}
+	if o.routed16 {
+		return benchRouted16(o, profiles)
 	}
 	if !o.skip24 {
 		header(o.rate)
@@ -145,11 +153,89 @@ func benchFlat16(o options, profiles []camsim.Profile) error {
 	}, ts)
 }
 
+// routedProfiles are the camsim devices put behind the router: the ones
+// identified by unicast probes alone.
+var routedProfiles = []string{"hikvision-ipc", "hikvision-nvr", "dahua-ipc", "axis-camera", "xiongmai-dvr", "amcrest-ipc"}
+
+// benchRouted16 times camsweep and nmap on a routed /16: a sparse segment
+// behind the lab's router (which drops packets to its empty addresses, as
+// a router that rate-limits ICMP unreachables does) with a few camsim
+// devices and plain hosts spread over it. The plain hosts refuse every TCP
+// connection and answer ping: live, but no camera.
+func benchRouted16(o options, profiles []camsim.Profile) error {
+	const subnet = "198.19.0.0/16"
+	l, err := lab.New(lab.Options{})
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	seg, err := l.AddSparseSegment(netipPrefix(subnet))
+	if err != nil {
+		return err
+	}
+	devices := 0
+	for _, p := range profiles {
+		if !slices.Contains(routedProfiles, p.Name) {
+			continue
+		}
+		ip, err := seg.FreeIP()
+		if err != nil {
+			return err
+		}
+		mac, err := net.ParseMAC(p.MAC)
+		if err != nil {
+			return err
+		}
+		host, err := seg.AddHost(p.Name, mac, ip)
+		if err != nil {
+			return err
+		}
+		if _, err := camsim.Start(context.Background(), host, p); err != nil {
+			return err
+		}
+		devices++
+	}
+	if err := seg.AddPlainHosts(labtest.SpreadPlainHosts(seg.Prefix(), o.flat16Plain, plainOUIs)); err != nil {
+		return err
+	}
+	fmt.Printf("\nrouted /16 %s: %d camsim devices and %d plain hosts behind the router; median of %d runs\n", subnet, devices, o.flat16Plain, o.runs)
+	fmt.Printf("%-8s %-6s %-40s %10s %8s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors", "models")
+	ts := []tool{
+		{name: "camsweep sweep --targets " + subnet, argv: []string{o.camsweep, "sweep", "--targets", subnet, "--format", "json", "--fail-on", "none"},
+			parse: parseCamsweep, hostsOnStderr: true},
+		{name: "nmap -sn", argv: []string{"nmap", "-sn", "-n", subnet}, parse: parseNmapHosts},
+		{name: "nmap -p 80,443,554,8000 --open", argv: []string{"nmap", "-n", "-p", "80,443,554,8000", "--open", subnet}, parse: parseNmapHosts},
+	}
+	for _, t := range ts {
+		if !strings.Contains(t.name, o.only) {
+			continue
+		}
+		med, counts, err := timeTool(l, t, o.runs)
+		if err != nil {
+			fmt.Printf("%-8s %-6d %-40s %s\n", "/16", devices+o.flat16Plain, t.name, err)
+			continue
+		}
+		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8s %8s\n", "/16", devices+o.flat16Plain, t.name, med.Seconds(), counts[0], count(counts[1]), count(counts[2]))
+	}
+	return nil
+}
+
+func count(n int) string {
+	if n < 0 {
+		return "-"
+	}
+	return fmt.Sprint(n)
+}
+
 // tool is one command timed in the lab and how to read what it found.
 type tool struct {
 	name  string
 	argv  []string
 	parse func([]byte) (hosts, vendors, models int)
+	// hostsOnStderr: hosts found are read from camsweep's summary line,
+	// which counts hosts that answered anything (a refused connection
+	// included), not only those with something to report.
+	hostsOnStderr bool
 }
 
 func camsweepTool(o options, name string, extra ...string) tool {
@@ -244,6 +330,9 @@ func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, [3]int, error) {
 			return 0, counts, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
 		}
 		counts[0], counts[1], counts[2] = t.parse(stdout.Bytes())
+		if m := summaryHosts.FindSubmatch(stderr.Bytes()); t.hostsOnStderr && m != nil {
+			counts[0], _ = strconv.Atoi(string(m[1]))
+		}
 		flushNeighbours(l)
 		// Let the plain hosts' broadcast queue drain before the next run.
 		time.Sleep(2 * time.Second)
@@ -276,6 +365,17 @@ func parseCamsweep(b []byte) (int, int, int) {
 		}
 	}
 	return hosts, vendors, models
+}
+
+// summaryHosts is camsweep's closing line on stderr.
+var summaryHosts = regexp.MustCompile(`sweep sent \d+ packets to (\d+) responding hosts`)
+
+// nmap prints "Nmap scan report for IP" per host up (with --open: per host
+// with an open port).
+var nmapReport = regexp.MustCompile(`(?m)^Nmap scan report for `)
+
+func parseNmapHosts(b []byte) (int, int, int) {
+	return len(nmapReport.FindAll(b, -1)), -1, -1 // no MACs across a router, no models
 }
 
 // arp-scan prints "IP<TAB>MAC<TAB>vendor" per host.
