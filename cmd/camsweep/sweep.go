@@ -31,20 +31,42 @@ table (never over an entry already there), so the probes that follow do not
 broadcast ARP again; without raw ARP, the requests the kernel broadcasts for
 each address probed are held to --broadcast-rate too.
 
+ARP asks every address once; one that stays silent is asked once more after
+a second. On a large, mostly empty segment only the first 1,024 silent
+addresses and one in 16 after them get that second request, until one
+answers it: that proves the segment drops answers, and from then on every
+silent address is asked again (never more than twice).
+
 Only what you name is touched: the chosen interface's segment, narrowed or
-replaced by --targets. Routed networks (--targets outside the segment) are
-reached with unicast probes only: ARP and multicast do not cross routers, so
-run one sweep per segment for MAC addresses and discovery answers. Public
-address ranges need --allow-public; more than 65,536 addresses need --yes.
+replaced by --targets and --targets-file (one CIDR or address a line, #
+comments, as nmap's -iL). --exclude and --exclude-file name addresses that
+must never receive a packet: no ARP request asks for them, no probe goes to
+them and their answers are not reported. (Broadcasts reach every host of
+the segment, excluded ones too, without asking for them; --probes arp,tcp
+leaves out the multicast discovery requests.) Routed networks (--targets outside the segment) are reached with
+unicast only: each address is first knocked at on a few camera ports
+(80, 443, 554, 8000; a refused connection counts as an answer), and only
+hosts that answer get the full probes. ARP and multicast do not cross
+routers, so run one sweep per segment for MAC addresses and discovery
+answers. Public address ranges need --allow-public; more than 65,536
+addresses need --yes.
+
+A full send queue (ENOBUFS) slows the sweep down for the rest of its run
+and the summary says so. On a terminal a status line shows hosts found,
+addresses asked, the pace and the time left; without one, a sweep expected
+to take over a minute logs that line every 10 s (-q silences both).
 
 Raw ARP needs root or CAP_NET_RAW. Without it the sweep still runs its UDP and
 TCP probes, reads MACs from the kernel's neighbour table, and says so.
-Ctrl-C stops the sweep and still reports what was found.`
+Ctrl-C, or an error that ends the sweep early, still reports what was found
+(marked partial, exit 3).`
 
 const sweepExample = `  sudo camsweep sweep
   sudo camsweep sweep -i eth1 --format json -o sweep.json
   camsweep sweep --targets 10.20.0.0/22,10.30.5.0/24 --rate 200
-  sudo camsweep sweep -i eth1 --probes arp,sadp,dhip,wsd --policy site.yaml`
+  sudo camsweep sweep -i eth1 --probes arp,sadp,dhip,wsd --policy site.yaml
+  sudo camsweep sweep -i eth1 --exclude-file plc.txt --broadcast-rate 100
+  camsweep sweep --targets-file sites.txt --exclude 10.20.0.1`
 
 type sweepOptions struct {
 	out         outputOptions
