@@ -32,10 +32,10 @@ broadcast ARP again; without raw ARP, the requests the kernel broadcasts for
 each address probed are held to --broadcast-rate too.
 
 ARP asks every address once; one that stays silent is asked once more after
-a second. On a large, mostly empty segment only the first 1,024 silent
-addresses and one in 16 after them get that second request, until one
-answers it: that proves the segment drops answers, and from then on every
-silent address is asked again (never more than twice).
+2 s. On a large, mostly empty segment only the first 1,024 silent addresses
+are all asked again; after them one in 16, and more as answers heard only
+on a second request show the segment drops answers (all of them when one
+answer in four is lost). No address is asked more than twice.
 
 Only what you name is touched: the chosen interface's segment, narrowed or
 replaced by --targets and --targets-file (one CIDR or address a line, #

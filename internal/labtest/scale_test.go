@@ -82,13 +82,22 @@ func TestSparseSweepAsksEachAddressAtMostTwiceAndNeverTheExcluded(t *testing.T) 
 			total++
 		}
 	}
+	// A device may announce itself (it ARPs for the scanner to answer a
+	// discovery request) before ARP reaches it: then it is not asked at all.
+	holder := map[netip.Addr]bool{}
+	for _, d := range devs {
+		holder[d.Host.IP] = true
+	}
+	for _, ph := range plain {
+		holder[ph.IP] = true
+	}
 	scope := 0
 	for a := seg.Addr(); seg.Contains(a); a = a.Next() {
 		if !inScope(a) {
 			continue
 		}
 		scope++
-		if n := asked[a]; n < 1 || n > 2 {
+		if n := asked[a]; n > 2 || n == 0 && !holder[a] {
 			t.Errorf("%s asked %d times by ARP, want once or twice", a, n)
 		}
 	}

@@ -9,17 +9,21 @@ import (
 // is asked again after a backoff, at most Retries more times, independently
 // of the others; nobody is asked again because somebody else was silent.
 //
-// On a sparse network almost every address is silent, and asking each of them
-// twice would double the sweep. So retries are spent where they pay: the
-// first retryAllFirst retries go to every silent address (a /22 and smaller
-// are retried in full, as on a busy segment that drops answers). After that,
-// while no retry has ever been answered, only one silent address in
-// sampleEvery is retried, as a watch for loss; the first retry that is
-// answered proves the segment drops answers, and from then on every silent
-// address is retried, the ones passed over before included.
+// On a sparse network almost every address is silent, and asking each of
+// them twice would double the sweep. So retries are spent where they may
+// pay: the first retryAllFirst silent addresses are all retried (a /22 and
+// smaller in full). After them, a share of the silent addresses is retried:
+// one in sampleEvery as a watch for loss, plus lossWeight times the share of
+// answers so far that came only on a retry (their first answer was lost).
+// A segment that loses one answer in four gets every silent address retried;
+// a sparse, healthy one costs about 1/16 more requests than addresses.
 const (
 	retryAllFirst = 1024
 	sampleEvery   = 16
+	lossWeight    = 4
+	// minHeard: the loss share is counted over at least this many answers,
+	// so one answer lost early in a sweep does not retry everyone.
+	minHeard = 32
 )
 
 // retry is one address waiting to be asked again.
@@ -34,11 +38,11 @@ type retrier struct {
 	max     int           // retries per address
 	backoff time.Duration // before the first retry; doubled for each next one
 	levels  [][]retry     // waiting, by requests sent so far; fixed delays keep each level in due order
-	skipped []retry       // silent addresses passed over while no loss was seen
-	sent    int           // retries sent
-	seen    int           // silent addresses considered for a retry
-	loss    bool          // a retry was answered: the segment drops answers
 	pending map[netip.Addr]int
+	seen    int     // silent addresses considered for a first retry
+	credit  float64 // retries earned by the share, not yet spent
+	// answers heard to a first request, and to a retry only.
+	firstAnswers, retryAnswers int
 }
 
 func newRetrier(max int, backoff time.Duration) *retrier {
@@ -48,9 +52,6 @@ func newRetrier(max int, backoff time.Duration) *retrier {
 // asked records a request to a, the n-th to it (1 for the first).
 func (rt *retrier) asked(a netip.Addr, n int, now time.Time) {
 	rt.pending[a] = n
-	if n > 1 {
-		rt.sent++
-	}
 	if n > rt.max {
 		return // its last chance
 	}
@@ -58,17 +59,17 @@ func (rt *retrier) asked(a netip.Addr, n int, now time.Time) {
 	rt.levels[n] = append(rt.levels[n], retry{addr: a, asked: n, due: now.Add(delay)})
 }
 
-// answered records an answer from a, and whether it came after a retry.
+// answered records an answer from a.
 func (rt *retrier) answered(a netip.Addr) {
 	n, ok := rt.pending[a]
 	if !ok {
 		return
 	}
 	delete(rt.pending, a)
-	if n > 1 && !rt.loss {
-		rt.loss = true
-		rt.levels[1] = append(rt.skipped, rt.levels[1]...) // they are overdue: first in line
-		rt.skipped = nil
+	if n > 1 {
+		rt.retryAnswers++
+	} else {
+		rt.firstAnswers++
 	}
 }
 
@@ -82,7 +83,6 @@ func (rt *retrier) due(now time.Time) (netip.Addr, int, bool) {
 				continue
 			}
 			if n == 1 && !rt.worthRetrying() {
-				rt.skipped = append(rt.skipped, r)
 				continue
 			}
 			return r.addr, r.asked + 1, true
@@ -94,7 +94,23 @@ func (rt *retrier) due(now time.Time) (netip.Addr, int, bool) {
 // worthRetrying says whether the next silent address gets its first retry.
 func (rt *retrier) worthRetrying() bool {
 	rt.seen++
-	return rt.loss || rt.seen <= retryAllFirst || rt.seen%sampleEvery == 0
+	if rt.seen <= retryAllFirst {
+		return true
+	}
+	rt.credit += rt.retryShare()
+	if rt.credit >= 1 {
+		rt.credit--
+		return true
+	}
+	return false
+}
+
+// retryShare is the share of silent addresses retried past the first ones.
+func (rt *retrier) retryShare() float64 {
+	share := 1.0 / sampleEvery
+	heard := max(rt.firstAnswers+rt.retryAnswers, minHeard)
+	share += lossWeight * float64(rt.retryAnswers) / float64(heard)
+	return min(share, 1)
 }
 
 // next is when the next retry falls due; false when none waits.
@@ -107,6 +123,3 @@ func (rt *retrier) next() (time.Time, bool) {
 	}
 	return at, !at.IsZero()
 }
-
-// silent counts the addresses still unanswered.
-func (rt *retrier) silent() int { return len(rt.pending) }

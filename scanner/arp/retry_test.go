@@ -84,24 +84,41 @@ func TestSilentAddressesCostAtMostTwoRequests(t *testing.T) {
 	}
 }
 
-func TestALostAnswerMakesEverySilentAddressAskedAgain(t *testing.T) {
-	const n = 8192
-	answers := map[int]int{}
-	for i := 0; i < 100; i++ {
-		answers[i*81+1] = 1
+// A segment that drops answers gets more of its silent addresses retried:
+// as many more as the share of answers heard only on a retry says.
+func TestRetriesFollowTheLossSeen(t *testing.T) {
+	const n = 16384
+	retried := func(lost int) int {
+		answers := map[int]int{}
+		for i := 0; i < 100; i++ {
+			answers[i*163+1] = 1
+		}
+		for i := 0; i < lost; i++ {
+			answers[i*37+5] = 2 // among the first, all retried: each lost answer is seen
+		}
+		twice := 0
+		for _, k := range sweepOf(n, answers, 1) {
+			if k > 2 {
+				t.Fatalf("an address asked %d times", k)
+			}
+			if k == 2 {
+				twice++
+			}
+		}
+		return twice
 	}
-	answers[500] = 2  // its first answer was lost; among the first retryAllFirst, it is retried and answers
-	answers[7000] = 2 // found only because that lost answer turned retries on for everyone
-	asked := sweepOf(n, answers, 1)
-	for i := 0; i < n; i++ {
-		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
-		want := 2
-		if k, ok := answers[i]; ok {
-			want = k
-		}
-		if asked[a] != want {
-			t.Fatalf("address %d asked %d times, want %d", i, asked[a], want)
-		}
+	healthy, lossy, dropping := retried(0), retried(5), retried(40)
+	silentPast := n - 1024 - 145
+	if want := 1024 + silentPast/16; healthy < want-5 || healthy > want+5 {
+		t.Errorf("healthy: %d retried, want about %d", healthy, want)
+	}
+	// The share follows the answers heard so far: 5 lost among few answers
+	// early, 5 of 105 (1/16 + 4*5/105 = 25%) at the end.
+	if low, high := 1024+silentPast/4, n-100-silentPast/10; lossy < low || lossy > high {
+		t.Errorf("5 lost answers: %d retried, want between %d and %d", lossy, low, high)
+	}
+	if want := n - 100; dropping < want-2 {
+		t.Errorf("40 lost answers of 140: %d retried, want every silent address (%d)", dropping, want)
 	}
 }
 
@@ -153,27 +170,5 @@ func TestSendPatientlyRetriesAFullQueue(t *testing.T) {
 	full := func() error { return syscall.EAGAIN }
 	if err := SendPatiently(ctx, full, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled while the queue is full: %v", err)
-	}
-}
-
-func TestALostAnswerLateInTheSweepRetriesThoseSkippedBefore(t *testing.T) {
-	const n = 4096
-	addr := func(i int) netip.Addr { return netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}) }
-	// Find an address well past retryAllFirst that the loss watch retries.
-	quiet := sweepOf(n, nil, 1)
-	sampled := -1
-	for i := 3000; i < n && sampled < 0; i++ {
-		if quiet[addr(i)] == 2 {
-			sampled = i
-		}
-	}
-	if sampled < 0 || quiet[addr(sampled-1)] != 1 {
-		t.Fatalf("no sampled retry past 3000 (%d), or its neighbour retried too", sampled)
-	}
-	asked := sweepOf(n, map[int]int{sampled: 2}, 1)
-	for i := 0; i < n; i++ {
-		if asked[addr(i)] != 2 {
-			t.Fatalf("address %d asked %d times after a lost answer at %d, want 2", i, asked[addr(i)], sampled)
-		}
 	}
 }

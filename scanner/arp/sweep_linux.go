@@ -30,7 +30,8 @@ type Options struct {
 	// (default 1), each on its own schedule (see retrier).
 	Retries int
 	// Backoff is how long an address is given to answer before it is asked
-	// again (default 1 s), doubled for each further retry.
+	// again (default 2 s, so a slow answer is not taken for a lost one),
+	// doubled for each further retry.
 	Backoff time.Duration
 	// Wait is how long to listen after the last request (default 300 ms).
 	Wait time.Duration
@@ -138,7 +139,7 @@ func (o *Options) defaults() {
 		o.Retries = 1
 	}
 	if o.Backoff <= 0 {
-		o.Backoff = time.Second
+		o.Backoff = 2 * time.Second
 	}
 	if o.Wait <= 0 {
 		o.Wait = 300 * time.Millisecond

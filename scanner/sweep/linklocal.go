@@ -108,7 +108,11 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 	if err != nil {
 		return err
 	}
-	for _, dst := range r.discoveryDestinations(p) {
+	dsts, err := r.discoveryDestinations(ctx, p)
+	if err != nil {
+		return err
+	}
+	for _, dst := range dsts {
 		addr := &net.UDPAddr{IP: dst.AsSlice(), Port: p.port}
 		pace := r.waitBroadcast
 		if r.narrowed() {
@@ -148,16 +152,17 @@ func (r *run) narrowed() bool {
 }
 
 // discoveryDestinations is where one discovery request goes: the protocol's
-// group (or the segment broadcast), or each target when narrowed.
-func (r *run) discoveryDestinations(p discoveryProbe) []netip.Addr {
+// group (or the segment broadcast); when narrowed, each target that answered
+// ARP, once ARP has ended (each target, without ARP).
+func (r *run) discoveryDestinations(ctx context.Context, p discoveryProbe) ([]netip.Addr, error) {
 	seg := r.cfg.Segment
 	if r.narrowed() {
-		return r.localScope()
+		return r.answeredOrAll(ctx)
 	}
 	if p.group != "" {
-		return []netip.Addr{netip.MustParseAddr(p.group)}
+		return []netip.Addr{netip.MustParseAddr(p.group)}, nil
 	}
-	return []netip.Addr{broadcast(seg.Prefix)}
+	return []netip.Addr{broadcast(seg.Prefix)}, nil
 }
 
 // readAnswers decodes every datagram until the connection closes. It serves

@@ -171,6 +171,10 @@ type run struct {
 	start     time.Time
 	// arpRunning is set while the ARP sweep may still answer for segment hosts.
 	arpRunning atomic.Bool
+	// arpDone is closed when the ARP sweep has ended (at once without one);
+	// arpFound is set if it ran, so the hosts it found are all there is.
+	arpDone  chan struct{}
+	arpFound atomic.Bool
 	// kernelResolves is set when no ARP sweep taught the kernel the segment:
 	// the first packet to each segment host then makes the kernel broadcast
 	// ARP requests of its own, kernelARPs of them for a silent address.
@@ -196,7 +200,7 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 	pctx, stopPacer := context.WithCancel(ctx)
 	defer stopPacer()
 	r := &run{cfg: cfg, pace: newPacer(pctx, cfg.Rate, cfg.BroadcastRate), hosts: map[netip.Addr]bool{},
-		touched: map[netip.Addr]chan struct{}{}, start: time.Now()}
+		touched: map[netip.Addr]chan struct{}{}, start: time.Now(), arpDone: make(chan struct{})}
 	if cfg.Segment != nil {
 		r.kernelARPs = multicastSolicit(cfg.Segment.Interface.Name)
 		r.kernelResolves.Store(!cfg.enabled(ProbeARP))
@@ -517,11 +521,15 @@ func (p arpPace) Wait(ctx context.Context) error { return p.r.waitBroadcast(ctx)
 func (r *run) discover(ctx context.Context) (unprivileged bool, err error) {
 	seg := r.cfg.Segment
 	if seg == nil {
+		close(r.arpDone)
 		return false, nil
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	if r.cfg.enabled(ProbeARP) {
+	if !r.cfg.enabled(ProbeARP) {
+		close(r.arpDone)
+	} else {
 		g.Go(func() error {
+			defer close(r.arpDone)
 			opt := arp.Options{Limiter: arpPace{r}, TeachKernel: true, SlowDown: func() { r.pace.slowDown(true) },
 				Asked: func() { r.asked.Add(1) }}
 			r.arpRunning.Store(true)
@@ -537,11 +545,36 @@ func (r *run) discover(ctx context.Context) (unprivileged bool, err error) {
 				r.queueAll(r.localScope()) // no ARP: silent hosts are found only by probing them
 				return nil
 			}
+			r.arpFound.Store(err == nil)
 			return err
 		})
 	}
 	g.Go(func() error { return r.linkLocal(gctx) })
 	return unprivileged, g.Wait()
+}
+
+// answeredOrAll lists the segment hosts in scope that answered ARP, once
+// the ARP sweep has ended; every address in scope when no ARP sweep ran.
+func (r *run) answeredOrAll(ctx context.Context) ([]netip.Addr, error) {
+	select {
+	case <-r.arpDone:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if !r.arpFound.Load() {
+		return r.localScope(), nil
+	}
+	seg := r.cfg.Segment
+	r.mu.Lock()
+	var out []netip.Addr
+	for a := range r.hosts {
+		if seg.Prefix.Contains(a) {
+			out = append(out, a)
+		}
+	}
+	r.mu.Unlock()
+	slices.SortFunc(out, netip.Addr.Compare)
+	return out, nil
 }
 
 // segmentTargets lists the segment's host addresses, narrowed to targets.
