@@ -39,6 +39,7 @@ type retrier struct {
 	backoff time.Duration // before the first retry; doubled for each next one
 	levels  [][]retry     // waiting, by requests sent so far; fixed delays keep each level in due order
 	pending map[netip.Addr]int
+	askedAt map[netip.Addr]time.Time // when each pending address was last asked
 	seen    int     // silent addresses considered for a first retry
 	credit  float64 // retries earned by the share, not yet spent
 	// answers heard to a first request, and to a retry only.
@@ -46,12 +47,14 @@ type retrier struct {
 }
 
 func newRetrier(max int, backoff time.Duration) *retrier {
-	return &retrier{max: max, backoff: backoff, levels: make([][]retry, max+1), pending: map[netip.Addr]int{}}
+	return &retrier{max: max, backoff: backoff, levels: make([][]retry, max+1), pending: map[netip.Addr]int{},
+		askedAt: map[netip.Addr]time.Time{}}
 }
 
 // asked records a request to a, the n-th to it (1 for the first).
 func (rt *retrier) asked(a netip.Addr, n int, now time.Time) {
 	rt.pending[a] = n
+	rt.askedAt[a] = now
 	if n > rt.max {
 		return // its last chance
 	}
@@ -59,18 +62,22 @@ func (rt *retrier) asked(a netip.Addr, n int, now time.Time) {
 	rt.levels[n] = append(rt.levels[n], retry{addr: a, asked: n, due: now.Add(delay)})
 }
 
-// answered records an answer from a.
-func (rt *retrier) answered(a netip.Addr) {
+// answered records an answer from a, heard at now, and returns how long
+// after its last request it came (0 if it was not asked).
+func (rt *retrier) answered(a netip.Addr, now time.Time) time.Duration {
 	n, ok := rt.pending[a]
 	if !ok {
-		return
+		return 0
 	}
+	lag := now.Sub(rt.askedAt[a])
 	delete(rt.pending, a)
+	delete(rt.askedAt, a)
 	if n > 1 {
 		rt.retryAnswers++
 	} else {
 		rt.firstAnswers++
 	}
+	return lag
 }
 
 // due returns an address to ask again now, with the number of its request.

@@ -19,7 +19,6 @@ func sweepOf(n int, answers map[int]int, retries int) map[netip.Addr]int {
 	addrs := make([]netip.Addr, n)
 	for i := range addrs {
 		addrs[i] = netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
-		rt.pending[addrs[i]] = 0
 	}
 	asked := map[netip.Addr]int{}
 	index := map[netip.Addr]int{}
@@ -31,7 +30,7 @@ func sweepOf(n int, answers map[int]int, retries int) map[netip.Addr]int {
 		asked[a]++
 		rt.asked(a, k, now)
 		if want, ok := answers[index[a]]; ok && want == k {
-			rt.answered(a)
+			rt.answered(a, now)
 		}
 	}
 	next := 0

@@ -36,7 +36,9 @@ type Options struct {
 	// Wait is how long to listen after the last request (default 300 ms).
 	Wait time.Duration
 	// SlowDown, when set, is called each time the interface's queue is full
-	// (ENOBUFS): the caller should lower its pace. The frame is sent again
+	// (ENOBUFS), and each time an answer comes more than slowAnswer after
+	// its request (the segment's hosts cannot keep up with the broadcasts):
+	// the caller should lower its pace. A full queue's frame is sent again
 	// after a pause either way.
 	SlowDown func()
 	// Asked, when set, is called after each address's first request.
@@ -71,7 +73,7 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 	copy(srcMAC[:], ifi.HardwareAddr)
 
 	sw := &sweeper{pending: make(map[netip.Addr]bool, len(targets)), emit: emit,
-		retries: newRetrier(opt.Retries, opt.Backoff)}
+		retries: newRetrier(opt.Retries, opt.Backoff), slowed: opt.SlowDown}
 	for _, t := range targets {
 		if t != src {
 			sw.pending[t] = true
@@ -128,8 +130,18 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 			return err
 		}
 	}
-	return sw.listen(ctx, answers, opt.Wait)
+	// Answers that came slowly say more may still come: wait as long as the
+	// last one took, within maxFinalWait.
+	return sw.listen(ctx, answers, max(opt.Wait, min(sw.lastLag+sw.lastLag/2, maxFinalWait)))
 }
+
+// slowAnswer is how late an ARP answer may come before the segment is taken
+// as overloaded; a LAN answers in milliseconds. maxFinalWait bounds the wait
+// for late answers after the last request.
+const (
+	slowAnswer   = time.Second
+	maxFinalWait = time.Minute
+)
 
 func (o *Options) defaults() {
 	if o.Limiter == nil {
@@ -150,6 +162,12 @@ func (o *Options) defaults() {
 type sweeper struct {
 	pending map[netip.Addr]bool // targets not heard from yet
 	retries *retrier
+	lastLag time.Duration // how long after its request the last answer came
+	slowed  func()        // Options.SlowDown, or nil
+	// slowedAt is when a late answer last slowed the sweep: only answers to
+	// requests sent after it may slow it again, once the slower pace has had
+	// a chance to show (once per round trip, as TCP does).
+	slowedAt time.Time
 	emit    scanner.Emit
 	teach   *teacher // nil: the kernel is not told
 }
@@ -194,7 +212,14 @@ func (sw *sweeper) record(p Packet) {
 		return // answered already, or not a target: nothing to add
 	}
 	delete(sw.pending, p.SenderIP)
-	sw.retries.answered(p.SenderIP)
+	now := time.Now()
+	if lag := sw.retries.answered(p.SenderIP, now); lag > 0 {
+		sw.lastLag = lag
+		if lag > slowAnswer && sw.slowed != nil && now.Add(-lag).After(sw.slowedAt) {
+			sw.slowed()
+			sw.slowedAt = now
+		}
+	}
 	if sw.teach != nil {
 		sw.teach.learn(p.SenderIP, p.SenderMAC)
 	}

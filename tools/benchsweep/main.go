@@ -60,6 +60,9 @@ type options struct {
 	flat16Plain int
 	// routed16 times sweeps of a routed /16 of about 200 live hosts instead.
 	routed16 bool
+	// capture, when set, records the scanner's ARP traffic of each run to
+	// capture-N.pcap files with this prefix.
+	capture string
 }
 
 func main() {
@@ -76,6 +79,7 @@ func main() {
 	flag.StringVar(&o.data, "camsim-data", "", "camsim profiles directory (default: the built-in ones)")
 	flag.BoolVar(&o.flat16, "flat16", false, "instead: time camsweep on one flat 198.18.0.0/16 with the camsim devices and -flat16-plain plain hosts spread over it")
 	flag.IntVar(&o.flat16Plain, "flat16-plain", 190, "plain hosts in the flat /16 (and the routed one)")
+	flag.StringVar(&o.capture, "capture", "", "record the scanner's ARP traffic of each run to PREFIX-N.pcap (tcpdump)")
 	flag.BoolVar(&o.routed16, "routed16", false, "instead: time camsweep and nmap on 198.19.0.0/16 behind the lab's router, with camsim devices and -flat16-plain plain hosts spread over it")
 	flag.Parse()
 	if reason := lab.Unavailable(); reason != "" {
@@ -210,7 +214,7 @@ func benchRouted16(o options, profiles []camsim.Profile) error {
 		if !strings.Contains(t.name, o.only) {
 			continue
 		}
-		med, counts, err := timeTool(l, t, o.runs)
+		med, counts, err := timeTool(l, t, o.runs, "")
 		if err != nil {
 			fmt.Printf("%-8s %-6d %-40s %s\n", "/16", devices+o.flat16Plain, t.name, err)
 			continue
@@ -297,7 +301,7 @@ func benchLab(o options, subnet string, profiles []camsim.Profile, plainFor func
 		if !strings.Contains(t.name, o.only) {
 			continue
 		}
-		med, counts, err := timeTool(l, t, o.runs)
+		med, counts, err := timeTool(l, t, o.runs, o.capture)
 		if err != nil {
 			fmt.Printf("%-8s %-6d %-40s %s\n", subnet[len(subnet)-3:], hosts, t.name, err)
 			continue
@@ -313,10 +317,14 @@ func benchLab(o options, subnet string, profiles []camsim.Profile, plainFor func
 
 // timeTool runs t runs times in the scanner namespace and returns the median
 // wall time and what the last run found.
-func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, [3]int, error) {
+func timeTool(l *lab.Lab, t tool, runs int, capture string) (time.Duration, [3]int, error) {
 	var took []time.Duration
 	var counts [3]int
-	for range runs {
+	for run := range runs {
+		stopCapture := func() {}
+		if capture != "" {
+			stopCapture = startCapture(l, fmt.Sprintf("%s-%d.pcap", capture, run+1))
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		cmd := l.Scanner().Command(ctx, t.argv[0], t.argv[1:]...)
 		var stdout, stderr bytes.Buffer
@@ -326,6 +334,7 @@ func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, [3]int, error) {
 		err := cmd.Run()
 		took = append(took, time.Since(start))
 		cancel()
+		stopCapture()
 		fmt.Fprintf(os.Stderr, "benchsweep: %s: run %d took %.2fs; the kernel dropped %d packets at full backlogs meanwhile\n",
 			t.name, len(took), took[len(took)-1].Seconds(), softnetDrops()-dropsBefore)
 		for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
@@ -346,6 +355,20 @@ func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, [3]int, error) {
 	}
 	slices.Sort(took)
 	return took[len(took)/2], counts, nil
+}
+
+// startCapture records the scanner's ARP traffic to file until stopped.
+func startCapture(l *lab.Lab, file string) (stop func()) {
+	cmd := l.Scanner().Command(context.Background(), "tcpdump", "-i", lab.LANInterface, "-w", file, "-n", "-U", "arp")
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchsweep: tcpdump:", err)
+		return func() {}
+	}
+	time.Sleep(time.Second) // until it listens
+	return func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}
 }
 
 // softnetDrops sums the packets the kernel dropped because a CPU's input
