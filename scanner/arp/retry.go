@@ -40,8 +40,8 @@ type retrier struct {
 	levels  [][]retry     // waiting, by requests sent so far; fixed delays keep each level in due order
 	pending map[netip.Addr]int
 	askedAt map[netip.Addr]time.Time // when each pending address was last asked
-	seen    int     // silent addresses considered for a first retry
-	credit  float64 // retries earned by the share, not yet spent
+	seen    int                      // silent addresses considered for a first retry
+	credit  float64                  // retries earned by the share, not yet spent
 	// answers heard to a first request, and to a retry only.
 	firstAnswers, retryAnswers int
 }

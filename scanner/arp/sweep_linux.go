@@ -168,8 +168,8 @@ type sweeper struct {
 	// requests sent after it may slow it again, once the slower pace has had
 	// a chance to show (once per round trip, as TCP does).
 	slowedAt time.Time
-	emit    scanner.Emit
-	teach   *teacher // nil: the kernel is not told
+	emit     scanner.Emit
+	teach    *teacher // nil: the kernel is not told
 }
 
 // listen collects answers for d, or until nothing is pending.
