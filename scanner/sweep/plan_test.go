@@ -99,3 +99,28 @@ func TestNewConfigFromTargetsAndFiles(t *testing.T) {
 		t.Errorf("unknown interface: %v", err)
 	}
 }
+
+// FuzzParseTargetLines: any file content either fails with a line number or
+// yields masked IPv4 prefixes; it never panics.
+func FuzzParseTargetLines(f *testing.F) {
+	for _, seed := range []string{
+		"10.0.0.0/24\n# comment\n198.18.0.7 10.1.0.0/16 # two\n",
+		"", "#", "\n\n", "10.0.0.0/33", "fe80::/64", "1.2.3.4/0", "10.0.0.1#x\r\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		ps, err := parseTargetLines("t.txt", strings.NewReader(body))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "t.txt") {
+				t.Errorf("error without the file name: %v", err)
+			}
+			return
+		}
+		for _, p := range ps {
+			if !p.Addr().Is4() || p != p.Masked() {
+				t.Errorf("%s: not a masked IPv4 prefix", p)
+			}
+		}
+	})
+}
