@@ -13,6 +13,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/camsweep/camsweep/policy"
+	"github.com/camsweep/camsweep/scanner/sweep"
 	"github.com/camsweep/camsweep/store"
 )
 
@@ -33,11 +34,14 @@ type Config struct {
 type Sweep struct {
 	Interface     string   `yaml:"interface"`
 	Targets       []string `yaml:"targets"`
+	TargetsFile   string   `yaml:"targets_file"` // one CIDR or address a line, # comments
+	Exclude       []string `yaml:"exclude"`      // never sent a packet
+	ExcludeFile   string   `yaml:"exclude_file"`
 	Rate          float64  `yaml:"rate"`
 	BroadcastRate float64  `yaml:"broadcast_rate"`
 	DiscoveryWait string   `yaml:"discovery_wait"` // a Go duration: 1.5s
 	Probes        []string `yaml:"probes"`
-	Ports         []uint16 `yaml:"ports"`
+	Ports         []int    `yaml:"ports"`
 	Timeout       string   `yaml:"timeout"`
 	AllowPublic   bool     `yaml:"allow_public"`
 	LargeScope    bool     `yaml:"large_scope"` // the sweep command's --yes
@@ -73,6 +77,9 @@ func Load(path string) (*Config, error) {
 	}
 	if cfg.Store != "" && !store.IsPostgres(cfg.Store) {
 		cfg.Store = relativeTo(dir, cfg.Store)
+	}
+	if s := cfg.Sweep; s != nil {
+		s.TargetsFile, s.ExcludeFile = relativeTo(dir, s.TargetsFile), relativeTo(dir, s.ExcludeFile)
 	}
 	return cfg, nil
 }
@@ -114,6 +121,19 @@ func (c *Config) Validate(pol *policy.Policy) error {
 		return errors.New("the audit section names no input (captures, reports or sweep)")
 	}
 	return nil
+}
+
+// Plan is the section as the sweep package takes it; sweep.NewConfig checks
+// it (scope, public ranges, size, exclusions, paces, probes, ports).
+func (s *Sweep) Plan() (sweep.Plan, error) {
+	discWait, timeout, err := s.Durations()
+	if err != nil {
+		return sweep.Plan{}, err
+	}
+	return sweep.Plan{Interface: s.Interface, Targets: s.Targets, TargetsFile: s.TargetsFile,
+		Exclude: s.Exclude, ExcludeFile: s.ExcludeFile, Rate: s.Rate, BroadcastRate: s.BroadcastRate,
+		DiscoveryWait: discWait, Timeout: timeout, Probes: s.Probes, Ports: s.Ports,
+		AllowPublic: s.AllowPublic, AllowLarge: s.LargeScope}, nil
 }
 
 // Durations reads discovery_wait and timeout; an empty one is 0 (the

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/oui"
@@ -18,13 +19,11 @@ import (
 
 // Env is what an audit takes from its caller.
 type Env struct {
-	// PlanSweep checks the sweep section (interface, scope, public ranges,
-	// size, rates, probes, ports) and returns the sweep to run and the inputs
-	// it covers ("eth1 10.0.0.0/24"). It is called before anything is read,
-	// sent or stored; nil refuses a configuration with a sweep.
-	PlanSweep func(*Sweep) (sweep.Config, []string, error)
 	// Registry looks MACs up; nil means the embedded IEEE registry.
 	Registry fingerprint.MACRegistry
+	// MaxDevices bounds the devices the engine keeps (0: the engine's own
+	// bound); past it, devices are dropped with a warning.
+	MaxDevices int
 	// Warnings receives each warning as it happens (standard error); the
 	// result keeps them too. Nil discards them.
 	Warnings io.Writer
@@ -48,16 +47,31 @@ func NewPlan(cfg *Config, pol *policy.Policy, env Env) (*Plan, error) {
 	}
 	p := &Plan{cfg: cfg, pol: pol, env: env}
 	if cfg.Sweep != nil {
-		if env.PlanSweep == nil {
-			return nil, errors.New("audit.sweep: this program cannot sweep")
-		}
-		sc, inputs, err := env.PlanSweep(cfg.Sweep)
+		plan, err := cfg.Sweep.Plan()
 		if err != nil {
-			return nil, fmt.Errorf("audit.sweep: %w", err)
+			return nil, err
+		}
+		sc, inputs, err := sweep.NewConfig(plan)
+		if err != nil {
+			return nil, sweepError(err)
 		}
 		p.sweep, p.sweepInputs = &sc, inputs
 	}
 	return p, nil
+}
+
+// sweepError names the sweep option at fault by its key in the audit
+// section (audit.sweep.broadcast_rate), as the sweep command names its flag.
+func sweepError(err error) error {
+	var pe *sweep.PlanError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("audit.sweep: %w", err)
+	}
+	hint := ""
+	if errors.Is(err, sweep.ErrNeedsConfirmation) {
+		hint = "; set large_scope: true to sweep that many"
+	}
+	return fmt.Errorf("audit.sweep.%s: %v%s", strings.ReplaceAll(pe.Option, "-", "_"), pe.Err, hint)
 }
 
 // CheckInputs checks that every capture and report is a readable file now;
@@ -143,7 +157,11 @@ func (p *Plan) engine() (*fingerprint.Database, *fingerprint.Engine, error) {
 		}
 		reg = r
 	}
-	return db, fingerprint.NewEngine(db, reg), nil
+	eng := fingerprint.NewEngine(db, reg)
+	if p.env.MaxDevices > 0 {
+		eng.SetMaxDevices(p.env.MaxDevices)
+	}
+	return db, eng, nil
 }
 
 func (p *Plan) readCapture(ctx context.Context, path string, eng *fingerprint.Engine, res *report.Result) error {
@@ -168,12 +186,15 @@ func (p *Plan) runSweep(ctx context.Context, eng *fingerprint.Engine, res *repor
 	for _, w := range sum.Warnings {
 		p.warn(res, "%s", w)
 	}
-	if errors.Is(err, context.Canceled) {
+	switch {
+	case errors.Is(err, context.Canceled):
 		res.Partial = true
 		p.warn(res, "sweep interrupted: the run covers what was found")
-		return nil
+	case err != nil: // what was found before the error is kept, marked partial
+		res.Partial = true
+		p.warn(res, "sweep stopped early: %v; the run covers what was found", err)
 	}
-	return err
+	return nil
 }
 
 // warn keeps a warning in the result and prints it at once, so it is seen

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +14,6 @@ import (
 	"github.com/camsweep/camsweep/audit"
 	"github.com/camsweep/camsweep/policy"
 	"github.com/camsweep/camsweep/report"
-	"github.com/camsweep/camsweep/scanner/sweep"
 	"github.com/camsweep/camsweep/store"
 )
 
@@ -100,7 +98,7 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 	if err != nil {
 		return usageError("fail-on: %v", err)
 	}
-	plan, err := audit.NewPlan(cfg, pol, audit.Env{PlanSweep: planAuditSweep, Warnings: cmd.ErrOrStderr()})
+	plan, err := audit.NewPlan(cfg, pol, audit.Env{Warnings: cmd.ErrOrStderr(), MaxDevices: defaultMaxDevices})
 	if err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", o.config, err)}
 	}
@@ -175,19 +173,6 @@ func (o *auditOptions) reportTarget(cfg *audit.Config) (*target, error) {
 		t.fallbackDir = filepath.Dir(cfg.Store)
 	}
 	return &t, nil
-}
-
-// planAuditSweep checks the audit's sweep section with the sweep command's
-// own checks, from its typed values.
-func planAuditSweep(s *audit.Sweep) (sweep.Config, []string, error) {
-	discWait, timeout, err := s.Durations()
-	if err != nil {
-		return sweep.Config{}, nil, err
-	}
-	return sweepPlan{iface: s.Interface, targets: s.Targets,
-		rate: cmp.Or(s.Rate, sweep.DefaultRate), bcastRate: cmp.Or(s.BroadcastRate, sweep.DefaultBroadcastRate),
-		discWait: cmp.Or(discWait, sweep.DefaultListenWindow), timeout: cmp.Or(timeout, sweep.DefaultExchangeTimeout),
-		probes: s.Probes, ports: s.Ports, allowPublic: s.AllowPublic, large: s.LargeScope}.config()
 }
 
 // auditJSON is what `audit --format json` prints: the stored run, its

@@ -245,7 +245,7 @@ func TestAuditConfigErrors(t *testing.T) {
 	// An active sweep out of scope is refused before anything is sent or stored.
 	dir, config := auditSite(t, "  site: hq\n  store: a.db\n  sweep:\n    targets: [8.8.8.0/24]\n")
 	code, _, stderr = cli(t, "", "audit", "--config", config)
-	if code != exitError || !strings.Contains(stderr, "audit.sweep:") || !strings.Contains(stderr, "public") {
+	if code != exitError || !strings.Contains(stderr, "audit.sweep.targets:") || !strings.Contains(stderr, "public") {
 		t.Errorf("public sweep target: exit %d, %q", code, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "a.db")); err == nil {
@@ -260,7 +260,7 @@ func TestAuditConfigErrors(t *testing.T) {
 		t.Errorf("bad discovery wait: exit %d, %q", code, stderr)
 	}
 	_, config = auditSite(t, "  site: hq\n  sweep:\n    targets: [10.10.10.0/24]\n    broadcast_rate: -5\n")
-	if code, _, stderr = cli(t, "", "audit", "--config", config); code != exitError || !strings.Contains(stderr, "audit.sweep:") || !strings.Contains(stderr, "broadcast-rate") {
+	if code, _, stderr = cli(t, "", "audit", "--config", config); code != exitError || !strings.Contains(stderr, "audit.sweep.broadcast_rate:") {
 		t.Errorf("bad broadcast rate: exit %d, %q", code, stderr)
 	}
 	code, _, stderr = cli(t, "", "history", "--store", filepath.Join(t.TempDir(), "none.db"))
@@ -515,6 +515,12 @@ func TestEveryJSONOutputMatchesItsSchema(t *testing.T) {
 		}
 		t.Run(c.args[0], func(t *testing.T) { schematest.Valid(t, c.schema, []byte(out)) })
 	}
+
+	code, lines, stderr := cli(t, "", "pcap", "--format", "jsonl", "--fail-on", "none", filepath.Join(repo, "testdata", "pcap", "site-sample.pcapng"))
+	if code != exitOK {
+		t.Fatalf("pcap --format jsonl: exit %d %s", code, stderr)
+	}
+	schematest.ValidLines(t, schematest.ReportLine, []byte(lines))
 
 	// The text for cron mail lists the escalation too.
 	code, out, _ := cli(t, "", "diff", "2", "--config", config)

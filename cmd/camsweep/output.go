@@ -18,8 +18,21 @@ import (
 var formats = map[string]func(io.Writer, *report.Result) error{
 	"table": report.WriteTable,
 	"json":  report.WriteJSON,
+	"jsonl": report.WriteJSONL,
 	"csv":   report.WriteCSV,
 }
+
+// formatObservations is the pcap command's --format that writes the decoded
+// observations as JSON lines (what identify reads) instead of a report.
+const formatObservations = "observations"
+
+// defaultMaxDevices is the --max-devices default: the devices a report can
+// hold within about 1 GB of memory (docs/performance.md: about 1.2 KB at
+// the peak for a device that says little, through engine, report and
+// output, plus the engine's 128 MiB budget for what devices say). Past it,
+// devices are dropped with a warning rather than the machine running out
+// of memory.
+const defaultMaxDevices = 500_000
 
 // formatNames lists the --format values, table first, for help and errors.
 // Other files register more renderers (html) in init.
@@ -51,6 +64,9 @@ type outputOptions struct {
 	threshold  policy.Severity // failOn, parsed by validate
 	quiet      bool
 	target     target // format and outPath, settled by validate
+	maxDevices int
+	// observations allows --format observations (the pcap command).
+	observations bool
 }
 
 func (o *outputOptions) register(cmd *cobra.Command) {
@@ -60,14 +76,22 @@ func (o *outputOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.policyPath, "policy", "", "policy file with zones, profiles and exceptions (default: every restricted device is a medium finding)")
 	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary on standard error (warnings still print)")
+	f.IntVar(&o.maxDevices, "max-devices", defaultMaxDevices, "keep at most this many devices; past it, devices are dropped with a warning (each costs about 1.2 KB of memory at the peak; the default fits 1 GB)")
 }
 
 // validate checks the flags and the output file before any input is read,
 // so a typo or a missing directory costs nothing.
 func (o *outputOptions) validate(cmd *cobra.Command) error {
-	t, err := settleTarget(o.format, cmd.Flags().Changed("format"), o.outPath, "--format", "-o", formatList())
+	allowed := formatList()
+	if o.observations {
+		allowed = append(allowed, formatObservations)
+	}
+	t, err := settleTarget(o.format, cmd.Flags().Changed("format"), o.outPath, "--format", "-o", allowed)
 	if err != nil {
 		return err
+	}
+	if o.maxDevices < 1 {
+		return usageError("--max-devices must be at least 1, not %d", o.maxDevices)
 	}
 	o.target, o.format = t, t.format
 	sev, err := policy.ParseSeverity(o.failOn)
@@ -100,7 +124,7 @@ func (o *outputOptions) setup() (*policy.Policy, engine, error) {
 	if err != nil {
 		return nil, nil, &exitErr{code: exitError, err: err}
 	}
-	eng, err := newEngine(reg)
+	eng, err := newEngine(reg, o.maxDevices)
 	if err != nil {
 		return nil, nil, &exitErr{code: exitError, err: err}
 	}
@@ -124,7 +148,12 @@ func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *poli
 // write renders the report to standard output or the -o file.
 func (o *outputOptions) write(stdout io.Writer, res *report.Result) error {
 	render := formats[o.target.format]
-	return o.target.write(stdout, func(w io.Writer) error { return render(w, res) })
+	return o.writeWith(stdout, func(w io.Writer) error { return render(w, res) })
+}
+
+// writeWith runs fill on standard output or the -o file (see target.write).
+func (o *outputOptions) writeWith(stdout io.Writer, fill func(io.Writer) error) error {
+	return o.target.write(stdout, fill)
 }
 
 // exitFor maps a finished run to its exit code: findings at or above failOn
@@ -140,12 +169,14 @@ func exitFor(res *report.Result, threshold policy.Severity) error {
 }
 
 // engineDevices returns the engine's devices, warning when it had to drop
-// observations at its memory bounds (the result is then incomplete).
+// observations at its memory bounds (the result is then incomplete). The
+// engine is done with afterwards: its state is let go as the devices are
+// built (TakeDevices), which keeps the peak of a large inventory down.
 func engineDevices(stderr io.Writer, res *report.Result, eng engine) []fingerprint.Device {
 	if n := eng.Dropped(); n > 0 {
 		warn(stderr, res, "%d observations were not kept: the engine reached its device or memory bound, so the report is incomplete", n)
 	}
-	return eng.Devices()
+	return eng.TakeDevices()
 }
 
 // warn records a warning in the result and prints it on standard error at once,

@@ -20,6 +20,8 @@ const (
 	Diff    = "diff.v1.json"
 	History = "history.v1.json"
 	Audit   = "audit.v1.json"
+	// ReportLine is one line of --format jsonl.
+	ReportLine = "report-line.v1.json"
 )
 
 var (
@@ -70,5 +72,21 @@ func Valid(t testing.TB, name string, doc []byte) {
 	t.Helper()
 	if err := Check(name, doc); err != nil {
 		t.Errorf("output does not match docs/schema/%s (a new field belongs in the schema too):\n%v\ndocument:\n%.2000s", name, err, doc)
+	}
+}
+
+// ValidLines checks every line of a JSON Lines document against the named
+// schema, and that there is at least one line.
+func ValidLines(t testing.TB, name string, doc []byte) {
+	t.Helper()
+	lines := bytes.Split(bytes.TrimSpace(doc), []byte("\n"))
+	if len(lines) == 0 || len(lines[0]) == 0 {
+		t.Errorf("no JSON lines to check against docs/schema/%s", name)
+		return
+	}
+	for i, line := range lines {
+		if err := Check(name, line); err != nil {
+			t.Errorf("line %d does not match docs/schema/%s:\n%v\n%.1000s", i+1, name, err, line)
+		}
 	}
 }
