@@ -639,3 +639,65 @@ func TestEngineMatchesTheCleanedValue(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineRealmMAC: an authentication realm that is a registered MAC names
+// the device's interface, so a device seen only by IP (behind a router, or
+// in `identify`) gets that MAC and its block's maker. The realm
+// 48ea63c2402b is a Uniview camera's RTSP challenge quoted in a public RTSP
+// client (signals: Uniview names its MAC in the realm).
+func TestEngineRealmMAC(t *testing.T) {
+	cases := []struct{ key, realm, mac, vendor string }{
+		{"rtsp.realm_mac", "48:ea:63:c2:40:2b", "48:ea:63:c2:40:2b", "Uniview"},
+		{"http.realm_mac", "00:40:8c:ef:08:1c", "00:40:8c:ef:08:1c", "Axis"},
+		{"rtsp.realm_mac", "02:50:56:00:00:01", "", ""}, // locally administered
+		{"rtsp.realm_mac", "00:00:23:34:45:66", "", ""}, // HiSilicon placeholder
+		{"rtsp.realm_mac", "not a mac", "", ""},         // malformed
+		{"rtsp.realm_mac", "ff:ff:ff:ff:ff:ff", "", ""}, // broadcast
+	}
+	for _, c := range cases {
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.71")
+		add(e, Observation{Probe: "rtsp", IP: ip, Port: 554, Key: c.key, Value: c.realm})
+		d := onlyDevice(t, e)
+		got := ""
+		if !d.MAC.IsZero() {
+			got = d.MAC.String()
+		}
+		if got != c.mac || d.Vendor != c.vendor {
+			t.Errorf("%s %s: MAC %q vendor %q, want %q %q", c.key, c.realm, got, d.Vendor, c.mac, c.vendor)
+		}
+		if c.vendor == "Uniview" && !d.Restricted {
+			t.Errorf("%s: a Uniview block named by the device is restricted: %+v", c.realm, d)
+		}
+		if c.vendor == "Axis" && d.Restricted {
+			t.Errorf("%s: Axis is never restricted: %+v", c.realm, d)
+		}
+	}
+}
+
+// TestEngineModelPrecedence: where two facts give a model, the most specific
+// wins (a model that extends the other), then the better-sourced one by the
+// data's precedence (the ONVIF hardware scope over the free-text name scope),
+// in whichever order the facts arrive.
+func TestEngineModelPrecedence(t *testing.T) {
+	cases := []struct {
+		scopes []string
+		model  string
+	}{
+		{[]string{"onvif://www.onvif.org/name/HIKVISION DS-2CD2146G2", "onvif://www.onvif.org/hardware/DS-2CD2146G2-ISU"}, "DS-2CD2146G2-ISU"},
+		{[]string{"onvif://www.onvif.org/hardware/DS-2CD2146G2-ISU", "onvif://www.onvif.org/name/HIKVISION DS-2CD2146G2"}, "DS-2CD2146G2-ISU"},
+		{[]string{"onvif://www.onvif.org/name/HIKVISION Garage", "onvif://www.onvif.org/hardware/DS-2CD2386G2-IU"}, "DS-2CD2386G2-IU"},
+		{[]string{"onvif://www.onvif.org/hardware/DS-2CD2386G2-IU", "onvif://www.onvif.org/name/HIKVISION Garage"}, "DS-2CD2386G2-IU"},
+	}
+	for _, c := range cases {
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.72")
+		for _, s := range c.scopes {
+			add(e, Observation{Probe: "wsd", IP: ip, Port: 3702, Key: "wsd.scope", Value: s})
+		}
+		d := onlyDevice(t, e)
+		if d.Model != c.model || d.Vendor != "Hikvision" {
+			t.Errorf("%q: vendor %q model %q, want Hikvision %q", c.scopes, d.Vendor, d.Model, c.model)
+		}
+	}
+}

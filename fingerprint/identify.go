@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/camsweep/camsweep/observe"
 )
@@ -155,8 +156,10 @@ func (e *Engine) decide(d *Device, matches []Match) {
 		d.Confidence = math.Round(score*100) / 100
 	}
 	agrees := func(m Match) bool { return m.Vendor == "" || m.Vendor == winner }
-	d.Brand = heaviest(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand })
-	d.Model = heaviest(matches, agrees, func(m Match) string { return m.Model })
+	// The brand is the name on the box, not a field the device reports
+	// about its model: precedence does not rank it, weight alone does.
+	d.Brand = best(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand }, false)
+	d.Model = mostSpecificModel(matches, agrees)
 	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
 	d.Kind = Kind(heaviest(matches, agrees, func(m Match) string { return string(m.Kind) }))
@@ -193,21 +196,50 @@ func bestVendor(matches []Match) (string, float64) {
 	return winner, best
 }
 
-// heaviest returns the field value of the highest-weight match that sets it;
-// the first such match wins a tie, so the result follows the fact order.
+// heaviest returns the field value of the best match that sets it: the
+// highest precedence (how well sourced the field is), then the highest
+// weight; the first such match wins a tie, so the result follows the fact
+// order.
 func heaviest(matches []Match, ok func(Match) bool, field func(Match) string) string {
+	return best(matches, ok, field, true)
+}
+
+// best is heaviest, with the signatures' precedence counted only when ranked.
+func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked bool) string {
 	var out string
-	best := -1.0
+	bestRank, bestWeight := -1, -1.0
 	for _, m := range matches {
-		w := m.Weight
+		w, rank := m.Weight, 0
 		if m.Sig != nil {
 			w = m.Sig.Weight
+			if ranked {
+				rank = m.Sig.Precedence
+			}
 		}
-		if v := field(m); v != "" && ok(m) && w > best {
-			out, best = v, w
+		v := field(m)
+		if v == "" || !ok(m) {
+			continue
+		}
+		if rank > bestRank || (rank == bestRank && w > bestWeight) {
+			out, bestRank, bestWeight = v, rank, w
 		}
 	}
 	return out
+}
+
+// mostSpecificModel returns the best model (as heaviest) unless another
+// agreeing match gives a model that extends it: a name scope shortened to
+// DS-2CD2146G2 yields to DS-2CD2146G2-ISU from the hardware scope, whatever
+// their weights, because the longer one is the same model said in full.
+func mostSpecificModel(matches []Match, ok func(Match) bool) string {
+	model := heaviest(matches, ok, func(m Match) string { return m.Model })
+	for _, m := range matches {
+		if ok(m) && len(m.Model) > len(model) && model != "" &&
+			strings.HasPrefix(strings.ToUpper(m.Model), strings.ToUpper(model)) {
+			model = m.Model
+		}
+	}
+	return model
 }
 
 // restrict gives the catalogue's verdict. A catalogued restricted maker's

@@ -9,7 +9,8 @@ import (
 // MatchText is the value signatures match: what a person would read on a
 // screen. Terminal escape sequences, control characters, invisible format
 // characters (zero-width, bidirectional controls) and invalid bytes are
-// dropped, and control white space (tab, newline) becomes a space, so that a
+// dropped, tab, CR and LF are kept (a body or a key=value answer is read line
+// by line) and other control white space becomes a space, so that a
 // control character inside a device string cannot hide it from a signature
 // ("App-\x00webs/", "DS-2CD\x1b[0m2042"). Observations keep the value as sent;
 // the report escapes it on output.
@@ -28,7 +29,9 @@ func MatchText(s string) string {
 		i += size
 		switch {
 		case r == utf8.RuneError && size == 1:
-		case r == '\t', r == '\n', r == '\r', r == '\v', r == '\f':
+		case r == '\t', r == '\n', r == '\r':
+			b.WriteRune(r) // line structure: body and key=value patterns read it
+		case r == '\v', r == '\f':
 			b.WriteByte(' ')
 		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
 		default:

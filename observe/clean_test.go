@@ -15,7 +15,7 @@ func TestMatchText(t *testing.T) {
 		"DNVRS\u200b-Webs":               "DNVRS-Webs", // zero-width space
 		"IP Camera\u202e(C2183)":         "IP Camera(C2183)",
 		"\x1b]0;owned\x07Hikvision-Webs": "Hikvision-Webs",
-		"line one\r\nline two\tend":      "line one  line two end",
+		"line one\r\nline two\tend":      "line one\r\nline two\tend",
 		"bad \xff byte":                  "bad  byte",
 		"NETSurveillance WEB\x7f":        "NETSurveillance WEB",
 		"\u00a0Dahua\u00a0":              "\u00a0Dahua\u00a0", // no-break spaces are printable: kept

@@ -164,6 +164,31 @@ func TestIdentifyDahuaFromStdin(t *testing.T) {
 	}
 }
 
+// TestIdentifySelfNamedDevices: a device seen only by IP that names its own
+// MAC in an RTSP realm gets that MAC and its block's maker; an mDNS instance
+// and SRV target give a Hikvision NVR its kind, model and serial.
+func TestIdentifySelfNamedDevices(t *testing.T) {
+	code, out, stderr := cli(t, "", "identify", "--format", "json", identifyData("self-named.jsonl"))
+	if code != exitFindings {
+		t.Errorf("exit %d (%s)", code, stderr)
+	}
+	rep := decodeJSON(t, out)
+	unv := deviceByMAC(t, rep, "48:ea:63:c2:40:2b")
+	if unv.Vendor != "Uniview" || !unv.Restricted || len(unv.IPs) != 1 || unv.IPs[0].String() != "198.18.0.40" {
+		t.Errorf("Uniview device %+v", unv)
+	}
+	var nvr *fingerprint.Device
+	for i := range rep.Devices {
+		if d := &rep.Devices[i]; len(d.IPs) == 1 && d.IPs[0].String() == "198.18.0.41" {
+			nvr = d
+		}
+	}
+	if nvr == nil || nvr.Vendor != "Hikvision" || nvr.Kind != fingerprint.KindNVR || nvr.Model != "DS-7608NXI-I2/8P/S" ||
+		nvr.Serial != "DS-7608NXI-I220210305CCWRJ12345678" || !nvr.Restricted {
+		t.Errorf("Hikvision NVR %+v", nvr)
+	}
+}
+
 func TestTerminalEscapesNeverReachStdout(t *testing.T) {
 	file := identifyData("hostile.jsonl")
 	// The hostile value must really reach the result, or this test proves

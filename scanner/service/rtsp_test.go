@@ -242,3 +242,48 @@ func TestRTSPPortAnsweringHTTP(t *testing.T) {
 		t.Errorf("observations %v", got)
 	}
 }
+
+// TestRTSPRealmMAC: a Digest realm that is a MAC (a Uniview camera's
+// challenge, as quoted in a public RTSP client) is also emitted as a MAC;
+// realms that merely contain hex are not.
+func TestRTSPRealmMAC(t *testing.T) {
+	cases := []struct{ challenge, mac string }{
+		{`Digest realm="48ea63c2402b",nonce="08834db25099945d53645c8d458f37e0", stale="FALSE"`, "48:ea:63:c2:40:2b"},
+		{`Digest realm="48:EA:63:C2:40:2B", nonce="1"`, "48:ea:63:c2:40:2b"},
+		{`Basic realm=48-ea-63-c2-40-2b`, "48:ea:63:c2:40:2b"},
+		{`Digest realm="4453c7aab6dbf00c",nonce="1"`, ""}, // Xiongmai: 16 hex digits, not a MAC
+		{`Digest realm="AXIS_00408CEF081C", nonce="1"`, ""},
+		{`Digest realm="Login to ND021811019863"`, ""},
+		{`Digest realm="48ea63c2402b`, ""}, // unterminated
+		{`Digest nonce="48ea63c2402b"`, ""},
+	}
+	for _, c := range cases {
+		server := "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\nWWW-Authenticate: " + c.challenge + "\r\n\r\n"
+		obs, err := collect(t, DecodeRTSP, []byte("DESCRIBE rtsp://cam/ RTSP/1.0\r\nCSeq: 1\r\n\r\n"), []byte(server), cameraMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := valuesOf(obs, "rtsp.realm_mac")
+		if (c.mac == "" && got != nil) || (c.mac != "" && !slices.Equal(got, []string{c.mac})) {
+			t.Errorf("%s: rtsp.realm_mac %q, want %q", c.challenge, got, c.mac)
+		}
+	}
+}
+
+// TestRTSPServedURL: only a request the server answered 2xx names a path the
+// server has; a 401 or 404 to a guessed vendor path says nothing about it.
+func TestRTSPServedURL(t *testing.T) {
+	client := "DESCRIBE rtsp://cam/Streaming/Channels/101 RTSP/1.0\r\nCSeq: 1\r\n\r\n" +
+		"DESCRIBE rtsp://cam/cam/realmonitor?channel=1&subtype=0 RTSP/1.0\r\nCSeq: 2\r\n\r\n" +
+		"DESCRIBE rtsp://admin:secret@cam/unicast/c1/s0/live RTSP/1.0\r\nCSeq: 3\r\n\r\n"
+	server := "RTSP/1.0 404 Not Found\r\nCSeq: 1\r\n\r\n" +
+		"RTSP/1.0 401 Unauthorized\r\nCSeq: 2\r\n\r\n" +
+		"RTSP/1.0 200 OK\r\nCSeq: 3\r\n\r\n"
+	obs, err := collect(t, DecodeRTSP, []byte(client), []byte(server), cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := valuesOf(obs, "rtsp.served_url"), []string{"rtsp://cam/unicast/c1/s0/live"}; !slices.Equal(got, want) {
+		t.Errorf("rtsp.served_url %q, want %q", got, want)
+	}
+}
