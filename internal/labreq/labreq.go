@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package labreq holds the test-side gate of the network-namespace lab: a
 // lab test skips where labs cannot be built, or fails where CI demands them.
 // It lives apart from internal/lab so that the shipped binary, whose demo
