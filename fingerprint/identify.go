@@ -97,9 +97,12 @@ func (e *Engine) macMatch(v *view, d *Device) (Match, Evidence, bool) {
 // matchFacts runs every signature over the device's facts. Every fact a
 // signature matched becomes evidence, and so does every binding.
 func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
+	// Signatures read the value as a person would see it (observe.MatchText):
+	// a control character inside a device string must not hide it. The
+	// evidence keeps the value as sent; reports escape it.
 	values := map[string][]string{}
 	for _, f := range v.facts {
-		values[f.Key] = append(values[f.Key], f.Value)
+		values[f.Key] = append(values[f.Key], observe.MatchText(f.Value))
 	}
 	others := func(key string, re *regexp.Regexp) bool {
 		return slices.ContainsFunc(values[key], re.MatchString)
@@ -107,11 +110,12 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 	var matches []Match
 	var evidence []Evidence
 	for _, f := range v.facts {
-		if observe.IsBinding(f.Key) {
+		if observe.IsAssembly(f.Key) {
 			evidence = append(evidence, bindingEvidence(f))
 		}
+		text := observe.MatchText(f.Value)
 		for _, s := range e.db.ForKey(f.Key) {
-			m, ok := s.apply(f.Value, others, e.db.Catalogue)
+			m, ok := s.apply(text, others, e.db.Catalogue)
 			if !ok {
 				continue
 			}
@@ -238,21 +242,30 @@ func mostSpecificModel(matches []Match, ok func(Match) bool) string {
 	return model
 }
 
-// restrict marks video-surveillance equipment by a catalogued restricted
-// maker. For a security_only maker the maker alone suffices while the kind is
-// unknown; for other makers only a device identified as surveillance counts.
+// restrict gives the catalogue's verdict. A catalogued restricted maker's
+// device is restricted when the evidence shows surveillance equipment: a
+// surveillance kind, or an unknown kind from a security_only maker (every
+// product line it sells is surveillance equipment, so the maker is the product
+// class). When the kind is unknown and the maker (or the brand on the box)
+// also sells other things, the device goes to review. A device shown to be
+// something else (a phone, a router) is clear.
 func (e *Engine) restrict(d *Device) {
+	d.Verdict = VerdictClear
 	maker, ok := e.db.Catalogue.Vendor(d.Vendor)
 	if !ok || !maker.Restricted() {
 		return
 	}
+	unknownKind := d.Kind == "" || d.Kind == KindUnknown
 	switch {
 	case d.Kind.Surveillance():
-	case (d.Kind == "" || d.Kind == KindUnknown) && maker.SecurityOnly && !e.notSecurityBrand(d, maker):
+		d.Restricted, d.Verdict = true, VerdictRestricted
+	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker):
+		d.Restricted, d.Verdict = true, VerdictRestricted
+	case unknownKind:
+		d.Review, d.Verdict = true, VerdictReview
 	default:
 		return
 	}
-	d.Restricted = true
 	d.Basis = slices.Clone(maker.Basis)
 }
 

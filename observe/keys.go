@@ -21,6 +21,11 @@ const (
 	// Context: written by decoders and kept as evidence, read by no
 	// signature today. Documented so a reader knows it is not a typo.
 	Context
+	// Presence: the observation makes a device of its MAC alone and binds
+	// no address (a frame's source MAC, an ARP probe): a device that never
+	// holds an address of its own is still a device. Its value is evidence,
+	// unless it is only the MAC again (see Carries).
+	Presence
 )
 
 func (r Role) String() string {
@@ -33,6 +38,8 @@ func (r Role) String() string {
 		return "raw"
 	case Context:
 		return "context"
+	case Presence:
+		return "presence"
 	}
 	return "unknown"
 }
@@ -68,6 +75,10 @@ var keys = []Key{
 	{Name: "dhip.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "xm.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
+
+	// Devices without an address.
+	{Name: "link.mac", Role: Presence, Carries: CarriesMAC},
+	{Name: "arp.probe", Role: Presence},
 
 	// Raw payloads, input only.
 	{Name: "sadp.payload", Role: Raw},
@@ -215,6 +226,22 @@ func Known(name string) bool {
 
 // IsBinding reports whether the key asserts a MAC-IP binding.
 func IsBinding(name string) bool { return byName[name].Role == Binding }
+
+// ReadByEngine reports whether the engine itself reads the key (bindings and
+// presence keys assemble devices; a list key counts as its items), so no
+// signature needs to.
+func ReadByEngine(name string) bool {
+	r := byName[name].Role
+	return r == Binding || r == Presence || IsList(name)
+}
+
+// IsAssembly reports whether an observation of the key is evidence of how its
+// device was assembled: every binding, and a presence key whose value says
+// more than the MAC (the address an ARP probe asks for).
+func IsAssembly(name string) bool {
+	k := byName[name]
+	return k.Role == Binding || (k.Role == Presence && k.Carries != CarriesMAC)
+}
 
 // Keys returns every registered key, in registry order.
 func Keys() []Key { return slices.Clone(keys) }

@@ -21,12 +21,17 @@ const maxSDPAttrs = 64
 // rtsp.served_url (a URL answered 2xx), rtsp.realm_mac (a realm that is a
 // MAC) and, from
 // an SDP body, rtsp.sdp_session and each rtsp.sdp_attr. Interleaved RTP
-// frames are skipped. server may also be a bare SDP description.
+// frames are skipped. server may also be a bare SDP description. A server
+// that answers HTTP on the RTSP port (an HTTP tunnel endpoint, a web server
+// on 554) is an HTTP observation on that port, not an error.
 func DecodeRTSP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
 	out := newEmitter(m, emit)
 	if bytes.HasPrefix(server, []byte("v=0")) {
 		emitSDP(out, server)
 		return nil
+	}
+	if answersHTTP(server) {
+		return DecodeHTTP(client, server, m, emit)
 	}
 	reqs := parseRequests(client, "RTSP/")
 	used := make([]bool, len(reqs))
@@ -53,6 +58,13 @@ func DecodeRTSP(client, server []byte, m scanner.Meta, emit scanner.Emit) error 
 		return errNotRTSP
 	}
 	return nil
+}
+
+// answersHTTP reports whether the server's first response is HTTP.
+func answersHTTP(server []byte) bool {
+	msg, _, _ := readHead(skipBlankLines(bytes.TrimPrefix(server, utf8BOM)))
+	_, ok := statusCode(msg.start, "HTTP/")
+	return ok
 }
 
 // matchRTSPRequest finds the request a response answers: the one with the

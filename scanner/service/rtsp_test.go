@@ -212,10 +212,34 @@ func TestRTSPCSeqPairing(t *testing.T) {
 }
 
 func TestRTSPRejectsOtherProtocols(t *testing.T) {
-	for _, server := range []string{"", "HTTP/1.1 200 OK\r\n\r\n", "\x16\x03\x01\x00\x05"} {
+	for _, server := range []string{"", "\x16\x03\x01\x00\x05", "SSH-2.0-OpenSSH_8.9\r\n"} {
 		if _, err := collect(t, DecodeRTSP, nil, []byte(server), cameraMeta); err == nil {
 			t.Errorf("%q: no error", server)
 		}
+	}
+}
+
+// A server that answers HTTP on the RTSP port is an HTTP observation on that
+// port, not a decoding error: the Hikvision 401 of testdata/service (Server
+// App-webs/, realm IP Camera(C2183)) answered to an RTSP OPTIONS on 554.
+func TestRTSPPortAnsweringHTTP(t *testing.T) {
+	server := readTestdata(t, "constructed/signals_app_webs_401.http")
+	client := []byte("OPTIONS rtsp://198.18.0.10:554/ RTSP/1.0\r\nCSeq: 1\r\n\r\n")
+	m := cameraMeta
+	m.SrcPort = 554
+	obs, err := collect(t, DecodeRTSP, client, server, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, o := range obs {
+		got[o.Key] = o.Value
+		if o.Port != 554 || strings.HasPrefix(o.Key, "rtsp.") {
+			t.Errorf("%+v", o)
+		}
+	}
+	if got["http.status"] != "401" || got["http.server"] != "App-webs/" || !strings.Contains(got["http.www_authenticate"], `realm="IP Camera(C2183)"`) {
+		t.Errorf("observations %v", got)
 	}
 }
 
