@@ -195,7 +195,7 @@ func (in *auditInputs) engine() (engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	in.eng, err = newEngine(reg)
+	in.eng, err = newEngine(reg, defaultMaxDevices)
 	return in.eng, err
 }
 

@@ -61,6 +61,7 @@ type Decoder struct {
 
 	local    localRanges // the site's own public ranges (Options.Local)
 	seen     observationSet
+	repeats  datagramSet // datagrams decoded already: a repeat is not decoded again
 	bindings boundedSet[bindingKey]
 	opens    boundedSet[endpointKey]
 	recent   seenCache // in front of bindings: most packets repeat a recent pair
@@ -95,6 +96,7 @@ func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	d := &Decoder{opt: opt, proto: *opt.Protocols, out: emit, local: newLocalRanges(opt.Local)}
 	d.emit = d.deliver
 	d.seen = newObservationSet(1 << 19)
+	d.repeats = newDatagramSet(1 << 16)
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
 	d.opens = newBoundedSet[endpointKey](1 << 18)
 	d.flows = newFlowTable(d, opt)
@@ -443,11 +445,29 @@ func (d *Decoder) udpDecoder(src, dst uint16, payload []byte) (scanner.Decoder, 
 
 // runDatagram calls a protocol decoder, counting its failures. A panic in a
 // decoder is a bug there; it is counted, not allowed to end the read.
+//
+// A datagram whose bytes (those Protocols.RepeatKey names), addresses and
+// ports are those of one decoded without error before is not decoded
+// again: discovery announcements repeat every few seconds, and decoding is
+// pure, so it would give the same observations, which deliver drops as
+// repeats anyway.
 func (d *Decoder) runDatagram(dec scanner.Decoder, payload []byte, m scanner.Meta) {
+	var head []byte
+	tail := payload
+	if d.proto.RepeatKey != nil {
+		head, tail = d.proto.RepeatKey(m.SrcPort, m.DstPort, payload)
+	}
+	key := d.repeats.key(&m, head, tail)
+	if d.repeats.seen(key) {
+		d.stats.Repeats++
+		return
+	}
 	defer d.recoverDecoder()
 	if err := dec(payload, m, d.emit); err != nil {
 		d.stats.DecoderErrors++
+		return
 	}
+	d.repeats.remember(key)
 }
 
 func (d *Decoder) recoverDecoder() {
