@@ -64,6 +64,8 @@ func (v *Vendor) Restricted() bool { return len(v.Basis) > 0 }
 type PlaceholderMAC struct {
 	MAC  string `yaml:"mac"`
 	Note string `yaml:"note"`
+	// Source is the public record that the address is shared.
+	Source string `yaml:"source"`
 }
 
 // Catalogue is the parsed vendors.yaml.

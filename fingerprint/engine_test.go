@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -351,6 +352,34 @@ func TestEnginePlaceholderMAC(t *testing.T) {
 	}
 }
 
+// TestEngineSharedMACNeverKeys: a placeholder MAC without an address (a DHCP
+// DISCOVER from a HiSilicon board, a frame of its in a capture) and a group
+// address (broadcast, multicast) name no device. Each used to become a
+// phantom device with no IP and no evidence, one more in every count.
+func TestEngineSharedMACNeverKeys(t *testing.T) {
+	e := newTestEngine(t)
+	placeholder := mustMAC(t, "00:00:23:34:45:66")
+	ip := netip.MustParseAddr("198.18.0.30")
+	add(e,
+		Observation{Probe: "dhcp", MAC: placeholder, Key: "dhcp.hostname", Value: "IPC"},
+		Observation{Probe: "arp", Key: "arp.mac", Value: "ff:ff:ff:ff:ff:ff"},
+		Observation{Probe: "sadp", Key: "sadp.mac", Value: "00-00-00-00-00-00"},
+		Observation{Probe: "mdns", MAC: mustMAC(t, "01:00:5e:00:00:fb"), Key: "mdns.hostname", Value: "x"},
+		Observation{Probe: "arp", MAC: placeholder, IP: ip, Key: "arp.mac", Value: placeholder.String()},
+		Observation{Probe: "rtsp", MAC: mustMAC(t, "ff:ff:ff:ff:ff:ff"), IP: ip, Port: 554, Key: "rtsp.server", Value: "Dahua Rtsp Server"},
+	)
+	ds := e.Devices()
+	if len(ds) != 1 {
+		t.Fatalf("got %d devices, want the one at %s: %+v", len(ds), ip, ds)
+	}
+	if d := ds[0]; d.MAC != placeholder || len(d.IPs) != 1 || d.IPs[0] != ip || d.Vendor != "Dahua" {
+		t.Errorf("got %+v", d)
+	}
+	if e.Dropped() != 0 {
+		t.Errorf("Dropped = %d: ignoring a shared address is not a loss at a memory bound", e.Dropped())
+	}
+}
+
 func TestEngineLocalMAC(t *testing.T) {
 	e := newTestEngine(t)
 	mac := mustMAC(t, "02:11:22:33:44:55")
@@ -620,6 +649,22 @@ func TestEngineVLANNeedsTheDevicesMAC(t *testing.T) {
 	}
 }
 
+// SetMaxDevices moves the device bound both ways: devices past it are
+// dropped and counted, and up to it none are.
+func TestEngineSetMaxDevices(t *testing.T) {
+	for _, bound := range []int{10, MaxDevices + 50} {
+		e := newTestEngine(t)
+		e.SetMaxDevices(bound)
+		for i := range bound + 7 {
+			e.Add(Observation{Probe: "arp", MAC: MAC{0x00, 0x14, 0x22, byte(i >> 16), byte(i >> 8), byte(i)},
+				IP: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), Key: "arp.mac", Value: "x"})
+		}
+		if n := len(e.Devices()); n != bound || e.Dropped() != 7 {
+			t.Errorf("bound %d: %d devices, %d dropped; want %d and 7", bound, n, e.Dropped(), bound)
+		}
+	}
+}
+
 // A control character inside a device string does not hide it from a
 // signature (the value is matched as observe.MatchText reads it), and the
 // evidence keeps the value as sent for the report to escape. The Server
@@ -637,6 +682,25 @@ func TestEngineMatchesTheCleanedValue(t *testing.T) {
 		if !kept {
 			t.Errorf("%q: evidence %+v does not keep the value as sent", sent, d.Evidence)
 		}
+	}
+}
+
+// TakeDevices gives what Devices gives, and leaves the engine empty.
+func TestEngineTakeDevicesEmptiesTheEngine(t *testing.T) {
+	e := newTestEngine(t)
+	for i := range 50 {
+		mac := MAC{0x44, 0x19, 0xb6, 0, 0, byte(i)}
+		ip := netip.AddrFrom4([4]byte{10, 0, 0, byte(i)})
+		e.Add(Observation{Probe: "arp", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()})
+		e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.server", Value: "App-webs/"})
+	}
+	want := e.Devices()
+	got := e.TakeDevices()
+	if !reflect.DeepEqual(got, want) || len(got) != 50 {
+		t.Errorf("TakeDevices gave %d devices, Devices %d, or they differ", len(got), len(want))
+	}
+	if n := len(e.Devices()); n != 0 || e.Heard() != 0 {
+		t.Errorf("engine still holds %d devices after TakeDevices", n)
 	}
 }
 

@@ -122,9 +122,26 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 			matches = append(matches, m)
 			evidence = append(evidence, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port,
 				Signature: s.ID, Sets: m.Sets()})
+			evidence = append(evidence, requirementEvidence(s, v.facts)...)
 		}
 	}
 	return matches, evidence
+}
+
+// requirementEvidence is the fact that met each of a matched signature's
+// requirements: part of why it matched, so it is evidence too (and a report
+// imported elsewhere can be judged again from its evidence alone).
+func requirementEvidence(s *Signature, facts []fact) []Evidence {
+	var out []Evidence
+	for _, r := range s.Requires {
+		for _, f := range facts {
+			if f.Key == r.Key && r.re.MatchString(f.Value) {
+				out = append(out, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port, Signature: s.ID})
+				break
+			}
+		}
+	}
+	return out
 }
 
 func bindingEvidence(f fact) Evidence {

@@ -131,13 +131,13 @@ func TestEveryKeyIsWrittenAndRead(t *testing.T) {
 }
 
 // decoderLiterals collects the quoted strings of the non-test Go files of the
-// decoders (scanner/) and importers (cmd/camsweep, importers), which is where
-// keys are written.
+// decoders (scanner/) and importers (cmd/camsweep, importers, the audit's
+// report import), which is where keys are written.
 func decoderLiterals(t *testing.T) map[string]bool {
 	t.Helper()
 	lit := regexp.MustCompile(`"([a-z0-9]+\.[a-z0-9_]+)"`)
 	found := map[string]bool{}
-	for _, root := range []string{"../scanner", "../cmd/camsweep", "../importer"} {
+	for _, root := range []string{"../scanner", "../cmd/camsweep", "../importer", "../audit"} {
 		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 			if err != nil {
 				if os.IsNotExist(err) {
@@ -162,4 +162,27 @@ func decoderLiterals(t *testing.T) map[string]bool {
 		}
 	}
 	return found
+}
+
+// Decoders and probes know protocols, never vendors: nothing under scanner/
+// imports the engine (which embeds the signature database and the OUI
+// table); they share the vocabulary through package observe.
+func TestDecodersDoNotImportTheEngine(t *testing.T) {
+	const engine = `"github.com/camsweep/camsweep/fingerprint"`
+	err := filepath.WalkDir("../scanner", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(src), engine) {
+			t.Errorf("%s imports fingerprint: decoders import observe for Observation and MAC", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -106,6 +106,18 @@ type Device struct {
 	FirstSeen time.Time  `json:"first_seen,omitzero"`
 	LastSeen  time.Time  `json:"last_seen,omitzero"`
 	Evidence  []Evidence `json:"evidence"`
+	// ImportedFrom names the reports (of sensors) the device was read from;
+	// it was identified again here from their evidence.
+	ImportedFrom []Origin `json:"imported_from,omitempty"`
+}
+
+// Origin is one imported report: the file, the host and program that wrote
+// it, and when.
+type Origin struct {
+	Report    string    `json:"report"`
+	Host      string    `json:"host,omitempty"`
+	Tool      string    `json:"tool,omitempty"` // name and version, "camsweep 0.9.0"
+	Generated time.Time `json:"generated,omitzero"`
 }
 
 // Judged returns the device's verdict, derived from Restricted and Review for

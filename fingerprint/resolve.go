@@ -41,8 +41,19 @@ const maxMergedFacts = 2 * MaxFactsPerDevice
 // merge folds an IP-only device into the device that holds its IP, within
 // the same caps as a single device.
 func (v *view) merge(o *view) {
-	room := max(0, maxMergedFacts-len(v.facts))
-	v.facts = append(slices.Clip(v.facts), o.facts[:min(room, len(o.facts))]...)
+	have := make(map[[2]string]bool, len(v.facts))
+	for _, f := range v.facts {
+		have[[2]string{f.Key, f.Value}] = true
+	}
+	v.facts = slices.Clip(v.facts)
+	for _, f := range o.facts {
+		if len(v.facts) >= maxMergedFacts {
+			break
+		}
+		if !have[[2]string{f.Key, f.Value}] { // seen under the MAC and under the address: one fact
+			v.facts = append(v.facts, f)
+		}
+	}
 	for _, ip := range o.ips {
 		v.ips = appendAddr(v.ips, ip, MaxIPsPerDevice)
 	}
@@ -63,10 +74,29 @@ func (v *view) merge(o *view) {
 // Devices identifies every device seen so far, ordered by MAC (devices
 // known only by IP last, by address).
 func (e *Engine) Devices() []Device {
+	return e.identifyAll(e.snapshot())
+}
+
+// TakeDevices is Devices for a run that is over: the engine lets its state
+// go before the devices are built from it, so that a large inventory is not
+// held twice at the peak. The engine is empty afterwards; Dropped and
+// Trimmed keep their counts.
+func (e *Engine) TakeDevices() []Device {
 	views := e.snapshot()
+	e.mu.Lock()
+	e.byMAC, e.byIP = map[MAC]*deviceState{}, map[netip.Addr]*deviceState{}
+	e.strongIP, e.linkIP = map[netip.Addr]MAC{}, map[netip.Addr]MAC{}
+	e.bytes = 0
+	e.mu.Unlock()
+	return e.identifyAll(views)
+}
+
+// identifyAll turns views into devices in report order.
+func (e *Engine) identifyAll(views []*view) []Device {
 	out := make([]Device, 0, len(views))
-	for _, v := range views {
+	for i, v := range views {
 		out = append(out, e.identify(v))
+		views[i] = nil // what identify did not keep can go now, not after the last device
 	}
 	sort.Slice(out, func(i, j int) bool { return deviceLess(&out[i], &out[j]) })
 	return out

@@ -207,6 +207,9 @@ var keys = []Key{
 	{Name: "nmap.extrainfo", Role: Context},
 	{Name: "nmap.devicetype", Role: Context},
 	{Name: "nmap.cpe", Role: Context},
+	// Imported reports (audit): carries an imported device's addresses,
+	// VLANs, ports and times; its evidence comes as its own keys.
+	{Name: "import.report", Role: Context},
 }
 
 var byName = func() map[string]Key {

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"net/netip"
+	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
 )
@@ -43,4 +44,8 @@ type Finding struct {
 	// ExpiredException names an exception that matched the device but has
 	// expired: it no longer suppresses the finding.
 	ExpiredException string `json:"expired_exception,omitempty"`
+	// FirstSeen and LastSeen are when the device was first and last seen
+	// (omitted when the input carried no times).
+	FirstSeen time.Time `json:"first_seen,omitzero"`
+	LastSeen  time.Time `json:"last_seen,omitzero"`
 }

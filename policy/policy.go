@@ -156,7 +156,7 @@ func (p *Policy) zoneOfAddr(ip netip.Addr) *zone {
 // judge gives the device its verdict under this policy and decides whether
 // it is a finding and at which severity.
 func (p *Policy) judge(d *fingerprint.Device, z *zone) (Finding, bool) {
-	f := Finding{MAC: d.MAC, Vendor: d.Vendor, Model: d.Model}
+	f := Finding{MAC: d.MAC, Vendor: d.Vendor, Model: d.Model, FirstSeen: d.FirstSeen, LastSeen: d.LastSeen}
 	if len(d.IPs) > 0 {
 		f.IP = d.IPs[0]
 	}

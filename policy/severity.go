@@ -2,7 +2,10 @@ package policy
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
+
+	"github.com/camsweep/camsweep/fingerprint"
 )
 
 // SeverityNone as a --fail-on threshold means "never fail on findings".
@@ -56,4 +59,54 @@ func FailsAt(fs []Finding, threshold Severity) bool {
 		}
 	}
 	return false
+}
+
+// Rank orders severities for sorting: 0 for none or unknown, then review,
+// medium, high and critical.
+func (s Severity) Rank() int {
+	if s == SeverityNone {
+		return 0
+	}
+	return s.rank()
+}
+
+// WorstFindings indexes the worst unsuppressed finding of each device. A
+// finding names the device by MAC and address together (the address that
+// placed it in its zone): a placeholder MAC is shared by many devices, and a
+// device without a MAC has only its addresses.
+type WorstFindings map[findingKey]Severity
+
+type findingKey struct {
+	mac fingerprint.MAC
+	ip  netip.Addr
+}
+
+// IndexFindings builds the index; suppressed findings do not count.
+func IndexFindings(fs []Finding) WorstFindings {
+	out := WorstFindings{}
+	for _, f := range fs {
+		if f.Suppressed() {
+			continue
+		}
+		k := findingKey{f.MAC, f.IP}
+		if cur, ok := out[k]; !ok || f.Severity.rank() > cur.rank() {
+			out[k] = f.Severity
+		}
+	}
+	return out
+}
+
+// Of is the worst unsuppressed finding about d, "" when it has none.
+func (w WorstFindings) Of(d *fingerprint.Device) Severity {
+	ips := d.IPs
+	if len(ips) == 0 {
+		ips = []netip.Addr{{}}
+	}
+	var out Severity
+	for _, ip := range ips {
+		if s, ok := w[findingKey{d.MAC, ip}]; ok && s.rank() > out.rank() {
+			out = s
+		}
+	}
+	return out
 }

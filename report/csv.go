@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/csv"
 	"io"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +16,7 @@ import (
 var CSVHeader = []string{
 	"mac", "ips", "vendor", "brand", "model", "firmware", "serial", "kind", "confidence",
 	"restricted", "verdict", "basis", "severity", "site", "zone", "hostname", "mac_vendor", "mac_note", "ports",
-	"vlans", "first_seen", "last_seen", "why",
+	"vlans", "first_seen", "last_seen", "why", "imported_from",
 }
 
 // WriteCSV writes one row per device. Cells that a spreadsheet would run as a
@@ -31,9 +30,9 @@ func WriteCSV(w io.Writer, r *Result) error {
 	for _, z := range r.Zones {
 		siteOfZone[z.Name] = z.Site
 	}
-	worst := worstFindings(r.Findings)
+	worst := policy.IndexFindings(r.Findings)
 	for _, d := range r.Devices {
-		rec := deviceRecord(d, worst.about(d), siteOfZone[d.Zone])
+		rec := deviceRecord(d, worst.Of(&d), siteOfZone[d.Zone])
 		for i := range rec {
 			rec[i] = SafeCell(rec[i])
 		}
@@ -59,8 +58,17 @@ func deviceRecord(d fingerprint.Device, sev policy.Severity, site string) []stri
 		macOrEmpty(d.MAC), strings.Join(ips, " "), d.Vendor, d.Brand, d.Model, d.Firmware, d.Serial,
 		string(d.Kind), conf, strconv.FormatBool(d.Restricted), string(d.Judged()), strings.Join(d.Basis, " "), string(sev),
 		site, d.Zone, d.Hostname, d.MACVendor, d.MACNote, ports, joinNumbers(d.VLANs),
-		timeOrEmpty(d.FirstSeen), timeOrEmpty(d.LastSeen), whyRaw(d),
+		timeOrEmpty(d.FirstSeen), timeOrEmpty(d.LastSeen), whyRaw(d), origins(d.ImportedFrom),
 	}
+}
+
+// origins names the imported reports of a device, "; "-separated.
+func origins(os []fingerprint.Origin) string {
+	s := make([]string, len(os))
+	for i, o := range os {
+		s[i] = OriginText(o)
+	}
+	return strings.Join(s, "; ")
 }
 
 // joinNumbers writes ports or VLAN ids space-separated.
@@ -70,46 +78,6 @@ func joinNumbers(ns []uint16) string {
 		s[i] = strconv.Itoa(int(n))
 	}
 	return strings.Join(s, " ")
-}
-
-// severityIndex holds the most severe non-excepted finding per MAC, and per
-// IP for findings without a MAC, so each device row is a map lookup.
-type severityIndex struct {
-	byMAC map[fingerprint.MAC]policy.Severity
-	byIP  map[netip.Addr]policy.Severity
-}
-
-func worstFindings(findings []policy.Finding) severityIndex {
-	idx := severityIndex{byMAC: map[fingerprint.MAC]policy.Severity{}, byIP: map[netip.Addr]policy.Severity{}}
-	for _, f := range findings {
-		switch {
-		case f.Exception != "":
-		case !f.MAC.IsZero():
-			idx.byMAC[f.MAC] = worse(idx.byMAC[f.MAC], f.Severity)
-		case f.IP.IsValid():
-			idx.byIP[f.IP] = worse(idx.byIP[f.IP], f.Severity)
-		}
-	}
-	return idx
-}
-
-// about is the worst severity of the findings about d.
-func (idx severityIndex) about(d fingerprint.Device) policy.Severity {
-	sev := idx.byMAC[d.MAC]
-	if d.MAC.IsZero() {
-		sev = ""
-	}
-	for _, ip := range d.IPs {
-		sev = worse(sev, idx.byIP[ip])
-	}
-	return sev
-}
-
-func worse(a, b policy.Severity) policy.Severity {
-	if b != "" && b != a && b.AtLeast(a) {
-		return b
-	}
-	return a
 }
 
 func macOrEmpty(m fingerprint.MAC) string {

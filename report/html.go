@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"net/netip"
 	"slices"
 	"strings"
 
@@ -45,6 +44,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"sevMark":     severityMark,
 	"trendHeight": func(n int) int { return max(n*28+8, 36) },
 	"mac":         mac,
+	"seen":        SeenSpan,
+	"origin":      OriginText,
 	"ips":         ipList,
 	"join":        strings.Join,
 }).Parse(htmlSource))
@@ -275,44 +276,14 @@ func deviceViews(r *Result) []deviceView {
 	for _, z := range r.Zones {
 		siteOfZone[z.Name] = z.Site
 	}
-	// Findings name MAC and address together: a placeholder MAC is shared by
-	// many devices, and the address is the one that placed the device.
-	type key struct {
-		mac fingerprint.MAC
-		ip  netip.Addr
-	}
-	worst := map[key]policy.Severity{}
-	for _, f := range r.Findings {
-		k := key{f.MAC, f.IP}
-		if cur, ok := worst[k]; f.Exception == "" && (!ok || f.Severity.AtLeast(cur)) {
-			worst[k] = f.Severity
-		}
-	}
+	worst := policy.IndexFindings(r.Findings)
 	devs := identified(r.Devices)
 	out := make([]deviceView, len(devs))
 	for i, d := range devs {
-		ips := d.IPs
-		if len(ips) == 0 {
-			ips = []netip.Addr{{}}
-		}
-		var sev policy.Severity
-		for _, ip := range ips {
-			if s, ok := worst[key{d.MAC, ip}]; ok && (sev == "" || s.AtLeast(sev)) {
-				sev = s
-			}
-		}
-		out[i] = deviceView{Device: d, Severity: sev, Site: siteOfZone[d.Zone]}
-	}
-	rank := func(s policy.Severity) int {
-		for i, x := range []policy.Severity{policy.SeverityReview, policy.SeverityMedium, policy.SeverityHigh, policy.SeverityCritical} {
-			if s == x {
-				return i + 1
-			}
-		}
-		return 0
+		out[i] = deviceView{Device: d, Severity: worst.Of(&d), Site: siteOfZone[d.Zone]}
 	}
 	slices.SortStableFunc(out, func(a, b deviceView) int {
-		if c := cmp.Compare(rank(b.Severity), rank(a.Severity)); c != 0 {
+		if c := cmp.Compare(b.Severity.Rank(), a.Severity.Rank()); c != 0 {
 			return c
 		}
 		if a.Restricted != b.Restricted {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/internal/schematest"
 	"github.com/camsweep/camsweep/policy"
 )
 
@@ -68,7 +69,7 @@ func sampleResult(t testing.TB) *Result {
 	}
 	findings := []policy.Finding{
 		{Severity: policy.SeverityCritical, MAC: devs[1].MAC, IP: devs[1].IPs[0], Site: "hq", Zone: "core",
-			Vendor: "Hikvision", Model: "DS-2CD2386G2-IU", Basis: devs[1].Basis,
+			Vendor: "Hikvision", Model: "DS-2CD2386G2-IU", Basis: devs[1].Basis, FirstSeen: devs[1].FirstSeen, LastSeen: devs[1].LastSeen,
 			Reason: "Hikvision camera on core network zone core (PRC NIL, NDAA 889)"},
 		{Severity: policy.SeverityMedium, MAC: devs[2].MAC, IP: devs[2].IPs[0], Site: "hq", Zone: "cctv",
 			Vendor: "Dahua", Model: "IPC-HDW5421S", Reason: "Dahua camera (PRC NIL)", Exception: "cctv-replacement-2027"},
@@ -360,5 +361,93 @@ func TestFindingPlacedByVLANShowsIt(t *testing.T) {
 	}
 	if !strings.Contains(page.String(), "cctv (VLAN 30)") || !strings.Contains(page.String(), "<dt>VLANs</dt><dd>30</dd>") {
 		t.Error("HTML does not name the finding's VLAN and the device's VLANs")
+	}
+}
+
+// TestCSVPlaceholderMACRowsAreConsistent: two boards share the HiSilicon
+// U-Boot default MAC; one is a Dahua camera (the real "Dahua Rtsp Server"
+// banner, signals.md), the other answers nothing telling, and a frame of the
+// shared MAC without an address was also seen. The CSV has one row per real
+// device, and only the restricted one carries a severity (it used to get a
+// third, phantom row and both rows the Dahua camera's severity).
+func TestCSVPlaceholderMACRowsAreConsistent(t *testing.T) {
+	db, err := fingerprint.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := fingerprint.NewEngine(db, nil)
+	mac := mustMAC(t, "00:00:23:34:45:66")
+	camera, other := netip.MustParseAddr("198.18.0.30"), netip.MustParseAddr("198.18.0.31")
+	for _, o := range []fingerprint.Observation{
+		{Probe: "arp", MAC: mac, IP: camera, Key: "arp.mac", Value: mac.String()},
+		{Probe: "arp", MAC: mac, IP: other, Key: "arp.mac", Value: mac.String()},
+		{Probe: "rtsp", IP: camera, Port: 554, Key: "rtsp.server", Value: "Dahua Rtsp Server"},
+		{Probe: "dhcp", MAC: mac, Key: "dhcp.hostname", Value: "IPC"},
+	} {
+		eng.Add(o)
+	}
+	devs := eng.Devices()
+	pol := policy.Default()
+	r := New(Tool{Name: "camsweep", Version: "test"}, time.Now(), Source{Command: "pcap"})
+	r.Fill(devs, pol.Apply(devs, r.Generated), pol.Zones())
+	var b bytes.Buffer
+	if err := WriteCSV(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("want header + 2 rows (one per board), got %d:\n%s", len(rows), b.String())
+	}
+	for _, row := range rows[1:] {
+		ip, restricted, sev := row[col(t, "ips")], row[col(t, "restricted")], row[col(t, "severity")]
+		if ip == "" {
+			t.Errorf("row without an address: %q", row)
+		}
+		if (restricted == "true") != (sev != "") {
+			t.Errorf("%s: restricted=%s but severity %q", ip, restricted, sev)
+		}
+		if (ip == camera.String()) != (restricted == "true") {
+			t.Errorf("%s: restricted=%s", ip, restricted)
+		}
+	}
+}
+
+// TestJSONMatchesPublishedSchema: the report JSON validates against
+// docs/schema/report.v1.json, with every optional part present (imported
+// devices, warnings, zones, VLANs, an excepted finding) and with none; the
+// validator rejects what the schema forbids (a string for ips, null lists).
+func TestJSONMatchesPublishedSchema(t *testing.T) {
+	full := sampleResult(t)
+	full.Partial, full.Unprivileged = true, true
+	full.Warnings = []string{"capture truncated"}
+	full.Source.Host = "sensor-a"
+	full.Devices[1].ImportedFrom = []fingerprint.Origin{{Report: "/var/lib/camsweep/sensor-a.json", Host: "sensor-a",
+		Tool: "camsweep 0.3.0", Generated: full.Generated}}
+	empty := New(Tool{Name: "camsweep", Version: "test"}, time.Now(), Source{Command: "identify"})
+	for name, r := range map[string]*Result{"full": full, "empty": empty} {
+		var b bytes.Buffer
+		if err := WriteJSON(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) { schematest.Valid(t, schematest.Report, b.Bytes()) })
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, full); err != nil {
+		t.Fatal(err)
+	}
+	for what, bad := range map[string]string{
+		"ips as a string": strings.Replace(b.String(), `"ips": [`+"\n"+`        "10.10.10.37",`+"\n"+`        "192.168.0.20"`+"\n"+`      ]`, `"ips": "10.10.10.37,192.168.0.20"`, 1),
+		"null findings":   strings.Replace(b.String(), `"findings": [`, `"findings": null, "x": [`, 1),
+		"another schema":  strings.Replace(b.String(), Schema, "camsweep.report/v2", 1),
+	} {
+		if bad == b.String() {
+			t.Fatalf("%s: the test's edit did not apply", what)
+		}
+		if schematest.Check(schematest.Report, []byte(bad)) == nil {
+			t.Errorf("a report with %s validates", what)
+		}
 	}
 }

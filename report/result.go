@@ -43,6 +43,9 @@ type Tool struct {
 type Source struct {
 	Command string   `json:"command"`          // "pcap", "identify", "sweep", "audit"
 	Inputs  []string `json:"inputs,omitempty"` // files, interfaces or CIDRs
+	// Host is the machine that ran the command: the sensor, when an audit
+	// imports the report.
+	Host string `json:"host,omitempty"`
 }
 
 // SiteInventory counts devices per vendor at one site ("" when no policy names sites).

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/policy"
@@ -61,6 +62,9 @@ func writeHeader(w io.Writer, r *Result) {
 		fmt.Fprintf(w, "  (OUI registry %s)", Clean(r.OUIDate, 32))
 	}
 	fmt.Fprintln(w)
+	for _, o := range importedReports(r.Devices) {
+		fmt.Fprintf(w, "imported from %s: %d devices, judged again here\n", Clean(OriginText(o.Origin), 2*MaxCell), o.devices)
+	}
 	if r.Partial {
 		fmt.Fprintln(w, "PARTIAL: some input could not be read (truncated, corrupt, bad lines or interrupted); results cover the rest")
 	}
@@ -98,8 +102,8 @@ func writeFindings(w io.Writer, findings []policy.Finding, opt TableOptions) {
 		fmt.Fprintln(w)
 		return
 	}
-	g := newGrid(true, false, true, true).droppable(4, 5, 1) // vendor and model are in the reason
-	g.add("SEVERITY", "ZONE", "IP", "MAC", "VENDOR", "MODEL", "REASON")
+	g := newGrid(true, false, true, true).droppable(4, 5, 6, 1) // vendor and model are in the reason
+	g.add("SEVERITY", "ZONE", "IP", "MAC", "VENDOR", "MODEL", "SEEN (UTC)", "REASON")
 	for _, f := range findings {
 		sev, reason := string(f.Severity), Clean(f.Reason, 2*MaxCell)
 		if f.Exception != "" {
@@ -114,7 +118,7 @@ func writeFindings(w io.Writer, findings []policy.Finding, opt TableOptions) {
 			zone += fmt.Sprintf(" (vlan %d)", f.VLAN) // the VLAN, not the address, placed it
 		}
 		g.addPainted(0, severityColor(f), Clean(sev, MaxCell), cell(zone), addr(f.IP.IsValid(), f.IP.String()), mac(f.MAC),
-			cell(f.Vendor), cell(f.Model), reason)
+			cell(f.Vendor), cell(f.Model), cell(SeenSpan(f.FirstSeen, f.LastSeen)), reason)
 	}
 	g.write(w, opt)
 	fmt.Fprintln(w)
@@ -178,6 +182,94 @@ func cell(s string) string {
 		return "-"
 	}
 	return Clean(s, MaxCell)
+}
+
+// OriginText names an imported report: its file, then the host and program
+// that wrote it and when, as far as the report says.
+func OriginText(o fingerprint.Origin) string {
+	var about []string
+	if o.Host != "" {
+		about = append(about, "host "+o.Host)
+	}
+	if o.Tool != "" {
+		about = append(about, o.Tool)
+	}
+	if !o.Generated.IsZero() {
+		about = append(about, o.Generated.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	if len(about) == 0 {
+		return o.Report
+	}
+	return o.Report + " (" + strings.Join(about, ", ") + ")"
+}
+
+type originCount struct {
+	fingerprint.Origin
+	devices int
+}
+
+// importedReports counts the devices each imported report contributed, in
+// the order the reports first appear.
+func importedReports(devs []fingerprint.Device) []originCount {
+	var out []originCount
+	for _, d := range devs {
+		for _, o := range d.ImportedFrom {
+			i := slices.IndexFunc(out, func(c originCount) bool { return c.Origin == o })
+			if i < 0 {
+				out = append(out, originCount{Origin: o})
+				i = len(out) - 1
+			}
+			out[i].devices++
+		}
+	}
+	return out
+}
+
+// SeenSpan writes when a device was first and last seen, in UTC to the
+// minute: "2026-11-26 05:00", or "2026-11-26 05:00..06:12" (the date
+// repeated only when it changes); "" when neither is known.
+func SeenSpan(first, last time.Time) string {
+	const day, minute = "2006-01-02 ", "15:04"
+	switch {
+	case first.IsZero() && last.IsZero():
+		return ""
+	case first.IsZero():
+		first = last
+	case last.IsZero():
+		last = first
+	}
+	first, last = first.UTC(), last.UTC()
+	from := first.Format(day + minute)
+	switch {
+	case last.Format(day+minute) == from:
+		return from
+	case last.Format(day) == first.Format(day):
+		return from + ".." + last.Format(minute)
+	}
+	return from + ".." + last.Format(day+minute)
+}
+
+// FindingLine is one finding on one line, for a cron mail or a log: the
+// severity, address, MAC, site/zone, vendor and model, when it was seen,
+// and the reason. Every value is cleaned for a terminal.
+func FindingLine(f policy.Finding) string {
+	where := f.Zone
+	if f.Site != "" {
+		where = f.Site + "/" + f.Zone
+	}
+	if f.VLAN != 0 {
+		where += fmt.Sprintf(" (vlan %d)", f.VLAN)
+	}
+	parts := []string{fmt.Sprintf("%-8s", f.Severity), addr(f.IP.IsValid(), f.IP.String()), mac(f.MAC), cell(where),
+		cell(strings.TrimSpace(f.Vendor + " " + f.Model))}
+	if seen := SeenSpan(f.FirstSeen, f.LastSeen); seen != "" {
+		parts = append(parts, "seen "+seen)
+	}
+	line := strings.Join(parts, "  ") + ": " + Clean(f.Reason, 0)
+	if f.Exception != "" {
+		line += " [exception: " + Clean(f.Exception, 32) + "]"
+	}
+	return line
 }
 
 func mac(m fingerprint.MAC) string {

@@ -4,18 +4,29 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/camsweep/camsweep/policy"
 )
 
-// Diff is what changed between two runs.
+// DiffSchema names the version of the JSON form of a Diff
+// (docs/schema/diff.v1.json). Removing or changing a field needs a new one.
+const DiffSchema = "camsweep.diff/v1"
+
+// Diff is what changed between two runs. Every list is empty, never nil, so
+// its JSON form always has arrays.
 type Diff struct {
+	Schema  string         `json:"schema"`
 	From    RunSummary     `json:"from"`
 	To      RunSummary     `json:"to"`
 	New     []DeviceRecord `json:"new"`
 	Gone    []DeviceRecord `json:"gone"`
 	Changed []Change       `json:"changed"`
 	// NewFindings are devices with a finding in To that had none in From
-	// (new devices included); Resolved had one in From and none in To.
+	// (new devices included); Escalated had one in both, more severe in To
+	// (PreviousSeverity says what it was), so "new or worse" is
+	// new_findings + escalated; Resolved had one in From and none in To.
 	NewFindings []DeviceRecord `json:"new_findings"`
+	Escalated   []DeviceRecord `json:"escalated"`
 	Resolved    []DeviceRecord `json:"resolved_findings"`
 }
 
@@ -35,42 +46,51 @@ type FieldChange struct {
 
 // Empty reports whether nothing changed.
 func (d *Diff) Empty() bool {
-	return len(d.New)+len(d.Gone)+len(d.Changed)+len(d.NewFindings)+len(d.Resolved) == 0
+	return len(d.New)+len(d.Gone)+len(d.Changed)+len(d.NewFindings)+len(d.Escalated)+len(d.Resolved) == 0
 }
 
-// Compare matches the devices of two runs and reports what changed. Devices
-// match by identity (MAC, else serial, else model+IP), then, for the rest, by
-// serial and then by model+IP as long as their MACs do not contradict it.
-func Compare(from, to []DeviceRecord) (news, gone []DeviceRecord, changed []Change, newFindings, resolved []DeviceRecord) {
+// Compare matches the devices of two runs and reports what changed (From
+// and To are left for the caller). Devices match by identity (MAC, else
+// serial, else model+IP), then, for the rest, by serial and then by model+IP
+// as long as their MACs do not contradict it.
+func Compare(from, to []DeviceRecord) *Diff {
+	d := &Diff{Schema: DiffSchema, New: []DeviceRecord{}, Gone: []DeviceRecord{}, Changed: []Change{},
+		NewFindings: []DeviceRecord{}, Escalated: []DeviceRecord{}, Resolved: []DeviceRecord{}}
 	pairs, restFrom, restTo := match(from, to)
 	for _, p := range pairs {
 		if fields := changedFields(p[0], p[1]); len(fields) > 0 {
-			changed = append(changed, Change{Before: p[0], After: p[1], Fields: fields})
+			d.Changed = append(d.Changed, Change{Before: p[0], After: p[1], Fields: fields})
 		}
+		before, after := policy.Severity(p[0].Severity), policy.Severity(p[1].Severity)
 		switch {
-		case p[0].Severity == "" && p[1].Severity != "":
-			newFindings = append(newFindings, p[1])
-		case p[0].Severity != "" && p[1].Severity == "":
-			resolved = append(resolved, p[0])
+		case before == "" && after != "":
+			d.NewFindings = append(d.NewFindings, p[1])
+		case before != "" && after == "":
+			d.Resolved = append(d.Resolved, p[0])
+		case after.Rank() > before.Rank():
+			up := p[1]
+			up.PreviousSeverity = p[0].Severity
+			d.Escalated = append(d.Escalated, up)
 		}
 	}
-	for _, d := range restTo {
-		if d.Severity != "" {
-			newFindings = append(newFindings, d)
+	for _, r := range restTo {
+		if r.Severity != "" {
+			d.NewFindings = append(d.NewFindings, r)
 		}
 	}
-	for _, d := range restFrom {
-		if d.Severity != "" {
-			resolved = append(resolved, d)
+	for _, r := range restFrom {
+		if r.Severity != "" {
+			d.Resolved = append(d.Resolved, r)
 		}
 	}
+	d.New = append(d.New, restTo...)
+	d.Gone = append(d.Gone, restFrom...)
 	byID := func(a, b DeviceRecord) int { return cmp.Compare(a.Identity, b.Identity) }
-	slices.SortFunc(restTo, byID)
-	slices.SortFunc(restFrom, byID)
-	slices.SortFunc(newFindings, byID)
-	slices.SortFunc(resolved, byID)
-	slices.SortFunc(changed, func(a, b Change) int { return cmp.Compare(a.After.Identity, b.After.Identity) })
-	return restTo, restFrom, changed, newFindings, resolved
+	for _, list := range [][]DeviceRecord{d.New, d.Gone, d.NewFindings, d.Escalated, d.Resolved} {
+		slices.SortFunc(list, byID)
+	}
+	slices.SortFunc(d.Changed, func(a, b Change) int { return cmp.Compare(a.After.Identity, b.After.Identity) })
+	return d
 }
 
 // match pairs records of two runs in three passes of decreasing certainty.

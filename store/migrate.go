@@ -92,6 +92,11 @@ var migrations = []string{
 	)`,
 	// 2: partial runs are marked, so they are not taken as a comparison baseline.
 	`ALTER TABLE runs ADD COLUMN partial INTEGER NOT NULL DEFAULT 0`,
+	// 3: every finding names its site and when its device was first and last
+	// seen (unix nanoseconds, 0: unknown), in the diff as in the report.
+	`ALTER TABLE run_devices ADD COLUMN site TEXT NOT NULL DEFAULT '';
+	ALTER TABLE run_devices ADD COLUMN first_seen BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE run_devices ADD COLUMN last_seen BIGINT NOT NULL DEFAULT 0`,
 }
 
 // LatestSchema is the schema version this build writes.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"net/netip"
 	"strings"
 	"time"
@@ -37,19 +38,59 @@ type RunSummary struct {
 
 // DeviceRecord is the part of a device that history compares.
 type DeviceRecord struct {
-	Identity   string `json:"identity"`
-	MAC        string `json:"mac,omitempty"`
-	IPs        string `json:"ips,omitempty"` // comma-separated
+	Identity string `json:"identity"`
+	MAC      string `json:"mac,omitempty"`
+	// IPs is comma-separated as stored; JSON writes it as an array, like
+	// every other camsweep document.
+	IPs        string `json:"-"`
 	Vendor     string `json:"vendor,omitempty"`
 	Brand      string `json:"brand,omitempty"`
 	Model      string `json:"model,omitempty"`
 	Firmware   string `json:"firmware,omitempty"`
 	Serial     string `json:"serial,omitempty"`
 	Kind       string `json:"kind,omitempty"`
+	Site       string `json:"site,omitempty"`
 	Zone       string `json:"zone,omitempty"`
 	Restricted bool   `json:"restricted"`
 	// Severity is the device's worst unsuppressed finding in the run, "" if none.
 	Severity string `json:"severity,omitempty"`
+	// PreviousSeverity is set in a diff's escalated list: the finding's
+	// severity in the earlier run.
+	PreviousSeverity string    `json:"previous_severity,omitempty"`
+	FirstSeen        time.Time `json:"first_seen,omitzero"`
+	LastSeen         time.Time `json:"last_seen,omitzero"`
+}
+
+// MarshalJSON writes ips as an array of addresses (empty when none).
+func (r DeviceRecord) MarshalJSON() ([]byte, error) {
+	type plain DeviceRecord
+	return json.Marshal(struct {
+		plain
+		IPs []string `json:"ips"`
+	}{plain(r), r.IPList()})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (r *DeviceRecord) UnmarshalJSON(b []byte) error {
+	type plain DeviceRecord
+	var v struct {
+		plain
+		IPs []string `json:"ips"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = DeviceRecord(v.plain)
+	r.IPs = strings.Join(v.IPs, ",")
+	return nil
+}
+
+// IPList is the record's addresses as a list.
+func (r DeviceRecord) IPList() []string {
+	if r.IPs == "" {
+		return []string{}
+	}
+	return strings.Split(r.IPs, ",")
 }
 
 // Identity is how a device is recognised across runs: its MAC, else its
@@ -93,15 +134,19 @@ func isPlaceholder(m fingerprint.MAC) bool {
 // recordsOf builds the rows stored for a run's devices; each device gets its
 // worst unsuppressed finding. Duplicate identities keep the first device.
 func recordsOf(r *report.Result) []DeviceRecord {
-	worst := worstFindingByDevice(r.Findings)
+	worst := policy.IndexFindings(r.Findings)
+	siteOfZone := map[string]string{}
+	for _, z := range r.Zones {
+		siteOfZone[z.Name] = z.Site
+	}
 	out := make([]DeviceRecord, 0, len(r.Devices))
 	seen := make(map[string]bool, len(r.Devices))
 	for i := range r.Devices {
 		d := &r.Devices[i]
 		rec := DeviceRecord{
 			Identity: Identity(d), Vendor: d.Vendor, Brand: d.Brand, Model: d.Model,
-			Firmware: d.Firmware, Serial: d.Serial, Kind: string(d.Kind), Zone: d.Zone,
-			Restricted: d.Restricted, IPs: joinIPs(d.IPs),
+			Firmware: d.Firmware, Serial: d.Serial, Kind: string(d.Kind), Site: siteOfZone[d.Zone], Zone: d.Zone,
+			Restricted: d.Restricted, IPs: joinIPs(d.IPs), FirstSeen: d.FirstSeen.UTC(), LastSeen: d.LastSeen.UTC(),
 		}
 		if seen[rec.Identity] {
 			continue
@@ -110,46 +155,8 @@ func recordsOf(r *report.Result) []DeviceRecord {
 		if !d.MAC.IsZero() {
 			rec.MAC = d.MAC.String()
 		}
-		rec.Severity = string(deviceSeverity(worst, d))
+		rec.Severity = string(worst.Of(d))
 		out = append(out, rec)
-	}
-	return out
-}
-
-// fkey ties a finding to a device: MAC and address together, because a
-// placeholder MAC is shared by many devices and a MAC-less device has only
-// its addresses.
-type fkey struct {
-	mac fingerprint.MAC
-	ip  netip.Addr
-}
-
-// deviceSeverity finds the device's worst finding under any of its addresses
-// (the finding names the one that placed the device in its zone).
-func deviceSeverity(worst map[fkey]policy.Severity, d *fingerprint.Device) policy.Severity {
-	ips := d.IPs
-	if len(ips) == 0 {
-		ips = []netip.Addr{{}}
-	}
-	var out policy.Severity
-	for _, ip := range ips {
-		if s, ok := worst[fkey{d.MAC, ip}]; ok && (out == "" || s.AtLeast(out)) {
-			out = s
-		}
-	}
-	return out
-}
-
-func worstFindingByDevice(fs []policy.Finding) map[fkey]policy.Severity {
-	out := map[fkey]policy.Severity{}
-	for _, f := range fs {
-		if f.Suppressed() {
-			continue
-		}
-		k := fkey{f.MAC, f.IP}
-		if cur, ok := out[k]; !ok || f.Severity.AtLeast(cur) {
-			out[k] = f.Severity
-		}
 	}
 	return out
 }

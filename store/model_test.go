@@ -56,7 +56,8 @@ func TestCompareMatching(t *testing.T) {
 		rec("mac:44:19:b6:00:00:99", "44:19:b6:00:00:99", "10.10.10.40", "DS-2CD2042WD-I", "", "V5.4.5"),
 		rec("serial:1F006E4PAX00075", "", "10.10.10.41", "IPC-HDW5421S", "1F006E4PAX00075", "2.800.0.1"),
 	}
-	news, gone, changed, _, _ := Compare(from, to)
+	d := Compare(from, to)
+	news, gone, changed := d.New, d.Gone, d.Changed
 	if len(news) != 1 || news[0].MAC != "44:19:b6:00:00:99" || len(gone) != 1 || gone[0].MAC != "44:19:b6:00:00:01" {
 		t.Errorf("swapped camera: new %+v gone %+v", news, gone)
 	}
@@ -66,7 +67,7 @@ func TestCompareMatching(t *testing.T) {
 	}
 	// An unseen firmware is not a change: the probe that reads it may not have answered.
 	to[1].Firmware = ""
-	if _, _, changed, _, _ := Compare(from, to); len(changed) != 0 {
+	if changed := Compare(from, to).Changed; len(changed) != 0 {
 		t.Errorf("missing firmware reported as a change: %+v", changed)
 	}
 }

@@ -163,7 +163,7 @@ func (s *sqlStore) insertRun(ctx context.Context, tx *sql.Tx, r RunSummary, blob
 }
 
 // deviceColumns is the order of run_devices columns in inserts and selects.
-const deviceColumns = "identity, mac, ips, vendor, brand, model, firmware, serial, kind, zone, restricted, severity"
+const deviceColumns = "identity, mac, ips, vendor, brand, model, firmware, serial, kind, zone, restricted, severity, site, first_seen, last_seen"
 
 // batchRows keeps one insert under every engine's parameter limit.
 const batchRows = 250
@@ -173,20 +173,36 @@ func (s *sqlStore) insertDevices(ctx context.Context, tx *sql.Tx, runID int64, r
 		batch := recs[start:min(start+batchRows, len(recs))]
 		var b strings.Builder
 		b.WriteString("INSERT INTO run_devices (run_id, " + deviceColumns + ") VALUES ")
-		args := make([]any, 0, len(batch)*13)
+		args := make([]any, 0, len(batch)*16)
 		for i, r := range batch {
 			if i > 0 {
 				b.WriteString(",")
 			}
-			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 			args = append(args, runID, r.Identity, r.MAC, r.IPs, r.Vendor, r.Brand, r.Model,
-				r.Firmware, r.Serial, r.Kind, r.Zone, boolInt(r.Restricted), r.Severity)
+				r.Firmware, r.Serial, r.Kind, r.Zone, boolInt(r.Restricted), r.Severity,
+				r.Site, unixNano(r.FirstSeen), unixNano(r.LastSeen))
 		}
 		if _, err := tx.ExecContext(ctx, s.q(b.String()), args...); err != nil {
 			return fmt.Errorf("store: writing devices: %w", err)
 		}
 	}
 	return nil
+}
+
+// unixNano stores a time; the zero time (unknown) is 0.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func timeOf(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
 }
 
 func boolInt(b bool) int {
@@ -278,23 +294,25 @@ func (s *sqlStore) Devices(ctx context.Context, id int64) ([]DeviceRecord, error
 	for rows.Next() {
 		var r DeviceRecord
 		var restricted int
+		var first, last int64
 		if err := rows.Scan(&r.Identity, &r.MAC, &r.IPs, &r.Vendor, &r.Brand, &r.Model, &r.Firmware,
-			&r.Serial, &r.Kind, &r.Zone, &restricted, &r.Severity); err != nil {
+			&r.Serial, &r.Kind, &r.Zone, &restricted, &r.Severity, &r.Site, &first, &last); err != nil {
 			return nil, err
 		}
 		r.Restricted = restricted != 0
+		r.FirstSeen, r.LastSeen = timeOf(first), timeOf(last)
 		out = append(out, r)
 	}
 	return out, rows.Err()
 }
 
 func (s *sqlStore) Diff(ctx context.Context, from, to int64) (*Diff, error) {
-	d := &Diff{}
-	var err error
-	if d.From, err = s.Summary(ctx, from); err != nil {
+	fromRun, err := s.Summary(ctx, from)
+	if err != nil {
 		return nil, err
 	}
-	if d.To, err = s.Summary(ctx, to); err != nil {
+	toRun, err := s.Summary(ctx, to)
+	if err != nil {
 		return nil, err
 	}
 	a, err := s.Devices(ctx, from)
@@ -305,7 +323,8 @@ func (s *sqlStore) Diff(ctx context.Context, from, to int64) (*Diff, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.New, d.Gone, d.Changed, d.NewFindings, d.Resolved = Compare(a, b)
+	d := Compare(a, b)
+	d.From, d.To = fromRun, toRun
 	return d, nil
 }
 

@@ -1,27 +1,19 @@
 package main
 
 import (
-	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
 	"github.com/spf13/cobra"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/audit"
 	"github.com/camsweep/camsweep/policy"
 	"github.com/camsweep/camsweep/report"
-	"github.com/camsweep/camsweep/scanner/sweep"
 	"github.com/camsweep/camsweep/store"
 )
 
@@ -39,6 +31,12 @@ The configuration is a policy file (docs/policy.md) with an audit section:
     reports: [/var/lib/camsweep/sensor-a.json]   # camsweep JSON reports
     sweep: {interface: eth1}              # an active sweep (the sweep command's settings)
     fail_on: high
+
+Imported reports are judged again: each device is identified from the
+evidence its report records with this installation's signatures, catalogue
+and policy; the sensor's own verdicts are ignored, and the report names the
+sensor each device came from. Everything (configuration, inputs, sweep scope,
+--report, store) is checked before anything is read, sent or stored.
 
 Relative paths are relative to the configuration file. See docs/audit.md.`
 
@@ -71,7 +69,7 @@ func newAuditCmd() *cobra.Command {
 	f.StringVar(&o.store, "store", "", "audit store, overriding the config: SQLite file or postgres://...")
 	f.StringVar(&o.site, "site", "", "site name, overriding the config's audit.site")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 2 on an unsuppressed finding at or above this severity (default: the config's fail_on, else "+defaultFailOn+")")
-	f.StringVar(&o.reportPath, "report", "", "also write this run's report to FILE")
+	f.StringVar(&o.reportPath, "report", "", "also write this run's report to FILE (its directory must exist; checked before the run)")
 	f.StringVar(&o.reportFormat, "report-format", "", "format of --report: html, json, csv or table (default: from the file extension)")
 	f.BoolVar(&o.check, "check", false, "only validate the configuration and exit")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only when something changed or a finding is at or above --fail-on")
@@ -80,230 +78,9 @@ func newAuditCmd() *cobra.Command {
 	return cmd
 }
 
-// auditConfig is the audit section of a site configuration.
-type auditConfig struct {
-	Site         string   `yaml:"site"`
-	Store        string   `yaml:"store"`
-	Captures     []string `yaml:"captures"`
-	Reports      []string `yaml:"reports"`
-	FailOn       string   `yaml:"fail_on"`
-	AllAddresses bool     `yaml:"all_addresses"`
-	// Sweep runs an active sweep as part of the audit (the sweep command's
-	// settings); absent means no sweep.
-	Sweep *auditSweep `yaml:"sweep"`
-}
-
-// auditSweep mirrors the sweep command's flags.
-type auditSweep struct {
-	Interface     string   `yaml:"interface"`
-	Targets       []string `yaml:"targets"`
-	Rate          float64  `yaml:"rate"`
-	BroadcastRate float64  `yaml:"broadcast_rate"`
-	DiscoveryWait string   `yaml:"discovery_wait"`
-	Probes        []string `yaml:"probes"`
-	Ports         []int    `yaml:"ports"`
-	Timeout       string   `yaml:"timeout"`
-	AllowPublic   bool     `yaml:"allow_public"`
-	LargeScope    bool     `yaml:"large_scope"` // the sweep command's --yes
-}
-
-// loadAuditConfig reads the audit section strictly, so a misspelt key is an
-// error with its line, and resolves relative paths against the file.
-func loadAuditConfig(path string) (*auditConfig, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	cfg := &auditConfig{}
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, yamlErrorAt(path, err)
-	}
-	p, _ := yaml.PathString("$.audit")
-	node, err := p.FilterFile(file)
-	if err == nil && node != nil {
-		if err := yaml.NodeToValue(node, cfg, yaml.Strict()); err != nil {
-			return nil, yamlErrorAt(path, err)
-		}
-	}
-	dir := filepath.Dir(path)
-	for i, c := range cfg.Captures {
-		cfg.Captures[i] = relativeTo(dir, c)
-	}
-	for i, r := range cfg.Reports {
-		cfg.Reports[i] = relativeTo(dir, r)
-	}
-	if cfg.Store != "" && !store.IsPostgres(cfg.Store) {
-		cfg.Store = relativeTo(dir, cfg.Store)
-	}
-	return cfg, nil
-}
-
-// yamlErrorAt formats a go-yaml error as "file:line: audit: message", like
-// the policy's own errors.
-func yamlErrorAt(path string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			return fmt.Errorf("%s:%d: audit: %s", path, tk.Position.Line, ye.GetMessage())
-		}
-		return fmt.Errorf("%s: audit: %s", path, ye.GetMessage())
-	}
-	return fmt.Errorf("%s: audit: %w", path, err)
-}
-
-func relativeTo(dir, p string) string {
-	if p == "" || filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(dir, p)
-}
-
-// auditSource is one kind of input an audit reads. Each adds observations to
-// the engine or finished devices to the run; a new kind of input is one more
-// entry here and one more field in auditConfig.
-type auditSource struct {
-	name       string
-	configured func(cfg *auditConfig) bool
-	collect    func(ctx context.Context, cmd *cobra.Command, cfg *auditConfig, in *auditInputs) error
-}
-
-var auditSources = []auditSource{
-	{name: "captures", configured: func(c *auditConfig) bool { return len(c.Captures) > 0 }, collect: collectCaptures},
-	{name: "reports", configured: func(c *auditConfig) bool { return len(c.Reports) > 0 }, collect: collectReports},
-	{name: "sweep", configured: func(c *auditConfig) bool { return c.Sweep != nil }, collect: collectSweep},
-}
-
-// auditInputs gathers what the sources produced.
-type auditInputs struct {
-	res     *report.Result
-	eng     engine
-	devices []fingerprint.Device // imported whole (reports)
-	inputs  []string
-	// siteRanges are the policy's zone CIDRs: captures inventory hosts there
-	// like hosts on private addresses.
-	siteRanges []netip.Prefix
-}
-
-// engine creates the fingerprint engine on first use: an audit that only
-// imports reports does not need it.
-func (in *auditInputs) engine() (engine, error) {
-	if in.eng != nil {
-		return in.eng, nil
-	}
-	reg, err := loadRegistry()
-	if err != nil {
-		return nil, err
-	}
-	in.eng, err = newEngine(reg)
-	return in.eng, err
-}
-
-func collectCaptures(ctx context.Context, cmd *cobra.Command, cfg *auditConfig, in *auditInputs) error {
-	eng, err := in.engine()
-	if err != nil {
-		return err
-	}
-	for _, f := range cfg.Captures {
-		if err := checkReadableFile(f); err != nil {
-			return err
-		}
-		in.inputs = append(in.inputs, f)
-		err := readCapture(ctx, f, eng.Add, cfg.AllAddresses, in.siteRanges, nil)
-		switch {
-		case err == nil:
-		case isPartialCapture(err) || errors.Is(err, context.Canceled):
-			in.res.Partial = true
-			warn(cmd.ErrOrStderr(), in.res, "%s: %v: the run covers what was read", f, err)
-		default:
-			return err
-		}
-	}
-	return nil
-}
-
-// collectReports imports camsweep JSON reports (from sensors or earlier
-// sweeps). Their devices are judged again by this configuration's policy.
-func collectReports(_ context.Context, cmd *cobra.Command, cfg *auditConfig, in *auditInputs) error {
-	for _, f := range cfg.Reports {
-		fh, err := os.Open(f)
-		if err != nil {
-			return err
-		}
-		r, err := report.ReadJSON(fh)
-		fh.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
-		}
-		in.inputs = append(in.inputs, f)
-		if r.Partial {
-			in.res.Partial = true
-			warn(cmd.ErrOrStderr(), in.res, "%s is a partial result", f)
-		}
-		for _, d := range r.Devices {
-			d.Zone = ""
-			in.devices = append(in.devices, d)
-		}
-	}
-	return nil
-}
-
-// collectSweep runs the active sweep with the same scope checks as the sweep
-// command: nothing leaves before the configuration is known to be in scope.
-func collectSweep(ctx context.Context, cmd *cobra.Command, cfg *auditConfig, in *auditInputs) error {
-	so, err := cfg.Sweep.options()
-	if err != nil {
-		return err
-	}
-	sc, inputs, err := so.config()
-	if err != nil {
-		return fmt.Errorf("audit.sweep: %w", err)
-	}
-	eng, err := in.engine()
-	if err != nil {
-		return err
-	}
-	in.inputs = append(in.inputs, inputs...)
-	sum, err := sweep.Run(ctx, sc, eng.Add)
-	in.res.Unprivileged = in.res.Unprivileged || sum.Unprivileged
-	for _, w := range sum.Warnings {
-		warn(cmd.ErrOrStderr(), in.res, "%s", w)
-	}
-	if errors.Is(err, context.Canceled) {
-		in.res.Partial = true
-		warn(cmd.ErrOrStderr(), in.res, "sweep interrupted: the run covers what was found")
-		return nil
-	}
-	return err
-}
-
-// options turns the audit's sweep section into the sweep command's options.
-func (s *auditSweep) options() (*sweepOptions, error) {
-	o := &sweepOptions{iface: s.Interface, targets: strings.Join(s.Targets, ","),
-		rate: cmp.Or(s.Rate, sweep.DefaultRate), bcastRate: cmp.Or(s.BroadcastRate, sweep.DefaultBroadcastRate),
-		probes: strings.Join(s.Probes, ","), timeout: sweep.DefaultExchangeTimeout, discWait: sweep.DefaultListenWindow,
-		allowPublic: s.AllowPublic, yes: s.LargeScope}
-	ports := make([]string, len(s.Ports))
-	for i, p := range s.Ports {
-		ports[i] = strconv.Itoa(p)
-	}
-	o.ports = strings.Join(ports, ",")
-	for _, d := range []struct {
-		key, value string
-		into       *time.Duration
-	}{{"timeout", s.Timeout, &o.timeout}, {"discovery_wait", s.DiscoveryWait, &o.discWait}} {
-		if d.value == "" {
-			continue
-		}
-		v, err := time.ParseDuration(d.value)
-		if err != nil {
-			return nil, fmt.Errorf("audit.sweep.%s: %v", d.key, err)
-		}
-		*d.into = v
-	}
-	return o, nil
-}
-
+// runAudit checks everything (flags, configuration, inputs, sweep scope,
+// report file, store) before the work starts, so nothing is read, sent or
+// stored for an audit that would fail on a typo.
 func runAudit(cmd *cobra.Command, o *auditOptions) error {
 	if o.format != "table" && o.format != "json" {
 		return usageError("unknown --format %q (want table or json)", o.format)
@@ -312,7 +89,7 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
-	cfg, err := loadAuditConfig(o.config)
+	cfg, err := audit.Load(o.config)
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
@@ -321,17 +98,21 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 	if err != nil {
 		return usageError("fail-on: %v", err)
 	}
-	if err := validateAudit(cfg, pol); err != nil {
+	plan, err := audit.NewPlan(cfg, pol, audit.Env{Warnings: cmd.ErrOrStderr(), MaxDevices: defaultMaxDevices})
+	if err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", o.config, err)}
+	}
+	rep, err := o.reportTarget(cfg)
+	if err != nil {
+		return err
 	}
 	if o.check {
 		fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: site %s, %d zones, %d profiles, %d exceptions, store %s\n",
 			o.config, cfg.Site, len(pol.Zones()), len(pol.Profiles()), len(pol.Exceptions()), redactURL(cfg.Store))
 		return nil
 	}
-	res, err := o.collect(cmd, cfg, pol)
-	if err != nil {
-		return &exitErr{code: exitError, err: err}
+	if err := plan.CheckInputs(); err != nil {
+		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", o.config, err)}
 	}
 	so := storeOptions{location: cfg.Store}
 	st, _, err := so.open(cmd.Context(), true)
@@ -339,25 +120,33 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 		return err
 	}
 	defer st.Close()
-	sum, diff, err := saveAndCompare(cmd.Context(), st, cfg.Site, res)
+	res := newResult("audit", nil)
+	if err := plan.Run(cmd.Context(), res); err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	sum, diff, err := audit.SaveAndCompare(cmd.Context(), st, cfg.Site, res)
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
 	failing := policy.FailsAt(res.Findings, threshold)
 	switch {
 	case o.format == "json":
-		if err := writeJSON(cmd.OutOrStdout(), auditJSON{Run: sum, Findings: res.Findings, Diff: diff}); err != nil {
+		if err := writeJSON(cmd.OutOrStdout(), newAuditJSON(sum, res, diff)); err != nil {
 			return &exitErr{code: exitError, err: err}
 		}
 	case !o.quiet || failing || (diff != nil && !diff.Empty()):
 		writeAuditSummary(cmd.OutOrStdout(), sum, res, diff)
 	}
-	if o.reportPath != "" {
-		actx, err := auditContext(cmd.Context(), st, sum, diff)
-		if err != nil {
-			return &exitErr{code: exitError, err: err}
+	if rep != nil {
+		render := formats[rep.format]
+		if rep.format == "html" {
+			actx, err := auditContext(cmd.Context(), st, sum, diff)
+			if err != nil {
+				return &exitErr{code: exitError, err: err}
+			}
+			render = auditHTML(actx)
 		}
-		if err := o.writeReport(cmd, res, actx); err != nil {
+		if err := rep.write(cmd.OutOrStdout(), func(w io.Writer) error { return render(w, res) }); err != nil {
 			return &exitErr{code: exitError, err: err}
 		}
 	}
@@ -370,15 +159,47 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 	return nil
 }
 
+// reportTarget settles --report before the run: the format from
+// --report-format or the extension, the directory writable. A report that
+// still cannot be written at the end goes next to an SQLite store.
+func (o *auditOptions) reportTarget(cfg *audit.Config) (*target, error) {
+	if o.reportPath == "" {
+		return nil, nil
+	}
+	format, explicit := o.reportFormat, o.reportFormat != ""
+	if !explicit {
+		format = "table" // a file whose extension names no format
+	}
+	t, err := settleTarget(format, explicit, o.reportPath, "--report-format", "--report", formatList())
+	if err != nil {
+		return nil, err
+	}
+	if !explicit && formatOfExtension[strings.ToLower(filepath.Ext(o.reportPath))] == "" {
+		return nil, usageError("--report %s: the extension names no format (use .html, .json, .csv or .txt, or --report-format)", o.reportPath)
+	}
+	if !store.IsPostgres(cfg.Store) {
+		t.fallbackDir = filepath.Dir(cfg.Store)
+	}
+	return &t, nil
+}
+
 // auditJSON is what `audit --format json` prints: the stored run, its
 // findings and the comparison with the site's previous run (null on the first).
 type auditJSON struct {
+	Schema   string           `json:"schema"`
 	Run      store.RunSummary `json:"run"`
 	Findings []policy.Finding `json:"findings"`
 	Diff     *store.Diff      `json:"diff"`
 }
 
-func (o *auditOptions) applyOverrides(cfg *auditConfig) {
+// auditSchema versions the JSON audit prints (docs/schema/audit.v1.json).
+const auditSchema = "camsweep.audit/v1"
+
+func newAuditJSON(sum store.RunSummary, res *report.Result, d *store.Diff) auditJSON {
+	return auditJSON{Schema: auditSchema, Run: sum, Findings: res.Findings, Diff: d}
+}
+
+func (o *auditOptions) applyOverrides(cfg *audit.Config) {
 	if o.store != "" {
 		cfg.Store = o.store
 	}
@@ -399,67 +220,6 @@ func (o *auditOptions) applyOverrides(cfg *auditConfig) {
 	}
 }
 
-func validateAudit(cfg *auditConfig, pol *policy.Policy) error {
-	sites := pol.Sites()
-	switch {
-	case cfg.Site == "" && len(sites) == 1:
-		cfg.Site = sites[0]
-	case cfg.Site == "":
-		return errors.New("audit.site is not set (runs are compared per site)")
-	case len(sites) > 0 && !contains(sites, cfg.Site):
-		return fmt.Errorf("audit.site %q is not one of the policy's sites (%s)", cfg.Site, strings.Join(sites, ", "))
-	}
-	for _, s := range auditSources {
-		if s.configured(cfg) {
-			return nil
-		}
-	}
-	return errors.New("the audit section names no input (captures, reports or sweep)")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// collect runs every configured source and applies the policy.
-func (o *auditOptions) collect(cmd *cobra.Command, cfg *auditConfig, pol *policy.Policy) (*report.Result, error) {
-	in := &auditInputs{res: newResult("audit", nil), siteRanges: pol.SiteRanges()}
-	for _, s := range auditSources {
-		if !s.configured(cfg) {
-			continue
-		}
-		if err := s.collect(cmd.Context(), cmd, cfg, in); err != nil {
-			return nil, err
-		}
-	}
-	devs := in.devices
-	if in.eng != nil {
-		devs = append(in.eng.Devices(), devs...)
-	}
-	in.res.Source.Inputs = in.inputs
-	in.res.Fill(devs, pol.Apply(devs, in.res.Generated), pol.Zones())
-	return in.res, nil
-}
-
-// saveAndCompare stores the run and diffs it against the site's previous run.
-func saveAndCompare(ctx context.Context, st store.Store, site string, res *report.Result) (store.RunSummary, *store.Diff, error) {
-	sum, err := st.Save(ctx, store.Run{Site: site, Result: res})
-	if err != nil {
-		return sum, nil, fmt.Errorf("storing the run: %w", err)
-	}
-	prev, ok, err := st.Previous(ctx, site, sum.ID)
-	if err != nil || !ok {
-		return sum, nil, err
-	}
-	d, err := st.Diff(ctx, prev.ID, sum.ID)
-	return sum, d, err
-}
-
 func writeAuditSummary(w io.Writer, sum store.RunSummary, res *report.Result, d *store.Diff) {
 	fmt.Fprintf(w, "audit run %d, site %s, %s: %d devices, %d restricted\n",
 		sum.ID, report.Clean(sum.Site, report.MaxCell), sum.Time.Format("2006-01-02 15:04 UTC"), sum.Devices, sum.Restricted)
@@ -469,31 +229,13 @@ func writeAuditSummary(w io.Writer, sum store.RunSummary, res *report.Result, d 
 		if f.Suppressed() {
 			continue
 		}
-		fmt.Fprintf(w, "  %-8s %s\n", f.Severity, report.Clean(f.Reason, 0))
+		fmt.Fprintf(w, "  %s\n", report.FindingLine(f))
 	}
 	if d == nil {
 		fmt.Fprintln(w, "first run of this site: nothing to compare with")
 		return
 	}
 	writeDiffText(w, d)
-}
-
-func (o *auditOptions) writeReport(cmd *cobra.Command, res *report.Result, actx *report.AuditContext) error {
-	format := o.reportFormat
-	if format == "" {
-		format = strings.TrimPrefix(filepath.Ext(o.reportPath), ".")
-		if format == "htm" {
-			format = "html"
-		}
-	}
-	if _, ok := formats[format]; !ok {
-		return fmt.Errorf("--report %s: unknown format %q (want html, json, csv or table)", o.reportPath, format)
-	}
-	w := outputOptions{format: format, outPath: o.reportPath}
-	if format == "html" {
-		w.render = auditHTML(actx)
-	}
-	return w.write(cmd.OutOrStdout(), res)
 }
 
 // redactURL hides a password in a postgres:// URL for messages.

@@ -47,21 +47,13 @@ func auditContext(ctx context.Context, st store.Store, sum store.RunSummary, d *
 	return a, nil
 }
 
-// escalations are the devices whose worst open finding got more severe,
-// e.g. high to critical when a camera moved into a core zone. A device with
-// no finding before is a new finding, not an escalation. The store's Diff
-// lists this only under Changed for now; when it lists escalations itself
-// (issue 12 item 3, h/audit), read them from there instead.
+// escalations are the devices whose worst open finding got more severe
+// (high to critical after a move into a core zone, say), as the store's diff lists them.
 func escalations(d *store.Diff) []report.ChangedDevice {
-	var out []report.ChangedDevice
-	for _, c := range d.Changed {
-		before, after := policy.Severity(c.Before.Severity), policy.Severity(c.After.Severity)
-		if before == "" || after == "" || before == after || !after.AtLeast(before) {
-			continue
-		}
-		cd := changedDevice(c.After)
-		cd.Before = before
-		out = append(out, cd)
+	out := make([]report.ChangedDevice, len(d.Escalated))
+	for i, r := range d.Escalated {
+		out[i] = changedDevice(r)
+		out[i].Before = policy.Severity(r.PreviousSeverity)
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/internal/schematest"
 	"github.com/camsweep/camsweep/report"
 )
 
@@ -39,14 +40,45 @@ audit:
 
 var prcBasis = []string{"prc-nil", "fcc-covered", "us-entity-list", "ndaa-889"}
 
+// auditDevice is a device as a sensor reports it: its conclusions (which the
+// audit ignores) and the evidence it kept, in the fields each maker's own
+// discovery protocol sends (SADP for Hikvision, DHIP for Dahua, the DHCP
+// host name for the D-Link camera of the IoT Sentinel capture).
 func auditDevice(t *testing.T, mac, ip, vendor, model, fw string, restricted bool) fingerprint.Device {
 	d := fingerprint.Device{MAC: mustParseMAC(t, mac), IPs: []netip.Addr{netip.MustParseAddr(ip)},
-		Vendor: vendor, Model: model, Firmware: fw, Kind: fingerprint.KindCamera, Restricted: restricted,
-		Evidence: []fingerprint.Evidence{{Probe: "sadp", Key: "sadp.model", Value: model}}}
+		Vendor: vendor, Model: model, Firmware: fw, Kind: fingerprint.KindCamera, Restricted: restricted}
+	switch vendor {
+	case "Hikvision":
+		d.Evidence = []fingerprint.Evidence{{Probe: "sadp", Key: "sadp.model", Value: model}, {Probe: "sadp", Key: "sadp.firmware", Value: fw}}
+	case "Dahua":
+		d.Evidence = []fingerprint.Evidence{{Probe: "dhip", Key: "dhip.model", Value: model}, {Probe: "dhip", Key: "dhip.firmware", Value: fw}}
+	default:
+		d.Evidence = []fingerprint.Evidence{{Probe: "dhcp", Key: "dhcp.hostname", Value: model}}
+	}
 	if restricted {
 		d.Basis = prcBasis
 	}
 	return d
+}
+
+// auditReport runs the audit with --report FILE.json, checks its exit code
+// and returns the report it wrote.
+func auditReport(t *testing.T, config, path string, wantExit int) *report.Result {
+	t.Helper()
+	code, out, stderr := cli(t, "", "audit", "--config", config, "--report", path)
+	if code != wantExit {
+		t.Fatalf("exit %d, want %d\n%s%s", code, wantExit, out, stderr)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := report.ReadJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func mustParseMAC(t *testing.T, s string) fingerprint.MAC {
@@ -106,7 +138,7 @@ func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
 	// Night 2: the Hikvision camera re-flashed, the Dahua camera re-addressed
 	// into the office, the D-Link removed, a new Hikvision camera added.
 	next := nightOne(t)
-	next[0].Firmware = "V5.5.0 build 170725"
+	next[0] = auditDevice(t, "28:57:be:65:7d:d5", "10.10.10.40", "Hikvision", "DS-2CD2042WD-I", "V5.5.0 build 170725", true)
 	next[1].IPs = []netip.Addr{netip.MustParseAddr("10.30.9.9")}
 	next[3] = auditDevice(t, "44:19:b6:00:00:07", "10.10.10.77", "Hikvision", "DS-2CD2143G0-I", "V5.5.80", true)
 	writeSensorReport(t, sensor, next)
@@ -116,10 +148,10 @@ func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
 	}
 	for _, want := range []string{
 		"compared run 1 (hq,", "with run 2 (hq,",
-		"new devices (1):\n  Hikvision DS-2CD2143G0-I  10.10.10.77  44:19:b6:00:00:07  zone hq-core",
-		"gone devices (1):\n  D-Link DCS-935L  10.10.10.37  b0:c5:54:25:5b:0e  zone hq-core",
-		"~ Hikvision DS-2CD2042WD-I  10.10.10.40  28:57:be:65:7d:d5  zone hq-core: firmware V5.4.5 build 170124 -> V5.5.0 build 170725",
-		"~ Dahua IPC-HDW5421S  10.30.9.9  4c:11:bf:c2:0b:9d  zone hq-office: ip 10.10.10.41 -> 10.30.9.9; zone hq-core -> hq-office; severity critical -> medium",
+		"new devices (1):\n  Hikvision DS-2CD2143G0-I  10.10.10.77  44:19:b6:00:00:07  zone hq/hq-core",
+		"gone devices (1):\n  D-Link DCS-935L  10.10.10.37  b0:c5:54:25:5b:0e  zone hq/hq-core",
+		"~ Hikvision DS-2CD2042WD-I  10.10.10.40  28:57:be:65:7d:d5  zone hq/hq-core: firmware V5.4.5 build 170124 -> V5.5.0 build 170725",
+		"~ Dahua IPC-HDW5421S  10.30.9.9  4c:11:bf:c2:0b:9d  zone hq/hq-office: ip 10.10.10.41 -> 10.30.9.9; zone hq-core -> hq-office; severity critical -> medium",
 		"new findings (1):\n  critical Hikvision DS-2CD2143G0-I",
 	} {
 		if !strings.Contains(out, want) {
@@ -165,9 +197,13 @@ func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
 	}
 
 	code, js, _ = cli(t, "", "history", "--config", config, "--site", "hq", "--format", "json", "--limit", "2")
-	var runs []struct{ ID, Devices, Critical int }
-	if err := json.Unmarshal([]byte(js), &runs); code != exitOK || err != nil || len(runs) != 2 || runs[0].ID != 4 || runs[1].Critical != 2 {
-		t.Errorf("history json: exit %d %v %+v", code, err, runs)
+	var hist struct {
+		Schema string
+		Runs   []struct{ ID, Devices, Critical int }
+	}
+	err = json.Unmarshal([]byte(js), &hist)
+	if runs := hist.Runs; code != exitOK || err != nil || hist.Schema != "camsweep.history/v1" || len(runs) != 2 || runs[0].ID != 4 || runs[1].Critical != 2 {
+		t.Errorf("history json: exit %d %v %+v", code, err, hist)
 	}
 
 	code, out, _ = cli(t, "", "diff", "1", "2", "--config", config)
@@ -210,7 +246,7 @@ func TestAuditConfigErrors(t *testing.T) {
 	// An active sweep out of scope is refused before anything is sent or stored.
 	dir, config := auditSite(t, "  site: hq\n  store: a.db\n  sweep:\n    targets: [8.8.8.0/24]\n")
 	code, _, stderr = cli(t, "", "audit", "--config", config)
-	if code != exitError || !strings.Contains(stderr, "audit.sweep:") || !strings.Contains(stderr, "public") {
+	if code != exitError || !strings.Contains(stderr, "audit.sweep.targets:") || !strings.Contains(stderr, "public") {
 		t.Errorf("public sweep target: exit %d, %q", code, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "a.db")); err == nil {
@@ -225,7 +261,7 @@ func TestAuditConfigErrors(t *testing.T) {
 		t.Errorf("bad discovery wait: exit %d, %q", code, stderr)
 	}
 	_, config = auditSite(t, "  site: hq\n  sweep:\n    targets: [10.10.10.0/24]\n    broadcast_rate: -5\n")
-	if code, _, stderr = cli(t, "", "audit", "--config", config); code != exitError || !strings.Contains(stderr, "audit.sweep:") || !strings.Contains(stderr, "broadcast-rate") {
+	if code, _, stderr = cli(t, "", "audit", "--config", config); code != exitError || !strings.Contains(stderr, "audit.sweep.broadcast_rate:") {
 		t.Errorf("bad broadcast rate: exit %d, %q", code, stderr)
 	}
 	code, _, stderr = cli(t, "", "history", "--store", filepath.Join(t.TempDir(), "none.db"))
@@ -242,19 +278,7 @@ func TestAuditCaptures(t *testing.T) {
 	dlink := filepath.Join(repo, "testdata", "realdata", "iot-sentinel", "D-LinkCam_Setup-A-1-STA.pcap")
 	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
 	dir, config := auditSite(t, "  site: hq\n  store: audit.db\n  captures: ["+abs(site)+", "+abs(dlink)+"]\n  fail_on: critical\n")
-	code, out, stderr := cli(t, "", "audit", "--config", config, "--report", filepath.Join(dir, "r.json"))
-	if code != exitFindings {
-		t.Fatalf("exit %d, want %d\n%s%s", code, exitFindings, out, stderr)
-	}
-	f, err := os.Open(filepath.Join(dir, "r.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := report.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := auditReport(t, config, filepath.Join(dir, "r.json"), exitFindings)
 	sev := map[string]string{}
 	for _, fd := range r.Findings {
 		sev[fd.MAC.String()] = string(fd.Severity)
@@ -414,5 +438,165 @@ func TestAuditHTMLShowsChangesSinceLastRun(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(again); !strings.Contains(string(b), "Dahua camera IPC-HDW5421S") || !strings.Contains(string(b), `id="escalated"`) {
 		t.Error("report 2 --format html lacks the escalation the audit's own report showed")
+	}
+}
+
+// TestAuditJudgesImportedReportsAgain: a sensor's report is evidence, not a
+// verdict. Three sensor documents as older sensors wrote them (by hand here,
+// so fields a newer camsweep always writes can be missing):
+//   - a Hikvision camera on the core network, without the restricted field
+//     (it used to give no finding);
+//   - a Dahua camera claiming restricted without any basis (counted
+//     restricted but no finding under the policy's profiles);
+//   - the D-Link camera that a sensor with wrong signatures called a
+//     restricted Hikvision (it used to be a critical finding).
+//
+// Values: the Hikvision model and firmware from hikvision_next's real ISAPI
+// deviceInfo (testdata/realdata), the Dahua model from the AMP-Research DHIP
+// payload, the D-Link host name from the IoT Sentinel capture.
+func TestAuditJudgesImportedReportsAgain(t *testing.T) {
+	dir, config := auditSite(t, "  site: hq\n  store: audit.db\n  reports: [sensor-a.json, sensor-b.json]\n")
+	sensorA := `{"schema": "camsweep.report/v1", "tool": {"name": "camsweep", "version": "0.3.0"},
+ "generated": "2026-11-20T02:30:00Z", "source": {"command": "sweep", "host": "sensor-a"},
+ "devices": [
+  {"mac": "28:57:be:65:7d:d5", "ips": ["10.10.10.40"], "first_seen": "2026-11-20T02:30:01Z", "last_seen": "2026-11-20T02:31:07Z",
+   "evidence": [{"probe": "sadp", "key": "sadp.model", "value": "DS-2CD2042WD-I"},
+                {"probe": "sadp", "key": "sadp.firmware", "value": "V5.4.5 build 170124"}]},
+  {"mac": "b0:c5:54:25:5b:0e", "ips": ["10.10.10.37"], "vendor": "Hikvision", "kind": "camera",
+   "restricted": true, "basis": ["prc-nil"],
+   "evidence": [{"probe": "dhcp", "key": "dhcp.hostname", "value": "DCS-935L", "signature": "old.sensor.rule", "sets": "vendor=Hikvision"}]}
+ ], "findings": [], "inventory": []}`
+	sensorB := `{"schema": "camsweep.report/v1", "tool": {"name": "camsweep", "version": "0.2.1"},
+ "generated": "2026-11-20T02:35:00Z", "source": {"command": "pcap"},
+ "devices": [
+  {"mac": "4c:11:bf:c2:0b:9d", "ips": ["10.20.0.41"], "vendor": "Dahua", "restricted": true,
+   "evidence": [{"probe": "dhip", "key": "dhip.model", "value": "IPC-HDW5421S"}]}
+ ], "findings": [], "inventory": []}`
+	for name, doc := range map[string]string{"sensor-a.json": sensorA, "sensor-b.json": sensorB} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := auditReport(t, config, filepath.Join(dir, "run.json"), exitFindings)
+	findings := map[string]string{}
+	for _, fd := range r.Findings {
+		findings[fd.MAC.String()] = string(fd.Severity) + " " + strings.Join(fd.Basis, ",")
+	}
+	want := map[string]string{
+		"28:57:be:65:7d:d5": "critical prc-nil", // the uk-nil-2022 profile accepts the PRC NIL basis
+		"4c:11:bf:c2:0b:9d": "critical prc-nil",
+	}
+	for mac, w := range want {
+		if findings[mac] != w {
+			t.Errorf("%s: finding %q, want %q", mac, findings[mac], w)
+		}
+	}
+	if s, ok := findings["b0:c5:54:25:5b:0e"]; ok {
+		t.Errorf("the D-Link camera a sensor called Hikvision got a finding: %s", s)
+	}
+	sensorAPath, sensorBPath := filepath.Join(dir, "sensor-a.json"), filepath.Join(dir, "sensor-b.json")
+	for _, d := range r.Devices {
+		switch d.MAC.String() {
+		case "28:57:be:65:7d:d5":
+			if !d.Restricted || d.Model != "DS-2CD2042WD-I" || d.Firmware != "V5.4.5 build 170124" ||
+				d.FirstSeen.IsZero() || d.LastSeen.Sub(d.FirstSeen) != 66*time.Second {
+				t.Errorf("Hikvision camera judged %+v", d)
+			}
+			if len(d.ImportedFrom) != 1 || d.ImportedFrom[0].Report != sensorAPath || d.ImportedFrom[0].Host != "sensor-a" || d.ImportedFrom[0].Tool != "camsweep 0.3.0" {
+				t.Errorf("Hikvision camera imported from %+v", d.ImportedFrom)
+			}
+		case "b0:c5:54:25:5b:0e":
+			if d.Restricted || d.Vendor != "D-Link" || d.Model != "DCS-935L" || len(d.Basis) != 0 {
+				t.Errorf("D-Link camera judged %+v", d)
+			}
+		case "4c:11:bf:c2:0b:9d":
+			if !d.Restricted || len(d.ImportedFrom) != 1 || d.ImportedFrom[0].Report != sensorBPath || d.ImportedFrom[0].Tool != "camsweep 0.2.1" {
+				t.Errorf("Dahua camera judged %+v", d)
+			}
+		}
+	}
+	// Every output names where the device came from: the table and CSV too.
+	for _, format := range []string{"table", "csv"} {
+		code, body, stderr := cli(t, "", "report", "latest", "--config", config, "--format", format)
+		if code != exitOK || !strings.Contains(body, "sensor-a") || !strings.Contains(body, "camsweep 0.3.0") {
+			t.Errorf("report --format %s does not name the sensor (exit %d %s):\n%s", format, code, stderr, body)
+		}
+	}
+}
+
+// TestEveryJSONOutputMatchesItsSchema runs two audit nights in which the
+// Dahua camera moves from the office into the core network (its finding
+// escalates from medium to critical), and checks every JSON document the
+// CLI writes against the schema published in docs/schema: audit (first run,
+// diff null; second run), diff, history, report, pcap and identify.
+func TestEveryJSONOutputMatchesItsSchema(t *testing.T) {
+	dir, config := auditSite(t, "  site: hq\n  store: audit.db\n  reports: [sensor.json]\n  fail_on: none\n")
+	sensor := filepath.Join(dir, "sensor.json")
+	night := nightOne(t)
+	night[1].IPs = []netip.Addr{netip.MustParseAddr("10.30.9.9")} // office: medium
+	writeSensorReport(t, sensor, night)
+	code, js, stderr := cli(t, "", "audit", "--config", config, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("night 1: exit %d %s", code, stderr)
+	}
+	schematest.Valid(t, schematest.Audit, []byte(js))
+
+	night[1].IPs = []netip.Addr{netip.MustParseAddr("10.10.10.41")} // core: critical
+	writeSensorReport(t, sensor, night)
+	code, js, stderr = cli(t, "", "audit", "--config", config, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("night 2: exit %d %s", code, stderr)
+	}
+	schematest.Valid(t, schematest.Audit, []byte(js))
+	var got struct {
+		Diff struct {
+			NewFindings []json.RawMessage `json:"new_findings"`
+			Escalated   []struct {
+				MAC              string
+				IPs              []string
+				Severity         string
+				PreviousSeverity string `json:"previous_severity"`
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(js), &got); err != nil {
+		t.Fatal(err)
+	}
+	if e := got.Diff.Escalated; len(e) != 1 || e[0].MAC != "4c:11:bf:c2:0b:9d" || e[0].PreviousSeverity != "medium" ||
+		e[0].Severity != "critical" || len(e[0].IPs) != 1 || e[0].IPs[0] != "10.10.10.41" {
+		t.Errorf("escalated %+v, want the Dahua camera medium -> critical at 10.10.10.41", e)
+	}
+	if !strings.Contains(js, `"new_findings": []`) {
+		t.Errorf("an empty list is not written as []:\n%s", js)
+	}
+
+	for _, c := range []struct {
+		schema string
+		args   []string
+	}{
+		{schematest.Diff, []string{"diff", "2", "--config", config, "--format", "json"}},
+		{schematest.History, []string{"history", "--config", config, "--format", "json"}},
+		{schematest.Report, []string{"report", "latest", "--config", config, "--format", "json"}},
+		{schematest.Report, []string{"pcap", "--format", "json", "--fail-on", "none", filepath.Join(repo, "testdata", "pcap", "site-sample.pcapng")}},
+		{schematest.Report, []string{"identify", "--format", "json", "--fail-on", "none", identifyData("hikvision-nmap.jsonl")}},
+	} {
+		code, out, stderr := cli(t, "", c.args...)
+		if code != exitOK {
+			t.Errorf("%s: exit %d %s", strings.Join(c.args, " "), code, stderr)
+			continue
+		}
+		t.Run(c.args[0], func(t *testing.T) { schematest.Valid(t, c.schema, []byte(out)) })
+	}
+
+	code, lines, stderr := cli(t, "", "pcap", "--format", "jsonl", "--fail-on", "none", filepath.Join(repo, "testdata", "pcap", "site-sample.pcapng"))
+	if code != exitOK {
+		t.Fatalf("pcap --format jsonl: exit %d %s", code, stderr)
+	}
+	schematest.ValidLines(t, schematest.ReportLine, []byte(lines))
+
+	// The text for cron mail lists the escalation too.
+	code, out, _ := cli(t, "", "diff", "2", "--config", config)
+	if code != exitOK || !strings.Contains(out, "escalated findings (1):\n  medium -> critical Dahua IPC-HDW5421S  10.10.10.41  4c:11:bf:c2:0b:9d") {
+		t.Errorf("diff text lacks the escalation (exit %d):\n%s", code, out)
 	}
 }

@@ -68,7 +68,7 @@ func newDemoCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", "table", "output format: "+formatNames())
-	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output (format from its extension unless --format)")
 	f.StringVar(&o.data, "camsim-data", "", "directory of simulated-device profiles (default: the ones built into camsweep)")
 	return cmd
 }

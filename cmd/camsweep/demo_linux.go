@@ -23,9 +23,11 @@ import (
 )
 
 func runDemo(cmd *cobra.Command, o *demoOptions) error {
-	if _, ok := formats[o.format]; !ok {
-		return usageError("unknown --format %q (want %s)", o.format, formatNames())
+	out, err := settleTarget(o.format, cmd.Flags().Changed("format"), o.outPath, "--format", "-o", formatList())
+	if err != nil {
+		return err
 	}
+	o.format = out.format // the sweep it runs gets the settled format
 	if reason := demoUnavailable(os.Geteuid(), lab.Unavailable); reason != "" {
 		return &exitErr{code: exitError, err: errors.New(reason)}
 	}

@@ -14,6 +14,7 @@ import (
 type diffOptions struct {
 	store  storeOptions
 	format string
+	out    string
 }
 
 func newDiffCmd() *cobra.Command {
@@ -30,13 +31,14 @@ the same site stored before it.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDiff(cmd, args, &o) },
 	}
 	o.store.register(cmd)
-	cmd.Flags().StringVar(&o.format, "format", "table", "table or json")
+	registerTableJSON(cmd, &o.format, &o.out)
 	return cmd
 }
 
 func runDiff(cmd *cobra.Command, args []string, o *diffOptions) error {
-	if o.format != "table" && o.format != "json" {
-		return usageError("unknown --format %q (want table or json)", o.format)
+	out, err := settleTarget(o.format, cmd.Flags().Changed("format"), o.out, "--format", "-o", tableJSON)
+	if err != nil {
+		return err
 	}
 	ids := make([]int64, len(args))
 	for i, a := range args {
@@ -69,10 +71,16 @@ func runDiff(cmd *cobra.Command, args []string, o *diffOptions) error {
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
-	if o.format == "json" {
-		return writeJSON(cmd.OutOrStdout(), d)
+	err = out.write(cmd.OutOrStdout(), func(w io.Writer) error {
+		if out.format == "json" {
+			return writeJSON(w, d)
+		}
+		writeDiffText(w, d)
+		return nil
+	})
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
 	}
-	writeDiffText(cmd.OutOrStdout(), d)
 	return nil
 }
 
@@ -98,6 +106,9 @@ func writeDiffText(w io.Writer, d *store.Diff) {
 		}
 	}
 	section(w, "new findings", d.NewFindings, func(r store.DeviceRecord) string { return r.Severity + " " + deviceLine(r) })
+	section(w, "escalated findings", d.Escalated, func(r store.DeviceRecord) string {
+		return r.PreviousSeverity + " -> " + r.Severity + " " + deviceLine(r)
+	})
 	section(w, "resolved findings", d.Resolved, func(r store.DeviceRecord) string { return r.Severity + " " + deviceLine(r) })
 }
 
@@ -111,7 +122,8 @@ func section(w io.Writer, title string, recs []store.DeviceRecord, line func(sto
 	}
 }
 
-// deviceLine names a device in one cleaned line: vendor model, address, zone.
+// deviceLine names a device in one cleaned line: vendor model, addresses,
+// MAC, site/zone and when it was seen.
 func deviceLine(r store.DeviceRecord) string {
 	name := strings.TrimSpace(r.Vendor + " " + r.Model)
 	if name == "" {
@@ -126,8 +138,14 @@ func deviceLine(r store.DeviceRecord) string {
 	} else {
 		parts = append(parts, report.Clean(r.Identity, report.MaxCell))
 	}
-	if r.Zone != "" {
+	switch {
+	case r.Site != "" && r.Zone != "":
+		parts = append(parts, "zone "+report.Clean(r.Site+"/"+r.Zone, report.MaxCell))
+	case r.Zone != "":
 		parts = append(parts, "zone "+report.Clean(r.Zone, report.MaxCell))
+	}
+	if seen := report.SeenSpan(r.FirstSeen, r.LastSeen); seen != "" {
+		parts = append(parts, "seen "+seen)
 	}
 	return strings.Join(parts, "  ")
 }

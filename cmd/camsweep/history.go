@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/camsweep/camsweep/audit"
 	"github.com/camsweep/camsweep/report"
 	"github.com/camsweep/camsweep/store"
 )
@@ -39,7 +40,7 @@ func (o *storeOptions) resolve() (string, error) {
 		return env, nil
 	}
 	if o.config != "" {
-		cfg, err := loadAuditConfig(o.config)
+		cfg, err := audit.Load(o.config)
 		if err != nil {
 			return "", err
 		}
@@ -90,6 +91,7 @@ type historyOptions struct {
 	site   string
 	limit  int
 	format string
+	out    string
 }
 
 func newHistoryCmd() *cobra.Command {
@@ -105,13 +107,32 @@ func newHistoryCmd() *cobra.Command {
 	o.store.register(cmd)
 	cmd.Flags().StringVar(&o.site, "site", "", "only runs of this site (default: every site)")
 	cmd.Flags().IntVar(&o.limit, "limit", 50, "show at most N runs (0: all)")
-	cmd.Flags().StringVar(&o.format, "format", "table", "table or json")
+	registerTableJSON(cmd, &o.format, &o.out)
 	return cmd
 }
 
+// tableJSON are the formats of history and diff.
+var tableJSON = []string{"table", "json"}
+
+// registerTableJSON adds --format and -o to history and diff.
+func registerTableJSON(cmd *cobra.Command, format, out *string) {
+	cmd.Flags().StringVar(format, "format", "table", "table or json (default: from the -o file's extension, else table)")
+	cmd.Flags().StringVarP(out, "output", "o", "", "write to FILE instead of standard output (its directory must exist)")
+}
+
+// historySchema versions the JSON history prints (docs/schema/history.v1.json).
+const historySchema = "camsweep.history/v1"
+
+// historyJSON is what `history --format json` prints.
+type historyJSON struct {
+	Schema string             `json:"schema"`
+	Runs   []store.RunSummary `json:"runs"`
+}
+
 func runHistory(cmd *cobra.Command, o *historyOptions) error {
-	if o.format != "table" && o.format != "json" {
-		return usageError("unknown --format %q (want table or json)", o.format)
+	out, err := settleTarget(o.format, cmd.Flags().Changed("format"), o.out, "--format", "-o", tableJSON)
+	if err != nil {
+		return err
 	}
 	s, _, err := o.store.open(cmd.Context(), false)
 	if err != nil {
@@ -122,13 +143,19 @@ func runHistory(cmd *cobra.Command, o *historyOptions) error {
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
-	if o.format == "json" {
-		if runs == nil {
-			runs = []store.RunSummary{}
-		}
-		return writeJSON(cmd.OutOrStdout(), runs)
+	if runs == nil {
+		runs = []store.RunSummary{}
 	}
-	writeHistoryTable(cmd.OutOrStdout(), runs)
+	err = out.write(cmd.OutOrStdout(), func(w io.Writer) error {
+		if out.format == "json" {
+			return writeJSON(w, historyJSON{Schema: historySchema, Runs: runs})
+		}
+		writeHistoryTable(w, runs)
+		return nil
+	})
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
 	return nil
 }
 

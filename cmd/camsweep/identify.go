@@ -110,7 +110,7 @@ func newIdentifyCmd() *cobra.Command {
 
 // runImport identifies devices from another tool's output file.
 func runImport(cmd *cobra.Command, args []string, o *outputOptions, from string) error {
-	if err := o.validate(); err != nil {
+	if err := o.validate(cmd); err != nil {
 		return err
 	}
 	name := "-"
@@ -142,7 +142,7 @@ func runImport(cmd *cobra.Command, args []string, o *outputOptions, from string)
 }
 
 func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
-	if err := o.validate(); err != nil {
+	if err := o.validate(cmd); err != nil {
 		return err
 	}
 	name := "-"

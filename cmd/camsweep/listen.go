@@ -54,7 +54,10 @@ func newListenCmd() *cobra.Command {
 }
 
 func runListen(cmd *cobra.Command, o *listenOptions) error {
-	if err := o.out.validate(); err != nil {
+	if err := requireLinux("listen"); err != nil {
+		return err
+	}
+	if err := o.out.validate(cmd); err != nil {
 		return err
 	}
 	if o.iface == "" {

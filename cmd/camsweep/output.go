@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -19,12 +18,27 @@ import (
 var formats = map[string]func(io.Writer, *report.Result) error{
 	"table": report.WriteTable,
 	"json":  report.WriteJSON,
+	"jsonl": report.WriteJSONL,
 	"csv":   report.WriteCSV,
 }
 
+// formatObservations is the pcap command's --format that writes the decoded
+// observations as JSON lines (what identify reads) instead of a report.
+const formatObservations = "observations"
+
+// defaultMaxDevices is the --max-devices default: the devices a report can
+// hold within about 1 GB of memory (docs/performance.md: about 1.2 KB at
+// the peak for a device that says little, through engine, report and
+// output, plus the engine's 128 MiB budget for what devices say). Past it,
+// devices are dropped with a warning rather than the machine running out
+// of memory.
+const defaultMaxDevices = 500_000
+
 // formatNames lists the --format values, table first, for help and errors.
 // Other files register more renderers (html) in init.
-func formatNames() string {
+func formatNames() string { return strings.Join(formatList(), ", ") }
+
+func formatList() []string {
 	names := make([]string, 0, len(formats))
 	for n := range formats {
 		if n != "table" {
@@ -32,7 +46,7 @@ func formatNames() string {
 		}
 	}
 	slices.Sort(names)
-	return strings.Join(append([]string{"table"}, names...), ", ")
+	return append([]string{"table"}, names...)
 }
 
 // defaultFailOn makes any restricted device fail a script: the default policy
@@ -49,25 +63,37 @@ type outputOptions struct {
 	failOn     string
 	threshold  policy.Severity // failOn, parsed by validate
 	quiet      bool
-	// render, when set, replaces the format's renderer (the audit HTML
-	// report draws the run with its audit context).
-	render func(io.Writer, *report.Result) error
+	target     target // format and outPath, settled by validate
+	maxDevices int
+	// observations allows --format observations (the pcap command).
+	observations bool
 }
 
 func (o *outputOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "table", "output format: "+formatNames())
-	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringVar(&o.format, "format", "table", "output format: "+formatNames()+" (default: from the -o file's extension, else table)")
+	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output (its directory must exist)")
 	f.StringVar(&o.policyPath, "policy", "", "policy file with zones, profiles and exceptions (default: every restricted device is a medium finding)")
 	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary on standard error (warnings still print)")
+	f.IntVar(&o.maxDevices, "max-devices", defaultMaxDevices, "keep at most this many devices; past it, devices are dropped with a warning (each costs about 1.2 KB of memory at the peak; the default fits 1 GB)")
 }
 
-// validate checks the flags before any input is read, so a typo costs nothing.
-func (o *outputOptions) validate() error {
-	if _, ok := formats[o.format]; !ok {
-		return usageError("unknown --format %q (want %s)", o.format, formatNames())
+// validate checks the flags and the output file before any input is read,
+// so a typo or a missing directory costs nothing.
+func (o *outputOptions) validate(cmd *cobra.Command) error {
+	allowed := formatList()
+	if o.observations {
+		allowed = append(allowed, formatObservations)
 	}
+	t, err := settleTarget(o.format, cmd.Flags().Changed("format"), o.outPath, "--format", "-o", allowed)
+	if err != nil {
+		return err
+	}
+	if o.maxDevices < 1 {
+		return usageError("--max-devices must be at least 1, not %d", o.maxDevices)
+	}
+	o.target, o.format = t, t.format
 	sev, err := policy.ParseSeverity(o.failOn)
 	if err != nil {
 		return usageError("--fail-on: %v", err)
@@ -98,7 +124,7 @@ func (o *outputOptions) setup() (*policy.Policy, engine, error) {
 	if err != nil {
 		return nil, nil, &exitErr{code: exitError, err: err}
 	}
-	eng, err := newEngine(reg)
+	eng, err := newEngine(reg, o.maxDevices)
 	if err != nil {
 		return nil, nil, &exitErr{code: exitError, err: err}
 	}
@@ -119,33 +145,15 @@ func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *poli
 	return exitFor(res, o.threshold)
 }
 
-// write renders to stdout or, with -o, to a file replaced atomically so a
-// scheduler never reads half a report.
+// write renders the report to standard output or the -o file.
 func (o *outputOptions) write(stdout io.Writer, res *report.Result) error {
-	render := formats[o.format]
-	if o.render != nil {
-		render = o.render
-	}
-	if o.outPath == "" || o.outPath == "-" {
-		return render(stdout, res)
-	}
-	dir := filepath.Dir(o.outPath)
-	tmp, err := os.CreateTemp(dir, ".camsweep-*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", o.outPath, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := render(tmp, res); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", o.outPath, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", o.outPath, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), o.outPath)
+	render := formats[o.target.format]
+	return o.writeWith(stdout, func(w io.Writer) error { return render(w, res) })
+}
+
+// writeWith runs fill on standard output or the -o file (see target.write).
+func (o *outputOptions) writeWith(stdout io.Writer, fill func(io.Writer) error) error {
+	return o.target.write(stdout, fill)
 }
 
 // exitFor maps a finished run to its exit code: findings at or above failOn
@@ -161,12 +169,14 @@ func exitFor(res *report.Result, threshold policy.Severity) error {
 }
 
 // engineDevices returns the engine's devices, warning when it had to drop
-// observations at its memory bounds (the result is then incomplete).
+// observations at its memory bounds (the result is then incomplete). The
+// engine is done with afterwards: its state is let go as the devices are
+// built (TakeDevices), which keeps the peak of a large inventory down.
 func engineDevices(stderr io.Writer, res *report.Result, eng engine) []fingerprint.Device {
 	if n := eng.Dropped(); n > 0 {
 		warn(stderr, res, "%d observations were not kept: the engine reached its device or memory bound, so the report is incomplete", n)
 	}
-	return eng.Devices()
+	return eng.TakeDevices()
 }
 
 // warn records a warning in the result and prints it on standard error at once,
@@ -178,7 +188,8 @@ func warn(stderr io.Writer, res *report.Result, format string, a ...any) {
 }
 
 func newResult(command string, inputs []string) *report.Result {
-	res := report.New(report.Tool{Name: "camsweep", Version: toolVersion()}, time.Now(), report.Source{Command: command, Inputs: inputs})
+	host, _ := os.Hostname() // names the sensor when an audit imports this report
+	res := report.New(report.Tool{Name: "camsweep", Version: toolVersion()}, time.Now(), report.Source{Command: command, Inputs: inputs, Host: host})
 	if reg, err := loadRegistry(); err == nil {
 		res.OUIDate = reg.Date()
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"github.com/spf13/cobra"
 
 	"github.com/camsweep/camsweep/report"
@@ -27,15 +29,16 @@ func newReportCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return runReport(cmd, args[0], &o) },
 	}
 	o.store.register(cmd)
-	cmd.Flags().StringVar(&o.format, "format", "table", "html, json, csv or table")
-	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write to FILE instead of standard output")
+	cmd.Flags().StringVar(&o.format, "format", "table", "html, json, csv or table (default: from the -o file's extension, else table)")
+	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write to FILE instead of standard output (its directory must exist)")
 	cmd.Flags().StringVar(&o.site, "site", "", "with RUN=latest: the latest run of this site")
 	return cmd
 }
 
 func runReport(cmd *cobra.Command, which string, o *reportOptions) error {
-	if _, ok := formats[o.format]; !ok {
-		return usageError("unknown --format %q (want html, json, csv or table)", o.format)
+	out, err := settleTarget(o.format, cmd.Flags().Changed("format"), o.out, "--format", "-o", formatList())
+	if err != nil {
+		return err
 	}
 	var id int64
 	if which != "latest" {
@@ -63,15 +66,15 @@ func runReport(cmd *cobra.Command, which string, o *reportOptions) error {
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
-	w := outputOptions{format: o.format, outPath: o.out}
-	if o.format == "html" {
+	render := formats[out.format]
+	if out.format == "html" {
 		actx, err := storedAuditContext(cmd.Context(), s, id)
 		if err != nil {
 			return &exitErr{code: exitError, err: err}
 		}
-		w.render = auditHTML(actx)
+		render = auditHTML(actx)
 	}
-	if err := w.write(cmd.OutOrStdout(), res); err != nil {
+	if err := out.write(cmd.OutOrStdout(), func(w io.Writer) error { return render(w, res) }); err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
 	return nil

@@ -12,9 +12,9 @@ import (
 
 	"golang.org/x/net/ipv4"
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sys/unix"
 
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/arp"
 	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
@@ -107,7 +107,11 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 	if err != nil {
 		return err
 	}
-	for _, dst := range r.discoveryDestinations(p) {
+	dsts, err := r.discoveryDestinations(ctx, p)
+	if err != nil {
+		return err
+	}
+	for _, dst := range dsts {
 		addr := &net.UDPAddr{IP: dst.AsSlice(), Port: p.port}
 		pace := r.waitBroadcast
 		if r.narrowed() {
@@ -116,7 +120,7 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 		if err := pace(ctx); err != nil {
 			return err
 		}
-		if _, err := conn.WriteTo(payload, addr); err != nil {
+		if err := r.sendDatagram(ctx, conn, payload, addr, !r.narrowed()); err != nil {
 			return fmt.Errorf("sending to %s: %w", addr, err)
 		}
 	}
@@ -147,16 +151,17 @@ func (r *run) narrowed() bool {
 }
 
 // discoveryDestinations is where one discovery request goes: the protocol's
-// group (or the segment broadcast), or each target when narrowed.
-func (r *run) discoveryDestinations(p discoveryProbe) []netip.Addr {
+// group (or the segment broadcast); when narrowed, each target that answered
+// ARP, once ARP has ended (each target, without ARP).
+func (r *run) discoveryDestinations(ctx context.Context, p discoveryProbe) ([]netip.Addr, error) {
 	seg := r.cfg.Segment
 	if r.narrowed() {
-		return r.localScope()
+		return r.answeredOrAll(ctx)
 	}
 	if p.group != "" {
-		return []netip.Addr{netip.MustParseAddr(p.group)}
+		return []netip.Addr{netip.MustParseAddr(p.group)}, nil
 	}
-	return []netip.Addr{broadcast(seg.Prefix)}
+	return []netip.Addr{broadcast(seg.Prefix)}, nil
 }
 
 // readAnswers decodes every datagram until the connection closes. It serves
@@ -198,12 +203,7 @@ func (r *run) decodeDatagram(b []byte, m scanner.Meta, emit scanner.Emit) {
 func listenUDP(ctx context.Context, seg *Segment, port int, group string) (net.PacketConn, error) {
 	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
 		var serr error
-		err := rc.Control(func(fd uintptr) {
-			serr = errors.Join(
-				unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1),
-				unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1),
-				unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_BROADCAST, 1))
-		})
+		err := rc.Control(func(fd uintptr) { serr = shareBroadcastSocket(fd) })
 		return errors.Join(err, serr)
 	}}
 	host := seg.Addr.String()
@@ -236,4 +236,13 @@ func broadcast(p netip.Prefix) netip.Addr {
 	host := uint32(1)<<(32-p.Bits()) - 1
 	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3]) | host
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// sendDatagram sends one UDP datagram; a full send queue slows the sweep
+// down (its broadcasts, when broadcast) and the datagram is sent again.
+func (r *run) sendDatagram(ctx context.Context, c net.PacketConn, payload []byte, to net.Addr, broadcast bool) error {
+	return arp.SendPatiently(ctx, func() error {
+		_, err := c.WriteTo(payload, to)
+		return err
+	}, func() { r.pace.slowDown(broadcast) })
 }
