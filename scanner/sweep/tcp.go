@@ -134,9 +134,12 @@ func (r *run) question(ctx context.Context, conn net.Conn, ip netip.Addr, port u
 			r.exchange(conn, start, r.meta("http", ip, port), httpGet(ip, "/"), answered("HTTP/", 1))
 		}
 	default:
-		if r.exchange(conn, start, r.meta("http", ip, port), httpGet(ip, "/"), answered("HTTP/", 1)) {
+		root := httpGet(ip, "/")
+		if answer := r.roundTrip(conn, start, root, answered("HTTP/", 1)); len(answer) > 0 {
+			r.decodeStream(root, answer, r.meta("http", ip, port))
 			conn.Close() // per-host concurrency counts open connections
 			r.ask(ctx, ip, port, "http", httpGet(ip, "/favicon.ico"), answered("HTTP/", 1))
+			r.followPage(ctx, ip, port, answer)
 			r.askONVIF(ctx, ip, port)
 		}
 	}

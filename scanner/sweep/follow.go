@@ -1,0 +1,75 @@
+package sweep
+
+import (
+	"context"
+	"net/netip"
+	"net/url"
+	"time"
+
+	"github.com/camsweep/camsweep/scanner/service"
+)
+
+const (
+	// maxRedirects bounds the redirects followed from a web port's root
+	// page: enough for a root stub, a login stub and the page they lead to.
+	maxRedirects = 3
+	// maxScripts bounds the scripts fetched of the page a redirect chain
+	// lands on. Each is one more connection to the device, paced by --rate
+	// and read within the exchange timeout and maxRead like any answer.
+	maxScripts = 4
+)
+
+// followPage fetches what a browser opening the device's page fetches
+// next, given root, the answer to GET / on this port: the same-host
+// redirects (3xx Location, meta refresh, a redirect stub's script), then
+// the first scripts of the page they land on. Every answer goes to the
+// decoders like the root's, so a camera that names itself only on its
+// login page or in its scripts is identified. Nothing is fetched that the
+// device's pages do not link, no link is followed off the device, and
+// nothing is sent but a plain GET (service.ResolveLink refuses credentials).
+func (r *run) followPage(ctx context.Context, ip netip.Addr, port uint16, root []byte) {
+	page := &url.URL{Scheme: "http", Host: netip.AddrPortFrom(ip, port).String(), Path: "/"}
+	fetched := map[string]bool{"/": true}
+	answer := root
+	for range maxRedirects {
+		target, ok := service.ResolveLink(page, service.Links(answer).Redirect)
+		if !ok || fetched[target] {
+			break
+		}
+		fetched[target] = true
+		if answer = r.fetch(ctx, ip, port, target); len(answer) == 0 {
+			return
+		}
+		page, _ = page.Parse(target) // target came from ResolveLink: it parses
+	}
+	scripts := 0
+	for _, src := range service.Links(answer).Scripts {
+		if scripts == maxScripts || ctx.Err() != nil {
+			return
+		}
+		target, ok := service.ResolveLink(page, src)
+		if !ok || fetched[target] {
+			continue
+		}
+		fetched[target] = true
+		scripts++
+		if len(r.fetch(ctx, ip, port, target)) == 0 {
+			return // a device that left one script unanswered gets no more asks
+		}
+	}
+}
+
+// fetch GETs target on a new connection, decodes the answer and returns it.
+func (r *run) fetch(ctx context.Context, ip netip.Addr, port uint16, target string) []byte {
+	conn, err := r.dial(ctx, ip, port)
+	if err != nil {
+		return nil
+	}
+	defer conn.Close()
+	request := httpGet(ip, target)
+	answer := r.roundTrip(conn, time.Now(), request, answered("HTTP/", 1))
+	if len(answer) > 0 {
+		r.decodeStream(request, answer, r.meta("http", ip, port))
+	}
+	return answer
+}
