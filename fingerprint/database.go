@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/goccy/go-yaml"
 )
 
@@ -107,8 +110,57 @@ func loadSignatures(fsys fs.FS, name string, cat *Catalogue) ([]*Signature, erro
 		if err := s.compile(cat); err != nil {
 			return nil, err
 		}
+		if err := checkKeys(s, data); err != nil {
+			return nil, err
+		}
 	}
 	return doc.Signatures, nil
+}
+
+// checkKeys rejects a signature that reads a key outside the observation
+// registry: a misspelt key would otherwise match nothing, silently. The
+// error names the file, the line, the signature and the key.
+func checkKeys(s *Signature, data []byte) error {
+	fail := func(field, key string) error {
+		hint := ""
+		if near := observe.Suggest(key); near != "" {
+			hint = fmt.Sprintf(" (did you mean %q?)", near)
+		}
+		return fmt.Errorf("%s:%d: signature %q: %s: unknown observation key %q%s; keys are listed in observe/keys.go and docs/observation-keys.md",
+			s.File, lineAfter(data, "id: "+s.ID, key), s.ID, field, key, hint)
+	}
+	if !observe.Known(s.Key) {
+		return fail("key", s.Key)
+	}
+	for i, r := range s.Requires {
+		if !observe.Known(r.Key) {
+			return fail(fmt.Sprintf("requires[%d].key", i), r.Key)
+		}
+	}
+	for i, ex := range s.Examples {
+		for k := range ex.With {
+			if !observe.Known(k) {
+				return fail(fmt.Sprintf("examples[%d].with", i), k)
+			}
+		}
+	}
+	return nil
+}
+
+// lineAfter returns the 1-based line of the first mention of needle at or
+// after the line holding anchor, for error messages (0 when not found).
+func lineAfter(data []byte, anchor, needle string) int {
+	lines := strings.Split(string(data), "\n")
+	start := max(0, slices.IndexFunc(lines, func(l string) bool {
+		l = strings.TrimPrefix(strings.TrimSpace(l), "- ")
+		return strings.ReplaceAll(strings.ReplaceAll(l, `"`, ""), "'", "") == anchor
+	}))
+	for i := start; i < len(lines); i++ {
+		if strings.Contains(lines[i], needle) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // decodeStrict rejects unknown fields, so a misspelt field name fails the

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/oui"
 )
 
@@ -92,19 +93,13 @@ func (e *Engine) Heard() int {
 	return len(e.byMAC) + len(e.byIP)
 }
 
-// macValueKeys carry the device's own MAC in the value.
-var macValueKeys = map[string]bool{"arp.mac": true, "sadp.mac": true, "dhip.mac": true, "xm.mac": true}
-
-// ipValueKeys carry the device's IP in the value.
-var ipValueKeys = map[string]bool{"dhcp.lease": true, "link.ip": true}
-
 // Add records one observation.
 func (e *Engine) Add(obs Observation) {
 	if obs.Key == "" {
 		return
 	}
 	if len(obs.Value) > MaxValueLen {
-		obs.Value = truncateUTF8(obs.Value, MaxValueLen)
+		obs.Value = observe.Clip(obs.Value, MaxValueLen)
 	}
 	mac, ip, placeholder := e.addresses(obs)
 	e.mu.Lock()
@@ -133,10 +128,11 @@ func (e *Engine) Add(obs Observation) {
 // keys the device.
 func (e *Engine) addresses(obs Observation) (mac MAC, ip netip.Addr, placeholder MAC) {
 	mac, ip = obs.MAC, obs.IP
-	if mac.IsZero() && macValueKeys[obs.Key] {
+	key, _ := observe.Lookup(obs.Key)
+	if mac.IsZero() && key.Carries == observe.CarriesMAC {
 		mac, _ = ParseMAC(obs.Value)
 	}
-	if !ip.IsValid() && ipValueKeys[obs.Key] {
+	if !ip.IsValid() && key.Carries == observe.CarriesIP {
 		ip, _ = netip.ParseAddr(obs.Value)
 	}
 	ip = ip.Unmap()
@@ -179,7 +175,7 @@ func (e *Engine) stateFor(mac MAC, ip netip.Addr, key string) *deviceState {
 	if !ip.IsValid() {
 		return st
 	}
-	if key == "link.ip" {
+	if k, _ := observe.Lookup(key); k.Weak {
 		st.addLinkIP(ip)
 		bind(e.linkIP, ip, mac)
 	} else {
@@ -197,13 +193,6 @@ func bind(table map[netip.Addr]MAC, ip netip.Addr, mac MAC) {
 }
 
 func (e *Engine) full() bool { return len(e.byMAC)+len(e.byIP) >= MaxDevices }
-
-func truncateUTF8(s string, n int) string {
-	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
-}
 
 // fact is one distinct (key, value) of a device, with where it was first seen.
 type fact struct {

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+
+	"github.com/camsweep/camsweep/observe"
 )
 
 // OUI weights (docs/signatures.md): a maker's block is weak evidence, weaker
@@ -14,11 +16,6 @@ const (
 	ouiWeightOther    = 0.15
 	ouiSignatureID    = "oui"
 )
-
-// bindingKeys are observations that bind an IP to a MAC; they are evidence
-// of how the device was assembled.
-var bindingKeys = map[string]bool{"arp.mac": true, "dhcp.lease": true, "sadp.mac": true,
-	"dhip.mac": true, "xm.mac": true, "link.ip": true}
 
 // identify runs the OUI registry and the signatures over one merged device.
 func (e *Engine) identify(v *view) Device {
@@ -109,7 +106,7 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 	var matches []Match
 	var evidence []Evidence
 	for _, f := range v.facts {
-		if bindingKeys[f.Key] {
+		if observe.IsBinding(f.Key) {
 			evidence = append(evidence, bindingEvidence(f))
 		}
 		for _, s := range e.db.ForKey(f.Key) {

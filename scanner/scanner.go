@@ -7,7 +7,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 // Meta says where a payload came from. Link-layer addresses are zero when the
@@ -16,7 +16,7 @@ import (
 type Meta struct {
 	Time             time.Time
 	Probe            string // the probe that saw it: "pcap", "sadp", "http", ...
-	SrcMAC, DstMAC   fingerprint.MAC
+	SrcMAC, DstMAC   observe.MAC
 	SrcIP, DstIP     netip.Addr
 	SrcPort, DstPort uint16
 	VLAN             uint16 // 802.1Q id of the frame (the innermost tag); 0: untagged or unknown
@@ -24,11 +24,11 @@ type Meta struct {
 
 // Emit receives observations. It must be safe to call from the decoder's
 // goroutine; callers that fan out provide their own locking.
-type Emit func(fingerprint.Observation)
+type Emit func(observe.Observation)
 
 // Observe builds an observation about the payload's sender.
-func (m Meta) Observe(key, value string) fingerprint.Observation {
-	return fingerprint.Observation{Time: m.Time, Probe: m.Probe, IP: m.SrcIP, Port: m.SrcPort, VLAN: m.VLAN, Key: key, Value: value}
+func (m Meta) Observe(key, value string) observe.Observation {
+	return observe.Observation{Time: m.Time, Probe: m.Probe, IP: m.SrcIP, Port: m.SrcPort, VLAN: m.VLAN, Key: key, Value: value}
 }
 
 // Decoder turns one datagram payload (UDP discovery reply, DHCP, mDNS, ...)

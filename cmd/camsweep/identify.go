@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/report"
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/spf13/cobra"
@@ -205,13 +206,8 @@ func handleLine(text []byte, emit scanner.Emit, seen func(key string)) error {
 	return nil
 }
 
-// bindingKeys tie a MAC to an IP; no signature reads them, the engine does.
-var bindingKeys = map[string]bool{
-	"arp.mac": true, "dhcp.lease": true, "link.ip": true, "sadp.mac": true, "dhip.mac": true, "xm.mac": true,
-}
-
-// noteUnreadKeys tells the user about input keys no signature reads: usually
-// a typo or a key outside docs/observation-keys.md, silently useless otherwise.
+// noteUnreadKeys tells the user about input keys no signature reads: a key
+// outside the registry is usually a typo, silently useless otherwise.
 func noteUnreadKeys(w io.Writer, keys map[string]int) {
 	db, err := fingerprint.Default()
 	if err != nil {
@@ -219,14 +215,28 @@ func noteUnreadKeys(w io.Writer, keys map[string]int) {
 	}
 	names := make([]string, 0, len(keys))
 	for k := range keys {
-		if !bindingKeys[k] && len(db.ForKey(k)) == 0 {
+		if !observe.IsBinding(k) && len(db.ForKey(k)) == 0 {
 			names = append(names, k)
 		}
 	}
 	slices.Sort(names)
 	for _, k := range names {
-		fmt.Fprintf(w, "camsweep: note: key %q (%d lines) is read by no signature, so it identifies nothing (a typo? see docs/observation-keys.md)\n", report.Clean(k, 64), keys[k])
+		fmt.Fprintln(w, unreadKeyNote(k, keys[k]))
 	}
+}
+
+// unreadKeyNote says why a key identifies nothing: unknown (with the nearest
+// known key), or known context that no signature reads.
+func unreadKeyNote(key string, lines int) string {
+	name := report.Clean(key, 64)
+	if !observe.Known(key) {
+		hint := "see docs/observation-keys.md"
+		if s := observe.Suggest(key); s != "" {
+			hint = fmt.Sprintf("did you mean %q?", s)
+		}
+		return fmt.Sprintf("camsweep: note: key %q (%d lines) is not an observation key, so it identifies nothing (%s)", name, lines, hint)
+	}
+	return fmt.Sprintf("camsweep: note: key %q (%d lines) is context: no signature reads it, so it identifies nothing", name, lines)
 }
 
 // jsonErrorText drops encoding/json's Go type names, which mean nothing to a user.

@@ -254,10 +254,10 @@ func TestIdentifyNotesKeysNoSignatureReads(t *testing.T) {
 {"ip":"10.0.0.5","port":80,"key":"http.server","value":"App-webs/"}
 `
 	_, _, stderr := cli(t, in, "identify", "--format", "json")
-	if !strings.Contains(stderr, `key "http.sever" (1 lines) is read by no signature`) {
-		t.Errorf("typo not noted:\n%s", stderr)
+	if !strings.Contains(stderr, `key "http.sever" (1 lines) is not an observation key, so it identifies nothing (did you mean "http.server"?)`) {
+		t.Errorf("typo not noted with its correction:\n%s", stderr)
 	}
-	if strings.Contains(stderr, `"http.server"`) {
+	if strings.Contains(stderr, `key "http.server"`) {
 		t.Errorf("a key signatures read was noted:\n%s", stderr)
 	}
 	_, _, stderr = cli(t, in, "identify", "-q", "--format", "json")

@@ -7,7 +7,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 const (
@@ -20,7 +20,7 @@ const (
 // Packet is the part of an Ethernet/IPv4 ARP message a scanner needs.
 type Packet struct {
 	Op                   uint16
-	SenderMAC, TargetMAC fingerprint.MAC
+	SenderMAC, TargetMAC observe.MAC
 	SenderIP, TargetIP   netip.Addr
 }
 
@@ -59,12 +59,12 @@ func (p Packet) Binding() bool {
 }
 
 // Observation is the arp.mac binding a message asserts; probe names who saw it.
-func (p Packet) Observation(probe string) fingerprint.Observation {
-	return fingerprint.Observation{Probe: probe, MAC: p.SenderMAC, IP: p.SenderIP, Key: "arp.mac", Value: p.SenderMAC.String()}
+func (p Packet) Observation(probe string) observe.Observation {
+	return observe.Observation{Probe: probe, MAC: p.SenderMAC, IP: p.SenderIP, Key: "arp.mac", Value: p.SenderMAC.String()}
 }
 
 // request builds a broadcast who-has frame for target.
-func request(srcMAC fingerprint.MAC, srcIP, target netip.Addr) []byte {
+func request(srcMAC observe.MAC, srcIP, target netip.Addr) []byte {
 	f := make([]byte, frameLen)
 	copy(f[0:6], []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
 	copy(f[6:12], srcMAC[:])

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 // Frames 9 and 27 of the IoT Sentinel D-Link DCS-935L capture
@@ -28,7 +28,7 @@ func TestParseRealFrames(t *testing.T) {
 }
 
 func TestRequestRoundTrip(t *testing.T) {
-	mac, _ := fingerprint.ParseMAC("b0:c5:54:25:5b:0e")
+	mac, _ := observe.ParseMAC("b0:c5:54:25:5b:0e")
 	src := netip.MustParseAddr("198.18.0.1")
 	dst := netip.MustParseAddr("198.18.0.77")
 	f := request(mac, src, dst)
@@ -45,7 +45,7 @@ func TestRequestRoundTrip(t *testing.T) {
 }
 
 func TestParseRejects(t *testing.T) {
-	mac, _ := fingerprint.ParseMAC("b0:c5:54:25:5b:0e")
+	mac, _ := observe.ParseMAC("b0:c5:54:25:5b:0e")
 	f := request(mac, netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("10.10.10.37"))
 	if p, ok := Parse(f); !ok || p.Binding() {
 		t.Errorf("an RFC 5227 probe from 0.0.0.0 is not a binding: %+v %v", p, ok)
@@ -72,7 +72,7 @@ garbage
 `
 	var got []string
 	keep := func(a netip.Addr) bool { return netip.MustParsePrefix("198.18.0.0/15").Contains(a) }
-	err := ReadNeighbours(strings.NewReader(table), "lab0", keep, func(o fingerprint.Observation) {
+	err := ReadNeighbours(strings.NewReader(table), "lab0", keep, func(o observe.Observation) {
 		got = append(got, o.IP.String()+"="+o.Value)
 	})
 	if err != nil || len(got) != 1 || got[0] != "198.18.0.10=44:19:b6:00:00:01" {
@@ -81,7 +81,7 @@ garbage
 }
 
 func FuzzParse(f *testing.F) {
-	mac, _ := fingerprint.ParseMAC("44:19:b6:00:00:01")
+	mac, _ := observe.ParseMAC("44:19:b6:00:00:01")
 	f.Add(request(mac, netip.MustParseAddr("198.18.0.1"), netip.MustParseAddr("198.18.0.2")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if p, ok := Parse(b); ok {

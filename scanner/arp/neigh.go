@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -29,11 +29,11 @@ func ReadNeighbours(r io.Reader, dev string, keep func(netip.Addr) bool, emit sc
 		if err != nil || (keep != nil && !keep(ip)) {
 			continue
 		}
-		mac, err := fingerprint.ParseMAC(f[3])
+		mac, err := observe.ParseMAC(f[3])
 		if err != nil || mac.IsZero() {
 			continue
 		}
-		emit(fingerprint.Observation{Probe: "neigh", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()})
+		emit(observe.Observation{Probe: "neigh", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()})
 	}
 	return sc.Err()
 }
@@ -59,6 +59,6 @@ func Resolved(dev string, ip netip.Addr) bool {
 	}
 	defer f.Close()
 	found := false
-	_ = ReadNeighbours(f, dev, func(a netip.Addr) bool { return a == ip }, func(fingerprint.Observation) { found = true })
+	_ = ReadNeighbours(f, dev, func(a netip.Addr) bool { return a == ip }, func(observe.Observation) { found = true })
 	return found
 }

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 	"golang.org/x/time/rate"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -73,7 +73,7 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 		return err
 	}
 	defer f.Close()
-	var srcMAC fingerprint.MAC
+	var srcMAC observe.MAC
 	copy(srcMAC[:], ifi.HardwareAddr)
 
 	sw := &sweeper{pending: make(map[netip.Addr]bool, len(targets)), emit: emit}

@@ -6,9 +6,8 @@ import (
 	"net"
 	"net/netip"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/vishvananda/netlink"
-
-	"github.com/camsweep/camsweep/fingerprint"
 )
 
 // teacher adds what a sweep heard to the kernel's neighbour table. Without
@@ -30,7 +29,7 @@ func newTeacher(ifindex int) *teacher {
 // learn adds ip at mac as a stale entry: the kernel uses it at once and
 // confirms it by unicast later. NeighAdd never replaces an entry, so a static
 // entry the operator set, or one the kernel already holds, is left as it is.
-func (t *teacher) learn(ip netip.Addr, mac fingerprint.MAC) {
+func (t *teacher) learn(ip netip.Addr, mac observe.MAC) {
 	if t.h == nil || !ip.Is4() {
 		return
 	}

@@ -3,14 +3,14 @@ package discovery
 import (
 	"testing"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
 func benchDecoder(b *testing.B, d scanner.Decoder, payload []byte, m scanner.Meta) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(payload)))
-	discard := func(fingerprint.Observation) {}
+	discard := func(observe.Observation) {}
 	for b.Loop() {
 		if err := d(payload, m, discard); err != nil {
 			b.Fatal(err)

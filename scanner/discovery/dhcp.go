@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -47,7 +47,7 @@ var (
 // values are slices of the payload; it stays on the stack.
 type dhcpMessage struct {
 	op             byte
-	chaddr         fingerprint.MAC
+	chaddr         observe.MAC
 	ciaddr, yiaddr netip.Addr
 	msgType        byte
 	options        dhcpOptions
@@ -166,14 +166,14 @@ func emitDHCPClient(msg dhcpMessage, m scanner.Meta, emit scanner.Emit) {
 	// Without a usable chaddr only the datagram's own source is left.
 	mac := msg.chaddr
 	if mac.Multicast() {
-		mac = fingerprint.MAC{}
+		mac = observe.MAC{}
 	}
 	if !mac.IsZero() || msg.ciaddr.IsValid() {
 		m.SrcIP = msg.ciaddr
 	} else if m.SrcIP.IsUnspecified() {
 		m.SrcIP = netip.Addr{}
 	}
-	s := newSink(m, func(o fingerprint.Observation) {
+	s := newSink(m, func(o observe.Observation) {
 		o.MAC = mac
 		emit(o)
 	})
@@ -200,11 +200,11 @@ func emitDHCPClient(msg dhcpMessage, m scanner.Meta, emit scanner.Emit) {
 
 // emitLease asserts that mac holds ip. The observation's port is left
 // empty: the datagram's source port belongs to the server, not the client.
-func emitLease(mac fingerprint.MAC, ip netip.Addr, m scanner.Meta, emit scanner.Emit) {
+func emitLease(mac observe.MAC, ip netip.Addr, m scanner.Meta, emit scanner.Emit) {
 	if mac.IsZero() || mac.Multicast() || !ip.IsValid() {
 		return
 	}
-	emit(fingerprint.Observation{Time: m.Time, Probe: m.Probe, MAC: mac, IP: ip, Key: "dhcp.lease", Value: ip.String()})
+	emit(observe.Observation{Time: m.Time, Probe: m.Probe, MAC: mac, IP: ip, Key: "dhcp.lease", Value: ip.String()})
 }
 
 func joinCodes(codes []byte) string {

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -78,7 +78,7 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	for _, f := range dhipFields {
 		s.field(f.key, scalarText(info[f.member]))
 	}
-	if mac, err := fingerprint.ParseMAC(scalarText(msg.MAC)); err == nil {
+	if mac, err := observe.ParseMAC(scalarText(msg.MAC)); err == nil {
 		s.binding("dhip.mac", mac, own)
 	}
 	return nil

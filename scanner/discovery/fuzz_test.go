@@ -5,18 +5,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
-// bindingKeys may carry a MAC: the protocol asserts it. DHCP client facts
+// Binding keys may carry a MAC: the protocol asserts it. DHCP client facts
 // are keyed by chaddr, so every dhcp.* key may.
-var bindingKeys = map[string]bool{"sadp.mac": true, "dhip.mac": true, "xm.mac": true}
 
 // checkObservations asserts what every decoder promises whatever the input:
 // keys of its own protocol, bounded trimmed non-empty values, MACs only
 // where the protocol asserts them, never the unspecified address.
-func checkObservations(t *testing.T, prefix string, obs []fingerprint.Observation) {
+func checkObservations(t *testing.T, prefix string, obs []observe.Observation) {
 	t.Helper()
 	for _, o := range obs {
 		if !strings.HasPrefix(o.Key, prefix) {
@@ -28,7 +27,7 @@ func checkObservations(t *testing.T, prefix string, obs []fingerprint.Observatio
 		if strings.TrimSpace(o.Value) != o.Value {
 			t.Fatalf("%s: untrimmed value %q", o.Key, o.Value)
 		}
-		if !o.MAC.IsZero() && !bindingKeys[o.Key] && !strings.HasPrefix(o.Key, "dhcp.") {
+		if !o.MAC.IsZero() && !observe.IsBinding(o.Key) && !strings.HasPrefix(o.Key, "dhcp.") {
 			t.Fatalf("%s carries MAC %v", o.Key, o.MAC)
 		}
 		if o.MAC.Multicast() {
@@ -48,8 +47,8 @@ func fuzzDecoder(f *testing.F, d scanner.Decoder, prefix string, seeds ...[]byte
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, m := range []scanner.Meta{fuzzMeta, {}} {
-			var obs []fingerprint.Observation
-			_ = d(b, m, func(o fingerprint.Observation) { obs = append(obs, o) })
+			var obs []observe.Observation
+			_ = d(b, m, func(o observe.Observation) { obs = append(obs, o) })
 			checkObservations(t, prefix, obs)
 		}
 	})

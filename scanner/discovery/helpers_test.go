@@ -13,7 +13,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -84,8 +84,8 @@ func udpDatagram(pkt gopacket.Packet, ts time.Time) (datagram, bool) {
 	}
 	m := scanner.Meta{Time: ts, Probe: "pcap", SrcPort: uint16(udp.SrcPort), DstPort: uint16(udp.DstPort)}
 	if eth, ok := pkt.Layer(layers.LayerTypeEthernet).(*layers.Ethernet); ok {
-		m.SrcMAC = fingerprint.MAC(eth.SrcMAC)
-		m.DstMAC = fingerprint.MAC(eth.DstMAC)
+		m.SrcMAC = observe.MAC(eth.SrcMAC)
+		m.DstMAC = observe.MAC(eth.DstMAC)
 	}
 	switch ip := pkt.NetworkLayer().(type) {
 	case *layers.IPv4:
@@ -101,7 +101,7 @@ func udpDatagram(pkt gopacket.Packet, ts time.Time) (datagram, bool) {
 // decodeCapture runs every datagram of a capture through the port table
 // and the content sniffer, as the pcap reader does, and returns all
 // observations and the number of datagrams a decoder rejected.
-func decodeCapture(t testing.TB, name string) (obs []fingerprint.Observation, rejected int) {
+func decodeCapture(t testing.TB, name string) (obs []observe.Observation, rejected int) {
 	t.Helper()
 	for _, d := range readUDP(t, name) {
 		dec, ok := ByPort(d.meta.SrcPort, d.meta.DstPort)
@@ -111,7 +111,7 @@ func decodeCapture(t testing.TB, name string) (obs []fingerprint.Observation, re
 		if !ok {
 			continue
 		}
-		if err := dec(d.payload, d.meta, func(o fingerprint.Observation) { obs = append(obs, o) }); err != nil {
+		if err := dec(d.payload, d.meta, func(o observe.Observation) { obs = append(obs, o) }); err != nil {
 			rejected++
 		}
 	}
@@ -119,14 +119,14 @@ func decodeCapture(t testing.TB, name string) (obs []fingerprint.Observation, re
 }
 
 // decode runs one decoder over one payload.
-func decode(d scanner.Decoder, payload []byte, m scanner.Meta) ([]fingerprint.Observation, error) {
-	var obs []fingerprint.Observation
-	err := d(payload, m, func(o fingerprint.Observation) { obs = append(obs, o) })
+func decode(d scanner.Decoder, payload []byte, m scanner.Meta) ([]observe.Observation, error) {
+	var obs []observe.Observation
+	err := d(payload, m, func(o observe.Observation) { obs = append(obs, o) })
 	return obs, err
 }
 
 // values returns the values observed for key about ip (any ip when zero).
-func values(obs []fingerprint.Observation, ip netip.Addr, key string) []string {
+func values(obs []observe.Observation, ip netip.Addr, key string) []string {
 	var out []string
 	for _, o := range obs {
 		if o.Key == key && (!ip.IsValid() || o.IP == ip) {
@@ -146,7 +146,7 @@ func contains(list []string, v string) bool {
 }
 
 // wantValue fails unless some observation has key=value about ip.
-func wantValue(t *testing.T, obs []fingerprint.Observation, ip netip.Addr, key, value string) {
+func wantValue(t *testing.T, obs []observe.Observation, ip netip.Addr, key, value string) {
 	t.Helper()
 	if got := values(obs, ip, key); !contains(got, value) {
 		t.Errorf("%s about %v: want %q among %q", key, ip, value, got)
@@ -154,9 +154,9 @@ func wantValue(t *testing.T, obs []fingerprint.Observation, ip netip.Addr, key, 
 }
 
 // single returns the only observation with key, failing otherwise.
-func single(t *testing.T, obs []fingerprint.Observation, key string) fingerprint.Observation {
+func single(t *testing.T, obs []observe.Observation, key string) observe.Observation {
 	t.Helper()
-	var found []fingerprint.Observation
+	var found []observe.Observation
 	for _, o := range obs {
 		if o.Key == key {
 			found = append(found, o)
@@ -168,9 +168,9 @@ func single(t *testing.T, obs []fingerprint.Observation, key string) fingerprint
 	return found[0]
 }
 
-func mustMAC(t testing.TB, s string) fingerprint.MAC {
+func mustMAC(t testing.TB, s string) observe.MAC {
 	t.Helper()
-	m, err := fingerprint.ParseMAC(s)
+	m, err := observe.ParseMAC(s)
 	if err != nil {
 		t.Fatal(err)
 	}

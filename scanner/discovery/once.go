@@ -4,13 +4,13 @@ import (
 	"net/netip"
 	"sync"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
 // onceKey identifies a fact: who it is about and what it says.
 type onceKey struct {
-	mac        fingerprint.MAC
+	mac        observe.MAC
 	ip         netip.Addr
 	key, value string
 }
@@ -26,7 +26,7 @@ func Once(d scanner.Decoder, capacity int) scanner.Decoder {
 	var mu sync.Mutex
 	seen := make(map[onceKey]struct{})
 	return func(payload []byte, m scanner.Meta, emit scanner.Emit) error {
-		return d(payload, m, func(o fingerprint.Observation) {
+		return d(payload, m, func(o observe.Observation) {
 			k := onceKey{o.MAC, o.IP, o.Key, o.Value}
 			mu.Lock()
 			_, dup := seen[k]

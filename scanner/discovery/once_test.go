@@ -4,17 +4,17 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 // Over the whole Yi capture the camera is reported to speak PPPP once and
 // its DID once, though hundreds of datagrams say so.
 func TestOnceOverCapture(t *testing.T) {
 	pppp := Once(PPPP, 1024)
-	var obs []fingerprint.Observation
+	var obs []observe.Observation
 	for _, d := range readUDP(t, "neu-intl-iot/yi_camera_sample.pcap") {
 		if _, ok := Sniff(d.payload); ok {
-			_ = pppp(d.payload, d.meta, func(o fingerprint.Observation) { obs = append(obs, o) })
+			_ = pppp(d.payload, d.meta, func(o observe.Observation) { obs = append(obs, o) })
 		}
 	}
 	camera := netip.MustParseAddr("192.168.10.204")
@@ -29,7 +29,7 @@ func TestOnceOverCapture(t *testing.T) {
 func TestOnceForgetsWhenFull(t *testing.T) {
 	var n int
 	dec := Once(SSDP, 1)
-	count := func(fingerprint.Observation) { n++ }
+	count := func(observe.Observation) { n++ }
 	a := []byte("NOTIFY * HTTP/1.1\r\nSERVER: a\r\n\r\n")
 	b := []byte("NOTIFY * HTTP/1.1\r\nSERVER: b\r\n\r\n")
 	for _, p := range [][]byte{a, a, b, a} {

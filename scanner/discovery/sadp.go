@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -44,7 +44,7 @@ func SADP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	for _, f := range sadpFields {
 		s.field(f.key, root.childText(f.element))
 	}
-	if mac, err := fingerprint.ParseMAC(root.childText("MAC")); err == nil {
+	if mac, err := observe.ParseMAC(root.childText("MAC")); err == nil {
 		s.binding("sadp.mac", mac, own)
 	}
 	return nil

@@ -3,29 +3,19 @@ package discovery
 import (
 	"net/netip"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
-// maxValue bounds every observation value (docs/observation-keys.md): a
-// device can send megabytes of "model name", the report need not keep them.
-const maxValue = 4 << 10
+// maxValue bounds every observation value (observe.MaxValueLen).
+const maxValue = observe.MaxValueLen
 
-// clip trims surrounding white space and bounds the value to maxValue bytes,
-// cutting at a rune boundary when the text is UTF-8. Inner white space and
-// control characters are kept as sent: the report layer escapes them.
+// clip trims surrounding white space and bounds the value by the one rule
+// every decoder shares (observe.Clip). Inner white space and control
+// characters are kept as sent: the report layer escapes them.
 func clip(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= maxValue {
-		return s
-	}
-	cut := maxValue
-	for cut > maxValue-utf8.UTFMax && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strings.TrimSpace(s[:cut])
+	return strings.TrimSpace(observe.Clip(strings.TrimSpace(s), maxValue))
 }
 
 // sink emits observations about one sender, dropping empty values and
@@ -54,7 +44,7 @@ func (s *sink) field(key, value string) {
 
 // binding emits a MAC+IP binding the protocol itself asserts: the payload
 // names its own hardware address and IPv4 address.
-func (s *sink) binding(key string, mac fingerprint.MAC, ip netip.Addr) {
+func (s *sink) binding(key string, mac observe.MAC, ip netip.Addr) {
 	if mac.IsZero() || mac.Multicast() || s.repeated(key, mac.String()) {
 		return
 	}

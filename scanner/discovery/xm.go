@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -65,7 +65,7 @@ func XM(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	for _, f := range xmFields {
 		s.field(f.key, scalarText(common[f.member]))
 	}
-	if mac, err := fingerprint.ParseMAC(scalarText(common["MAC"])); err == nil {
+	if mac, err := observe.ParseMAC(scalarText(common["MAC"])); err == nil {
 		s.binding("xm.mac", mac, own)
 	}
 	return nil

@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/gopacket/gopacket/layers"
-
-	"github.com/camsweep/camsweep/fingerprint"
 )
 
 // benchCapture returns a large generated capture: $CAMSWEEP_BENCH_PCAP if
@@ -50,7 +49,7 @@ func BenchmarkPipeline(b *testing.B) {
 	var st Stats
 	for b.Loop() {
 		n := 0
-		st, err = ReadFile(context.Background(), path, func(fingerprint.Observation) { n++ }, Options{})
+		st, err = ReadFile(context.Background(), path, func(observe.Observation) { n++ }, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -62,7 +61,7 @@ func BenchmarkPipeline(b *testing.B) {
 // BenchmarkBulkPacket is the common path: a TCP segment between a local
 // client and a public server that no decoder wants.
 func BenchmarkBulkPacket(b *testing.B) {
-	d := NewDecoder(func(fingerprint.Observation) {}, Options{})
+	d := NewDecoder(func(observe.Observation) {}, Options{})
 	data := frame(b, seg{true, 99, "A", string(make([]byte, 1400))}, 40005, 443)
 	ts := time.Now()
 	b.SetBytes(int64(len(data)))

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -37,7 +37,7 @@ const (
 // every packet: its slices point into the caller's buffer.
 type packet struct {
 	ts               time.Time
-	srcMAC, dstMAC   fingerprint.MAC
+	srcMAC, dstMAC   observe.MAC
 	vlan             uint16 // innermost 802.1Q VLAN id; 0: untagged
 	src, dst         []byte // IP addresses, 4 or 16 bytes
 	srcLocal         bool
@@ -69,7 +69,7 @@ type Decoder struct {
 }
 
 type bindingKey struct {
-	mac  fingerprint.MAC
+	mac  observe.MAC
 	ip   [16]byte
 	vlan uint16 // a device seen on two VLANs is bound on each
 	kind bindKind
@@ -113,7 +113,7 @@ func (d *Decoder) Flush() {
 
 // deliver passes an observation on unless an identical one (time aside) was
 // already emitted.
-func (d *Decoder) deliver(o fingerprint.Observation) {
+func (d *Decoder) deliver(o observe.Observation) {
 	if !d.seen.add(o) {
 		d.stats.Duplicates++
 		return
@@ -129,7 +129,7 @@ func (d *Decoder) Packet(link layers.LinkType, ts time.Time, data []byte) {
 	d.stats.Bytes += int64(len(data))
 	p := &d.p
 	p.ts = ts
-	p.srcMAC, p.dstMAC = fingerprint.MAC{}, fingerprint.MAC{}
+	p.srcMAC, p.dstMAC = observe.MAC{}, observe.MAC{}
 	p.vlan = 0
 	if !d.link(uint16(link), data) {
 		d.stats.Skipped++
@@ -227,7 +227,7 @@ func (d *Decoder) arp(data []byte) bool {
 		data[4] != 6 || data[5] != 4 {
 		return true // not Ethernet/IPv4 ARP
 	}
-	var mac fingerprint.MAC
+	var mac observe.MAC
 	copy(mac[:], data[8:14])
 	spa := data[14:18]
 	if mac.IsZero() || mac.Multicast() || !bindable(spa) {
@@ -239,7 +239,7 @@ func (d *Decoder) arp(data []byte) bool {
 
 // bind emits a MAC-IP binding once per pair and key. The ARP and link keys
 // are tracked apart: a weak link.ip must not hide the stronger arp.mac.
-func (d *Decoder) bind(mac fingerprint.MAC, ip []byte, kind bindKind) {
+func (d *Decoder) bind(mac observe.MAC, ip []byte, kind bindKind) {
 	h := bindingHash(mac, ip, kind, d.p.vlan)
 	if d.recent.hit(h) {
 		return
@@ -249,7 +249,7 @@ func (d *Decoder) bind(mac fingerprint.MAC, ip []byte, kind bindKind) {
 		return
 	}
 	addr := toAddr(ip)
-	o := fingerprint.Observation{Time: d.p.ts, Probe: d.opt.Probe, MAC: mac, IP: addr, VLAN: d.p.vlan}
+	o := observe.Observation{Time: d.p.ts, Probe: d.opt.Probe, MAC: mac, IP: addr, VLAN: d.p.vlan}
 	if kind == bindARP {
 		o.Key, o.Value = "arp.mac", mac.String()
 	} else {
@@ -462,7 +462,7 @@ func (d *Decoder) open() {
 	if !d.opens.add(endpointKey{ip: addr16(p.src), port: p.srcPort}) {
 		return
 	}
-	d.emit(fingerprint.Observation{Time: p.ts, Probe: d.opt.Probe, IP: toAddr(p.src), Port: p.srcPort,
+	d.emit(observe.Observation{Time: p.ts, Probe: d.opt.Probe, IP: toAddr(p.src), Port: p.srcPort,
 		Key: "tcp.open", Value: strconv.Itoa(int(p.srcPort))})
 }
 

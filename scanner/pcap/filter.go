@@ -1,6 +1,6 @@
 package pcap
 
-import "github.com/camsweep/camsweep/fingerprint"
+import "github.com/camsweep/camsweep/observe"
 
 // seenCache is a direct-mapped cache of the 64-bit hashes of recently seen
 // keys, in front of a map: most packets repeat a recent (MAC, IP) pair, and
@@ -56,7 +56,7 @@ func endpointHash(ip []byte, port uint16) uint64 {
 }
 
 // bindingHash mixes a MAC, an address and the binding kind.
-func bindingHash(m fingerprint.MAC, ip []byte, kind bindKind, vlan uint16) uint64 {
+func bindingHash(m observe.MAC, ip []byte, kind bindKind, vlan uint16) uint64 {
 	x := uint64(m[0])<<40 | uint64(m[1])<<32 | uint64(m[2])<<24 | uint64(m[3])<<16 | uint64(m[4])<<8 | uint64(m[5])
 	x = (x | uint64(vlan&0x0fff)<<48 | uint64(kind)<<60) * 0x9e3779b97f4a7c15 // MAC, VLAN and kind in their own bits
 	return x ^ endpointHash(ip, uint16(len(ip)))

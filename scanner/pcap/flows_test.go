@@ -10,7 +10,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -221,7 +221,7 @@ func TestStreamBudgetEvictsOldest(t *testing.T) {
 // The common path (bulk TCP and UDP between hosts nobody decodes) allocates
 // nothing per packet.
 func TestBulkPacketsDoNotAllocate(t *testing.T) {
-	d := NewDecoder(func(fingerprint.Observation) {}, Options{})
+	d := NewDecoder(func(observe.Observation) {}, Options{})
 	ack := frame(t, seg{false, 77, "A", ""}, 40005, 443)
 	data := frame(t, seg{true, 99, "A", string(bytes.Repeat([]byte{0x17}, 1400))}, 40005, 443)
 	ts := time.Now()

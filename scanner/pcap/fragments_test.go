@@ -11,7 +11,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -151,7 +151,7 @@ func TestMissingFragmentYieldsNothing(t *testing.T) {
 }
 
 // sameObservations wants got to be want, observation for observation.
-func sameObservations(t *testing.T, got, want []fingerprint.Observation) {
+func sameObservations(t *testing.T, got, want []observe.Observation) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Errorf("%d observations, want %d", len(got), len(want))
@@ -276,7 +276,7 @@ func TestIncompleteDatagramExpiresInCaptureTime(t *testing.T) {
 		completed bool
 	}{{29 * time.Second, true}, {31 * time.Second, false}} {
 		rec := &datagramRecorder{}
-		d := NewDecoder(func(fingerprint.Observation) {}, Options{Protocols: rec.protocols()})
+		d := NewDecoder(func(observe.Observation) {}, Options{Protocols: rec.protocols()})
 		for _, f := range frags[:len(frags)-1] {
 			d.Packet(layers.LinkTypeEthernet, answerTime, f)
 		}
@@ -332,7 +332,7 @@ func TestHostileFragments(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := &datagramRecorder{}
-			d := NewDecoder(func(fingerprint.Observation) {}, Options{Protocols: rec.protocols()})
+			d := NewDecoder(func(observe.Observation) {}, Options{Protocols: rec.protocols()})
 			for _, f := range c.frames {
 				d.Packet(layers.LinkTypeEthernet, answerTime, f)
 				if len(d.frags.index) > 1 || d.frags.held > maxFragmentsPerDatagram*(1600+fragmentOverhead)+datagramOverhead {
@@ -370,7 +370,7 @@ func TestReassemblyCaps(t *testing.T) {
 	for _, opt := range []Options{{MaxReassembly: 3}, {ReassemblyBudget: budget}} {
 		rec := &datagramRecorder{}
 		opt.Protocols = rec.protocols()
-		d := NewDecoder(func(fingerprint.Observation) {}, opt)
+		d := NewDecoder(func(observe.Observation) {}, opt)
 		// Five datagrams start: the two oldest are given up.
 		for id := range uint16(5) {
 			d.Packet(layers.LinkTypeEthernet, answerTime, withID(frags[0], id))
@@ -400,7 +400,7 @@ func TestFragmentsNotReassembled(t *testing.T) {
 	public := fragmentFrame(t, layers.LinkTypeEthernet, udpFrame(t, "00:14:22:01:02:03", "00:14:22:aa:bb:cc",
 		"8.8.8.8", "10.20.0.5", 3702, 40100, 9, realAnswers(t)[0].payload), 576)
 	rec := &datagramRecorder{}
-	d := NewDecoder(func(fingerprint.Observation) {}, Options{Protocols: rec.protocols()})
+	d := NewDecoder(func(observe.Observation) {}, Options{Protocols: rec.protocols()})
 	for _, f := range append(tcp, public...) {
 		d.Packet(layers.LinkTypeEthernet, answerTime, f)
 	}

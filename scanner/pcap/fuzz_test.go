@@ -12,7 +12,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -35,7 +35,7 @@ func FuzzReader(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n := 0
-		st, err := Read(context.Background(), bytes.NewReader(data), "fuzz", int64(len(data)), func(fingerprint.Observation) { n++ },
+		st, err := Read(context.Background(), bytes.NewReader(data), "fuzz", int64(len(data)), func(observe.Observation) { n++ },
 			Options{MaxFlows: 8, StreamBudget: 1 << 16, StreamBytes: 512, Protocols: takeEverything()})
 		var fe *FormatError
 		var ce *CorruptError
@@ -61,7 +61,7 @@ func FuzzPacket(f *testing.F) {
 	}
 	ts := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, link uint16, data []byte) {
-		d := NewDecoder(func(fingerprint.Observation) {}, Options{MaxFlows: 4, AllAddresses: link&0x8000 != 0})
+		d := NewDecoder(func(observe.Observation) {}, Options{MaxFlows: 4, AllAddresses: link&0x8000 != 0})
 		d.Packet(layers.LinkType(link&0x7fff), ts, data)
 		d.Packet(layers.LinkType(link&0x7fff), ts.Add(time.Second), data)
 		d.Flush()
@@ -104,7 +104,7 @@ func FuzzFragments(f *testing.F) {
 		}
 		opt := Options{MaxReassembly: 3, ReassemblyBudget: 16 << 10,
 			Protocols: &Protocols{UDP: func(uint16, uint16) (scanner.Decoder, bool) { return keep, true }}}
-		d := NewDecoder(func(fingerprint.Observation) {}, opt)
+		d := NewDecoder(func(observe.Observation) {}, opt)
 		ts := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
 		for len(data) >= 5 {
 			sel, flags, length := data[0], binary.BigEndian.Uint16(data[1:3]), int(binary.BigEndian.Uint16(data[3:5]))

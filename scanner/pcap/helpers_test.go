@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/gopacket/gopacket/pcapgo"
-
-	"github.com/camsweep/camsweep/fingerprint"
 )
 
 // capturePath names a capture of the repository's testdata: a bare file name
@@ -24,9 +23,9 @@ func capturePath(name string) string {
 }
 
 // recorder collects observations.
-type recorder struct{ obs []fingerprint.Observation }
+type recorder struct{ obs []observe.Observation }
 
-func (r *recorder) emit(o fingerprint.Observation) { r.obs = append(r.obs, o) }
+func (r *recorder) emit(o observe.Observation) { r.obs = append(r.obs, o) }
 
 // has reports whether an observation with this IP (zero: any), key and value
 // was seen. A value ending in "*" matches as a prefix.

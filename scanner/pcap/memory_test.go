@@ -8,7 +8,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -22,7 +22,7 @@ func TestMemoryBoundedUnderFlowFlood(t *testing.T) {
 	decoded := 0
 	drop := func(client, server []byte, m scanner.Meta, emit scanner.Emit) error { decoded++; return nil }
 	p := &Protocols{StreamByPort: func(port uint16) (scanner.StreamDecoder, bool) { return drop, port == 80 }}
-	d := NewDecoder(func(fingerprint.Observation) {}, Options{Protocols: p})
+	d := NewDecoder(func(observe.Observation) {}, Options{Protocols: p})
 	payload := make([]byte, 1400)
 	server := frame(t, seg{true, 0, "A", string(payload)}, 40000, 80)
 	const ipOff, tcpOff = 14, 34
@@ -66,7 +66,7 @@ func TestMemoryBoundedUnderFragmentFlood(t *testing.T) {
 	if testing.Short() {
 		t.Skip("floods the reassembler")
 	}
-	d := NewDecoder(func(fingerprint.Observation) {}, Options{})
+	d := NewDecoder(func(observe.Observation) {}, Options{})
 	first := rawFragment("10.0.0.1", 0, 0, true, make([]byte, 1400))
 	const ipOff, fragments = 14, 300_000
 	ts := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
@@ -100,7 +100,7 @@ func TestMemoryBoundedUnderFragmentFlood(t *testing.T) {
 // holds for it, for tiny fragments and full-sized ones alike.
 func TestFragmentCostsAreHonest(t *testing.T) {
 	for _, c := range []struct{ datagrams, fragments, size int }{{2000, 1, 8}, {2000, 1, 1400}, {100, 60, 8}, {100, 40, 1400}} {
-		d := NewDecoder(func(fingerprint.Observation) {}, Options{MaxReassembly: 1 << 20, ReassemblyBudget: 1 << 40})
+		d := NewDecoder(func(observe.Observation) {}, Options{MaxReassembly: 1 << 20, ReassemblyBudget: 1 << 40})
 		frames := make([][]byte, c.fragments)
 		for i := range frames { // pieces with holes between them: never complete
 			frames[i] = rawFragment("10.0.0.1", 0, uint16(i*(c.size/8+1)), true, make([]byte, c.size))

@@ -3,7 +3,7 @@ package pcap
 import (
 	"hash/maphash"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 // boundedSet remembers keys up to a limit. When full it forgets everything
@@ -41,7 +41,7 @@ func newObservationSet(limit int) observationSet {
 	return observationSet{seed: maphash.MakeSeed(), set: newBoundedSet[uint64](limit)}
 }
 
-func (s *observationSet) add(o fingerprint.Observation) bool {
+func (s *observationSet) add(o observe.Observation) bool {
 	var h maphash.Hash
 	h.SetSeed(s.seed)
 	h.Write(o.MAC[:])

@@ -3,10 +3,10 @@ package service
 import (
 	"testing"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
-func discard(fingerprint.Observation) {}
+func discard(observe.Observation) {}
 
 // BenchmarkDecodeHTTP decodes the real HNAP exchange of the D-Link camera
 // (a 691-byte request, a 2.6 KiB response split over two segments).

@@ -2,14 +2,14 @@ package service
 
 import (
 	"strings"
-	"unicode/utf8"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
 const (
 	// maxValueBytes bounds every observation value (docs/observation-keys.md).
-	maxValueBytes = 4 << 10
+	maxValueBytes = observe.MaxValueLen
 	// maxBodyTextBytes bounds http.body.
 	maxBodyTextBytes = 2 << 10
 	// maxMessages bounds how many requests or responses one connection yields,
@@ -51,21 +51,5 @@ func (e *emitter) add(key, value string) {
 	e.emit(e.m.Observe(key, value))
 }
 
-// clip cuts s to at most n bytes without splitting a UTF-8 sequence and
-// replaces invalid bytes (Latin-1 or GBK text from old firmware). The
-// replacement character is longer than the byte it replaces, so the text is
-// cut again after replacing.
-func clip(s string, n int) string {
-	return cutAtRune(strings.ToValidUTF8(cutAtRune(s, n), "\uFFFD"), n)
-}
-
-func cutAtRune(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut]
-}
+// clip bounds a value by the rule every decoder shares (observe.Clip).
+func clip(s string, n int) string { return observe.Clip(s, n) }

@@ -13,7 +13,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -119,15 +119,15 @@ func readPackets(t testing.TB, path string) []gopacket.Packet {
 }
 
 // collect runs a decoder and returns its observations.
-func collect(t testing.TB, d scanner.StreamDecoder, client, server []byte, m scanner.Meta) ([]fingerprint.Observation, error) {
+func collect(t testing.TB, d scanner.StreamDecoder, client, server []byte, m scanner.Meta) ([]observe.Observation, error) {
 	t.Helper()
-	var obs []fingerprint.Observation
-	err := d(client, server, m, func(o fingerprint.Observation) { obs = append(obs, o) })
+	var obs []observe.Observation
+	err := d(client, server, m, func(o observe.Observation) { obs = append(obs, o) })
 	return obs, err
 }
 
 // valuesOf returns the values emitted under key, in order.
-func valuesOf(obs []fingerprint.Observation, key string) []string {
+func valuesOf(obs []observe.Observation, key string) []string {
 	var out []string
 	for _, o := range obs {
 		if o.Key == key {
@@ -137,7 +137,7 @@ func valuesOf(obs []fingerprint.Observation, key string) []string {
 	return out
 }
 
-func hasValue(obs []fingerprint.Observation, key, value string) bool {
+func hasValue(obs []observe.Observation, key, value string) bool {
 	for _, o := range obs {
 		if o.Key == key && o.Value == value {
 			return true

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -25,7 +25,7 @@ var decodedKeys = map[string]bool{
 
 // checkObservations holds for any input: known keys, bounded valid UTF-8
 // values that are not blank, about the server, and a bounded count.
-func checkObservations(t *testing.T, obs []fingerprint.Observation) {
+func checkObservations(t *testing.T, obs []observe.Observation) {
 	t.Helper()
 	if len(obs) > 2*maxEmits {
 		t.Fatalf("%d observations", len(obs))
@@ -53,8 +53,8 @@ func checkObservations(t *testing.T, obs []fingerprint.Observation) {
 var fuzzMeta = cameraMeta
 
 func fuzzStream(t *testing.T, d scanner.StreamDecoder, client, server []byte) {
-	var obs []fingerprint.Observation
-	_ = d(client, server, fuzzMeta, func(o fingerprint.Observation) { obs = append(obs, o) })
+	var obs []observe.Observation
+	_ = d(client, server, fuzzMeta, func(o observe.Observation) { obs = append(obs, o) })
 	checkObservations(t, obs)
 }
 
@@ -105,9 +105,9 @@ func FuzzTLS(f *testing.F) {
 	f.Add(tls12ServerFlight(selfSigned(f, hikvisionName(), 5), 100))
 	f.Fuzz(func(t *testing.T, server []byte) {
 		fuzzStream(t, DecodeTLS, nil, server)
-		var obs []fingerprint.Observation
+		var obs []observe.Observation
 		cert, _ := ByRawKey("tls.cert_pem")
-		_ = cert(nil, server, fuzzMeta, func(o fingerprint.Observation) { obs = append(obs, o) })
+		_ = cert(nil, server, fuzzMeta, func(o observe.Observation) { obs = append(obs, o) })
 		checkObservations(t, obs)
 	})
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/grandcat/zeroconf"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -70,7 +70,7 @@ func (r *run) emitServiceEntry(e *zeroconf.ServiceEntry) {
 
 // serviceEntryObservations is the pure mapping from a resolved DNS-SD
 // instance to the mdns.* keys of docs/observation-keys.md.
-func serviceEntryObservations(e *zeroconf.ServiceEntry, m scanner.Meta) []fingerprint.Observation {
+func serviceEntryObservations(e *zeroconf.ServiceEntry, m scanner.Meta) []observe.Observation {
 	clip := func(s string) string {
 		if len(s) > 4096 {
 			s = s[:4096]
@@ -78,7 +78,7 @@ func serviceEntryObservations(e *zeroconf.ServiceEntry, m scanner.Meta) []finger
 		return s
 	}
 	service := strings.TrimSuffix(e.Service, ".")
-	out := []fingerprint.Observation{
+	out := []observe.Observation{
 		m.Observe("mdns.instance", clip(e.Instance+"."+service+"."+strings.TrimSuffix(e.Domain, "."))),
 		m.Observe("mdns.service", clip(service)),
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/discovery"
 )
@@ -25,10 +25,10 @@ func TestOwnRequestsAreNotDevices(t *testing.T) {
 			t.Errorf("%s: no decoder for port %d", p.name, p.port)
 			continue
 		}
-		var got []fingerprint.Observation
-		_ = dec(payload, scanner.Meta{Probe: p.name}, func(o fingerprint.Observation) { got = append(got, o) })
+		var got []observe.Observation
+		_ = dec(payload, scanner.Meta{Probe: p.name}, func(o observe.Observation) { got = append(got, o) })
 		for _, o := range got {
-			if o.MAC != (fingerprint.MAC{}) || o.Key == "wsd.scopes" || o.Key == "sadp.model" || o.Key == "dhip.model" {
+			if o.MAC != (observe.MAC{}) || o.Key == "wsd.scopes" || o.Key == "sadp.model" || o.Key == "dhip.model" {
 				t.Errorf("%s: our own request produced %+v", p.name, o)
 			}
 		}

@@ -22,7 +22,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/arp"
 )
@@ -187,7 +187,7 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 	}
 	r.inScope = r.scopeFunc()
 	var emitMu sync.Mutex
-	r.emit = func(o fingerprint.Observation) {
+	r.emit = func(o observe.Observation) {
 		if o.IP.IsValid() && !r.inScope(o.IP) {
 			return // answers from outside what the operator named are not reported
 		}

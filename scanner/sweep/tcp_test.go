@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 // serve runs handle for every connection to a loopback listener.
@@ -35,7 +35,7 @@ func serve(t *testing.T, handle func(net.Conn)) (netip.Addr, uint16) {
 	return ap.Addr(), ap.Port()
 }
 
-func testRun(emit func(fingerprint.Observation)) *run {
+func testRun(emit func(observe.Observation)) *run {
 	cfg := Config{ExchangeTimeout: 1500 * time.Millisecond}
 	cfg.defaults()
 	return &run{cfg: cfg, pace: newPacer(context.Background(), 1e6, 1e6), emit: emit}
@@ -66,7 +66,7 @@ func TestHostileServersAreBounded(t *testing.T) {
 	for name, handle := range hostile {
 		t.Run(name, func(t *testing.T) {
 			ip, port := serve(t, handle)
-			r := testRun(func(fingerprint.Observation) {})
+			r := testRun(func(observe.Observation) {})
 			start := time.Now()
 			conn, err := r.dial(context.Background(), ip, port)
 			if err != nil {
@@ -97,8 +97,8 @@ func TestAskDecodesRecordedRTSP(t *testing.T) {
 		c.Read(buf)
 		c.Write(answer)
 	})
-	var got []fingerprint.Observation
-	r := testRun(func(o fingerprint.Observation) { got = append(got, o) })
+	var got []observe.Observation
+	r := testRun(func(o observe.Observation) { got = append(got, o) })
 	if !r.ask(context.Background(), ip, port, "rtsp", rtspRequests(ip, port), answered("RTSP/", 2)) {
 		t.Fatal("no answer")
 	}
@@ -125,7 +125,7 @@ func TestReadEndsWithAWholeAnswer(t *testing.T) {
 		c.Write([]byte("LATE"))
 		time.Sleep(time.Second)
 	})
-	r := testRun(func(fingerprint.Observation) {})
+	r := testRun(func(observe.Observation) {})
 	conn, err := r.dial(context.Background(), ip, port)
 	if err != nil {
 		t.Fatal(err)
@@ -169,8 +169,8 @@ func TestBannerPortFallsBackToHTTPOnOneConnection(t *testing.T) {
 			c.Write(page)
 		}
 	})
-	var got []fingerprint.Observation
-	r := testRun(func(o fingerprint.Observation) { got = append(got, o) })
+	var got []observe.Observation
+	r := testRun(func(o observe.Observation) { got = append(got, o) })
 	conn, err := r.dial(context.Background(), ip, port)
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +180,7 @@ func TestBannerPortFallsBackToHTTPOnOneConnection(t *testing.T) {
 	if n := accepted.Load(); n != 1 {
 		t.Errorf("%d connections, want 1", n)
 	}
-	if !slices.ContainsFunc(got, func(o fingerprint.Observation) bool {
+	if !slices.ContainsFunc(got, func(o observe.Observation) bool {
 		return o.Key == "http.status" && o.Value == "401" && o.Probe == "http"
 	}) {
 		t.Errorf("the HTTP answer was not decoded: %+v", got)
@@ -191,7 +191,7 @@ func TestBannerPortFallsBackToHTTPOnOneConnection(t *testing.T) {
 // device that accepted and then fell silent.
 func TestCancelEndsExchangesInFlight(t *testing.T) {
 	ip, port := serve(t, func(c net.Conn) { time.Sleep(5 * time.Second) })
-	r := testRun(func(fingerprint.Observation) {})
+	r := testRun(func(observe.Observation) {})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 // hikvisionSubject is a real Hikvision recorder's certificate subject, as
@@ -60,8 +60,8 @@ func TestTLSProbeReadsCertificateAndPage(t *testing.T) {
 		}
 		tc.Close()
 	})
-	var got []fingerprint.Observation
-	r := testRun(func(o fingerprint.Observation) { got = append(got, o) })
+	var got []observe.Observation
+	r := testRun(func(o observe.Observation) { got = append(got, o) })
 	conn, err := r.dial(context.Background(), ip, port)
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func TestTLSProbeReadsCertificateAndPage(t *testing.T) {
 		t.Errorf("%d connections, want 1", n)
 	}
 	has := func(key, probe string, match func(string) bool) bool {
-		return slices.ContainsFunc(got, func(o fingerprint.Observation) bool {
+		return slices.ContainsFunc(got, func(o observe.Observation) bool {
 			return o.Key == key && o.Probe == probe && o.IP == ip && o.Port == port && match(o.Value)
 		})
 	}
@@ -88,7 +88,7 @@ func TestTLSProbeReadsCertificateAndPage(t *testing.T) {
 // half the exchange timeout, like any silent port.
 func TestTLSProbeGivesUpOnASilentServer(t *testing.T) {
 	ip, port := serve(t, func(c net.Conn) { time.Sleep(5 * time.Second) })
-	r := testRun(func(fingerprint.Observation) {})
+	r := testRun(func(observe.Observation) {})
 	conn, err := r.dial(context.Background(), ip, port)
 	if err != nil {
 		t.Fatal(err)

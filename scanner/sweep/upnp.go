@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/discovery"
 )
@@ -30,7 +30,7 @@ type descriptions struct {
 
 // watch passes observations on and starts a fetch for each new ssdp.location.
 func (d *descriptions) watch(next scanner.Emit) scanner.Emit {
-	return func(o fingerprint.Observation) {
+	return func(o observe.Observation) {
 		next(o)
 		if o.Key != "ssdp.location" {
 			return

@@ -1,0 +1,254 @@
+package observe
+
+import "slices"
+
+// Role says what the engine does with a key. Every key an observation may
+// carry is in the registry below with its role, so that a signature, a
+// decoder or an importer that names a key the registry does not know is an
+// error rather than a silently dead signal.
+type Role uint8
+
+const (
+	// Fact: a decoded field the signature database reads.
+	Fact Role = iota + 1
+	// Binding: the observation asserts that its MAC holds its IP; the engine
+	// reads it to merge devices, and it is evidence of how a device was
+	// assembled. Its value carries the MAC or the IP (see Carries).
+	Binding
+	// Raw: input only. A whole payload (a saved HTTP response, a discovery
+	// reply) that identify expands through the same decoders as the wire.
+	Raw
+	// Context: written by decoders and kept as evidence, read by no
+	// signature today. Documented so a reader knows it is not a typo.
+	Context
+)
+
+func (r Role) String() string {
+	switch r {
+	case Fact:
+		return "fact"
+	case Binding:
+		return "binding"
+	case Raw:
+		return "raw"
+	case Context:
+		return "context"
+	}
+	return "unknown"
+}
+
+// Carries says what a binding key's value holds.
+type Carries uint8
+
+const (
+	CarriesText Carries = iota // not a binding
+	CarriesMAC                 // the value is the device's own MAC
+	CarriesIP                  // the value is the device's IP
+)
+
+// Key describes one observation key.
+type Key struct {
+	Name    string
+	Role    Role
+	Carries Carries
+	// Weak marks a binding the engine trusts only while the MAC is seen with
+	// few addresses (link.ip: a router forwards for many).
+	Weak bool
+}
+
+// keys is the vocabulary, in the order of docs/observation-keys.md. A test
+// checks that the document lists exactly these keys, that every fact key is
+// read by some signature and that every key but the raw ones is written by
+// some decoder.
+var keys = []Key{
+	// Bindings.
+	{Name: "arp.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "dhcp.lease", Role: Binding, Carries: CarriesIP},
+	{Name: "sadp.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "dhip.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "xm.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
+
+	// Raw payloads, input only.
+	{Name: "sadp.payload", Role: Raw},
+	{Name: "dhip.payload", Role: Raw},
+	{Name: "xm.payload", Role: Raw},
+	{Name: "wsd.payload", Role: Raw},
+	{Name: "ssdp.payload", Role: Raw},
+	{Name: "upnp.description", Role: Raw},
+	{Name: "http.headers", Role: Raw},
+	{Name: "rtsp.response", Role: Raw},
+	{Name: "mdns.payload_hex", Role: Raw},
+	{Name: "dhcp.payload_hex", Role: Raw},
+	{Name: "tls.cert_pem", Role: Raw},
+	{Name: "tls.cert_der_hex", Role: Raw},
+
+	// DHCP client options.
+	{Name: "dhcp.hostname", Role: Fact},
+	{Name: "dhcp.vendor_class", Role: Fact},
+	{Name: "dhcp.prl", Role: Context},
+	{Name: "dhcp.client_id", Role: Context},
+	{Name: "dhcp.fqdn", Role: Context},
+
+	// mDNS / DNS-SD.
+	{Name: "mdns.instance", Role: Fact},
+	{Name: "mdns.service", Role: Fact},
+	{Name: "mdns.hostname", Role: Fact},
+	{Name: "mdns.txt", Role: Fact},
+
+	// SSDP and UPnP descriptions.
+	{Name: "ssdp.server", Role: Fact},
+	{Name: "ssdp.location", Role: Fact},
+	{Name: "ssdp.usn", Role: Context},
+	{Name: "ssdp.nt", Role: Fact},
+	{Name: "ssdp.st", Role: Context},
+	{Name: "upnp.manufacturer", Role: Context},
+	{Name: "upnp.model_name", Role: Context},
+	{Name: "upnp.model_number", Role: Context},
+	{Name: "upnp.model_description", Role: Context},
+	{Name: "upnp.friendly_name", Role: Context},
+	{Name: "upnp.serial", Role: Context},
+	{Name: "upnp.device_type", Role: Context},
+
+	// WS-Discovery.
+	{Name: "wsd.scopes", Role: Context},
+	{Name: "wsd.scope", Role: Fact},
+	{Name: "wsd.types", Role: Fact},
+	{Name: "wsd.xaddrs", Role: Context},
+	{Name: "wsd.endpoint", Role: Context},
+
+	// Hikvision SADP (the protocol, not the maker: decoders name protocols).
+	{Name: "sadp.device_type", Role: Context},
+	{Name: "sadp.model", Role: Fact},
+	{Name: "sadp.serial", Role: Fact},
+	{Name: "sadp.firmware", Role: Fact},
+	{Name: "sadp.dsp_version", Role: Context},
+	{Name: "sadp.oem_code", Role: Context},
+	{Name: "sadp.activated", Role: Context},
+	{Name: "sadp.command_port", Role: Context},
+	{Name: "sadp.http_port", Role: Context},
+
+	// DHIP.
+	{Name: "dhip.device_class", Role: Fact},
+	{Name: "dhip.model", Role: Fact},
+	{Name: "dhip.serial", Role: Fact},
+	{Name: "dhip.firmware", Role: Fact},
+	{Name: "dhip.vendor", Role: Fact},
+	{Name: "dhip.manufacturer", Role: Fact},
+	{Name: "dhip.machine_name", Role: Context},
+	{Name: "dhip.port", Role: Context},
+	{Name: "dhip.http_port", Role: Context},
+
+	// Xiongmai search.
+	{Name: "xm.hostname", Role: Context},
+	{Name: "xm.serial", Role: Context},
+	{Name: "xm.device_type", Role: Context},
+	{Name: "xm.firmware", Role: Fact},
+	{Name: "xm.build_date", Role: Context},
+	{Name: "xm.tcp_port", Role: Fact},
+
+	// CS2 PPPP and DNS.
+	{Name: "p2p.protocol", Role: Fact},
+	{Name: "p2p.did", Role: Fact},
+	{Name: "dns.query", Role: Fact},
+
+	// HTTP.
+	{Name: "http.status", Role: Fact},
+	{Name: "http.server", Role: Fact},
+	{Name: "http.server_raw", Role: Fact},
+	{Name: "http.www_authenticate", Role: Fact},
+	{Name: "http.title", Role: Fact},
+	{Name: "http.body", Role: Fact},
+	{Name: "http.header_names", Role: Context},
+	{Name: "http.etag", Role: Context},
+	{Name: "http.location", Role: Context},
+	{Name: "http.content_type", Role: Context},
+	{Name: "http.path", Role: Fact},
+	{Name: "http.favicon_md5", Role: Fact},
+	{Name: "http.favicon_mmh3", Role: Fact},
+
+	// RTSP.
+	{Name: "rtsp.status", Role: Fact},
+	{Name: "rtsp.server", Role: Fact},
+	{Name: "rtsp.www_authenticate", Role: Fact},
+	{Name: "rtsp.public", Role: Context},
+	{Name: "rtsp.date", Role: Fact},
+	{Name: "rtsp.content_base", Role: Fact},
+	{Name: "rtsp.url", Role: Fact},
+	{Name: "rtsp.sdp_session", Role: Fact},
+	{Name: "rtsp.sdp_attr", Role: Fact},
+
+	// TLS, banners, ports.
+	{Name: "tls.subject", Role: Fact},
+	{Name: "tls.issuer", Role: Context},
+	{Name: "telnet.banner", Role: Fact},
+	{Name: "tcp.banner_hex", Role: Fact},
+	{Name: "tcp.open", Role: Fact},
+	{Name: "onvif.device_service", Role: Fact},
+}
+
+var byName = func() map[string]Key {
+	m := make(map[string]Key, len(keys))
+	for _, k := range keys {
+		if _, dup := m[k.Name]; dup {
+			panic("observe: key registered twice: " + k.Name)
+		}
+		m[k.Name] = k
+	}
+	return m
+}()
+
+// Lookup returns the registry entry of a key.
+func Lookup(name string) (Key, bool) {
+	k, ok := byName[name]
+	return k, ok
+}
+
+// Known reports whether name is a registered key.
+func Known(name string) bool {
+	_, ok := byName[name]
+	return ok
+}
+
+// IsBinding reports whether the key asserts a MAC-IP binding.
+func IsBinding(name string) bool { return byName[name].Role == Binding }
+
+// Keys returns every registered key, in registry order.
+func Keys() []Key { return slices.Clone(keys) }
+
+// Suggest returns the registered key nearest to an unknown name, for error
+// messages ("did you mean http.favicon_mmh3?"), or "" when none is close.
+func Suggest(name string) string {
+	best, bestDist := "", 3 // at most two edits away
+	for _, k := range keys {
+		if d := editDistance(name, k.Name, bestDist); d < bestDist {
+			best, bestDist = k.Name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b, or limit when it is at
+// least limit (keys are short; this is for error messages only).
+func editDistance(a, b string, limit int) int {
+	if d := len(a) - len(b); d >= limit || -d >= limit {
+		return limit
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(b)], limit)
+}
