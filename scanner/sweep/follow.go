@@ -2,6 +2,8 @@ package sweep
 
 import (
 	"context"
+	"crypto/tls"
+	"net"
 	"net/netip"
 	"net/url"
 	"time"
@@ -27,8 +29,9 @@ const (
 // login page or in its scripts is identified. Nothing is fetched that the
 // device's pages do not link, no link is followed off the device, and
 // nothing is sent but a plain GET (service.ResolveLink refuses credentials).
-func (r *run) followPage(ctx context.Context, ip netip.Addr, port uint16, root []byte) {
-	page := &url.URL{Scheme: "http", Host: netip.AddrPortFrom(ip, port).String(), Path: "/"}
+// scheme is "http" or "https" (each fetch then makes its own TLS session).
+func (r *run) followPage(ctx context.Context, ip netip.Addr, port uint16, scheme string, root []byte) {
+	page := &url.URL{Scheme: scheme, Host: netip.AddrPortFrom(ip, port).String(), Path: "/"}
 	fetched := map[string]bool{"/": true}
 	answer := root
 	for range maxRedirects {
@@ -37,7 +40,7 @@ func (r *run) followPage(ctx context.Context, ip netip.Addr, port uint16, root [
 			break
 		}
 		fetched[target] = true
-		if answer = r.fetch(ctx, ip, port, target); len(answer) == 0 {
+		if answer = r.fetch(ctx, ip, port, scheme, target); len(answer) == 0 {
 			return
 		}
 		page, _ = page.Parse(target) // target came from ResolveLink: it parses
@@ -53,21 +56,32 @@ func (r *run) followPage(ctx context.Context, ip netip.Addr, port uint16, root [
 		}
 		fetched[target] = true
 		scripts++
-		if len(r.fetch(ctx, ip, port, target)) == 0 {
+		if len(r.fetch(ctx, ip, port, scheme, target)) == 0 {
 			return // a device that left one script unanswered gets no more asks
 		}
 	}
 }
 
-// fetch GETs target on a new connection, decodes the answer and returns it.
-func (r *run) fetch(ctx context.Context, ip netip.Addr, port uint16, target string) []byte {
+// fetch GETs target on a new connection (in TLS for "https"), decodes the
+// answer and returns it. The handshake counts against the exchange timeout.
+func (r *run) fetch(ctx context.Context, ip netip.Addr, port uint16, scheme, target string) []byte {
 	conn, err := r.dial(ctx, ip, port)
 	if err != nil {
 		return nil
 	}
 	defer conn.Close()
+	start := time.Now()
+	var c net.Conn = conn
+	if scheme == "https" {
+		conn.SetDeadline(start.Add(r.cfg.ExchangeTimeout / 2))
+		tc := tls.Client(conn, identifyingTLS(ip))
+		if tc.HandshakeContext(ctx) != nil {
+			return nil
+		}
+		c = tc
+	}
 	request := httpGet(ip, target)
-	answer := r.roundTrip(conn, time.Now(), request, answered("HTTP/", 1))
+	answer := r.roundTrip(c, start, request, answered("HTTP/", 1))
 	if len(answer) > 0 {
 		r.decodeStream(request, answer, r.meta("http", ip, port))
 	}

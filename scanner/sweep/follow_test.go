@@ -3,6 +3,7 @@ package sweep
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
@@ -10,10 +11,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
-	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 // hikWebDir is the real web root of a Hikvision NVR that camsim serves
@@ -21,21 +21,14 @@ import (
 const hikWebDir = "../../internal/camsim/data/recorded/hikvision-nvr-web/"
 
 // webDevice answers each GET with pages[path] (a whole response) or a 404,
-// and records every request line it was sent and the most connections it
-// had open at once.
+// and records every request line it was sent.
 type webDevice struct {
 	pages    map[string]string
 	mu       sync.Mutex
 	requests []string
-	open     atomic.Int32
-	maxOpen  atomic.Int32
 }
 
 func (d *webDevice) handle(c net.Conn) {
-	n := d.open.Add(1)
-	defer d.open.Add(-1)
-	for old := d.maxOpen.Load(); n > old && !d.maxOpen.CompareAndSwap(old, n); old = d.maxOpen.Load() {
-	}
 	req, err := http.ReadRequest(bufio.NewReader(c))
 	if err != nil {
 		return
@@ -71,11 +64,11 @@ func realPage(t *testing.T, name string) string {
 
 // askWeb runs the web port's questions against d and returns what was
 // emitted.
-func askWeb(t *testing.T, d *webDevice) []fingerprint.Observation {
+func askWeb(t *testing.T, d *webDevice) []observe.Observation {
 	t.Helper()
 	ip, port := serve(t, d.handle)
-	var got []fingerprint.Observation
-	r := testRun(func(o fingerprint.Observation) { got = append(got, o) })
+	var got []observe.Observation
+	r := testRun(func(o observe.Observation) { got = append(got, o) })
 	conn, err := r.dial(context.Background(), ip, port)
 	if err != nil {
 		t.Fatal(err)
@@ -110,17 +103,47 @@ func TestFollowsRealHikvisionRootToItsPageAndScripts(t *testing.T) {
 		t.Errorf("requests\n got %q\nwant %q", sent, want)
 	}
 	for _, path := range []string{"/doc/index.html", "/doc/js/index.76895487.js"} {
-		if !slices.ContainsFunc(got, func(o fingerprint.Observation) bool { return o.Key == "http.path" && o.Value == path }) {
+		if !slices.ContainsFunc(got, func(o observe.Observation) bool { return o.Key == "http.path" && o.Value == path }) {
 			t.Errorf("no http.path %s observed", path)
 		}
 	}
-	if !slices.ContainsFunc(got, func(o fingerprint.Observation) bool {
+	if !slices.ContainsFunc(got, func(o observe.Observation) bool {
 		return o.Key == "http.body" && o.Probe == "http" && strings.Contains(o.Value, "sorry but webs doesn't work")
 	}) {
 		t.Error("the body of /doc/index.html was not observed")
 	}
-	if n := d.maxOpen.Load(); n > 1 {
-		t.Errorf("%d connections at once to one port, want one at a time", n)
+}
+
+// An https port is followed the same way, each fetch in its own TLS
+// session.
+func TestFollowsOverTLS(t *testing.T) {
+	d := &webDevice{pages: map[string]string{
+		"/":                         realPage(t, "index.asp"),
+		"/doc/index.html":           realPage(t, "doc/index.html"),
+		"/doc/js/index.76895487.js": realPage(t, "doc/js/index.76895487.js"),
+	}}
+	cfg := &tls.Config{Certificates: []tls.Certificate{selfSigned(t, hikvisionSubject)}}
+	ip, port := serve(t, func(c net.Conn) {
+		tc := tls.Server(c, cfg)
+		defer tc.Close()
+		d.handle(tc)
+	})
+	var got []observe.Observation
+	r := testRun(func(o observe.Observation) { got = append(got, o) })
+	conn, err := r.dial(context.Background(), ip, port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.question(context.Background(), conn, ip, port, askTLS)
+	conn.Close()
+	want := gets("/", "/doc/index.html", "/doc/js/chunk-vendors.47d47eb3.js", "/doc/js/index.76895487.js")
+	if sent := d.sent(); !slices.Equal(sent, want) {
+		t.Errorf("requests\n got %q\nwant %q", sent, want)
+	}
+	if !slices.ContainsFunc(got, func(o observe.Observation) bool {
+		return o.Key == "http.body" && o.Port == port && strings.Contains(o.Value, "sorry but webs doesn't work")
+	}) {
+		t.Error("the body of /doc/index.html was not observed over TLS")
 	}
 }
 
