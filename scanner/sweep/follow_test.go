@@ -62,18 +62,18 @@ func realPage(t *testing.T, name string) string {
 	return page(string(b))
 }
 
-// askWeb runs the web port's questions against d and returns what was
-// emitted.
-func askWeb(t *testing.T, d *webDevice) []observe.Observation {
+// askWeb runs the questions of a web port (askHTTP, askTLS) against a
+// device whose connections handle serves, and returns what was emitted.
+func askWeb(t *testing.T, handle func(net.Conn), kind exchange) []observe.Observation {
 	t.Helper()
-	ip, port := serve(t, d.handle)
+	ip, port := serve(t, handle)
 	var got []observe.Observation
 	r := testRun(func(o observe.Observation) { got = append(got, o) })
 	conn, err := r.dial(context.Background(), ip, port)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.question(context.Background(), conn, ip, port, askHTTP)
+	r.question(context.Background(), conn, ip, port, kind)
 	conn.Close()
 	return got
 }
@@ -96,7 +96,7 @@ func TestFollowsRealHikvisionRootToItsPageAndScripts(t *testing.T) {
 		"/doc/js/chunk-vendors.47d47eb3.js": realPage(t, "doc/js/chunk-vendors.47d47eb3.js"),
 		"/doc/js/index.76895487.js":         realPage(t, "doc/js/index.76895487.js"),
 	}}
-	got := askWeb(t, d)
+	got := askWeb(t, d.handle, askHTTP)
 	want := gets("/", "/favicon.ico", "/doc/index.html", "/doc/js/chunk-vendors.47d47eb3.js", "/doc/js/index.76895487.js")
 	want = append(want, "POST /onvif/device_service")
 	if sent := d.sent(); !slices.Equal(sent, want) {
@@ -123,25 +123,17 @@ func TestFollowsOverTLS(t *testing.T) {
 		"/doc/js/index.76895487.js": realPage(t, "doc/js/index.76895487.js"),
 	}}
 	cfg := &tls.Config{Certificates: []tls.Certificate{selfSigned(t, hikvisionSubject)}}
-	ip, port := serve(t, func(c net.Conn) {
+	got := askWeb(t, func(c net.Conn) {
 		tc := tls.Server(c, cfg)
 		defer tc.Close()
 		d.handle(tc)
-	})
-	var got []observe.Observation
-	r := testRun(func(o observe.Observation) { got = append(got, o) })
-	conn, err := r.dial(context.Background(), ip, port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.question(context.Background(), conn, ip, port, askTLS)
-	conn.Close()
+	}, askTLS)
 	want := gets("/", "/doc/index.html", "/doc/js/chunk-vendors.47d47eb3.js", "/doc/js/index.76895487.js")
 	if sent := d.sent(); !slices.Equal(sent, want) {
 		t.Errorf("requests\n got %q\nwant %q", sent, want)
 	}
 	if !slices.ContainsFunc(got, func(o observe.Observation) bool {
-		return o.Key == "http.body" && o.Port == port && strings.Contains(o.Value, "sorry but webs doesn't work")
+		return o.Key == "http.body" && o.Probe == "http" && strings.Contains(o.Value, "sorry but webs doesn't work")
 	}) {
 		t.Error("the body of /doc/index.html was not observed over TLS")
 	}
@@ -159,7 +151,7 @@ func TestFollowIsBounded(t *testing.T) {
 			"/":  "HTTP/1.1 302 Found\r\nLocation: /a\r\nContent-Length: 0\r\n\r\n",
 			"/a": "HTTP/1.1 301 Moved\r\nLocation: http://127.0.0.1/b\r\nContent-Length: 0\r\n\r\n", // no port: 80, another port
 		}}
-		askWeb(t, d)
+		askWeb(t, d.handle, askHTTP)
 		if sent := d.sent(); !slices.Equal(sent[:3], gets("/", "/favicon.ico", "/a")) || slices.Contains(sent, "GET /b") {
 			t.Errorf("requests %q", sent)
 		}
@@ -172,7 +164,7 @@ func TestFollowIsBounded(t *testing.T) {
 			"/c": "HTTP/1.1 302 Found\r\nLocation: /d\r\n\r\n",
 			"/d": page(`<script src="/never.js"></script>`),
 		}}
-		askWeb(t, d)
+		askWeb(t, d.handle, askHTTP)
 		if sent := d.sent(); !slices.Equal(sent[2:5], gets("/a", "/b", "/c")) || slices.Contains(sent, "GET /d") {
 			t.Errorf("requests %q", sent)
 		}
@@ -182,7 +174,7 @@ func TestFollowIsBounded(t *testing.T) {
 			"/":  "HTTP/1.1 302 Found\r\nLocation: /a\r\n\r\n",
 			"/a": "HTTP/1.1 302 Found\r\nLocation: /\r\n\r\n",
 		}}
-		askWeb(t, d)
+		askWeb(t, d.handle, askHTTP)
 		if sent := d.sent(); !slices.Equal(sent[:3], gets("/", "/favicon.ico", "/a")) || len(sent) != 4 {
 			t.Errorf("requests %q", sent)
 		}
@@ -191,7 +183,7 @@ func TestFollowIsBounded(t *testing.T) {
 		d := &webDevice{pages: map[string]string{
 			"/": page(`<script src="http://203.0.113.9/cdn.js"></script><script src="/s0.js"></script>` + scripts.String()),
 		}}
-		askWeb(t, d)
+		askWeb(t, d.handle, askHTTP)
 		want := gets("/", "/favicon.ico", "/s0.js", "/s1.js", "/s2.js", "/s3.js")
 		if sent := d.sent(); !slices.Equal(sent[:len(want)], want) || len(sent) != len(want)+1 {
 			t.Errorf("requests\n got %q\nwant %q and the ONVIF POST", sent, want)
@@ -199,7 +191,7 @@ func TestFollowIsBounded(t *testing.T) {
 	})
 	t.Run("unanswered script", func(t *testing.T) {
 		d := &webDevice{pages: map[string]string{"/": page(scripts.String()), "/s0.js": ""}}
-		askWeb(t, d)
+		askWeb(t, d.handle, askHTTP)
 		if sent := d.sent(); slices.Contains(sent, "GET /s1.js") {
 			t.Errorf("scripts were asked after one went unanswered: %q", sent)
 		}
@@ -208,7 +200,7 @@ func TestFollowIsBounded(t *testing.T) {
 		d := &webDevice{pages: map[string]string{
 			"/": page(`<script>location.href = "/cgi-bin/login.cgi?user=admin&pwd=admin"</script>`),
 		}}
-		askWeb(t, d)
+		askWeb(t, d.handle, askHTTP)
 		if sent := d.sent(); slices.ContainsFunc(sent, func(s string) bool { return strings.Contains(s, "login.cgi") }) {
 			t.Errorf("a link carrying credentials was fetched: %q", sent)
 		}
