@@ -126,7 +126,8 @@ func serveHTTP(d *Device, s *Service, c net.Conn) {
 	if err != nil {
 		return
 	}
-	_, target := requestLine(head)
+	method, target := requestLine(head)
+	d.noteRequest(method, target)
 	path, _, _ := strings.Cut(target, "?")
 	c.SetWriteDeadline(time.Now().Add(requestTimeout))
 	if resp, ok := httpResponse(d, s, path); ok {
