@@ -3,6 +3,7 @@ package labtest
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,16 @@ func TestSweepIdentifiesEverySimulatedDevice(t *testing.T) {
 	}
 	for mac, d := range byMAC {
 		t.Errorf("reported a device no profile describes: %s %v vendor %q", mac, d.IPs, d.Vendor)
+	}
+	// What the sweep asked the web UI is what a browser opening it asks
+	// (camsim TestChromiumFollowsTheHikvisionWebRoot), plus the icon and
+	// the one ONVIF call: nothing else, and nothing twice.
+	if d, ok := devs["hikvision-nvr-web"]; ok {
+		want := []string{"GET /", "GET /favicon.ico", "GET /doc/index.html", "GET /doc/js/chunk-vendors.47d47eb3.js",
+			"GET /doc/js/index.76895487.js", "POST /onvif/device_service"}
+		if got := d.HTTPRequests(); !slices.Equal(got, want) {
+			t.Errorf("hikvision-nvr-web was asked\n%q\nwant\n%q", got, want)
+		}
 	}
 
 	table := sweep(t, l, 3*sweepBound(len(devs)), nil, append(args, "--format", "table")...)
