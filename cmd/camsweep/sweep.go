@@ -27,8 +27,9 @@ GetSystemDateAndTime) as soon as it is found. It never tries a password or an
 exploit. On a web port it fetches what a browser opening the device's page
 fetches, within bounds: up to 3 redirects of / on the same host and port
 (HTTP Location, meta refresh, a redirect page's script), then up to 4 of the
-scripts the page it lands on loads; plain GETs only, never a link that carries
-a credential or leaves the device, each one connection paced like the others.
+frames and scripts the page it lands on loads; plain GETs only, never a link
+that carries a credential or leaves the device, each one connection paced like
+the others.
 
 Pacing: --rate caps every packet and connection attempt (default 2000/s);
 --broadcast-rate caps ARP and discovery requests (default 300/s), which every

@@ -17,6 +17,10 @@ type PageLinks struct {
 	// or the string a script of a page that loads no scripts of its own
 	// assigns to location (a redirect stub such as Hikvision's root page).
 	Redirect string
+	// Frames are the src of the page's <frame> and <iframe> elements, in
+	// page order: a browser loads them with the page (old DVR and camera
+	// pages are framesets around a login frame).
+	Frames []string
 	// Scripts are the src of the page's <script> elements, in page order.
 	Scripts []string
 }
@@ -24,7 +28,7 @@ type PageLinks struct {
 // maxLinkScan bounds how much of a body is searched for links.
 const maxLinkScan = 64 << 10
 
-// maxLinks bounds the script sources taken from one page.
+// maxLinks bounds the frame and the script sources taken from one page.
 const maxLinks = 32
 
 var (
@@ -39,6 +43,8 @@ var (
 	scriptRedirect = regexp.MustCompile(`\blocation(?:\.href)?\s*=\s*["']([^"'\r\n]+)["']|\blocation\.(?:replace|assign)\(\s*["']([^"'\r\n]+)["']`)
 	// scriptSrc matches the src attribute of a <script> element.
 	scriptSrc = regexp.MustCompile(`(?is)<script\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))`)
+	// frameSrc matches the src attribute of a <frame> or <iframe> element.
+	frameSrc = regexp.MustCompile(`(?is)<i?frame\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))`)
 )
 
 // Links reads one HTTP response (status line, headers, body, as received)
@@ -68,18 +74,25 @@ func Links(response []byte) PageLinks {
 // stub whose one job is to send the browser on, while on a full page the
 // same text usually sits in a handler that runs later, if ever.
 func pageLinks(body []byte) PageLinks {
-	var links PageLinks
-	for _, m := range scriptSrc.FindAllSubmatch(body, maxLinks) {
-		if src := strings.TrimSpace(string(firstGroup(m))); src != "" {
-			links.Scripts = append(links.Scripts, src)
-		}
-	}
+	links := PageLinks{Frames: sources(frameSrc, body), Scripts: sources(scriptSrc, body)}
 	if m := metaRefresh.FindSubmatch(body); m != nil {
 		links.Redirect = string(firstGroup(m))
 	} else if m := scriptRedirect.FindSubmatch(body); m != nil && len(links.Scripts) == 0 {
 		links.Redirect = string(firstGroup(m))
 	}
 	return links
+}
+
+// sources returns the non-empty src values element matches in body, at
+// most maxLinks.
+func sources(element *regexp.Regexp, body []byte) []string {
+	var out []string
+	for _, m := range element.FindAllSubmatch(body, maxLinks) {
+		if src := strings.TrimSpace(string(firstGroup(m))); src != "" {
+			out = append(out, src)
+		}
+	}
+	return out
 }
 
 // firstGroup returns the first capture group of m that matched.

@@ -48,6 +48,34 @@ func TestLinksOfRealHikvisionPages(t *testing.T) {
 	}
 }
 
+// ipncIndex is the root page of the Appro IPNC reference camera firmware
+// (TI DaVinci; /var/www/index.htm), as quoted in full by a blog post on its
+// web server (blog.51cto.com/u_16213626/12642323, "最原始的index.htm"): a
+// frameset whose second frame is the login page.
+const ipncIndex = `<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en"><head>
+<title>Multimedia Playback&Recording System</title>
+<meta http-equiv="content-type" content="text/html;charset=utf-8" />
+<META HTTP-EQUIV="Pragma" CONTENT="no-cache">
+<META HTTP-EQUIV="Expires" CONTENT="-1"></head>
+<FRAMESET Rows="0%,100%" border="0">
+<frame src="loadActiveX.htm" noresize="noresize"/>
+<frame src="gLogon.htm"/>
+</FRAMESET>
+</html>
+`
+
+// A browser loads a page's frames with it: the login page of a frameset.
+func TestLinksOfFrames(t *testing.T) {
+	got := Links(ok200([]byte(ipncIndex)))
+	if want := []string{"loadActiveX.htm", "gLogon.htm"}; !slices.Equal(got.Frames, want) || got.Redirect != "" || got.Scripts != nil {
+		t.Errorf("IPNC root: %+v, want frames %q", got, want)
+	}
+	got = Links([]byte("HTTP/1.1 200 OK\r\n\r\n<iframe src='/login.html' width=0></iframe><script src=a.js></script>"))
+	if !slices.Equal(got.Frames, []string{"/login.html"}) || !slices.Equal(got.Scripts, []string{"a.js"}) {
+		t.Errorf("iframe page: %+v", got)
+	}
+}
+
 func TestLinksOfRedirectsAndPages(t *testing.T) {
 	for _, tc := range []struct {
 		name, response, redirect string
@@ -114,14 +142,15 @@ func FuzzLinks(f *testing.F) {
 		f.Add(ok200(readPage(f, name)))
 	}
 	f.Add([]byte("HTTP/1.1 302 Found\r\nLocation: /doc/page/login.asp\r\n\r\n"))
+	f.Add(ok200([]byte(ipncIndex)))
 	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n<meta http-equiv=refresh content='0;url=/x'>\r\n0\r\n\r\n"))
 	page, _ := url.Parse("http://198.18.0.10/")
 	f.Fuzz(func(t *testing.T, response []byte) {
 		links := Links(response)
-		if len(links.Scripts) > maxLinks {
-			t.Fatalf("%d scripts, bound %d", len(links.Scripts), maxLinks)
+		if len(links.Scripts) > maxLinks || len(links.Frames) > maxLinks {
+			t.Fatalf("%d scripts and %d frames, bound %d each", len(links.Scripts), len(links.Frames), maxLinks)
 		}
-		for _, ref := range append(links.Scripts, links.Redirect) {
+		for _, ref := range append(append(links.Frames, links.Scripts...), links.Redirect) {
 			target, ok := ResolveLink(page, ref)
 			if !ok {
 				continue

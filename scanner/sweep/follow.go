@@ -15,16 +15,18 @@ const (
 	// maxRedirects bounds the redirects followed from a web port's root
 	// page: enough for a root stub, a login stub and the page they lead to.
 	maxRedirects = 3
-	// maxScripts bounds the scripts fetched of the page a redirect chain
-	// lands on. Each is one more connection to the device, paced by --rate
-	// and read within the exchange timeout and maxRead like any answer.
-	maxScripts = 4
+	// maxSubresources bounds the frames and scripts fetched of the page a
+	// redirect chain lands on. Each is one more connection to the device,
+	// paced by --rate and read within the exchange timeout and maxRead like
+	// any answer.
+	maxSubresources = 4
 )
 
 // followPage fetches what a browser opening the device's page fetches
 // next, given root, the answer to GET / on this port: the same-host
 // redirects (3xx Location, meta refresh, a redirect stub's script), then
-// the first scripts of the page they land on. Every answer goes to the
+// the first frames and scripts of the page they land on (frames first: in
+// a frameset the login page is a frame). Every answer goes to the
 // decoders like the root's, so a camera that names itself only on its
 // login page or in its scripts is identified. Nothing is fetched that the
 // device's pages do not link, no link is followed off the device, and
@@ -45,9 +47,10 @@ func (r *run) followPage(ctx context.Context, ip netip.Addr, port uint16, scheme
 		}
 		page, _ = page.Parse(target) // target came from ResolveLink: it parses
 	}
-	scripts := 0
-	for _, src := range service.Links(answer).Scripts {
-		if scripts == maxScripts || ctx.Err() != nil {
+	links := service.Links(answer)
+	asked := 0
+	for _, src := range append(links.Frames, links.Scripts...) {
+		if asked == maxSubresources || ctx.Err() != nil {
 			return
 		}
 		target, ok := service.ResolveLink(page, src)
@@ -55,9 +58,9 @@ func (r *run) followPage(ctx context.Context, ip netip.Addr, port uint16, scheme
 			continue
 		}
 		fetched[target] = true
-		scripts++
+		asked++
 		if len(r.fetch(ctx, ip, port, scheme, target)) == 0 {
-			return // a device that left one script unanswered gets no more asks
+			return // a device that left one ask unanswered gets no more
 		}
 	}
 }

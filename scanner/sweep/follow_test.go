@@ -189,6 +189,17 @@ func TestFollowIsBounded(t *testing.T) {
 			t.Errorf("requests\n got %q\nwant %q and the ONVIF POST", sent, want)
 		}
 	})
+	t.Run("frames first, then scripts, four in all", func(t *testing.T) {
+		d := &webDevice{pages: map[string]string{
+			"/": page(`<script src="/s0.js"></script><script src="/s1.js"></script><script src="/s2.js"></script>` +
+				`<frameset><frame src="loadActiveX.htm"><frame src="gLogon.htm"></frameset>`),
+		}}
+		askWeb(t, d.handle, askHTTP)
+		want := gets("/", "/favicon.ico", "/loadActiveX.htm", "/gLogon.htm", "/s0.js", "/s1.js")
+		if sent := d.sent(); !slices.Equal(sent[:len(want)], want) || len(sent) != len(want)+1 {
+			t.Errorf("requests\n got %q\nwant %q and the ONVIF POST", sent, want)
+		}
+	})
 	t.Run("unanswered script", func(t *testing.T) {
 		d := &webDevice{pages: map[string]string{"/": page(scripts.String()), "/s0.js": ""}}
 		askWeb(t, d.handle, askHTTP)
