@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spaolacci/murmur3"
+	"github.com/twmb/murmur3"
 )
 
 // isFavicon reports whether a response body is a site icon: the request
@@ -33,11 +33,7 @@ func isFavicon(req *request, contentType string, body []byte) bool {
 // (Python's base64.encodebytes), printed as a signed decimal.
 func faviconHashes(body []byte) (md5hex, mmh3 string) {
 	sum := md5.Sum(body)
-	// The streaming hash, not murmur3.Sum32: Sum32's pointer arithmetic
-	// runs past the slice and trips the race detector's checkptr.
-	mm := murmur3.New32()
-	mm.Write(shodanBase64(body))
-	h := int32(mm.Sum32())
+	h := int32(murmur3.Sum32(shodanBase64(body)))
 	return hex.EncodeToString(sum[:]), strconv.FormatInt(int64(h), 10)
 }
 
