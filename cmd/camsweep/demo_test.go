@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -14,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/camsweep/camsweep/internal/labreq"
 	"github.com/camsweep/camsweep/policy"
 	"github.com/camsweep/camsweep/report"
 )
@@ -49,7 +51,7 @@ func TestDemoProfilesCoverEveryDemoDevice(t *testing.T) {
 // re-executes itself in the lab's scanner namespace).
 func demoBinary(t *testing.T) string {
 	t.Helper()
-	lab.Require(t)
+	labreq.Require(t)
 	bin := filepath.Join(t.TempDir(), "camsweep")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/spf13/cobra"
 
 	"github.com/camsweep/camsweep/scanner"
@@ -65,7 +65,7 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 	if err != nil {
 		return err
 	}
-	h, err := pcapgo.NewEthernetHandle(o.iface)
+	h, err := openLive(o.iface)
 	if err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("capturing on %s: %w (listening needs root or CAP_NET_RAW)", o.iface, err)}
 	}
@@ -95,7 +95,14 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 
 // capture feeds live frames to the pcap decoder until ctx ends. Closing the
 // handle is what interrupts a blocked read.
-func capture(ctx context.Context, h *pcapgo.EthernetHandle, emit scanner.Emit, opt pcap.Options, packets *atomic.Int64) (pcap.Stats, error) {
+// liveHandle is a live capture of Ethernet frames (pcapgo's AF_PACKET
+// handle on Linux).
+type liveHandle interface {
+	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	Close() error
+}
+
+func capture(ctx context.Context, h liveHandle, emit scanner.Emit, opt pcap.Options, packets *atomic.Int64) (pcap.Stats, error) {
 	dec := pcap.NewDecoder(emit, opt)
 	stop := context.AfterFunc(ctx, func() { h.Close() })
 	defer stop()

@@ -1,3 +1,5 @@
+//go:build linux
+
 package camsim
 
 import (
@@ -7,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/camsweep/camsweep/internal/labreq"
 )
 
 // BenchmarkLab measures building and tearing down the benchmark LANs: every
 // camsim device plus n plain hosts with Hikvision, Dahua and other OUIs.
 func BenchmarkLab(b *testing.B) {
-	lab.Require(b)
+	labreq.Require(b)
 	ps, err := LoadProfiles(os.DirFS(dataDir), ".")
 	if err != nil {
 		b.Fatal(err)

@@ -1,3 +1,5 @@
+//go:build linux
+
 package camsim
 
 import (
@@ -19,6 +21,7 @@ import (
 	"time"
 
 	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/camsweep/camsweep/internal/labreq"
 	"github.com/miekg/dns"
 )
 
@@ -100,7 +103,7 @@ type world struct {
 
 func newWorld(t *testing.T, names ...string) *world {
 	t.Helper()
-	lab.Require(t)
+	labreq.Require(t)
 	t.Parallel() // every world is its own set of namespaces
 	l, err := lab.New(lab.Options{})
 	if err != nil {
@@ -741,7 +744,7 @@ func TestTooManyConnectionsAreRefused(t *testing.T) {
 }
 
 func TestLabCloseStopsDevicesAndLeavesNothing(t *testing.T) {
-	lab.Require(t)
+	labreq.Require(t)
 	l, err := lab.New(lab.Options{})
 	if err != nil {
 		t.Fatal(err)

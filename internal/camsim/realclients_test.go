@@ -1,3 +1,5 @@
+//go:build linux
+
 package camsim
 
 // Real clients (curl, nmap, the npm onvif library) run in the scanner

@@ -82,7 +82,7 @@ func recogExampleCase(file string, fp recogFingerprint, ex recogExample) (recogC
 	switch attrs["_encoding"] {
 	case "":
 	case "base64":
-		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(ex.Text))
+		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(ex.Text), "")) // recog wraps long base64 examples
 		if err != nil {
 			return c, fmt.Errorf("%s: example %q: %w", file, ex.Text, err)
 		}

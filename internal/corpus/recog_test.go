@@ -19,6 +19,7 @@ var recogFiles = []struct{ file, key string }{
 	{"x509_subjects.xml", "tls.subject"},
 	{"favicons.xml", "http.favicon_md5"},
 	{"dhcp_vendor_class.xml", "dhcp.vendor_class"},
+	{"telnet_banners.xml", "telnet.banner"},
 }
 
 // recogVendorNames spells recog vendor names the catalogue writes
@@ -84,12 +85,24 @@ var recogGaps = map[string]string{
 	"http_servers.xml: Cross Web Server":                 "recog names the SoC (HiSilicon); the engine names TVT, whose DVR firmware this is (signals.md section 7). Restricted either way",
 	"html_title.xml: DVR Components Download":            "same TVT DVR firmware family as Cross Web Server; recog names the SoC. Restricted either way",
 	"rtsp_servers.xml: HiIpcam/V100R003 VodServer/1.0.0": "HiSilicon reference IPC firmware that Foscam also ships; the string cannot tell a Foscam from other PRC clones, so the engine names the firmware family (HiSilicon). Restricted either way",
-	"http_servers.xml: TP-LINK HTTPD/1.0":                "TP-Link's embedded web server on routers, plugs and cameras alike; the database has no signature for it (TP-Link is not security_only, so it would not be restricted without a camera kind)",
+	"telnet_banners.xml: " + "Welcome Visiting Huawei Home Gateway\r\nCopyright by Huawei Technologies Co., Ltd.\r\n\r\nLogin:\n":                                 "Huawei router login banner: the telnet corpus is added for its camera entries; routers of a maker that is not security_only are never restricted, and naming their maker is future work",
+	"telnet_banners.xml: " + "Warning: Telnet is not a secure protocol, and it is recommended to use Stelnet.\r\n\r\nLogin authentication\r\n\r\n\r\nUsername:\n": "Huawei router login banner: the telnet corpus is added for its camera entries; routers of a maker that is not security_only are never restricted, and naming their maker is future work",
+	"telnet_banners.xml: " + "TD-W8960N 5.0 DSL Modem Router\r\nAuthorization failed after trying 5 times!!!.\r\nPlease login after 416 seconds!":                 "TP-LINK router login banner: the telnet corpus is added for its camera entries; routers of a maker that is not security_only are never restricted, and naming their maker is future work",
+	"telnet_banners.xml: " + "F612W\r\n\rLogin:\n":         "ZTE router login banner: the telnet corpus is added for its camera entries; routers of a maker that is not security_only are never restricted, and naming their maker is future work",
+	"telnet_banners.xml: " + "F668\r\n\rLogin:\n":          "ZTE router login banner: the telnet corpus is added for its camera entries; routers of a maker that is not security_only are never restricted, and naming their maker is future work",
+	"telnet_banners.xml: " + "ZXHN H108N\r\nLogin:\n":      "ZTE router login banner: the telnet corpus is added for its camera entries; routers of a maker that is not security_only are never restricted, and naming their maker is future work",
+	"telnet_banners.xml: " + "ZXHN H298A V1.1\r\nLogin:\n": "ZTE router login banner: the telnet corpus is added for its camera entries; routers of a maker that is not security_only are never restricted, and naming their maker is future work",
+	"telnet_banners.xml: " + "ZXHN H367N\r\n\rLogin:\n":    "ZTE router login banner: the telnet corpus is added for its camera entries; routers of a maker that is not security_only are never restricted, and naming their maker is future work",
+
+	"http_servers.xml: TP-LINK HTTPD/1.0": "TP-Link's embedded web server on routers, plugs and cameras alike; the database has no signature for it (TP-Link is not security_only, so it would not be restricted without a camera kind)",
 }
 
 // recogTally counts one recog file's outcome.
 type recogTally struct {
 	examples, identified, restricted, agree, contradictions, kindContradictions, prc, recalled, gaps int
+	// surveillance and caught count the PRC-maker examples recog calls a camera, DVR or NVR,
+	// and those the engine restricts as recog's maker or a listed equivalent.
+	surveillance, caught int
 }
 
 func (a *recogTally) add(b recogTally) {
@@ -102,6 +115,8 @@ func (a *recogTally) add(b recogTally) {
 	a.prc += b.prc
 	a.recalled += b.recalled
 	a.gaps += b.gaps
+	a.surveillance += b.surveillance
+	a.caught += b.caught
 }
 
 func TestRecogExamples(t *testing.T) {
@@ -118,6 +133,10 @@ func TestRecogExamples(t *testing.T) {
 	}
 	t.Logf("all %d examples: identified %d, restricted %d, agree with recog %d, contradictions %d (kind %d), PRC-maker examples %d, recalled %d, known gaps %d",
 		total.examples, total.identified, total.restricted, total.agree, total.contradictions, total.kindContradictions, total.prc, total.recalled, total.gaps)
+	t.Logf("PRC-maker camera/DVR/NVR examples %d, restricted as recog's maker or a listed equivalent %d", total.surveillance, total.caught)
+	if total.surveillance == 0 || float64(total.caught) < minRecall*float64(total.surveillance) {
+		problems = append(problems, fmt.Sprintf("%d of %d PRC-maker camera/DVR/NVR examples caught, want >= %.0f %%", total.caught, total.surveillance, 100*minRecall))
+	}
 	for key, why := range recogGaps {
 		if !seenGaps[key] {
 			problems = append(problems, fmt.Sprintf("known gap %s (%s) is no longer a gap, or no longer in the corpus: remove it from recogGaps", key, why))
@@ -188,6 +207,12 @@ func (p pipeline) checkRecogCase(key string, c recogCase, d fingerprint.Device, 
 		return problems
 	}
 	tally.prc++
+	if recogSurveillance.MatchString(c.Device()) {
+		tally.surveillance++
+		if d.Restricted && (d.Vendor == maker.Name || equiv != nil) {
+			tally.caught++
+		}
+	}
 	gapKey := c.File + ": " + c.Value
 	ok := d.Vendor == maker.Name
 	if ok && recogSurveillance.MatchString(c.Device()) && !d.Restricted {

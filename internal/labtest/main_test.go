@@ -1,3 +1,5 @@
+//go:build linux
+
 package labtest
 
 import (
@@ -13,6 +15,7 @@ import (
 
 	"github.com/camsweep/camsweep/internal/camsim"
 	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/camsweep/camsweep/internal/labreq"
 	"github.com/camsweep/camsweep/report"
 )
 
@@ -48,7 +51,7 @@ func runTests(m *testing.M) int {
 // where labs cannot be built.
 func newLab(t *testing.T, opts lab.Options) *lab.Lab {
 	t.Helper()
-	lab.Require(t)
+	labreq.Require(t)
 	l, err := lab.New(opts)
 	if err != nil {
 		t.Fatalf("lab: %v", err)

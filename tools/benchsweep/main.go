@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command benchsweep times camsweep's active sweep against arp-scan and nmap
 // on the same network-namespace lab: plain hosts (ARP and ping only, with
 // Hikvision, Dahua and other makers' OUIs) filling a subnet around the

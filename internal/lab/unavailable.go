@@ -1,8 +1,9 @@
+//go:build linux
+
 package lab
 
 import (
 	"os"
-	"testing"
 
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
@@ -12,18 +13,13 @@ import (
 // into a failed one, so lab tests can never silently stop running.
 const RequireEnv = "CAMSWEEP_REQUIRE_LAB"
 
-// Require skips the test with the reason when labs cannot be built here
-// (not root, no network namespaces), or fails it if RequireEnv is "1".
-func Require(t testing.TB) {
-	t.Helper()
-	reason := Unavailable()
-	if reason == "" {
-		return
-	}
-	if os.Getenv(RequireEnv) == "1" {
-		t.Fatalf("lab unavailable and %s=1: %s", RequireEnv, reason)
-	}
-	t.Skipf("lab unavailable: %s (set %s=1 to make this a failure)", reason, RequireEnv)
+// Gate says why a lab test cannot run here ("" if it can) and whether that
+// must fail the test (RequireEnv is "1") rather than skip it. Tests call it
+// through labreq.Require; it lives here, free of package testing, so the
+// shipped binary does not link the test framework.
+func Gate() (reason string, mustFail bool) {
+	reason = Unavailable()
+	return reason, reason != "" && os.Getenv(RequireEnv) == "1"
 }
 
 // Unavailable says why labs cannot be built here, or "" if they can.

@@ -1,0 +1,6 @@
+package main
+
+import "github.com/gopacket/gopacket/pcapgo"
+
+// openLive opens an AF_PACKET capture on the interface (no libpcap, no cgo).
+func openLive(iface string) (liveHandle, error) { return pcapgo.NewEthernetHandle(iface) }

@@ -1,0 +1,126 @@
+// Command rulemine extracts the camera, DVR and NVR rules of public
+// fingerprint rule sets into the regression corpus (testdata/corpus/<source>/
+// entries.jsonl, or entries.jsonl.gz with -all) that internal/corpus runs through the real decoders and
+// engine.
+//
+// A rule set holds patterns, not device answers, so every entry is
+// constructed from its rule: the shortest plausible string the rule's
+// regular expression accepts (checked against the rule itself), or the words
+// a word matcher wants. Entries say so in their provenance. The maker of an
+// entry is what the rule's own product or vendor text names, mapped to a
+// catalogue maker by the table in makers.go; the engine's answer plays no
+// part in it.
+//
+//	go run ./tools/rulemine -all -nmap /usr/share/nmap/nmap-service-probes -out testdata/corpus/nmap
+//	go run ./tools/rulemine -all -fphub <FingerprintHub checkout>/web-fingerprint -out testdata/corpus/fingerprinthub
+package main
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// entry is one corpus case.
+type entry struct {
+	Rule       string `json:"rule"`            // where in the rule set: file and line or path
+	Product    string `json:"product"`         // the rule's own product text
+	Maker      string `json:"maker,omitempty"` // catalogue maker the product names; empty when none
+	Brand      string `json:"brand,omitempty"` // a brand that names a maker only through firmware (Lorex)
+	Scope      string `json:"scope"`           // device; platform (a maker's server software or router); other (not surveillance, -all)
+	Key        string `json:"key"`             // observation key (raw keys are decoded by the test)
+	Value      string `json:"value"`
+	Port       uint16 `json:"port,omitempty"`
+	Provenance string `json:"provenance"`
+}
+
+func main() {
+	nmapFile := flag.String("nmap", "", "nmap-service-probes file to read")
+	fphubDir := flag.String("fphub", "", "directory holding FingerprintHub's web-fingerprint/ tree (or nuclei templates)")
+	source := flag.String("source", "", "source name written into rule ids (default: from the input)")
+	out := flag.String("out", "", "directory to write entries.jsonl into")
+	flag.BoolVar(&mineAll, "all", false, "keep every rule, not only camera, DVR and NVR ones (the others: a precision corpus)")
+	flag.Parse()
+	if *out == "" || (*nmapFile == "") == (*fphubDir == "") {
+		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR) -out DIR")
+		os.Exit(2)
+	}
+	var entries []entry
+	var skipped []string
+	var err error
+	if *nmapFile != "" {
+		entries, skipped, err = mineNmap(*nmapFile)
+	} else {
+		name := *source
+		if name == "" {
+			name = "FingerprintHub"
+		}
+		entries, skipped, err = mineTemplates(*fphubDir, name)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rulemine:", err)
+		os.Exit(1)
+	}
+	for i := range entries {
+		if v, ok := sampleOverrides[entries[i].Rule]; ok {
+			entries[i].Value = v.value
+			entries[i].Provenance += "; filled in: " + v.why
+		}
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Rule < entries[j].Rule })
+	name := "entries.jsonl"
+	if mineAll {
+		name += ".gz" // thousands of rules: kept compressed
+	}
+	if err := write(filepath.Join(*out, name), entries); err != nil {
+		fmt.Fprintln(os.Stderr, "rulemine:", err)
+		os.Exit(1)
+	}
+	prc := 0
+	for _, e := range entries {
+		if e.Maker != "" {
+			prc++
+		}
+	}
+	fmt.Printf("%d entries (%d naming a catalogued maker), %d rules skipped\n", len(entries), prc, len(skipped))
+	for _, s := range skipped {
+		fmt.Println("  skipped:", s)
+	}
+}
+
+func write(path string, entries []entry) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = f
+	var zw *gzip.Writer
+	if strings.HasSuffix(path, ".gz") {
+		zw = gzip.NewWriter(f)
+		w = zw
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, e := range entries {
+		if err := enc.Encode(e); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if zw != nil {
+		if err := zw.Close(); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+)
+
+// surveillanceWords select the rules about video surveillance equipment.
+var surveillanceWords = regexp.MustCompile(`(?i)camera|ipcam|ip-cam|webcam|\bdvr|\bnvr|\bxvr|\bcctv|surveillance|video server|video recorder|video encoder|\bipc\b|netsurveillance|h264dvr|doorbell|` + makerWords)
+
+// makerWords are the makers whose products a rule set names; a rule naming
+// one is a surveillance rule even without a camera word (Hikvision-Webs).
+const makerWords = `hikvision|dahua|amcrest|lorex|xiongmai|uniview|tiandy|kedacom|hipcam|hiipcam|cross dvr|ezviz|annke|foscam|reolink|milesight|axis|bosch|hanwha|samsung techwin|vivotek|mobotix|avigilon|geovision|pelco|arecont|acti\b|iqinvision|sony network|netwave|avtech|nuuo`
+
+// makerOf maps a rule's product text to the catalogue maker it names (PRC
+// makers only: the corpus asks whether these are caught). Brands map to the
+// maker behind them as vendors.yaml links them. Order matters: the first
+// match wins.
+var makerTable = []struct {
+	re    *regexp.Regexp
+	maker string
+}{
+	{regexp.MustCompile(`(?i)hikvision|ezviz|hiwatch`), "Hikvision"},
+	{regexp.MustCompile(`(?i)dahua|amcrest|cp ?plus`), "Dahua"},
+	{regexp.MustCompile(`(?i)xiongmai|netsurveillance|h264dvr|uc-httpd`), "Xiongmai"},
+	{regexp.MustCompile(`(?i)uniview`), "Uniview"},
+	{regexp.MustCompile(`(?i)tiandy`), "Tiandy"},
+	{regexp.MustCompile(`(?i)kedacom`), "Kedacom"},
+	{regexp.MustCompile(`(?i)cross dvr|\btvt\b`), "TVT"},
+	{regexp.MustCompile(`(?i)hipcam|hiipcam|hisilicon|hilinux`), "HiSilicon"},
+	{regexp.MustCompile(`(?i)milesight`), "Milesight"},
+	{regexp.MustCompile(`(?i)foscam`), "Foscam"},
+	{regexp.MustCompile(`(?i)reolink`), "Reolink"},
+}
+
+// brandOnlyTable names brands the catalogue links to a restricted maker by
+// firmware only (vendors.yaml link: firmware): the brand alone names no maker,
+// so such a rule is not a PRC-maker entry, yet restricting it on the maker's
+// firmware evidence is right.
+var brandOnlyTable = []struct {
+	re    *regexp.Regexp
+	brand string
+}{
+	{regexp.MustCompile(`(?i)lorex`), "Lorex"},
+	{regexp.MustCompile(`(?i)intelbras`), "Intelbras"},
+}
+
+func brandOf(product string) string {
+	for _, b := range brandOnlyTable {
+		if b.re.MatchString(product) {
+			return b.brand
+		}
+	}
+	return ""
+}
+
+// platformWords mark rules about a maker's management software (video
+// platforms, parking, intercom, cloud), which runs on ordinary servers, and
+// its non-surveillance products (routers): they are counted apart from the
+// device rules.
+var platformWords = regexp.MustCompile(`(?i)platform|平台|ivms|isecure|wpms|\bicc\b|dahua/icc|parking|broadcast|对讲|diagnosis|诊断|cloud|clould|gateway|网关|ezstation|vm50|control\b|v23-control|safeguard|router|/ur5[0-9]`)
+
+func scopeOf(text string) string {
+	if platformWords.MatchString(text) {
+		return "platform"
+	}
+	return "device"
+}
+
+func makerOf(product string) string {
+	for _, m := range makerTable {
+		if m.re.MatchString(product) {
+			return m.maker
+		}
+	}
+	return ""
+}
+
+func isSurveillance(text string) bool {
+	return surveillanceWords.MatchString(strings.ToLower(text))
+}

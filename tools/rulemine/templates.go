@@ -1,0 +1,209 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"regexp/syntax"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+// template is the part of a nuclei-format template (FingerprintHub's web
+// fingerprints and nuclei's own) that says what a matching answer holds.
+type template struct {
+	ID   string `yaml:"id"`
+	Info struct {
+		Name     string `yaml:"name"`
+		Tags     string `yaml:"tags"`
+		Metadata struct {
+			Product string `yaml:"product"`
+			Vendor  string `yaml:"vendor"`
+		} `yaml:"metadata"`
+	} `yaml:"info"`
+	HTTP     []request `yaml:"http"`
+	Requests []request `yaml:"requests"`
+}
+
+type request struct {
+	MatchersCondition string    `yaml:"matchers-condition"`
+	Matchers          []matcher `yaml:"matchers"`
+}
+
+type matcher struct {
+	Type            string   `yaml:"type"`
+	Name            string   `yaml:"name"`
+	DSL             []string `yaml:"dsl"`
+	Part            string   `yaml:"part"`
+	Words           []string `yaml:"words"`
+	Regex           []string `yaml:"regex"`
+	Hash            []string `yaml:"hash"`
+	Condition       string   `yaml:"condition"`
+	Negative        bool     `yaml:"negative"`
+	CaseInsensitive bool     `yaml:"case-insensitive"`
+}
+
+// response collects what a matching answer must hold.
+type response struct {
+	headers, body []string
+}
+
+func (r *response) raw() string {
+	var b strings.Builder
+	b.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+	for _, h := range r.headers {
+		b.WriteString(h + "\r\n")
+	}
+	b.WriteString("\r\n")
+	b.WriteString(strings.Join(r.body, "\n"))
+	return b.String()
+}
+
+// mineAll, when set, keeps every template, not only the surveillance ones:
+// the others are a precision corpus (none may be restricted).
+var mineAll bool
+
+func mineTemplates(dir, source string) ([]entry, []string, error) {
+	var entries []entry
+	var skipped []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var t template
+		if yaml.Unmarshal(data, &t) != nil {
+			skipped = append(skipped, path+": not a template")
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, path)
+		what := rel + " " + t.ID + " " + t.Info.Name + " " + t.Info.Metadata.Product + " " + t.Info.Metadata.Vendor
+		surveillance := isSurveillance(what)
+		if !mineAll && !surveillance {
+			return nil
+		}
+		es, sk := templateEntries(t, source+":"+filepath.ToSlash(rel), what)
+		if !surveillance {
+			for i := range es {
+				es[i].Scope, es[i].Maker, es[i].Brand = "other", "", ""
+			}
+		}
+		entries = append(entries, es...)
+		skipped = append(skipped, sk...)
+		return nil
+	})
+	return entries, skipped, err
+}
+
+// templateEntries gives one entry per way the template detects: each
+// matcher of an "or" request (the default), all matchers together for an
+// "and" request. A word list joined by "or" gives one page holding all its
+// words (the page the rule was written from); favicon hashes give one entry
+// per hash.
+func templateEntries(t template, rule, what string) ([]entry, []string) {
+	var entries []entry
+	var skipped []string
+	product := strings.TrimSpace(t.Info.Name + " " + t.Info.Metadata.Vendor + "/" + t.Info.Metadata.Product)
+	maker := makerOf(what)
+	add := func(n int, key, value string) {
+		entries = append(entries, entry{Rule: fmt.Sprintf("%s#%d", rule, n), Product: product, Maker: maker,
+			Brand: brandOf(what), Scope: scopeOf(what), Key: key, Value: value, Provenance: "constructed_from_rule_words"})
+	}
+	n := 0
+	for _, req := range append(t.HTTP, t.Requests...) {
+		and := req.MatchersCondition == "and"
+		var all response
+		for _, m := range req.Matchers {
+			if m.Negative || m.Type == "status" {
+				continue
+			}
+			if m.Type == "dsl" {
+				for _, expr := range m.DSL {
+					if h := dslFaviconHash.FindStringSubmatch(expr); h != nil {
+						n++
+						add(n, "http.favicon_mmh3", h[1])
+					}
+				}
+				continue
+			}
+			if m.Type == "favicon" {
+				for _, h := range m.Hash {
+					n++
+					key := "http.favicon_mmh3"
+					if len(h) == 32 {
+						key = "http.favicon_md5"
+					}
+					add(n, key, strings.ToLower(h))
+				}
+				continue
+			}
+			var r response
+			if !fill(&r, m) {
+				skipped = append(skipped, rule+": matcher "+m.Type+" gives no sample")
+				continue
+			}
+			if and {
+				all.headers = append(all.headers, r.headers...)
+				all.body = append(all.body, r.body...)
+				continue
+			}
+			n++
+			add(n, "http.headers", r.raw())
+		}
+		if and && (len(all.headers) > 0 || len(all.body) > 0) {
+			n++
+			add(n, "http.headers", all.raw())
+		}
+	}
+	return entries, skipped
+}
+
+// dslFaviconHash reads nuclei's favicon test: '999357577' == mmh3(base64_py(body)).
+var dslFaviconHash = regexp.MustCompile(`'(-?[0-9]+)'\s*==\s*mmh3\(`)
+
+// fill adds what one word or regex matcher wants to a response.
+func fill(r *response, m matcher) bool {
+	var parts []string
+	switch m.Type {
+	case "word":
+		parts = m.Words
+	case "regex":
+		flags := syntax.Perl
+		for _, expr := range m.Regex {
+			s, ok := sample(expr, flags)
+			if !ok {
+				return false
+			}
+			parts = append(parts, s)
+		}
+	default:
+		return false
+	}
+	if len(parts) == 0 {
+		return false
+	}
+	switch m.Part {
+	case "header", "all_headers", "server":
+		for _, p := range parts {
+			switch {
+			case strings.Contains(p, ":"):
+			case strings.EqualFold(m.Name, "server"):
+				p = "Server: " + p
+			default:
+				p = "X-Matched: " + p
+			}
+			r.headers = append(r.headers, strings.TrimSpace(p))
+		}
+	case "title":
+		r.body = append(r.body, "<title>"+strings.Join(parts, " ")+"</title>")
+	default:
+		r.body = append(r.body, parts...)
+	}
+	return true
+}
