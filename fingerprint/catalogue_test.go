@@ -27,7 +27,7 @@ func TestNormalizeOrg(t *testing.T) {
 // TestCatalogueWholeNamesOnly: registrants that contain a catalogued name are
 // not that maker (signals.md §9 name near-misses).
 func TestCatalogueWholeNamesOnly(t *testing.T) {
-	cat := MustDefault().Catalogue
+	cat := testDB(t).Catalogue
 	for _, org := range []string{"Shanghai Dahua Scale Factory", "JOREX LOREX INDIA PRIVATE LIMITED", "Hikari Trading", "CP PLUS GMBH & CO. KG", "TP-Link Systems Inc"} {
 		if m, ok := cat.Org(org); ok {
 			t.Errorf("%q resolved to %s", org, m.Vendor.Name)
@@ -50,7 +50,7 @@ func TestCatalogueAgainstRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat := MustDefault().Catalogue
+	cat := testDB(t).Catalogue
 	cases := []struct{ mac, vendor, brand string }{
 		{"44:19:b6:00:00:01", "Hikvision", ""},
 		{"58:50:ed:1f:e3:85", "Hikvision", ""},
@@ -137,6 +137,7 @@ func TestLoaderErrorsNameFileIDAndField(t *testing.T) {
 		{"  - {id: acme.http.x, key: http.server, pattern: 'a', kind: toaster, weight: 0.5, examples: [{value: a}]}", `signature "acme.http.x": kind`},
 		{"  - {id: acme.http.x, key: http.server, pattern: 'a', weight: 0.5}", `signature "acme.http.x": examples`},
 		{"  - {id: acme.http.x, key: http.server, pattern: 'a', weight: 2, examples: [{value: a}]}", `signature "acme.http.x": weight`},
+		{"  - {id: acme.http.x, key: http.server, pattern: 'a', weight: 0.5, precedence: 10, examples: [{value: a}]}", `signature "acme.http.x": precedence`},
 		{"  - {id: acme.http.x, key: http.server, pattern: 'a', wieght: 0.5, examples: [{value: a}]}", `signatures/bad.yaml`},
 		{"  - {id: acme.http.x, key: http.server, pattern: 'a', weight: 0.5, examples: [{value: a}]}\n  - {id: acme.http.x, key: http.server, pattern: 'b', weight: 0.5, examples: [{value: b}]}", `signature "acme.http.x": id: duplicate`},
 	}
@@ -150,4 +151,14 @@ func TestLoaderErrorsNameFileIDAndField(t *testing.T) {
 			t.Errorf("sig %s:\n error %v\n want it to contain %s", c.sig, err, c.want)
 		}
 	}
+}
+
+// testDB returns the embedded database or stops the test.
+func testDB(t *testing.T) *Database {
+	t.Helper()
+	db, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

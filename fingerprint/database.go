@@ -35,17 +35,6 @@ var defaultDB = sync.OnceValues(LoadDatabase)
 // Default returns the embedded database, loaded once.
 func Default() (*Database, error) { return defaultDB() }
 
-// MustDefault returns the embedded database and panics if it does not load:
-// the data ships inside the binary and is checked by the package tests, so a
-// failure here is a build defect, not a runtime condition.
-func MustDefault() *Database {
-	db, err := Default()
-	if err != nil {
-		panic(err)
-	}
-	return db
-}
-
 // LoadDatabaseFS loads vendors.yaml and signatures/*.yaml under dir of fsys.
 func LoadDatabaseFS(fsys fs.FS, dir string) (*Database, error) {
 	cat, err := loadCatalogue(fsys, path.Join(dir, "vendors.yaml"))

@@ -93,11 +93,24 @@ func (e *Engine) Heard() int {
 	return len(e.byMAC) + len(e.byIP)
 }
 
-// Add records one observation.
+// Add records one observation. A list observation (wsd.scopes) also counts
+// as each of its items (wsd.scope), whichever path it came by: a scope list
+// imported from another tool identifies like the decoded scopes.
 func (e *Engine) Add(obs Observation) {
 	if obs.Key == "" {
 		return
 	}
+	if itemKey, items, ok := observe.Items(obs.Key, obs.Value); ok {
+		for _, v := range items {
+			item := obs
+			item.Key, item.Value = itemKey, v
+			e.add(item)
+		}
+	}
+	e.add(obs)
+}
+
+func (e *Engine) add(obs Observation) {
 	if len(obs.Value) > MaxValueLen {
 		obs.Value = observe.Clip(obs.Value, MaxValueLen)
 	}

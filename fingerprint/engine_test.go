@@ -326,7 +326,7 @@ func TestEngineHuaweiOUI(t *testing.T) {
 	mac := mustMAC(t, "30:49:9e:97:b5:d6")
 	add(e, Observation{Probe: "arp", MAC: mac, IP: netip.MustParseAddr("198.18.0.1"), Key: "arp.mac", Value: mac.String()})
 	d := onlyDevice(t, e)
-	if d.Vendor != "Huawei" || d.Kind != "" || d.Restricted || d.Confidence != ouiWeightOther {
+	if d.Vendor != "Huawei" || d.Kind != "" || d.Restricted || d.Verdict != VerdictReview || d.Confidence != ouiWeightOther {
 		t.Errorf("got %+v", d)
 	}
 }
@@ -543,27 +543,55 @@ func TestEngineManyIPsOneMAC(t *testing.T) {
 	}
 }
 
-// TestEngineOUINames: blocks whose registrant resembles a maker, or belongs
-// to a maker's non-surveillance subsidiary, are not flagged.
+// TestEngineOUINames: blocks whose registrant resembles a maker are not
+// flagged; a maker's block whose product class is unclear (a maker or brand
+// that also sells other things) is for review, not restricted.
 func TestEngineOUINames(t *testing.T) {
 	cases := []struct {
 		mac, vendor, brand string
-		restricted         bool
+		verdict            Verdict
 	}{
-		{"40:2c:76:10:00:01", "", "", false},                  // Shanghai Dahua Scale Factory
-		{"8c:1f:64:f4:b0:01", "", "", false},                  // JOREX LOREX INDIA
-		{"34:bd:20:00:00:01", "Hikvision", "Hikrobot", false}, // machine vision, not CCTV
-		{"24:b1:05:00:00:01", "Hikvision", "Prama Hikvision India", true},
-		{"00:d9:8b:00:00:01", "Dahua", "Imou", true},
-		{"00:40:8c:ef:08:1c", "Axis", "", false},
+		{"40:2c:76:10:00:01", "", "", VerdictClear},                   // Shanghai Dahua Scale Factory
+		{"8c:1f:64:f4:b0:01", "", "", VerdictClear},                   // JOREX LOREX INDIA
+		{"34:bd:20:00:00:01", "Hikvision", "Hikrobot", VerdictReview}, // machine vision, not CCTV
+		{"24:b1:05:00:00:01", "Hikvision", "Prama Hikvision India", VerdictRestricted},
+		{"00:d9:8b:00:00:01", "Dahua", "Imou", VerdictRestricted},
+		{"00:40:8c:ef:08:1c", "Axis", "", VerdictClear},
+		{"30:2f:ac:00:00:01", "Dahua", "Huaray", VerdictReview}, // machine vision
+		{"30:49:9e:97:b5:d6", "Huawei", "", VerdictReview},      // phones, routers, cameras
+		{"84:8a:59:00:00:01", "HiSilicon", "", VerdictReview},   // chips
+		{"00:14:10:00:00:01", "Kedacom", "", VerdictReview},     // also video conferencing
+		{"24:e1:24:00:00:01", "Milesight", "", VerdictReview},   // also LoRaWAN
+		{"c8:98:db:30:00:01", "", "", VerdictClear},             // Shenzhen Kedakeda, not Keda
 	}
 	for _, c := range cases {
 		e := newTestEngine(t)
 		mac := mustMAC(t, c.mac)
 		add(e, Observation{Probe: "arp", MAC: mac, IP: netip.MustParseAddr("198.18.0.80"), Key: "arp.mac", Value: mac.String()})
 		d := onlyDevice(t, e)
-		if d.Vendor != c.vendor || d.Brand != c.brand || d.Restricted != c.restricted || d.MACVendor == "" || d.Kind != "" {
-			t.Errorf("%s (%s): vendor=%q brand=%q restricted=%v kind=%q", c.mac, d.MACVendor, d.Vendor, d.Brand, d.Restricted, d.Kind)
+		restricted := c.verdict == VerdictRestricted
+		if d.Vendor != c.vendor || d.Brand != c.brand || d.Verdict != c.verdict || d.Restricted != restricted ||
+			d.Review != (c.verdict == VerdictReview) || d.MACVendor == "" || d.Kind != "" {
+			t.Errorf("%s (%s): vendor=%q brand=%q verdict=%q restricted=%v review=%v kind=%q", c.mac, d.MACVendor, d.Vendor, d.Brand,
+				d.Verdict, d.Restricted, d.Review, d.Kind)
+		}
+		if (c.verdict == VerdictClear) != (len(d.Basis) == 0) {
+			t.Errorf("%s: basis %v with verdict %s", c.mac, d.Basis, d.Verdict)
+		}
+	}
+}
+
+// TestEngineReviewNeedsUnknownKind: a restricted maker's device that the
+// evidence shows to be something other than surveillance equipment is clear,
+// and one shown to be surveillance equipment is restricted.
+func TestEngineReviewNeedsUnknownKind(t *testing.T) {
+	mac := mustMAC(t, "30:49:9e:97:b5:d6") // Huawei
+	for kind, want := range map[Kind]Verdict{KindNetwork: VerdictClear, KindPhone: VerdictClear, KindCamera: VerdictRestricted, KindUnknown: VerdictReview} {
+		e := newTestEngine(t)
+		d := Device{Vendor: "Huawei", Kind: kind, MAC: mac}
+		e.restrict(&d)
+		if d.Verdict != want || d.Restricted != (want == VerdictRestricted) || d.Review != (want == VerdictReview) {
+			t.Errorf("Huawei %s: verdict %q restricted=%v review=%v, want %q", kind, d.Verdict, d.Restricted, d.Review, want)
 		}
 	}
 }
@@ -588,6 +616,88 @@ func TestEngineVLANNeedsTheDevicesMAC(t *testing.T) {
 			t.Errorf("device on VLAN 20: VLANs %v", d.VLANs)
 		case d.MAC.IsZero() && len(d.VLANs) > 0:
 			t.Errorf("routed IP-only device %v placed on VLANs %v", d.IPs, d.VLANs)
+		}
+	}
+}
+
+// A control character inside a device string does not hide it from a
+// signature (the value is matched as observe.MatchText reads it), and the
+// evidence keeps the value as sent for the report to escape. The Server
+// string is Hikvision's real "App-webs/" (nmap-service-probes) with a NUL
+// and a colour escape inserted.
+func TestEngineMatchesTheCleanedValue(t *testing.T) {
+	for _, sent := range []string{"App-\x00webs/", "App-\x1b[0mwebs/", "App-we\u200bbs/"} {
+		e := newTestEngine(t)
+		add(e, Observation{Probe: "http", IP: netip.MustParseAddr("198.18.0.90"), Port: 80, Key: "http.server", Value: sent})
+		d := onlyDevice(t, e)
+		if d.Vendor != "Hikvision" {
+			t.Errorf("%q: vendor %q", sent, d.Vendor)
+		}
+		kept := slices.ContainsFunc(d.Evidence, func(ev Evidence) bool { return ev.Key == "http.server" && ev.Value == sent })
+		if !kept {
+			t.Errorf("%q: evidence %+v does not keep the value as sent", sent, d.Evidence)
+		}
+	}
+}
+
+// TestEngineRealmMAC: an authentication realm that is a registered MAC names
+// the device's interface, so a device seen only by IP (behind a router, or
+// in `identify`) gets that MAC and its block's maker. The realm
+// 48ea63c2402b is a Uniview camera's RTSP challenge quoted in a public RTSP
+// client (signals: Uniview names its MAC in the realm).
+func TestEngineRealmMAC(t *testing.T) {
+	cases := []struct{ key, realm, mac, vendor string }{
+		{"rtsp.realm_mac", "48:ea:63:c2:40:2b", "48:ea:63:c2:40:2b", "Uniview"},
+		{"http.realm_mac", "00:40:8c:ef:08:1c", "00:40:8c:ef:08:1c", "Axis"},
+		{"rtsp.realm_mac", "02:50:56:00:00:01", "", ""}, // locally administered
+		{"rtsp.realm_mac", "00:00:23:34:45:66", "", ""}, // HiSilicon placeholder
+		{"rtsp.realm_mac", "not a mac", "", ""},         // malformed
+		{"rtsp.realm_mac", "ff:ff:ff:ff:ff:ff", "", ""}, // broadcast
+	}
+	for _, c := range cases {
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.71")
+		add(e, Observation{Probe: "rtsp", IP: ip, Port: 554, Key: c.key, Value: c.realm})
+		d := onlyDevice(t, e)
+		got := ""
+		if !d.MAC.IsZero() {
+			got = d.MAC.String()
+		}
+		if got != c.mac || d.Vendor != c.vendor {
+			t.Errorf("%s %s: MAC %q vendor %q, want %q %q", c.key, c.realm, got, d.Vendor, c.mac, c.vendor)
+		}
+		if c.vendor == "Uniview" && !d.Restricted {
+			t.Errorf("%s: a Uniview block named by the device is restricted: %+v", c.realm, d)
+		}
+		if c.vendor == "Axis" && d.Restricted {
+			t.Errorf("%s: Axis is never restricted: %+v", c.realm, d)
+		}
+	}
+}
+
+// TestEngineModelPrecedence: where two facts give a model, the most specific
+// wins (a model that extends the other), then the better-sourced one by the
+// data's precedence (the ONVIF hardware scope over the free-text name scope),
+// in whichever order the facts arrive.
+func TestEngineModelPrecedence(t *testing.T) {
+	cases := []struct {
+		scopes []string
+		model  string
+	}{
+		{[]string{"onvif://www.onvif.org/name/HIKVISION DS-2CD2146G2", "onvif://www.onvif.org/hardware/DS-2CD2146G2-ISU"}, "DS-2CD2146G2-ISU"},
+		{[]string{"onvif://www.onvif.org/hardware/DS-2CD2146G2-ISU", "onvif://www.onvif.org/name/HIKVISION DS-2CD2146G2"}, "DS-2CD2146G2-ISU"},
+		{[]string{"onvif://www.onvif.org/name/HIKVISION Garage", "onvif://www.onvif.org/hardware/DS-2CD2386G2-IU"}, "DS-2CD2386G2-IU"},
+		{[]string{"onvif://www.onvif.org/hardware/DS-2CD2386G2-IU", "onvif://www.onvif.org/name/HIKVISION Garage"}, "DS-2CD2386G2-IU"},
+	}
+	for _, c := range cases {
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.72")
+		for _, s := range c.scopes {
+			add(e, Observation{Probe: "wsd", IP: ip, Port: 3702, Key: "wsd.scope", Value: s})
+		}
+		d := onlyDevice(t, e)
+		if d.Model != c.model || d.Vendor != "Hikvision" {
+			t.Errorf("%q: vendor %q model %q, want Hikvision %q", c.scopes, d.Vendor, d.Model, c.model)
 		}
 	}
 }

@@ -3,12 +3,15 @@ package fingerprint
 import (
 	"fmt"
 	"regexp"
+
+	"github.com/camsweep/camsweep/observe"
 )
 
 // CheckExamples runs a signature's examples and near-misses and returns one
 // line per problem: an example that does not match or does not yield what it
 // states, an example of a signature with requirements that matches without
-// them, or a near-miss that matches. The package tests run it over the whole
+// them, or a near-miss that matches. Values are matched as the engine
+// matches them, through observe.MatchText. The package tests run it over the whole
 // database; signature authors can run it over a file in progress.
 func (db *Database) CheckExamples(s *Signature) []string {
 	var problems []string
@@ -16,7 +19,7 @@ func (db *Database) CheckExamples(s *Signature) []string {
 		problems = append(problems, db.checkExample(s, i, ex)...)
 	}
 	for _, nm := range s.NearMisses {
-		if s.re.MatchString(nm) {
+		if s.re.MatchString(observe.MatchText(nm)) {
 			problems = append(problems, fmt.Sprintf("%s: %s: near-miss %q matches %s", s.File, s.ID, nm, s.Pattern))
 		}
 	}
@@ -26,10 +29,10 @@ func (db *Database) CheckExamples(s *Signature) []string {
 func (db *Database) checkExample(s *Signature, i int, ex Example) []string {
 	others := func(key string, re *regexp.Regexp) bool {
 		v, ok := ex.With[key]
-		return ok && re.MatchString(v)
+		return ok && re.MatchString(observe.MatchText(v))
 	}
 	where := fmt.Sprintf("%s: %s: example[%d] %q", s.File, s.ID, i, ex.Value)
-	m, ok := s.apply(ex.Value, others, db.Catalogue)
+	m, ok := s.apply(observe.MatchText(ex.Value), others, db.Catalogue)
 	if !ok {
 		return []string{fmt.Sprintf("%s does not match %s (with %v)", where, s.Pattern, ex.With)}
 	}
@@ -43,7 +46,7 @@ func (db *Database) checkExample(s *Signature, i int, ex Example) []string {
 		}
 	}
 	if len(s.Requires) > 0 {
-		if _, ok := s.apply(ex.Value, nil, db.Catalogue); ok {
+		if _, ok := s.apply(observe.MatchText(ex.Value), nil, db.Catalogue); ok {
 			problems = append(problems, where+" matches without its required observations")
 		}
 	}

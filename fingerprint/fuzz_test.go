@@ -22,6 +22,9 @@ func FuzzEngineAdd(f *testing.F) {
 		{"dhcp.lease", "not an ip", []byte{0, 0, 0x23, 0x34, 0x45, 0x66}, ""},
 		{"http.www_authenticate", `Digest realm="Login to ND011811000000", nonce="ec3682ef24b2cd9cedefe5cc26110000"`, nil, "::ffff:198.18.0.13"},
 		{"mdns.instance", "HIKVISION DS-2CD2722FWD-IZS - 733050075._CGI._tcp.local", nil, "fe80::1"},
+		{"rtsp.realm_mac", "48:ea:63:c2:40:2b", nil, "198.18.0.14"},
+		{"wsd.scope", "onvif://www.onvif.org/MAC/98:8b:0a:38:e0:d7", nil, "198.18.0.15"},
+		{"rtsp.served_url", "rtsp://198.18.0.16:554/unicast/c1/s0/live", nil, "198.18.0.16"},
 	}
 	for _, s := range seeds {
 		f.Add(s.key, s.value, s.mac, s.ip, uint16(80))

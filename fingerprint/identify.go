@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/camsweep/camsweep/observe"
 )
@@ -96,9 +97,12 @@ func (e *Engine) macMatch(v *view, d *Device) (Match, Evidence, bool) {
 // matchFacts runs every signature over the device's facts. Every fact a
 // signature matched becomes evidence, and so does every binding.
 func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
+	// Signatures read the value as a person would see it (observe.MatchText):
+	// a control character inside a device string must not hide it. The
+	// evidence keeps the value as sent; reports escape it.
 	values := map[string][]string{}
 	for _, f := range v.facts {
-		values[f.Key] = append(values[f.Key], f.Value)
+		values[f.Key] = append(values[f.Key], observe.MatchText(f.Value))
 	}
 	others := func(key string, re *regexp.Regexp) bool {
 		return slices.ContainsFunc(values[key], re.MatchString)
@@ -106,11 +110,12 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 	var matches []Match
 	var evidence []Evidence
 	for _, f := range v.facts {
-		if observe.IsBinding(f.Key) {
+		if observe.IsAssembly(f.Key) {
 			evidence = append(evidence, bindingEvidence(f))
 		}
+		text := observe.MatchText(f.Value)
 		for _, s := range e.db.ForKey(f.Key) {
-			m, ok := s.apply(f.Value, others, e.db.Catalogue)
+			m, ok := s.apply(text, others, e.db.Catalogue)
 			if !ok {
 				continue
 			}
@@ -151,8 +156,10 @@ func (e *Engine) decide(d *Device, matches []Match) {
 		d.Confidence = math.Round(score*100) / 100
 	}
 	agrees := func(m Match) bool { return m.Vendor == "" || m.Vendor == winner }
-	d.Brand = heaviest(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand })
-	d.Model = heaviest(matches, agrees, func(m Match) string { return m.Model })
+	// The brand is the name on the box, not a field the device reports
+	// about its model: precedence does not rank it, weight alone does.
+	d.Brand = best(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand }, false)
+	d.Model = mostSpecificModel(matches, agrees)
 	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
 	d.Kind = Kind(heaviest(matches, agrees, func(m Match) string { return string(m.Kind) }))
@@ -189,38 +196,76 @@ func bestVendor(matches []Match) (string, float64) {
 	return winner, best
 }
 
-// heaviest returns the field value of the highest-weight match that sets it;
-// the first such match wins a tie, so the result follows the fact order.
+// heaviest returns the field value of the best match that sets it: the
+// highest precedence (how well sourced the field is), then the highest
+// weight; the first such match wins a tie, so the result follows the fact
+// order.
 func heaviest(matches []Match, ok func(Match) bool, field func(Match) string) string {
+	return best(matches, ok, field, true)
+}
+
+// best is heaviest, with the signatures' precedence counted only when ranked.
+func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked bool) string {
 	var out string
-	best := -1.0
+	bestRank, bestWeight := -1, -1.0
 	for _, m := range matches {
-		w := m.Weight
+		w, rank := m.Weight, 0
 		if m.Sig != nil {
 			w = m.Sig.Weight
+			if ranked {
+				rank = m.Sig.Precedence
+			}
 		}
-		if v := field(m); v != "" && ok(m) && w > best {
-			out, best = v, w
+		v := field(m)
+		if v == "" || !ok(m) {
+			continue
+		}
+		if rank > bestRank || (rank == bestRank && w > bestWeight) {
+			out, bestRank, bestWeight = v, rank, w
 		}
 	}
 	return out
 }
 
-// restrict marks video-surveillance equipment by a catalogued restricted
-// maker. For a security_only maker the maker alone suffices while the kind is
-// unknown; for other makers only a device identified as surveillance counts.
+// mostSpecificModel returns the best model (as heaviest) unless another
+// agreeing match gives a model that extends it: a name scope shortened to
+// DS-2CD2146G2 yields to DS-2CD2146G2-ISU from the hardware scope, whatever
+// their weights, because the longer one is the same model said in full.
+func mostSpecificModel(matches []Match, ok func(Match) bool) string {
+	model := heaviest(matches, ok, func(m Match) string { return m.Model })
+	for _, m := range matches {
+		if ok(m) && len(m.Model) > len(model) && model != "" &&
+			strings.HasPrefix(strings.ToUpper(m.Model), strings.ToUpper(model)) {
+			model = m.Model
+		}
+	}
+	return model
+}
+
+// restrict gives the catalogue's verdict. A catalogued restricted maker's
+// device is restricted when the evidence shows surveillance equipment: a
+// surveillance kind, or an unknown kind from a security_only maker (every
+// product line it sells is surveillance equipment, so the maker is the product
+// class). When the kind is unknown and the maker (or the brand on the box)
+// also sells other things, the device goes to review. A device shown to be
+// something else (a phone, a router) is clear.
 func (e *Engine) restrict(d *Device) {
+	d.Verdict = VerdictClear
 	maker, ok := e.db.Catalogue.Vendor(d.Vendor)
 	if !ok || !maker.Restricted() {
 		return
 	}
+	unknownKind := d.Kind == "" || d.Kind == KindUnknown
 	switch {
 	case d.Kind.Surveillance():
-	case (d.Kind == "" || d.Kind == KindUnknown) && maker.SecurityOnly && !e.notSecurityBrand(d, maker):
+		d.Restricted, d.Verdict = true, VerdictRestricted
+	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker):
+		d.Restricted, d.Verdict = true, VerdictRestricted
+	case unknownKind:
+		d.Review, d.Verdict = true, VerdictReview
 	default:
 		return
 	}
-	d.Restricted = true
 	d.Basis = slices.Clone(maker.Basis)
 }
 

@@ -46,6 +46,21 @@ func (k Kind) Surveillance() bool {
 	return false
 }
 
+// Verdict is what a device means for the auditor (docs/policy.md, "Verdict").
+type Verdict string
+
+const (
+	// VerdictRestricted: the evidence shows video-surveillance equipment of a
+	// restricted maker (a surveillance kind, or a maker whose every product
+	// line is surveillance equipment).
+	VerdictRestricted Verdict = "restricted"
+	// VerdictReview: a restricted maker, but the evidence does not show what
+	// the product is; the auditor must check it.
+	VerdictReview Verdict = "review"
+	// VerdictClear: neither.
+	VerdictClear Verdict = "clear"
+)
+
 // Evidence is one observation that led to a conclusion about a device, with the
 // signature (if any) that read it.
 type Evidence struct {
@@ -66,21 +81,43 @@ type Device struct {
 	// MACVendor is the IEEE registrant of the MAC's block, as registered.
 	MACVendor string `json:"mac_vendor,omitempty"`
 	// MACNote explains a MAC whose prefix cannot be looked up ("locally administered", ...).
-	MACNote    string     `json:"mac_note,omitempty"`
-	Hostname   string     `json:"hostname,omitempty"`
-	Vendor     string     `json:"vendor,omitempty"` // the manufacturer behind the device
-	Brand      string     `json:"brand,omitempty"`  // the name on the box
-	Model      string     `json:"model,omitempty"`
-	Firmware   string     `json:"firmware,omitempty"`
-	Serial     string     `json:"serial,omitempty"`
-	Kind       Kind       `json:"kind,omitempty"`
-	Confidence float64    `json:"confidence,omitempty"`
-	Restricted bool       `json:"restricted"`
-	Basis      []string   `json:"basis,omitempty"` // public basis of the restriction
-	Ports      []uint16   `json:"ports,omitempty"` // ports seen answering
-	VLANs      []uint16   `json:"vlans,omitempty"` // 802.1Q VLANs the device was seen on
-	Zone       string     `json:"zone,omitempty"`  // set by policy
-	FirstSeen  time.Time  `json:"first_seen,omitzero"`
-	LastSeen   time.Time  `json:"last_seen,omitzero"`
-	Evidence   []Evidence `json:"evidence"`
+	MACNote    string  `json:"mac_note,omitempty"`
+	Hostname   string  `json:"hostname,omitempty"`
+	Vendor     string  `json:"vendor,omitempty"` // the manufacturer behind the device
+	Brand      string  `json:"brand,omitempty"`  // the name on the box
+	Model      string  `json:"model,omitempty"`
+	Firmware   string  `json:"firmware,omitempty"`
+	Serial     string  `json:"serial,omitempty"`
+	Kind       Kind    `json:"kind,omitempty"`
+	Confidence float64 `json:"confidence,omitempty"`
+	// Restricted: the catalogue's judgement that this is surveillance
+	// equipment of a maker with a public basis against it, whatever the basis.
+	Restricted bool `json:"restricted"`
+	// Review: the maker is restricted in the catalogue, but the evidence does
+	// not show whether the device is surveillance equipment.
+	Review bool     `json:"review,omitempty"`
+	Basis  []string `json:"basis,omitempty"` // public basis against the maker (restricted or review)
+	// Verdict is the conclusion under the policy in force (its profiles
+	// decide which makers count); the engine sets the catalogue's own.
+	Verdict   Verdict    `json:"verdict"`
+	Ports     []uint16   `json:"ports,omitempty"` // ports seen answering
+	VLANs     []uint16   `json:"vlans,omitempty"` // 802.1Q VLANs the device was seen on
+	Zone      string     `json:"zone,omitempty"`  // set by policy
+	FirstSeen time.Time  `json:"first_seen,omitzero"`
+	LastSeen  time.Time  `json:"last_seen,omitzero"`
+	Evidence  []Evidence `json:"evidence"`
+}
+
+// Judged returns the device's verdict, derived from Restricted and Review for
+// a device no engine or policy judged (an imported report of an older version).
+func (d *Device) Judged() Verdict {
+	switch {
+	case d.Verdict != "":
+		return d.Verdict
+	case d.Restricted:
+		return VerdictRestricted
+	case d.Review:
+		return VerdictReview
+	}
+	return VerdictClear
 }

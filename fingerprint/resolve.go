@@ -130,7 +130,8 @@ func (e *Engine) snapshot() []*view {
 }
 
 // owner returns the MAC holding ip: a strong binding first, then link.ip
-// unless that MAC is a router, then a MAC named in a WS-Discovery endpoint.
+// unless that MAC is a router, then a MAC the device names as its own (a
+// WS-Discovery endpoint, an authentication realm that is a MAC).
 func (e *Engine) owner(ip netip.Addr, st *deviceState) (MAC, *Evidence) {
 	if mac, ok := e.strongIP[ip]; ok {
 		return mac, nil
@@ -141,31 +142,31 @@ func (e *Engine) owner(ip netip.Addr, st *deviceState) (MAC, *Evidence) {
 		}
 	}
 	for _, f := range st.facts {
-		if f.Key != "wsd.endpoint" {
+		read, ok := selfMACKeys[f.Key]
+		if !ok {
 			continue
 		}
-		if mac, ok := e.endpointMAC(f.Value); ok {
+		if mac, ok := e.registeredMAC(read(f.Value)); ok {
 			return mac, &Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port, Sets: "mac=" + mac.String()}
 		}
 	}
 	return MAC{}, nil
 }
 
-// endpointMAC reads the node field of a time-based endpoint UUID
-// (urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe385). It is a MAC candidate only
-// if it is unicast, globally administered and in a registered block: random
-// (version 4) UUIDs name no MAC.
-func (e *Engine) endpointMAC(value string) (MAC, bool) {
-	rest, ok := cutPrefixFold(strings.TrimSpace(value), "urn:uuid:")
-	if !ok || e.reg == nil {
-		return MAC{}, false
-	}
-	g := strings.Split(rest, "-")
-	if len(g) != 5 || len(g[0]) != 8 || len(g[2]) != 4 || len(g[4]) != 12 || g[2][0] == '4' {
-		return MAC{}, false
-	}
-	mac, err := ParseMAC(g[4])
-	if err != nil || mac.IsZero() || mac.Local() || mac.Multicast() {
+// selfMACKeys are observations in which a device names a MAC that is its
+// own, each with how to read it from the value.
+var selfMACKeys = map[string]func(string) MAC{
+	"wsd.endpoint":   endpointMAC,
+	"wsd.scope":      scopeMAC,
+	"rtsp.realm_mac": parsedMAC,
+	"http.realm_mac": parsedMAC,
+}
+
+// registeredMAC accepts a MAC a device names only if it is unicast, globally
+// administered, not a firmware placeholder and in a registered block: a
+// random value names no interface.
+func (e *Engine) registeredMAC(mac MAC) (MAC, bool) {
+	if e.reg == nil || mac.IsZero() || mac.Local() || mac.Multicast() {
 		return MAC{}, false
 	}
 	if _, ph := e.db.Catalogue.Placeholder(mac); ph {
@@ -175,6 +176,36 @@ func (e *Engine) endpointMAC(value string) (MAC, bool) {
 		return MAC{}, false
 	}
 	return mac, true
+}
+
+func parsedMAC(value string) MAC {
+	mac, _ := ParseMAC(value)
+	return mac
+}
+
+// scopeMAC reads an ONVIF MAC scope (onvif://www.onvif.org/MAC/44:19:b6:a1:b2:c3),
+// which some firmware adds to its scope list; any other scope names no MAC.
+func scopeMAC(value string) MAC {
+	rest, ok := cutPrefixFold(strings.TrimSpace(value), "onvif://www.onvif.org/mac/")
+	if !ok {
+		return MAC{}
+	}
+	return parsedMAC(rest)
+}
+
+// endpointMAC reads the node field of a time-based endpoint UUID
+// (urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe385); random (version 4) UUIDs
+// name no MAC.
+func endpointMAC(value string) MAC {
+	rest, ok := cutPrefixFold(strings.TrimSpace(value), "urn:uuid:")
+	if !ok {
+		return MAC{}
+	}
+	g := strings.Split(rest, "-")
+	if len(g) != 5 || len(g[0]) != 8 || len(g[2]) != 4 || len(g[4]) != 12 || g[2][0] == '4' {
+		return MAC{}
+	}
+	return parsedMAC(g[4])
 }
 
 func cutPrefixFold(s, prefix string) (string, bool) {

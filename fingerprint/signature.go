@@ -40,6 +40,7 @@ type Signature struct {
 	Firmware   string        `yaml:"firmware"`
 	Serial     string        `yaml:"serial"`
 	Weight     float64       `yaml:"weight"`
+	Precedence int           `yaml:"precedence"` // 0..9: how well sourced its model, firmware, serial and kind are (higher wins before weight)
 	Source     string        `yaml:"source"`
 	Examples   []Example     `yaml:"examples"`
 	NearMisses []string      `yaml:"near_misses"`
@@ -126,6 +127,9 @@ func (s *Signature) compile(cat *Catalogue) error {
 	}
 	if s.Weight <= 0 || s.Weight > 1 {
 		return fmt.Errorf("%s: %v not in (0,1]", where("weight"), s.Weight)
+	}
+	if s.Precedence < 0 || s.Precedence > 9 {
+		return fmt.Errorf("%s: %d not in 0..9", where("precedence"), s.Precedence)
 	}
 	if len(s.Examples) == 0 {
 		return fmt.Errorf("%s: a signature needs at least one real example", where("examples"))

@@ -21,6 +21,11 @@ const (
 	// Context: written by decoders and kept as evidence, read by no
 	// signature today. Documented so a reader knows it is not a typo.
 	Context
+	// Presence: the observation makes a device of its MAC alone and binds
+	// no address (a frame's source MAC, an ARP probe): a device that never
+	// holds an address of its own is still a device. Its value is evidence,
+	// unless it is only the MAC again (see Carries).
+	Presence
 )
 
 func (r Role) String() string {
@@ -33,6 +38,8 @@ func (r Role) String() string {
 		return "raw"
 	case Context:
 		return "context"
+	case Presence:
+		return "presence"
 	}
 	return "unknown"
 }
@@ -69,6 +76,10 @@ var keys = []Key{
 	{Name: "xm.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
 
+	// Devices without an address.
+	{Name: "link.mac", Role: Presence, Carries: CarriesMAC},
+	{Name: "arp.probe", Role: Presence},
+
 	// Raw payloads, input only.
 	{Name: "sadp.payload", Role: Raw},
 	{Name: "dhip.payload", Role: Raw},
@@ -102,8 +113,8 @@ var keys = []Key{
 	{Name: "ssdp.usn", Role: Context},
 	{Name: "ssdp.nt", Role: Fact},
 	{Name: "ssdp.st", Role: Context},
-	{Name: "upnp.manufacturer", Role: Context},
-	{Name: "upnp.model_name", Role: Context},
+	{Name: "upnp.manufacturer", Role: Fact},
+	{Name: "upnp.model_name", Role: Fact},
 	{Name: "upnp.model_number", Role: Context},
 	{Name: "upnp.model_description", Role: Context},
 	{Name: "upnp.friendly_name", Role: Context},
@@ -166,6 +177,7 @@ var keys = []Key{
 	{Name: "http.path", Role: Fact},
 	{Name: "http.favicon_md5", Role: Fact},
 	{Name: "http.favicon_mmh3", Role: Fact},
+	{Name: "http.realm_mac", Role: Context},
 
 	// RTSP.
 	{Name: "rtsp.status", Role: Fact},
@@ -174,7 +186,9 @@ var keys = []Key{
 	{Name: "rtsp.public", Role: Context},
 	{Name: "rtsp.date", Role: Fact},
 	{Name: "rtsp.content_base", Role: Fact},
-	{Name: "rtsp.url", Role: Fact},
+	{Name: "rtsp.url", Role: Context},
+	{Name: "rtsp.served_url", Role: Fact},
+	{Name: "rtsp.realm_mac", Role: Context},
 	{Name: "rtsp.sdp_session", Role: Fact},
 	{Name: "rtsp.sdp_attr", Role: Fact},
 
@@ -212,6 +226,22 @@ func Known(name string) bool {
 
 // IsBinding reports whether the key asserts a MAC-IP binding.
 func IsBinding(name string) bool { return byName[name].Role == Binding }
+
+// ReadByEngine reports whether the engine itself reads the key (bindings and
+// presence keys assemble devices; a list key counts as its items), so no
+// signature needs to.
+func ReadByEngine(name string) bool {
+	r := byName[name].Role
+	return r == Binding || r == Presence || IsList(name)
+}
+
+// IsAssembly reports whether an observation of the key is evidence of how its
+// device was assembled: every binding, and a presence key whose value says
+// more than the MAC (the address an ARP probe asks for).
+func IsAssembly(name string) bool {
+	k := byName[name]
+	return k.Role == Binding || (k.Role == Presence && k.Carries != CarriesMAC)
+}
 
 // Keys returns every registered key, in registry order.
 func Keys() []Key { return slices.Clone(keys) }

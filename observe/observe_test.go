@@ -47,9 +47,14 @@ func TestRegistry(t *testing.T) {
 		if k.Role == 0 {
 			t.Errorf("%s: no role", k.Name)
 		}
-		if (k.Role == Binding) != (k.Carries != CarriesText) {
-			t.Errorf("%s: a binding must say what its value carries, and only a binding", k.Name)
+		if (k.Role == Binding && k.Carries == CarriesText) || (k.Role != Binding && k.Role != Presence && k.Carries != CarriesText) {
+			t.Errorf("%s: a binding must say what its value carries, and only a binding or presence key may", k.Name)
 		}
+	}
+	// A frame's source MAC makes a device but says nothing more; the address
+	// an ARP probe asks for is evidence.
+	if !ReadByEngine("link.mac") || IsAssembly("link.mac") || !IsAssembly("arp.probe") || !IsAssembly("link.ip") || IsAssembly("wsd.scope") {
+		t.Error("presence keys: ReadByEngine/IsAssembly disagree with the table")
 	}
 	if !IsBinding("arp.mac") || IsBinding("http.server") || Known("http.favicon_mm3") {
 		t.Error("registry lookups disagree with the table")

@@ -7,7 +7,7 @@
 // own CSV files with LoadCSVDir + WriteOverride.
 package oui
 
-//go:generate go run ./internal/mkregistry -in ../../shared/oui/oui-data-2.1.9.json -date 2026-08-26 -source "oui-data 2.1.9 (npm), IEEE RA MA-L/MA-M/MA-S" -out registry.txt.gz
+//go:generate go run ./internal/mkregistry -in source/oui-data-2.1.9.json.gz -date 2026-08-26 -source "oui-data 2.1.9 (npm), IEEE RA MA-L/MA-M/MA-S" -out registry.txt.gz
 
 import (
 	"fmt"

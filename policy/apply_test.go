@@ -279,3 +279,92 @@ func TestDefaultPolicy(t *testing.T) {
 		}
 	}
 }
+
+// reviewDevice is what the engine makes of a Huawei MAC block and nothing
+// else (fingerprint.TestEngineOUINames): a restricted maker, product unclear.
+func reviewDevice() fingerprint.Device {
+	d := dev("30:49:9e:97:b5:d6", "10.10.10.70", "Huawei", "", "")
+	d.Review, d.Basis = true, prc
+	d.MACVendor = "HUAWEI TECHNOLOGIES CO.,LTD"
+	d.Evidence = []fingerprint.Evidence{{Probe: "oui", Key: "mac.oui", Value: "30:49:9E HUAWEI TECHNOLOGIES CO.,LTD",
+		Signature: "oui", Sets: "vendor=Huawei"}}
+	return d
+}
+
+func TestReviewVerdict(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name, policy string
+		want         fingerprint.Verdict
+		profiles     []string
+	}{
+		{"default", "", fingerprint.VerdictReview, nil},
+		{"uk", "profiles: [uk-nil-2022]\n", fingerprint.VerdictReview, []string{"uk-nil-2022"}},
+		{"us", "profiles: [us-ndaa-889]\n", fingerprint.VerdictReview, []string{"us-ndaa-889"}},
+		{"other maker listed", "custom_profiles: [{name: hik, vendors: [Hikvision]}]\n", fingerprint.VerdictClear, nil},
+		{"maker listed", "custom_profiles: [{name: hw, vendors: [huawei]}]\n", fingerprint.VerdictReview, []string{"hw"}},
+		{"basis not counted", "custom_profiles: [{name: fcc, bases: [fcc-covered]}]\n", fingerprint.VerdictReview, []string{"fcc"}},
+	}
+	for _, c := range cases {
+		p := Default()
+		if c.policy != "" {
+			var err error
+			if p, err = Parse(c.name+".yaml", []byte(c.policy)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		devs := []fingerprint.Device{reviewDevice()}
+		fs := p.Apply(devs, now)
+		if devs[0].Verdict != c.want {
+			t.Errorf("%s: verdict %q, want %q", c.name, devs[0].Verdict, c.want)
+		}
+		if c.want == fingerprint.VerdictClear {
+			if len(fs) != 0 {
+				t.Errorf("%s: findings %+v", c.name, fs)
+			}
+			continue
+		}
+		if len(fs) != 1 || fs[0].Severity != SeverityReview || fs[0].Verdict != fingerprint.VerdictReview ||
+			!slices.Equal(fs[0].Profiles, c.profiles) || !FailsAt(fs, SeverityReview) || FailsAt(fs, SeverityMedium) {
+			t.Fatalf("%s: %+v", c.name, fs)
+		}
+		for _, want := range []string{"made by Huawei, a restricted vendor", "does not show what the product is",
+			"known: mac.oui=30:49:9E HUAWEI TECHNOLOGIES CO.,LTD", "record an exception"} {
+			if !strings.Contains(fs[0].Reason, want) {
+				t.Errorf("%s: reason %q lacks %q", c.name, fs[0].Reason, want)
+			}
+		}
+	}
+}
+
+// A review finding is cleared by an exception like any other: kept, marked,
+// and no longer failing --fail-on review.
+func TestReviewClearedByException(t *testing.T) {
+	p, err := Parse("x.yaml", []byte(`exceptions:
+  - mac: 30:49:9e:97:b5:d6
+    justification: "core router, asset HW-17"
+    owner: netops
+    expires: 2026-12-31
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := []fingerprint.Device{reviewDevice()}
+	fs := p.Apply(devs, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	if len(fs) != 1 || !fs[0].Suppressed() || FailsAt(fs, SeverityReview) {
+		t.Fatalf("%+v", fs)
+	}
+}
+
+// Restricted wins over review, and a device both profiles count is
+// restricted even when another profile would only review it.
+func TestRestrictedBeatsReview(t *testing.T) {
+	p, _ := Parse("x.yaml", []byte("custom_profiles: [{name: hw, vendors: [Huawei]}]\nprofiles: [uk-nil-2022]\n"))
+	cam := dev("30:49:9e:97:b5:d6", "10.10.10.71", "Huawei", "", fingerprint.KindCamera, prc...)
+	devs := []fingerprint.Device{cam}
+	fs := p.Apply(devs, time.Now())
+	if len(fs) != 1 || fs[0].Verdict != fingerprint.VerdictRestricted || devs[0].Verdict != fingerprint.VerdictRestricted ||
+		!slices.Equal(fs[0].Profiles, []string{"uk-nil-2022", "hw"}) {
+		t.Fatalf("%+v", fs)
+	}
+}

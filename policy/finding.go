@@ -18,9 +18,13 @@ const (
 
 // Finding is one device the operator must act on, with a plain-language reason.
 type Finding struct {
-	Severity Severity        `json:"severity"`
-	MAC      fingerprint.MAC `json:"mac,omitzero"`
-	IP       netip.Addr      `json:"ip,omitzero"`
+	Severity Severity `json:"severity"`
+	// Verdict is the device's verdict: restricted, or review (a restricted
+	// maker whose product is unclear, or an unidentified camera on a core
+	// network).
+	Verdict fingerprint.Verdict `json:"verdict"`
+	MAC     fingerprint.MAC     `json:"mac,omitzero"`
+	IP      netip.Addr          `json:"ip,omitzero"`
 	// VLAN is the 802.1Q VLAN that placed the device in its zone, when no
 	// address did.
 	VLAN   uint16   `json:"vlan,omitempty"`

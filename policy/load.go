@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -340,20 +339,4 @@ func (v *validator) exceptions(docs []exceptDoc) []Exception {
 		out = append(out, e)
 	}
 	return out
-}
-
-// AuditSection returns the raw `audit:` section of a policy file, which the audit
-// command reads; nil when absent. The policy ignores it.
-func AuditSection(data []byte) ([]byte, error) {
-	var doc struct {
-		Audit yaml.MapSlice `yaml:"audit"`
-	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	if doc.Audit == nil {
-		return nil, nil
-	}
-	out, err := yaml.Marshal(doc.Audit)
-	return bytes.TrimSpace(out), err
 }

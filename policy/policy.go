@@ -153,7 +153,8 @@ func (p *Policy) zoneOfAddr(ip netip.Addr) *zone {
 	return best
 }
 
-// judge decides whether a device is a finding and at which severity.
+// judge gives the device its verdict under this policy and decides whether
+// it is a finding and at which severity.
 func (p *Policy) judge(d *fingerprint.Device, z *zone) (Finding, bool) {
 	f := Finding{MAC: d.MAC, Vendor: d.Vendor, Model: d.Model}
 	if len(d.IPs) > 0 {
@@ -162,19 +163,31 @@ func (p *Policy) judge(d *fingerprint.Device, z *zone) (Finding, bool) {
 	if z != nil {
 		f.Zone, f.Site = z.Name, z.Site
 	}
-	if profiles, basis, ok := p.restrictedBy(d); ok {
-		f.Basis = basis
-		f.Profiles = profiles
+	switch profiles, basis, verdict := p.verdictFor(d); verdict {
+	case fingerprint.VerdictRestricted:
+		f.Basis, f.Profiles = basis, profiles
 		f.Severity = severityFor(z)
 		f.Reason = restrictedReason(d, z, profiles, basis)
-		return f, true
+		return p.verdictOf(d, f, verdict), true
+	case fingerprint.VerdictReview:
+		f.Basis, f.Profiles = basis, profiles
+		f.Severity = SeverityReview
+		f.Reason = unclearProductReason(d, z, profiles, basis)
+		return p.verdictOf(d, f, verdict), true
 	}
 	if z != nil && z.Core && d.Kind.Surveillance() && d.Vendor == "" {
 		f.Severity = SeverityReview
 		f.Reason = unknownCameraReason(d, z)
-		return f, true
+		return p.verdictOf(d, f, fingerprint.VerdictReview), true
 	}
+	d.Verdict = fingerprint.VerdictClear
 	return Finding{}, false
+}
+
+// verdictOf records the verdict on the device and its finding.
+func (p *Policy) verdictOf(d *fingerprint.Device, f Finding, v fingerprint.Verdict) Finding {
+	d.Verdict, f.Verdict = v, v
+	return f
 }
 
 // severityFor is the rule from the UK Cabinet Office guidance: keep them off
@@ -192,17 +205,36 @@ func severityFor(z *zone) Severity {
 	return SeverityMedium
 }
 
-// restrictedBy returns every profile under which the device is restricted
-// and the union of the catalogue bases they accepted, in the device's order.
-func (p *Policy) restrictedBy(d *fingerprint.Device) ([]string, []string, bool) {
+// verdictFor returns the device's verdict under the profiles in force, the
+// profiles that count it and the union of the catalogue bases they accepted,
+// in the device's order. Without profiles the catalogue's own judgement
+// (every basis) stands.
+func (p *Policy) verdictFor(d *fingerprint.Device) ([]string, []string, fingerprint.Verdict) {
 	if p.anyBasis {
-		return nil, slices.Clone(d.Basis), d.Restricted
+		switch {
+		case d.Restricted:
+			return nil, slices.Clone(d.Basis), fingerprint.VerdictRestricted
+		case d.Review:
+			return nil, slices.Clone(d.Basis), fingerprint.VerdictReview
+		}
+		return nil, nil, fingerprint.VerdictClear
 	}
+	for _, v := range []fingerprint.Verdict{fingerprint.VerdictRestricted, fingerprint.VerdictReview} {
+		if names, basis := p.countedBy(d, v); len(names) > 0 {
+			return names, basis, v
+		}
+	}
+	return nil, nil, fingerprint.VerdictClear
+}
+
+// countedBy returns the profiles under which the device has verdict v and
+// the bases they accepted.
+func (p *Policy) countedBy(d *fingerprint.Device, v fingerprint.Verdict) ([]string, []string) {
 	var names []string
 	accepted := map[string]bool{}
 	for _, pr := range p.profiles {
-		basis := pr.matchBasis(d)
-		if len(basis) == 0 && !pr.matchVendor(d) {
+		basis := pr.matchBasis(d, v)
+		if len(basis) == 0 && !pr.matchVendor(d, v) {
 			continue
 		}
 		names = append(names, pr.Name)
@@ -216,7 +248,7 @@ func (p *Policy) restrictedBy(d *fingerprint.Device) ([]string, []string, bool) 
 			basis = append(basis, b)
 		}
 	}
-	return names, basis, len(names) > 0
+	return names, basis
 }
 
 // SortFindings orders findings most severe first, suppressed ones after the
@@ -243,4 +275,15 @@ func SortFindings(fs []Finding) {
 		}
 		return strings.Compare(a.MAC.String(), b.MAC.String())
 	})
+}
+
+// SiteRanges lists every zone's CIDRs: the site's own networks. Captures
+// inventory hosts there like hosts on private addresses, also where a site
+// numbers its networks from public space.
+func (p *Policy) SiteRanges() []netip.Prefix {
+	var out []netip.Prefix
+	for _, z := range p.zones {
+		out = append(out, z.prefixes...)
+	}
+	return out
 }

@@ -51,9 +51,13 @@ func builtinProfile(name string) (Profile, bool) {
 	return Profile{}, false
 }
 
-// matchBasis returns the device's bases this profile accepts.
-func (pr Profile) matchBasis(d *fingerprint.Device) []string {
-	if !d.Restricted {
+// matchBasis returns the device's bases this profile accepts, when the
+// catalogue gave the device verdict v (restricted or review).
+func (pr Profile) matchBasis(d *fingerprint.Device, v fingerprint.Verdict) []string {
+	switch {
+	case v == fingerprint.VerdictRestricted && d.Restricted:
+	case v == fingerprint.VerdictReview && d.Review:
+	default:
 		return nil
 	}
 	var out []string
@@ -66,14 +70,20 @@ func (pr Profile) matchBasis(d *fingerprint.Device) []string {
 }
 
 // matchVendor reports whether the device's maker or brand is on the profile's
-// vendor list. Only surveillance equipment (or a maker the catalogue already
-// restricts) counts, so listing a maker of routers does not flag its routers.
-func (pr Profile) matchVendor(d *fingerprint.Device) bool {
-	if !d.Kind.Surveillance() && !d.Restricted {
+// vendor list and the device has verdict v under it. Surveillance equipment
+// (or a maker the catalogue already restricts) is restricted; a device of
+// unknown kind is for review; anything else does not count, so listing a
+// maker that also sells routers does not flag the routers it identified.
+func (pr Profile) matchVendor(d *fingerprint.Device, v fingerprint.Verdict) bool {
+	unknownKind := d.Kind == "" || d.Kind == fingerprint.KindUnknown
+	switch {
+	case v == fingerprint.VerdictRestricted && (d.Kind.Surveillance() || d.Restricted):
+	case v == fingerprint.VerdictReview && (unknownKind || d.Review):
+	default:
 		return false
 	}
-	for _, v := range pr.Vendors {
-		if (d.Vendor != "" && strings.EqualFold(v, d.Vendor)) || (d.Brand != "" && strings.EqualFold(v, d.Brand)) {
+	for _, name := range pr.Vendors {
+		if (d.Vendor != "" && strings.EqualFold(name, d.Vendor)) || (d.Brand != "" && strings.EqualFold(name, d.Brand)) {
 			return true
 		}
 	}

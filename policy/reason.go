@@ -87,21 +87,68 @@ func actionText(z *zone) string {
 
 func restrictedReason(d *fingerprint.Device, z *zone, profiles []string, basis []string) string {
 	s := fmt.Sprintf("%s %s is made by a restricted vendor", deviceText(d), placeText(z))
+	return s + countedText(profiles, basis) + ". " + actionText(z)
+}
+
+// countedText names the profiles that count the device and the bases they
+// accepted: " under profile uk-nil-2022 (basis: ...)". A single profile with
+// no basis counted the maker by name (" listed in profile X").
+func countedText(profiles []string, basis []string) string {
+	var s string
 	switch {
 	case len(profiles) == 1 && len(basis) == 0:
-		s += " listed in profile " + profiles[0]
+		s = " listed in profile " + profiles[0]
 	case len(profiles) == 1:
-		s += " under profile " + profiles[0]
+		s = " under profile " + profiles[0]
 	case len(profiles) > 1:
-		s += " under profiles " + strings.Join(profiles, ", ")
+		s = " under profiles " + strings.Join(profiles, ", ")
 	}
 	if len(basis) > 0 {
 		s += " (basis: " + basisText(basis) + ")"
 	}
-	return s + ". " + actionText(z)
+	return s
 }
 
 func unknownCameraReason(d *fingerprint.Device, z *zone) string {
 	return fmt.Sprintf("%s %s: the maker could not be identified. Check who made it before it stays on a core network.",
 		deviceText(d), placeText(z))
+}
+
+// unclearProductReason says what is known of a restricted maker's device
+// whose product the evidence does not show, and what the auditor must check.
+func unclearProductReason(d *fingerprint.Device, z *zone, profiles []string, basis []string) string {
+	s := fmt.Sprintf("%s %s is made by %s, a restricted vendor", deviceText(d), placeText(z), d.Vendor)
+	s += countedText(profiles, basis) + ", but the evidence does not show what the product is"
+	if known := knownText(d); known != "" {
+		s += " (known: " + known + ")"
+	}
+	return s + ". Check the device (its label, web page or asset record): if it is a camera, recorder or other " +
+		"surveillance equipment it is restricted; if it is not, record an exception for it."
+}
+
+// maxKnown bounds how many pieces of evidence a review reason quotes, and
+// maxKnownValue how much of each (device strings can be long).
+const (
+	maxKnown      = 3
+	maxKnownValue = 80
+)
+
+// knownText quotes the evidence that named the maker or brand: the MAC
+// block, a cloud name, a banner. The report escapes it on output.
+func knownText(d *fingerprint.Device) string {
+	var parts []string
+	for _, e := range d.Evidence {
+		if !strings.Contains(e.Sets, "vendor=") && !strings.Contains(e.Sets, "brand=") {
+			continue
+		}
+		v := e.Value
+		if r := []rune(v); len(r) > maxKnownValue {
+			v = string(r[:maxKnownValue]) + "…"
+		}
+		parts = append(parts, e.Key+"="+v)
+		if len(parts) == maxKnown {
+			break
+		}
+	}
+	return strings.Join(parts, "; ")
 }

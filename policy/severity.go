@@ -57,14 +57,3 @@ func FailsAt(fs []Finding, threshold Severity) bool {
 	}
 	return false
 }
-
-// Counts tallies unsuppressed findings per severity.
-func Counts(fs []Finding) map[Severity]int {
-	out := map[Severity]int{}
-	for _, f := range fs {
-		if !f.Suppressed() {
-			out[f.Severity]++
-		}
-	}
-	return out
-}

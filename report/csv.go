@@ -16,7 +16,7 @@ import (
 // CSVHeader names the columns WriteCSV writes, in order.
 var CSVHeader = []string{
 	"mac", "ips", "vendor", "brand", "model", "firmware", "serial", "kind", "confidence",
-	"restricted", "basis", "severity", "site", "zone", "hostname", "mac_vendor", "mac_note", "ports",
+	"restricted", "verdict", "basis", "severity", "site", "zone", "hostname", "mac_vendor", "mac_note", "ports",
 	"vlans", "first_seen", "last_seen", "why",
 }
 
@@ -57,7 +57,7 @@ func deviceRecord(d fingerprint.Device, sev policy.Severity, site string) []stri
 	}
 	return []string{
 		macOrEmpty(d.MAC), strings.Join(ips, " "), d.Vendor, d.Brand, d.Model, d.Firmware, d.Serial,
-		string(d.Kind), conf, strconv.FormatBool(d.Restricted), strings.Join(d.Basis, " "), string(sev),
+		string(d.Kind), conf, strconv.FormatBool(d.Restricted), string(d.Judged()), strings.Join(d.Basis, " "), string(sev),
 		site, d.Zone, d.Hostname, d.MACVendor, d.MACNote, ports, joinNumbers(d.VLANs),
 		timeOrEmpty(d.FirstSeen), timeOrEmpty(d.LastSeen), whyRaw(d),
 	}

@@ -45,6 +45,7 @@ type htmlView struct {
 	VerdictSev  policy.Severity
 	Counts      []severityCount
 	Restricted  int
+	Review      int
 	Suppressed  int
 	Urgent      []policy.Finding // critical and high, unsuppressed: the first screen
 	Others      []policy.Finding // the rest, suppressed ones last
@@ -79,6 +80,7 @@ type siteRow struct {
 	Vendor     string
 	Devices    int
 	Restricted int
+	Review     int
 }
 
 type deviceView struct {
@@ -115,6 +117,7 @@ func buildHTMLView(r *Result) htmlView {
 		v.Counts = append(v.Counts, severityCount{s, counts[s]})
 	}
 	v.Restricted = CountRestricted(r.Devices)
+	v.Review = CountReview(r.Devices)
 	v.Verdict, v.VerdictSev = verdict(counts, v.Restricted, len(r.Devices))
 	v.SeverityBar = severityBars(v.Counts)
 	v.SiteBars, v.Sites = siteBars(r.Inventory)
@@ -134,11 +137,18 @@ func siteNames(zones []policy.ZoneInfo) []string {
 	return out
 }
 
-// CountRestricted is how many devices are restricted.
+// CountRestricted is how many devices have the verdict restricted.
 func CountRestricted(devs []fingerprint.Device) int {
+	return countVerdict(devs, fingerprint.VerdictRestricted)
+}
+
+// CountReview is how many devices have the verdict review.
+func CountReview(devs []fingerprint.Device) int { return countVerdict(devs, fingerprint.VerdictReview) }
+
+func countVerdict(devs []fingerprint.Device, v fingerprint.Verdict) int {
 	n := 0
 	for _, d := range devs {
-		if d.Restricted {
+		if d.Judged() == v {
 			n++
 		}
 	}
@@ -155,7 +165,7 @@ func verdict(counts map[policy.Severity]int, restricted, devices int) (string, p
 	case counts[policy.SeverityMedium] > 0:
 		return fmt.Sprintf("%d restricted device(s) found; none on core or sensitive networks.", counts[policy.SeverityMedium]), policy.SeverityMedium
 	case counts[policy.SeverityReview] > 0:
-		return fmt.Sprintf("No restricted devices; %d unidentified camera(s) on core networks to check.", counts[policy.SeverityReview]), policy.SeverityReview
+		return fmt.Sprintf("No restricted devices; %d device(s) to review: restricted makers of unclear products, or unidentified cameras on core networks.", counts[policy.SeverityReview]), policy.SeverityReview
 	}
 	return fmt.Sprintf("No open findings among %d device(s) (%d restricted, all covered by exceptions).", devices, restricted), ""
 }
@@ -185,7 +195,7 @@ func siteBars(inv []SiteInventory) ([]svgBar, []siteRow) {
 		for _, vc := range s.Vendors {
 			total += vc.Devices
 			restricted += vc.Restricted
-			rows = append(rows, siteRow{Site: s.Site, Vendor: vc.Vendor, Devices: vc.Devices, Restricted: vc.Restricted})
+			rows = append(rows, siteRow{Site: s.Site, Vendor: vc.Vendor, Devices: vc.Devices, Restricted: vc.Restricted, Review: vc.Review})
 		}
 		most = max(most, total)
 		label := s.Site

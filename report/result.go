@@ -52,11 +52,13 @@ type SiteInventory struct {
 }
 
 // VendorCount is how many devices of one vendor a site has, and how many of
-// them are restricted. Vendor is "" for devices no signature or OUI named.
+// them have the verdict restricted or review. Vendor is "" for devices no
+// signature or OUI named.
 type VendorCount struct {
 	Vendor     string `json:"vendor,omitempty"`
 	Devices    int    `json:"devices"`
 	Restricted int    `json:"restricted"`
+	Review     int    `json:"review"`
 }
 
 // New returns a Result with the schema set and empty (not null) lists, so
@@ -73,7 +75,8 @@ func New(tool Tool, generated time.Time, source Source) *Result {
 	}
 }
 
-// Fill sets devices, findings and zones and computes the inventory from them.
+// Fill sets devices, findings and zones, gives each device and finding its
+// verdict (derived for results of older versions) and computes the inventory.
 func (r *Result) Fill(devs []fingerprint.Device, findings []policy.Finding, zones []policy.ZoneInfo) {
 	if devs == nil {
 		devs = []fingerprint.Device{}
@@ -81,8 +84,26 @@ func (r *Result) Fill(devs []fingerprint.Device, findings []policy.Finding, zone
 	if findings == nil {
 		findings = []policy.Finding{}
 	}
+	for i := range devs {
+		devs[i].Verdict = devs[i].Judged()
+	}
+	for i := range findings {
+		findings[i].Verdict = findingVerdict(findings[i])
+	}
 	r.Devices, r.Findings, r.Zones = devs, findings, zones
 	r.Inventory = BuildInventory(devs, zones)
+}
+
+// findingVerdict is a finding's verdict, derived from its severity when the
+// finding was made by a version that did not record it.
+func findingVerdict(f policy.Finding) fingerprint.Verdict {
+	switch {
+	case f.Verdict != "":
+		return f.Verdict
+	case f.Severity == policy.SeverityReview:
+		return fingerprint.VerdictReview
+	}
+	return fingerprint.VerdictRestricted
 }
 
 // BuildInventory counts devices per site and vendor. A device's site is the
@@ -102,8 +123,11 @@ func BuildInventory(devs []fingerprint.Device, zones []policy.ZoneInfo) []SiteIn
 			counts[k] = c
 		}
 		c.Devices++
-		if d.Restricted {
+		switch d.Judged() {
+		case fingerprint.VerdictRestricted:
 			c.Restricted++
+		case fingerprint.VerdictReview:
+			c.Review++
 		}
 	}
 	bySite := map[string][]VendorCount{}

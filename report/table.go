@@ -110,19 +110,26 @@ func writeDevices(w io.Writer, all []fingerprint.Device) {
 	}
 	tw := newTabWriter(w)
 	row(tw, "VENDOR", "BRAND", "MODEL", "FIRMWARE", "KIND", "MAC", "IPS", "WHY")
-	anyRestricted := false
+	marks := map[fingerprint.Verdict]bool{}
 	for _, d := range tableOrder(devs) {
-		anyRestricted = anyRestricted || d.Restricted
 		vendor := cell(d.Vendor)
-		if d.Restricted {
+		switch v := d.Judged(); v {
+		case fingerprint.VerdictRestricted:
 			vendor += " !"
+			marks[v] = true
+		case fingerprint.VerdictReview:
+			vendor += " ?"
+			marks[v] = true
 		}
 		row(tw, vendor, cell(d.Brand), cell(d.Model), cell(d.Firmware), cell(string(d.Kind)),
 			mac(d.MAC), ipList(d), Why(d))
 	}
 	tw.Flush()
-	if anyRestricted {
+	if marks[fingerprint.VerdictRestricted] {
 		fmt.Fprintln(w, "  ! = restricted vendor")
+	}
+	if marks[fingerprint.VerdictReview] {
+		fmt.Fprintln(w, "  ? = review: restricted maker, the evidence does not show what the product is")
 	}
 	fmt.Fprintln(w)
 }
@@ -130,10 +137,10 @@ func writeDevices(w io.Writer, all []fingerprint.Device) {
 func writeInventory(w io.Writer, inv []SiteInventory) {
 	fmt.Fprintln(w, "INVENTORY")
 	tw := newTabWriter(w)
-	row(tw, "SITE", "VENDOR", "DEVICES", "RESTRICTED")
+	row(tw, "SITE", "VENDOR", "DEVICES", "RESTRICTED", "REVIEW")
 	for _, s := range inv {
 		for _, v := range s.Vendors {
-			row(tw, cell(s.Site), cell(v.Vendor), strconv.Itoa(v.Devices), strconv.Itoa(v.Restricted))
+			row(tw, cell(s.Site), cell(v.Vendor), strconv.Itoa(v.Devices), strconv.Itoa(v.Restricted), strconv.Itoa(v.Review))
 		}
 	}
 	tw.Flush()
@@ -170,8 +177,15 @@ func addr(ok bool, s string) string {
 	return s
 }
 
+// ipList is the device's addresses; a device without one shows the address
+// it was probing for (ARP probe), if any.
 func ipList(d fingerprint.Device) string {
 	if len(d.IPs) == 0 {
+		for _, e := range d.Evidence {
+			if e.Key == "arp.probe" {
+				return "probing " + Clean(e.Value, MaxCell)
+			}
+		}
 		return "-"
 	}
 	n := min(len(d.IPs), maxIPsShown)
@@ -193,7 +207,7 @@ func identified(devs []fingerprint.Device) []fingerprint.Device {
 	var out []fingerprint.Device
 	for _, d := range devs {
 		known := d.Vendor != "" || d.Brand != "" || d.Model != "" || (d.Kind != "" && d.Kind != fingerprint.KindUnknown)
-		if known || d.Restricted {
+		if known || d.Judged() != fingerprint.VerdictClear {
 			out = append(out, d)
 		}
 	}
@@ -205,12 +219,14 @@ func identified(devs []fingerprint.Device) []fingerprint.Device {
 func tableOrder(devs []fingerprint.Device) []fingerprint.Device {
 	rank := func(d fingerprint.Device) int {
 		switch {
-		case d.Restricted:
+		case d.Judged() == fingerprint.VerdictRestricted:
 			return 0
-		case d.Kind.Surveillance():
+		case d.Judged() == fingerprint.VerdictReview:
 			return 1
+		case d.Kind.Surveillance():
+			return 2
 		}
-		return 2
+		return 3
 	}
 	out := slices.Clone(devs)
 	slices.SortStableFunc(out, func(a, b fingerprint.Device) int { return cmp.Compare(rank(a), rank(b)) })

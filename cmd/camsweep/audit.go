@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -179,6 +180,9 @@ type auditInputs struct {
 	eng     engine
 	devices []fingerprint.Device // imported whole (reports)
 	inputs  []string
+	// siteRanges are the policy's zone CIDRs: captures inventory hosts there
+	// like hosts on private addresses.
+	siteRanges []netip.Prefix
 }
 
 // engine creates the fingerprint engine on first use: an audit that only
@@ -205,7 +209,7 @@ func collectCaptures(ctx context.Context, cmd *cobra.Command, cfg *auditConfig, 
 			return err
 		}
 		in.inputs = append(in.inputs, f)
-		err := readCapture(ctx, f, eng.Add, cfg.AllAddresses, nil)
+		err := readCapture(ctx, f, eng.Add, cfg.AllAddresses, in.siteRanges, nil)
 		switch {
 		case err == nil:
 		case isPartialCapture(err) || errors.Is(err, context.Canceled):
@@ -420,7 +424,7 @@ func contains(list []string, s string) bool {
 
 // collect runs every configured source and applies the policy.
 func (o *auditOptions) collect(cmd *cobra.Command, cfg *auditConfig, pol *policy.Policy) (*report.Result, error) {
-	in := &auditInputs{res: newResult("audit", nil)}
+	in := &auditInputs{res: newResult("audit", nil), siteRanges: pol.SiteRanges()}
 	for _, s := range auditSources {
 		if !s.configured(cfg) {
 			continue

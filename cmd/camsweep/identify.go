@@ -215,7 +215,7 @@ func noteUnreadKeys(w io.Writer, keys map[string]int) {
 	}
 	names := make([]string, 0, len(keys))
 	for k := range keys {
-		if !observe.IsBinding(k) && len(db.ForKey(k)) == 0 {
+		if !observe.ReadByEngine(k) && len(db.ForKey(k)) == 0 {
 			names = append(names, k)
 		}
 	}

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,6 +164,31 @@ func TestIdentifyDahuaFromStdin(t *testing.T) {
 	}
 }
 
+// TestIdentifySelfNamedDevices: a device seen only by IP that names its own
+// MAC in an RTSP realm gets that MAC and its block's maker; an mDNS instance
+// and SRV target give a Hikvision NVR its kind, model and serial.
+func TestIdentifySelfNamedDevices(t *testing.T) {
+	code, out, stderr := cli(t, "", "identify", "--format", "json", identifyData("self-named.jsonl"))
+	if code != exitFindings {
+		t.Errorf("exit %d (%s)", code, stderr)
+	}
+	rep := decodeJSON(t, out)
+	unv := deviceByMAC(t, rep, "48:ea:63:c2:40:2b")
+	if unv.Vendor != "Uniview" || !unv.Restricted || len(unv.IPs) != 1 || unv.IPs[0].String() != "198.18.0.40" {
+		t.Errorf("Uniview device %+v", unv)
+	}
+	var nvr *fingerprint.Device
+	for i := range rep.Devices {
+		if d := &rep.Devices[i]; len(d.IPs) == 1 && d.IPs[0].String() == "198.18.0.41" {
+			nvr = d
+		}
+	}
+	if nvr == nil || nvr.Vendor != "Hikvision" || nvr.Kind != fingerprint.KindNVR || nvr.Model != "DS-7608NXI-I2/8P/S" ||
+		nvr.Serial != "DS-7608NXI-I220210305CCWRJ12345678" || !nvr.Restricted {
+		t.Errorf("Hikvision NVR %+v", nvr)
+	}
+}
+
 func TestTerminalEscapesNeverReachStdout(t *testing.T) {
 	file := identifyData("hostile.jsonl")
 	// The hostile model must really reach the result, or this test proves nothing.
@@ -263,5 +290,66 @@ func TestIdentifyNotesKeysNoSignatureReads(t *testing.T) {
 	_, _, stderr = cli(t, in, "identify", "-q", "--format", "json")
 	if strings.Contains(stderr, "note:") {
 		t.Errorf("-q must silence notes:\n%s", stderr)
+	}
+}
+
+// A wsd.scopes line counts as every scope in it: the Hikvision scope list
+// alone names maker, model and kind as the decoded wsd.scope lines do.
+func TestIdentifyWSDScopesListCountsEveryScope(t *testing.T) {
+	code, out, stderr := cli(t, "", "identify", "--format", "json", identifyData("hikvision-wsd-scopes.jsonl"))
+	if code != exitFindings || strings.Contains(stderr, "note:") {
+		t.Errorf("exit %d (%s)", code, stderr)
+	}
+	r := decodeJSON(t, out)
+	if len(r.Devices) != 1 {
+		t.Fatalf("devices %+v", r.Devices)
+	}
+	d := r.Devices[0]
+	if d.Vendor != "Hikvision" || d.Model != "DS-2CD2146G2-ISU" || d.Kind != fingerprint.KindCamera || d.Verdict != fingerprint.VerdictRestricted {
+		t.Errorf("device %+v", d)
+	}
+	// The percent-encoded name scope is read decoded, as the WS-Discovery decoder emits it.
+	if !slices.ContainsFunc(d.Evidence, func(e fingerprint.Evidence) bool {
+		return e.Key == "wsd.scope" && e.Value == "onvif://www.onvif.org/name/HIKVISION DS-2CD2146G2-ISU"
+	}) {
+		t.Errorf("evidence %+v", d.Evidence)
+	}
+}
+
+// A server answering HTTP on its RTSP port is an observation, not a bad line:
+// the Hikvision 401 of testdata/service given as an rtsp.response.
+func TestIdentifyHTTPAnswerOnRTSPPort(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(repo, "testdata", "service", "constructed", "signals_app_webs_401.http"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _ := json.Marshal(map[string]any{"ip": "10.20.0.11", "port": 554, "key": "rtsp.response", "value": string(raw)})
+	code, out, stderr := cli(t, string(line)+"\n", "identify", "--format", "json")
+	if code != exitFindings || strings.Contains(stderr, "bad line") {
+		t.Errorf("exit %d (%s)", code, stderr)
+	}
+	r := decodeJSON(t, out)
+	if r.Partial || len(r.Devices) != 1 || r.Devices[0].Vendor != "Hikvision" || !slices.Contains(r.Devices[0].Ports, 554) {
+		t.Errorf("partial %v, devices %+v", r.Partial, r.Devices)
+	}
+}
+
+// identify gives the review verdict too: a Kedacom block (a maker that also
+// makes video conferencing) bound by ARP and nothing else is a review
+// finding, which --fail-on review fails on and the default does not.
+func TestIdentifyReviewVerdict(t *testing.T) {
+	in := `{"probe":"arp","mac":"00:14:10:3b:9a:11","ip":"10.20.0.90","key":"arp.mac","value":"00:14:10:3b:9a:11"}` + "\n"
+	code, out, stderr := cli(t, in, "identify", "--format", "json")
+	if code != exitOK {
+		t.Errorf("default --fail-on medium: exit %d (%s)", code, stderr)
+	}
+	r := decodeJSON(t, out)
+	d := deviceByMAC(t, r, "00:14:10:3b:9a:11")
+	if d.Vendor != "Kedacom" || d.Verdict != fingerprint.VerdictReview || d.Restricted ||
+		len(r.Findings) != 1 || r.Findings[0].Verdict != fingerprint.VerdictReview || !strings.Contains(r.Findings[0].Reason, "known: mac.oui=001410") {
+		t.Errorf("device %+v, findings %+v", d, r.Findings)
+	}
+	if code, _, _ := cli(t, in, "identify", "-q", "--fail-on", "review"); code != exitFindings {
+		t.Errorf("--fail-on review: exit %d", code)
 	}
 }

@@ -31,6 +31,7 @@ type listenOptions struct {
 	iface        string
 	duration     time.Duration
 	allAddresses bool
+	local        localRanges
 }
 
 func newListenCmd() *cobra.Command {
@@ -48,6 +49,7 @@ func newListenCmd() *cobra.Command {
 	f.StringVarP(&o.iface, "interface", "i", "", "interface to listen on (required)")
 	f.DurationVar(&o.duration, "for", 0, "how long to listen, e.g. 10m (default: until Ctrl-C)")
 	f.BoolVar(&o.allAddresses, "all-addresses", false, "also inventory hosts with public addresses")
+	o.local.register(cmd)
 	return cmd
 }
 
@@ -60,6 +62,9 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 	}
 	if o.duration < 0 {
 		return usageError("--for must be positive")
+	}
+	if err := o.local.parse(); err != nil {
+		return err
 	}
 	pol, eng, err := o.out.setup()
 	if err != nil {
@@ -81,7 +86,7 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 	if drawsProgress(cmd.ErrOrStderr(), o.out.quiet) {
 		stopStatus = listenStatus(ctx, cmd.ErrOrStderr(), o.iface, &packets, eng.Heard)
 	}
-	stats, err := capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Probe: "listen"}, &packets)
+	stats, err := capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Local: o.local.with(pol.SiteRanges()), Probe: "listen"}, &packets)
 	stopStatus()
 	if err != nil {
 		res.Partial = true

@@ -36,8 +36,9 @@ func formatNames() string {
 }
 
 // defaultFailOn makes any restricted device fail a script: the default policy
-// reports every restricted device as at least medium, and "review" (an
-// unidentified camera on a core network) is a question, not a violation.
+// reports every restricted device as at least medium, and "review" (a
+// restricted maker's device whose product is unclear, or an unidentified
+// camera on a core network) is a question, not a violation.
 const defaultFailOn = "medium"
 
 // outputOptions are the flags every command that produces a report shares.
@@ -109,8 +110,8 @@ func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *poli
 		return &exitErr{code: exitError, err: err}
 	}
 	if !o.quiet {
-		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %d devices, %d restricted, %d findings\n",
-			len(res.Devices), report.CountRestricted(res.Devices), len(res.Findings))
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %d devices, %d restricted, %d to review, %d findings\n",
+			len(res.Devices), report.CountRestricted(res.Devices), report.CountReview(res.Devices), len(res.Findings))
 	}
 	return exitFor(res, o.threshold)
 }

@@ -17,7 +17,10 @@ const pcapLong = `Read pcap or pcapng capture files and report the devices seen 
 is sent: this is the way to analyse traffic captured elsewhere (a SPAN port, a
 tcpdump on a sensor, an incident's evidence). Files of any size are read in
 bounded memory. Only hosts with private, link-local, CGNAT or benchmark
-(198.18.0.0/15) addresses are inventoried unless --all-addresses is given.
+(198.18.0.0/15) addresses, or in the site's own ranges (--local, and the
+policy's zone CIDRs), are inventoried unless --all-addresses is given; only
+those have their MAC bound to their address (a public host's frames usually
+come through a router).
 
 A truncated or corrupt file still yields everything before the damage, with a
 warning naming the packet, and exit code 3 (2 if there are findings).`
@@ -25,12 +28,14 @@ warning naming the packet, and exit code 3 (2 if there are findings).`
 const pcapExample = `  camsweep pcap capture.pcapng
   camsweep pcap --format json -o sweep.json site-a.pcap site-b.pcapng
   camsweep pcap --policy site.yaml --fail-on high capture.pcap
+  camsweep pcap --local 130.225.0.0/16,2001:878::/32 campus.pcap
   camsweep pcap -q --format csv capture.pcap > devices.csv`
 
 // pcapOptions are the pcap command's own flags.
 type pcapOptions struct {
 	out          outputOptions
 	allAddresses bool
+	local        localRanges
 }
 
 func newPcapCmd() *cobra.Command {
@@ -45,11 +50,15 @@ func newPcapCmd() *cobra.Command {
 	}
 	o.out.register(cmd)
 	cmd.Flags().BoolVar(&o.allAddresses, "all-addresses", false, "also inventory hosts with public addresses")
+	o.local.register(cmd)
 	return cmd
 }
 
 func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	if err := o.out.validate(); err != nil {
+		return err
+	}
+	if err := o.local.parse(); err != nil {
 		return err
 	}
 	for _, f := range files {
@@ -64,8 +73,9 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	res := newResult("pcap", files)
 	stderr := cmd.ErrOrStderr()
 	var packets int64
+	local := o.local.with(pol.SiteRanges())
 	for _, f := range files {
-		n, err := readCaptureCounting(cmd.Context(), f, eng.Add, o.allAddresses, progressFor(stderr, f, o.out.quiet))
+		n, err := readCaptureCounting(cmd.Context(), f, eng.Add, o.allAddresses, local, progressFor(stderr, f, o.out.quiet))
 		packets += n
 		switch {
 		case err == nil:

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/policy"
 	"github.com/camsweep/camsweep/report"
 )
 
@@ -279,5 +281,99 @@ func TestPcapAllAddressesIncludesPublicHosts(t *testing.T) {
 	}
 	if n := public("--all-addresses"); n == 0 {
 		t.Errorf("--all-addresses inventoried no public host")
+	}
+}
+
+// addressless.pcap (testdata/pcap/SOURCES.md): devices that never hold an
+// address are in the report by their MAC. The Hikvision intercom that only
+// sends ARP probes is restricted and shows the address it probes for; the
+// Huawei and Kedacom boxes, whose makers make much besides cameras, are for
+// review.
+func TestPcapDevicesWithoutAnAddress(t *testing.T) {
+	capture := pcapData("addressless.pcap")
+	code, out, stderr := cli(t, "", "pcap", "-q", "--format", "json", "--fail-on", "review", capture)
+	if code != exitFindings {
+		t.Errorf("exit %d, want %d (%s)", code, exitFindings, stderr)
+	}
+	r := decodeJSON(t, out)
+	if len(r.Devices) != 3 {
+		t.Errorf("%d devices, want 3: %+v", len(r.Devices), r.Devices)
+	}
+	intercom := deviceByMAC(t, r, "44:19:b6:7e:01:30")
+	probed := slices.ContainsFunc(intercom.Evidence, func(e fingerprint.Evidence) bool {
+		return e.Key == "arp.probe" && e.Value == "10.20.0.77"
+	})
+	if intercom.Vendor != "Hikvision" || intercom.Verdict != fingerprint.VerdictRestricted || len(intercom.IPs) != 0 || !probed {
+		t.Errorf("intercom: %+v", intercom)
+	}
+	if _, table, _ := cli(t, "", "pcap", "-q", capture); !strings.Contains(table, "44:19:b6:7e:01:30  probing 10.20.0.77") {
+		t.Errorf("the table does not show the address the intercom probes for:\n%s", table)
+	}
+	for _, mac := range []string{"30:49:9e:51:c2:07", "00:14:10:3b:9a:11"} {
+		if d := deviceByMAC(t, r, mac); d.Verdict != fingerprint.VerdictReview || d.Restricted {
+			t.Errorf("%s: %+v", mac, d)
+		}
+	}
+	sev := map[string]policy.Severity{}
+	for _, f := range r.Findings {
+		sev[f.MAC.String()] = f.Severity
+	}
+	if sev["44:19:b6:7e:01:30"] != policy.SeverityMedium || sev["30:49:9e:51:c2:07"] != policy.SeverityReview ||
+		sev["00:14:10:3b:9a:11"] != policy.SeverityReview || r.Inventory[0].Vendors[1].Review != 1 {
+		t.Errorf("findings %+v, inventory %+v", r.Findings, r.Inventory)
+	}
+	// Exceptions clear the two review findings: --fail-on review then only
+	// fails on the restricted intercom, and not at all once it is excepted too.
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "p.yaml")
+	exceptions := "exceptions:\n"
+	for _, mac := range []string{"30:49:9e:51:c2:07", "00:14:10:3b:9a:11"} {
+		exceptions += "  - {mac: \"" + mac + "\", justification: \"checked: a switch\", owner: netops, expires: 2099-12-31}\n"
+	}
+	os.WriteFile(pol, []byte(exceptions), 0o644)
+	_, out, _ = cli(t, "", "pcap", "-q", "--format", "json", "--fail-on", "review", "--policy", pol, capture)
+	for _, f := range decodeJSON(t, out).Findings {
+		if f.Suppressed() != (f.Severity == policy.SeverityReview) {
+			t.Errorf("review findings excepted: %+v", f)
+		}
+	}
+	os.WriteFile(pol, []byte(exceptions+"  - {mac: \"44:19:b6:7e:01:30\", justification: \"intercom, removal booked\", owner: facilities, expires: 2099-12-31}\n"), 0o644)
+	if code, _, stderr := cli(t, "", "pcap", "-q", "--fail-on", "review", "--policy", pol, capture); code != exitOK {
+		t.Errorf("every finding excepted, --fail-on review: exit %d (%s)", code, stderr)
+	}
+}
+
+// public-site.pcap (testdata/pcap/SOURCES.md): a Uniview NVR on a site that
+// numbers its network from public space is inventoried like a host on a
+// private address once the site's range is named, by --local or by a policy
+// zone: its MAC, its address and its maker (from the MAC block).
+func TestPcapLocalRangesInventoryPublicSites(t *testing.T) {
+	capture := pcapData("public-site.pcap")
+	nvrAt := func(out string) (fingerprint.Device, bool) {
+		for _, d := range decodeJSON(t, out).Devices {
+			if d.MAC.String() == "48:ea:63:1c:20:08" && slices.Contains(d.IPs, netip.MustParseAddr("203.0.113.40")) {
+				return d, true
+			}
+		}
+		return fingerprint.Device{}, false
+	}
+	_, out, _ := cli(t, "", "pcap", "-q", "--format", "json", "--all-addresses", capture)
+	if _, ok := nvrAt(out); ok {
+		t.Error("--all-addresses bound a public host's MAC")
+	}
+	pol := filepath.Join(t.TempDir(), "campus.yaml")
+	os.WriteFile(pol, []byte("sites:\n  - name: campus\n    zones:\n      - {name: cctv, cidrs: [203.0.113.0/24], sensitive: true}\n"), 0o644)
+	for _, args := range [][]string{{"--local", "198.51.100.0/24, 203.0.113.0/24"}, {"--policy", pol}} {
+		code, out, stderr := cli(t, "", append([]string{"pcap", "-q", "--format", "json", capture}, args...)...)
+		d, ok := nvrAt(out)
+		if code != exitFindings || !ok || d.Vendor != "Uniview" || d.Verdict != fingerprint.VerdictRestricted || !slices.Contains(d.Ports, 554) {
+			t.Errorf("%v: exit %d (%s), NVR %+v", args, code, stderr, d)
+		}
+	}
+	for _, bad := range []string{"203.0.113.0/33", "203.0.113.7/24", "campus"} {
+		code, _, stderr := cli(t, "", "pcap", "--local", bad, capture)
+		if code != exitError || !strings.Contains(stderr, "--local") {
+			t.Errorf("--local %s: exit %d, %q", bad, code, stderr)
+		}
 	}
 }

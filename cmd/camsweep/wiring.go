@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/oui"
@@ -34,16 +35,17 @@ func newEngine(reg *oui.Registry) (engine, error) {
 	return fingerprint.NewEngine(db, reg), nil
 }
 
-// readCapture decodes one capture file into observations.
-func readCapture(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, progress func(done, total int64)) error {
-	_, err := readCaptureCounting(ctx, path, emit, allAddresses, progress)
+// readCapture decodes one capture file into observations. local are the
+// site's own ranges beyond the private ones (--local, policy zones).
+func readCapture(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) error {
+	_, err := readCaptureCounting(ctx, path, emit, allAddresses, local, progress)
 	return err
 }
 
 // readCaptureCounting is readCapture that also returns how many packets it
 // read (also when it stopped at damage).
-func readCaptureCounting(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, progress func(done, total int64)) (int64, error) {
-	st, err := pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Progress: progress})
+func readCaptureCounting(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (int64, error) {
+	st, err := pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Local: local, Progress: progress})
 	return st.Packets, err
 }
 

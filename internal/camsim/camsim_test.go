@@ -43,7 +43,7 @@ func loadAll(t testing.TB) map[string]Profile {
 func TestProfilesLoad(t *testing.T) {
 	ps := loadAll(t)
 	want := []string{"hikvision-ipc", "hikvision-nvr", "ezviz-camera", "dahua-ipc", "amcrest-ipc", "xiongmai-dvr",
-		"axis-camera", "printer", "linux-host", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape",
+		"axis-camera", "printer", "linux-host", "huawei-box", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape",
 		"hikvision-nvr-web"}
 	for _, name := range want {
 		p, ok := ps[name]

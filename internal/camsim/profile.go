@@ -35,6 +35,7 @@ type Expect struct {
 	Firmware   string `yaml:"firmware"`
 	Kind       string `yaml:"kind"`
 	Restricted bool   `yaml:"restricted"` // made by a vendor the policies restrict
+	Verdict    string `yaml:"verdict"`    // restricted, review or clear ("": not checked)
 	Hostile    bool   `yaml:"hostile"`
 }
 

@@ -117,12 +117,6 @@ var hikWireForms = []struct {
 // (keyed "<form> <file>").
 var hikKnownGaps = map[string]string{}
 
-func init() {
-	for _, f := range []string{"DS-7608NXI-I2.json", "DS-7616NI-K2.json", "DS-7616NI-Q2.json", "DS-7732NI-M4.json", "iDS-7204HUHI-M1.json", "iDS-7208HQHI-M1.json"} {
-		hikKnownGaps["mdns instance "+f] = "no mdns.instance model-to-kind signature for NVR/DVR models (sadp.model and wsd.scope have them): vendor and model right, kind empty"
-	}
-}
-
 func TestHikvisionNextModels(t *testing.T) {
 	p := newPipeline(t)
 	devices := loadHikvisionNext(t)

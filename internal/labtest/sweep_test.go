@@ -12,6 +12,7 @@ import (
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/internal/camsim"
+	"github.com/camsweep/camsweep/policy"
 	"github.com/camsweep/camsweep/report"
 )
 
@@ -63,6 +64,18 @@ func TestSweepIdentifiesEverySimulatedDevice(t *testing.T) {
 	}
 	for mac, d := range byMAC {
 		t.Errorf("reported a device no profile describes: %s %v vendor %q", mac, d.IPs, d.Vendor)
+	}
+	// A device the profile expects to be reviewed (the Huawei box: a maker
+	// that makes much besides cameras) is a review finding, not silence.
+	for name, d := range devs {
+		if d.Profile.Expect.Verdict != string(fingerprint.VerdictReview) {
+			continue
+		}
+		if !slices.ContainsFunc(res.Findings, func(f policy.Finding) bool {
+			return strings.EqualFold(f.MAC.String(), d.Profile.MAC) && f.Severity == policy.SeverityReview && f.Verdict == fingerprint.VerdictReview
+		}) {
+			t.Errorf("%s: no review finding among %+v", name, res.Findings)
+		}
 	}
 	// What the sweep asked the web UI is what a browser opening it asks
 	// (camsim TestChromiumFollowsTheHikvisionWebRoot), plus the icon and
@@ -186,6 +199,9 @@ func compareExpect(want camsim.Expect, got fingerprint.Device) []string {
 	}
 	if want.Restricted != got.Restricted {
 		diffs = append(diffs, fmt.Sprintf("restricted %v, want %v", got.Restricted, want.Restricted))
+	}
+	if want.Verdict != "" {
+		check("verdict", want.Verdict, string(got.Verdict))
 	}
 	return diffs
 }

@@ -2,9 +2,9 @@ package discovery
 
 import (
 	"errors"
-	"net/url"
 	"strings"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -46,19 +46,11 @@ func WSD(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 func wsdMatch(s *sink, n *xnode) {
 	s.field("wsd.endpoint", n.child("EndpointReference").childText("Address"))
 	s.field("wsd.types", strings.Join(strings.Fields(n.childText("Types")), " "))
-	scopes := strings.Fields(n.childText("Scopes"))
-	s.field("wsd.scopes", strings.Join(scopes, " "))
-	for _, sc := range scopes {
-		s.field("wsd.scope", percentDecode(sc))
+	scopes := strings.Join(strings.Fields(n.childText("Scopes")), " ")
+	s.field("wsd.scopes", scopes)
+	_, items, _ := observe.Items("wsd.scopes", scopes) // percent-decoded, as the engine expands a list
+	for _, sc := range items {
+		s.field("wsd.scope", sc)
 	}
 	s.field("wsd.xaddrs", strings.Join(strings.Fields(n.childText("XAddrs")), " "))
-}
-
-// percentDecode undoes URI escaping (name/HIKVISION%20DS-2CD2042WD-I); a
-// malformed escape leaves the scope as sent.
-func percentDecode(s string) string {
-	if d, err := url.PathUnescape(s); err == nil {
-		return d
-	}
-	return s
 }

@@ -59,6 +59,7 @@ type Decoder struct {
 	emit  scanner.Emit // deduplicating wrapper around out
 	stats Stats
 
+	local    localRanges // the site's own public ranges (Options.Local)
 	seen     observationSet
 	bindings boundedSet[bindingKey]
 	opens    boundedSet[endpointKey]
@@ -80,6 +81,7 @@ type bindKind uint8
 const (
 	bindARP bindKind = iota + 1
 	bindLink
+	bindSender // a source MAC, no address
 )
 
 type endpointKey struct {
@@ -90,7 +92,7 @@ type endpointKey struct {
 // NewDecoder returns a decoder that sends observations to emit.
 func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	opt = opt.withDefaults()
-	d := &Decoder{opt: opt, proto: *opt.Protocols, out: emit}
+	d := &Decoder{opt: opt, proto: *opt.Protocols, out: emit, local: newLocalRanges(opt.Local)}
 	d.emit = d.deliver
 	d.seen = newObservationSet(1 << 19)
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
@@ -206,6 +208,9 @@ func (d *Decoder) rawIP(data []byte) bool {
 }
 
 func (d *Decoder) network(etherType uint16, data []byte) bool {
+	if !d.p.srcMAC.IsZero() {
+		d.sender()
+	}
 	switch etherType {
 	case etherIPv4:
 		return d.ipv4(data)
@@ -217,8 +222,10 @@ func (d *Decoder) network(etherType uint16, data []byte) bool {
 	return true // other protocols are fine, just not ours
 }
 
-// arp binds the sender's MAC to its IPv4 address. Probes (sender 0.0.0.0) bind
-// nothing; a gratuitous ARP is still the sender announcing its own address.
+// arp binds the sender's MAC to its IPv4 address; a gratuitous ARP is still
+// the sender announcing its own address. A probe (sender 0.0.0.0, RFC 5227)
+// binds nothing, but it is a device that has no address yet: the address it
+// is probing for is recorded as arp.probe.
 func (d *Decoder) arp(data []byte) bool {
 	if len(data) < 28 {
 		return false
@@ -229,13 +236,40 @@ func (d *Decoder) arp(data []byte) bool {
 	}
 	var mac observe.MAC
 	copy(mac[:], data[8:14])
-	spa := data[14:18]
-	if mac.IsZero() || mac.Multicast() || !bindable(spa) {
-		return true
+	spa, tpa := data[14:18], data[24:28]
+	switch {
+	case mac.IsZero() || mac.Multicast():
+	case unspecified(spa) && bindable(tpa):
+		d.emit(observe.Observation{Time: d.p.ts, Probe: d.opt.Probe, MAC: mac, VLAN: d.p.vlan,
+			Key: "arp.probe", Value: toAddr(tpa).String()})
+	case bindable(spa):
+		d.bind(mac, spa, bindARP)
 	}
-	d.bind(mac, spa, bindARP)
 	return true
 }
+
+// sender notes the source MAC of a frame once per VLAN: any frame a device
+// sends makes it a device, even one that never has an address of its own
+// (link.mac). The emitted set is bounded like the bindings.
+func (d *Decoder) sender() {
+	p := &d.p
+	if p.srcMAC.Multicast() {
+		return
+	}
+	h := bindingHash(p.srcMAC, noAddr[:], bindSender, p.vlan)
+	if d.recent.hit(h) {
+		return
+	}
+	d.recent.put(h)
+	if !d.bindings.add(bindingKey{mac: p.srcMAC, vlan: p.vlan, kind: bindSender}) {
+		return
+	}
+	d.emit(observe.Observation{Time: p.ts, Probe: d.opt.Probe, MAC: p.srcMAC, VLAN: p.vlan,
+		Key: "link.mac", Value: p.srcMAC.String()})
+}
+
+// noAddr stands for "no address" in the hash of a sender key.
+var noAddr [4]byte
 
 // bind emits a MAC-IP binding once per pair and key. The ARP and link keys
 // are tracked apart: a weak link.ip must not hide the stronger arp.mac.
@@ -289,7 +323,7 @@ func (d *Decoder) fragment(packet []byte) bool {
 	if packet[9] != ipUDP {
 		return false
 	}
-	if !(localV4(p.src) || d.opt.AllAddresses) || multicastIP(p.src) {
+	if !(localV4(p.src) || d.local.holds(p.src) || d.opt.AllAddresses) || multicastIP(p.src) {
 		return true // udp would not decode this datagram whole either
 	}
 	datagram, ok := d.frags.add(packet, p.ts.UnixNano())
@@ -355,6 +389,10 @@ func (d *Decoder) transport(proto uint8, data []byte) bool {
 		p.srcLocal, p.dstLocal = localV4(p.src), localV4(p.dst)
 	} else {
 		p.srcLocal, p.dstLocal = localV6(p.src), localV6(p.dst)
+	}
+	if len(d.local.v4)+len(d.local.v6) > 0 {
+		p.srcLocal = p.srcLocal || d.local.holds(p.src)
+		p.dstLocal = p.dstLocal || d.local.holds(p.dst)
 	}
 	if p.srcLocal && !p.srcMAC.IsZero() && !p.srcMAC.Multicast() && bindable(p.src) && unrouted(p.ttl) {
 		d.bind(p.srcMAC, p.src, bindLink)

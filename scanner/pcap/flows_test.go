@@ -235,3 +235,40 @@ func TestBulkPacketsDoNotAllocate(t *testing.T) {
 		t.Errorf("%.1f allocations per packet pair", allocs)
 	}
 }
+
+// TestViewerRequestAttributedToServer: a capture of a viewer pulling a stream
+// holds the viewer's DESCRIBE; the path it names and the realm the camera
+// answers with are observations about the camera (the server end), never
+// about the viewer, and the path counts only once the camera served it.
+func TestViewerRequestAttributedToServer(t *testing.T) {
+	obs := &recorder{}
+	d := NewDecoder(obs.emit, Options{})
+	describe := "DESCRIBE rtsp://198.18.0.11:554/unicast/c1/s0/live RTSP/1.0\r\nCSeq: %d\r\n\r\n"
+	challenge := "RTSP/1.0 401 Unauthorized\r\nCSeq: 2\r\nWWW-Authenticate: Digest realm=\"48ea63c2402b\",nonce=\"08834db25099945d53645c8d458f37e0\", stale=\"FALSE\"\r\n\r\n"
+	ok := "RTSP/1.0 200 OK\r\nCSeq: 3\r\nContent-Length: 0\r\n\r\n"
+	c1 := fmt.Sprintf(describe, 2)
+	c2 := fmt.Sprintf(describe, 3)
+	feed(t, d, 41000, 554,
+		seg{false, 100, "S", ""},
+		seg{true, 900, "SA", ""},
+		seg{false, 101, "A", c1},
+		seg{true, 901, "A", challenge},
+		seg{false, 101 + uint32(len(c1)), "A", c2},
+		seg{true, 901 + uint32(len(challenge)), "FA", ok},
+	)
+	d.Flush()
+	const camera, viewer = "198.18.0.11", "198.18.0.5"
+	for _, want := range [][2]string{
+		{"rtsp.served_url", "rtsp://198.18.0.11:554/unicast/c1/s0/live"},
+		{"rtsp.realm_mac", "48:ea:63:c2:40:2b"},
+	} {
+		if !obs.has(camera, want[0], want[1]) {
+			t.Errorf("no %s %q about the camera: %+v", want[0], want[1], obs.obs)
+		}
+	}
+	for _, o := range obs.obs {
+		if o.IP.String() == viewer && o.Key != "link.ip" {
+			t.Errorf("observation attributed to the viewer: %+v", o)
+		}
+	}
+}

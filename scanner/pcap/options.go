@@ -1,6 +1,8 @@
 package pcap
 
 import (
+	"net/netip"
+
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -11,6 +13,12 @@ type Options struct {
 	// link-local, 198.18/15, ULA) are decoded: public hosts are not
 	// inventory and would grow state without bound.
 	AllAddresses bool
+	// Local names the site's own ranges beyond the private ones: networks a
+	// site numbers from public space. Hosts there are read exactly like
+	// RFC 1918 hosts, MAC bindings included (AllAddresses decodes public
+	// hosts' payloads but binds no MAC to them: their frames usually come
+	// through a router).
+	Local []netip.Prefix
 	// Progress, if set, is called now and then with the bytes read so far
 	// and the input size (0 when unknown), and once at the end.
 	Progress func(done, total int64)

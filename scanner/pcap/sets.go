@@ -31,7 +31,7 @@ func (s *boundedSet[K]) add(k K) bool {
 }
 
 // observationSet remembers observations by a 64-bit hash of everything but
-// the time, so a repeated announcement is emitted once.
+// the time (VLAN included), so a repeated announcement is emitted once.
 type observationSet struct {
 	seed maphash.Seed
 	set  boundedSet[uint64]
@@ -49,6 +49,8 @@ func (s *observationSet) add(o observe.Observation) bool {
 	h.Write(ip[:])
 	h.WriteByte(byte(o.Port >> 8))
 	h.WriteByte(byte(o.Port))
+	h.WriteByte(byte(o.VLAN >> 8)) // the same fact on another VLAN places the device there too
+	h.WriteByte(byte(o.VLAN))
 	h.WriteString(o.Probe)
 	h.WriteByte(0)
 	h.WriteString(o.Key)

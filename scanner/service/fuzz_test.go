@@ -19,7 +19,7 @@ var decodedKeys = map[string]bool{
 	"http.etag": true, "http.location": true, "http.content_type": true, "http.header_names": true,
 	"http.title": true, "http.body": true, "http.path": true, "http.favicon_md5": true, "http.favicon_mmh3": true,
 	"rtsp.status": true, "rtsp.server": true, "rtsp.www_authenticate": true, "rtsp.public": true,
-	"rtsp.date": true, "rtsp.content_base": true, "rtsp.url": true, "rtsp.sdp_session": true, "rtsp.sdp_attr": true,
+	"rtsp.date": true, "rtsp.content_base": true, "rtsp.url": true, "rtsp.served_url": true, "rtsp.realm_mac": true, "http.realm_mac": true, "rtsp.sdp_session": true, "rtsp.sdp_attr": true,
 	"tls.subject": true, "tls.issuer": true, "tcp.banner_hex": true, "telnet.banner": true,
 }
 
@@ -142,6 +142,30 @@ func FuzzCompleteResponses(f *testing.F) {
 			if half := CompleteResponses(server[:len(server)/2], proto); half > n {
 				t.Fatalf("%s: %d complete in the first half, %d in the whole", proto, half, n)
 			}
+		}
+	})
+}
+
+// FuzzRealmMAC: any challenge yields either nothing or a canonical,
+// unicast-or-not MAC string of 17 bytes; it never panics.
+func FuzzRealmMAC(f *testing.F) {
+	for _, s := range []string{
+		`Digest realm="48ea63c2402b",nonce="08834db25099945d53645c8d458f37e0", stale="FALSE"`,
+		`Basic realm=48-ea-63-c2-40-2b`, `Digest realm="AXIS_00408CEF081C"`, `realm=`, `realm="`,
+		`Digest realm="4453c7aab6dbf00c"`, "realm=\"\xff\xfe\"", `REALM="0011.2233.4455"`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, challenge string) {
+		mac, ok := realmMAC(challenge)
+		if !ok {
+			if mac != "" {
+				t.Fatalf("%q: not a MAC but returned %q", challenge, mac)
+			}
+			return
+		}
+		if len(mac) != 17 || strings.ToLower(mac) != mac || strings.Count(mac, ":") != 5 {
+			t.Fatalf("%q: non-canonical MAC %q", challenge, mac)
 		}
 	})
 }

@@ -19,7 +19,8 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // DecodeHTTP reads the HTTP/1.x responses in server and pairs each with the
 // request in client that it answered (in order; interim 1xx responses answer
 // none). For each response it emits http.status, http.server,
-// http.server_raw, every http.www_authenticate, http.etag, http.location,
+// http.server_raw, every http.www_authenticate (and http.realm_mac when a
+// realm is a MAC), http.etag, http.location,
 // http.content_type, http.header_names, http.title, http.body, http.path and,
 // for a favicon, http.favicon_md5 and http.favicon_mmh3.
 func DecodeHTTP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
@@ -111,6 +112,9 @@ func emitHTTPHeader(out *emitter, h header) {
 		out.add("http.server_raw", h.name+":"+strings.TrimRight(h.raw, " \t"))
 	case "www-authenticate":
 		out.add("http.www_authenticate", value)
+		if mac, ok := realmMAC(value); ok {
+			out.add("http.realm_mac", mac)
+		}
 	case "etag":
 		out.add("http.etag", value)
 	case "location":

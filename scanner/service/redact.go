@@ -1,6 +1,9 @@
 package service
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // secretParams name query parameters that carry credentials. Camera CGI
 // and RTSP URLs often take them in the query (…?usr=admin&pwd=…), and a
@@ -11,7 +14,7 @@ var secretParams = []string{"user", "usr", "pass", "pwd", "auth", "token", "key"
 // of an absolute URL (rtsp://admin:pw@cam/…) and the values of query
 // parameters whose names suggest a secret. The rest is kept as sent.
 func redactURL(s string) string {
-	s = stripUserinfo(s)
+	s = pathSecret.ReplaceAllString(stripUserinfo(s), "${1}${2}=REDACTED${3}")
 	base, query, ok := strings.Cut(s, "?")
 	if !ok {
 		return s
@@ -25,6 +28,12 @@ func redactURL(s string) string {
 	}
 	return base + "?" + strings.Join(params, "&")
 }
+
+// pathSecret finds a password that firmware takes in the path rather than the
+// query: Xiongmai-family RTSP URLs such as
+// /user=admin&password=xyz&channel=1&stream=0.sdp or
+// /user=admin_password=xyz_channel=1_stream=0.sdp.
+var pathSecret = regexp.MustCompile(`(?i)([/&_?])(password|passwd|pwd)=[^&/?]*?(_channel=|_stream=|&|/|\?|$)`)
 
 func stripUserinfo(s string) string {
 	scheme := strings.Index(s, "://")

@@ -11,6 +11,9 @@ func TestRedactURL(t *testing.T) {
 		"rtsp://192.168.5.111:554/cam/realmonitor?channel=1&subtype=1&unicast=true&proto=Onvif/": "rtsp://192.168.5.111:554/cam/realmonitor?channel=1&subtype=1&unicast=true&proto=Onvif/",
 		"/doc/page/login.asp?_1": "/doc/page/login.asp?_1",
 		"/a@b/c":                 "/a@b/c",
+		// Xiongmai-family paths carry the password in the path itself
+		"rtsp://198.18.0.10:554/user=admin&password=tlJwpbo6&channel=1&stream=0.sdp?real_stream": "rtsp://198.18.0.10:554/user=admin&password=REDACTED&channel=1&stream=0.sdp?real_stream",
+		"rtsp://198.18.0.10:554/user=admin_password=tl_Jw_channel=1_stream=0.sdp":                "rtsp://198.18.0.10:554/user=admin_password=REDACTED_channel=1_stream=0.sdp",
 	}
 	for in, want := range cases {
 		if got := redactURL(in); got != want {

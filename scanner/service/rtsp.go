@@ -17,14 +17,21 @@ const maxSDPAttrs = 64
 // DecodeRTSP reads the RTSP/1.0 responses in server, pairs each with the
 // request in client it answered (by CSeq, else in order), and emits
 // rtsp.status, rtsp.server, every rtsp.www_authenticate, rtsp.public,
-// rtsp.date (raw, white space kept), rtsp.content_base, rtsp.url and, from
+// rtsp.date (raw, white space kept), rtsp.content_base, rtsp.url,
+// rtsp.served_url (a URL answered 2xx), rtsp.realm_mac (a realm that is a
+// MAC) and, from
 // an SDP body, rtsp.sdp_session and each rtsp.sdp_attr. Interleaved RTP
-// frames are skipped. server may also be a bare SDP description.
+// frames are skipped. server may also be a bare SDP description. A server
+// that answers HTTP on the RTSP port (an HTTP tunnel endpoint, a web server
+// on 554) is an HTTP observation on that port, not an error.
 func DecodeRTSP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
 	out := newEmitter(m, emit)
 	if bytes.HasPrefix(server, []byte("v=0")) {
 		emitSDP(out, server)
 		return nil
+	}
+	if answersHTTP(server) {
+		return DecodeHTTP(client, server, m, emit)
 	}
 	reqs := parseRequests(client, "RTSP/")
 	used := make([]bool, len(reqs))
@@ -51,6 +58,13 @@ func DecodeRTSP(client, server []byte, m scanner.Meta, emit scanner.Emit) error 
 		return errNotRTSP
 	}
 	return nil
+}
+
+// answersHTTP reports whether the server's first response is HTTP.
+func answersHTTP(server []byte) bool {
+	msg, _, _ := readHead(skipBlankLines(bytes.TrimPrefix(server, utf8BOM)))
+	_, ok := statusCode(msg.start, "HTTP/")
+	return ok
 }
 
 // matchRTSPRequest finds the request a response answers: the one with the
@@ -97,6 +111,11 @@ func emitRTSP(out *emitter, msg *message, code int, req *request) {
 	out.add("rtsp.status", strconv.Itoa(code))
 	if req != nil {
 		out.add("rtsp.url", redactURL(req.target))
+		if code >= 200 && code < 300 {
+			// The server has this path: a stream path a viewer asked
+			// for names the server's firmware only once it is served.
+			out.add("rtsp.served_url", redactURL(req.target))
+		}
 	}
 	for _, h := range msg.headers {
 		value := strings.TrimSpace(h.raw)
@@ -105,6 +124,9 @@ func emitRTSP(out *emitter, msg *message, code int, req *request) {
 			out.add("rtsp.server", value)
 		case "www-authenticate":
 			out.add("rtsp.www_authenticate", value)
+			if mac, ok := realmMAC(value); ok {
+				out.add("rtsp.realm_mac", mac)
+			}
 		case "public":
 			out.add("rtsp.public", value)
 		case "date":

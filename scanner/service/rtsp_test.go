@@ -212,9 +212,78 @@ func TestRTSPCSeqPairing(t *testing.T) {
 }
 
 func TestRTSPRejectsOtherProtocols(t *testing.T) {
-	for _, server := range []string{"", "HTTP/1.1 200 OK\r\n\r\n", "\x16\x03\x01\x00\x05"} {
+	for _, server := range []string{"", "\x16\x03\x01\x00\x05", "SSH-2.0-OpenSSH_8.9\r\n"} {
 		if _, err := collect(t, DecodeRTSP, nil, []byte(server), cameraMeta); err == nil {
 			t.Errorf("%q: no error", server)
 		}
+	}
+}
+
+// A server that answers HTTP on the RTSP port is an HTTP observation on that
+// port, not a decoding error: the Hikvision 401 of testdata/service (Server
+// App-webs/, realm IP Camera(C2183)) answered to an RTSP OPTIONS on 554.
+func TestRTSPPortAnsweringHTTP(t *testing.T) {
+	server := readTestdata(t, "constructed/signals_app_webs_401.http")
+	client := []byte("OPTIONS rtsp://198.18.0.10:554/ RTSP/1.0\r\nCSeq: 1\r\n\r\n")
+	m := cameraMeta
+	m.SrcPort = 554
+	obs, err := collect(t, DecodeRTSP, client, server, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, o := range obs {
+		got[o.Key] = o.Value
+		if o.Port != 554 || strings.HasPrefix(o.Key, "rtsp.") {
+			t.Errorf("%+v", o)
+		}
+	}
+	if got["http.status"] != "401" || got["http.server"] != "App-webs/" || !strings.Contains(got["http.www_authenticate"], `realm="IP Camera(C2183)"`) {
+		t.Errorf("observations %v", got)
+	}
+}
+
+// TestRTSPRealmMAC: a Digest realm that is a MAC (a Uniview camera's
+// challenge, as quoted in a public RTSP client) is also emitted as a MAC;
+// realms that merely contain hex are not.
+func TestRTSPRealmMAC(t *testing.T) {
+	cases := []struct{ challenge, mac string }{
+		{`Digest realm="48ea63c2402b",nonce="08834db25099945d53645c8d458f37e0", stale="FALSE"`, "48:ea:63:c2:40:2b"},
+		{`Digest realm="48:EA:63:C2:40:2B", nonce="1"`, "48:ea:63:c2:40:2b"},
+		{`Basic realm=48-ea-63-c2-40-2b`, "48:ea:63:c2:40:2b"},
+		{`Digest realm="4453c7aab6dbf00c",nonce="1"`, ""}, // Xiongmai: 16 hex digits, not a MAC
+		{`Digest realm="AXIS_00408CEF081C", nonce="1"`, ""},
+		{`Digest realm="Login to ND021811019863"`, ""},
+		{`Digest realm="48ea63c2402b`, ""}, // unterminated
+		{`Digest nonce="48ea63c2402b"`, ""},
+	}
+	for _, c := range cases {
+		server := "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\nWWW-Authenticate: " + c.challenge + "\r\n\r\n"
+		obs, err := collect(t, DecodeRTSP, []byte("DESCRIBE rtsp://cam/ RTSP/1.0\r\nCSeq: 1\r\n\r\n"), []byte(server), cameraMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := valuesOf(obs, "rtsp.realm_mac")
+		if (c.mac == "" && got != nil) || (c.mac != "" && !slices.Equal(got, []string{c.mac})) {
+			t.Errorf("%s: rtsp.realm_mac %q, want %q", c.challenge, got, c.mac)
+		}
+	}
+}
+
+// TestRTSPServedURL: only a request the server answered 2xx names a path the
+// server has; a 401 or 404 to a guessed vendor path says nothing about it.
+func TestRTSPServedURL(t *testing.T) {
+	client := "DESCRIBE rtsp://cam/Streaming/Channels/101 RTSP/1.0\r\nCSeq: 1\r\n\r\n" +
+		"DESCRIBE rtsp://cam/cam/realmonitor?channel=1&subtype=0 RTSP/1.0\r\nCSeq: 2\r\n\r\n" +
+		"DESCRIBE rtsp://admin:secret@cam/unicast/c1/s0/live RTSP/1.0\r\nCSeq: 3\r\n\r\n"
+	server := "RTSP/1.0 404 Not Found\r\nCSeq: 1\r\n\r\n" +
+		"RTSP/1.0 401 Unauthorized\r\nCSeq: 2\r\n\r\n" +
+		"RTSP/1.0 200 OK\r\nCSeq: 3\r\n\r\n"
+	obs, err := collect(t, DecodeRTSP, []byte(client), []byte(server), cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := valuesOf(obs, "rtsp.served_url"), []string{"rtsp://cam/unicast/c1/s0/live"}; !slices.Equal(got, want) {
+		t.Errorf("rtsp.served_url %q, want %q", got, want)
 	}
 }

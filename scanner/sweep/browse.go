@@ -71,12 +71,7 @@ func (r *run) emitServiceEntry(e *zeroconf.ServiceEntry) {
 // serviceEntryObservations is the pure mapping from a resolved DNS-SD
 // instance to the mdns.* keys of docs/observation-keys.md.
 func serviceEntryObservations(e *zeroconf.ServiceEntry, m scanner.Meta) []observe.Observation {
-	clip := func(s string) string {
-		if len(s) > 4096 {
-			s = s[:4096]
-		}
-		return s
-	}
+	clip := func(s string) string { return observe.Clip(s, observe.MaxValueLen) }
 	service := strings.TrimSuffix(e.Service, ".")
 	out := []observe.Observation{
 		m.Observe("mdns.instance", clip(e.Instance+"."+service+"."+strings.TrimSuffix(e.Domain, "."))),

@@ -85,6 +85,31 @@ func (f *framer) arp(src host, dst host, reply bool) []byte {
 	return f.serialize(eth, a)
 }
 
+// arpProbe builds an RFC 5227 probe: broadcast, sender protocol address
+// 0.0.0.0, target hardware address zero, target protocol address the one the
+// sender wants.
+func (f *framer) arpProbe(src host) []byte {
+	eth := &layers.Ethernet{SrcMAC: src.mac, DstMAC: broadcastMAC, EthernetType: layers.EthernetTypeARP}
+	a := &layers.ARP{AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4, HwAddressSize: 6, ProtAddressSize: 4,
+		Operation: layers.ARPRequest, SourceHwAddress: src.mac, SourceProtAddress: net.IPv4zero.To4(),
+		DstHwAddress: make(net.HardwareAddr, 6), DstProtAddress: src.ip}
+	return f.serialize(eth, a)
+}
+
+// dadSolicit builds an RFC 4862 duplicate address detection message: a
+// neighbour solicitation from :: to the target's solicited-node group.
+func (f *framer) dadSolicit(src host, target net.IP) []byte {
+	group := net.ParseIP("ff02::1:ff00:0")
+	copy(group[13:], target[13:])
+	eth := &layers.Ethernet{SrcMAC: src.mac, DstMAC: net.HardwareAddr{0x33, 0x33, group[12], group[13], group[14], group[15]},
+		EthernetType: layers.EthernetTypeIPv6}
+	ip := &layers.IPv6{Version: 6, NextHeader: layers.IPProtocolICMPv6, HopLimit: 255, SrcIP: net.IPv6unspecified, DstIP: group}
+	icmp := &layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(layers.ICMPv6TypeNeighborSolicitation, 0)}
+	_ = icmp.SetNetworkLayerForChecksum(ip)
+	ns := &layers.ICMPv6NeighborSolicitation{TargetAddress: target}
+	return f.serialize(eth, ip, icmp, ns)
+}
+
 // dhcp builds a client message (Discover/Request, from 0.0.0.0 to broadcast)
 // or a server's Offer/ACK.
 func (f *framer) dhcp(client, server host, msg layers.DHCPMsgType, xid uint32, hostname, vendorClass string) []byte {

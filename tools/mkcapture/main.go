@@ -83,6 +83,8 @@ func writeSamples(dir string, p *payloads) error {
 		{"wsd-dahua.pcap", func(w io.Writer) error {
 			return pcapFile(w, layers.LinkTypeEthernet, nil, wsdScene(p, dahuaIPC, dahuaWSD))
 		}},
+		{"addressless.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, (*capture).addressless) }},
+		{"public-site.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, (*capture).publicSite) }},
 	}
 	for _, s := range scenes {
 		if err := writeFile(filepath.Join(dir, s.name), s.write); err != nil {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"sort"
@@ -16,12 +17,12 @@ import (
 )
 
 func main() {
-	in := flag.String("in", "", "oui-data JSON file")
+	in := flag.String("in", "", "oui-data JSON file (.json or .json.gz)")
 	out := flag.String("out", "registry.txt.gz", "table to write")
 	date := flag.String("date", "", "snapshot date, YYYY-MM-DD")
 	source := flag.String("source", "", "what the snapshot is")
 	flag.Parse()
-	raw, err := os.ReadFile(*in)
+	raw, err := readInput(*in)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -55,3 +56,16 @@ func main() {
 }
 
 func flat(s string) string { return strings.NewReplacer("\t", " ", "\r", " ").Replace(s) }
+
+// readInput reads the snapshot, gunzipping a .gz file.
+func readInput(name string) ([]byte, error) {
+	raw, err := os.ReadFile(name)
+	if err != nil || !strings.HasSuffix(name, ".gz") {
+		return raw, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return io.ReadAll(zr)
+}

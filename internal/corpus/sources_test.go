@@ -1,0 +1,121 @@
+package corpus
+
+import (
+	"bufio"
+	"encoding/json"
+
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner/service"
+)
+
+// sourceEntry is one device a public rule set describes, as the observations
+// a device matching the rule sends (testdata/corpus/<source>/entries.jsonl;
+// each source's SOURCES.md says where the strings come from).
+type sourceEntry struct {
+	ID     string `json:"id"`
+	Maker  string `json:"maker"`
+	Expect string `json:"expect"` // "restricted" or "not-restricted"
+	Obs    []struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
+	} `json:"obs"`
+	Note string `json:"note"`
+}
+
+// Per source: at least this share of the entries of restricted makers must be
+// restricted, and no entry of any other maker may be.
+const minSourceRecall = 0.95
+
+func loadSourceEntries(t *testing.T, path string) []sourceEntry {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []sourceEntry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		var e sourceEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("%s:%d: %v", path, line, err)
+		}
+		if e.Expect != "restricted" && e.Expect != "not-restricted" || len(e.Obs) == 0 {
+			t.Fatalf("%s:%d: entry %q needs expect restricted|not-restricted and observations", path, line, e.ID)
+		}
+		out = append(out, e)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestPublicRuleSetSources runs every source's entries through the
+// production pipeline and reports, per source, how many entries of
+// restricted makers are restricted (and with the maker named right), and
+// that no other entry is.
+func TestPublicRuleSetSources(t *testing.T) {
+	p := newPipeline(t)
+	files, err := filepath.Glob(testdata("corpus", "*", "entries.jsonl"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata/corpus/*/entries.jsonl (%v)", err)
+	}
+	sort.Strings(files)
+	for _, path := range files {
+		source := filepath.Base(filepath.Dir(path))
+		var prc, caught, makerRight, other, wrong int
+		for _, e := range loadSourceEntries(t, path) {
+			var obs []fingerprint.Observation
+			for _, o := range e.Obs {
+				obs = append(obs, entryObservations(t, o.Key, o.Value)...)
+			}
+			d := p.identify(t, obs...)
+			if e.Expect == "not-restricted" {
+				other++
+				if d.Restricted {
+					wrong++
+					t.Errorf("%s %s (%s): restricted, must not be: %s", source, e.ID, e.Maker, describe(d))
+				}
+				continue
+			}
+			prc++
+			if d.Restricted {
+				caught++
+			} else {
+				t.Logf("MISS %s %s (%s): %s", source, e.ID, e.Maker, describe(d))
+			}
+			if d.Vendor == e.Maker {
+				makerRight++
+			}
+		}
+		t.Logf("%-12s restricted-maker entries %d/%d caught (%.0f%%), maker right %d/%d; other entries %d, wrongly restricted %d",
+			source, caught, prc, pct(caught, prc), makerRight, prc, other, wrong)
+		if prc > 0 && float64(caught) < minSourceRecall*float64(prc) {
+			t.Errorf("%s: %d/%d restricted-maker entries caught, want at least %.0f%%", source, caught, prc, 100*minSourceRecall)
+		}
+	}
+}
+
+// entryObservations expands a raw service key (rtsp.response, http.headers)
+// through the scanner's decoder, as `camsweep identify` does; any other key
+// is one observation.
+func entryObservations(t *testing.T, key, value string) []fingerprint.Observation {
+	if _, raw := service.ByRawKey(key); raw {
+		return decodeStream(t, key, value, 0)
+	}
+	return []fingerprint.Observation{observation("corpus", key, value)}
+}
+
+func pct(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(of)
+}
