@@ -191,10 +191,16 @@ func TestIdentifySelfNamedDevices(t *testing.T) {
 
 func TestTerminalEscapesNeverReachStdout(t *testing.T) {
 	file := identifyData("hostile.jsonl")
-	// The hostile model must really reach the result, or this test proves nothing.
+	// The hostile string must really reach the result, or this test proves
+	// nothing. Signatures match the cleaned value, so the model comes out
+	// clean; the evidence keeps the value as sent, and the table shows it.
 	_, js, _ := cli(t, "", "identify", "-q", "--format", "json", file)
-	if d := deviceByMAC(t, decodeJSON(t, js), "28:57:be:65:7d:d5"); !strings.Contains(d.Model, "\x1b]0;owned") {
-		t.Fatalf("the escape sequence did not reach the device model (%q): the test needs another carrier", d.Model)
+	d := deviceByMAC(t, decodeJSON(t, js), "28:57:be:65:7d:d5")
+	if strings.ContainsAny(d.Model, "\x1b\x07") {
+		t.Errorf("model %q carries control characters: signatures must read the cleaned value", d.Model)
+	}
+	if !slices.ContainsFunc(d.Evidence, func(e fingerprint.Evidence) bool { return strings.Contains(e.Value, "\x1b]0;owned") }) {
+		t.Fatalf("the escape sequence did not reach the evidence (%+v): the test needs another carrier", d.Evidence)
 	}
 	code, out, stderr := cli(t, "", "identify", "--format", "table", file)
 	if code == exitError {

@@ -14,7 +14,7 @@ import (
 )
 
 // sourceEntry is one device a public rule set describes, as the observations
-// a device matching the rule sends (testdata/corpus/<source>/entries.jsonl;
+// a device matching the rule sends (testdata/corpus/<source>/cases.jsonl;
 // each source's SOURCES.md says where the strings come from).
 type sourceEntry struct {
 	ID     string `json:"id"`
@@ -63,9 +63,9 @@ func loadSourceEntries(t *testing.T, path string) []sourceEntry {
 // that no other entry is.
 func TestPublicRuleSetSources(t *testing.T) {
 	p := newPipeline(t)
-	files, err := filepath.Glob(testdata("corpus", "*", "entries.jsonl"))
+	files, err := filepath.Glob(testdata("corpus", "*", "cases.jsonl"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata/corpus/*/entries.jsonl (%v)", err)
+		t.Fatalf("no testdata/corpus/*/cases.jsonl (%v)", err)
 	}
 	sort.Strings(files)
 	for _, path := range files {
