@@ -23,7 +23,7 @@ type MACRegistry interface {
 // settled at about 375 MiB of heap with a 256 MiB fact budget, i.e. about
 // 1.45x the budget; 128 MiB keeps the whole engine near 200 MiB.
 const (
-	MaxDevices        = 65536     // devices (MAC-keyed plus IP-only) tracked at once
+	MaxDevices        = 65536     // devices (MAC-keyed plus IP-only) tracked at once, unless SetMaxDevices says otherwise
 	MaxFactsPerDevice = 256       // distinct (key, value) pairs kept per device
 	MaxValuesPerKey   = 16        // distinct values kept per key per device
 	MaxValueLen       = 4096      // bytes of a value kept (docs/observation-keys.md bound)
@@ -38,8 +38,9 @@ const (
 	// (the fact, its dedupe-map entry, slice growth), so that MaxStoredBytes
 	// also bounds a flood of tiny values.
 	factOverhead = 192
-	// maxBindings bounds each IP→MAC table.
-	maxBindings = 4 * MaxDevices
+	// bindingsPerDevice bounds each IP→MAC table at this many entries per
+	// device of the device bound.
+	bindingsPerDevice = 4
 )
 
 // Engine merges observations into devices and identifies them. Add and
@@ -54,6 +55,7 @@ type Engine struct {
 	strongIP map[netip.Addr]MAC          // last strong binding of each IP
 	linkIP   map[netip.Addr]MAC          // last link.ip binding of each IP
 	bytes    int
+	max      int // device bound
 	dropped  uint64
 	trimmed  uint64
 }
@@ -61,9 +63,20 @@ type Engine struct {
 // NewEngine returns an engine over a database and an OUI registry; reg may be
 // nil, and then no MAC is looked up.
 func NewEngine(db *Database, reg MACRegistry) *Engine {
-	return &Engine{db: db, reg: reg,
+	return &Engine{db: db, reg: reg, max: MaxDevices,
 		byMAC: map[MAC]*deviceState{}, byIP: map[netip.Addr]*deviceState{},
 		strongIP: map[netip.Addr]MAC{}, linkIP: map[netip.Addr]MAC{}}
+}
+
+// SetMaxDevices changes the number of devices (MAC-keyed plus IP-only)
+// tracked at once from MaxDevices to n (at least 1). Call it before the
+// first Add. Each device costs memory even when it says little (measured
+// in docs/performance.md), so the bound is what keeps a hostile or huge
+// capture within the machine's memory.
+func (e *Engine) SetMaxDevices(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.max = max(n, 1)
 }
 
 // Dropped counts observations lost to a global memory bound: the device cap
@@ -190,22 +203,22 @@ func (e *Engine) stateFor(mac MAC, ip netip.Addr, key string) *deviceState {
 	}
 	if k, _ := observe.Lookup(key); k.Weak {
 		st.addLinkIP(ip)
-		bind(e.linkIP, ip, mac)
+		e.bind(e.linkIP, ip, mac)
 	} else {
 		st.addIP(ip)
-		bind(e.strongIP, ip, mac)
+		e.bind(e.strongIP, ip, mac)
 	}
 	return st
 }
 
 // bind records that ip is held by mac; the table is bounded like the devices.
-func bind(table map[netip.Addr]MAC, ip netip.Addr, mac MAC) {
-	if _, ok := table[ip]; ok || len(table) < maxBindings {
+func (e *Engine) bind(table map[netip.Addr]MAC, ip netip.Addr, mac MAC) {
+	if _, ok := table[ip]; ok || len(table) < bindingsPerDevice*e.max {
 		table[ip] = mac
 	}
 }
 
-func (e *Engine) full() bool { return len(e.byMAC)+len(e.byIP) >= MaxDevices }
+func (e *Engine) full() bool { return len(e.byMAC)+len(e.byIP) >= e.max }
 
 // fact is one distinct (key, value) of a device, with where it was first seen.
 type fact struct {
@@ -222,13 +235,64 @@ type deviceState struct {
 	ports       []uint16
 	vlans       []uint16
 	facts       []fact
-	seen        map[[2]string]struct{}
-	perKey      map[string]int
+	seen        map[[2]string]struct{} // index of facts, built at factIndexAt facts
+	perKey      map[string]int         // values per key, built with seen
 	first, last time.Time
 }
 
+// factIndexAt is the number of facts from which a device indexes them in
+// maps. Below it, finding a duplicate or counting a key's values scans the
+// few facts: most devices of a large network say two or three things, and
+// two maps each would be about half of what such a device costs.
+const factIndexAt = 8
+
 func newDeviceState() *deviceState {
-	return &deviceState{seen: map[[2]string]struct{}{}, perKey: map[string]int{}}
+	return &deviceState{}
+}
+
+// hasFact reports whether the device already holds key=value.
+func (s *deviceState) hasFact(key, value string) bool {
+	if s.seen != nil {
+		_, ok := s.seen[[2]string{key, value}]
+		return ok
+	}
+	for i := range s.facts {
+		if s.facts[i].Key == key && s.facts[i].Value == value {
+			return true
+		}
+	}
+	return false
+}
+
+// valuesOf counts the values the device holds for key.
+func (s *deviceState) valuesOf(key string) int {
+	if s.perKey != nil {
+		return s.perKey[key]
+	}
+	n := 0
+	for i := range s.facts {
+		if s.facts[i].Key == key {
+			n++
+		}
+	}
+	return n
+}
+
+// keep stores a new fact, indexing it once the device holds factIndexAt.
+func (s *deviceState) keep(f fact) {
+	s.facts = append(s.facts, f)
+	switch {
+	case s.seen != nil:
+		s.seen[[2]string{f.Key, f.Value}] = struct{}{}
+		s.perKey[f.Key]++
+	case len(s.facts) >= factIndexAt:
+		s.seen = make(map[[2]string]struct{}, 2*len(s.facts))
+		s.perKey = make(map[string]int)
+		for _, f := range s.facts {
+			s.seen[[2]string{f.Key, f.Value}] = struct{}{}
+			s.perKey[f.Key]++
+		}
+	}
 }
 
 // addFact keeps a new (key, value) within the caps and budget bytes. It
@@ -250,20 +314,17 @@ func (s *deviceState) addFact(obs Observation, budget int) (int, factResult) {
 	if obs.VLAN != 0 && !obs.MAC.IsZero() {
 		s.vlans = appendUnique(s.vlans, obs.VLAN, MaxVLANsPerDevice)
 	}
-	k := [2]string{obs.Key, obs.Value}
-	if _, dup := s.seen[k]; dup {
+	if s.hasFact(obs.Key, obs.Value) {
 		return 0, factKept
 	}
 	size := factOverhead + len(obs.Key) + len(obs.Value) + len(obs.Probe)
-	if len(s.facts) >= MaxFactsPerDevice || s.perKey[obs.Key] >= MaxValuesPerKey {
+	if len(s.facts) >= MaxFactsPerDevice || s.valuesOf(obs.Key) >= MaxValuesPerKey {
 		return 0, factTrimmed
 	}
 	if size > budget {
 		return 0, factOverBudget
 	}
-	s.seen[k] = struct{}{}
-	s.perKey[obs.Key]++
-	s.facts = append(s.facts, fact{Key: obs.Key, Value: obs.Value, Probe: obs.Probe, Port: obs.Port, IP: obs.IP})
+	s.keep(fact{Key: obs.Key, Value: obs.Value, Probe: obs.Probe, Port: obs.Port, IP: obs.IP})
 	return size, factKept
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -620,6 +621,22 @@ func TestEngineVLANNeedsTheDevicesMAC(t *testing.T) {
 	}
 }
 
+// SetMaxDevices moves the device bound both ways: devices past it are
+// dropped and counted, and up to it none are.
+func TestEngineSetMaxDevices(t *testing.T) {
+	for _, bound := range []int{10, MaxDevices + 50} {
+		e := newTestEngine(t)
+		e.SetMaxDevices(bound)
+		for i := range bound + 7 {
+			e.Add(Observation{Probe: "arp", MAC: MAC{0x00, 0x14, 0x22, byte(i >> 16), byte(i >> 8), byte(i)},
+				IP: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), Key: "arp.mac", Value: "x"})
+		}
+		if n := len(e.Devices()); n != bound || e.Dropped() != 7 {
+			t.Errorf("bound %d: %d devices, %d dropped; want %d and 7", bound, n, e.Dropped(), bound)
+		}
+	}
+}
+
 // A control character inside a device string does not hide it from a
 // signature (the value is matched as observe.MatchText reads it), and the
 // evidence keeps the value as sent for the report to escape. The Server
@@ -637,6 +654,25 @@ func TestEngineMatchesTheCleanedValue(t *testing.T) {
 		if !kept {
 			t.Errorf("%q: evidence %+v does not keep the value as sent", sent, d.Evidence)
 		}
+	}
+}
+
+// TakeDevices gives what Devices gives, and leaves the engine empty.
+func TestEngineTakeDevicesEmptiesTheEngine(t *testing.T) {
+	e := newTestEngine(t)
+	for i := range 50 {
+		mac := MAC{0x44, 0x19, 0xb6, 0, 0, byte(i)}
+		ip := netip.AddrFrom4([4]byte{10, 0, 0, byte(i)})
+		e.Add(Observation{Probe: "arp", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()})
+		e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.server", Value: "App-webs/"})
+	}
+	want := e.Devices()
+	got := e.TakeDevices()
+	if !reflect.DeepEqual(got, want) || len(got) != 50 {
+		t.Errorf("TakeDevices gave %d devices, Devices %d, or they differ", len(got), len(want))
+	}
+	if n := len(e.Devices()); n != 0 || e.Heard() != 0 {
+		t.Errorf("engine still holds %d devices after TakeDevices", n)
 	}
 }
 

@@ -63,10 +63,29 @@ func (v *view) merge(o *view) {
 // Devices identifies every device seen so far, ordered by MAC (devices
 // known only by IP last, by address).
 func (e *Engine) Devices() []Device {
+	return e.identifyAll(e.snapshot())
+}
+
+// TakeDevices is Devices for a run that is over: the engine lets its state
+// go before the devices are built from it, so that a large inventory is not
+// held twice at the peak. The engine is empty afterwards; Dropped and
+// Trimmed keep their counts.
+func (e *Engine) TakeDevices() []Device {
 	views := e.snapshot()
+	e.mu.Lock()
+	e.byMAC, e.byIP = map[MAC]*deviceState{}, map[netip.Addr]*deviceState{}
+	e.strongIP, e.linkIP = map[netip.Addr]MAC{}, map[netip.Addr]MAC{}
+	e.bytes = 0
+	e.mu.Unlock()
+	return e.identifyAll(views)
+}
+
+// identifyAll turns views into devices in report order.
+func (e *Engine) identifyAll(views []*view) []Device {
 	out := make([]Device, 0, len(views))
-	for _, v := range views {
+	for i, v := range views {
 		out = append(out, e.identify(v))
+		views[i] = nil // what identify did not keep can go now, not after the last device
 	}
 	sort.Slice(out, func(i, j int) bool { return deviceLess(&out[i], &out[j]) })
 	return out

@@ -11,7 +11,7 @@ import (
 
 // bigResult is a large site: the sample's three real devices repeated with
 // distinct addresses, to measure rendering cost per device.
-func bigResult(b *testing.B, n int) *Result {
+func bigResult(b testing.TB, n int) *Result {
 	r := sampleResult(b)
 	devs := make([]fingerprint.Device, 0, n)
 	for i := range n {

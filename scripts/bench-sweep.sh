@@ -16,6 +16,20 @@
 #
 #	sudo scripts/bench-sweep.sh                 # RUNS=5 RATE=300 by default
 #	sudo RUNS=3 SCALING=false scripts/bench-sweep.sh
+#	sudo RUNS=3 FLAT16=true scripts/bench-sweep.sh   # the flat /16 instead
+#	sudo RUNS=1 ROUTED16=true scripts/bench-sweep.sh # a routed /16, beside nmap
+#
+# FLAT16=true builds one flat 198.18.0.0/16 instead: the camsim devices and
+# FLAT16_PLAIN (default 190) plain hosts spread over it, and times
+# `camsweep sweep` at its default paces (the floor is 65,534 addresses at
+# --broadcast-rate 300, 218 s) and at --broadcast-rate 1000 --rate 5000.
+# About 6 minutes a run on two cores.
+#
+# ROUTED16=true builds 198.19.0.0/16 behind the lab's router instead: six
+# camsim devices and FLAT16_PLAIN plain hosts (they answer ping and refuse
+# every TCP port) spread over it; the router drops packets to the empty
+# addresses. Times `camsweep sweep --targets 198.19.0.0/16` beside
+# `nmap -sn` and `nmap -p 80,443,554,8000 --open` (each capped at 10 minutes).
 #
 # The scaling runs (camsweep --probes arp on the /24 and on a /22 of 1,000
 # hosts) use SCALE_RATE (default 100): the lab delivers every broadcast to
@@ -27,6 +41,9 @@ runs=${RUNS:-5}
 rate=${RATE:-300}
 scaling=${SCALING:-true}
 scale_rate=${SCALE_RATE:-100}
+flat16=${FLAT16:-false}
+flat16_plain=${FLAT16_PLAIN:-190}
+routed16=${ROUTED16:-false}
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench-sweep: needs root to build network namespaces" >&2
@@ -44,4 +61,12 @@ trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/camsweep" ./cmd/camsweep
 go build -o "$tmp/benchsweep" ./tools/benchsweep
 echo "camsweep $(git describe --always --dirty 2>/dev/null || echo unknown), $(nproc) CPUs, kernel $(uname -r)"
+if [ "$routed16" = true ]; then
+	"$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -routed16 -flat16-plain "$flat16_plain"
+	exit
+fi
+if [ "$flat16" = true ]; then
+	"$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -flat16 -flat16-plain "$flat16_plain"
+	exit
+fi
 "$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -rate "$rate" -scaling="$scaling" -scale-rate "$scale_rate"

@@ -97,6 +97,9 @@ type auditConfig struct {
 type auditSweep struct {
 	Interface     string   `yaml:"interface"`
 	Targets       []string `yaml:"targets"`
+	TargetsFile   string   `yaml:"targets_file"`
+	Exclude       []string `yaml:"exclude"`
+	ExcludeFile   string   `yaml:"exclude_file"`
 	Rate          float64  `yaml:"rate"`
 	BroadcastRate float64  `yaml:"broadcast_rate"`
 	DiscoveryWait string   `yaml:"discovery_wait"`
@@ -135,6 +138,13 @@ func loadAuditConfig(path string) (*auditConfig, error) {
 	}
 	if cfg.Store != "" && !store.IsPostgres(cfg.Store) {
 		cfg.Store = relativeTo(dir, cfg.Store)
+	}
+	if s := cfg.Sweep; s != nil {
+		for _, f := range []*string{&s.TargetsFile, &s.ExcludeFile} {
+			if *f != "" {
+				*f = relativeTo(dir, *f)
+			}
+		}
 	}
 	return cfg, nil
 }
@@ -195,7 +205,7 @@ func (in *auditInputs) engine() (engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	in.eng, err = newEngine(reg)
+	in.eng, err = newEngine(reg, defaultMaxDevices)
 	return in.eng, err
 }
 
@@ -274,12 +284,17 @@ func collectSweep(ctx context.Context, cmd *cobra.Command, cfg *auditConfig, in 
 		warn(cmd.ErrOrStderr(), in.res, "sweep interrupted: the run covers what was found")
 		return nil
 	}
-	return err
+	if err != nil { // what was found before the error is kept, marked partial
+		in.res.Partial = true
+		warn(cmd.ErrOrStderr(), in.res, "sweep stopped early: %v; the run covers what was found", err)
+	}
+	return nil
 }
 
 // options turns the audit's sweep section into the sweep command's options.
 func (s *auditSweep) options() (*sweepOptions, error) {
-	o := &sweepOptions{iface: s.Interface, targets: strings.Join(s.Targets, ","),
+	o := &sweepOptions{iface: s.Interface, targets: strings.Join(s.Targets, ","), targetsFile: s.TargetsFile,
+		exclude: strings.Join(s.Exclude, ","), excludeFile: s.ExcludeFile,
 		rate: cmp.Or(s.Rate, sweep.DefaultRate), bcastRate: cmp.Or(s.BroadcastRate, sweep.DefaultBroadcastRate),
 		probes: strings.Join(s.Probes, ","), timeout: sweep.DefaultExchangeTimeout, discWait: sweep.DefaultListenWindow,
 		allowPublic: s.AllowPublic, yes: s.LargeScope}

@@ -19,8 +19,21 @@ import (
 var formats = map[string]func(io.Writer, *report.Result) error{
 	"table": report.WriteTable,
 	"json":  report.WriteJSON,
+	"jsonl": report.WriteJSONL,
 	"csv":   report.WriteCSV,
 }
+
+// formatObservations is the pcap command's --format that writes the decoded
+// observations as JSON lines (what identify reads) instead of a report.
+const formatObservations = "observations"
+
+// defaultMaxDevices is the --max-devices default: the devices a report can
+// hold within about 1 GB of memory (docs/performance.md: about 1.2 KB at
+// the peak for a device that says little, through engine, report and
+// output, plus the engine's 128 MiB budget for what devices say). Past it,
+// devices are dropped with a warning rather than the machine running out
+// of memory.
+const defaultMaxDevices = 500_000
 
 // formatNames lists the --format values, table first, for help and errors.
 // Other files register more renderers (html) in init.
@@ -49,6 +62,9 @@ type outputOptions struct {
 	failOn     string
 	threshold  policy.Severity // failOn, parsed by validate
 	quiet      bool
+	maxDevices int
+	// observations allows --format observations (the pcap command).
+	observations bool
 }
 
 func (o *outputOptions) register(cmd *cobra.Command) {
@@ -58,12 +74,20 @@ func (o *outputOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.policyPath, "policy", "", "policy file with zones, profiles and exceptions (default: every restricted device is a medium finding)")
 	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary on standard error (warnings still print)")
+	f.IntVar(&o.maxDevices, "max-devices", defaultMaxDevices, "keep at most this many devices; past it, devices are dropped with a warning (each costs about 1.2 KB of memory at the peak; the default fits 1 GB)")
 }
 
 // validate checks the flags before any input is read, so a typo costs nothing.
 func (o *outputOptions) validate() error {
-	if _, ok := formats[o.format]; !ok {
-		return usageError("unknown --format %q (want %s)", o.format, formatNames())
+	if _, ok := formats[o.format]; !ok && !(o.observations && o.format == formatObservations) {
+		want := formatNames()
+		if o.observations {
+			want += ", " + formatObservations
+		}
+		return usageError("unknown --format %q (want %s)", o.format, want)
+	}
+	if o.maxDevices < 1 {
+		return usageError("--max-devices must be at least 1, not %d", o.maxDevices)
 	}
 	sev, err := policy.ParseSeverity(o.failOn)
 	if err != nil {
@@ -95,7 +119,7 @@ func (o *outputOptions) setup() (*policy.Policy, engine, error) {
 	if err != nil {
 		return nil, nil, &exitErr{code: exitError, err: err}
 	}
-	eng, err := newEngine(reg)
+	eng, err := newEngine(reg, o.maxDevices)
 	if err != nil {
 		return nil, nil, &exitErr{code: exitError, err: err}
 	}
@@ -120,8 +144,13 @@ func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *poli
 // scheduler never reads half a report.
 func (o *outputOptions) write(stdout io.Writer, res *report.Result) error {
 	render := formats[o.format]
+	return o.writeWith(stdout, func(w io.Writer) error { return render(w, res) })
+}
+
+// writeWith runs fill on stdout or, with -o, on a file replaced atomically.
+func (o *outputOptions) writeWith(stdout io.Writer, fill func(io.Writer) error) error {
 	if o.outPath == "" || o.outPath == "-" {
-		return render(stdout, res)
+		return fill(stdout)
 	}
 	dir := filepath.Dir(o.outPath)
 	tmp, err := os.CreateTemp(dir, ".camsweep-*.tmp")
@@ -129,7 +158,7 @@ func (o *outputOptions) write(stdout io.Writer, res *report.Result) error {
 		return fmt.Errorf("writing %s: %w", o.outPath, err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := render(tmp, res); err != nil {
+	if err := fill(tmp); err != nil {
 		tmp.Close()
 		return fmt.Errorf("writing %s: %w", o.outPath, err)
 	}
@@ -155,12 +184,14 @@ func exitFor(res *report.Result, threshold policy.Severity) error {
 }
 
 // engineDevices returns the engine's devices, warning when it had to drop
-// observations at its memory bounds (the result is then incomplete).
+// observations at its memory bounds (the result is then incomplete). The
+// engine is done with afterwards: its state is let go as the devices are
+// built (TakeDevices), which keeps the peak of a large inventory down.
 func engineDevices(stderr io.Writer, res *report.Result, eng engine) []fingerprint.Device {
 	if n := eng.Dropped(); n > 0 {
 		warn(stderr, res, "%d observations were not kept: the engine reached its device or memory bound, so the report is incomplete", n)
 	}
-	return eng.Devices()
+	return eng.TakeDevices()
 }
 
 // warn records a warning in the result and prints it on standard error at once,

@@ -1,12 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"time"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/report"
+	"github.com/camsweep/camsweep/scanner"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -16,11 +23,16 @@ import (
 const pcapLong = `Read pcap or pcapng capture files and report the devices seen in them. Nothing
 is sent: this is the way to analyse traffic captured elsewhere (a SPAN port, a
 tcpdump on a sensor, an incident's evidence). Files of any size are read in
-bounded memory. Only hosts with private, link-local, CGNAT or benchmark
-(198.18.0.0/15) addresses, or in the site's own ranges (--local, and the
-policy's zone CIDRs), are inventoried unless --all-addresses is given; only
-those have their MAC bound to their address (a public host's frames usually
-come through a router).
+bounded memory; gzip-compressed captures are read as they are. "-" reads a
+capture from standard input (tcpdump -w - | camsweep pcap -). Only hosts with
+private, link-local, CGNAT or benchmark (198.18.0.0/15) addresses, or in the
+site's own ranges (--local, and the policy's zone CIDRs), are inventoried
+unless --all-addresses is given; only those have their MAC bound to their
+address (a public host's frames usually come through a router).
+
+--format observations writes the decoded observations as JSON lines instead
+of a report, the input camsweep identify reads: to see why a device was or was
+not identified, to filter a capture's facts, or to replay them later.
 
 A truncated or corrupt file still yields everything before the damage, with a
 warning naming the packet, and exit code 3 (2 if there are findings).`
@@ -29,7 +41,9 @@ const pcapExample = `  camsweep pcap capture.pcapng
   camsweep pcap --format json -o sweep.json site-a.pcap site-b.pcapng
   camsweep pcap --policy site.yaml --fail-on high capture.pcap
   camsweep pcap --local 130.225.0.0/16,2001:878::/32 campus.pcap
-  camsweep pcap -q --format csv capture.pcap > devices.csv`
+  camsweep pcap -q --format csv capture.pcap > devices.csv
+  tcpdump -i eth0 -w - | camsweep pcap --format jsonl -
+  camsweep pcap --format observations capture.pcap | grep wsd. | camsweep identify`
 
 // pcapOptions are the pcap command's own flags.
 type pcapOptions struct {
@@ -39,9 +53,9 @@ type pcapOptions struct {
 }
 
 func newPcapCmd() *cobra.Command {
-	var o pcapOptions
+	o := pcapOptions{out: outputOptions{observations: true}}
 	cmd := &cobra.Command{
-		Use:     "pcap FILE...",
+		Use:     "pcap FILE...|-",
 		Short:   "Identify devices in pcap/pcapng capture files (sends nothing)",
 		Long:    pcapLong,
 		Example: pcapExample,
@@ -49,6 +63,8 @@ func newPcapCmd() *cobra.Command {
 		RunE:    func(cmd *cobra.Command, args []string) error { return runPcap(cmd, args, &o) },
 	}
 	o.out.register(cmd)
+	format := cmd.Flags().Lookup("format")
+	format.Usage += ", " + formatObservations + " (the decoded observations as JSON lines, for identify)"
 	cmd.Flags().BoolVar(&o.allAddresses, "all-addresses", false, "also inventory hosts with public addresses")
 	o.local.register(cmd)
 	return cmd
@@ -61,10 +77,11 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	if err := o.local.parse(); err != nil {
 		return err
 	}
-	for _, f := range files {
-		if err := checkReadableFile(f); err != nil {
-			return &exitErr{code: exitError, err: err}
-		}
+	if err := checkCaptureInputs(cmd.InOrStdin(), files); err != nil {
+		return err
+	}
+	if o.out.format == formatObservations {
+		return runPcapObservations(cmd, files, o)
 	}
 	pol, eng, err := o.out.setup()
 	if err != nil {
@@ -72,30 +89,109 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	}
 	res := newResult("pcap", files)
 	stderr := cmd.ErrOrStderr()
-	var packets int64
 	local := o.local.with(pol.SiteRanges())
+	packets, partial, err := readCaptures(cmd, files, eng.Add, o, local, func(format string, a ...any) { warn(stderr, res, format, a...) })
+	if err != nil {
+		return err
+	}
+	res.Partial = partial
+	if !o.out.quiet {
+		fmt.Fprintf(stderr, "camsweep: read %d packets from %d file(s)\n", packets, len(files))
+	}
+	return o.out.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
+}
+
+// runPcapObservations writes what the decoders saw, one observation a line,
+// as the capture is read: no engine, no report, memory does not grow.
+func runPcapObservations(cmd *cobra.Command, files []string, o *pcapOptions) error {
+	stderr := cmd.ErrOrStderr()
+	var partial bool
+	err := o.out.writeWith(cmd.OutOrStdout(), func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		enc := json.NewEncoder(bw)
+		var writeErr error
+		emit := func(obs fingerprint.Observation) {
+			if writeErr == nil {
+				writeErr = enc.Encode(obs)
+			}
+		}
+		warnf := func(format string, a ...any) {
+			fmt.Fprintln(stderr, "camsweep: warning:", report.Clean(fmt.Sprintf(format, a...), 300))
+		}
+		pol, err := o.out.loadPolicy() // its zone CIDRs are local ranges too
+		if err != nil {
+			return err
+		}
+		_, partial, err = readCaptures(cmd, files, emit, o, o.local.with(pol.SiteRanges()), warnf)
+		if err != nil {
+			return err
+		}
+		if writeErr != nil {
+			return writeErr
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		var ee *exitErr
+		if errors.As(err, &ee) {
+			return err
+		}
+		return &exitErr{code: exitError, err: err}
+	}
+	if partial {
+		return &exitErr{code: exitPartial, err: fmt.Errorf("partial input")}
+	}
+	return nil
+}
+
+// checkCaptureInputs turns the common mistakes into one clear line before
+// any work starts: a missing or unreadable file, "-" twice, "-" on a terminal.
+func checkCaptureInputs(stdin io.Reader, files []string) error {
+	stdinSeen := false
 	for _, f := range files {
-		n, err := readCaptureCounting(cmd.Context(), f, eng.Add, o.allAddresses, local, progressFor(stderr, f, o.out.quiet))
+		if f != "-" {
+			if err := checkReadableFile(f); err != nil {
+				return &exitErr{code: exitError, err: err}
+			}
+			continue
+		}
+		if stdinSeen {
+			return usageError("standard input (-) can be read only once")
+		}
+		stdinSeen = true
+		if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			return usageError("pcap - reads a capture from a pipe (tcpdump -w - | camsweep pcap -), not from a terminal")
+		}
+	}
+	return nil
+}
+
+// readCaptures reads every input in turn into emit. It returns the packets
+// read and whether the results are partial (an interrupted read or a damaged
+// file, each warned about through warnf); an error ends the run.
+func readCaptures(cmd *cobra.Command, files []string, emit scanner.Emit, o *pcapOptions, local []netip.Prefix, warnf func(string, ...any)) (int64, bool, error) {
+	stderr := cmd.ErrOrStderr()
+	var packets int64
+	partial := false
+	for _, f := range files {
+		n, err := readCaptureInput(cmd.Context(), cmd.InOrStdin(), f, emit, o.allAddresses, local, progressFor(stderr, f, o.out.quiet))
 		packets += n
 		switch {
 		case err == nil:
 		case errors.Is(err, context.Canceled):
-			res.Partial = true
-			warn(stderr, res, "interrupted while reading %s: results cover what was read", f)
+			partial = true
+			warnf("interrupted while reading %s: results cover what was read", f)
 		case isPartialCapture(err):
-			res.Partial = true
-			warn(stderr, res, "%v", err) // names the file and packet, says what stands
+			partial = true
+			warnf("%v", err) // names the file and packet, says what stands
 		default:
-			return &exitErr{code: exitError, err: err}
+			return packets, partial, &exitErr{code: exitError, err: err}
 		}
 		if cmd.Context().Err() != nil {
 			break // interrupted: report what was read
 		}
 	}
-	if !o.out.quiet {
-		fmt.Fprintf(stderr, "camsweep: read %d packets from %d file(s)\n", packets, len(files))
-	}
-	return o.out.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
+	return packets, partial, nil
 }
 
 // checkReadableFile turns the common user mistakes into one clear line before

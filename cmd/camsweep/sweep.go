@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,25 +36,50 @@ table (never over an entry already there), so the probes that follow do not
 broadcast ARP again; without raw ARP, the requests the kernel broadcasts for
 each address probed are held to --broadcast-rate too.
 
+ARP asks every address once; one that stays silent is asked once more after
+2 s. On a large, mostly empty segment only the first 1,024 silent addresses
+are all asked again; after them one in 16, and more as answers heard only
+on a second request show the segment drops answers (all of them when one
+answer in four is lost). No address is asked more than twice.
+
 Only what you name is touched: the chosen interface's segment, narrowed or
-replaced by --targets. Routed networks (--targets outside the segment) are
-reached with unicast probes only: ARP and multicast do not cross routers, so
-run one sweep per segment for MAC addresses and discovery answers. Public
-address ranges need --allow-public; more than 65,536 addresses need --yes.
+replaced by --targets and --targets-file (one CIDR or address a line, #
+comments, as nmap's -iL). --exclude and --exclude-file name addresses that
+must never receive a packet: no ARP request asks for them, no probe goes to
+them and their answers are not reported. (Broadcasts reach every host of
+the segment, excluded ones too, without asking for them; --probes arp,tcp
+leaves out the multicast discovery requests.) Routed networks (--targets outside the segment) are reached with
+unicast only: each address is first knocked at on a few camera ports
+(80, 443, 554, 8000; a refused connection counts as an answer), and only
+hosts that answer get the full probes. ARP and multicast do not cross
+routers, so run one sweep per segment for MAC addresses and discovery
+answers. Public address ranges need --allow-public; more than 65,536
+addresses need --yes.
+
+A full send queue (ENOBUFS) slows the sweep down for the rest of its run
+and the summary says so. On a terminal a status line shows hosts found,
+addresses asked, the pace and the time left; without one, a sweep expected
+to take over a minute logs that line every 10 s (-q silences both).
 
 Raw ARP needs root or CAP_NET_RAW. Without it the sweep still runs its UDP and
 TCP probes, reads MACs from the kernel's neighbour table, and says so.
-Ctrl-C stops the sweep and still reports what was found.`
+Ctrl-C, or an error that ends the sweep early, still reports what was found
+(marked partial, exit 3).`
 
 const sweepExample = `  sudo camsweep sweep
   sudo camsweep sweep -i eth1 --format json -o sweep.json
   camsweep sweep --targets 10.20.0.0/22,10.30.5.0/24 --rate 200
-  sudo camsweep sweep -i eth1 --probes arp,sadp,dhip,wsd --policy site.yaml`
+  sudo camsweep sweep -i eth1 --probes arp,sadp,dhip,wsd --policy site.yaml
+  sudo camsweep sweep -i eth1 --exclude-file plc.txt --broadcast-rate 100
+  camsweep sweep --targets-file sites.txt --exclude 10.20.0.1`
 
 type sweepOptions struct {
 	out         outputOptions
 	iface       string
 	targets     string
+	targetsFile string
+	exclude     string
+	excludeFile string
 	rate        float64
 	bcastRate   float64
 	discWait    time.Duration
@@ -82,6 +104,9 @@ func newSweepCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVarP(&o.iface, "interface", "i", "", "interface whose segment to sweep (default: the one holding the default route)")
 	f.StringVar(&o.targets, "targets", "", "comma-separated IPv4 CIDRs or addresses to sweep instead of the whole segment")
+	f.StringVar(&o.targetsFile, "targets-file", "", "file of targets, one CIDR or address a line, # comments (as nmap -iL); added to --targets")
+	f.StringVar(&o.exclude, "exclude", "", "comma-separated CIDRs or addresses that must never receive a packet")
+	f.StringVar(&o.excludeFile, "exclude-file", "", "file of exclusions, one CIDR or address a line, # comments")
 	f.Float64Var(&o.rate, "rate", sweep.DefaultRate, "most packets and connection attempts per second, in all")
 	f.Float64Var(&o.bcastRate, "broadcast-rate", sweep.DefaultBroadcastRate, "most broadcast and multicast packets per second (ARP, discovery requests), which every host\non the segment must handle; never above --rate")
 	f.DurationVar(&o.discWait, "discovery-wait", sweep.DefaultListenWindow, "how long to listen for answers to the discovery requests (raise it on a slow or busy network)")
@@ -119,7 +144,9 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 		res.Partial = true
 		warn(stderr, res, "interrupted: results cover what was found before Ctrl-C")
 	default:
-		return &exitErr{code: exitError, err: err}
+		// What was found before the error is reported, marked partial.
+		res.Partial = true
+		warn(stderr, res, "the sweep stopped early: %v; results cover what was found before", err)
 	}
 	if !o.out.quiet {
 		fmt.Fprintf(stderr, "camsweep: sweep sent %d packets to %d responding hosts\n", sum.Sent, sum.Hosts)
@@ -127,108 +154,67 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 	return o.out.finish(cmd, res, pol, eng.Devices())
 }
 
-// config turns the flags into a sweep configuration, refusing anything out of
-// scope before a packet leaves.
+// config turns the flags into a sweep configuration: the sweep package
+// checks the plan, so nothing out of scope leaves and a bad flag is named.
 func (o *sweepOptions) config() (sweep.Config, []string, error) {
-	cfg := sweep.Config{Rate: o.rate, BroadcastRate: o.bcastRate, ExchangeTimeout: o.timeout, ListenWindow: o.discWait}
-	if o.rate < 1 || o.rate > 100000 {
-		return cfg, nil, usageError("--rate must be between 1 and 100000 packets per second")
-	}
-	if o.bcastRate < 1 || o.bcastRate > 100000 {
-		return cfg, nil, usageError("--broadcast-rate must be between 1 and 100000 packets per second")
-	}
-	if o.discWait < 100*time.Millisecond || o.discWait > time.Minute {
-		return cfg, nil, usageError("--discovery-wait must be between 100ms and 1m")
-	}
-	if o.timeout < 100*time.Millisecond || o.timeout > time.Minute {
-		return cfg, nil, usageError("--timeout must be between 100ms and 1m")
-	}
-	probes, err := parseProbes(o.probes)
+	plan, err := o.plan()
 	if err != nil {
-		return cfg, nil, err
+		return sweep.Config{}, nil, err
 	}
-	cfg.Probes = probes
-	if cfg.Ports, err = parsePorts(o.ports); err != nil {
-		return cfg, nil, err
-	}
-	var inputs []string
-	if o.targets != "" {
-		if cfg.Targets, err = sweep.ParseTargets(o.targets); err != nil {
-			return cfg, nil, usageError("%v", err)
-		}
-		n, err := sweep.CheckScope(cfg.Targets, o.allowPublic)
-		if err != nil {
-			return cfg, nil, usageError("%v", err)
-		}
-		if n > sweep.LargeScope && !o.yes {
-			return cfg, nil, usageError("--targets cover %d addresses; add --yes to sweep that many", n)
-		}
-		inputs = append(inputs, o.targets)
-	}
-	// An interface is swept when named, or by default when no targets are given.
-	if o.iface != "" || o.targets == "" {
-		ifi, err := pickInterface(o.iface)
-		if err != nil {
-			return cfg, nil, &exitErr{code: exitError, err: err}
-		}
-		seg, err := sweep.LocalSegment(ifi)
-		if err != nil {
-			return cfg, nil, &exitErr{code: exitError, err: err}
-		}
-		if o.targets == "" {
-			n, err := sweep.CheckScope([]netip.Prefix{seg.Prefix}, true)
-			if err != nil {
-				return cfg, nil, usageError("segment %s of %s: %v", seg.Prefix, ifi.Name, err)
-			}
-			if n > sweep.LargeScope && !o.yes {
-				return cfg, nil, usageError("the segment %s of %s has %d addresses; add --yes or narrow it with --targets", seg.Prefix, ifi.Name, n)
-			}
-		}
-		cfg.Segment = &seg
-		inputs = append([]string{ifi.Name + " " + seg.Prefix.String()}, inputs...)
+	cfg, inputs, err := sweep.NewConfig(plan)
+	if err != nil {
+		return cfg, nil, flagError(err)
 	}
 	return cfg, inputs, nil
 }
 
-func pickInterface(name string) (*net.Interface, error) {
-	if name == "" {
-		return sweep.DefaultInterface()
-	}
-	ifi, err := net.InterfaceByName(name)
-	if err != nil {
-		return nil, fmt.Errorf("interface %q: %v", name, err)
-	}
-	return ifi, nil
-}
-
-func parseProbes(s string) (map[string]bool, error) {
-	if s == "" {
-		return nil, nil
-	}
-	out := map[string]bool{}
-	for _, p := range strings.Split(s, ",") {
-		p = strings.TrimSpace(p)
-		if !slices.Contains(sweep.AllProbes, p) {
-			return nil, usageError("unknown probe %q (want some of %s)", p, strings.Join(sweep.AllProbes, ","))
+// plan is the flags as the sweep package takes them.
+func (o *sweepOptions) plan() (sweep.Plan, error) {
+	p := sweep.Plan{Interface: o.iface, Targets: splitList(o.targets), TargetsFile: o.targetsFile,
+		Exclude: splitList(o.exclude), ExcludeFile: o.excludeFile, Rate: o.rate, BroadcastRate: o.bcastRate,
+		DiscoveryWait: o.discWait, Timeout: o.timeout, Probes: splitList(o.probes),
+		AllowPublic: o.allowPublic, AllowLarge: o.yes}
+	for _, f := range splitList(o.ports) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return p, usageError("bad port %q in --ports", f)
 		}
-		out[p] = true
+		p.Ports = append(p.Ports, n)
 	}
-	return out, nil
+	// A zero flag is a mistake here, not "the default" as it is in a Plan.
+	for _, z := range []struct {
+		name string
+		zero bool
+	}{{"rate", o.rate == 0}, {"broadcast-rate", o.bcastRate == 0}, {"discovery-wait", o.discWait == 0}, {"timeout", o.timeout == 0}} {
+		if z.zero {
+			return p, usageError("--%s must not be 0", z.name)
+		}
+	}
+	return p, nil
 }
 
-func parsePorts(s string) ([]uint16, error) {
-	if s == "" {
-		return nil, nil
+// flagError words a plan's error in the command's flags.
+func flagError(err error) error {
+	var pe *sweep.PlanError
+	if !errors.As(err, &pe) {
+		return &exitErr{code: exitError, err: err}
 	}
-	var out []uint16
+	hint := ""
+	if errors.Is(err, sweep.ErrNeedsConfirmation) {
+		hint = "; add --yes to sweep that many"
+	}
+	return usageError("--%s: %v%s", pe.Option, pe.Err, hint)
+}
+
+// splitList splits a comma-separated flag, dropping empty items.
+func splitList(s string) []string {
+	var out []string
 	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > 65535 {
-			return nil, usageError("bad port %q in --ports", f)
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
 		}
-		out = append(out, uint16(n))
 	}
-	return out, nil
+	return out
 }
 
 func joinPorts(ports []uint16) string {
@@ -239,17 +225,29 @@ func joinPorts(ports []uint16) string {
 	return strings.Join(s, ",")
 }
 
-// sweepProgress shows hosts found and probed on stderr when it is a
-// terminal. Hosts are probed as they are found, so the bar's end grows.
+// sweepProgress shows how far the sweep is on stderr: a status bar on a
+// terminal; otherwise, for a sweep expected to take more than a minute, a
+// line every 10 s (a log should show a long sweep is alive). -q silences both.
 func sweepProgress(stderr io.Writer, quiet bool) func(sweep.Progress) {
-	if !drawsProgress(stderr, quiet) {
+	switch {
+	case quiet:
 		return nil
+	case drawsProgress(stderr, quiet):
+		return sweepBar(stderr)
+	default:
+		return sweepLog(stderr, 10*time.Second, time.Minute)
 	}
+}
+
+// sweepBar draws hosts probed against hosts found, described by what
+// discovery has asked so far. Hosts are probed as they are found, so the
+// bar's end grows.
+func sweepBar(stderr io.Writer) func(sweep.Progress) {
 	var bar *progressbar.ProgressBar
 	return func(p sweep.Progress) {
 		if bar == nil {
 			bar = progressbar.NewOptions(max(p.Queued, 1), progressbar.OptionSetWriter(stderr),
-				progressbar.OptionSetWidth(30), progressbar.OptionShowCount(),
+				progressbar.OptionSetWidth(20), progressbar.OptionShowCount(),
 				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 		}
 		if p.Done {
@@ -260,11 +258,36 @@ func sweepProgress(stderr io.Writer, quiet bool) func(sweep.Progress) {
 		if int64(p.Queued) > bar.GetMax64() {
 			bar.ChangeMax(p.Queued)
 		}
-		if p.Queued == 0 {
-			bar.Describe("finding hosts")
-		} else {
-			bar.Describe(fmt.Sprintf("%d hosts found, probed", p.Hosts))
-		}
+		bar.Describe(progressLine(p) + ", probed")
 		_ = bar.Set(p.Probed)
 	}
+}
+
+// sweepLog writes a progress line every interval, when the sweep is
+// expected to last longer than longer.
+func sweepLog(stderr io.Writer, interval, longer time.Duration) func(sweep.Progress) {
+	var last time.Duration
+	return func(p sweep.Progress) {
+		if p.Done || p.Expected <= longer || p.Elapsed-last < interval {
+			return
+		}
+		last = p.Elapsed
+		fmt.Fprintf(stderr, "camsweep: %s\n", progressLine(p))
+	}
+}
+
+// progressLine says hosts found, addresses asked, the pace and time left.
+func progressLine(p sweep.Progress) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d hosts found", p.Hosts)
+	if p.Addresses > 0 {
+		fmt.Fprintf(&b, ", %d/%d addresses asked", p.Asked, p.Addresses)
+	}
+	if secs := p.Elapsed.Seconds(); secs >= 1 {
+		fmt.Fprintf(&b, ", %.0f packets/s", float64(p.Sent)/secs)
+	}
+	if p.Addresses > 0 && p.Asked < p.Addresses && p.Left > 0 {
+		fmt.Fprintf(&b, ", about %s left", p.Left.Round(time.Second))
+	}
+	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 
 	"github.com/camsweep/camsweep/fingerprint"
@@ -21,18 +22,21 @@ import (
 type engine interface {
 	Add(fingerprint.Observation)
 	Devices() []fingerprint.Device
+	TakeDevices() []fingerprint.Device
 	Dropped() uint64
 	Heard() int
 }
 
 // newEngine loads the embedded signature database and returns an engine
-// that looks MACs up in reg.
-func newEngine(reg *oui.Registry) (engine, error) {
+// that looks MACs up in reg and keeps at most maxDevices devices.
+func newEngine(reg *oui.Registry, maxDevices int) (engine, error) {
 	db, err := fingerprint.Default()
 	if err != nil {
 		return nil, fmt.Errorf("signature database: %w", err)
 	}
-	return fingerprint.NewEngine(db, reg), nil
+	e := fingerprint.NewEngine(db, reg)
+	e.SetMaxDevices(maxDevices)
+	return e, nil
 }
 
 // readCapture decodes one capture file into observations. local are the
@@ -46,6 +50,16 @@ func readCapture(ctx context.Context, path string, emit scanner.Emit, allAddress
 // read (also when it stopped at damage).
 func readCaptureCounting(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (int64, error) {
 	st, err := pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Local: local, Progress: progress})
+	return st.Packets, err
+}
+
+// readCaptureInput is readCaptureCounting for a file or, for "-", a capture
+// on standard input (no progress bar: its size is unknown).
+func readCaptureInput(ctx context.Context, stdin io.Reader, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (int64, error) {
+	if path != "-" {
+		return readCaptureCounting(ctx, path, emit, allAddresses, local, progress)
+	}
+	st, err := pcap.Read(ctx, stdin, "standard input", 0, emit, pcap.Options{AllAddresses: allAddresses, Local: local})
 	return st.Packets, err
 }
 

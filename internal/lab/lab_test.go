@@ -4,6 +4,7 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -553,5 +555,51 @@ func TestNmapFindsEveryPlainHost(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(text)
+	}
+}
+
+// TestSparseSegment checks the routed lab a large sweep uses: plain hosts
+// behind the router answer ping and refuse connections, and the router
+// drops packets to the segment's empty addresses without asking ARP for
+// them (the shared neighbour table would fill).
+func TestSparseSegment(t *testing.T) {
+	l := newLab(t, Options{})
+	seg, err := l.AddSparseSegment(netip.MustParsePrefix("198.19.0.0/16"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hosts := GeneratePlainHosts(netip.MustParseAddr("198.19.77.10"), 3, [][3]byte{{0x44, 0x19, 0xb6}})
+	if err := seg.AddPlainHosts(hosts); err != nil {
+		t.Fatal(err)
+	}
+	ip, err := seg.FreeIP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := seg.AddHost("full", mustMAC(t, "4c:11:bf:00:00:0a"), ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ip := range []netip.Addr{hosts[0].IP, hosts[2].IP, full.IP} {
+		if err := ping(l.Scanner(), ip, 1); err != nil {
+			t.Errorf("ping %s across the router: %v", ip, err)
+		}
+	}
+	_, err = l.Scanner().DialContext(context.Background(), "tcp4", hosts[1].IP.String()+":80")
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("connect to a plain host's closed port: %v, want refused", err)
+	}
+	empty := netip.MustParseAddr("198.19.200.7")
+	if err := ping(l.Scanner(), empty, 1); err == nil {
+		t.Errorf("an empty address answered")
+	}
+	neighs, err := l.router.nl.NeighList(0, unix.AF_INET)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range neighs {
+		if n.IP.Equal(empty.AsSlice()) {
+			t.Errorf("the router has a neighbour entry for an empty address (state %#x)", n.State)
+		}
 	}
 }

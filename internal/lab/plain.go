@@ -18,12 +18,16 @@ type PlainHost struct {
 	IP  netip.Addr
 }
 
-// plainNS is the namespace holding every plain host, plugged into the bridge
-// by one veth ("uplink") that the macvlans sit on.
+// plainNS is the namespace holding every plain host of one LAN, plugged
+// into its bridge by one veth ("uplink") that the macvlans sit on.
 type plainNS struct {
 	ns     *namespace
 	uplink netlink.Link
 	count  int
+	port   lanPort
+	// peer is the one neighbour every plain host talks to, pinned: the
+	// scanner on the main LAN, the router on a routed segment.
+	peer PlainHost
 }
 
 // plainTableBase numbers the per-host routing tables of the plain namespace.
@@ -45,22 +49,36 @@ const bcQueueLen = 1 << 16
 func (l *Lab) AddPlainHosts(hosts []PlainHost) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.ensurePlainNS(); err != nil {
-		return err
+	if l.plain == nil {
+		p, err := l.newPlainNS("plain", l.mainLAN(), PlainHost{MAC: l.scanner.MAC, IP: l.scanner.IP}, 1)
+		if err != nil {
+			return err
+		}
+		l.plain = p
 	}
+	return l.addPlainHosts(l.plain, hosts, nil)
+}
+
+// addPlainHosts adds hosts to p; each is also handed to added, when set.
+func (l *Lab) addPlainHosts(p *plainNS, hosts []PlainHost, added func(PlainHost) error) error {
 	var names []string
 	for _, ph := range hosts {
 		name := fmt.Sprintf("plain-%s", ph.IP)
-		if err := l.reserve(name, ph.MAC, ph.IP, l.subnet); err != nil {
+		if err := l.reserve(name, ph.MAC, ph.IP, p.port.subnet); err != nil {
 			return err
 		}
-		if err := l.addPlain(ph); err != nil {
+		if err := l.addPlain(p, ph); err != nil {
 			l.release(ph.MAC, ph.IP)
 			return err
 		}
-		names = append(names, fmt.Sprintf("m%d", l.plain.count))
+		names = append(names, fmt.Sprintf("m%d", p.count))
+		if added != nil {
+			if err := added(ph); err != nil {
+				return err
+			}
+		}
 	}
-	return waitOperUp(l.plain.ns.nl, names...)
+	return waitOperUp(p.ns.nl, names...)
 }
 
 // PlainNamespace is the name of the namespace holding the plain hosts, empty
@@ -74,35 +92,31 @@ func (l *Lab) PlainNamespace() string {
 	return l.plain.ns.name
 }
 
-func (l *Lab) ensurePlainNS() error {
-	if l.plain != nil {
-		return nil
-	}
+// newPlainNS creates the plain-host namespace of a LAN; n numbers its uplink MAC.
+func (l *Lab) newPlainNS(name string, port lanPort, peer PlainHost, n int) (*plainNS, error) {
 	if l.closed {
-		return fmt.Errorf("lab: closed")
+		return nil, fmt.Errorf("lab: closed")
 	}
-	ns, err := createNamespace(l.prefix+"plain", l.ipv6)
+	ns, err := createNamespace(l.prefix+name, l.ipv6)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	l.children = append(l.children, ns)
-	uplinkMAC := net.HardwareAddr{0x02, 0xc5, 0xff, 0x00, 0x00, 0x01}
-	uplink, err := l.plugIn(ns, "uplink", uplinkMAC, l.bridge)
+	uplinkMAC := net.HardwareAddr{0x02, 0xc5, 0xff, 0x00, 0x00, byte(n)}
+	uplink, err := l.plugIn(ns, "uplink", uplinkMAC, port.bridge)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := ns.nl.LinkSetUp(uplink); err != nil {
-		return fmt.Errorf("lab: plain uplink up: %w", err)
+		return nil, fmt.Errorf("lab: plain uplink up: %w", err)
 	}
 	if err := l.waitPlugged(ns, "uplink"); err != nil {
-		return err
+		return nil, err
 	}
-	l.plain = &plainNS{ns: ns, uplink: uplink}
-	return nil
+	return &plainNS{ns: ns, uplink: uplink, port: port, peer: peer}, nil
 }
 
-func (l *Lab) addPlain(ph PlainHost) error {
-	p := l.plain
+func (l *Lab) addPlain(p *plainNS, ph PlainHost) error {
 	p.count++
 	name := fmt.Sprintf("m%d", p.count)
 	h := p.ns.nl
@@ -123,9 +137,15 @@ func (l *Lab) addPlain(ph PlainHost) error {
 		return fmt.Errorf("lab: address %s: %w", ph.IP, err)
 	}
 	table := plainTableBase + p.count
-	route := &netlink.Route{LinkIndex: link.Attrs().Index, Dst: prefixToIPNet(l.subnet), Src: ph.IP.AsSlice(), Scope: netlink.SCOPE_LINK, Table: table}
+	route := &netlink.Route{LinkIndex: link.Attrs().Index, Dst: prefixToIPNet(p.port.subnet), Src: ph.IP.AsSlice(), Scope: netlink.SCOPE_LINK, Table: table}
 	if err := h.RouteAdd(route); err != nil {
 		return fmt.Errorf("lab: route for %s: %w", ph.IP, err)
+	}
+	if p.port.gateway.IsValid() {
+		via := &netlink.Route{LinkIndex: link.Attrs().Index, Dst: prefixToIPNet(Range), Gw: p.port.gateway.AsSlice(), Src: ph.IP.AsSlice(), Table: table}
+		if err := h.RouteAdd(via); err != nil {
+			return fmt.Errorf("lab: route for %s via %s: %w", ph.IP, p.port.gateway, err)
+		}
 	}
 	rule := netlink.NewRule()
 	rule.Src = prefixToIPNet(host32)
@@ -134,25 +154,26 @@ func (l *Lab) addPlain(ph PlainHost) error {
 	if err := h.RuleAdd(rule); err != nil {
 		return fmt.Errorf("lab: rule for %s: %w", ph.IP, err)
 	}
-	return l.pinScanner(h, link)
+	return pinNeighbour(h, link, p.peer)
 }
 
-// pinScanner gives a plain host a permanent neighbour entry for the
-// scanner. The kernel's ARP table is shared by every namespace and the
-// host answers an ARP request only if it can create an entry for the
-// asker; a thousand plain hosts each learning the scanner would overflow
-// it (and starve the root namespace). Permanent entries are not counted
-// against the table's limits.
-func (l *Lab) pinScanner(h *netlink.Handle, link netlink.Link) error {
+// pinNeighbour gives a host a permanent neighbour entry for peer (a plain
+// host's for the scanner or its router, a sparse segment's router's for its
+// hosts). The kernel's ARP table is shared by every namespace and a host
+// answers an ARP request only if it can create an entry for the asker; a
+// thousand plain hosts each learning the scanner would overflow it (and
+// starve the root namespace). Permanent entries are not counted against the
+// table's limits.
+func pinNeighbour(h *netlink.Handle, link netlink.Link, peer PlainHost) error {
 	n := &netlink.Neigh{
 		LinkIndex:    link.Attrs().Index,
 		Family:       unix.AF_INET,
 		State:        netlink.NUD_PERMANENT,
-		IP:           l.scanner.IP.AsSlice(),
-		HardwareAddr: l.scanner.MAC,
+		IP:           peer.IP.AsSlice(),
+		HardwareAddr: peer.MAC,
 	}
 	if err := h.NeighAdd(n); err != nil {
-		return fmt.Errorf("lab: neighbour entry for the scanner: %w", err)
+		return fmt.Errorf("lab: permanent neighbour entry for %s: %w", peer.IP, err)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // lanPort says which LAN a new host joins: its bridge, subnet and, for
@@ -24,8 +25,13 @@ func (l *Lab) mainLAN() lanPort { return lanPort{bridge: l.bridge, subnet: l.sub
 // for routed targets (unicast probes only: ARP and multicast stay on their
 // own segment, as on a real network).
 type Segment struct {
-	lab  *Lab
-	port lanPort
+	lab   *Lab
+	port  lanPort
+	n     int      // numbers its bridge, router interface and router MAC
+	plain *plainNS // its plain hosts, once added
+	// sparse: the router routes only the segment's known hosts and drops
+	// the rest (see AddSparseSegment).
+	sparse bool
 }
 
 // routerMAC is the router's address on every LAN it joins (locally
@@ -68,7 +74,7 @@ func (l *Lab) AddSegment(prefix netip.Prefix) (*Segment, error) {
 	if err := l.waitPlugged(l.router, ifname); err != nil {
 		return nil, err
 	}
-	seg := &Segment{lab: l, port: lanPort{bridge: bridge, subnet: prefix, gateway: gateway}}
+	seg := &Segment{lab: l, port: lanPort{bridge: bridge, subnet: prefix, gateway: gateway}, n: n}
 	l.segments = append(l.segments, seg)
 	return seg, nil
 }
@@ -177,6 +183,81 @@ func (s *Segment) AddHost(name string, mac net.HardwareAddr, ip netip.Addr) (*Ho
 		l.release(mac, ip)
 		return nil, err
 	}
+	if err := s.routeHost(PlainHost{MAC: mac, IP: ip}); err != nil {
+		return nil, err
+	}
 	l.hosts[name] = h
 	return h, nil
+}
+
+// sparseTableBase numbers the router's routing tables for sparse segments.
+const sparseTableBase = 500
+
+// AddSparseSegment is AddSegment for a large, mostly empty segment, such as
+// a routed /16 holding a few hundred hosts. Its router knows each host added
+// (a /32 route and a permanent neighbour entry) and silently drops packets
+// to the segment's other addresses, as a router that rate-limits its ICMP
+// unreachables does, instead of broadcasting an ARP request for each: a
+// sweep of the segment would otherwise fill the kernel's neighbour table,
+// which every namespace shares (the root one included), with tens of
+// thousands of unresolved entries.
+func (l *Lab) AddSparseSegment(prefix netip.Prefix) (*Segment, error) {
+	s, err := l.AddSegment(prefix)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := l.router.nl
+	table := sparseTableBase + s.n
+	drop := &netlink.Route{Dst: prefixToIPNet(s.port.subnet), Type: unix.RTN_BLACKHOLE, Table: table}
+	if err := h.RouteAdd(drop); err != nil {
+		return nil, fmt.Errorf("lab: blackhole %s: %w", s.port.subnet, err)
+	}
+	rule := netlink.NewRule()
+	rule.Dst = prefixToIPNet(s.port.subnet)
+	rule.Table = table
+	rule.Priority = 100
+	rule.Family = unix.AF_INET
+	if err := h.RuleAdd(rule); err != nil {
+		return nil, fmt.Errorf("lab: rule for %s: %w", s.port.subnet, err)
+	}
+	s.sparse = true
+	return s, nil
+}
+
+// AddPlainHosts adds hosts that answer ARP and ping and nothing else (a
+// refused connection on every TCP port) to the segment; see Lab.AddPlainHosts.
+func (s *Segment) AddPlainHosts(hosts []PlainHost) error {
+	l := s.lab
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if s.plain == nil {
+		peer := PlainHost{MAC: routerMAC(s.n), IP: s.port.gateway}
+		p, err := l.newPlainNS(fmt.Sprintf("plain%d", s.n), s.port, peer, s.n+1)
+		if err != nil {
+			return err
+		}
+		s.plain = p
+	}
+	return l.addPlainHosts(s.plain, hosts, s.routeHost)
+}
+
+// routeHost makes a sparse segment's router reach a host it holds. Called
+// with the lab locked.
+func (s *Segment) routeHost(ph PlainHost) error {
+	if !s.sparse {
+		return nil
+	}
+	h := s.lab.router.nl
+	link, err := h.LinkByName(fmt.Sprintf("lan%d", s.n))
+	if err != nil {
+		return fmt.Errorf("lab: router interface of %s: %w", s.port.subnet, err)
+	}
+	route := &netlink.Route{LinkIndex: link.Attrs().Index, Dst: prefixToIPNet(netip.PrefixFrom(ph.IP, 32)),
+		Scope: netlink.SCOPE_LINK, Table: sparseTableBase + s.n}
+	if err := h.RouteAdd(route); err != nil {
+		return fmt.Errorf("lab: router route to %s: %w", ph.IP, err)
+	}
+	return pinNeighbour(h, link, ph)
 }

@@ -54,3 +54,20 @@ func lastHost(p netip.Prefix) netip.Addr {
 	v--
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
+
+// SpreadPlainHosts makes n plain hosts spread evenly over p above its first
+// /24 (where camsim devices take the lowest addresses), so a sweep meets them
+// among long runs of silent addresses; their MACs cycle through ouis.
+func SpreadPlainHosts(p netip.Prefix, n int, ouis [][3]byte) []lab.PlainHost {
+	const first = 256
+	size := 1 << (32 - p.Bits())
+	stride := (size - first - 2) / n
+	a := p.Masked().Addr().As4()
+	start := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	out := lab.GeneratePlainHosts(p.Addr(), n, ouis) // for the MACs
+	for i := range out {
+		v := start + uint32(first+i*stride+i%7+1) // +i%7: not all at the same offset of their /24
+		out[i].IP = netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+	}
+	return out
+}

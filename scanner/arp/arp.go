@@ -4,8 +4,12 @@
 package arp
 
 import (
+	"context"
 	"encoding/binary"
+	"errors"
 	"net/netip"
+	"syscall"
+	"time"
 
 	"github.com/camsweep/camsweep/observe"
 )
@@ -81,3 +85,35 @@ func request(srcMAC observe.MAC, srcIP, target netip.Addr) []byte {
 	copy(a[24:28], t4[:])
 	return f
 }
+
+// Congested says a send failed because a queue was full (ENOBUFS, or EAGAIN
+// on a non-blocking socket): the sender should slow down and try again.
+func Congested(err error) bool {
+	return errors.Is(err, syscall.ENOBUFS) || errors.Is(err, syscall.EAGAIN)
+}
+
+// SendPatiently runs send until it does not fail with a full queue. A full
+// queue means "slow down", not failure: it calls slowDown (when set), pauses,
+// longer each time, and tries again, giving up with the last error only after
+// the queue stayed full for about half a minute. Other errors return at once.
+func SendPatiently(ctx context.Context, send func() error, slowDown func()) error {
+	pause := 10 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := send()
+		if err == nil || !Congested(err) || attempt >= maxCongestedTries {
+			return err
+		}
+		if slowDown != nil {
+			slowDown()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Second)
+	}
+}
+
+// maxCongestedTries: 10 ms doubling to 1 s pauses add up to about 33 s.
+const maxCongestedTries = 40

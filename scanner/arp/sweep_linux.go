@@ -26,16 +26,23 @@ type Options struct {
 	// Limiter paces every frame sent; shared with the sweep's other probes so
 	// the global --rate holds. Nil means 500 frames/s.
 	Limiter Limiter
-	// Retries is how many more times an unanswered address is asked at
-	// least (default 1).
+	// Retries is how many more times at most an unanswered address is asked
+	// (default 1), each on its own schedule (see retrier).
 	Retries int
-	// MaxRetries is how many more times at most (default 8): passes go on
-	// past Retries while the last one still found hosts, which happens when
-	// a busy segment or host drops requests or replies, and stop as soon as
-	// a pass finds nothing new, so a sparse network costs Retries passes.
-	MaxRetries int
-	// Wait is how long to listen after each pass (default 300 ms).
+	// Backoff is how long an address is given to answer before it is asked
+	// again (default 2 s, so a slow answer is not taken for a lost one),
+	// doubled for each further retry.
+	Backoff time.Duration
+	// Wait is how long to listen after the last request (default 300 ms).
 	Wait time.Duration
+	// SlowDown, when set, is called each time the interface's queue is full
+	// (ENOBUFS), and each time an answer comes more than slowAnswer after
+	// its request (the segment's hosts cannot keep up with the broadcasts):
+	// the caller should lower its pace. A full queue's frame is sent again
+	// after a pause either way.
+	SlowDown func()
+	// Asked, when set, is called after each address's first request.
+	Asked func()
 	// TeachKernel writes every answer into the kernel's neighbour table, as
 	// the kernel itself would have learned it (stale, so it is checked by
 	// unicast before long), and never over an entry already there. The
@@ -56,18 +63,7 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 	if len(ifi.HardwareAddr) != 6 {
 		return fmt.Errorf("interface %s has no Ethernet address", ifi.Name)
 	}
-	if opt.Limiter == nil {
-		opt.Limiter = rate.NewLimiter(500, 1)
-	}
-	if opt.Retries == 0 {
-		opt.Retries = 1
-	}
-	if opt.MaxRetries < opt.Retries {
-		opt.MaxRetries = max(opt.Retries, 8)
-	}
-	if opt.Wait == 0 {
-		opt.Wait = 300 * time.Millisecond
-	}
+	opt.defaults()
 	f, err := open(ifi)
 	if err != nil {
 		return err
@@ -76,7 +72,8 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 	var srcMAC observe.MAC
 	copy(srcMAC[:], ifi.HardwareAddr)
 
-	sw := &sweeper{pending: make(map[netip.Addr]bool, len(targets)), emit: emit}
+	sw := &sweeper{pending: make(map[netip.Addr]bool, len(targets)), emit: emit,
+		retries: newRetrier(opt.Retries, opt.Backoff), slowed: opt.SlowDown}
 	for _, t := range targets {
 		if t != src {
 			sw.pending[t] = true
@@ -89,37 +86,90 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 	answers := make(chan Packet, 256)
 	go receive(f, answers)
 
-	for pass := 0; pass <= opt.MaxRetries && len(sw.pending) > 0; pass++ {
-		before := len(sw.pending)
-		for _, t := range targets {
-			if err := sw.drain(answers); err != nil {
-				return err
-			}
-			if !sw.pending[t] {
-				continue
-			}
-			if err := opt.Limiter.Wait(ctx); err != nil {
-				return err
-			}
-			if _, err := f.Write(request(srcMAC, src, t)); err != nil {
-				return fmt.Errorf("sending ARP on %s: %w", ifi.Name, err)
-			}
-		}
-		if err := sw.listen(ctx, answers, opt.Wait); err != nil {
+	send := func(t netip.Addr, n int) error {
+		if err := opt.Limiter.Wait(ctx); err != nil {
 			return err
 		}
-		if pass >= opt.Retries && len(sw.pending) == before {
-			break // this pass found nobody new: the rest are not there
+		frame := request(srcMAC, src, t)
+		write := func() error { _, err := f.Write(frame); return err }
+		if err := SendPatiently(ctx, write, opt.SlowDown); err != nil {
+			return fmt.Errorf("sending ARP on %s: %w", ifi.Name, err)
+		}
+		sw.retries.asked(t, n, time.Now())
+		return nil
+	}
+	next := 0
+	for len(sw.pending) > 0 {
+		if err := sw.drain(answers); err != nil {
+			return err
+		}
+		if t, n, ok := sw.retries.due(time.Now()); ok {
+			if err := send(t, n); err != nil {
+				return err
+			}
+			continue
+		}
+		if next < len(targets) {
+			t := targets[next]
+			next++
+			if sw.pending[t] {
+				if err := send(t, 1); err != nil {
+					return err
+				}
+			}
+			if opt.Asked != nil {
+				opt.Asked()
+			}
+			continue
+		}
+		at, ok := sw.retries.next()
+		if !ok {
+			break
+		}
+		if err := sw.listen(ctx, answers, time.Until(at)); err != nil {
+			return err
 		}
 	}
-	return nil
+	// Answers that came slowly say more may still come: wait as long as the
+	// last one took, within maxFinalWait.
+	return sw.listen(ctx, answers, max(opt.Wait, min(sw.lastLag+sw.lastLag/2, maxFinalWait)))
+}
+
+// slowAnswer is how late an ARP answer may come before the segment is taken
+// as overloaded; a LAN answers in milliseconds. maxFinalWait bounds the wait
+// for late answers after the last request.
+const (
+	slowAnswer   = time.Second
+	maxFinalWait = time.Minute
+)
+
+func (o *Options) defaults() {
+	if o.Limiter == nil {
+		o.Limiter = rate.NewLimiter(500, 1)
+	}
+	if o.Retries <= 0 {
+		o.Retries = 1
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 2 * time.Second
+	}
+	if o.Wait <= 0 {
+		o.Wait = 300 * time.Millisecond
+	}
 }
 
 // sweeper is one sweep's state, owned by the sending goroutine.
 type sweeper struct {
 	pending map[netip.Addr]bool // targets not heard from yet
-	emit    scanner.Emit
-	teach   *teacher // nil: the kernel is not told
+	retries *retrier
+	lastLag time.Duration // how long after its request the last answer came
+	slowed  func()        // Options.SlowDown, or nil
+	// slowedAt is when a late answer last slowed the sweep: only answers to
+	// requests sent after it may slow it again, once the slower pace has had
+	// a chance to show (once per round trip, as TCP does).
+	slowedAt time.Time
+	emit     scanner.Emit
+	teach    *teacher // nil: the kernel is not told
 }
 
 // listen collects answers for d, or until nothing is pending.
@@ -162,6 +212,14 @@ func (sw *sweeper) record(p Packet) {
 		return // answered already, or not a target: nothing to add
 	}
 	delete(sw.pending, p.SenderIP)
+	now := time.Now()
+	if lag := sw.retries.answered(p.SenderIP, now); lag > 0 {
+		sw.lastLag = lag
+		if lag > slowAnswer && sw.slowed != nil && now.Add(-lag).After(sw.slowedAt) {
+			sw.slowed()
+			sw.slowedAt = now
+		}
+	}
 	if sw.teach != nil {
 		sw.teach.learn(p.SenderIP, p.SenderMAC)
 	}

@@ -35,11 +35,24 @@ type xnode struct {
 	children []*xnode
 }
 
-// parseXML reads a whole document into a tree. It is lenient where devices
-// are sloppy (Strict off: missing end tags and stray entities are tolerated;
-// a declared legacy charset such as gb2312 is converted to UTF-8) and
-// strict about size.
+// parseXML reads a whole document into a tree: with parseXMLFast when the
+// document is plain enough for it, else with encoding/xml (parseXMLSlow).
+// Both give the same tree for every document the fast path accepts.
 func parseXML(b []byte) (*xnode, error) {
+	if len(b) > maxXMLBytes {
+		return nil, errXMLTooLarge
+	}
+	if root, ok := parseXMLFast(b); ok {
+		return root, nil
+	}
+	return parseXMLSlow(b)
+}
+
+// parseXMLSlow reads a whole document into a tree with encoding/xml. It is
+// lenient where devices are sloppy (Strict off: missing end tags and stray
+// entities are tolerated; a declared legacy charset such as gb2312 is
+// converted to UTF-8) and strict about size.
+func parseXMLSlow(b []byte) (*xnode, error) {
 	if len(b) > maxXMLBytes {
 		return nil, errXMLTooLarge
 	}

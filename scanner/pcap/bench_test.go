@@ -19,13 +19,18 @@ func benchCapture(b *testing.B) string {
 	if path := os.Getenv("CAMSWEEP_BENCH_PCAP"); path != "" {
 		return path
 	}
-	const packets = 500_000
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("camsweep-bench-%d.pcap", packets))
+	return generatedCapture(b, "office", 500_000)
+}
+
+// generatedCapture builds a tools/mkcapture profile of this many packets
+// once in the temporary directory and returns its path.
+func generatedCapture(b *testing.B, profile string, packets int) string {
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("camsweep-bench-%s-%d.pcap", profile, packets))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
 	root := filepath.Join("..", "..")
-	cmd := exec.Command("go", "run", "./tools/mkcapture", "-large", "-packets", fmt.Sprint(packets), "-o", path+".tmp")
+	cmd := exec.Command("go", "run", "./tools/mkcapture", "-large", "-profile", profile, "-packets", fmt.Sprint(packets), "-o", path+".tmp")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("mkcapture: %v\n%s", err, out)
@@ -38,8 +43,16 @@ func benchCapture(b *testing.B) string {
 
 // BenchmarkPipeline reads a mixed office capture end to end with the real
 // protocol decoders; MB/s is of capture file bytes.
-func BenchmarkPipeline(b *testing.B) {
-	path := benchCapture(b)
+func BenchmarkPipeline(b *testing.B) { benchmarkRead(b, benchCapture(b)) }
+
+// BenchmarkPipelineCamera reads a camera network (mkcapture -profile
+// camera): discovery chatter whose ids change with every message, and
+// video.
+func BenchmarkPipelineCamera(b *testing.B) {
+	benchmarkRead(b, generatedCapture(b, "camera", 200_000))
+}
+
+func benchmarkRead(b *testing.B, path string) {
 	info, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
@@ -56,6 +69,7 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 	b.ReportMetric(float64(st.Packets)*float64(b.N)/b.Elapsed().Seconds(), "packets/s")
 	b.ReportMetric(float64(st.Observations), "observations")
+	b.ReportMetric(float64(st.Repeats), "repeats")
 }
 
 // BenchmarkBulkPacket is the common path: a TCP segment between a local

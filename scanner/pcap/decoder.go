@@ -12,25 +12,36 @@ import (
 	"github.com/camsweep/camsweep/scanner"
 )
 
-// Link types the decoder reads, as numbered by tcpdump.org's LINKTYPE_ list.
+// Link types the decoder reads: gopacket's numbering (tcpdump.org's
+// LINKTYPE_ list), as the uint16 the decoder switches on. DLT_RAW as some
+// BSDs number it (12) has no gopacket name.
 const (
-	linkNull     = 0   // BSD loopback: 4-byte host-order address family
-	linkEthernet = 1   // Ethernet II, with 802.1Q/802.1ad tags
-	linkRaw      = 101 // raw IPv4 or IPv6
-	linkRawBSD   = 12  // DLT_RAW as some BSDs number it
-	linkLoop     = 108 // OpenBSD loopback: like null, network order
-	linkSLL      = 113 // Linux cooked capture v1
-	linkIPv4     = 228
-	linkIPv6     = 229
-	linkSLL2     = 276 // Linux cooked capture v2
+	linkNull     = uint16(layers.LinkTypeNull)      // BSD loopback: 4-byte host-order address family
+	linkEthernet = uint16(layers.LinkTypeEthernet)  // Ethernet II, with 802.1Q/802.1ad tags
+	linkRaw      = uint16(layers.LinkTypeRaw)       // raw IPv4 or IPv6
+	linkRawBSD   = 12                               // DLT_RAW on OpenBSD and others
+	linkLoop     = uint16(layers.LinkTypeLoop)      // OpenBSD loopback: like null, network order
+	linkSLL      = uint16(layers.LinkTypeLinuxSLL)  // Linux cooked capture v1
+	linkIPv4     = uint16(layers.LinkTypeIPv4)      // raw IPv4
+	linkIPv6     = uint16(layers.LinkTypeIPv6)      // raw IPv6
+	linkSLL2     = uint16(layers.LinkTypeLinuxSLL2) // Linux cooked capture v2
 )
 
+// EtherTypes and IP protocols, gopacket's, as the decoder compares them.
 const (
-	etherIPv4 = 0x0800
-	etherARP  = 0x0806
-	etherIPv6 = 0x86dd
-	ipTCP     = 6
-	ipUDP     = 17
+	etherIPv4  = uint16(layers.EthernetTypeIPv4)
+	etherARP   = uint16(layers.EthernetTypeARP)
+	etherIPv6  = uint16(layers.EthernetTypeIPv6)
+	etherDot1Q = uint16(layers.EthernetTypeDot1Q)
+	etherQinQ  = uint16(layers.EthernetTypeQinQ)
+	// etherQinQOld is the pre-802.1ad QinQ tag some switches still send;
+	// gopacket has no name for it.
+	etherQinQOld = 0x9100
+	// arphrdEther is hardware type 1, Ethernet, in ARP and Linux cooked
+	// headers (gopacket names it LinkTypeEthernet in its ARP layer).
+	arphrdEther = uint16(layers.LinkTypeEthernet)
+	ipTCP       = uint8(layers.IPProtocolTCP)
+	ipUDP       = uint8(layers.IPProtocolUDP)
 )
 
 // packet holds one frame's decoded headers. It is scratch space reused for
@@ -61,12 +72,18 @@ type Decoder struct {
 
 	local    localRanges // the site's own public ranges (Options.Local)
 	seen     observationSet
+	repeats  datagramSet // datagrams decoded already: a repeat is not decoded again
 	bindings boundedSet[bindingKey]
 	opens    boundedSet[endpointKey]
 	recent   seenCache // in front of bindings: most packets repeat a recent pair
 	flows    *flowTable
 	frags    *reassembler
 	p        packet
+
+	// inspect, when set (tests only), sees each frame's headers as decoded
+	// (d.p) and its transport bytes: the differential test against
+	// gopacket's layer parser reads it.
+	inspect func(proto uint8, transport []byte)
 }
 
 type bindingKey struct {
@@ -95,6 +112,7 @@ func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	d := &Decoder{opt: opt, proto: *opt.Protocols, out: emit, local: newLocalRanges(opt.Local)}
 	d.emit = d.deliver
 	d.seen = newObservationSet(1 << 19)
+	d.repeats = newDatagramSet(1 << 16)
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
 	d.opens = newBoundedSet[endpointKey](1 << 18)
 	d.flows = newFlowTable(d, opt)
@@ -167,7 +185,7 @@ func (d *Decoder) link(link uint16, data []byte) bool {
 		if len(data) < 16 {
 			return false
 		}
-		if binary.BigEndian.Uint16(data[2:4]) == 1 && binary.BigEndian.Uint16(data[4:6]) == 6 {
+		if binary.BigEndian.Uint16(data[2:4]) == arphrdEther && binary.BigEndian.Uint16(data[4:6]) == 6 { // a 6-byte Ethernet address
 			copy(p.srcMAC[:], data[6:12])
 		}
 		return d.network(binary.BigEndian.Uint16(data[14:16]), data[16:])
@@ -175,7 +193,7 @@ func (d *Decoder) link(link uint16, data []byte) bool {
 		if len(data) < 20 {
 			return false
 		}
-		if binary.BigEndian.Uint16(data[8:10]) == 1 && data[11] == 6 {
+		if binary.BigEndian.Uint16(data[8:10]) == arphrdEther && data[11] == 6 {
 			copy(p.srcMAC[:], data[12:18])
 		}
 		return d.network(binary.BigEndian.Uint16(data[0:2]), data[20:])
@@ -191,7 +209,7 @@ func (d *Decoder) link(link uint16, data []byte) bool {
 }
 
 func isVLANTag(etherType uint16) bool {
-	return etherType == 0x8100 || etherType == 0x88a8 || etherType == 0x9100
+	return etherType == etherDot1Q || etherType == etherQinQ || etherType == etherQinQOld
 }
 
 func (d *Decoder) rawIP(data []byte) bool {
@@ -230,7 +248,7 @@ func (d *Decoder) arp(data []byte) bool {
 	if len(data) < 28 {
 		return false
 	}
-	if binary.BigEndian.Uint16(data[0:2]) != 1 || binary.BigEndian.Uint16(data[2:4]) != etherIPv4 ||
+	if binary.BigEndian.Uint16(data[0:2]) != arphrdEther || binary.BigEndian.Uint16(data[2:4]) != etherIPv4 ||
 		data[4] != 6 || data[5] != 4 {
 		return true // not Ethernet/IPv4 ARP
 	}
@@ -298,6 +316,11 @@ func (d *Decoder) ipv4(data []byte) bool {
 	}
 	headerLen := int(data[0]&0x0f) * 4
 	total := int(binary.BigEndian.Uint16(data[2:4]))
+	if total == 0 {
+		// Captured on the sending host with TCP segmentation offload: the
+		// NIC fills the length in later. gopacket reads it the same way.
+		total = len(data)
+	}
 	if headerLen < 20 || total < headerLen || len(data) < headerLen {
 		return false
 	}
@@ -385,6 +408,9 @@ func unrouted(ttl uint8) bool {
 // transport decodes UDP and TCP after noting the sender's link binding.
 func (d *Decoder) transport(proto uint8, data []byte) bool {
 	p := &d.p
+	if d.inspect != nil {
+		d.inspect(proto, data)
+	}
 	if len(p.src) == 4 {
 		p.srcLocal, p.dstLocal = localV4(p.src), localV4(p.dst)
 	} else {
@@ -443,11 +469,29 @@ func (d *Decoder) udpDecoder(src, dst uint16, payload []byte) (scanner.Decoder, 
 
 // runDatagram calls a protocol decoder, counting its failures. A panic in a
 // decoder is a bug there; it is counted, not allowed to end the read.
+//
+// A datagram whose bytes (those Protocols.RepeatKey names), addresses and
+// ports are those of one decoded without error before is not decoded
+// again: discovery announcements repeat every few seconds, and decoding is
+// pure, so it would give the same observations, which deliver drops as
+// repeats anyway.
 func (d *Decoder) runDatagram(dec scanner.Decoder, payload []byte, m scanner.Meta) {
+	var head []byte
+	tail := payload
+	if d.proto.RepeatKey != nil {
+		head, tail = d.proto.RepeatKey(m.SrcPort, m.DstPort, payload)
+	}
+	key := d.repeats.key(&m, head, tail)
+	if d.repeats.seen(key) {
+		d.stats.Repeats++
+		return
+	}
 	defer d.recoverDecoder()
 	if err := dec(payload, m, d.emit); err != nil {
 		d.stats.DecoderErrors++
+		return
 	}
+	d.repeats.remember(key)
 }
 
 func (d *Decoder) recoverDecoder() {

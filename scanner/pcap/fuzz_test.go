@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"net/netip"
 	"os"
 	"strconv"
 	"testing"
@@ -22,7 +23,7 @@ import (
 // own): this fuzzes the reader, link decoding and the flow table.
 func FuzzReader(f *testing.F) {
 	for _, name := range []string{"iot-sentinel/EdnetCam1_Setup-A-1-STA.pcap", "uhctf2022/EyeP_rtsp_setup.pcapng", "sadp-hikvision.pcap",
-		"dhip-dahua.pcap", "wsd-dahua.pcap"} {
+		"dhip-dahua.pcap", "wsd-dahua.pcap", "addressless.pcap", "public-site.pcap"} {
 		f.Add(readBytes(f, name))
 	}
 	for _, order := range []func([][]byte) [][]byte{inOrder, reversed} {
@@ -61,9 +62,14 @@ func FuzzPacket(f *testing.F) {
 	}
 	ts := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, link uint16, data []byte) {
-		d := NewDecoder(func(observe.Observation) {}, Options{MaxFlows: 4, AllAddresses: link&0x8000 != 0})
-		d.Packet(layers.LinkType(link&0x7fff), ts, data)
-		d.Packet(layers.LinkType(link&0x7fff), ts.Add(time.Second), data)
+		// Bit 14 of link names 0.0.0.0/1 the site's own range (Options.Local).
+		opt := Options{MaxFlows: 4, AllAddresses: link&0x8000 != 0}
+		if link&0x4000 != 0 {
+			opt.Local = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/1"), netip.MustParsePrefix("2000::/3")}
+		}
+		d := NewDecoder(func(observe.Observation) {}, opt)
+		d.Packet(layers.LinkType(link&0x3fff), ts, data)
+		d.Packet(layers.LinkType(link&0x3fff), ts.Add(time.Second), data)
 		d.Flush()
 		if d.flows.buffered != 0 || len(d.flows.index) != 0 {
 			t.Fatalf("flush left %d bytes in %d flows", d.flows.buffered, len(d.flows.index))

@@ -57,6 +57,11 @@ type Protocols struct {
 	// StreamDetect recognises a TCP stream on an unknown port from its
 	// first bytes (client may be empty). Optional.
 	StreamDetect func(client, server []byte) (scanner.StreamDecoder, bool)
+	// RepeatKey returns the parts of a datagram its observations depend
+	// on (head may be nil). A datagram whose parts, sender and receiver
+	// are those of one decoded without error before is not decoded again.
+	// Optional: nil keys every datagram by its whole payload.
+	RepeatKey func(srcPort, dstPort uint16, payload []byte) (head, tail []byte)
 }
 
 const (
@@ -99,9 +104,13 @@ type Stats struct {
 	Bytes        int64 // captured bytes of those packets
 	Observations int64 // observations emitted
 	Duplicates   int64 // observations suppressed as repeats of one already emitted
-	Skipped      int64 // packets not decoded: unknown link type, malformed, or a fragment of a TCP or other non-UDP datagram
-	Flows        int64 // TCP flows whose bytes were kept for a service decoder
-	Evicted      int64 // flows handed over early because the table or byte budget was full
+	// Repeats counts UDP datagrams not decoded because the same bytes
+	// (Protocols.RepeatKey) between the same addresses and ports were
+	// decoded before.
+	Repeats int64
+	Skipped int64 // packets not decoded: unknown link type, malformed, or a fragment of a TCP or other non-UDP datagram
+	Flows   int64 // TCP flows whose bytes were kept for a service decoder
+	Evicted int64 // flows handed over early because the table or byte budget was full
 	// DecoderErrors counts payloads a protocol decoder did not understand.
 	DecoderErrors int64
 	// Fragments counts the IPv4 fragments of UDP datagrams taken for

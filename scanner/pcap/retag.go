@@ -13,7 +13,7 @@ func RetagVLAN(frame []byte, vlan uint16, buf []byte) []byte {
 		return frame
 	}
 	out := append(buf[:0], frame[:12]...)
-	out = binary.BigEndian.AppendUint16(out, 0x8100)
+	out = binary.BigEndian.AppendUint16(out, etherDot1Q)
 	out = binary.BigEndian.AppendUint16(out, vlan&0x0fff)
 	return append(out, frame[12:]...)
 }

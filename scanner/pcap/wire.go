@@ -12,5 +12,6 @@ func defaultProtocols() *Protocols {
 		Sniff:        discovery.Sniff,
 		StreamByPort: service.ForPort,
 		StreamDetect: service.Detect,
+		RepeatKey:    discovery.RepeatKey,
 	}
 }

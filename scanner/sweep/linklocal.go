@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/arp"
 	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
@@ -107,7 +108,11 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 	if err != nil {
 		return err
 	}
-	for _, dst := range r.discoveryDestinations(p) {
+	dsts, err := r.discoveryDestinations(ctx, p)
+	if err != nil {
+		return err
+	}
+	for _, dst := range dsts {
 		addr := &net.UDPAddr{IP: dst.AsSlice(), Port: p.port}
 		pace := r.waitBroadcast
 		if r.narrowed() {
@@ -116,7 +121,7 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 		if err := pace(ctx); err != nil {
 			return err
 		}
-		if _, err := conn.WriteTo(payload, addr); err != nil {
+		if err := r.sendDatagram(ctx, conn, payload, addr, !r.narrowed()); err != nil {
 			return fmt.Errorf("sending to %s: %w", addr, err)
 		}
 	}
@@ -147,16 +152,17 @@ func (r *run) narrowed() bool {
 }
 
 // discoveryDestinations is where one discovery request goes: the protocol's
-// group (or the segment broadcast), or each target when narrowed.
-func (r *run) discoveryDestinations(p discoveryProbe) []netip.Addr {
+// group (or the segment broadcast); when narrowed, each target that answered
+// ARP, once ARP has ended (each target, without ARP).
+func (r *run) discoveryDestinations(ctx context.Context, p discoveryProbe) ([]netip.Addr, error) {
 	seg := r.cfg.Segment
 	if r.narrowed() {
-		return r.localScope()
+		return r.answeredOrAll(ctx)
 	}
 	if p.group != "" {
-		return []netip.Addr{netip.MustParseAddr(p.group)}
+		return []netip.Addr{netip.MustParseAddr(p.group)}, nil
 	}
-	return []netip.Addr{broadcast(seg.Prefix)}
+	return []netip.Addr{broadcast(seg.Prefix)}, nil
 }
 
 // readAnswers decodes every datagram until the connection closes. It serves
@@ -236,4 +242,13 @@ func broadcast(p netip.Prefix) netip.Addr {
 	host := uint32(1)<<(32-p.Bits()) - 1
 	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3]) | host
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// sendDatagram sends one UDP datagram; a full send queue slows the sweep
+// down (its broadcasts, when broadcast) and the datagram is sent again.
+func (r *run) sendDatagram(ctx context.Context, c net.PacketConn, payload []byte, to net.Addr, broadcast bool) error {
+	return arp.SendPatiently(ctx, func() error {
+		_, err := c.WriteTo(payload, to)
+		return err
+	}, func() { r.pace.slowDown(broadcast) })
 }

@@ -2,7 +2,10 @@ package sweep
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -19,6 +22,47 @@ type pacer struct {
 	urgent    chan chan struct{}
 	normal    chan chan struct{}
 	sent      atomic.Int64
+
+	slowMu   sync.Mutex
+	lastSlow time.Time // when a pace was last lowered
+	slowed   bool
+}
+
+// slowDown lowers a pace by a quarter because a send queue was full
+// (ENOBUFS) or answers came late: broadcasts when broadcast is set, everything otherwise. It acts
+// at most once per slowInterval, so the burst of failures one full queue
+// gives lowers the pace once, and never below minPace.
+func (p *pacer) slowDown(broadcast bool) {
+	p.slowMu.Lock()
+	defer p.slowMu.Unlock()
+	now := time.Now()
+	if now.Sub(p.lastSlow) < slowInterval {
+		return
+	}
+	p.lastSlow, p.slowed = now, true
+	l := p.global
+	if broadcast {
+		l = p.broadcast
+	}
+	r := max(float64(l.Limit())*0.75, minPace)
+	l.SetLimit(rate.Limit(r))
+	l.SetBurst(max(1, int(r/100)))
+}
+
+const (
+	slowInterval = 500 * time.Millisecond
+	minPace      = 10
+)
+
+// slowedNote says how far the paces were lowered, or "" if they were not.
+func (p *pacer) slowedNote() string {
+	p.slowMu.Lock()
+	defer p.slowMu.Unlock()
+	if !p.slowed {
+		return ""
+	}
+	return fmt.Sprintf("the network could not take the pace (a send queue was full, or answers came late): slowed to %.0f packets/s, %.0f broadcasts/s for the rest of the sweep",
+		float64(p.global.Limit()), float64(min(p.broadcast.Limit(), p.global.Limit())))
 }
 
 // newPacer starts a pacer that hands out permits until ctx ends.

@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -102,5 +103,33 @@ func TestHostQueueHandsOutEachHostOnce(t *testing.T) {
 	got := <-done
 	if len(got) != 2 || got[0] != a || got[1] != b {
 		t.Errorf("handed out %v, want [%s %s]", got, a, b)
+	}
+}
+
+// A full send queue lowers the pace by a quarter, once per burst of
+// failures, and the sweep says so.
+func TestSlowDownLowersThePaceOncePerBurst(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := newPacer(ctx, 5000, 1000)
+	if note := p.slowedNote(); note != "" {
+		t.Errorf("note before any slow-down: %q", note)
+	}
+	for range 20 {
+		p.slowDown(true) // one burst of ENOBUFS
+	}
+	if got := float64(p.broadcast.Limit()); got != 750 {
+		t.Errorf("broadcast pace %g after one burst, want 750", got)
+	}
+	if got := float64(p.global.Limit()); got != 5000 {
+		t.Errorf("global pace %g, want untouched 5000", got)
+	}
+	p.lastSlow = time.Now().Add(-slowInterval)
+	p.slowDown(false)
+	if got := float64(p.global.Limit()); got != 3750 {
+		t.Errorf("global pace %g after a unicast slow-down, want 3750", got)
+	}
+	if note := p.slowedNote(); note == "" || !strings.Contains(note, "3750 packets/s, 750 broadcasts/s") {
+		t.Errorf("note = %q", note)
 	}
 }

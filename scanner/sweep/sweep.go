@@ -53,6 +53,9 @@ type Config struct {
 	// Targets narrows the sweep to these networks; on a routed network they
 	// are reached with unicast probes only.
 	Targets []netip.Prefix
+	// Exclude are networks that never receive a packet addressed to them,
+	// and whose answers are not reported, whatever Segment and Targets say.
+	Exclude []netip.Prefix
 	// Probes enables probes by name; nil enables all.
 	Probes map[string]bool
 	// Rate is the most packets and connection attempts started per second,
@@ -98,12 +101,19 @@ const (
 )
 
 // Progress is a sweep's position. Hosts are probed as they are found, so
-// Queued grows while discovery goes on.
+// Queued grows while discovery goes on. Run reports it when something
+// changes, and at least once a second.
 type Progress struct {
-	Hosts  int  // hosts that answered so far
-	Queued int  // hosts queued for the TCP probes so far
-	Probed int  // hosts whose TCP probes are done
-	Done   bool // the sweep has ended
+	Hosts     int           // hosts that answered so far
+	Queued    int           // hosts queued for the TCP probes so far
+	Probed    int           // hosts whose TCP probes are done
+	Asked     int           // addresses asked so far: by ARP on the segment, by a knock off it
+	Addresses int           // addresses to ask in all
+	Sent      int64         // packets and connection attempts sent so far
+	Elapsed   time.Duration // since the sweep started
+	Expected  time.Duration // how long asking every address should take at the paces asked, estimated at the start
+	Left      time.Duration // estimated time until every address is asked, from the pace so far
+	Done      bool          // the sweep has ended
 }
 
 // Summary says what a sweep did.
@@ -111,7 +121,8 @@ type Summary struct {
 	Unprivileged bool     // raw ARP was not allowed: MACs came from the neighbour table
 	Hosts        int      // hosts that answered anything
 	Sent         int64    // packets and connection attempts sent
-	Warnings     []string // probes that could not run, and why
+	Slowed       bool     // a full send queue made the sweep lower its pace (Warnings say how far)
+	Warnings     []string // probes that could not run, and why; paces lowered
 }
 
 func (c *Config) defaults() {
@@ -153,8 +164,17 @@ type run struct {
 	queue   *hostQueue // hosts for the TCP probes; nil when they do not run
 	asks    *hostQueue // hosts for unicast WS-Discovery; nil when it does not run
 	probed  atomic.Int64
+	asked   atomic.Int64 // addresses asked (ARP) or knocked (off the segment)
+	// addresses and expected are the work to ask, known at the start.
+	addresses int
+	expected  time.Duration
+	start     time.Time
 	// arpRunning is set while the ARP sweep may still answer for segment hosts.
 	arpRunning atomic.Bool
+	// arpDone is closed when the ARP sweep has ended (at once without one);
+	// arpFound is set if it ran, so the hosts it found are all there is.
+	arpDone  chan struct{}
+	arpFound atomic.Bool
 	// kernelResolves is set when no ARP sweep taught the kernel the segment:
 	// the first packet to each segment host then makes the kernel broadcast
 	// ARP requests of its own, kernelARPs of them for a silent address.
@@ -180,7 +200,7 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 	pctx, stopPacer := context.WithCancel(ctx)
 	defer stopPacer()
 	r := &run{cfg: cfg, pace: newPacer(pctx, cfg.Rate, cfg.BroadcastRate), hosts: map[netip.Addr]bool{},
-		touched: map[netip.Addr]chan struct{}{}}
+		touched: map[netip.Addr]chan struct{}{}, start: time.Now(), arpDone: make(chan struct{})}
 	if cfg.Segment != nil {
 		r.kernelARPs = multicastSolicit(cfg.Segment.Interface.Name)
 		r.kernelResolves.Store(!cfg.enabled(ProbeARP))
@@ -212,24 +232,40 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 		g.Go(func() error { return r.askWSD(gctx) })
 	}
 	sum := Summary{}
+	offSegment, local := r.offSegment(), r.localScope()
+	r.plan(offSegment, local)
 	g.Go(func() error {
 		defer r.closeQueues()
-		// Hosts that answer are queued as they answer; these addresses have
-		// nothing to answer first, so every one of them is probed.
-		r.queueAll(r.offSegment())
-		if !cfg.enabled(ProbeARP) {
-			r.queueAll(r.localScope())
+		dg, dctx := errgroup.WithContext(gctx)
+		if cfg.enabled(ProbeTCP) {
+			// Hosts off the segment are knocked at first: only those that
+			// answer get the full probes.
+			dg.Go(func() error { return r.findLive(dctx, offSegment) })
+		} else {
+			r.queueAll(offSegment) // for unicast WS-Discovery, the one probe left for them
 		}
-		unprivileged, err := r.discover(gctx)
-		sum.Unprivileged = unprivileged
-		return err
+		if !cfg.enabled(ProbeARP) {
+			r.queueAll(local)
+		}
+		dg.Go(func() error {
+			unprivileged, err := r.discover(dctx)
+			sum.Unprivileged = unprivileged
+			return err
+		})
+		return dg.Wait()
 	})
+	stopTicks := r.tick(ctx)
 	err := g.Wait()
+	stopTicks()
 	if cfg.Segment != nil && (sum.Unprivileged || !cfg.enabled(ProbeARP)) {
 		// The TCP and UDP probes made the kernel resolve every host it reached.
 		if nerr := arp.ReadNeighbourTable(cfg.Segment.Interface.Name, r.inScope, r.emit); nerr != nil {
 			r.warn("reading the neighbour table: %v", nerr)
 		}
+	}
+	if note := r.pace.slowedNote(); note != "" {
+		sum.Slowed = true
+		r.warn("%s", note)
 	}
 	r.mu.Lock()
 	sum.Hosts, sum.Warnings = len(r.hosts), r.warnings
@@ -239,28 +275,72 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 	return sum, err // interrupted or not, what was found is already emitted
 }
 
-// offSegment lists the target addresses off the local segment: ARP and
-// multicast cannot reach them, so they are found by unicast probes only.
+// offSegment lists the target addresses off the local segment, exclusions
+// left out: ARP and multicast cannot reach them, so they are found by
+// unicast probes only.
 func (r *run) offSegment() []netip.Addr {
 	seg := r.cfg.Segment
 	var out []netip.Addr
 	for _, p := range r.cfg.Targets {
 		for _, a := range hosts(p) {
-			if seg == nil || !seg.Prefix.Contains(a) {
+			if (seg == nil || !seg.Prefix.Contains(a)) && r.inScope(a) {
 				out = append(out, a)
 			}
 		}
 	}
-	return out
+	slices.SortFunc(out, netip.Addr.Compare)
+	return slices.Compact(out) // overlapping targets name an address once
 }
 
-// localScope lists the segment's addresses in scope, ours left out.
+// localScope lists the segment's addresses in scope: ours and the
+// excluded ones left out.
 func (r *run) localScope() []netip.Addr {
 	seg := r.cfg.Segment
 	if seg == nil {
 		return nil
 	}
-	return slices.DeleteFunc(segmentTargets(seg, r.cfg.Targets), func(a netip.Addr) bool { return a == seg.Addr })
+	return slices.DeleteFunc(segmentTargets(seg, r.cfg.Targets), func(a netip.Addr) bool { return a == seg.Addr || !r.inScope(a) })
+}
+
+// plan counts the addresses this sweep asks and how long that should take:
+// an ARP request each on the segment (a few more for retries), a knock on
+// a few ports each off it.
+func (r *run) plan(offSegment, local []netip.Addr) {
+	var secs float64
+	if r.cfg.Segment != nil && r.cfg.enabled(ProbeARP) {
+		r.addresses += len(local)
+		secs += float64(len(local)) * 1.1 / r.cfg.BroadcastRate
+	}
+	if r.cfg.enabled(ProbeTCP) {
+		r.addresses += len(offSegment)
+		knocks := float64(len(offSegment) * len(r.knockPorts()))
+		secs += max(knocks/r.cfg.Rate, float64(len(offSegment))*2*r.cfg.ConnectTimeout.Seconds()/liveWorkers)
+	}
+	r.expected = time.Duration(secs * float64(time.Second))
+}
+
+// tick reports progress once a second until stopped, so a long sweep that
+// finds nothing for a while still shows it is alive.
+func (r *run) tick(ctx context.Context) (stop func()) {
+	if r.cfg.Progress == nil {
+		return func() {}
+	}
+	tctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-tctx.Done():
+				return
+			case <-t.C:
+				r.progress(false)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // queueAll queues addresses for the TCP probes and unicast WS-Discovery.
@@ -293,8 +373,12 @@ func (r *run) closeQueues() {
 // scopeFunc is the one place that says which addresses this sweep may touch.
 func (r *run) scopeFunc() func(netip.Addr) bool {
 	targets := slices.Clone(r.cfg.Targets)
+	exclude := slices.Clone(r.cfg.Exclude)
 	seg := r.cfg.Segment
 	return func(a netip.Addr) bool {
+		if slices.ContainsFunc(exclude, func(p netip.Prefix) bool { return p.Contains(a) }) {
+			return false
+		}
 		if len(targets) > 0 {
 			for _, p := range targets {
 				if p.Contains(a) {
@@ -347,7 +431,13 @@ func (r *run) progress(done bool) {
 	if r.cfg.Progress == nil {
 		return
 	}
-	p := Progress{Probed: int(r.probed.Load()), Done: done}
+	p := Progress{Probed: int(r.probed.Load()), Done: done, Asked: int(r.asked.Load()), Addresses: r.addresses,
+		Sent: r.pace.sent.Load(), Elapsed: time.Since(r.start), Expected: r.expected}
+	p.Left = r.expected - p.Elapsed
+	if p.Asked > 0 && p.Elapsed > 2*time.Second {
+		p.Left = time.Duration(float64(p.Elapsed) * float64(p.Addresses-p.Asked) / float64(p.Asked))
+	}
+	p.Left = max(p.Left, 0)
 	r.mu.Lock()
 	p.Hosts = len(r.hosts)
 	r.mu.Unlock()
@@ -431,19 +521,23 @@ func (p arpPace) Wait(ctx context.Context) error { return p.r.waitBroadcast(ctx)
 func (r *run) discover(ctx context.Context) (unprivileged bool, err error) {
 	seg := r.cfg.Segment
 	if seg == nil {
+		close(r.arpDone)
 		return false, nil
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	if r.cfg.enabled(ProbeARP) {
+	if !r.cfg.enabled(ProbeARP) {
+		close(r.arpDone)
+	} else {
 		g.Go(func() error {
-			targets := segmentTargets(seg, r.cfg.Targets)
-			opt := arp.Options{Limiter: arpPace{r}, TeachKernel: true}
+			defer close(r.arpDone)
+			opt := arp.Options{Limiter: arpPace{r}, TeachKernel: true, SlowDown: func() { r.pace.slowDown(true) },
+				Asked: func() { r.asked.Add(1) }}
 			r.arpRunning.Store(true)
 			defer func() {
 				r.arpRunning.Store(false)
 				r.queueFound() // hosts that answered other probes first waited for ARP
 			}()
-			err := arp.Sweep(gctx, seg.Interface, seg.Addr, targets, opt, r.emit)
+			err := arp.Sweep(gctx, seg.Interface, seg.Addr, r.localScope(), opt, r.emit)
 			if errors.Is(err, arp.ErrPermission) {
 				unprivileged = true
 				r.warn("ran unprivileged: %v; MACs come from the kernel's neighbour table", err)
@@ -451,11 +545,36 @@ func (r *run) discover(ctx context.Context) (unprivileged bool, err error) {
 				r.queueAll(r.localScope()) // no ARP: silent hosts are found only by probing them
 				return nil
 			}
+			r.arpFound.Store(err == nil)
 			return err
 		})
 	}
 	g.Go(func() error { return r.linkLocal(gctx) })
 	return unprivileged, g.Wait()
+}
+
+// answeredOrAll lists the segment hosts in scope that answered ARP, once
+// the ARP sweep has ended; every address in scope when no ARP sweep ran.
+func (r *run) answeredOrAll(ctx context.Context) ([]netip.Addr, error) {
+	select {
+	case <-r.arpDone:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if !r.arpFound.Load() {
+		return r.localScope(), nil
+	}
+	seg := r.cfg.Segment
+	r.mu.Lock()
+	var out []netip.Addr
+	for a := range r.hosts {
+		if seg.Prefix.Contains(a) {
+			out = append(out, a)
+		}
+	}
+	r.mu.Unlock()
+	slices.SortFunc(out, netip.Addr.Compare)
+	return out, nil
 }
 
 // segmentTargets lists the segment's host addresses, narrowed to targets.

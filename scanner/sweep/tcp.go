@@ -159,12 +159,23 @@ func (r *run) meta(probe string, ip netip.Addr, port uint16) scanner.Meta {
 	return m
 }
 
+// errOutOfScope refuses a connection the scope does not allow; every
+// caller checks scope first, this is the last guard before a packet leaves.
+var errOutOfScope = errors.New("address out of the sweep's scope")
+
 func (r *run) dial(ctx context.Context, ip netip.Addr, port uint16) (net.Conn, error) {
+	if !r.inScope(ip) {
+		return nil, errOutOfScope
+	}
 	if err := r.wait(ctx); err != nil {
 		return nil, err
 	}
 	d := net.Dialer{Timeout: r.cfg.ConnectTimeout}
-	conn, err := d.DialContext(ctx, "tcp4", netip.AddrPortFrom(ip, port).String())
+	var conn net.Conn
+	err := arp.SendPatiently(ctx, func() (err error) {
+		conn, err = d.DialContext(ctx, "tcp4", netip.AddrPortFrom(ip, port).String())
+		return err
+	}, func() { r.pace.slowDown(false) })
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +421,7 @@ func (r *run) askWSD(ctx context.Context) error {
 		if !ok || r.firstTouch(ctx, ip) != nil || r.pace.datagram(ctx) != nil {
 			break
 		}
-		c.WriteTo(wsdProbe(), &net.UDPAddr{IP: ip.AsSlice(), Port: portWSD})
+		r.sendDatagram(ctx, c, wsdProbe(), &net.UDPAddr{IP: ip.AsSlice(), Port: portWSD}, false)
 		last = time.Now()
 	}
 	select {

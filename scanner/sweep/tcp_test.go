@@ -36,9 +36,11 @@ func serve(t *testing.T, handle func(net.Conn)) (netip.Addr, uint16) {
 }
 
 func testRun(emit func(observe.Observation)) *run {
-	cfg := Config{ExchangeTimeout: 1500 * time.Millisecond}
+	cfg := Config{ExchangeTimeout: 1500 * time.Millisecond, Targets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
 	cfg.defaults()
-	return &run{cfg: cfg, pace: newPacer(context.Background(), 1e6, 1e6), emit: emit}
+	r := &run{cfg: cfg, pace: newPacer(context.Background(), 1e6, 1e6), emit: emit}
+	r.inScope = r.scopeFunc()
+	return r
 }
 
 // Hostile devices from the threat model: each must be survived within the

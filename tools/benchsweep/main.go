@@ -14,10 +14,12 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +27,7 @@ import (
 	"github.com/camsweep/camsweep/internal/lab"
 	"github.com/camsweep/camsweep/internal/labtest"
 	"github.com/camsweep/camsweep/report"
+	"github.com/camsweep/camsweep/scanner/sweep"
 )
 
 // plainOUIs are the makers of the plain hosts: Hikvision and Dahua blocks
@@ -54,6 +57,14 @@ type options struct {
 
 	compareAll, skip24 bool
 	only               string
+	// flat16 times the sweep on one flat /16 of about 200 devices instead.
+	flat16      bool
+	flat16Plain int
+	// routed16 times sweeps of a routed /16 of about 200 live hosts instead.
+	routed16 bool
+	// capture, when set, records the scanner's ARP traffic of each run to
+	// capture-N.pcap files with this prefix.
+	capture string
 }
 
 func main() {
@@ -68,6 +79,10 @@ func main() {
 	flag.StringVar(&o.only, "only", "", "time only the tools whose name contains this")
 	flag.BoolVar(&o.skip24, "skip-24", false, "skip the /24 (with -scaling: only the /22)")
 	flag.StringVar(&o.data, "camsim-data", "", "camsim profiles directory (default: the built-in ones)")
+	flag.BoolVar(&o.flat16, "flat16", false, "instead: time camsweep on one flat 198.18.0.0/16 with the camsim devices and -flat16-plain plain hosts spread over it")
+	flag.IntVar(&o.flat16Plain, "flat16-plain", 190, "plain hosts in the flat /16 (and the routed one)")
+	flag.StringVar(&o.capture, "capture", "", "record the scanner's ARP traffic of each run to PREFIX-N.pcap (tcpdump)")
+	flag.BoolVar(&o.routed16, "routed16", false, "instead: time camsweep and nmap on 198.19.0.0/16 behind the lab's router, with camsim devices and -flat16-plain plain hosts spread over it")
 	flag.Parse()
 	if reason := lab.Unavailable(); reason != "" {
 		fmt.Fprintln(os.Stderr, "benchsweep:", reason)
@@ -95,6 +110,12 @@ func run(o options) error {
 		fmt.Printf("\nrate %d packets/s where a tool is paced (the full sweep runs at its defaults), median of %d runs\n", rate, o.runs)
 		fmt.Printf("%-8s %-6s %-40s %10s %8s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors", "models")
 	}
+	if o.flat16 {
+		return benchFlat16(o, profiles)
+	}
+	if o.routed16 {
+		return benchRouted16(o, profiles)
+	}
 	if !o.skip24 {
 		header(o.rate)
 		if err := bench(o, "198.18.0.0/24", profiles, comparison(o, "198.18.0.0/24", true)); err != nil {
@@ -120,11 +141,107 @@ func run(o options) error {
 	return nil
 }
 
+// benchFlat16 times camsweep on a flat /16 at its default paces and at
+// --broadcast-rate 1000 --rate 5000. nmap -sn -PR is left out: on this lab
+// it had not finished after 20 minutes (issue 10).
+func benchFlat16(o options, profiles []camsim.Profile) error {
+	const subnet = "198.18.0.0/16"
+	floor := float64(65534) / sweep.DefaultBroadcastRate
+	fmt.Printf("\nflat /16: camsim devices and %d plain hosts spread over it; floor at the default broadcast pace: %.0f s; median of %d runs\n",
+		o.flat16Plain, floor, o.runs)
+	fmt.Printf("%-8s %-6s %-40s %10s %8s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors", "models")
+	ts := []tool{
+		camsweepTool(o, "camsweep sweep"),
+		camsweepTool(o, "camsweep sweep --broadcast-rate 1000 --rate 5000", "--broadcast-rate", "1000", "--rate", "5000"),
+	}
+	return benchLab(o, subnet, profiles, func(l *lab.Lab) ([]lab.PlainHost, error) {
+		return labtest.SpreadPlainHosts(l.Prefix(), o.flat16Plain, plainOUIs), nil
+	}, ts)
+}
+
+// routedProfiles are the camsim devices put behind the router: the ones
+// identified by unicast probes alone.
+var routedProfiles = []string{"hikvision-ipc", "hikvision-nvr", "dahua-ipc", "axis-camera", "xiongmai-dvr", "amcrest-ipc"}
+
+// benchRouted16 times camsweep and nmap on a routed /16: a sparse segment
+// behind the lab's router (which drops packets to its empty addresses, as
+// a router that rate-limits ICMP unreachables does) with a few camsim
+// devices and plain hosts spread over it. The plain hosts refuse every TCP
+// connection and answer ping: live, but no camera.
+func benchRouted16(o options, profiles []camsim.Profile) error {
+	const subnet = "198.19.0.0/16"
+	l, err := lab.New(lab.Options{})
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	seg, err := l.AddSparseSegment(netipPrefix(subnet))
+	if err != nil {
+		return err
+	}
+	devices := 0
+	for _, p := range profiles {
+		if !slices.Contains(routedProfiles, p.Name) {
+			continue
+		}
+		ip, err := seg.FreeIP()
+		if err != nil {
+			return err
+		}
+		mac, err := net.ParseMAC(p.MAC)
+		if err != nil {
+			return err
+		}
+		host, err := seg.AddHost(p.Name, mac, ip)
+		if err != nil {
+			return err
+		}
+		if _, err := camsim.Start(context.Background(), host, p); err != nil {
+			return err
+		}
+		devices++
+	}
+	if err := seg.AddPlainHosts(labtest.SpreadPlainHosts(seg.Prefix(), o.flat16Plain, plainOUIs)); err != nil {
+		return err
+	}
+	fmt.Printf("\nrouted /16 %s: %d camsim devices and %d plain hosts behind the router; median of %d runs\n", subnet, devices, o.flat16Plain, o.runs)
+	fmt.Printf("%-8s %-6s %-40s %10s %8s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors", "models")
+	ts := []tool{
+		{name: "camsweep sweep --targets " + subnet, argv: []string{o.camsweep, "sweep", "--targets", subnet, "--format", "json", "--fail-on", "none"},
+			parse: parseCamsweep, hostsOnStderr: true},
+		{name: "nmap -sn", argv: []string{"nmap", "-sn", "-n", subnet}, parse: parseNmapHosts},
+		{name: "nmap -p 80,443,554,8000 --open", argv: []string{"nmap", "-n", "-p", "80,443,554,8000", "--open", subnet}, parse: parseNmapHosts},
+	}
+	for _, t := range ts {
+		if !strings.Contains(t.name, o.only) {
+			continue
+		}
+		med, counts, err := timeTool(l, t, o.runs, "")
+		if err != nil {
+			fmt.Printf("%-8s %-6d %-40s %s\n", "/16", devices+o.flat16Plain, t.name, err)
+			continue
+		}
+		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8s %8s\n", "/16", devices+o.flat16Plain, t.name, med.Seconds(), counts[0], count(counts[1]), count(counts[2]))
+	}
+	return nil
+}
+
+func count(n int) string {
+	if n < 0 {
+		return "-"
+	}
+	return fmt.Sprint(n)
+}
+
 // tool is one command timed in the lab and how to read what it found.
 type tool struct {
 	name  string
 	argv  []string
 	parse func([]byte) (hosts, vendors, models int)
+	// hostsOnStderr: hosts found are read from camsweep's summary line,
+	// which counts hosts that answered anything (a refused connection
+	// included), not only those with something to report.
+	hostsOnStderr bool
 }
 
 func camsweepTool(o options, name string, extra ...string) tool {
@@ -155,8 +272,17 @@ func comparison(o options, subnet string, others bool) []tool {
 }
 
 // bench builds the lab for subnet, full of plain hosts around the camsim
-// devices, and times every tool on it.
+// devices (from the highest address down), and times every tool on it.
 func bench(o options, subnet string, profiles []camsim.Profile, ts []tool) error {
+	return benchLab(o, subnet, profiles, func(l *lab.Lab) ([]lab.PlainHost, error) {
+		size := 1<<(32-l.Prefix().Bits()) - 2
+		return labtest.PlainHosts(l, min(size-1-len(profiles), 1000), plainOUIs)
+	}, ts)
+}
+
+// benchLab builds a lab for subnet with the camsim devices and the plain
+// hosts plainFor chooses, and times every tool on it.
+func benchLab(o options, subnet string, profiles []camsim.Profile, plainFor func(*lab.Lab) ([]lab.PlainHost, error), ts []tool) error {
 	l, err := lab.New(lab.Options{Prefix: netipPrefix(subnet)})
 	if err != nil {
 		return err
@@ -165,21 +291,19 @@ func bench(o options, subnet string, profiles []camsim.Profile, ts []tool) error
 	if _, err := labtest.StartDevices(context.Background(), l, profiles); err != nil {
 		return err
 	}
-	size := 1<<(32-l.Prefix().Bits()) - 2
-	nPlain := min(size-1-len(profiles), 1000)
-	plain, err := labtest.PlainHosts(l, nPlain, plainOUIs)
+	plain, err := plainFor(l)
 	if err != nil {
 		return err
 	}
 	if err := l.AddPlainHosts(plain); err != nil {
 		return err
 	}
-	hosts := nPlain + len(profiles)
+	hosts := len(plain) + len(profiles)
 	for _, t := range ts {
 		if !strings.Contains(t.name, o.only) {
 			continue
 		}
-		med, counts, err := timeTool(l, t, o.runs)
+		med, counts, err := timeTool(l, t, o.runs, o.capture)
 		if err != nil {
 			fmt.Printf("%-8s %-6d %-40s %s\n", subnet[len(subnet)-3:], hosts, t.name, err)
 			continue
@@ -195,28 +319,77 @@ func bench(o options, subnet string, profiles []camsim.Profile, ts []tool) error
 
 // timeTool runs t runs times in the scanner namespace and returns the median
 // wall time and what the last run found.
-func timeTool(l *lab.Lab, t tool, runs int) (time.Duration, [3]int, error) {
+func timeTool(l *lab.Lab, t tool, runs int, capture string) (time.Duration, [3]int, error) {
 	var took []time.Duration
 	var counts [3]int
-	for range runs {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	for run := range runs {
+		stopCapture := func() {}
+		if capture != "" {
+			stopCapture = startCapture(l, fmt.Sprintf("%s-%d.pcap", capture, run+1))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		cmd := l.Scanner().Command(ctx, t.argv[0], t.argv[1:]...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		dropsBefore := softnetDrops()
 		start := time.Now()
 		err := cmd.Run()
 		took = append(took, time.Since(start))
 		cancel()
+		stopCapture()
+		fmt.Fprintf(os.Stderr, "benchsweep: %s: run %d took %.2fs; the kernel dropped %d packets at full backlogs meanwhile\n",
+			t.name, len(took), took[len(took)-1].Seconds(), softnetDrops()-dropsBefore)
+		for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+			if strings.Contains(line, "warning") || strings.Contains(line, "slowed") {
+				fmt.Fprintf(os.Stderr, "benchsweep:   %s\n", line)
+			}
+		}
 		if err != nil {
 			return 0, counts, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
 		}
 		counts[0], counts[1], counts[2] = t.parse(stdout.Bytes())
+		if m := summaryHosts.FindSubmatch(stderr.Bytes()); t.hostsOnStderr && m != nil {
+			counts[0], _ = strconv.Atoi(string(m[1]))
+		}
 		flushNeighbours(l)
 		// Let the plain hosts' broadcast queue drain before the next run.
 		time.Sleep(2 * time.Second)
 	}
 	slices.Sort(took)
 	return took[len(took)/2], counts, nil
+}
+
+// startCapture records the scanner's ARP traffic to file until stopped.
+func startCapture(l *lab.Lab, file string) (stop func()) {
+	cmd := l.Scanner().Command(context.Background(), "tcpdump", "-i", lab.LANInterface, "-w", file, "-n", "-U", "arp")
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchsweep: tcpdump:", err)
+		return func() {}
+	}
+	time.Sleep(time.Second) // until it listens
+	return func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}
+}
+
+// softnetDrops sums the packets the kernel dropped because a CPU's input
+// backlog was full (/proc/net/softnet_stat, second column): the lab's
+// broadcasts are cloned to every plain host through that backlog, and a
+// drop there is a request the host never saw.
+func softnetDrops() int64 {
+	b, err := os.ReadFile("/proc/net/softnet_stat")
+	if err != nil {
+		return 0
+	}
+	var total int64
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 1 {
+			n, _ := strconv.ParseInt(f[1], 16, 64)
+			total += n
+		}
+	}
+	return total
 }
 
 // flushNeighbours empties the scanner's ARP cache so no run profits from
@@ -243,6 +416,17 @@ func parseCamsweep(b []byte) (int, int, int) {
 		}
 	}
 	return hosts, vendors, models
+}
+
+// summaryHosts is camsweep's closing line on stderr.
+var summaryHosts = regexp.MustCompile(`sweep sent \d+ packets to (\d+) responding hosts`)
+
+// nmap prints "Nmap scan report for IP" per host up (with --open: per host
+// with an open port).
+var nmapReport = regexp.MustCompile(`(?m)^Nmap scan report for `)
+
+func parseNmapHosts(b []byte) (int, int, int) {
+	return len(nmapReport.FindAll(b, -1)), -1, -1 // no MACs across a router, no models
 }
 
 // arp-scan prints "IP<TAB>MAC<TAB>vendor" per host.

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"io"
 	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // sink receives finished frames; iface picks the pcapng interface.
@@ -60,4 +65,18 @@ func (c *capture) openPort(cli, srv host, cport, sport uint16) {
 	c.write(c.f.tcp(cli, srv, cport, sport, 1, 0, tcpFlags{syn: true}, nil))
 	c.write(c.f.tcp(srv, cli, sport, cport, 77, 2, tcpFlags{syn: true, ack: true}, nil))
 	c.write(c.f.tcp(cli, srv, cport, sport, 2, 0, tcpFlags{rst: true}, nil))
+}
+
+// streamTo makes c write an Ethernet pcap to w, counting the frames in
+// *written, and writes the file header.
+func (c *capture) streamTo(w io.Writer, written *int) error {
+	pw := pcapgo.NewWriter(w)
+	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		return err
+	}
+	c.out = func(ts time.Time, _ int, frame []byte) error {
+		*written++
+		return pw.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: len(frame)}, frame)
+	}
+	return nil
 }

@@ -6,10 +6,6 @@ import (
 	"net"
 	"strconv"
 	"time"
-
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // The large capture is ordinary office traffic (bulk downloads, web, DNS,
@@ -47,14 +43,9 @@ type largeGen struct {
 }
 
 func writeLarge(w io.Writer, p *payloads, packets int) error {
-	pw := pcapgo.NewWriter(w)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		return err
-	}
 	g := newLargeGen(p)
-	g.c.out = func(ts time.Time, _ int, frame []byte) error {
-		g.n++
-		return pw.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: len(frame)}, frame)
+	if err := g.c.streamTo(w, &g.n); err != nil {
+		return err
 	}
 	for g.n < packets && g.c.err == nil {
 		g.step()

@@ -3,7 +3,9 @@
 // per-protocol captures, link-layer variants, and a large mixed capture.
 //
 //	mkcapture -samples testdata/pcap                 # the committed sample captures
-//	mkcapture -large -packets 10000000 -o big.pcap   # ~1 GB benchmark capture
+//	mkcapture -large -packets 10000000 -o big.pcap   # ~1 GB office benchmark capture
+//	mkcapture -large -profile camera -packets 2000000 -o cams.pcap
+//	mkcapture -large -profile hosts -hosts 100000 -o hosts.pcap
 package main
 
 import (
@@ -23,24 +25,46 @@ import (
 func main() {
 	samples := flag.String("samples", "", "write the sample captures into this directory")
 	payloadDir := flag.String("payloads", "testdata/realdata", "directory of the real recorded payloads (one subdirectory per origin)")
-	large := flag.Bool("large", false, "write a large mixed capture to -o")
-	packets := flag.Int("packets", 10_000_000, "packets in the large capture")
+	large := flag.Bool("large", false, "write a large benchmark capture to -o")
+	profile := flag.String("profile", "office", "what the large capture holds: office (bulk, web, DNS, a few cameras), "+
+		"camera (an NVR and its cameras: ARP, WS-Discovery, mDNS, SSDP, SADP, DHIP, HTTP, RTP video) or hosts (-hosts hosts each answering one ARP request)")
+	packets := flag.Int("packets", 10_000_000, "packets in the office or camera capture")
+	hosts := flag.Int("hosts", 100_000, "distinct hosts in the hosts capture")
 	out := flag.String("o", "", "output file for -large")
 	flag.Parse()
-	if err := run(*samples, *payloadDir, *large, *packets, *out); err != nil {
+	if !*large {
+		*profile = ""
+	}
+	size := *packets
+	if *profile == "hosts" {
+		size = *hosts
+	}
+	if err := run(*samples, *payloadDir, *profile, size, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "mkcapture:", err)
 		os.Exit(1)
 	}
 }
 
-func run(samples, payloadDir string, large bool, packets int, out string) error {
+// run writes the sample captures into samples, or the large capture of
+// profile ("" for none) into out; size is its packets, or hosts for the
+// hosts profile.
+func run(samples, payloadDir, profile string, size int, out string) error {
 	p, err := loadPayloads(payloadDir)
 	if err != nil {
 		return err
 	}
+	writers := map[string]func(io.Writer) error{
+		"office": func(w io.Writer) error { return writeLarge(w, p, size) },
+		"camera": func(w io.Writer) error { return writeCamnet(w, p, size) },
+		"hosts":  func(w io.Writer) error { return writeHosts(w, size) },
+	}
 	switch {
-	case large && out != "":
-		return writeFile(out, func(w io.Writer) error { return writeLarge(w, p, packets) })
+	case profile != "" && out != "":
+		write, ok := writers[profile]
+		if !ok {
+			return fmt.Errorf("unknown -profile %q (want office, camera or hosts)", profile)
+		}
+		return writeFile(out, write)
 	case samples != "":
 		return writeSamples(samples, p)
 	}

@@ -1,0 +1,132 @@
+package arp
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Retry policy. Each address is asked on its own schedule: an unanswered one
+// is asked again after a backoff, at most Retries more times, independently
+// of the others; nobody is asked again because somebody else was silent.
+//
+// On a sparse network almost every address is silent, and asking each of
+// them twice would double the sweep. So retries are spent where they may
+// pay: the first retryAllFirst silent addresses are all retried (a /22 and
+// smaller in full). After them, a share of the silent addresses is retried:
+// one in sampleEvery as a watch for loss, plus lossWeight times the share of
+// answers so far that came only on a retry (their first answer was lost).
+// A segment that loses one answer in four gets every silent address retried;
+// a sparse, healthy one costs about 1/16 more requests than addresses.
+const (
+	retryAllFirst = 1024
+	sampleEvery   = 16
+	lossWeight    = 4
+	// minHeard: the loss share is counted over at least this many answers,
+	// so one answer lost early in a sweep does not retry everyone.
+	minHeard = 32
+)
+
+// retry is one address waiting to be asked again.
+type retry struct {
+	addr  netip.Addr
+	asked int // requests sent to it so far
+	due   time.Time
+}
+
+// retrier decides which silent address is asked again, and when.
+type retrier struct {
+	max     int           // retries per address
+	backoff time.Duration // before the first retry; doubled for each next one
+	levels  [][]retry     // waiting, by requests sent so far; fixed delays keep each level in due order
+	pending map[netip.Addr]int
+	askedAt map[netip.Addr]time.Time // when each pending address was last asked
+	seen    int                      // silent addresses considered for a first retry
+	credit  float64                  // retries earned by the share, not yet spent
+	// answers heard to a first request, and to a retry only.
+	firstAnswers, retryAnswers int
+}
+
+func newRetrier(max int, backoff time.Duration) *retrier {
+	return &retrier{max: max, backoff: backoff, levels: make([][]retry, max+1), pending: map[netip.Addr]int{},
+		askedAt: map[netip.Addr]time.Time{}}
+}
+
+// asked records a request to a, the n-th to it (1 for the first).
+func (rt *retrier) asked(a netip.Addr, n int, now time.Time) {
+	rt.pending[a] = n
+	rt.askedAt[a] = now
+	if n > rt.max {
+		return // its last chance
+	}
+	delay := rt.backoff << (n - 1)
+	rt.levels[n] = append(rt.levels[n], retry{addr: a, asked: n, due: now.Add(delay)})
+}
+
+// answered records an answer from a, heard at now, and returns how long
+// after its last request it came (0 if it was not asked).
+func (rt *retrier) answered(a netip.Addr, now time.Time) time.Duration {
+	n, ok := rt.pending[a]
+	if !ok {
+		return 0
+	}
+	lag := now.Sub(rt.askedAt[a])
+	delete(rt.pending, a)
+	delete(rt.askedAt, a)
+	if n > 1 {
+		rt.retryAnswers++
+	} else {
+		rt.firstAnswers++
+	}
+	return lag
+}
+
+// due returns an address to ask again now, with the number of its request.
+func (rt *retrier) due(now time.Time) (netip.Addr, int, bool) {
+	for n := 1; n <= rt.max; n++ {
+		for len(rt.levels[n]) > 0 && !rt.levels[n][0].due.After(now) {
+			r := rt.levels[n][0]
+			rt.levels[n] = rt.levels[n][1:]
+			if _, silent := rt.pending[r.addr]; !silent {
+				continue
+			}
+			if n == 1 && !rt.worthRetrying() {
+				continue
+			}
+			return r.addr, r.asked + 1, true
+		}
+	}
+	return netip.Addr{}, 0, false
+}
+
+// worthRetrying says whether the next silent address gets its first retry.
+func (rt *retrier) worthRetrying() bool {
+	rt.seen++
+	if rt.seen <= retryAllFirst {
+		return true
+	}
+	rt.credit += rt.retryShare()
+	if rt.credit >= 1 {
+		rt.credit--
+		return true
+	}
+	return false
+}
+
+// retryShare is the share of silent addresses retried past the first ones.
+func (rt *retrier) retryShare() float64 {
+	share := 1.0 / sampleEvery
+	heard := max(rt.firstAnswers+rt.retryAnswers, minHeard)
+	share += lossWeight * float64(rt.retryAnswers) / float64(heard)
+	return min(share, 1)
+}
+
+// next is when the next retry falls due; false when none waits.
+func (rt *retrier) next() (time.Time, bool) {
+	var at time.Time
+	for _, l := range rt.levels {
+		if len(l) > 0 && (at.IsZero() || l[0].due.Before(at)) {
+			at = l[0].due
+		}
+	}
+	return at, !at.IsZero()
+}
