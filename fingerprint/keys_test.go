@@ -163,3 +163,26 @@ func decoderLiterals(t *testing.T) map[string]bool {
 	}
 	return found
 }
+
+// Decoders and probes know protocols, never vendors: nothing under scanner/
+// imports the engine (which embeds the signature database and the OUI
+// table); they share the vocabulary through package observe.
+func TestDecodersDoNotImportTheEngine(t *testing.T) {
+	const engine = `"github.com/camsweep/camsweep/fingerprint"`
+	err := filepath.WalkDir("../scanner", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(src), engine) {
+			t.Errorf("%s imports fingerprint: decoders import observe for Observation and MAC", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

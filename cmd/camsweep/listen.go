@@ -54,6 +54,9 @@ func newListenCmd() *cobra.Command {
 }
 
 func runListen(cmd *cobra.Command, o *listenOptions) error {
+	if err := requireLinux("listen"); err != nil {
+		return err
+	}
 	if err := o.out.validate(); err != nil {
 		return err
 	}

@@ -18,6 +18,9 @@ func openLive(iface string) (liveHandle, error) {
 // runDemo: the demo's lab is built of Linux network namespaces.
 func runDemo(cmd *cobra.Command, o *demoOptions) error { return needsLinux("demo") }
 
+// requireLinux refuses a Linux-only command before it starts.
+func requireLinux(command string) error { return needsLinux(command) }
+
 // needsLinux is the one error the Linux-only commands give on other systems:
 // what does not work, why, and what does.
 func needsLinux(command string) error {

@@ -119,6 +119,9 @@ func newSweepCmd() *cobra.Command {
 }
 
 func runSweep(cmd *cobra.Command, o *sweepOptions) error {
+	if err := requireLinux("sweep"); err != nil {
+		return err
+	}
 	if err := o.out.validate(); err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"golang.org/x/net/ipv4"
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sys/unix"
 
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/arp"
@@ -204,12 +203,7 @@ func (r *run) decodeDatagram(b []byte, m scanner.Meta, emit scanner.Emit) {
 func listenUDP(ctx context.Context, seg *Segment, port int, group string) (net.PacketConn, error) {
 	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
 		var serr error
-		err := rc.Control(func(fd uintptr) {
-			serr = errors.Join(
-				unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1),
-				unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1),
-				unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_BROADCAST, 1))
-		})
+		err := rc.Control(func(fd uintptr) { serr = shareBroadcastSocket(fd) })
 		return errors.Join(err, serr)
 	}}
 	host := seg.Addr.String()

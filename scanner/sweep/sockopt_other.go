@@ -1,0 +1,11 @@
+//go:build !linux
+
+package sweep
+
+import "errors"
+
+// shareBroadcastSocket: the sweep runs on Linux only (the command says so
+// before it starts); elsewhere the package builds for its plan checks.
+func shareBroadcastSocket(uintptr) error {
+	return errors.ErrUnsupported
+}
