@@ -43,7 +43,8 @@ func loadAll(t testing.TB) map[string]Profile {
 func TestProfilesLoad(t *testing.T) {
 	ps := loadAll(t)
 	want := []string{"hikvision-ipc", "hikvision-nvr", "ezviz-camera", "dahua-ipc", "amcrest-ipc", "xiongmai-dvr",
-		"axis-camera", "printer", "linux-host", "huawei-box", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape"}
+		"axis-camera", "printer", "linux-host", "huawei-box", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape",
+		"hikvision-nvr-web"}
 	for _, name := range want {
 		p, ok := ps[name]
 		if !ok {
@@ -444,6 +445,38 @@ func TestHTTPAnswersRecordedBytes(t *testing.T) {
 				t.Errorf("%s GET %s:\n got %q\nwant %q", name, path, got, want)
 			}
 		}
+	}
+}
+
+// A recorded page is answered 200 byte for byte, with no template
+// expansion and no Server header; a path nothing names is not answered.
+func TestHTTPServesRecordedPages(t *testing.T) {
+	w := newWorld(t, "hikvision-nvr-web")
+	d := w.devices["hikvision-nvr-web"]
+	s, _ := d.Profile.Service("http", 80)
+	client := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{DialContext: w.scanner().DialContext}}
+	for path, file := range s.Pages {
+		resp, err := client.Get("http://" + w.ipOf("hikvision-nvr-web") + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || resp.Header.Get("Server") != "" || !bytes.Equal(body, s.File(file)) {
+			t.Errorf("GET %s: %d %v, %d bytes (err %v), want 200 with the %d bytes of %s", path, resp.StatusCode, resp.Header, len(body), err, len(s.File(file)), file)
+		}
+	}
+	if got := exchange(t, w, "hikvision-nvr-web", 80, "GET /nothing/here HTTP/1.1\r\nHost: x\r\n\r\n", 2*time.Second); len(got) != 0 {
+		t.Errorf("an unnamed path was answered: %q", got)
+	}
+}
+
+func TestProfileRefusesPagesOffHTTP(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/p.html", []byte("<html></html>"), 0o644)
+	os.WriteFile(dir+"/bad.yaml", []byte("name: x\nmac: \"02:00:00:00:00:01\"\nservices:\n  - {proto: rtsp, port: 554, pages: {\"/\": p.html}}\n"), 0o644)
+	if _, err := LoadProfile(os.DirFS(dir), "bad.yaml"); err == nil {
+		t.Error("pages on an rtsp service were accepted")
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"maps"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 
@@ -30,6 +31,27 @@ type Device struct {
 	closers []io.Closer
 	conns   map[net.Conn]struct{}
 	closed  bool
+	asked   []string // HTTP requests read, "GET /path", at most maxAsked
+}
+
+// maxAsked bounds the HTTP requests a device remembers.
+const maxAsked = 1024
+
+// HTTPRequests returns the method and target of the HTTP requests the
+// device was sent, answered or not, in order (the first maxAsked): tests
+// compare what a real browser and the sweep ask of it.
+func (d *Device) HTTPRequests() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.asked)
+}
+
+func (d *Device) noteRequest(method, target string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.asked) < maxAsked {
+		d.asked = append(d.asked, method+" "+target)
+	}
 }
 
 // maxConns bounds the connections one device serves at once; more are

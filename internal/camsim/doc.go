@@ -27,7 +27,10 @@
 // unicast), mdns (PTR/SRV/TXT/A for one DNS-SD service and the service
 // enumeration; legacy unicast queries get a unicast answer).
 //
-// TCP: http (one request, response by path, close), https (http inside TLS
+// TCP: http (one request, response by path, close; routes are response
+// templates, pages are recorded page bodies served 200 byte for byte, as a
+// web root holds them: {proto: http, port: 80, pages: {"/": recorded/...}}),
+// https (http inside TLS
 // 1.2 or 1.3, behind a self-signed certificate with the profile's subject,
 // made with a fresh ECDSA P-256 key when the device starts), rtsp (requests
 // by method on one connection, CSeq set to the request's), banner (server

@@ -50,6 +50,12 @@ type Service struct {
 	Response string `yaml:"response"`
 	// Routes maps an HTTP path to a response file; "*" answers every other path.
 	Routes map[string]string `yaml:"routes"`
+	// Pages maps an HTTP path to a recorded page body (an HTML page, a
+	// script, an icon, as a device's web root holds it). camsim answers it
+	// 200 with the body byte for byte: no template expansion, no Server
+	// header, Content-Type from the file's extension. A path in Routes
+	// wins; Routes["*"] answers what neither names.
+	Pages map[string]string `yaml:"pages"`
 	// Subject is the certificate subject of an https service (required
 	// there, refused elsewhere).
 	Subject *Subject `yaml:"subject"`
@@ -165,6 +171,9 @@ func (p *Profile) validate() error {
 		if s.CSeqAbsent != "" && s.CSeqAbsent != "keep" && s.CSeqAbsent != "omit" {
 			return fmt.Errorf("%s: cseq_absent %q", s.Proto, s.CSeqAbsent)
 		}
+		if len(s.Pages) > 0 && s.Proto != "http" && s.Proto != "https" {
+			return fmt.Errorf("%s: pages are only for http and https", s.Proto)
+		}
 		if s.Proto == "mdns" && s.MDNS == nil {
 			return errors.New("mdns needs an mdns block")
 		}
@@ -201,6 +210,9 @@ func (s *Service) load(fsys fs.FS, dir string) error {
 	s.files = map[string][]byte{}
 	names := []string{s.Response}
 	for _, f := range s.Routes {
+		names = append(names, f)
+	}
+	for _, f := range s.Pages {
 		names = append(names, f)
 	}
 	for _, f := range s.Methods {

@@ -275,3 +275,35 @@ func TestNmapARPFindsEveryDevice(t *testing.T) {
 		t.Errorf("nmap found %d MACs, want %d:\n%s", got, want, out)
 	}
 }
+
+// A real browser opening the Hikvision NVR's web root follows the root
+// page's script to /doc/index.html and loads its two scripts: the pages the
+// sweep follows (scanner/sweep TestFollowsRealHikvisionRootToItsPageAndScripts)
+// are what a browser fetches.
+func TestChromiumFollowsTheHikvisionWebRoot(t *testing.T) {
+	bin := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		if os.Getenv("CAMSWEEP_REQUIRE_BROWSER") == "1" {
+			t.Fatal("CAMSWEEP_REQUIRE_BROWSER=1 but no chromium found (apt-get install -y chromium)")
+		}
+		t.Skip("chromium not installed: real-browser check skipped")
+	}
+	w := newWorld(t, "hikvision-nvr-web")
+	run(t, w, 90*time.Second, bin, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=5000", "--dump-dom",
+		"http://"+w.ipOf("hikvision-nvr-web")+"/")
+	asked := w.devices["hikvision-nvr-web"].HTTPRequests()
+	t.Logf("chromium asked %q", asked)
+	for _, want := range []string{"GET /", "GET /doc/index.html", "GET /doc/js/chunk-vendors.47d47eb3.js", "GET /doc/js/index.76895487.js"} {
+		if !slices.Contains(asked, want) {
+			t.Errorf("chromium did not ask %q; it asked %q", want, asked)
+		}
+	}
+}

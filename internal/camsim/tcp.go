@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -127,17 +128,50 @@ func serveHTTP(d *Device, s *Service, c net.Conn) {
 	if err != nil {
 		return
 	}
-	_, target := requestLine(head)
+	method, target := requestLine(head)
+	d.noteRequest(method, target)
 	path, _, _ := strings.Cut(target, "?")
-	name, ok := s.Routes[path]
-	if !ok {
-		name, ok = s.Routes["*"]
-	}
-	if !ok {
-		return
-	}
 	c.SetWriteDeadline(time.Now().Add(requestTimeout))
-	c.Write(fixContentLength(expand(s.files[name], d.vars)))
+	if resp, ok := httpResponse(d, s, path); ok {
+		c.Write(resp)
+	}
+}
+
+// httpResponse is what a service answers a GET of path with: the route's
+// response file, else the recorded page, else the "*" route.
+func httpResponse(d *Device, s *Service, urlPath string) ([]byte, bool) {
+	if name, ok := s.Routes[urlPath]; ok {
+		return fixContentLength(expand(s.files[name], d.vars)), true
+	}
+	if name, ok := s.Pages[urlPath]; ok {
+		return pageResponse(name, s.files[name]), true
+	}
+	if name, ok := s.Routes["*"]; ok {
+		return fixContentLength(expand(s.files[name], d.vars)), true
+	}
+	return nil, false
+}
+
+// pageResponse is a 200 carrying a recorded page body unchanged.
+func pageResponse(name string, body []byte) []byte {
+	head := "HTTP/1.1 200 OK\r\nContent-Type: " + pageType(name) +
+		"\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n"
+	return append([]byte(head), body...)
+}
+
+// pageType is the Content-Type of a recorded page by its file name.
+func pageType(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".js":
+		return "application/javascript"
+	case ".ico":
+		return "image/x-icon"
+	case ".css":
+		return "text/css"
+	case ".json":
+		return "application/json"
+	}
+	return "text/html" // .html, .htm, .asp: what embedded servers label them
 }
 
 // contentLength matches the header in any case (Dahua writes CONTENT-LENGTH).

@@ -134,9 +134,12 @@ func (r *run) question(ctx context.Context, conn net.Conn, ip netip.Addr, port u
 			r.exchange(conn, start, r.meta("http", ip, port), httpGet(ip, "/"), answered("HTTP/", 1))
 		}
 	default:
-		if r.exchange(conn, start, r.meta("http", ip, port), httpGet(ip, "/"), answered("HTTP/", 1)) {
+		root := httpGet(ip, "/")
+		if answer := r.roundTrip(conn, start, root, answered("HTTP/", 1)); len(answer) > 0 {
+			r.decodeStream(root, answer, r.meta("http", ip, port))
 			conn.Close() // per-host concurrency counts open connections
 			r.ask(ctx, ip, port, "http", httpGet(ip, "/favicon.ico"), answered("HTTP/", 1))
+			r.followPage(ctx, ip, port, "http", answer)
 			r.askONVIF(ctx, ip, port)
 		}
 	}
@@ -325,11 +328,7 @@ func (r *run) tlsOn(ctx context.Context, conn net.Conn, ip netip.Addr, port uint
 	// taken as silent, like any port that does not answer.
 	conn.SetDeadline(time.Now().Add(r.cfg.ExchangeTimeout / 2))
 	rec := &recordingConn{Conn: conn, limit: maxRead}
-	tc := tls.Client(rec, &tls.Config{
-		InsecureSkipVerify: true, // identification, not trust: self-signed camera certificates are the point
-		MaxVersion:         tls.VersionTLS12,
-		ServerName:         ip.String(),
-	})
+	tc := tls.Client(rec, identifyingTLS(ip))
 	herr := tc.HandshakeContext(ctx)
 	r.decodeStream(nil, rec.read.Bytes(), r.meta("tls", ip, port))
 	if herr != nil {
@@ -342,6 +341,18 @@ func (r *run) tlsOn(ctx context.Context, conn net.Conn, ip netip.Addr, port uint
 	}
 	if answer := readBounded(tc, deadline, deadline, answered("HTTP/", 1)); len(answer) > 0 {
 		r.decodeStream(req, answer, r.meta("http", ip, port))
+		conn.Close() // per-host concurrency counts open connections
+		r.followPage(ctx, ip, port, "https", answer)
+	}
+}
+
+// identifyingTLS is the client side of the sweep's TLS: TLS 1.2, so the
+// certificate travels in clear, and no verification.
+func identifyingTLS(ip netip.Addr) *tls.Config {
+	return &tls.Config{
+		InsecureSkipVerify: true, // identification, not trust: self-signed camera certificates are the point
+		MaxVersion:         tls.VersionTLS12,
+		ServerName:         ip.String(),
 	}
 }
 
