@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // discoveryProto is how one UDP discovery protocol listens and answers.
@@ -222,7 +224,7 @@ func answerDHIP(d *Device, s *Service, probe []byte) []byte {
 	if !ok || method != "DHDiscover.search" {
 		return nil
 	}
-	return dhipFrame(expand(s.files[s.Response], d.vars))
+	return discovery.DHIPFrame(expand(s.files[s.Response], d.vars))
 }
 
 // parseDHIP returns the JSON-RPC method of a DHIP datagram.
@@ -242,14 +244,6 @@ func parseDHIP(b []byte) (method string, ok bool) {
 		return "", false
 	}
 	return msg.Method, true
-}
-
-func dhipFrame(body []byte) []byte {
-	frame := make([]byte, dhipHeaderLen, dhipHeaderLen+len(body))
-	copy(frame, dhipMagic)
-	binary.LittleEndian.PutUint32(frame[16:], uint32(len(body)))
-	binary.LittleEndian.PutUint32(frame[24:], uint32(len(body)))
-	return append(frame, body...)
 }
 
 // Xiongmai "DVR-IP" frames: a 20-byte little-endian header (head 0xff,

@@ -19,7 +19,12 @@ const (
 	// dhipSearch is the discovery request, sent by a client (and echoed to
 	// us by the multicast group): not a device.
 	dhipSearch = "DHDiscover.search"
+	// dhipSearchJSON is the body of the search request a client multicasts.
+	dhipSearchJSON = `{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`
 )
+
+// dhipMagic opens every DHIP header.
+var dhipMagic = []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'}
 
 var (
 	errDHIPLength  = errors.New("dhip: JSON length runs past the payload")
@@ -103,6 +108,23 @@ func dhipBody(b []byte) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// DHIPFrame puts a JSON body behind the 32-byte DHIP header: the magic,
+// zero session and request ids, the body length at offsets 16 and 24. It is
+// the encoder that DHIP decodes, for requests (DHIPSearch) and for
+// simulated or constructed replies.
+func DHIPFrame(body []byte) []byte {
+	frame := make([]byte, dhipHeaderLen, dhipHeaderLen+len(body))
+	copy(frame, dhipMagic)
+	binary.LittleEndian.PutUint32(frame[dhipOffLength:], uint32(len(body)))
+	binary.LittleEndian.PutUint32(frame[dhipOffLength+8:], uint32(len(body)))
+	return append(frame, body...)
+}
+
+// DHIPSearch is the DHDiscover.search request, framed: what a client
+// multicasts to 239.255.255.251:37810 and devices answer with
+// client.notifyDevInfo.
+func DHIPSearch() []byte { return DHIPFrame([]byte(dhipSearchJSON)) }
 
 func hasDHIPHeader(b []byte) bool {
 	return len(b) >= dhipHeaderLen && bytes.Equal(b[4:8], []byte("DHIP"))

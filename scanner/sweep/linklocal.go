@@ -42,7 +42,7 @@ func discoveryProbes() []discoveryProbe {
 		{name: ProbeMDNS, request: mdnsQuery, group: groupMDNS, port: portMDNS, answerPort: portMDNS},
 		{name: ProbeWSD, request: fixed(wsdProbe()), group: groupSSDP, port: portWSD},
 		{name: ProbeSADP, request: fixed(sadpInquiry()), group: groupSSDP, port: portSADP, answerPort: portSADP},
-		{name: ProbeDHIP, request: fixed(dhipSearch()), group: groupDHIP, port: portDHIP, answerPort: portDHIP},
+		{name: ProbeDHIP, request: fixed(discovery.DHIPSearch()), group: groupDHIP, port: portDHIP, answerPort: portDHIP},
 		{name: ProbeXM, request: fixed(xmSearch()), port: portXM, answerPort: portXM},
 		{name: ProbeSSDP, request: fixed(ssdpSearch()), group: groupSSDP, port: portSSDP},
 	}

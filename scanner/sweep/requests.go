@@ -48,17 +48,6 @@ func uuidUpper() string {
 	return string(u)
 }
 
-// dhipSearch is Dahua's DHDiscover.search: a 32-byte header (" \0\0\0DHIP",
-// zeros, the JSON length little-endian at offsets 16 and 24) then JSON.
-func dhipSearch() []byte {
-	body := []byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`)
-	h := make([]byte, 32, 32+len(body))
-	copy(h, []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'})
-	binary.LittleEndian.PutUint32(h[16:], uint32(len(body)))
-	binary.LittleEndian.PutUint32(h[24:], uint32(len(body)))
-	return append(h, body...)
-}
-
 // xmSearch is the Xiongmai (NETSurveillance/"Sofia") search: a 20-byte
 // header with head 0xff and message id 1530, no body.
 func xmSearch() []byte {

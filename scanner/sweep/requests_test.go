@@ -36,7 +36,7 @@ func TestOwnRequestsAreNotDevices(t *testing.T) {
 }
 
 func TestRequestShapes(t *testing.T) {
-	d := dhipSearch()
+	d := discovery.DHIPSearch()
 	if !bytes.Equal(d[:8], []byte(" \x00\x00\x00DHIP")) || int(binary.LittleEndian.Uint32(d[16:])) != len(d)-32 {
 		t.Errorf("DHIP header wrong: % x", d[:32])
 	}

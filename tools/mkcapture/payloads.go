@@ -86,14 +86,6 @@ func wsdProbe(messageID string) []byte {
 
 // dhip frames a JSON body with the 32-byte DHIP header: " \0\0\0DHIP", eight
 // zero bytes, then the body length (little-endian) at offsets 16 and 24.
-func dhip(body []byte) []byte {
-	out := make([]byte, 32, 32+len(body))
-	copy(out, []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'})
-	binary.LittleEndian.PutUint32(out[16:], uint32(len(body)))
-	binary.LittleEndian.PutUint32(out[24:], uint32(len(body)))
-	return append(out, body...)
-}
-
 // dahuaNotify moves the real notifyDevInfo reply onto the constructed
 // network: its IPv4 address and gateway are replaced, nothing else.
 func (p *payloads) dahuaNotifyAt(ip string) []byte {
@@ -112,11 +104,6 @@ func intelbrasNotify(ip string) []byte {
 		`"SubnetMask":"255.255.255.0"},"MachineName":"HDCVI","Manufacturer":"Intelbras","Port":37777,` +
 		`"RemoteVideoInputChannels":2,"SerialNo":"BFBE29078050F","Vendor":"Intelbras","Version":"3.200.24.0",` +
 		`"VideoInputChannels":8,"VideoOutputChannels":0}}}`)
-}
-
-// dhipSearch is the DHDiscover.search probe (signals.md §0).
-func dhipSearch() []byte {
-	return dhip([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`))
 }
 
 // xmHeader is the 20-byte Xiongmai header: head 0xff, version, reserved,

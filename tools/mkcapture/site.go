@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/gopacket/gopacket/layers"
 )
 
@@ -84,9 +85,9 @@ func (c *capture) sadp() {
 }
 
 func (c *capture) dhip(p *payloads) {
-	c.write(c.f.udp(workstation, dhipGroup, 37810, 37810, dhipSearch()))
-	c.write(c.f.udp(dahuaIPC, dhipGroup, 37810, 37810, dhip(p.dahuaNotifyAt(dahuaIPC.ip.String()))))
-	c.write(c.f.udp(intelbras, dhipGroup, 37810, 37810, dhip(intelbrasNotify(intelbras.ip.String()))))
+	c.write(c.f.udp(workstation, dhipGroup, 37810, 37810, discovery.DHIPSearch()))
+	c.write(c.f.udp(dahuaIPC, dhipGroup, 37810, 37810, discovery.DHIPFrame(p.dahuaNotifyAt(dahuaIPC.ip.String()))))
+	c.write(c.f.udp(intelbras, dhipGroup, 37810, 37810, discovery.DHIPFrame(intelbrasNotify(intelbras.ip.String()))))
 }
 
 // hikIPCSADP: model and firmware of the real DS-2CD2146G2-ISU in hikvision_next.
