@@ -114,3 +114,12 @@ func xmHostIP(s string) netip.Addr {
 	}
 	return parseIPv4(s)
 }
+
+// XMSearch is the Xiongmai (NETSurveillance/"Sofia") search: a 20-byte
+// header with head 0xff and message id 1530, no body.
+func XMSearch() []byte {
+	h := make([]byte, xmHeaderLen)
+	h[0] = xmHead
+	binary.LittleEndian.PutUint16(h[xmOffMessageID:], xmSearch)
+	return h
+}

@@ -39,12 +39,12 @@ func discoveryProbes() []discoveryProbe {
 	return []discoveryProbe{
 		// mDNS answers to a legacy-unicast query come back to us; responders
 		// that answer on the group anyway are heard on 5353.
-		{name: ProbeMDNS, request: mdnsQuery, group: groupMDNS, port: portMDNS, answerPort: portMDNS},
-		{name: ProbeWSD, request: fixed(wsdProbe()), group: groupSSDP, port: portWSD},
-		{name: ProbeSADP, request: fixed(sadpInquiry()), group: groupSSDP, port: portSADP, answerPort: portSADP},
+		{name: ProbeMDNS, request: discovery.MDNSQuery, group: groupMDNS, port: portMDNS, answerPort: portMDNS},
+		{name: ProbeWSD, request: fixed(discovery.WSDProbe()), group: groupSSDP, port: portWSD},
+		{name: ProbeSADP, request: fixed(discovery.SADPInquiry()), group: groupSSDP, port: portSADP, answerPort: portSADP},
 		{name: ProbeDHIP, request: fixed(discovery.DHIPSearch()), group: groupDHIP, port: portDHIP, answerPort: portDHIP},
-		{name: ProbeXM, request: fixed(xmSearch()), port: portXM, answerPort: portXM},
-		{name: ProbeSSDP, request: fixed(ssdpSearch()), group: groupSSDP, port: portSSDP},
+		{name: ProbeXM, request: fixed(discovery.XMSearch()), port: portXM, answerPort: portXM},
+		{name: ProbeSSDP, request: fixed(discovery.SSDPSearch()), group: groupSSDP, port: portSSDP},
 	}
 }
 

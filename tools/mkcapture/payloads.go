@@ -131,5 +131,3 @@ func xmSearchReply(h host) []byte {
 		`"Version" : "V5.00.R02.00030747.10010.349f17.0000000" }, "Ret" : 100, "SessionID" : "0x00000000" }` + "\n"
 	return append(xmHeader(1531, len(body)), body...)
 }
-
-func xmSearch() []byte { return xmHeader(1530, 0) }

@@ -72,7 +72,7 @@ func (c *capture) discovery(p *payloads) {
 	c.write(c.f.udp(hikIPC, workstation, 3702, 3702, hikWSD(p)))
 	c.write(c.f.udp(dahuaIPC, workstation, 3702, 3702, dahuaWSD(p)))
 	c.dhip(p)
-	c.write(c.f.udp(workstation, bcast, 34569, 34569, xmSearch()))
+	c.write(c.f.udp(workstation, bcast, 34569, 34569, discovery.XMSearch()))
 	c.write(c.f.udp(xmDVR, bcast, 34569, 34569, xmSearchReply(xmDVR)))
 	c.write(c.f.udp(axisCam, sadpGroup, 1900, 1900, axisSSDP()))
 }
