@@ -27,10 +27,20 @@ type discoveryProto struct {
 
 var discoveryProtos = map[string]discoveryProto{
 	// Hikvision devices multicast their ProbeMatch to the group.
-	"sadp":     {group: &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 37020}, replyTo: "group", answer: answerSADP},
-	"wsd":      {group: &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 3702}, replyTo: "sender", answer: answerWSD},
-	"dhip":     {group: &net.UDPAddr{IP: net.IPv4(239, 255, 255, 251), Port: 37810}, replyTo: "sender", answer: answerDHIP},
-	"xmsearch": {group: &net.UDPAddr{Port: 34569}, replyTo: "sender", answer: answerXMSearch},
+	"sadp":     {group: listenAddr("sadp"), replyTo: "group", answer: answerSADP},
+	"wsd":      {group: listenAddr("wsd"), replyTo: "sender", answer: answerWSD},
+	"dhip":     {group: listenAddr("dhip"), replyTo: "sender", answer: answerDHIP},
+	"xmsearch": {group: listenAddr("xm"), replyTo: "sender", answer: answerXMSearch},
+}
+
+// listenAddr is where a simulated device listens for a discovery protocol:
+// the group and port the scanner's own table sends to.
+func listenAddr(protocol string) *net.UDPAddr {
+	p, ok := discovery.ProtocolByName(protocol)
+	if !ok {
+		panic("camsim: no discovery protocol " + protocol)
+	}
+	return &net.UDPAddr{IP: p.Group.AsSlice(), Port: int(p.Port)}
 }
 
 // maxDatagram is the largest UDP payload; probes are read into this much.
