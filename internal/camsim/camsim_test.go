@@ -291,7 +291,7 @@ func TestDHIPSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBody := bytes.Replace(bytes.TrimSpace(recorded), []byte(`"218.5.136.140"`), []byte(`"`+d.Host.IP.String()+`"`), 1)
-	if !bytes.Equal(reply[:8], dhipMagic) || binary.LittleEndian.Uint32(reply[16:]) != uint32(len(reply)-32) ||
+	if !bytes.Equal(reply[:8], []byte(" \x00\x00\x00DHIP")) || binary.LittleEndian.Uint32(reply[16:]) != uint32(len(reply)-32) ||
 		binary.LittleEndian.Uint32(reply[24:]) != uint32(len(reply)-32) {
 		t.Fatalf("bad DHIP header % x", reply[:32])
 	}

@@ -221,12 +221,6 @@ func typesMatch(types string) bool {
 	return false
 }
 
-// DHIP frames: a 32-byte header, " \0\0\0DHIP", the JSON length (uint32 LE)
-// at offsets 16 and 24, then the JSON.
-const dhipHeaderLen = 32
-
-var dhipMagic = []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'}
-
 // answerDHIP answers DHDiscover.search with the recorded notifyDevInfo JSON
 // behind a DHIP header.
 func answerDHIP(d *Device, s *Service, probe []byte) []byte {
@@ -239,18 +233,14 @@ func answerDHIP(d *Device, s *Service, probe []byte) []byte {
 
 // parseDHIP returns the JSON-RPC method of a DHIP datagram.
 func parseDHIP(b []byte) (method string, ok bool) {
-	if len(b) < dhipHeaderLen || !bytes.Equal(b[:len(dhipMagic)], dhipMagic) {
-		return "", false
-	}
-	n := binary.LittleEndian.Uint32(b[16:20])
-	body := b[dhipHeaderLen:]
-	if uint64(n) > uint64(len(body)) {
+	body, ok := discovery.DHIPUnframe(b)
+	if !ok {
 		return "", false
 	}
 	var msg struct {
 		Method string `json:"method"`
 	}
-	if err := json.Unmarshal(body[:n], &msg); err != nil {
+	if err := json.Unmarshal(body, &msg); err != nil {
 		return "", false
 	}
 	return msg.Method, true

@@ -50,7 +50,7 @@ func FuzzDHIP(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		method, ok := parseDHIP(b)
 		if ok {
-			if again, ok2 := parseDHIP(discovery.DHIPFrame(b[dhipHeaderLen : dhipHeaderLen+int(leUint32(b[16:20]))])); !ok2 || again != method {
+			if again, ok2 := parseDHIP(discovery.DHIPFrame(b[32 : 32+int(leUint32(b[16:20]))])); !ok2 || again != method {
 				t.Fatalf("reframing changed the method: %q vs %q", method, again)
 			}
 		}

@@ -96,11 +96,11 @@ func dhipBody(b []byte) ([]byte, error) {
 		return nil, errDHIPTooBig
 	}
 	if hasDHIPHeader(b) {
-		n := binary.LittleEndian.Uint32(b[dhipOffLength:])
-		if uint64(n) > uint64(len(b)-dhipHeaderLen) {
+		body, ok := DHIPUnframe(b)
+		if !ok {
 			return nil, errDHIPLength
 		}
-		return trimJSON(b[dhipHeaderLen : dhipHeaderLen+int(n)]), nil
+		return trimJSON(body), nil
 	}
 	body := trimJSON(b)
 	if len(body) == 0 || body[0] != '{' {
@@ -119,6 +119,20 @@ func DHIPFrame(body []byte) []byte {
 	binary.LittleEndian.PutUint32(frame[dhipOffLength:], uint32(len(body)))
 	binary.LittleEndian.PutUint32(frame[dhipOffLength+8:], uint32(len(body)))
 	return append(frame, body...)
+}
+
+// DHIPUnframe returns the JSON body behind a DHIP header, as long as the
+// header's length says; false when there is no header or the length runs
+// past the datagram. The inverse of DHIPFrame.
+func DHIPUnframe(b []byte) (body []byte, ok bool) {
+	if !hasDHIPHeader(b) {
+		return nil, false
+	}
+	n := binary.LittleEndian.Uint32(b[dhipOffLength:])
+	if uint64(n) > uint64(len(b)-dhipHeaderLen) {
+		return nil, false
+	}
+	return b[dhipHeaderLen : dhipHeaderLen+int(n)], true
 }
 
 // DHIPSearch is the DHDiscover.search request, framed: what a client

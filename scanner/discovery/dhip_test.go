@@ -125,3 +125,19 @@ func TestDHIPTrailingBytesTolerated(t *testing.T) {
 	}
 	wantValue(t, obs, noAddr, "dhip.model", "IPC-HDW5421S")
 }
+
+// DHIPUnframe reads what DHIPFrame writes, and refuses a length that runs
+// past the datagram or a datagram without the header.
+func TestDHIPFrameRoundTrip(t *testing.T) {
+	body := readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	frame := DHIPFrame(body)
+	if got, ok := DHIPUnframe(frame); !ok || string(got) != string(body) {
+		t.Fatalf("DHIPUnframe(DHIPFrame(body)) = %d bytes, %v", len(got), ok)
+	}
+	if _, ok := DHIPUnframe(frame[:len(frame)-1]); ok {
+		t.Error("a truncated body was accepted")
+	}
+	if _, ok := DHIPUnframe(body); ok {
+		t.Error("a bare body was taken for a framed one")
+	}
+}
