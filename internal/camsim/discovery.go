@@ -4,7 +4,6 @@ package camsim
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -246,9 +245,8 @@ func parseDHIP(b []byte) (method string, ok bool) {
 	return msg.Method, true
 }
 
-// Xiongmai "DVR-IP" frames: a 20-byte little-endian header (head 0xff,
-// version, 2 reserved, session uint32, sequence uint32, 2 bytes, message id
-// uint16 at 14, body length uint32 at 16), then the body.
+// Xiongmai "DVR-IP" frames (discovery.XMFrame): a 20-byte header, then the
+// body.
 const (
 	xmHeaderLen   = 20
 	xmSearchReq   = 1530
@@ -267,21 +265,13 @@ func answerXMSearch(d *Device, s *Service, probe []byte) []byte {
 
 // parseXMHeader returns the message id of a Xiongmai frame.
 func parseXMHeader(b []byte) (msgID uint16, ok bool) {
-	if len(b) < xmHeaderLen || b[0] != 0xff {
-		return 0, false
-	}
-	n := binary.LittleEndian.Uint32(b[16:20])
-	if uint64(n) > uint64(len(b)-xmHeaderLen) {
-		return 0, false
-	}
-	return binary.LittleEndian.Uint16(b[14:16]), true
+	msgID, _, ok = discovery.XMUnframe(b)
+	return msgID, ok
 }
 
+// xmFrame is a Xiongmai frame as a device sends it: version 1.
 func xmFrame(msgID uint16, body []byte) []byte {
-	frame := make([]byte, xmHeaderLen, xmHeaderLen+len(body))
-	frame[0] = 0xff
+	frame := discovery.XMFrame(msgID, body)
 	frame[1] = 1 // version, as devices answer
-	binary.LittleEndian.PutUint16(frame[14:], msgID)
-	binary.LittleEndian.PutUint32(frame[16:], uint32(len(body)))
-	return append(frame, body...)
+	return frame
 }
