@@ -200,6 +200,13 @@ var keys = []Key{
 	{Name: "tcp.open", Role: Fact},
 	{Name: "onvif.device_service", Role: Fact},
 
+	// What only an imported tool concluded (importer package).
+	{Name: "nmap.service", Role: Context},
+	{Name: "nmap.product", Role: Context},
+	{Name: "nmap.version", Role: Context},
+	{Name: "nmap.extrainfo", Role: Context},
+	{Name: "nmap.devicetype", Role: Context},
+	{Name: "nmap.cpe", Role: Context},
 	// Imported reports (audit): carries an imported device's addresses,
 	// VLANs, ports and times; its evidence comes as its own keys.
 	{Name: "import.report", Role: Context},

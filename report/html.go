@@ -22,16 +22,32 @@ func WriteHTML(w io.Writer, r *Result) error {
 	return htmlTemplate.Execute(w, buildHTMLView(r))
 }
 
+// WriteAuditHTML renders an audit run for its auditor: the page is titled
+// with the audited site and, before the run's own findings, says what is
+// new, gone and escalated since the site's previous run and how its counts
+// went over recent runs. a nil is the plain report.
+func WriteAuditHTML(w io.Writer, r *Result, a *AuditContext) error {
+	v := buildHTMLView(r)
+	if a != nil {
+		v.Audit = a
+		v.Title = "camsweep audit: " + Clean(a.Site, MaxCell)
+		v.TrendBars = trendBars(a.Trend)
+	}
+	return htmlTemplate.Execute(w, v)
+}
+
 //go:embed html_template.html
 var htmlSource string
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"clean":  func(s string) string { return Clean(s, maxHTMLValue) },
-	"mac":    mac,
-	"seen":   SeenSpan,
-	"origin": OriginText,
-	"ips":    ipList,
-	"join":   strings.Join,
+	"clean":       func(s string) string { return Clean(s, maxHTMLValue) },
+	"sevMark":     severityMark,
+	"trendHeight": func(n int) int { return max(n*28+8, 36) },
+	"mac":         mac,
+	"seen":        SeenSpan,
+	"origin":      OriginText,
+	"ips":         ipList,
+	"join":        strings.Join,
 }).Parse(htmlSource))
 
 // maxHTMLValue bounds one evidence value on the page (runes); the JSON keeps it whole.
@@ -58,6 +74,50 @@ type htmlView struct {
 	// Hosts is how many devices were known only by address and are left out
 	// of the device section (they are in the JSON).
 	Hosts int
+	// Audit is set for an audit report: changes since the last run, trend.
+	Audit     *AuditContext
+	TrendBars []svgBar
+}
+
+// severityMark is a shape that says the severity without colour, for
+// readers who cannot tell the badge colours apart and for black-and-white print.
+func severityMark(s policy.Severity) string {
+	switch s {
+	case policy.SeverityCritical:
+		return "▲▲"
+	case policy.SeverityHigh:
+		return "▲"
+	case policy.SeverityMedium:
+		return "●"
+	case policy.SeverityReview:
+		return "?"
+	}
+	return ""
+}
+
+// trendBars draws restricted devices per run as bars, oldest first, each
+// labelled with its number so the chart reads without colour.
+func trendBars(trend []TrendPoint) []svgBar {
+	return valueBars(len(trend), func(i int) (string, int, string) {
+		return trend[i].Run.Time.UTC().Format("2006-01-02 15:04"), trend[i].Restricted, "bar-restricted"
+	})
+}
+
+// valueBars lays out n labelled bars, one a row, the longest chartWidth wide;
+// bar(i) gives the i-th label, value and CSS class.
+func valueBars(n int, bar func(i int) (label string, value int, class string)) []svgBar {
+	most := 1
+	for i := range n {
+		_, v, _ := bar(i)
+		most = max(most, v)
+	}
+	bars := make([]svgBar, n)
+	for i := range n {
+		label, v, class := bar(i)
+		y := i * 28
+		bars[i] = svgBar{Label: label, Value: v, Y: y, BarY: y + 4, LabelY: y + 19, W: v * chartWidth / most, Class: class}
+	}
+	return bars
 }
 
 type severityCount struct {
@@ -119,12 +179,12 @@ func buildHTMLView(r *Result) htmlView {
 	}
 	v.Restricted = CountRestricted(r.Devices)
 	v.Review = CountReview(r.Devices)
-	v.Verdict, v.VerdictSev = verdict(counts, v.Restricted, len(r.Devices))
 	v.SeverityBar = severityBars(v.Counts)
 	v.SiteBars, v.Sites = siteBars(r.Inventory)
 	v.SiteChartH = max(len(v.SiteBars)*28+8, 36)
 	v.DeviceViews = deviceViews(r)
 	v.Hosts = len(r.Devices) - len(v.DeviceViews)
+	v.Verdict, v.VerdictSev = verdict(counts, v.Restricted, len(v.DeviceViews))
 	return v
 }
 
@@ -168,21 +228,16 @@ func verdict(counts map[policy.Severity]int, restricted, devices int) (string, p
 	case counts[policy.SeverityReview] > 0:
 		return fmt.Sprintf("No restricted devices; %d device(s) to review: restricted makers of unclear products, or unidentified cameras on core networks.", counts[policy.SeverityReview]), policy.SeverityReview
 	}
-	return fmt.Sprintf("No open findings among %d device(s) (%d restricted, all covered by exceptions).", devices, restricted), ""
+	if restricted == 0 {
+		return fmt.Sprintf("No open findings among %d identified device(s); none is restricted.", devices), ""
+	}
+	return fmt.Sprintf("No open findings among %d identified device(s) (%d restricted, all covered by exceptions).", devices, restricted), ""
 }
 
 func severityBars(counts []severityCount) []svgBar {
-	most := 1
-	for _, c := range counts {
-		most = max(most, c.N)
-	}
-	bars := make([]svgBar, len(counts))
-	for i, c := range counts {
-		y := i * 28
-		bars[i] = svgBar{Label: string(c.Severity), Value: c.N, Y: y, BarY: y + 4, LabelY: y + 19,
-			W: c.N * chartWidth / most, Class: "sev-" + string(c.Severity)}
-	}
-	return bars
+	return valueBars(len(counts), func(i int) (string, int, string) {
+		return string(counts[i].Severity), counts[i].N, "sev-" + string(counts[i].Severity)
+	})
 }
 
 // siteBars draws devices per site, the restricted share in a second colour,

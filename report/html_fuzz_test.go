@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"testing"
+	"time"
 )
 
 // FuzzWriteHTML puts arbitrary device strings into every field the page
@@ -49,8 +50,14 @@ func renderWith(t *testing.T, a, b string) []byte {
 		r.Inventory[i].Site = a
 	}
 	r.Warnings = []string{a, b}
+	// The audit section too: site, changed devices and the trend.
+	at := r.Generated
+	dev := ChangedDevice{MAC: a, IPs: b, Vendor: a, Model: b, Kind: a, Zone: b, Severity: "critical", Before: "medium"}
+	audit := &AuditContext{Site: a, Run: RunRef{ID: 2, Time: at}, Previous: &RunRef{ID: 1, Time: at.Add(-24 * time.Hour)},
+		New: []ChangedDevice{dev}, Gone: []ChangedDevice{dev}, Escalated: []ChangedDevice{dev}, NewFindings: []ChangedDevice{dev},
+		Trend: []TrendPoint{{Run: RunRef{ID: 1, Time: at.Add(-24 * time.Hour)}, Devices: 3, Restricted: 1}, {Run: RunRef{ID: 2, Time: at}, Devices: 4, Restricted: 2, Critical: 1}}}
 	var buf bytes.Buffer
-	if err := WriteHTML(&buf, r); err != nil {
+	if err := WriteAuditHTML(&buf, r, audit); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -41,6 +42,14 @@ exceptions:
   - {mac: "3c:ef:8c:18:a5:07", justification: "replacement ordered", owner: facilities, expires: 2099-01-01}
 `
 
+const (
+	longScopes = "onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/Profile/Streaming onvif://www.onvif.org/Profile/G " +
+		"onvif://www.onvif.org/Profile/T onvif://www.onvif.org/MAC/28:57:be:65:7d:d5 onvif://www.onvif.org/hardware/DS-2CD2386G2-IU " +
+		"onvif://www.onvif.org/name/HIKVISION%20DS-2CD2386G2-IU onvif://www.onvif.org/location/city/hangzhou"
+	longBannerHex    = "ff01000001000000000000000000e903960000007b0a2020202022416c697665496e74657276616c22203a2033302c0a20202020224368616e6e656c4e756d22"
+	dlinkHeaderNames = "Content-Type,Content-Length,Connection,Expires,Cache-Control,Pragma" // the D-Link HNAP answer (scanner/service tests)
+)
+
 // htmlResult: Hikvision/Dahua identities from the realdata fixtures (ISAPI
 // ipc1, DHIP notifyDevInfo, intelmq Dahua OEM rows), the IoT Sentinel D-Link
 // camera, run through a real policy; one camera carries hostile strings.
@@ -56,7 +65,12 @@ func htmlResult(t testing.TB) *Result {
 			MACVendor: "Hangzhou Hikvision Digital Technology Co.,Ltd.", Vendor: "Hikvision", Brand: "Hikvision",
 			Model: "DS-2CD2386G2-IU", Firmware: "V5.7.18 build 240826", Kind: fingerprint.KindCamera, Confidence: 0.97,
 			Restricted: true, Basis: basis, Ports: []uint16{80, 554},
-			Evidence: []fingerprint.Evidence{ev("http", "http.www_authenticate", `Digest qop="auth", realm="IP Camera(C2183)"`, "hikvision.http.realm-ipcamera")}},
+			Evidence: []fingerprint.Evidence{ev("http", "http.www_authenticate", `Digest qop="auth", realm="IP Camera(C2183)"`, "hikvision.http.realm-ipcamera"),
+				// Long values as devices send them: the scopes of a Hikvision
+				// ProbeMatch (camsim hikvision-ipc, real form), and a binary
+				// banner's hex, one unbroken word (nmap lab XML, Xiongmai).
+				ev("wsd", "wsd.scopes", longScopes, "hikvision.wsd.scope-name"),
+				ev("banner", "tcp.banner_hex", longBannerHex, "xiongmai.banner.port34567-login-reply-and-more-words-to-make-it-long")}},
 		{MAC: mustMAC(t, "4c:11:bf:c2:0b:9d"), IPs: []netip.Addr{netip.MustParseAddr("10.20.4.9")},
 			Vendor: "Dahua", Brand: "Dahua", Model: "IPC-HDW5421S", Firmware: "2.400.0.8", Serial: "1F006E4PAX00075",
 			Kind: fingerprint.KindCamera, Restricted: true, Basis: basis,
@@ -64,7 +78,9 @@ func htmlResult(t testing.TB) *Result {
 		{MAC: mustMAC(t, "3c:ef:8c:18:a5:07"), IPs: []netip.Addr{netip.MustParseAddr("192.168.5.7")},
 			Vendor: "Dahua", Model: "HCVR", Firmware: "3.210.1.4", Kind: fingerprint.KindDVR, Restricted: true, Basis: basis},
 		{MAC: mustMAC(t, "b0:c5:54:25:5b:0e"), IPs: []netip.Addr{netip.MustParseAddr("10.10.10.37")},
-			Vendor: "D-Link", Model: "DCS-935L", Kind: fingerprint.KindCamera},
+			Vendor: "D-Link", Model: "DCS-935L", Kind: fingerprint.KindCamera,
+			// No finding, so its section starts collapsed: print must open it.
+			Evidence: []fingerprint.Evidence{ev("http", "http.header_names", dlinkHeaderNames, "")}},
 		{MAC: mustMAC(t, "44:19:b6:00:00:66"), IPs: []netip.Addr{netip.MustParseAddr("10.10.10.66")},
 			Vendor: "Hikvision", Model: hostileValues[0], Firmware: hostileValues[1], Hostname: hostileValues[2], Kind: fingerprint.KindCamera,
 			Restricted: true, Basis: basis,
@@ -197,12 +213,119 @@ func TestHTMLInHeadlessChromium(t *testing.T) {
 	}
 
 	shot := filepath.Join(dir, "report.png")
-	runChromium(t, bin, page, "--screenshot="+shot, "--window-size=1280,1100", "--hide-scrollbars")
+	runChromium(t, bin, page, "--screenshot="+shot, "--window-size=1400,1100", "--hide-scrollbars")
 	png, err := os.ReadFile(shot)
 	if err != nil || len(png) < 20_000 || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Fatalf("screenshot missing or blank: %d bytes, %v", len(png), err)
 	}
 	if out := os.Getenv("CAMSWEEP_HTML_SCREENSHOT"); out != "" {
 		os.WriteFile(out, png, 0o644) // for a human to look at
+	}
+}
+
+// layoutProbe is appended to a copy of the page (its CSP, which forbids
+// scripts, removed) to measure what a reader would see: anything wider than
+// the window, and any cell whose content is wider than the cell (clipped).
+const layoutProbe = `<script>
+(function () {
+  var out = [], de = document.documentElement;
+  if (OPEN) { document.querySelectorAll("details").forEach(function (d) { d.open = true; }); }
+  if (de.scrollWidth > window.innerWidth + 1) { out.push("page " + de.scrollWidth + " wider than window " + window.innerWidth); }
+  document.querySelectorAll("td,th,summary,dd,.card").forEach(function (el) {
+    if (el.scrollWidth > el.clientWidth + 1) { out.push("clipped " + el.tagName + " " + el.scrollWidth + ">" + el.clientWidth + ": " + el.textContent.slice(0, 50)); }
+  });
+  document.querySelectorAll("table").forEach(function (t) {
+    var r = t.getBoundingClientRect();
+    if (r.right > de.clientWidth + 1) { out.push("table " + (t.id || t.className) + " ends at " + r.right); }
+    if (r.height === 0) { out.push("table " + (t.id || t.className) + " not shown"); }
+  });
+  var p = document.createElement("pre"); p.id = "layout"; p.textContent = out.length ? out.join("\n") : "LAYOUT-OK";
+  document.body.appendChild(p);
+})();
+</script>`
+
+// layoutProblems loads the page in Chromium at width pixels and returns what
+// layoutProbe found. print applies the print rules on screen (Chromium has
+// no switch to emulate print media) and leaves collapsed sections closed, so
+// they must be opened by the print rules themselves.
+func layoutProblems(t *testing.T, bin string, page []byte, width int, print bool) string {
+	t.Helper()
+	src := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`).ReplaceAllString(string(page), "")
+	probe := strings.Replace(layoutProbe, "OPEN", "true", 1)
+	if print {
+		src = strings.Replace(src, "@media print{", "@media all{", 1)
+		probe = strings.Replace(layoutProbe, "OPEN", "false", 1)
+	}
+	src = strings.Replace(src, "</body>", probe+"</body>", 1)
+	path := filepath.Join(t.TempDir(), "probe.html")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom, _ := runChromium(t, bin, path, "--dump-dom", fmt.Sprintf("--window-size=%d,1000", width), "--hide-scrollbars")
+	m := regexp.MustCompile(`(?s)<pre id="layout">(.*?)</pre>`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the layout probe did not run:\n%.400s", dom)
+	}
+	return m[1]
+}
+
+// Long evidence values wrap: at 1400 px nothing is clipped or wider than the
+// window, with every section open; with the print rules at A4 width (about
+// 720 px between margins) every column is still there and the collapsed
+// sections are open.
+func TestHTMLLayoutDoesNotClip(t *testing.T) {
+	bin := chromiumPath(t)
+	page := renderHTML(t, htmlResult(t))
+	for _, c := range []struct {
+		name  string
+		width int
+		print bool
+	}{{"screen 1400px", 1400, false}, {"screen 1024px", 1024, false}, {"print rules at A4 width", 720, true}} {
+		if got := layoutProblems(t, bin, page, c.width, c.print); got != "LAYOUT-OK" {
+			t.Errorf("%s:\n%s", c.name, got)
+		}
+	}
+}
+
+// The real print path: Chromium's print-to-PDF keeps every evidence column
+// and the evidence of a device whose section is collapsed on screen.
+func TestHTMLPrintKeepsColumnsAndOpensSections(t *testing.T) {
+	bin := chromiumPath(t)
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CAMSWEEP_REQUIRE_BROWSER") == "1" {
+			t.Fatal("CAMSWEEP_REQUIRE_BROWSER=1 but no pdftotext (apt-get install -y poppler-utils)")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(page, renderHTML(t, htmlResult(t)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(dir, "report.pdf")
+	runChromium(t, bin, page, "--print-to-pdf="+pdf, "--no-pdf-header-footer")
+	out, err := exec.Command(pdftotext, pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	// pdftotext interleaves the lines of neighbouring cells and drops a
+	// hyphen where a word wraps, so compare without white space or hyphens.
+	squeeze := strings.NewReplacer(" ", "", "\n", "", "\f", "", "-", "").Replace
+	text := squeeze(string(out))
+	for _, want := range []string{
+		"PROBEFIELD", "VALUESEEN", "SIGNATURE", "SETS", // every column's header
+		"hikvision.http.realmipcamera", // the signature column
+		"ContentType,Content",          // evidence of the collapsed D-Link section
+		"Pragma",
+		longBannerHex[:34], longBannerHex[len(longBannerHex)-26:], // an unbroken value wraps, start and end printed
+	} {
+		if !strings.Contains(text, squeeze(want)) {
+			t.Errorf("printed PDF lacks %q", want)
+		}
+	}
+	if out := os.Getenv("CAMSWEEP_HTML_PDF"); out != "" {
+		b, _ := os.ReadFile(pdf)
+		os.WriteFile(out, b, 0o644) // for a human to look at
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
@@ -21,12 +20,20 @@ const maxIPsShown = 3
 // (findings) first, then every device with the evidence that identified it,
 // then counts per site and vendor. Every device-supplied string goes through
 // Clean, so a hostile banner cannot move the cursor or recolour the screen.
+//
+// On a terminal the rows fit its width (long cells cut with "…", addresses
+// never) and severities are coloured; see TerminalOptions.
 func WriteTable(w io.Writer, r *Result) error {
+	return WriteTableWith(w, r, TerminalOptions(w))
+}
+
+// WriteTableWith renders the table with explicit layout options.
+func WriteTableWith(w io.Writer, r *Result, opt TableOptions) error {
 	ew := &errWriter{w: w}
 	writeHeader(ew, r)
-	writeFindings(ew, r.Findings)
-	writeDevices(ew, r.Devices)
-	writeInventory(ew, r.Inventory)
+	writeFindings(ew, r.Findings, opt)
+	writeDevices(ew, r.Devices, opt)
+	writeInventory(ew, r.Inventory, opt)
 	return ew.err
 }
 
@@ -70,15 +77,33 @@ func writeHeader(w io.Writer, r *Result) {
 	fmt.Fprintln(w)
 }
 
-func writeFindings(w io.Writer, findings []policy.Finding) {
+// severityColor is the ANSI SGR for a severity on a terminal.
+func severityColor(f policy.Finding) string {
+	if f.Exception != "" {
+		return "2" // dim: suppressed by an exception
+	}
+	switch f.Severity {
+	case policy.SeverityCritical:
+		return "1;31"
+	case policy.SeverityHigh:
+		return "31"
+	case policy.SeverityMedium:
+		return "33"
+	case policy.SeverityReview:
+		return "36"
+	}
+	return ""
+}
+
+func writeFindings(w io.Writer, findings []policy.Finding, opt TableOptions) {
 	fmt.Fprintf(w, "FINDINGS (%d)\n", len(findings))
 	if len(findings) == 0 {
 		fmt.Fprintln(w, "  none")
 		fmt.Fprintln(w)
 		return
 	}
-	tw := newTabWriter(w)
-	row(tw, "SEVERITY", "ZONE", "IP", "MAC", "VENDOR", "MODEL", "SEEN (UTC)", "REASON")
+	g := newGrid(true, false, true, true).droppable(4, 5, 6, 1) // vendor and model are in the reason
+	g.add("SEVERITY", "ZONE", "IP", "MAC", "VENDOR", "MODEL", "SEEN (UTC)", "REASON")
 	for _, f := range findings {
 		sev, reason := string(f.Severity), Clean(f.Reason, 2*MaxCell)
 		if f.Exception != "" {
@@ -92,14 +117,14 @@ func writeFindings(w io.Writer, findings []policy.Finding) {
 		if f.VLAN != 0 {
 			zone += fmt.Sprintf(" (vlan %d)", f.VLAN) // the VLAN, not the address, placed it
 		}
-		row(tw, Clean(sev, MaxCell), cell(zone), addr(f.IP.IsValid(), f.IP.String()), mac(f.MAC),
+		g.addPainted(0, severityColor(f), Clean(sev, MaxCell), cell(zone), addr(f.IP.IsValid(), f.IP.String()), mac(f.MAC),
 			cell(f.Vendor), cell(f.Model), cell(SeenSpan(f.FirstSeen, f.LastSeen)), reason)
 	}
-	tw.Flush()
+	g.write(w, opt)
 	fmt.Fprintln(w)
 }
 
-func writeDevices(w io.Writer, all []fingerprint.Device) {
+func writeDevices(w io.Writer, all []fingerprint.Device, opt TableOptions) {
 	devs := identified(all)
 	fmt.Fprintf(w, "DEVICES (%d)\n", len(devs))
 	if len(devs) == 0 {
@@ -112,23 +137,24 @@ func writeDevices(w io.Writer, all []fingerprint.Device) {
 		fmt.Fprintln(w)
 		return
 	}
-	tw := newTabWriter(w)
-	row(tw, "VENDOR", "BRAND", "MODEL", "FIRMWARE", "KIND", "MAC", "IPS", "WHY")
+	g := newGrid(false, false, false, false, false, true, true).droppable(1, 3, 4, 2)
+	g.markers = []string{" !", " ?"}
+	g.add("VENDOR", "BRAND", "MODEL", "FIRMWARE", "KIND", "MAC", "IPS", "WHY")
 	marks := map[fingerprint.Verdict]bool{}
 	for _, d := range tableOrder(devs) {
-		vendor := cell(d.Vendor)
+		vendor, paint := cell(d.Vendor), ""
 		switch v := d.Judged(); v {
 		case fingerprint.VerdictRestricted:
-			vendor += " !"
+			vendor, paint = vendor+" !", "31"
 			marks[v] = true
 		case fingerprint.VerdictReview:
-			vendor += " ?"
+			vendor, paint = vendor+" ?", "36"
 			marks[v] = true
 		}
-		row(tw, vendor, cell(d.Brand), cell(d.Model), cell(d.Firmware), cell(string(d.Kind)),
+		g.addPainted(0, paint, vendor, cell(d.Brand), cell(d.Model), cell(d.Firmware), cell(string(d.Kind)),
 			mac(d.MAC), ipList(d), Why(d))
 	}
-	tw.Flush()
+	g.write(w, opt)
 	if marks[fingerprint.VerdictRestricted] {
 		fmt.Fprintln(w, "  ! = restricted vendor")
 	}
@@ -138,25 +164,16 @@ func writeDevices(w io.Writer, all []fingerprint.Device) {
 	fmt.Fprintln(w)
 }
 
-func writeInventory(w io.Writer, inv []SiteInventory) {
+func writeInventory(w io.Writer, inv []SiteInventory, opt TableOptions) {
 	fmt.Fprintln(w, "INVENTORY")
-	tw := newTabWriter(w)
-	row(tw, "SITE", "VENDOR", "DEVICES", "RESTRICTED", "REVIEW")
+	g := newGrid(false, false, true, true, true)
+	g.add("SITE", "VENDOR", "DEVICES", "RESTRICTED", "REVIEW")
 	for _, s := range inv {
 		for _, v := range s.Vendors {
-			row(tw, cell(s.Site), cell(v.Vendor), strconv.Itoa(v.Devices), strconv.Itoa(v.Restricted), strconv.Itoa(v.Review))
+			g.add(cell(s.Site), cell(v.Vendor), strconv.Itoa(v.Devices), strconv.Itoa(v.Restricted), strconv.Itoa(v.Review))
 		}
 	}
-	tw.Flush()
-}
-
-func newTabWriter(w io.Writer) *tabwriter.Writer {
-	return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-}
-
-// row writes cleaned cells; cells never hold tabs or newlines after Clean.
-func row(w io.Writer, cells ...string) {
-	fmt.Fprintln(w, "  "+strings.Join(cells, "\t"))
+	g.write(w, opt)
 }
 
 // cell is a cleaned, bounded value, "-" when unknown.

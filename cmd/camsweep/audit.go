@@ -138,7 +138,15 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 		writeAuditSummary(cmd.OutOrStdout(), sum, res, diff)
 	}
 	if rep != nil {
-		if err := rep.write(cmd.OutOrStdout(), func(w io.Writer) error { return formats[rep.format](w, res) }); err != nil {
+		render := formats[rep.format]
+		if rep.format == "html" {
+			actx, err := auditContext(cmd.Context(), st, sum, diff)
+			if err != nil {
+				return &exitErr{code: exitError, err: err}
+			}
+			render = auditHTML(actx)
+		}
+		if err := rep.write(cmd.OutOrStdout(), func(w io.Writer) error { return render(w, res) }); err != nil {
 			return &exitErr{code: exitError, err: err}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -141,9 +142,9 @@ func TestAuditNightlyShowsChangesAndFails(t *testing.T) {
 	next[1].IPs = []netip.Addr{netip.MustParseAddr("10.30.9.9")}
 	next[3] = auditDevice(t, "44:19:b6:00:00:07", "10.10.10.77", "Hikvision", "DS-2CD2143G0-I", "V5.5.80", true)
 	writeSensorReport(t, sensor, next)
-	code, out, _ = cli(t, "", "audit", "--config", config, "--report", filepath.Join(dir, "night2.html"))
+	code, out, stderr = cli(t, "", "audit", "--config", config, "--report", filepath.Join(dir, "night2.html"))
 	if code != exitFindings {
-		t.Fatalf("night 2: exit %d\n%s", code, out)
+		t.Fatalf("night 2: exit %d\n%s\n%s", code, out, stderr)
 	}
 	for _, want := range []string{
 		"compared run 1 (hq,", "with run 2 (hq,",
@@ -366,6 +367,77 @@ func TestAuditRealCaptures(t *testing.T) {
 				t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
 		})
+	}
+}
+
+// The HTML report of an audit is for its auditor: titled with the audited
+// site, it lists what is new, gone and escalated since the site's previous
+// run, and the site's trend, before the run's own findings.
+func TestAuditHTMLShowsChangesSinceLastRun(t *testing.T) {
+	dir, config := auditSite(t, "  site: hq\n  store: audit.db\n  reports: [sensor.json]\n")
+	sensor := filepath.Join(dir, "sensor.json")
+	// Night 1: the Dahua camera sits in the office zone (a medium finding).
+	first := nightOne(t)
+	first[1].IPs = []netip.Addr{netip.MustParseAddr("10.30.9.9")}
+	writeSensorReport(t, sensor, first)
+	if code, out, stderr := cli(t, "", "audit", "--config", config, "-q", "--report", filepath.Join(dir, "night1.html")); code != exitFindings {
+		t.Fatalf("night 1: exit %d\n%s%s", code, out, stderr)
+	}
+	page1, err := os.ReadFile(filepath.Join(dir, "night1.html"))
+	if err != nil || !strings.Contains(string(page1), "First run of site hq") {
+		t.Errorf("night 1 report does not say it is the first run: %v", err)
+	}
+	// Night 2: moved into the core zone (medium -> critical), the D-Link is
+	// gone, a new Hikvision camera appeared.
+	second := nightOne(t)
+	second[3] = auditDevice(t, "44:19:b6:00:00:07", "10.10.10.77", "Hikvision", "DS-2CD2143G0-I", "V5.5.80", true)
+	writeSensorReport(t, sensor, second)
+	html := filepath.Join(dir, "night2.html")
+	if code, out, stderr := cli(t, "", "audit", "--config", config, "-q", "--report", html); code != exitFindings {
+		t.Fatalf("night 2: exit %d\n%s%s", code, out, stderr)
+	}
+	page, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := func(id string) string {
+		i := strings.Index(string(page), `id="`+id+`"`)
+		if i < 0 {
+			t.Fatalf("no %s section", id)
+		}
+		rest := string(page[i:])
+		rest = rest[:strings.Index(rest, "</table>")]
+		// The text a reader sees, cells separated by single spaces.
+		return strings.Join(strings.Fields(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(rest, " ")), " ")
+	}
+	for _, c := range []struct{ id, want string }{
+		{"escalated", "▲▲ critical medium Dahua camera IPC-HDW5421S 10.10.10.41 4c:11:bf:c2:0b:9d hq-core"},
+		{"new-devices", "Hikvision camera DS-2CD2143G0-I (restricted) 10.10.10.77 44:19:b6:00:00:07 hq-core"},
+		{"gone-devices", "D-Link camera DCS-935L 10.10.10.37 b0:c5:54:25:5b:0e hq-core"},
+		// Both runs: run, time, addresses, restricted, critical, high, medium, review.
+		{"trend-table", "1 " + time.Now().UTC().Format("2006-01-02")},
+		{"trend-table", " 4 3 1 0 1 0 2 "},
+	} {
+		if s := section(c.id); !strings.Contains(s, c.want) {
+			t.Errorf("%s lacks %q:\n%s", c.id, c.want, s)
+		}
+	}
+	for _, want := range []string{"<title>camsweep audit: hq</title>", "compared with run 1",
+		"identified devices", "unidentified addresses", "▲▲ critical"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Index(string(page), `id="changes"`) > strings.Index(string(page), `id="urgent"`) {
+		t.Error("the changes since the last run come after the findings")
+	}
+	// `report` renders the stored run with the same context.
+	again := filepath.Join(dir, "again.html")
+	if code, _, stderr := cli(t, "", "report", "2", "--config", config, "--format", "html", "-o", again); code != exitOK {
+		t.Fatalf("report 2: exit %d %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(again); !strings.Contains(string(b), "Dahua camera IPC-HDW5421S") || !strings.Contains(string(b), `id="escalated"`) {
+		t.Error("report 2 --format html lacks the escalation the audit's own report showed")
 	}
 }
 

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/importer"
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/report"
 	"github.com/camsweep/camsweep/scanner"
@@ -38,23 +40,105 @@ same decoders the scanner uses, so a saved HTTP response or discovery reply can
 be identified as is. Blank lines and lines starting with # are skipped. A bad
 line is reported with its number and skipped; the run then exits 3 (partial).
 
-Use it to identify devices from another tool's output (nmap, Zeek, a
-spreadsheet) converted to this form, or to test a signature.`
+With --from, identify reads another tool's output directly:
+
+  --from nmap-xml FILE   nmap's XML (nmap -sV -oX FILE), with the output of the
+                         scripts http-title, http-headers, http-server-header,
+                         rtsp-methods, ssl-cert, broadcast-wsdd-discover and
+                         broadcast-dns-service-discovery when they ran
+  --from zeek FILE|DIR   Zeek logs, TSV or JSON lines, plain or gzipped:
+                         dhcp.log (leases, host names), dns.log (queries),
+                         http.log (status, path), software.log (HTTP
+                         servers), ssl.log with x509.log (certificates); a
+                         directory is searched for those logs
+
+Every device is judged again from that evidence with this installation's
+signatures and policy; nothing the other tool concluded is taken on trust.
+Records that cannot be read are reported and skipped (exit 3, partial).
+
+Use plain observation lines for anything else (a spreadsheet, another
+scanner), or to test a signature.`
+
+// importFormats are the --from values other than the default observation
+// lines: each reads the named input (a file, "-" for standard input where
+// the format allows it, or a directory) and emits its observations.
+var importFormats = map[string]func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error){
+	"nmap-xml": func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error) {
+		in, closeIn, err := openInput(stdin, name)
+		if err != nil {
+			return importer.Stats{}, err
+		}
+		defer closeIn()
+		return importer.NmapXML(in, emit)
+	},
+	"zeek": func(name string, _ io.Reader, emit importer.Emit) (importer.Stats, error) {
+		if name == "-" {
+			return importer.Stats{}, errors.New("--from zeek reads a log file or a directory of logs, not standard input")
+		}
+		return importer.Zeek(name, emit)
+	},
+}
 
 func newIdentifyCmd() *cobra.Command {
 	var o outputOptions
+	var from string
 	cmd := &cobra.Command{
 		Use:   "identify [FILE|-]",
 		Short: "Identify devices from observation JSON lines (a file or standard input)",
 		Long:  identifyLong,
 		Example: `  camsweep identify observations.jsonl
   echo '{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}' | camsweep identify
-  camsweep identify --format json - < export.jsonl`,
+  camsweep identify --format json - < export.jsonl
+  nmap -sV --script http-title,http-headers,rtsp-methods,ssl-cert -oX scan.xml 10.0.0.0/24
+  camsweep identify --from nmap-xml scan.xml
+  camsweep identify --from zeek /opt/zeek/logs/current`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runIdentify(cmd, args, &o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if from != "" && from != "jsonl" {
+				if _, ok := importFormats[from]; !ok {
+					return usageError("unknown --from %q (want jsonl or %s)", from, strings.Join(slices.Sorted(maps.Keys(importFormats)), ", "))
+				}
+				return runImport(cmd, args, &o, from)
+			}
+			return runIdentify(cmd, args, &o)
+		},
 	}
 	o.register(cmd)
+	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap-xml or zeek")
 	return cmd
+}
+
+// runImport identifies devices from another tool's output file.
+func runImport(cmd *cobra.Command, args []string, o *outputOptions, from string) error {
+	if err := o.validate(cmd); err != nil {
+		return err
+	}
+	name := "-"
+	if len(args) == 1 {
+		name = args[0]
+	}
+	if name != "-" {
+		if _, err := os.Stat(name); err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
+	}
+	pol, eng, err := o.setup()
+	if err != nil {
+		return err
+	}
+	res := newResult("identify", []string{from + ":" + name})
+	st, err := importFormats[from](name, cmd.InOrStdin(), eng.Add)
+	if err != nil {
+		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", name, err)}
+	}
+	for _, p := range st.Problems {
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: %s\n", name, report.Clean(p, 300))
+	}
+	if st.Skipped > 0 {
+		res.Partial = true
+		warn(cmd.ErrOrStderr(), res, "%s: %d of %d records skipped", name, st.Skipped, st.Records+st.Skipped)
+	}
+	return o.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
 }
 
 func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
@@ -121,15 +205,15 @@ func readObservations(r io.Reader, emit scanner.Emit, seen func(key string), bad
 	br := bufio.NewReaderSize(r, 64<<10)
 	nbad := 0
 	for line := 1; ; line++ {
-		text, err := readBoundedLine(br, maxLine)
+		text, err := importer.ReadBoundedLine(br, maxLine)
 		if err == io.EOF && len(text) == 0 {
 			return nbad, nil
 		}
-		if err != nil && err != io.EOF && !errors.Is(err, errLineTooLong) {
+		if err != nil && err != io.EOF && !errors.Is(err, importer.ErrLineTooLong) {
 			return nbad, err
 		}
 		var lineErr error
-		if errors.Is(err, errLineTooLong) {
+		if errors.Is(err, importer.ErrLineTooLong) {
 			lineErr = err
 		} else {
 			lineErr = handleLine(text, emit, seen)
@@ -141,30 +225,6 @@ func readObservations(r io.Reader, emit scanner.Emit, seen func(key string), bad
 		if err == io.EOF {
 			return nbad, nil
 		}
-	}
-}
-
-var errLineTooLong = fmt.Errorf("line longer than %d bytes", maxLine)
-
-// readBoundedLine reads one line without its newline; a longer line is
-// consumed to its end and reported as errLineTooLong.
-func readBoundedLine(br *bufio.Reader, limit int) ([]byte, error) {
-	var buf []byte
-	tooLong := false
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if !tooLong && len(buf)+len(chunk) <= limit+2 { // +2: the CR LF that is trimmed
-			buf = append(buf, chunk...)
-		} else {
-			tooLong, buf = true, nil
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if tooLong && (err == nil || err == io.EOF) {
-			return nil, errLineTooLong // at EOF, the next call returns io.EOF
-		}
-		return bytes.TrimRight(buf, "\r\n"), err
 	}
 }
 

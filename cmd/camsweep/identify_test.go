@@ -299,6 +299,70 @@ func TestIdentifyNotesKeysNoSignatureReads(t *testing.T) {
 	}
 }
 
+// nmap's XML against the camsim lab (testdata/import/SOURCES.md): every
+// restricted device is named from nmap's evidence, judged by this
+// installation's signatures and policy, with its MAC and address.
+func TestIdentifyFromNmapXML(t *testing.T) {
+	xml := filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml")
+	code, out, stderr := cli(t, "", "identify", "--from", "nmap-xml", "--format", "json", "-q", xml)
+	if code != exitFindings {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	r := decodeJSON(t, out)
+	for mac, vendor := range map[string]string{
+		"58:50:ed:1f:e3:85": "Hikvision", // hikvision-ipc: realm and App-webs from the service fingerprint
+		"bc:ad:28:4a:81:10": "Hikvision", // hikvision-nvr: the ssl-cert subject
+		"4c:11:bf:c2:0b:9d": "Dahua",
+		"9c:8e:cd:0e:42:17": "Dahua", // Amcrest-branded
+		"20:98:ed:5c:19:a3": "Xiongmai",
+		"00:40:8c:ef:08:1c": "Axis",
+	} {
+		d := deviceByMAC(t, r, mac)
+		if d.Vendor != vendor || len(d.IPs) == 0 || len(d.Evidence) == 0 {
+			t.Errorf("%s: vendor %q, IPs %v, %d evidence; want %s", mac, d.Vendor, d.IPs, len(d.Evidence), vendor)
+		}
+	}
+	if r.Partial {
+		t.Error("a complete nmap file was marked partial")
+	}
+	if !strings.Contains(r.Source.Inputs[0], "nmap-xml:") {
+		t.Errorf("source %v does not say it was an nmap import", r.Source)
+	}
+}
+
+func TestIdentifyFromChecksItsOptions(t *testing.T) {
+	code, out, stderr := cli(t, "", "identify", "--from", "masscan", "x.xml")
+	if code != exitError || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, `unknown --from "masscan"`)
+	// Not nmap XML: one line, exit 1, nothing half-reported.
+	code, out, stderr = cli(t, "", "identify", "--from", "nmap-xml", identifyData("hikvision-nmap.jsonl"))
+	if code != exitError || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "not nmap XML output")
+}
+
+// Zeek's JSON log examples (testdata/import/SOURCES.md): the DHCP client is
+// one device with its address, MAC and host name.
+func TestIdentifyFromZeekLogs(t *testing.T) {
+	dir := filepath.Join(repo, "testdata", "import", "zeek", "json")
+	code, out, stderr := cli(t, "", "identify", "--from", "zeek", "--format", "json", "-q", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	d := deviceByMAC(t, decodeJSON(t, out), "3c:58:c2:2f:91:21")
+	if d.Hostname != "3071N0098017422" || len(d.IPs) != 1 || d.IPs[0].String() != "192.168.4.152" {
+		t.Errorf("DHCP client %+v", d)
+	}
+	code, out, stderr = cli(t, "", "identify", "--from", "zeek", "-")
+	if code != exitError || out != "" {
+		t.Errorf("zeek from stdin: exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "not standard input")
+}
+
 // A wsd.scopes line counts as every scope in it: the Hikvision scope list
 // alone names maker, model and kind as the decoded wsd.scope lines do.
 func TestIdentifyWSDScopesListCountsEveryScope(t *testing.T) {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/report"
@@ -59,10 +61,17 @@ func TestOUIHiSiliconPlaceholderIsNotABB(t *testing.T) {
 	}
 }
 
-func TestOUIBadArgumentIsOneLine(t *testing.T) {
-	code, out, stderr := cli(t, "", "oui", "44:19:b6:00:00:01", "not-a-mac")
-	if code != exitError || out != "" {
-		t.Errorf("exit %d, stdout %q", code, out)
+// One bad argument is reported on its own line; the good ones before and
+// after it are still looked up, and the exit code says something was wrong.
+func TestOUIBadArgumentDoesNotAbortTheOthers(t *testing.T) {
+	code, out, stderr := cli(t, "", "oui", "44:19:b6:00:00:01", "not-a-mac", "4C-11-BF-C2-0B-9D")
+	if code != exitError {
+		t.Errorf("exit %d, want %d", code, exitError)
+	}
+	for _, want := range []string{"Hangzhou Hikvision", "Zhejiang Dahua"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
 	}
 	oneLine(t, stderr, `"not-a-mac" is not a MAC address`)
 }
@@ -73,7 +82,17 @@ func TestOUIUpdateFromIEEECSV(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "oui.csv")); err != nil {
 		t.Fatalf("oui package test CSVs not present: %v", err)
 	}
+	// Debian's ieee-data 20220827.1 is older than the embedded registry:
+	// installing it would forget four years of blocks.
 	code, out, stderr := cli(t, "", "oui", "update", "--from", dir)
+	if code != exitError || out != "" {
+		t.Fatalf("older registry: exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "dated 2022-08-27, older than the embedded one")
+	if _, err := os.Stat(os.Getenv("CAMSWEEP_OUI_FILE")); err == nil {
+		t.Fatal("a refused registry was written")
+	}
+	code, out, stderr = cli(t, "", "oui", "update", "--force", "--from", dir)
 	if code != exitOK || !strings.Contains(out, "wrote ") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, stderr)
 	}
@@ -85,6 +104,31 @@ func TestOUIUpdateFromIEEECSV(t *testing.T) {
 		t.Errorf("update without --from: exit %d", code)
 	}
 	oneLine(t, stderr, "--from")
+}
+
+// The same files with a download stamp newer than the embedded snapshot are
+// taken without --force.
+func TestOUIUpdateNewerNeedsNoForce(t *testing.T) {
+	t.Setenv("CAMSWEEP_OUI_FILE", filepath.Join(t.TempDir(), "oui.txt.gz"))
+	src := filepath.Join(repo, "oui", "testdata", "ieee-csv")
+	dir := t.TempDir()
+	for _, name := range []string{"oui.csv", "mam.csv", "oui36.csv", "iab.csv"} {
+		b, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stamp := time.Date(2099, 1, 2, 0, 0, 0, 0, time.UTC).Unix()
+	if err := os.WriteFile(filepath.Join(dir, ".lastupdate"), []byte(strconv.FormatInt(stamp, 10)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := cli(t, "", "oui", "update", "--from", dir)
+	if code != exitOK || !strings.Contains(out, "dated 2099-01-02") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
 }
 
 func TestPcapMissingFileIsOneLine(t *testing.T) {
@@ -146,6 +190,11 @@ func TestVersion(t *testing.T) {
 	code, out, _ := cli(t, "", "version")
 	if code != exitOK || !strings.HasPrefix(out, "camsweep ") || !strings.Contains(out, "OUI registry ") {
 		t.Errorf("exit %d, %q", code, out)
+	}
+	// --version is the habit of every other tool; it says the same.
+	code, flagOut, stderr := cli(t, "", "--version")
+	if code != exitOK || flagOut != out {
+		t.Errorf("--version: exit %d, %q (stderr %q); want %q", code, flagOut, stderr, out)
 	}
 }
 

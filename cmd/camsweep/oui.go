@@ -38,14 +38,20 @@ func newOUICmd() *cobra.Command {
 			if err != nil {
 				return &exitErr{code: exitError, err: err}
 			}
-			macs := make([]fingerprint.MAC, len(args))
-			for i, a := range args {
-				if macs[i], err = parseMACOrPrefix(a); err != nil {
-					return usageError("%v", err)
+			// One bad argument is reported and the others still looked up:
+			// a pasted list should not be lost to one typo.
+			bad := 0
+			for _, a := range args {
+				m, err := parseMACOrPrefix(a)
+				if err != nil {
+					fmt.Fprintln(cmd.ErrOrStderr(), "camsweep:", err)
+					bad++
+					continue
 				}
-			}
-			for _, m := range macs {
 				describeMAC(cmd.OutOrStdout(), reg, m)
+			}
+			if bad > 0 {
+				return &exitErr{code: exitError} // already said on stderr
 			}
 			return nil
 		},
@@ -114,6 +120,7 @@ func blockString(e oui.Entry) string {
 
 func newOUIUpdateCmd() *cobra.Command {
 	var from string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "update --from DIR",
 		Short: "Replace the OUI registry with IEEE CSV files from a directory",
@@ -123,7 +130,8 @@ camsweep command finds it ($CAMSWEEP_OUI_FILE, else camsweep/oui.txt.gz in the
 user configuration directory). Nothing is downloaded: fetch the files yourself,
 e.g. from https://standards-oui.ieee.org/ or Debian's ieee-data package. A
 malformed file is refused with its name and line number and the previous
-registry stays in place.`,
+registry stays in place. A registry older than the one embedded in this
+binary is refused unless --force: it would forget blocks assigned since.`,
 		Example: `  camsweep oui update --from /usr/share/ieee-data`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -134,6 +142,9 @@ registry stays in place.`,
 			if err != nil {
 				return &exitErr{code: exitError, err: err}
 			}
+			if err := checkNotOlder(reg, force); err != nil {
+				return err
+			}
 			path, err := reg.WriteOverride()
 			if err != nil {
 				return &exitErr{code: exitError, err: fmt.Errorf("saving registry: %w", err)}
@@ -143,5 +154,20 @@ registry stays in place.`,
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "directory holding the IEEE CSV files")
+	cmd.Flags().BoolVar(&force, "force", false, "install the registry even when it is older than the embedded one")
 	return cmd
+}
+
+// checkNotOlder refuses a registry dated before the embedded snapshot (dates
+// are YYYY-MM-DD, so they compare as strings), unless forced.
+func checkNotOlder(reg *oui.Registry, force bool) error {
+	embedded, err := oui.Embedded()
+	if err != nil || force {
+		return nil
+	}
+	if reg.Date() < embedded.Date() {
+		return usageError("the registry in %s is dated %s, older than the embedded one (%s): it would forget newer blocks; use --force to install it anyway",
+			reg.Source(), reg.Date(), embedded.Date())
+	}
+	return nil
 }

@@ -66,7 +66,15 @@ func runReport(cmd *cobra.Command, which string, o *reportOptions) error {
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
-	if err := out.write(cmd.OutOrStdout(), func(w io.Writer) error { return formats[out.format](w, res) }); err != nil {
+	render := formats[out.format]
+	if out.format == "html" {
+		actx, err := storedAuditContext(cmd.Context(), s, id)
+		if err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
+		render = auditHTML(actx)
+	}
+	if err := out.write(cmd.OutOrStdout(), func(w io.Writer) error { return render(w, res) }); err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
 	return nil

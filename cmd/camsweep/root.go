@@ -25,7 +25,13 @@ type exitErr struct {
 	err  error
 }
 
-func (e *exitErr) Error() string { return e.err.Error() }
+// Error is empty for an exitErr whose message was already printed (err nil).
+func (e *exitErr) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
 func (e *exitErr) Unwrap() error { return e.err }
 
 // usageError marks a bad argument or flag: exit 1 with one line, no usage dump.
@@ -84,7 +90,10 @@ func newRootCmd() *cobra.Command {
 		Example:       rootExample,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       toolVersion(),
 	}
+	// --version prints what the version command prints, registry date included.
+	root.SetVersionTemplate(`{{versionText}}`)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%v", err) })
 	// Each subcommand lives in its own file and is added here.
 	root.AddCommand(newPcapCmd(), newIdentifyCmd(), newOUICmd(), newVersionCmd(), newAuditCmd(), newHistoryCmd(), newDiffCmd(), newReportCmd(),

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -37,13 +38,23 @@ func newVersionCmd() *cobra.Command {
 		Short: "Print the camsweep version and the OUI registry date",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.OutOrStdout(), "camsweep", toolVersion())
-			if reg, err := loadRegistry(); err == nil {
-				fmt.Fprintf(cmd.OutOrStdout(), "OUI registry %s (%d blocks; %s)\n", reg.Date(), reg.Len(), reg.Source())
-			} else {
-				fmt.Fprintln(cmd.OutOrStdout(), "OUI registry: unavailable:", err)
-			}
+			fmt.Fprint(cmd.OutOrStdout(), versionText())
 			return nil
 		},
 	}
+}
+
+func init() { cobra.AddTemplateFunc("versionText", versionText) }
+
+// versionText is what `camsweep version` and `camsweep --version` print: the
+// build and the OUI registry it identifies MACs with.
+func versionText() string {
+	var b strings.Builder
+	fmt.Fprintln(&b, "camsweep", toolVersion())
+	if reg, err := loadRegistry(); err == nil {
+		fmt.Fprintf(&b, "OUI registry %s (%d blocks; %s)\n", reg.Date(), reg.Len(), reg.Source())
+	} else {
+		fmt.Fprintln(&b, "OUI registry: unavailable:", err)
+	}
+	return b.String()
 }

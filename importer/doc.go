@@ -1,0 +1,16 @@
+// Package importer turns other tools' results into observations, so that
+// `camsweep identify --from` judges them with this installation's signatures
+// and policy: nmap's XML output (-sV -oX, with its NSE scripts) and Zeek's
+// logs (TSV or JSON lines).
+//
+// An observation an importer emits uses the key the scanner's own decoders
+// use for the same fact (docs/observation-keys.md): nmap's http-headers
+// output is decoded as the HTTP response it came from, its ssl-cert PEM as a
+// certificate, its service fingerprints as the raw responses they hold. What
+// only the other tool knows (nmap's service guess, a Zeek software entry)
+// gets its own namespaced key.
+//
+// Imported files are hostile input: every read is bounded (file size, line
+// length, values per record), nothing panics on malformed data, and a record
+// that cannot be read is counted and skipped rather than ending the import.
+package importer

@@ -1,0 +1,517 @@
+package importer
+
+import (
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/service"
+)
+
+// Emit receives each imported observation.
+type Emit func(observe.Observation)
+
+// Stats says how much of an import was read and how much was skipped.
+type Stats struct {
+	Records int // hosts (nmap) or log lines (Zeek) read
+	Skipped int // records that could not be used, each also in Problems (up to maxProblems)
+	// Problems describe skipped records, for the user; bounded.
+	Problems []string
+}
+
+const maxProblems = 20
+
+func (s *Stats) skip(format string, a ...any) {
+	s.Skipped++
+	if len(s.Problems) < maxProblems {
+		s.Problems = append(s.Problems, fmt.Sprintf(format, a...))
+	}
+}
+
+const (
+	// maxImport bounds one imported file: nmap's XML for a /16 with scripts
+	// is tens of megabytes, a day of Zeek logs on a busy site a few hundred.
+	maxImport = 1 << 30
+	// maxScriptOutput bounds the script text this package parses itself.
+	maxScriptOutput = 64 << 10
+	// bannerBytes is how much of an unrecognised response becomes tcp.banner_hex.
+	bannerBytes = 64
+)
+
+// ErrNotNmapXML says the input is not nmap's XML output.
+var ErrNotNmapXML = errors.New("not nmap XML output (want the file nmap -oX writes, root element <nmaprun>)")
+
+type nmapHost struct {
+	StartTime int64         `xml:"starttime,attr"`
+	Addresses []nmapAddress `xml:"address"`
+	Ports     []nmapPort    `xml:"ports>port"`
+}
+
+type nmapAddress struct {
+	Addr string `xml:"addr,attr"`
+	Type string `xml:"addrtype,attr"`
+}
+
+type nmapPort struct {
+	Protocol string `xml:"protocol,attr"`
+	PortID   string `xml:"portid,attr"`
+	State    struct {
+		State string `xml:"state,attr"`
+	} `xml:"state"`
+	Service *nmapService `xml:"service"`
+	Scripts []nmapScript `xml:"script"`
+}
+
+type nmapService struct {
+	Name       string   `xml:"name,attr"`
+	Product    string   `xml:"product,attr"`
+	Version    string   `xml:"version,attr"`
+	ExtraInfo  string   `xml:"extrainfo,attr"`
+	DeviceType string   `xml:"devicetype,attr"`
+	Method     string   `xml:"method,attr"`
+	ServiceFP  string   `xml:"servicefp,attr"`
+	CPE        []string `xml:"cpe"`
+}
+
+type nmapScript struct {
+	ID     string     `xml:"id,attr"`
+	Output string     `xml:"output,attr"`
+	Elems  []nmapElem `xml:"elem"`
+}
+
+type nmapElem struct {
+	Key   string `xml:"key,attr"`
+	Value string `xml:",chardata"`
+}
+
+func (s nmapScript) elem(key string) string {
+	for _, e := range s.Elems {
+		if e.Key == key {
+			return e.Value
+		}
+	}
+	return ""
+}
+
+// NmapXML reads nmap's XML output (nmap -sV -oX, optionally with the NSE
+// scripts http-title, http-headers, http-server-header, rtsp-methods,
+// ssl-cert, broadcast-wsdd-discover and broadcast-dns-service-discovery) and
+// emits what it shows about each host. Closed and filtered ports, and
+// service names nmap only guessed from the port number, say nothing about a
+// device and are left out.
+func NmapXML(r io.Reader, emit Emit) (Stats, error) {
+	var st Stats
+	dec := xml.NewDecoder(io.LimitReader(r, maxImport))
+	dec.Strict = true
+	var start time.Time
+	root := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			if !root {
+				return st, ErrNotNmapXML
+			}
+			return st, nil
+		}
+		if err != nil {
+			if !root {
+				return st, ErrNotNmapXML
+			}
+			// A scan cut short (nmap killed, disk full) still gave the hosts before.
+			st.skip("XML ends early or is malformed: %v", err)
+			return st, nil
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		if !root {
+			if se.Name.Local != "nmaprun" {
+				return st, ErrNotNmapXML
+			}
+			root = true
+			start = unixAttr(se, "start")
+			continue
+		}
+		switch se.Name.Local {
+		case "host", "hosthint":
+			var h nmapHost
+			if err := dec.DecodeElement(&h, &se); err != nil {
+				st.skip("host element: %v", err)
+				continue
+			}
+			st.Records++
+			if err := emitNmapHost(h, start, emit); err != nil {
+				st.skip("%v", err)
+			}
+		case "prescript", "postscript":
+			var ps struct {
+				Scripts []nmapScript `xml:"script"`
+			}
+			if err := dec.DecodeElement(&ps, &se); err != nil {
+				st.skip("%s element: %v", se.Name.Local, err)
+				continue
+			}
+			for _, s := range ps.Scripts {
+				emitBroadcastScript(s, start, emit)
+			}
+		}
+	}
+}
+
+func unixAttr(se xml.StartElement, name string) time.Time {
+	for _, a := range se.Attr {
+		if a.Name.Local == name {
+			if secs, err := strconv.ParseInt(a.Value, 10, 64); err == nil && secs > 0 {
+				return time.Unix(secs, 0).UTC()
+			}
+		}
+	}
+	return time.Time{}
+}
+
+// emitNmapHost emits one host's binding, open ports, service evidence and scripts.
+func emitNmapHost(h nmapHost, scanStart time.Time, emit Emit) error {
+	var ip netip.Addr
+	var mac observe.MAC
+	for _, a := range h.Addresses {
+		switch a.Type {
+		case "ipv4", "ipv6":
+			if addr, err := netip.ParseAddr(a.Addr); err == nil && !ip.IsValid() {
+				ip = addr
+			}
+		case "mac":
+			if m, err := observe.ParseMAC(a.Addr); err == nil {
+				mac = m
+			}
+		}
+	}
+	if !ip.IsValid() {
+		return errors.New("host without a valid IP address")
+	}
+	at := scanStart
+	if h.StartTime > 0 {
+		at = time.Unix(h.StartTime, 0).UTC()
+	}
+	base := observe.Observation{Time: at, Probe: "nmap", IP: ip, MAC: mac}
+	if !mac.IsZero() {
+		// nmap reports a MAC only for hosts on its own segment, learnt by ARP.
+		o := base
+		o.Key, o.Value = "arp.mac", mac.String()
+		emit(o)
+	}
+	for _, p := range h.Ports {
+		emitNmapPort(base, p, emit)
+	}
+	return nil
+}
+
+func emitNmapPort(base observe.Observation, p nmapPort, emit Emit) {
+	port, err := strconv.ParseUint(p.PortID, 10, 16)
+	if err != nil || p.State.State != "open" || p.Protocol != "tcp" {
+		return // UDP results carry no script this importer reads
+	}
+	base.Port = uint16(port)
+	add := func(key, value string) {
+		if value = strings.TrimSpace(value); value != "" {
+			o := base
+			o.Key, o.Value = key, observe.Clip(value, observe.MaxValueLen)
+			emit(o)
+		}
+	}
+	add("tcp.open", p.PortID)
+	if s := p.Service; s != nil && s.Method == "probed" {
+		add("nmap.service", s.Name)
+		add("nmap.product", s.Product)
+		add("nmap.version", s.Version)
+		add("nmap.extrainfo", s.ExtraInfo)
+		add("nmap.devicetype", s.DeviceType)
+		for _, c := range s.CPE {
+			add("nmap.cpe", c)
+		}
+	}
+	if s := p.Service; s != nil && s.ServiceFP != "" {
+		emitResponses(base, serviceResponses(s.ServiceFP), emit)
+	}
+	headers := false
+	for _, s := range p.Scripts {
+		headers = headers || s.ID == "http-headers"
+	}
+	for _, s := range p.Scripts {
+		switch s.ID {
+		case "http-title":
+			add("http.title", s.elem("title"))
+		case "http-headers":
+			emitHTTPHeadersScript(base, s.Output, emit)
+		case "http-server-header":
+			if !headers { // the same Server line http-headers already gave
+				add("http.server", s.Output)
+			}
+		case "rtsp-methods":
+			add("rtsp.public", s.Output) // the Public header of the OPTIONS answer
+		case "ssl-cert":
+			if pem := s.elem("pem"); pem != "" {
+				decodeRaw(base, "tls.cert_pem", []byte(pem), emit)
+			}
+		}
+	}
+}
+
+// meta is where decoded observations of a host's port come from.
+func meta(o observe.Observation) scanner.Meta {
+	return scanner.Meta{Time: o.Time, Probe: o.Probe, SrcMAC: o.MAC, SrcIP: o.IP, SrcPort: o.Port}
+}
+
+// decodeRaw runs a raw value through the scanner's own decoder for its key,
+// so an imported response yields exactly the keys a live one would.
+func decodeRaw(base observe.Observation, key string, raw []byte, emit Emit) error {
+	d, ok := service.ByRawKey(key)
+	if !ok {
+		return fmt.Errorf("no decoder for %s", key)
+	}
+	return d(nil, raw, meta(base), func(o observe.Observation) {
+		// The decoder knows the address; the import also knows the MAC.
+		if o.MAC.IsZero() && o.IP == base.IP {
+			o.MAC = base.MAC
+		}
+		emit(o)
+	})
+}
+
+// emitResponses decodes each distinct response nmap recorded: HTTP and RTSP
+// through their decoders, the first other one as a banner.
+func emitResponses(base observe.Observation, responses [][]byte, emit Emit) {
+	seen := map[string]bool{}
+	banner := false
+	for _, r := range responses {
+		if seen[string(r)] || len(r) == 0 {
+			continue
+		}
+		seen[string(r)] = true
+		switch {
+		case strings.HasPrefix(string(r), "HTTP/"):
+			decodeRaw(base, "http.headers", r, emit)
+		case strings.HasPrefix(string(r), "RTSP/"):
+			decodeRaw(base, "rtsp.response", r, emit)
+		case !banner:
+			banner = true
+			decodeRaw(base, "tcp.banner_hex", []byte(hex.EncodeToString(r[:min(len(r), bannerBytes)])), emit)
+		}
+	}
+}
+
+// serviceResponses extracts the responses from an nmap service fingerprint:
+// SF-Port80-TCP:V=7.93%...%r(GetRequest,12E,"HTTP/1\.1\x20200\x20OK\r\n...");
+// Long fingerprints are split into lines starting "SF:", which are joined first.
+func serviceResponses(fp string) [][]byte {
+	fp = strings.ReplaceAll(fp, "\nSF:", "")
+	var out [][]byte
+	for len(out) < 32 {
+		i := strings.Index(fp, "%r(")
+		if i < 0 {
+			break
+		}
+		fp = fp[i+3:]
+		q := strings.IndexByte(fp, '"')
+		if q < 0 {
+			break
+		}
+		body, rest, ok := unescapeFP(fp[q+1:])
+		if !ok {
+			break
+		}
+		out = append(out, body)
+		fp = rest
+	}
+	return out
+}
+
+// unescapeFP decodes one quoted fingerprint string up to its closing quote:
+// \xHH is a byte, \0 \r \n \t the usual controls, a backslash before anything
+// else (nmap escapes regex punctuation) that character.
+func unescapeFP(s string) (body []byte, rest string, ok bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"':
+			return body, s[i+1:], true
+		case c != '\\' || i+1 == len(s):
+			body = append(body, c)
+		default:
+			i++
+			switch s[i] {
+			case 'x':
+				if i+2 < len(s) {
+					if b, err := hex.DecodeString(s[i+1 : i+3]); err == nil {
+						body = append(body, b[0])
+						i += 2
+						continue
+					}
+				}
+				body = append(body, 'x')
+			case '0':
+				body = append(body, 0)
+			case 'r':
+				body = append(body, '\r')
+			case 'n':
+				body = append(body, '\n')
+			case 't':
+				body = append(body, '\t')
+			default:
+				body = append(body, s[i])
+			}
+		}
+	}
+	return nil, "", false
+}
+
+// emitHTTPHeadersScript decodes http-headers output, the response's header
+// lines as received, indented two spaces, ending with a blank line and
+// "(Request type: GET)". The script leaves out the status line, so the
+// status the decoder needs is a placeholder and http.status is not emitted.
+func emitHTTPHeadersScript(base observe.Observation, output string, emit Emit) {
+	output = output[:min(len(output), maxScriptOutput)]
+	var b strings.Builder
+	b.WriteString("HTTP/1.1 200 OK\r\n")
+	n := 0
+	for _, line := range strings.Split(strings.TrimLeft(output, "\n"), "\n") {
+		line = strings.TrimPrefix(line, "  ")
+		if strings.TrimSpace(line) == "" {
+			break // end of the headers
+		}
+		b.WriteString(line)
+		b.WriteString("\r\n")
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	b.WriteString("\r\n")
+	decodeRaw(base, "http.headers", []byte(b.String()), func(o observe.Observation) {
+		switch o.Key {
+		case "http.status", "http.body", "http.title":
+			return // the placeholder status, and a body the script never saw
+		}
+		emit(o)
+	})
+}
+
+// emitBroadcastScript reads the text output of nmap's broadcast discovery
+// scripts. Both key their results by the address a reply came from, which
+// some devices (and camsim) send from the multicast group itself, so the
+// device's own address is taken from the reply's content.
+func emitBroadcastScript(s nmapScript, at time.Time, emit Emit) {
+	out := s.Output[:min(len(s.Output), maxScriptOutput)]
+	switch s.ID {
+	case "broadcast-wsdd-discover":
+		emitWSDD(out, at, emit)
+	case "broadcast-dns-service-discovery":
+		emitDNSSD(out, at, emit)
+	}
+}
+
+// emitWSDD: "  Devices\n    PEER\n        Message id: …\n        Address: URL\n        Type: …".
+func emitWSDD(out string, at time.Time, emit Emit) {
+	var peer netip.Addr
+	var xaddrs, types string
+	flush := func() {
+		ip := hostOfURL(xaddrs)
+		if !ip.IsValid() && peer.IsValid() && !peer.IsMulticast() {
+			ip = peer
+		}
+		if ip.IsValid() {
+			for key, v := range map[string]string{"wsd.xaddrs": xaddrs, "wsd.types": types} {
+				if v != "" {
+					emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: key, Value: observe.Clip(v, observe.MaxValueLen)})
+				}
+			}
+		}
+		xaddrs, types = "", ""
+	}
+	for _, line := range strings.Split(out, "\n") {
+		text := strings.TrimSpace(line)
+		switch indent := len(line) - len(strings.TrimLeft(line, " ")); {
+		case indent == 4:
+			flush()
+			peer, _ = netip.ParseAddr(text)
+		case indent >= 8 && strings.HasPrefix(text, "Address: "):
+			xaddrs = strings.TrimPrefix(text, "Address: ")
+		case indent >= 8 && strings.HasPrefix(text, "Type: "):
+			types = strings.TrimPrefix(text, "Type: ")
+		}
+	}
+	flush()
+}
+
+// hostOfURL is the IP address in the first URL of an XAddrs list, if any.
+func hostOfURL(xaddrs string) netip.Addr {
+	first, _, _ := strings.Cut(xaddrs, " ")
+	u, err := url.Parse(first)
+	if err != nil {
+		return netip.Addr{}
+	}
+	ip, err := netip.ParseAddr(u.Hostname())
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ip
+}
+
+// emitDNSSD: "  PEER\n    80/tcp axis-video\n      TXT…\n      Address=IP [IP…]".
+// The service name loses its underscores in nmap's output; it is given back
+// the form mdns.service has on the wire (_axis-video._tcp).
+func emitDNSSD(out string, at time.Time, emit Emit) {
+	var peer netip.Addr
+	var service string
+	var txt []string
+	var addrs []netip.Addr
+	flush := func() {
+		if service == "" {
+			return
+		}
+		if len(addrs) == 0 && peer.IsValid() && !peer.IsMulticast() {
+			addrs = []netip.Addr{peer}
+		}
+		for _, ip := range addrs {
+			emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: "mdns.service", Value: service})
+			for _, t := range txt {
+				emit(observe.Observation{Time: at, Probe: "nmap", IP: ip, Key: "mdns.txt", Value: observe.Clip(t, observe.MaxValueLen)})
+			}
+		}
+		service, txt, addrs = "", nil, nil
+	}
+	for _, line := range strings.Split(out, "\n") {
+		text := strings.TrimSpace(line)
+		switch indent := len(line) - len(strings.TrimLeft(line, " ")); {
+		case text == "":
+		case indent == 2:
+			flush()
+			peer, _ = netip.ParseAddr(text)
+		case indent == 4:
+			flush()
+			portProto, name, ok := strings.Cut(text, " ")
+			_, proto, ok2 := strings.Cut(portProto, "/")
+			if ok && ok2 && name != "" {
+				service = "_" + name + "._" + proto
+			}
+		case indent >= 6 && strings.HasPrefix(text, "Address="):
+			for _, f := range strings.Fields(strings.TrimPrefix(text, "Address=")) {
+				if ip, err := netip.ParseAddr(f); err == nil && len(addrs) < 8 {
+					addrs = append(addrs, ip)
+				}
+			}
+		case indent >= 6 && len(txt) < 32:
+			txt = append(txt, text)
+		}
+	}
+	flush()
+}

@@ -1,0 +1,175 @@
+package importer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camsweep/camsweep/observe"
+)
+
+// Real Zeek logs (testdata/import/SOURCES.md): tsv/ are Zeek's own test
+// baselines, json/ the JSON examples of Zeek's log documentation.
+const (
+	zeekTSV  = "../testdata/import/zeek/tsv"
+	zeekJSON = "../testdata/import/zeek/json"
+)
+
+func readZeek(t *testing.T, path string) ([]observe.Observation, Stats) {
+	t.Helper()
+	var obs []observe.Observation
+	st, err := Zeek(path, func(o observe.Observation) { obs = append(obs, o) })
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	for _, o := range obs {
+		if !observe.Known(o.Key) {
+			t.Errorf("key %q is not in the registry", o.Key)
+		}
+	}
+	return obs, st
+}
+
+func TestZeekTSVLogs(t *testing.T) {
+	obs, st := readZeek(t, zeekTSV)
+	if st.Skipped != 0 || st.Records != 10 {
+		t.Errorf("stats %+v", st)
+	}
+	for _, w := range []want{
+		// The leaf certificate, found through ssl.log's cert_chain_fps; its
+		// subject has commas, which are not the set separator here.
+		{"74.125.224.79", "", 443, "tls.subject", "CN=*.gstatic.com,O=Google Inc,L=Mountain View,ST=California,C=US"},
+		{"74.125.224.79", "", 443, "tls.issuer", "CN=Google Internet Authority,O=Google Inc,C=US"},
+		{"208.85.41.42", "", 80, "http.server", "Apache"},
+		{"128.2.6.189", "90:b1:1c:99:49:29", 0, "dhcp.lease", "128.2.6.189"},
+		{"128.2.6.97", "90:b1:1c:99:49:29", 0, "dhcp.hostname", "btest.is.cool"},
+		{"192.150.187.50", "", 0, "dns.query", "flkr._domainkey.flickr.com"},
+	} {
+		if !has(obs, w) {
+			t.Errorf("no %+v", w)
+		}
+	}
+	for _, o := range obs {
+		switch {
+		case o.Key == "tls.subject" && strings.HasPrefix(o.Value, "CN=Google Internet Authority"):
+			t.Errorf("the intermediate CA's subject was taken for the server's: %+v", o)
+		case o.IP.String() == "192.168.2.76":
+			t.Errorf("a browser (HTTP::BROWSER) was imported as a device fact: %+v", o)
+		}
+	}
+}
+
+func TestZeekJSONLogs(t *testing.T) {
+	obs, st := readZeek(t, zeekJSON)
+	if st.Skipped != 0 || st.Records == 0 {
+		t.Errorf("stats %+v", st)
+	}
+	for _, w := range []want{
+		// x509.log linked by the older cert_chain_fuids (file IDs).
+		{"13.32.202.10", "", 443, "tls.subject", "CN=www.taosecurity.com"},
+		{"192.168.4.152", "3c:58:c2:2f:91:21", 0, "dhcp.lease", "192.168.4.152"},
+		{"192.168.4.152", "3c:58:c2:2f:91:21", 0, "dhcp.hostname", "3071N0098017422"},
+		{"192.168.4.152", "3c:58:c2:2f:91:21", 0, "dhcp.fqdn", "3071N0098017422.fcps.edu"},
+		{"31.3.245.133", "", 80, "http.status", "200"},
+		{"31.3.245.133", "", 80, "http.path", "/"},
+		{"172.17.0.2", "", 0, "dns.query", "zeek.org"},
+	} {
+		if !has(obs, w) {
+			t.Errorf("no %+v", w)
+		}
+	}
+	for _, o := range obs {
+		if o.Key == "tls.subject" && strings.Contains(o.Value, "Amazon Root") {
+			t.Errorf("a CA certificate was taken for the server's: %+v", o)
+		}
+		// Timestamps as epoch seconds and as ISO 8601 both read.
+		if o.Key == "dhcp.lease" && !o.Time.Equal(time.Date(2020, 10, 2, 4, 14, 39, 135304000, time.UTC)) {
+			t.Errorf("dhcp time %v", o.Time)
+		}
+		if o.Key == "dns.query" && o.Time.Year() != 2026 {
+			t.Errorf("dns time %v", o.Time)
+		}
+	}
+}
+
+// A gzipped log (Zeek's archive form) reads as the plain one.
+func TestZeekGzip(t *testing.T) {
+	plain, err := os.ReadFile(filepath.Join(zeekTSV, "dhcp.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var b bytes.Buffer
+	gz := gzip.NewWriter(&b)
+	gz.Write(plain)
+	gz.Close()
+	path := filepath.Join(dir, "dhcp.04:00:00-05:00:00.log.gz")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := readZeek(t, path)
+	want, _ := readZeek(t, filepath.Join(zeekTSV, "dhcp.log"))
+	if len(got) == 0 || len(got) != len(want) {
+		t.Errorf("gzipped: %d observations, plain: %d", len(got), len(want))
+	}
+}
+
+// A damaged line is skipped with its number; the rest of the log still counts.
+func TestZeekBadLinesAreSkipped(t *testing.T) {
+	plain, err := os.ReadFile(filepath.Join(zeekTSV, "dns.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged := strings.Replace(string(plain), "#close", "a\tline\twith three columns\n{\"not\": json\n#close", 1)
+	path := filepath.Join(t.TempDir(), "dns.log")
+	if err := os.WriteFile(path, []byte(damaged), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	obs, st := readZeek(t, path)
+	if st.Skipped != 2 || !strings.Contains(strings.Join(st.Problems, "\n"), "dns.log:11: 3 columns") || len(obs) != 1 {
+		t.Errorf("stats %+v, %d observations", st, len(obs))
+	}
+}
+
+func TestZeekRefusesOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "notes.txt")
+	os.WriteFile(other, []byte("hello\n"), 0o644)
+	if _, err := Zeek(other, func(observe.Observation) {}); !errors.Is(err, ErrNotZeekLog) {
+		t.Errorf("notes.txt: %v", err)
+	}
+	if _, err := Zeek(dir, func(observe.Observation) {}); err == nil {
+		t.Error("a directory with no Zeek logs was accepted")
+	}
+	if _, err := Zeek(filepath.Join(zeekTSV, "x509.log"), func(observe.Observation) {}); err == nil || !strings.Contains(err.Error(), "ssl.log") {
+		t.Errorf("x509.log alone: %v", err)
+	}
+}
+
+func FuzzZeekLog(f *testing.F) {
+	for _, dir := range []string{zeekTSV, zeekJSON} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(zeekKindOfName(e.Name()), b)
+		}
+	}
+	f.Add("ssl", []byte("#separator \\x\n#fields\tid.resp_h\n\\x4"))
+	f.Fuzz(func(t *testing.T, kind string, in []byte) {
+		z := &zeekState{certs: map[string]certSite{}, emit: func(o observe.Observation) {
+			if o.Key == "" || (!o.IP.IsValid() && o.MAC.IsZero()) || len(o.Value) > observe.MaxValueLen {
+				t.Fatalf("bad observation %+v", o)
+			}
+		}}
+		var st Stats
+		z.read("fuzz.log", kind, bytes.NewReader(in), &st)
+	})
+}
