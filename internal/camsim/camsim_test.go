@@ -22,6 +22,7 @@ import (
 
 	"github.com/camsweep/camsweep/internal/lab"
 	"github.com/camsweep/camsweep/internal/labreq"
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/miekg/dns"
 )
 
@@ -275,7 +276,7 @@ func TestDHIPSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	search := dhipFrame([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`))
+	search := discovery.DHIPFrame([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`))
 	if _, err := conn.WriteTo(search, &net.UDPAddr{IP: net.IPv4(239, 255, 255, 251), Port: 37810}); err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +291,7 @@ func TestDHIPSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBody := bytes.Replace(bytes.TrimSpace(recorded), []byte(`"218.5.136.140"`), []byte(`"`+d.Host.IP.String()+`"`), 1)
-	if !bytes.Equal(reply[:8], dhipMagic) || binary.LittleEndian.Uint32(reply[16:]) != uint32(len(reply)-32) ||
+	if !bytes.Equal(reply[:8], []byte(" \x00\x00\x00DHIP")) || binary.LittleEndian.Uint32(reply[16:]) != uint32(len(reply)-32) ||
 		binary.LittleEndian.Uint32(reply[24:]) != uint32(len(reply)-32) {
 		t.Fatalf("bad DHIP header % x", reply[:32])
 	}

@@ -4,13 +4,14 @@ package camsim
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // discoveryProto is how one UDP discovery protocol listens and answers.
@@ -25,10 +26,20 @@ type discoveryProto struct {
 
 var discoveryProtos = map[string]discoveryProto{
 	// Hikvision devices multicast their ProbeMatch to the group.
-	"sadp":     {group: &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 37020}, replyTo: "group", answer: answerSADP},
-	"wsd":      {group: &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 3702}, replyTo: "sender", answer: answerWSD},
-	"dhip":     {group: &net.UDPAddr{IP: net.IPv4(239, 255, 255, 251), Port: 37810}, replyTo: "sender", answer: answerDHIP},
-	"xmsearch": {group: &net.UDPAddr{Port: 34569}, replyTo: "sender", answer: answerXMSearch},
+	"sadp":     {group: listenAddr("sadp"), replyTo: "group", answer: answerSADP},
+	"wsd":      {group: listenAddr("wsd"), replyTo: "sender", answer: answerWSD},
+	"dhip":     {group: listenAddr("dhip"), replyTo: "sender", answer: answerDHIP},
+	"xmsearch": {group: listenAddr("xm"), replyTo: "sender", answer: answerXMSearch},
+}
+
+// listenAddr is where a simulated device listens for a discovery protocol:
+// the group and port the scanner's own table sends to.
+func listenAddr(protocol string) *net.UDPAddr {
+	p, ok := discovery.ProtocolByName(protocol)
+	if !ok {
+		panic("camsim: no discovery protocol " + protocol)
+	}
+	return &net.UDPAddr{IP: p.Group.AsSlice(), Port: int(p.Port)}
 }
 
 // maxDatagram is the largest UDP payload; probes are read into this much.
@@ -209,12 +220,6 @@ func typesMatch(types string) bool {
 	return false
 }
 
-// DHIP frames: a 32-byte header, " \0\0\0DHIP", the JSON length (uint32 LE)
-// at offsets 16 and 24, then the JSON.
-const dhipHeaderLen = 32
-
-var dhipMagic = []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'}
-
 // answerDHIP answers DHDiscover.search with the recorded notifyDevInfo JSON
 // behind a DHIP header.
 func answerDHIP(d *Device, s *Service, probe []byte) []byte {
@@ -222,39 +227,26 @@ func answerDHIP(d *Device, s *Service, probe []byte) []byte {
 	if !ok || method != "DHDiscover.search" {
 		return nil
 	}
-	return dhipFrame(expand(s.files[s.Response], d.vars))
+	return discovery.DHIPFrame(expand(s.files[s.Response], d.vars))
 }
 
 // parseDHIP returns the JSON-RPC method of a DHIP datagram.
 func parseDHIP(b []byte) (method string, ok bool) {
-	if len(b) < dhipHeaderLen || !bytes.Equal(b[:len(dhipMagic)], dhipMagic) {
-		return "", false
-	}
-	n := binary.LittleEndian.Uint32(b[16:20])
-	body := b[dhipHeaderLen:]
-	if uint64(n) > uint64(len(body)) {
+	body, ok := discovery.DHIPUnframe(b)
+	if !ok {
 		return "", false
 	}
 	var msg struct {
 		Method string `json:"method"`
 	}
-	if err := json.Unmarshal(body[:n], &msg); err != nil {
+	if err := json.Unmarshal(body, &msg); err != nil {
 		return "", false
 	}
 	return msg.Method, true
 }
 
-func dhipFrame(body []byte) []byte {
-	frame := make([]byte, dhipHeaderLen, dhipHeaderLen+len(body))
-	copy(frame, dhipMagic)
-	binary.LittleEndian.PutUint32(frame[16:], uint32(len(body)))
-	binary.LittleEndian.PutUint32(frame[24:], uint32(len(body)))
-	return append(frame, body...)
-}
-
-// Xiongmai "DVR-IP" frames: a 20-byte little-endian header (head 0xff,
-// version, 2 reserved, session uint32, sequence uint32, 2 bytes, message id
-// uint16 at 14, body length uint32 at 16), then the body.
+// Xiongmai "DVR-IP" frames (discovery.XMFrame): a 20-byte header, then the
+// body.
 const (
 	xmHeaderLen   = 20
 	xmSearchReq   = 1530
@@ -273,21 +265,13 @@ func answerXMSearch(d *Device, s *Service, probe []byte) []byte {
 
 // parseXMHeader returns the message id of a Xiongmai frame.
 func parseXMHeader(b []byte) (msgID uint16, ok bool) {
-	if len(b) < xmHeaderLen || b[0] != 0xff {
-		return 0, false
-	}
-	n := binary.LittleEndian.Uint32(b[16:20])
-	if uint64(n) > uint64(len(b)-xmHeaderLen) {
-		return 0, false
-	}
-	return binary.LittleEndian.Uint16(b[14:16]), true
+	msgID, _, ok = discovery.XMUnframe(b)
+	return msgID, ok
 }
 
+// xmFrame is a Xiongmai frame as a device sends it: version 1.
 func xmFrame(msgID uint16, body []byte) []byte {
-	frame := make([]byte, xmHeaderLen, xmHeaderLen+len(body))
-	frame[0] = 0xff
+	frame := discovery.XMFrame(msgID, body)
 	frame[1] = 1 // version, as devices answer
-	binary.LittleEndian.PutUint16(frame[14:], msgID)
-	binary.LittleEndian.PutUint32(frame[16:], uint32(len(body)))
-	return append(frame, body...)
+	return frame
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/miekg/dns"
 )
 
@@ -44,12 +45,12 @@ func FuzzWSDProbe(f *testing.F) {
 }
 
 func FuzzDHIP(f *testing.F) {
-	f.Add(dhipFrame([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`)))
+	f.Add(discovery.DHIPFrame([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`)))
 	f.Add([]byte(" \x00\x00\x00DHIP"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		method, ok := parseDHIP(b)
 		if ok {
-			if again, ok2 := parseDHIP(dhipFrame(b[dhipHeaderLen : dhipHeaderLen+int(leUint32(b[16:20]))])); !ok2 || again != method {
+			if again, ok2 := parseDHIP(discovery.DHIPFrame(b[32 : 32+int(leUint32(b[16:20]))])); !ok2 || again != method {
 				t.Fatalf("reframing changed the method: %q vs %q", method, again)
 			}
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/miekg/dns"
 )
 
-var mdnsGroup = &net.UDPAddr{IP: net.IPv4(224, 0, 0, 251), Port: 5353}
+var mdnsGroup = listenAddr("mdns")
 
 // servicesMeta is the DNS-SD name that enumerates service types.
 const servicesMeta = "_services._dns-sd._udp.local."

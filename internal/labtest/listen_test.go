@@ -5,7 +5,6 @@ package labtest
 import (
 	"bytes"
 	"context"
-	le "encoding/binary"
 	"io/fs"
 	"net"
 	"net/netip"
@@ -21,17 +20,8 @@ import (
 
 	"github.com/camsweep/camsweep/internal/camsim"
 	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
-
-// dhipFrame puts a DHIP JSON body behind its 32-byte header (" \0\0\0DHIP",
-// the body length little-endian at offsets 16 and 24).
-func dhipFrame(body []byte) []byte {
-	h := make([]byte, 32, 32+len(body))
-	copy(h, " \x00\x00\x00DHIP")
-	le.LittleEndian.PutUint32(h[16:], uint32(len(body)))
-	le.LittleEndian.PutUint32(h[24:], uint32(len(body)))
-	return append(h, body...)
-}
 
 // dahuaTalker adds a lab host with a Dahua camera's MAC that will speak for
 // itself, and returns it with the real DHIP notifyDevInfo reply of an
@@ -77,7 +67,7 @@ func TestListenIdentifiesWhatItHears(t *testing.T) {
 	defer conn.Close()
 	scanner := net.UDPAddrFromAddrPort(netip.AddrPortFrom(l.Scanner().IP, 37810))
 	for range 3 {
-		if _, err := conn.WriteTo(dhipFrame(body), scanner); err != nil {
+		if _, err := conn.WriteTo(discovery.DHIPFrame(body), scanner); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -119,7 +109,7 @@ func TestListenPlacesWhatItHearsByVLAN(t *testing.T) {
 	if err := os.WriteFile(policy, []byte("version: 1\nsites:\n  - name: plant\n    zones:\n      - name: scada\n        vlans: [20]\n        core: true\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	frame := taggedUDP(t, mac, l.Scanner().MAC, ip, l.Scanner().IP, 20, 37810, dhipFrame(body))
+	frame := taggedUDP(t, mac, l.Scanner().MAC, ip, l.Scanner().IP, 20, 37810, discovery.DHIPFrame(body))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := l.Scanner().Command(ctx, binary, "listen", "-i", l.Scanner().Interface, "--for", "4s", "--policy", policy, "--format", "json", "-q")

@@ -19,7 +19,12 @@ const (
 	// dhipSearch is the discovery request, sent by a client (and echoed to
 	// us by the multicast group): not a device.
 	dhipSearch = "DHDiscover.search"
+	// dhipSearchJSON is the body of the search request a client multicasts.
+	dhipSearchJSON = `{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`
 )
+
+// dhipMagic opens every DHIP header.
+var dhipMagic = []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'}
 
 var (
 	errDHIPLength  = errors.New("dhip: JSON length runs past the payload")
@@ -91,11 +96,11 @@ func dhipBody(b []byte) ([]byte, error) {
 		return nil, errDHIPTooBig
 	}
 	if hasDHIPHeader(b) {
-		n := binary.LittleEndian.Uint32(b[dhipOffLength:])
-		if uint64(n) > uint64(len(b)-dhipHeaderLen) {
+		body, ok := DHIPUnframe(b)
+		if !ok {
 			return nil, errDHIPLength
 		}
-		return trimJSON(b[dhipHeaderLen : dhipHeaderLen+int(n)]), nil
+		return trimJSON(body), nil
 	}
 	body := trimJSON(b)
 	if len(body) == 0 || body[0] != '{' {
@@ -103,6 +108,37 @@ func dhipBody(b []byte) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// DHIPFrame puts a JSON body behind the 32-byte DHIP header: the magic,
+// zero session and request ids, the body length at offsets 16 and 24. It is
+// the encoder that DHIP decodes, for requests (DHIPSearch) and for
+// simulated or constructed replies.
+func DHIPFrame(body []byte) []byte {
+	frame := make([]byte, dhipHeaderLen, dhipHeaderLen+len(body))
+	copy(frame, dhipMagic)
+	binary.LittleEndian.PutUint32(frame[dhipOffLength:], uint32(len(body)))
+	binary.LittleEndian.PutUint32(frame[dhipOffLength+8:], uint32(len(body)))
+	return append(frame, body...)
+}
+
+// DHIPUnframe returns the JSON body behind a DHIP header, as long as the
+// header's length says; false when there is no header or the length runs
+// past the datagram. The inverse of DHIPFrame.
+func DHIPUnframe(b []byte) (body []byte, ok bool) {
+	if !hasDHIPHeader(b) {
+		return nil, false
+	}
+	n := binary.LittleEndian.Uint32(b[dhipOffLength:])
+	if uint64(n) > uint64(len(b)-dhipHeaderLen) {
+		return nil, false
+	}
+	return b[dhipHeaderLen : dhipHeaderLen+int(n)], true
+}
+
+// DHIPSearch is the DHDiscover.search request, framed: what a client
+// multicasts to 239.255.255.251:37810 and devices answer with
+// client.notifyDevInfo.
+func DHIPSearch() []byte { return DHIPFrame([]byte(dhipSearchJSON)) }
 
 func hasDHIPHeader(b []byte) bool {
 	return len(b) >= dhipHeaderLen && bytes.Equal(b[4:8], []byte("DHIP"))

@@ -11,22 +11,12 @@ import (
 	"github.com/camsweep/camsweep/scanner"
 )
 
-// withDHIPHeader prepends a constructed 32-byte DHIP header (signals.md
-// §0: " \0\0\0DHIP", ids zero, the JSON length at offsets 16 and 24).
-func withDHIPHeader(body []byte) []byte {
-	h := make([]byte, dhipHeaderLen, dhipHeaderLen+len(body))
-	copy(h, " \x00\x00\x00DHIP")
-	binary.LittleEndian.PutUint32(h[16:], uint32(len(body)))
-	binary.LittleEndian.PutUint32(h[24:], uint32(len(body)))
-	return append(h, body...)
-}
-
 // The real Dahua IPC-HDW5421S reply (realdata §8), behind a constructed
 // header and bare.
 func TestDHIPNotifyDevInfo(t *testing.T) {
 	body := readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
 	m := scanner.Meta{Probe: "dhip", SrcIP: netip.MustParseAddr("218.5.136.140"), SrcPort: 37810}
-	for name, payload := range map[string][]byte{"with header": withDHIPHeader(body), "bare": body} {
+	for name, payload := range map[string][]byte{"with header": DHIPFrame(body), "bare": body} {
 		obs, err := decode(DHIP, payload, m)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -81,7 +71,7 @@ func TestDHIPShadowserverRows(t *testing.T) {
 			}
 			body, _ := json.Marshal(reply)
 			ip := netip.MustParseAddr(get("ip"))
-			obs, err := decode(DHIP, withDHIPHeader(body), scanner.Meta{SrcIP: ip})
+			obs, err := decode(DHIP, DHIPFrame(body), scanner.Meta{SrcIP: ip})
 			if err != nil {
 				t.Fatalf("%s %s: %v", file, get("device_model"), err)
 			}
@@ -98,7 +88,7 @@ func TestDHIPShadowserverRows(t *testing.T) {
 
 // Our own search, echoed back, is not a device (signals.md §0 request).
 func TestDHIPSearchEchoIgnored(t *testing.T) {
-	search := withDHIPHeader([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`))
+	search := DHIPFrame([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`))
 	obs, err := decode(DHIP, search, scanner.Meta{})
 	if err != nil || len(obs) != 0 {
 		t.Errorf("err %v, observations %+v", err, obs)
@@ -107,14 +97,14 @@ func TestDHIPSearchEchoIgnored(t *testing.T) {
 
 func TestDHIPRejectsBadFraming(t *testing.T) {
 	body := readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
-	long := withDHIPHeader(body)
+	long := DHIPFrame(body)
 	binary.LittleEndian.PutUint32(long[16:], uint32(len(body)+1))
-	huge := withDHIPHeader(body)
+	huge := DHIPFrame(body)
 	binary.LittleEndian.PutUint32(huge[16:], 0xffffffff)
 	for name, b := range map[string][]byte{
 		"length past end": long,
 		"length 4 GiB":    huge,
-		"cut JSON":        withDHIPHeader(body[:len(body)/2]),
+		"cut JSON":        DHIPFrame(body[:len(body)/2]),
 		"not JSON":        []byte("DHIP?"),
 		"no deviceInfo":   []byte(`{"method":"client.notifyDevInfo","params":{}}`),
 	} {
@@ -128,10 +118,26 @@ func TestDHIPRejectsBadFraming(t *testing.T) {
 // Bytes after the JSON object (stale buffer contents) do not hide the reply.
 func TestDHIPTrailingBytesTolerated(t *testing.T) {
 	body := readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
-	padded := withDHIPHeader(append(append([]byte(nil), body...), "\x00\x00garbage}"...))
+	padded := DHIPFrame(append(append([]byte(nil), body...), "\x00\x00garbage}"...))
 	obs, err := decode(DHIP, padded, scanner.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantValue(t, obs, noAddr, "dhip.model", "IPC-HDW5421S")
+}
+
+// DHIPUnframe reads what DHIPFrame writes, and refuses a length that runs
+// past the datagram or a datagram without the header.
+func TestDHIPFrameRoundTrip(t *testing.T) {
+	body := readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	frame := DHIPFrame(body)
+	if got, ok := DHIPUnframe(frame); !ok || string(got) != string(body) {
+		t.Fatalf("DHIPUnframe(DHIPFrame(body)) = %d bytes, %v", len(got), ok)
+	}
+	if _, ok := DHIPUnframe(frame[:len(frame)-1]); ok {
+		t.Error("a truncated body was accepted")
+	}
+	if _, ok := DHIPUnframe(body); ok {
+		t.Error("a bare body was taken for a framed one")
+	}
 }

@@ -7,22 +7,25 @@ import (
 	"github.com/camsweep/camsweep/scanner"
 )
 
-// udpPorts is the well-known port of each protocol. A datagram matches on
-// its source port first (a server or device answering from its service
-// port), then on its destination port (announcements and requests sent to
-// it).
-var udpPorts = map[uint16]scanner.Decoder{
-	53:    DNS,
-	67:    DHCP,
-	68:    DHCP,
-	1900:  SSDP,
-	3702:  WSD,
-	5353:  MDNS,
-	32100: PPPP, // CS2 P2P server port
-	32108: PPPP, // CS2 LAN search/notify port
-	34569: XM,
-	37020: SADP,
-	37810: DHIP,
+// udpPorts is the well-known port of each protocol: the discovery
+// protocols' from their table, and those the sweep does not send. A
+// datagram matches on its source port first (a server or device answering
+// from its service port), then on its destination port (announcements and
+// requests sent to it).
+var udpPorts = portTable()
+
+func portTable() map[uint16]scanner.Decoder {
+	ports := map[uint16]scanner.Decoder{
+		53:    DNS,
+		67:    DHCP,
+		68:    DHCP,
+		32100: PPPP, // CS2 P2P server port
+		32108: PPPP, // CS2 LAN search/notify port
+	}
+	for _, p := range protocols {
+		ports[p.Port] = p.Decode
+	}
+	return ports
 }
 
 // ByPort returns the decoder for a UDP datagram between these ports.

@@ -41,7 +41,7 @@ func TestByPort(t *testing.T) {
 }
 
 func TestSniffDHIPHeader(t *testing.T) {
-	dec, ok := Sniff(withDHIPHeader(readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))
+	dec, ok := Sniff(DHIPFrame(readRealdata(t, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))
 	if !ok || !sameFunc(dec, DHIP) {
 		t.Error("DHIP header not sniffed")
 	}

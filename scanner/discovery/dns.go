@@ -186,3 +186,22 @@ func unescapeAt(s string, i int) (byte, int) {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// mdnsServiceTypes are asked for besides the DNS-SD enumeration: camera
+// services that do not always answer the meta-query.
+var mdnsServiceTypes = []string{
+	"_services._dns-sd._udp.local.",
+	"_CGI._tcp.local.", "_http._tcp.local.", "_rtsp._tcp.local.", "_onvif._tcp.local.",
+	"_axis-video._tcp.local.", "_psia._tcp.local.", "_device-info._tcp.local.",
+}
+
+// MDNSQuery asks for PTR records of the service types with the
+// unicast-response bit set; sent from a port other than 5353 it is a "legacy
+// unicast" query (RFC 6762 §6.7) answered straight to us.
+func MDNSQuery() ([]byte, error) {
+	m := new(dns.Msg)
+	for _, t := range mdnsServiceTypes {
+		m.Question = append(m.Question, dns.Question{Name: t, Qtype: dns.TypePTR, Qclass: dns.ClassINET | 1<<15})
+	}
+	return m.Pack()
+}

@@ -1,7 +1,12 @@
 // Package discovery decodes the datagrams of UDP discovery and link
 // protocols (DHCPv4, mDNS/DNS-SD, DNS queries, SSDP and UPnP device
 // descriptions, WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search
-// and CS2 PPPP) into observations about their sender.
+// and CS2 PPPP) into observations about their sender, and builds the
+// requests of the link-local discovery protocols: each wire format's
+// encoder sits next to its decoder (DHIPFrame and DHIPUnframe, XMFrame and
+// XMUnframe, the request builders), and Protocols is the one table of
+// discovery protocols (name, group, port, request, decoder) that the sweep
+// sends from, ByPort dispatches on and camsim listens on.
 //
 // Every decoder is a pure scanner.Decoder: it reads one payload that may be
 // hostile, never panics, bounds what it reads and what it emits, and knows

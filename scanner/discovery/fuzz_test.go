@@ -109,8 +109,8 @@ func FuzzSADP(f *testing.F) {
 
 func FuzzDHIP(f *testing.F) {
 	body := readRealdata(f, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
-	fuzzDecoder(f, DHIP, "dhip.", body, withDHIPHeader(body),
-		withDHIPHeader([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`)))
+	fuzzDecoder(f, DHIP, "dhip.", body, DHIPFrame(body),
+		DHIPFrame([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`)))
 }
 
 func FuzzXM(f *testing.F) {

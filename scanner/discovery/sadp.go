@@ -49,3 +49,8 @@ func SADP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	}
 	return nil
 }
+
+// SADPInquiry is Hikvision SADP's device inquiry.
+func SADPInquiry() []byte {
+	return []byte(`<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>` + uuidUpper() + `</Uuid><Types>inquiry</Types></Probe>`)
+}

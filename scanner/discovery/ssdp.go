@@ -56,3 +56,8 @@ func SSDP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	}
 	return nil
 }
+
+// SSDPSearch is an SSDP M-SEARCH for everything.
+func SSDPSearch() []byte {
+	return []byte("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n")
+}

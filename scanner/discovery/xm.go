@@ -85,11 +85,11 @@ func xmBody(b []byte) ([]byte, error) {
 		default:
 			return nil, errXMMessageID
 		}
-		n := binary.LittleEndian.Uint32(b[xmOffLength:])
-		if uint64(n) > uint64(len(b)-xmHeaderLen) {
+		_, body, ok := XMUnframe(b)
+		if !ok {
 			return nil, errXMLength
 		}
-		return trimJSON(b[xmHeaderLen : xmHeaderLen+int(n)]), nil
+		return trimJSON(body), nil
 	}
 	body := trimJSON(b)
 	if len(body) == 0 || body[0] != '{' {
@@ -113,4 +113,32 @@ func xmHostIP(s string) netip.Addr {
 		return netip.AddrFrom4(a)
 	}
 	return parseIPv4(s)
+}
+
+// XMSearch is the Xiongmai (NETSurveillance/"Sofia") search: message id
+// 1530, no body.
+func XMSearch() []byte { return XMFrame(xmSearch, nil) }
+
+// XMFrame puts a body behind the 20-byte Xiongmai header: head 0xff, the
+// message id at 14, the body length at 16 (little-endian); version,
+// session and sequence zero, as a client sends them. XM decodes it.
+func XMFrame(msgID uint16, body []byte) []byte {
+	frame := make([]byte, xmHeaderLen, xmHeaderLen+len(body))
+	frame[0] = xmHead
+	binary.LittleEndian.PutUint16(frame[xmOffMessageID:], msgID)
+	binary.LittleEndian.PutUint32(frame[xmOffLength:], uint32(len(body)))
+	return append(frame, body...)
+}
+
+// XMUnframe returns the message id and body of a Xiongmai frame; false
+// when there is no header or its length runs past the datagram.
+func XMUnframe(b []byte) (msgID uint16, body []byte, ok bool) {
+	if len(b) < xmHeaderLen || b[0] != xmHead {
+		return 0, nil, false
+	}
+	n := binary.LittleEndian.Uint32(b[xmOffLength:])
+	if uint64(n) > uint64(len(b)-xmHeaderLen) {
+		return 0, nil, false
+	}
+	return binary.LittleEndian.Uint16(b[xmOffMessageID:]), b[xmHeaderLen : xmHeaderLen+int(n)], true
 }

@@ -26,16 +26,24 @@ func besderSearchReply(t *testing.T) []byte {
 	return []byte(block)
 }
 
-// withXMHeader wraps a body in a constructed 20-byte header (signals.md §0:
-// head 0xff, message id at 14, length at 16, little-endian) and the
-// "\n\0" the firmware appends.
+// withXMHeader frames a body with the "\n\0" the firmware appends.
 func withXMHeader(id uint16, body []byte) []byte {
-	body = append(append([]byte(nil), body...), '\n', 0)
-	h := make([]byte, xmHeaderLen, xmHeaderLen+len(body))
-	h[0] = xmHead
-	binary.LittleEndian.PutUint16(h[xmOffMessageID:], id)
-	binary.LittleEndian.PutUint32(h[xmOffLength:], uint32(len(body)))
-	return append(h, body...)
+	return XMFrame(id, append(append([]byte(nil), body...), '\n', 0))
+}
+
+// XMUnframe reads what XMFrame writes and refuses a length past the end.
+func TestXMFrameRoundTrip(t *testing.T) {
+	body := besderSearchReply(t)
+	frame := XMFrame(xmSearchReply, body)
+	if id, got, ok := XMUnframe(frame); !ok || id != xmSearchReply || string(got) != string(body) {
+		t.Fatalf("XMUnframe(XMFrame) = %d, %d bytes, %v", id, len(got), ok)
+	}
+	if _, _, ok := XMUnframe(frame[:len(frame)-1]); ok {
+		t.Error("a truncated body was accepted")
+	}
+	if s := XMSearch(); len(s) != xmHeaderLen || s[0] != 0xff || binary.LittleEndian.Uint16(s[14:]) != 1530 {
+		t.Errorf("XMSearch = % x", s)
+	}
 }
 
 func TestXMSearchReply(t *testing.T) {

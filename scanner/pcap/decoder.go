@@ -10,6 +10,7 @@ import (
 
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/arp"
 )
 
 // Link types the decoder reads: gopacket's numbering (tcpdump.org's
@@ -248,20 +249,18 @@ func (d *Decoder) arp(data []byte) bool {
 	if len(data) < 28 {
 		return false
 	}
-	if binary.BigEndian.Uint16(data[0:2]) != arphrdEther || binary.BigEndian.Uint16(data[2:4]) != etherIPv4 ||
-		data[4] != 6 || data[5] != 4 {
+	p, ok := arp.ParseARP(data)
+	if !ok {
 		return true // not Ethernet/IPv4 ARP
 	}
-	var mac observe.MAC
-	copy(mac[:], data[8:14])
-	spa, tpa := data[14:18], data[24:28]
+	spa, tpa := p.SenderIP.As4(), p.TargetIP.As4()
 	switch {
-	case mac.IsZero() || mac.Multicast():
-	case unspecified(spa) && bindable(tpa):
-		d.emit(observe.Observation{Time: d.p.ts, Probe: d.opt.Probe, MAC: mac, VLAN: d.p.vlan,
-			Key: "arp.probe", Value: toAddr(tpa).String()})
-	case bindable(spa):
-		d.bind(mac, spa, bindARP)
+	case p.SenderMAC.IsZero() || p.SenderMAC.Multicast():
+	case unspecified(spa[:]) && bindable(tpa[:]):
+		d.emit(observe.Observation{Time: d.p.ts, Probe: d.opt.Probe, MAC: p.SenderMAC, VLAN: d.p.vlan,
+			Key: "arp.probe", Value: p.TargetIP.String()})
+	case bindable(spa[:]):
+		d.bind(p.SenderMAC, spa[:], bindARP)
 	}
 	return true
 }

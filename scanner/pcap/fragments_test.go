@@ -13,6 +13,7 @@ import (
 
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // fact is one observation a test expects.
@@ -56,7 +57,7 @@ func realAnswers(t testing.TB) []answer {
 		},
 	}, {
 		name: "dhip IPC-HDW5421S", srcMAC: "4c:11:bf:c2:0b:9d", src: "10.20.0.21", sport: 37810,
-		payload: dhipFrame(strings.TrimSpace(string(read("dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))),
+		payload: discovery.DHIPFrame([]byte(strings.TrimSpace(string(read("dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json"))))),
 		mtu:     576, fragments: 2,
 		facts: []fact{
 			{"10.20.0.21", "dhip.model", "IPC-HDW5421S"},
@@ -65,16 +66,6 @@ func realAnswers(t testing.TB) []answer {
 			{"10.20.0.21", "dhip.vendor", "Dahua"},
 		},
 	}}
-}
-
-// dhipFrame puts a JSON body behind the 32-byte DHIP header: " \0\0\0DHIP",
-// eight zero bytes, the body length (little-endian) at offsets 16 and 24.
-func dhipFrame(body string) []byte {
-	out := make([]byte, 32, 32+len(body))
-	copy(out, " \x00\x00\x00DHIP")
-	binary.LittleEndian.PutUint32(out[16:], uint32(len(body)))
-	binary.LittleEndian.PutUint32(out[24:], uint32(len(body)))
-	return append(out, body...)
 }
 
 var answerTime = time.Date(2026, 11, 26, 5, 10, 0, 0, time.UTC)

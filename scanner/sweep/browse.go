@@ -61,7 +61,7 @@ func (r *run) emitServiceEntry(e *zeroconf.ServiceEntry) {
 		if !ok {
 			continue
 		}
-		m := scanner.Meta{Time: time.Now(), Probe: ProbeMDNS, SrcIP: ip, SrcPort: portMDNS}
+		m := scanner.Meta{Time: time.Now(), Probe: ProbeMDNS, SrcIP: ip, SrcPort: mdnsPort}
 		for _, o := range serviceEntryObservations(e, m) {
 			r.emit(o)
 		}

@@ -21,31 +21,19 @@ import (
 // maxDatagram bounds one discovery answer; real ones are a few KiB.
 const maxDatagram = 64 << 10
 
-// discoveryProbe is one link-local discovery protocol: what to send where,
-// and which well-known port answers may come back to besides our own.
-type discoveryProbe struct {
-	name    string
-	request func() ([]byte, error)
-	group   string // destination multicast group, or "" for the segment broadcast
-	port    int
-	// answerPort, when set, is bound and joined too: SADP, DHIP and Xiongmai
-	// devices often answer to the protocol's port on the group, not to us.
-	answerPort int
-}
+// The ports the sweep also uses outside the protocol loop: mDNS browsing
+// and unicast WS-Discovery to each host.
+var (
+	mdnsPort = mustProtocol(ProbeMDNS).Port
+	wsdPort  = int(mustProtocol(ProbeWSD).Port)
+)
 
-func fixed(b []byte) func() ([]byte, error) { return func() ([]byte, error) { return b, nil } }
-
-func discoveryProbes() []discoveryProbe {
-	return []discoveryProbe{
-		// mDNS answers to a legacy-unicast query come back to us; responders
-		// that answer on the group anyway are heard on 5353.
-		{name: ProbeMDNS, request: mdnsQuery, group: groupMDNS, port: portMDNS, answerPort: portMDNS},
-		{name: ProbeWSD, request: fixed(wsdProbe()), group: groupSSDP, port: portWSD},
-		{name: ProbeSADP, request: fixed(sadpInquiry()), group: groupSSDP, port: portSADP, answerPort: portSADP},
-		{name: ProbeDHIP, request: fixed(dhipSearch()), group: groupDHIP, port: portDHIP, answerPort: portDHIP},
-		{name: ProbeXM, request: fixed(xmSearch()), port: portXM, answerPort: portXM},
-		{name: ProbeSSDP, request: fixed(ssdpSearch()), group: groupSSDP, port: portSSDP},
+func mustProtocol(name string) discovery.Protocol {
+	p, ok := discovery.ProtocolByName(name)
+	if !ok {
+		panic("sweep: no discovery protocol " + name)
 	}
+	return p
 }
 
 // linkLocal sends each enabled discovery request once and listens for
@@ -60,13 +48,13 @@ func (r *run) linkLocal(ctx context.Context) error {
 			return nil
 		})
 	}
-	for _, p := range discoveryProbes() {
-		if !r.cfg.enabled(p.name) || (p.name == ProbeWSD && r.narrowed()) {
+	for _, p := range discovery.Protocols() {
+		if !r.cfg.enabled(p.Name) || (p.Name == ProbeWSD && r.narrowed()) {
 			continue // narrowed: the TCP phase asks each host found by unicast WS-Discovery
 		}
 		g.Go(func() error {
 			if err := r.discoverWith(gctx, p); err != nil && !errors.Is(err, context.Canceled) {
-				r.warn("%s discovery: %v", p.name, err)
+				r.warn("%s discovery: %v", p.Name, err)
 			}
 			return nil
 		})
@@ -74,24 +62,24 @@ func (r *run) linkLocal(ctx context.Context) error {
 	return g.Wait()
 }
 
-func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
+func (r *run) discoverWith(ctx context.Context, p discovery.Protocol) error {
 	seg := r.cfg.Segment
 	listenCtx, stopListening := context.WithCancel(ctx)
 	defer stopListening()
-	conn, err := listenUDP(listenCtx, seg, 0, "")
+	conn, err := listenUDP(listenCtx, seg, 0, netip.Addr{})
 	if err != nil {
 		return err
 	}
 	conns := []net.PacketConn{conn}
-	if p.answerPort != 0 {
-		if c, err := listenUDP(listenCtx, seg, p.answerPort, p.group); err == nil {
+	if p.AnswerPort != 0 {
+		if c, err := listenUDP(listenCtx, seg, int(p.AnswerPort), p.Group); err == nil {
 			conns = append(conns, c)
 		} else {
-			r.warn("%s: cannot listen on port %d for answers sent there (%v); direct answers still count", p.name, p.answerPort, err)
+			r.warn("%s: cannot listen on port %d for answers sent there (%v); direct answers still count", p.Name, p.AnswerPort, err)
 		}
 	}
 	emit := r.emit
-	if p.name == ProbeSSDP {
+	if p.Name == ProbeSSDP {
 		descs := &descriptions{r: r, ctx: ctx, seen: map[string]bool{}}
 		defer func() {
 			stopListening()
@@ -101,9 +89,9 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 	}
 	for _, c := range conns {
 		go func() { <-listenCtx.Done(); c.Close() }()
-		go r.readAnswers(c, p.name, emit)
+		go r.readAnswers(c, p.Name, emit)
 	}
-	payload, err := p.request()
+	payload, err := p.Request()
 	if err != nil {
 		return err
 	}
@@ -112,7 +100,7 @@ func (r *run) discoverWith(ctx context.Context, p discoveryProbe) error {
 		return err
 	}
 	for _, dst := range dsts {
-		addr := &net.UDPAddr{IP: dst.AsSlice(), Port: p.port}
+		addr := &net.UDPAddr{IP: dst.AsSlice(), Port: int(p.Port)}
 		pace := r.waitBroadcast
 		if r.narrowed() {
 			pace = r.wait // unicast to each target
@@ -153,13 +141,13 @@ func (r *run) narrowed() bool {
 // discoveryDestinations is where one discovery request goes: the protocol's
 // group (or the segment broadcast); when narrowed, each target that answered
 // ARP, once ARP has ended (each target, without ARP).
-func (r *run) discoveryDestinations(ctx context.Context, p discoveryProbe) ([]netip.Addr, error) {
+func (r *run) discoveryDestinations(ctx context.Context, p discovery.Protocol) ([]netip.Addr, error) {
 	seg := r.cfg.Segment
 	if r.narrowed() {
 		return r.answeredOrAll(ctx)
 	}
-	if p.group != "" {
-		return []netip.Addr{netip.MustParseAddr(p.group)}, nil
+	if p.Group.IsValid() {
+		return []netip.Addr{p.Group}, nil
 	}
 	return []netip.Addr{broadcast(seg.Prefix)}, nil
 }
@@ -200,7 +188,7 @@ func (r *run) decodeDatagram(b []byte, m scanner.Meta, emit scanner.Emit) {
 // listenUDP opens a UDP socket on the segment's interface: port 0 for our
 // own requests and direct answers, or a protocol port (shared with other
 // listeners) joined to group.
-func listenUDP(ctx context.Context, seg *Segment, port int, group string) (net.PacketConn, error) {
+func listenUDP(ctx context.Context, seg *Segment, port int, group netip.Addr) (net.PacketConn, error) {
 	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
 		var serr error
 		err := rc.Control(func(fd uintptr) { serr = shareBroadcastSocket(fd) })
@@ -221,8 +209,8 @@ func listenUDP(ctx context.Context, seg *Segment, port int, group string) (net.P
 	}
 	_ = pc.SetMulticastLoopback(false)
 	_ = pc.SetMulticastTTL(1) // link-local by intent: never past the first router
-	if group != "" {
-		if err := pc.JoinGroup(seg.Interface, &net.UDPAddr{IP: net.ParseIP(group)}); err != nil {
+	if group.IsValid() {
+		if err := pc.JoinGroup(seg.Interface, &net.UDPAddr{IP: group.AsSlice()}); err != nil {
 			c.Close()
 			return nil, err
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/arp"
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/camsweep/camsweep/scanner/service"
 )
 
@@ -421,7 +422,7 @@ func (r *run) askWSD(ctx context.Context) error {
 		if !ok || r.firstTouch(ctx, ip) != nil || r.pace.datagram(ctx) != nil {
 			break
 		}
-		r.sendDatagram(ctx, c, wsdProbe(), &net.UDPAddr{IP: ip.AsSlice(), Port: portWSD}, false)
+		r.sendDatagram(ctx, c, discovery.WSDProbe(), &net.UDPAddr{IP: ip.AsSlice(), Port: wsdPort}, false)
 		last = time.Now()
 	}
 	select {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/gopacket/gopacket/layers"
 )
 
@@ -74,7 +75,7 @@ func newCamnetGen(p *payloads) *camnetGen {
 		if cam.dahua {
 			cam.h = host{mac: net.HardwareAddr{0x4c, 0x11, 0xbf, 0x30, byte(i >> 8), byte(i)}, ip: ip} // Dahua OUI
 			cam.model = "IPC-HDW5421S"
-			cam.announce = dhip(p.dahuaNotifyAt(ip.String()))
+			cam.announce = discovery.DHIPFrame(p.dahuaNotifyAt(ip.String()))
 		} else {
 			cam.h = host{mac: net.HardwareAddr{0x44, 0x19, 0xb6, 0x30, byte(i >> 8), byte(i)}, ip: ip} // Hikvision OUI
 			cam.model = "DS-2CD2146G2-ISU"

@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // payloads holds the real recorded responses the scenes are built from,
@@ -86,14 +87,6 @@ func wsdProbe(messageID string) []byte {
 
 // dhip frames a JSON body with the 32-byte DHIP header: " \0\0\0DHIP", eight
 // zero bytes, then the body length (little-endian) at offsets 16 and 24.
-func dhip(body []byte) []byte {
-	out := make([]byte, 32, 32+len(body))
-	copy(out, []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'})
-	binary.LittleEndian.PutUint32(out[16:], uint32(len(body)))
-	binary.LittleEndian.PutUint32(out[24:], uint32(len(body)))
-	return append(out, body...)
-}
-
 // dahuaNotify moves the real notifyDevInfo reply onto the constructed
 // network: its IPv4 address and gateway are replaced, nothing else.
 func (p *payloads) dahuaNotifyAt(ip string) []byte {
@@ -114,21 +107,6 @@ func intelbrasNotify(ip string) []byte {
 		`"VideoInputChannels":8,"VideoOutputChannels":0}}}`)
 }
 
-// dhipSearch is the DHDiscover.search probe (signals.md §0).
-func dhipSearch() []byte {
-	return dhip([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`))
-}
-
-// xmHeader is the 20-byte Xiongmai header: head 0xff, version, reserved,
-// session, sequence, packet counters, message id, body length (little-endian).
-func xmHeader(msgID uint16, bodyLen int) []byte {
-	h := make([]byte, 20)
-	h[0] = 0xff
-	binary.LittleEndian.PutUint16(h[14:], msgID)
-	binary.LittleEndian.PutUint32(h[16:], uint32(bodyLen))
-	return h
-}
-
 // xmSearchReply is message 1531 with the NetWork.NetCommon JSON the Besder
 // camera broadcast (README, verbatim values); the fields the author redacted
 // (HostName, MAC, SN) and the addresses are filled in for the constructed
@@ -142,7 +120,5 @@ func xmSearchReply(h host) []byte {
 		`"OtherFunction" : "D=2026-01-26 09:39:00 V=d7c59c8b475d964", "SN" : "09d53d540f99b818", "SSLPort" : 8443, ` +
 		`"Submask" : "0x00FFFFFF", "TCPMaxConn" : 10, "TCPPort" : 34567, "UDPPort" : 34568, "UseHSDownLoad" : false, ` +
 		`"Version" : "V5.00.R02.00030747.10010.349f17.0000000" }, "Ret" : 100, "SessionID" : "0x00000000" }` + "\n"
-	return append(xmHeader(1531, len(body)), body...)
+	return discovery.XMFrame(1531, []byte(body))
 }
-
-func xmSearch() []byte { return xmHeader(1530, 0) }

@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/gopacket/gopacket/layers"
 )
 
@@ -71,7 +72,7 @@ func (c *capture) discovery(p *payloads) {
 	c.write(c.f.udp(hikIPC, workstation, 3702, 3702, hikWSD(p)))
 	c.write(c.f.udp(dahuaIPC, workstation, 3702, 3702, dahuaWSD(p)))
 	c.dhip(p)
-	c.write(c.f.udp(workstation, bcast, 34569, 34569, xmSearch()))
+	c.write(c.f.udp(workstation, bcast, 34569, 34569, discovery.XMSearch()))
 	c.write(c.f.udp(xmDVR, bcast, 34569, 34569, xmSearchReply(xmDVR)))
 	c.write(c.f.udp(axisCam, sadpGroup, 1900, 1900, axisSSDP()))
 }
@@ -84,9 +85,9 @@ func (c *capture) sadp() {
 }
 
 func (c *capture) dhip(p *payloads) {
-	c.write(c.f.udp(workstation, dhipGroup, 37810, 37810, dhipSearch()))
-	c.write(c.f.udp(dahuaIPC, dhipGroup, 37810, 37810, dhip(p.dahuaNotifyAt(dahuaIPC.ip.String()))))
-	c.write(c.f.udp(intelbras, dhipGroup, 37810, 37810, dhip(intelbrasNotify(intelbras.ip.String()))))
+	c.write(c.f.udp(workstation, dhipGroup, 37810, 37810, discovery.DHIPSearch()))
+	c.write(c.f.udp(dahuaIPC, dhipGroup, 37810, 37810, discovery.DHIPFrame(p.dahuaNotifyAt(dahuaIPC.ip.String()))))
+	c.write(c.f.udp(intelbras, dhipGroup, 37810, 37810, discovery.DHIPFrame(intelbrasNotify(intelbras.ip.String()))))
 }
 
 // hikIPCSADP: model and firmware of the real DS-2CD2146G2-ISU in hikvision_next.

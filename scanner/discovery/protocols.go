@@ -1,0 +1,64 @@
+package discovery
+
+import (
+	"net/netip"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// Protocol is one link-local discovery protocol, defined once: where its
+// request goes, how it is built, and the decoder of what comes back. The
+// sweep sends from it, the pcap path and the listener dispatch on its port
+// (ByPort), and camsim's simulated devices listen where it says.
+type Protocol struct {
+	// Name is the protocol's probe name (camsweep sweep --probes).
+	Name string
+	// Group is the multicast group the request goes to; invalid means the
+	// segment broadcast.
+	Group netip.Addr
+	// Port is the UDP port requests go to and devices answer from.
+	Port uint16
+	// AnswerPort, when set, is a port answers may arrive on besides the
+	// sender's own: SADP, DHIP and Xiongmai devices often answer to the
+	// protocol's port on the group, mDNS responders to 5353.
+	AnswerPort uint16
+	// Request builds one request (fresh message ids each call).
+	Request func() ([]byte, error)
+	// Decode reads requests and answers alike; our own requests echoed
+	// back on a group describe no device.
+	Decode scanner.Decoder
+}
+
+var (
+	groupSSDP = netip.AddrFrom4([4]byte{239, 255, 255, 250}) // also WS-Discovery and Hikvision SADP
+	groupDHIP = netip.AddrFrom4([4]byte{239, 255, 255, 251})
+	groupMDNS = netip.AddrFrom4([4]byte{224, 0, 0, 251})
+)
+
+func fixed(build func() []byte) func() ([]byte, error) {
+	return func() ([]byte, error) { return build(), nil }
+}
+
+// protocols is the table; Protocols hands out copies.
+var protocols = []Protocol{
+	{Name: "mdns", Group: groupMDNS, Port: 5353, AnswerPort: 5353, Request: MDNSQuery, Decode: MDNS},
+	{Name: "wsd", Group: groupSSDP, Port: 3702, Request: fixed(WSDProbe), Decode: WSD},
+	{Name: "sadp", Group: groupSSDP, Port: 37020, AnswerPort: 37020, Request: fixed(SADPInquiry), Decode: SADP},
+	{Name: "dhip", Group: groupDHIP, Port: 37810, AnswerPort: 37810, Request: fixed(DHIPSearch), Decode: DHIP},
+	{Name: "xm", Port: 34569, AnswerPort: 34569, Request: fixed(XMSearch), Decode: XM},
+	{Name: "ssdp", Group: groupSSDP, Port: 1900, Request: fixed(SSDPSearch), Decode: SSDP},
+}
+
+// Protocols returns the link-local discovery protocols, in the order the
+// sweep starts them.
+func Protocols() []Protocol { return append([]Protocol(nil), protocols...) }
+
+// ProtocolByName returns the protocol of that name.
+func ProtocolByName(name string) (Protocol, bool) {
+	for _, p := range protocols {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Protocol{}, false
+}

@@ -1,0 +1,26 @@
+package discovery
+
+import (
+	"crypto/rand"
+	"fmt"
+)
+
+// uuid is a random (version 4) UUID for the message ids of our requests.
+func uuid() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// uuidUpper is uuid in capitals, as SADP clients write it.
+func uuidUpper() string {
+	u := []byte(uuid())
+	for i, c := range u {
+		if c >= 'a' && c <= 'f' {
+			u[i] = c - 32
+		}
+	}
+	return string(u)
+}
