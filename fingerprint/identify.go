@@ -100,29 +100,30 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 	// Signatures read the value as a person would see it (observe.MatchText):
 	// a control character inside a device string must not hide it. The
 	// evidence keeps the value as sent; reports escape it.
+	texts := make([]string, len(v.facts))
 	values := map[string][]string{}
-	for _, f := range v.facts {
-		values[f.Key] = append(values[f.Key], observe.MatchText(f.Value))
+	for i, f := range v.facts {
+		texts[i] = observe.MatchText(f.Value)
+		values[f.Key] = append(values[f.Key], texts[i])
 	}
 	others := func(key string, re *regexp.Regexp) bool {
 		return slices.ContainsFunc(values[key], re.MatchString)
 	}
 	var matches []Match
 	var evidence []Evidence
-	for _, f := range v.facts {
+	for i, f := range v.facts {
 		if observe.IsAssembly(f.Key) {
 			evidence = append(evidence, bindingEvidence(f))
 		}
-		text := observe.MatchText(f.Value)
 		for _, s := range e.db.ForKey(f.Key) {
-			m, ok := s.apply(text, others, e.db.Catalogue)
+			m, ok := s.apply(texts[i], others, e.db.Catalogue)
 			if !ok {
 				continue
 			}
 			matches = append(matches, m)
 			evidence = append(evidence, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port,
 				Signature: s.ID, Sets: m.Sets()})
-			evidence = append(evidence, requirementEvidence(s, v.facts)...)
+			evidence = append(evidence, requirementEvidence(s, v.facts, texts)...)
 		}
 	}
 	return matches, evidence
@@ -131,11 +132,11 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 // requirementEvidence is the fact that met each of a matched signature's
 // requirements: part of why it matched, so it is evidence too (and a report
 // imported elsewhere can be judged again from its evidence alone).
-func requirementEvidence(s *Signature, facts []fact) []Evidence {
+func requirementEvidence(s *Signature, facts []fact, texts []string) []Evidence {
 	var out []Evidence
 	for _, r := range s.Requires {
-		for _, f := range facts {
-			if f.Key == r.Key && r.re.MatchString(f.Value) {
+		for i, f := range facts {
+			if f.Key == r.Key && r.re.MatchString(texts[i]) { // as the requirement was met: on the cleaned value
 				out = append(out, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port, Signature: s.ID})
 				break
 			}
