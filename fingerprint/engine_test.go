@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/oui"
 )
 
@@ -508,10 +509,44 @@ func TestEngineBoundedMemory(t *testing.T) {
 func TestEngineTruncatesLongValues(t *testing.T) {
 	e := newTestEngine(t)
 	mac := mustMAC(t, "44:19:b6:00:00:04")
-	e.Add(Observation{Probe: "http", MAC: mac, Key: "http.body", Value: "a" + strings.Repeat("é", MaxValueLen)})
-	v := e.byMAC[mac].facts[0].Value
-	if len(v) > MaxValueLen || !strings.HasSuffix(v, "é") {
-		t.Errorf("kept %d bytes, last %q", len(v), v[len(v)-2:])
+	e.Add(Observation{Probe: "http", MAC: mac, Key: "http.title", Value: "a" + strings.Repeat("é", MaxValueLen)})
+	e.Add(Observation{Probe: "http", MAC: mac, Key: "http.body", Value: "a" + strings.Repeat("é", observe.MaxBodyLen)})
+	for i, limit := range []int{MaxValueLen, observe.MaxBodyLen} {
+		v := e.byMAC[mac].facts[i].Value
+		if len(v) > limit || len(v) < limit-1 || !strings.HasSuffix(v, "é") {
+			t.Errorf("%s: kept %d bytes of at most %d, last %q", e.byMAC[mac].facts[i].Key, len(v), limit, v[len(v)-2:])
+		}
+	}
+}
+
+// A web server that sends many long pages keeps MaxLongBytesPerDevice of
+// them whole and the rest clipped to MaxValueLen: a busy server in a
+// capture costs little more than before bodies were kept longer.
+func TestEngineBoundsLongValuesPerDevice(t *testing.T) {
+	e := newTestEngine(t)
+	mac := mustMAC(t, "44:19:b6:00:00:05")
+	page := strings.Repeat("x", observe.MaxBodyLen-8)
+	for i := range MaxValuesPerKey {
+		e.Add(Observation{Probe: "http", MAC: mac, Key: "http.body", Value: fmt.Sprintf("page %2d ", i) + page})
+	}
+	e.Add(Observation{Probe: "http", MAC: mac, Key: "http.body", Value: "page  0 " + page}) // a page seen again: kept once
+	st := e.byMAC[mac]
+	whole, clipped := 0, 0
+	for _, f := range st.facts {
+		switch len(f.Value) {
+		case observe.MaxBodyLen:
+			whole++
+		case MaxValueLen:
+			clipped++
+		default:
+			t.Errorf("a body of %d bytes kept", len(f.Value))
+		}
+	}
+	if want := MaxLongBytesPerDevice / observe.MaxBodyLen; whole != want || clipped != MaxValuesPerKey-want {
+		t.Errorf("%d bodies kept whole and %d clipped, want %d and %d", whole, clipped, want, MaxValuesPerKey-want)
+	}
+	if st.longBytes > MaxLongBytesPerDevice {
+		t.Errorf("%d long bytes kept, bound %d", st.longBytes, MaxLongBytesPerDevice)
 	}
 }
 

@@ -115,8 +115,13 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 		if observe.IsAssembly(f.Key) {
 			evidence = append(evidence, bindingEvidence(f))
 		}
-		for _, s := range e.db.ForKey(f.Key) {
-			m, ok := s.apply(texts[i], others, e.db.Catalogue)
+		sigs := e.db.ForKey(f.Key)
+		if len(sigs) == 0 {
+			continue
+		}
+		folded := foldText(texts[i])
+		for _, s := range sigs {
+			m, ok := s.apply(texts[i], folded, others, e.db.Catalogue)
 			if !ok {
 				continue
 			}

@@ -45,8 +45,9 @@ type Signature struct {
 	Examples   []Example     `yaml:"examples"`
 	NearMisses []string      `yaml:"near_misses"`
 
-	File string `yaml:"-"` // the data file it came from
-	re   *regexp.Regexp
+	File    string `yaml:"-"` // the data file it came from
+	re      *regexp.Regexp
+	needles []string // literals one of which every match holds (prefilter.go); nil: none known
 }
 
 // Match is what one signature concluded from one observed value.
@@ -102,7 +103,7 @@ func (s *Signature) compile(cat *Catalogue) error {
 	if err != nil || s.Pattern == "" {
 		return fmt.Errorf("%s: %v", where("pattern"), errOrEmpty(err))
 	}
-	s.re = re
+	s.re, s.needles = re, needlesOf(s.Pattern)
 	for i := range s.Requires {
 		r := &s.Requires[i]
 		if r.Key == "" {
@@ -154,7 +155,11 @@ type valueLookup func(key string, re *regexp.Regexp) bool
 
 // apply matches the signature against one value of its key. It reports false
 // when the pattern or any requirement does not match.
-func (s *Signature) apply(value string, others valueLookup, cat *Catalogue) (Match, bool) {
+// folded is foldText(value), shared by the signatures of one fact.
+func (s *Signature) apply(value, folded string, others valueLookup, cat *Catalogue) (Match, bool) {
+	if !s.mayMatch(folded) {
+		return Match{}, false
+	}
 	idx := s.re.FindStringSubmatchIndex(value)
 	if idx == nil {
 		return Match{}, false

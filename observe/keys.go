@@ -61,6 +61,8 @@ type Key struct {
 	// Weak marks a binding the engine trusts only while the MAC is seen with
 	// few addresses (link.ip: a router forwards for many).
 	Weak bool
+	// MaxLen bounds the key's values when it differs from MaxValueLen.
+	MaxLen int
 }
 
 // keys is the vocabulary, in the order of docs/observation-keys.md. A test
@@ -169,7 +171,7 @@ var keys = []Key{
 	{Name: "http.server_raw", Role: Fact},
 	{Name: "http.www_authenticate", Role: Fact},
 	{Name: "http.title", Role: Fact},
-	{Name: "http.body", Role: Fact},
+	{Name: "http.body", Role: Fact, MaxLen: MaxBodyLen},
 	{Name: "http.header_names", Role: Fact},
 	{Name: "http.etag", Role: Fact},
 	{Name: "http.location", Role: Fact},
