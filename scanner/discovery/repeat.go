@@ -42,7 +42,7 @@ func RepeatKey(srcPort, dstPort uint16, payload []byte) (head, tail []byte) {
 
 // isWSDPorts says whether ByPort picks WSD for these ports.
 func isWSDPorts(srcPort, dstPort uint16) bool {
-	if _, ok := udpPorts[srcPort]; ok {
+	if isKnownUDPPort(srcPort) {
 		return srcPort == 3702
 	}
 	return dstPort == 3702
