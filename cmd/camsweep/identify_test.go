@@ -177,6 +177,11 @@ func TestIdentifySelfNamedDevices(t *testing.T) {
 	if unv.Vendor != "Uniview" || !unv.Restricted || len(unv.IPs) != 1 || unv.IPs[0].String() != "198.18.0.40" {
 		t.Errorf("Uniview device %+v", unv)
 	}
+	// Hikvision firmware names itself the same way (a real DS-2CD1148-I/B).
+	hik := deviceByMAC(t, rep, "b4:a3:82:01:a7:3f")
+	if hik.Vendor != "Hikvision" || !hik.Restricted || len(hik.IPs) != 1 || hik.IPs[0].String() != "198.18.0.42" {
+		t.Errorf("Hikvision camera %+v", hik)
+	}
 	var nvr *fingerprint.Device
 	for i := range rep.Devices {
 		if d := &rep.Devices[i]; len(d.IPs) == 1 && d.IPs[0].String() == "198.18.0.41" {
