@@ -209,11 +209,11 @@ var keys = []Key{
 
 	// What only an imported tool concluded (importer package).
 	{Name: "nmap.service", Role: Context},
-	{Name: "nmap.product", Role: Context},
+	{Name: "nmap.product", Role: Fact},
 	{Name: "nmap.version", Role: Context},
 	{Name: "nmap.extrainfo", Role: Context},
-	{Name: "nmap.devicetype", Role: Context},
-	{Name: "nmap.cpe", Role: Context},
+	{Name: "nmap.devicetype", Role: Fact},
+	{Name: "nmap.cpe", Role: Fact},
 	// Imported reports (audit): carries an imported device's addresses,
 	// VLANs, ports and times; its evidence comes as its own keys.
 	{Name: "import.report", Role: Context},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -332,6 +333,49 @@ func TestIdentifyFromNmapXML(t *testing.T) {
 	}
 	if !strings.Contains(r.Source.Inputs[0], "nmap-xml:") {
 		t.Errorf("source %v does not say it was an nmap import", r.Source)
+	}
+}
+
+// An nmap -sV scan from another subnet carries no MAC, and without NSE
+// scripts no raw answer: what nmap's version detection concluded is all
+// there is. Its product names and CPEs (fingerprint/data/signatures/nmap.yaml)
+// still name every restricted maker of the lab, and nothing else.
+func TestIdentifyFromNmapServiceOnly(t *testing.T) {
+	lab, err := os.ReadFile(filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := regexp.MustCompile(`(?s)<script .*?(?:/>|</script>)|<address addr="[^"]*" addrtype="mac"[^>]*/>| servicefp="[^"]*"|<hostnames>.*?</hostnames>`).
+		ReplaceAll(lab, nil)
+	if bytes.Contains(bare, []byte("<script")) || bytes.Contains(bare, []byte(`addrtype="mac"`)) || bytes.Contains(bare, []byte("servicefp")) {
+		t.Fatal("the stripped XML still carries raw evidence")
+	}
+	file := filepath.Join(t.TempDir(), "service-only.xml")
+	if err := os.WriteFile(file, bare, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := cli(t, "", "identify", "--from", "nmap-xml", "--format", "json", "-q", file)
+	if code != exitFindings {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	want := map[string]string{
+		"198.18.0.2": "Dahua", "198.18.0.4": "Dahua", // Dahua webcam httpd
+		"198.18.0.5": "Hikvision", "198.18.0.6": "Hikvision", "198.18.0.7": "Hikvision", // IPCam control port, App-webs/, DNVRS-Webs
+		"198.18.0.10": "Xiongmai", // uc-httpd, H264DVR rtspd, xiongmai_technologies CPE
+	}
+	for _, d := range decodeJSON(t, out).Devices {
+		if len(d.IPs) != 1 {
+			t.Errorf("device %+v", d)
+			continue
+		}
+		ip := d.IPs[0].String()
+		if d.Vendor != want[ip] || d.Restricted != (want[ip] != "") {
+			t.Errorf("%s: vendor %q restricted %v; want %q", ip, d.Vendor, d.Restricted, want[ip])
+		}
+		delete(want, ip)
+	}
+	for ip := range want {
+		t.Errorf("%s: not reported", ip)
 	}
 }
 
