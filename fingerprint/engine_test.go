@@ -828,3 +828,41 @@ func TestEngineCloudNameAloneGoesToReview(t *testing.T) {
 		}
 	}
 }
+
+// A page names its maker 10 KiB in: the device is identified from it, and
+// the evidence shows the part around what matched, not the whole page, so
+// that judging the evidence again (an imported report) finds it again.
+// Control characters a device put before the marker do not move the
+// excerpt off it.
+func TestLongBodyEvidenceIsAnExcerpt(t *testing.T) {
+	marker := `<script language="javascript" event="OnInit(iID)" for="TiandyVideo">`
+	for _, pad := range []string{".login{margin:0 auto}\n", ".login{margin:0\x1b[2J auto}\x07\n"} {
+		body := "<html><head><style>" + strings.Repeat(pad, 10<<10/len(pad)) + "</style>" + marker +
+			strings.Repeat("<!-- pad -->\n", 5<<10/13) + "</html>"
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.60")
+		e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.body", Value: body})
+		ds := e.Devices()
+		if len(ds) != 1 || ds[0].Vendor != "Tiandy" {
+			t.Fatalf("devices %+v", ds)
+		}
+		var ev *Evidence
+		for i := range ds[0].Evidence {
+			if ds[0].Evidence[i].Key == "http.body" {
+				ev = &ds[0].Evidence[i]
+			}
+		}
+		if ev == nil {
+			t.Fatalf("no http.body evidence in %+v", ds[0].Evidence)
+		}
+		if !strings.Contains(ev.Value, marker) || !strings.HasPrefix(ev.Value, "…") || !strings.HasSuffix(ev.Value, "…") ||
+			len(ev.Value) > len(marker)+2*excerptContext+len(body)-len(observe.MatchText(body))+8 {
+			t.Errorf("evidence of %d bytes: %q", len(ev.Value), ev.Value)
+		}
+		again := newTestEngine(t)
+		again.Add(Observation{Probe: ev.Probe, IP: ip, Port: ev.Port, Key: ev.Key, Value: ev.Value})
+		if ds := again.Devices(); len(ds) != 1 || ds[0].Vendor != "Tiandy" {
+			t.Errorf("judged again from its evidence: %+v", ds)
+		}
+	}
+}

@@ -62,6 +62,8 @@ type Match struct {
 	// Weight is what the match counts towards Vendor: the signature's weight,
 	// lowered when only a weakly linked brand names the maker.
 	Weight float64
+	// span is where in the (cleaned) value the pattern matched.
+	span [2]int
 }
 
 // Sets describes what the match set, for evidence ("vendor=Hikvision model=DS-2CD2042WD-I").
@@ -176,7 +178,7 @@ func (s *Signature) apply(value, folded string, others valueLookup, cat *Catalog
 		return strings.TrimSpace(string(s.re.ExpandString(nil, tmpl, value, idx)))
 	}
 	m := Match{Sig: s, Vendor: s.Vendor, Kind: s.Kind, Weight: s.Weight,
-		Model: expand(s.Model), Firmware: expand(s.Firmware), Serial: expand(s.Serial)}
+		Model: expand(s.Model), Firmware: expand(s.Firmware), Serial: expand(s.Serial), span: [2]int{idx[0], idx[1]}}
 	if name := expand(s.Brand); name != "" {
 		if b, ok := cat.Brand(name); ok {
 			m.Brand = b.Name
