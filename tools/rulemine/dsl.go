@@ -1,0 +1,163 @@
+package main
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strconv"
+	"strings"
+)
+
+// dslCall is one text test of a nuclei DSL expression: contains(body, "x"),
+// contains_all(tolower(body), "a", "b"), contains_any(header, "a", "b"),
+// regex("expr", body).
+var dslCall = regexp.MustCompile(`(contains_all|contains_any|contains|icontains|regex)\(`)
+
+// dslString is a quoted string literal of a DSL expression.
+var dslString = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'`)
+
+// dslParts reads the page parts a DSL expression tests: one response per
+// way the expression can hold ("||" between calls, or contains_any, gives
+// several; "&&" joins). Tests it cannot read (versions, lengths) are left
+// out: the sample holds what the rule's words need, nothing more. False when
+// the expression tests no text.
+func dslParts(expr string) ([]response, bool) {
+	var ways []response
+	for _, alternative := range splitTopLevel(expr, "||") {
+		var all response
+		found := false
+		for _, call := range dslCalls(alternative) {
+			rs, ok := callResponses(call)
+			if !ok {
+				continue
+			}
+			found = true
+			all.headers = append(all.headers, rs[0].headers...)
+			all.body = append(all.body, rs[0].body...)
+			if len(splitTopLevel(expr, "||")) == 1 && len(dslCalls(alternative)) == 1 {
+				ways = append(ways, rs...) // contains_any alone: each word is a way
+				all = response{}
+			}
+		}
+		if found && (len(all.headers) > 0 || len(all.body) > 0) {
+			ways = append(ways, all)
+		}
+	}
+	return ways, len(ways) > 0
+}
+
+// dslCalls returns the text of each contains/regex call of an expression,
+// from its name to its closing parenthesis.
+func dslCalls(expr string) []string {
+	var calls []string
+	for _, loc := range dslCall.FindAllStringIndex(expr, -1) {
+		depth, quote := 0, byte(0)
+		for i := loc[1] - 1; i < len(expr); i++ {
+			c := expr[i]
+			switch {
+			case quote != 0:
+				if c == '\\' {
+					i++
+				} else if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '(':
+				depth++
+			case c == ')':
+				depth--
+				if depth == 0 {
+					calls = append(calls, expr[loc[0]:i+1])
+					i = len(expr)
+				}
+			}
+		}
+	}
+	return calls
+}
+
+// callResponses gives, for one call, the responses that satisfy it.
+func callResponses(call string) ([]response, bool) {
+	name := call[:strings.IndexByte(call, '(')]
+	args := call[len(name)+1 : len(call)-1]
+	var words []string
+	for _, m := range dslString.FindAllStringSubmatch(args, -1) {
+		lit := m[1]
+		if lit == "" {
+			lit = m[2]
+		}
+		if s, err := strconv.Unquote(`"` + lit + `"`); err == nil {
+			lit = s
+		}
+		words = append(words, lit)
+	}
+	if len(words) == 0 {
+		return nil, false
+	}
+	part := "body"
+	if strings.Contains(args, "header") {
+		part = "header"
+	}
+	put := func(r *response, w string) {
+		if part == "header" {
+			if !strings.Contains(w, ":") {
+				w = "X-Matched: " + w
+			}
+			r.headers = append(r.headers, strings.TrimSpace(w))
+			return
+		}
+		r.body = append(r.body, w)
+	}
+	switch name {
+	case "regex":
+		s, ok := sample(words[0], syntax.Perl)
+		if !ok {
+			return nil, false
+		}
+		var r response
+		put(&r, s)
+		return []response{r}, true
+	case "contains_any":
+		var rs []response
+		for _, w := range words {
+			var r response
+			put(&r, w)
+			rs = append(rs, r)
+		}
+		return rs, true
+	default: // contains, icontains, contains_all: the text holds every word
+		var r response
+		for _, w := range words {
+			put(&r, w)
+		}
+		return []response{r}, true
+	}
+}
+
+// splitTopLevel splits an expression at sep outside quotes and parentheses.
+func splitTopLevel(expr, sep string) []string {
+	var out []string
+	depth, quote, start := 0, byte(0), 0
+	for i := 0; i < len(expr); i++ {
+		c := expr[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case depth == 0 && strings.HasPrefix(expr[i:], sep):
+			out = append(out, expr[start:i])
+			start = i + len(sep)
+			i += len(sep) - 1
+		}
+	}
+	return append(out, expr[start:])
+}
