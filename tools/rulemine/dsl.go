@@ -50,28 +50,13 @@ func dslParts(expr string) ([]response, bool) {
 func dslCalls(expr string) []string {
 	var calls []string
 	for _, loc := range dslCall.FindAllStringIndex(expr, -1) {
-		depth, quote := 0, byte(0)
-		for i := loc[1] - 1; i < len(expr); i++ {
-			c := expr[i]
-			switch {
-			case quote != 0:
-				if c == '\\' {
-					i++
-				} else if c == quote {
-					quote = 0
-				}
-			case c == '"' || c == '\'':
-				quote = c
-			case c == '(':
-				depth++
-			case c == ')':
-				depth--
-				if depth == 0 {
-					calls = append(calls, expr[loc[0]:i+1])
-					i = len(expr)
-				}
+		eachUnquoted(expr, loc[1]-1, func(i, depth int) bool {
+			if expr[i] == ')' && depth == 0 {
+				calls = append(calls, expr[loc[0]:i+1])
+				return true
 			}
-		}
+			return false
+		})
 	}
 	return calls
 }
@@ -137,9 +122,24 @@ func callResponses(call string) ([]response, bool) {
 // splitTopLevel splits an expression at sep outside quotes and parentheses.
 func splitTopLevel(expr, sep string) []string {
 	var out []string
-	depth, quote, start := 0, byte(0), 0
-	for i := 0; i < len(expr); i++ {
-		c := expr[i]
+	start := 0
+	eachUnquoted(expr, 0, func(i, depth int) bool {
+		if depth == 0 && i >= start && strings.HasPrefix(expr[i:], sep) {
+			out = append(out, expr[start:i])
+			start = i + len(sep)
+		}
+		return false
+	})
+	return append(out, expr[start:])
+}
+
+// eachUnquoted calls fn with each byte index of s from start on that is
+// outside a quoted literal, and the parenthesis depth there (counted from
+// start, a '(' included, a ')' excluded), until fn returns true.
+func eachUnquoted(s string, start int, fn func(i, depth int) bool) {
+	depth, quote := 0, byte(0)
+	for i := start; i < len(s); i++ {
+		c := s[i]
 		switch {
 		case quote != 0:
 			if c == '\\' {
@@ -147,17 +147,17 @@ func splitTopLevel(expr, sep string) []string {
 			} else if c == quote {
 				quote = 0
 			}
+			continue
 		case c == '"' || c == '\'':
 			quote = c
+			continue
 		case c == '(':
 			depth++
 		case c == ')':
 			depth--
-		case depth == 0 && strings.HasPrefix(expr[i:], sep):
-			out = append(out, expr[start:i])
-			start = i + len(sep)
-			i += len(sep) - 1
+		}
+		if fn(i, depth) {
+			return
 		}
 	}
-	return append(out, expr[start:])
 }
