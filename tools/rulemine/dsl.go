@@ -16,29 +16,31 @@ var dslCall = regexp.MustCompile(`(contains_all|contains_any|contains|icontains|
 var dslString = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'`)
 
 // dslParts reads the page parts a DSL expression tests: one response per
-// way the expression can hold ("||" between calls, or contains_any, gives
-// several; "&&" joins). Tests it cannot read (versions, lengths) are left
-// out: the sample holds what the rule's words need, nothing more. False when
-// the expression tests no text.
+// way the expression can hold ("||" between calls gives several, and so does
+// a contains_any standing alone; "&&" joins, taking a contains_any's first
+// word). Tests it cannot read (versions, lengths, status) are left out: the
+// sample holds what the rule's words need, nothing more. False when the
+// expression tests no text.
 func dslParts(expr string) ([]response, bool) {
 	var ways []response
-	for _, alternative := range splitTopLevel(expr, "||") {
-		var all response
-		found := false
+	alternatives := splitTopLevel(expr, "||")
+	for _, alternative := range alternatives {
+		var readable [][]response
 		for _, call := range dslCalls(alternative) {
-			rs, ok := callResponses(call)
-			if !ok {
-				continue
-			}
-			found = true
-			all.headers = append(all.headers, rs[0].headers...)
-			all.body = append(all.body, rs[0].body...)
-			if len(splitTopLevel(expr, "||")) == 1 && len(dslCalls(alternative)) == 1 {
-				ways = append(ways, rs...) // contains_any alone: each word is a way
-				all = response{}
+			if rs, ok := callResponses(call); ok {
+				readable = append(readable, rs)
 			}
 		}
-		if found && (len(all.headers) > 0 || len(all.body) > 0) {
+		if len(alternatives) == 1 && len(readable) == 1 {
+			ways = append(ways, readable[0]...)
+			continue
+		}
+		var all response
+		for _, rs := range readable {
+			all.headers = append(all.headers, rs[0].headers...)
+			all.body = append(all.body, rs[0].body...)
+		}
+		if len(all.headers) > 0 || len(all.body) > 0 {
 			ways = append(ways, all)
 		}
 	}
