@@ -6,7 +6,7 @@ import (
 )
 
 // surveillanceWords select the rules about video surveillance equipment.
-var surveillanceWords = regexp.MustCompile(`(?i)camera|ipcam|ip-cam|webcam|\bdvr|\bnvr|\bxvr|\bcctv|surveillance|video server|video recorder|video encoder|blue ?iris|zoneminder|securityspy|shinobi|motioneye|digital[- ]watchdog|\bipc\b|netsurveillance|h264dvr|doorbell|` + makerWords)
+var surveillanceWords = regexp.MustCompile(`(?i)camera|ipcam|ip-cam|webcam|\bdvr|\bnvr|\bxvr|\bcctv|surveillance|video server|video recorder|video encoder|blue ?iris|zoneminder|securityspy|shinobi|motioneye|digital[- ]watchdog|\bvms\b|video analytics|fortirecorder|dericam|contacam|exacq|airvision|unifi-video|intercom video|\bipc\b|netsurveillance|h264dvr|doorbell|` + makerWords)
 
 // makerWords are the makers whose products a rule set names; a rule naming
 // one is a surveillance rule even without a camera word (Hikvision-Webs).
