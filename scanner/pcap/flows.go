@@ -68,8 +68,9 @@ type flowTable struct {
 	index      map[flowKey]int32
 	chunks     [][]flow // flows in fixed-size chunks: growing never copies a flow
 	free       []int32
-	size       int32 // slots handed out so far
-	head, tail int32 // most and least recently used; -1 when empty
+	spare      [][]byte // released buffers, reused by newBuffer
+	size       int32    // slots handed out so far
+	head, tail int32    // most and least recently used; -1 when empty
 	servers    endpointFilter
 	buffered   int // bytes held by all buffers (their capacity)
 	now        int64
@@ -250,7 +251,7 @@ func (t *flowTable) appendInOrder(h *half, data []byte, limit int) {
 	}
 	before := cap(h.buf)
 	if h.buf == nil {
-		h.buf = make([]byte, 0, min(limit, max(n, 1024)))
+		h.buf = t.newBuffer(min(limit, max(n, 1024)))
 	}
 	h.buf = append(h.buf, data[:n]...)
 	t.buffered += cap(h.buf) - before
@@ -332,11 +333,38 @@ func (t *flowTable) release(f *flow) {
 	for side := range f.dir {
 		h := &f.dir[side]
 		t.buffered -= cap(h.buf)
+		t.recycle(h.buf)
 		for _, s := range h.pending {
 			t.buffered -= cap(s.data)
 		}
 		h.buf, h.pending = nil, nil
 	}
+}
+
+// maxSpare bounds the released buffers kept for new flows (at most
+// maxSpare × StreamBytes bytes, 4 MiB by default).
+const maxSpare = 256
+
+// newBuffer returns an empty buffer for a flow's first bytes: a released
+// one when there is one. A camera network opens a connection every few
+// hundred packets; a fresh buffer each time was half of what a capture
+// allocated, and the collector's work with it.
+func (t *flowTable) newBuffer(size int) []byte {
+	if n := len(t.spare); n > 0 {
+		b := t.spare[n-1]
+		t.spare = t.spare[:n-1]
+		return b
+	}
+	return make([]byte, 0, size)
+}
+
+// recycle keeps a released buffer for newBuffer. The decoders have run:
+// what they emitted are copies (strings), nothing holds the bytes.
+func (t *flowTable) recycle(b []byte) {
+	if cap(b) == 0 || cap(b) > t.opt.StreamBytes || len(t.spare) >= maxSpare {
+		return
+	}
+	t.spare = append(t.spare, b[:0])
 }
 
 // keepBudget hands over the least recently used flows while the buffers

@@ -29,6 +29,7 @@ type emitter struct {
 	m     scanner.Meta
 	emit  scanner.Emit
 	sent  []keyValue            // what was sent, while few: a scan beats hashing
+	first [16]keyValue          // sent's first backing array, allocated with the emitter
 	seen  map[keyValue]struct{} // what was sent, once many
 	count int
 }
@@ -40,7 +41,9 @@ type keyValue struct{ key, value string }
 const emitterScanMax = 32
 
 func newEmitter(m scanner.Meta, emit scanner.Emit) *emitter {
-	return &emitter{m: m, emit: emit}
+	e := &emitter{m: m, emit: emit}
+	e.sent = e.first[:0]
+	return e
 }
 
 // add emits key=value unless the value is blank or was already sent. The
