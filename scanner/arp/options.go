@@ -17,7 +17,7 @@ type Options struct {
 	// the global --rate holds. Nil means 500 frames/s.
 	Limiter Limiter
 	// Retries is how many more times at most an unanswered address is asked
-	// (default 1), each on its own schedule (see retrier).
+	// (default 1), each on its own schedule (see package retry).
 	Retries int
 	// Backoff is how long an address is given to answer before it is asked
 	// again (default 2 s, so a slow answer is not taken for a lost one),
