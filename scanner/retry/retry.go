@@ -77,7 +77,10 @@ func (rt *Schedule) Answered(a netip.Addr, now time.Time) time.Duration {
 	lag := now.Sub(rt.askedAt[a])
 	delete(rt.pending, a)
 	delete(rt.askedAt, a)
-	if n > 1 {
+	// An answer to a retry is taken as a lost first answer only if it came
+	// sooner than the first request was given: one later than that may
+	// well answer the first request, on a segment that answers late.
+	if n > 1 && lag < rt.backoff<<(n-2) {
 		rt.retryAnswers++
 	} else {
 		rt.firstAnswers++

@@ -142,3 +142,30 @@ func TestRetriesFollowTheirBackoff(t *testing.T) {
 		t.Error("a third retry was scheduled with Retries 2")
 	}
 }
+
+// A segment that answers late (its hosts queue the broadcasts) answers
+// after the retry went out; those answers are not lost first answers, and
+// must not make the schedule retry every silent address.
+func TestLateAnswersAreNotTakenForLoss(t *testing.T) {
+	const backoff = time.Second
+	rt := New(1, backoff)
+	now := time.Unix(0, 0)
+	for i := range 64 {
+		a := netip.AddrFrom4([4]byte{10, 0, 1, byte(i)})
+		rt.Asked(a, 1, now)
+		rt.Asked(a, 2, now.Add(backoff))
+		if lag := rt.Answered(a, now.Add(backoff+3*backoff)); lag != 3*backoff {
+			t.Fatalf("lag %v, want %v", lag, 3*backoff)
+		}
+	}
+	if share := rt.retryShare(); share != 1.0/sampleEvery {
+		t.Errorf("late answers raised the retry share to %.2f", share)
+	}
+	quick := netip.MustParseAddr("10.0.2.1")
+	rt.Asked(quick, 1, now)
+	rt.Asked(quick, 2, now.Add(backoff))
+	rt.Answered(quick, now.Add(backoff+time.Millisecond))
+	if rt.retryAnswers != 1 {
+		t.Errorf("an answer at once to a retry was not taken for a lost first answer")
+	}
+}
