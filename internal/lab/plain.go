@@ -16,6 +16,10 @@ import (
 type PlainHost struct {
 	MAC net.HardwareAddr
 	IP  netip.Addr
+	// Firewalled hosts answer ARP and ping but send nothing over TCP: a
+	// connection to any port times out, as behind a firewall that drops
+	// what it does not allow, instead of being refused.
+	Firewalled bool
 }
 
 // plainNS is the namespace holding every plain host of one LAN, plugged
@@ -141,9 +145,30 @@ func dropForeignLookups(h *netlink.Handle) error {
 	return nil
 }
 
-// foreignRulePriority puts dropForeignLookups after the local table (0) and
-// before the per-host source rules, which the kernel numbers down from 32765.
-const foreignRulePriority = 100
+// dropTCPFrom drops every TCP segment a plain host would send (its resets
+// to the connections it refuses), before its own table is looked up.
+func dropTCPFrom(h *netlink.Handle, host32 netip.Prefix) error {
+	rule := netlink.NewRule()
+	rule.Priority = firewallRulePriority
+	rule.Src = prefixToIPNet(host32)
+	rule.IPProto = unix.IPPROTO_TCP
+	rule.Type = unix.RTN_BLACKHOLE
+	rule.Family = unix.AF_INET
+	if err := h.RuleAdd(rule); err != nil {
+		return fmt.Errorf("lab: firewall rule for %s: %w", host32.Addr(), err)
+	}
+	return nil
+}
+
+// Rule priorities in a plain namespace: the local table (0), then
+// dropForeignLookups, then dropTCPFrom, then each host's source rule,
+// numbered up from hostRulePriority (below main, 32766, for the 1,000
+// hosts a lab holds at most).
+const (
+	foreignRulePriority  = 100
+	firewallRulePriority = 200
+	hostRulePriority     = 1000
+)
 
 func (l *Lab) addPlain(p *plainNS, ph PlainHost) error {
 	p.count++
@@ -177,11 +202,17 @@ func (l *Lab) addPlain(p *plainNS, ph PlainHost) error {
 		}
 	}
 	rule := netlink.NewRule()
+	rule.Priority = hostRulePriority + p.count
 	rule.Src = prefixToIPNet(host32)
 	rule.Table = table
 	rule.Family = unix.AF_INET
 	if err := h.RuleAdd(rule); err != nil {
 		return fmt.Errorf("lab: rule for %s: %w", ph.IP, err)
+	}
+	if ph.Firewalled {
+		if err := dropTCPFrom(h, host32); err != nil {
+			return err
+		}
 	}
 	return pinNeighbour(h, link, p.peer)
 }
