@@ -174,6 +174,10 @@ func (p *pinger) send(ctx context.Context, a netip.Addr, n int) error {
 	if !p.r.inScope(a) {
 		return nil // never reached: the addresses come from offSegment
 	}
+	if p.r.isHost(a) { // the knock found it first
+		delete(p.sent, a)
+		return nil
+	}
 	if err := p.r.pace.datagram(ctx); err != nil {
 		return err
 	}
@@ -250,10 +254,7 @@ func readEchoReplies(conn net.PacketConn, id uint16, cookie []byte, out chan<- e
 	for {
 		n, from, err := conn.ReadFrom(buf)
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
+			return // closed at the sweep's end; any other error would recur
 		}
 		ipa, ok := from.(*net.IPAddr)
 		if !ok {
