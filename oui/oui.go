@@ -78,10 +78,14 @@ type builder struct {
 	r *Registry
 }
 
-func newBuilder(date, source string) *builder {
+func newBuilder(date, source string) *builder { return newBuilderSized(date, source, 0) }
+
+// newBuilderSized is newBuilder for about n blocks, most of them MA-L.
+func newBuilderSized(date, source string, n int) *builder {
 	return &builder{r: &Registry{
 		date: date, source: source,
-		by24: make(map[uint32]int32), by28: make(map[uint32]int32), by36: make(map[uint64]int32),
+		entries: make([]Entry, 0, n),
+		by24:    make(map[uint32]int32, n*3/5), by28: make(map[uint32]int32, n/5), by36: make(map[uint64]int32, n/5),
 	}}
 }
 

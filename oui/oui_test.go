@@ -228,3 +228,13 @@ func TestLookupDoesNotAllocate(t *testing.T) {
 		t.Errorf("Lookup allocates %v times", n)
 	}
 }
+
+// BenchmarkEmbedded measures loading the embedded registry, which every
+// report-producing command does once before its work.
+func BenchmarkEmbedded(b *testing.B) {
+	for b.Loop() {
+		if _, err := Embedded(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

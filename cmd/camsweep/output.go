@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/camsweep/camsweep/oui"
 	"io"
 	"os"
 	"slices"
@@ -120,15 +121,34 @@ func (o *outputOptions) setup() (*policy.Policy, engine, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	reg, err := loadRegistry()
+	eng, err := o.loadEngine()
 	if err != nil {
-		return nil, nil, &exitErr{code: exitError, err: err}
-	}
-	eng, err := newEngine(reg, o.maxDevices)
-	if err != nil {
-		return nil, nil, &exitErr{code: exitError, err: err}
+		return nil, nil, err
 	}
 	return pol, eng, nil
+}
+
+// loadEngine reads the OUI registry and the signature database, each on its
+// own core, and returns an engine over both.
+func (o *outputOptions) loadEngine() (engine, error) {
+	type loaded struct {
+		reg *oui.Registry
+		err error
+	}
+	regc := make(chan loaded, 1)
+	go func() {
+		reg, err := loadRegistry()
+		regc <- loaded{reg, err}
+	}()
+	db, dbErr := fingerprint.Default()
+	r := <-regc
+	if r.err != nil {
+		return nil, &exitErr{code: exitError, err: r.err}
+	}
+	if dbErr != nil {
+		return nil, &exitErr{code: exitError, err: fmt.Errorf("signature database: %w", dbErr)}
+	}
+	return newEngineOver(db, r.reg, o.maxDevices), nil
 }
 
 // finish applies the policy, renders the result and turns it into an exit code.

@@ -83,16 +83,23 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	if o.out.format == formatObservations {
 		return runPcapObservations(cmd, files, o)
 	}
-	pol, eng, err := o.out.setup()
+	pol, err := o.out.loadPolicy()
 	if err != nil {
 		return err
 	}
 	res := newResult("pcap", files)
 	stderr := cmd.ErrOrStderr()
 	local := o.local.with(pol.SiteRanges())
-	packets, partial, err := readCaptures(cmd, files, eng.Add, o, local, func(format string, a ...any) { warn(stderr, res, format, a...) })
+	ctx, cancel := context.WithCancelCause(cmd.Context())
+	defer cancel(nil)
+	feed := startEngineFeed(o.out.loadEngine, cancel)
+	packets, partial, readErr := readCaptures(ctx, cmd, files, feed.Add, o, local, func(format string, a ...any) { warn(stderr, res, format, a...) })
+	eng, err := feed.Close()
 	if err != nil {
-		return err
+		return err // the engine did not load: nothing was identified
+	}
+	if readErr != nil {
+		return readErr
 	}
 	res.Partial = partial
 	if !o.out.quiet {
@@ -122,7 +129,7 @@ func runPcapObservations(cmd *cobra.Command, files []string, o *pcapOptions) err
 		if err != nil {
 			return err
 		}
-		_, partial, err = readCaptures(cmd, files, emit, o, o.local.with(pol.SiteRanges()), warnf)
+		_, partial, err = readCaptures(cmd.Context(), cmd, files, emit, o, o.local.with(pol.SiteRanges()), warnf)
 		if err != nil {
 			return err
 		}
@@ -169,15 +176,17 @@ func checkCaptureInputs(stdin io.Reader, files []string) error {
 // readCaptures reads every input in turn into emit. It returns the packets
 // read and whether the results are partial (an interrupted read or a damaged
 // file, each warned about through warnf); an error ends the run.
-func readCaptures(cmd *cobra.Command, files []string, emit scanner.Emit, o *pcapOptions, local []netip.Prefix, warnf func(string, ...any)) (int64, bool, error) {
+func readCaptures(ctx context.Context, cmd *cobra.Command, files []string, emit scanner.Emit, o *pcapOptions, local []netip.Prefix, warnf func(string, ...any)) (int64, bool, error) {
 	stderr := cmd.ErrOrStderr()
 	var packets int64
 	partial := false
 	for _, f := range files {
-		n, err := readCaptureInput(cmd.Context(), cmd.InOrStdin(), f, emit, o.allAddresses, local, progressFor(stderr, f, o.out.quiet))
+		n, err := readCaptureInput(ctx, cmd.InOrStdin(), f, emit, o.allAddresses, local, progressFor(stderr, f, o.out.quiet))
 		packets += n
 		switch {
 		case err == nil:
+		case errors.As(context.Cause(ctx), new(*engineLoadError)):
+			return packets, partial, context.Cause(ctx) // stopped because nothing could be identified
 		case errors.Is(err, context.Canceled):
 			partial = true
 			warnf("interrupted while reading %s: results cover what was read", f)
@@ -187,7 +196,7 @@ func readCaptures(cmd *cobra.Command, files []string, emit scanner.Emit, o *pcap
 		default:
 			return packets, partial, &exitErr{code: exitError, err: err}
 		}
-		if cmd.Context().Err() != nil {
+		if ctx.Err() != nil {
 			break // interrupted: report what was read
 		}
 	}

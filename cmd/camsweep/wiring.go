@@ -6,7 +6,7 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
+
 	"io"
 	"net/netip"
 
@@ -27,16 +27,12 @@ type engine interface {
 	Heard() int
 }
 
-// newEngine loads the embedded signature database and returns an engine
-// that looks MACs up in reg and keeps at most maxDevices devices.
-func newEngine(reg *oui.Registry, maxDevices int) (engine, error) {
-	db, err := fingerprint.Default()
-	if err != nil {
-		return nil, fmt.Errorf("signature database: %w", err)
-	}
+// newEngineOver returns an engine over a loaded database and registry that
+// keeps at most maxDevices devices.
+func newEngineOver(db *fingerprint.Database, reg *oui.Registry, maxDevices int) engine {
 	e := fingerprint.NewEngine(db, reg)
 	e.SetMaxDevices(maxDevices)
-	return e, nil
+	return e
 }
 
 // readCapture decodes one capture file into observations. local are the

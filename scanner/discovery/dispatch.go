@@ -14,6 +14,21 @@ import (
 // requests sent to it).
 var udpPorts = portTable()
 
+// knownUDPPort has a bit set for each port in udpPorts: most datagrams of a
+// camera network (RTP video, NTP) are on no known port, and a bit test is
+// what they then cost instead of two map lookups.
+var knownUDPPort = portBits(udpPorts)
+
+func portBits(ports map[uint16]scanner.Decoder) *[1 << 16 / 64]uint64 {
+	var bits [1 << 16 / 64]uint64
+	for p := range ports {
+		bits[p/64] |= 1 << (p % 64)
+	}
+	return &bits
+}
+
+func isKnownUDPPort(p uint16) bool { return knownUDPPort[p/64]&(1<<(p%64)) != 0 }
+
 func portTable() map[uint16]scanner.Decoder {
 	ports := map[uint16]scanner.Decoder{
 		53:    DNS,
@@ -30,11 +45,13 @@ func portTable() map[uint16]scanner.Decoder {
 
 // ByPort returns the decoder for a UDP datagram between these ports.
 func ByPort(srcPort, dstPort uint16) (scanner.Decoder, bool) {
-	if d, ok := udpPorts[srcPort]; ok {
-		return d, true
+	if isKnownUDPPort(srcPort) {
+		return udpPorts[srcPort], true
 	}
-	d, ok := udpPorts[dstPort]
-	return d, ok
+	if isKnownUDPPort(dstPort) {
+		return udpPorts[dstPort], true
+	}
+	return nil, false
 }
 
 // Sniff recognises a datagram on a port ByPort does not know by its

@@ -42,7 +42,7 @@ func RepeatKey(srcPort, dstPort uint16, payload []byte) (head, tail []byte) {
 
 // isWSDPorts says whether ByPort picks WSD for these ports.
 func isWSDPorts(srcPort, dstPort uint16) bool {
-	if _, ok := udpPorts[srcPort]; ok {
+	if isKnownUDPPort(srcPort) {
 		return srcPort == 3702
 	}
 	return dstPort == 3702
@@ -52,7 +52,15 @@ func isWSDPorts(srcPort, dstPort uint16) bool {
 // is Body in any case (what find("Body") finds), or -1.
 func wsdBodyStart(b []byte) int {
 	for i := 0; i+5 < len(b); i++ {
-		if b[i] != '<' || b[i+1] == '/' || b[i+1] == '?' || b[i+1] == '!' {
+		next := bytes.IndexByte(b[i:], '<') // SIMD jump: a header is mostly text between tags
+		if next < 0 {
+			return -1
+		}
+		i += next
+		if i+5 >= len(b) {
+			return -1
+		}
+		if b[i+1] == '/' || b[i+1] == '?' || b[i+1] == '!' {
 			continue
 		}
 		end := i + 1

@@ -98,3 +98,36 @@ func FuzzRepeatKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWSDBodyStart checks the jumping search against the plain byte-by-byte
+// loop it replaced: both must find the same Body tag.
+func FuzzWSDBodyStart(f *testing.F) {
+	f.Add(readRealdata(f, "python-ws-discovery/probe_response_IPCAM_631GA.xml"))
+	f.Add([]byte("<a><s:Body>"))
+	f.Add([]byte("<!--<Body>--><x:body"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := wsdBodyStart(b), bodyStartByteLoop(b); got != want {
+			t.Fatalf("wsdBodyStart(%q) = %d, byte loop says %d", b, got, want)
+		}
+	})
+}
+
+func bodyStartByteLoop(b []byte) int {
+	for i := 0; i+5 < len(b); i++ {
+		if b[i] != '<' || b[i+1] == '/' || b[i+1] == '?' || b[i+1] == '!' {
+			continue
+		}
+		end := i + 1
+		for end < len(b) && isXMLNameByte(b[end]) {
+			end++
+		}
+		name := b[i+1 : end]
+		if c := bytes.LastIndexByte(name, ':'); c >= 0 {
+			name = name[c+1:]
+		}
+		if bytes.EqualFold(name, []byte("body")) {
+			return i
+		}
+	}
+	return -1
+}

@@ -66,9 +66,11 @@ type flowTable struct {
 	d          *Decoder
 	opt        Options
 	index      map[flowKey]int32
-	flows      []flow
+	chunks     [][]flow // flows in fixed-size chunks: growing never copies a flow
 	free       []int32
-	head, tail int32 // most and least recently used; -1 when empty
+	spare      [][]byte // released buffers, reused by newBuffer
+	size       int32    // slots handed out so far
+	head, tail int32    // most and least recently used; -1 when empty
 	servers    endpointFilter
 	buffered   int // bytes held by all buffers (their capacity)
 	now        int64
@@ -87,7 +89,7 @@ func (t *flowTable) segment(p *packet) {
 			return
 		}
 	}
-	f := &t.flows[i]
+	f := t.at(i)
 	f.last = t.now
 	t.touch(i)
 	if f.state == flowDone {
@@ -177,7 +179,7 @@ func (t *flowTable) create(p *packet) (int32, bool, bool) {
 		return 0, false, false
 	}
 	i := t.alloc()
-	f := &t.flows[i]
+	f := t.at(i)
 	*f = flow{prev: -1, next: -1, state: flowUndecided, dec: dec, last: t.now}
 	if known {
 		f.state = flowKeeping
@@ -249,7 +251,7 @@ func (t *flowTable) appendInOrder(h *half, data []byte, limit int) {
 	}
 	before := cap(h.buf)
 	if h.buf == nil {
-		h.buf = make([]byte, 0, min(limit, max(n, 1024)))
+		h.buf = t.newBuffer(min(limit, max(n, 1024)))
 	}
 	h.buf = append(h.buf, data[:n]...)
 	t.buffered += cap(h.buf) - before
@@ -331,11 +333,38 @@ func (t *flowTable) release(f *flow) {
 	for side := range f.dir {
 		h := &f.dir[side]
 		t.buffered -= cap(h.buf)
+		t.recycle(h.buf)
 		for _, s := range h.pending {
 			t.buffered -= cap(s.data)
 		}
 		h.buf, h.pending = nil, nil
 	}
+}
+
+// maxSpare bounds the released buffers kept for new flows (at most
+// maxSpare × StreamBytes bytes, 4 MiB by default).
+const maxSpare = 256
+
+// newBuffer returns an empty buffer for a flow's first bytes: a released
+// one when there is one. A camera network opens a connection every few
+// hundred packets; a fresh buffer each time was half of what a capture
+// allocated, and the collector's work with it.
+func (t *flowTable) newBuffer(size int) []byte {
+	if n := len(t.spare); n > 0 {
+		b := t.spare[n-1]
+		t.spare = t.spare[:n-1]
+		return b
+	}
+	return make([]byte, 0, size)
+}
+
+// recycle keeps a released buffer for newBuffer. The decoders have run:
+// what they emitted are copies (strings), nothing holds the bytes.
+func (t *flowTable) recycle(b []byte) {
+	if cap(b) == 0 || cap(b) > t.opt.StreamBytes || len(t.spare) >= maxSpare {
+		return
+	}
+	t.spare = append(t.spare, b[:0])
 }
 
 // keepBudget hands over the least recently used flows while the buffers
@@ -347,7 +376,7 @@ func (t *flowTable) keepBudget(current int32) {
 }
 
 func (t *flowTable) evict(i int32) {
-	if t.flows[i].state != flowDone {
+	if t.at(i).state != flowDone {
 		t.d.stats.Evicted++
 	}
 	t.remove(i)
@@ -355,7 +384,7 @@ func (t *flowTable) evict(i int32) {
 
 // remove finishes a flow and frees its slot.
 func (t *flowTable) remove(i int32) {
-	f := &t.flows[i]
+	f := t.at(i)
 	if f.state != flowDone {
 		t.finish(f)
 	}
@@ -374,7 +403,7 @@ func (t *flowTable) tick(ts time.Time) {
 	}
 	t.ticks = 0
 	deadline := t.now - int64(idleTimeout)
-	for t.tail != -1 && t.flows[t.tail].last < deadline {
+	for t.tail != -1 && t.at(t.tail).last < deadline {
 		t.remove(t.tail)
 	}
 }
@@ -397,8 +426,21 @@ func (t *flowTable) alloc() int32 {
 		t.free = t.free[:n-1]
 		return i
 	}
-	t.flows = append(t.flows, flow{})
-	return int32(len(t.flows) - 1)
+	if t.size%flowChunk == 0 {
+		t.chunks = append(t.chunks, make([]flow, flowChunk))
+	}
+	t.size++
+	return t.size - 1
+}
+
+// flowChunk is how many flows one chunk holds. A table that grew by
+// appending to one slice spent a fifth of a camera capture's time copying
+// flows to the next, larger slice; chunks are allocated once and stay.
+const flowChunk = 1024
+
+// at returns flow slot i.
+func (t *flowTable) at(i int32) *flow {
+	return &t.chunks[i/flowChunk][i%flowChunk]
 }
 
 func (t *flowTable) touch(i int32) {
@@ -410,10 +452,10 @@ func (t *flowTable) touch(i int32) {
 }
 
 func (t *flowTable) pushFront(i int32) {
-	f := &t.flows[i]
+	f := t.at(i)
 	f.prev, f.next = -1, t.head
 	if t.head != -1 {
-		t.flows[t.head].prev = i
+		t.at(t.head).prev = i
 	}
 	t.head = i
 	if t.tail == -1 {
@@ -422,14 +464,14 @@ func (t *flowTable) pushFront(i int32) {
 }
 
 func (t *flowTable) unlink(i int32) {
-	f := &t.flows[i]
+	f := t.at(i)
 	if f.prev != -1 {
-		t.flows[f.prev].next = f.next
+		t.at(f.prev).next = f.next
 	} else if t.head == i {
 		t.head = f.next
 	}
 	if f.next != -1 {
-		t.flows[f.next].prev = f.prev
+		t.at(f.next).prev = f.prev
 	} else if t.tail == i {
 		t.tail = f.prev
 	}

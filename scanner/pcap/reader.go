@@ -114,7 +114,7 @@ func openCapture(br *bufio.Reader, name string) (packetSource, error) {
 	case binary.LittleEndian.Uint32(magic) == 0x0a0d0d0a:
 		return openNg(br, name)
 	case isPcapMagic(binary.LittleEndian.Uint32(magic)):
-		src, err := pcapgo.NewReader(br)
+		src, err := newClassicReader(br)
 		if err != nil {
 			return nil, &CorruptError{File: name, Packet: 0, Err: fmt.Errorf("file header: %w", err)}
 		}

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/camsweep/camsweep/observe"
@@ -27,28 +28,55 @@ const (
 type emitter struct {
 	m     scanner.Meta
 	emit  scanner.Emit
-	seen  map[string]struct{}
+	sent  []keyValue            // what was sent, while few: a scan beats hashing
+	first [16]keyValue          // sent's first backing array, allocated with the emitter
+	seen  map[keyValue]struct{} // what was sent, once many
 	count int
 }
 
+type keyValue struct{ key, value string }
+
+// emitterScanMax is how many sent pairs are scanned before a map takes
+// over; a connection usually yields a dozen.
+const emitterScanMax = 32
+
 func newEmitter(m scanner.Meta, emit scanner.Emit) *emitter {
-	return &emitter{m: m, emit: emit, seen: make(map[string]struct{})}
+	e := &emitter{m: m, emit: emit}
+	e.sent = e.first[:0]
+	return e
 }
 
 // add emits key=value unless the value is blank or was already sent. The
 // value is clipped to maxValueBytes and made valid UTF-8, as JSON output needs.
 func (e *emitter) add(key, value string) {
 	value = clip(value, maxValueBytes)
-	if strings.TrimSpace(value) == "" || e.count >= maxEmits {
+	if strings.TrimSpace(value) == "" || e.count >= maxEmits || e.sentBefore(keyValue{key, value}) {
 		return
 	}
-	id := key + "\x00" + value
-	if _, dup := e.seen[id]; dup {
-		return
-	}
-	e.seen[id] = struct{}{}
 	e.count++
 	e.emit(e.m.Observe(key, value))
+}
+
+// sentBefore reports whether kv was sent already, and remembers it if not.
+func (e *emitter) sentBefore(kv keyValue) bool {
+	if e.seen == nil {
+		if slices.Contains(e.sent, kv) {
+			return true
+		}
+		if len(e.sent) < emitterScanMax {
+			e.sent = append(e.sent, kv)
+			return false
+		}
+		e.seen = make(map[keyValue]struct{}, 2*emitterScanMax)
+		for _, s := range e.sent {
+			e.seen[s] = struct{}{}
+		}
+	}
+	if _, dup := e.seen[kv]; dup {
+		return true
+	}
+	e.seen[kv] = struct{}{}
+	return false
 }
 
 // clip bounds a value by the rule every decoder shares (observe.Clip).

@@ -104,22 +104,22 @@ func emitHTTP(out *emitter, msg *message, code int, req *request) {
 // emitHTTPHeader emits the headers that have their own key.
 func emitHTTPHeader(out *emitter, h header) {
 	value := strings.TrimSpace(h.raw)
-	switch strings.ToLower(h.name) {
-	case "server":
+	switch name := h.name; {
+	case strings.EqualFold(name, "server"):
 		out.add("http.server", value)
 		// The spelling of the line itself (no space after the colon, say)
 		// tells one firmware's web server from another's.
 		out.add("http.server_raw", h.name+":"+strings.TrimRight(h.raw, " \t"))
-	case "www-authenticate":
+	case strings.EqualFold(name, "www-authenticate"):
 		out.add("http.www_authenticate", value)
 		if mac, ok := realmMAC(value); ok {
 			out.add("http.realm_mac", mac)
 		}
-	case "etag":
+	case strings.EqualFold(name, "etag"):
 		out.add("http.etag", value)
-	case "location":
+	case strings.EqualFold(name, "location"):
 		out.add("http.location", redactURL(value))
-	case "content-type":
+	case strings.EqualFold(name, "content-type"):
 		out.add("http.content_type", value)
 	}
 }

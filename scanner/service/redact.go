@@ -14,6 +14,9 @@ var secretParams = []string{"user", "usr", "pass", "pwd", "auth", "token", "key"
 // of an absolute URL (rtsp://admin:pw@cam/…) and the values of query
 // parameters whose names suggest a secret. The rest is kept as sent.
 func redactURL(s string) string {
+	if !strings.Contains(s, "=") && !strings.Contains(s, "@") {
+		return s // no parameter and no userinfo: nothing to redact (the common case, and regexp is slow)
+	}
 	s = pathSecret.ReplaceAllString(stripUserinfo(s), "${1}${2}=REDACTED${3}")
 	base, query, ok := strings.Cut(s, "?")
 	if !ok {
