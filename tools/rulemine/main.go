@@ -38,6 +38,8 @@ type entry struct {
 	Value      string `json:"value"`
 	Port       uint16 `json:"port,omitempty"`
 	Provenance string `json:"provenance"`
+
+	what string // the rule's text that names its product (classifies the entry)
 }
 
 func main() {
