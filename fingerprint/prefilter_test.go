@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/camsweep/camsweep/observe"
 )
@@ -77,6 +78,25 @@ func FuzzNeedles(f *testing.F) {
 		s := &Signature{re: re, needles: needlesOf(pattern)}
 		if re.MatchString(text) && !s.mayMatch(foldText(text)) {
 			t.Fatalf("needles %q of %q reject %q", s.needles, pattern, text)
+		}
+	})
+}
+
+// excerpt never panics, keeps valid UTF-8 valid, and holds the match.
+func FuzzExcerpt(f *testing.F) {
+	f.Add(strings.Repeat("é", 3000)+"TiandyVideo"+strings.Repeat("x", 3000), 6000, 6011)
+	f.Add(strings.Repeat("\x1b[2J", 2000)+"marker", 0, 6)
+	f.Fuzz(func(t *testing.T, raw string, from, to int) {
+		clean := observe.MatchText(raw)
+		if from < 0 || to < from || to > len(clean) {
+			return
+		}
+		got := excerpt(raw, clean, [2]int{from, to})
+		if utf8.ValidString(raw) && !utf8.ValidString(got) {
+			t.Fatalf("excerpt of valid text is not: %q", got)
+		}
+		if raw == clean && !strings.Contains(got, raw[from:to]) {
+			t.Fatalf("excerpt %q lost the match %q", got, raw[from:to])
 		}
 	})
 }
