@@ -618,7 +618,7 @@ func TestEngineReviewNeedsUnknownKind(t *testing.T) {
 	for kind, want := range map[Kind]Verdict{KindNetwork: VerdictClear, KindPhone: VerdictClear, KindCamera: VerdictRestricted, KindUnknown: VerdictReview} {
 		e := newTestEngine(t)
 		d := Device{Vendor: "Huawei", Kind: kind, MAC: mac}
-		e.restrict(&d)
+		e.restrict(&d, false)
 		if d.Verdict != want || d.Restricted != (want == VerdictRestricted) || d.Review != (want == VerdictReview) {
 			t.Errorf("Huawei %s: verdict %q restricted=%v review=%v, want %q", kind, d.Verdict, d.Restricted, d.Review, want)
 		}
@@ -762,6 +762,34 @@ func TestEngineModelPrecedence(t *testing.T) {
 		d := onlyDevice(t, e)
 		if d.Model != c.model || d.Vendor != "Hikvision" {
 			t.Errorf("%q: vendor %q model %q, want Hikvision %q", c.scopes, d.Vendor, d.Model, c.model)
+		}
+	}
+}
+
+// TestEngineCloudNameAloneGoesToReview: a device that only asked for a
+// maker's cloud names may be the maker's camera or a phone running the
+// maker's app (Hik-Connect, DMSS, XMEye): review, never restricted. A device
+// that also shows itself (the maker's MAC block) is restricted as before.
+func TestEngineCloudNameAloneGoesToReview(t *testing.T) {
+	cases := []struct {
+		mac, query string
+		vendor     string
+		want       Verdict
+	}{
+		{"3c:22:fb:11:22:33", "www.hik-online.com", "Hikvision", VerdictReview},      // an Apple block: an iPhone with Hik-Connect
+		{"a4:50:46:11:22:34", "cellphonepush.quickddns.com", "Dahua", VerdictReview}, // a Xiaomi block: a phone with DMSS
+		{"02:11:22:33:44:55", "i.ys7.com", "Hikvision", VerdictReview},               // a randomized address
+		{"44:19:b6:11:22:33", "www.hik-online.com", "Hikvision", VerdictRestricted},  // Hikvision's own block
+	}
+	for _, c := range cases {
+		e := newTestEngine(t)
+		mac := mustMAC(t, c.mac)
+		ip := netip.MustParseAddr("192.168.1.50")
+		e.Add(Observation{Probe: "pcap", MAC: mac, IP: ip, Key: "arp.mac", Value: c.mac})
+		e.Add(Observation{Probe: "pcap", IP: ip, Key: "dns.query", Value: c.query})
+		d := onlyDevice(t, e)
+		if d.Vendor != c.vendor || d.Verdict != c.want {
+			t.Errorf("%s asking %s: vendor %q verdict %q, want %q %q", c.mac, c.query, d.Vendor, d.Verdict, c.vendor, c.want)
 		}
 	}
 }

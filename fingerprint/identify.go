@@ -181,7 +181,23 @@ func (e *Engine) decide(d *Device, matches []Match) {
 	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
 	d.Kind = Kind(heaviest(matches, agrees, func(m Match) string { return string(m.Kind) }))
-	e.restrict(d)
+	e.restrict(d, onlyAsked(matches, winner))
+}
+
+// onlyAsked reports whether every match naming the maker read a fact the
+// device asked for (a cloud name it resolved) rather than one about itself.
+func onlyAsked(matches []Match, vendor string) bool {
+	named := false
+	for _, m := range matches {
+		if m.Vendor != vendor || vendor == "" {
+			continue
+		}
+		if m.Sig == nil || !observe.IsAsked(m.Sig.Key) {
+			return false
+		}
+		named = true
+	}
+	return named
 }
 
 func bestVendor(matches []Match) (string, float64) {
@@ -266,8 +282,10 @@ func mostSpecificModel(matches []Match, ok func(Match) bool) string {
 // product line it sells is surveillance equipment, so the maker is the product
 // class). When the kind is unknown and the maker (or the brand on the box)
 // also sells other things, the device goes to review. A device shown to be
-// something else (a phone, a router) is clear.
-func (e *Engine) restrict(d *Device) {
+// something else (a phone, a router) is clear. A maker named only by what
+// the device asked for (its cloud's names, which the maker's phone app asks
+// too) shows no product of the maker: review, whatever the maker sells.
+func (e *Engine) restrict(d *Device, askedOnly bool) {
 	d.Verdict = VerdictClear
 	maker, ok := e.db.Catalogue.Vendor(d.Vendor)
 	if !ok || !maker.Restricted() {
@@ -277,7 +295,7 @@ func (e *Engine) restrict(d *Device) {
 	switch {
 	case d.Kind.Surveillance():
 		d.Restricted, d.Verdict = true, VerdictRestricted
-	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker):
+	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker) && !askedOnly:
 		d.Restricted, d.Verdict = true, VerdictRestricted
 	case unknownKind:
 		d.Review, d.Verdict = true, VerdictReview

@@ -61,6 +61,11 @@ type Key struct {
 	// Weak marks a binding the engine trusts only while the MAC is seen with
 	// few addresses (link.ip: a router forwards for many).
 	Weak bool
+	// Asked marks a fact that is what the device asked for (a name it
+	// resolved), not what it is: a maker's phone app and PC client ask for
+	// the same cloud names as its cameras, so such a fact alone shows the
+	// maker's service in use, never that the asker is the maker's product.
+	Asked bool
 }
 
 // keys is the vocabulary, in the order of docs/observation-keys.md. A test
@@ -161,7 +166,7 @@ var keys = []Key{
 	// CS2 PPPP and DNS.
 	{Name: "p2p.protocol", Role: Fact},
 	{Name: "p2p.did", Role: Fact},
-	{Name: "dns.query", Role: Fact},
+	{Name: "dns.query", Role: Fact, Asked: true},
 
 	// HTTP.
 	{Name: "http.status", Role: Fact},
@@ -228,6 +233,10 @@ func Lookup(name string) (Key, bool) {
 	k, ok := byName[name]
 	return k, ok
 }
+
+// IsAsked reports whether a key's value is what the device asked for (see
+// Key.Asked).
+func IsAsked(name string) bool { return byName[name].Asked }
 
 // Known reports whether name is a registered key.
 func Known(name string) bool {

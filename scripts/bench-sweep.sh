@@ -27,9 +27,13 @@
 #
 # ROUTED16=true builds 198.19.0.0/16 behind the lab's router instead: six
 # camsim devices and FLAT16_PLAIN plain hosts (they answer ping and refuse
-# every TCP port) spread over it; the router drops packets to the empty
-# addresses. Times `camsweep sweep --targets 198.19.0.0/16` beside
-# `nmap -sn` and `nmap -p 80,443,554,8000 --open` (each capped at 10 minutes).
+# every TCP port; a quarter of them are firewalled and answer ping only)
+# spread over it; the router drops packets to the empty addresses. Times
+# `camsweep sweep --targets 198.19.0.0/16` (and the same without ICMP echo)
+# beside `nmap -sn -n -T4 --min-rate 1000` and
+# `nmap -n -T4 --min-rate 1000 -p 80,443,554,8000 --open` (each capped at
+# 10 minutes; at nmap's default timing neither had finished by then).
+# ONLY=WORD times only the tools whose name holds WORD.
 #
 # The scaling runs (camsweep --probes arp on the /24 and on a /22 of 1,000
 # hosts) use SCALE_RATE (default 100): the lab delivers every broadcast to
@@ -44,6 +48,7 @@ scale_rate=${SCALE_RATE:-100}
 flat16=${FLAT16:-false}
 flat16_plain=${FLAT16_PLAIN:-190}
 routed16=${ROUTED16:-false}
+only=${ONLY:-}
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench-sweep: needs root to build network namespaces" >&2
@@ -62,11 +67,11 @@ go build -o "$tmp/camsweep" ./cmd/camsweep
 go build -o "$tmp/benchsweep" ./tools/benchsweep
 echo "camsweep $(git describe --always --dirty 2>/dev/null || echo unknown), $(nproc) CPUs, kernel $(uname -r)"
 if [ "$routed16" = true ]; then
-	"$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -routed16 -flat16-plain "$flat16_plain"
+	"$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -routed16 -flat16-plain "$flat16_plain" -only "$only"
 	exit
 fi
 if [ "$flat16" = true ]; then
-	"$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -flat16 -flat16-plain "$flat16_plain"
+	"$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -flat16 -flat16-plain "$flat16_plain" -only "$only"
 	exit
 fi
-"$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -rate "$rate" -scaling="$scaling" -scale-rate "$scale_rate"
+"$tmp/benchsweep" -camsweep "$tmp/camsweep" -runs "$runs" -rate "$rate" -scaling="$scaling" -scale-rate "$scale_rate" -only "$only"

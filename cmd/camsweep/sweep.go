@@ -50,8 +50,10 @@ them and their answers are not reported. (Broadcasts reach every host of
 the segment, excluded ones too, without asking for them; --probes arp,tcp
 leaves out the multicast discovery requests.) Routed networks (--targets outside the segment) are reached with
 unicast only: each address is first knocked at on a few camera ports
-(80, 443, 554, 8000; a refused connection counts as an answer), and only
-hosts that answer get the full probes. ARP and multicast do not cross
+(80, 443, 554, 8000; a refused connection counts as an answer) and, with
+root or CAP_NET_RAW, sent an ICMP echo request (a silent address once more
+after 1 s); only hosts that answer either get the full probes. Without raw
+sockets the knock alone finds them, and the summary says so once. ARP and multicast do not cross
 routers, so run one sweep per segment for MAC addresses and discovery
 answers. Public address ranges need --allow-public; more than 65,536
 addresses need --yes.
@@ -61,8 +63,9 @@ and the summary says so. On a terminal a status line shows hosts found,
 addresses asked, the pace and the time left; without one, a sweep expected
 to take over a minute logs that line every 10 s (-q silences both).
 
-Raw ARP needs root or CAP_NET_RAW. Without it the sweep still runs its UDP and
-TCP probes, reads MACs from the kernel's neighbour table, and says so.
+Raw ARP and ICMP echo need root or CAP_NET_RAW. Without it the sweep still
+runs its UDP and TCP probes, reads MACs from the kernel's neighbour table,
+and says so.
 Ctrl-C, or an error that ends the sweep early, still reports what was found
 (marked partial, exit 3).`
 

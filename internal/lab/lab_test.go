@@ -559,7 +559,8 @@ func TestNmapFindsEveryPlainHost(t *testing.T) {
 }
 
 // TestSparseSegment checks the routed lab a large sweep uses: plain hosts
-// behind the router answer ping and refuse connections, and the router
+// behind the router answer ping and refuse connections (firewalled ones let
+// them time out), and the router
 // drops packets to the segment's empty addresses without asking ARP for
 // them (the shared neighbour table would fill).
 func TestSparseSegment(t *testing.T) {
@@ -588,6 +589,20 @@ func TestSparseSegment(t *testing.T) {
 	_, err = l.Scanner().DialContext(context.Background(), "tcp4", hosts[1].IP.String()+":80")
 	if !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Errorf("connect to a plain host's closed port: %v, want refused", err)
+	}
+	walled := PlainHost{MAC: mustMAC(t, "44:19:b6:00:00:99"), IP: netip.MustParseAddr("198.19.77.99"), Firewalled: true}
+	if err := seg.AddPlainHosts([]PlainHost{walled}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ping(l.Scanner(), walled.IP, 1); err != nil {
+		t.Errorf("ping a firewalled host: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	_, err = l.Scanner().DialContext(ctx, "tcp4", walled.IP.String()+":80")
+	cancel()
+	var nerr net.Error
+	if !errors.As(err, &nerr) || !nerr.Timeout() {
+		t.Errorf("connect to a firewalled host: %v, want a timeout", err)
 	}
 	empty := netip.MustParseAddr("198.19.200.7")
 	if err := ping(l.Scanner(), empty, 1); err == nil {

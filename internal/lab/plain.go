@@ -16,6 +16,10 @@ import (
 type PlainHost struct {
 	MAC net.HardwareAddr
 	IP  netip.Addr
+	// Firewalled hosts answer ARP and ping but send nothing over TCP: a
+	// connection to any port times out, as behind a firewall that drops
+	// what it does not allow, instead of being refused.
+	Firewalled bool
 }
 
 // plainNS is the namespace holding every plain host of one LAN, plugged
@@ -113,8 +117,58 @@ func (l *Lab) newPlainNS(name string, port lanPort, peer PlainHost, n int) (*pla
 	if err := l.waitPlugged(ns, "uplink"); err != nil {
 		return nil, err
 	}
+	if err := dropForeignLookups(ns.nl); err != nil {
+		return nil, err
+	}
 	return &plainNS{ns: ns, uplink: uplink, port: port, peer: peer}, nil
 }
+
+// dropForeignLookups ends the route lookup of every packet that arrives for
+// an address the plain namespace does not hold (the local table, rule 0,
+// has already matched those it holds): each ARP request a plain host hears
+// makes the kernel look its target up, and that lookup would otherwise
+// walk every plain host's source rule before failing. With a broadcast
+// cloned to each of N hosts, that is N x N rule checks a broadcast: on two
+// cores a flat /16 of 190 hosts then fell behind 1,000 broadcasts a second,
+// queuing them and answering half a minute late. Replies the hosts send
+// (lookups from lo) are not matched and still find their host's table.
+func dropForeignLookups(h *netlink.Handle) error {
+	rule := netlink.NewRule()
+	rule.Priority = foreignRulePriority
+	rule.IifName = "lo"
+	rule.Invert = true
+	rule.Type = unix.RTN_BLACKHOLE // FR_ACT_BLACKHOLE: same value
+	rule.Family = unix.AF_INET
+	if err := h.RuleAdd(rule); err != nil {
+		return fmt.Errorf("lab: rule dropping foreign lookups: %w", err)
+	}
+	return nil
+}
+
+// dropTCPFrom drops every TCP segment a plain host would send (its resets
+// to the connections it refuses), before its own table is looked up.
+func dropTCPFrom(h *netlink.Handle, host32 netip.Prefix) error {
+	rule := netlink.NewRule()
+	rule.Priority = firewallRulePriority
+	rule.Src = prefixToIPNet(host32)
+	rule.IPProto = unix.IPPROTO_TCP
+	rule.Type = unix.RTN_BLACKHOLE
+	rule.Family = unix.AF_INET
+	if err := h.RuleAdd(rule); err != nil {
+		return fmt.Errorf("lab: firewall rule for %s: %w", host32.Addr(), err)
+	}
+	return nil
+}
+
+// Rule priorities in a plain namespace: the local table (0), then
+// dropForeignLookups, then dropTCPFrom, then each host's source rule,
+// numbered up from hostRulePriority (below main, 32766, for the 1,000
+// hosts a lab holds at most).
+const (
+	foreignRulePriority  = 100
+	firewallRulePriority = 200
+	hostRulePriority     = 1000
+)
 
 func (l *Lab) addPlain(p *plainNS, ph PlainHost) error {
 	p.count++
@@ -148,11 +202,17 @@ func (l *Lab) addPlain(p *plainNS, ph PlainHost) error {
 		}
 	}
 	rule := netlink.NewRule()
+	rule.Priority = hostRulePriority + p.count
 	rule.Src = prefixToIPNet(host32)
 	rule.Table = table
 	rule.Family = unix.AF_INET
 	if err := h.RuleAdd(rule); err != nil {
 		return fmt.Errorf("lab: rule for %s: %w", ph.IP, err)
+	}
+	if ph.Firewalled {
+		if err := dropTCPFrom(h, host32); err != nil {
+			return err
+		}
 	}
 	return pinNeighbour(h, link, p.peer)
 }

@@ -134,13 +134,15 @@ func (c *capture) stop(t *testing.T, sender net.HardwareAddr) []sentFrame {
 }
 
 // sentFrame is one frame the scanner sent: where to, and whether it starts
-// an exchange (what --rate paces: an ARP request, a UDP datagram, a TCP SYN).
+// an exchange (what --rate paces: an ARP request, a UDP datagram, a TCP
+// SYN, an ICMP echo request).
 type sentFrame struct {
 	at        time.Time
 	dst       netip.Addr // ARP target or IPv4 destination; invalid if neither
 	what      string
 	probe     bool
-	broadcast bool // sent to a broadcast or multicast Ethernet address
+	broadcast bool   // sent to a broadcast or multicast Ethernet address
+	port      uint16 // a TCP SYN's destination port
 }
 
 func classify(p gopacket.Packet, at time.Time) sentFrame {
@@ -164,6 +166,16 @@ func classify(p gopacket.Packet, at time.Time) sentFrame {
 	case ip.Protocol == layers.IPProtocolTCP:
 		tcp, _ := p.Layer(layers.LayerTypeTCP).(*layers.TCP)
 		f.probe = tcp != nil && tcp.SYN && !tcp.ACK
+		if f.probe {
+			f.what = fmt.Sprintf("TCP SYN to %s:%d", f.dst, tcp.DstPort)
+			f.port = uint16(tcp.DstPort)
+		}
+	case ip.Protocol == layers.IPProtocolICMPv4:
+		icmp, _ := p.Layer(layers.LayerTypeICMPv4).(*layers.ICMPv4)
+		f.probe = icmp != nil && icmp.TypeCode.Type() == layers.ICMPv4TypeEchoRequest
+		if f.probe {
+			f.what = fmt.Sprintf("ICMP echo request to %s", f.dst)
+		}
 	}
 	return f
 }

@@ -17,7 +17,7 @@ type Options struct {
 	// the global --rate holds. Nil means 500 frames/s.
 	Limiter Limiter
 	// Retries is how many more times at most an unanswered address is asked
-	// (default 1), each on its own schedule (see retrier).
+	// (default 1), each on its own schedule (see package retry).
 	Retries int
 	// Backoff is how long an address is given to answer before it is asked
 	// again (default 2 s, so a slow answer is not taken for a lost one),
@@ -26,10 +26,10 @@ type Options struct {
 	// Wait is how long to listen after the last request (default 300 ms).
 	Wait time.Duration
 	// SlowDown, when set, is called each time the interface's queue is full
-	// (ENOBUFS), and each time an answer comes more than slowAnswer after
-	// its request (the segment's hosts cannot keep up with the broadcasts):
-	// the caller should lower its pace. A full queue's frame is sent again
-	// after a pause either way.
+	// (ENOBUFS): the caller should lower its pace. The frame is sent again
+	// after a pause either way. Answers that come late do not call it: a
+	// busy segment queues requests, it does not lose them, and the sweep
+	// waits for late answers at its end instead.
 	SlowDown func()
 	// Asked, when set, is called after each address's first request.
 	Asked func()
@@ -46,13 +46,8 @@ type Limiter interface {
 	Wait(context.Context) error
 }
 
-// slowAnswer is how late an ARP answer may come before the segment is taken
-// as overloaded; a LAN answers in milliseconds. maxFinalWait bounds the wait
-// for late answers after the last request.
-const (
-	slowAnswer   = time.Second
-	maxFinalWait = time.Minute
-)
+// maxFinalWait bounds the wait for late answers after the last request.
+const maxFinalWait = time.Minute
 
 func (o *Options) defaults() {
 	if o.Limiter == nil {

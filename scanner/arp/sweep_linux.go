@@ -15,6 +15,7 @@ import (
 
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/retry"
 )
 
 // Sweep asks every target on ifi who holds it and emits an arp.mac binding
@@ -34,7 +35,7 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 	copy(srcMAC[:], ifi.HardwareAddr)
 
 	sw := &sweeper{pending: make(map[netip.Addr]bool, len(targets)), emit: emit,
-		retries: newRetrier(opt.Retries, opt.Backoff), slowed: opt.SlowDown}
+		retries: retry.New(opt.Retries, opt.Backoff)}
 	for _, t := range targets {
 		if t != src {
 			sw.pending[t] = true
@@ -56,7 +57,7 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 		if err := SendPatiently(ctx, write, opt.SlowDown); err != nil {
 			return fmt.Errorf("sending ARP on %s: %w", ifi.Name, err)
 		}
-		sw.retries.asked(t, n, time.Now())
+		sw.retries.Asked(t, n, time.Now())
 		return nil
 	}
 	next := 0
@@ -64,7 +65,7 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 		if err := sw.drain(answers); err != nil {
 			return err
 		}
-		if t, n, ok := sw.retries.due(time.Now()); ok {
+		if t, n, ok := sw.retries.Due(time.Now()); ok {
 			if err := send(t, n); err != nil {
 				return err
 			}
@@ -83,7 +84,7 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 			}
 			continue
 		}
-		at, ok := sw.retries.next()
+		at, ok := sw.retries.Next()
 		if !ok {
 			break
 		}
@@ -99,15 +100,10 @@ func Sweep(ctx context.Context, ifi *net.Interface, src netip.Addr, targets []ne
 // sweeper is one sweep's state, owned by the sending goroutine.
 type sweeper struct {
 	pending map[netip.Addr]bool // targets not heard from yet
-	retries *retrier
+	retries *retry.Schedule
 	lastLag time.Duration // how long after its request the last answer came
-	slowed  func()        // Options.SlowDown, or nil
-	// slowedAt is when a late answer last slowed the sweep: only answers to
-	// requests sent after it may slow it again, once the slower pace has had
-	// a chance to show (once per round trip, as TCP does).
-	slowedAt time.Time
-	emit     scanner.Emit
-	teach    *teacher // nil: the kernel is not told
+	emit    scanner.Emit
+	teach   *teacher // nil: the kernel is not told
 }
 
 // listen collects answers for d, or until nothing is pending.
@@ -150,13 +146,11 @@ func (sw *sweeper) record(p Packet) {
 		return // answered already, or not a target: nothing to add
 	}
 	delete(sw.pending, p.SenderIP)
-	now := time.Now()
-	if lag := sw.retries.answered(p.SenderIP, now); lag > 0 {
+	// A late answer does not slow the sweep: it says the hosts are busy,
+	// not that a request was lost, and only a full send queue does that
+	// (SendPatiently). It only makes the sweep wait longer at its end.
+	if lag := sw.retries.Answered(p.SenderIP, time.Now()); lag > 0 {
 		sw.lastLag = lag
-		if lag > slowAnswer && sw.slowed != nil && now.Add(-lag).After(sw.slowedAt) {
-			sw.slowed()
-			sw.slowedAt = now
-		}
 	}
 	if sw.teach != nil {
 		sw.teach.learn(p.SenderIP, p.SenderMAC)

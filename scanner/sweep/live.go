@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"slices"
 	"sync/atomic"
@@ -23,9 +24,35 @@ var livenessPorts = []uint16{80, 443, 554, 8000}
 // with a 700 ms timeout check about 365 silent addresses a second.
 const liveWorkers = 512
 
-// findLive knocks at each address and queues those that answer for the full
-// probes, as ARP does on the segment.
+// findLive finds which addresses off the segment hold a host, by ICMP echo
+// and by knocking on a few ports at once, and queues those that answer
+// either for the full probes, as ARP does on the segment. Without the right
+// to a raw socket it knocks alone and says so once.
 func (r *run) findLive(ctx context.Context, addrs []netip.Addr) error {
+	g, gctx := errgroup.WithContext(ctx)
+	if r.cfg.enabled(ProbeICMP) {
+		g.Go(func() error {
+			err := r.pingAll(gctx, addrs)
+			switch {
+			case err == nil || gctx.Err() != nil:
+				return err
+			case errors.Is(err, errNoRawICMP):
+				r.noRawICMP.Store(true)
+				r.warn("%s", pingNote(err))
+			default:
+				r.warn("%s", pingNote(fmt.Errorf("ICMP echo could not run: %w", err)))
+			}
+			return nil
+		})
+	}
+	if r.cfg.enabled(ProbeTCP) {
+		g.Go(func() error { return r.knockAll(gctx, addrs) })
+	}
+	return g.Wait()
+}
+
+// knockAll knocks at each address not yet found live.
+func (r *run) knockAll(ctx context.Context, addrs []netip.Addr) error {
 	ports := r.knockPorts()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(liveWorkers)
@@ -34,15 +61,21 @@ func (r *run) findLive(ctx context.Context, addrs []netip.Addr) error {
 			continue
 		}
 		g.Go(func() error {
-			live := r.knock(gctx, a, ports)
-			r.asked.Add(1)
-			if live {
+			if !r.isHost(a) && r.knock(gctx, a, ports) {
 				r.markLive(a)
 			}
+			r.asked.Add(1)
 			return gctx.Err()
 		})
 	}
 	return g.Wait()
+}
+
+// isHost says a has answered something already.
+func (r *run) isHost(a netip.Addr) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.hosts[a]
 }
 
 // knockPorts are the liveness ports among those probed; the first probed

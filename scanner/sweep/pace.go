@@ -29,7 +29,7 @@ type pacer struct {
 }
 
 // slowDown lowers a pace by a quarter because a send queue was full
-// (ENOBUFS) or answers came late: broadcasts when broadcast is set, everything otherwise. It acts
+// (ENOBUFS): broadcasts when broadcast is set, everything otherwise. It acts
 // at most once per slowInterval, so the burst of failures one full queue
 // gives lowers the pace once, and never below minPace.
 func (p *pacer) slowDown(broadcast bool) {
@@ -61,7 +61,7 @@ func (p *pacer) slowedNote() string {
 	if !p.slowed {
 		return ""
 	}
-	return fmt.Sprintf("the network could not take the pace (a send queue was full, or answers came late): slowed to %.0f packets/s, %.0f broadcasts/s for the rest of the sweep",
+	return fmt.Sprintf("the network could not take the pace (a send queue was full): slowed to %.0f packets/s, %.0f broadcasts/s for the rest of the sweep",
 		float64(p.global.Limit()), float64(min(p.broadcast.Limit(), p.global.Limit())))
 }
 

@@ -36,11 +36,12 @@ const (
 	ProbeDHIP = "dhip"
 	ProbeXM   = "xm"
 	ProbeSSDP = "ssdp"
-	ProbeTCP  = "tcp" // connect, HTTP, RTSP, TLS, banners, ONVIF on every host found
+	ProbeICMP = "icmp" // echo to routed targets, beside the knock, to find hosts before probing them
+	ProbeTCP  = "tcp"  // connect, HTTP, RTSP, TLS, banners, ONVIF on every host found
 )
 
 // AllProbes lists every probe in the order they run.
-var AllProbes = []string{ProbeARP, ProbeMDNS, ProbeWSD, ProbeSADP, ProbeDHIP, ProbeXM, ProbeSSDP, ProbeTCP}
+var AllProbes = []string{ProbeARP, ProbeMDNS, ProbeWSD, ProbeSADP, ProbeDHIP, ProbeXM, ProbeSSDP, ProbeICMP, ProbeTCP}
 
 // DefaultPorts are the camera ports probed on every host found.
 var DefaultPorts = []uint16{80, 443, 554, 8000, 8080, 8443, 8554, 37777, 34567, 8899, 23}
@@ -118,7 +119,7 @@ type Progress struct {
 
 // Summary says what a sweep did.
 type Summary struct {
-	Unprivileged bool     // raw ARP was not allowed: MACs came from the neighbour table
+	Unprivileged bool     // raw sockets were not allowed: ARP (MACs came from the neighbour table) or ICMP echo (Warnings say which)
 	Hosts        int      // hosts that answered anything
 	Sent         int64    // packets and connection attempts sent
 	Slowed       bool     // a full send queue made the sweep lower its pace (Warnings say how far)
@@ -179,9 +180,11 @@ type run struct {
 	// the first packet to each segment host then makes the kernel broadcast
 	// ARP requests of its own, kernelARPs of them for a silent address.
 	kernelResolves atomic.Bool
-	kernelARPs     int
-	touched        map[netip.Addr]chan struct{} // segment hosts sent to, under mu
-	payMu          sync.Mutex                   // one first touch pays at a time
+	// noRawICMP is set when ICMP echo could not open its raw socket.
+	noRawICMP  atomic.Bool
+	kernelARPs int
+	touched    map[netip.Addr]chan struct{} // segment hosts sent to, under mu
+	payMu      sync.Mutex                   // one first touch pays at a time
 
 	mu       sync.Mutex
 	hosts    map[netip.Addr]bool
@@ -237,11 +240,12 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 	g.Go(func() error {
 		defer r.closeQueues()
 		dg, dctx := errgroup.WithContext(gctx)
-		if cfg.enabled(ProbeTCP) {
-			// Hosts off the segment are knocked at first: only those that
-			// answer get the full probes.
+		if cfg.enabled(ProbeTCP) || cfg.enabled(ProbeICMP) {
+			// Hosts off the segment are pinged and knocked at first: only
+			// those that answer get the full probes.
 			dg.Go(func() error { return r.findLive(dctx, offSegment) })
-		} else {
+		}
+		if !cfg.enabled(ProbeTCP) {
 			r.queueAll(offSegment) // for unicast WS-Discovery, the one probe left for them
 		}
 		if !cfg.enabled(ProbeARP) {
@@ -263,6 +267,7 @@ func Run(ctx context.Context, cfg Config, emit scanner.Emit) (Summary, error) {
 			r.warn("reading the neighbour table: %v", nerr)
 		}
 	}
+	sum.Unprivileged = sum.Unprivileged || r.noRawICMP.Load()
 	if note := r.pace.slowedNote(); note != "" {
 		sum.Slowed = true
 		r.warn("%s", note)
@@ -303,19 +308,26 @@ func (r *run) localScope() []netip.Addr {
 }
 
 // plan counts the addresses this sweep asks and how long that should take:
-// an ARP request each on the segment (a few more for retries), a knock on
-// a few ports each off it.
+// an ARP request each on the segment (a few more for retries), an echo
+// request and a knock on a few ports each off it.
 func (r *run) plan(offSegment, local []netip.Addr) {
 	var secs float64
 	if r.cfg.Segment != nil && r.cfg.enabled(ProbeARP) {
 		r.addresses += len(local)
 		secs += float64(len(local)) * 1.1 / r.cfg.BroadcastRate
 	}
-	if r.cfg.enabled(ProbeTCP) {
+	if r.cfg.enabled(ProbeTCP) || r.cfg.enabled(ProbeICMP) {
 		r.addresses += len(offSegment)
-		knocks := float64(len(offSegment) * len(r.knockPorts()))
-		secs += max(knocks/r.cfg.Rate, float64(len(offSegment))*2*r.cfg.ConnectTimeout.Seconds()/liveWorkers)
 	}
+	var asks, waits float64
+	if r.cfg.enabled(ProbeICMP) {
+		asks += float64(len(offSegment)) * 1.1 // an echo each, a few retried
+	}
+	if r.cfg.enabled(ProbeTCP) {
+		asks += float64(len(offSegment) * len(r.knockPorts()))
+		waits = float64(len(offSegment)) * 2 * r.cfg.ConnectTimeout.Seconds() / liveWorkers
+	}
+	secs += max(asks/r.cfg.Rate, waits)
 	r.expected = time.Duration(secs * float64(time.Second))
 }
 

@@ -1,4 +1,7 @@
-package arp
+// Package retry decides which silent address a sweep asks again, and when:
+// each address on its own schedule, so nobody is asked again because
+// somebody else was silent. The ARP sweep and the ICMP echo sweep share it.
+package retry
 
 import (
 	"net/netip"
@@ -26,18 +29,18 @@ const (
 	minHeard = 32
 )
 
-// retry is one address waiting to be asked again.
-type retry struct {
+// waiting is one address waiting to be asked again.
+type waiting struct {
 	addr  netip.Addr
 	asked int // requests sent to it so far
 	due   time.Time
 }
 
-// retrier decides which silent address is asked again, and when.
-type retrier struct {
+// Schedule decides which silent address is asked again, and when.
+type Schedule struct {
 	max     int           // retries per address
 	backoff time.Duration // before the first retry; doubled for each next one
-	levels  [][]retry     // waiting, by requests sent so far; fixed delays keep each level in due order
+	levels  [][]waiting   // waiting, by requests sent so far; fixed delays keep each level in due order
 	pending map[netip.Addr]int
 	askedAt map[netip.Addr]time.Time // when each pending address was last asked
 	seen    int                      // silent addresses considered for a first retry
@@ -46,25 +49,27 @@ type retrier struct {
 	firstAnswers, retryAnswers int
 }
 
-func newRetrier(max int, backoff time.Duration) *retrier {
-	return &retrier{max: max, backoff: backoff, levels: make([][]retry, max+1), pending: map[netip.Addr]int{},
+// New schedules at most max retries per address, the first after backoff,
+// each next one after twice the wait before it.
+func New(max int, backoff time.Duration) *Schedule {
+	return &Schedule{max: max, backoff: backoff, levels: make([][]waiting, max+1), pending: map[netip.Addr]int{},
 		askedAt: map[netip.Addr]time.Time{}}
 }
 
-// asked records a request to a, the n-th to it (1 for the first).
-func (rt *retrier) asked(a netip.Addr, n int, now time.Time) {
+// Asked records a request to a, the n-th to it (1 for the first).
+func (rt *Schedule) Asked(a netip.Addr, n int, now time.Time) {
 	rt.pending[a] = n
 	rt.askedAt[a] = now
 	if n > rt.max {
 		return // its last chance
 	}
 	delay := rt.backoff << (n - 1)
-	rt.levels[n] = append(rt.levels[n], retry{addr: a, asked: n, due: now.Add(delay)})
+	rt.levels[n] = append(rt.levels[n], waiting{addr: a, asked: n, due: now.Add(delay)})
 }
 
-// answered records an answer from a, heard at now, and returns how long
+// Answered records an answer from a, heard at now, and returns how long
 // after its last request it came (0 if it was not asked).
-func (rt *retrier) answered(a netip.Addr, now time.Time) time.Duration {
+func (rt *Schedule) Answered(a netip.Addr, now time.Time) time.Duration {
 	n, ok := rt.pending[a]
 	if !ok {
 		return 0
@@ -72,7 +77,10 @@ func (rt *retrier) answered(a netip.Addr, now time.Time) time.Duration {
 	lag := now.Sub(rt.askedAt[a])
 	delete(rt.pending, a)
 	delete(rt.askedAt, a)
-	if n > 1 {
+	// An answer to a retry is taken as a lost first answer only if it came
+	// sooner than the first request was given: one later than that may
+	// well answer the first request, on a segment that answers late.
+	if n > 1 && lag < rt.backoff<<(n-2) {
 		rt.retryAnswers++
 	} else {
 		rt.firstAnswers++
@@ -80,8 +88,8 @@ func (rt *retrier) answered(a netip.Addr, now time.Time) time.Duration {
 	return lag
 }
 
-// due returns an address to ask again now, with the number of its request.
-func (rt *retrier) due(now time.Time) (netip.Addr, int, bool) {
+// Due returns an address to ask again now, with the number of its request.
+func (rt *Schedule) Due(now time.Time) (netip.Addr, int, bool) {
 	for n := 1; n <= rt.max; n++ {
 		for len(rt.levels[n]) > 0 && !rt.levels[n][0].due.After(now) {
 			r := rt.levels[n][0]
@@ -99,7 +107,7 @@ func (rt *retrier) due(now time.Time) (netip.Addr, int, bool) {
 }
 
 // worthRetrying says whether the next silent address gets its first retry.
-func (rt *retrier) worthRetrying() bool {
+func (rt *Schedule) worthRetrying() bool {
 	rt.seen++
 	if rt.seen <= retryAllFirst {
 		return true
@@ -113,15 +121,15 @@ func (rt *retrier) worthRetrying() bool {
 }
 
 // retryShare is the share of silent addresses retried past the first ones.
-func (rt *retrier) retryShare() float64 {
+func (rt *Schedule) retryShare() float64 {
 	share := 1.0 / sampleEvery
 	heard := max(rt.firstAnswers+rt.retryAnswers, minHeard)
 	share += lossWeight * float64(rt.retryAnswers) / float64(heard)
 	return min(share, 1)
 }
 
-// next is when the next retry falls due; false when none waits.
-func (rt *retrier) next() (time.Time, bool) {
+// Next is when the next retry falls due; false when none waits.
+func (rt *Schedule) Next() (time.Time, bool) {
 	var at time.Time
 	for _, l := range rt.levels {
 		if len(l) > 0 && (at.IsZero() || l[0].due.Before(at)) {

@@ -1,11 +1,7 @@
-package arp
+package retry
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"net/netip"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -15,7 +11,7 @@ import (
 // does; answers holds the request number each answering address answers
 // (1: the first, 2: only its retry). It returns the requests per address.
 func sweepOf(n int, answers map[int]int, retries int) map[netip.Addr]int {
-	rt := newRetrier(retries, 50*time.Millisecond)
+	rt := New(retries, 50*time.Millisecond)
 	addrs := make([]netip.Addr, n)
 	for i := range addrs {
 		addrs[i] = netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
@@ -28,15 +24,15 @@ func sweepOf(n int, answers map[int]int, retries int) map[netip.Addr]int {
 	now := time.Unix(0, 0)
 	ask := func(a netip.Addr, k int) {
 		asked[a]++
-		rt.asked(a, k, now)
+		rt.Asked(a, k, now)
 		if want, ok := answers[index[a]]; ok && want == k {
-			rt.answered(a, now)
+			rt.Answered(a, now)
 		}
 	}
 	next := 0
 	for {
 		now = now.Add(time.Millisecond)
-		if a, k, ok := rt.due(now); ok {
+		if a, k, ok := rt.Due(now); ok {
 			ask(a, k)
 			continue
 		}
@@ -45,7 +41,7 @@ func sweepOf(n int, answers map[int]int, retries int) map[netip.Addr]int {
 			next++
 			continue
 		}
-		at, ok := rt.next()
+		at, ok := rt.Next()
 		if !ok {
 			return asked
 		}
@@ -122,52 +118,54 @@ func TestRetriesFollowTheLossSeen(t *testing.T) {
 }
 
 func TestRetriesFollowTheirBackoff(t *testing.T) {
-	rt := newRetrier(2, 100*time.Millisecond)
+	rt := New(2, 100*time.Millisecond)
 	a := netip.MustParseAddr("10.0.0.1")
 	rt.pending[a] = 0
 	start := time.Unix(0, 0)
-	rt.asked(a, 1, start)
-	if _, _, ok := rt.due(start.Add(99 * time.Millisecond)); ok {
+	rt.Asked(a, 1, start)
+	if _, _, ok := rt.Due(start.Add(99 * time.Millisecond)); ok {
 		t.Fatal("retried before its backoff")
 	}
-	got, k, ok := rt.due(start.Add(100 * time.Millisecond))
+	got, k, ok := rt.Due(start.Add(100 * time.Millisecond))
 	if !ok || got != a || k != 2 {
 		t.Fatalf("due = %v %d %v, want %v 2", got, k, ok, a)
 	}
-	rt.asked(a, 2, start.Add(100*time.Millisecond))
-	if at, _ := rt.next(); !at.Equal(start.Add(300 * time.Millisecond)) {
+	rt.Asked(a, 2, start.Add(100*time.Millisecond))
+	if at, _ := rt.Next(); !at.Equal(start.Add(300 * time.Millisecond)) {
 		t.Errorf("second retry due at %v, want the backoff doubled", at.Sub(start))
 	}
-	if _, k, ok := rt.due(start.Add(300 * time.Millisecond)); !ok || k != 3 {
+	if _, k, ok := rt.Due(start.Add(300 * time.Millisecond)); !ok || k != 3 {
 		t.Fatalf("second retry: %d %v", k, ok)
 	}
-	rt.asked(a, 3, start.Add(300*time.Millisecond))
-	if _, ok := rt.next(); ok {
+	rt.Asked(a, 3, start.Add(300*time.Millisecond))
+	if _, ok := rt.Next(); ok {
 		t.Error("a third retry was scheduled with Retries 2")
 	}
 }
 
-func TestSendPatientlyRetriesAFullQueue(t *testing.T) {
-	calls, slowed := 0, 0
-	send := func() error {
-		calls++
-		if calls < 4 {
-			return fmt.Errorf("write arp:eth0: %w", syscall.ENOBUFS)
+// A segment that answers late (its hosts queue the broadcasts) answers
+// after the retry went out; those answers are not lost first answers, and
+// must not make the schedule retry every silent address.
+func TestLateAnswersAreNotTakenForLoss(t *testing.T) {
+	const backoff = time.Second
+	rt := New(1, backoff)
+	now := time.Unix(0, 0)
+	for i := range 64 {
+		a := netip.AddrFrom4([4]byte{10, 0, 1, byte(i)})
+		rt.Asked(a, 1, now)
+		rt.Asked(a, 2, now.Add(backoff))
+		if lag := rt.Answered(a, now.Add(backoff+3*backoff)); lag != 3*backoff {
+			t.Fatalf("lag %v, want %v", lag, 3*backoff)
 		}
-		return nil
 	}
-	if err := SendPatiently(context.Background(), send, func() { slowed++ }); err != nil || calls != 4 || slowed != 3 {
-		t.Errorf("err %v after %d calls and %d slow-downs, want nil after 4 and 3", err, calls, slowed)
+	if share := rt.retryShare(); share != 1.0/sampleEvery {
+		t.Errorf("late answers raised the retry share to %.2f", share)
 	}
-	other := errors.New("network is unreachable")
-	calls = 0
-	if err := SendPatiently(context.Background(), func() error { calls++; return other }, nil); err != other || calls != 1 {
-		t.Errorf("another error: %v after %d calls, want it at once", err, calls)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	full := func() error { return syscall.EAGAIN }
-	if err := SendPatiently(ctx, full, nil); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled while the queue is full: %v", err)
+	quick := netip.MustParseAddr("10.0.2.1")
+	rt.Asked(quick, 1, now)
+	rt.Asked(quick, 2, now.Add(backoff))
+	rt.Answered(quick, now.Add(backoff+time.Millisecond))
+	if rt.retryAnswers != 1 {
+		t.Errorf("an answer at once to a retry was not taken for a lost first answer")
 	}
 }
