@@ -1,6 +1,7 @@
 package fingerprint
 
 import (
+	"bytes"
 	"net/netip"
 	"slices"
 	"sort"
@@ -98,21 +99,27 @@ func (e *Engine) identifyAll(views []*view) []Device {
 		out = append(out, e.identify(v))
 		views[i] = nil // what identify did not keep can go now, not after the last device
 	}
-	sort.Slice(out, func(i, j int) bool { return deviceLess(&out[i], &out[j]) })
+	sort.Slice(out, func(i, j int) bool { return compareDevices(&out[i], &out[j]) < 0 })
 	return out
 }
 
-func deviceLess(a, b *Device) bool {
+// compareDevices orders devices by MAC, those known only by IP last, by
+// address. It allocates nothing: it runs n log n times over the largest
+// inventories, at their memory peak.
+func compareDevices(a, b *Device) int {
 	if a.MAC.IsZero() != b.MAC.IsZero() {
-		return !a.MAC.IsZero()
+		if a.MAC.IsZero() {
+			return 1
+		}
+		return -1
 	}
-	if c := strings.Compare(string(a.MAC[:]), string(b.MAC[:])); c != 0 {
-		return c < 0
+	if c := bytes.Compare(a.MAC[:], b.MAC[:]); c != 0 {
+		return c
 	}
 	if len(a.IPs) == 0 || len(b.IPs) == 0 {
-		return len(a.IPs) < len(b.IPs)
+		return len(a.IPs) - len(b.IPs)
 	}
-	return a.IPs[0].Less(b.IPs[0])
+	return a.IPs[0].Compare(b.IPs[0])
 }
 
 // snapshot copies the state under the lock and attaches IP-only

@@ -182,6 +182,7 @@ var keys = []Key{
 	{Name: "http.location", Role: Fact},
 	{Name: "http.content_type", Role: Context},
 	{Name: "http.path", Role: Fact},
+	{Name: "http.answer", Role: Fact},
 	{Name: "http.favicon_md5", Role: Fact},
 	{Name: "http.favicon_mmh3", Role: Fact},
 	{Name: "http.realm_mac", Role: Context},
