@@ -195,6 +195,20 @@ func TestIdentifySelfNamedDevices(t *testing.T) {
 	}
 }
 
+// A Dahua NVR's configManager answer, as a capture of a VMS polling it
+// holds it: no Server header, only Dahua's header style and its
+// table.<Config>.<Field>= layout.
+func TestIdentifyDahuaConfigTable(t *testing.T) {
+	_, out, stderr := cli(t, "", "identify", "--format", "json", "-q", identifyData("dahua-config-table.jsonl"))
+	rep := decodeJSON(t, out)
+	if len(rep.Devices) != 1 || rep.Devices[0].Vendor != "Dahua" || !rep.Devices[0].Restricted {
+		t.Fatalf("devices %+v (%s)", rep.Devices, stderr)
+	}
+	if !slices.ContainsFunc(rep.Devices[0].Evidence, func(e fingerprint.Evidence) bool { return e.Signature == "dahua.web.cgi-config-table" }) {
+		t.Errorf("the config table is not evidence: %+v", rep.Devices[0].Evidence)
+	}
+}
+
 func TestTerminalEscapesNeverReachStdout(t *testing.T) {
 	file := identifyData("hostile.jsonl")
 	// The hostile string must really reach the result, or this test proves
