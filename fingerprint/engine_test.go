@@ -729,9 +729,13 @@ func TestEngineTakeDevicesEmptiesTheEngine(t *testing.T) {
 		e.Add(Observation{Probe: "arp", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()})
 		e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.server", Value: "App-webs/"})
 	}
+	// A device known only by its address, and one whose address names its
+	// MAC (a Uniview camera's realm) while that MAC was never seen.
+	e.Add(Observation{Probe: "http", IP: netip.MustParseAddr("10.0.1.1"), Port: 80, Key: "http.server", Value: "App-webs/"})
+	e.Add(Observation{Probe: "rtsp", IP: netip.MustParseAddr("10.0.1.2"), Port: 554, Key: "rtsp.realm_mac", Value: "48:ea:63:c2:40:2b"})
 	want := e.Devices()
 	got := e.TakeDevices()
-	if !reflect.DeepEqual(got, want) || len(got) != 50 {
+	if !reflect.DeepEqual(got, want) || len(got) != 52 {
 		t.Errorf("TakeDevices gave %d devices, Devices %d, or they differ", len(got), len(want))
 	}
 	if n := len(e.Devices()); n != 0 || e.Heard() != 0 {

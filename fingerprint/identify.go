@@ -25,18 +25,18 @@ func (e *Engine) identify(v *view) Device {
 	slices.SortFunc(d.IPs, netip.Addr.Compare)
 	slices.Sort(d.Ports)
 	slices.Sort(d.VLANs)
-	var matches []Match
-	if m, ev, ok := e.macMatch(v, &d); ok {
-		matches = append(matches, m)
-		d.Evidence = append(d.Evidence, ev)
+	macM, macEv, fromMAC := e.macMatch(v, &d)
+	sigMatches, evidence := e.matchFacts(v)
+	// Sized once: a device's evidence lives as long as the report, and a
+	// large inventory is built at the run's memory peak.
+	d.Evidence = make([]Evidence, 0, len(v.via)+len(evidence)+1)
+	matches := sigMatches
+	if fromMAC {
+		matches = append([]Match{macM}, sigMatches...)
+		d.Evidence = append(d.Evidence, macEv)
 	}
 	d.Evidence = append(d.Evidence, v.via...)
-	sigMatches, evidence := e.matchFacts(v)
-	matches = append(matches, sigMatches...)
 	d.Evidence = append(d.Evidence, evidence...)
-	if d.Evidence == nil {
-		d.Evidence = []Evidence{}
-	}
 	d.Hostname = firstValue(v.facts, "dhcp.hostname", "mdns.hostname")
 	e.decide(&d, matches)
 	return d
