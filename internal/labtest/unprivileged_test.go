@@ -36,6 +36,9 @@ func TestUnprivilegedSweepFindsDevicesByTCPAndUDP(t *testing.T) {
 	if !strings.Contains(strings.Join(res.Warnings, "\n"), "neighbour table") {
 		t.Errorf("no warning says where MACs came from: %v", res.Warnings)
 	}
+	if strings.Contains(strings.Join(res.Warnings, "\n"), "ICMP") {
+		t.Errorf("a sweep of the segment alone warns about ICMP echo, which it has no use for: %v", res.Warnings)
+	}
 	byMAC := devicesByMAC(res)
 	for name, d := range devs {
 		want := d.Profile.Expect

@@ -29,6 +29,9 @@ const liveWorkers = 512
 // either for the full probes, as ARP does on the segment. Without the right
 // to a raw socket it knocks alone and says so once.
 func (r *run) findLive(ctx context.Context, addrs []netip.Addr) error {
+	if len(addrs) == 0 {
+		return nil // nothing off the segment: no raw socket, no note about one
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	if r.cfg.enabled(ProbeICMP) {
 		g.Go(func() error {

@@ -60,8 +60,11 @@ type options struct {
 	// flat16 times the sweep on one flat /16 of about 200 devices instead.
 	flat16      bool
 	flat16Plain int
-	// routed16 times sweeps of a routed /16 of about 200 live hosts instead.
+	// routed16 times sweeps of a routed /16 (or routedNet) of about 200 live hosts instead.
 	routed16 bool
+	// routedNet is the routed network -routed16 builds (a smaller one where
+	// a tool cannot finish a /16).
+	routedNet string
 	// capture, when set, records the scanner's ARP traffic of each run to
 	// capture-N.pcap files with this prefix.
 	capture string
@@ -83,6 +86,7 @@ func main() {
 	flag.IntVar(&o.flat16Plain, "flat16-plain", 190, "plain hosts in the flat /16 (and the routed one)")
 	flag.StringVar(&o.capture, "capture", "", "record the scanner's ARP traffic of each run to PREFIX-N.pcap (tcpdump)")
 	flag.BoolVar(&o.routed16, "routed16", false, "instead: time camsweep and nmap on 198.19.0.0/16 behind the lab's router, with camsim devices and -flat16-plain plain hosts spread over it")
+	flag.StringVar(&o.routedNet, "routed-net", "198.19.0.0/16", "with -routed16: the routed network to build (a /16 to /23 inside 198.19.0.0/16)")
 	flag.Parse()
 	if reason := lab.Unavailable(); reason != "" {
 		fmt.Fprintln(os.Stderr, "benchsweep:", reason)
@@ -170,7 +174,7 @@ var routedProfiles = []string{"hikvision-ipc", "hikvision-nvr", "dahua-ipc", "ax
 // connection and answer ping: live, but no camera; a quarter of them are
 // firewalled, answering ping only.
 func benchRouted16(o options, profiles []camsim.Profile) error {
-	const subnet = "198.19.0.0/16"
+	subnet := o.routedNet
 	l, err := lab.New(lab.Options{})
 	if err != nil {
 		return err
@@ -213,7 +217,7 @@ func benchRouted16(o options, profiles []camsim.Profile) error {
 	if err := seg.AddPlainHosts(plain); err != nil {
 		return err
 	}
-	fmt.Printf("\nrouted /16 %s: %d camsim devices and %d plain hosts (%d of them firewalled: they answer ping only) behind the router; median of %d runs\n",
+	fmt.Printf("\nrouted %s: %d camsim devices and %d plain hosts (%d of them firewalled: they answer ping only) behind the router; median of %d runs\n",
 		subnet, devices, o.flat16Plain, firewalled, o.runs)
 	fmt.Printf("%-8s %-6s %-40s %10s %8s %8s %8s\n", "subnet", "hosts", "tool", "median", "found", "vendors", "models")
 	ts := []tool{
@@ -234,10 +238,10 @@ func benchRouted16(o options, profiles []camsim.Profile) error {
 		}
 		med, counts, err := timeTool(l, t, o.runs, "")
 		if err != nil {
-			fmt.Printf("%-8s %-6d %-40s %s\n", "/16", devices+o.flat16Plain, t.name, err)
+			fmt.Printf("%-8s %-6d %-40s %s\n", subnet[strings.LastIndex(subnet, "/"):], devices+o.flat16Plain, t.name, err)
 			continue
 		}
-		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8s %8s\n", "/16", devices+o.flat16Plain, t.name, med.Seconds(), counts[0], count(counts[1]), count(counts[2]))
+		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8s %8s\n", subnet[strings.LastIndex(subnet, "/"):], devices+o.flat16Plain, t.name, med.Seconds(), counts[0], count(counts[1]), count(counts[2]))
 	}
 	return nil
 }
