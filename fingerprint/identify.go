@@ -177,6 +177,9 @@ func (e *Engine) decide(d *Device, matches []Match) {
 	// The brand is the name on the box, not a field the device reports
 	// about its model: precedence does not rank it, weight alone does.
 	d.Brand = best(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand }, false)
+	for i := range matches {
+		matches[i].Model = e.db.Catalogue.CanonicalModel(winner, matches[i].Model)
+	}
 	d.Model = mostSpecificModel(matches, agrees)
 	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
