@@ -143,6 +143,20 @@ var otherKeyForms = map[string][]keyForm{
 		{"http title", func(m string) []fingerprint.Observation {
 			return []fingerprint.Observation{observation("http", "http.title", m)}
 		}},
+		{"upnp modelNumber", func(m string) []fingerprint.Observation {
+			return []fingerprint.Observation{observation("upnp", "upnp.model_number", m)}
+		}},
+	},
+	"Uniview": {
+		{"wsd hardware scope", func(m string) []fingerprint.Observation {
+			return []fingerprint.Observation{observation("wsd", "wsd.scope", "onvif://www.onvif.org/hardware/"+m)}
+		}},
+		{"upnp modelName", func(m string) []fingerprint.Observation {
+			return []fingerprint.Observation{observation("upnp", "upnp.model_name", m)}
+		}},
+		{"http title", func(m string) []fingerprint.Observation {
+			return []fingerprint.Observation{observation("http", "http.title", m)}
+		}},
 	},
 	"Dahua": {
 		{"wsd hardware scope", func(m string) []fingerprint.Observation {
@@ -150,6 +164,9 @@ var otherKeyForms = map[string][]keyForm{
 		}},
 		{"upnp modelName", func(m string) []fingerprint.Observation {
 			return []fingerprint.Observation{observation("upnp", "upnp.model_name", m)}
+		}},
+		{"upnp friendlyName", func(m string) []fingerprint.Observation {
+			return []fingerprint.Observation{observation("upnp", "upnp.friendly_name", m)}
 		}},
 		{"magicBox getDeviceType", func(m string) []fingerprint.Observation {
 			return []fingerprint.Observation{observation("http", "http.path", "/cgi-bin/magicBox.cgi?action=getDeviceType"),
@@ -173,6 +190,10 @@ var publishedModels = []struct{ maker, model, source string }{
 	{"Hikvision", "DS-7804HW-E1/M", "haohedev/VideoSurveillanceSystem README.md"},
 	{"Hikvision", "DS-2DF5284-A", "haohedev/VideoSurveillanceSystem README.md"},
 	{"Hikvision", "DS-2DE7235DI-A", "haohedev/VideoSurveillanceSystem README.md"},
+	{"Hikvision", "CS-H6c-R101-1G2WF", "EZVIZ H6c (RenierM26/pyEzvizApi issue #274)"},
+	{"Hikvision", "CS-CV246", "EZVIZ CS-CV246 (public camera-vulnerability table, code index 55386350096)"},
+	{"Uniview", "IPC2122LB-SF28-A", "Uniview camera (Uniview firmware README; FingerprintHub uniview rules)"},
+	{"Uniview", "NVR301-04S2-P4", "FingerprintHub web-fingerprint/uniview/nvr301-04s2-p4.yaml"},
 }
 
 // otherKeyEntries puts the real Hikvision models (hikvision_next) and the
