@@ -147,7 +147,7 @@ var otherKeyForms = map[string][]keyForm{
 			return []fingerprint.Observation{observation("upnp", "upnp.model_number", m)}
 		}},
 	},
-	"Uniview": {
+	"": { // every other maker
 		{"wsd hardware scope", func(m string) []fingerprint.Observation {
 			return []fingerprint.Observation{observation("wsd", "wsd.scope", "onvif://www.onvif.org/hardware/"+m)}
 		}},
@@ -194,6 +194,9 @@ var publishedModels = []struct{ maker, model, source string }{
 	{"Hikvision", "CS-CV246", "EZVIZ CS-CV246 (public camera-vulnerability table, code index 55386350096)"},
 	{"Uniview", "IPC2122LB-SF28-A", "Uniview camera (Uniview firmware README; FingerprintHub uniview rules)"},
 	{"Uniview", "NVR301-04S2-P4", "FingerprintHub web-fingerprint/uniview/nvr301-04s2-p4.yaml"},
+	{"Reolink", "RLN16-410", "blakeblackshear/frigate docs/docs/configuration/camera_specific.md"},
+	{"Reolink", "RLC-810A", "code index file 70380825890 (a Reolink client tested with RLC-520A and RLC-810A)"},
+	{"Xiongmai", "XM530_50X50-WG_8M", "KostasEreksonas/Besder-6024PB-XMA501-ip-camera-security-investigation (ONVIF GetDeviceInformation Model)"},
 }
 
 // otherKeyEntries puts the real Hikvision models (hikvision_next) and the
@@ -210,7 +213,11 @@ func otherKeyEntries(t *testing.T) []modelEntry {
 			continue
 		}
 		seen[e.model] = true
-		for _, f := range otherKeyForms[e.maker] {
+		forms, ok := otherKeyForms[e.maker]
+		if !ok {
+			forms = otherKeyForms[""]
+		}
+		for _, f := range forms {
 			out = append(out, modelEntry{source: "other keys: " + e.maker, id: f.name + " " + e.model,
 				maker: e.maker, model: e.model, obs: f.obs(e.model)})
 		}
