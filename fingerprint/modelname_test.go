@@ -69,3 +69,24 @@ func TestSignatureKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestMostSpecificModel: a model said in full wins over its shortened form,
+// a serial that begins with the model does not.
+func TestMostSpecificModel(t *testing.T) {
+	all := func(Match) bool { return true }
+	sig := func(prec int, w float64) *Signature { return &Signature{Precedence: prec, Weight: w} }
+	for _, c := range []struct {
+		name    string
+		matches []Match
+		want    string
+	}{
+		{"name scope shortened", []Match{{Sig: sig(2, 0.9), Model: "DS-2CD2146G2"}, {Sig: sig(1, 0.1), Model: "DS-2CD2146G2-ISU"}}, "DS-2CD2146G2-ISU"},
+		{"slash part", []Match{{Sig: sig(2, 0.9), Model: "DS-7608NXI-I2"}, {Sig: sig(1, 0.5), Model: "ds-7608nxi-i2/8P/S"}}, "ds-7608nxi-i2/8P/S"},
+		{"serial is no model", []Match{{Sig: sig(2, 0.9), Model: "DS-7608NXI-I2"}, {Sig: sig(1, 0.5), Model: "DS-7608NXI-I220210305CCWRJ12345678"}}, "DS-7608NXI-I2"},
+		{"another model", []Match{{Sig: sig(2, 0.9), Model: "IPC-HDW5421S"}, {Sig: sig(1, 0.5), Model: "IPC-HDW5421SP"}}, "IPC-HDW5421S"},
+	} {
+		if got := mostSpecificModel(c.matches, all); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}
