@@ -125,49 +125,36 @@ type keyForm struct {
 	obs  func(model string) []fingerprint.Observation
 }
 
+// inKey is the form of a model alone in one key, after a prefix.
+func inKey(probe, key, prefix string) func(string) []fingerprint.Observation {
+	return func(m string) []fingerprint.Observation {
+		return []fingerprint.Observation{observation(probe, key, prefix+m)}
+	}
+}
+
 // otherKeyForms are the keys, besides the recorded ones, in which devices and
 // other tools' exports publish a maker's model (issue 8: a model in any key
 // must be read). Each form is constructed: the real model of a real device,
 // in the shape of the key (docs/observation-keys.md).
 var otherKeyForms = map[string][]keyForm{
 	"Hikvision": {
-		{"wsd name scope as sent", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("wsd", "wsd.scope", "onvif://www.onvif.org/name/HIKVISION%20"+m)}
-		}},
+		{"wsd name scope as sent", inKey("wsd", "wsd.scope", "onvif://www.onvif.org/name/HIKVISION%20")},
 		{"upnp manufacturer+modelName", func(m string) []fingerprint.Observation {
 			return []fingerprint.Observation{observation("upnp", "upnp.manufacturer", "Hikvision"), observation("upnp", "upnp.model_name", m)}
 		}},
-		{"upnp modelName", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("upnp", "upnp.model_name", m)}
-		}},
-		{"http title", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("http", "http.title", m)}
-		}},
-		{"upnp modelNumber", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("upnp", "upnp.model_number", m)}
-		}},
+		{"upnp modelName", inKey("upnp", "upnp.model_name", "")},
+		{"http title", inKey("http", "http.title", "")},
+		{"upnp modelNumber", inKey("upnp", "upnp.model_number", "")},
 	},
 	"": { // every other maker
-		{"wsd hardware scope", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("wsd", "wsd.scope", "onvif://www.onvif.org/hardware/"+m)}
-		}},
-		{"upnp modelName", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("upnp", "upnp.model_name", m)}
-		}},
-		{"http title", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("http", "http.title", m)}
-		}},
+		{"wsd hardware scope", inKey("wsd", "wsd.scope", "onvif://www.onvif.org/hardware/")},
+		{"upnp modelName", inKey("upnp", "upnp.model_name", "")},
+		{"http title", inKey("http", "http.title", "")},
 	},
 	"Dahua": {
-		{"wsd hardware scope", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("wsd", "wsd.scope", "onvif://www.onvif.org/hardware/"+m)}
-		}},
-		{"upnp modelName", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("upnp", "upnp.model_name", m)}
-		}},
-		{"upnp friendlyName", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("upnp", "upnp.friendly_name", m)}
-		}},
+		{"wsd hardware scope", inKey("wsd", "wsd.scope", "onvif://www.onvif.org/hardware/")},
+		{"upnp modelName", inKey("upnp", "upnp.model_name", "")},
+		{"upnp friendlyName", inKey("upnp", "upnp.friendly_name", "")},
 		{"magicBox getDeviceType", func(m string) []fingerprint.Observation {
 			return []fingerprint.Observation{observation("http", "http.path", "/cgi-bin/magicBox.cgi?action=getDeviceType"),
 				observation("http", "http.status", "200"), observation("http", "http.body", "type="+m)}
