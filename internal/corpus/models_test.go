@@ -162,28 +162,34 @@ var otherKeyForms = map[string][]keyForm{
 	},
 }
 
-// publishedModels are real models of the maker's own naming that public
-// sources list, besides the recorded devices above (an OEM's model such as
+// publishedModels are real models that public sources list (forms "brand":
+// a brand's name for the maker's product, put into the keys every maker
+// uses, not the maker's own protocol answers), besides the recorded devices above (an OEM's model such as
 // BCS-XVR0401-IV or MHDX 3116 names no maker outside its maker's protocol,
 // so the DHIP rows of OEM brands are not put into other keys).
-var publishedModels = []struct{ maker, model, source string }{
-	{"Dahua", "IPC-HDW5421S", "testdata/realdata/dhip-payloads"},
-	{"Dahua", "IPC-HFW2228M-I1-V2", "ONVIF Hello of a Dahua camera (code index file 41621192913, dahua.wsd.hardware-camera)"},
-	{"Dahua", "IPC-HFW1105B", "haohedev/VideoSurveillanceSystem README.md (devices verified with the Dahua SDK)"},
-	{"Dahua", "NVR4832-4KS2", "haohedev/VideoSurveillanceSystem README.md (DH-NVR4832-4KS2)"},
-	{"Dahua", "SD-6A1230S-HN", "haohedev/VideoSurveillanceSystem README.md (DH-SD-6A1230S-HN)"},
-	{"Hikvision", "DS-8832N-K8", "haohedev/VideoSurveillanceSystem README.md (devices verified with the Hikvision SDK)"},
-	{"Hikvision", "DS-7816H-SNH", "haohedev/VideoSurveillanceSystem README.md"},
-	{"Hikvision", "DS-7804HW-E1/M", "haohedev/VideoSurveillanceSystem README.md"},
-	{"Hikvision", "DS-2DF5284-A", "haohedev/VideoSurveillanceSystem README.md"},
-	{"Hikvision", "DS-2DE7235DI-A", "haohedev/VideoSurveillanceSystem README.md"},
-	{"Hikvision", "CS-H6c-R101-1G2WF", "EZVIZ H6c (RenierM26/pyEzvizApi issue #274)"},
-	{"Hikvision", "CS-CV246", "EZVIZ CS-CV246 (public camera-vulnerability table, code index 55386350096)"},
-	{"Uniview", "IPC2122LB-SF28-A", "Uniview camera (Uniview firmware README; FingerprintHub uniview rules)"},
-	{"Uniview", "NVR301-04S2-P4", "FingerprintHub web-fingerprint/uniview/nvr301-04s2-p4.yaml"},
-	{"Reolink", "RLN16-410", "blakeblackshear/frigate docs/docs/configuration/camera_specific.md"},
-	{"Reolink", "RLC-810A", "code index file 70380825890 (a Reolink client tested with RLC-520A and RLC-810A)"},
-	{"Xiongmai", "XM530_50X50-WG_8M", "KostasEreksonas/Besder-6024PB-XMA501-ip-camera-security-investigation (ONVIF GetDeviceInformation Model)"},
+var publishedModels = []struct{ maker, model, source, forms string }{
+	{"Dahua", "IPC-HDW5421S", "testdata/realdata/dhip-payloads", ""},
+	{"Dahua", "IPC-HFW2228M-I1-V2", "ONVIF Hello of a Dahua camera (code index file 41621192913, dahua.wsd.hardware-camera)", ""},
+	{"Dahua", "IPC-HFW1105B", "haohedev/VideoSurveillanceSystem README.md (devices verified with the Dahua SDK)", ""},
+	{"Dahua", "NVR4832-4KS2", "haohedev/VideoSurveillanceSystem README.md (DH-NVR4832-4KS2)", ""},
+	{"Dahua", "SD-6A1230S-HN", "haohedev/VideoSurveillanceSystem README.md (DH-SD-6A1230S-HN)", ""},
+	{"Hikvision", "DS-8832N-K8", "haohedev/VideoSurveillanceSystem README.md (devices verified with the Hikvision SDK)", ""},
+	{"Hikvision", "DS-7816H-SNH", "haohedev/VideoSurveillanceSystem README.md", ""},
+	{"Hikvision", "DS-7804HW-E1/M", "haohedev/VideoSurveillanceSystem README.md", ""},
+	{"Hikvision", "DS-2DF5284-A", "haohedev/VideoSurveillanceSystem README.md", ""},
+	{"Hikvision", "DS-2DE7235DI-A", "haohedev/VideoSurveillanceSystem README.md", ""},
+	{"Hikvision", "CS-H6c-R101-1G2WF", "EZVIZ H6c (RenierM26/pyEzvizApi issue #274)", ""},
+	{"Hikvision", "CS-CV246", "EZVIZ CS-CV246 (public camera-vulnerability table, code index 55386350096)", ""},
+	{"Uniview", "IPC2122LB-SF28-A", "Uniview camera (Uniview firmware README; FingerprintHub uniview rules)", ""},
+	{"Uniview", "NVR301-04S2-P4", "FingerprintHub web-fingerprint/uniview/nvr301-04s2-p4.yaml", ""},
+	{"Hikvision", "HWP-N2404IH-DE3(F)", "maciej-or/hikvision_next PR #107 (HiWatch)", ""},
+	{"Dahua", "IP4M-1041B", "Amcrest ONVIF scopes (code index file 56066317887)", "brand"},
+	{"Dahua", "IP8M-2496EB-V2", "Amcrest camera list (code index file 53970132424)", "brand"},
+	{"Dahua", "CP-UNC-DA21PL3-Y", "CP Plus ONVIF scopes (code index file 16223969167)", "brand"},
+	{"Dahua", "CP-UVR-0801E1-CS", "CP Plus recorder (code index file 62137161230)", "brand"},
+	{"Reolink", "RLN16-410", "blakeblackshear/frigate docs/docs/configuration/camera_specific.md", ""},
+	{"Reolink", "RLC-810A", "code index file 70380825890 (a Reolink client tested with RLC-520A and RLC-810A)", ""},
+	{"Xiongmai", "XM530_50X50-WG_8M", "KostasEreksonas/Besder-6024PB-XMA501-ip-camera-security-investigation (ONVIF GetDeviceInformation Model)", ""},
 }
 
 // otherKeyEntries puts the real Hikvision models (hikvision_next) and the
@@ -192,19 +198,25 @@ func otherKeyEntries(t *testing.T) []modelEntry {
 	var out []modelEntry
 	seen := map[string]bool{}
 	models := hikvisionModelEntries(t)
+	forms := map[string]string{} // model → the forms it takes, when not its maker's
 	for _, m := range publishedModels {
 		models = append(models, modelEntry{maker: m.maker, model: m.model})
+		forms[m.model] = m.forms
 	}
 	for _, e := range models {
 		if seen[e.model] {
 			continue
 		}
 		seen[e.model] = true
-		forms, ok := otherKeyForms[e.maker]
-		if !ok {
-			forms = otherKeyForms[""]
+		formsOf := e.maker
+		if f, ok := forms[e.model]; ok && f != "" {
+			formsOf = f
 		}
-		for _, f := range forms {
+		fs, ok := otherKeyForms[formsOf]
+		if !ok {
+			fs = otherKeyForms[""]
+		}
+		for _, f := range fs {
 			out = append(out, modelEntry{source: "other keys: " + e.maker, id: f.name + " " + e.model,
 				maker: e.maker, model: e.model, obs: f.obs(e.model)})
 		}
