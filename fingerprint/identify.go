@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/camsweep/camsweep/observe"
 )
@@ -115,13 +116,18 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 		if observe.IsAssembly(f.Key) {
 			evidence = append(evidence, bindingEvidence(f))
 		}
-		for _, s := range e.db.ForKey(f.Key) {
-			m, ok := s.apply(texts[i], others, e.db.Catalogue)
+		sigs := e.db.ForKey(f.Key)
+		if len(sigs) == 0 {
+			continue
+		}
+		folded := foldText(texts[i])
+		for _, s := range sigs {
+			m, ok := s.apply(texts[i], folded, others, e.db.Catalogue)
 			if !ok {
 				continue
 			}
 			matches = append(matches, m)
-			evidence = append(evidence, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port,
+			evidence = append(evidence, Evidence{Probe: f.Probe, Key: f.Key, Value: excerpt(f.Value, texts[i], m.span), Port: f.Port,
 				Signature: s.ID, Sets: m.Sets()})
 			evidence = append(evidence, requirementEvidence(s, v.facts, texts)...)
 		}
@@ -136,11 +142,48 @@ func requirementEvidence(s *Signature, facts []fact, texts []string) []Evidence 
 	var out []Evidence
 	for _, r := range s.Requires {
 		for i, f := range facts {
-			if f.Key == r.Key && r.re.MatchString(texts[i]) { // as the requirement was met: on the cleaned value
-				out = append(out, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port, Signature: s.ID})
+			if f.Key != r.Key {
+				continue
+			}
+			if loc := r.re.FindStringIndex(texts[i]); loc != nil { // as the requirement was met: on the cleaned value
+				out = append(out, Evidence{Probe: f.Probe, Key: f.Key, Value: excerpt(f.Value, texts[i], [2]int{loc[0], loc[1]}), Port: f.Port, Signature: s.ID})
 				break
 			}
 		}
+	}
+	return out
+}
+
+// excerptContext is how much of a long value evidence keeps on each side
+// of what matched.
+const excerptContext = 256
+
+// excerpt is what evidence shows of a fact value: the value as sent, or for
+// one longer than MaxValueLen (a page body, up to observe.MaxBodyLen) the
+// part around what matched, cut ends marked "…": a report holds the text
+// that named the device, not 16 KiB of page per signature. The excerpt
+// holds the whole match, so judging a report again from its evidence finds
+// it again. span is in clean, the value as signatures read it
+// (observe.MatchText), which only drops characters of raw: raw's match
+// lies within span's start and span's end plus what was dropped.
+func excerpt(raw, clean string, span [2]int) string {
+	if len(raw) <= MaxValueLen {
+		return raw
+	}
+	from := max(0, span[0]-excerptContext)
+	to := min(len(raw), span[1]+len(raw)-len(clean)+excerptContext)
+	for from > 0 && !utf8.RuneStart(raw[from]) {
+		from--
+	}
+	for to < len(raw) && !utf8.RuneStart(raw[to]) {
+		to++
+	}
+	out := raw[from:to]
+	if from > 0 {
+		out = "…" + out
+	}
+	if to < len(raw) {
+		out += "…"
 	}
 	return out
 }

@@ -48,8 +48,9 @@ type Signature struct {
 	Examples   []Example     `yaml:"examples"`
 	NearMisses []string      `yaml:"near_misses"`
 
-	File string `yaml:"-"` // the data file it came from
-	re   *regexp.Regexp
+	File    string `yaml:"-"` // the data file it came from
+	re      *regexp.Regexp
+	needles []string // literals one of which every match holds (prefilter.go); nil: none known
 }
 
 // ReadKeys returns the observation keys the signature reads: its key, or
@@ -73,6 +74,8 @@ type Match struct {
 	// Weight is what the match counts towards Vendor: the signature's weight,
 	// lowered when only a weakly linked brand names the maker.
 	Weight float64
+	// span is where in the (cleaned) value the pattern matched.
+	span [2]int
 }
 
 // Sets describes what the match set, for evidence ("vendor=Hikvision model=DS-2CD2042WD-I").
@@ -121,7 +124,7 @@ func (s *Signature) compile(cat *Catalogue) error {
 	if err != nil || s.Pattern == "" {
 		return fmt.Errorf("%s: %v", where("pattern"), errOrEmpty(err))
 	}
-	s.re = re
+	s.re, s.needles = re, needlesOf(s.Pattern)
 	for i := range s.Requires {
 		r := &s.Requires[i]
 		if r.Key == "" {
@@ -173,7 +176,11 @@ type valueLookup func(key string, re *regexp.Regexp) bool
 
 // apply matches the signature against one value of its key. It reports false
 // when the pattern or any requirement does not match.
-func (s *Signature) apply(value string, others valueLookup, cat *Catalogue) (Match, bool) {
+// folded is foldText(value), shared by the signatures of one fact.
+func (s *Signature) apply(value, folded string, others valueLookup, cat *Catalogue) (Match, bool) {
+	if !s.mayMatch(folded) {
+		return Match{}, false
+	}
 	idx := s.re.FindStringSubmatchIndex(value)
 	if idx == nil {
 		return Match{}, false
@@ -190,7 +197,7 @@ func (s *Signature) apply(value string, others valueLookup, cat *Catalogue) (Mat
 		return strings.TrimSpace(string(s.re.ExpandString(nil, tmpl, value, idx)))
 	}
 	m := Match{Sig: s, Vendor: s.Vendor, Kind: s.Kind, Weight: s.Weight,
-		Model: expand(s.Model), Firmware: expand(s.Firmware), Serial: expand(s.Serial)}
+		Model: expand(s.Model), Firmware: expand(s.Firmware), Serial: expand(s.Serial), span: [2]int{idx[0], idx[1]}}
 	if name := expand(s.Brand); name != "" {
 		if b, ok := cat.Brand(name); ok {
 			m.Brand = b.Name

@@ -66,6 +66,8 @@ type Key struct {
 	// the same cloud names as its cameras, so such a fact alone shows the
 	// maker's service in use, never that the asker is the maker's product.
 	Asked bool
+	// MaxLen bounds the key's values when it differs from MaxValueLen.
+	MaxLen int
 }
 
 // keys is the vocabulary, in the order of docs/observation-keys.md. A test
@@ -174,7 +176,7 @@ var keys = []Key{
 	{Name: "http.server_raw", Role: Fact},
 	{Name: "http.www_authenticate", Role: Fact},
 	{Name: "http.title", Role: Fact},
-	{Name: "http.body", Role: Fact},
+	{Name: "http.body", Role: Fact, MaxLen: MaxBodyLen},
 	{Name: "http.header_names", Role: Fact},
 	{Name: "http.etag", Role: Fact},
 	{Name: "http.location", Role: Fact},
@@ -208,11 +210,11 @@ var keys = []Key{
 
 	// What only an imported tool concluded (importer package).
 	{Name: "nmap.service", Role: Context},
-	{Name: "nmap.product", Role: Context},
+	{Name: "nmap.product", Role: Fact},
 	{Name: "nmap.version", Role: Context},
 	{Name: "nmap.extrainfo", Role: Context},
-	{Name: "nmap.devicetype", Role: Context},
-	{Name: "nmap.cpe", Role: Context},
+	{Name: "nmap.devicetype", Role: Fact},
+	{Name: "nmap.cpe", Role: Fact},
 	// Imported reports (audit): carries an imported device's addresses,
 	// VLANs, ports and times; its evidence comes as its own keys.
 	{Name: "import.report", Role: Context},
