@@ -190,6 +190,7 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Reolink", "RLN16-410", "blakeblackshear/frigate docs/docs/configuration/camera_specific.md", ""},
 	{"Reolink", "RLC-810A", "code index file 70380825890 (a Reolink client tested with RLC-520A and RLC-810A)", ""},
 	{"Xiongmai", "XM530_50X50-WG_8M", "KostasEreksonas/Besder-6024PB-XMA501-ip-camera-security-investigation (ONVIF GetDeviceInformation Model)", ""},
+	{"Xiongmai", "HI3516EV100_50H20L_S38", "DVRIP OPSystemUpgrade Hardware of a Xiongmai camera (code index file 10153250007)", ""},
 }
 
 // otherKeyEntries puts the real Hikvision models (hikvision_next) and the
