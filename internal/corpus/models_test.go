@@ -132,6 +132,22 @@ func inKey(probe, key, prefix string) func(string) []fingerprint.Observation {
 	}
 }
 
+// upnpDescription is the form of a model in a whole UPnP device description
+// (element names of the UPnP Device Architecture 1.0, as
+// testdata/discovery/upnp_description_constructed.xml), through the UPnP
+// decoder: the model as modelName and in the friendly name, a version as
+// modelNumber.
+func upnpDescription(maker string) func(string) []fingerprint.Observation {
+	return func(m string) []fingerprint.Observation {
+		desc := `<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0"><device>` +
+			`<deviceType>urn:schemas-upnp-org:device:Basic:1.0</deviceType>` +
+			`<friendlyName>` + xmlEscape(m) + ` - 000000000</friendlyName><manufacturer>` + maker + `</manufacturer>` +
+			`<modelDescription>Network Camera</modelDescription><modelName>` + xmlEscape(m) + `</modelName>` +
+			`<modelNumber>1.0</modelNumber></device></root>`
+		return decodeUPnP(desc)
+	}
+}
+
 // otherKeyForms are the keys, besides the recorded ones, in which devices and
 // other tools' exports publish a maker's model (issue 8: a model in any key
 // must be read). Each form is constructed: the real model of a real device,
@@ -139,9 +155,7 @@ func inKey(probe, key, prefix string) func(string) []fingerprint.Observation {
 var otherKeyForms = map[string][]keyForm{
 	"Hikvision": {
 		{"wsd name scope as sent", inKey("wsd", "wsd.scope", "onvif://www.onvif.org/name/HIKVISION%20")},
-		{"upnp manufacturer+modelName", func(m string) []fingerprint.Observation {
-			return []fingerprint.Observation{observation("upnp", "upnp.manufacturer", "Hikvision"), observation("upnp", "upnp.model_name", m)}
-		}},
+		{"upnp description", upnpDescription("Hikvision")},
 		{"upnp modelName", inKey("upnp", "upnp.model_name", "")},
 		{"http title", inKey("http", "http.title", "")},
 		{"upnp modelNumber", inKey("upnp", "upnp.model_number", "")},
@@ -152,6 +166,7 @@ var otherKeyForms = map[string][]keyForm{
 		{"http title", inKey("http", "http.title", "")},
 	},
 	"Dahua": {
+		{"upnp description", upnpDescription("Dahua")},
 		{"wsd hardware scope", inKey("wsd", "wsd.scope", "onvif://www.onvif.org/hardware/")},
 		{"upnp modelName", inKey("upnp", "upnp.model_name", "")},
 		{"upnp friendlyName", inKey("upnp", "upnp.friendly_name", "")},
