@@ -1,9 +1,6 @@
 package fingerprint
 
-import (
-	"net/url"
-	"strings"
-)
+import "strings"
 
 // maxBrandWords bounds the words a brand name in front of a model may have
 // ("HIKVISION", "CP PLUS", "Dahua Technology").
@@ -17,12 +14,9 @@ const maxBrandWords = 3
 // Which words are names is data (vendors.yaml); a model that would be left
 // empty is kept as it is.
 func (c *Catalogue) CanonicalModel(vendor, model string) string {
-	if strings.Contains(model, "%") {
-		if u, err := url.PathUnescape(model); err == nil {
-			model = u
-		}
-	}
-	model = strings.Join(strings.Fields(model), " ")
+	// Only an escaped space is decoded: other escapes are rare in model
+	// names, and decoding them could make a name of what was none.
+	model = strings.Join(strings.Fields(strings.ReplaceAll(model, "%20", " ")), " ")
 	maker, ok := c.Vendor(vendor)
 	if !ok || model == "" {
 		return model

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 )
 
 // TestCanonicalModel: the maker's and its brands' names in front of a model,
@@ -30,7 +31,8 @@ func TestCanonicalModel(t *testing.T) {
 		{"Dahua", "BCS-TIP3401IR-E-V", "BCS-TIP3401IR-E-V"}, // a brand's model scheme, no space: kept
 		{"Axis", "DH-IPC-HDW1230T2", "DH-IPC-HDW1230T2"},    // the prefix is Dahua's only
 		{"", "HIKVISION DS-2CD2146G2-ISU", "HIKVISION DS-2CD2146G2-ISU"},
-		{"Hikvision", "HIKVISION %zz", "HIKVISION %zz"}, // a bad escape stays as sent
+		{"Hikvision", "HIKVISION %zz", "HIKVISION %zz"},           // a bad escape stays as sent
+		{"Hikvision", "DS-2CD2146G2%2FISU", "DS-2CD2146G2%2FISU"}, // only an escaped space is decoded
 	} {
 		if got := db.Catalogue.CanonicalModel(c.vendor, c.in); got != c.want {
 			t.Errorf("CanonicalModel(%q, %q) = %q, want %q", c.vendor, c.in, got, c.want)
@@ -89,4 +91,28 @@ func TestMostSpecificModel(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 		}
 	}
+}
+
+// FuzzCanonicalModel: any model string, for a maker with names and a
+// prefix: no panic, valid UTF-8 stays valid, and the result is never longer.
+func FuzzCanonicalModel(f *testing.F) {
+	for _, s := range []string{"HIKVISION%20DS-2CD2146G2-ISU", "DH-IPC-HDW1230T2", "Dahua DHI-NVR4104HS-P-4KS2",
+		"HIKVISION HiWatch HWP-N2404IH-DE3(F)", "%20%20", "DH-", " \t", "EZVIZ \x00CS-C6N", "\xff\xfe"} {
+		f.Add(s)
+	}
+	db, err := LoadDatabase()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, model string) {
+		for _, vendor := range []string{"Hikvision", "Dahua", "", "NoSuchMaker"} {
+			got := db.Catalogue.CanonicalModel(vendor, model)
+			if len(got) > len(model) {
+				t.Errorf("CanonicalModel(%q, %q) = %q: longer", vendor, model, got)
+			}
+			if utf8.ValidString(model) && !utf8.ValidString(got) {
+				t.Errorf("CanonicalModel(%q, %q) = %q: not UTF-8", vendor, model, got)
+			}
+		}
+	})
 }
