@@ -202,6 +202,8 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Dahua", "IP8M-2496EB-V2", "Amcrest camera list (code index file 53970132424)", "brand"},
 	{"Dahua", "CP-UNC-DA21PL3-Y", "CP Plus ONVIF scopes (code index file 16223969167)", "brand"},
 	{"Dahua", "CP-UVR-0801E1-CS", "CP Plus recorder (code index file 62137161230)", "brand"},
+	{"Tiandy", "TC-C34XN-2ENA-28", "product listing (code index file 71556856455)", ""},
+	{"Tiandy", "TC-NC9300X3", "device list (code index file 55571841065)", ""},
 	{"Reolink", "RLN16-410", "blakeblackshear/frigate docs/docs/configuration/camera_specific.md", ""},
 	{"Reolink", "RLC-810A", "code index file 70380825890 (a Reolink client tested with RLC-520A and RLC-810A)", ""},
 	{"Xiongmai", "XM530_50X50-WG_8M", "KostasEreksonas/Besder-6024PB-XMA501-ip-camera-security-investigation (ONVIF GetDeviceInformation Model)", ""},
