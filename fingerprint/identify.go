@@ -220,6 +220,9 @@ func (e *Engine) decide(d *Device, matches []Match) {
 	// The brand is the name on the box, not a field the device reports
 	// about its model: precedence does not rank it, weight alone does.
 	d.Brand = best(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand }, false)
+	for i := range matches {
+		matches[i].Model = e.db.Catalogue.CanonicalModel(winner, matches[i].Model)
+	}
 	d.Model = mostSpecificModel(matches, agrees)
 	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
@@ -307,16 +310,27 @@ func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked
 // mostSpecificModel returns the best model (as heaviest) unless another
 // agreeing match gives a model that extends it: a name scope shortened to
 // DS-2CD2146G2 yields to DS-2CD2146G2-ISU from the hardware scope, whatever
-// their weights, because the longer one is the same model said in full.
+// their weights, because the longer one is the same model said in full. The
+// extension must start a new part of the name (-ISU, /SL, (B), a space): a
+// serial number that begins with the model (DS-7608NXI-I220210305CCWR...)
+// goes on without one, and is not a longer model.
 func mostSpecificModel(matches []Match, ok func(Match) bool) string {
 	model := heaviest(matches, ok, func(m Match) string { return m.Model })
 	for _, m := range matches {
-		if ok(m) && len(m.Model) > len(model) && model != "" &&
-			strings.HasPrefix(strings.ToUpper(m.Model), strings.ToUpper(model)) {
+		if ok(m) && model != "" && extendsModel(m.Model, model) {
 			model = m.Model
 		}
 	}
 	return model
+}
+
+// extendsModel reports whether long is short followed by more parts of a
+// model name.
+func extendsModel(long, short string) bool {
+	if len(long) <= len(short) || !strings.EqualFold(long[:len(short)], short) {
+		return false
+	}
+	return strings.ContainsRune("-/( _", rune(long[len(short)]))
 }
 
 // restrict gives the catalogue's verdict. A catalogued restricted maker's

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/camsweep/camsweep/observe"
 )
 
 // Requirement is another observation of the same device that must also match.
@@ -31,6 +33,7 @@ type Example struct {
 type Signature struct {
 	ID         string        `yaml:"id"`
 	Key        string        `yaml:"key"`
+	Keys       []string      `yaml:"keys"` // instead of key: the same evidence in any of these keys (a model scheme)
 	Pattern    string        `yaml:"pattern"`
 	Requires   []Requirement `yaml:"requires"`
 	Vendor     string        `yaml:"vendor"`
@@ -48,6 +51,15 @@ type Signature struct {
 	File    string `yaml:"-"` // the data file it came from
 	re      *regexp.Regexp
 	needles []string // literals one of which every match holds (prefilter.go); nil: none known
+}
+
+// ReadKeys returns the observation keys the signature reads: its key, or
+// each of its keys.
+func (s *Signature) ReadKeys() []string {
+	if len(s.Keys) > 0 {
+		return s.Keys
+	}
+	return []string{s.Key}
 }
 
 // Match is what one signature concluded from one observed value.
@@ -98,8 +110,15 @@ func (s *Signature) compile(cat *Catalogue) error {
 	if !sigIDPattern.MatchString(s.ID) {
 		return fmt.Errorf("%s: want <family>.<protocol>.<what> in lower case", where("id"))
 	}
-	if s.Key == "" {
-		return fmt.Errorf("%s: missing", where("key"))
+	if (s.Key == "") == (len(s.Keys) == 0) {
+		return fmt.Errorf("%s: want either key or keys", where("key"))
+	}
+	for _, k := range s.Keys {
+		if k == "" || observe.IsAsked(k) {
+			// An asked key says what the device asked for, not what it is:
+			// it keeps a signature of its own (onlyAsked reads Sig.Key).
+			return fmt.Errorf("%s: %q is empty or a key of what the device asked for", where("keys"), k)
+		}
 	}
 	re, err := regexp.Compile(s.Pattern)
 	if err != nil || s.Pattern == "" {

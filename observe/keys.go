@@ -122,9 +122,9 @@ var keys = []Key{
 	{Name: "ssdp.st", Role: Context},
 	{Name: "upnp.manufacturer", Role: Fact},
 	{Name: "upnp.model_name", Role: Fact},
-	{Name: "upnp.model_number", Role: Context},
+	{Name: "upnp.model_number", Role: Fact},
 	{Name: "upnp.model_description", Role: Context},
-	{Name: "upnp.friendly_name", Role: Context},
+	{Name: "upnp.friendly_name", Role: Fact},
 	{Name: "upnp.serial", Role: Context},
 	{Name: "upnp.device_type", Role: Context},
 

@@ -486,3 +486,29 @@ func TestIdentifyReviewVerdict(t *testing.T) {
 		t.Errorf("--fail-on review: exit %d", code)
 	}
 }
+
+// TestIdentifyModelsInOtherKeys: a model is read in whichever key carries
+// it, made canonical (the maker's name, an escaped space and Dahua's DH-
+// prefix dropped), and a brand's model names its maker through the brand.
+func TestIdentifyModelsInOtherKeys(t *testing.T) {
+	_, out, stderr := cli(t, "", "identify", "--format", "json", "-q", identifyData("models-in-other-keys.jsonl"))
+	rep := decodeJSON(t, out)
+	want := map[string]struct {
+		vendor, brand, model string
+		kind                 fingerprint.Kind
+	}{
+		"198.18.0.50": {"Hikvision", "Hikvision", "DS-7608NXI-I2/8P/S", fingerprint.KindNVR},
+		"198.18.0.51": {"Hikvision", "", "DS-2CD2146G2-ISU", fingerprint.KindCamera},
+		"198.18.0.52": {"Dahua", "", "IPC-HDW1230T2", fingerprint.KindCamera},
+		"198.18.0.53": {"Dahua", "Amcrest", "IP4M-1041B", fingerprint.KindCamera},
+	}
+	if len(rep.Devices) != len(want) {
+		t.Fatalf("%d devices, want %d (%s)", len(rep.Devices), len(want), stderr)
+	}
+	for _, d := range rep.Devices {
+		w := want[d.IPs[0].String()]
+		if d.Vendor != w.vendor || d.Brand != w.brand || d.Model != w.model || d.Kind != w.kind || !d.Restricted {
+			t.Errorf("%s: got vendor %q brand %q model %q kind %q restricted %v, want %+v", d.IPs[0], d.Vendor, d.Brand, d.Model, d.Kind, d.Restricted, w)
+		}
+	}
+}
