@@ -257,6 +257,19 @@ type deviceState struct {
 	first, last time.Time
 }
 
+// onlyItsMAC reports a presence observation whose value is the device's
+// own MAC (link.mac): it makes the device, which exists now, and says
+// nothing else. Kept as a fact it cost about 100 bytes per device, a tenth
+// of a large inventory.
+func (s *deviceState) onlyItsMAC(obs Observation) bool {
+	k, _ := observe.Lookup(obs.Key)
+	if k.Role != observe.Presence || k.Carries != observe.CarriesMAC || s.mac.IsZero() {
+		return false
+	}
+	mac, err := ParseMAC(obs.Value)
+	return err == nil && mac == s.mac
+}
+
 // factIndexAt is the number of facts from which a device indexes them in
 // maps. Below it, finding a duplicate or counting a key's values scans the
 // few facts: most devices of a large network say two or three things, and
@@ -331,7 +344,7 @@ func (s *deviceState) addFact(obs Observation, budget int) (int, factResult) {
 	if obs.VLAN != 0 && !obs.MAC.IsZero() {
 		s.vlans = appendUnique(s.vlans, obs.VLAN, MaxVLANsPerDevice)
 	}
-	if s.hasFact(obs.Key, obs.Value) {
+	if s.onlyItsMAC(obs) || s.hasFact(obs.Key, obs.Value) {
 		return 0, factKept
 	}
 	long := len(obs.Value) > MaxValueLen
