@@ -512,3 +512,25 @@ func TestIdentifyModelsInOtherKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyONVIFDeviceInformation: ONVIF GetDeviceInformation answers, a
+// whole saved HTTP answer of a Besder (Xiongmai) camera and a Hikvision
+// camera's fields as a VMS exported them, name maker, model, firmware and
+// serial; the Xiongmai board name gives the maker.
+func TestIdentifyONVIFDeviceInformation(t *testing.T) {
+	_, out, stderr := cli(t, "", "identify", "--format", "json", "-q", identifyData("onvif-device-information.jsonl"))
+	rep := decodeJSON(t, out)
+	want := map[string]struct{ vendor, model, firmware, serial string }{
+		"198.18.0.60": {"Xiongmai", "XM530_50X50-WG_8M", "V5.00.R02.00030747.10010.349f17..ONVIF 16.12", ""},
+		"198.18.0.61": {"Hikvision", "DS-2CD1343G2-LIUF", "V5.8.4", "DS-2CD1343G2-LIUF20240823AAWRFM5354993"},
+	}
+	if len(rep.Devices) != len(want) {
+		t.Fatalf("%d devices, want %d (%s)", len(rep.Devices), len(want), stderr)
+	}
+	for _, d := range rep.Devices {
+		w := want[d.IPs[0].String()]
+		if d.Vendor != w.vendor || d.Model != w.model || d.Firmware != w.firmware || d.Serial != w.serial || !d.Restricted {
+			t.Errorf("%s: got vendor %q model %q firmware %q serial %q restricted %v, want %+v", d.IPs[0], d.Vendor, d.Model, d.Firmware, d.Serial, d.Restricted, w)
+		}
+	}
+}

@@ -21,8 +21,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // none). For each response it emits http.status, http.server,
 // http.server_raw, every http.www_authenticate (and http.realm_mac when a
 // realm is a MAC), http.etag, http.location,
-// http.content_type, http.header_names, http.title, http.body, http.path and,
-// for a favicon, http.favicon_md5 and http.favicon_mmh3.
+// http.content_type, http.header_names, http.title, http.body, http.path,
+// http.answer, for a favicon http.favicon_md5 and http.favicon_mmh3, and for
+// an ONVIF GetDeviceInformation answer the onvif.* fields.
 func DecodeHTTP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
 	reqs := parseRequests(client, "HTTP/")
 	out := newEmitter(m, emit)
@@ -100,6 +101,9 @@ func emitHTTP(out *emitter, msg *message, code int, req *request) {
 	if looksLikeText(contentType, body) {
 		out.add("http.title", htmlTitle(body))
 		out.add("http.body", bodyText(body))
+	}
+	if code >= 200 && code < 300 {
+		emitONVIFDeviceInfo(out, body)
 	}
 }
 

@@ -3,6 +3,8 @@ package service
 import (
 	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -141,5 +143,46 @@ func TestKeepAlivePipelined(t *testing.T) {
 	}
 	if valuesOf(obs, "http.body")[0] != "<title>Login Page</title>" || len(valuesOf(obs, "http.body")) != 1 {
 		t.Errorf("bodies %q: the HEAD answer has none and the icon is not text", valuesOf(obs, "http.body"))
+	}
+}
+
+// TestHTTPReadsONVIFDeviceInformation: a Besder (Xiongmai XM530) camera's
+// GetDeviceInformation answer, as its investigator published it (the XML
+// block of testdata/discovery/README_excerpt_discovery_nmap_onvif.txt, real
+// bytes), in a constructed HTTP 200 framing: the fields a VMS polls for.
+func TestHTTPReadsONVIFDeviceInformation(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("..", "..", "testdata", "discovery", "README_excerpt_discovery_nmap_onvif.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(text), "```xml\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 || !strings.Contains(block, "GetDeviceInformationResponse") {
+		t.Fatal("the excerpt's ONVIF answer is missing")
+	}
+	client := "POST /onvif/device_service HTTP/1.1\r\nHost: 192.168.0.103:8899\r\nContent-Type: application/soap+xml\r\n\r\n"
+	server := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s", len(block), block)
+	obs, err := collect(t, DecodeHTTP, []byte(client), []byte(server), webMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"onvif.manufacturer": "H264",
+		"onvif.model":        "XM530_50X50-WG_8M",
+		"onvif.firmware":     "V5.00.R02.00030747.10010.349f17..ONVIF 16.12",
+		"onvif.serial":       "Redacted",
+		"onvif.hardware_id":  "00001",
+	}
+	for key, value := range want {
+		if !hasValue(obs, key, value) {
+			t.Errorf("no %s = %q in %v", key, value, obs)
+		}
+	}
+	// A request for the same operation is not an answer.
+	obs, _ = collect(t, DecodeHTTP, []byte(client), []byte("HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n<s:Body><tds:GetDeviceInformation/></s:Body><Model>x</Model>"), webMeta)
+	for _, o := range obs {
+		if strings.HasPrefix(o.Key, "onvif.") {
+			t.Errorf("read %s from a body with no answer", o.Key)
+		}
 	}
 }
