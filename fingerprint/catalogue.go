@@ -52,7 +52,11 @@ type Vendor struct {
 	Basis        []string `yaml:"basis"`
 	IEEE         []string `yaml:"ieee"`
 	Brands       []Brand  `yaml:"brands"`
-	Note         string   `yaml:"note"`
+	// ModelPrefixes are letters the maker puts in front of its model names
+	// in some strings and not in others (Dahua's "DH-IPC-HDW1230T2" is the
+	// IPC-HDW1230T2 its own discovery reports): CanonicalModel drops them.
+	ModelPrefixes []string `yaml:"model_prefixes"`
+	Note          string   `yaml:"note"`
 }
 
 // Restricted reports whether the catalogue lists a public basis against the maker.

@@ -59,7 +59,9 @@ func LoadDatabaseFS(fsys fs.FS, dir string) (*Database, error) {
 			}
 			seen[s.ID] = f
 			db.Signatures = append(db.Signatures, s)
-			db.byKey[s.Key] = append(db.byKey[s.Key], s)
+			for _, k := range s.ReadKeys() {
+				db.byKey[k] = append(db.byKey[k], s)
+			}
 		}
 	}
 	return db, nil
@@ -118,8 +120,10 @@ func checkKeys(s *Signature, data []byte) error {
 		return fmt.Errorf("%s:%d: signature %q: %s: unknown observation key %q%s; keys are listed in observe/keys.go and docs/observation-keys.md",
 			s.File, lineAfter(data, "id: "+s.ID, key), s.ID, field, key, hint)
 	}
-	if !observe.Known(s.Key) {
-		return fail("key", s.Key)
+	for _, k := range s.ReadKeys() {
+		if !observe.Known(k) {
+			return fail("key", k)
+		}
 	}
 	for i, r := range s.Requires {
 		if !observe.Known(r.Key) {

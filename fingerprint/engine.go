@@ -3,6 +3,7 @@ package fingerprint
 import (
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,11 +23,18 @@ type MACRegistry interface {
 // Measured: 8 million hostile observations (64k devices, every value new)
 // settled at about 375 MiB of heap with a 256 MiB fact budget, i.e. about
 // 1.45x the budget; 128 MiB keeps the whole engine near 200 MiB.
+// MaxLongBytesPerDevice bounds the bytes a device keeps in values longer
+// than MaxValueLen (http.body, up to observe.MaxBodyLen): four whole pages
+// or scripts; the device's further long values are clipped to MaxValueLen.
+// A busy web server in a capture sends many pages, and without this each
+// would cost the device four times the usual bound.
+const MaxLongBytesPerDevice = 64 << 10
+
 const (
 	MaxDevices        = 65536     // devices (MAC-keyed plus IP-only) tracked at once, unless SetMaxDevices says otherwise
 	MaxFactsPerDevice = 256       // distinct (key, value) pairs kept per device
 	MaxValuesPerKey   = 16        // distinct values kept per key per device
-	MaxValueLen       = 4096      // bytes of a value kept (docs/observation-keys.md bound)
+	MaxValueLen       = 4096      // bytes of a value kept (docs/observation-keys.md bound), but see observe.MaxLen
 	MaxIPsPerDevice   = 16        // addresses kept per device
 	MaxPortsPerDevice = 64        // ports kept per device
 	MaxVLANsPerDevice = 8         // VLANs kept per device
@@ -124,8 +132,8 @@ func (e *Engine) Add(obs Observation) {
 }
 
 func (e *Engine) add(obs Observation) {
-	if len(obs.Value) > MaxValueLen {
-		obs.Value = observe.Clip(obs.Value, MaxValueLen)
+	if n := observe.MaxLen(obs.Key); len(obs.Value) > n {
+		obs.Value = strings.Clone(observe.Clip(obs.Value, n)) // not the whole value behind it
 	}
 	mac, ip, placeholder := e.addresses(obs)
 	if mac.IsZero() && !ip.IsValid() {
@@ -245,7 +253,21 @@ type deviceState struct {
 	facts       []fact
 	seen        map[[2]string]struct{} // index of facts, built at factIndexAt facts
 	perKey      map[string]int         // values per key, built with seen
+	longBytes   int                    // bytes in values longer than MaxValueLen (MaxLongBytesPerDevice)
 	first, last time.Time
+}
+
+// onlyItsMAC reports a presence observation whose value is the device's
+// own MAC (link.mac): it makes the device, which exists now, and says
+// nothing else. Kept as a fact it cost about 100 bytes per device, a tenth
+// of a large inventory.
+func (s *deviceState) onlyItsMAC(obs Observation) bool {
+	k, _ := observe.Lookup(obs.Key)
+	if k.Role != observe.Presence || k.Carries != observe.CarriesMAC || s.mac.IsZero() {
+		return false
+	}
+	mac, err := ParseMAC(obs.Value)
+	return err == nil && mac == s.mac
 }
 
 // factIndexAt is the number of facts from which a device indexes them in
@@ -322,8 +344,15 @@ func (s *deviceState) addFact(obs Observation, budget int) (int, factResult) {
 	if obs.VLAN != 0 && !obs.MAC.IsZero() {
 		s.vlans = appendUnique(s.vlans, obs.VLAN, MaxVLANsPerDevice)
 	}
-	if s.hasFact(obs.Key, obs.Value) {
+	if s.onlyItsMAC(obs) || s.hasFact(obs.Key, obs.Value) {
 		return 0, factKept
+	}
+	long := len(obs.Value) > MaxValueLen
+	if long && s.longBytes+len(obs.Value) > MaxLongBytesPerDevice {
+		obs.Value, long = strings.Clone(observe.Clip(obs.Value, MaxValueLen)), false
+		if s.hasFact(obs.Key, obs.Value) {
+			return 0, factKept
+		}
 	}
 	size := factOverhead + len(obs.Key) + len(obs.Value) + len(obs.Probe)
 	if len(s.facts) >= MaxFactsPerDevice || s.valuesOf(obs.Key) >= MaxValuesPerKey {
@@ -333,6 +362,9 @@ func (s *deviceState) addFact(obs Observation, budget int) (int, factResult) {
 		return 0, factOverBudget
 	}
 	s.keep(fact{Key: obs.Key, Value: obs.Value, Probe: obs.Probe, Port: obs.Port, IP: obs.IP})
+	if long {
+		s.longBytes += len(obs.Value)
+	}
 	return size, factKept
 }
 

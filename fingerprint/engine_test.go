@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/oui"
 )
 
@@ -302,7 +303,8 @@ func TestEngineOEM(t *testing.T) {
 			Observation{Probe: "wsd", IP: ip, Key: "wsd.scope", Value: "onvif://www.onvif.org/hardware/DH-IPC-HDW1230T2"},
 			Observation{Probe: "wsd", IP: ip, Key: "wsd.scope", Value: "onvif://www.onvif.org/extension/unique_identifier"})
 		d := onlyDevice(t, e)
-		if d.Brand != "CP Plus" || d.Vendor != "Dahua" || d.Model != "DH-IPC-HDW1230T2" || d.Kind != KindCamera || !d.Restricted {
+		// Dahua's DH- prefix is dropped (vendors.yaml model_prefixes): its DHIP names the model IPC-HDW1230T2.
+		if d.Brand != "CP Plus" || d.Vendor != "Dahua" || d.Model != "IPC-HDW1230T2" || d.Kind != KindCamera || !d.Restricted {
 			t.Errorf("got %+v", d)
 		}
 	})
@@ -508,10 +510,44 @@ func TestEngineBoundedMemory(t *testing.T) {
 func TestEngineTruncatesLongValues(t *testing.T) {
 	e := newTestEngine(t)
 	mac := mustMAC(t, "44:19:b6:00:00:04")
-	e.Add(Observation{Probe: "http", MAC: mac, Key: "http.body", Value: "a" + strings.Repeat("é", MaxValueLen)})
-	v := e.byMAC[mac].facts[0].Value
-	if len(v) > MaxValueLen || !strings.HasSuffix(v, "é") {
-		t.Errorf("kept %d bytes, last %q", len(v), v[len(v)-2:])
+	e.Add(Observation{Probe: "http", MAC: mac, Key: "http.title", Value: "a" + strings.Repeat("é", MaxValueLen)})
+	e.Add(Observation{Probe: "http", MAC: mac, Key: "http.body", Value: "a" + strings.Repeat("é", observe.MaxBodyLen)})
+	for i, limit := range []int{MaxValueLen, observe.MaxBodyLen} {
+		v := e.byMAC[mac].facts[i].Value
+		if len(v) > limit || len(v) < limit-1 || !strings.HasSuffix(v, "é") {
+			t.Errorf("%s: kept %d bytes of at most %d, last %q", e.byMAC[mac].facts[i].Key, len(v), limit, v[len(v)-2:])
+		}
+	}
+}
+
+// A web server that sends many long pages keeps MaxLongBytesPerDevice of
+// them whole and the rest clipped to MaxValueLen: a busy server in a
+// capture costs little more than before bodies were kept longer.
+func TestEngineBoundsLongValuesPerDevice(t *testing.T) {
+	e := newTestEngine(t)
+	mac := mustMAC(t, "44:19:b6:00:00:05")
+	page := strings.Repeat("x", observe.MaxBodyLen-8)
+	for i := range MaxValuesPerKey {
+		e.Add(Observation{Probe: "http", MAC: mac, Key: "http.body", Value: fmt.Sprintf("page %2d ", i) + page})
+	}
+	e.Add(Observation{Probe: "http", MAC: mac, Key: "http.body", Value: "page  0 " + page}) // a page seen again: kept once
+	st := e.byMAC[mac]
+	whole, clipped := 0, 0
+	for _, f := range st.facts {
+		switch len(f.Value) {
+		case observe.MaxBodyLen:
+			whole++
+		case MaxValueLen:
+			clipped++
+		default:
+			t.Errorf("a body of %d bytes kept", len(f.Value))
+		}
+	}
+	if want := MaxLongBytesPerDevice / observe.MaxBodyLen; whole != want || clipped != MaxValuesPerKey-want {
+		t.Errorf("%d bodies kept whole and %d clipped, want %d and %d", whole, clipped, want, MaxValuesPerKey-want)
+	}
+	if st.longBytes > MaxLongBytesPerDevice {
+		t.Errorf("%d long bytes kept, bound %d", st.longBytes, MaxLongBytesPerDevice)
 	}
 }
 
@@ -618,7 +654,7 @@ func TestEngineReviewNeedsUnknownKind(t *testing.T) {
 	for kind, want := range map[Kind]Verdict{KindNetwork: VerdictClear, KindPhone: VerdictClear, KindCamera: VerdictRestricted, KindUnknown: VerdictReview} {
 		e := newTestEngine(t)
 		d := Device{Vendor: "Huawei", Kind: kind, MAC: mac}
-		e.restrict(&d)
+		e.restrict(&d, false)
 		if d.Verdict != want || d.Restricted != (want == VerdictRestricted) || d.Review != (want == VerdictReview) {
 			t.Errorf("Huawei %s: verdict %q restricted=%v review=%v, want %q", kind, d.Verdict, d.Restricted, d.Review, want)
 		}
@@ -694,9 +730,13 @@ func TestEngineTakeDevicesEmptiesTheEngine(t *testing.T) {
 		e.Add(Observation{Probe: "arp", MAC: mac, IP: ip, Key: "arp.mac", Value: mac.String()})
 		e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.server", Value: "App-webs/"})
 	}
+	// A device known only by its address, and one whose address names its
+	// MAC (a Uniview camera's realm) while that MAC was never seen.
+	e.Add(Observation{Probe: "http", IP: netip.MustParseAddr("10.0.1.1"), Port: 80, Key: "http.server", Value: "App-webs/"})
+	e.Add(Observation{Probe: "rtsp", IP: netip.MustParseAddr("10.0.1.2"), Port: 554, Key: "rtsp.realm_mac", Value: "48:ea:63:c2:40:2b"})
 	want := e.Devices()
 	got := e.TakeDevices()
-	if !reflect.DeepEqual(got, want) || len(got) != 50 {
+	if !reflect.DeepEqual(got, want) || len(got) != 52 {
 		t.Errorf("TakeDevices gave %d devices, Devices %d, or they differ", len(got), len(want))
 	}
 	if n := len(e.Devices()); n != 0 || e.Heard() != 0 {
@@ -762,6 +802,72 @@ func TestEngineModelPrecedence(t *testing.T) {
 		d := onlyDevice(t, e)
 		if d.Model != c.model || d.Vendor != "Hikvision" {
 			t.Errorf("%q: vendor %q model %q, want Hikvision %q", c.scopes, d.Vendor, d.Model, c.model)
+		}
+	}
+}
+
+// TestEngineCloudNameAloneGoesToReview: a device that only asked for a
+// maker's cloud names may be the maker's camera or a phone running the
+// maker's app (Hik-Connect, DMSS, XMEye): review, never restricted. A device
+// that also shows itself (the maker's MAC block) is restricted as before.
+func TestEngineCloudNameAloneGoesToReview(t *testing.T) {
+	cases := []struct {
+		mac, query string
+		vendor     string
+		want       Verdict
+	}{
+		{"3c:22:fb:11:22:33", "www.hik-online.com", "Hikvision", VerdictReview},      // an Apple block: an iPhone with Hik-Connect
+		{"a4:50:46:11:22:34", "cellphonepush.quickddns.com", "Dahua", VerdictReview}, // a Xiaomi block: a phone with DMSS
+		{"02:11:22:33:44:55", "i.ys7.com", "Hikvision", VerdictReview},               // a randomized address
+		{"44:19:b6:11:22:33", "www.hik-online.com", "Hikvision", VerdictRestricted},  // Hikvision's own block
+	}
+	for _, c := range cases {
+		e := newTestEngine(t)
+		mac := mustMAC(t, c.mac)
+		ip := netip.MustParseAddr("192.168.1.50")
+		e.Add(Observation{Probe: "pcap", MAC: mac, IP: ip, Key: "arp.mac", Value: c.mac})
+		e.Add(Observation{Probe: "pcap", IP: ip, Key: "dns.query", Value: c.query})
+		d := onlyDevice(t, e)
+		if d.Vendor != c.vendor || d.Verdict != c.want {
+			t.Errorf("%s asking %s: vendor %q verdict %q, want %q %q", c.mac, c.query, d.Vendor, d.Verdict, c.vendor, c.want)
+		}
+	}
+}
+
+// A page names its maker 10 KiB in: the device is identified from it, and
+// the evidence shows the part around what matched, not the whole page, so
+// that judging the evidence again (an imported report) finds it again.
+// Control characters a device put before the marker do not move the
+// excerpt off it.
+func TestLongBodyEvidenceIsAnExcerpt(t *testing.T) {
+	marker := `<script language="javascript" event="OnInit(iID)" for="TiandyVideo">`
+	for _, pad := range []string{".login{margin:0 auto}\n", ".login{margin:0\x1b[2J auto}\x07\n"} {
+		body := "<html><head><style>" + strings.Repeat(pad, 10<<10/len(pad)) + "</style>" + marker +
+			strings.Repeat("<!-- pad -->\n", 5<<10/13) + "</html>"
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.60")
+		e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.body", Value: body})
+		ds := e.Devices()
+		if len(ds) != 1 || ds[0].Vendor != "Tiandy" {
+			t.Fatalf("devices %+v", ds)
+		}
+		var ev *Evidence
+		for i := range ds[0].Evidence {
+			if ds[0].Evidence[i].Key == "http.body" {
+				ev = &ds[0].Evidence[i]
+			}
+		}
+		if ev == nil {
+			t.Fatalf("no http.body evidence in %+v", ds[0].Evidence)
+		}
+		if !strings.Contains(ev.Value, marker) || !strings.HasPrefix(ev.Value, "…") || !strings.HasSuffix(ev.Value, "…") ||
+			len(ev.Value) > len(marker)+2*excerptContext+len(body)-len(observe.MatchText(body))+8 {
+			t.Errorf("evidence of %d bytes: %q", len(ev.Value), ev.Value)
+		}
+		again := newTestEngine(t)
+		again.Add(Observation{Probe: ev.Probe, IP: ip, Port: ev.Port, Key: ev.Key, Value: ev.Value})
+		if ds := again.Devices(); len(ds) != 1 || ds[0].Vendor != "Tiandy" {
+			t.Errorf("judged again from its evidence: %+v", ds)
 		}
 	}
 }

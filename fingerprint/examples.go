@@ -32,7 +32,8 @@ func (db *Database) checkExample(s *Signature, i int, ex Example) []string {
 		return ok && re.MatchString(observe.MatchText(v))
 	}
 	where := fmt.Sprintf("%s: %s: example[%d] %q", s.File, s.ID, i, ex.Value)
-	m, ok := s.apply(observe.MatchText(ex.Value), others, db.Catalogue)
+	text := observe.MatchText(ex.Value)
+	m, ok := s.apply(text, foldText(text), others, db.Catalogue)
 	if !ok {
 		return []string{fmt.Sprintf("%s does not match %s (with %v)", where, s.Pattern, ex.With)}
 	}
@@ -46,7 +47,7 @@ func (db *Database) checkExample(s *Signature, i int, ex Example) []string {
 		}
 	}
 	if len(s.Requires) > 0 {
-		if _, ok := s.apply(observe.MatchText(ex.Value), nil, db.Catalogue); ok {
+		if _, ok := s.apply(text, foldText(text), nil, db.Catalogue); ok {
 			problems = append(problems, where+" matches without its required observations")
 		}
 	}

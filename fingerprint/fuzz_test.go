@@ -1,9 +1,13 @@
 package fingerprint
 
 import (
+	"fmt"
 	"net/netip"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/camsweep/camsweep/observe"
 )
 
 // FuzzEngineAdd feeds hostile observations (any key, value, MAC and IP) and
@@ -100,4 +104,36 @@ func BenchmarkEngineDevices(b *testing.B) {
 			b.Fatal("device count")
 		}
 	}
+}
+
+// BenchmarkEngineWebPages measures what long bodies cost: 100 web servers
+// of a capture, each sending 16 distinct 20 KiB pages (a login page's
+// styles and scripts, the text telling its maker at the end). It reports
+// the heap the facts take and times identification of all of them, which
+// runs every http.body signature over every kept body.
+func BenchmarkEngineWebPages(b *testing.B) {
+	const servers, pages = 100, 16
+	filler := strings.Repeat(".login-box{margin:0 auto;width:417px}\n", 20<<10/39)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	e := newTestEngine(b)
+	for i := range servers {
+		ip := netip.AddrFrom4([4]byte{198, 18, byte(i >> 8), byte(i)})
+		for p := range pages {
+			// As the decoder sends it: a copy of the clipped text.
+			body := fmt.Sprintf("<html><head><title>page %d</title><style>", p) + filler
+			e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.body", Value: strings.Clone(observe.Clip(body, observe.MaxLen("http.body")))})
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	heap := float64(after.HeapInuse-before.HeapInuse) / (1 << 20)
+	b.ResetTimer()
+	for b.Loop() {
+		if len(e.Devices()) != servers {
+			b.Fatal("device count")
+		}
+	}
+	b.ReportMetric(heap, "heap-MB")
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/camsweep/camsweep/observe"
 )
@@ -24,18 +25,18 @@ func (e *Engine) identify(v *view) Device {
 	slices.SortFunc(d.IPs, netip.Addr.Compare)
 	slices.Sort(d.Ports)
 	slices.Sort(d.VLANs)
-	var matches []Match
-	if m, ev, ok := e.macMatch(v, &d); ok {
-		matches = append(matches, m)
-		d.Evidence = append(d.Evidence, ev)
+	macM, macEv, fromMAC := e.macMatch(v, &d)
+	sigMatches, evidence := e.matchFacts(v)
+	// Sized once: a device's evidence lives as long as the report, and a
+	// large inventory is built at the run's memory peak.
+	d.Evidence = make([]Evidence, 0, len(v.via)+len(evidence)+1)
+	matches := sigMatches
+	if fromMAC {
+		matches = append([]Match{macM}, sigMatches...)
+		d.Evidence = append(d.Evidence, macEv)
 	}
 	d.Evidence = append(d.Evidence, v.via...)
-	sigMatches, evidence := e.matchFacts(v)
-	matches = append(matches, sigMatches...)
 	d.Evidence = append(d.Evidence, evidence...)
-	if d.Evidence == nil {
-		d.Evidence = []Evidence{}
-	}
 	d.Hostname = firstValue(v.facts, "dhcp.hostname", "mdns.hostname")
 	e.decide(&d, matches)
 	return d
@@ -115,13 +116,18 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 		if observe.IsAssembly(f.Key) {
 			evidence = append(evidence, bindingEvidence(f))
 		}
-		for _, s := range e.db.ForKey(f.Key) {
-			m, ok := s.apply(texts[i], others, e.db.Catalogue)
+		sigs := e.db.ForKey(f.Key)
+		if len(sigs) == 0 {
+			continue
+		}
+		folded := foldText(texts[i])
+		for _, s := range sigs {
+			m, ok := s.apply(texts[i], folded, others, e.db.Catalogue)
 			if !ok {
 				continue
 			}
 			matches = append(matches, m)
-			evidence = append(evidence, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port,
+			evidence = append(evidence, Evidence{Probe: f.Probe, Key: f.Key, Value: excerpt(f.Value, texts[i], m.span), Port: f.Port,
 				Signature: s.ID, Sets: m.Sets()})
 			evidence = append(evidence, requirementEvidence(s, v.facts, texts)...)
 		}
@@ -136,11 +142,48 @@ func requirementEvidence(s *Signature, facts []fact, texts []string) []Evidence 
 	var out []Evidence
 	for _, r := range s.Requires {
 		for i, f := range facts {
-			if f.Key == r.Key && r.re.MatchString(texts[i]) { // as the requirement was met: on the cleaned value
-				out = append(out, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port, Signature: s.ID})
+			if f.Key != r.Key {
+				continue
+			}
+			if loc := r.re.FindStringIndex(texts[i]); loc != nil { // as the requirement was met: on the cleaned value
+				out = append(out, Evidence{Probe: f.Probe, Key: f.Key, Value: excerpt(f.Value, texts[i], [2]int{loc[0], loc[1]}), Port: f.Port, Signature: s.ID})
 				break
 			}
 		}
+	}
+	return out
+}
+
+// excerptContext is how much of a long value evidence keeps on each side
+// of what matched.
+const excerptContext = 256
+
+// excerpt is what evidence shows of a fact value: the value as sent, or for
+// one longer than MaxValueLen (a page body, up to observe.MaxBodyLen) the
+// part around what matched, cut ends marked "…": a report holds the text
+// that named the device, not 16 KiB of page per signature. The excerpt
+// holds the whole match, so judging a report again from its evidence finds
+// it again. span is in clean, the value as signatures read it
+// (observe.MatchText), which only drops characters of raw: raw's match
+// lies within span's start and span's end plus what was dropped.
+func excerpt(raw, clean string, span [2]int) string {
+	if len(raw) <= MaxValueLen {
+		return raw
+	}
+	from := max(0, span[0]-excerptContext)
+	to := min(len(raw), span[1]+len(raw)-len(clean)+excerptContext)
+	for from > 0 && !utf8.RuneStart(raw[from]) {
+		from--
+	}
+	for to < len(raw) && !utf8.RuneStart(raw[to]) {
+		to++
+	}
+	out := raw[from:to]
+	if from > 0 {
+		out = "…" + out
+	}
+	if to < len(raw) {
+		out += "…"
 	}
 	return out
 }
@@ -177,11 +220,30 @@ func (e *Engine) decide(d *Device, matches []Match) {
 	// The brand is the name on the box, not a field the device reports
 	// about its model: precedence does not rank it, weight alone does.
 	d.Brand = best(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand }, false)
+	for i := range matches {
+		matches[i].Model = e.db.Catalogue.CanonicalModel(winner, matches[i].Model)
+	}
 	d.Model = mostSpecificModel(matches, agrees)
 	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
 	d.Kind = Kind(heaviest(matches, agrees, func(m Match) string { return string(m.Kind) }))
-	e.restrict(d)
+	e.restrict(d, onlyAsked(matches, winner))
+}
+
+// onlyAsked reports whether every match naming the maker read a fact the
+// device asked for (a cloud name it resolved) rather than one about itself.
+func onlyAsked(matches []Match, vendor string) bool {
+	named := false
+	for _, m := range matches {
+		if m.Vendor != vendor || vendor == "" {
+			continue
+		}
+		if m.Sig == nil || !observe.IsAsked(m.Sig.Key) {
+			return false
+		}
+		named = true
+	}
+	return named
 }
 
 func bestVendor(matches []Match) (string, float64) {
@@ -248,16 +310,27 @@ func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked
 // mostSpecificModel returns the best model (as heaviest) unless another
 // agreeing match gives a model that extends it: a name scope shortened to
 // DS-2CD2146G2 yields to DS-2CD2146G2-ISU from the hardware scope, whatever
-// their weights, because the longer one is the same model said in full.
+// their weights, because the longer one is the same model said in full. The
+// extension must start a new part of the name (-ISU, /SL, (B), a space): a
+// serial number that begins with the model (DS-7608NXI-I220210305CCWR...)
+// goes on without one, and is not a longer model.
 func mostSpecificModel(matches []Match, ok func(Match) bool) string {
 	model := heaviest(matches, ok, func(m Match) string { return m.Model })
 	for _, m := range matches {
-		if ok(m) && len(m.Model) > len(model) && model != "" &&
-			strings.HasPrefix(strings.ToUpper(m.Model), strings.ToUpper(model)) {
+		if ok(m) && model != "" && extendsModel(m.Model, model) {
 			model = m.Model
 		}
 	}
 	return model
+}
+
+// extendsModel reports whether long is short followed by more parts of a
+// model name.
+func extendsModel(long, short string) bool {
+	if len(long) <= len(short) || !strings.EqualFold(long[:len(short)], short) {
+		return false
+	}
+	return strings.ContainsRune("-/( _", rune(long[len(short)]))
 }
 
 // restrict gives the catalogue's verdict. A catalogued restricted maker's
@@ -266,8 +339,10 @@ func mostSpecificModel(matches []Match, ok func(Match) bool) string {
 // product line it sells is surveillance equipment, so the maker is the product
 // class). When the kind is unknown and the maker (or the brand on the box)
 // also sells other things, the device goes to review. A device shown to be
-// something else (a phone, a router) is clear.
-func (e *Engine) restrict(d *Device) {
+// something else (a phone, a router) is clear. A maker named only by what
+// the device asked for (its cloud's names, which the maker's phone app asks
+// too) shows no product of the maker: review, whatever the maker sells.
+func (e *Engine) restrict(d *Device, askedOnly bool) {
 	d.Verdict = VerdictClear
 	maker, ok := e.db.Catalogue.Vendor(d.Vendor)
 	if !ok || !maker.Restricted() {
@@ -277,7 +352,7 @@ func (e *Engine) restrict(d *Device) {
 	switch {
 	case d.Kind.Surveillance():
 		d.Restricted, d.Verdict = true, VerdictRestricted
-	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker):
+	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker) && !askedOnly:
 		d.Restricted, d.Verdict = true, VerdictRestricted
 	case unknownKind:
 		d.Review, d.Verdict = true, VerdictReview

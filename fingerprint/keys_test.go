@@ -111,7 +111,9 @@ func TestEveryKeyIsWrittenAndRead(t *testing.T) {
 	}
 	read := map[string]bool{}
 	for _, s := range db.Signatures {
-		read[s.Key] = true
+		for _, k := range s.ReadKeys() {
+			read[k] = true
+		}
 		for _, r := range s.Requires {
 			read[r.Key] = true
 		}

@@ -1,6 +1,7 @@
 package fingerprint
 
 import (
+	"bytes"
 	"net/netip"
 	"slices"
 	"sort"
@@ -77,18 +78,39 @@ func (e *Engine) Devices() []Device {
 	return e.identifyAll(e.snapshot())
 }
 
-// TakeDevices is Devices for a run that is over: the engine lets its state
-// go before the devices are built from it, so that a large inventory is not
-// held twice at the peak. The engine is empty afterwards; Dropped and
-// Trimmed keep their counts.
+// TakeDevices is Devices for a run that is over: the engine lets each
+// device's state go as soon as its device is built, so that a large
+// inventory is never held twice (state and devices) at the run's memory
+// peak. The engine is empty afterwards; Dropped and Trimmed keep their counts.
 func (e *Engine) TakeDevices() []Device {
-	views := e.snapshot()
 	e.mu.Lock()
+	merged, alone := e.attachIPOnly()
+	byMAC := e.byMAC
 	e.byMAC, e.byIP = map[MAC]*deviceState{}, map[netip.Addr]*deviceState{}
 	e.strongIP, e.linkIP = map[netip.Addr]MAC{}, map[netip.Addr]MAC{}
 	e.bytes = 0
 	e.mu.Unlock()
-	return e.identifyAll(views)
+
+	out := make([]Device, 0, len(byMAC)+len(merged)+len(alone))
+	for mac, st := range byMAC {
+		v := merged[mac]
+		if v == nil {
+			v = st.view()
+		} else {
+			delete(merged, mac)
+		}
+		delete(byMAC, mac) // the state can go once its device is built
+		out = append(out, e.identify(v))
+	}
+	for _, v := range merged { // owners known only by what named them
+		out = append(out, e.identify(v))
+	}
+	for i, st := range alone {
+		out = append(out, e.identify(st.view()))
+		alone[i] = nil
+	}
+	sortDevices(out)
+	return out
 }
 
 // identifyAll turns views into devices in report order.
@@ -98,21 +120,32 @@ func (e *Engine) identifyAll(views []*view) []Device {
 		out = append(out, e.identify(v))
 		views[i] = nil // what identify did not keep can go now, not after the last device
 	}
-	sort.Slice(out, func(i, j int) bool { return deviceLess(&out[i], &out[j]) })
+	sortDevices(out)
 	return out
 }
 
-func deviceLess(a, b *Device) bool {
+// sortDevices puts devices in report order.
+func sortDevices(out []Device) {
+	sort.Slice(out, func(i, j int) bool { return compareDevices(&out[i], &out[j]) < 0 })
+}
+
+// compareDevices orders devices by MAC, those known only by IP last, by
+// address. It allocates nothing: it runs n log n times over the largest
+// inventories, at their memory peak.
+func compareDevices(a, b *Device) int {
 	if a.MAC.IsZero() != b.MAC.IsZero() {
-		return !a.MAC.IsZero()
+		if a.MAC.IsZero() {
+			return 1
+		}
+		return -1
 	}
-	if c := strings.Compare(string(a.MAC[:]), string(b.MAC[:])); c != 0 {
-		return c < 0
+	if c := bytes.Compare(a.MAC[:], b.MAC[:]); c != 0 {
+		return c
 	}
 	if len(a.IPs) == 0 || len(b.IPs) == 0 {
-		return len(a.IPs) < len(b.IPs)
+		return len(a.IPs) - len(b.IPs)
 	}
-	return a.IPs[0].Less(b.IPs[0])
+	return a.IPs[0].Compare(b.IPs[0])
 }
 
 // snapshot copies the state under the lock and attaches IP-only
@@ -120,32 +153,54 @@ func deviceLess(a, b *Device) bool {
 func (e *Engine) snapshot() []*view {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	byMAC := make(map[MAC]*view, len(e.byMAC))
-	for mac, st := range e.byMAC {
-		byMAC[mac] = st.view()
+	merged, alone := e.attachIPOnly()
+	out := make([]*view, 0, len(e.byMAC)+len(merged)+len(alone))
+	for _, st := range alone {
+		out = append(out, st.view())
 	}
+	for mac, st := range e.byMAC {
+		if v := merged[mac]; v != nil {
+			continue // added below
+		}
+		out = append(out, st.view())
+	}
+	for _, v := range merged {
+		out = append(out, v)
+	}
+	return out
+}
+
+// attachIPOnly decides, under the lock, where each IP-only device goes: into
+// the view of the MAC that holds its IP (merged, by owner; a view made here
+// only for such owners), or a device of its own (alone, the states whose
+// views the caller makes).
+func (e *Engine) attachIPOnly() (merged map[MAC]*view, alone []*deviceState) {
 	ips := make([]netip.Addr, 0, len(e.byIP))
 	for ip := range e.byIP {
 		ips = append(ips, ip)
 	}
 	slices.SortFunc(ips, netip.Addr.Compare)
-	var out []*view
+	merged = map[MAC]*view{}
 	for _, ip := range ips {
 		st := e.byIP[ip]
 		owner, how := e.owner(ip, st)
 		if owner.IsZero() {
-			out = append(out, st.view())
+			alone = append(alone, st)
 			continue
 		}
-		v := byMAC[owner]
+		v := merged[owner]
 		if v == nil {
-			v = &view{mac: owner}
-			byMAC[owner] = v
+			if own := e.byMAC[owner]; own != nil {
+				v = own.view()
+			} else {
+				v = &view{mac: owner}
+			}
+			merged[owner] = v
 		}
 		if !v.canHold(ip) {
 			// A MAC bound to more addresses than a device keeps (proxy ARP,
 			// a router): its IPs stay devices of their own.
-			out = append(out, st.view())
+			alone = append(alone, st)
 			continue
 		}
 		v.merge(st.view())
@@ -153,10 +208,7 @@ func (e *Engine) snapshot() []*view {
 			v.via = append(v.via, *how)
 		}
 	}
-	for _, v := range byMAC {
-		out = append(out, v)
-	}
-	return out
+	return merged, alone
 }
 
 // owner returns the MAC holding ip: a strong binding first, then link.ip

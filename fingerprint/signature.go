@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/camsweep/camsweep/observe"
 )
 
 // Requirement is another observation of the same device that must also match.
@@ -31,6 +33,7 @@ type Example struct {
 type Signature struct {
 	ID         string        `yaml:"id"`
 	Key        string        `yaml:"key"`
+	Keys       []string      `yaml:"keys"` // instead of key: the same evidence in any of these keys (a model scheme)
 	Pattern    string        `yaml:"pattern"`
 	Requires   []Requirement `yaml:"requires"`
 	Vendor     string        `yaml:"vendor"`
@@ -45,8 +48,18 @@ type Signature struct {
 	Examples   []Example     `yaml:"examples"`
 	NearMisses []string      `yaml:"near_misses"`
 
-	File string `yaml:"-"` // the data file it came from
-	re   *regexp.Regexp
+	File    string `yaml:"-"` // the data file it came from
+	re      *regexp.Regexp
+	needles []string // literals one of which every match holds (prefilter.go); nil: none known
+}
+
+// ReadKeys returns the observation keys the signature reads: its key, or
+// each of its keys.
+func (s *Signature) ReadKeys() []string {
+	if len(s.Keys) > 0 {
+		return s.Keys
+	}
+	return []string{s.Key}
 }
 
 // Match is what one signature concluded from one observed value.
@@ -61,6 +74,8 @@ type Match struct {
 	// Weight is what the match counts towards Vendor: the signature's weight,
 	// lowered when only a weakly linked brand names the maker.
 	Weight float64
+	// span is where in the (cleaned) value the pattern matched.
+	span [2]int
 }
 
 // Sets describes what the match set, for evidence ("vendor=Hikvision model=DS-2CD2042WD-I").
@@ -95,14 +110,21 @@ func (s *Signature) compile(cat *Catalogue) error {
 	if !sigIDPattern.MatchString(s.ID) {
 		return fmt.Errorf("%s: want <family>.<protocol>.<what> in lower case", where("id"))
 	}
-	if s.Key == "" {
-		return fmt.Errorf("%s: missing", where("key"))
+	if (s.Key == "") == (len(s.Keys) == 0) {
+		return fmt.Errorf("%s: want either key or keys", where("key"))
+	}
+	for _, k := range s.Keys {
+		if k == "" || observe.IsAsked(k) {
+			// An asked key says what the device asked for, not what it is:
+			// it keeps a signature of its own (onlyAsked reads Sig.Key).
+			return fmt.Errorf("%s: %q is empty or a key of what the device asked for", where("keys"), k)
+		}
 	}
 	re, err := regexp.Compile(s.Pattern)
 	if err != nil || s.Pattern == "" {
 		return fmt.Errorf("%s: %v", where("pattern"), errOrEmpty(err))
 	}
-	s.re = re
+	s.re, s.needles = re, needlesOf(s.Pattern)
 	for i := range s.Requires {
 		r := &s.Requires[i]
 		if r.Key == "" {
@@ -154,7 +176,11 @@ type valueLookup func(key string, re *regexp.Regexp) bool
 
 // apply matches the signature against one value of its key. It reports false
 // when the pattern or any requirement does not match.
-func (s *Signature) apply(value string, others valueLookup, cat *Catalogue) (Match, bool) {
+// folded is foldText(value), shared by the signatures of one fact.
+func (s *Signature) apply(value, folded string, others valueLookup, cat *Catalogue) (Match, bool) {
+	if !s.mayMatch(folded) {
+		return Match{}, false
+	}
 	idx := s.re.FindStringSubmatchIndex(value)
 	if idx == nil {
 		return Match{}, false
@@ -171,7 +197,7 @@ func (s *Signature) apply(value string, others valueLookup, cat *Catalogue) (Mat
 		return strings.TrimSpace(string(s.re.ExpandString(nil, tmpl, value, idx)))
 	}
 	m := Match{Sig: s, Vendor: s.Vendor, Kind: s.Kind, Weight: s.Weight,
-		Model: expand(s.Model), Firmware: expand(s.Firmware), Serial: expand(s.Serial)}
+		Model: expand(s.Model), Firmware: expand(s.Firmware), Serial: expand(s.Serial), span: [2]int{idx[0], idx[1]}}
 	if name := expand(s.Brand); name != "" {
 		if b, ok := cat.Brand(name); ok {
 			m.Brand = b.Name

@@ -437,6 +437,7 @@ func (z *zeekState) httpRecord(at time.Time, r zeekRecord) error {
 		if uri := r.get("uri"); strings.HasPrefix(uri, "/") {
 			path, _, _ := strings.Cut(uri, "?")
 			z.add(at, ip, observe.MAC{}, port, "http.path", path)
+			z.add(at, ip, observe.MAC{}, port, "http.answer", code+" "+path)
 		}
 	}
 	return nil

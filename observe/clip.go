@@ -9,6 +9,22 @@ import (
 // device can send megabytes of "model name"; the report need not keep them.
 const MaxValueLen = 4 << 10
 
+// MaxBodyLen bounds http.body, the one value allowed to be longer: a web
+// page names its maker in a script path, a copyright line or a vendor
+// object id that often sits well past the first few KiB (a login page
+// carries its styles first). 16 KiB is what the pcap reader keeps of a
+// server's stream and a small part of what the sweep reads of an answer.
+const MaxBodyLen = 16 << 10
+
+// MaxLen is the bound of a key's values: the registry's MaxLen where it
+// sets one (http.body), MaxValueLen for every other key.
+func MaxLen(key string) int {
+	if n := byName[key].MaxLen; n > 0 {
+		return n
+	}
+	return MaxValueLen
+}
+
 // Clip cuts s to at most n bytes without splitting a UTF-8 sequence and
 // replaces invalid bytes (Latin-1 or GBK text from old firmware) with U+FFFD,
 // as JSON output needs. The replacement character is longer than the byte it

@@ -61,6 +61,13 @@ type Key struct {
 	// Weak marks a binding the engine trusts only while the MAC is seen with
 	// few addresses (link.ip: a router forwards for many).
 	Weak bool
+	// Asked marks a fact that is what the device asked for (a name it
+	// resolved), not what it is: a maker's phone app and PC client ask for
+	// the same cloud names as its cameras, so such a fact alone shows the
+	// maker's service in use, never that the asker is the maker's product.
+	Asked bool
+	// MaxLen bounds the key's values when it differs from MaxValueLen.
+	MaxLen int
 }
 
 // keys is the vocabulary, in the order of docs/observation-keys.md. A test
@@ -115,9 +122,9 @@ var keys = []Key{
 	{Name: "ssdp.st", Role: Context},
 	{Name: "upnp.manufacturer", Role: Fact},
 	{Name: "upnp.model_name", Role: Fact},
-	{Name: "upnp.model_number", Role: Context},
+	{Name: "upnp.model_number", Role: Fact},
 	{Name: "upnp.model_description", Role: Context},
-	{Name: "upnp.friendly_name", Role: Context},
+	{Name: "upnp.friendly_name", Role: Fact},
 	{Name: "upnp.serial", Role: Context},
 	{Name: "upnp.device_type", Role: Context},
 
@@ -161,7 +168,7 @@ var keys = []Key{
 	// CS2 PPPP and DNS.
 	{Name: "p2p.protocol", Role: Fact},
 	{Name: "p2p.did", Role: Fact},
-	{Name: "dns.query", Role: Fact},
+	{Name: "dns.query", Role: Fact, Asked: true},
 
 	// HTTP.
 	{Name: "http.status", Role: Fact},
@@ -169,12 +176,13 @@ var keys = []Key{
 	{Name: "http.server_raw", Role: Fact},
 	{Name: "http.www_authenticate", Role: Fact},
 	{Name: "http.title", Role: Fact},
-	{Name: "http.body", Role: Fact},
+	{Name: "http.body", Role: Fact, MaxLen: MaxBodyLen},
 	{Name: "http.header_names", Role: Fact},
 	{Name: "http.etag", Role: Fact},
 	{Name: "http.location", Role: Fact},
 	{Name: "http.content_type", Role: Context},
 	{Name: "http.path", Role: Fact},
+	{Name: "http.answer", Role: Fact},
 	{Name: "http.favicon_md5", Role: Fact},
 	{Name: "http.favicon_mmh3", Role: Fact},
 	{Name: "http.realm_mac", Role: Context},
@@ -202,11 +210,11 @@ var keys = []Key{
 
 	// What only an imported tool concluded (importer package).
 	{Name: "nmap.service", Role: Context},
-	{Name: "nmap.product", Role: Context},
+	{Name: "nmap.product", Role: Fact},
 	{Name: "nmap.version", Role: Context},
 	{Name: "nmap.extrainfo", Role: Context},
-	{Name: "nmap.devicetype", Role: Context},
-	{Name: "nmap.cpe", Role: Context},
+	{Name: "nmap.devicetype", Role: Fact},
+	{Name: "nmap.cpe", Role: Fact},
 	// Imported reports (audit): carries an imported device's addresses,
 	// VLANs, ports and times; its evidence comes as its own keys.
 	{Name: "import.report", Role: Context},
@@ -228,6 +236,10 @@ func Lookup(name string) (Key, bool) {
 	k, ok := byName[name]
 	return k, ok
 }
+
+// IsAsked reports whether a key's value is what the device asked for (see
+// Key.Asked).
+func IsAsked(name string) bool { return byName[name].Asked }
 
 // Known reports whether name is a registered key.
 func Known(name string) bool {

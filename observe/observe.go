@@ -7,7 +7,6 @@
 package observe
 
 import (
-	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -22,14 +21,35 @@ type MAC [6]byte
 // (Hikvision SADP), aabb.ccdd.eeff and aabbccddeeff.
 func ParseMAC(s string) (MAC, error) {
 	var m MAC
-	clean := strings.NewReplacer(":", "", "-", "", ".", "").Replace(strings.TrimSpace(s))
-	if len(clean) != 12 {
-		return m, fmt.Errorf("invalid MAC address %q", s)
+	digits := 0
+	for _, c := range []byte(strings.TrimSpace(s)) {
+		if c == ':' || c == '-' || c == '.' {
+			continue
+		}
+		v, ok := hexValue(c)
+		if !ok || digits == 12 {
+			return MAC{}, fmt.Errorf("invalid MAC address %q", s)
+		}
+		m[digits/2] = m[digits/2]<<4 | v
+		digits++
 	}
-	if _, err := hex.Decode(m[:], []byte(clean)); err != nil {
-		return m, fmt.Errorf("invalid MAC address %q", s)
+	if digits != 12 {
+		return MAC{}, fmt.Errorf("invalid MAC address %q", s)
 	}
 	return m, nil
+}
+
+// hexValue is the value of one hexadecimal digit, either case.
+func hexValue(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // String formats the address as lower-case, colon-separated hex.

@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"encoding/hex"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -65,4 +66,25 @@ func TestRegistry(t *testing.T) {
 	if got := Suggest("completely.else"); got != "" {
 		t.Errorf("Suggest(completely.else) = %q, want nothing", got)
 	}
+}
+
+// FuzzParseMAC checks the parser against the rule it implements, written
+// the slow way: drop every ':', '-' and '.', then exactly 12 hex digits.
+func FuzzParseMAC(f *testing.F) {
+	for _, s := range []string{"44:19:b6:3a:7c:21", "4419.b63a.7c21", "44-19-B6-3A-7C-21", " 4419b63a7c21 ", "44:19:b6:3a:7c", "44:19:b6:3a:7c:2g", "::::"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseMAC(s)
+		clean := strings.NewReplacer(":", "", "-", "", ".", "").Replace(strings.TrimSpace(s))
+		var want MAC
+		wantOK := false
+		if len(clean) == 12 {
+			_, hexErr := hex.Decode(want[:], []byte(clean))
+			wantOK = hexErr == nil
+		}
+		if (err == nil) != wantOK || (wantOK && got != want) {
+			t.Fatalf("ParseMAC(%q) = %v, %v; want %v ok=%v", s, got, err, want, wantOK)
+		}
+	})
 }

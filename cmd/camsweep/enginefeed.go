@@ -17,6 +17,7 @@ const feedBatch = 256
 // a few batches wait in the channel; a slow engine slows the reader down.
 type engineFeed struct {
 	batches chan []fingerprint.Observation
+	free    chan []fingerprint.Observation // batches the engine is done with, for reuse
 	batch   []fingerprint.Observation
 	done    chan struct{}
 	eng     engine
@@ -36,6 +37,7 @@ func (e *engineLoadError) Unwrap() error { return e.err }
 func startEngineFeed(load func() (engine, error), cancel context.CancelCauseFunc) *engineFeed {
 	f := &engineFeed{
 		batches: make(chan []fingerprint.Observation, 8),
+		free:    make(chan []fingerprint.Observation, 10),
 		batch:   make([]fingerprint.Observation, 0, feedBatch),
 		done:    make(chan struct{}),
 	}
@@ -51,6 +53,11 @@ func startEngineFeed(load func() (engine, error), cancel context.CancelCauseFunc
 			for _, o := range batch {
 				f.eng.Add(o)
 			}
+			clear(batch) // let the values' strings go
+			select {
+			case f.free <- batch[:0]:
+			default:
+			}
 		}
 	}()
 	return f
@@ -61,7 +68,11 @@ func (f *engineFeed) Add(o fingerprint.Observation) {
 	f.batch = append(f.batch, o)
 	if len(f.batch) == feedBatch {
 		f.batches <- f.batch
-		f.batch = make([]fingerprint.Observation, 0, feedBatch)
+		select {
+		case f.batch = <-f.free:
+		default:
+			f.batch = make([]fingerprint.Observation, 0, feedBatch)
+		}
 	}
 }
 

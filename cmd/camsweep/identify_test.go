@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -177,6 +178,11 @@ func TestIdentifySelfNamedDevices(t *testing.T) {
 	if unv.Vendor != "Uniview" || !unv.Restricted || len(unv.IPs) != 1 || unv.IPs[0].String() != "198.18.0.40" {
 		t.Errorf("Uniview device %+v", unv)
 	}
+	// Hikvision firmware names itself the same way (a real DS-2CD1148-I/B).
+	hik := deviceByMAC(t, rep, "b4:a3:82:01:a7:3f")
+	if hik.Vendor != "Hikvision" || !hik.Restricted || len(hik.IPs) != 1 || hik.IPs[0].String() != "198.18.0.42" {
+		t.Errorf("Hikvision camera %+v", hik)
+	}
 	var nvr *fingerprint.Device
 	for i := range rep.Devices {
 		if d := &rep.Devices[i]; len(d.IPs) == 1 && d.IPs[0].String() == "198.18.0.41" {
@@ -186,6 +192,20 @@ func TestIdentifySelfNamedDevices(t *testing.T) {
 	if nvr == nil || nvr.Vendor != "Hikvision" || nvr.Kind != fingerprint.KindNVR || nvr.Model != "DS-7608NXI-I2/8P/S" ||
 		nvr.Serial != "DS-7608NXI-I220210305CCWRJ12345678" || !nvr.Restricted {
 		t.Errorf("Hikvision NVR %+v", nvr)
+	}
+}
+
+// A Dahua NVR's configManager answer, as a capture of a VMS polling it
+// holds it: no Server header, only Dahua's header style and its
+// table.<Config>.<Field>= layout.
+func TestIdentifyDahuaConfigTable(t *testing.T) {
+	_, out, stderr := cli(t, "", "identify", "--format", "json", "-q", identifyData("dahua-config-table.jsonl"))
+	rep := decodeJSON(t, out)
+	if len(rep.Devices) != 1 || rep.Devices[0].Vendor != "Dahua" || !rep.Devices[0].Restricted {
+		t.Fatalf("devices %+v (%s)", rep.Devices, stderr)
+	}
+	if !slices.ContainsFunc(rep.Devices[0].Evidence, func(e fingerprint.Evidence) bool { return e.Signature == "dahua.web.cgi-config-table" }) {
+		t.Errorf("the config table is not evidence: %+v", rep.Devices[0].Evidence)
 	}
 }
 
@@ -330,6 +350,49 @@ func TestIdentifyFromNmapXML(t *testing.T) {
 	}
 }
 
+// An nmap -sV scan from another subnet carries no MAC, and without NSE
+// scripts no raw answer: what nmap's version detection concluded is all
+// there is. Its product names and CPEs (fingerprint/data/signatures/nmap.yaml)
+// still name every restricted maker of the lab, and nothing else.
+func TestIdentifyFromNmapServiceOnly(t *testing.T) {
+	lab, err := os.ReadFile(filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := regexp.MustCompile(`(?s)<script .*?(?:/>|</script>)|<address addr="[^"]*" addrtype="mac"[^>]*/>| servicefp="[^"]*"|<hostnames>.*?</hostnames>`).
+		ReplaceAll(lab, nil)
+	if bytes.Contains(bare, []byte("<script")) || bytes.Contains(bare, []byte(`addrtype="mac"`)) || bytes.Contains(bare, []byte("servicefp")) {
+		t.Fatal("the stripped XML still carries raw evidence")
+	}
+	file := filepath.Join(t.TempDir(), "service-only.xml")
+	if err := os.WriteFile(file, bare, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := cli(t, "", "identify", "--from", "nmap-xml", "--format", "json", "-q", file)
+	if code != exitFindings {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	want := map[string]string{
+		"198.18.0.2": "Dahua", "198.18.0.4": "Dahua", // Dahua webcam httpd
+		"198.18.0.5": "Hikvision", "198.18.0.6": "Hikvision", "198.18.0.7": "Hikvision", // IPCam control port, App-webs/, DNVRS-Webs
+		"198.18.0.10": "Xiongmai", // uc-httpd, H264DVR rtspd, xiongmai_technologies CPE
+	}
+	for _, d := range decodeJSON(t, out).Devices {
+		if len(d.IPs) != 1 {
+			t.Errorf("device %+v", d)
+			continue
+		}
+		ip := d.IPs[0].String()
+		if d.Vendor != want[ip] || d.Restricted != (want[ip] != "") {
+			t.Errorf("%s: vendor %q restricted %v; want %q", ip, d.Vendor, d.Restricted, want[ip])
+		}
+		delete(want, ip)
+	}
+	for ip := range want {
+		t.Errorf("%s: not reported", ip)
+	}
+}
+
 func TestIdentifyFromChecksItsOptions(t *testing.T) {
 	code, out, stderr := cli(t, "", "identify", "--from", "masscan", "x.xml")
 	if code != exitError || out != "" {
@@ -421,5 +484,31 @@ func TestIdentifyReviewVerdict(t *testing.T) {
 	}
 	if code, _, _ := cli(t, in, "identify", "-q", "--fail-on", "review"); code != exitFindings {
 		t.Errorf("--fail-on review: exit %d", code)
+	}
+}
+
+// TestIdentifyModelsInOtherKeys: a model is read in whichever key carries
+// it, made canonical (the maker's name, an escaped space and Dahua's DH-
+// prefix dropped), and a brand's model names its maker through the brand.
+func TestIdentifyModelsInOtherKeys(t *testing.T) {
+	_, out, stderr := cli(t, "", "identify", "--format", "json", "-q", identifyData("models-in-other-keys.jsonl"))
+	rep := decodeJSON(t, out)
+	want := map[string]struct {
+		vendor, brand, model string
+		kind                 fingerprint.Kind
+	}{
+		"198.18.0.50": {"Hikvision", "Hikvision", "DS-7608NXI-I2/8P/S", fingerprint.KindNVR},
+		"198.18.0.51": {"Hikvision", "", "DS-2CD2146G2-ISU", fingerprint.KindCamera},
+		"198.18.0.52": {"Dahua", "", "IPC-HDW1230T2", fingerprint.KindCamera},
+		"198.18.0.53": {"Dahua", "Amcrest", "IP4M-1041B", fingerprint.KindCamera},
+	}
+	if len(rep.Devices) != len(want) {
+		t.Fatalf("%d devices, want %d (%s)", len(rep.Devices), len(want), stderr)
+	}
+	for _, d := range rep.Devices {
+		w := want[d.IPs[0].String()]
+		if d.Vendor != w.vendor || d.Brand != w.brand || d.Model != w.model || d.Kind != w.kind || !d.Restricted {
+			t.Errorf("%s: got vendor %q brand %q model %q kind %q restricted %v, want %+v", d.IPs[0], d.Vendor, d.Brand, d.Model, d.Kind, d.Restricted, w)
+		}
 	}
 }

@@ -101,6 +101,22 @@ func decodeDatagram(t testing.TB, key string, payload []byte, src netip.Addr) []
 	return out
 }
 
+// decodeUPnP expands a UPnP device description through the discovery
+// decoder, as `camsweep identify` does with an upnp.description line; it
+// returns nothing for a description the decoder refuses.
+func decodeUPnP(desc string) []fingerprint.Observation {
+	d, ok := discovery.ByRawKey("upnp.description")
+	if !ok {
+		return nil
+	}
+	var out []fingerprint.Observation
+	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP}
+	if d([]byte(desc), m, func(o fingerprint.Observation) { out = append(out, o) }) != nil {
+		return nil
+	}
+	return out
+}
+
 // testdata returns a path under the repository's testdata directory.
 // (go test runs in the package directory.)
 func testdata(elem ...string) string {

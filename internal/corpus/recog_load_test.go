@@ -39,6 +39,9 @@ type recogCase struct {
 	Description string
 	Value       string
 	Params      map[string]string // hw.vendor, hw.device, service.vendor, ...
+	// Captured names the params read from the example itself (a pattern
+	// position or the example's attribute), not fixed by the fingerprint.
+	Captured map[string]bool
 }
 
 // loadRecog reads a recog database and returns one case per example. A
@@ -74,7 +77,7 @@ func parseRecog(raw []byte, file string) ([]recogCase, error) {
 
 func recogExampleCase(file string, fp recogFingerprint, ex recogExample) (recogCase, error) {
 	// Decoders trim values (docs/observation-keys.md), so the engine sees them trimmed.
-	c := recogCase{File: file, Description: strings.TrimSpace(fp.Description), Value: strings.TrimSpace(ex.Text), Params: map[string]string{}}
+	c := recogCase{File: file, Description: strings.TrimSpace(fp.Description), Value: strings.TrimSpace(ex.Text), Params: map[string]string{}, Captured: map[string]bool{}}
 	attrs := map[string]string{}
 	for _, a := range ex.Attrs {
 		attrs[a.Name.Local] = a.Value
@@ -95,11 +98,13 @@ func recogExampleCase(file string, fp recogFingerprint, ex recogExample) (recogC
 			c.Params[p.Name] = p.Value
 		} else if v, ok := attrs[p.Name]; ok {
 			c.Params[p.Name] = v
+			c.Captured[p.Name] = true
 		}
 	}
 	for name, v := range attrs {
 		if !strings.HasPrefix(name, "_") {
 			c.Params[name] = v
+			c.Captured[name] = true
 		}
 	}
 	for name, v := range c.Params {
@@ -143,4 +148,15 @@ func (c recogCase) Device() string {
 		return v
 	}
 	return c.Params["os.device"]
+}
+
+// capturedModel is the model recog reads from the example itself (hw.model,
+// else hw.product), or "" when recog fixes it or names none.
+func (c recogCase) capturedModel() string {
+	for _, k := range []string{"hw.model", "hw.product"} {
+		if v := strings.TrimSpace(c.Params[k]); v != "" && c.Captured[k] {
+			return v
+		}
+	}
+	return ""
 }

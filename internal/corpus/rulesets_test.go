@@ -25,7 +25,7 @@ import (
 var ruleSets = []struct{ dir, name string }{
 	{"nmap", "nmap-service-probes"},
 	{"fingerprinthub", "FingerprintHub web fingerprints"},
-	{"nuclei", "nuclei-templates camera detections"},
+	{"nuclei", "nuclei-templates detections"},
 }
 
 // minRecall is the share of a rule set's PRC-maker device entries the engine
@@ -52,7 +52,8 @@ var ruleEquivalents = map[string][]string{
 // answer is a restricted maker's firmware, byte for byte: restricting them is
 // right, though the rule's product text names no PRC maker.
 var ruleRelabels = map[string]string{
-	"nmap-service-probes:10326": "ADT Home Security web interface: the Dahua httpd of lines 10323-10324 (CONNECTION/CONTENT-LENGTH in capitals, no Server, UTF-8 BOM, XHTML Strict doctype, title WEB SERVICE), under ADT's brand",
+	"nmap-service-probes:10326":                                  "ADT Home Security web interface: the Dahua httpd of lines 10323-10324 (CONNECTION/CONTENT-LENGTH in capitals, no Server, UTF-8 BOM, XHTML Strict doctype, title WEB SERVICE), under ADT's brand",
+	"nuclei-templates:http/technologies/favicon-detect.yaml#499": "the favicon list calls hash 999357577 only \"possibly-dvr\"; nuclei's own http/technologies/hikvision-detect.yaml names the same hash Hikvision (and so do FingerprintHub's Hikvision rules)",
 }
 
 // ruleGaps are PRC-maker entries the engine does not name, each with why.

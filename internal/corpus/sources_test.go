@@ -20,6 +20,7 @@ type sourceEntry struct {
 	ID     string `json:"id"`
 	Maker  string `json:"maker"`
 	Expect string `json:"expect"` // "restricted" or "not-restricted"
+	Model  string `json:"model"`  // the device's model, where the source states it
 	Obs    []struct {
 		Key   string `json:"key"`
 		Value string `json:"value"`
@@ -63,13 +64,8 @@ func loadSourceEntries(t *testing.T, path string) []sourceEntry {
 // that no other entry is.
 func TestPublicRuleSetSources(t *testing.T) {
 	p := newPipeline(t)
-	files, err := filepath.Glob(testdata("corpus", "*", "cases.jsonl"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata/corpus/*/cases.jsonl (%v)", err)
-	}
-	sort.Strings(files)
-	for _, path := range files {
-		source := filepath.Base(filepath.Dir(path))
+	for _, path := range sourceFiles(t) {
+		source := sourceName(path)
 		var prc, caught, makerRight, other, wrong int
 		for _, e := range loadSourceEntries(t, path) {
 			var obs []fingerprint.Observation
@@ -101,6 +97,30 @@ func TestPublicRuleSetSources(t *testing.T) {
 			t.Errorf("%s: %d/%d restricted-maker entries caught, want at least %.0f%%", source, caught, prc, 100*minSourceRecall)
 		}
 	}
+}
+
+// sourceFiles returns testdata/corpus/*/cases.jsonl, sorted.
+func sourceFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(testdata("corpus", "*", "cases.jsonl"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata/corpus/*/cases.jsonl (%v)", err)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// sourceName is a cases.jsonl file's source: its directory's name.
+func sourceName(path string) string { return filepath.Base(filepath.Dir(path)) }
+
+// readTestdata reads a file under testdata.
+func readTestdata(t testing.TB, elem ...string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(testdata(elem...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // entryObservations expands a raw service key (rtsp.response, http.headers)

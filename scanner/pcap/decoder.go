@@ -75,6 +75,7 @@ type Decoder struct {
 	seen     observationSet
 	repeats  datagramSet // datagrams decoded already: a repeat is not decoded again
 	bindings boundedSet[bindingKey]
+	senders  boundedTimes[bindingKey] // when each sender was last noted
 	opens    boundedSet[endpointKey]
 	recent   seenCache // in front of bindings: most packets repeat a recent pair
 	flows    *flowTable
@@ -115,6 +116,7 @@ func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	d.seen = newObservationSet(1 << 19)
 	d.repeats = newDatagramSet(1 << 16)
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
+	d.senders = newBoundedTimes[bindingKey](1 << 18)
 	d.opens = newBoundedSet[endpointKey](1 << 18)
 	d.flows = newFlowTable(d, opt)
 	d.frags = newReassembler(opt, &d.stats)
@@ -267,23 +269,42 @@ func (d *Decoder) arp(data []byte) bool {
 
 // sender notes the source MAC of a frame once per VLAN: any frame a device
 // sends makes it a device, even one that never has an address of its own
-// (link.mac). The emitted set is bounded like the bindings.
+// (link.mac). It notes it again when the MAC is still sending a minute (of
+// capture time) later, so that the device's last_seen is when it was last
+// heard, not when it last said something new. The emitted set is bounded
+// like the bindings.
 func (d *Decoder) sender() {
 	p := &d.p
 	if p.srcMAC.Multicast() {
 		return
 	}
+	now := p.ts.UnixNano()
 	h := bindingHash(p.srcMAC, noAddr[:], bindSender, p.vlan)
-	if d.recent.hit(h) {
+	if d.recent.hitSince(h, now-int64(presenceEvery)) {
 		return
 	}
-	d.recent.put(h)
-	if !d.bindings.add(bindingKey{mac: p.srcMAC, vlan: p.vlan, kind: bindSender}) {
+	key := bindingKey{mac: p.srcMAC, vlan: p.vlan, kind: bindSender}
+	last, known := d.senders.get(key)
+	if known && now-last < int64(presenceEvery) {
+		d.recent.putAt(h, last)
 		return
 	}
-	d.emit(observe.Observation{Time: p.ts, Probe: d.opt.Probe, MAC: p.srcMAC, VLAN: p.vlan,
-		Key: "link.mac", Value: p.srcMAC.String()})
+	d.recent.putAt(h, now)
+	d.senders.set(key, now)
+	o := observe.Observation{Time: p.ts, Probe: d.opt.Probe, MAC: p.srcMAC, VLAN: p.vlan,
+		Key: "link.mac", Value: p.srcMAC.String()}
+	if !known {
+		d.emit(o)
+		return
+	}
+	d.stats.Observations++ // the same fact, later: the set of emitted facts would drop it
+	d.out(o)
 }
+
+// presenceEvery is how often (capture time) a MAC that keeps sending is
+// noted again: the precision of last_seen, at one observation a minute per
+// active device.
+const presenceEvery = time.Minute
 
 // noAddr stands for "no address" in the hash of a sender key.
 var noAddr [4]byte

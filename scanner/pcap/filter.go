@@ -9,11 +9,23 @@ import "github.com/camsweep/camsweep/observe"
 // per pair that is not worth a compare of the whole key.
 type seenCache struct {
 	slots [1 << 15]uint64
+	at    [1 << 15]int64 // capture time put with the slot's hash (putAt)
 }
 
 func (c *seenCache) hit(h uint64) bool { return c.slots[h>>(64-15)] == h }
 
 func (c *seenCache) put(h uint64) { c.slots[h>>(64-15)] = h }
+
+// hitSince is hit for a key put (putAt) at or after since.
+func (c *seenCache) hitSince(h uint64, since int64) bool {
+	i := h >> (64 - 15)
+	return c.slots[i] == h && c.at[i] >= since
+}
+
+func (c *seenCache) putAt(h uint64, t int64) {
+	i := h >> (64 - 15)
+	c.slots[i], c.at[i] = h, t
+}
 
 // endpointFilter remembers, with false positives but no false negatives,
 // which (address, port) pairs have ever been the server end of a tracked

@@ -31,6 +31,29 @@ func (s *boundedSet[K]) add(k K) bool {
 	return true
 }
 
+// boundedTimes remembers a time per key up to a limit, and forgets
+// everything when full, as boundedSet does.
+type boundedTimes[K comparable] struct {
+	m     map[K]int64
+	limit int
+}
+
+func newBoundedTimes[K comparable](limit int) boundedTimes[K] {
+	return boundedTimes[K]{m: make(map[K]int64), limit: limit}
+}
+
+func (s *boundedTimes[K]) get(k K) (int64, bool) {
+	t, ok := s.m[k]
+	return t, ok
+}
+
+func (s *boundedTimes[K]) set(k K, t int64) {
+	if _, ok := s.m[k]; !ok && len(s.m) >= s.limit {
+		clear(s.m)
+	}
+	s.m[k] = t
+}
+
 // observationSet remembers observations by a 64-bit hash of everything but
 // the time (VLAN included), so a repeated announcement is emitted once.
 type observationSet struct {

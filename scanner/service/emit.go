@@ -11,8 +11,9 @@ import (
 const (
 	// maxValueBytes bounds every observation value (docs/observation-keys.md).
 	maxValueBytes = observe.MaxValueLen
-	// maxBodyTextBytes bounds http.body.
-	maxBodyTextBytes = 2 << 10
+	// maxBodyTextBytes bounds http.body (observe.MaxBodyLen): enough of a
+	// login page to reach the scripts and footer that name its maker.
+	maxBodyTextBytes = observe.MaxBodyLen
 	// maxMessages bounds how many requests or responses one connection yields,
 	// so a hostile peer cannot make a flow cost more than a few hundred lines.
 	maxMessages = 64
@@ -47,9 +48,10 @@ func newEmitter(m scanner.Meta, emit scanner.Emit) *emitter {
 }
 
 // add emits key=value unless the value is blank or was already sent. The
-// value is clipped to maxValueBytes and made valid UTF-8, as JSON output needs.
+// value is clipped to the key's bound (observe.MaxLen) and made valid UTF-8,
+// as JSON output needs.
 func (e *emitter) add(key, value string) {
-	value = clip(value, maxValueBytes)
+	value = clip(value, observe.MaxLen(key))
 	if strings.TrimSpace(value) == "" || e.count >= maxEmits || e.sentBefore(keyValue{key, value}) {
 		return
 	}

@@ -17,7 +17,7 @@ import (
 var decodedKeys = map[string]bool{
 	"http.status": true, "http.server": true, "http.server_raw": true, "http.www_authenticate": true,
 	"http.etag": true, "http.location": true, "http.content_type": true, "http.header_names": true,
-	"http.title": true, "http.body": true, "http.path": true, "http.favicon_md5": true, "http.favicon_mmh3": true,
+	"http.title": true, "http.body": true, "http.path": true, "http.answer": true, "http.favicon_md5": true, "http.favicon_mmh3": true,
 	"rtsp.status": true, "rtsp.server": true, "rtsp.www_authenticate": true, "rtsp.public": true,
 	"rtsp.date": true, "rtsp.content_base": true, "rtsp.url": true, "rtsp.served_url": true, "rtsp.realm_mac": true, "http.realm_mac": true, "rtsp.sdp_session": true, "rtsp.sdp_attr": true,
 	"tls.subject": true, "tls.issuer": true, "tcp.banner_hex": true, "telnet.banner": true,

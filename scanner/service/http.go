@@ -80,7 +80,9 @@ func httpBody(msg *message, b []byte, code int, req *request) (body, rest []byte
 func emitHTTP(out *emitter, msg *message, code int, req *request) {
 	out.add("http.status", strconv.Itoa(code))
 	if req != nil {
-		out.add("http.path", redactURL(requestPath(req.target)))
+		path := redactURL(requestPath(req.target))
+		out.add("http.path", path)
+		out.add("http.answer", strconv.Itoa(code)+" "+path)
 	}
 	names := make([]string, 0, len(msg.headers))
 	for _, h := range msg.headers {

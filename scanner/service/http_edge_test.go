@@ -1,9 +1,12 @@
 package service
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/camsweep/camsweep/observe"
 )
 
 // TestHTTPTolerance covers framing that real embedded servers get wrong.
@@ -112,5 +115,25 @@ func TestFaviconCutShort(t *testing.T) {
 	obs, _ = collect(t, DecodeHTTP, client, []byte(head+string(icon)), webMeta)
 	if !hasValue(obs, "http.favicon_mmh3", "576324410") {
 		t.Errorf("whole icon: %q", valuesOf(obs, "http.favicon_mmh3"))
+	}
+}
+
+// A login page names its maker past its styles: http.body keeps the first
+// observe.MaxBodyLen bytes, so a marker 10 KiB in is seen and the rest of a
+// 40 KiB page is not kept.
+func TestHTTPBodyBound(t *testing.T) {
+	page := "<html><head><style>" + strings.Repeat(".login{margin:0 auto}\n", 10<<10/22) +
+		"</style><script src=\"/script/marker.js\"></script>" + strings.Repeat("<!-- pad -->\n", 30<<10/13) + "</html>"
+	server := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(page), page)
+	obs, err := collect(t, DecodeHTTP, []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), []byte(server), webMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := valuesOf(obs, "http.body")
+	if len(bodies) != 1 {
+		t.Fatalf("%d http.body values, want 1", len(bodies))
+	}
+	if len(bodies[0]) != observe.MaxBodyLen || !strings.Contains(bodies[0], "/script/marker.js") {
+		t.Errorf("http.body of %d bytes; want %d holding the script path", len(bodies[0]), observe.MaxBodyLen)
 	}
 }

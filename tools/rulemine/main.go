@@ -13,6 +13,7 @@
 //
 //	go run ./tools/rulemine -all -nmap /usr/share/nmap/nmap-service-probes -out testdata/corpus/nmap
 //	go run ./tools/rulemine -all -fphub <FingerprintHub checkout>/web-fingerprint -out testdata/corpus/fingerprinthub
+//	go run ./tools/rulemine -all -fphub <dir with nuclei's http/{technologies,exposed-panels,iot}> -source nuclei-templates -out testdata/corpus/nuclei
 package main
 
 import (
@@ -38,6 +39,8 @@ type entry struct {
 	Value      string `json:"value"`
 	Port       uint16 `json:"port,omitempty"`
 	Provenance string `json:"provenance"`
+
+	what string // the rule's text that names its product (classifies the entry)
 }
 
 func main() {

@@ -6,11 +6,11 @@ import (
 )
 
 // surveillanceWords select the rules about video surveillance equipment.
-var surveillanceWords = regexp.MustCompile(`(?i)camera|ipcam|ip-cam|webcam|\bdvr|\bnvr|\bxvr|\bcctv|surveillance|video server|video recorder|video encoder|\bipc\b|netsurveillance|h264dvr|doorbell|` + makerWords)
+var surveillanceWords = regexp.MustCompile(`(?i)camera|ipcam|ip-cam|webcam|\bdvr|\bnvr|\bxvr|\bcctv|surveillance|video server|video recorder|video encoder|blue ?iris|zoneminder|securityspy|shinobi|motioneye|digital[- ]watchdog|\bvms\b|video analytics|fortirecorder|dericam|contacam|exacq|airvision|unifi-video|intercom video|\bipc\b|netsurveillance|h264dvr|doorbell|` + makerWords)
 
 // makerWords are the makers whose products a rule set names; a rule naming
 // one is a surveillance rule even without a camera word (Hikvision-Webs).
-const makerWords = `hikvision|dahua|amcrest|lorex|xiongmai|uniview|tiandy|kedacom|hipcam|hiipcam|cross dvr|ezviz|annke|foscam|reolink|milesight|axis|bosch|hanwha|samsung techwin|vivotek|mobotix|avigilon|geovision|pelco|arecont|acti\b|iqinvision|sony network|netwave|avtech|nuuo`
+const makerWords = `hikvision|dahua|amcrest|lorex|xiongmai|uniview|tiandy|kedacom|hipcam|hiipcam|cross dvr|ezviz|annke|foscam|reolink|milesight|axis|bosch|hanwha|samsung techwin|vivotek|mobotix|avigilon|geovision|pelco|arecont|\bacti\b|iqinvision|sony network|netwave|avtech|nuuo|ic[- ]?realtime`
 
 // makerOf maps a rule's product text to the catalogue maker it names (PRC
 // makers only: the corpus asks whether these are caught). Brands map to the
@@ -43,6 +43,7 @@ var brandOnlyTable = []struct {
 }{
 	{regexp.MustCompile(`(?i)lorex`), "Lorex"},
 	{regexp.MustCompile(`(?i)intelbras`), "Intelbras"},
+	{regexp.MustCompile(`(?i)ic[- ]?realtime`), "IC Realtime"},
 }
 
 func brandOf(product string) string {
@@ -58,13 +59,22 @@ func brandOf(product string) string {
 // platforms, parking, intercom, cloud), which runs on ordinary servers, and
 // its non-surveillance products (routers): they are counted apart from the
 // device rules.
-var platformWords = regexp.MustCompile(`(?i)platform|平台|ivms|isecure|wpms|\bicc\b|dahua/icc|parking|broadcast|对讲|diagnosis|诊断|cloud|clould|gateway|网关|ezstation|vm50|control\b|v23-control|safeguard|router|/ur5[0-9]`)
+var platformWords = regexp.MustCompile(`(?i)platform|平台|ivms|isecure|wpms|\bicc\b|dahua/icc|parking|broadcast|对讲|diagnosis|诊断|cloud|clould|gateway|网关|ezstation|vm50|control\b|v23-control|safeguard|router|/ur5[0-9]|keyboard`)
 
 func scopeOf(text string) string {
 	if platformWords.MatchString(text) {
 		return "platform"
 	}
 	return "device"
+}
+
+// makerCorrections are rules whose own product text names a maker their
+// devices are not from, each with the public evidence: the entry keeps the
+// rule's text but names no maker.
+var makerCorrections = map[string]string{
+	"nuclei-templates:http/exposed-panels/xvr-login.yaml": "the template's CPE names dahuasecurity:xvr5xxx, but <title>XVR LOGIN</title> at /login.rsp is the " +
+		"CVE-2018-9995 DVR family (Server: GNU rsp/1.0; Novo, CeNova, Q-See, Night Owl OEMs of Shenzhen Milantek/TBK), not Dahua: " +
+		"ezelf/CVE-2018-9995_dvr_credentials README; code index file 44334634973 ('GNU rsp/1.0' + 'XVR LOGIN': Cenova XVR, OEM Shenzhen Milantek)",
 }
 
 func makerOf(product string) string {
@@ -76,6 +86,12 @@ func makerOf(product string) string {
 	return ""
 }
 
+// notSurveillanceWords are products whose names hold a maker word but that
+// are something else: Apache Axis (web services), BMC Remedy's "Axis" login,
+// AVTECH Software's Room Alert environment monitors (not AVTECH the camera
+// maker).
+var notSurveillanceWords = regexp.MustCompile(`(?i)apache[- ]axis|remedy[- ]axis|room[- ]alert`)
+
 func isSurveillance(text string) bool {
-	return surveillanceWords.MatchString(strings.ToLower(text))
+	return surveillanceWords.MatchString(strings.ToLower(text)) && !notSurveillanceWords.MatchString(text)
 }

@@ -18,6 +18,7 @@ type template struct {
 	ID   string `yaml:"id"`
 	Info struct {
 		Name     string `yaml:"name"`
+		Severity string `yaml:"severity"`
 		Tags     string `yaml:"tags"`
 		Metadata struct {
 			Product string `yaml:"product"`
@@ -51,6 +52,10 @@ type response struct {
 	headers, body []string
 }
 
+// halfTitle is a body word that closes a title it does not open
+// (contains(body, "Reolink</title>")): the page opens it.
+var halfTitle = regexp.MustCompile(`(?i)^[^<]*</title>`)
+
 func (r *response) raw() string {
 	var b strings.Builder
 	b.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
@@ -58,7 +63,14 @@ func (r *response) raw() string {
 		b.WriteString(h + "\r\n")
 	}
 	b.WriteString("\r\n")
-	b.WriteString(strings.Join(r.body, "\n"))
+	body := make([]string, len(r.body))
+	for i, part := range r.body {
+		if halfTitle.MatchString(part) {
+			part = "<title>" + part
+		}
+		body[i] = part
+	}
+	b.WriteString(strings.Join(body, "\n"))
 	return b.String()
 }
 
@@ -83,52 +95,99 @@ func mineTemplates(dir, source string) ([]entry, []string, error) {
 			return nil
 		}
 		rel, _ := filepath.Rel(dir, path)
-		what := rel + " " + t.ID + " " + t.Info.Name + " " + t.Info.Metadata.Product + " " + t.Info.Metadata.Vendor
-		surveillance := isSurveillance(what)
-		if !mineAll && !surveillance {
+		if exploit(t) {
+			skipped = append(skipped, rel+": an exploit (severity "+t.Info.Severity+"), not a detection")
 			return nil
 		}
+		what := rel + " " + t.ID + " " + t.Info.Name + " " + t.Info.Metadata.Product + " " + t.Info.Metadata.Vendor
 		es, sk := templateEntries(t, source+":"+filepath.ToSlash(rel), what)
-		if !surveillance {
-			for i := range es {
-				es[i].Scope, es[i].Maker, es[i].Brand = "other", "", ""
+		for _, e := range es {
+			if !isSurveillance(e.what) {
+				if !mineAll {
+					continue
+				}
+				e.Scope, e.Maker, e.Brand = "other", "", ""
 			}
+			entries = append(entries, e)
 		}
-		entries = append(entries, es...)
 		skipped = append(skipped, sk...)
 		return nil
 	})
 	return entries, skipped, err
 }
 
+// exploit reports whether a template tests a vulnerability (its matchers
+// match what an attack returns, not what the device serves anyone): the
+// corpus wants detections.
+func exploit(t template) bool {
+	switch strings.ToLower(t.Info.Severity) {
+	case "high", "critical":
+		return true
+	}
+	return false
+}
+
 // templateEntries gives one entry per way the template detects: each
 // matcher of an "or" request (the default), all matchers together for an
 // "and" request. A word list joined by "or" gives one page holding all its
 // words (the page the rule was written from); favicon hashes give one entry
-// per hash.
+// per hash. A template about no surveillance product whose matchers carry
+// names (nuclei's favicon-detect: one named hash per product) is a list of
+// products: each matcher's name is its product.
 func templateEntries(t template, rule, what string) ([]entry, []string) {
 	var entries []entry
 	var skipped []string
 	product := strings.TrimSpace(t.Info.Name + " " + t.Info.Metadata.Vendor + "/" + t.Info.Metadata.Product)
-	maker := makerOf(what)
+	listOfProducts := !isSurveillance(what)
+	var m matcher
 	add := func(n int, key, value string) {
-		entries = append(entries, entry{Rule: fmt.Sprintf("%s#%d", rule, n), Product: product, Maker: maker,
-			Brand: brandOf(what), Scope: scopeOf(what), Key: key, Value: value, Provenance: "constructed_from_rule_words"})
+		entryWhat, entryProduct := what, product
+		if listOfProducts && m.Name != "" {
+			entryWhat, entryProduct = what+" "+m.Name, product+": "+m.Name
+		}
+		maker := makerOf(entryWhat)
+		if why, wrong := makerCorrections[rule]; wrong {
+			maker, entryProduct = "", entryProduct+" [maker corrected: "+why+"]"
+		}
+		entries = append(entries, entry{Rule: fmt.Sprintf("%s#%d", rule, n), Product: entryProduct, Maker: maker,
+			Brand: brandOf(entryWhat), Scope: scopeOf(entryWhat), Key: key, Value: value, Provenance: "constructed_from_rule_words", what: entryWhat})
 	}
 	n := 0
 	for _, req := range append(t.HTTP, t.Requests...) {
 		and := req.MatchersCondition == "and"
 		var all response
-		for _, m := range req.Matchers {
+		for _, m = range req.Matchers {
 			if m.Negative || m.Type == "status" {
 				continue
 			}
 			if m.Type == "dsl" {
+				var joined response // condition "and": every expression holds
 				for _, expr := range m.DSL {
 					if h := dslFaviconHash.FindStringSubmatch(expr); h != nil {
 						n++
 						add(n, "http.favicon_mmh3", h[1])
+						continue
 					}
+					ways, ok := dslParts(expr)
+					if !ok {
+						continue
+					}
+					if m.Condition == "and" || and {
+						joined.headers = append(joined.headers, ways[0].headers...)
+						joined.body = append(joined.body, ways[0].body...)
+						continue
+					}
+					for _, w := range ways {
+						n++
+						add(n, "http.headers", w.raw())
+					}
+				}
+				if and {
+					all.headers = append(all.headers, joined.headers...)
+					all.body = append(all.body, joined.body...)
+				} else if len(joined.headers) > 0 || len(joined.body) > 0 {
+					n++
+					add(n, "http.headers", joined.raw())
 				}
 				continue
 			}
@@ -164,8 +223,9 @@ func templateEntries(t template, rule, what string) ([]entry, []string) {
 	return entries, skipped
 }
 
-// dslFaviconHash reads nuclei's favicon test: '999357577' == mmh3(base64_py(body)).
-var dslFaviconHash = regexp.MustCompile(`'(-?[0-9]+)'\s*==\s*mmh3\(`)
+// dslFaviconHash reads nuclei's favicon test: '999357577' == mmh3(base64_py(body))
+// (or the hash in double quotes).
+var dslFaviconHash = regexp.MustCompile(`["'](-?[0-9]+)["']\s*==\s*mmh3\(`)
 
 // fill adds what one word or regex matcher wants to a response.
 func fill(r *response, m matcher) bool {

@@ -1,0 +1,75 @@
+package pcap
+
+import (
+	"context"
+	"io"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/camsweep/camsweep/observe"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// TestLastSeenFollowsTheLastFrame reads real set-up captures in which
+// devices keep talking long after they last said anything new: for every
+// unicast sender, the latest observation of its MAC must be within
+// presenceEvery of the last frame it sent (read independently with pcapgo),
+// so that the report's last_seen says when it was last heard.
+func TestLastSeenFollowsTheLastFrame(t *testing.T) {
+	for _, name := range []string{
+		"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap",
+		"iot-sentinel/EdimaxCam2_Setup-A-1-STA.pcap",
+		"iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap",
+	} {
+		lastFrame := lastFramePerMAC(t, capturePath(name))
+		var rec recorder
+		if _, err := ReadFile(context.Background(), capturePath(name), rec.emit, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		lastObs := map[observe.MAC]time.Time{}
+		for _, o := range rec.obs {
+			if o.Time.After(lastObs[o.MAC]) {
+				lastObs[o.MAC] = o.Time
+			}
+		}
+		for mac, last := range lastFrame {
+			if last.Sub(lastObs[mac]) > time.Minute {
+				t.Errorf("%s: %s sent its last frame at %s, last observed at %s", name, mac, last.Format(time.TimeOnly), lastObs[mac].Format(time.TimeOnly))
+			}
+		}
+		if len(lastFrame) == 0 {
+			t.Errorf("%s: %d senders; the test needs a real capture", name, len(lastFrame))
+		}
+	}
+}
+
+func lastFramePerMAC(t *testing.T, path string) map[observe.MAC]time.Time {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := map[observe.MAC]time.Time{}
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			return last
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) < 14 || data[6]&1 != 0 { // too short, or a multicast source
+			continue
+		}
+		mac := observe.MAC(data[6:12])
+		if ci.Timestamp.After(last[mac]) {
+			last[mac] = ci.Timestamp
+		}
+	}
+}
