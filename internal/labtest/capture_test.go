@@ -39,9 +39,10 @@ var (
 
 // capture is tcpdump running in a lab host's namespace, writing a pcap.
 type capture struct {
-	cmd  *exec.Cmd
-	file string
-	errb *bytes.Buffer
+	cmd        *exec.Cmd
+	file       string
+	errb       *bytes.Buffer
+	firstReply map[netip.Addr]time.Time // when each address first answered ARP (stop fills it)
 }
 
 // startCapture starts tcpdump on h's LAN interface and waits until it listens.
@@ -120,6 +121,9 @@ func (c *capture) stop(t *testing.T, sender net.HardwareAddr) []sentFrame {
 		}
 		p := gopacket.NewPacket(data, layers.LayerTypeEthernet, gopacket.NoCopy)
 		eth, ok := p.LinkLayer().(*layers.Ethernet)
+		if ok && !bytes.Equal(eth.SrcMAC, sender) {
+			c.noteARPReply(p, ci.Timestamp)
+		}
 		if !ok || !bytes.Equal(eth.SrcMAC, sender) {
 			continue
 		}
@@ -261,24 +265,51 @@ func TestSweepSendsOnlyToTheSegmentAndWithinRate(t *testing.T) {
 	}
 	checkScope(t, frames, inSegment, append(discoveryGroups, lastHost(seg).Next(), netip.MustParseAddr("255.255.255.255"))...)
 	checkRate(t, frames, rate, broadcastRate, 0)
-	checkKernelTaught(t, frames, devs)
+	checkKernelTaught(t, frames, devs, capt.firstReply)
 }
 
-// checkKernelTaught fails the test if a device was asked more than once by
-// broadcast ARP: the sweep writes what ARP found into the kernel's neighbour
-// table, so its connections need no ARP of their own. (A device that ARPs
-// for the scanner first, to answer a discovery request, is not asked at all.)
-func checkKernelTaught(t *testing.T, frames []sentFrame, devs map[string]*camsim.Device) {
+// noteARPReply remembers when each address first answered ARP.
+func (c *capture) noteARPReply(p gopacket.Packet, at time.Time) {
+	a, ok := p.Layer(layers.LayerTypeARP).(*layers.ARP)
+	if !ok || a.Operation != layers.ARPReply {
+		return
+	}
+	ip, ok := netip.AddrFromSlice(a.SourceProtAddress)
+	if !ok {
+		return
+	}
+	if c.firstReply == nil {
+		c.firstReply = map[netip.Addr]time.Time{}
+	}
+	if _, seen := c.firstReply[ip]; !seen {
+		c.firstReply[ip] = at
+	}
+}
+
+// checkKernelTaught fails the test if a device was asked again by broadcast
+// ARP after it had answered: the sweep writes what ARP found into the
+// kernel's neighbour table, so its connections need no ARP of their own. (A
+// device that ARPs for the scanner first, to answer a discovery request, is
+// not asked at all.) A second request before the first answer arrived is the
+// sweep's per-address retry of an address that had not answered yet, which
+// a slow machine (the race detector under load) can make happen.
+func checkKernelTaught(t *testing.T, frames []sentFrame, devs map[string]*camsim.Device, firstReply map[netip.Addr]time.Time) {
 	t.Helper()
 	for name, d := range devs {
-		asked := 0
+		asked, askedAfterAnswer := 0, 0
+		answered, hasAnswer := firstReply[d.Host.IP]
 		for _, f := range frames {
 			if f.broadcast && f.probe && f.dst == d.Host.IP && strings.HasPrefix(f.what, "ARP") {
 				asked++
+				// A quarter second of grace: a retry already on its way when
+				// the answer came is not the kernel asking.
+				if hasAnswer && f.at.After(answered.Add(250*time.Millisecond)) {
+					askedAfterAnswer++
+				}
 			}
 		}
-		if asked > 1 {
-			t.Errorf("%s (%s) was asked %d times by broadcast ARP, want once at most", name, d.Host.IP, asked)
+		if askedAfterAnswer > 0 || asked > 2 {
+			t.Errorf("%s (%s) was asked %d times by broadcast ARP, %d of them after it had answered; want once, or twice if the first went unanswered", name, d.Host.IP, asked, askedAfterAnswer)
 		}
 	}
 }
