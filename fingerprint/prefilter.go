@@ -1,6 +1,7 @@
 package fingerprint
 
 import (
+	"github.com/camsweep/camsweep/observe"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -114,20 +115,10 @@ func foldText(s string) string {
 	}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; 'A' <= c && c <= 'Z' {
-			return asciiLower(s)
+			return observe.ASCIILower(s)
 		}
 	}
 	return s
-}
-
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 // mayMatch reports whether folded (foldText of the value) holds one of the

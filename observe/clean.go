@@ -109,3 +109,16 @@ func stringBody(s string) int {
 	}
 	return len(s)
 }
+
+// ASCIILower lower-cases the ASCII letters of s and leaves every other byte
+// as it is: the result has s's length, so an index found in it is an index
+// into s (strings.ToLower may change the length of non-ASCII text).
+func ASCIILower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

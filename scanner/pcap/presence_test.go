@@ -1,14 +1,11 @@
 package pcap
 
 import (
-	"context"
 	"io"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/camsweep/camsweep/observe"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // TestLastSeenFollowsTheLastFrame reads real set-up captures in which
@@ -22,11 +19,8 @@ func TestLastSeenFollowsTheLastFrame(t *testing.T) {
 		"iot-sentinel/EdimaxCam2_Setup-A-1-STA.pcap",
 		"iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap",
 	} {
-		lastFrame := lastFramePerMAC(t, capturePath(name))
-		var rec recorder
-		if _, err := ReadFile(context.Background(), capturePath(name), rec.emit, Options{}); err != nil {
-			t.Fatal(err)
-		}
+		lastFrame := lastFramePerMAC(t, name)
+		rec, _ := readCapture(t, name, Options{})
 		lastObs := map[observe.MAC]time.Time{}
 		for _, o := range rec.obs {
 			if o.Time.After(lastObs[o.MAC]) {
@@ -44,17 +38,9 @@ func TestLastSeenFollowsTheLastFrame(t *testing.T) {
 	}
 }
 
-func lastFramePerMAC(t *testing.T, path string) map[observe.MAC]time.Time {
+func lastFramePerMAC(t *testing.T, name string) map[observe.MAC]time.Time {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openPcap(t, name)
 	last := map[observe.MAC]time.Time{}
 	for {
 		data, ci, err := r.ReadPacketData()

@@ -3,6 +3,7 @@ package service
 import (
 	"encoding/hex"
 	"errors"
+	"github.com/camsweep/camsweep/observe"
 	"strings"
 	"unicode/utf8"
 
@@ -46,7 +47,7 @@ const maxTelnetBanner = 1 << 10
 
 // untilPrompt cuts text after the first credential prompt.
 func untilPrompt(text string) string {
-	lower := asciiLower(text) // same length as text, unlike strings.ToLower
+	lower := observe.ASCIILower(text) // same length as text, unlike strings.ToLower
 	end := len(text)
 	for _, prompt := range credentialPrompts {
 		if i := strings.Index(lower, prompt); i >= 0 && i+len(prompt) < end {
@@ -54,16 +55,6 @@ func untilPrompt(text string) string {
 		}
 	}
 	return clip(text[:end], maxTelnetBanner)
-}
-
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 // Telnet command bytes (RFC 854).
