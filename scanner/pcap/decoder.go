@@ -75,7 +75,7 @@ type Decoder struct {
 	seen     observationSet
 	repeats  datagramSet // datagrams decoded already: a repeat is not decoded again
 	bindings boundedSet[bindingKey]
-	senders  boundedTimes[bindingKey] // when each sender was last noted
+	senders  boundedMap[bindingKey, int64] // when each sender was last noted (capture time, ns)
 	opens    boundedSet[endpointKey]
 	recent   seenCache // in front of bindings: most packets repeat a recent pair
 	flows    *flowTable
@@ -116,7 +116,7 @@ func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	d.seen = newObservationSet(1 << 19)
 	d.repeats = newDatagramSet(1 << 16)
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
-	d.senders = newBoundedTimes[bindingKey](1 << 18)
+	d.senders = newBoundedMap[bindingKey, int64](1 << 18)
 	d.opens = newBoundedSet[endpointKey](1 << 18)
 	d.flows = newFlowTable(d, opt)
 	d.frags = newReassembler(opt, &d.stats)

@@ -7,16 +7,35 @@ import (
 	"github.com/camsweep/camsweep/scanner"
 )
 
-// boundedSet remembers keys up to a limit. When full it forgets everything
-// and starts again: a repeat may then be reported twice, which the engine
-// merges, while memory stays bounded whatever the capture holds.
-type boundedSet[K comparable] struct {
-	m     map[K]struct{}
+// boundedMap remembers a value per key up to a limit. When full it forgets
+// everything and starts again: a repeat may then be reported twice, which
+// the engine merges, while memory stays bounded whatever the capture holds.
+type boundedMap[K comparable, V any] struct {
+	m     map[K]V
 	limit int
 }
 
+func newBoundedMap[K comparable, V any](limit int) boundedMap[K, V] {
+	return boundedMap[K, V]{m: make(map[K]V), limit: limit}
+}
+
+func (s *boundedMap[K, V]) get(k K) (V, bool) {
+	v, ok := s.m[k]
+	return v, ok
+}
+
+func (s *boundedMap[K, V]) set(k K, v V) {
+	if _, ok := s.m[k]; !ok && len(s.m) >= s.limit {
+		clear(s.m)
+	}
+	s.m[k] = v
+}
+
+// boundedSet is a boundedMap of keys alone.
+type boundedSet[K comparable] struct{ boundedMap[K, struct{}] }
+
 func newBoundedSet[K comparable](limit int) boundedSet[K] {
-	return boundedSet[K]{m: make(map[K]struct{}), limit: limit}
+	return boundedSet[K]{newBoundedMap[K, struct{}](limit)}
 }
 
 // add reports whether k is new.
@@ -24,34 +43,8 @@ func (s *boundedSet[K]) add(k K) bool {
 	if _, ok := s.m[k]; ok {
 		return false
 	}
-	if len(s.m) >= s.limit {
-		clear(s.m)
-	}
-	s.m[k] = struct{}{}
+	s.set(k, struct{}{})
 	return true
-}
-
-// boundedTimes remembers a time per key up to a limit, and forgets
-// everything when full, as boundedSet does.
-type boundedTimes[K comparable] struct {
-	m     map[K]int64
-	limit int
-}
-
-func newBoundedTimes[K comparable](limit int) boundedTimes[K] {
-	return boundedTimes[K]{m: make(map[K]int64), limit: limit}
-}
-
-func (s *boundedTimes[K]) get(k K) (int64, bool) {
-	t, ok := s.m[k]
-	return t, ok
-}
-
-func (s *boundedTimes[K]) set(k K, t int64) {
-	if _, ok := s.m[k]; !ok && len(s.m) >= s.limit {
-		clear(s.m)
-	}
-	s.m[k] = t
 }
 
 // observationSet remembers observations by a 64-bit hash of everything but
