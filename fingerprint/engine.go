@@ -135,7 +135,8 @@ func (e *Engine) add(obs Observation) {
 	if n := observe.MaxLen(obs.Key); len(obs.Value) > n {
 		obs.Value = strings.Clone(observe.Clip(obs.Value, n)) // not the whole value behind it
 	}
-	mac, ip, placeholder := e.addresses(obs)
+	key, _ := observe.Lookup(obs.Key)
+	mac, ip, placeholder := e.addresses(obs, key)
 	if mac.IsZero() && !ip.IsValid() {
 		// Nothing names the device: no address, or only an address many
 		// devices share (a placeholder, broadcast or multicast MAC). Keying
@@ -152,7 +153,7 @@ func (e *Engine) add(obs Observation) {
 	if !placeholder.IsZero() {
 		st.placeholder = placeholder
 	}
-	added, kept := st.addFact(obs, MaxStoredBytes-e.bytes)
+	added, kept := st.addFact(obs, key, MaxStoredBytes-e.bytes)
 	switch kept {
 	case factTrimmed:
 		e.trimmed++
@@ -167,9 +168,8 @@ func (e *Engine) add(obs Observation) {
 // A MAC that is never one device's own is not returned as mac: a group
 // (broadcast, multicast) address names no device, and a placeholder MAC
 // shared by many units is returned apart, so that the IP keys the device.
-func (e *Engine) addresses(obs Observation) (mac MAC, ip netip.Addr, placeholder MAC) {
+func (e *Engine) addresses(obs Observation, key observe.Key) (mac MAC, ip netip.Addr, placeholder MAC) {
 	mac, ip = obs.MAC, obs.IP
-	key, _ := observe.Lookup(obs.Key)
 	if mac.IsZero() && key.Carries == observe.CarriesMAC {
 		mac, _ = ParseMAC(obs.Value)
 	}
@@ -261,8 +261,7 @@ type deviceState struct {
 // own MAC (link.mac): it makes the device, which exists now, and says
 // nothing else. Kept as a fact it cost about 100 bytes per device, a tenth
 // of a large inventory.
-func (s *deviceState) onlyItsMAC(obs Observation) bool {
-	k, _ := observe.Lookup(obs.Key)
+func (s *deviceState) onlyItsMAC(obs Observation, k observe.Key) bool {
 	if k.Role != observe.Presence || k.Carries != observe.CarriesMAC || s.mac.IsZero() {
 		return false
 	}
@@ -336,7 +335,7 @@ const (
 	factOverBudget                   // over the engine's byte budget
 )
 
-func (s *deviceState) addFact(obs Observation, budget int) (int, factResult) {
+func (s *deviceState) addFact(obs Observation, key observe.Key, budget int) (int, factResult) {
 	s.touch(obs.Time)
 	if obs.Port != 0 && portAnswers(obs.Key) {
 		s.addPort(obs.Port)
@@ -344,7 +343,7 @@ func (s *deviceState) addFact(obs Observation, budget int) (int, factResult) {
 	if obs.VLAN != 0 && !obs.MAC.IsZero() {
 		s.vlans = appendUnique(s.vlans, obs.VLAN, MaxVLANsPerDevice)
 	}
-	if s.onlyItsMAC(obs) || s.hasFact(obs.Key, obs.Value) {
+	if s.onlyItsMAC(obs, key) || s.hasFact(obs.Key, obs.Value) {
 		return 0, factKept
 	}
 	long := len(obs.Value) > MaxValueLen
