@@ -102,7 +102,7 @@ func emitHTTP(out *emitter, msg *message, code int, req *request) {
 		out.add("http.title", htmlTitle(body))
 		out.add("http.body", bodyText(body))
 	}
-	if code >= 200 && code < 300 {
+	if code >= 200 && code < 300 && mayBeXML(contentType) {
 		emitONVIFDeviceInfo(out, body)
 	}
 }
@@ -155,6 +155,13 @@ func looksLikeText(contentType string, body []byte) bool {
 		return false
 	}
 	return bytes.IndexByte(body[:min(len(body), 512)], 0) < 0
+}
+
+// mayBeXML reports a body an XML answer may be in: one typed as XML
+// (application/soap+xml, text/xml, ...) or not typed at all, as some camera
+// firmware sends it. HTML pages, scripts and media are not searched.
+func mayBeXML(contentType string) bool {
+	return contentType == "" || strings.Contains(strings.ToLower(contentType), "xml")
 }
 
 // bodyText is the first maxBodyTextBytes of the body as text.

@@ -178,6 +178,12 @@ func TestHTTPReadsONVIFDeviceInformation(t *testing.T) {
 			t.Errorf("no %s = %q in %v", key, value, obs)
 		}
 	}
+	// A web page is not searched for it (a page about ONVIF may quote one).
+	page := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(block), block)
+	obs, _ = collect(t, DecodeHTTP, []byte(client), []byte(page), webMeta)
+	if vs := valuesOf(obs, "onvif.model"); len(vs) > 0 {
+		t.Errorf("read onvif.model %v from an HTML page", vs)
+	}
 	// A request for the same operation is not an answer.
 	obs, _ = collect(t, DecodeHTTP, []byte(client), []byte("HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n<s:Body><tds:GetDeviceInformation/></s:Body><Model>x</Model>"), webMeta)
 	for _, o := range obs {
