@@ -146,7 +146,7 @@ func answerWSD(d *Device, s *Service, probe []byte) []byte {
 	if !ok {
 		return nil
 	}
-	return expand(s.files[s.Response], d.varsWith(map[string]string{"RELATES_TO": id, "MESSAGE_ID": "urn:uuid:" + newUUID()}))
+	return expand(s.files[s.Response], d.varsWith(map[string]string{"RELATES_TO": id, "MESSAGE_ID": "urn:uuid:" + discovery.NewUUID()}))
 }
 
 // maxXMLTokens bounds the work spent on one SOAP datagram.

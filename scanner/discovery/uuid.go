@@ -5,8 +5,9 @@ import (
 	"fmt"
 )
 
-// uuid is a random (version 4) UUID for the message ids of our requests.
-func uuid() string {
+// NewUUID returns a random (version 4, RFC 4122) UUID: the message ids of
+// discovery requests, and of the answers the simulated devices send.
+func NewUUID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
@@ -16,7 +17,7 @@ func uuid() string {
 
 // uuidUpper is uuid in capitals, as SADP clients write it.
 func uuidUpper() string {
-	u := []byte(uuid())
+	u := []byte(NewUUID())
 	for i, c := range u {
 		if c >= 'a' && c <= 'f' {
 			u[i] = c - 32
