@@ -222,3 +222,23 @@ func deviceByMAC(t *testing.T, r *report.Result, mac string) fingerprint.Device 
 	t.Fatalf("no device %s among %d", mac, len(r.Devices))
 	return fingerprint.Device{}
 }
+
+// TestPcapWrongSecondFileStopsBeforeReading: a file that is not a capture
+// among several is refused before any is read. The first file here is a real
+// capture cut short, which warns when read: the one line on stderr shows it
+// was not.
+func TestPcapWrongSecondFileStopsBeforeReading(t *testing.T) {
+	data, err := os.ReadFile(realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.pcap")
+	if err := os.WriteFile(cut, data[:len(data)-7], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := cli(t, "", "pcap", "-q", "--format", "json", cut, "main.go")
+	if code != exitError || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "main.go: not a pcap or pcapng capture")
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/camsweep/camsweep/scanner/pcap"
 	"io"
 	"net/netip"
 	"os"
@@ -158,6 +159,12 @@ func checkCaptureInputs(stdin io.Reader, files []string) error {
 	for _, f := range files {
 		if f != "-" {
 			if err := checkReadableFile(f); err != nil {
+				return &exitErr{code: exitError, err: err}
+			}
+			// Every file is a capture, or nothing is read: a wrong name
+			// found after the others were read would end the run without
+			// a report.
+			if err := pcap.CheckFile(f); err != nil {
 				return &exitErr{code: exitError, err: err}
 			}
 			continue

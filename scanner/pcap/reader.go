@@ -60,6 +60,20 @@ func ReadFile(ctx context.Context, path string, emit scanner.Emit, opt Options) 
 	return Read(ctx, f, path, size, emit, opt)
 }
 
+// CheckFile reports, from its first bytes alone, whether path is a capture
+// this package reads (a *FormatError if not, a *CorruptError if its header
+// is damaged), so that a command given several files can refuse a wrong one
+// before it reads the others.
+func CheckFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = openCapture(bufio.NewReaderSize(f, 64<<10), path)
+	return err
+}
+
 // Read decodes a capture from r. name labels errors; size (0 if unknown) is
 // passed to Options.Progress.
 func Read(ctx context.Context, r io.Reader, name string, size int64, emit scanner.Emit, opt Options) (Stats, error) {
