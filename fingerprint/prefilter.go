@@ -1,11 +1,12 @@
 package fingerprint
 
 import (
-	"github.com/camsweep/camsweep/observe"
 	"regexp/syntax"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/camsweep/camsweep/observe"
 )
 
 // A page body is kept to 16 KiB and Go's regexp scans text without a

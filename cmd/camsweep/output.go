@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"github.com/camsweep/camsweep/oui"
 	"io"
 	"os"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/oui"
 	"github.com/camsweep/camsweep/policy"
 	"github.com/camsweep/camsweep/report"
 	"github.com/spf13/cobra"

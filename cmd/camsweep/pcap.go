@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/camsweep/camsweep/scanner/pcap"
 	"io"
 	"net/netip"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/report"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/pcap"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"

@@ -3,10 +3,10 @@ package service
 import (
 	"encoding/hex"
 	"errors"
-	"github.com/camsweep/camsweep/observe"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
