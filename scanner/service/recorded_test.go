@@ -165,3 +165,39 @@ func FuzzDecodeRecorded(f *testing.F) {
 		recordedDN(value)
 	})
 }
+
+// TestHeaderBlockWithoutStatusLine: a header block recorded without its
+// status line (nmap's http-headers output) is read as on the wire, and no
+// status is made up for it.
+func TestHeaderBlockWithoutStatusLine(t *testing.T) {
+	for _, c := range []struct {
+		key, value string
+		want       []string
+	}{
+		{"http.headers", "Server: App-webs/\r\nContent-Type: text/html\r\n", []string{"http.server=App-webs/", "http.server_raw=Server: App-webs/"}},
+		{"rtsp.response", "\r\nServer: H264DVR 1.0\r\nCSeq: 1\r\n", []string{"rtsp.server=H264DVR 1.0"}},
+		// With a status line nothing changes.
+		{"http.headers", "HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\n\r\n", []string{"http.status=401", "http.server=App-webs/"}},
+	} {
+		decode, ok := ByRawKey(c.key)
+		if !ok {
+			t.Fatal(c.key)
+		}
+		var got []string
+		decode(nil, []byte(c.value), recordedMeta, func(o fingerprint.Observation) {
+			for _, w := range c.want {
+				if o.Key+"="+o.Value == w {
+					got = append(got, w)
+				}
+			}
+			if o.Key == "http.status" || o.Key == "rtsp.status" || o.Key == "http.answer" {
+				if !slices.Contains(c.want, o.Key+"="+o.Value) {
+					t.Errorf("%q: made-up %s=%s", c.value, o.Key, o.Value)
+				}
+			}
+		})
+		if len(got) != len(c.want) {
+			t.Errorf("%q: got %q of %q", c.value, got, c.want)
+		}
+	}
+}
