@@ -578,3 +578,27 @@ func TestIdentifyRecordedForms(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyPayloadAtAnotherAddressIsOneDevice: the real DHIP reply of
+// dahua-dhip.jsonl given for an address other than the one it reports (a
+// NAT, or a reply recorded elsewhere) is one device with the payload's MAC
+// and both addresses, not a named device and a MAC-only one.
+func TestIdentifyPayloadAtAnotherAddressIsOneDevice(t *testing.T) {
+	raw, err := os.ReadFile(identifyData("dahua-dhip.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.ReplaceAll(string(raw), `"ip": "218.5.136.140"`, `"ip": "198.18.0.80"`)
+	if moved == string(raw) {
+		t.Fatal("line address not found in dahua-dhip.jsonl")
+	}
+	_, out, stderr := cli(t, moved, "identify", "--format", "json", "-q", "-")
+	rep := decodeJSON(t, out)
+	if len(rep.Devices) != 1 {
+		t.Fatalf("%d devices, want 1 (%s)", len(rep.Devices), stderr)
+	}
+	d := rep.Devices[0]
+	if d.MAC.String() != "4c:11:bf:c2:0b:9d" || d.Model != "IPC-HDW5421S" || !strings.Contains(fmt.Sprint(d.IPs), "198.18.0.80") {
+		t.Errorf("got MAC %s model %q IPs %v", d.MAC, d.Model, d.IPs)
+	}
+}
