@@ -60,7 +60,7 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		body := []byte(value)
 		out.add("http.body", bodyText(body))
 		out.add("http.title", htmlTitle(body))
-		emitONVIFDeviceInfo(out, body)
+		emitONVIFAnswers(out, body)
 	case key == "telnet.banner":
 		out.add(key, untilPrompt(telnetText([]byte(value))))
 	case key == "tls.subject" || key == "tls.issuer":
