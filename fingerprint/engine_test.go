@@ -821,15 +821,19 @@ func TestEngineCloudNameAloneGoesToReview(t *testing.T) {
 		{"02:11:22:33:44:55", "i.ys7.com", "Hikvision", VerdictReview},               // a randomized address
 		{"44:19:b6:11:22:33", "www.hik-online.com", "Hikvision", VerdictRestricted},  // Hikvision's own block
 	}
-	for _, c := range cases {
-		e := newTestEngine(t)
-		mac := mustMAC(t, c.mac)
-		ip := netip.MustParseAddr("192.168.1.50")
-		e.Add(Observation{Probe: "pcap", MAC: mac, IP: ip, Key: "arp.mac", Value: c.mac})
-		e.Add(Observation{Probe: "pcap", IP: ip, Key: "dns.query", Value: c.query})
-		d := onlyDevice(t, e)
-		if d.Vendor != c.vendor || d.Verdict != c.want {
-			t.Errorf("%s asking %s: vendor %q verdict %q, want %q %q", c.mac, c.query, d.Vendor, d.Verdict, c.vendor, c.want)
+	// A name asked in a DNS question or as a TLS server name (ClientHello)
+	// is the same fact.
+	for _, key := range []string{"dns.query", "tls.sni"} {
+		for _, c := range cases {
+			e := newTestEngine(t)
+			mac := mustMAC(t, c.mac)
+			ip := netip.MustParseAddr("192.168.1.50")
+			e.Add(Observation{Probe: "pcap", MAC: mac, IP: ip, Key: "arp.mac", Value: c.mac})
+			e.Add(Observation{Probe: "pcap", IP: ip, Key: key, Value: c.query})
+			d := onlyDevice(t, e)
+			if d.Vendor != c.vendor || d.Verdict != c.want {
+				t.Errorf("%s asking %s (%s): vendor %q verdict %q, want %q %q", c.mac, c.query, key, d.Vendor, d.Verdict, c.vendor, c.want)
+			}
 		}
 	}
 }

@@ -238,7 +238,7 @@ func onlyAsked(matches []Match, vendor string) bool {
 		if m.Vendor != vendor || vendor == "" {
 			continue
 		}
-		if m.Sig == nil || !observe.IsAsked(m.Sig.Key) {
+		if m.Sig == nil || !m.Sig.Asked() {
 			return false
 		}
 		named = true

@@ -308,3 +308,22 @@ func TestIPv6LinkLocalMDNS(t *testing.T) {
 		t.Error("mDNS TXT md=BSB002 from the IPv6 link-local address not decoded")
 	}
 }
+
+// The Xiaomi camera's TLS connections to its cloud name the server they ask
+// for (realdata §13): the name is the camera's, without the client's
+// ephemeral port; the D-Link camera's TLS 1.0 hellos carry no server name.
+func TestClientHelloServerNameIsTheClients(t *testing.T) {
+	r, _ := readCapture(t, "smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap", Options{})
+	if !r.has("192.168.1.161", "tls.sni", "business.smartcamera.api.io.mi.com") {
+		t.Error("the camera's TLS server name is not decoded")
+	}
+	for _, o := range r.obs {
+		if o.Key == "tls.sni" && (o.Port != 0 || o.IP != netip.MustParseAddr("192.168.1.161")) {
+			t.Errorf("tls.sni about %v port %d: want the client, no port", o.IP, o.Port)
+		}
+	}
+	r, _ = readCapture(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", Options{})
+	if r.has("", "tls.sni", "*") {
+		t.Error("a server name from hellos that carry none")
+	}
+}
