@@ -821,9 +821,9 @@ func TestEngineCloudNameAloneGoesToReview(t *testing.T) {
 		{"02:11:22:33:44:55", "i.ys7.com", "Hikvision", VerdictReview},               // a randomized address
 		{"44:19:b6:11:22:33", "www.hik-online.com", "Hikvision", VerdictRestricted},  // Hikvision's own block
 	}
-	// A name asked in a DNS question or as a TLS server name (ClientHello)
-	// is the same fact.
-	for _, key := range []string{"dns.query", "tls.sni"} {
+	// A name asked in a DNS question, as a TLS server name (ClientHello) or
+	// in an HTTP request's Host header is the same fact.
+	for _, key := range []string{"dns.query", "tls.sni", "http.request_host"} {
 		for _, c := range cases {
 			e := newTestEngine(t)
 			mac := mustMAC(t, c.mac)

@@ -191,6 +191,7 @@ var keys = []Key{
 	{Name: "http.favicon_md5", Role: Fact},
 	{Name: "http.favicon_mmh3", Role: Fact},
 	{Name: "http.realm_mac", Role: Context},
+	{Name: "http.request_host", Role: Fact, Asked: true},
 
 	// RTSP.
 	{Name: "rtsp.status", Role: Fact},

@@ -327,3 +327,20 @@ func TestClientHelloServerNameIsTheClients(t *testing.T) {
 		t.Error("a server name from hellos that carry none")
 	}
 }
+
+// The Hue bridge asks its cloud by plain HTTP, with a port in the Host header
+// (realdata §1): the name is the bridge's, without the port. Its requests to
+// bridge.meethue.com send "POST " in a segment of its own: one segment is
+// read at a time (connections to servers outside the site are not
+// reassembled), so those give nothing.
+func TestHTTPRequestHostIsTheClients(t *testing.T) {
+	r, _ := readCapture(t, "iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap", Options{})
+	if !r.has("10.10.10.6", "http.request_host", "dcp.cpp.philips.com") || !r.has("10.10.10.6", "http.request_host", "www.ecdinterface.philips.com") {
+		t.Error("the bridge's HTTP host names are not decoded")
+	}
+	for _, o := range r.obs {
+		if o.Key == "http.request_host" && (o.Port != 0 || o.IP != netip.MustParseAddr("10.10.10.6")) {
+			t.Errorf("http.request_host about %v port %d: want the bridge, no port", o.IP, o.Port)
+		}
+	}
+}

@@ -7,7 +7,10 @@ import (
 	"github.com/camsweep/camsweep/scanner"
 )
 
-var errNotClientHello = errors.New("service: not the start of a TLS ClientHello")
+var (
+	errNotClientHello = errors.New("service: not the start of a TLS ClientHello")
+	errNotHTTPRequest = errors.New("service: not the start of an HTTP request")
+)
 
 const (
 	msgClientHello = 1
@@ -38,12 +41,59 @@ func ClientHello(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 }
 
 // ClientFirst returns the decoder for the first bytes a client sends on a
-// TCP connection when they are recognised (a TLS ClientHello).
+// TCP connection when they are recognised: a TLS ClientHello, or an HTTP
+// request.
 func ClientFirst(payload []byte) (scanner.Decoder, bool) {
-	if IsClientHello(payload) {
+	switch {
+	case IsClientHello(payload):
 		return ClientHello, true
+	case isHTTPRequestStart(payload):
+		return HTTPRequestHost, true
 	}
 	return nil, false
+}
+
+// HTTPRequestHost reads the head of an HTTP request a client sends and emits
+// the host name it asks for (the Host header, without a port) as
+// http.request_host about the client: like a DNS question, it is a name the
+// client asked for, and a device fetching its configuration or firmware by
+// plain HTTP names its maker's server here even when the DNS answer was
+// cached before the capture began. An address, as in a request to a local
+// device, is no name and gives nothing; a head split over segments before
+// its Host line (the Hue bridge sends "POST " alone) gives nothing either.
+func HTTPRequestHost(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+	msg, _, _ := readHead(payload[:min(len(payload), maxRequestHeadBytes)])
+	if _, _, ok := splitRequestLine(msg.start, "HTTP/"); !ok {
+		return errNotHTTPRequest
+	}
+	host, _ := msg.value("Host")
+	if name := dnsName([]byte(withoutPort(host))); name != "" {
+		m.SrcPort = 0 // the client's ephemeral port is no service of the device
+		newEmitter(m, emit).add("http.request_host", name)
+	}
+	return nil
+}
+
+// maxRequestHeadBytes bounds the request head read for its Host header.
+const maxRequestHeadBytes = 8 << 10
+
+// isHTTPRequestStart reports whether b starts with the method of an HTTP
+// request that names a host (not SSDP's M-SEARCH/NOTIFY, which go over UDP).
+func isHTTPRequestStart(b []byte) bool {
+	for _, method := range []string{"GET ", "POST ", "HEAD ", "PUT "} {
+		if len(b) > len(method) && string(b[:len(method)]) == method {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutPort drops a ":port" after a host name.
+func withoutPort(host string) string {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[:i], ":") {
+		return host[:i]
+	}
+	return host
 }
 
 // IsClientHello reports whether a TCP payload starts a TLS handshake record

@@ -83,7 +83,7 @@ func TestClientHelloRefusesWhatIsNotAHelloOrAName(t *testing.T) {
 		}
 	}
 	for _, b := range [][]byte{nil, []byte("GET / HTTP/1.1\r\n"), {0x16, 3, 1, 0, 5, 2, 0, 0, 1, 0}} {
-		if _, ok := ClientFirst(b); ok {
+		if IsClientHello(b) {
 			t.Errorf("%q taken for a ClientHello", b)
 		}
 	}
@@ -116,6 +116,95 @@ func FuzzClientHello(f *testing.F) {
 		}
 		for _, o := range obs {
 			if o.Key != "tls.sni" || o.Port != 0 || !utf8.ValidString(o.Value) || len(o.Value) > maxSNIBytes || o.Value != strings.ToLower(o.Value) || !strings.Contains(o.Value, ".") {
+				t.Fatalf("bad observation %+v", o)
+			}
+		}
+	})
+}
+
+// realRequests returns what each client sent first on port 80 in a real
+// capture: HTTP requests.
+func realRequests(t testing.TB, capture string) [][]byte {
+	t.Helper()
+	var reqs [][]byte
+	for _, f := range readFlows(t, realdataDir+capture, 80) {
+		if len(f.client) > 0 {
+			reqs = append(reqs, f.client[:min(len(f.client), 1460)])
+		}
+	}
+	return reqs
+}
+
+func decodeRequest(payload []byte) ([]observe.Observation, error) {
+	var obs []observe.Observation
+	err := HTTPRequestHost(payload, clientMeta, func(o observe.Observation) { obs = append(obs, o) })
+	return obs, err
+}
+
+func TestHTTPRequestHostIsTheNameAsked(t *testing.T) {
+	// The Xiaomi camera asks Xiaomi's HTTP name service, the Hue bridge its
+	// cloud with a port in the Host header (realdata §13, §1); the phone
+	// setting up the D-Link camera addresses it by IP: no name.
+	for _, c := range []struct {
+		capture string
+		want    map[string]bool
+	}{
+		{"smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap", map[string]bool{"dns.io.mi.com": true}},
+		{"iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap", map[string]bool{"bridge.meethue.com": true, "dcp.cpp.philips.com": true, "www.ecdinterface.philips.com": true}},
+		{"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", map[string]bool{}},
+	} {
+		got := map[string]bool{}
+		reqs := realRequests(t, c.capture)
+		if len(reqs) == 0 {
+			t.Fatalf("%s: no HTTP request", c.capture)
+		}
+		for _, r := range reqs {
+			if dec, ok := ClientFirst(r); !ok || dec == nil {
+				continue
+			}
+			obs, err := decodeRequest(r)
+			if err != nil {
+				continue // a second request on the connection, or a body
+			}
+			for _, o := range obs {
+				if o.Key != "http.request_host" || o.Port != 0 {
+					t.Errorf("%s: %+v", c.capture, o)
+				}
+				got[o.Value] = true
+			}
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("%s: names %v, want %v", c.capture, got, c.want)
+		}
+		for name := range c.want {
+			if !got[name] {
+				t.Errorf("%s: %s not read", c.capture, name)
+			}
+		}
+	}
+	for _, b := range []string{"M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\r\n", "GET / RTSP/1.0\r\nHost: cam.example.com\r\n\r\n", "GETX"} {
+		if obs, _ := decodeRequest([]byte(b)); len(obs) != 0 {
+			t.Errorf("%q gave %+v", b, obs)
+		}
+	}
+	if got := withoutPort("[fe80::1]:80"); dnsName([]byte(got)) != "" {
+		t.Errorf("an IPv6 literal taken for a name: %q", got)
+	}
+}
+
+func FuzzHTTPRequestHost(f *testing.F) {
+	for _, capture := range []string{"smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap", "iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap"} {
+		for _, r := range realRequests(f, capture) {
+			f.Add(r)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		obs, _ := decodeRequest(b)
+		if len(obs) > 1 {
+			t.Fatalf("%d observations", len(obs))
+		}
+		for _, o := range obs {
+			if o.Key != "http.request_host" || o.Port != 0 || !utf8.ValidString(o.Value) || len(o.Value) > maxSNIBytes || o.Value != strings.ToLower(o.Value) || strings.Contains(o.Value, ":") {
 				t.Fatalf("bad observation %+v", o)
 			}
 		}
