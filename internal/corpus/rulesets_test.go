@@ -26,6 +26,8 @@ var ruleSets = []struct{ dir, name string }{
 	{"nmap", "nmap-service-probes"},
 	{"fingerprinthub", "FingerprintHub web fingerprints"},
 	{"nuclei", "nuclei-templates detections"},
+	{"ehole", "EHole finger.json"},
+	{"dismap", "dismap rules"},
 }
 
 // minRecall is the share of a rule set's PRC-maker device entries the engine
@@ -54,12 +56,17 @@ var ruleEquivalents = map[string][]string{
 var ruleRelabels = map[string]string{
 	"nmap-service-probes:10326":                                  "ADT Home Security web interface: the Dahua httpd of lines 10323-10324 (CONNECTION/CONTENT-LENGTH in capitals, no Server, UTF-8 BOM, XHTML Strict doctype, title WEB SERVICE), under ADT's brand",
 	"nuclei-templates:http/technologies/favicon-detect.yaml#499": "the favicon list calls hash 999357577 only \"possibly-dvr\"; nuclei's own http/technologies/hikvision-detect.yaml names the same hash Hikvision (and so do FingerprintHub's Hikvision rules)",
+	"nuclei-templates:http/technologies/favicon-detect.yaml#500": "the favicon list calls hash 492290497 only \"possible-ip-camera\"; EHole's finger.json names the same hash TVT (TVT 公司产品), and so do yaklang's device fingerprints (dev_vendor tvt)",
+	"EHole:finger.json#631.1":                                    "EHole calls hash 492290497 \"IP Camera\" here and \"TVT 公司产品\" at #744 (yaklang's device fingerprints: dev_vendor tvt): TVT's DVR web UI icon",
+	"dismap:configs/rule.go:1856#1":                              "dismap's \"Honeypot\" rule is the Server header uc-httpd 1.0.0 of Xiongmai's firmware (nmap-service-probes, recog): a honeypot imitating a Xiongmai DVR sends Xiongmai's string, and a device sending it is restricted rightly",
 }
 
 // ruleGaps are PRC-maker entries the engine does not name, each with why.
 // They count as misses in the recall; a listed gap that starts passing fails
 // the test, so the list cannot go stale.
-var ruleGaps = map[string]string{}
+var ruleGaps = map[string]string{
+	"dismap:configs/rule.go:896#1": "CPPLUS-DVR: the rule's only text is a P3P header, cp=cao psa our; Dahua's httpd sends it unquoted among upper-case headers (dahua.web.header-style reads that style), but alone the header is a common web-application policy line and no observation carries header values",
+}
 
 type ruleTally struct{ entries, prc, caught, nonPRC, falseRestricted, identified int }
 
