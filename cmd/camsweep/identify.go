@@ -17,6 +17,7 @@ import (
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/report"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/service"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -37,7 +38,11 @@ docs/observation-keys.md. Raw keys (sadp.payload, dhip.payload, xm.payload,
 wsd.payload, ssdp.payload, upnp.description, http.headers, rtsp.response,
 tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex) are expanded through the
 same decoders the scanner uses, so a saved HTTP response or discovery reply can
-be identified as is. Blank lines and lines starting with # are skipped. A bad
+be identified as is. A value may also be written as another tool recorded it:
+"Server: App-webs/" with its line end, a <title> element or a whole page, a
+certificate subject in OpenSSL's or nmap's spelling, a DNS name with its
+trailing dot, a banner as spaced hex; each is read as the scanner reads the
+wire. Blank lines and lines starting with # are skipped. A bad
 line is reported with its number and skipped; the run then exits 3 (partial).
 
 With --from, identify reads another tool's output directly:
@@ -262,7 +267,9 @@ func handleLine(text []byte, emit scanner.Emit, seen func(key string)) error {
 	if seen != nil {
 		seen(obs.Key)
 	}
-	emit(obs)
+	if !service.DecodeRecorded(obs.Key, obs.Value, rawMeta(obs), bindTo(obs, emit)) {
+		emit(obs)
+	}
 	return nil
 }
 

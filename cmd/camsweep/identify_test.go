@@ -534,3 +534,47 @@ func TestIdentifyONVIFDeviceInformation(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyRecordedForms: real device strings recorded the way other
+// tools write them (a header's name in front, CRLFs, a <title> element, a
+// whole page, OpenSSL's spellings of a certificate subject, a trailing root
+// dot, spaced hex) identify as their wire forms do.
+func TestIdentifyRecordedForms(t *testing.T) {
+	_, out, stderr := cli(t, "", "identify", "--format", "json", "-q", identifyData("recorded-forms.jsonl"))
+	rep := decodeJSON(t, out)
+	want := map[string]struct{ vendor, model string }{
+		"198.18.0.70": {"Hikvision", ""},
+		"198.18.0.71": {"Xiongmai", ""},
+		"198.18.0.72": {"Xiongmai", ""},
+		"198.18.0.73": {"Hikvision", ""},
+		"198.18.0.74": {"Hikvision", ""},
+		"198.18.0.75": {"Hikvision", "DS-7608NXI-I2/8P/S"},
+		"198.18.0.76": {"Hikvision", "DS-7608NXI-I2/8P/S"},
+		"198.18.0.77": {"", ""}, // a HiSilicon reference camera: kind only
+		"198.18.0.78": {"Hikvision", ""},
+		"198.18.0.79": {"Hikvision", ""},
+	}
+	got := map[string]bool{}
+	for _, d := range rep.Devices {
+		if len(d.IPs) == 0 {
+			continue
+		}
+		ip := d.IPs[0].String()
+		w, ok := want[ip]
+		if !ok {
+			continue
+		}
+		got[ip] = true
+		if d.Vendor != w.vendor || d.Model != w.model || d.Restricted != (w.vendor != "") {
+			t.Errorf("%s: got vendor %q model %q restricted %v, want %+v", ip, d.Vendor, d.Model, d.Restricted, w)
+		}
+		if w.vendor == "" && d.Kind != fingerprint.KindCamera {
+			t.Errorf("%s: kind %q, want camera", ip, d.Kind)
+		}
+	}
+	for ip := range want {
+		if !got[ip] {
+			t.Errorf("%s: not identified (%s)", ip, stderr)
+		}
+	}
+}
