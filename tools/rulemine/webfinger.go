@@ -276,7 +276,7 @@ func pageText(alt string) (string, bool) {
 	if re, err := regexp.Compile("(?i)" + alt); err == nil && re.MatchString(literal) {
 		return literal, true
 	}
-	if s, ok := sample(alt, syntax.Perl|syntax.FoldCase); ok {
+	if s, ok := sample(alt, syntax.Perl); ok { // the rule's own letter case
 		return s, true
 	}
 	// An expression that cannot match its own text ("$.nvr.model_name=":
