@@ -28,6 +28,7 @@ var ruleSets = []struct{ dir, name string }{
 	{"nuclei", "nuclei-templates detections"},
 	{"ehole", "EHole finger.json"},
 	{"dismap", "dismap rules"},
+	{"whatweb", "WhatWeb plugins"},
 }
 
 // minRecall is the share of a rule set's PRC-maker device entries the engine

@@ -16,6 +16,7 @@
 //	go run ./tools/rulemine -all -fphub <dir with nuclei's http/{technologies,exposed-panels,iot}> -source nuclei-templates -out testdata/corpus/nuclei
 //	go run ./tools/rulemine -all -ehole <EHole checkout>/finger.json -out testdata/corpus/ehole
 //	go run ./tools/rulemine -all -dismap <dismap checkout>/configs/rule.go -out testdata/corpus/dismap
+//	go run ./tools/rulemine -all -whatweb <WhatWeb checkout>/plugins -out testdata/corpus/whatweb
 package main
 
 import (
@@ -50,18 +51,19 @@ func main() {
 	fphubDir := flag.String("fphub", "", "directory holding FingerprintHub's web-fingerprint/ tree (or nuclei templates)")
 	eholeFile := flag.String("ehole", "", "EHole finger.json to read")
 	dismapFile := flag.String("dismap", "", "dismap configs/rule.go to read (parsed, never run)")
+	whatwebDir := flag.String("whatweb", "", "WhatWeb plugins/ directory to read (as text, never run)")
 	source := flag.String("source", "", "source name written into rule ids (default: from the input)")
 	out := flag.String("out", "", "directory to write entries.jsonl into")
 	flag.BoolVar(&mineAll, "all", false, "keep every rule, not only camera, DVR and NVR ones (the others: a precision corpus)")
 	flag.Parse()
 	inputs := 0
-	for _, in := range []string{*nmapFile, *fphubDir, *eholeFile, *dismapFile} {
+	for _, in := range []string{*nmapFile, *fphubDir, *eholeFile, *dismapFile, *whatwebDir} {
 		if in != "" {
 			inputs++
 		}
 	}
 	if *out == "" || inputs != 1 {
-		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR | -ehole FILE | -dismap FILE) -out DIR")
+		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR | -ehole FILE | -dismap FILE | -whatweb DIR) -out DIR")
 		os.Exit(2)
 	}
 	var entries []entry
@@ -74,6 +76,8 @@ func main() {
 		entries, skipped, err = mineEHole(*eholeFile)
 	case *dismapFile != "":
 		entries, skipped, err = mineDismap(*dismapFile)
+	case *whatwebDir != "":
+		entries, skipped, err = mineWhatWeb(*whatwebDir)
 	default:
 		name := *source
 		if name == "" {

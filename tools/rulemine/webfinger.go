@@ -392,7 +392,7 @@ func cnMakerOf(name string) string {
 // these rule sets name: video-management and storage servers, TV walls and
 // multi-screen controllers, face and image analysis, streaming-media servers
 // conference systems, DSS and Kedacom's Phoenix client.
-var cnPlatformWords = regexp.MustCompile(`(?i)server|服务器|管理系统|tv-wall|tvwall|multi-screen|多屏|viid|视频图像信息库|\bwp\b|face|人脸|analysis|retrieval|检索|structured|quality|backup|备份|storage|unistor|raid|redundant|\bvm[0-9.]+|\btms[0-9]|\bisc\b|ezclould|cloudeye|\bude\b|\bsg\b|sxm|审讯|on-demand|viewshot|mediaserver|流媒体|会议|conference|\bsmc\b|综合|安防管理|cload|recovery|\bdss\b|phoenix`)
+var cnPlatformWords = regexp.MustCompile(`(?i)server|服务器|管理系统|tv-wall|tvwall|multi-screen|多屏|viid|视频图像信息库|\bwp\b|face|人脸|analysis|retrieval|检索|structured|quality|backup|备份|storage|unistor|raid|redundant|\bvm[0-9.]+|\btms[0-9]|\bisc\b|ezclould|cloudeye|\bude\b|\bsg\b|sxm|审讯|on-demand|viewshot|mediaserver|流媒体|会议|conferenc|\bsmc\b|综合|安防管理|cload|recovery|\bdss\b|phoenix`)
 
 // cnDeviceWords name a camera, NVR or DVR outright, whatever else the name
 // says ("JAWS Web Server (IP Camera)", "Cloudsee-Cameras-and-Surveillance").
