@@ -323,8 +323,17 @@ func rawMeta(obs fingerprint.Observation) scanner.Meta {
 
 // bindTo makes observations decoded from a raw payload carry the line's MAC
 // and IP where the decoder left them unset: the line asserts whose payload it is.
+// A payload that names its own MAC at another address (a DHIP or SADP answer
+// giving the address the device is configured with, as a NAT or a recording
+// elsewhere shows) also binds that MAC to the line's address, so the line's
+// device and the payload's are one device, not two.
 func bindTo(obs fingerprint.Observation, emit scanner.Emit) scanner.Emit {
+	linked := false
 	return func(o fingerprint.Observation) {
+		if !linked && obs.IP.IsValid() && obs.MAC.IsZero() && !o.MAC.IsZero() && o.IP.IsValid() && o.IP != obs.IP {
+			linked = true
+			emit(fingerprint.Observation{Time: obs.Time, Probe: obs.Probe, MAC: o.MAC, IP: obs.IP, Port: obs.Port, Key: "link.ip", Value: obs.IP.String()})
+		}
 		if o.MAC.IsZero() && (!o.IP.IsValid() || o.IP == obs.IP) {
 			o.MAC = obs.MAC
 		}

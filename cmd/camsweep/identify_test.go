@@ -523,6 +523,7 @@ func TestIdentifyONVIFDeviceInformation(t *testing.T) {
 	want := map[string]struct{ vendor, model, firmware, serial string }{
 		"198.18.0.60": {"Xiongmai", "XM530_50X50-WG_8M", "V5.00.R02.00030747.10010.349f17..ONVIF 16.12", ""},
 		"198.18.0.61": {"Hikvision", "DS-2CD1343G2-LIUF", "V5.8.4", "DS-2CD1343G2-LIUF20240823AAWRFM5354993"},
+		"198.18.0.62": {"Dahua", "IPC-HFW2228M-I1-V2", "", ""}, // GetScopes: the same scopes WS-Discovery carries
 	}
 	if len(rep.Devices) != len(want) {
 		t.Fatalf("%d devices, want %d (%s)", len(rep.Devices), len(want), stderr)
@@ -576,5 +577,29 @@ func TestIdentifyRecordedForms(t *testing.T) {
 		if !got[ip] {
 			t.Errorf("%s: not identified (%s)", ip, stderr)
 		}
+	}
+}
+
+// TestIdentifyPayloadAtAnotherAddressIsOneDevice: the real DHIP reply of
+// dahua-dhip.jsonl given for an address other than the one it reports (a
+// NAT, or a reply recorded elsewhere) is one device with the payload's MAC
+// and both addresses, not a named device and a MAC-only one.
+func TestIdentifyPayloadAtAnotherAddressIsOneDevice(t *testing.T) {
+	raw, err := os.ReadFile(identifyData("dahua-dhip.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.ReplaceAll(string(raw), `"ip": "218.5.136.140"`, `"ip": "198.18.0.80"`)
+	if moved == string(raw) {
+		t.Fatal("line address not found in dahua-dhip.jsonl")
+	}
+	_, out, stderr := cli(t, moved, "identify", "--format", "json", "-q", "-")
+	rep := decodeJSON(t, out)
+	if len(rep.Devices) != 1 {
+		t.Fatalf("%d devices, want 1 (%s)", len(rep.Devices), stderr)
+	}
+	d := rep.Devices[0]
+	if d.MAC.String() != "4c:11:bf:c2:0b:9d" || d.Model != "IPC-HDW5421S" || !strings.Contains(fmt.Sprint(d.IPs), "198.18.0.80") {
+		t.Errorf("got MAC %s model %q IPs %v", d.MAC, d.Model, d.IPs)
 	}
 }

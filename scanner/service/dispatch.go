@@ -104,9 +104,9 @@ func requestProto(client []byte) string {
 func ByRawKey(key string) (scanner.StreamDecoder, bool) {
 	switch key {
 	case "http.headers":
-		return DecodeHTTP, true
+		return headersAlone("HTTP/1.1", DecodeHTTP), true
 	case "rtsp.response":
-		return DecodeRTSP, true
+		return headersAlone("RTSP/1.0", DecodeRTSP), true
 	case "tcp.banner_hex":
 		return decodeBannerHex, true
 	case "tls.cert_pem":

@@ -140,19 +140,54 @@ func recordedDN(value string) string {
 	out := make([]string, len(parts))
 	for i, p := range parts {
 		eq := strings.IndexByte(p, '=')
-		name, ok := longAttributeNames[strings.ToLower(strings.TrimSpace(p[:eq]))]
+		name, ok := attributeType(p[:eq])
 		if !ok {
 			return s
 		}
 		names[i] = name
 		out[i] = name + "=" + escapeDNValue(unescapeDNValue(strings.TrimSpace(p[eq+1:])))
 	}
-	first, okFirst := specificity[names[0]]
-	last, okLast := specificity[names[len(names)-1]]
-	if okFirst && okLast && first > last {
+	if lessSpecificFirst(names) {
 		slices.Reverse(out)
 	}
 	return strings.Join(out, ",")
+}
+
+// lessSpecificFirst reports names in encoded order (the country first), as
+// told by the first and last attribute types whose place is known.
+func lessSpecificFirst(names []string) bool {
+	first, last := -1, -1
+	for _, n := range names {
+		if rank, ok := specificity[n]; ok {
+			if first < 0 {
+				first = rank
+			}
+			last = rank
+		}
+	}
+	return first > last
+}
+
+// attributeType returns the short name of a recorded attribute type, or a
+// dotted OID as it is (formatDN prints types it has no name for so).
+func attributeType(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if name, ok := longAttributeNames[strings.ToLower(s)]; ok {
+		return name, true
+	}
+	return s, isDottedOID(s)
+}
+
+func isDottedOID(s string) bool {
+	if s == "" || !strings.Contains(s, ".") {
+		return false
+	}
+	for _, arc := range strings.Split(s, ".") {
+		if arc == "" || strings.Trim(arc, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // splitDN splits a recorded name into its "type=value" parts: at '/' in
@@ -201,7 +236,7 @@ func startsAttribute(s string) bool {
 	if eq <= 0 {
 		return false
 	}
-	_, ok := longAttributeNames[strings.ToLower(strings.TrimSpace(s[:eq]))]
+	_, ok := attributeType(s[:eq])
 	return ok
 }
 

@@ -1,9 +1,11 @@
 package service
 
 import (
+	"bytes"
 	"html"
 	"strings"
 
+	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
@@ -58,7 +60,7 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		body := []byte(value)
 		out.add("http.body", bodyText(body))
 		out.add("http.title", htmlTitle(body))
-		emitONVIFDeviceInfo(out, body)
+		emitONVIFAnswers(out, body)
 	case key == "telnet.banner":
 		out.add(key, untilPrompt(telnetText([]byte(value))))
 	case key == "tls.subject" || key == "tls.issuer":
@@ -106,4 +108,31 @@ func recordedTitle(value string) string {
 		return htmlTitle([]byte(value))
 	}
 	return strings.Join(strings.Fields(html.UnescapeString(value)), " ")
+}
+
+// headersAlone lets decode read a header block recorded without its status
+// line (nmap's http-headers output, a spreadsheet column): a status line is
+// put in front so the decoder reads the headers as on the wire, and the
+// status it would report is dropped, since nobody saw one.
+func headersAlone(proto string, decode scanner.StreamDecoder) scanner.StreamDecoder {
+	return func(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+		block := bytes.TrimLeft(server, " \t\r\n")
+		if !startsWithHeader(block) {
+			return decode(client, server, m, emit)
+		}
+		withStatus := append([]byte(proto+" 200 OK\r\n"), block...)
+		return decode(client, withStatus, m, func(o fingerprint.Observation) {
+			if !strings.HasSuffix(o.Key, ".status") && o.Key != "http.answer" {
+				emit(o)
+			}
+		})
+	}
+}
+
+// startsWithHeader reports a block whose first line is "Name: value", a
+// header rather than a status line or a body.
+func startsWithHeader(b []byte) bool {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	name, _, ok := bytes.Cut(line, []byte(":"))
+	return ok && validHeaderName(name)
 }

@@ -165,3 +165,54 @@ func FuzzDecodeRecorded(f *testing.F) {
 		recordedDN(value)
 	})
 }
+
+// TestHeaderBlockWithoutStatusLine: a header block recorded without its
+// status line (nmap's http-headers output) is read as on the wire, and no
+// status is made up for it.
+func TestHeaderBlockWithoutStatusLine(t *testing.T) {
+	for _, c := range []struct {
+		key, value string
+		want       []string
+	}{
+		{"http.headers", "Server: App-webs/\r\nContent-Type: text/html\r\n", []string{"http.server=App-webs/", "http.server_raw=Server: App-webs/"}},
+		{"rtsp.response", "\r\nServer: H264DVR 1.0\r\nCSeq: 1\r\n", []string{"rtsp.server=H264DVR 1.0"}},
+		// With a status line nothing changes.
+		{"http.headers", "HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\n\r\n", []string{"http.status=401", "http.server=App-webs/"}},
+	} {
+		decode, ok := ByRawKey(c.key)
+		if !ok {
+			t.Fatal(c.key)
+		}
+		var got []string
+		decode(nil, []byte(c.value), recordedMeta, func(o fingerprint.Observation) {
+			for _, w := range c.want {
+				if o.Key+"="+o.Value == w {
+					got = append(got, w)
+				}
+			}
+			if o.Key == "http.status" || o.Key == "rtsp.status" || o.Key == "http.answer" {
+				if !slices.Contains(c.want, o.Key+"="+o.Value) {
+					t.Errorf("%q: made-up %s=%s", c.value, o.Key, o.Value)
+				}
+			}
+		})
+		if len(got) != len(c.want) {
+			t.Errorf("%q: got %q of %q", c.value, got, c.want)
+		}
+	}
+}
+
+// TestONVIFScopesInBody: a GetScopes answer (ONVIF Core's element form, as
+// in testdata/identify/onvif-device-information.jsonl) gives its scope items
+// as one wsd.scopes list; a scope's inner white space cannot split it, and
+// an empty item is skipped.
+func TestONVIFScopesInBody(t *testing.T) {
+	body := `<tds:GetScopesResponse><tds:Scopes><tt:ScopeDef>Fixed</tt:ScopeDef><tt:ScopeItem>onvif://www.onvif.org/hardware/IPC-HFW2228M-I1-V2</tt:ScopeItem></tds:Scopes>` +
+		`<tds:Scopes><tt:ScopeItem/></tds:Scopes><tds:Scopes><tt:ScopeItem> onvif://www.onvif.org/name/HIKVISION DS-2CD2146G2-ISU </tt:ScopeItem></tds:Scopes></tds:GetScopesResponse>`
+	var got []string
+	emitONVIFAnswers(newEmitter(recordedMeta, func(o fingerprint.Observation) { got = append(got, o.Key+"="+o.Value) }), []byte(body))
+	want := []string{"wsd.scopes=onvif://www.onvif.org/hardware/IPC-HFW2228M-I1-V2 onvif://www.onvif.org/name/HIKVISION%20DS-2CD2146G2-ISU"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
