@@ -273,9 +273,6 @@ func pageText(alt string) (string, bool) {
 	if !realRegex.MatchString(alt) {
 		return literal, true
 	}
-	if re, err := regexp.Compile("(?i)" + alt); err == nil && re.MatchString(literal) {
-		return literal, true
-	}
 	if s, ok := sample(alt, syntax.Perl); ok { // the rule's own letter case
 		return s, true
 	}
