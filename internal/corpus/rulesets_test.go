@@ -91,6 +91,7 @@ var ruleGaps = map[string]string{
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#280": "dahua ip_cam: a model expression (ipc-hf...) with no place in the answer; Dahua model names are read in titles, realms and banners (dahua.model.camera), not in any page text",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#294": "tp-link ip_cam: the expression wireless.*camera (generic words)",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#449": "tp-link ip_cam: realm \"TP-LINK, which TP-Link's routers send too; the camera realm is TP-LINK IP-Camera (tplink.http.www-authenticate-ip-camera)",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#530": "hikvision ip_cam: /doc/page/login.asp?_ alone; read only as the quoted relative redirect of the device's own root page (hikvision.web.activex-login), since a portal's absolute link to a camera holds it too",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#524": "uniview nvr: the expression NVR\\d+... holds no model; its sample (NVR1111-1-1) is no Uniview name",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#526": "uniview dvr: the expression DVR\\d+... holds no model; its sample (DVR1111-1-1) is no Uniview name",
 	"dismap:configs/rule.go:896#1":                   "CPPLUS-DVR: the rule's only text is a P3P header, cp=cao psa our; Dahua's httpd sends it unquoted among upper-case headers (dahua.web.header-style reads that style), but alone the header is a common web-application policy line and no observation carries header values",
