@@ -5,7 +5,6 @@ import (
 	"html"
 	"strings"
 
-	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
@@ -121,7 +120,7 @@ func headersAlone(proto string, decode scanner.StreamDecoder) scanner.StreamDeco
 			return decode(client, server, m, emit)
 		}
 		withStatus := append([]byte(proto+" 200 OK\r\n"), block...)
-		return decode(client, withStatus, m, func(o fingerprint.Observation) {
+		return decode(client, withStatus, m, func(o observe.Observation) {
 			if !strings.HasSuffix(o.Key, ".status") && o.Key != "http.answer" {
 				emit(o)
 			}
