@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"regexp/syntax"
@@ -22,19 +20,10 @@ import (
 func mineWhatWeb(dir string) ([]entry, []string, error) {
 	var entries []entry
 	var skipped []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".rb") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
+	err := eachRuleFile(dir, ".rb", func(_, rel string, data []byte) {
 		es, sk := pluginEntries(string(data), "WhatWeb:plugins/"+filepath.ToSlash(rel))
 		entries = append(entries, es...)
 		skipped = append(skipped, sk...)
-		return nil
 	})
 	return keepSurveillance(entries), skipped, err
 }
