@@ -44,11 +44,16 @@ func ClientHello(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 // TCP connection when they are recognised: a TLS ClientHello, or an HTTP
 // request.
 func ClientFirst(payload []byte) (scanner.Decoder, bool) {
-	switch {
-	case IsClientHello(payload):
-		return ClientHello, true
-	case isHTTPRequestStart(payload):
-		return HTTPRequestHost, true
+	if len(payload) == 0 {
+		return nil, false
+	}
+	// Every TCP segment a local client sends comes here: the first byte
+	// settles most of them.
+	switch payload[0] {
+	case recordHandshake:
+		return ClientHello, IsClientHello(payload)
+	case 'G', 'P', 'H':
+		return HTTPRequestHost, isHTTPRequestStart(payload)
 	}
 	return nil, false
 }
