@@ -838,6 +838,34 @@ func TestEngineCloudNameAloneGoesToReview(t *testing.T) {
 	}
 }
 
+// TestEngineMentionAloneGoesToReview: a page that only mentions a brand
+// (FingerprintHub's Amcrest rule, the bare word) may be the maker's device or
+// a VMS listing the brands it supports: review. With the device's own word
+// (Dahua's RTSP server name, scottlamb/retina dahua_options.txt) it is
+// restricted as before.
+func TestEngineMentionAloneGoesToReview(t *testing.T) {
+	page := "<html><body><h2>Supported cameras</h2><ul><li>Amcrest</li><li>Axis</li><li>Foscam</li></ul></body></html>"
+	for _, c := range []struct {
+		also Observation
+		want Verdict
+	}{
+		{Observation{}, VerdictReview},
+		{Observation{Probe: "rtsp", Port: 554, Key: "rtsp.server", Value: "Rtsp Server/3.0"}, VerdictRestricted},
+	} {
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.61")
+		e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.body", Value: page})
+		if c.also.Key != "" {
+			c.also.IP = ip
+			e.Add(c.also)
+		}
+		d := onlyDevice(t, e)
+		if d.Vendor != "Dahua" || d.Brand != "Amcrest" || d.Verdict != c.want {
+			t.Errorf("with %q: vendor %q brand %q verdict %q, want Dahua Amcrest %q", c.also.Value, d.Vendor, d.Brand, d.Verdict, c.want)
+		}
+	}
+}
+
 // A page names its maker 10 KiB in: the device is identified from it, and
 // the evidence shows the part around what matched, not the whole page, so
 // that judging the evidence again (an imported report) finds it again.
