@@ -34,6 +34,11 @@ var ruleSets = []struct {
 	{"ehole", "EHole finger.json", ""},
 	{"dismap", "dismap rules", ""},
 	{"whatweb", "WhatWeb plugins", ""},
+	{"easy233", "EASY233/Finger finger.json", ""},
+	{"arl", "ARL webapp.json FOFA queries", ""},
+	{"tidefinger", "TideFinger FOFA queries", "two of its five PRC-maker camera tests are a GoAhead session cookie and a " +
+		"common script word beside the login path that portals link to (each listed in ruleGaps): naming Hikvision on them would " +
+		"restrict other makers' devices and pages"},
 	{"yaklang", "yaklang IoT device fingerprints", "a third of its camera rules are a single common word, a model expression " +
 		"with no model in it, or a string other makers send too (each listed in ruleGaps): naming a maker on them would " +
 		"restrict other makers' devices"},
@@ -66,6 +71,7 @@ var ruleRelabels = map[string]string{
 	"nmap-service-probes:10326":                                  "ADT Home Security web interface: the Dahua httpd of lines 10323-10324 (CONNECTION/CONTENT-LENGTH in capitals, no Server, UTF-8 BOM, XHTML Strict doctype, title WEB SERVICE), under ADT's brand",
 	"nuclei-templates:http/technologies/favicon-detect.yaml#499": "the favicon list calls hash 999357577 only \"possibly-dvr\"; nuclei's own http/technologies/hikvision-detect.yaml names the same hash Hikvision (and so do FingerprintHub's Hikvision rules)",
 	"nuclei-templates:http/technologies/favicon-detect.yaml#500": "the favicon list calls hash 492290497 only \"possible-ip-camera\"; EHole's finger.json names the same hash TVT (TVT 公司产品), and so do yaklang's device fingerprints (dev_vendor tvt)",
+	"EASY233-Finger:finger.json#553.1":                           "EASY233/Finger (EHole's list, kept in its format) calls hash 492290497 \"IP Camera\"; EHole's finger.json #744 names it TVT (TVT 公司产品), and so do yaklang's device fingerprints (dev_vendor tvt)",
 	"EHole:finger.json#631.1":                                    "EHole calls hash 492290497 \"IP Camera\" here and \"TVT 公司产品\" at #744 (yaklang's device fingerprints: dev_vendor tvt): TVT's DVR web UI icon",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#150":             "yaklang calls favicon hash -1240222446 \"unsecurity\"; nuclei's favicon-detect.yaml and EHole's finger.json both name it Zhejiang Uniview Technologies (uniview.http.favicon-mmh3)",
 	"dismap:configs/rule.go:1856#1":                              "dismap's \"Honeypot\" rule is the Server header uc-httpd 1.0.0 of Xiongmai's firmware (nmap-service-probes, recog): a honeypot imitating a Xiongmai DVR sends Xiongmai's string, and a device sending it is restricted rightly",
@@ -94,6 +100,8 @@ var ruleGaps = map[string]string{
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#530": "hikvision ip_cam: /doc/page/login.asp?_ alone; read only as the quoted relative redirect of the device's own root page (hikvision.web.activex-login), since a portal's absolute link to a camera holds it too",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#524": "uniview nvr: the expression NVR\\d+... holds no model; its sample (NVR1111-1-1) is no Uniview name",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#526": "uniview dvr: the expression DVR\\d+... holds no model; its sample (DVR1111-1-1) is no Uniview name",
+	"TideFinger:cms_finger.db/fofa#1894#2":           "海康威视（Hikvision）: body updateTips && doc/page/login.asp, a common script function name beside the login path a portal's link to a camera holds too; no real Hikvision page with updateTips is known here (the root page's quoted relative redirect is read: hikvision.web.activex-login)",
+	"TideFinger:cms_finger.db/fofa#1894#3":           "海康威视（Hikvision）: header _goaheadwebSessionId, the session cookie of the GoAhead web server many makers' devices embed; it names no maker",
 	"dismap:configs/rule.go:896#1":                   "CPPLUS-DVR: the rule's only text is a P3P header, cp=cao psa our; Dahua's httpd sends it unquoted among upper-case headers (dahua.web.header-style reads that style), but alone the header is a common web-application policy line and no observation carries header values",
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"regexp/syntax"
 	"testing"
@@ -48,4 +50,27 @@ func TestMakerOf(t *testing.T) {
 			t.Errorf("makerOf(%q) = %q, want %q", product, got, want)
 		}
 	}
+}
+
+// ruleFile writes a rule set's text into a temporary file named name and
+// sets mineAll for the test (all: keep every rule), restored afterwards.
+func ruleFile(t *testing.T, name, src string, all bool) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	was := mineAll
+	t.Cleanup(func() { mineAll = was })
+	mineAll = all
+	return path
+}
+
+// entriesByRule indexes a reader's entries by their rule id.
+func entriesByRule(entries []entry) map[string]entry {
+	byRule := make(map[string]entry, len(entries))
+	for _, e := range entries {
+		byRule[e.Rule] = e
+	}
+	return byRule
 }

@@ -18,6 +18,10 @@
 //	go run ./tools/rulemine -all -dismap <dismap checkout>/configs/rule.go -out testdata/corpus/dismap
 //	go run ./tools/rulemine -all -whatweb <WhatWeb checkout>/plugins -out testdata/corpus/whatweb
 //	go run ./tools/rulemine -all -yaklang <yaklang checkout>/common/fp/iotdevfp/rule.go -out testdata/corpus/yaklang
+//	go run ./tools/rulemine -all -ehole <EASY233/Finger checkout>/library/finger.json -source EASY233-Finger -out testdata/corpus/easy233
+//	go run ./tools/rulemine -all -arl <ARL checkout>/app/dicts/webapp.json -out testdata/corpus/arl
+//	sqlite3 -separator "$(printf '\t')" cms_finger.db 'select id, name, keys from fofa' > fofa.tsv
+//	go run ./tools/rulemine -all -fofa fofa.tsv -source TideFinger:cms_finger.db/fofa -out testdata/corpus/tidefinger
 package main
 
 import (
@@ -54,18 +58,20 @@ func main() {
 	dismapFile := flag.String("dismap", "", "dismap configs/rule.go to read (parsed, never run)")
 	whatwebDir := flag.String("whatweb", "", "WhatWeb plugins/ directory to read (as text, never run)")
 	yaklangFile := flag.String("yaklang", "", "yaklang common/fp/iotdevfp/rule.go to read (parsed, never run)")
+	arlFile := flag.String("arl", "", "ARL app/dicts/webapp.json to read (its FOFA queries)")
+	fofaFile := flag.String("fofa", "", "tab-separated list of id, product name and FOFA query to read (name the rule set with -source)")
 	source := flag.String("source", "", "source name written into rule ids (default: from the input)")
 	out := flag.String("out", "", "directory to write entries.jsonl into")
 	flag.BoolVar(&mineAll, "all", false, "keep every rule, not only camera, DVR and NVR ones (the others: a precision corpus)")
 	flag.Parse()
 	inputs := 0
-	for _, in := range []string{*nmapFile, *fphubDir, *eholeFile, *dismapFile, *whatwebDir, *yaklangFile} {
+	for _, in := range []string{*nmapFile, *fphubDir, *eholeFile, *dismapFile, *whatwebDir, *yaklangFile, *arlFile, *fofaFile} {
 		if in != "" {
 			inputs++
 		}
 	}
-	if *out == "" || inputs != 1 {
-		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR | -ehole FILE | -dismap FILE | -whatweb DIR | -yaklang FILE) -out DIR")
+	if *out == "" || inputs != 1 || *fofaFile != "" && *source == "" {
+		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR | -ehole FILE | -dismap FILE | -whatweb DIR | -yaklang FILE | -arl FILE | -fofa FILE -source NAME) -out DIR")
 		os.Exit(2)
 	}
 	var entries []entry
@@ -75,7 +81,11 @@ func main() {
 	case *nmapFile != "":
 		entries, skipped, err = mineNmap(*nmapFile)
 	case *eholeFile != "":
-		entries, skipped, err = mineEHole(*eholeFile)
+		entries, skipped, err = mineEHole(*eholeFile, orDefault(*source, "EHole"))
+	case *arlFile != "":
+		entries, skipped, err = mineARL(*arlFile)
+	case *fofaFile != "":
+		entries, skipped, err = mineFOFAList(*fofaFile, *source)
 	case *dismapFile != "":
 		entries, skipped, err = mineDismap(*dismapFile)
 	case *whatwebDir != "":
@@ -83,11 +93,7 @@ func main() {
 	case *yaklangFile != "":
 		entries, skipped, err = mineYaklang(*yaklangFile)
 	default:
-		name := *source
-		if name == "" {
-			name = "FingerprintHub"
-		}
-		entries, skipped, err = mineTemplates(*fphubDir, name)
+		entries, skipped, err = mineTemplates(*fphubDir, orDefault(*source, "FingerprintHub"))
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "rulemine:", err)
@@ -149,4 +155,11 @@ func write(path string, entries []entry) error {
 		}
 	}
 	return f.Close()
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

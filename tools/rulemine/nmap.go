@@ -145,4 +145,20 @@ var sampleOverrides = map[string]struct{ value, why string }{
 		"the rule stops at 'digest realm=\"login to'; Dahua's realm goes on with the device serial (dahua.http.realm-login-to; " +
 			"serial 7L073F4PAZ19639 is the ID of a Dahua NVR in public teardown notes, code index file 32212612082)",
 	},
+	"ARL:app/dicts/webapp.json#NETSurveillance": {
+		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>NETSurveillance WEB</title>",
+		fofaSubstring + "the title Xiongmai's web UI sends is NETSurveillance WEB (rapid7/recog xml/html_title.xml; nuclei-templates http/iot/netsurveillance-web.yaml)",
+	},
+	"TideFinger:cms_finger.db/fofa#1893": {
+		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>NETSurveillance WEB</title>",
+		fofaSubstring + "the title Xiongmai's web UI sends is NETSurveillance WEB (rapid7/recog xml/html_title.xml; nuclei-templates http/iot/netsurveillance-web.yaml)",
+	},
+	"TideFinger:cms_finger.db/fofa#1894#1": {
+		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nServer: Hikvision-Webs\r\n\r\n",
+		fofaSubstring + "the header holding Hikvision that Hikvision devices send is Server: Hikvision-Webs (rapid7/recog xml/http_servers.xml; nmap-service-probes 7.93 L9811)",
+	},
 }
+
+// fofaSubstring starts the reason of a FOFA sample filled in: FOFA's
+// field="x" is a substring test, and its shortest sample is not what devices send.
+const fofaSubstring = "a FOFA field test matches a substring; "

@@ -28,8 +28,9 @@ type eholeRule struct {
 }
 
 // mineEHole gives one entry per fingerprint (all its keywords in one
-// answer) and one per favicon hash.
-func mineEHole(path string) ([]entry, []string, error) {
+// answer) and one per favicon hash. source names the list in rule ids: EHole,
+// or a list kept in EHole's format (EASY233/Finger's library/finger.json).
+func mineEHole(path, source string) ([]entry, []string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
@@ -43,7 +44,7 @@ func mineEHole(path string) ([]entry, []string, error) {
 	var entries []entry
 	var skipped []string
 	for i, r := range doc.Fingerprint {
-		rule := fmt.Sprintf("EHole:finger.json#%d", i+1)
+		rule := fmt.Sprintf("%s:finger.json#%d", source, i+1)
 		e := webEntry(rule, r.CMS)
 		switch {
 		case r.Method == "faviconhash":
@@ -388,8 +389,9 @@ func cnMakerOf(name string) string {
 // cnPlatformWords mark, beyond platformWords, the makers' platform products
 // these rule sets name: video-management and storage servers, TV walls and
 // multi-screen controllers, face and image analysis, streaming-media servers
-// conference systems, DSS and Kedacom's Phoenix client.
-var cnPlatformWords = regexp.MustCompile(`(?i)server|服务器|管理系统|tv-wall|tvwall|multi-screen|多屏|viid|视频图像信息库|\bwp\b|face|人脸|analysis|retrieval|检索|structured|quality|backup|备份|storage|unistor|raid|redundant|\bvm[0-9.]+|\btms[0-9]|\bisc\b|ezclould|cloudeye|\bude\b|\bsg\b|sxm|审讯|on-demand|viewshot|mediaserver|流媒体|会议|conferenc|\bsmc\b|综合|安防管理|cload|recovery|\bdss\b|phoenix`)
+// conference systems, DSS, Kedacom's Phoenix client and its TrueSens
+// videoconferencing line (WhatWeb plugins/kedacom-truesens.rb).
+var cnPlatformWords = regexp.MustCompile(`(?i)server|服务器|管理系统|tv-wall|tvwall|multi-screen|多屏|viid|视频图像信息库|\bwp\b|face|人脸|analysis|retrieval|检索|structured|quality|backup|备份|storage|unistor|raid|redundant|\bvm[0-9.]+|\btms[0-9]|\bisc\b|ezclould|cloudeye|\bude\b|\bsg\b|sxm|审讯|on-demand|viewshot|mediaserver|流媒体|会议|conferenc|\bsmc\b|综合|安防管理|cload|recovery|\bdss\b|phoenix|truesens`)
 
 // cnDeviceWords name a camera, NVR or DVR outright, whatever else the name
 // says ("JAWS Web Server (IP Camera)", "Cloudsee-Cameras-and-Surveillance").

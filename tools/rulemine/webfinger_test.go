@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -70,12 +68,7 @@ var RuleData = []RuleLab{
 	{1, "MeterSphere", "body", "", InStr{"(<title>MeterSphere</title>)", "", ""}, ReqHttp{"", "", nil, ""}},
 }
 `
-	path := filepath.Join(t.TempDir(), "rule.go")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	defer func(all bool) { mineAll = all }(mineAll)
-	mineAll = false
+	path := ruleFile(t, "rule.go", src, false)
 	const corrected = "dismap:configs/rule.go:8" // the HuaWei-Camera line of this file
 	makerCorrections[corrected] = "test"
 	defer delete(makerCorrections, corrected)
@@ -83,10 +76,7 @@ var RuleData = []RuleLab{
 	if err != nil || len(skipped) != 0 {
 		t.Fatalf("mineDismap: %v, skipped %v", err, skipped)
 	}
-	byRule := map[string]entry{}
-	for _, e := range entries {
-		byRule[e.Rule] = e
-	}
+	byRule := entriesByRule(entries)
 	if len(entries) != 7 { // Tiandy, Uniview, Kedacom x2, two icons, Huawei; MeterSphere left out
 		t.Fatalf("%d entries, want 7: %+v", len(entries), entries)
 	}
@@ -121,13 +111,8 @@ func TestMineEHole(t *testing.T) {
 	{"cms": "NUUO 摄像头", "method": "keyword", "location": "title", "keyword": ["Network Video Recorder Login"]},
 	{"cms": "Huawei user-login", "method": "keyword", "location": "header", "keyword": ["Huawei Auth-Http"]}
 ]}`
-	path := filepath.Join(t.TempDir(), "finger.json")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	defer func(all bool) { mineAll = all }(mineAll)
-	mineAll = true
-	entries, _, err := mineEHole(path)
+	path := ruleFile(t, "finger.json", src, true)
+	entries, _, err := mineEHole(path, "EHole")
 	if err != nil || len(entries) != 4 {
 		t.Fatalf("mineEHole = %d entries, %v", len(entries), err)
 	}

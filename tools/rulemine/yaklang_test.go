@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -25,12 +23,7 @@ func TestMineYaklang(t *testing.T) {
 		`{"dev_class": "router", "dev_model": "", "dev_vendor": "tp-link", "flag": "TP-LINK Wireless", "is_dev": true}`,
 		`{"app_class": "server", "app_name": "apache:tomcat", "flag": "Server: Apache-Coyote", "is_dev": false}`,
 	}, ",\n") + "\n]`\n"
-	path := filepath.Join(t.TempDir(), "rule.go")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	defer func(all bool) { mineAll = all }(mineAll)
-	mineAll = true
+	path := ruleFile(t, "rule.go", src, true)
 	entries, skipped, err := mineYaklang(path)
 	if err != nil || len(skipped) != 0 || len(entries) != 10 {
 		t.Fatalf("mineYaklang = %d entries, skipped %v, %v; want 10 (disabledRaw not loaded)", len(entries), skipped, err)
