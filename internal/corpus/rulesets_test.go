@@ -74,6 +74,9 @@ var ruleRelabels = map[string]string{
 	"EASY233-Finger:finger.json#553.1":                           "EASY233/Finger (EHole's list, kept in its format) calls hash 492290497 \"IP Camera\"; EHole's finger.json #744 names it TVT (TVT 公司产品), and so do yaklang's device fingerprints (dev_vendor tvt)",
 	"EHole:finger.json#631.1":                                    "EHole calls hash 492290497 \"IP Camera\" here and \"TVT 公司产品\" at #744 (yaklang's device fingerprints: dev_vendor tvt): TVT's DVR web UI icon",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#150":             "yaklang calls favicon hash -1240222446 \"unsecurity\"; nuclei's favicon-detect.yaml and EHole's finger.json both name it Zhejiang Uniview Technologies (uniview.http.favicon-mmh3)",
+	"goby:resources/goby.json#1937#2":                            "Goby's \"honey jar\" (honeypot) way is the Server header uc-httpd 1.0.0 of Xiongmai's firmware, as dismap's Honeypot rule: a device sending it is restricted rightly",
+	"goby:resources/goby.json#3322":                              "Goby's \"Andalian Ritio\" is a machine rendering of 安联锐视, Raysharp's Chinese name (Zhuhai Raysharp); the rule's own words are Raysharp's plugin (RSVideoOcx.cab, UserLoginEvent(msgID, chNumber, ...), dismap's raysharp-Camera rule)",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#525":             "yaklang's own vendor label is uniview (class media server, so not a camera rule): the ISC<digits>-... sample is Uniview's ISC recorder naming (Goby's uniview-ISC2500-SCT-E, uniview-ISC3608-SC), restricted rightly as Uniview",
 	"dismap:configs/rule.go:1856#1":                              "dismap's \"Honeypot\" rule is the Server header uc-httpd 1.0.0 of Xiongmai's firmware (nmap-service-probes, recog): a honeypot imitating a Xiongmai DVR sends Xiongmai's string, and a device sending it is restricted rightly",
 }
 
