@@ -36,6 +36,9 @@ var ruleSets = []struct {
 	{"whatweb", "WhatWeb plugins", ""},
 	{"easy233", "EASY233/Finger finger.json", ""},
 	{"arl", "ARL webapp.json FOFA queries", ""},
+	{"goby", "Goby fingerprints (chainreactors/fingers)", "its features lost the field they were tested in, half its " +
+		"PRC-maker camera ways are a single page word, a bare model number or a Kedacom product of any kind, and its telnet and " +
+		"certificate ways are not read yet (each listed in gobyGaps with its class)"},
 	{"tidefinger", "TideFinger FOFA queries", "two of its five PRC-maker camera tests are a GoAhead session cookie and a " +
 		"common script word beside the login path that portals link to (each listed in ruleGaps): naming Hikvision on them would " +
 		"restrict other makers' devices and pages"},

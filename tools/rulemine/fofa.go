@@ -22,12 +22,16 @@ type fofaTest struct {
 }
 
 // maxFofaWays bounds the answers one query expands into ((a||b)&&(c||d)...).
-const maxFofaWays = 32
+const maxFofaWays = 64
 
 // fofaWays reads a query into its ways: each way is the list of positive
 // tests one answer must pass. ok is false when the query does not parse.
 func fofaWays(query string) (ways [][]fofaTest, ok bool) {
-	p := fofaParser{s: query}
+	return (&fofaParser{s: query}).ways()
+}
+
+// ways reads the whole expression.
+func (p *fofaParser) ways() (ways [][]fofaTest, ok bool) {
 	ways, ok = p.or()
 	p.space()
 	if !ok || p.i != len(p.s) {
@@ -39,6 +43,9 @@ func fofaWays(query string) (ways [][]fofaTest, ok bool) {
 type fofaParser struct {
 	s string
 	i int
+	// atom reads one test where the query has one; nil reads a FOFA field
+	// test (fofaParser.test). Goby's logic names labelled features instead.
+	atom func(p *fofaParser) (fofaTest, bool)
 }
 
 func (p *fofaParser) space() {
@@ -91,7 +98,11 @@ func (p *fofaParser) factor() ([][]fofaTest, bool) {
 		ways, ok := p.or()
 		return ways, ok && p.eat(")")
 	}
-	t, ok := p.test()
+	read := (*fofaParser).test
+	if p.atom != nil {
+		read = p.atom
+	}
+	t, ok := read(p)
 	if !ok {
 		return nil, false
 	}
@@ -156,6 +167,51 @@ func fofaEntries(base entry, query string) ([]entry, []string) {
 	if !ok {
 		return nil, []string{base.Rule + ": the query does not parse"}
 	}
+	return wayEntries(base, ways, fofaAnswer)
+}
+
+// fofaAnswer builds the answer of one way of a FOFA query into e, or says
+// why the way gives none.
+func fofaAnswer(e *entry, way []fofaTest) (skip string) {
+	var r response
+	var icons, unread []string
+	for _, t := range way {
+		switch t.field {
+		case "title":
+			r.body = append(r.body, "<title>"+t.value+"</title>")
+		case "body":
+			r.body = append(r.body, t.value)
+		case "header":
+			r.headers = append(r.headers, headerLine(t.value))
+		case "server":
+			r.headers = append(r.headers, "Server: "+t.value)
+		case "icon_hash":
+			icons = append(icons, t.value)
+		default:
+			unread = append(unread, t.field+"="+t.value)
+		}
+	}
+	switch {
+	case len(r.headers)+len(r.body) > 0:
+		e.Key, e.Value = "http.headers", r.raw()
+		if len(icons) > 0 {
+			e.Provenance += "; the rule also wants favicon mmh3 " + strings.Join(icons, " and ")
+		}
+	case len(icons) == 1:
+		e.Key, e.Value = "http.favicon_mmh3", icons[0]
+	default:
+		return "tests only " + strings.Join(append(icons, unread...), ", ")
+	}
+	if len(unread) > 0 {
+		e.Provenance += "; not in the answer: " + strings.Join(unread, ", ")
+	}
+	return ""
+}
+
+// wayEntries gives one entry per way of a rule, each built by answer (which
+// says why when a way gives none), numbered when the rule has several ways
+// and kept once when two ways give the same answer (header="x" || header="x").
+func wayEntries(base entry, ways [][]fofaTest, answer func(e *entry, way []fofaTest) (skip string)) ([]entry, []string) {
 	var out []entry
 	var skipped []string
 	seen := map[string]bool{}
@@ -164,40 +220,11 @@ func fofaEntries(base entry, query string) ([]entry, []string) {
 		if len(ways) > 1 {
 			e.Rule = fmt.Sprintf("%s#%d", base.Rule, n+1)
 		}
-		var r response
-		var icons, unread []string
-		for _, t := range way {
-			switch t.field {
-			case "title":
-				r.body = append(r.body, "<title>"+t.value+"</title>")
-			case "body":
-				r.body = append(r.body, t.value)
-			case "header":
-				r.headers = append(r.headers, headerLine(t.value))
-			case "server":
-				r.headers = append(r.headers, "Server: "+t.value)
-			case "icon_hash":
-				icons = append(icons, t.value)
-			default:
-				unread = append(unread, t.field+"="+t.value)
-			}
-		}
-		switch {
-		case len(r.headers)+len(r.body) > 0:
-			e.Key, e.Value = "http.headers", r.raw()
-			if len(icons) > 0 {
-				e.Provenance += "; the rule also wants favicon mmh3 " + strings.Join(icons, " and ")
-			}
-		case len(icons) == 1:
-			e.Key, e.Value = "http.favicon_mmh3", icons[0]
-		default:
-			skipped = append(skipped, fmt.Sprintf("%s: way %d tests only %s", base.Rule, n+1, strings.Join(append(icons, unread...), ", ")))
+		if why := answer(&e, way); why != "" {
+			skipped = append(skipped, fmt.Sprintf("%s: way %d %s", base.Rule, n+1, why))
 			continue
 		}
-		if len(unread) > 0 {
-			e.Provenance += "; not in the answer: " + strings.Join(unread, ", ")
-		}
-		if seen[e.Key+e.Value] { // header="x" || header="x"
+		if seen[e.Key+e.Value] {
 			continue
 		}
 		seen[e.Key+e.Value] = true

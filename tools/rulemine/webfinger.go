@@ -353,7 +353,7 @@ func keepSurveillance(entries []entry) []entry {
 // cnSurveillance are the Chinese (and Chinese-set English) words of
 // surveillance products and makers: camera, monitoring, video recording,
 // and the restricted makers' Chinese names.
-var cnSurveillance = regexp.MustCompile(`(?i)摄像|监控|录像|视频|球机|枪机|海康|萤石|大华|乐橙|宇视|天地伟业|雄迈|同为|科达|汉邦|中维|cloudsee|jovision|raysharp|hanbang|\btvt\b|cameras-and-surveillance`)
+var cnSurveillance = regexp.MustCompile(`(?i)摄像|监控|录像|视频|球机|枪机|海康|萤石|大华|乐橙|宇视|天地伟业|雄迈|熊迈|同为|科达|汉邦|中维|cloudsee|jovision|raysharp|hanbang|\btvt\b|cameras-and-surveillance|\bipc[0-9]`)
 
 // cnMakerTable maps Chinese maker names (and makers the older rule sets never
 // named) to catalogue makers; makerTable is asked first.
@@ -365,7 +365,7 @@ var cnMakerTable = []struct {
 	{regexp.MustCompile(`大华|乐橙`), "Dahua"},
 	{regexp.MustCompile(`宇视`), "Uniview"},
 	{regexp.MustCompile(`天地伟业`), "Tiandy"},
-	{regexp.MustCompile(`雄迈`), "Xiongmai"},
+	{regexp.MustCompile(`雄迈|熊迈`), "Xiongmai"}, // 熊迈: Goby's spelling (XM熊迈-视频监控: NETSurveillance WEB)
 	{regexp.MustCompile(`同为`), "TVT"},
 	{regexp.MustCompile(`科达`), "Kedacom"},
 	{regexp.MustCompile(`(?i)汉邦|hanbang`), "Hanbang"},
@@ -390,8 +390,10 @@ func cnMakerOf(name string) string {
 // these rule sets name: video-management and storage servers, TV walls and
 // multi-screen controllers, face and image analysis, streaming-media servers
 // conference systems, DSS, Kedacom's Phoenix client and its TrueSens
-// videoconferencing line (WhatWeb plugins/kedacom-truesens.rb).
-var cnPlatformWords = regexp.MustCompile(`(?i)server|服务器|管理系统|tv-wall|tvwall|multi-screen|多屏|viid|视频图像信息库|\bwp\b|face|人脸|analysis|retrieval|检索|structured|quality|backup|备份|storage|unistor|raid|redundant|\bvm[0-9.]+|\btms[0-9]|\bisc\b|ezclould|cloudeye|\bude\b|\bsg\b|sxm|审讯|on-demand|viewshot|mediaserver|流媒体|会议|conferenc|\bsmc\b|综合|安防管理|cload|recovery|\bdss\b|phoenix|truesens`)
+// videoconferencing line (WhatWeb plugins/kedacom-truesens.rb), and the
+// English names Goby gives the same products (TV wall, big screen control,
+// video image information library, diagnostic tools, ESS storage).
+var cnPlatformWords = regexp.MustCompile(`(?i)server|服务器|管理系统|tv-wall|tvwall|multi-screen|多屏|viid|视频图像信息库|\bwp\b|face|人脸|analysis|retrieval|检索|structured|quality|backup|备份|storage|unistor|raid|redundant|\bvm[0-9.]+|\btms[0-9]|\bisc\b|ezclould|cloudeye|\bude\b|\bsg\b|sxm|审讯|on-demand|viewshot|mediaserver|流媒体|会议|conferenc|\bsmc\b|综合|安防管理|cload|recovery|\bdss\b|phoenix|truesens|tv wall|big screen|information (?:library|database)|diagnostic|car remote|\bess[0-9]|video cloud|security platform|multimedia platform`)
 
 // cnDeviceWords name a camera, NVR or DVR outright, whatever else the name
 // says ("JAWS Web Server (IP Camera)", "Cloudsee-Cameras-and-Surveillance").

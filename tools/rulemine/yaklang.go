@@ -145,26 +145,34 @@ func yakEntry(rule string, r yakRule) (entry, bool) {
 var (
 	yakHeader     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*\s*:\s*`)
 	yakRTSPServer = regexp.MustCompile(`(?i)rtsp\s*serve`)
-	yakServerWord = regexp.MustCompile(`(?i)-webs$|^[a-z][-a-z0-9 ]*/[0-9]|web\s*server$|webserver$|httpd|realserver`)
+	yakServerWord = regexp.MustCompile(`(?i)-webs/?$|^[a-z][-a-z0-9 ]*/[0-9]|web\s*server$|webserver$|httpd|realserver`)
 )
 
 // yakPlace puts a flag's text where a device sends it: a header line as a
 // header, a realm in a challenge, an RTSP server name in an RTSP answer, a
 // server product name in the Server header, anything else in the page.
 func yakPlace(text string) (key, value string) {
+	if yakRTSPServer.MatchString(text) && !strings.Contains(strings.ToLower(text), "realm=") && !yakHeader.MatchString(text) {
+		return "rtsp.response", "RTSP/1.0 200 OK\r\nCSeq: 1\r\nServer: " + text + "\r\n\r\n"
+	}
 	var r response
+	placeText(&r, text)
+	return "http.headers", r.raw()
+}
+
+// placeText adds one text of a web answer where a device sends it: a realm
+// in a challenge, "Name: value" as that header, a server product name as
+// the Server header, anything else in the page.
+func placeText(r *response, text string) {
 	switch {
 	case strings.Contains(strings.ToLower(text), "realm="):
 		r.headers = append(r.headers, headerLine(text))
 	case yakHeader.MatchString(text) && !strings.HasPrefix(text[len(yakHeader.FindString(text)):], "//"): // not a URL
 		name := yakHeader.FindString(text)
 		r.headers = append(r.headers, headerCase(strings.ToLower(strings.TrimRight(name, ": \t")))+": "+text[len(name):])
-	case yakRTSPServer.MatchString(text):
-		return "rtsp.response", "RTSP/1.0 200 OK\r\nCSeq: 1\r\nServer: " + text + "\r\n\r\n"
-	case yakServerWord.MatchString(text):
+	case yakServerWord.MatchString(text) || yakRTSPServer.MatchString(text):
 		r.headers = append(r.headers, "Server: "+text)
 	default:
 		r.body = append(r.body, text)
 	}
-	return "http.headers", r.raw()
 }
