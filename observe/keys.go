@@ -91,6 +91,7 @@ var keys = []Key{
 	{Name: "sadp.payload", Role: Raw},
 	{Name: "dhip.payload", Role: Raw},
 	{Name: "xm.payload", Role: Raw},
+	{Name: "dvrip.payload", Role: Raw},
 	{Name: "wsd.payload", Role: Raw},
 	{Name: "ssdp.payload", Role: Raw},
 	{Name: "upnp.description", Role: Raw},
@@ -164,6 +165,14 @@ var keys = []Key{
 	{Name: "xm.firmware", Role: Fact},
 	{Name: "xm.build_date", Role: Context},
 	{Name: "xm.tcp_port", Role: Fact},
+
+	// DVRIP answers (the TCP control protocol with the search's header).
+	{Name: "dvrip.device_type", Role: Fact},
+	{Name: "dvrip.hardware", Role: Fact},
+	{Name: "dvrip.firmware", Role: Fact},
+	{Name: "dvrip.serial", Role: Fact},
+	{Name: "dvrip.model", Role: Context},
+	{Name: "dvrip.build_time", Role: Context},
 
 	// CS2 PPPP and DNS.
 	{Name: "p2p.protocol", Role: Fact},
