@@ -1,6 +1,8 @@
 package pcap
 
 import (
+	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -99,6 +101,39 @@ func TestPerProtocolSamples(t *testing.T) {
 		if !r.has(c.ip, c.key, c.value) {
 			t.Errorf("%s: no %s %s=%q", c.file, c.ip, c.key, c.value)
 		}
+	}
+}
+
+// A CMS's DVRIP sessions with a camera, on the default port 34567 and on a
+// port no table names (34600): the frames name the protocol, and the
+// camera's answers give its board, firmware and serial on each port; the
+// CMS's login (user name, password hash) gives nothing.
+func TestDVRIPSessions(t *testing.T) {
+	r, st := readCapture(t, "dvrip-xiongmai.pcap", Options{})
+	want := map[string]string{
+		"dvrip.device_type": "IPC",
+		"dvrip.hardware":    "XM530_50X50-WG_8M",
+		"dvrip.firmware":    "V5.00.R02.00030747.10010.349f17.0000000",
+		"dvrip.serial":      "09d53d540f99b818",
+	}
+	for _, port := range []uint16{34567, 34600} {
+		for key, value := range want {
+			found := false
+			for _, o := range r.obs {
+				found = found || o.Key == key && o.Value == value && o.Port == port && o.IP == netip.MustParseAddr("10.20.0.32")
+			}
+			if !found {
+				t.Errorf("port %d: no %s=%q from the camera", port, key, value)
+			}
+		}
+	}
+	for _, o := range r.obs {
+		if strings.Contains(o.Value, "tlJwpbo6") || o.IP == netip.MustParseAddr("10.20.0.5") && strings.HasPrefix(o.Key, "dvrip.") {
+			t.Errorf("the client's login was read: %+v", o)
+		}
+	}
+	if st.Flows != 2 {
+		t.Errorf("%d flows kept, want 2", st.Flows)
 	}
 }
 
