@@ -91,6 +91,39 @@ func TestPcapSiteSampleFlagsRestrictedDevices(t *testing.T) {
 	}
 }
 
+// A CMS's DVRIP sessions with a Xiongmai camera (testdata/pcap/SOURCES.md,
+// dvrip-xiongmai.pcap) name the camera's maker, board, firmware and serial,
+// with the DVRIP answer as evidence, and list both ports it answered on; the
+// CMS's host is not flagged.
+func TestPcapDVRIPSession(t *testing.T) {
+	code, out, stderr := cli(t, "", "pcap", "-q", "--format", "json", pcapData("dvrip-xiongmai.pcap"))
+	if code != exitFindings {
+		t.Errorf("exit %d, want %d (%s)", code, exitFindings, stderr)
+	}
+	r := decodeJSON(t, out)
+	var cam *fingerprint.Device
+	for i, d := range r.Devices {
+		if d.MAC.String() == "20:98:ed:3c:51:0b" {
+			cam = &r.Devices[i]
+		} else if d.Restricted {
+			t.Errorf("%s restricted: the CMS is not a camera", d.MAC)
+		}
+	}
+	if cam == nil {
+		t.Fatalf("no camera in %s", out)
+	}
+	if cam.Vendor != "Xiongmai" || cam.Model != "XM530_50X50-WG_8M" || cam.Firmware != "V5.00.R02.00030747.10010.349f17.0000000" ||
+		cam.Serial != "09d53d540f99b818" || cam.Kind != "camera" || !cam.Restricted {
+		t.Errorf("camera: %+v", cam)
+	}
+	if !slices.ContainsFunc(cam.Evidence, func(e fingerprint.Evidence) bool { return e.Key == "dvrip.hardware" && e.Signature != "" }) {
+		t.Errorf("no dvrip.hardware evidence: %+v", cam.Evidence)
+	}
+	if !slices.Equal(cam.Ports, []uint16{34567, 34600}) {
+		t.Errorf("ports %v, want the default and the unlisted DVRIP port", cam.Ports)
+	}
+}
+
 func TestPcapTruncatedCaptureIsPartial(t *testing.T) {
 	data, err := os.ReadFile(realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"))
 	if err != nil {
