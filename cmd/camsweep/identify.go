@@ -17,6 +17,7 @@ import (
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/report"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/service"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -37,7 +38,11 @@ docs/observation-keys.md. Raw keys (sadp.payload, dhip.payload, xm.payload,
 wsd.payload, ssdp.payload, upnp.description, http.headers, rtsp.response,
 tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex) are expanded through the
 same decoders the scanner uses, so a saved HTTP response or discovery reply can
-be identified as is. Blank lines and lines starting with # are skipped. A bad
+be identified as is. A value may also be written as another tool recorded it:
+"Server: App-webs/" with its line end, a <title> element or a whole page, a
+certificate subject in OpenSSL's or nmap's spelling, a DNS name with its
+trailing dot, a banner as spaced hex; each is read as the scanner reads the
+wire. Blank lines and lines starting with # are skipped. A bad
 line is reported with its number and skipped; the run then exits 3 (partial).
 
 With --from, identify reads another tool's output directly:
@@ -262,7 +267,9 @@ func handleLine(text []byte, emit scanner.Emit, seen func(key string)) error {
 	if seen != nil {
 		seen(obs.Key)
 	}
-	emit(obs)
+	if !service.DecodeRecorded(obs.Key, obs.Value, rawMeta(obs), bindTo(obs, emit)) {
+		emit(obs)
+	}
 	return nil
 }
 
@@ -316,8 +323,17 @@ func rawMeta(obs fingerprint.Observation) scanner.Meta {
 
 // bindTo makes observations decoded from a raw payload carry the line's MAC
 // and IP where the decoder left them unset: the line asserts whose payload it is.
+// A payload that names its own MAC at another address (a DHIP or SADP answer
+// giving the address the device is configured with, as a NAT or a recording
+// elsewhere shows) also binds that MAC to the line's address, so the line's
+// device and the payload's are one device, not two.
 func bindTo(obs fingerprint.Observation, emit scanner.Emit) scanner.Emit {
+	linked := false
 	return func(o fingerprint.Observation) {
+		if !linked && obs.IP.IsValid() && obs.MAC.IsZero() && !o.MAC.IsZero() && o.IP.IsValid() && o.IP != obs.IP {
+			linked = true
+			emit(fingerprint.Observation{Time: obs.Time, Probe: obs.Probe, MAC: o.MAC, IP: obs.IP, Port: obs.Port, Key: "link.ip", Value: obs.IP.String()})
+		}
 		if o.MAC.IsZero() && (!o.IP.IsValid() || o.IP == obs.IP) {
 			o.MAC = obs.MAC
 		}

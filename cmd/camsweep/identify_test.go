@@ -557,3 +557,71 @@ func TestIdentifyDVRIP(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyRecordedForms: real device strings recorded the way other
+// tools write them (a header's name in front, CRLFs, a <title> element, a
+// whole page, OpenSSL's spellings of a certificate subject, a trailing root
+// dot, spaced hex) identify as their wire forms do.
+func TestIdentifyRecordedForms(t *testing.T) {
+	_, out, stderr := cli(t, "", "identify", "--format", "json", "-q", identifyData("recorded-forms.jsonl"))
+	rep := decodeJSON(t, out)
+	want := map[string]struct{ vendor, model string }{
+		"198.18.0.70": {"Hikvision", ""},
+		"198.18.0.71": {"Xiongmai", ""},
+		"198.18.0.72": {"Xiongmai", ""},
+		"198.18.0.73": {"Hikvision", ""},
+		"198.18.0.74": {"Hikvision", ""},
+		"198.18.0.75": {"Hikvision", "DS-7608NXI-I2/8P/S"},
+		"198.18.0.76": {"Hikvision", "DS-7608NXI-I2/8P/S"},
+		"198.18.0.77": {"", ""}, // a HiSilicon reference camera: kind only
+		"198.18.0.78": {"Hikvision", ""},
+		"198.18.0.79": {"Hikvision", ""},
+	}
+	got := map[string]bool{}
+	for _, d := range rep.Devices {
+		if len(d.IPs) == 0 {
+			continue
+		}
+		ip := d.IPs[0].String()
+		w, ok := want[ip]
+		if !ok {
+			continue
+		}
+		got[ip] = true
+		if d.Vendor != w.vendor || d.Model != w.model || d.Restricted != (w.vendor != "") {
+			t.Errorf("%s: got vendor %q model %q restricted %v, want %+v", ip, d.Vendor, d.Model, d.Restricted, w)
+		}
+		if w.vendor == "" && d.Kind != fingerprint.KindCamera {
+			t.Errorf("%s: kind %q, want camera", ip, d.Kind)
+		}
+	}
+	for ip := range want {
+		if !got[ip] {
+			t.Errorf("%s: not identified (%s)", ip, stderr)
+		}
+	}
+}
+
+// TestIdentifyPayloadAtAnotherAddressIsOneDevice: the real DHIP reply of
+// dahua-dhip.jsonl given for an address other than the one it reports (a
+// NAT, or a reply recorded elsewhere) is one device with the payload's MAC
+// and both addresses, not a named device and a MAC-only one.
+func TestIdentifyPayloadAtAnotherAddressIsOneDevice(t *testing.T) {
+	raw, err := os.ReadFile(identifyData("dahua-dhip.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.ReplaceAll(string(raw), `"ip": "218.5.136.140"`, `"ip": "198.18.0.80"`)
+	if moved == string(raw) {
+		t.Fatal("line address not found in dahua-dhip.jsonl")
+	}
+	_, out, stderr := cli(t, moved, "identify", "--format", "json", "-q", "-")
+	rep := decodeJSON(t, out)
+	if len(rep.Devices) != 1 {
+		t.Fatalf("%d devices, want 1 (%s)", len(rep.Devices), stderr)
+	}
+	d := rep.Devices[0]
+	if d.MAC.String() != "4c:11:bf:c2:0b:9d" || d.Model != "IPC-HDW5421S" || !strings.Contains(fmt.Sprint(d.IPs), "198.18.0.80") {
+		t.Errorf("got MAC %s model %q IPs %v", d.MAC, d.Model, d.IPs)
+	}
+}

@@ -108,9 +108,9 @@ func requestProto(client []byte) string {
 func ByRawKey(key string) (scanner.StreamDecoder, bool) {
 	switch key {
 	case "http.headers":
-		return DecodeHTTP, true
+		return headersAlone("HTTP/1.1", DecodeHTTP), true
 	case "rtsp.response":
-		return DecodeRTSP, true
+		return headersAlone("RTSP/1.0", DecodeRTSP), true
 	case "tcp.banner_hex":
 		return decodeBannerHex, true
 	case "tls.cert_pem":
@@ -126,7 +126,7 @@ func ByRawKey(key string) (scanner.StreamDecoder, bool) {
 var errNoPEMCertificate = errors.New("service: no PEM CERTIFICATE block")
 
 func decodeBannerHex(client, value []byte, m scanner.Meta, emit scanner.Emit) error {
-	raw, err := hex.DecodeString(strings.TrimSpace(string(value)))
+	raw, err := hex.DecodeString(compactHex(string(value)))
 	if err != nil {
 		return err
 	}
@@ -156,4 +156,15 @@ func decodeCertDERHex(client, value []byte, m scanner.Meta, emit scanner.Emit) e
 		return err
 	}
 	return emitCertificate(newEmitter(m, emit), der)
+}
+
+// compactHex drops what other tools put between hex digits ("00 00 00 10",
+// "00:00:00:10", line breaks), so a recorded banner decodes as sent.
+func compactHex(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == ':' || r == '\t' || r == '\r' || r == '\n' {
+			return -1
+		}
+		return r
+	}, s)
 }

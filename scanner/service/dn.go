@@ -2,6 +2,8 @@ package service
 
 import (
 	"crypto/x509/pkix"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -98,6 +100,169 @@ func escapeDNValue(s string) string {
 		default:
 			b.WriteRune(r)
 		}
+	}
+	return b.String()
+}
+
+// longAttributeNames are the attribute names nmap and some OpenSSL options
+// print in full, by the short name formatDN prints.
+var longAttributeNames = map[string]string{
+	"commonname": "CN", "surname": "SN", "serialnumber": "SERIALNUMBER",
+	"countryname": "C", "localityname": "L", "stateorprovincename": "ST",
+	"streetaddress": "STREET", "organizationname": "O",
+	"organizationalunitname": "OU", "title": "title", "postalcode": "postalCode",
+	"givenname": "GN", "emailaddress": "emailAddress", "email": "emailAddress",
+	"userid": "UID", "domaincomponent": "DC",
+	"cn": "CN", "sn": "SN", "c": "C", "l": "L", "st": "ST", "s": "ST", "o": "O",
+	"ou": "OU", "gn": "GN", "uid": "UID", "dc": "DC", "street": "STREET",
+}
+
+// recordedDN writes a distinguished name recorded by another tool as
+// formatDN writes the certificate's: OpenSSL's one-line form
+// ("/C=CN/ST=ZheJiang/O=HIKVISION/CN=x"), its comma forms with or without
+// spaces around '=' ("C = CN, O = HIKVISION, CN = x"), nmap's long names
+// ("commonName=x/organizationName=HIKVISION") and a "subject=" in front all
+// become "CN=x,O=HIKVISION,C=CN". A value that is not a name is only
+// trimmed.
+func recordedDN(value string) string {
+	s := strings.TrimSpace(value)
+	for _, prefix := range []string{"subject=", "subject:", "issuer=", "issuer:"} {
+		if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+			s = strings.TrimSpace(s[len(prefix):])
+			break
+		}
+	}
+	parts := splitDN(s)
+	if len(parts) == 0 {
+		return s
+	}
+	names := make([]string, len(parts))
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		eq := strings.IndexByte(p, '=')
+		name, ok := attributeType(p[:eq])
+		if !ok {
+			return s
+		}
+		names[i] = name
+		out[i] = name + "=" + escapeDNValue(unescapeDNValue(strings.TrimSpace(p[eq+1:])))
+	}
+	if lessSpecificFirst(names) {
+		slices.Reverse(out)
+	}
+	return strings.Join(out, ",")
+}
+
+// lessSpecificFirst reports names in encoded order (the country first), as
+// told by the first and last attribute types whose place is known.
+func lessSpecificFirst(names []string) bool {
+	first, last := -1, -1
+	for _, n := range names {
+		if rank, ok := specificity[n]; ok {
+			if first < 0 {
+				first = rank
+			}
+			last = rank
+		}
+	}
+	return first > last
+}
+
+// attributeType returns the short name of a recorded attribute type, or a
+// dotted OID as it is (formatDN prints types it has no name for so).
+func attributeType(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if name, ok := longAttributeNames[strings.ToLower(s)]; ok {
+		return name, true
+	}
+	return s, isDottedOID(s)
+}
+
+func isDottedOID(s string) bool {
+	if s == "" || !strings.Contains(s, ".") {
+		return false
+	}
+	for _, arc := range strings.Split(s, ".") {
+		if arc == "" || strings.Trim(arc, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// splitDN splits a recorded name into its "type=value" parts: at '/' in
+// OpenSSL's one-line form (a name starting with '/') and nmap's, else at
+// unescaped ',' or ';'. A separator counts only before another "type=", so a value
+// holding one ("O=A/B Ltd") stays whole. It returns nil for text that is no
+// name.
+func splitDN(s string) []string {
+	if strings.HasPrefix(s, "/") {
+		return splitDNAt(s[1:], "/")
+	}
+	if parts := splitDNAt(s, ",;"); len(parts) != 1 {
+		return parts
+	}
+	return splitDNAt(s, "/") // nmap: commonName=x/organizationName=y
+}
+
+// splitDNAt is splitDN at the given separators.
+func splitDNAt(s, sep string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' {
+			i++
+			continue
+		}
+		if strings.IndexByte(sep, s[i]) >= 0 && startsAttribute(s[i+1:]) {
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	parts = append(parts, s[start:])
+	for _, p := range parts {
+		if !startsAttribute(p) {
+			return nil
+		}
+	}
+	return parts
+}
+
+// startsAttribute reports whether s begins with an attribute type and '='
+// (white space allowed around the type).
+func startsAttribute(s string) bool {
+	s = strings.TrimLeft(s, " \t")
+	eq := strings.IndexByte(s, '=')
+	if eq <= 0 {
+		return false
+	}
+	_, ok := attributeType(s[:eq])
+	return ok
+}
+
+// unescapeDNValue undoes RFC 4514 escaping of a recorded value ("\," and
+// "\2C" both give ","), and drops quotes around a quoted value.
+func unescapeDNValue(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+2 < len(s) && isHex(s[i+1:i+3]) {
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			b.WriteByte(byte(v))
+			i += 2
+			continue
+		}
+		i++
+		b.WriteByte(s[i])
 	}
 	return b.String()
 }

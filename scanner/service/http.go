@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -176,7 +177,9 @@ const maxTitleSearch = 64 << 10
 // decoded and white space folded.
 func htmlTitle(body []byte) string {
 	b := body[:min(len(body), maxTitleSearch)]
-	lower := bytes.ToLower(b)
+	// Indexes found in lower are used in b: lower must keep b's length,
+	// which bytes.ToLower does not for invalid UTF-8 (a firmware's Latin-1).
+	lower := []byte(observe.ASCIILower(string(b)))
 	start := bytes.Index(lower, []byte("<title"))
 	if start < 0 {
 		return ""

@@ -97,8 +97,10 @@ func TestRawHTTPHeaders(t *testing.T) {
 	if err != nil || !hasValue(obs, "http.server", "Cross Web Server") {
 		t.Errorf("err %v obs %v", err, obs)
 	}
-	if _, err := collect(t, d, nil, []byte("Server: x"), webMeta); err == nil {
-		t.Error("a bare header line is not a response")
+	// A header block without its status line is read (TestHeaderBlockWithoutStatusLine);
+	// text that is neither is not a response.
+	if _, err := collect(t, d, nil, []byte("<html>Server: x"), webMeta); err == nil {
+		t.Error("a page is not a response")
 	}
 }
 

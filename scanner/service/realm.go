@@ -3,6 +3,8 @@ package service
 import (
 	"net"
 	"strings"
+
+	"github.com/camsweep/camsweep/observe"
 )
 
 // realmMAC returns the realm of an authentication challenge when the whole
@@ -31,7 +33,7 @@ func realmMAC(challenge string) (string, bool) {
 // challengeRealm reads the realm parameter of a WWW-Authenticate value,
 // quoted or not.
 func challengeRealm(challenge string) (string, bool) {
-	i := strings.Index(strings.ToLower(challenge), "realm=")
+	i := strings.Index(observe.ASCIILower(challenge), "realm=") // same length as challenge
 	if i < 0 {
 		return "", false
 	}

@@ -1,0 +1,138 @@
+package service
+
+import (
+	"bytes"
+	"html"
+	"strings"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// headerOf names the protocol header each header-valued key holds: another
+// tool may record the value with the header's name in front of it
+// ("Server: App-webs/"), and the wire decoders never do.
+var headerOf = map[string]string{
+	"http.server":           "Server",
+	"http.www_authenticate": "WWW-Authenticate",
+	"http.etag":             "ETag",
+	"http.location":         "Location",
+	"http.content_type":     "Content-Type",
+	"rtsp.server":           "Server",
+	"rtsp.www_authenticate": "WWW-Authenticate",
+	"rtsp.public":           "Public",
+	"rtsp.content_base":     "Content-Base",
+	"ssdp.server":           "Server",
+	"ssdp.location":         "Location",
+	"ssdp.usn":              "USN",
+	"ssdp.nt":               "NT",
+	"ssdp.st":               "ST",
+}
+
+// dnsNameKeys hold DNS names, which other tools often write fully qualified
+// with the root's trailing dot ("cam.local.") where the decoders do not.
+var dnsNameKeys = map[string]bool{
+	"dns.query": true, "mdns.hostname": true, "mdns.instance": true,
+	"mdns.service": true, "dhcp.fqdn": true, "dhcp.hostname": true,
+}
+
+// DecodeRecorded turns a value that another tool recorded under a fact key
+// (a spreadsheet, a scanner export, a banner database) into what the wire
+// decoders emit for the same bytes: surrounding white space and line ends
+// dropped, a header's own name in front removed, a <title> element or a
+// whole page given as a title read as a browser would, the page given as a
+// body also giving its title, a telnet greeting cleaned as the telnet
+// decoder cleans it, a distinguished name in OpenSSL's or nmap's spelling
+// written as the certificate decoder writes it, a DNS name's trailing dot
+// dropped. Values that say more than their key (a realm that is a MAC, an
+// ONVIF answer in a body) give the same extra observations as on the wire.
+// It reports false for keys it has no rule for; the caller emits those
+// as they are.
+func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
+	out := newEmitter(m, emit)
+	switch {
+	case headerOf[key] != "":
+		emitRecordedHeader(out, key, headerValue(headerOf[key], value))
+	case key == "http.title":
+		out.add(key, recordedTitle(value))
+	case key == "http.body":
+		body := []byte(value)
+		out.add("http.body", bodyText(body))
+		out.add("http.title", htmlTitle(body))
+		emitONVIFDeviceInfo(out, body)
+	case key == "telnet.banner":
+		out.add(key, untilPrompt(telnetText([]byte(value))))
+	case key == "tls.subject" || key == "tls.issuer":
+		out.add(key, recordedDN(value))
+	case dnsNameKeys[key]:
+		out.add(key, strings.TrimSuffix(strings.TrimSpace(value), "."))
+	case key == "http.favicon_md5":
+		out.add(key, strings.ToLower(strings.TrimSpace(value)))
+	default:
+		return false
+	}
+	return true
+}
+
+// emitRecordedHeader emits a header value under its key, with the realm MAC
+// the decoders read from a challenge.
+func emitRecordedHeader(out *emitter, key, value string) {
+	switch key {
+	case "http.location", "rtsp.content_base", "ssdp.location":
+		value = redactURL(value)
+	}
+	out.add(key, value)
+	if strings.HasSuffix(key, ".www_authenticate") {
+		if mac, ok := realmMAC(value); ok {
+			out.add(strings.TrimSuffix(key, "www_authenticate")+"realm_mac", mac)
+		}
+	}
+}
+
+// headerValue returns value without white space around it and without the
+// header's own name and colon in front, if it starts with them.
+func headerValue(name, value string) string {
+	value = strings.TrimSpace(value)
+	if len(value) > len(name) && strings.EqualFold(value[:len(name)], name) && value[len(name)] == ':' {
+		value = strings.TrimSpace(value[len(name)+1:])
+	}
+	return value
+}
+
+// recordedTitle reads a title as the HTTP decoder does: the text of a
+// <title> element when the value holds one, entities decoded and white
+// space folded.
+func recordedTitle(value string) string {
+	if strings.Contains(observe.ASCIILower(value), "<title") {
+		return htmlTitle([]byte(value))
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(value)), " ")
+}
+
+// headersAlone lets decode read a header block recorded without its status
+// line (nmap's http-headers output, a spreadsheet column): a status line is
+// put in front so the decoder reads the headers as on the wire, and the
+// status it would report is dropped, since nobody saw one.
+func headersAlone(proto string, decode scanner.StreamDecoder) scanner.StreamDecoder {
+	return func(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+		block := bytes.TrimLeft(server, " \t\r\n")
+		if !startsWithHeader(block) {
+			return decode(client, server, m, emit)
+		}
+		withStatus := append([]byte(proto+" 200 OK\r\n"), block...)
+		return decode(client, withStatus, m, func(o fingerprint.Observation) {
+			if !strings.HasSuffix(o.Key, ".status") && o.Key != "http.answer" {
+				emit(o)
+			}
+		})
+	}
+}
+
+// startsWithHeader reports a block whose first line is "Name: value", a
+// header rather than a status line or a body.
+func startsWithHeader(b []byte) bool {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	name, _, ok := bytes.Cut(line, []byte(":"))
+	return ok && validHeaderName(name)
+}

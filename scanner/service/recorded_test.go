@@ -1,0 +1,203 @@
+package service
+
+import (
+	"encoding/xml"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
+)
+
+var recordedMeta = scanner.Meta{Probe: "identify", SrcIP: netip.MustParseAddr("198.18.0.20"), SrcPort: 80}
+
+// recorded returns key=value for every observation DecodeRecorded emits.
+func recorded(t *testing.T, key, value string) []string {
+	t.Helper()
+	var out []string
+	if !DecodeRecorded(key, value, recordedMeta, func(o fingerprint.Observation) {
+		out = append(out, o.Key+"="+o.Value)
+	}) {
+		t.Fatalf("DecodeRecorded(%q) has no rule for the key", key)
+	}
+	return out
+}
+
+// TestRecordedValuesReadAsOnTheWire: each value is a real device string
+// (source in the comment) as another tool records it; what comes out is
+// what the wire decoders emit for the same device.
+func TestRecordedValuesReadAsOnTheWire(t *testing.T) {
+	cases := []struct {
+		key, value string
+		want       []string
+	}{
+		// Server header of Hikvision web servers (recog http_servers.xml), with
+		// the header's name and the line end a raw dump keeps.
+		{"http.server", "Server: App-webs/\r\n", []string{"http.server=App-webs/"}},
+		{"http.server", "  uc-httpd 1.0.0 ", []string{"http.server=uc-httpd 1.0.0"}},
+		// A name that only starts like the header is the value itself.
+		{"http.server", "Servertech/1.0", []string{"http.server=Servertech/1.0"}},
+		// A Hikvision realm that is the camera's own MAC (go2rtc #2232): the
+		// challenge also gives the MAC, as the RTSP decoder does.
+		{"rtsp.www_authenticate", "WWW-Authenticate: Digest realm=\"bcbac271d47c\", nonce=\"x\"",
+			[]string{"rtsp.www_authenticate=Digest realm=\"bcbac271d47c\", nonce=\"x\"", "rtsp.realm_mac=bc:ba:c2:71:d4:7c"}},
+		// Xiongmai's title (recog html_title.xml) as an element and folded.
+		{"http.title", "<title>NETSurveillance WEB</title>", []string{"http.title=NETSurveillance WEB"}},
+		{"http.title", "\r\n  NETSurveillance\r\n WEB  ", []string{"http.title=NETSurveillance WEB"}},
+		{"http.title", "Dahua &amp; Co", []string{"http.title=Dahua & Co"}},
+		// A whole page given as a body also gives its title.
+		{"http.body", "<html><head><title>NETSurveillance WEB</title></head></html>\n",
+			[]string{"http.body=<html><head><title>NETSurveillance WEB</title></head></html>", "http.title=NETSurveillance WEB"}},
+		// The telnet greeting of HiSilicon cameras (nmap-service-probes), with
+		// its CRLFs and the prompt's trailing space.
+		{"telnet.banner", "\r\nThe products of network camera\r\nUsername: ", []string{"telnet.banner=The products of network camera\nUsername:"}},
+		// recog x509_subjects.xml's Hikvision DVR certificate, spelled by
+		// OpenSSL's one-line and comma forms and by nmap.
+		{"tls.subject", "/C=CN/ST=ZheJiang/L=HangZhou/O=HIKVISION/OU=DVRNVR/CN=www.hikvision.com", []string{"tls.subject=" + recogHikvisionSubject}},
+		{"tls.subject", "subject=C = CN, ST = ZheJiang, L = HangZhou, O = HIKVISION, OU = DVRNVR, CN = www.hikvision.com", []string{"tls.subject=" + recogHikvisionSubject}},
+		{"tls.subject", "commonName=www.hikvision.com/organizationalUnitName=DVRNVR/organizationName=HIKVISION/localityName=HangZhou/stateOrProvinceName=ZheJiang/countryName=CN", []string{"tls.subject=" + recogHikvisionSubject}},
+		{"tls.subject", "not a name", []string{"tls.subject=not a name"}},
+		// Host names written fully qualified (hikvision-mdns test/cameras.json).
+		{"mdns.instance", "HIKVISION DS-2CD2142FWD-I - 733050075._CGI._tcp.local.", []string{"mdns.instance=HIKVISION DS-2CD2142FWD-I - 733050075._CGI._tcp.local"}},
+		{"dns.query", "i.ys7.com.", []string{"dns.query=i.ys7.com"}},
+		{"http.favicon_md5", " 89B932FCC47CF4CA3FAADB0CFDEF89CF ", []string{"http.favicon_md5=89b932fcc47cf4ca3faadb0cfdef89cf"}},
+	}
+	for _, c := range cases {
+		if got := recorded(t, c.key, c.value); !slices.Equal(got, c.want) {
+			t.Errorf("%s %q:\n got %q\nwant %q", c.key, c.value, got, c.want)
+		}
+	}
+	if DecodeRecorded("dhcp.vendor_class", "udhcp 1.22.1", recordedMeta, func(fingerprint.Observation) {}) {
+		t.Error("a key without a rule must be left to the caller")
+	}
+}
+
+// TestRecordedDNRoundTripsRecog: every subject in recog's x509 database (the
+// certificate decoder's spelling), written as OpenSSL's one-line form and as
+// its spaced comma form in encoded order, reads back as recog wrote it.
+func TestRecordedDNRoundTripsRecog(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "corpus", "recog", "x509_subjects.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var db struct {
+		Examples []string `xml:"fingerprint>example"`
+	}
+	if err := xml.Unmarshal(raw, &db); err != nil {
+		t.Fatal(err)
+	}
+	tried := 0
+	for _, subject := range db.Examples {
+		parts := splitEscaped(subject)
+		if !plainParts(parts) {
+			continue
+		}
+		tried++
+		encoded := slices.Clone(parts)
+		slices.Reverse(encoded) // X.509 order: the country first
+		oneline, spaced := make([]string, len(encoded)), make([]string, len(encoded))
+		for i, p := range encoded {
+			name, value, _ := strings.Cut(p, "=")
+			oneline[i] = name + "=" + strings.ReplaceAll(value, `\,`, ",")
+			spaced[i] = name + " = " + value
+		}
+		for _, form := range []string{"/" + strings.Join(oneline, "/"), "subject=" + strings.Join(spaced, ", ")} {
+			if got := recordedDN(form); got != subject {
+				t.Errorf("recordedDN(%q)\n got %q\nwant %q", form, got, subject)
+			}
+		}
+	}
+	if tried < 100 {
+		t.Fatalf("only %d recog subjects tried", tried)
+	}
+}
+
+// splitEscaped splits an RFC 4514 name at its unescaped commas.
+func splitEscaped(s string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case ',':
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
+// plainParts reports parts whose values the one-line form can carry as they
+// are (no '/', no escapes other than "\,") and whose types are named.
+func plainParts(parts []string) bool {
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		name, value, ok := strings.Cut(p, "=")
+		_, known := longAttributeNames[strings.ToLower(name)]
+		if !ok || !known || strings.Contains(value, "/") || strings.Contains(strings.ReplaceAll(value, `\,`, ""), `\`) || strings.Contains(value, "+") {
+			return false
+		}
+	}
+	return true
+}
+
+func FuzzDecodeRecorded(f *testing.F) {
+	for _, s := range []string{"Server: App-webs/\r\n", "/C=CN/O=HIKVISION/CN=x", "subject=C = CN, O = A\\, B", "<title>x</title>", "\xff\xfb\x01login: ", "cam.local."} {
+		f.Add("tls.subject", s)
+		f.Add("http.server", s)
+		f.Add("http.title", s)
+		f.Add("telnet.banner", s)
+		f.Add("http.body", s)
+	}
+	f.Fuzz(func(t *testing.T, key, value string) {
+		DecodeRecorded(key, value, recordedMeta, func(o fingerprint.Observation) {
+			if len(o.Value) > 1<<20 {
+				t.Fatalf("%s: %d bytes", o.Key, len(o.Value))
+			}
+		})
+		recordedDN(value)
+	})
+}
+
+// TestHeaderBlockWithoutStatusLine: a header block recorded without its
+// status line (nmap's http-headers output) is read as on the wire, and no
+// status is made up for it.
+func TestHeaderBlockWithoutStatusLine(t *testing.T) {
+	for _, c := range []struct {
+		key, value string
+		want       []string
+	}{
+		{"http.headers", "Server: App-webs/\r\nContent-Type: text/html\r\n", []string{"http.server=App-webs/", "http.server_raw=Server: App-webs/"}},
+		{"rtsp.response", "\r\nServer: H264DVR 1.0\r\nCSeq: 1\r\n", []string{"rtsp.server=H264DVR 1.0"}},
+		// With a status line nothing changes.
+		{"http.headers", "HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\n\r\n", []string{"http.status=401", "http.server=App-webs/"}},
+	} {
+		decode, ok := ByRawKey(c.key)
+		if !ok {
+			t.Fatal(c.key)
+		}
+		var got []string
+		decode(nil, []byte(c.value), recordedMeta, func(o fingerprint.Observation) {
+			for _, w := range c.want {
+				if o.Key+"="+o.Value == w {
+					got = append(got, w)
+				}
+			}
+			if o.Key == "http.status" || o.Key == "rtsp.status" || o.Key == "http.answer" {
+				if !slices.Contains(c.want, o.Key+"="+o.Value) {
+					t.Errorf("%q: made-up %s=%s", c.value, o.Key, o.Value)
+				}
+			}
+		})
+		if len(got) != len(c.want) {
+			t.Errorf("%q: got %q of %q", c.value, got, c.want)
+		}
+	}
+}
