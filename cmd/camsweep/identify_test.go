@@ -523,6 +523,7 @@ func TestIdentifyONVIFDeviceInformation(t *testing.T) {
 	want := map[string]struct{ vendor, model, firmware, serial string }{
 		"198.18.0.60": {"Xiongmai", "XM530_50X50-WG_8M", "V5.00.R02.00030747.10010.349f17..ONVIF 16.12", ""},
 		"198.18.0.61": {"Hikvision", "DS-2CD1343G2-LIUF", "V5.8.4", "DS-2CD1343G2-LIUF20240823AAWRFM5354993"},
+		"198.18.0.62": {"Dahua", "IPC-HFW2228M-I1-V2", "", ""}, // GetScopes: the same scopes WS-Discovery carries
 	}
 	if len(rep.Devices) != len(want) {
 		t.Fatalf("%d devices, want %d (%s)", len(rep.Devices), len(want), stderr)

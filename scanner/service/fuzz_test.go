@@ -17,7 +17,7 @@ import (
 var decodedKeys = map[string]bool{
 	"http.status": true, "http.server": true, "http.server_raw": true, "http.www_authenticate": true,
 	"http.etag": true, "http.location": true, "http.content_type": true, "http.header_names": true,
-	"http.title": true, "http.body": true, "http.path": true, "http.answer": true, "onvif.manufacturer": true, "onvif.model": true, "onvif.firmware": true, "onvif.serial": true, "onvif.hardware_id": true, "http.favicon_md5": true, "http.favicon_mmh3": true,
+	"http.title": true, "http.body": true, "http.path": true, "http.answer": true, "onvif.manufacturer": true, "onvif.model": true, "onvif.firmware": true, "onvif.serial": true, "onvif.hardware_id": true, "wsd.scopes": true, "http.favicon_md5": true, "http.favicon_mmh3": true,
 	"rtsp.status": true, "rtsp.server": true, "rtsp.www_authenticate": true, "rtsp.public": true,
 	"rtsp.date": true, "rtsp.content_base": true, "rtsp.url": true, "rtsp.served_url": true, "rtsp.realm_mac": true, "http.realm_mac": true, "rtsp.sdp_session": true, "rtsp.sdp_attr": true,
 	"tls.subject": true, "tls.issuer": true, "tcp.banner_hex": true, "telnet.banner": true,
@@ -180,9 +180,10 @@ func FuzzONVIFDeviceInfo(f *testing.F) {
 	f.Add([]byte(`<s:Body><tds:GetDeviceInformationResponse><tds:Manufacturer>H264</tds:Manufacturer><tds:Model>XM530_50X50-WG_8M</tds:Model></tds:GetDeviceInformationResponse></s:Body>`))
 	f.Add([]byte(`<GetDeviceInformationResponse><Model/><Manufacturer a="b">A&amp;B</Manufacturer>`))
 	f.Add([]byte(`GetDeviceInformationResponse<:Model>`))
+	f.Add([]byte(`<tds:GetScopesResponse><tds:Scopes><tt:ScopeItem>onvif://www.onvif.org/name/A B</tt:ScopeItem></tds:Scopes><tt:ScopeItem/><ScopeItem>x`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var obs []observe.Observation
-		emitONVIFDeviceInfo(newEmitter(fuzzMeta, func(o observe.Observation) { obs = append(obs, o) }), body)
+		emitONVIFAnswers(newEmitter(fuzzMeta, func(o observe.Observation) { obs = append(obs, o) }), body)
 		checkObservations(t, obs)
 	})
 }

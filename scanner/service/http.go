@@ -24,7 +24,8 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // realm is a MAC), http.etag, http.location,
 // http.content_type, http.header_names, http.title, http.body, http.path,
 // http.answer, for a favicon http.favicon_md5 and http.favicon_mmh3, and for
-// an ONVIF GetDeviceInformation answer the onvif.* fields.
+// an ONVIF GetDeviceInformation answer the onvif.* fields, for a GetScopes
+// answer wsd.scopes.
 func DecodeHTTP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
 	reqs := parseRequests(client, "HTTP/")
 	out := newEmitter(m, emit)
@@ -104,7 +105,7 @@ func emitHTTP(out *emitter, msg *message, code int, req *request) {
 		out.add("http.body", bodyText(body))
 	}
 	if code >= 200 && code < 300 && mayBeXML(contentType) {
-		emitONVIFDeviceInfo(out, body)
+		emitONVIFAnswers(out, body)
 	}
 }
 

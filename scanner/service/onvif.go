@@ -16,6 +16,12 @@ var onvifDeviceInfoFields = []struct{ element, key string }{
 	{"HardwareId", "onvif.hardware_id"},
 }
 
+// emitONVIFAnswers reads the ONVIF answers an HTTP body may hold.
+func emitONVIFAnswers(out *emitter, body []byte) {
+	emitONVIFDeviceInfo(out, body)
+	emitONVIFScopes(out, body)
+}
+
 // emitONVIFDeviceInfo reads an ONVIF GetDeviceInformationResponse in an
 // HTTP body: a VMS or NVR asks every camera it records for it, so a capture
 // of a camera network holds the maker, model, firmware and serial of each.
@@ -43,10 +49,18 @@ func emitONVIFDeviceInfo(out *emitter, body []byte) {
 // name (<name>, <p:name>, with or without attributes) in b, unescaped and
 // trimmed; false when there is none or it holds markup.
 func elementText(b []byte, name string) (string, bool) {
+	v, _, ok := nextElementText(b, name)
+	return v, ok
+}
+
+// nextElementText is elementText that also returns what follows the
+// element's start tag, where the next one is looked for (nil when there is
+// no element left); an empty or markup-holding element gives ok false.
+func nextElementText(b []byte, name string) (v string, rest []byte, ok bool) {
 	for i := 0; i < len(b); {
 		j := bytes.Index(b[i:], []byte(name))
 		if j < 0 {
-			return "", false
+			return "", nil, false
 		}
 		at := i + j
 		i = at + len(name)
@@ -55,20 +69,47 @@ func elementText(b []byte, name string) (string, bool) {
 		}
 		gt := bytes.IndexByte(b[i:], '>')
 		if gt < 0 {
-			return "", false
+			return "", nil, false
 		}
+		rest = b[i+gt+1:]
 		if b[i+gt-1] == '/' {
-			return "", false // <Model/>: empty
+			return "", rest, false // <Model/>: empty
 		}
-		text := b[i+gt+1:]
-		lt := bytes.IndexByte(text, '<')
+		lt := bytes.IndexByte(rest, '<')
 		if lt < 0 {
-			return "", false
+			return "", nil, false
 		}
-		v := strings.TrimSpace(html.UnescapeString(string(text[:lt])))
-		return v, v != ""
+		v := strings.TrimSpace(html.UnescapeString(string(rest[:lt])))
+		return v, rest, v != ""
 	}
-	return "", false
+	return "", nil, false
+}
+
+// maxONVIFScopes bounds the scopes read from one GetScopes answer, as the
+// engine bounds a wsd.scopes list.
+const maxONVIFScopes = 64
+
+// emitONVIFScopes reads an ONVIF GetScopesResponse in an HTTP body: a VMS
+// asks each camera for its scopes as it asks for its device information,
+// and the scope items are the URIs the camera announces by WS-Discovery
+// (name, hardware, MAC). They go out as one wsd.scopes list, which the
+// engine reads scope by scope.
+func emitONVIFScopes(out *emitter, body []byte) {
+	start := bytes.Index(body, []byte("GetScopesResponse"))
+	if start < 0 {
+		return
+	}
+	var items []string
+	for rest := body[start:]; rest != nil && len(items) < maxONVIFScopes; {
+		var v string
+		var ok bool
+		v, rest, ok = nextElementText(rest, "ScopeItem")
+		if ok {
+			// A scope is a URI: white space inside would split it.
+			items = append(items, strings.Join(strings.Fields(v), "%20"))
+		}
+	}
+	out.add("wsd.scopes", strings.Join(items, " "))
 }
 
 // isStartTagName reports whether the n bytes at b[at:] are the local name of

@@ -5,7 +5,6 @@ import (
 	"html"
 	"strings"
 
-	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
@@ -60,7 +59,7 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		body := []byte(value)
 		out.add("http.body", bodyText(body))
 		out.add("http.title", htmlTitle(body))
-		emitONVIFDeviceInfo(out, body)
+		emitONVIFAnswers(out, body)
 	case key == "telnet.banner":
 		out.add(key, untilPrompt(telnetText([]byte(value))))
 	case key == "tls.subject" || key == "tls.issuer":
@@ -121,7 +120,7 @@ func headersAlone(proto string, decode scanner.StreamDecoder) scanner.StreamDeco
 			return decode(client, server, m, emit)
 		}
 		withStatus := append([]byte(proto+" 200 OK\r\n"), block...)
-		return decode(client, withStatus, m, func(o fingerprint.Observation) {
+		return decode(client, withStatus, m, func(o observe.Observation) {
 			if !strings.HasSuffix(o.Key, ".status") && o.Key != "http.answer" {
 				emit(o)
 			}

@@ -201,3 +201,18 @@ func TestHeaderBlockWithoutStatusLine(t *testing.T) {
 		}
 	}
 }
+
+// TestONVIFScopesInBody: a GetScopes answer (ONVIF Core's element form, as
+// in testdata/identify/onvif-device-information.jsonl) gives its scope items
+// as one wsd.scopes list; a scope's inner white space cannot split it, and
+// an empty item is skipped.
+func TestONVIFScopesInBody(t *testing.T) {
+	body := `<tds:GetScopesResponse><tds:Scopes><tt:ScopeDef>Fixed</tt:ScopeDef><tt:ScopeItem>onvif://www.onvif.org/hardware/IPC-HFW2228M-I1-V2</tt:ScopeItem></tds:Scopes>` +
+		`<tds:Scopes><tt:ScopeItem/></tds:Scopes><tds:Scopes><tt:ScopeItem> onvif://www.onvif.org/name/HIKVISION DS-2CD2146G2-ISU </tt:ScopeItem></tds:Scopes></tds:GetScopesResponse>`
+	var got []string
+	emitONVIFAnswers(newEmitter(recordedMeta, func(o fingerprint.Observation) { got = append(got, o.Key+"="+o.Value) }), []byte(body))
+	want := []string{"wsd.scopes=onvif://www.onvif.org/hardware/IPC-HFW2228M-I1-V2 onvif://www.onvif.org/name/HIKVISION%20DS-2CD2146G2-ISU"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
