@@ -50,8 +50,8 @@ func byContentOr(fallback scanner.StreamDecoder) scanner.StreamDecoder {
 
 // Detect chooses a decoder from a flow's first bytes, on any port: HTTP/1.x
 // or RTSP/1.0 (a response or the client's request line), a TLS handshake
-// (0x16 0x03), telnet negotiation, a DVRIP frame with a JSON body (either
-// side), and otherwise the server's banner. It
+// (0x16 0x03), telnet negotiation, a DVRIP or DHIP message with a JSON body
+// (either side), and otherwise the server's banner. It
 // reports false only when the server sent nothing and the client's bytes
 // name no protocol.
 func Detect(client, server []byte) (scanner.StreamDecoder, bool) {
@@ -78,6 +78,8 @@ func recognise(client, server []byte) (scanner.StreamDecoder, bool) {
 		return DecodeTelnet, true
 	case isDVRIPFrame(server) || isDVRIPFrame(client):
 		return DecodeDVRIP, true
+	case isDHIPFrame(server) || isDHIPFrame(client):
+		return DecodeDHIP, true
 	}
 	return nil, false
 }

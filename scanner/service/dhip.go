@@ -1,0 +1,113 @@
+package service
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
+)
+
+// DHIP on TCP (the control port, 37777 by default) carries JSON-RPC
+// messages behind the same 32-byte header as the UDP discovery reply
+// (discovery.DHIPNext splits them): a client's {"method", "params", "id",
+// "session"} and the device's {"id", "params", "result", "session"}. An
+// answer does not name its method; the request with the same id does.
+
+// dhipAnswerField is one member of an answer's params (a path into nested
+// objects) and the key it is emitted as: the keys the discovery reply's
+// fields are emitted as, so the same signatures read them.
+type dhipAnswerField struct {
+	path []string
+	key  string
+}
+
+// dhipAnswerFields are the identity answers read, by the method asked. The
+// device type of magicBox.getSystemInfo is not read: recorders answer a
+// numeric type code there, not their model (getDeviceType gives that).
+var dhipAnswerFields = map[string][]dhipAnswerField{
+	"magicBox.getDeviceType":      {{[]string{"type"}, "dhip.model"}},
+	"magicBox.getDeviceClass":     {{[]string{"type"}, "dhip.device_class"}},
+	"magicBox.getSerialNo":        {{[]string{"sn"}, "dhip.serial"}},
+	"magicBox.getSoftwareVersion": {{[]string{"version", "Version"}, "dhip.firmware"}},
+	"magicBox.getVendor":          {{[]string{"Vendor"}, "dhip.vendor"}},
+	"magicBox.getMachineName":     {{[]string{"name"}, "dhip.machine_name"}},
+	"magicBox.getSystemInfo":      {{[]string{"serialNumber"}, "dhip.serial"}},
+}
+
+// DecodeDHIP reads a DHIP session: the client's requests are read only for
+// their method and id (never their params: the login's hold the password
+// hash), and the device's answers to the identity requests of
+// dhipAnswerFields give dhip.model, dhip.device_class, dhip.serial,
+// dhip.firmware, dhip.vendor and dhip.machine_name. A server that says
+// nothing readable is reported as a banner.
+func DecodeDHIP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+	methods := dhipRequestMethods(client)
+	out := newEmitter(m, emit)
+	answers := 0
+	for n, b := 0, server; n < maxMessages; n++ {
+		body, rest, ok := discovery.DHIPNext(b)
+		if !ok {
+			break
+		}
+		b = rest
+		obj, ok := discovery.JSONObject(body)
+		if !ok {
+			continue
+		}
+		if fields, ok := dhipAnswerFields[methods[discovery.JSONScalar(obj["id"])]]; ok {
+			answers++
+			emitDHIPAnswer(out, fields, obj["params"])
+		}
+	}
+	if answers == 0 {
+		return DecodeBanner(client, server, m, emit)
+	}
+	return nil
+}
+
+// dhipRequestMethods maps the ids of the client's requests to their
+// methods.
+func dhipRequestMethods(client []byte) map[string]string {
+	methods := map[string]string{}
+	for n, b := 0, client; n < maxMessages; n++ {
+		body, rest, ok := discovery.DHIPNext(b)
+		if !ok {
+			break
+		}
+		b = rest
+		req, ok := discovery.JSONObject(body)
+		if !ok {
+			continue
+		}
+		if id, method := discovery.JSONScalar(req["id"]), discovery.JSONScalar(req["method"]); id != "" && method != "" {
+			methods[id] = method
+		}
+	}
+	return methods
+}
+
+// emitDHIPAnswer emits the fields of one answer's params.
+func emitDHIPAnswer(out *emitter, fields []dhipAnswerField, params json.RawMessage) {
+	for _, f := range fields {
+		value := params
+		for _, member := range f.path {
+			var obj map[string]json.RawMessage
+			if json.Unmarshal(value, &obj) != nil {
+				value = nil
+				break
+			}
+			value = obj[member]
+		}
+		out.add(f.key, discovery.JSONScalar(value))
+	}
+}
+
+// isDHIPFrame reports whether b opens with a whole DHIP message whose body
+// is a JSON object: the first message of either side names the protocol on
+// any port.
+func isDHIPFrame(b []byte) bool {
+	body, _, ok := discovery.DHIPNext(b)
+	body = bytes.TrimLeft(body, " \t\r\n")
+	return ok && len(body) > 0 && body[0] == '{'
+}

@@ -1,0 +1,110 @@
+package service
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner/discovery"
+)
+
+// dhipSession frames the lines of a constructed DHIP session
+// (testdata/service/SOURCES.md) as each side sends them.
+func dhipSession(t testing.TB) (client, server []byte) {
+	frame := func(name string) []byte {
+		var out []byte
+		for _, line := range bytes.Split(bytes.TrimSpace(readTestdata(t, "constructed/"+name)), []byte("\n")) {
+			out = append(out, discovery.DHIPFrame(line)...)
+		}
+		return out
+	}
+	return frame("dhip_nvr_requests.jsonl"), frame("dhip_nvr_answers.jsonl")
+}
+
+// A client's session with a Dahua NVR on 37777: each identity answer is read
+// by the method its request named, under the keys of the discovery reply.
+// getSystemInfo's numeric device type is not a model.
+func TestDHIPSession(t *testing.T) {
+	client, server := dhipSession(t)
+	d, ok := ForPort(37777)
+	if !ok {
+		t.Fatal("no decoder for 37777")
+	}
+	obs, err := collect(t, d, client, server, cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"dhip.model":        "DHI-NVR5232-4KS2",
+		"dhip.device_class": "NVR",
+		"dhip.firmware":     "4.002.0000000.8.R",
+		"dhip.serial":       "8B02C47PAZ58EDD",
+		"dhip.vendor":       "Dahua",
+	}
+	for key, value := range want {
+		if got := valuesOf(obs, key); len(got) != 1 || got[0] != value {
+			t.Errorf("%s = %q, want %q", key, got, value)
+		}
+	}
+	if len(obs) != len(want) {
+		t.Errorf("%d observations, want %d: %v", len(obs), len(want), obs)
+	}
+}
+
+// Answers are read only through the requests that asked for them: without
+// the client's side, or with the ids of other methods, nothing is claimed;
+// the client's own messages (its login) are never emitted.
+func TestDHIPAnswersNeedTheirRequest(t *testing.T) {
+	client, server := dhipSession(t)
+	if obs, _ := collect(t, DecodeDHIP, nil, server, cameraMeta); len(valuesOf(obs, "dhip.model")) != 0 {
+		t.Errorf("answers without requests gave %v", obs)
+	}
+	swapped := bytes.ReplaceAll(client, []byte(`"magicBox.getDeviceType"`), []byte(`"magicBox.getMachineName"`))
+	obs, _ := collect(t, DecodeDHIP, swapped, server, cameraMeta)
+	if len(valuesOf(obs, "dhip.model")) != 0 || len(valuesOf(obs, "dhip.machine_name")) != 0 {
+		t.Errorf("an answer of another shape was read: %v", obs)
+	}
+	obs, _ = collect(t, DecodeDHIP, client, client, cameraMeta)
+	for _, o := range obs {
+		if o.Key != "tcp.banner_hex" {
+			t.Errorf("the client's requests gave %s=%q", o.Key, o.Value)
+		}
+	}
+}
+
+// The protocol is named by its header on any port, from either side.
+func TestDHIPDetectedOnAnyPort(t *testing.T) {
+	client, server := dhipSession(t)
+	for name, c := range map[string][2][]byte{"both": {client, server}, "client": {client, nil}, "server": {nil, server}} {
+		d, ok := Detect(c[0], c[1])
+		if !ok {
+			t.Errorf("%s: not detected", name)
+			continue
+		}
+		obs, _ := collect(t, d, c[0], c[1], cameraMeta)
+		if want := name == "both"; hasValue(obs, "dhip.model", "DHI-NVR5232-4KS2") != want {
+			t.Errorf("%s: model read %v, want %v (%v)", name, !want, want, obs)
+		}
+	}
+	if isDHIPFrame(discovery.DHIPFrame([]byte("\x00\x01binary"))) || isDHIPFrame(server[:40]) {
+		t.Error("a binary or truncated DHIP message recognised")
+	}
+}
+
+// FuzzDHIPStream: any bytes on either side give only bounded, known, valid
+// observations about the server.
+func FuzzDHIPStream(f *testing.F) {
+	client, server := dhipSession(f)
+	f.Add(client, server)
+	f.Add(client[:len(client)/2], server[:len(server)/3])
+	f.Add([]byte(nil), discovery.DHIPFrame(readRealdata(f, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))
+	f.Fuzz(func(t *testing.T, client, server []byte) {
+		fuzzStream(t, DecodeDHIP, client, server)
+		if d, ok := Detect(client, server); ok {
+			fuzzStream(t, d, client, server)
+		}
+		var obs []observe.Observation
+		_ = DecodeDHIP(server, client, fuzzMeta, func(o observe.Observation) { obs = append(obs, o) })
+		checkObservations(t, obs)
+	})
+}
