@@ -124,6 +124,26 @@ func TestPcapDVRIPSession(t *testing.T) {
 	}
 }
 
+// A client's DHIP session with a Dahua NVR on 37777 (testdata/pcap/SOURCES.md,
+// dhip-session-dahua.pcap) names the recorder's maker, model, kind, firmware
+// and serial.
+func TestPcapDHIPSession(t *testing.T) {
+	code, out, stderr := cli(t, "", "pcap", "-q", "--format", "json", pcapData("dhip-session-dahua.pcap"))
+	if code != exitFindings {
+		t.Errorf("exit %d, want %d (%s)", code, exitFindings, stderr)
+	}
+	r := decodeJSON(t, out)
+	i := slices.IndexFunc(r.Devices, func(d fingerprint.Device) bool { return d.MAC.String() == "3c:ef:8c:5a:21:07" })
+	if i < 0 {
+		t.Fatalf("no NVR in %s", out)
+	}
+	nvr := r.Devices[i]
+	if nvr.Vendor != "Dahua" || nvr.Model != "NVR5232-4KS2" || nvr.Kind != "nvr" || nvr.Firmware != "4.002.0000000.8.R" ||
+		nvr.Serial != "8B02C47PAZ58EDD" || !nvr.Restricted {
+		t.Errorf("NVR: %+v", nvr)
+	}
+}
+
 func TestPcapTruncatedCaptureIsPartial(t *testing.T) {
 	data, err := os.ReadFile(realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"))
 	if err != nil {

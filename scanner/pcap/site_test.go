@@ -137,6 +137,26 @@ func TestDVRIPSessions(t *testing.T) {
 	}
 }
 
+// A client's DHIP session with a Dahua NVR on 37777: the NVR's answers,
+// read by the methods the client asked, give its model, class, firmware,
+// serial and vendor.
+func TestDHIPSessionCapture(t *testing.T) {
+	r, _ := readCapture(t, "dhip-session-dahua.pcap", Options{})
+	for key, value := range map[string]string{
+		"dhip.model": "DHI-NVR5232-4KS2", "dhip.device_class": "NVR", "dhip.firmware": "4.002.0000000.8.R",
+		"dhip.serial": "8B02C47PAZ58EDD", "dhip.vendor": "Dahua",
+	} {
+		if !r.has("10.20.0.23", key, value) {
+			t.Errorf("no %s=%q from the NVR", key, value)
+		}
+	}
+	for _, o := range r.obs {
+		if strings.HasPrefix(o.Key, "dhip.") && o.IP != netip.MustParseAddr("10.20.0.23") {
+			t.Errorf("%s=%q about %s, not the NVR", o.Key, o.Value, o.IP)
+		}
+	}
+}
+
 // Every frame of site-vlan.pcap is tagged VLAN 20 and every third also
 // carries an outer service tag (VLAN 100): the binding observations, which
 // carry the device's MAC, say VLAN 20, the innermost tag, the VLAN the

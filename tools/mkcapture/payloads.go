@@ -16,6 +16,7 @@ type payloads struct {
 	hikDescribe, dahuaOptions, dahuaDescribe, xmDescribe []byte
 	dahuaNotify                                          []byte
 	xmLogin, xmSystemInfo, xmSystemFunction              []byte // DVRIP answers' JSON, no header
+	dhipRequests, dhipAnswers                            []byte // a DHIP session's JSON bodies, a line each
 	wsdEnvelope                                          string
 }
 
@@ -44,6 +45,9 @@ func loadPayloads(dir string) (*payloads, error) {
 		p.xmLogin = read("besder-xiongmai/dvrip_1001_login_response_successful.json")
 		p.xmSystemInfo = read("besder-xiongmai/dvrip_1021_SystemInfo_response.json")
 		p.xmSystemFunction = read("besder-xiongmai/dvrip_1361_SystemFunction_response.json")
+		// constructed from real values (testdata/service/SOURCES.md), beside realdata
+		p.dhipRequests = read("../service/constructed/dhip_nvr_requests.jsonl")
+		p.dhipAnswers = read("../service/constructed/dhip_nvr_answers.jsonl")
 	}()
 	return &p, err
 }
