@@ -167,6 +167,7 @@ var keys = []Key{
 	{Name: "xm.tcp_port", Role: Fact},
 
 	// DVRIP answers (the TCP control protocol with the search's header).
+	{Name: "dvrip.answer", Role: Fact},
 	{Name: "dvrip.device_type", Role: Fact},
 	{Name: "dvrip.hardware", Role: Fact},
 	{Name: "dvrip.firmware", Role: Fact},

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"strconv"
 
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/discovery"
@@ -51,7 +52,9 @@ const dvripNetCommon = "NetWork.NetCommon"
 
 var errDVRIPNoAnswer = errors.New("service: no DVRIP JSON answer")
 
-// DecodeDVRIP reads the DVRIP answers in server: the login answer's
+// DecodeDVRIP reads the DVRIP answers in server: the message id of each JSON
+// answer (dvrip.answer: a keep-alive answer of a long-lived connection says
+// as much about the protocol as a login answer), the login answer's
 // dvrip.device_type, a SystemInfo answer's dvrip.hardware, dvrip.firmware,
 // dvrip.serial, dvrip.model and dvrip.build_time, and a NetWork.NetCommon
 // configuration answer as discovery.XM reads the search reply (xm.*). The
@@ -73,7 +76,7 @@ func dvripAnswers(b []byte, out *emitter) int {
 	answers := 0
 	var joiner dvripJoiner
 	for n := 0; n < maxMessages && validDVRIPHeader(b); n++ {
-		_, body, ok := discovery.XMUnframe(b)
+		msgID, body, ok := discovery.XMUnframe(b)
 		if !ok {
 			break
 		}
@@ -84,6 +87,7 @@ func dvripAnswers(b []byte, out *emitter) int {
 		}
 		if obj, ok := discovery.JSONObject(message); ok {
 			answers++
+			out.add("dvrip.answer", strconv.Itoa(int(msgID)))
 			emitDVRIPAnswer(out, obj, message)
 		}
 	}

@@ -3,6 +3,7 @@ package service
 import (
 	"bytes"
 	"encoding/hex"
+	"slices"
 	"testing"
 
 	"github.com/camsweep/camsweep/observe"
@@ -26,6 +27,26 @@ const alexshpilkinLoginReply = "ff01000057000000000000000000e903" + "96000000" +
 	"736541455322203a2066616c73652c2022446576696365547970652022203a2022485652222c20224578747261436861" +
 	"6e6e656c22203a20302c202252657422203a203130302c202253657373696f6e494422203a2022307830303030303035" +
 	"3722207d0a00"
+
+// alexshpilkinLogoutReply is a DVRIP logout answer frame (message 1003) as
+// alexshpilkin/dvrip's test_dvrip.py (test_ClientLogoutReply_accept) gives
+// it: what a capture of a long-lived connection's end holds, no identity.
+const alexshpilkinLogoutReply = "ff01000057000000000000000000eb03" + "3a000000" +
+	"7b20224e616d6522203a2022222c202252657422203a203130302c202253657373696f6e494422203a20223078303030303030353722207d0a00"
+
+// An answer with no identity in it (a capture that starts in the middle of a
+// long-lived connection) still shows the protocol, by its message id.
+func TestDVRIPAnswerWithoutIdentity(t *testing.T) {
+	frame, err := hex.DecodeString(alexshpilkinLogoutReply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := ForPort(34567)
+	obs, _ := collect(t, d, nil, frame, cameraMeta)
+	if len(obs) != 1 || obs[0].Key != "dvrip.answer" || obs[0].Value != "1003" {
+		t.Errorf("logout answer gave %v, want dvrip.answer 1003 alone", obs)
+	}
+}
 
 // dvripAnswer frames a recorded answer body as the device sends it: the
 // search's header (discovery.XMFrame) with version 1, the session of the
@@ -78,8 +99,11 @@ func TestDVRIPBesderSession(t *testing.T) {
 			t.Errorf("%s = %q, want %q", key, got, value)
 		}
 	}
-	if len(obs) != len(want) {
-		t.Errorf("%d observations, want %d: %v", len(obs), len(want), obs)
+	if got := valuesOf(obs, "dvrip.answer"); !slices.Equal(got, []string{"1001", "1021", "1361"}) {
+		t.Errorf("dvrip.answer = %q, want the three answers' message ids", got)
+	}
+	if len(obs) != len(want)+3 {
+		t.Errorf("%d observations, want %d: %v", len(obs), len(want)+3, obs)
 	}
 	for _, o := range obs {
 		if o.IP != cameraMeta.SrcIP || o.Port != cameraMeta.SrcPort {

@@ -21,7 +21,7 @@ var decodedKeys = map[string]bool{
 	"rtsp.status": true, "rtsp.server": true, "rtsp.www_authenticate": true, "rtsp.public": true,
 	"rtsp.date": true, "rtsp.content_base": true, "rtsp.url": true, "rtsp.served_url": true, "rtsp.realm_mac": true, "http.realm_mac": true, "rtsp.sdp_session": true, "rtsp.sdp_attr": true,
 	"tls.subject": true, "tls.issuer": true, "tcp.banner_hex": true, "telnet.banner": true,
-	"dvrip.device_type": true, "dvrip.hardware": true, "dvrip.firmware": true, "dvrip.serial": true,
+	"dvrip.answer": true, "dvrip.device_type": true, "dvrip.hardware": true, "dvrip.firmware": true, "dvrip.serial": true,
 	"dvrip.model": true, "dvrip.build_time": true,
 	// a DVRIP NetWork.NetCommon answer, read as the search reply is
 	"xm.hostname": true, "xm.serial": true, "xm.device_type": true, "xm.firmware": true, "xm.build_date": true,
