@@ -148,6 +148,7 @@ var keys = []Key{
 	{Name: "sadp.http_port", Role: Context},
 
 	// DHIP.
+	{Name: "dhip.answer", Role: Fact},
 	{Name: "dhip.device_class", Role: Fact},
 	{Name: "dhip.model", Role: Fact},
 	{Name: "dhip.serial", Role: Fact},

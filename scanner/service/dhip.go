@@ -3,6 +3,7 @@ package service
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/discovery"
@@ -37,7 +38,9 @@ var dhipAnswerFields = map[string][]dhipAnswerField{
 
 // DecodeDHIP reads a DHIP session: the client's requests are read only for
 // their method and id (never their params: the login's hold the password
-// hash), and the device's answers to the identity requests of
+// hash). Each answer of the device to a request seen gives dhip.answer, the
+// method it answered (a keep-alive of a long-lived connection shows the
+// protocol too), and the answers to the identity requests of
 // dhipAnswerFields give dhip.model, dhip.device_class, dhip.serial,
 // dhip.firmware, dhip.vendor and dhip.machine_name. A server that says
 // nothing readable is reported as a banner.
@@ -52,19 +55,27 @@ func DecodeDHIP(client, server []byte, m scanner.Meta, emit scanner.Emit) error 
 		}
 		b = rest
 		obj, ok := discovery.JSONObject(body)
-		if !ok {
+		if _, request := obj["method"]; !ok || request {
+			continue // not JSON, or a request or notice of the server's own
+		}
+		method, asked := methods[discovery.JSONScalar(obj["id"])]
+		if !asked {
 			continue
 		}
-		if fields, ok := dhipAnswerFields[methods[discovery.JSONScalar(obj["id"])]]; ok {
-			answers++
-			emitDHIPAnswer(out, fields, obj["params"])
-		}
+		answers++
+		out.add("dhip.answer", method)
+		emitDHIPAnswer(out, dhipAnswerFields[method], obj["params"])
 	}
 	if answers == 0 {
 		return DecodeBanner(client, server, m, emit)
 	}
 	return nil
 }
+
+// dhipMethodName is the shape of a method name (magicBox.getDeviceType,
+// global.keepAlive): the client chooses it and the answer's observation
+// carries it, so nothing else is taken.
+var dhipMethodName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}(?:\.[A-Za-z][A-Za-z0-9_]{0,31}){1,3}$`)
 
 // dhipRequestMethods maps the ids of the client's requests to their
 // methods.
@@ -80,7 +91,7 @@ func dhipRequestMethods(client []byte) map[string]string {
 		if !ok {
 			continue
 		}
-		if id, method := discovery.JSONScalar(req["id"]), discovery.JSONScalar(req["method"]); id != "" && method != "" {
+		if id, method := discovery.JSONScalar(req["id"]), discovery.JSONScalar(req["method"]); id != "" && dhipMethodName.MatchString(method) {
 			methods[id] = method
 		}
 	}

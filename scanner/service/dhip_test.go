@@ -2,6 +2,7 @@ package service
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/camsweep/camsweep/observe"
@@ -46,8 +47,32 @@ func TestDHIPSession(t *testing.T) {
 			t.Errorf("%s = %q, want %q", key, got, value)
 		}
 	}
-	if len(obs) != len(want) {
-		t.Errorf("%d observations, want %d: %v", len(obs), len(want), obs)
+	answered := []string{"global.login", "magicBox.getDeviceType", "magicBox.getDeviceClass", "magicBox.getSoftwareVersion",
+		"magicBox.getSerialNo", "magicBox.getVendor", "magicBox.getSystemInfo"}
+	if got := valuesOf(obs, "dhip.answer"); !slices.Equal(got, answered) {
+		t.Errorf("dhip.answer = %q, want %q", got, answered)
+	}
+	if len(obs) != len(want)+len(answered) {
+		t.Errorf("%d observations, want %d: %v", len(obs), len(want)+len(answered), obs)
+	}
+}
+
+// A keep-alive exchange, all a capture of a long-lived connection may hold,
+// shows the protocol by the method answered; a method name that is not one
+// (the client chooses it) is not taken. The keep-alive's shape is the one the
+// public probe log of testdata/service/SOURCES.md records.
+func TestDHIPKeepAlive(t *testing.T) {
+	request := discovery.DHIPFrame([]byte(`{"method":"global.keepAlive","params":{"timeout":300,"active":true},"id":41,"session":1370625619}`))
+	answer := discovery.DHIPFrame([]byte(`{"id":41,"params":{"timeout":60},"result":true,"session":1370625619}`))
+	obs, _ := collect(t, DecodeDHIP, request, answer, cameraMeta)
+	if len(obs) != 1 || obs[0].Key != "dhip.answer" || obs[0].Value != "global.keepAlive" {
+		t.Errorf("keep-alive gave %v", obs)
+	}
+	odd := bytes.Replace(request, []byte(`global.keepAlive`), []byte(`\u001b]0;x\u0007.a`), 1)
+	odd = discovery.DHIPFrame(odd[32:])
+	obs, _ = collect(t, DecodeDHIP, odd, answer, cameraMeta)
+	if len(valuesOf(obs, "dhip.answer")) != 0 {
+		t.Errorf("a method that is no name was taken: %v", obs)
 	}
 }
 
