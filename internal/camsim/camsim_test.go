@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -469,6 +470,29 @@ func TestHTTPServesRecordedPages(t *testing.T) {
 	}
 	if got := exchange(t, w, "hikvision-nvr-web", 80, "GET /nothing/here HTTP/1.1\r\nHost: x\r\n\r\n", 2*time.Second); len(got) != 0 {
 		t.Errorf("an unnamed path was answered: %q", got)
+	}
+}
+
+// An ONVIF POST is answered by the operation its Body asks for; another
+// operation falls to the routes.
+func TestHTTPAnswersSOAPByOperation(t *testing.T) {
+	w := newWorld(t, "xiongmai-dvr")
+	d := w.devices["xiongmai-dvr"]
+	s, _ := d.Profile.Service("http", 8899)
+	post := func(body string, length int) string {
+		return "POST /onvif/device_service HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nContent-Length: " +
+			strconv.Itoa(length) + "\r\n\r\n" + body
+	}
+	ask := `<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>`
+	other := strings.Replace(ask, "GetDeviceInformation", "GetUsers", 1)
+	for _, c := range []struct{ name, req, file string }{
+		{"GetDeviceInformation", post(ask, len(ask)), s.SOAP["GetDeviceInformation"]},
+		{"an operation it has no answer for", post(other, len(other)), s.Routes["*"]},
+	} {
+		got := exchange(t, w, "xiongmai-dvr", 8899, c.req, 2*time.Second)
+		if want := d.expected(s, c.file, nil); !bytes.Equal(got, want) {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, want)
+		}
 	}
 }
 

@@ -27,7 +27,8 @@
 // unicast), mdns (PTR/SRV/TXT/A for one DNS-SD service and the service
 // enumeration; legacy unicast queries get a unicast answer).
 //
-// TCP: http (one request, response by path, close; routes are response
+// TCP: http (one request, response by path, close; a POST whose SOAP Body
+// asks for an operation named in soap: gets that response instead; routes are response
 // templates, pages are recorded page bodies served 200 byte for byte, as a
 // web root holds them: {proto: http, port: 80, pages: {"/": recorded/...}}),
 // https (http inside TLS

@@ -56,6 +56,10 @@ type Service struct {
 	// header, Content-Type from the file's extension. A path in Routes
 	// wins; Routes["*"] answers what neither names.
 	Pages map[string]string `yaml:"pages"`
+	// SOAP maps an ONVIF operation (the Body's first element, such as
+	// GetDeviceInformation) to the response file an http service answers a
+	// POST carrying it with, whatever the path; other requests go by Routes.
+	SOAP map[string]string `yaml:"soap"`
 	// Subject is the certificate subject of an https service (required
 	// there, refused elsewhere).
 	Subject *Subject `yaml:"subject"`
@@ -216,6 +220,9 @@ func (s *Service) load(fsys fs.FS, dir string) error {
 		names = append(names, f)
 	}
 	for _, f := range s.Methods {
+		names = append(names, f)
+	}
+	for _, f := range s.SOAP {
 		names = append(names, f)
 	}
 	for _, name := range names {

@@ -124,17 +124,68 @@ func requestLine(head []byte) (method, target string) {
 // serveHTTP answers one request with the recorded response for its path and
 // closes, as the embedded servers of cameras mostly do.
 func serveHTTP(d *Device, s *Service, c net.Conn) {
-	head, err := readHead(bufio.NewReaderSize(c, 4096), c)
+	r := bufio.NewReaderSize(c, 4096)
+	head, err := readHead(r, c)
 	if err != nil {
 		return
 	}
 	method, target := requestLine(head)
 	d.noteRequest(method, target)
 	path, _, _ := strings.Cut(target, "?")
+	resp, ok := soapResponse(d, s, method, head, r)
+	if !ok {
+		resp, ok = httpResponse(d, s, path)
+	}
 	c.SetWriteDeadline(time.Now().Add(requestTimeout))
-	if resp, ok := httpResponse(d, s, path); ok {
+	if ok {
 		c.Write(resp)
 	}
+}
+
+// maxSOAPRequest bounds the request body read to find an ONVIF operation.
+const maxSOAPRequest = 16 << 10
+
+// soapOperation finds the ONVIF operation a SOAP request asks for: the
+// local name of the Body's first element.
+var soapOperation = regexp.MustCompile(`<(?:[A-Za-z0-9_.-]+:)?Body[^>]*>\s*<(?:[A-Za-z0-9_.-]+:)?([A-Za-z0-9_]+)`)
+
+// soapResponse answers a POST whose body asks for an operation the service
+// has a SOAP response for.
+func soapResponse(d *Device, s *Service, method string, head []byte, r *bufio.Reader) ([]byte, bool) {
+	if method != "POST" || len(s.SOAP) == 0 {
+		return nil, false
+	}
+	n := requestLength(head)
+	if n <= 0 || n > maxSOAPRequest {
+		return nil, false
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return nil, false
+	}
+	m := soapOperation.FindSubmatch(body)
+	if m == nil {
+		return nil, false
+	}
+	name, ok := s.SOAP[string(m[1])]
+	if !ok {
+		return nil, false
+	}
+	return fixContentLength(expand(s.files[name], d.vars)), true
+}
+
+// requestLength reads a request head's Content-Length (-1 when absent or
+// bad).
+func requestLength(head []byte) int {
+	m := contentLength.FindSubmatch(head)
+	if m == nil {
+		return -1
+	}
+	n, err := strconv.Atoi(string(m[2]))
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // httpResponse is what a service answers a GET of path with: the route's

@@ -123,6 +123,9 @@ func sweepBound(devices int) time.Duration {
 var wantEvidence = map[string][]fingerprint.Evidence{
 	"hikvision-nvr": {{Probe: "tls", Key: "tls.subject", Port: 443,
 		Value: "CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN"}},
+	// The Xiongmai camera's ONVIF GetDeviceInformation, asked without
+	// credentials after GetSystemDateAndTime answered.
+	"xiongmai-dvr": {{Probe: "onvif", Key: "onvif.model", Port: 8899, Value: "XM530_50X50-WG_8M"}},
 }
 
 // wantEvidenceContaining is like wantEvidence for values too long to spell

@@ -373,23 +373,43 @@ func (c *recordingConn) Read(p []byte) (int, error) {
 }
 
 // askONVIF posts the one ONVIF call that needs no credentials. A SOAP answer
-// proves an ONVIF device behind this port even where multicast cannot reach.
+// proves an ONVIF device behind this port even where multicast cannot reach,
+// and is then asked GetDeviceInformation, still without credentials: ONVIF
+// classes it READ_SYSTEM, which many cameras' access policy leaves open
+// (the Besder XM530 answers it), and a refusal (401, a SOAP fault) costs one
+// round trip. The answer names maker, model, firmware and serial.
 func (r *run) askONVIF(ctx context.Context, ip netip.Addr, port uint16) {
-	body := `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">` +
-		`<s:Body><GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>`
-	req := []byte("POST /onvif/device_service HTTP/1.1\r\nHost: " + ip.String() +
-		"\r\nUser-Agent: camsweep\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: " +
-		strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body)
-	conn, err := r.dial(ctx, ip, port)
-	if err != nil {
+	answer := r.postONVIF(ctx, ip, port, onvifRequest(ip, "GetSystemDateAndTime"))
+	if !bytes.Contains(answer, []byte("GetSystemDateAndTimeResponse")) {
 		return
 	}
-	defer conn.Close()
-	answer := r.roundTrip(conn, time.Now(), req, answered("HTTP/", 1))
-	if bytes.Contains(answer, []byte("GetSystemDateAndTimeResponse")) {
-		m := r.meta("onvif", ip, port)
-		r.emit(m.Observe("onvif.device_service", fmt.Sprintf("http://%s/onvif/device_service", netip.AddrPortFrom(ip, port))))
+	m := r.meta("onvif", ip, port)
+	r.emit(m.Observe("onvif.device_service", fmt.Sprintf("http://%s/onvif/device_service", netip.AddrPortFrom(ip, port))))
+	req := onvifRequest(ip, "GetDeviceInformation")
+	if answer := r.postONVIF(ctx, ip, port, req); len(answer) > 0 {
+		r.decodeStream(req, answer, r.meta("onvif", ip, port))
 	}
+}
+
+// postONVIF posts one ONVIF request on a connection of its own and returns
+// the answer (nil when the port would not take it).
+func (r *run) postONVIF(ctx context.Context, ip netip.Addr, port uint16, req []byte) []byte {
+	conn, err := r.dial(ctx, ip, port)
+	if err != nil {
+		return nil
+	}
+	defer conn.Close()
+	return r.roundTrip(conn, time.Now(), req, answered("HTTP/", 1))
+}
+
+// onvifRequest is the SOAP 1.2 POST of a device-service operation without
+// arguments, and without credentials.
+func onvifRequest(ip netip.Addr, operation string) []byte {
+	body := `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">` +
+		`<s:Body><` + operation + ` xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>`
+	return []byte("POST /onvif/device_service HTTP/1.1\r\nHost: " + ip.String() +
+		"\r\nUser-Agent: camsweep\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: " +
+		strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body)
 }
 
 // wsdGrace is how long answers to the last unicast WS-Discovery Probe are
