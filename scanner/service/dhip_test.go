@@ -2,7 +2,9 @@ package service
 
 import (
 	"bytes"
+	"encoding/hex"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/camsweep/camsweep/observe"
@@ -116,6 +118,38 @@ func TestDHIPDetectedOnAnyPort(t *testing.T) {
 	}
 }
 
+// The first exchange of a real DHIP session over TCP, as mcw0/DahuaConsole
+// issue #29 (2022-05-13) prints it for an Imou Ranger 2 (a Dahua brand) on
+// port 80: each 32-byte header as hex words, each JSON body verbatim (the
+// lengths in the headers, 0x91 and 0xeb, are those of the bodies shown).
+const (
+	consoleLoginRequest = `{"method": "global.login", "params": {"userName": "admin", "password": "", "clientType": "Web3.0", "loginType": "Direct"}, "id": 0, "session": 0}`
+	consoleLoginAnswer  = `{"result":false,"params":{"realm":"Login to EB2711F0F250EAB5","random":"80480036-1e1f-4669-812b-70d7470d6025","encryption":"Default"},"error":{"code":268632079,"message":"Component error: login challenge!"},"id":0,"session":2845467865}`
+)
+
+func consoleFrame(t testing.TB, header, body string) []byte {
+	h, err := hex.DecodeString(strings.ReplaceAll(header, "|", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(h, body...)
+}
+
+// The real login challenge: the device's answer to global.login shows the
+// protocol on port 80, where the content, not the port, names it.
+func TestDHIPRealLoginChallenge(t *testing.T) {
+	client := consoleFrame(t, "20000000|44484950|00000000|00000000|91000000|00000000|91000000|00000000", consoleLoginRequest)
+	server := consoleFrame(t, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer)
+	d, _ := ForPort(80)
+	obs, err := collect(t, d, client, server, cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != 1 || obs[0].Key != "dhip.answer" || obs[0].Value != "global.login" {
+		t.Errorf("login challenge gave %v, want dhip.answer global.login alone", obs)
+	}
+}
+
 // FuzzDHIPStream: any bytes on either side give only bounded, known, valid
 // observations about the server.
 func FuzzDHIPStream(f *testing.F) {
@@ -123,6 +157,8 @@ func FuzzDHIPStream(f *testing.F) {
 	f.Add(client, server)
 	f.Add(client[:len(client)/2], server[:len(server)/3])
 	f.Add([]byte(nil), discovery.DHIPFrame(readRealdata(f, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))
+	f.Add(consoleFrame(f, "20000000|44484950|00000000|00000000|91000000|00000000|91000000|00000000", consoleLoginRequest),
+		consoleFrame(f, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		fuzzStream(t, DecodeDHIP, client, server)
 		if d, ok := Detect(client, server); ok {
