@@ -3,6 +3,7 @@ package service
 import (
 	"bytes"
 	"encoding/json"
+	"iter"
 	"regexp"
 
 	"github.com/camsweep/camsweep/scanner"
@@ -48,15 +49,9 @@ func DecodeDHIP(client, server []byte, m scanner.Meta, emit scanner.Emit) error 
 	methods := dhipRequestMethods(client)
 	out := newEmitter(m, emit)
 	answers := 0
-	for n, b := 0, server; n < maxMessages; n++ {
-		body, rest, ok := discovery.DHIPNext(b)
-		if !ok {
-			break
-		}
-		b = rest
-		obj, ok := discovery.JSONObject(body)
-		if _, request := obj["method"]; !ok || request {
-			continue // not JSON, or a request or notice of the server's own
+	for obj := range dhipMessages(server) {
+		if _, request := obj["method"]; request {
+			continue // a request or notice of the server's own
 		}
 		method, asked := methods[discovery.JSONScalar(obj["id"])]
 		if !asked {
@@ -72,6 +67,24 @@ func DecodeDHIP(client, server []byte, m scanner.Meta, emit scanner.Emit) error 
 	return nil
 }
 
+// dhipMessages yields the JSON object of each whole DHIP message at the
+// start of b, at most maxMessages of them; bodies that are not JSON objects
+// are passed over.
+func dhipMessages(b []byte) iter.Seq[map[string]json.RawMessage] {
+	return func(yield func(map[string]json.RawMessage) bool) {
+		for n := 0; n < maxMessages; n++ {
+			body, rest, ok := discovery.DHIPNext(b)
+			if !ok {
+				return
+			}
+			b = rest
+			if obj, ok := discovery.JSONObject(body); ok && !yield(obj) {
+				return
+			}
+		}
+	}
+}
+
 // dhipMethodName is the shape of a method name (magicBox.getDeviceType,
 // global.keepAlive): the client chooses it and the answer's observation
 // carries it, so nothing else is taken.
@@ -81,16 +94,7 @@ var dhipMethodName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}(?:\.[A-Za-z
 // methods.
 func dhipRequestMethods(client []byte) map[string]string {
 	methods := map[string]string{}
-	for n, b := 0, client; n < maxMessages; n++ {
-		body, rest, ok := discovery.DHIPNext(b)
-		if !ok {
-			break
-		}
-		b = rest
-		req, ok := discovery.JSONObject(body)
-		if !ok {
-			continue
-		}
+	for req := range dhipMessages(client) {
 		if id, method := discovery.JSONScalar(req["id"]), discovery.JSONScalar(req["method"]); id != "" && dhipMethodName.MatchString(method) {
 			methods[id] = method
 		}
