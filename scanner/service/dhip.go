@@ -95,11 +95,36 @@ var dhipMethodName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}(?:\.[A-Za-z
 func dhipRequestMethods(client []byte) map[string]string {
 	methods := map[string]string{}
 	for req := range dhipMessages(client) {
-		if id, method := discovery.JSONScalar(req["id"]), discovery.JSONScalar(req["method"]); id != "" && dhipMethodName.MatchString(method) {
-			methods[id] = method
+		if id := discovery.JSONScalar(req["id"]); id != "" {
+			if method := discovery.JSONScalar(req["method"]); dhipMethodName.MatchString(method) {
+				methods[id] = method
+			}
 		}
 	}
 	return methods
+}
+
+// jsonRPCMethod returns the method a JSON-RPC request body names, when it
+// has the shape of one (dhipMethodName), or "".
+func jsonRPCMethod(body []byte) string {
+	req, ok := discovery.JSONObject(body)
+	if method := discovery.JSONScalar(req["method"]); ok && dhipMethodName.MatchString(method) {
+		return method
+	}
+	return ""
+}
+
+// emitRPCAnswer reads an HTTP answer to a JSON-RPC request (Dahua's /RPC2
+// carries the same calls as DHIP): the identity answers of
+// dhipAnswerFields give the same keys.
+func emitRPCAnswer(out *emitter, method string, body []byte) {
+	fields, ok := dhipAnswerFields[method]
+	if !ok {
+		return
+	}
+	if answer, ok := discovery.JSONObject(body); ok {
+		emitDHIPAnswer(out, fields, answer["params"])
+	}
 }
 
 // emitDHIPAnswer emits the fields of one answer's params.

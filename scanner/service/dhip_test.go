@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -168,4 +169,62 @@ func FuzzDHIPStream(f *testing.F) {
 		_ = DecodeDHIP(server, client, fuzzMeta, func(o observe.Observation) { obs = append(obs, o) })
 		checkObservations(t, obs)
 	})
+}
+
+// The answers of an EZ-IP (a Dahua brand) IPC-D2B20-ZS to JSON-RPC calls
+// over HTTP (/RPC2), as mcw0/Tools issue #8 (2021-04-30) prints them (a
+// Python client's dicts, here in JSON: the values, ids and session are the
+// issue's; the serial was edited out there). The HTTP requests and answers
+// around them are constructed.
+var ezipRPC = []struct{ method, answer string }{
+	{"magicBox.getSerialNo", `{"session":"528b1ab7bb23f2877010495","params":{"sn":"----edited----"},"result":true,"id":4}`},
+	{"magicBox.getDeviceClass", `{"session":"528b1ab7bb23f2877010495","params":{"type":"IPC"},"result":true,"id":5}`},
+	{"magicBox.getDeviceType", `{"session":"528b1ab7bb23f2877010495","params":{"type":"IPC-D2B20-ZS"},"result":true,"id":6}`},
+	{"magicBox.getHardwareVersion", `{"session":"528b1ab7bb23f2877010495","params":{"version":"1.00"},"result":true,"id":7}`},
+	{"magicBox.getVendor", `{"session":"528b1ab7bb23f2877010495","params":{"Vendor":"EZIP"},"result":true,"id":8}`},
+	{"magicBox.getSoftwareVersion", `{"session":"528b1ab7bb23f2877010495","params":{"version":{"Version":"2.680.0000000.2.R","WebVersion":"3.2.1.20272"}},"result":true,"id":9}`},
+}
+
+// rpc2Exchange writes the calls as a client POSTs them to /RPC2 and the
+// device's answers, on one keep-alive connection.
+func rpc2Exchange(calls []struct{ method, answer string }) (client, server []byte) {
+	for i, c := range calls {
+		body := `{"method":"` + c.method + `","params":null,"id":` + strconv.Itoa(i+4) + `,"session":"528b1ab7bb23f2877010495"}`
+		client = append(client, "POST /RPC2 HTTP/1.1\r\nHost: 198.18.0.10\r\nContent-Type: application/json\r\nContent-Length: "+
+			strconv.Itoa(len(body))+"\r\n\r\n"+body...)
+		server = append(server, "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: "+
+			strconv.Itoa(len(c.answer))+"\r\n\r\n"+c.answer...)
+	}
+	return client, server
+}
+
+// Dahua firmware answers the same JSON-RPC calls over HTTP (/RPC2): a
+// capture of a client polling a camera names its model, class, firmware,
+// serial and vendor under the DHIP keys, each answer read by the method its
+// request named.
+func TestRPC2Answers(t *testing.T) {
+	client, server := rpc2Exchange(ezipRPC)
+	obs, err := collect(t, DecodeHTTP, client, server, cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, value := range map[string]string{
+		"dhip.model": "IPC-D2B20-ZS", "dhip.device_class": "IPC", "dhip.firmware": "2.680.0000000.2.R",
+		"dhip.serial": "----edited----", "dhip.vendor": "EZIP",
+	} {
+		if got := valuesOf(obs, key); len(got) != 1 || got[0] != value {
+			t.Errorf("%s = %q, want %q", key, got, value)
+		}
+	}
+	// The same answers to other requests (an unknown method, a GET) name nothing.
+	other := bytes.ReplaceAll(client, []byte(`"magicBox.`), []byte(`"someBox.`))
+	get := bytes.ReplaceAll(client, []byte("POST /RPC2"), []byte("GET /RPC2"))
+	for name, c := range map[string][]byte{"other method": other, "GET": get} {
+		obs, _ := collect(t, DecodeHTTP, c, server, cameraMeta)
+		for _, o := range obs {
+			if strings.HasPrefix(o.Key, "dhip.") {
+				t.Errorf("%s: %s=%q", name, o.Key, o.Value)
+			}
+		}
+	}
 }

@@ -90,6 +90,8 @@ func FuzzHTTP(f *testing.F) {
 	w.Write([]byte("<html><title>x</title></html>"))
 	w.Close()
 	f.Add([]byte(nil), append([]byte("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n"), gz.Bytes()...))
+	rpcClient, rpcServer := rpc2Exchange(ezipRPC)
+	f.Add(rpcClient, rpcServer)
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		fuzzStream(t, DecodeHTTP, client, server)
 	})
