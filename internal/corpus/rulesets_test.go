@@ -21,11 +21,22 @@ import (
 // ruleSets are the public rule sets mined into testdata/corpus/<dir>/
 // entries.jsonl by tools/rulemine (testdata/corpus/SOURCES.md says how and
 // under which licence). Each entry is an answer a rule detects, built from
-// the rule, with the maker the rule's own product text names.
-var ruleSets = []struct{ dir, name string }{
-	{"nmap", "nmap-service-probes"},
-	{"fingerprinthub", "FingerprintHub web fingerprints"},
-	{"nuclei", "nuclei-templates detections"},
+// the rule, with the maker the rule's own product text names. Every source is
+// held to no wrong restriction; measuredOnly sources are not held to the
+// recall goal, and say why.
+var ruleSets = []struct {
+	dir, name    string
+	measuredOnly string
+}{
+	{"nmap", "nmap-service-probes", ""},
+	{"fingerprinthub", "FingerprintHub web fingerprints", ""},
+	{"nuclei", "nuclei-templates detections", ""},
+	{"ehole", "EHole finger.json", ""},
+	{"dismap", "dismap rules", ""},
+	{"whatweb", "WhatWeb plugins", ""},
+	{"yaklang", "yaklang IoT device fingerprints", "a third of its camera rules are a single common word, a model expression " +
+		"with no model in it, or a string other makers send too (each listed in ruleGaps): naming a maker on them would " +
+		"restrict other makers' devices"},
 }
 
 // minRecall is the share of a rule set's PRC-maker device entries the engine
@@ -54,12 +65,37 @@ var ruleEquivalents = map[string][]string{
 var ruleRelabels = map[string]string{
 	"nmap-service-probes:10326":                                  "ADT Home Security web interface: the Dahua httpd of lines 10323-10324 (CONNECTION/CONTENT-LENGTH in capitals, no Server, UTF-8 BOM, XHTML Strict doctype, title WEB SERVICE), under ADT's brand",
 	"nuclei-templates:http/technologies/favicon-detect.yaml#499": "the favicon list calls hash 999357577 only \"possibly-dvr\"; nuclei's own http/technologies/hikvision-detect.yaml names the same hash Hikvision (and so do FingerprintHub's Hikvision rules)",
+	"nuclei-templates:http/technologies/favicon-detect.yaml#500": "the favicon list calls hash 492290497 only \"possible-ip-camera\"; EHole's finger.json names the same hash TVT (TVT 公司产品), and so do yaklang's device fingerprints (dev_vendor tvt)",
+	"EHole:finger.json#631.1":                                    "EHole calls hash 492290497 \"IP Camera\" here and \"TVT 公司产品\" at #744 (yaklang's device fingerprints: dev_vendor tvt): TVT's DVR web UI icon",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#150":             "yaklang calls favicon hash -1240222446 \"unsecurity\"; nuclei's favicon-detect.yaml and EHole's finger.json both name it Zhejiang Uniview Technologies (uniview.http.favicon-mmh3)",
+	"dismap:configs/rule.go:1856#1":                              "dismap's \"Honeypot\" rule is the Server header uc-httpd 1.0.0 of Xiongmai's firmware (nmap-service-probes, recog): a honeypot imitating a Xiongmai DVR sends Xiongmai's string, and a device sending it is restricted rightly",
 }
 
 // ruleGaps are PRC-maker entries the engine does not name, each with why.
 // They count as misses in the recall; a listed gap that starts passing fails
 // the test, so the list cannot go stale.
-var ruleGaps = map[string]string{}
+var ruleGaps = map[string]string{
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#76":  "tvt ip_cam: 'server (basler ipcam)' (a second rule), a Basler camera server string that nothing else ties to TVT",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#128": "tp-link ip_cam: <title>ip camera viewer, a generic title of many makers' camera pages",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#129": "foscam ip_cam: <title>ipcam client, the generic title of MJPEG camera client pages; no evidence it is Foscam's alone",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#133": "kedacom nvr: the bare word kedacom-hs, placed nowhere known in an answer; a page word alone would name the maker from any page mentioning it",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#141": "huawei ip_cam: the flag 'Server (HWSERVER-...' is no header form; the Server header form is read (huawei.http.server-hwserver)",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#156": "tiandy ip_cam: <title>net video browser, the title other makers' Boa DVRs share; tiandy.http.server-boa-net-video-browser reads it with Tiandy's Boa/0.94.13",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#157": "tiandy ip_cam: <title>omny ip, which no other public source ties to Tiandy",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#183": "tvt ip_cam: the common word webcam",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#204": "hikvision nvr: the generic server name nvr webserver",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#225": "huawei ip_cam: huawei ipc anywhere in an answer is also Huawei's IPCC contact-center product; read in titles and realms (huawei.http.ipc-name)",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#237": "tvt ip_cam: 'server (basler ipcam)', a Basler camera server string that nothing else ties to TVT",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#250": "tiandy ip_cam: <title>omny ip (a second rule), which no other public source ties to Tiandy",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#262": "xm030 ip_cam: favicon hash 469671045, which no second source names",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#280": "dahua ip_cam: a model expression (ipc-hf...) with no place in the answer; Dahua model names are read in titles, realms and banners (dahua.model.camera), not in any page text",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#294": "tp-link ip_cam: the expression wireless.*camera (generic words)",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#449": "tp-link ip_cam: realm \"TP-LINK, which TP-Link's routers send too; the camera realm is TP-LINK IP-Camera (tplink.http.www-authenticate-ip-camera)",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#530": "hikvision ip_cam: /doc/page/login.asp?_ alone; read only as the quoted relative redirect of the device's own root page (hikvision.web.activex-login), since a portal's absolute link to a camera holds it too",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#524": "uniview nvr: the expression NVR\\d+... holds no model; its sample (NVR1111-1-1) is no Uniview name",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#526": "uniview dvr: the expression DVR\\d+... holds no model; its sample (DVR1111-1-1) is no Uniview name",
+	"dismap:configs/rule.go:896#1":                   "CPPLUS-DVR: the rule's only text is a P3P header, cp=cao psa our; Dahua's httpd sends it unquoted among upper-case headers (dahua.web.header-style reads that style), but alone the header is a common web-application policy line and no observation carries header values",
+}
 
 type ruleTally struct{ entries, prc, caught, nonPRC, falseRestricted, identified int }
 
@@ -90,7 +126,9 @@ func TestRuleSets(t *testing.T) {
 			}
 			rows = append(rows, fmt.Sprintf("| %s (%s rules) | %d | %d | %d | %s | %d | %d |",
 				rs.name, scope, tally.entries, tally.prc, tally.caught, recallText, tally.nonPRC, tally.falseRestricted))
-			if scope == "device" && (tally.prc == 0 || recall < minRecall) {
+			if scope == "device" && rs.measuredOnly != "" {
+				t.Logf("%s: recall measured, not held to %.0f %%: %s", rs.name, 100*minRecall, rs.measuredOnly)
+			} else if scope == "device" && (tally.prc == 0 || recall < minRecall) {
 				t.Errorf("%s: %d of %d PRC-maker device entries caught (%.1f %%), want >= %.0f %%", rs.name, tally.caught, tally.prc, 100*recall, 100*minRecall)
 			}
 		}

@@ -191,3 +191,20 @@ func FuzzONVIFDeviceInfo(f *testing.F) {
 		checkObservations(t, obs)
 	})
 }
+
+// FuzzIndexASCIIFold checks the tag search against the rule written the slow
+// way: bytes.Index in a same-length ASCII lower-casing.
+func FuzzIndexASCIIFold(f *testing.F) {
+	f.Add([]byte("\xe9\xe8<TiTlE>x</title>"), "<title")
+	f.Add([]byte("<titl"), "<title")
+	f.Add([]byte("<<title"), "</title")
+	f.Fuzz(func(t *testing.T, b []byte, needle string) {
+		if needle == "" || needle[0] != '<' || observe.ASCIILower(needle) != needle {
+			return
+		}
+		want := bytes.Index([]byte(observe.ASCIILower(string(b))), []byte(needle))
+		if got := indexASCIIFold(b, needle); got != want {
+			t.Fatalf("indexASCIIFold(%q, %q) = %d, want %d", b, needle, got, want)
+		}
+	})
+}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -182,22 +181,56 @@ const maxTitleSearch = 64 << 10
 // decoded and white space folded.
 func htmlTitle(body []byte) string {
 	b := body[:min(len(body), maxTitleSearch)]
-	// Indexes found in lower are used in b: lower must keep b's length,
-	// which bytes.ToLower does not for invalid UTF-8 (a firmware's Latin-1).
-	lower := []byte(observe.ASCIILower(string(b)))
-	start := bytes.Index(lower, []byte("<title"))
+	start := indexASCIIFold(b, "<title")
 	if start < 0 {
 		return ""
 	}
-	gt := bytes.IndexByte(lower[start:], '>')
+	gt := bytes.IndexByte(b[start:], '>')
 	if gt < 0 {
 		return ""
 	}
 	from := start + gt + 1
-	end := bytes.Index(lower[from:], []byte("</title"))
+	end := indexASCIIFold(b[from:], "</title")
 	if end < 0 {
 		end = min(len(b)-from, maxValueBytes)
 	}
 	text := html.UnescapeString(string(b[from : from+end]))
 	return strings.Join(strings.Fields(text), " ")
+}
+
+// indexASCIIFold is bytes.Index of a lower-case ASCII needle, ignoring the
+// ASCII case of b. It neither copies b nor lower-cases it (bytes.ToLower
+// changes the length of text that is not UTF-8, a firmware's Latin-1, and
+// so every index found in it), and costs nothing per page but the scan.
+func indexASCIIFold(b []byte, needle string) int {
+	first := needle[0] // a '<': callers look for tags, whose first byte has no case
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], first)
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if len(b)-i < len(needle) {
+			return -1
+		}
+		if equalASCIIFold(b[i:i+len(needle)], needle) {
+			return i
+		}
+		i++
+	}
+}
+
+// equalASCIIFold reports whether b, ASCII case ignored, is the lower-case
+// needle.
+func equalASCIIFold(b []byte, needle string) bool {
+	for k := range len(needle) {
+		c := b[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != needle[k] {
+			return false
+		}
+	}
+	return true
 }

@@ -14,6 +14,10 @@
 //	go run ./tools/rulemine -all -nmap /usr/share/nmap/nmap-service-probes -out testdata/corpus/nmap
 //	go run ./tools/rulemine -all -fphub <FingerprintHub checkout>/web-fingerprint -out testdata/corpus/fingerprinthub
 //	go run ./tools/rulemine -all -fphub <dir with nuclei's http/{technologies,exposed-panels,iot}> -source nuclei-templates -out testdata/corpus/nuclei
+//	go run ./tools/rulemine -all -ehole <EHole checkout>/finger.json -out testdata/corpus/ehole
+//	go run ./tools/rulemine -all -dismap <dismap checkout>/configs/rule.go -out testdata/corpus/dismap
+//	go run ./tools/rulemine -all -whatweb <WhatWeb checkout>/plugins -out testdata/corpus/whatweb
+//	go run ./tools/rulemine -all -yaklang <yaklang checkout>/common/fp/iotdevfp/rule.go -out testdata/corpus/yaklang
 package main
 
 import (
@@ -46,20 +50,39 @@ type entry struct {
 func main() {
 	nmapFile := flag.String("nmap", "", "nmap-service-probes file to read")
 	fphubDir := flag.String("fphub", "", "directory holding FingerprintHub's web-fingerprint/ tree (or nuclei templates)")
+	eholeFile := flag.String("ehole", "", "EHole finger.json to read")
+	dismapFile := flag.String("dismap", "", "dismap configs/rule.go to read (parsed, never run)")
+	whatwebDir := flag.String("whatweb", "", "WhatWeb plugins/ directory to read (as text, never run)")
+	yaklangFile := flag.String("yaklang", "", "yaklang common/fp/iotdevfp/rule.go to read (parsed, never run)")
 	source := flag.String("source", "", "source name written into rule ids (default: from the input)")
 	out := flag.String("out", "", "directory to write entries.jsonl into")
 	flag.BoolVar(&mineAll, "all", false, "keep every rule, not only camera, DVR and NVR ones (the others: a precision corpus)")
 	flag.Parse()
-	if *out == "" || (*nmapFile == "") == (*fphubDir == "") {
-		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR) -out DIR")
+	inputs := 0
+	for _, in := range []string{*nmapFile, *fphubDir, *eholeFile, *dismapFile, *whatwebDir, *yaklangFile} {
+		if in != "" {
+			inputs++
+		}
+	}
+	if *out == "" || inputs != 1 {
+		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR | -ehole FILE | -dismap FILE | -whatweb DIR | -yaklang FILE) -out DIR")
 		os.Exit(2)
 	}
 	var entries []entry
 	var skipped []string
 	var err error
-	if *nmapFile != "" {
+	switch {
+	case *nmapFile != "":
 		entries, skipped, err = mineNmap(*nmapFile)
-	} else {
+	case *eholeFile != "":
+		entries, skipped, err = mineEHole(*eholeFile)
+	case *dismapFile != "":
+		entries, skipped, err = mineDismap(*dismapFile)
+	case *whatwebDir != "":
+		entries, skipped, err = mineWhatWeb(*whatwebDir)
+	case *yaklangFile != "":
+		entries, skipped, err = mineYaklang(*yaklangFile)
+	default:
 		name := *source
 		if name == "" {
 			name = "FingerprintHub"

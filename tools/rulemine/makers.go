@@ -75,6 +75,11 @@ var makerCorrections = map[string]string{
 	"nuclei-templates:http/exposed-panels/xvr-login.yaml": "the template's CPE names dahuasecurity:xvr5xxx, but <title>XVR LOGIN</title> at /login.rsp is the " +
 		"CVE-2018-9995 DVR family (Server: GNU rsp/1.0; Novo, CeNova, Q-See, Night Owl OEMs of Shenzhen Milantek/TBK), not Dahua: " +
 		"ezelf/CVE-2018-9995_dvr_credentials README; code index file 44334634973 ('GNU rsp/1.0' + 'XVR LOGIN': Cenova XVR, OEM Shenzhen Milantek)",
+	"dismap:configs/rule.go:1922": "the rule (HuaWei-Camera) detects action=\"/goform/WEB_UsrLoginProc\", the login form of a GoAhead camera web UI (/asppage/common/login.asp) " +
+		"that other makers' cameras serve: WebRAY's 'jingyang Camera - default password' check posts to it (code index file 10641608390), and a " +
+		"home-automation client drives a camera of OUI 00:18:A2 through it (code index file 10564469680); nothing ties it to Huawei",
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#450": "the rule labels the bare word intellinet a TP-Link camera, but Intellinet is the network-camera brand of " +
+		"IC Intracom (WhatWeb plugins/intellinet-ip-camera.rb, dismap configs/rule.go line 2128, and yaklang's own intellinet ip_cam rules #113, #214, #259)",
 }
 
 func makerOf(product string) string {

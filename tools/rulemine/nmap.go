@@ -140,4 +140,9 @@ var sampleOverrides = map[string]struct{ value, why string }{
 		"RTSP/1.0 401 Unauthorized\r\nCSeq: 42\r\nWWW-Authenticate: Digest realm=\"Login to ND021811019863\", nonce=\"0123456789abcdef0123456789abcdef\"\r\n\r\n",
 		"realm serial as in the rule's own h/$1/ comment in nmap-service-probes (ND021811019863)",
 	},
+	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#49": {
+		"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"Login to 7L073F4PAZ19639\", qop=\"auth\", nonce=\"0123456789\"\r\n\r\n",
+		"the rule stops at 'digest realm=\"login to'; Dahua's realm goes on with the device serial (dahua.http.realm-login-to; " +
+			"serial 7L073F4PAZ19639 is the ID of a Dahua NVR in public teardown notes, code index file 32212612082)",
+	},
 }

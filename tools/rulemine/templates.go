@@ -78,26 +78,35 @@ func (r *response) raw() string {
 // the others are a precision corpus (none may be restricted).
 var mineAll bool
 
-func mineTemplates(dir, source string) ([]entry, []string, error) {
-	var entries []entry
-	var skipped []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
+// eachRuleFile calls fn with the path, the path relative to dir and the
+// content of every file under dir whose name ends in ext.
+func eachRuleFile(dir, ext string, fn func(path, rel string, data []byte)) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ext) {
 			return err
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
+		rel, _ := filepath.Rel(dir, path)
+		fn(path, rel, data)
+		return nil
+	})
+}
+
+func mineTemplates(dir, source string) ([]entry, []string, error) {
+	var entries []entry
+	var skipped []string
+	err := eachRuleFile(dir, ".yaml", func(path, rel string, data []byte) {
 		var t template
 		if yaml.Unmarshal(data, &t) != nil {
 			skipped = append(skipped, path+": not a template")
-			return nil
+			return
 		}
-		rel, _ := filepath.Rel(dir, path)
 		if exploit(t) {
 			skipped = append(skipped, rel+": an exploit (severity "+t.Info.Severity+"), not a detection")
-			return nil
+			return
 		}
 		what := rel + " " + t.ID + " " + t.Info.Name + " " + t.Info.Metadata.Product + " " + t.Info.Metadata.Vendor
 		es, sk := templateEntries(t, source+":"+filepath.ToSlash(rel), what)
@@ -111,7 +120,6 @@ func mineTemplates(dir, source string) ([]entry, []string, error) {
 			entries = append(entries, e)
 		}
 		skipped = append(skipped, sk...)
-		return nil
 	})
 	return entries, skipped, err
 }
