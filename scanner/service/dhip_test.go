@@ -136,18 +136,30 @@ func consoleFrame(t testing.TB, header, body string) []byte {
 	return append(h, body...)
 }
 
-// The real login challenge: the device's answer to global.login shows the
-// protocol on port 80, where the content, not the port, names it.
+// consoleAccessControlAnswer is the same exchange with a Dahua ASI1201E
+// access controller on TCP 37777, as mcw0/DahuaConsole issue #32
+// (2022-10-02) prints it (the same login request; answer length 0xac).
+const consoleAccessControlAnswer = `{ "result": false, "params": { "realm": "Login to ASI1201E", "random": "29757655", "encryption": "Default" }, "error": { "code": 268632079 }, "id": 0, "session": 29757655 }`
+
+// The real login challenges: the device's answer to global.login shows the
+// protocol on 37777 and on port 80, where the content, not the port, names it.
 func TestDHIPRealLoginChallenge(t *testing.T) {
 	client := consoleFrame(t, "20000000|44484950|00000000|00000000|91000000|00000000|91000000|00000000", consoleLoginRequest)
-	server := consoleFrame(t, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer)
-	d, _ := ForPort(80)
-	obs, err := collect(t, d, client, server, cameraMeta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(obs) != 1 || obs[0].Key != "dhip.answer" || obs[0].Value != "global.login" {
-		t.Errorf("login challenge gave %v, want dhip.answer global.login alone", obs)
+	for _, c := range []struct {
+		port   uint16
+		server []byte
+	}{
+		{80, consoleFrame(t, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer)},
+		{37777, consoleFrame(t, "20000000|44484950|d710c601|00000000|ac000000|00000000|ac000000|00000000", consoleAccessControlAnswer)},
+	} {
+		d, _ := ForPort(c.port)
+		obs, err := collect(t, d, client, c.server, cameraMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(obs) != 1 || obs[0].Key != "dhip.answer" || obs[0].Value != "global.login" {
+			t.Errorf("port %d: login challenge gave %v, want dhip.answer global.login alone", c.port, obs)
+		}
 	}
 }
 
