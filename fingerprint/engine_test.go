@@ -821,15 +821,47 @@ func TestEngineCloudNameAloneGoesToReview(t *testing.T) {
 		{"02:11:22:33:44:55", "i.ys7.com", "Hikvision", VerdictReview},               // a randomized address
 		{"44:19:b6:11:22:33", "www.hik-online.com", "Hikvision", VerdictRestricted},  // Hikvision's own block
 	}
-	for _, c := range cases {
+	// A name asked in a DNS question, as a TLS server name (ClientHello) or
+	// in an HTTP request's Host header is the same fact.
+	for _, key := range []string{"dns.query", "tls.sni", "http.request_host"} {
+		for _, c := range cases {
+			e := newTestEngine(t)
+			mac := mustMAC(t, c.mac)
+			ip := netip.MustParseAddr("192.168.1.50")
+			e.Add(Observation{Probe: "pcap", MAC: mac, IP: ip, Key: "arp.mac", Value: c.mac})
+			e.Add(Observation{Probe: "pcap", IP: ip, Key: key, Value: c.query})
+			d := onlyDevice(t, e)
+			if d.Vendor != c.vendor || d.Verdict != c.want {
+				t.Errorf("%s asking %s (%s): vendor %q verdict %q, want %q %q", c.mac, c.query, key, d.Vendor, d.Verdict, c.vendor, c.want)
+			}
+		}
+	}
+}
+
+// TestEngineMentionAloneGoesToReview: a page that only mentions a brand
+// (FingerprintHub's Amcrest rule, the bare word) may be the maker's device or
+// a VMS listing the brands it supports: review. With the device's own word
+// (Dahua's RTSP server name, scottlamb/retina dahua_options.txt) it is
+// restricted as before.
+func TestEngineMentionAloneGoesToReview(t *testing.T) {
+	page := "<html><body><h2>Supported cameras</h2><ul><li>Amcrest</li><li>Axis</li><li>Foscam</li></ul></body></html>"
+	for _, c := range []struct {
+		also Observation
+		want Verdict
+	}{
+		{Observation{}, VerdictReview},
+		{Observation{Probe: "rtsp", Port: 554, Key: "rtsp.server", Value: "Rtsp Server/3.0"}, VerdictRestricted},
+	} {
 		e := newTestEngine(t)
-		mac := mustMAC(t, c.mac)
-		ip := netip.MustParseAddr("192.168.1.50")
-		e.Add(Observation{Probe: "pcap", MAC: mac, IP: ip, Key: "arp.mac", Value: c.mac})
-		e.Add(Observation{Probe: "pcap", IP: ip, Key: "dns.query", Value: c.query})
+		ip := netip.MustParseAddr("198.18.0.61")
+		e.Add(Observation{Probe: "http", IP: ip, Port: 80, Key: "http.body", Value: page})
+		if c.also.Key != "" {
+			c.also.IP = ip
+			e.Add(c.also)
+		}
 		d := onlyDevice(t, e)
-		if d.Vendor != c.vendor || d.Verdict != c.want {
-			t.Errorf("%s asking %s: vendor %q verdict %q, want %q %q", c.mac, c.query, d.Vendor, d.Verdict, c.vendor, c.want)
+		if d.Vendor != "Dahua" || d.Brand != "Amcrest" || d.Verdict != c.want {
+			t.Errorf("with %q: vendor %q brand %q verdict %q, want Dahua Amcrest %q", c.also.Value, d.Vendor, d.Brand, d.Verdict, c.want)
 		}
 	}
 }

@@ -227,18 +227,19 @@ func (e *Engine) decide(d *Device, matches []Match) {
 	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
 	d.Kind = Kind(heaviest(matches, agrees, func(m Match) string { return string(m.Kind) }))
-	e.restrict(d, onlyAsked(matches, winner))
+	e.restrict(d, onlyHearsay(matches, winner))
 }
 
-// onlyAsked reports whether every match naming the maker read a fact the
-// device asked for (a cloud name it resolved) rather than one about itself.
-func onlyAsked(matches []Match, vendor string) bool {
+// onlyHearsay reports whether every match naming the maker is hearsay
+// (Signature.Hearsay): a cloud name the device resolved, a page's mention of
+// the maker, rather than the device's own word about itself.
+func onlyHearsay(matches []Match, vendor string) bool {
 	named := false
 	for _, m := range matches {
 		if m.Vendor != vendor || vendor == "" {
 			continue
 		}
-		if m.Sig == nil || !observe.IsAsked(m.Sig.Key) {
+		if m.Sig == nil || !m.Sig.Hearsay() {
 			return false
 		}
 		named = true
@@ -342,7 +343,7 @@ func extendsModel(long, short string) bool {
 // something else (a phone, a router) is clear. A maker named only by what
 // the device asked for (its cloud's names, which the maker's phone app asks
 // too) shows no product of the maker: review, whatever the maker sells.
-func (e *Engine) restrict(d *Device, askedOnly bool) {
+func (e *Engine) restrict(d *Device, hearsayOnly bool) {
 	d.Verdict = VerdictClear
 	maker, ok := e.db.Catalogue.Vendor(d.Vendor)
 	if !ok || !maker.Restricted() {
@@ -352,7 +353,7 @@ func (e *Engine) restrict(d *Device, askedOnly bool) {
 	switch {
 	case d.Kind.Surveillance():
 		d.Restricted, d.Verdict = true, VerdictRestricted
-	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker) && !askedOnly:
+	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker) && !hearsayOnly:
 		d.Restricted, d.Verdict = true, VerdictRestricted
 	case unknownKind:
 		d.Review, d.Verdict = true, VerdictReview

@@ -64,6 +64,7 @@ func TestSignatureKeys(t *testing.T) {
 		`  - {id: acme.any.both, key: http.title, keys: [http.title], pattern: 'x', weight: 0.5, examples: [{value: "x"}]}`,
 		`  - {id: acme.any.none, pattern: 'x', weight: 0.5, examples: [{value: "x"}]}`,
 		`  - {id: acme.any.asked, keys: [http.title, dns.query], pattern: 'x', weight: 0.5, examples: [{value: "x"}]}`,
+		`  - {id: acme.any.asked2, keys: [dns.query, http.title], pattern: 'x', weight: 0.5, examples: [{value: "x"}]}`,
 		`  - {id: acme.any.unknown, keys: [http.titel], pattern: 'x', weight: 0.5, examples: [{value: "x"}]}`,
 	} {
 		if _, err := load(bad + "\n"); err == nil || !strings.Contains(err.Error(), "key") {

@@ -47,6 +47,11 @@ type Signature struct {
 	Source     string        `yaml:"source"`
 	Examples   []Example     `yaml:"examples"`
 	NearMisses []string      `yaml:"near_misses"`
+	// Mention marks text that only mentions the maker (its brand as a word
+	// in a page): a device's own page says it, but so do a VMS's list of
+	// supported brands and a shop's links. Like a cloud name the device
+	// asked for, it alone gives review, never restricted.
+	Mention bool `yaml:"mention"`
 
 	File    string `yaml:"-"` // the data file it came from
 	re      *regexp.Regexp
@@ -61,6 +66,14 @@ func (s *Signature) ReadKeys() []string {
 	}
 	return []string{s.Key}
 }
+
+// Asked reports whether the signature reads what the device asked for (its
+// keys are all asked keys, as compile makes sure) rather than what it is.
+func (s *Signature) Asked() bool { return observe.IsAsked(s.ReadKeys()[0]) }
+
+// Hearsay reports evidence that is not the device speaking of itself: what
+// it asked for, or a page's mere mention of a maker.
+func (s *Signature) Hearsay() bool { return s.Asked() || s.Mention }
 
 // Match is what one signature concluded from one observed value.
 type Match struct {
@@ -114,10 +127,12 @@ func (s *Signature) compile(cat *Catalogue) error {
 		return fmt.Errorf("%s: want either key or keys", where("key"))
 	}
 	for _, k := range s.Keys {
-		if k == "" || observe.IsAsked(k) {
+		if k == "" || observe.IsAsked(k) != observe.IsAsked(s.Keys[0]) {
 			// An asked key says what the device asked for, not what it is:
-			// it keeps a signature of its own (onlyAsked reads Sig.Key).
-			return fmt.Errorf("%s: %q is empty or a key of what the device asked for", where("keys"), k)
+			// it shares a signature only with other asked keys (a cloud name
+			// in a DNS question or a TLS server name), so that the
+			// signature as a whole is asked or not (onlyHearsay).
+			return fmt.Errorf("%s: %q is empty, or mixes keys of what the device asked for with keys of what it is", where("keys"), k)
 		}
 	}
 	re, err := regexp.Compile(s.Pattern)

@@ -51,8 +51,10 @@ var ErrNotZeekLog = errors.New("not a Zeek log the importer reads (http, ssl, x5
 //   - ssl.log with x509.log: the subject and issuer of the certificate a
 //     server presented (tls.subject, tls.issuer)
 //
-// What a client sent (user agents, SNI, credentials) says nothing about the
-// server and is not read.
+// The names a client asked for are read as what it asked for, as dns.log's
+// queries are: ssl.log's server_name (tls.sni) and http.log's host
+// (http.request_host). What else a client sent (user agents, credentials)
+// says nothing about the server and is not read.
 func Zeek(path string, emit Emit) (Stats, error) {
 	st := Stats{}
 	z := &zeekState{emit: emit, certs: map[string]certSite{}}
@@ -430,6 +432,9 @@ func (z *zeekState) httpRecord(at time.Time, r zeekRecord) error {
 		return err
 	}
 	port := zeekPort(r.get("id.resp_p"))
+	if client, err := addrField(r, "id.orig_h"); err == nil {
+		z.add(at, client, observe.MAC{}, 0, "http.request_host", askedName(r.get("host")))
+	}
 	if code := r.get("status_code"); code != "" {
 		z.add(at, ip, observe.MAC{}, port, "http.status", code)
 		// The query is left out: it can carry credentials, and what
@@ -449,6 +454,11 @@ func (z *zeekState) sslRecord(at time.Time, r zeekRecord) error {
 		return err
 	}
 	port := zeekPort(r.get("id.resp_p"))
+	// The server name the client asked for is the client's (an asked fact,
+	// as dns.log's queries are).
+	if client, err := addrField(r, "id.orig_h"); err == nil {
+		z.add(at, client, observe.MAC{}, 0, "tls.sni", askedName(r.get("server_name")))
+	}
 	// Zeek before 4.2 logs the leaf's names in ssl.log itself.
 	z.add(at, ip, observe.MAC{}, port, "tls.subject", r.get("subject"))
 	z.add(at, ip, observe.MAC{}, port, "tls.issuer", r.get("issuer"))
@@ -522,4 +532,19 @@ func (z *zeekState) dnsRecord(at time.Time, r zeekRecord) error {
 	}
 	z.add(at, ip, observe.MAC{}, 0, "dns.query", strings.ToLower(strings.TrimSuffix(r.get("query"), ".")))
 	return nil
+}
+
+// askedName returns a host name a client asked for (a TLS server name, an
+// HTTP Host header) lower-case, without a port or trailing dot; an address
+// is no name and gives "".
+func askedName(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if host, port, found := strings.Cut(s, ":"); found && !strings.Contains(port, ":") {
+		s = host
+	}
+	s = strings.TrimSuffix(s, ".")
+	if _, err := netip.ParseAddr(strings.Trim(s, "[]")); err == nil || strings.Contains(s, ":") {
+		return ""
+	}
+	return s
 }

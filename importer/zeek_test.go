@@ -49,6 +49,8 @@ func TestZeekTSVLogs(t *testing.T) {
 		{"128.2.6.189", "90:b1:1c:99:49:29", 0, "dhcp.lease", "128.2.6.189"},
 		{"128.2.6.97", "90:b1:1c:99:49:29", 0, "dhcp.hostname", "btest.is.cool"},
 		{"192.150.187.50", "", 0, "dns.query", "flkr._domainkey.flickr.com"},
+		// What the client asked for is the client's.
+		{"192.168.1.105", "", 0, "tls.sni", "ssl.gstatic.com"},
 	} {
 		if !has(obs, w) {
 			t.Errorf("no %+v", w)
@@ -78,6 +80,8 @@ func TestZeekJSONLogs(t *testing.T) {
 		{"31.3.245.133", "", 80, "http.status", "200"},
 		{"31.3.245.133", "", 80, "http.path", "/"},
 		{"172.17.0.2", "", 0, "dns.query", "zeek.org"},
+		{"192.168.4.49", "", 0, "tls.sni", "www.taosecurity.com"},
+		{"192.168.4.76", "", 0, "http.request_host", "testmyids.com"},
 	} {
 		if !has(obs, w) {
 			t.Errorf("no %+v", w)
@@ -120,6 +124,17 @@ func TestZeekGzip(t *testing.T) {
 }
 
 // A damaged line is skipped with its number; the rest of the log still counts.
+func TestZeekAskedNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"Bridge.MeetHue.com:80": "bridge.meethue.com", "zeek.org.": "zeek.org", "testmyids.com": "testmyids.com",
+		"192.168.1.64": "", "192.168.1.64:8080": "", "[fe80::1]:80": "", "fe80::1": "", "": "",
+	} {
+		if got := askedName(in); got != want {
+			t.Errorf("askedName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestZeekBadLinesAreSkipped(t *testing.T) {
 	plain, err := os.ReadFile(filepath.Join(zeekTSV, "dns.log"))
 	if err != nil {

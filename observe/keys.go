@@ -202,6 +202,7 @@ var keys = []Key{
 	{Name: "http.favicon_md5", Role: Fact},
 	{Name: "http.favicon_mmh3", Role: Fact},
 	{Name: "http.realm_mac", Role: Context},
+	{Name: "http.request_host", Role: Fact, Asked: true},
 
 	// RTSP.
 	{Name: "rtsp.status", Role: Fact},
@@ -219,6 +220,7 @@ var keys = []Key{
 	// TLS, banners, ports.
 	{Name: "tls.subject", Role: Fact},
 	{Name: "tls.issuer", Role: Context},
+	{Name: "tls.sni", Role: Fact, Asked: true},
 	{Name: "telnet.banner", Role: Fact},
 	{Name: "tcp.banner_hex", Role: Fact},
 	{Name: "tcp.open", Role: Fact},

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"html"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,10 +17,10 @@ import (
 // greeting with CRLFs and the prompt's trailing space, OpenSSL's one-line
 // subject, a DNS name with the root's dot. Keys without a form are skipped.
 var recordedForms = map[string]func(string) (string, bool){
-	"http.server":           headerLine("Server"),
-	"rtsp.server":           headerLine("Server"),
-	"http.www_authenticate": headerLine("WWW-Authenticate"),
-	"rtsp.www_authenticate": headerLine("WWW-Authenticate"),
+	"http.server":           headerForm("Server"),
+	"rtsp.server":           headerForm("Server"),
+	"http.www_authenticate": headerForm("WWW-Authenticate"),
+	"rtsp.www_authenticate": headerForm("WWW-Authenticate"),
 	"http.title": func(v string) (string, bool) {
 		// The decoder folds white space in titles, so only folded examples
 		// have the same wire form.
@@ -30,9 +31,19 @@ var recordedForms = map[string]func(string) (string, bool){
 	},
 	"tls.subject":   opensslOneLine,
 	"mdns.instance": func(v string) (string, bool) { return v + ".", !strings.HasSuffix(v, ".") },
+	// A header block without its status line, as nmap's http-headers script
+	// prints it; only 200 answers, whose status the reading assumes.
+	"http.headers": func(v string) (string, bool) {
+		status, rest, ok := strings.Cut(v, "\r\n")
+		// (An answer with no header at all has no block to record.)
+		return rest, ok && strings.HasPrefix(status, "HTTP/1.") && strings.Contains(status, " 200 ") && headerLine.MatchString(rest)
+	},
 }
 
-func headerLine(name string) func(string) (string, bool) {
+// headerLine matches text that starts with a header ("Name:").
+var headerLine = regexp.MustCompile("^[-!#$%&'*+.^_`|~0-9A-Za-z]+:")
+
+func headerForm(name string) func(string) (string, bool) {
 	return func(v string) (string, bool) { return name + ": " + v + "\r\n", strings.TrimSpace(v) == v }
 }
 
@@ -81,9 +92,16 @@ func TestRecordedFormsKeepVerdicts(t *testing.T) {
 			return
 		}
 		tried++
-		clean := p.identify(t, observation("corpus", key, value))
+		clean := p.identify(t, ruleObservations(ruleEntry{Key: key, Value: value})...)
 		var obs []fingerprint.Observation
-		if !service.DecodeRecorded(key, recorded, scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP}, func(o fingerprint.Observation) { obs = append(obs, o) }) || len(obs) == 0 {
+		m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP}
+		collect := func(o fingerprint.Observation) { obs = append(obs, o) }
+		if !service.DecodeRecorded(key, recorded, m, collect) {
+			if decode, raw := service.ByRawKey(key); raw {
+				decode(nil, []byte(recorded), m, collect)
+			}
+		}
+		if len(obs) == 0 {
 			t.Fatalf("%s: %s %q read nothing", where, key, recorded)
 		}
 		got := p.identify(t, obs...)

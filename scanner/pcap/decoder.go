@@ -552,7 +552,21 @@ func (d *Decoder) tcp(data []byte) bool {
 	if p.srcLocal || p.dstLocal || d.opt.AllAddresses {
 		d.flows.segment(p)
 	}
+	d.clientFirst()
 	return true
+}
+
+// clientFirst decodes what a local client says of itself in a segment to any
+// server (the name a TLS ClientHello asks for); the flow table keeps only
+// connections to local servers, and a device's cloud is not one.
+func (d *Decoder) clientFirst() {
+	p := &d.p
+	if d.proto.ClientFirst == nil || len(p.payload) == 0 || !(p.srcLocal || d.opt.AllAddresses) || multicastIP(p.src) {
+		return
+	}
+	if dec, ok := d.proto.ClientFirst(p.payload); ok {
+		d.runDatagram(dec, p.payload, d.meta())
+	}
 }
 
 // open records the port a SYN-ACK came from as open, once per host and port.

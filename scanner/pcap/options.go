@@ -57,6 +57,11 @@ type Protocols struct {
 	// StreamDetect recognises a TCP stream on an unknown port from its
 	// first bytes (client may be empty). Optional.
 	StreamDetect func(client, server []byte) (scanner.StreamDecoder, bool)
+	// ClientFirst returns a decoder for the first bytes a local client sends
+	// on any TCP connection, by their content (a TLS ClientHello names the
+	// server the client asks for), whether or not the server is local: the
+	// observations are about the client. Optional.
+	ClientFirst func(payload []byte) (scanner.Decoder, bool)
 	// RepeatKey returns the parts of a datagram its observations depend
 	// on (head may be nil). A datagram whose parts, sender and receiver
 	// are those of one decoded without error before is not decoded again.

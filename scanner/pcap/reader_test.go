@@ -308,3 +308,39 @@ func TestIPv6LinkLocalMDNS(t *testing.T) {
 		t.Error("mDNS TXT md=BSB002 from the IPv6 link-local address not decoded")
 	}
 }
+
+// The Xiaomi camera's TLS connections to its cloud name the server they ask
+// for (realdata §13): the name is the camera's, without the client's
+// ephemeral port; the D-Link camera's TLS 1.0 hellos carry no server name.
+func TestClientHelloServerNameIsTheClients(t *testing.T) {
+	r, _ := readCapture(t, "smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap", Options{})
+	if !r.has("192.168.1.161", "tls.sni", "business.smartcamera.api.io.mi.com") {
+		t.Error("the camera's TLS server name is not decoded")
+	}
+	for _, o := range r.obs {
+		if o.Key == "tls.sni" && (o.Port != 0 || o.IP != netip.MustParseAddr("192.168.1.161")) {
+			t.Errorf("tls.sni about %v port %d: want the client, no port", o.IP, o.Port)
+		}
+	}
+	r, _ = readCapture(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", Options{})
+	if r.has("", "tls.sni", "*") {
+		t.Error("a server name from hellos that carry none")
+	}
+}
+
+// The Hue bridge asks its cloud by plain HTTP, with a port in the Host header
+// (realdata §1): the name is the bridge's, without the port. Its requests to
+// bridge.meethue.com send "POST " in a segment of its own: one segment is
+// read at a time (connections to servers outside the site are not
+// reassembled), so those give nothing.
+func TestHTTPRequestHostIsTheClients(t *testing.T) {
+	r, _ := readCapture(t, "iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap", Options{})
+	if !r.has("10.10.10.6", "http.request_host", "dcp.cpp.philips.com") || !r.has("10.10.10.6", "http.request_host", "www.ecdinterface.philips.com") {
+		t.Error("the bridge's HTTP host names are not decoded")
+	}
+	for _, o := range r.obs {
+		if o.Key == "http.request_host" && (o.Port != 0 || o.IP != netip.MustParseAddr("10.10.10.6")) {
+			t.Errorf("http.request_host about %v port %d: want the bridge, no port", o.IP, o.Port)
+		}
+	}
+}

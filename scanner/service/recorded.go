@@ -33,7 +33,7 @@ var headerOf = map[string]string{
 // with the root's trailing dot ("cam.local.") where the decoders do not.
 var dnsNameKeys = map[string]bool{
 	"dns.query": true, "mdns.hostname": true, "mdns.instance": true,
-	"mdns.service": true, "dhcp.fqdn": true, "dhcp.hostname": true,
+	"mdns.service": true, "dhcp.fqdn": true, "dhcp.hostname": true, "tls.sni": true, "http.request_host": true,
 }
 
 // DecodeRecorded turns a value that another tool recorded under a fact key

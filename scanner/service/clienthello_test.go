@@ -1,0 +1,212 @@
+package service
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// realFirstSegments returns what each client sent first on port 443 in a
+// real capture (realdata §1 and §13), cut to one segment's size.
+func realFirstSegments(t testing.TB, capture string) [][]byte {
+	t.Helper()
+	var firsts [][]byte
+	for _, f := range readFlows(t, realdataDir+capture, 443) {
+		firsts = append(firsts, f.client[:min(len(f.client), 1460)])
+	}
+	if len(firsts) == 0 {
+		t.Fatalf("%s: no TLS connection", capture)
+	}
+	return firsts
+}
+
+// realClientHellos returns the ClientHellos among them.
+func realClientHellos(t testing.TB, capture string) [][]byte {
+	t.Helper()
+	var hellos [][]byte
+	for _, b := range realFirstSegments(t, capture) {
+		if IsClientHello(b) {
+			hellos = append(hellos, b)
+		}
+	}
+	return hellos
+}
+
+// clientMeta describes a hello as the pcap reader hands it over: the sender
+// is the client, on an ephemeral port.
+var clientMeta = scanner.Meta{Probe: "pcap", SrcPort: 37836, DstPort: 443}
+
+func decodeHello(payload []byte) ([]observe.Observation, error) {
+	var obs []observe.Observation
+	err := ClientHello(payload, clientMeta, func(o observe.Observation) { obs = append(obs, o) })
+	return obs, err
+}
+
+func TestClientHelloNamesTheServerAsked(t *testing.T) {
+	// The Xiaomi camera's hellos ask for its camera cloud (one of its five
+	// carries no server_name); the D-Link camera sends SSLv2-format hellos,
+	// which have no extensions and are no TLS record.
+	named := 0
+	for _, h := range realClientHellos(t, "smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap") {
+		obs, err := decodeHello(h)
+		if err != nil || len(obs) > 1 || len(obs) == 1 && (obs[0].Key != "tls.sni" || obs[0].Value != "business.smartcamera.api.io.mi.com" || obs[0].Port != 0) {
+			t.Errorf("Xiaomi hello: %+v, %v", obs, err)
+		}
+		named += len(obs)
+		// Cut where the segment might end: the name is read while its
+		// extension is whole, never half of it.
+		for cut := 6; cut < len(h); cut += 7 {
+			obs, _ := decodeHello(h[:cut])
+			if len(obs) > 0 && obs[0].Value != "business.smartcamera.api.io.mi.com" {
+				t.Fatalf("cut at %d: %q", cut, obs[0].Value)
+			}
+		}
+	}
+	if named != 4 {
+		t.Errorf("%d of the Xiaomi camera's hellos named the server, want the 4 tshark shows", named)
+	}
+	for _, b := range realFirstSegments(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap") {
+		if _, ok := ClientFirst(b); ok {
+			t.Errorf("D-Link SSLv2-format hello taken for a TLS ClientHello: % x", b[:8])
+		}
+	}
+}
+
+func TestClientHelloRefusesWhatIsNotAHelloOrAName(t *testing.T) {
+	var hello []byte
+	for _, h := range realClientHellos(t, "smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap") {
+		if obs, _ := decodeHello(h); len(obs) == 1 {
+			hello = h
+		}
+	}
+	for _, b := range [][]byte{nil, []byte("GET / HTTP/1.1\r\n"), {0x16, 3, 1, 0, 5, 2, 0, 0, 1, 0}} {
+		if IsClientHello(b) {
+			t.Errorf("%q taken for a ClientHello", b)
+		}
+	}
+	name := []byte("business.smartcamera.api.io.mi.com")
+	at := strings.Index(string(hello), string(name))
+	for _, bad := range []string{"bad\x1b[31m.smartcamera.api.io.mi", "..................................", "businesssmartcameraapiiomicomxxxxx", "business.smartcamera.api.io.mi.co\xff"} {
+		b := append([]byte(nil), hello...)
+		copy(b[at:], bad)
+		if obs, _ := decodeHello(b); len(obs) != 0 {
+			t.Errorf("%q gave %+v", bad, obs)
+		}
+	}
+	for _, literal := range []string{"192.168.1.161", "[fe80::1]", "fe80::1"} {
+		if got := dnsName([]byte(literal)); got != "" {
+			t.Errorf("address literal %q taken for a name %q", literal, got)
+		}
+	}
+}
+
+func FuzzClientHello(f *testing.F) {
+	for _, capture := range []string{"smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap", "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"} {
+		for _, b := range realFirstSegments(f, capture) {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		obs, _ := decodeHello(b)
+		if len(obs) > 1 {
+			t.Fatalf("%d observations", len(obs))
+		}
+		for _, o := range obs {
+			if o.Key != "tls.sni" || o.Port != 0 || !utf8.ValidString(o.Value) || len(o.Value) > maxSNIBytes || o.Value != strings.ToLower(o.Value) || !strings.Contains(o.Value, ".") {
+				t.Fatalf("bad observation %+v", o)
+			}
+		}
+	})
+}
+
+// realRequests returns what each client sent first on port 80 in a real
+// capture: HTTP requests.
+func realRequests(t testing.TB, capture string) [][]byte {
+	t.Helper()
+	var reqs [][]byte
+	for _, f := range readFlows(t, realdataDir+capture, 80) {
+		if len(f.client) > 0 {
+			reqs = append(reqs, f.client[:min(len(f.client), 1460)])
+		}
+	}
+	return reqs
+}
+
+func decodeRequest(payload []byte) ([]observe.Observation, error) {
+	var obs []observe.Observation
+	err := HTTPRequestHost(payload, clientMeta, func(o observe.Observation) { obs = append(obs, o) })
+	return obs, err
+}
+
+func TestHTTPRequestHostIsTheNameAsked(t *testing.T) {
+	// The Xiaomi camera asks Xiaomi's HTTP name service, the Hue bridge its
+	// cloud with a port in the Host header (realdata §13, §1); the phone
+	// setting up the D-Link camera addresses it by IP: no name.
+	for _, c := range []struct {
+		capture string
+		want    map[string]bool
+	}{
+		{"smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap", map[string]bool{"dns.io.mi.com": true}},
+		{"iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap", map[string]bool{"bridge.meethue.com": true, "dcp.cpp.philips.com": true, "www.ecdinterface.philips.com": true}},
+		{"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", map[string]bool{}},
+	} {
+		got := map[string]bool{}
+		reqs := realRequests(t, c.capture)
+		if len(reqs) == 0 {
+			t.Fatalf("%s: no HTTP request", c.capture)
+		}
+		for _, r := range reqs {
+			if dec, ok := ClientFirst(r); !ok || dec == nil {
+				continue
+			}
+			obs, err := decodeRequest(r)
+			if err != nil {
+				continue // a second request on the connection, or a body
+			}
+			for _, o := range obs {
+				if o.Key != "http.request_host" || o.Port != 0 {
+					t.Errorf("%s: %+v", c.capture, o)
+				}
+				got[o.Value] = true
+			}
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("%s: names %v, want %v", c.capture, got, c.want)
+		}
+		for name := range c.want {
+			if !got[name] {
+				t.Errorf("%s: %s not read", c.capture, name)
+			}
+		}
+	}
+	for _, b := range []string{"M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\r\n", "GET / RTSP/1.0\r\nHost: cam.example.com\r\n\r\n", "GETX"} {
+		if obs, _ := decodeRequest([]byte(b)); len(obs) != 0 {
+			t.Errorf("%q gave %+v", b, obs)
+		}
+	}
+	if got := withoutPort("[fe80::1]:80"); dnsName([]byte(got)) != "" {
+		t.Errorf("an IPv6 literal taken for a name: %q", got)
+	}
+}
+
+func FuzzHTTPRequestHost(f *testing.F) {
+	for _, capture := range []string{"smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap", "iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap"} {
+		for _, r := range realRequests(f, capture) {
+			f.Add(r)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		obs, _ := decodeRequest(b)
+		if len(obs) > 1 {
+			t.Fatalf("%d observations", len(obs))
+		}
+		for _, o := range obs {
+			if o.Key != "http.request_host" || o.Port != 0 || !utf8.ValidString(o.Value) || len(o.Value) > maxSNIBytes || o.Value != strings.ToLower(o.Value) || strings.Contains(o.Value, ":") {
+				t.Fatalf("bad observation %+v", o)
+			}
+		}
+	})
+}
