@@ -36,6 +36,9 @@ var ruleSets = []struct {
 	{"whatweb", "WhatWeb plugins", ""},
 	{"easy233", "EASY233/Finger finger.json", ""},
 	{"arl", "ARL webapp.json FOFA queries", ""},
+	{"fingers", "chainreactors/fingers web fingerprints", "three of its PRC-maker camera rules (each listed twice) are the " +
+		"Hikvision login path alone, a Dahua page element no second source names, and Dahua's legal name in a header the rule does not " +
+		"name (each listed in ruleGaps)"},
 	{"goby", "Goby fingerprints (chainreactors/fingers)", "its features lost the field they were tested in, half its " +
 		"PRC-maker camera ways are a single page word, a bare model number or a Kedacom product of any kind, and its telnet and " +
 		"certificate ways are not read yet (each listed in gobyGaps with its class)"},
@@ -75,6 +78,8 @@ var ruleRelabels = map[string]string{
 	"nuclei-templates:http/technologies/favicon-detect.yaml#499": "the favicon list calls hash 999357577 only \"possibly-dvr\"; nuclei's own http/technologies/hikvision-detect.yaml names the same hash Hikvision (and so do FingerprintHub's Hikvision rules)",
 	"nuclei-templates:http/technologies/favicon-detect.yaml#500": "the favicon list calls hash 492290497 only \"possible-ip-camera\"; EHole's finger.json names the same hash TVT (TVT 公司产品), and so do yaklang's device fingerprints (dev_vendor tvt)",
 	"EASY233-Finger:finger.json#553.1":                           "EASY233/Finger (EHole's list, kept in its format) calls hash 492290497 \"IP Camera\"; EHole's finger.json #744 names it TVT (TVT 公司产品), and so do yaklang's device fingerprints (dev_vendor tvt)",
+	"fingers:resources/fingers_http.json#1766.1.1":               "chainreactors/fingers calls hash 492290497 \"ip camera\"; EHole's finger.json #744 names it TVT (TVT 公司产品), and so do yaklang's device fingerprints (dev_vendor tvt)",
+	"fingers:resources/fingers_http.json#3651.1.1":               "the same hash 492290497 \"ip camera\" a second time in the list (TVT's, as #1766)",
 	"EHole:finger.json#631.1":                                    "EHole calls hash 492290497 \"IP Camera\" here and \"TVT 公司产品\" at #744 (yaklang's device fingerprints: dev_vendor tvt): TVT's DVR web UI icon",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#150":             "yaklang calls favicon hash -1240222446 \"unsecurity\"; nuclei's favicon-detect.yaml and EHole's finger.json both name it Zhejiang Uniview Technologies (uniview.http.favicon-mmh3)",
 	"goby:resources/goby.json#1937#2":                            "Goby's \"honey jar\" (honeypot) way is the Server header uc-httpd 1.0.0 of Xiongmai's firmware, as dismap's Honeypot rule: a device sending it is restricted rightly",
@@ -106,6 +111,12 @@ var ruleGaps = map[string]string{
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#530": "hikvision ip_cam: /doc/page/login.asp?_ alone; read only as the quoted relative redirect of the device's own root page (hikvision.web.activex-login), since a portal's absolute link to a camera holds it too",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#524": "uniview nvr: the expression NVR\\d+... holds no model; its sample (NVR1111-1-1) is no Uniview name",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#526": "uniview dvr: the expression DVR\\d+... holds no model; its sample (DVR1111-1-1) is no Uniview name",
+	"fingers:resources/fingers_http.json#548.1.1":    "the Hikvision login path doc/page/login.asp alone, which a portal's link to a camera holds too; read only as the root page's quoted relative redirect (hikvision.web.activex-login), as yaklang's ruleRaw#530",
+	"fingers:resources/fingers_http.json#690.1.1":    "the Hikvision login path doc/page/login.asp alone, which a portal's link to a camera holds too; read only as the root page's quoted relative redirect (hikvision.web.activex-login), as yaklang's ruleRaw#530",
+	"fingers:resources/fingers_http.json#5879.1.1":   "大华摄像头: <div class=\"J_vedio_control\" id=\"prew_video_control\">, a page element no second public source ties to Dahua",
+	"fingers:resources/fingers_http.json#7934.1.1":   "大华摄像头: <div class=\"J_vedio_control\" id=\"prew_video_control\">, a page element no second public source ties to Dahua",
+	"fingers:resources/fingers_http.json#5881.1.1":   "大华视频监控: ZheJiang Dahua Technology in some header the rule does not name (placed as the Server header); Dahua's legal name is read in the page (dahua.web.legal-name), a header holding it is not known from a real answer",
+	"fingers:resources/fingers_http.json#7944.1.1":   "大华视频监控: ZheJiang Dahua Technology in some header the rule does not name (placed as the Server header); Dahua's legal name is read in the page (dahua.web.legal-name), a header holding it is not known from a real answer",
 	"TideFinger:cms_finger.db/fofa#1894#2":           "海康威视（Hikvision）: body updateTips && doc/page/login.asp, a common script function name beside the login path a portal's link to a camera holds too; no real Hikvision page with updateTips is known here (the root page's quoted relative redirect is read: hikvision.web.activex-login)",
 	"TideFinger:cms_finger.db/fofa#1894#3":           "海康威视（Hikvision）: header _goaheadwebSessionId, the session cookie of the GoAhead web server many makers' devices embed; it names no maker",
 	"dismap:configs/rule.go:896#1":                   "CPPLUS-DVR: the rule's only text is a P3P header, cp=cao psa our; Dahua's httpd sends it unquoted among upper-case headers (dahua.web.header-style reads that style), but alone the header is a common web-application policy line and no observation carries header values",

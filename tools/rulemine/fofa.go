@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -236,15 +235,11 @@ func wayEntries(base entry, ways [][]fofaTest, answer func(e *entry, way []fofaT
 // mineARL reads ARL's app/dicts/webapp.json: products by name, each with a
 // FOFA query (fofa_rule) that its headers/html/title lists repeat in part.
 func mineARL(path string) ([]entry, []string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
 	var doc map[string]struct {
 		FofaRule string `json:"fofa_rule"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	if err := readJSON(path, &doc); err != nil {
+		return nil, nil, err
 	}
 	rules := make([]fofaRule, 0, len(doc))
 	for name, r := range doc {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -32,13 +30,9 @@ type gobyRule struct {
 
 // mineGoby reads the JSON list; rule ids are the list index and the name.
 func mineGoby(path string) ([]entry, []string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
 	var rules []gobyRule
-	if err := json.Unmarshal(data, &rules); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	if err := readJSON(path, &rules); err != nil {
+		return nil, nil, err
 	}
 	var entries []entry
 	var skipped []string

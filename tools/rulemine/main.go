@@ -21,6 +21,7 @@
 //	go run ./tools/rulemine -all -ehole <EASY233/Finger checkout>/library/finger.json -source EASY233-Finger -out testdata/corpus/easy233
 //	go run ./tools/rulemine -all -arl <ARL checkout>/app/dicts/webapp.json -out testdata/corpus/arl
 //	go run ./tools/rulemine -all -goby <chainreactors/fingers checkout>/resources/goby.json (gunzipped) -out testdata/corpus/goby
+//	go run ./tools/rulemine -all -fingers <chainreactors/fingers checkout>/resources/fingers_http.json (gunzipped) -out testdata/corpus/fingers
 //	sqlite3 -separator "$(printf '\t')" cms_finger.db 'select id, name, keys from fofa' > fofa.tsv
 //	go run ./tools/rulemine -all -fofa fofa.tsv -source TideFinger:cms_finger.db/fofa -out testdata/corpus/tidefinger
 package main
@@ -61,19 +62,20 @@ func main() {
 	yaklangFile := flag.String("yaklang", "", "yaklang common/fp/iotdevfp/rule.go to read (parsed, never run)")
 	arlFile := flag.String("arl", "", "ARL app/dicts/webapp.json to read (its FOFA queries)")
 	gobyFile := flag.String("goby", "", "Goby fingerprint list as chainreactors/fingers keeps it (resources/goby.json, gunzipped) to read")
+	fingersFile := flag.String("fingers", "", "chainreactors/fingers' own web fingerprints (resources/fingers_http.json, gunzipped) to read")
 	fofaFile := flag.String("fofa", "", "tab-separated list of id, product name and FOFA query to read (name the rule set with -source)")
 	source := flag.String("source", "", "source name written into rule ids (default: from the input)")
 	out := flag.String("out", "", "directory to write entries.jsonl into")
 	flag.BoolVar(&mineAll, "all", false, "keep every rule, not only camera, DVR and NVR ones (the others: a precision corpus)")
 	flag.Parse()
 	inputs := 0
-	for _, in := range []string{*nmapFile, *fphubDir, *eholeFile, *dismapFile, *whatwebDir, *yaklangFile, *arlFile, *gobyFile, *fofaFile} {
+	for _, in := range []string{*nmapFile, *fphubDir, *eholeFile, *dismapFile, *whatwebDir, *yaklangFile, *arlFile, *gobyFile, *fingersFile, *fofaFile} {
 		if in != "" {
 			inputs++
 		}
 	}
 	if *out == "" || inputs != 1 || *fofaFile != "" && *source == "" {
-		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR | -ehole FILE | -dismap FILE | -whatweb DIR | -yaklang FILE | -arl FILE | -goby FILE | -fofa FILE -source NAME) -out DIR")
+		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR | -ehole FILE | -dismap FILE | -whatweb DIR | -yaklang FILE | -arl FILE | -goby FILE | -fingers FILE | -fofa FILE -source NAME) -out DIR")
 		os.Exit(2)
 	}
 	var entries []entry
@@ -88,6 +90,8 @@ func main() {
 		entries, skipped, err = mineARL(*arlFile)
 	case *gobyFile != "":
 		entries, skipped, err = mineGoby(*gobyFile)
+	case *fingersFile != "":
+		entries, skipped, err = mineFingers(*fingersFile)
 	case *fofaFile != "":
 		entries, skipped, err = mineFOFAList(*fofaFile, *source)
 	case *dismapFile != "":
@@ -166,4 +170,16 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// readJSON decodes a rule set kept as one JSON document.
+func readJSON(path string, v any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }

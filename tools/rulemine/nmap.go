@@ -147,18 +147,27 @@ var sampleOverrides = map[string]struct{ value, why string }{
 	},
 	"ARL:app/dicts/webapp.json#NETSurveillance": {
 		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>NETSurveillance WEB</title>",
-		fofaSubstring + "the title Xiongmai's web UI sends is NETSurveillance WEB (rapid7/recog xml/html_title.xml; nuclei-templates http/iot/netsurveillance-web.yaml)",
+		substringTest + "the title Xiongmai's web UI sends is NETSurveillance WEB (rapid7/recog xml/html_title.xml; nuclei-templates http/iot/netsurveillance-web.yaml)",
 	},
 	"TideFinger:cms_finger.db/fofa#1893": {
 		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>NETSurveillance WEB</title>",
-		fofaSubstring + "the title Xiongmai's web UI sends is NETSurveillance WEB (rapid7/recog xml/html_title.xml; nuclei-templates http/iot/netsurveillance-web.yaml)",
+		substringTest + "the title Xiongmai's web UI sends is NETSurveillance WEB (rapid7/recog xml/html_title.xml; nuclei-templates http/iot/netsurveillance-web.yaml)",
+	},
+	"fingers:resources/fingers_http.json#1992.1.1": {
+		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>NETSurveillance WEB</title>",
+		substringTest + "the title Xiongmai's web UI sends is NETSurveillance WEB (rapid7/recog xml/html_title.xml; nuclei-templates http/iot/netsurveillance-web.yaml)",
+	},
+	"fingers:resources/fingers_http.json#3273.1.1": {
+		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>NETSurveillance WEB</title>",
+		substringTest + "the title Xiongmai's web UI sends is NETSurveillance WEB (rapid7/recog xml/html_title.xml; nuclei-templates http/iot/netsurveillance-web.yaml)",
 	},
 	"TideFinger:cms_finger.db/fofa#1894#1": {
 		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nServer: Hikvision-Webs\r\n\r\n",
-		fofaSubstring + "the header holding Hikvision that Hikvision devices send is Server: Hikvision-Webs (rapid7/recog xml/http_servers.xml; nmap-service-probes 7.93 L9811)",
+		substringTest + "the header holding Hikvision that Hikvision devices send is Server: Hikvision-Webs (rapid7/recog xml/http_servers.xml; nmap-service-probes 7.93 L9811)",
 	},
 }
 
-// fofaSubstring starts the reason of a FOFA sample filled in: FOFA's
-// field="x" is a substring test, and its shortest sample is not what devices send.
-const fofaSubstring = "a FOFA field test matches a substring; "
+// substringTest starts the reason of a sample filled in where the rule is a
+// substring test (FOFA's field="x", a fingers body text) whose bare text is
+// not what the devices send.
+const substringTest = "the rule tests a substring; "

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"regexp"
 	"regexp/syntax"
 	"strconv"
@@ -31,15 +29,11 @@ type eholeRule struct {
 // answer) and one per favicon hash. source names the list in rule ids: EHole,
 // or a list kept in EHole's format (EASY233/Finger's library/finger.json).
 func mineEHole(path, source string) ([]entry, []string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
 	var doc struct {
 		Fingerprint []eholeRule `json:"fingerprint"`
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	if err := readJSON(path, &doc); err != nil {
+		return nil, nil, err
 	}
 	var entries []entry
 	var skipped []string
@@ -392,8 +386,10 @@ func cnMakerOf(name string) string {
 // conference systems, DSS, Kedacom's Phoenix client and its TrueSens
 // videoconferencing line (WhatWeb plugins/kedacom-truesens.rb), and the
 // English names Goby gives the same products (TV wall, big screen control,
-// video image information library, diagnostic tools, ESS storage).
-var cnPlatformWords = regexp.MustCompile(`(?i)server|服务器|管理系统|tv-wall|tvwall|multi-screen|多屏|viid|视频图像信息库|\bwp\b|face|人脸|analysis|retrieval|检索|structured|quality|backup|备份|storage|unistor|raid|redundant|\bvm[0-9.]+|\btms[0-9]|\bisc\b|ezclould|cloudeye|\bude\b|\bsg\b|sxm|审讯|on-demand|viewshot|mediaserver|流媒体|会议|conferenc|\bsmc\b|综合|安防管理|cload|recovery|\bdss\b|phoenix|truesens|tv wall|big screen|information (?:library|database)|diagnostic|car remote|\bess[0-9]|video cloud|security platform|multimedia platform`)
+// video image information library, diagnostic tools, ESS storage), and
+// chainreactors/fingers' Chinese ones (磁盘阵列 disk arrays, 网络键盘 network
+// keyboards, 云眼 Uniview's cloud).
+var cnPlatformWords = regexp.MustCompile(`(?i)server|服务器|管理系统|tv-wall|tvwall|multi-screen|多屏|viid|视频图像信息库|\bwp\b|face|人脸|analysis|retrieval|检索|structured|quality|backup|备份|storage|unistor|raid|redundant|\bvm[0-9.]+|\btms[0-9]|\bisc\b|ezclould|cloudeye|\bude\b|\bsg\b|sxm|审讯|on-demand|viewshot|mediaserver|流媒体|会议|conferenc|\bsmc\b|综合|安防管理|cload|recovery|\bdss\b|phoenix|truesens|tv wall|big screen|information (?:library|database)|diagnostic|car remote|\bess[0-9]|video cloud|security platform|multimedia platform|磁盘阵列|键盘|云眼`)
 
 // cnDeviceWords name a camera, NVR or DVR outright, whatever else the name
 // says ("JAWS Web Server (IP Camera)", "Cloudsee-Cameras-and-Surveillance").
