@@ -54,7 +54,6 @@ var gobyGaps = map[string]string{
 	"goby:resources/goby.json#2222#5":  gobyGap["huawei"],
 	"goby:resources/goby.json#2222#6":  gobyGap["huawei"],
 	"goby:resources/goby.json#239#1":   gobyGap["kedacom"],
-	"goby:resources/goby.json#243":     gobyGap["kedacom"],
 	"goby:resources/goby.json#2629#1":  gobyGap["tiandy"],
 	"goby:resources/goby.json#2629#2":  gobyGap["tiandy"],
 	"goby:resources/goby.json#2708":    gobyGap["bare-model"],
