@@ -1,0 +1,364 @@
+package corpus
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/camsweep/camsweep/fingerprint"
+)
+
+// firmwareEntry is one public device string (or set of strings) whose source
+// states the device's true firmware.
+//
+// What "right" means: the engine's firmware equals, byte for byte, the version
+// string the device states in its firmware field: whole (nothing cut short),
+// as sent (nothing dropped or normalised but surrounding white space), and
+// nothing a protocol adds around it. One device has one firmware on every
+// path, so where the device's own protocols disagree in form, the field of
+// the device's own protocol wins over the generic one (a Xiongmai camera's
+// search reply V5.00.R02.00030747.10010.349f17.0000000 over its ONVIF
+// FirmwareVersion, which ends ..ONVIF 16.12 instead); alone, each is right
+// as sent. A build date sent in a separate field is joined with one space,
+// in the words the device sends it, exactly when the maker's own one-field
+// answers carry it as part of the version: Hikvision's ISAPI
+// <firmwareVersion>V5.5.82</firmwareVersion> and
+// <firmwareReleasedDate>build 190909</firmwareReleasedDate> are
+// "V5.5.82 build 190909", as its SADP SoftwareVersion, its ONVIF
+// FirmwareVersion and its web UI give it in one field. A bare build timestamp
+// that no one-field answer of its maker carries (Xiongmai's search BuildDate
+// and DVRIP BuildTime, Dahua's getSoftwareVersion BuildDate= and its
+// version=…,build:<date>) is not part of the version: Dahua's DHIP Version
+// and Xiongmai's search Version and ONVIF FirmwareVersion never have it.
+type firmwareEntry struct {
+	source, id, maker, firmware string
+	obs                         []fingerprint.Observation
+}
+
+// minFirmwareAccuracy is the floor per source and over all entries: the
+// engine names every firmware of the corpus right (README, "Regression
+// corpus"), so a change that loses a class of firmware strings (a key no
+// longer read, a precedence turned round, a version cut short) fails.
+const minFirmwareAccuracy = 0.95
+
+// TestFirmwareAccuracy runs every public entry of the repository that states
+// the device's firmware through the production pipeline and counts, per
+// source, the entries whose firmware the engine names right (see
+// firmwareEntry for what right means).
+func TestFirmwareAccuracy(t *testing.T) {
+	p := newPipeline(t)
+	bySource := map[string][]firmwareEntry{}
+	for _, e := range firmwareEntries(t) {
+		bySource[e.source] = append(bySource[e.source], e)
+	}
+	sources := make([]string, 0, len(bySource))
+	for s := range bySource {
+		sources = append(sources, s)
+	}
+	sort.Strings(sources)
+	rows := []string{"| source | entries stating a firmware | firmware right | maker right |", "|---|---|---|---|"}
+	var all firmwareTally
+	for _, source := range sources {
+		var src firmwareTally
+		for _, e := range bySource[source] {
+			d := p.identify(t, e.obs...)
+			fw := d.Firmware == e.firmware
+			src.count(d.Vendor == e.maker, fw)
+			if !fw {
+				t.Logf("MISS %s %s: want firmware %q\n\tinput %s\n\tgot %s", source, e.id, e.firmware, clipForLog(values(e.obs)), describe(d))
+			}
+		}
+		all.add(src)
+		rows = append(rows, "| "+source+" | "+src.String()+" |")
+		checkFloor(t, source+": firmware", src.firmware, src.entries, minFirmwareAccuracy)
+	}
+	rows = append(rows, "| all | "+all.String()+" |")
+	t.Log("\n" + strings.Join(rows, "\n"))
+	checkFloor(t, "all entries: firmware", all.firmware, all.entries, minFirmwareAccuracy)
+	if len(sources) < 7 || all.entries < 68 {
+		t.Errorf("only %d entries stating a firmware from %d sources: a source went missing", all.entries, len(sources))
+	}
+}
+
+// firmwareTally counts entries and those with the firmware and the maker right.
+type firmwareTally struct{ entries, firmware, maker int }
+
+func (a *firmwareTally) add(b firmwareTally) {
+	a.entries, a.firmware, a.maker = a.entries+b.entries, a.firmware+b.firmware, a.maker+b.maker
+}
+
+func (a *firmwareTally) count(makerRight, firmwareRight bool) {
+	a.entries++
+	if firmwareRight {
+		a.firmware++
+	}
+	if makerRight {
+		a.maker++
+	}
+}
+
+func (a firmwareTally) String() string {
+	return fmt.Sprintf("%d | %d (%.0f %%) | %d (%.0f %%)", a.entries, a.firmware, pct(a.firmware, a.entries), a.maker, pct(a.maker, a.entries))
+}
+
+// firmwareEntries gathers every source's entries.
+func firmwareEntries(t *testing.T) []firmwareEntry {
+	var out []firmwareEntry
+	out = append(out, recogFirmwareEntries(t)...)
+	out = append(out, hikvisionFirmwareEntries(t)...)
+	out = append(out, dhipFirmwareEntries(t)...)
+	out = append(out, besderFirmwareEntries(t)...)
+	out = append(out, sourceFirmwareEntries(t)...)
+	out = append(out, onvifExportFirmwareEntries(t)...)
+	out = append(out, publishedFirmwareEntries()...)
+	return out
+}
+
+// publishedFirmware are device answers other projects published with the
+// device's firmware in them (in tests of their parsers, logs and READMEs),
+// each in the key the answer reaches camsweep by: the fields of an ONVIF
+// GetDeviceInformation answer (onvif.*, as a VMS export or an HTTP body gives
+// them) and Dahua magicBox.cgi getSoftwareVersion bodies.
+var publishedFirmware = []struct {
+	maker, firmware, source string
+	obs                     [][2]string // key, value
+}{
+	{"Dahua", "2.800.0000000.4.R, Build Date 2019-11-05", "a Dahua PTZ's GetDeviceInformation asserted by an ONVIF client's tests (code index file 55929149485)",
+		[][2]string{{"onvif.manufacturer", "Dahua"}, {"onvif.model", "DH-SD42212T-HN"}, {"onvif.firmware", "2.800.0000000.4.R, Build Date 2019-11-05"}}},
+	{"Dahua", "2.460.0001.5.R, Build Date 2017-08-11", "a Lorex LNB8973B's GetDeviceInformation in a camera tool's README (code index file 11043701556)",
+		[][2]string{{"onvif.manufacturer", "LOREX"}, {"onvif.model", "LNB8973B"}, {"onvif.firmware", "2.460.0001.5.R, Build Date 2017-08-11"}}},
+	{"Dahua", "2.400.0000.16.R, Build Date 2017-08-31", "a Dahua OEM camera's GetDeviceInformation in an NVR's log (code index file 47261751259)",
+		[][2]string{{"onvif.manufacturer", "General"}, {"onvif.model", "IP Camera"}, {"onvif.firmware", "2.400.0000.16.R, Build Date 2017-08-31"}}},
+	{"Dahua", "2.420.AC00.15.R", "an Amcrest camera's getSoftwareVersion answer quoted by tchellomello/python-amcrest (the BuildDate line is a field of its own)",
+		[][2]string{{"http.path", "/cgi-bin/magicBox.cgi?action=getSoftwareVersion"}, {"http.status", "200"}, {"http.body", "version=2.420.AC00.15.R\r\nBuildDate=2016-09-08"}}},
+	{"Dahua", "4.002.0000000.2.R,build:2023-02-20", "a Dahua NVR's getSoftwareVersion answer in a collector's tests (code index file 71389369219)",
+		[][2]string{{"http.path", "/cgi-bin/magicBox.cgi?action=getSoftwareVersion"}, {"http.status", "200"}, {"http.body", "version=4.002.0000000.2.R,build:2023-02-20\n"}}},
+	{"Dahua", "2.800.0000016.0.R,build:2020-06-05", "a Dahua camera's getSoftwareVersion value in a tool's tests (code index file 70940061591)",
+		[][2]string{{"http.path", "/cgi-bin/magicBox.cgi?action=getSoftwareVersion"}, {"http.status", "200"}, {"http.body", "version=2.800.0000016.0.R,build:2020-06-05"}}},
+}
+
+func publishedFirmwareEntries() []firmwareEntry {
+	var out []firmwareEntry
+	for _, p := range publishedFirmware {
+		var obs []fingerprint.Observation
+		for _, kv := range p.obs {
+			obs = append(obs, observation("corpus", kv[0], kv[1]))
+		}
+		out = append(out, firmwareEntry{source: "published answers", id: p.source, maker: p.maker, firmware: p.firmware, obs: obs})
+	}
+	return out
+}
+
+// recogFirmwareEntries are the recog examples of surveillance equipment whose
+// os.version recog captures from the example and which is the device's
+// firmware: the maker's own OS (Axis DHCP vendor classes, Avigilon's RTSP
+// server). A version the example itself gives as Linux's ("Linux/4.9.94-axis5")
+// is the kernel, not the firmware, and service.version is a library's
+// (libupnp, RealServer).
+func recogFirmwareEntries(t *testing.T) []firmwareEntry {
+	p := newPipeline(t)
+	var out []firmwareEntry
+	for _, rf := range recogFiles {
+		cases, err := loadRecog(testdata("corpus", "recog", rf.file), rf.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cases {
+			fw := strings.TrimSpace(c.Params["os.version"])
+			if fw == "" || !c.Captured["os.version"] || !recogSurveillanceStrict.MatchString(c.Device()) ||
+				strings.Contains(c.Value, "Linux/"+fw) {
+				continue
+			}
+			maker := c.Vendor()
+			if m := p.catalogueMaker(maker); m != nil {
+				maker = m.Name
+			}
+			out = append(out, firmwareEntry{source: "recog", id: rf.file + ": " + c.Value, maker: maker, firmware: fw,
+				obs: []fingerprint.Observation{observation("corpus", rf.key, c.Value)}})
+		}
+	}
+	return out
+}
+
+// hikvisionFirmwareEntries are the 15 real Hikvision devices of
+// testdata/realdata/hikvision_next in every form that carries their firmware:
+// the SADP fields, a SADP ProbeMatch through the decoder, the ISAPI deviceInfo
+// answer, and the one real ISAPI answer ipc1.xml through the HTTP decoder.
+func hikvisionFirmwareEntries(t *testing.T) []firmwareEntry {
+	var out []firmwareEntry
+	for _, h := range loadHikvisionNext(t) {
+		for _, form := range hikWireForms {
+			if form.firmware {
+				out = append(out, firmwareEntry{source: "hikvision_next", id: form.name + " " + h.File,
+					maker: "Hikvision", firmware: h.Firmware(), obs: form.obs(h)})
+			}
+		}
+		out = append(out, firmwareEntry{source: "hikvision_next", id: "sadp payload " + h.File, maker: "Hikvision",
+			firmware: h.Firmware(), obs: decodeDatagram(t, "sadp.payload", []byte(h.sadpProbeMatch()), deviceIP)})
+		out = append(out, firmwareEntry{source: "hikvision_next", id: "isapi deviceInfo " + h.File, maker: "Hikvision",
+			firmware: h.Firmware(), obs: []fingerprint.Observation{
+				observation("http", "http.path", "/ISAPI/System/deviceInfo"),
+				observation("http", "http.status", "200"),
+				observation("http", "http.body", h.deviceInfoXML())}})
+	}
+	isapi := readTestdata(t, "realdata", "hikvision_next", "ipc1.xml")
+	raw := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: %d\r\n\r\n%s", len(isapi), isapi)
+	out = append(out, firmwareEntry{source: "hikvision_next", id: "ipc1.xml through the HTTP decoder", maker: "Hikvision",
+		firmware: "V5.7.18 build 240826", obs: decodeStream(t, "http.headers", raw, 80)})
+	return out
+}
+
+// sadpProbeMatch is a SADP ProbeMatch built from the element names of a real
+// reply (the shape of testdata/discovery/sadp_probematch_constructed.xml),
+// values from the fixture, this corpus's address.
+func (h hikDevice) sadpProbeMatch() string {
+	return `<?xml version="1.0" encoding="UTF-8"?><ProbeMatch><Uuid>00000000-0000-0000-0000-000000000000</Uuid>` +
+		`<Types>inquiry</Types><DeviceDescription>` + xmlEscape(h.Model) + `</DeviceDescription>` +
+		`<IPv4Address>` + deviceIP.String() + `</IPv4Address>` +
+		`<SoftwareVersion>` + xmlEscape(h.Firmware()) + `</SoftwareVersion></ProbeMatch>`
+}
+
+// dhipFirmwareEntries are the real DHIP answers with their Version: the
+// AMP-Research payload and the six Shadowserver rows, through the decoder.
+func dhipFirmwareEntries(t *testing.T) []firmwareEntry {
+	out := []firmwareEntry{{source: "dhip", id: "amp-research IPC-HDW5421S", maker: "Dahua", firmware: "2.400.0.8",
+		obs: decodeDatagram(t, "dhip.payload", readTestdata(t, "realdata", "dhip-payloads", "amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json"), netip.MustParseAddr("218.5.136.140"))}}
+	for _, r := range loadShadowserver(t) {
+		out = append(out, firmwareEntry{source: "dhip", id: "shadowserver " + r.file + ":" + r.line + " " + r.model, maker: "Dahua",
+			firmware: r.firmware, obs: decodeDatagram(t, "dhip.payload", r.payload(t), deviceIP)})
+	}
+	return out
+}
+
+// besderFirmware is the Besder 6024PB-XMA501 (Xiongmai XM530) camera's
+// firmware as its own search reply and DVRIP SystemInfo state it (realdata
+// §7); its ONVIF answer says besderONVIFFirmware instead.
+const (
+	besderFirmware      = "V5.00.R02.00030747.10010.349f17.0000000"
+	besderONVIFFirmware = "V5.00.R02.00030747.10010.349f17..ONVIF 16.12"
+)
+
+// besderFirmwareEntries are the Besder camera's real answers that carry its
+// firmware: the Xiongmai search reply (README excerpt, through the decoder),
+// the ONVIF GetDeviceInformation answer (testdata/identify), and both
+// together, where the device's own protocol must win.
+func besderFirmwareEntries(t *testing.T) []firmwareEntry {
+	search := decodeDatagram(t, "xm.payload", besderSearchReply(t), deviceIP)
+	var onvif []fingerprint.Observation
+	for _, l := range identifyLines(t, "onvif-device-information.jsonl") {
+		if l.Port == 8899 {
+			onvif = append(onvif, decodeStream(t, l.Key, l.Value, l.Port)...)
+		}
+	}
+	if len(onvif) == 0 {
+		t.Fatal("no Besder ONVIF answer in testdata/identify/onvif-device-information.jsonl")
+	}
+	both := append(append([]fingerprint.Observation(nil), onvif...), search...)
+	return []firmwareEntry{
+		{source: "besder-xiongmai", id: "xm search reply", maker: "Xiongmai", firmware: besderFirmware, obs: search},
+		{source: "besder-xiongmai", id: "onvif GetDeviceInformation", maker: "Xiongmai", firmware: besderONVIFFirmware, obs: onvif},
+		{source: "besder-xiongmai", id: "onvif answer, then the xm search reply", maker: "Xiongmai", firmware: besderFirmware, obs: both},
+	}
+}
+
+// besderSearchReply is the NetWork.NetCommon JSON of the Besder camera's
+// search reply (README excerpt, realdata §7): the author's "# ..." comments
+// stripped, the redacted MAC replaced (as scanner/discovery's test does), and
+// its HostIP (0x6700A8C0, 192.168.0.103 in the firmware's byte order) made
+// this corpus's address, so that all its answers are about one device.
+func besderSearchReply(t *testing.T) []byte {
+	t.Helper()
+	text := string(readTestdata(t, "discovery", "README_excerpt_discovery_nmap_onvif.txt"))
+	_, rest, ok := strings.Cut(text, "```json\n")
+	if !ok {
+		t.Fatal("no JSON block in the README excerpt")
+	}
+	block, _, _ := strings.Cut(rest, "```")
+	block = regexp.MustCompile(`,\s*#[^\n]*`).ReplaceAllString(block, ",")
+	block = regexp.MustCompile(`"MAC": "[^"]*"`).ReplaceAllString(block, `"MAC": "00:12:41:aa:bb:cc"`)
+	block = strings.Replace(block, `"0x6700A8C0"`, `"0x0A0012C6"`, 1)
+	if deviceIP != netip.MustParseAddr("198.18.0.10") {
+		t.Fatal("the corpus address changed: change the HostIP above")
+	}
+	return []byte(block)
+}
+
+// identifyLine is one observation line of testdata/identify.
+type identifyLine struct {
+	Probe, IP, Key, Value string
+	Port                  uint16
+}
+
+func identifyLines(t *testing.T, file string) []identifyLine {
+	t.Helper()
+	f, err := os.Open(testdata("identify", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []identifyLine
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		var l identifyLine
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		out = append(out, l)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// onvifExportFirmwareEntries are the GetDeviceInformation fields of a
+// Hikvision camera as a public VMS configuration kept them
+// (testdata/identify/onvif-device-information.jsonl, the onvif.* lines).
+func onvifExportFirmwareEntries(t *testing.T) []firmwareEntry {
+	var obs []fingerprint.Observation
+	fw := ""
+	for _, l := range identifyLines(t, "onvif-device-information.jsonl") {
+		if l.Probe != "onvif-export" {
+			continue
+		}
+		obs = append(obs, observation(l.Probe, l.Key, l.Value))
+		if l.Key == "onvif.firmware" {
+			fw = l.Value
+		}
+	}
+	if fw == "" {
+		t.Fatal("no onvif.firmware line in testdata/identify/onvif-device-information.jsonl")
+	}
+	return []firmwareEntry{{source: "onvif export", id: "Hikvision DS-2CD1343G2-LIUF", maker: "Hikvision", firmware: fw, obs: obs}}
+}
+
+// sourceFirmwareEntries are the entries of testdata/corpus/*/cases.jsonl that
+// state a firmware.
+func sourceFirmwareEntries(t *testing.T) []firmwareEntry {
+	var out []firmwareEntry
+	for _, path := range sourceFiles(t) {
+		source := sourceName(path)
+		for _, e := range loadSourceEntries(t, path) {
+			if e.Firmware == "" {
+				continue
+			}
+			var obs []fingerprint.Observation
+			for _, o := range e.Obs {
+				obs = append(obs, entryObservations(t, o.Key, o.Value)...)
+			}
+			out = append(out, firmwareEntry{source: source, id: e.ID, maker: e.Maker, firmware: e.Firmware, obs: obs})
+		}
+	}
+	return out
+}
