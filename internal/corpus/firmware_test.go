@@ -124,7 +124,9 @@ func firmwareEntries(t *testing.T) []firmwareEntry {
 // device's firmware in them (in tests of their parsers, logs and READMEs),
 // each in the key the answer reaches camsweep by: the fields of an ONVIF
 // GetDeviceInformation answer (onvif.*, as a VMS export or an HTTP body gives
-// them) and Dahua magicBox.cgi getSoftwareVersion bodies.
+// them), Dahua magicBox.cgi getSoftwareVersion bodies and RPC2
+// magicBox.getSoftwareVersion JSON, Hikvision ISAPI deviceInfo answers
+// (bodies as the sources print them, from the root element on).
 var publishedFirmware = []struct {
 	maker, firmware, source string
 	obs                     [][2]string // key, value
@@ -141,6 +143,28 @@ var publishedFirmware = []struct {
 		[][2]string{{"http.path", "/cgi-bin/magicBox.cgi?action=getSoftwareVersion"}, {"http.status", "200"}, {"http.body", "version=4.002.0000000.2.R,build:2023-02-20\n"}}},
 	{"Dahua", "2.800.0000016.0.R,build:2020-06-05", "a Dahua camera's getSoftwareVersion value in a tool's tests (code index file 70940061591)",
 		[][2]string{{"http.path", "/cgi-bin/magicBox.cgi?action=getSoftwareVersion"}, {"http.status", "200"}, {"http.body", "version=2.800.0000016.0.R,build:2020-06-05"}}},
+	{"Dahua", "2.800.15OG004.0.R", "an IPC-T5442TM-AS's magicBox.getSoftwareVersion printed by a Dart RPC client's README (code index file 32310593687)",
+		[][2]string{{"http.path", "/RPC2"}, {"http.status", "200"}, {"http.body", `{"version":{"Build":"20201019","BuildDate":"2020-10-19","SecurityBaseLineVersion":"V2.1","Version":"2.800.15OG004.0.R","WebVersion":"V3.2.1.948164"}}`}}},
+	{"Dahua", "4.002.0000000.8.R", "a DHI-NVR5232-4KS2's magicBox.getSoftwareVersion in an integration's notes (code index file 62422966725)",
+		[][2]string{{"http.path", "/RPC2"}, {"http.status", "200"}, {"http.body", `{"Version":"4.002.0000000.8.R","BuildDate":"2024-10-30","WebVersion":"3.2.7.147280","SecurityBaseLineVersion":"V2.2"}`}}},
+	{"Hikvision", "V5.6.1 build 190603", "a DS-2CD7A47FWD-XZS's ISAPI deviceInfo in an SDK wrapper's tests (code index file 12507624799)",
+		[][2]string{{"http.path", "/ISAPI/System/deviceInfo"}, {"http.status", "200"}, {"http.body", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeviceInfo xmlns=\"http://www.hikvision.com/ver20/XMLSchema\" version=\"2.0\">\n" +
+			"<deviceName>IP CAMERA</deviceName>\n<deviceID>d9b04000-d0fb-11b2-80e4-988b0a0e517f</deviceID>\n<deviceDescription>IPCamera</deviceDescription>\n" +
+			"<deviceLocation>hangzhou</deviceLocation>\n<systemContact>Hikvision.China</systemContact>\n<model>DS-2CD7A47FWD-XZS</model>\n" +
+			"<serialNumber>DS-2CD7A47FWD-XZS20190228AACHC96234444</serialNumber>\n<macAddress>98:8b:0a:0e:51:7f</macAddress>\n" +
+			"<firmwareVersion>V5.6.1</firmwareVersion>\n<firmwareReleasedDate>build 190603</firmwareReleasedDate>\n<encoderVersion>V7.3</encoderVersion>\n" +
+			"<encoderReleasedDate>build 190527</encoderReleasedDate>\n<bootVersion>V1.3.4</bootVersion>\n<bootReleasedDate>100316</bootReleasedDate>\n" +
+			"<hardwareVersion>0x0</hardwareVersion>\n<deviceType>IPCamera</deviceType>\n<telecontrolID>88</telecontrolID>\n" +
+			"<supportBeep>false</supportBeep>\n<supportVideoLoss>false</supportVideoLoss>\n<firmwareVersionInfo>B-R-H3-0</firmwareVersionInfo>\n"}}},
+	{"Hikvision", "V5.8.3 build 240821", "a DS-2CD63C5G1-IVS's ISAPI deviceInfo (code index file 70510279767)",
+		[][2]string{{"http.path", "/ISAPI/System/deviceInfo"}, {"http.status", "200"}, {"http.body", "<DeviceInfo version=\"2.0\" xmlns=\"http://www.hikvision.com/ver20/XMLSchema\">\n" +
+			"    <deviceName>IP CAMERA</deviceName>\n    <deviceID>8a620000-4af4-11b4-82c5-50e538bbaad1</deviceID>\n    <deviceDescription>IPCamera</deviceDescription>\n" +
+			"    <deviceLocation>hangzhou</deviceLocation>\n    <systemContact>Hikvision.China</systemContact>\n    <model>DS-2CD63C5G1-IVS</model>\n" +
+			"    <serialNumber>DS-2CD63C5G1-IVS20250709AAWRGB0034379</serialNumber>\n    <macAddress>50:e5:38:bb:aa:d1</macAddress>\n" +
+			"    <firmwareVersion>V5.8.3</firmwareVersion>\n    <firmwareReleasedDate>build 240821</firmwareReleasedDate>\n    <encoderVersion>V7.3</encoderVersion>\n" +
+			"    <encoderReleasedDate>build 240715</encoderReleasedDate>\n    <bootVersion>V1.3.4</bootVersion>\n    <bootReleasedDate>100316</bootReleasedDate>\n" +
+			"    <hardwareVersion>0x0</hardwareVersion>\n    <deviceType>IPCamera</deviceType>\n    <telecontrolID>88</telecontrolID>\n" +
+			"    <supportBeep>true</supportBeep>\n    <supportVideoLoss>false</supportVideoLoss>\n    <firmwareVersionInfo>B-R-G7-0</firmwareVersionInfo>\n"}}},
 }
 
 func publishedFirmwareEntries() []firmwareEntry {
