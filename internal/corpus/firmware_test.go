@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // firmwareEntry is one public device string (or set of strings) whose source
@@ -116,7 +117,7 @@ func firmwareEntries(t *testing.T) []firmwareEntry {
 	out = append(out, besderFirmwareEntries(t)...)
 	out = append(out, sourceFirmwareEntries(t)...)
 	out = append(out, onvifExportFirmwareEntries(t)...)
-	out = append(out, publishedFirmwareEntries()...)
+	out = append(out, publishedFirmwareEntries(t)...)
 	return out
 }
 
@@ -124,7 +125,8 @@ func firmwareEntries(t *testing.T) []firmwareEntry {
 // device's firmware in them (in tests of their parsers, logs and READMEs),
 // each in the key the answer reaches camsweep by: the fields of an ONVIF
 // GetDeviceInformation answer (onvif.*, as a VMS export or an HTTP body gives
-// them), Dahua magicBox.cgi getSoftwareVersion bodies and RPC2
+// them), a SADP ProbeMatch through its decoder (its IPv4Address made this
+// corpus's address), Dahua magicBox.cgi getSoftwareVersion bodies and RPC2
 // magicBox.getSoftwareVersion JSON, Hikvision ISAPI deviceInfo answers
 // (bodies as the sources print them, from the root element on).
 var publishedFirmware = []struct {
@@ -165,14 +167,23 @@ var publishedFirmware = []struct {
 			"    <encoderReleasedDate>build 240715</encoderReleasedDate>\n    <bootVersion>V1.3.4</bootVersion>\n    <bootReleasedDate>100316</bootReleasedDate>\n" +
 			"    <hardwareVersion>0x0</hardwareVersion>\n    <deviceType>IPCamera</deviceType>\n    <telecontrolID>88</telecontrolID>\n" +
 			"    <supportBeep>true</supportBeep>\n    <supportVideoLoss>false</supportVideoLoss>\n    <firmwareVersionInfo>B-R-G7-0</firmwareVersionInfo>\n"}}},
+	{"Hikvision", "V5.2.3build 180804", "an EZVIZ CS-C6TC-32WFR's SADP ProbeMatch kept in a camera firmware's source (code index file 70691449606)",
+		[][2]string{{"sadp.payload", `<?xml version="1.0" encoding="UTF-8" ?><ProbeMatch><Types>inquiry</Types><Uuid>00000000-0DE1-48DB-97E3-40B106467932</Uuid>` +
+			`<DeviceDescription>CS-C6TC-32WFR</DeviceDescription><DeviceSN>CS-C6TC-32WFR0120170327CCCH738231995</DeviceSN><CommandPort>8000</CommandPort>` +
+			`<MAC>54-c4-15-9a-38-74</MAC><IPv4Address>198.18.0.10</IPv4Address><IPv4SubnetMask>255.255.255.0</IPv4SubnetMask><IPv4Gateway>172.20.20.254</IPv4Gateway>` +
+			`<SoftwareVersion>V5.2.3build 180804</SoftwareVersion></ProbeMatch>` + "\r\n"}}},
 }
 
-func publishedFirmwareEntries() []firmwareEntry {
+func publishedFirmwareEntries(t *testing.T) []firmwareEntry {
 	var out []firmwareEntry
 	for _, p := range publishedFirmware {
 		var obs []fingerprint.Observation
 		for _, kv := range p.obs {
-			obs = append(obs, observation("corpus", kv[0], kv[1]))
+			if _, datagram := discovery.ByRawKey(kv[0]); datagram {
+				obs = append(obs, decodeDatagram(t, kv[0], []byte(kv[1]), deviceIP)...)
+				continue
+			}
+			obs = append(obs, entryObservations(t, kv[0], kv[1])...)
 		}
 		out = append(out, firmwareEntry{source: "published answers", id: p.source, maker: p.maker, firmware: p.firmware, obs: obs})
 	}
