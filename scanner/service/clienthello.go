@@ -1,9 +1,10 @@
 package service
 
 import (
+	"bytes"
 	"errors"
-	"strings"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -67,14 +68,42 @@ func ClientFirst(payload []byte) (scanner.Decoder, bool) {
 // device, is no name and gives nothing; a head split over segments before
 // its Host line (the Hue bridge sends "POST " alone) gives nothing either.
 func HTTPRequestHost(payload []byte, m scanner.Meta, emit scanner.Emit) error {
-	msg, _, _ := readHead(payload[:min(len(payload), maxRequestHeadBytes)])
-	if _, _, ok := splitRequestLine(msg.start, "HTTP/"); !ok {
+	// Every request a local client sends comes here (a VMS polls each
+	// camera many times a second): only the request line and the Host line
+	// are read, in place, rather than the whole head.
+	line, rest, _ := bytes.Cut(payload[:min(len(payload), maxRequestHeadBytes)], []byte("\n"))
+	if !isRequestLine(line) {
 		return errNotHTTPRequest
 	}
-	host, _ := msg.value("Host")
-	if name := dnsName([]byte(withoutPort(host))); name != "" {
+	if name := dnsName(withoutPort(headerIn(rest, "host"))); name != "" {
 		m.SrcPort = 0 // the client's ephemeral port is no service of the device
 		newEmitter(m, emit).add("http.request_host", name)
+	}
+	return nil
+}
+
+// isRequestLine reports "METHOD target HTTP/x.y" (the CR kept by a cut at
+// LF allowed), as splitRequestLine does, without a copy.
+func isRequestLine(line []byte) bool {
+	line = bytes.TrimRight(line, "\r")
+	first, last := bytes.IndexByte(line, ' '), bytes.LastIndexByte(line, ' ')
+	return first > 0 && last > first+1 && validHeaderName(line[:first]) &&
+		bytes.IndexByte(line[first+1:last], ' ') < 0 && bytes.HasPrefix(line[last+1:], []byte("HTTP/"))
+}
+
+// headerIn returns the value of the first header called name (lower-case)
+// in the header lines of a head, or nil.
+func headerIn(head []byte, name string) []byte {
+	for len(head) > 0 {
+		var line []byte
+		line, head, _ = bytes.Cut(head, []byte("\n"))
+		line = bytes.TrimRight(line, "\r")
+		if len(line) == 0 {
+			return nil // the end of the head
+		}
+		if len(line) > len(name) && line[len(name)] == ':' && equalASCIIFold(line[:len(name)], name) {
+			return bytes.TrimSpace(line[len(name)+1:])
+		}
 	}
 	return nil
 }
@@ -94,8 +123,8 @@ func isHTTPRequestStart(b []byte) bool {
 }
 
 // withoutPort drops a ":port" after a host name.
-func withoutPort(host string) string {
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[:i], ":") {
+func withoutPort(host []byte) []byte {
+	if i := bytes.LastIndexByte(host, ':'); i >= 0 && bytes.IndexByte(host[:i], ':') < 0 {
 		return host[:i]
 	}
 	return host
@@ -184,14 +213,14 @@ func hostNameOf(b []byte) string {
 // of letters, digits, hyphens, underscores and dots with at least one dot and
 // a letter (an address literal is not a name), else "".
 func dnsName(b []byte) string {
-	name := strings.TrimSuffix(strings.ToLower(string(b)), ".")
-	if name == "" || len(name) > maxSNIBytes || !strings.Contains(name, ".") || strings.HasPrefix(name, ".") || strings.Contains(name, "..") {
+	b = bytes.TrimSuffix(b, []byte("."))
+	if len(b) == 0 || len(b) > maxSNIBytes || b[0] == '.' || bytes.IndexByte(b, '.') < 0 || bytes.Contains(b, []byte("..")) {
 		return ""
 	}
 	letter := false
-	for _, c := range []byte(name) {
+	for _, c := range b {
 		switch {
-		case c >= 'a' && c <= 'z':
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
 			letter = true
 		case c >= '0' && c <= '9', c == '-', c == '_', c == '.':
 		default:
@@ -199,7 +228,7 @@ func dnsName(b []byte) string {
 		}
 	}
 	if !letter {
-		return ""
+		return "" // an address literal is not a name
 	}
-	return name
+	return observe.ASCIILower(string(b)) // checked first: only names cost a copy
 }

@@ -187,7 +187,7 @@ func TestHTTPRequestHostIsTheNameAsked(t *testing.T) {
 			t.Errorf("%q gave %+v", b, obs)
 		}
 	}
-	if got := withoutPort("[fe80::1]:80"); dnsName([]byte(got)) != "" {
+	if got := withoutPort([]byte("[fe80::1]:80")); dnsName(got) != "" {
 		t.Errorf("an IPv6 literal taken for a name: %q", got)
 	}
 }

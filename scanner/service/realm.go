@@ -3,8 +3,6 @@ package service
 import (
 	"net"
 	"strings"
-
-	"github.com/camsweep/camsweep/observe"
 )
 
 // realmMAC returns the realm of an authentication challenge when the whole
@@ -33,7 +31,7 @@ func realmMAC(challenge string) (string, bool) {
 // challengeRealm reads the realm parameter of a WWW-Authenticate value,
 // quoted or not.
 func challengeRealm(challenge string) (string, bool) {
-	i := strings.Index(observe.ASCIILower(challenge), "realm=") // same length as challenge
+	i := indexRealm(challenge)
 	if i < 0 {
 		return "", false
 	}
@@ -59,4 +57,18 @@ func isHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// indexRealm returns where "realm=" starts in a challenge, in any case (-1
+// when it does not): an index into the challenge itself, which lower-casing
+// a copy would neither keep for text that is not UTF-8 nor do without an
+// allocation per header.
+func indexRealm(challenge string) int {
+	const param = "realm="
+	for i := 0; i+len(param) <= len(challenge); i++ {
+		if strings.EqualFold(challenge[i:i+len(param)], param) {
+			return i
+		}
+	}
+	return -1
 }
