@@ -172,6 +172,10 @@ var publishedFirmware = []struct {
 			`<DeviceDescription>CS-C6TC-32WFR</DeviceDescription><DeviceSN>CS-C6TC-32WFR0120170327CCCH738231995</DeviceSN><CommandPort>8000</CommandPort>` +
 			`<MAC>54-c4-15-9a-38-74</MAC><IPv4Address>198.18.0.10</IPv4Address><IPv4SubnetMask>255.255.255.0</IPv4SubnetMask><IPv4Gateway>172.20.20.254</IPv4Gateway>` +
 			`<SoftwareVersion>V5.2.3build 180804</SoftwareVersion></ProbeMatch>` + "\r\n"}}},
+	{"TVT", "1.4.6.76250(N7S.U1.16L82G)", "an NVMS-9000 recorder's /reqLogin answer in a client's protocol notes (code index file 54618519829)",
+		[][2]string{{"http.path", "/reqLogin"}, {"http.status", "200"}, {"http.body", "<content>\n  <sessionId>{7A5D5717-A202-457A-B70C-D523B18D4F93}</sessionId>\n" +
+			"  <nonce>{F67500CA-19EC-4B63-8B3E-4E53A0C15914}</nonce>\n  <token>{7094BDCD-5DF5-471A-9DE5-A4BBB21AA723}</token>\n" +
+			"  <softwareVersion><![CDATA[1.4.6.76250(N7S.U1.16L82G)]]></softwareVersion>\n</content>"}}},
 }
 
 func publishedFirmwareEntries(t *testing.T) []firmwareEntry {
