@@ -176,6 +176,11 @@ var publishedFirmware = []struct {
 		[][2]string{{"http.path", "/reqLogin"}, {"http.status", "200"}, {"http.body", "<content>\n  <sessionId>{7A5D5717-A202-457A-B70C-D523B18D4F93}</sessionId>\n" +
 			"  <nonce>{F67500CA-19EC-4B63-8B3E-4E53A0C15914}</nonce>\n  <token>{7094BDCD-5DF5-471A-9DE5-A4BBB21AA723}</token>\n" +
 			"  <softwareVersion><![CDATA[1.4.6.76250(N7S.U1.16L82G)]]></softwareVersion>\n</content>"}}},
+	{"Reolink", "v3.0.0.59_20080734", "an RLN16-410's GetDevInfo answer in Reolink's CGI API document (as quoted in code index file 7985343210)",
+		[][2]string{{"http.path", "/cgi-bin/api.cgi?cmd=GetDevInfo&token=TOKEN"}, {"http.status", "200"}, {"http.body", "[\n{\n\"cmd\":\"GetDevInfo\",\n\"code\":0,\n\"value\":{\n\"DevInfo\":{\n" +
+			"\"B485\":1,\n\"IOInputNum\":0,\n\"IOOutputNum\":0,\n\"audioNum\":16,\n\"buildDay\":\"build20080734\",\n\"cfgVer\":\"v3.0.0.0\",\n\"channelNum\":16,\n" +
+			"\"detail\":\"NVR652410104001000200000\",\n\"diskNum\":2,\n\"exactType\":\"NVR\",\n\"firmVer\":\"v3.0.0.59_20080734\",\n\"frameworkVer\":1,\n" +
+			"\"hardVer\":\"H3MB18\",\n\"model\":\"RLN16-410\",\n\"name\":\"NVR\",\n\"pakSuffix\":\"pak,paks\",\n\"serial\":\"00000000000000\",\n\"type\":\"NVR\",\n\"wifi\":0\n}\n}\n}\n]"}}},
 }
 
 func publishedFirmwareEntries(t *testing.T) []firmwareEntry {
