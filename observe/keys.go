@@ -91,6 +91,7 @@ var keys = []Key{
 	{Name: "sadp.payload", Role: Raw},
 	{Name: "dhip.payload", Role: Raw},
 	{Name: "xm.payload", Role: Raw},
+	{Name: "dvrip.payload", Role: Raw},
 	{Name: "wsd.payload", Role: Raw},
 	{Name: "ssdp.payload", Role: Raw},
 	{Name: "upnp.description", Role: Raw},
@@ -147,6 +148,7 @@ var keys = []Key{
 	{Name: "sadp.http_port", Role: Context},
 
 	// DHIP.
+	{Name: "dhip.answer", Role: Fact},
 	{Name: "dhip.device_class", Role: Fact},
 	{Name: "dhip.model", Role: Fact},
 	{Name: "dhip.serial", Role: Fact},
@@ -164,6 +166,15 @@ var keys = []Key{
 	{Name: "xm.firmware", Role: Fact},
 	{Name: "xm.build_date", Role: Context},
 	{Name: "xm.tcp_port", Role: Fact},
+
+	// DVRIP answers (the TCP control protocol with the search's header).
+	{Name: "dvrip.answer", Role: Fact},
+	{Name: "dvrip.device_type", Role: Fact},
+	{Name: "dvrip.hardware", Role: Fact},
+	{Name: "dvrip.firmware", Role: Fact},
+	{Name: "dvrip.serial", Role: Fact},
+	{Name: "dvrip.model", Role: Context},
+	{Name: "dvrip.build_time", Role: Context},
 
 	// CS2 PPPP and DNS.
 	{Name: "p2p.protocol", Role: Fact},

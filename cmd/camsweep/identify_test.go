@@ -536,6 +536,29 @@ func TestIdentifyONVIFDeviceInformation(t *testing.T) {
 	}
 }
 
+// TestIdentifyDVRIP: DVRIP answers as recorded (JSON bodies, no header)
+// expand through the decoder the capture path uses: the Besder camera's
+// login and SystemInfo answers give maker, board, firmware, serial and kind;
+// an HVR's login answer alone gives the maker and that it is a recorder.
+func TestIdentifyDVRIP(t *testing.T) {
+	_, out, stderr := cli(t, "", "identify", "--format", "json", "-q", identifyData("xiongmai-dvrip.jsonl"))
+	rep := decodeJSON(t, out)
+	want := map[string]struct{ model, firmware, serial, kind string }{
+		"198.18.0.70": {"XM530_50X50-WG_8M", "V5.00.R02.00030747.10010.349f17.0000000", "09d53d540f99b818", "camera"},
+		"198.18.0.71": {"", "", "", "dvr"},
+	}
+	if len(rep.Devices) != len(want) {
+		t.Fatalf("%d devices, want %d (%s)", len(rep.Devices), len(want), stderr)
+	}
+	for _, d := range rep.Devices {
+		w := want[d.IPs[0].String()]
+		if d.Vendor != "Xiongmai" || d.Model != w.model || d.Firmware != w.firmware || d.Serial != w.serial || string(d.Kind) != w.kind || !d.Restricted {
+			t.Errorf("%s: got vendor %q model %q firmware %q serial %q kind %q restricted %v, want Xiongmai %+v",
+				d.IPs[0], d.Vendor, d.Model, d.Firmware, d.Serial, d.Kind, d.Restricted, w)
+		}
+	}
+}
+
 // TestIdentifyRecordedForms: real device strings recorded the way other
 // tools write them (a header's name in front, CRLFs, a <title> element, a
 // whole page, OpenSSL's spellings of a certificate subject, a trailing root

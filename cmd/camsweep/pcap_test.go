@@ -91,6 +91,59 @@ func TestPcapSiteSampleFlagsRestrictedDevices(t *testing.T) {
 	}
 }
 
+// A CMS's DVRIP sessions with a Xiongmai camera (testdata/pcap/SOURCES.md,
+// dvrip-xiongmai.pcap) name the camera's maker, board, firmware and serial,
+// with the DVRIP answer as evidence, and list both ports it answered on; the
+// CMS's host is not flagged.
+func TestPcapDVRIPSession(t *testing.T) {
+	code, out, stderr := cli(t, "", "pcap", "-q", "--format", "json", pcapData("dvrip-xiongmai.pcap"))
+	if code != exitFindings {
+		t.Errorf("exit %d, want %d (%s)", code, exitFindings, stderr)
+	}
+	r := decodeJSON(t, out)
+	var cam *fingerprint.Device
+	for i, d := range r.Devices {
+		if d.MAC.String() == "20:98:ed:3c:51:0b" {
+			cam = &r.Devices[i]
+		} else if d.Restricted {
+			t.Errorf("%s restricted: the CMS is not a camera", d.MAC)
+		}
+	}
+	if cam == nil {
+		t.Fatalf("no camera in %s", out)
+	}
+	if cam.Vendor != "Xiongmai" || cam.Model != "XM530_50X50-WG_8M" || cam.Firmware != "V5.00.R02.00030747.10010.349f17.0000000" ||
+		cam.Serial != "09d53d540f99b818" || cam.Kind != "camera" || !cam.Restricted {
+		t.Errorf("camera: %+v", cam)
+	}
+	if !slices.ContainsFunc(cam.Evidence, func(e fingerprint.Evidence) bool { return e.Key == "dvrip.hardware" && e.Signature != "" }) {
+		t.Errorf("no dvrip.hardware evidence: %+v", cam.Evidence)
+	}
+	if !slices.Equal(cam.Ports, []uint16{34567, 34600}) {
+		t.Errorf("ports %v, want the default and the unlisted DVRIP port", cam.Ports)
+	}
+}
+
+// A client's DHIP session with a Dahua NVR on 37777 (testdata/pcap/SOURCES.md,
+// dhip-session-dahua.pcap) names the recorder's maker, model, kind, firmware
+// and serial.
+func TestPcapDHIPSession(t *testing.T) {
+	code, out, stderr := cli(t, "", "pcap", "-q", "--format", "json", pcapData("dhip-session-dahua.pcap"))
+	if code != exitFindings {
+		t.Errorf("exit %d, want %d (%s)", code, exitFindings, stderr)
+	}
+	r := decodeJSON(t, out)
+	i := slices.IndexFunc(r.Devices, func(d fingerprint.Device) bool { return d.MAC.String() == "3c:ef:8c:5a:21:07" })
+	if i < 0 {
+		t.Fatalf("no NVR in %s", out)
+	}
+	nvr := r.Devices[i]
+	if nvr.Vendor != "Dahua" || nvr.Model != "NVR5232-4KS2" || nvr.Kind != "nvr" || nvr.Firmware != "4.002.0000000.8.R" ||
+		nvr.Serial != "8B02C47PAZ58EDD" || !nvr.Restricted {
+		t.Errorf("NVR: %+v", nvr)
+	}
+}
+
 func TestPcapTruncatedCaptureIsPartial(t *testing.T) {
 	data, err := os.ReadFile(realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"))
 	if err != nil {

@@ -143,3 +143,15 @@ func DHIPSearch() []byte { return DHIPFrame([]byte(dhipSearchJSON)) }
 func hasDHIPHeader(b []byte) bool {
 	return len(b) >= dhipHeaderLen && bytes.Equal(b[4:8], []byte("DHIP"))
 }
+
+// DHIPNext splits the first DHIP message off a stream of them (a TCP
+// connection to the control port carries DHIP messages back to back): its
+// JSON body and the bytes after it; false when b does not open with a DHIP
+// header or the body runs past b.
+func DHIPNext(b []byte) (body, rest []byte, ok bool) {
+	body, ok = DHIPUnframe(b)
+	if !ok {
+		return nil, nil, false
+	}
+	return body, b[dhipHeaderLen+len(body):], true
+}

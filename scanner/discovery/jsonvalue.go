@@ -50,3 +50,23 @@ func decodeFirstJSON(b []byte, v any) error {
 func trimJSON(b []byte) []byte {
 	return bytes.Trim(b, "\x00 \t\r\n")
 }
+
+// JSONScalar renders a JSON scalar as scalarText does, for the decoders of
+// the TCP control protocols (scanner/service) whose answers are the same
+// JSON as these discovery replies.
+func JSONScalar(raw json.RawMessage) string { return scalarText(raw) }
+
+// JSONObject decodes the first JSON object of a body padded as firmware pads
+// it (NULs, newlines, stale bytes after the object); false when the body is
+// not a JSON object (an encrypted or binary body).
+func JSONObject(b []byte) (map[string]json.RawMessage, bool) {
+	b = trimJSON(b)
+	if len(b) == 0 || b[0] != '{' {
+		return nil, false
+	}
+	var obj map[string]json.RawMessage
+	if decodeFirstJSON(b, &obj) != nil || obj == nil {
+		return nil, false
+	}
+	return obj, true
+}

@@ -1,6 +1,8 @@
 package pcap
 
 import (
+	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -98,6 +100,59 @@ func TestPerProtocolSamples(t *testing.T) {
 		r, _ := readCapture(t, c.file, Options{})
 		if !r.has(c.ip, c.key, c.value) {
 			t.Errorf("%s: no %s %s=%q", c.file, c.ip, c.key, c.value)
+		}
+	}
+}
+
+// A CMS's DVRIP sessions with a camera, on the default port 34567 and on a
+// port no table names (34600): the frames name the protocol, and the
+// camera's answers give its board, firmware and serial on each port; the
+// CMS's login (user name, password hash) gives nothing.
+func TestDVRIPSessions(t *testing.T) {
+	r, st := readCapture(t, "dvrip-xiongmai.pcap", Options{})
+	want := map[string]string{
+		"dvrip.device_type": "IPC",
+		"dvrip.hardware":    "XM530_50X50-WG_8M",
+		"dvrip.firmware":    "V5.00.R02.00030747.10010.349f17.0000000",
+		"dvrip.serial":      "09d53d540f99b818",
+	}
+	for _, port := range []uint16{34567, 34600} {
+		for key, value := range want {
+			found := false
+			for _, o := range r.obs {
+				found = found || o.Key == key && o.Value == value && o.Port == port && o.IP == netip.MustParseAddr("10.20.0.32")
+			}
+			if !found {
+				t.Errorf("port %d: no %s=%q from the camera", port, key, value)
+			}
+		}
+	}
+	for _, o := range r.obs {
+		if strings.Contains(o.Value, "tlJwpbo6") || o.IP == netip.MustParseAddr("10.20.0.5") && strings.HasPrefix(o.Key, "dvrip.") {
+			t.Errorf("the client's login was read: %+v", o)
+		}
+	}
+	if st.Flows != 2 {
+		t.Errorf("%d flows kept, want 2", st.Flows)
+	}
+}
+
+// A client's DHIP session with a Dahua NVR on 37777: the NVR's answers,
+// read by the methods the client asked, give its model, class, firmware,
+// serial and vendor.
+func TestDHIPSessionCapture(t *testing.T) {
+	r, _ := readCapture(t, "dhip-session-dahua.pcap", Options{})
+	for key, value := range map[string]string{
+		"dhip.model": "DHI-NVR5232-4KS2", "dhip.device_class": "NVR", "dhip.firmware": "4.002.0000000.8.R",
+		"dhip.serial": "8B02C47PAZ58EDD", "dhip.vendor": "Dahua",
+	} {
+		if !r.has("10.20.0.23", key, value) {
+			t.Errorf("no %s=%q from the NVR", key, value)
+		}
+	}
+	for _, o := range r.obs {
+		if strings.HasPrefix(o.Key, "dhip.") && o.IP != netip.MustParseAddr("10.20.0.23") {
+			t.Errorf("%s=%q about %s, not the NVR", o.Key, o.Value, o.IP)
 		}
 	}
 }

@@ -39,3 +39,29 @@ func BenchmarkDecodeHTTPSmall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeDVRIP decodes a CMS's DVRIP session with the Besder camera
+// (login, SystemInfo and SystemFunction answers: 5.9 KiB from the server).
+func BenchmarkDecodeDVRIP(b *testing.B) {
+	client, server := besderSession(b)
+	b.SetBytes(int64(len(client) + len(server)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := DecodeDVRIP(client, server, cameraMeta, discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeDHIP decodes a client's DHIP session with a Dahua NVR
+// (seven requests and their answers).
+func BenchmarkDecodeDHIP(b *testing.B) {
+	client, server := dhipSession(b)
+	b.SetBytes(int64(len(client) + len(server)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := DecodeDHIP(client, server, cameraMeta, discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -50,7 +50,8 @@ func byContentOr(fallback scanner.StreamDecoder) scanner.StreamDecoder {
 
 // Detect chooses a decoder from a flow's first bytes, on any port: HTTP/1.x
 // or RTSP/1.0 (a response or the client's request line), a TLS handshake
-// (0x16 0x03), telnet negotiation, and otherwise the server's banner. It
+// (0x16 0x03), telnet negotiation, a DVRIP or DHIP message with a JSON body
+// (either side), and otherwise the server's banner. It
 // reports false only when the server sent nothing and the client's bytes
 // name no protocol.
 func Detect(client, server []byte) (scanner.StreamDecoder, bool) {
@@ -75,6 +76,10 @@ func recognise(client, server []byte) (scanner.StreamDecoder, bool) {
 		return DecodeTLS, true
 	case len(s) >= 2 && s[0] == iac && s[1] >= sb:
 		return DecodeTelnet, true
+	case isDVRIPFrame(server) || isDVRIPFrame(client):
+		return DecodeDVRIP, true
+	case isDHIPFrame(server) || isDHIPFrame(client):
+		return DecodeDHIP, true
 	}
 	return nil, false
 }
@@ -100,7 +105,8 @@ func requestProto(client []byte) string {
 // text is passed as the server argument: http.headers is a raw HTTP
 // response, rtsp.response a raw RTSP response (or bare SDP), tcp.banner_hex
 // a banner in hex, tls.cert_pem one or more PEM blocks (the first
-// CERTIFICATE is the leaf) and tls.cert_der_hex a DER certificate in hex.
+// CERTIFICATE is the leaf), tls.cert_der_hex a DER certificate in hex and
+// dvrip.payload DVRIP answers (frames, or their JSON bodies).
 func ByRawKey(key string) (scanner.StreamDecoder, bool) {
 	switch key {
 	case "http.headers":
@@ -113,6 +119,8 @@ func ByRawKey(key string) (scanner.StreamDecoder, bool) {
 		return decodeCertPEM, true
 	case "tls.cert_der_hex":
 		return decodeCertDERHex, true
+	case "dvrip.payload":
+		return decodeDVRIPPayload, true
 	}
 	return nil, false
 }

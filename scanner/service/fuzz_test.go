@@ -21,6 +21,13 @@ var decodedKeys = map[string]bool{
 	"rtsp.status": true, "rtsp.server": true, "rtsp.www_authenticate": true, "rtsp.public": true,
 	"rtsp.date": true, "rtsp.content_base": true, "rtsp.url": true, "rtsp.served_url": true, "rtsp.realm_mac": true, "http.realm_mac": true, "rtsp.sdp_session": true, "rtsp.sdp_attr": true,
 	"tls.subject": true, "tls.issuer": true, "tcp.banner_hex": true, "telnet.banner": true,
+	"dvrip.answer": true, "dvrip.device_type": true, "dvrip.hardware": true, "dvrip.firmware": true, "dvrip.serial": true,
+	"dvrip.model": true, "dvrip.build_time": true,
+	// a DVRIP NetWork.NetCommon answer, read as the search reply is
+	"xm.hostname": true, "xm.serial": true, "xm.device_type": true, "xm.firmware": true, "xm.build_date": true,
+	"xm.tcp_port": true, "xm.mac": true,
+	"dhip.answer": true, "dhip.model": true, "dhip.device_class": true, "dhip.serial": true, "dhip.firmware": true, "dhip.vendor": true,
+	"dhip.machine_name": true,
 }
 
 // checkObservations holds for any input: known keys, bounded valid UTF-8
@@ -83,6 +90,8 @@ func FuzzHTTP(f *testing.F) {
 	w.Write([]byte("<html><title>x</title></html>"))
 	w.Close()
 	f.Add([]byte(nil), append([]byte("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n"), gz.Bytes()...))
+	rpcClient, rpcServer := rpc2Exchange(ezipRPC)
+	f.Add(rpcClient, rpcServer)
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		fuzzStream(t, DecodeHTTP, client, server)
 	})

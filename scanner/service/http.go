@@ -24,7 +24,8 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // http.content_type, http.header_names, http.title, http.body, http.path,
 // http.answer, for a favicon http.favicon_md5 and http.favicon_mmh3, and for
 // an ONVIF GetDeviceInformation answer the onvif.* fields, for a GetScopes
-// answer wsd.scopes.
+// answer wsd.scopes, and for a JSON-RPC identity answer (Dahua's /RPC2) the
+// dhip.* fields DHIP gives.
 func DecodeHTTP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
 	reqs := parseRequests(client, "HTTP/")
 	out := newEmitter(m, emit)
@@ -105,6 +106,9 @@ func emitHTTP(out *emitter, msg *message, code int, req *request) {
 	}
 	if code >= 200 && code < 300 && mayBeXML(contentType) {
 		emitONVIFAnswers(out, body)
+	}
+	if code >= 200 && code < 300 && req != nil && req.rpcMethod != "" {
+		emitRPCAnswer(out, req.rpcMethod, body)
 	}
 }
 

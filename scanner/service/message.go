@@ -206,6 +206,10 @@ func skipTrailers(b []byte) []byte {
 // request is one request read from the client bytes.
 type request struct {
 	method, target, cseq string
+	// rpcMethod is the JSON-RPC method a POST body names (Dahua's /RPC2:
+	// {"method":"magicBox.getDeviceType",...}); only the method is read,
+	// never the params (a login's hold the password hash).
+	rpcMethod string
 }
 
 // parseRequests reads the requests a client sent, in order. proto is the
@@ -228,7 +232,11 @@ func parseRequests(b []byte, proto string) []request {
 		if !complete {
 			break
 		}
-		b = skipBody(&msg, rest)
+		next := skipBody(&msg, rest)
+		if method == "POST" {
+			reqs[len(reqs)-1].rpcMethod = jsonRPCMethod(rest[:len(rest)-len(next)])
+		}
+		b = next
 	}
 	return reqs
 }

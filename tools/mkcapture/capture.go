@@ -34,14 +34,22 @@ func (c *capture) write(frame []byte) {
 // conversation writes a whole TCP connection: handshake, the request, the
 // response in MSS-sized segments, and the server's close.
 func (c *capture) conversation(cli, srv host, cport, sport uint16, request, response []byte) {
+	c.dialogue(cli, srv, cport, sport, [][2][]byte{{request, response}})
+}
+
+// dialogue is conversation with several requests on one connection, each
+// followed by its response (a control protocol's session).
+func (c *capture) dialogue(cli, srv host, cport, sport uint16, exchanges [][2][]byte) {
 	cseq, sseq := uint32(cport)*7919+1000, uint32(sport)*104729+5000
 	c.write(c.f.tcp(cli, srv, cport, sport, cseq, 0, tcpFlags{syn: true}, nil))
 	c.write(c.f.tcp(srv, cli, sport, cport, sseq, cseq+1, tcpFlags{syn: true, ack: true}, nil))
 	cseq++
 	sseq++
 	c.write(c.f.tcp(cli, srv, cport, sport, cseq, sseq, tcpFlags{ack: true}, nil))
-	cseq = c.segments(cli, srv, cport, sport, cseq, sseq, request)
-	sseq = c.segments(srv, cli, sport, cport, sseq, cseq, response)
+	for _, x := range exchanges {
+		cseq = c.segments(cli, srv, cport, sport, cseq, sseq, x[0])
+		sseq = c.segments(srv, cli, sport, cport, sseq, cseq, x[1])
+	}
 	c.write(c.f.tcp(srv, cli, sport, cport, sseq, cseq, tcpFlags{fin: true, ack: true}, nil))
 	c.write(c.f.tcp(cli, srv, cport, sport, cseq, sseq+1, tcpFlags{fin: true, ack: true}, nil))
 	c.write(c.f.tcp(srv, cli, sport, cport, sseq+1, cseq+1, tcpFlags{ack: true}, nil))

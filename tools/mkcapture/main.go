@@ -109,6 +109,8 @@ func writeSamples(dir string, p *payloads) error {
 		}},
 		{"addressless.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, (*capture).addressless) }},
 		{"public-site.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, (*capture).publicSite) }},
+		{"dvrip-xiongmai.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, dvripScene(p)) }},
+		{"dhip-session-dahua.pcap", func(w io.Writer) error { return pcapFile(w, layers.LinkTypeEthernet, nil, dhipSessionScene(p)) }},
 	}
 	for _, s := range scenes {
 		if err := writeFile(filepath.Join(dir, s.name), s.write); err != nil {

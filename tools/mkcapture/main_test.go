@@ -23,8 +23,8 @@ func TestSamplesAreReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	if len(files) != 10 {
-		t.Fatalf("%d files written, want 10", len(files))
+	if len(files) != 12 {
+		t.Fatalf("%d files written, want 12", len(files))
 	}
 	for _, f := range files {
 		got, _ := os.ReadFile(f)

@@ -15,6 +15,8 @@ import (
 type payloads struct {
 	hikDescribe, dahuaOptions, dahuaDescribe, xmDescribe []byte
 	dahuaNotify                                          []byte
+	xmLogin, xmSystemInfo, xmSystemFunction              []byte // DVRIP answers' JSON, no header
+	dhipRequests, dhipAnswers                            []byte // a DHIP session's JSON bodies, a line each
 	wsdEnvelope                                          string
 }
 
@@ -40,6 +42,12 @@ func loadPayloads(dir string) (*payloads, error) {
 		p.xmDescribe = read("retina-rtsp/h264dvr_describe.txt")
 		p.dahuaNotify = bytes.TrimSpace(read("dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json"))
 		p.wsdEnvelope = string(read("python-ws-discovery/probe_response_IPCAM_631GA.xml"))
+		p.xmLogin = read("besder-xiongmai/dvrip_1001_login_response_successful.json")
+		p.xmSystemInfo = read("besder-xiongmai/dvrip_1021_SystemInfo_response.json")
+		p.xmSystemFunction = read("besder-xiongmai/dvrip_1361_SystemFunction_response.json")
+		// constructed from real values (testdata/service/SOURCES.md), beside realdata
+		p.dhipRequests = read("../service/constructed/dhip_nvr_requests.jsonl")
+		p.dhipAnswers = read("../service/constructed/dhip_nvr_answers.jsonl")
 	}()
 	return &p, err
 }

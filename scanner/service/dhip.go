@@ -1,0 +1,153 @@
+package service
+
+import (
+	"bytes"
+	"encoding/json"
+	"iter"
+	"regexp"
+
+	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
+)
+
+// DHIP on TCP (the control port, 37777 by default) carries JSON-RPC
+// messages behind the same 32-byte header as the UDP discovery reply
+// (discovery.DHIPNext splits them): a client's {"method", "params", "id",
+// "session"} and the device's {"id", "params", "result", "session"}. An
+// answer does not name its method; the request with the same id does.
+
+// dhipAnswerField is one member of an answer's params (a path into nested
+// objects) and the key it is emitted as: the keys the discovery reply's
+// fields are emitted as, so the same signatures read them.
+type dhipAnswerField struct {
+	path []string
+	key  string
+}
+
+// dhipAnswerFields are the identity answers read, by the method asked. The
+// device type of magicBox.getSystemInfo is not read: recorders answer a
+// numeric type code there, not their model (getDeviceType gives that).
+var dhipAnswerFields = map[string][]dhipAnswerField{
+	"magicBox.getDeviceType":      {{[]string{"type"}, "dhip.model"}},
+	"magicBox.getDeviceClass":     {{[]string{"type"}, "dhip.device_class"}},
+	"magicBox.getSerialNo":        {{[]string{"sn"}, "dhip.serial"}},
+	"magicBox.getSoftwareVersion": {{[]string{"version", "Version"}, "dhip.firmware"}},
+	"magicBox.getVendor":          {{[]string{"Vendor"}, "dhip.vendor"}},
+	"magicBox.getMachineName":     {{[]string{"name"}, "dhip.machine_name"}},
+	"magicBox.getSystemInfo":      {{[]string{"serialNumber"}, "dhip.serial"}},
+}
+
+// DecodeDHIP reads a DHIP session: the client's requests are read only for
+// their method and id (never their params: the login's hold the password
+// hash). Each answer of the device to a request seen gives dhip.answer, the
+// method it answered (a keep-alive of a long-lived connection shows the
+// protocol too), and the answers to the identity requests of
+// dhipAnswerFields give dhip.model, dhip.device_class, dhip.serial,
+// dhip.firmware, dhip.vendor and dhip.machine_name. A server that says
+// nothing readable is reported as a banner.
+func DecodeDHIP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+	methods := dhipRequestMethods(client)
+	out := newEmitter(m, emit)
+	answers := 0
+	for obj := range dhipMessages(server) {
+		if _, request := obj["method"]; request {
+			continue // a request or notice of the server's own
+		}
+		method, asked := methods[discovery.JSONScalar(obj["id"])]
+		if !asked {
+			continue
+		}
+		answers++
+		out.add("dhip.answer", method)
+		emitDHIPAnswer(out, dhipAnswerFields[method], obj["params"])
+	}
+	if answers == 0 {
+		return DecodeBanner(client, server, m, emit)
+	}
+	return nil
+}
+
+// dhipMessages yields the JSON object of each whole DHIP message at the
+// start of b, at most maxMessages of them; bodies that are not JSON objects
+// are passed over.
+func dhipMessages(b []byte) iter.Seq[map[string]json.RawMessage] {
+	return func(yield func(map[string]json.RawMessage) bool) {
+		for n := 0; n < maxMessages; n++ {
+			body, rest, ok := discovery.DHIPNext(b)
+			if !ok {
+				return
+			}
+			b = rest
+			if obj, ok := discovery.JSONObject(body); ok && !yield(obj) {
+				return
+			}
+		}
+	}
+}
+
+// dhipMethodName is the shape of a method name (magicBox.getDeviceType,
+// global.keepAlive): the client chooses it and the answer's observation
+// carries it, so nothing else is taken.
+var dhipMethodName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}(?:\.[A-Za-z][A-Za-z0-9_]{0,31}){1,3}$`)
+
+// dhipRequestMethods maps the ids of the client's requests to their
+// methods.
+func dhipRequestMethods(client []byte) map[string]string {
+	methods := map[string]string{}
+	for req := range dhipMessages(client) {
+		if id := discovery.JSONScalar(req["id"]); id != "" {
+			if method := discovery.JSONScalar(req["method"]); dhipMethodName.MatchString(method) {
+				methods[id] = method
+			}
+		}
+	}
+	return methods
+}
+
+// jsonRPCMethod returns the method a JSON-RPC request body names, when it
+// has the shape of one (dhipMethodName), or "".
+func jsonRPCMethod(body []byte) string {
+	req, ok := discovery.JSONObject(body)
+	if method := discovery.JSONScalar(req["method"]); ok && dhipMethodName.MatchString(method) {
+		return method
+	}
+	return ""
+}
+
+// emitRPCAnswer reads an HTTP answer to a JSON-RPC request (Dahua's /RPC2
+// carries the same calls as DHIP): the identity answers of
+// dhipAnswerFields give the same keys.
+func emitRPCAnswer(out *emitter, method string, body []byte) {
+	fields, ok := dhipAnswerFields[method]
+	if !ok {
+		return
+	}
+	if answer, ok := discovery.JSONObject(body); ok {
+		emitDHIPAnswer(out, fields, answer["params"])
+	}
+}
+
+// emitDHIPAnswer emits the fields of one answer's params.
+func emitDHIPAnswer(out *emitter, fields []dhipAnswerField, params json.RawMessage) {
+	for _, f := range fields {
+		value := params
+		for _, member := range f.path {
+			var obj map[string]json.RawMessage
+			if json.Unmarshal(value, &obj) != nil {
+				value = nil
+				break
+			}
+			value = obj[member]
+		}
+		out.add(f.key, discovery.JSONScalar(value))
+	}
+}
+
+// isDHIPFrame reports whether b opens with a whole DHIP message whose body
+// is a JSON object: the first message of either side names the protocol on
+// any port.
+func isDHIPFrame(b []byte) bool {
+	body, _, ok := discovery.DHIPNext(b)
+	body = bytes.TrimLeft(body, " \t\r\n")
+	return ok && len(body) > 0 && body[0] == '{'
+}

@@ -1,0 +1,242 @@
+package service
+
+import (
+	"bytes"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner/discovery"
+)
+
+// dhipSession frames the lines of a constructed DHIP session
+// (testdata/service/SOURCES.md) as each side sends them.
+func dhipSession(t testing.TB) (client, server []byte) {
+	frame := func(name string) []byte {
+		var out []byte
+		for _, line := range bytes.Split(bytes.TrimSpace(readTestdata(t, "constructed/"+name)), []byte("\n")) {
+			out = append(out, discovery.DHIPFrame(line)...)
+		}
+		return out
+	}
+	return frame("dhip_nvr_requests.jsonl"), frame("dhip_nvr_answers.jsonl")
+}
+
+// A client's session with a Dahua NVR on 37777: each identity answer is read
+// by the method its request named, under the keys of the discovery reply.
+// getSystemInfo's numeric device type is not a model.
+func TestDHIPSession(t *testing.T) {
+	client, server := dhipSession(t)
+	d, ok := ForPort(37777)
+	if !ok {
+		t.Fatal("no decoder for 37777")
+	}
+	obs, err := collect(t, d, client, server, cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"dhip.model":        "DHI-NVR5232-4KS2",
+		"dhip.device_class": "NVR",
+		"dhip.firmware":     "4.002.0000000.8.R",
+		"dhip.serial":       "8B02C47PAZ58EDD",
+		"dhip.vendor":       "Dahua",
+	}
+	for key, value := range want {
+		if got := valuesOf(obs, key); len(got) != 1 || got[0] != value {
+			t.Errorf("%s = %q, want %q", key, got, value)
+		}
+	}
+	answered := []string{"global.login", "magicBox.getDeviceType", "magicBox.getDeviceClass", "magicBox.getSoftwareVersion",
+		"magicBox.getSerialNo", "magicBox.getVendor", "magicBox.getSystemInfo"}
+	if got := valuesOf(obs, "dhip.answer"); !slices.Equal(got, answered) {
+		t.Errorf("dhip.answer = %q, want %q", got, answered)
+	}
+	if len(obs) != len(want)+len(answered) {
+		t.Errorf("%d observations, want %d: %v", len(obs), len(want)+len(answered), obs)
+	}
+}
+
+// A keep-alive exchange, all a capture of a long-lived connection may hold,
+// shows the protocol by the method answered; a method name that is not one
+// (the client chooses it) is not taken. The keep-alive's shape is the one the
+// public probe log of testdata/service/SOURCES.md records.
+func TestDHIPKeepAlive(t *testing.T) {
+	request := discovery.DHIPFrame([]byte(`{"method":"global.keepAlive","params":{"timeout":300,"active":true},"id":41,"session":1370625619}`))
+	answer := discovery.DHIPFrame([]byte(`{"id":41,"params":{"timeout":60},"result":true,"session":1370625619}`))
+	obs, _ := collect(t, DecodeDHIP, request, answer, cameraMeta)
+	if len(obs) != 1 || obs[0].Key != "dhip.answer" || obs[0].Value != "global.keepAlive" {
+		t.Errorf("keep-alive gave %v", obs)
+	}
+	odd := bytes.Replace(request, []byte(`global.keepAlive`), []byte(`\u001b]0;x\u0007.a`), 1)
+	odd = discovery.DHIPFrame(odd[32:])
+	obs, _ = collect(t, DecodeDHIP, odd, answer, cameraMeta)
+	if len(valuesOf(obs, "dhip.answer")) != 0 {
+		t.Errorf("a method that is no name was taken: %v", obs)
+	}
+}
+
+// Answers are read only through the requests that asked for them: without
+// the client's side, or with the ids of other methods, nothing is claimed;
+// the client's own messages (its login) are never emitted.
+func TestDHIPAnswersNeedTheirRequest(t *testing.T) {
+	client, server := dhipSession(t)
+	if obs, _ := collect(t, DecodeDHIP, nil, server, cameraMeta); len(valuesOf(obs, "dhip.model")) != 0 {
+		t.Errorf("answers without requests gave %v", obs)
+	}
+	swapped := bytes.ReplaceAll(client, []byte(`"magicBox.getDeviceType"`), []byte(`"magicBox.getMachineName"`))
+	obs, _ := collect(t, DecodeDHIP, swapped, server, cameraMeta)
+	if len(valuesOf(obs, "dhip.model")) != 0 || len(valuesOf(obs, "dhip.machine_name")) != 0 {
+		t.Errorf("an answer of another shape was read: %v", obs)
+	}
+	obs, _ = collect(t, DecodeDHIP, client, client, cameraMeta)
+	for _, o := range obs {
+		if o.Key != "tcp.banner_hex" {
+			t.Errorf("the client's requests gave %s=%q", o.Key, o.Value)
+		}
+	}
+}
+
+// The protocol is named by its header on any port, from either side.
+func TestDHIPDetectedOnAnyPort(t *testing.T) {
+	client, server := dhipSession(t)
+	for name, c := range map[string][2][]byte{"both": {client, server}, "client": {client, nil}, "server": {nil, server}} {
+		d, ok := Detect(c[0], c[1])
+		if !ok {
+			t.Errorf("%s: not detected", name)
+			continue
+		}
+		obs, _ := collect(t, d, c[0], c[1], cameraMeta)
+		if want := name == "both"; hasValue(obs, "dhip.model", "DHI-NVR5232-4KS2") != want {
+			t.Errorf("%s: model read %v, want %v (%v)", name, !want, want, obs)
+		}
+	}
+	if isDHIPFrame(discovery.DHIPFrame([]byte("\x00\x01binary"))) || isDHIPFrame(server[:40]) {
+		t.Error("a binary or truncated DHIP message recognised")
+	}
+}
+
+// The first exchange of a real DHIP session over TCP, as mcw0/DahuaConsole
+// issue #29 (2022-05-13) prints it for an Imou Ranger 2 (a Dahua brand) on
+// port 80: each 32-byte header as hex words, each JSON body verbatim (the
+// lengths in the headers, 0x91 and 0xeb, are those of the bodies shown).
+const (
+	consoleLoginRequest = `{"method": "global.login", "params": {"userName": "admin", "password": "", "clientType": "Web3.0", "loginType": "Direct"}, "id": 0, "session": 0}`
+	consoleLoginAnswer  = `{"result":false,"params":{"realm":"Login to EB2711F0F250EAB5","random":"80480036-1e1f-4669-812b-70d7470d6025","encryption":"Default"},"error":{"code":268632079,"message":"Component error: login challenge!"},"id":0,"session":2845467865}`
+)
+
+func consoleFrame(t testing.TB, header, body string) []byte {
+	h, err := hex.DecodeString(strings.ReplaceAll(header, "|", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(h, body...)
+}
+
+// consoleAccessControlAnswer is the same exchange with a Dahua ASI1201E
+// access controller on TCP 37777, as mcw0/DahuaConsole issue #32
+// (2022-10-02) prints it (the same login request; answer length 0xac).
+const consoleAccessControlAnswer = `{ "result": false, "params": { "realm": "Login to ASI1201E", "random": "29757655", "encryption": "Default" }, "error": { "code": 268632079 }, "id": 0, "session": 29757655 }`
+
+// The real login challenges: the device's answer to global.login shows the
+// protocol on 37777 and on port 80, where the content, not the port, names it.
+func TestDHIPRealLoginChallenge(t *testing.T) {
+	client := consoleFrame(t, "20000000|44484950|00000000|00000000|91000000|00000000|91000000|00000000", consoleLoginRequest)
+	for _, c := range []struct {
+		port   uint16
+		server []byte
+	}{
+		{80, consoleFrame(t, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer)},
+		{37777, consoleFrame(t, "20000000|44484950|d710c601|00000000|ac000000|00000000|ac000000|00000000", consoleAccessControlAnswer)},
+	} {
+		d, _ := ForPort(c.port)
+		obs, err := collect(t, d, client, c.server, cameraMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(obs) != 1 || obs[0].Key != "dhip.answer" || obs[0].Value != "global.login" {
+			t.Errorf("port %d: login challenge gave %v, want dhip.answer global.login alone", c.port, obs)
+		}
+	}
+}
+
+// FuzzDHIPStream: any bytes on either side give only bounded, known, valid
+// observations about the server.
+func FuzzDHIPStream(f *testing.F) {
+	client, server := dhipSession(f)
+	f.Add(client, server)
+	f.Add(client[:len(client)/2], server[:len(server)/3])
+	f.Add([]byte(nil), discovery.DHIPFrame(readRealdata(f, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))
+	f.Add(consoleFrame(f, "20000000|44484950|00000000|00000000|91000000|00000000|91000000|00000000", consoleLoginRequest),
+		consoleFrame(f, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer))
+	f.Fuzz(func(t *testing.T, client, server []byte) {
+		fuzzStream(t, DecodeDHIP, client, server)
+		if d, ok := Detect(client, server); ok {
+			fuzzStream(t, d, client, server)
+		}
+		var obs []observe.Observation
+		_ = DecodeDHIP(server, client, fuzzMeta, func(o observe.Observation) { obs = append(obs, o) })
+		checkObservations(t, obs)
+	})
+}
+
+// The answers of an EZ-IP (a Dahua brand) IPC-D2B20-ZS to JSON-RPC calls
+// over HTTP (/RPC2), as mcw0/Tools issue #8 (2021-04-30) prints them (a
+// Python client's dicts, here in JSON: the values, ids and session are the
+// issue's; the serial was edited out there). The HTTP requests and answers
+// around them are constructed.
+var ezipRPC = []struct{ method, answer string }{
+	{"magicBox.getSerialNo", `{"session":"528b1ab7bb23f2877010495","params":{"sn":"----edited----"},"result":true,"id":4}`},
+	{"magicBox.getDeviceClass", `{"session":"528b1ab7bb23f2877010495","params":{"type":"IPC"},"result":true,"id":5}`},
+	{"magicBox.getDeviceType", `{"session":"528b1ab7bb23f2877010495","params":{"type":"IPC-D2B20-ZS"},"result":true,"id":6}`},
+	{"magicBox.getHardwareVersion", `{"session":"528b1ab7bb23f2877010495","params":{"version":"1.00"},"result":true,"id":7}`},
+	{"magicBox.getVendor", `{"session":"528b1ab7bb23f2877010495","params":{"Vendor":"EZIP"},"result":true,"id":8}`},
+	{"magicBox.getSoftwareVersion", `{"session":"528b1ab7bb23f2877010495","params":{"version":{"Version":"2.680.0000000.2.R","WebVersion":"3.2.1.20272"}},"result":true,"id":9}`},
+}
+
+// rpc2Exchange writes the calls as a client POSTs them to /RPC2 and the
+// device's answers, on one keep-alive connection.
+func rpc2Exchange(calls []struct{ method, answer string }) (client, server []byte) {
+	for i, c := range calls {
+		body := `{"method":"` + c.method + `","params":null,"id":` + strconv.Itoa(i+4) + `,"session":"528b1ab7bb23f2877010495"}`
+		client = append(client, "POST /RPC2 HTTP/1.1\r\nHost: 198.18.0.10\r\nContent-Type: application/json\r\nContent-Length: "+
+			strconv.Itoa(len(body))+"\r\n\r\n"+body...)
+		server = append(server, "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: "+
+			strconv.Itoa(len(c.answer))+"\r\n\r\n"+c.answer...)
+	}
+	return client, server
+}
+
+// Dahua firmware answers the same JSON-RPC calls over HTTP (/RPC2): a
+// capture of a client polling a camera names its model, class, firmware,
+// serial and vendor under the DHIP keys, each answer read by the method its
+// request named.
+func TestRPC2Answers(t *testing.T) {
+	client, server := rpc2Exchange(ezipRPC)
+	obs, err := collect(t, DecodeHTTP, client, server, cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, value := range map[string]string{
+		"dhip.model": "IPC-D2B20-ZS", "dhip.device_class": "IPC", "dhip.firmware": "2.680.0000000.2.R",
+		"dhip.serial": "----edited----", "dhip.vendor": "EZIP",
+	} {
+		if got := valuesOf(obs, key); len(got) != 1 || got[0] != value {
+			t.Errorf("%s = %q, want %q", key, got, value)
+		}
+	}
+	// The same answers to other requests (an unknown method, a GET) name nothing.
+	other := bytes.ReplaceAll(client, []byte(`"magicBox.`), []byte(`"someBox.`))
+	get := bytes.ReplaceAll(client, []byte("POST /RPC2"), []byte("GET /RPC2"))
+	for name, c := range map[string][]byte{"other method": other, "GET": get} {
+		obs, _ := collect(t, DecodeHTTP, c, server, cameraMeta)
+		for _, o := range obs {
+			if strings.HasPrefix(o.Key, "dhip.") {
+				t.Errorf("%s: %s=%q", name, o.Key, o.Value)
+			}
+		}
+	}
+}
