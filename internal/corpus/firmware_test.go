@@ -149,6 +149,8 @@ var publishedFirmware = []struct {
 		[][2]string{{"http.path", "/RPC2"}, {"http.status", "200"}, {"http.body", `{"version":{"Build":"20201019","BuildDate":"2020-10-19","SecurityBaseLineVersion":"V2.1","Version":"2.800.15OG004.0.R","WebVersion":"V3.2.1.948164"}}`}}},
 	{"Dahua", "4.002.0000000.8.R", "a DHI-NVR5232-4KS2's magicBox.getSoftwareVersion in an integration's notes (code index file 62422966725)",
 		[][2]string{{"http.path", "/RPC2"}, {"http.status", "200"}, {"http.body", `{"Version":"4.002.0000000.8.R","BuildDate":"2024-10-30","WebVersion":"3.2.7.147280","SecurityBaseLineVersion":"V2.2"}`}}},
+	{"Dahua", "2.680.0000000.2.R", "an EZ-IP (Dahua brand) IPC-D2B20-ZS's magicBox.getSoftwareVersion answer as mcw0/Tools issue #8 prints it (in JSON, as scanner/service's test keeps it)",
+		[][2]string{{"http.path", "/RPC2"}, {"http.status", "200"}, {"http.body", `{"session":"528b1ab7bb23f2877010495","params":{"version":{"Version":"2.680.0000000.2.R","WebVersion":"3.2.1.20272"}},"result":true,"id":9}`}}},
 	{"Hikvision", "V5.6.1 build 190603", "a DS-2CD7A47FWD-XZS's ISAPI deviceInfo in an SDK wrapper's tests (code index file 12507624799)",
 		[][2]string{{"http.path", "/ISAPI/System/deviceInfo"}, {"http.status", "200"}, {"http.body", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeviceInfo xmlns=\"http://www.hikvision.com/ver20/XMLSchema\" version=\"2.0\">\n" +
 			"<deviceName>IP CAMERA</deviceName>\n<deviceID>d9b04000-d0fb-11b2-80e4-988b0a0e517f</deviceID>\n<deviceDescription>IPCamera</deviceDescription>\n" +
@@ -290,8 +292,10 @@ const (
 
 // besderFirmwareEntries are the Besder camera's real answers that carry its
 // firmware: the Xiongmai search reply (README excerpt, through the decoder),
-// the ONVIF GetDeviceInformation answer (testdata/identify), and both
-// together, where the device's own protocol must win.
+// the DVRIP SystemInfo answer (realdata besder-xiongmai, through the DVRIP
+// decoder; its BuildTime is not part of the version), the ONVIF
+// GetDeviceInformation answer (testdata/identify), and each own-protocol
+// answer with the ONVIF one, where the device's own protocol must win.
 func besderFirmwareEntries(t *testing.T) []firmwareEntry {
 	search := decodeDatagram(t, "xm.payload", besderSearchReply(t), deviceIP)
 	var onvif []fingerprint.Observation
@@ -303,11 +307,15 @@ func besderFirmwareEntries(t *testing.T) []firmwareEntry {
 	if len(onvif) == 0 {
 		t.Fatal("no Besder ONVIF answer in testdata/identify/onvif-device-information.jsonl")
 	}
+	systemInfo := decodeStream(t, "dvrip.payload", string(readTestdata(t, "realdata", "besder-xiongmai", "dvrip_1021_SystemInfo_response.json")), 34567)
 	both := append(append([]fingerprint.Observation(nil), onvif...), search...)
+	dvripAndONVIF := append(append([]fingerprint.Observation(nil), onvif...), systemInfo...)
 	return []firmwareEntry{
 		{source: "besder-xiongmai", id: "xm search reply", maker: "Xiongmai", firmware: besderFirmware, obs: search},
+		{source: "besder-xiongmai", id: "dvrip SystemInfo answer", maker: "Xiongmai", firmware: besderFirmware, obs: systemInfo},
 		{source: "besder-xiongmai", id: "onvif GetDeviceInformation", maker: "Xiongmai", firmware: besderONVIFFirmware, obs: onvif},
 		{source: "besder-xiongmai", id: "onvif answer, then the xm search reply", maker: "Xiongmai", firmware: besderFirmware, obs: both},
+		{source: "besder-xiongmai", id: "onvif answer, then the dvrip SystemInfo answer", maker: "Xiongmai", firmware: besderFirmware, obs: dvripAndONVIF},
 	}
 }
 
