@@ -183,6 +183,12 @@ var publishedFirmware = []struct {
 			"\"B485\":1,\n\"IOInputNum\":0,\n\"IOOutputNum\":0,\n\"audioNum\":16,\n\"buildDay\":\"build20080734\",\n\"cfgVer\":\"v3.0.0.0\",\n\"channelNum\":16,\n" +
 			"\"detail\":\"NVR652410104001000200000\",\n\"diskNum\":2,\n\"exactType\":\"NVR\",\n\"firmVer\":\"v3.0.0.59_20080734\",\n\"frameworkVer\":1,\n" +
 			"\"hardVer\":\"H3MB18\",\n\"model\":\"RLN16-410\",\n\"name\":\"NVR\",\n\"pakSuffix\":\"pak,paks\",\n\"serial\":\"00000000000000\",\n\"type\":\"NVR\",\n\"wifi\":0\n}\n}\n}\n]"}}},
+	{"Axis", "9.10.1", "an Axis camera's param.cgi Properties answer kept in home-assistant/core tests/components/axis (code index file 51029634)",
+		[][2]string{{"http.path", "/axis-cgi/param.cgi?action=list&group=root.Properties"}, {"http.status", "200"}, {"http.body", "root.Properties.API.HTTP.Version=3\n" +
+			"root.Properties.API.Metadata.Metadata=yes\nroot.Properties.API.Metadata.Version=1.0\nroot.Properties.Firmware.BuildDate=Feb 15 2019 09:42\n" +
+			"root.Properties.Firmware.BuildNumber=26\nroot.Properties.Firmware.Version=9.10.1\nroot.Properties.Image.Format=jpeg,mjpeg,h264\n" +
+			"root.Properties.Image.NbrOfViews=2\nroot.Properties.Image.Resolution=1920x1080,1280x960,1280x720,1024x768,1024x576,800x600,640x480,640x360,352x240,320x240\n" +
+			"root.Properties.Image.Rotation=0,180\nroot.Properties.System.SerialNumber=00408C12345\n"}}},
 }
 
 func publishedFirmwareEntries(t *testing.T) []firmwareEntry {
