@@ -189,6 +189,11 @@ var publishedFirmware = []struct {
 			"root.Properties.Firmware.BuildNumber=26\nroot.Properties.Firmware.Version=9.10.1\nroot.Properties.Image.Format=jpeg,mjpeg,h264\n" +
 			"root.Properties.Image.NbrOfViews=2\nroot.Properties.Image.Resolution=1920x1080,1280x960,1280x720,1024x768,1024x576,800x600,640x480,640x360,352x240,320x240\n" +
 			"root.Properties.Image.Rotation=0,180\nroot.Properties.System.SerialNumber=00408C12345\n"}}},
+	{"Xiongmai", "V4.02.R12.00018520.12010.143200.00000", "a Xiongmai 50H20L_18EV200_S38 camera's DVRIP SystemInfo answer in a user's notes (code index file 41863231919), through the DVRIP decoder",
+		[][2]string{{"dvrip.payload", `{ "Name" : "SystemInfo", "Ret" : 100, "SessionID" : "0x7", "SystemInfo" : { "AlarmInChannel" : 1, "AlarmOutChannel" : 0, "AudioInChannel" : 1, ` +
+			`"BuildTime" : "2016-12-20 18:50:36", "CombineSwitch" : 0, "DeviceRunTime" : "0x000000E0", "DigChannel" : 0, "EncryptVersion" : "Unknown", "ExtraChannel" : 0, ` +
+			`"HardWare" : "50H20L_18EV200_S38", "HardWareVersion" : "Unknown", "SerialNo" : "80ddebc37a3b44b9", "SoftWareVersion" : "V4.02.R12.00018520.12010.143200.00000", ` +
+			`"TalkInChannel" : 1, "TalkOutChannel" : 1, "UpdataTime" : "", "UpdataType" : "0x00000000", "VideoInChannel" : 1, "VideoOutChannel" : 1 } }`}}},
 }
 
 func publishedFirmwareEntries(t *testing.T) []firmwareEntry {
