@@ -82,7 +82,7 @@ func TestFirmwareAccuracy(t *testing.T) {
 	rows = append(rows, "| all | "+all.String()+" |")
 	t.Log("\n" + strings.Join(rows, "\n"))
 	checkFloor(t, "all entries: firmware", all.firmware, all.entries, minFirmwareAccuracy)
-	if len(sources) < 7 || all.entries < 68 {
+	if len(sources) < 7 || all.entries < 90 {
 		t.Errorf("only %d entries stating a firmware from %d sources: a source went missing", all.entries, len(sources))
 	}
 }
@@ -245,8 +245,9 @@ func recogFirmwareEntries(t *testing.T) []firmwareEntry {
 
 // hikvisionFirmwareEntries are the 15 real Hikvision devices of
 // testdata/realdata/hikvision_next in every form that carries their firmware:
-// the SADP fields, a SADP ProbeMatch through the decoder, the ISAPI deviceInfo
-// answer, and the one real ISAPI answer ipc1.xml through the HTTP decoder.
+// the SADP fields, the ONVIF GetDeviceInformation fields, a SADP ProbeMatch
+// through the decoder, the ISAPI deviceInfo answer, and the one real ISAPI
+// answer ipc1.xml through the HTTP decoder.
 func hikvisionFirmwareEntries(t *testing.T) []firmwareEntry {
 	var out []firmwareEntry
 	for _, h := range loadHikvisionNext(t) {
@@ -256,6 +257,11 @@ func hikvisionFirmwareEntries(t *testing.T) []firmwareEntry {
 					maker: "Hikvision", firmware: h.Firmware(), obs: form.obs(h)})
 			}
 		}
+		// ONVIF GetDeviceInformation sends Hikvision's firmware in one field
+		// (V5.5.82 build 190909, testdata/corpus/clientlibs/SOURCES.md).
+		out = append(out, firmwareEntry{source: "hikvision_next", id: "onvif GetDeviceInformation fields " + h.File, maker: "Hikvision",
+			firmware: h.Firmware(), obs: []fingerprint.Observation{observation("onvif", "onvif.manufacturer", "HIKVISION"),
+				observation("onvif", "onvif.model", h.Model), observation("onvif", "onvif.firmware", h.Firmware())}})
 		out = append(out, firmwareEntry{source: "hikvision_next", id: "sadp payload " + h.File, maker: "Hikvision",
 			firmware: h.Firmware(), obs: decodeDatagram(t, "sadp.payload", []byte(h.sadpProbeMatch()), deviceIP)})
 		out = append(out, firmwareEntry{source: "hikvision_next", id: "isapi deviceInfo " + h.File, maker: "Hikvision",
