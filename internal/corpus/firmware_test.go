@@ -194,6 +194,10 @@ var publishedFirmware = []struct {
 			`"BuildTime" : "2016-12-20 18:50:36", "CombineSwitch" : 0, "DeviceRunTime" : "0x000000E0", "DigChannel" : 0, "EncryptVersion" : "Unknown", "ExtraChannel" : 0, ` +
 			`"HardWare" : "50H20L_18EV200_S38", "HardWareVersion" : "Unknown", "SerialNo" : "80ddebc37a3b44b9", "SoftWareVersion" : "V4.02.R12.00018520.12010.143200.00000", ` +
 			`"TalkInChannel" : 1, "TalkOutChannel" : 1, "UpdataTime" : "", "UpdataType" : "0x00000000", "VideoInChannel" : 1, "VideoOutChannel" : 1 } }`}}},
+	{"Xiongmai", "V5.00.R02.00030665.10010.343706..ONVIF 16.12", "an XM530_RA50X20_8M camera's GetDeviceInformation in nmap onvif-info output (code index file 69580571754)",
+		[][2]string{{"onvif.manufacturer", "H264"}, {"onvif.model", "XM530_RA50X20_8M"}, {"onvif.firmware", "V5.00.R02.00030665.10010.343706..ONVIF 16.12"}}},
+	{"Xiongmai", "V5.00.R02.L5330747.10010.349917..ONVIF 16.12", "a SUNBA XM530_50X50-WG_8M camera's GetDeviceInformation in a camera tool's table (code index file 4681076031)",
+		[][2]string{{"onvif.manufacturer", "SUNBA"}, {"onvif.model", "XM530_50X50-WG_8M"}, {"onvif.firmware", "V5.00.R02.L5330747.10010.349917..ONVIF 16.12"}}},
 }
 
 func publishedFirmwareEntries(t *testing.T) []firmwareEntry {
