@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -53,26 +54,22 @@ func TestListenIdentifiesWhatItHears(t *testing.T) {
 	cam, mac, ip, body := dahuaTalker(t, l, "dahua-talker")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := l.Scanner().Command(ctx, binary, "listen", "-i", l.Scanner().Interface, "--for", "4s", "--format", "json", "-q")
+	cmd := l.Scanner().Command(ctx, binary, "listen", "-i", l.Scanner().Interface, "--for", "5s", "--format", "json", "-q")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond) // let the capture socket open
 	conn, err := cam.ListenPacket("udp4", ":37810")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	scanner := net.UDPAddrFromAddrPort(netip.AddrPortFrom(l.Scanner().IP, 37810))
-	for range 3 {
-		if _, err := conn.WriteTo(discovery.DHIPFrame(body), scanner); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	err = cmd.Wait()
+	err = announceUntilExit(t, cmd, func() error {
+		_, err := conn.WriteTo(discovery.DHIPFrame(body), scanner)
+		return err
+	})
 	if code := cmd.ProcessState.ExitCode(); code != 2 {
 		t.Fatalf("listen exit %d (%v), want 2 (a restricted device heard); stderr:\n%s", code, err, stderr.Bytes())
 	}
@@ -112,17 +109,15 @@ func TestListenPlacesWhatItHearsByVLAN(t *testing.T) {
 	frame := taggedUDP(t, mac, l.Scanner().MAC, ip, l.Scanner().IP, 20, 37810, discovery.DHIPFrame(body))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := l.Scanner().Command(ctx, binary, "listen", "-i", l.Scanner().Interface, "--for", "4s", "--policy", policy, "--format", "json", "-q")
+	cmd := l.Scanner().Command(ctx, binary, "listen", "-i", l.Scanner().Interface, "--for", "5s", "--policy", policy, "--format", "json", "-q")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond) // let the capture socket open
-	if err := cam.Do(func() error { return sendFrame(cam.Interface, frame, 3) }); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	announceUntilExit(t, cmd, func() error {
+		return cam.Do(func() error { return sendFrame(cam.Interface, frame, 1) })
+	})
 	r := parseReport(t, stdout.Bytes())
 	d, ok := devicesByMAC(r)[mac.String()]
 	if !ok {
@@ -133,6 +128,29 @@ func TestListenPlacesWhatItHearsByVLAN(t *testing.T) {
 	}
 	if len(r.Findings) != 1 || r.Findings[0].VLAN != 20 || r.Findings[0].Severity != "critical" {
 		t.Errorf("findings %+v, want one critical finding placed by VLAN 20", r.Findings)
+	}
+}
+
+// announceUntilExit waits for cmd to end while announce runs every 250 ms:
+// the camera keeps announcing itself, as real ones do, so listen hears it
+// whenever its capture socket opens, however loaded the machine (a fixed
+// wait for the socket failed under load). It returns cmd's error.
+func announceUntilExit(t *testing.T, cmd *exec.Cmd, announce func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for failed := false; ; {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			if err := announce(); err != nil && !failed {
+				failed = true
+				t.Errorf("announcing: %v", err)
+			}
+		}
 	}
 }
 
