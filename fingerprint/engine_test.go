@@ -806,6 +806,46 @@ func TestEngineModelPrecedence(t *testing.T) {
 	}
 }
 
+// TestEngineFirmwarePrecedence: where the device's own protocol and ONVIF
+// both give its firmware, the own protocol's field wins, in whichever order
+// the facts arrive: ONVIF is a generic protocol whose FirmwareVersion OEM
+// firmware rewrites (the Besder XM530 camera, realdata §7, answers
+// V5.00.R02.00030747.10010.349f17..ONVIF 16.12 for the
+// V5.00.R02.00030747.10010.349f17.0000000 its search reply and DVRIP send;
+// Dahua's ONVIF adds ", Build Date <date>" that DHIP's Version lacks, code
+// index file 55929149485). The own fields are the constructed pairing of each
+// maker's real field forms (docs/signatures.md, precedence).
+func TestEngineFirmwarePrecedence(t *testing.T) {
+	const xmVersion = "V5.00.R02.00030747.10010.349f17.0000000"
+	cases := []struct {
+		name        string
+		own         Observation
+		onvif, want string
+	}{
+		{"xiongmai search reply", Observation{Probe: "xm", Key: "xm.firmware", Value: xmVersion},
+			"V5.00.R02.00030747.10010.349f17..ONVIF 16.12", xmVersion},
+		{"xiongmai DVR.htm page", Observation{Probe: "http", Port: 80, Key: "http.body", Value: `var g_SoftWareVersion="` + xmVersion + `";`},
+			"V5.00.R02.00030747.10010.349f17..ONVIF 16.12", xmVersion},
+		{"dahua dhip", Observation{Probe: "dhip", Key: "dhip.firmware", Value: "2.800.0000000.4.R"},
+			"2.800.0000000.4.R, Build Date 2019-11-05", "2.800.0000000.4.R"},
+		{"dahua getSoftwareVersion", Observation{Probe: "http", Port: 80, Key: "http.body", Value: "version=2.800.0000000.4.R,build:2019-11-05"},
+			"2.800.0000000.4.R, Build Date 2019-11-05", "2.800.0000000.4.R,build:2019-11-05"},
+	}
+	ip := netip.MustParseAddr("198.18.0.73")
+	for _, c := range cases {
+		onvif := Observation{Probe: "http", Port: 8899, Key: "onvif.firmware", Value: c.onvif, IP: ip}
+		own := c.own
+		own.IP = ip
+		for _, order := range [][]Observation{{own, onvif}, {onvif, own}} {
+			e := newTestEngine(t)
+			add(e, order...)
+			if d := onlyDevice(t, e); d.Firmware != c.want {
+				t.Errorf("%s, %s first: firmware %q, want %q", c.name, order[0].Key, d.Firmware, c.want)
+			}
+		}
+	}
+}
+
 // TestEngineCloudNameAloneGoesToReview: a device that only asked for a
 // maker's cloud names may be the maker's camera or a phone running the
 // maker's app (Hik-Connect, DMSS, XMEye): review, never restricted. A device

@@ -21,7 +21,10 @@ type sourceEntry struct {
 	Maker  string `json:"maker"`
 	Expect string `json:"expect"` // "restricted" or "not-restricted"
 	Model  string `json:"model"`  // the device's model, where the source states it
-	Obs    []struct {
+	// Firmware is the device's firmware, where the source states it
+	// (TestFirmwareAccuracy says what counts as right).
+	Firmware string `json:"firmware"`
+	Obs      []struct {
 		Key   string `json:"key"`
 		Value string `json:"value"`
 	} `json:"obs"`
