@@ -130,7 +130,7 @@ var gobyGap = map[string]string{
 	"tls":              "a certificate subject the list names; certificate subjects of this maker are not read yet (the maker's own signature file, outside this change)",
 	"tvt":              "TVT's NVMS-1000 client software name",
 	"uniview-family":   "a Uniview family name without its model suffix (ISC2500, ISC3500-, ISC3616) or a product of another family (ECR3316-HF)",
-	"uniview-page":     "a page word of Uniview's (formerly H3C's) web UI that no second public source ties to Uniview, or a generic one (var GJS_, a login form, an iframe)",
+	"uniview-page":     "a page word of Uniview's (formerly H3C's) web UI that only this rule names (dismap's Uniview rule, line 4115, is a flattened copy of it), or a generic one (var GJS_, a login form, an iframe); the UI's RecordManager ActiveX is read (uniview.web.record-manager)",
 	"uniview-platform": "Uniview's MS8500 media server (a platform product under a device rule's name)",
 	"xiongmai":         "Server: H264DVR as the rule stops (the device sends H264DVR 1.0 or H264DVR rtspd, read by nmap.yaml), or the bare word",
 }
