@@ -88,9 +88,10 @@ func gobyText(s string) string {
 }
 
 var (
-	gobyTelnet     = regexp.MustCompile(`(?i)\blogin:\s*$|^\xff[\xfb-\xfe]`)
-	gobyRTSPHeader = regexp.MustCompile(`(?i)^(?:Server|WWW-Authenticate):.*rtsp`)
-	gobySubject    = regexp.MustCompile(`(?i)^(?:subject:\s*|commonname:\s*)?(?:cn|o|ou|c|st|l)=[^,]+(?:,\s*(?:cn|o|ou|c|st|l)=[^,]+)*$|^commonname:`)
+	gobyTelnet       = regexp.MustCompile(`(?i)\blogin:\s*$|^\xff[\xfb-\xfe]`)
+	gobySubjectLabel = regexp.MustCompile(`(?i)^(?:subject:|commonname:)\s*`)
+	gobyRTSPHeader   = regexp.MustCompile(`(?i)^(?:Server|WWW-Authenticate):.*rtsp`)
+	gobySubject      = regexp.MustCompile(`(?i)^(?:subject:\s*|commonname:\s*)?(?:cn|o|ou|c|st|l)=[^,]+(?:,\s*(?:cn|o|ou|c|st|l)=[^,]+)*$|^commonname:`)
 )
 
 // gobyAnswer builds the answer holding all of a way's texts, or gives why
@@ -118,7 +119,7 @@ func gobyAnswer(texts []string) (key, value, why string) {
 	case len(telnet) > 0 && len(subject)+len(page) == 0:
 		return "telnet.banner", strings.Join(telnet, "\r\n"), ""
 	case len(subject) == 1 && len(telnet)+len(page) == 0:
-		s := regexp.MustCompile(`(?i)^(?:subject:|commonname:)\s*`).ReplaceAllString(subject[0], "")
+		s := gobySubjectLabel.ReplaceAllString(subject[0], "")
 		if !strings.Contains(s, "=") {
 			s = "CN=" + s
 		}
