@@ -96,16 +96,49 @@ func openSQLite(path string) (*sqlStore, error) {
 	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o640); err == nil {
 		f.Close()
 	}
-	// WAL lets readers work during a write; the busy timeout makes concurrent
-	// audits wait for each other instead of failing; _txlock=immediate takes
-	// the write lock at BEGIN so two writers never deadlock upgrading a read lock.
-	dsn := "file:" + path + "?_pragma=busy_timeout(60000)&_pragma=journal_mode(WAL)" +
+	// The busy timeout makes concurrent audits wait for each other instead
+	// of failing; _txlock=immediate takes the write lock at BEGIN so two
+	// writers never deadlock upgrading a read lock.
+	dsn := "file:" + path + "?_pragma=busy_timeout(60000)" +
 		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
 	}
+	if err := enableWAL(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
 	return &sqlStore{db: db, d: sqliteDialect}, nil
+}
+
+// walWait bounds how long Open waits to switch a new store to WAL, as the
+// busy timeout bounds every other wait.
+const walWait = 60 * time.Second
+
+// enableWAL puts the store in WAL mode (readers work during a write), once:
+// the mode stays with the file. Switching needs the file to itself, and
+// SQLite answers "database is locked" at once, without its busy wait, while
+// another audit opening the same new store holds it: so it is retried.
+func enableWAL(db *sql.DB) error {
+	deadline := time.Now().Add(walWait)
+	for {
+		var mode string
+		err := db.QueryRow("PRAGMA journal_mode=WAL").Scan(&mode)
+		if err == nil {
+			return nil
+		}
+		if !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// isBusy reports SQLite's SQLITE_BUSY ("database is locked").
+func isBusy(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY")
 }
 
 func openPostgres(url string) (*sqlStore, error) {

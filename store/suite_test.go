@@ -40,6 +40,31 @@ func TestSQLiteFileNotWorldReadable(t *testing.T) {
 	}
 }
 
+// TestSQLiteIsWAL: a store is in WAL mode (readers work during an audit's
+// write) for every connection, though only Open switches it, once: the mode
+// stays with the file.
+func TestSQLiteIsWAL(t *testing.T) {
+	loc := filepath.Join(t.TempDir(), "audit.db")
+	open(t, loc)
+	s := open(t, loc).(*sqlStore)
+	ctx := context.Background()
+	var conns []*sql.Conn // held at once: three connections of the pool
+	for range 3 {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		var mode string
+		if err := c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+			t.Fatalf("journal mode %q, %v; want wal", mode, err)
+		}
+	}
+}
+
 // TestPostgres runs the same suite against a real server: CAMSWEEP_TEST_POSTGRES
 // (see scripts/ci-postgres.sh) names a database the test may create others from.
 func TestPostgres(t *testing.T) {
