@@ -221,8 +221,8 @@ func indexASCIIFold(b []byte, needle string) int {
 }
 
 // equalASCIIFold reports whether b, ASCII case ignored, is the lower-case
-// needle.
-func equalASCIIFold(b []byte, needle string) bool {
+// needle (b as bytes or as a string: neither is copied).
+func equalASCIIFold[T string | []byte](b T, needle string) bool {
 	for k := range len(needle) {
 		c := b[k]
 		if 'A' <= c && c <= 'Z' {

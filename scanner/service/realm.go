@@ -66,7 +66,7 @@ func isHex(s string) bool {
 func indexRealm(challenge string) int {
 	const param = "realm="
 	for i := 0; i+len(param) <= len(challenge); i++ {
-		if strings.EqualFold(challenge[i:i+len(param)], param) {
+		if equalASCIIFold(challenge[i:i+len(param)], param) {
 			return i
 		}
 	}

@@ -82,11 +82,18 @@ func emitRecordedHeader(out *emitter, key, value string) {
 		value = redactURL(value)
 	}
 	out.add(key, value)
-	if strings.HasSuffix(key, ".www_authenticate") {
+	if realmKey, ok := realmMACKeyOf[key]; ok {
 		if mac, ok := realmMAC(value); ok {
-			out.add(strings.TrimSuffix(key, "www_authenticate")+"realm_mac", mac)
+			out.add(realmKey, mac)
 		}
 	}
+}
+
+// realmMACKeyOf names the key a challenge's realm MAC goes under, as the
+// HTTP and RTSP decoders emit it.
+var realmMACKeyOf = map[string]string{
+	"http.www_authenticate": "http.realm_mac",
+	"rtsp.www_authenticate": "rtsp.realm_mac",
 }
 
 // headerValue returns value without white space around it and without the
