@@ -66,7 +66,7 @@ func Open(ctx context.Context, location string) (Store, error) {
 	if IsPostgres(location) {
 		s, err = openPostgres(location)
 	} else {
-		s, err = openSQLite(location)
+		s, err = openSQLite(ctx, location)
 	}
 	if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ type sqlStore struct {
 	d  dialect
 }
 
-func openSQLite(path string) (*sqlStore, error) {
+func openSQLite(ctx context.Context, path string) (*sqlStore, error) {
 	if path == "" {
 		return nil, errors.New("store: empty SQLite path")
 	}
@@ -105,7 +105,7 @@ func openSQLite(path string) (*sqlStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := enableWAL(db); err != nil {
+	if err := enableWAL(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: %s: %w", path, err)
 	}
@@ -120,18 +120,20 @@ const walWait = 60 * time.Second
 // the mode stays with the file. Switching needs the file to itself, and
 // SQLite answers "database is locked" at once, without its busy wait, while
 // another audit opening the same new store holds it: so it is retried.
-func enableWAL(db *sql.DB) error {
-	deadline := time.Now().Add(walWait)
+func enableWAL(ctx context.Context, db *sql.DB) error {
+	ctx, cancel := context.WithTimeout(ctx, walWait)
+	defer cancel()
 	for {
 		var mode string
-		err := db.QueryRow("PRAGMA journal_mode=WAL").Scan(&mode)
-		if err == nil {
-			return nil
-		}
-		if !isBusy(err) || time.Now().After(deadline) {
+		err := db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+		if err == nil || !isBusy(err) {
 			return err
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 }
 

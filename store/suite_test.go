@@ -207,7 +207,7 @@ func testUpgradeFromV1(t *testing.T, loc string) {
 	if IsPostgres(loc) {
 		old, err = openPostgres(loc)
 	} else {
-		old, err = openSQLite(loc)
+		old, err = openSQLite(context.Background(), loc)
 	}
 	if err != nil {
 		t.Fatal(err)
