@@ -17,13 +17,13 @@ import (
 // a device matching the rule sends (testdata/corpus/<source>/cases.jsonl;
 // each source's SOURCES.md says where the strings come from).
 type sourceEntry struct {
-	ID     string `json:"id"`
-	Maker  string `json:"maker"`
+	ID    string `json:"id"`
+	Maker string `json:"maker"`
 	// Expect is "restricted", "not-restricted", or "review": a restricted
 	// maker whose evidence does not show a surveillance product (a cloud name,
 	// a bare maker word); review is not restricted and names the maker.
 	Expect string `json:"expect"`
-	Model  string `json:"model"`  // the device's model, where the source states it
+	Model  string `json:"model"` // the device's model, where the source states it
 	// Firmware is the device's firmware, where the source states it
 	// (TestFirmwareAccuracy says what counts as right).
 	Firmware string `json:"firmware"`
