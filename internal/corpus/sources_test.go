@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/camsweep/camsweep/scanner/service"
 )
@@ -150,7 +151,22 @@ func entryObservations(t *testing.T, key, value string) []fingerprint.Observatio
 	if _, datagram := discovery.ByRawKey(key); datagram {
 		return linkOwnAddress(decodeDatagram(t, key, []byte(value), deviceIP))
 	}
-	return []fingerprint.Observation{observation("corpus", key, value)}
+	return recordedObservations(key, value)
+}
+
+// recordedObservations reads a fact key's value as `camsweep identify` reads
+// it (service.DecodeRecorded): a value that says more than its key (a realm
+// that is a MAC) gives the same extra observations as on the wire, and one
+// written as another tool writes it (a certificate subject in OpenSSL's
+// order) is read as the decoder writes it. A key with no such rule is one
+// observation, as it is.
+func recordedObservations(key, value string) []fingerprint.Observation {
+	var out []fingerprint.Observation
+	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP}
+	if !service.DecodeRecorded(key, value, m, func(o fingerprint.Observation) { out = append(out, o) }) {
+		return []fingerprint.Observation{observation("corpus", key, value)}
+	}
+	return out
 }
 
 // linkOwnAddress ties a discovery payload's own MAC and address (a SADP or
