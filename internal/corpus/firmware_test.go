@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
-	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // firmwareEntry is one public device string (or set of strings) whose source
@@ -205,10 +204,6 @@ func publishedFirmwareEntries(t *testing.T) []firmwareEntry {
 	for _, p := range publishedFirmware {
 		var obs []fingerprint.Observation
 		for _, kv := range p.obs {
-			if _, datagram := discovery.ByRawKey(kv[0]); datagram {
-				obs = append(obs, decodeDatagram(t, kv[0], []byte(kv[1]), deviceIP)...)
-				continue
-			}
 			obs = append(obs, entryObservations(t, kv[0], kv[1])...)
 		}
 		out = append(out, firmwareEntry{source: "published answers", id: p.source, maker: p.maker, firmware: p.firmware, obs: obs})
