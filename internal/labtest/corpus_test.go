@@ -47,7 +47,7 @@ func TestSweepAgreesWithIdentifyOnTheCorpus(t *testing.T) {
 	differ := 0
 	for start := 0; start < len(cases); start += perLab {
 		batch := cases[start:min(start+perLab, len(cases))]
-		got := sweepCases(t, batch)
+		got := sweepCases(t, batch, want[start:start+len(batch)])
 		missing := 0
 		for _, d := range got {
 			if d.MAC == (fingerprint.MAC{}) {
@@ -285,7 +285,7 @@ func defaultPort(key string) uint16 {
 
 // sweepCases starts one simulated device per case in a new lab, sweeps it,
 // and returns each case's device from the report.
-func sweepCases(t *testing.T, cases []corpusCase) []fingerprint.Device {
+func sweepCases(t *testing.T, cases []corpusCase, want []fingerprint.Device) []fingerprint.Device {
 	t.Helper()
 	// Each batch's lab goes before the next starts: a sweep test's labs
 	// live until the test ends, and a dozen at once exhaust the machine.
@@ -301,9 +301,15 @@ func sweepCases(t *testing.T, cases []corpusCase) []fingerprint.Device {
 	}()
 	fsys := fstest.MapFS{}
 	var profiles []camsim.Profile
+	usedMACs := map[fingerprint.MAC]bool{}
 	for i, c := range cases {
 		name := "case" + strconv.Itoa(i)
-		p := profileFor(name, i, c, fsys)
+		// A device whose strings name its own MAC (a realm) sends from it.
+		mac := fmt.Sprintf("02:00:5e:02:%02x:%02x", byte(i>>8), byte(i))
+		if m := want[i].MAC; m != (fingerprint.MAC{}) && !usedMACs[m] {
+			mac, usedMACs[m] = m.String(), true
+		}
+		p := profileFor(name, mac, c, fsys)
 		b, err := yaml.Marshal(p)
 		if err != nil {
 			t.Fatal(err)
@@ -336,7 +342,7 @@ func sweepCases(t *testing.T, cases []corpusCase) []fingerprint.Device {
 
 // profileFor is a camsim profile showing the case's observations; its
 // response files go into fsys.
-func profileFor(name string, i int, c corpusCase, fsys fstest.MapFS) map[string]any {
+func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]any {
 	var services []map[string]any
 	file := func(suffix string, b []byte) string {
 		n := name + "-" + suffix
@@ -344,14 +350,17 @@ func profileFor(name string, i int, c corpusCase, fsys fstest.MapFS) map[string]
 		return n
 	}
 	http := map[string]string{}
+	var rtspHead []string // one answer carries every RTSP header the case gives
+	rtspStatus := "200 OK"
 	for _, o := range c.obs {
 		switch o.Key {
 		case "http.headers":
 			services = append(services, map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("http", []byte(o.Value))}})
 		case "rtsp.server":
-			services = append(services, rtspService(file("rtsp", []byte("RTSP/1.0 200 OK\r\nCSeq: 1\r\nServer: "+o.Value+"\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n"))))
+			rtspHead = append(rtspHead, "Server: "+o.Value)
 		case "rtsp.www_authenticate":
-			services = append(services, rtspService(file("rtsp", []byte("RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\nWWW-Authenticate: "+o.Value+"\r\n\r\n"))))
+			rtspHead = append(rtspHead, "WWW-Authenticate: "+o.Value)
+			rtspStatus = "401 Unauthorized"
 		case "rtsp.response":
 			services = append(services, rtspService(file("rtsp", []byte(o.Value))))
 		case "telnet.banner":
@@ -367,12 +376,16 @@ func profileFor(name string, i int, c corpusCase, fsys fstest.MapFS) map[string]
 			http[o.Key] = o.Value
 		}
 	}
+	if len(rtspHead) > 0 {
+		answer := "RTSP/1.0 " + rtspStatus + "\r\nCSeq: 1\r\n" + strings.Join(rtspHead, "\r\n") + "\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n"
+		services = append(services, rtspService(file("rtsp", []byte(answer))))
+	}
 	if len(http) > 0 {
 		services = append(services, map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("page", httpAnswer(http))}})
 	}
 	return map[string]any{
 		"name": name, "description": c.where,
-		"mac":      fmt.Sprintf("02:00:5e:02:%02x:%02x", byte(i>>8), byte(i)),
+		"mac":      mac,
 		"services": services,
 	}
 }

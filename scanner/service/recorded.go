@@ -61,7 +61,7 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		out.add("http.title", htmlTitle(body))
 		emitONVIFAnswers(out, body)
 	case key == "telnet.banner":
-		out.add(key, untilPrompt(telnetText([]byte(value))))
+		out.add(key, untilPrompt(telnetText(latin1Bytes(value))))
 	case key == "tls.subject" || key == "tls.issuer":
 		out.add(key, recordedDN(value))
 	case dnsNameKeys[key]:
@@ -141,4 +141,22 @@ func startsWithHeader(b []byte) bool {
 	line, _, _ := bytes.Cut(b, []byte("\n"))
 	name, _, ok := bytes.Cut(line, []byte(":"))
 	return ok && validHeaderName(name)
+}
+
+// latin1Bytes is a recorded greeting's bytes. A tool that writes bytes as
+// text (JSON's \u00ff) turns telnet's IAC (0xff) into U+00FF: when the value
+// holds that character and nothing beyond Latin-1, each character is read
+// back as the byte it was, so the negotiation is removed as on the wire.
+func latin1Bytes(value string) []byte {
+	if !strings.ContainsRune(value, '\u00ff') {
+		return []byte(value)
+	}
+	out := make([]byte, 0, len(value))
+	for _, r := range value {
+		if r > 0xff {
+			return []byte(value)
+		}
+		out = append(out, byte(r))
+	}
+	return out
 }

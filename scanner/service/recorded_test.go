@@ -55,6 +55,12 @@ func TestRecordedValuesReadAsOnTheWire(t *testing.T) {
 		// The telnet greeting of HiSilicon cameras (nmap-service-probes), with
 		// its CRLFs and the prompt's trailing space.
 		{"telnet.banner", "\r\nThe products of network camera\r\nUsername: ", []string{"telnet.banner=The products of network camera\nUsername:"}},
+		// The same greeting with a busybox telnetd's negotiation (TestTelnet),
+		// its bytes written as JSON text does (IAC 0xff as U+00FF).
+		{"telnet.banner", "\u00ff\u00fd\u0001\u00ff\u00fb\u0001\u00ff\u00fb\u0003\r\nThe products of network camera\r\nUsername: ",
+			[]string{"telnet.banner=The products of network camera\nUsername:"}},
+		// Text beyond Latin-1 is text: ÿ stays (a word, not a command).
+		{"telnet.banner", "\u00ff\u00fb \u4e2d login: ", []string{"telnet.banner=\u00ff\u00fb \u4e2d login:"}},
 		// recog x509_subjects.xml's Hikvision DVR certificate, spelled by
 		// OpenSSL's one-line and comma forms and by nmap.
 		{"tls.subject", "/C=CN/ST=ZheJiang/L=HangZhou/O=HIKVISION/OU=DVRNVR/CN=www.hikvision.com", []string{"tls.subject=" + recogHikvisionSubject}},
