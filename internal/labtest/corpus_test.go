@@ -13,6 +13,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -26,6 +27,7 @@ import (
 	"github.com/camsweep/camsweep/internal/camsim"
 	"github.com/camsweep/camsweep/internal/lab"
 	"github.com/camsweep/camsweep/internal/labreq"
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/goccy/go-yaml"
 )
 
@@ -65,7 +67,13 @@ func TestSweepAgreesWithIdentifyOnTheCorpus(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d corpus cases swept, %d differ from identify", len(cases), differ)
+	byKey := map[string]int{}
+	for _, c := range cases {
+		for _, o := range c.obs {
+			byKey[o.Key]++
+		}
+	}
+	t.Logf("%d corpus cases swept, %d differ from identify (observations by key: %v)", len(cases), differ, byKey)
 }
 
 type corpusKV struct {
@@ -206,6 +214,8 @@ func sweepable(o corpusKV) bool {
 	case "tls.subject":
 		_, ok := subjectOf(o.Value)
 		return ok
+	case "sadp.payload", "dhip.payload", "wsd.scopes", "mdns.instance":
+		return true
 	}
 	return false
 }
@@ -372,6 +382,18 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 			subject, _ := subjectOf(o.Value)
 			services = append(services, map[string]any{"proto": "https", "port": 443, "subject": subject,
 				"routes": map[string]string{"*": file("https", []byte("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))}})
+		case "sadp.payload":
+			services = append(services, map[string]any{"proto": "sadp", "response": file("sadp", []byte(o.Value))})
+		case "dhip.payload":
+			body := []byte(o.Value)
+			if b, ok := discovery.DHIPUnframe(body); ok {
+				body = b
+			}
+			services = append(services, map[string]any{"proto": "dhip", "response": file("dhip", body)})
+		case "wsd.scopes":
+			services = append(services, map[string]any{"proto": "wsd", "response": file("wsd", probeMatchWith(o.Value))})
+		case "mdns.instance":
+			services = append(services, map[string]any{"proto": "mdns", "mdns": mdnsServiceOf(o.Value)})
 		default:
 			http[o.Key] = o.Value
 		}
@@ -449,4 +471,28 @@ func subjectOf(dn string) (map[string]string, bool) {
 
 func isCountryCode(s string) bool {
 	return len(s) == 2 && strings.ToUpper(s) != strings.ToLower(s) && strings.Trim(strings.ToUpper(s), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
+}
+
+// probeMatchWith is camsim's WS-Discovery ProbeMatch carrying the scopes;
+// camsim fills in the message ids and the device's address.
+func probeMatchWith(scopes string) []byte {
+	b, err := fs.ReadFile(camsim.Data(), "constructed/wsd_probematch.xml")
+	if err != nil {
+		panic(err)
+	}
+	var esc strings.Builder
+	xml.EscapeText(&esc, []byte(scopes))
+	return []byte(strings.NewReplacer("{{WSD_SCOPES}}", esc.String(), "{{WSD_EPR}}", "urn:uuid:"+discovery.NewUUID(),
+		"{{WSD_PORT}}", "", "{{WSD_METADATA}}", "1").Replace(string(b)))
+}
+
+// mdnsServiceOf is the DNS-SD service an instance name announces: its
+// first label is the instance, the rest its service type.
+func mdnsServiceOf(instance string) map[string]any {
+	name := strings.TrimSuffix(strings.TrimSuffix(instance, "."), ".local")
+	label, typ := name, "_http._tcp"
+	if i := strings.Index(name, "._"); i >= 0 {
+		label, typ = name[:i], name[i+1:]
+	}
+	return map[string]any{"type": typ, "instance": label, "target": "device", "port": 80}
 }
