@@ -26,8 +26,14 @@ type dhipAnswerField struct {
 
 // dhipAnswerFields are the identity answers read, by the method asked. The
 // device type of magicBox.getSystemInfo is not read: recorders answer a
-// numeric type code there, not their model (getDeviceType gives that).
+// numeric type code there, not their model (getDeviceType gives that). The
+// first global.login of a session is answered with a challenge (error
+// 268632079 or 401) whose realm the client hashes the password with: the
+// device's own words, "Login to <serial>" on most firmware, a model, a brand
+// or an MD5 hex string on others; the data decides what it names. Its
+// random and session are not read.
 var dhipAnswerFields = map[string][]dhipAnswerField{
+	"global.login":                {{[]string{"realm"}, "dhip.realm"}},
 	"magicBox.getDeviceType":      {{[]string{"type"}, "dhip.model"}},
 	"magicBox.getDeviceClass":     {{[]string{"type"}, "dhip.device_class"}},
 	"magicBox.getSerialNo":        {{[]string{"sn"}, "dhip.serial"}},
@@ -43,7 +49,8 @@ var dhipAnswerFields = map[string][]dhipAnswerField{
 // method it answered (a keep-alive of a long-lived connection shows the
 // protocol too), and the answers to the identity requests of
 // dhipAnswerFields give dhip.model, dhip.device_class, dhip.serial,
-// dhip.firmware, dhip.vendor and dhip.machine_name. A server that says
+// dhip.firmware, dhip.vendor and dhip.machine_name; the login challenge
+// gives dhip.realm. A server that says
 // nothing readable is reported as a banner.
 func DecodeDHIP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
 	methods := dhipRequestMethods(client)

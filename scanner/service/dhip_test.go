@@ -142,24 +142,74 @@ func consoleFrame(t testing.TB, header, body string) []byte {
 const consoleAccessControlAnswer = `{ "result": false, "params": { "realm": "Login to ASI1201E", "random": "29757655", "encryption": "Default" }, "error": { "code": 268632079 }, "id": 0, "session": 29757655 }`
 
 // The real login challenges: the device's answer to global.login shows the
-// protocol on 37777 and on port 80, where the content, not the port, names it.
+// protocol on 37777 and on port 80, where the content, not the port, names it,
+// and its realm is the device's own word (a serial, a model); its random and
+// session are not read.
 func TestDHIPRealLoginChallenge(t *testing.T) {
 	client := consoleFrame(t, "20000000|44484950|00000000|00000000|91000000|00000000|91000000|00000000", consoleLoginRequest)
 	for _, c := range []struct {
 		port   uint16
 		server []byte
+		realm  string
 	}{
-		{80, consoleFrame(t, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer)},
-		{37777, consoleFrame(t, "20000000|44484950|d710c601|00000000|ac000000|00000000|ac000000|00000000", consoleAccessControlAnswer)},
+		{80, consoleFrame(t, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer), "Login to EB2711F0F250EAB5"},
+		{37777, consoleFrame(t, "20000000|44484950|d710c601|00000000|ac000000|00000000|ac000000|00000000", consoleAccessControlAnswer), "Login to ASI1201E"},
 	} {
 		d, _ := ForPort(c.port)
 		obs, err := collect(t, d, client, c.server, cameraMeta)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(obs) != 1 || obs[0].Key != "dhip.answer" || obs[0].Value != "global.login" {
-			t.Errorf("port %d: login challenge gave %v, want dhip.answer global.login alone", c.port, obs)
+		if len(obs) != 2 || !hasValue(obs, "dhip.answer", "global.login") || !hasValue(obs, "dhip.realm", c.realm) {
+			t.Errorf("port %d: login challenge gave %v, want dhip.answer global.login and dhip.realm %q", c.port, obs, c.realm)
 		}
+	}
+}
+
+// realLoginChallengeFrame is a whole DHIP message as a Dahua client's test
+// script prints it, header and all (code index file 44633882412): the
+// device's challenge to a global.login with id 2 (its header's length,
+// 0x120, is that of the body with its newline; its session, 0x7ffffe62, the
+// body's). The request it answers is not in the script.
+const realLoginChallengeFrame = " \x00\x00\x00DHIPb\xfe\xff\x7f\x02\x00\x00\x00 \x01\x00\x00\x00\x00\x00\x00 \x01\x00\x00\x00\x00\x00\x00" +
+	`{"error":{"code":268632079,"message":"Component error: login challenge!"},"id":2,"params":{"authorization":"fe2eaba1625968a96cadd6cd5bb3367185d47539","encryption":"Default","mac":"BC325FAF5332","random":"647709486","realm":"Login to 6J0DA6EPAJ4FE11"},"result":false,"session":2147483234}` + "\n"
+
+// A challenge is read by the id of the login that asked for it, like every
+// answer: another request with that id, or none, reads nothing.
+func TestDHIPLoginChallengePairedByID(t *testing.T) {
+	login := discovery.DHIPFrame([]byte(`{"method":"global.login","params":{"userName":"admin","password":"","clientType":"Web3.0","loginType":"Direct"},"id":2,"session":0}`))
+	obs, _ := collect(t, DecodeDHIP, login, []byte(realLoginChallengeFrame), cameraMeta)
+	if !hasValue(obs, "dhip.realm", "Login to 6J0DA6EPAJ4FE11") {
+		t.Errorf("challenge gave %v", obs)
+	}
+	for _, o := range obs {
+		if strings.Contains(o.Value, "647709486") || strings.Contains(o.Value, "fe2eaba1") {
+			t.Errorf("the challenge's random or authorization was emitted: %s=%q", o.Key, o.Value)
+		}
+	}
+	other := bytes.Replace(login, []byte(`global.login`), []byte(`global.logot`), 1)
+	for name, c := range map[string][]byte{"no request": nil, "another method": other} {
+		obs, _ := collect(t, DecodeDHIP, c, []byte(realLoginChallengeFrame), cameraMeta)
+		if len(valuesOf(obs, "dhip.realm")) != 0 {
+			t.Errorf("%s: realm read: %v", name, obs)
+		}
+	}
+}
+
+// The same challenge over HTTP: a client's POST of global.login to
+// /RPC2_Login and the device's answer, as Greenbone's Dahua login script
+// quotes it (code index file 7315291955); the HTTP around it is constructed.
+func TestRPC2LoginChallenge(t *testing.T) {
+	answer := `{"error":{"code":268632079,"message":"Component error: login challenge!"},"id":1,"params":{"authorization":"3339eaa9152eebff56a720c2f4dd0a62203a51dc","encryption":"Default","mac":"3CEF8C6101C0","random":"3734299","realm":"Login to 4C045ADPAG60CD"},"result":false,"session":1005027323}`
+	body := `{"method":"global.login","params":{"userName":"admin","password":"","clientType":"Web3.0"},"id":1}`
+	client := "POST /RPC2_Login HTTP/1.1\r\nHost: 198.18.0.10\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	server := "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(answer)) + "\r\n\r\n" + answer
+	obs, err := collect(t, DecodeHTTP, []byte(client), []byte(server), cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := valuesOf(obs, "dhip.realm"); len(got) != 1 || got[0] != "Login to 4C045ADPAG60CD" {
+		t.Errorf("dhip.realm = %q", got)
 	}
 }
 
@@ -172,6 +222,7 @@ func FuzzDHIPStream(f *testing.F) {
 	f.Add([]byte(nil), discovery.DHIPFrame(readRealdata(f, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))
 	f.Add(consoleFrame(f, "20000000|44484950|00000000|00000000|91000000|00000000|91000000|00000000", consoleLoginRequest),
 		consoleFrame(f, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer))
+	f.Add(discovery.DHIPFrame([]byte(`{"method":"global.login","id":2}`)), []byte(realLoginChallengeFrame))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		fuzzStream(t, DecodeDHIP, client, server)
 		if d, ok := Detect(client, server); ok {
