@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/gopacket/gopacket/layers"
 )
@@ -33,7 +34,7 @@ type camnetGen struct {
 	p       *payloads
 	rng     *rand.Rand
 	cams    []camnetCam
-	nvr     host
+	nvr     pcapgen.Host
 	n       int
 	msgNum  uint32 // WS-Discovery AppSequence MessageNumber, shared by the senders for simplicity
 	probeID uint32
@@ -42,7 +43,7 @@ type camnetGen struct {
 }
 
 type camnetCam struct {
-	h        host
+	h        pcapgen.Host
 	dahua    bool
 	model    string
 	rtpSeq   uint16
@@ -53,37 +54,37 @@ type camnetCam struct {
 	announce []byte // SADP or DHIP announcement
 }
 
-var camnetMDNSGroup = host{mac: multicastMAC(net.IPv4(224, 0, 0, 251)), ip: net.IPv4(224, 0, 0, 251).To4()}
+var camnetMDNSGroup = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.IPv4(224, 0, 0, 251)), IP: net.IPv4(224, 0, 0, 251).To4()}
 
 func writeCamnet(w io.Writer, p *payloads, packets int) error {
 	g := newCamnetGen(p)
-	if err := g.c.streamTo(w, &g.n); err != nil {
+	if err := g.c.StreamTo(w, &g.n); err != nil {
 		return err
 	}
-	for g.n < packets && g.c.err == nil {
+	for g.n < packets && g.c.Err == nil {
 		g.step()
 	}
-	return g.c.err
+	return g.c.Err
 }
 
 func newCamnetGen(p *payloads) *camnetGen {
-	g := &camnetGen{p: p, rng: rand.New(rand.NewPCG(2026, 12)), nvr: newHost("bc:ad:28:5e:20:01", "10.40.0.2")}
-	g.c = &capture{f: newFramer(), now: start, step: 25 * time.Microsecond}
+	g := &camnetGen{p: p, rng: rand.New(rand.NewPCG(2026, 12)), nvr: pcapgen.NewHost("bc:ad:28:5e:20:01", "10.40.0.2")}
+	g.c = &capture{&pcapgen.Capture{F: pcapgen.NewFramer(), Now: start, Step: 25 * time.Microsecond}}
 	for i := range camnetCameras {
 		cam := camnetCam{dahua: i%3 == 2, rtpSeq: uint16(i * 97), tcpSeq: uint32(i) * 7919, nvrSeq: uint32(i) * 104729}
 		ip := net.IPv4(10, 40, byte(1+i/250), byte(1+i%250)).To4()
 		if cam.dahua {
-			cam.h = host{mac: net.HardwareAddr{0x4c, 0x11, 0xbf, 0x30, byte(i >> 8), byte(i)}, ip: ip} // Dahua OUI
+			cam.h = pcapgen.Host{MAC: net.HardwareAddr{0x4c, 0x11, 0xbf, 0x30, byte(i >> 8), byte(i)}, IP: ip} // Dahua OUI
 			cam.model = "IPC-HDW5421S"
 			cam.announce = discovery.DHIPFrame(p.dahuaNotifyAt(ip.String()))
 		} else {
-			cam.h = host{mac: net.HardwareAddr{0x44, 0x19, 0xb6, 0x30, byte(i >> 8), byte(i)}, ip: ip} // Hikvision OUI
+			cam.h = pcapgen.Host{MAC: net.HardwareAddr{0x44, 0x19, 0xb6, 0x30, byte(i >> 8), byte(i)}, IP: ip} // Hikvision OUI
 			cam.model = "DS-2CD2146G2-ISU"
 			cam.announce = sadpProbeMatch("7D2A8A18-0C4E-4A47-B1A1-1C2B3D4E5F60", "138", cam.model, fmt.Sprintf("2024060%dAAWRFJ%04d", i%10, i),
 				"V5.7.17build 240606", "V7.3 build 240606", cam.h)
 		}
 		cam.ssdp = camnetSSDP(cam)
-		cam.mdns = camnetMDNS(g.c.f, cam)
+		cam.mdns = camnetMDNS(g.c.F, cam)
 		g.cams = append(g.cams, cam)
 	}
 	g.video = make([]byte, 12+camnetRTP)
@@ -108,9 +109,9 @@ func (g *camnetGen) step() {
 	case r < 66:
 		g.hello(cam)
 	case r < 75:
-		g.c.write(g.c.f.udp(cam.h, camnetMDNSGroup, 5353, 5353, cam.mdns))
+		g.c.Write(g.c.F.UDP(cam.h, camnetMDNSGroup, 5353, 5353, cam.mdns))
 	case r < 84:
-		g.c.write(g.c.f.udp(cam.h, sadpGroup, 1900, 1900, cam.ssdp))
+		g.c.Write(g.c.F.UDP(cam.h, sadpGroup, 1900, 1900, cam.ssdp))
 	case r < 92:
 		g.announce(cam)
 	default:
@@ -124,8 +125,8 @@ func (g *camnetGen) rtpUDP(cam *camnetCam) {
 	cam.rtpSeq++
 	g.video[0], g.video[1] = 0x80, 96
 	g.video[2], g.video[3] = byte(cam.rtpSeq>>8), byte(cam.rtpSeq)
-	i := int(cam.h.ip[3])
-	g.c.write(g.c.f.udp(cam.h, g.nvr, uint16(8000+2*i), uint16(40000+2*i), g.video))
+	i := int(cam.h.IP[3])
+	g.c.Write(g.c.F.UDP(cam.h, g.nvr, uint16(8000+2*i), uint16(40000+2*i), g.video))
 }
 
 // rtpInterleaved is a video packet inside the RTSP connection ($, channel,
@@ -133,11 +134,11 @@ func (g *camnetGen) rtpUDP(cam *camnetCam) {
 func (g *camnetGen) rtpInterleaved(cam *camnetCam) {
 	frame := g.video[:4+camnetRTP-200]
 	frame[0], frame[1], frame[2], frame[3] = '$', 0, byte((len(frame)-4)>>8), byte(len(frame)-4)
-	port := uint16(50000 + int(cam.h.ip[3]))
-	g.c.write(g.c.f.tcp(cam.h, g.nvr, 554, port, cam.tcpSeq, cam.nvrSeq, tcpFlags{ack: true, psh: true}, frame))
+	port := uint16(50000 + int(cam.h.IP[3]))
+	g.c.Write(g.c.F.TCP(cam.h, g.nvr, 554, port, cam.tcpSeq, cam.nvrSeq, pcapgen.TCPFlags{ACK: true, PSH: true}, frame))
 	cam.tcpSeq += uint32(len(frame))
 	if cam.rtpSeq%4 == 0 {
-		g.c.write(g.c.f.tcp(g.nvr, cam.h, port, 554, cam.nvrSeq, cam.tcpSeq, tcpFlags{ack: true}, nil))
+		g.c.Write(g.c.F.TCP(g.nvr, cam.h, port, 554, cam.nvrSeq, cam.tcpSeq, pcapgen.TCPFlags{ACK: true}, nil))
 	}
 	cam.rtpSeq++
 }
@@ -147,13 +148,13 @@ func (g *camnetGen) rtpInterleaved(cam *camnetCam) {
 func (g *camnetGen) arpSweep() {
 	g.sweep = (g.sweep + 1) % (camnetCameras + 16)
 	if g.sweep >= camnetCameras { // an empty address: nobody answers
-		empty := host{mac: broadcastMAC, ip: net.IPv4(10, 40, 3, byte(g.sweep)).To4()}
-		g.c.write(g.c.f.arp(g.nvr, empty, false))
+		empty := pcapgen.Host{MAC: pcapgen.BroadcastMAC, IP: net.IPv4(10, 40, 3, byte(g.sweep)).To4()}
+		g.c.Write(g.c.F.ARP(g.nvr, empty, false))
 		return
 	}
 	cam := g.cams[g.sweep]
-	g.c.write(g.c.f.arp(g.nvr, cam.h, false))
-	g.c.write(g.c.f.arp(cam.h, g.nvr, true))
+	g.c.Write(g.c.F.ARP(g.nvr, cam.h, false))
+	g.c.Write(g.c.F.ARP(cam.h, g.nvr, true))
 }
 
 // probe is the NVR's WS-Discovery Probe and the ProbeMatches of a few
@@ -161,16 +162,16 @@ func (g *camnetGen) arpSweep() {
 func (g *camnetGen) probe() {
 	g.probeID++
 	probeID := camnetUUID(0xc0ffee00, g.probeID)
-	g.c.write(g.c.f.udp(g.nvr, sadpGroup, 3702, 3702, wsdProbe(probeID)))
+	g.c.Write(g.c.F.UDP(g.nvr, sadpGroup, 3702, 3702, wsdProbe(probeID)))
 	for range 3 {
 		cam := g.cams[g.rng.IntN(len(g.cams))]
-		g.c.write(g.c.f.udp(cam.h, g.nvr, 3702, 3702, g.probeMatch(cam, probeID)))
+		g.c.Write(g.c.F.UDP(cam.h, g.nvr, 3702, 3702, g.probeMatch(cam, probeID)))
 	}
 }
 
 func (g *camnetGen) probeMatch(cam camnetCam, probeID string) []byte {
 	g.msgNum++
-	b := g.p.wsdProbeMatch(camnetScopes(cam), "http://"+cam.h.ip.String()+"/onvif/device_service", camnetEndpoint(cam), probeID)
+	b := g.p.wsdProbeMatch(camnetScopes(cam), "http://"+cam.h.IP.String()+"/onvif/device_service", camnetEndpoint(cam), probeID)
 	return []byte(strings.Replace(string(b), "uuid:"+camnetEndpoint(cam)+"</wsa:MessageID>", "uuid:"+camnetUUID(0x5eed0000, g.msgNum)+"</wsa:MessageID>", 1))
 }
 
@@ -185,18 +186,18 @@ func (g *camnetGen) hello(cam *camnetCam) {
 		`<wsdd:AppSequence InstanceId="1764133800" MessageNumber="` + strconv.FormatUint(uint64(g.msgNum), 10) + `"/></SOAP-ENV:Header>` +
 		`<SOAP-ENV:Body><wsdd:Hello><wsa:EndpointReference><wsa:Address>urn:uuid:` + camnetEndpoint(*cam) + `</wsa:Address></wsa:EndpointReference>` +
 		`<wsdd:Types>dn:NetworkVideoTransmitter</wsdd:Types><wsdd:Scopes>` + camnetScopes(*cam) + `</wsdd:Scopes>` +
-		`<wsdd:XAddrs>http://` + cam.h.ip.String() + `/onvif/device_service</wsdd:XAddrs><wsdd:MetadataVersion>1</wsdd:MetadataVersion>` +
+		`<wsdd:XAddrs>http://` + cam.h.IP.String() + `/onvif/device_service</wsdd:XAddrs><wsdd:MetadataVersion>1</wsdd:MetadataVersion>` +
 		`</wsdd:Hello></SOAP-ENV:Body></SOAP-ENV:Envelope>`
-	g.c.write(g.c.f.udp(cam.h, sadpGroup, 3702, 3702, []byte(msg)))
+	g.c.Write(g.c.F.UDP(cam.h, sadpGroup, 3702, 3702, []byte(msg)))
 }
 
 // announce repeats a camera's SADP (Hikvision) or DHIP (Dahua) announcement.
 func (g *camnetGen) announce(cam *camnetCam) {
 	if cam.dahua {
-		g.c.write(g.c.f.udp(cam.h, dhipGroup, 37810, 37810, cam.announce))
+		g.c.Write(g.c.F.UDP(cam.h, dhipGroup, 37810, 37810, cam.announce))
 		return
 	}
-	g.c.write(g.c.f.udp(cam.h, sadpGroup, 37020, 37020, cam.announce))
+	g.c.Write(g.c.F.UDP(cam.h, sadpGroup, 37020, 37020, cam.announce))
 }
 
 // http is the NVR polling a camera's device information: one connection,
@@ -207,7 +208,7 @@ func (g *camnetGen) http(cam *camnetCam) {
 		server = "Webs"
 	}
 	port := uint16(30000 + g.rng.IntN(30000))
-	g.c.conversation(g.nvr, cam.h, port, 80, []byte("GET /ISAPI/System/deviceInfo HTTP/1.1\r\nHost: "+cam.h.ip.String()+"\r\n\r\n"),
+	g.c.Conversation(g.nvr, cam.h, port, 80, []byte("GET /ISAPI/System/deviceInfo HTTP/1.1\r\nHost: "+cam.h.IP.String()+"\r\n\r\n"),
 		[]byte("HTTP/1.1 401 Unauthorized\r\nServer: "+server+"\r\nContent-Length: 0\r\n"+
 			"WWW-Authenticate: Digest realm=\"IP Camera\", nonce=\""+strconv.FormatUint(g.rng.Uint64(), 16)+"\", qop=\"auth\"\r\n\r\n"))
 }
@@ -217,12 +218,12 @@ func camnetScopes(cam camnetCam) string {
 	if cam.dahua {
 		name = "Dahua"
 	}
-	return "onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/Profile/Streaming onvif://www.onvif.org/MAC/" + cam.h.mac.String() +
+	return "onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/Profile/Streaming onvif://www.onvif.org/MAC/" + cam.h.MAC.String() +
 		" onvif://www.onvif.org/hardware/" + cam.model + " onvif://www.onvif.org/name/" + name
 }
 
 func camnetEndpoint(cam camnetCam) string {
-	m := cam.h.mac
+	m := cam.h.MAC
 	return fmt.Sprintf("aa85c000-6324-11b3-819e-%02x%02x%02x%02x%02x%02x", m[0], m[1], m[2], m[3], m[4], m[5])
 }
 
@@ -234,21 +235,21 @@ func camnetUUID(prefix, n uint32) string {
 // server string Hikvision firmware sends, signals.md §2).
 func camnetSSDP(cam camnetCam) []byte {
 	return []byte("NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=3600\r\n" +
-		"LOCATION: http://" + cam.h.ip.String() + ":49152/upnpdevicedesc.xml\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n" +
+		"LOCATION: http://" + cam.h.IP.String() + ":49152/upnpdevicedesc.xml\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n" +
 		"SERVER: Linux/3.0.8, UPnP/1.0, Portable SDK for UPnP devices/1.6.6\r\n" +
 		"USN: uuid:" + camnetEndpoint(cam) + "::upnp:rootdevice\r\n\r\n")
 }
 
 // camnetMDNS is a camera's mDNS announcement of its web interface: PTR, SRV,
 // TXT and A records, as Avahi-based firmware sends them.
-func camnetMDNS(f *framer, cam camnetCam) []byte {
-	name := []byte("cam-" + cam.h.ip.String() + "._http._tcp.local")
-	hostName := []byte("cam-" + strconv.Itoa(int(cam.h.ip[3])) + ".local")
+func camnetMDNS(f *pcapgen.Framer, cam camnetCam) []byte {
+	name := []byte("cam-" + cam.h.IP.String() + "._http._tcp.local")
+	hostName := []byte("cam-" + strconv.Itoa(int(cam.h.IP[3])) + ".local")
 	dns := &layers.DNS{QR: true, AA: true, Answers: []layers.DNSResourceRecord{
 		{Name: []byte("_http._tcp.local"), Type: layers.DNSTypePTR, Class: layers.DNSClassIN, TTL: 4500, PTR: name},
 		{Name: name, Type: layers.DNSTypeSRV, Class: layers.DNSClassIN, TTL: 120, SRV: layers.DNSSRV{Port: 80, Name: hostName}},
 		{Name: name, Type: layers.DNSTypeTXT, Class: layers.DNSClassIN, TTL: 4500, TXTs: [][]byte{[]byte("path=/"), []byte("model=" + cam.model)}},
-		{Name: hostName, Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 120, IP: cam.h.ip},
+		{Name: hostName, Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 120, IP: cam.h.IP},
 	}}
-	return append([]byte(nil), f.serialize(dns)...)
+	return append([]byte(nil), f.Serialize(dns)...)
 }

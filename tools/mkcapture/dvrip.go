@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/binary"
 
+	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // xmCam is the Besder 6024PB-XMA501 (Xiongmai XM530) camera of
 // testdata/realdata/besder-xiongmai, its MAC from the AltoBeam block (its
 // Wi-Fi chip's maker, per the investigator's README).
-var xmCam = newHost("20:98:ed:3c:51:0b", "10.20.0.32")
+var xmCam = pcapgen.NewHost("20:98:ed:3c:51:0b", "10.20.0.32")
 
 // dvripPort is where a user moved the camera's DVRIP service in the second
 // session (the firmware's NetWork.NetCommon TCPPort is settable): the
@@ -25,7 +26,7 @@ const dvripPort = 34600
 func dvripScene(p *payloads) func(*capture) {
 	return func(c *capture) {
 		for i, port := range []uint16{34567, dvripPort} {
-			c.dialogue(workstation, xmCam, 50071+uint16(i), port, [][2][]byte{
+			c.Dialogue(workstation, xmCam, 50071+uint16(i), port, [][2][]byte{
 				{dvripRequest(1000, 0, `{"EncryptType":"MD5","LoginType":"DVRIP-Web","PassWord":"tlJwpbo6","UserName":"admin"}`), dvripAnswer(1001, 1, p.xmLogin)},
 				{dvripRequest(1020, 6, `{"Name":"SystemInfo","SessionID":"0x00000006"}`), dvripAnswer(1021, 6, p.xmSystemInfo)},
 				{dvripRequest(1360, 6, `{"Name":"SystemFunction","SessionID":"0x00000006"}`), dvripAnswer(1361, 6, p.xmSystemFunction)},

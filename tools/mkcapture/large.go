@@ -6,6 +6,8 @@ import (
 	"net"
 	"strconv"
 	"time"
+
+	"github.com/camsweep/camsweep/internal/pcapgen"
 )
 
 // The large capture is ordinary office traffic (bulk downloads, web, DNS,
@@ -21,7 +23,7 @@ const (
 )
 
 type bulkFlow struct {
-	cli, srv   host
+	cli, srv   pcapgen.Host
 	cport      uint16
 	sport      uint16
 	cseq, sseq uint32
@@ -33,37 +35,37 @@ type largeGen struct {
 	c       *capture
 	p       *payloads
 	rng     *rand.Rand
-	clients []host
+	clients []pcapgen.Host
 	servers []net.IP
 	flows   []bulkFlow
 	bulk    []byte
-	gw      host
+	gw      pcapgen.Host
 	n       int
 	cam     int
 }
 
 func writeLarge(w io.Writer, p *payloads, packets int) error {
 	g := newLargeGen(p)
-	if err := g.c.streamTo(w, &g.n); err != nil {
+	if err := g.c.StreamTo(w, &g.n); err != nil {
 		return err
 	}
-	for g.n < packets && g.c.err == nil {
+	for g.n < packets && g.c.Err == nil {
 		g.step()
 	}
-	return g.c.err
+	return g.c.Err
 }
 
 func newLargeGen(p *payloads) *largeGen {
-	g := &largeGen{p: p, rng: rand.New(rand.NewPCG(2026, 11)), gw: newHost("4c:5e:0c:4b:92:7b", "10.30.0.1")}
-	g.c = &capture{f: newFramer(), now: start, step: 40 * time.Microsecond}
+	g := &largeGen{p: p, rng: rand.New(rand.NewPCG(2026, 11)), gw: pcapgen.NewHost("4c:5e:0c:4b:92:7b", "10.30.0.1")}
+	g.c = &capture{&pcapgen.Capture{F: pcapgen.NewFramer(), Now: start, Step: 40 * time.Microsecond}}
 	for i := range largeClients {
 		mac := net.HardwareAddr{0x00, 0x14, 0x22, 0x10, byte(i >> 8), byte(i)}
-		g.clients = append(g.clients, host{mac: mac, ip: net.IPv4(10, 30, byte(1+i/250), byte(1+i%250)).To4()})
+		g.clients = append(g.clients, pcapgen.Host{MAC: mac, IP: net.IPv4(10, 30, byte(1+i/250), byte(1+i%250)).To4()})
 	}
 	for i := range 512 {
 		g.servers = append(g.servers, net.IPv4(byte(23+i%180), byte(i*7), byte(i*13), byte(1+i%250)).To4())
 	}
-	g.bulk = make([]byte, mss+48)
+	g.bulk = make([]byte, pcapgen.MSS+48)
 	for i := range g.bulk {
 		g.bulk[i] = byte(g.rng.Uint32())
 	}
@@ -74,11 +76,11 @@ func newLargeGen(p *payloads) *largeGen {
 	return g
 }
 
-func (g *largeGen) client() host { return g.clients[g.rng.IntN(len(g.clients))] }
+func (g *largeGen) client() pcapgen.Host { return g.clients[g.rng.IntN(len(g.clients))] }
 
 // internet is a public server reached through the gateway's MAC.
-func (g *largeGen) internet() host {
-	return host{mac: g.gw.mac, ip: g.servers[g.rng.IntN(len(g.servers))]}
+func (g *largeGen) internet() pcapgen.Host {
+	return pcapgen.Host{MAC: g.gw.MAC, IP: g.servers[g.rng.IntN(len(g.servers))]}
 }
 
 func (g *largeGen) newFlow() bulkFlow {
@@ -111,7 +113,7 @@ func (g *largeGen) step() {
 		g.quic()
 	default:
 		a, b := g.client(), g.client()
-		g.c.write(g.c.f.arp(a, b, r%2 == 0))
+		g.c.Write(g.c.F.ARP(a, b, r%2 == 0))
 	}
 }
 
@@ -121,23 +123,23 @@ func (g *largeGen) bulkStep() {
 	c := g.c
 	switch {
 	case f.state == 0:
-		c.write(c.f.tcp(f.cli, f.srv, f.cport, f.sport, f.cseq, 0, tcpFlags{syn: true}, nil))
+		c.Write(c.F.TCP(f.cli, f.srv, f.cport, f.sport, f.cseq, 0, pcapgen.TCPFlags{SYN: true}, nil))
 	case f.state == 1:
-		c.write(c.f.tcp(f.srv, f.cli, f.sport, f.cport, f.sseq, f.cseq+1, tcpFlags{syn: true, ack: true}, nil))
+		c.Write(c.F.TCP(f.srv, f.cli, f.sport, f.cport, f.sseq, f.cseq+1, pcapgen.TCPFlags{SYN: true, ACK: true}, nil))
 		f.cseq++
 		f.sseq++
 	case f.segments >= segmentsLimit:
-		c.write(c.f.tcp(f.srv, f.cli, f.sport, f.cport, f.sseq, f.cseq, tcpFlags{fin: true, ack: true}, nil))
-		c.write(c.f.tcp(f.cli, f.srv, f.cport, f.sport, f.cseq, f.sseq+1, tcpFlags{fin: true, ack: true}, nil))
+		c.Write(c.F.TCP(f.srv, f.cli, f.sport, f.cport, f.sseq, f.cseq, pcapgen.TCPFlags{FIN: true, ACK: true}, nil))
+		c.Write(c.F.TCP(f.cli, f.srv, f.cport, f.sport, f.cseq, f.sseq+1, pcapgen.TCPFlags{FIN: true, ACK: true}, nil))
 		g.flows[i] = g.newFlow()
 		return
 	case f.state%24 == 3: // one full segment in 24, the rest acknowledgements
-		n := mss + g.rng.IntN(48)
-		c.write(c.f.tcp(f.srv, f.cli, f.sport, f.cport, f.sseq, f.cseq, tcpFlags{ack: true}, g.bulk[:n]))
+		n := pcapgen.MSS + g.rng.IntN(48)
+		c.Write(c.F.TCP(f.srv, f.cli, f.sport, f.cport, f.sseq, f.cseq, pcapgen.TCPFlags{ACK: true}, g.bulk[:n]))
 		f.sseq += uint32(n)
 		f.segments++
 	default:
-		c.write(c.f.tcp(f.cli, f.srv, f.cport, f.sport, f.cseq, f.sseq, tcpFlags{ack: true}, nil))
+		c.Write(c.F.TCP(f.cli, f.srv, f.cport, f.sport, f.cseq, f.sseq, pcapgen.TCPFlags{ACK: true}, nil))
 	}
 	f.state++
 }
@@ -151,7 +153,7 @@ func (g *largeGen) dns() {
 	if g.rng.IntN(4) == 0 {
 		name = "host" + strconv.Itoa(g.rng.IntN(1000)) + ".cdn.example.net"
 	}
-	g.c.write(g.c.f.dnsQuery(cli, g.gw, uint16(49152+g.rng.IntN(16000)), uint16(g.rng.Uint32()), name))
+	g.c.Write(g.c.F.DNSQuery(cli, g.gw, uint16(49152+g.rng.IntN(16000)), uint16(g.rng.Uint32()), name))
 }
 
 // web is a short plain-HTTP exchange with a public server, mid-stream.
@@ -159,9 +161,9 @@ func (g *largeGen) web() {
 	cli, srv := g.client(), g.internet()
 	port := uint16(40000 + g.rng.IntN(20000))
 	seq, ack := g.rng.Uint32(), g.rng.Uint32()
-	g.c.write(g.c.f.tcp(cli, srv, port, 80, seq, ack, tcpFlags{ack: true, psh: true},
+	g.c.Write(g.c.F.TCP(cli, srv, port, 80, seq, ack, pcapgen.TCPFlags{ACK: true, PSH: true},
 		[]byte("GET /assets/app.js HTTP/1.1\r\nHost: static.example.com\r\nUser-Agent: Mozilla/5.0\r\n\r\n")))
-	g.c.write(g.c.f.tcp(srv, cli, 80, port, ack, seq+80, tcpFlags{ack: true, psh: true},
+	g.c.Write(g.c.F.TCP(srv, cli, 80, port, ack, seq+80, pcapgen.TCPFlags{ACK: true, PSH: true},
 		[]byte("HTTP/1.1 304 Not Modified\r\nServer: nginx\r\nDate: Thu, 26 Nov 2026 05:10:00 GMT\r\nETag: \"5f1e-6a2b\"\r\n\r\n")))
 }
 
@@ -169,9 +171,9 @@ func (g *largeGen) quic() {
 	cli, srv := g.client(), g.internet()
 	n := 40 + g.rng.IntN(60)
 	if g.rng.IntN(2) == 0 {
-		g.c.write(g.c.f.udp(cli, srv, uint16(50000+g.rng.IntN(10000)), 443, g.bulk[:n]))
+		g.c.Write(g.c.F.UDP(cli, srv, uint16(50000+g.rng.IntN(10000)), 443, g.bulk[:n]))
 	} else {
-		g.c.write(g.c.f.udp(srv, cli, 443, uint16(50000+g.rng.IntN(10000)), g.bulk[:n]))
+		g.c.Write(g.c.F.UDP(srv, cli, 443, uint16(50000+g.rng.IntN(10000)), g.bulk[:n]))
 	}
 }
 
@@ -184,13 +186,13 @@ func (g *largeGen) camera() {
 	case 1:
 		c.dhip(p)
 	case 2:
-		c.write(c.f.udp(hikIPC, workstation, 3702, 3702, hikWSD(p)))
-		c.write(c.f.udp(dahuaIPC, workstation, 3702, 3702, dahuaWSD(p)))
+		c.Write(c.F.UDP(hikIPC, workstation, 3702, 3702, hikWSD(p)))
+		c.Write(c.F.UDP(dahuaIPC, workstation, 3702, 3702, dahuaWSD(p)))
 	case 3:
-		c.write(c.f.udp(xmDVR, bcast, 34569, 34569, xmSearchReply(xmDVR)))
+		c.Write(c.F.UDP(xmDVR, bcast, 34569, 34569, xmSearchReply(xmDVR)))
 	case 4:
-		c.conversation(workstation, hikIPC, uint16(50000+g.cam%10000), 554, rtspRequest("DESCRIBE", hikIPC, "/Streaming/Channels/101", "1"), p.hikDescribe)
+		c.Conversation(workstation, hikIPC, uint16(50000+g.cam%10000), 554, rtspRequest("DESCRIBE", hikIPC, "/Streaming/Channels/101", "1"), p.hikDescribe)
 	case 5:
-		c.conversation(workstation, dahuaIPC, uint16(50000+g.cam%10000), 554, rtspRequest("OPTIONS", dahuaIPC, "/", "5"), p.dahuaOptions)
+		c.Conversation(workstation, dahuaIPC, uint16(50000+g.cam%10000), 554, rtspRequest("OPTIONS", dahuaIPC, "/", "5"), p.dahuaOptions)
 	}
 }

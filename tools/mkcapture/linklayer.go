@@ -15,19 +15,19 @@ func vlanTag(frame []byte, n int) []byte {
 }
 
 // sllPacketType says, as Linux does, whom the frame was for (as seen by the
-// capturing host, taken to be the workstation).
+// capturing pcapgen.Host, taken to be the workstation).
 func sllPacketType(frame []byte) uint16 {
 	switch {
 	case frame[0] == 0xff:
 		return 1 // broadcast
 	case frame[0]&1 == 1:
 		return 2 // multicast
-	case [6]byte(frame[6:12]) == [6]byte(workstation.mac):
+	case [6]byte(frame[6:12]) == [6]byte(workstation.MAC):
 		return 4 // outgoing
-	case [6]byte(frame[0:6]) == [6]byte(workstation.mac):
+	case [6]byte(frame[0:6]) == [6]byte(workstation.MAC):
 		return 0 // to us
 	}
-	return 3 // to another host
+	return 3 // to another pcapgen.Host
 }
 
 // toSLL replaces the Ethernet header with a Linux cooked (v1) header.

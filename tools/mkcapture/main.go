@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
@@ -123,10 +124,10 @@ func writeSamples(dir string, p *payloads) error {
 func siteScene(p *payloads) func(*capture) { return func(c *capture) { c.site(p, false) } }
 func dhipScene(p *payloads) func(*capture) { return func(c *capture) { c.dhip(p) } }
 
-func wsdScene(p *payloads, h host, reply func(*payloads) []byte) func(*capture) {
+func wsdScene(p *payloads, h pcapgen.Host, reply func(*payloads) []byte) func(*capture) {
 	return func(c *capture) {
-		c.write(c.f.udp(workstation, sadpGroup, 3702, 3702, wsdProbe("c0ffee00-0000-4000-8000-000000000001")))
-		c.write(c.f.udp(h, workstation, 3702, 3702, reply(p)))
+		c.Write(c.F.UDP(workstation, sadpGroup, 3702, 3702, wsdProbe("c0ffee00-0000-4000-8000-000000000001")))
+		c.Write(c.F.UDP(h, workstation, 3702, 3702, reply(p)))
 	}
 }
 
@@ -138,15 +139,15 @@ func pcapFile(w io.Writer, link layers.LinkType, convert func([]byte, int) []byt
 		return err
 	}
 	n := 0
-	c := &capture{f: newFramer(), now: start, step: 1700 * time.Microsecond, out: func(ts time.Time, _ int, frame []byte) error {
+	c := &capture{&pcapgen.Capture{F: pcapgen.NewFramer(), Now: start, Step: 1700 * time.Microsecond, Out: func(ts time.Time, _ int, frame []byte) error {
 		n++
 		if convert != nil {
 			frame = convert(frame, n)
 		}
 		return pw.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: len(frame)}, frame)
-	}}
+	}}}
 	scene(c)
-	return c.err
+	return c.Err
 }
 
 // sitePcapng writes the site with two interfaces: Ethernet with microsecond
@@ -161,15 +162,15 @@ func sitePcapng(w io.Writer, p *payloads) error {
 	if err != nil {
 		return err
 	}
-	c := &capture{f: newFramer(), now: start, step: 1700*time.Microsecond + 333*time.Nanosecond, out: func(ts time.Time, iface int, frame []byte) error {
+	c := &capture{&pcapgen.Capture{F: pcapgen.NewFramer(), Now: start, Step: 1700*time.Microsecond + 333*time.Nanosecond, Out: func(ts time.Time, iface int, frame []byte) error {
 		if iface == 1 {
 			iface, frame = rawID, frame[14:]
 		}
 		return nw.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: len(frame), InterfaceIndex: iface}, frame)
-	}}
+	}}}
 	c.site(p, true)
-	if c.err != nil {
-		return c.err
+	if c.Err != nil {
+		return c.Err
 	}
 	return nw.Flush()
 }

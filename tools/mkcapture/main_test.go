@@ -61,7 +61,7 @@ func TestLargeCapturePacketCount(t *testing.T) {
 
 // The camera-network and hosts profiles are deterministic (the benchmark
 // figures depend on it) and hold what they say: the asked number of
-// packets, and two ARP frames per host.
+// packets, and two ARP frames per pcapgen.Host.
 func TestProfilesAreDeterministic(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct {

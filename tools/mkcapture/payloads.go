@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
@@ -55,12 +56,12 @@ func loadPayloads(dir string) (*payloads, error) {
 // sadpProbeMatch is a Hikvision SADP reply. CONSTRUCTED: the element list and
 // formats follow signals.md §0 (hikvision-tooling, UniversalScanner, a real
 // capture); model and firmware are a real device's (hikvision_next).
-func sadpProbeMatch(uuid, deviceType, model, serialSuffix, firmware, dsp string, h host) []byte {
-	mac := strings.ReplaceAll(h.mac.String(), ":", "-")
+func sadpProbeMatch(uuid, deviceType, model, serialSuffix, firmware, dsp string, h pcapgen.Host) []byte {
+	mac := strings.ReplaceAll(h.MAC.String(), ":", "-")
 	return []byte(`<?xml version="1.0" encoding="UTF-8"?><ProbeMatch><Uuid>` + uuid + `</Uuid><Types>inquiry</Types>` +
 		`<DeviceType>` + deviceType + `</DeviceType><DeviceDescription>` + model + `</DeviceDescription>` +
 		`<DeviceSN>` + model + serialSuffix + `</DeviceSN><CommandPort>8000</CommandPort><HttpPort>80</HttpPort>` +
-		`<MAC>` + mac + `</MAC><IPv4Address>` + h.ip.String() + `</IPv4Address><IPv4SubnetMask>255.255.255.0</IPv4SubnetMask>` +
+		`<MAC>` + mac + `</MAC><IPv4Address>` + h.IP.String() + `</IPv4Address><IPv4SubnetMask>255.255.255.0</IPv4SubnetMask>` +
 		`<IPv4Gateway>10.20.0.1</IPv4Gateway><DHCP>true</DHCP><AnalogChannelNum>0</AnalogChannelNum>` +
 		`<SoftwareVersion>` + firmware + `</SoftwareVersion><DSPVersion>` + dsp + `</DSPVersion>` +
 		`<BootTime>2026-11-20 08:14:02</BootTime><Activated>true</Activated><PasswordResetAbility>true</PasswordResetAbility>` +
@@ -119,12 +120,12 @@ func intelbrasNotify(ip string) []byte {
 // camera broadcast (README, verbatim values); the fields the author redacted
 // (HostName, MAC, SN) and the addresses are filled in for the constructed
 // network.
-func xmSearchReply(h host) []byte {
-	ip := h.ip.To4()
+func xmSearchReply(h pcapgen.Host) []byte {
+	ip := h.IP.To4()
 	hostIP := fmt.Sprintf("0x%02X%02X%02X%02X", ip[3], ip[2], ip[1], ip[0])
 	body := `{ "NetWork.NetCommon" : { "BuildDate" : "2020-11-24 16:47:14", "ChannelNum" : 1, "DeviceType" : 24, ` +
-		`"GateWay" : "0x0100140A", "HostIP" : "` + hostIP + `", "HostName" : "camera_` + fmt.Sprintf("%02x%02x", h.mac[4], h.mac[5]) + `", ` +
-		`"HttpPort" : 80, "MAC" : "` + h.mac.String() + `", "MonMode" : "TCP", "NetConnectState" : 0, ` +
+		`"GateWay" : "0x0100140A", "HostIP" : "` + hostIP + `", "HostName" : "camera_` + fmt.Sprintf("%02x%02x", h.MAC[4], h.MAC[5]) + `", ` +
+		`"HttpPort" : 80, "MAC" : "` + h.MAC.String() + `", "MonMode" : "TCP", "NetConnectState" : 0, ` +
 		`"OtherFunction" : "D=2026-01-26 09:39:00 V=d7c59c8b475d964", "SN" : "09d53d540f99b818", "SSLPort" : 8443, ` +
 		`"Submask" : "0x00FFFFFF", "TCPMaxConn" : 10, "TCPPort" : 34567, "UDPPort" : 34568, "UseHSDownLoad" : false, ` +
 		`"Version" : "V5.00.R02.00030747.10010.349f17.0000000" }, "Ret" : 100, "SessionID" : "0x00000000" }` + "\n"
