@@ -223,6 +223,10 @@ func FuzzDHIPStream(f *testing.F) {
 	f.Add(consoleFrame(f, "20000000|44484950|00000000|00000000|91000000|00000000|91000000|00000000", consoleLoginRequest),
 		consoleFrame(f, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer))
 	f.Add(discovery.DHIPFrame([]byte(`{"method":"global.login","id":2}`)), []byte(realLoginChallengeFrame))
+	for _, withIDs := range []bool{true, false} {
+		request, answer := multicallExchange(f, ezipRPC, withIDs)
+		f.Add(discovery.DHIPFrame([]byte(request)), discovery.DHIPFrame([]byte(answer)))
+	}
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		fuzzStream(t, DecodeDHIP, client, server)
 		if d, ok := Detect(client, server); ok {
@@ -286,6 +290,83 @@ func TestRPC2Answers(t *testing.T) {
 		obs, _ := collect(t, DecodeHTTP, c, server, cameraMeta)
 		for _, o := range obs {
 			if strings.HasPrefix(o.Key, "dhip.") {
+				t.Errorf("%s: %s=%q", name, o.Key, o.Value)
+			}
+		}
+	}
+}
+
+// multicallExchange batches calls in one system.multicall request with id
+// 10 and answers it with the single answers, in order, as the params list
+// of one answer (the envelope is constructed: no public capture of a
+// multicall answer was found; its shape is the one Dahua clients read,
+// code index files 69694842327 and 46376438246). withIDs false drops each
+// inner answer's id, as firmware that answers by position does.
+func multicallExchange(t testing.TB, calls []struct{ method, answer string }, withIDs bool) (request, answer string) {
+	var reqs, answers []string
+	for i, c := range calls {
+		reqs = append(reqs, `{"method":"`+c.method+`","params":null,"id":`+strconv.Itoa(i+4)+`,"session":"528b1ab7bb23f2877010495"}`)
+		a := c.answer
+		if !withIDs {
+			a = strings.Replace(a, `,"id":`+strconv.Itoa(i+4), "", 1)
+			if a == c.answer {
+				t.Fatalf("no id in %s", a)
+			}
+		}
+		answers = append(answers, a)
+	}
+	request = `{"method":"system.multicall","params":[` + strings.Join(reqs, ",") + `],"id":10,"session":"528b1ab7bb23f2877010495"}`
+	answer = `{"id":10,"params":[` + strings.Join(answers, ",") + `],"result":true,"session":"528b1ab7bb23f2877010495"}`
+	return request, answer
+}
+
+// The EZ-IP camera's single answers batched in one system.multicall, over
+// /RPC2 and over DHIP: each inner answer is read as the single answer to its
+// method is, by its id or, without one, by its position.
+func TestMulticallAnswers(t *testing.T) {
+	want := map[string]string{
+		"dhip.model": "IPC-D2B20-ZS", "dhip.device_class": "IPC", "dhip.firmware": "2.680.0000000.2.R",
+		"dhip.serial": "----edited----", "dhip.vendor": "EZIP",
+	}
+	for _, withIDs := range []bool{true, false} {
+		request, answer := multicallExchange(t, ezipRPC, withIDs)
+		client := "POST /RPC2 HTTP/1.1\r\nHost: 198.18.0.10\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(request)) + "\r\n\r\n" + request
+		server := "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(answer)) + "\r\n\r\n" + answer
+		httpObs, err := collect(t, DecodeHTTP, []byte(client), []byte(server), cameraMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dhipObs, err := collect(t, DecodeDHIP, discovery.DHIPFrame([]byte(request)), discovery.DHIPFrame([]byte(answer)), cameraMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for path, obs := range map[string][]observe.Observation{"RPC2": httpObs, "DHIP": dhipObs} {
+			for key, value := range want {
+				if got := valuesOf(obs, key); len(got) != 1 || got[0] != value {
+					t.Errorf("%s (ids %v): %s = %q, want %q", path, withIDs, key, got, value)
+				}
+			}
+		}
+		answered := []string{"system.multicall", "magicBox.getSerialNo", "magicBox.getDeviceClass", "magicBox.getDeviceType",
+			"magicBox.getHardwareVersion", "magicBox.getVendor", "magicBox.getSoftwareVersion"}
+		if got := valuesOf(dhipObs, "dhip.answer"); !slices.Equal(got, answered) {
+			t.Errorf("DHIP (ids %v): dhip.answer = %q, want %q", withIDs, got, answered)
+		}
+	}
+}
+
+// An inner answer is read only as the answer of the call it answers: an id
+// that no batched call has, or a batch whose calls are of other methods,
+// names nothing.
+func TestMulticallAnswersNeedTheirCall(t *testing.T) {
+	request, answer := multicallExchange(t, ezipRPC, true)
+	renumbered := strings.NewReplacer(`"id":4`, `"id":94`, `"id":5`, `"id":95`, `"id":6`, `"id":96`,
+		`"id":7`, `"id":97`, `"id":8`, `"id":98`, `"id":9`, `"id":99`).Replace(request)
+	other := strings.ReplaceAll(request, `"magicBox.`, `"someBox.`)
+	for name, req := range map[string]string{"other ids": renumbered, "other methods": other} {
+		obs, _ := collect(t, DecodeDHIP, discovery.DHIPFrame([]byte(req)), discovery.DHIPFrame([]byte(answer)), cameraMeta)
+		for _, o := range obs {
+			if o.Key != "dhip.answer" {
 				t.Errorf("%s: %s=%q", name, o.Key, o.Value)
 			}
 		}

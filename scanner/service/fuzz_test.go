@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -92,6 +93,9 @@ func FuzzHTTP(f *testing.F) {
 	f.Add([]byte(nil), append([]byte("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n"), gz.Bytes()...))
 	rpcClient, rpcServer := rpc2Exchange(ezipRPC)
 	f.Add(rpcClient, rpcServer)
+	request, answer := multicallExchange(f, ezipRPC, false)
+	f.Add([]byte("POST /RPC2 HTTP/1.1\r\nContent-Length: "+strconv.Itoa(len(request))+"\r\n\r\n"+request),
+		[]byte("HTTP/1.1 200 OK\r\nContent-Length: "+strconv.Itoa(len(answer))+"\r\n\r\n"+answer))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		fuzzStream(t, DecodeHTTP, client, server)
 	})
