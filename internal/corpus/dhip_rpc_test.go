@@ -49,3 +49,30 @@ func TestDHIPLoginChallengeIdentifies(t *testing.T) {
 		}
 	}
 }
+
+// The answers of an EZ-IP IPC-D2B20-ZS (mcw0/Tools issue #8: vendor EZIP,
+// firmware 2.680.0000000.2.R) batched in one system.multicall POSTed to
+// /RPC2 (the envelope and the HTTP around it are constructed): the device is
+// named Dahua, brand EZ-IP, with its model and firmware.
+func TestRPC2MulticallIdentifiesEZIP(t *testing.T) {
+	request := `{"method":"system.multicall","params":[` +
+		`{"method":"magicBox.getDeviceType","params":null,"id":6,"session":"528b1ab7bb23f2877010495"},` +
+		`{"method":"magicBox.getVendor","params":null,"id":8,"session":"528b1ab7bb23f2877010495"},` +
+		`{"method":"magicBox.getSoftwareVersion","params":null,"id":9,"session":"528b1ab7bb23f2877010495"}],"id":10,"session":"528b1ab7bb23f2877010495"}`
+	answer := `{"id":10,"params":[` +
+		`{"session":"528b1ab7bb23f2877010495","params":{"type":"IPC-D2B20-ZS"},"result":true,"id":6},` +
+		`{"session":"528b1ab7bb23f2877010495","params":{"Vendor":"EZIP"},"result":true,"id":8},` +
+		`{"session":"528b1ab7bb23f2877010495","params":{"version":{"Version":"2.680.0000000.2.R","WebVersion":"3.2.1.20272"}},"result":true,"id":9}` +
+		`],"result":true,"session":"528b1ab7bb23f2877010495"}`
+	client := "POST /RPC2 HTTP/1.1\r\nHost: 198.18.0.10\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(request)) + "\r\n\r\n" + request
+	server := "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(answer)) + "\r\n\r\n" + answer
+	var obs []fingerprint.Observation
+	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP, SrcPort: 80}
+	if err := service.DecodeHTTP([]byte(client), []byte(server), m, func(o fingerprint.Observation) { obs = append(obs, o) }); err != nil {
+		t.Fatal(err)
+	}
+	d := newPipeline(t).identify(t, obs...)
+	if d.Vendor != "Dahua" || d.Brand != "EZ-IP" || d.Model != "IPC-D2B20-ZS" || d.Firmware != "2.680.0000000.2.R" || !d.Restricted {
+		t.Errorf("got %s, want Dahua, brand EZ-IP, IPC-D2B20-ZS, 2.680.0000000.2.R, restricted", describe(d))
+	}
+}
