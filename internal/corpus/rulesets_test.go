@@ -40,8 +40,8 @@ var ruleSets = []struct {
 		"Hikvision login path alone, a Dahua page element no second source names, and Dahua's legal name in a header the rule does not " +
 		"name (each listed in ruleGaps)"},
 	{"goby", "Goby fingerprints (chainreactors/fingers)", "its features lost the field they were tested in, half its " +
-		"PRC-maker camera ways are a single page word, a bare model number or a Kedacom product of any kind, and its telnet and " +
-		"certificate ways are not read yet (each listed in gobyGaps with its class)"},
+		"PRC-maker camera ways are a single page word, a bare model number or a Kedacom product of any kind (each listed in " +
+		"gobyGaps with its class)"},
 	{"tidefinger", "TideFinger FOFA queries", "two of its five PRC-maker camera tests are a GoAhead session cookie and a " +
 		"common script word beside the login path that portals link to (each listed in ruleGaps): naming Hikvision on them would " +
 		"restrict other makers' devices and pages"},
