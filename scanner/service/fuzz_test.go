@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
@@ -115,7 +116,7 @@ func FuzzTLS(f *testing.F) {
 	for _, flow := range readFlows(f, realdataDir+"iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 443) {
 		f.Add(flow.served[:min(len(flow.served), 1500)])
 	}
-	f.Add(tls12ServerFlight(selfSigned(f, hikvisionName(), 5), 100))
+	f.Add(pcapgen.TLS12ServerFlight(selfSigned(f, hikvisionName(), 5), 100))
 	f.Fuzz(func(t *testing.T, server []byte) {
 		fuzzStream(t, DecodeTLS, nil, server)
 		var obs []observe.Observation

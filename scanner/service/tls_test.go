@@ -2,19 +2,15 @@ package service
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
 	"encoding/pem"
-	"math/big"
 	"net/netip"
 	"testing"
-	"time"
 
+	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -28,20 +24,7 @@ var tlsMeta = scanner.Meta{Probe: "tls", SrcIP: netip.MustParseAddr("198.18.0.10
 // RDN sequence, encoded in that order.
 func selfSigned(t testing.TB, name pkix.RDNSequence, serial int64) []byte {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := asn1.Marshal(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial), RawSubject: raw,
-		NotBefore: time.Unix(1_600_000_000, 0), NotAfter: time.Unix(1_900_000_000, 0),
-	}
-	// Self-signed: the issuer is taken from the parent's RawSubject.
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	der, err := pcapgen.SelfSigned(name, serial)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,27 +50,6 @@ func hikvisionName() pkix.RDNSequence {
 		attr(oidO, "HIKVISION"), attr(oidOU, "DVRNVR"), attr(oidCN, "www.hikvision.com")}
 }
 
-// tls12ServerFlight wraps a certificate in ServerHello, Certificate and
-// ServerHelloDone, cut into records of at most recordSize bytes so the
-// Certificate message spans several records.
-func tls12ServerFlight(der []byte, recordSize int) []byte {
-	hello := append([]byte{3, 3}, make([]byte, 32)...)
-	hello = append(hello, 0, 0xc0, 0x2f, 0, 0, 0) // no session id, cipher, no compression, no extensions
-	certList := append(u24(len(der)), der...)
-	var hs []byte
-	hs = append(hs, handshakeMsg(msgServerHello, hello)...)
-	hs = append(hs, handshakeMsg(msgCertificate, append(u24(len(certList)), certList...))...)
-	hs = append(hs, handshakeMsg(msgHelloDone, nil)...)
-	var out []byte
-	for len(hs) > 0 {
-		n := min(recordSize, len(hs))
-		out = append(out, recordHandshake, 3, 3, byte(n>>8), byte(n))
-		out = append(out, hs[:n]...)
-		hs = hs[n:]
-	}
-	return out
-}
-
 func handshakeMsg(typ byte, body []byte) []byte {
 	return append(append([]byte{typ}, u24(len(body))...), body...)
 }
@@ -97,7 +59,7 @@ func u24(n int) []byte { return []byte{byte(n >> 16), byte(n >> 8), byte(n)} }
 func TestTLS12RecogHikvisionSubject(t *testing.T) {
 	der := selfSigned(t, hikvisionName(), 0x01020304)
 	for _, recordSize := range []int{16384, 200, 7} {
-		server := tls12ServerFlight(der, recordSize)
+		server := pcapgen.TLS12ServerFlight(der, recordSize)
 		d, ok := Detect([]byte{0x16, 3, 1, 0, 0}, server)
 		if !ok {
 			t.Fatal("Detect refused a TLS flow")
@@ -144,7 +106,7 @@ func TestCertificateRejectedByX509(t *testing.T) {
 	if _, err := x509.ParseCertificate(der); err == nil {
 		t.Fatal("crypto/x509 accepted a negative serial; the fallback is untested")
 	}
-	obs, err := collect(t, DecodeTLS, nil, tls12ServerFlight(der, 500), tlsMeta)
+	obs, err := collect(t, DecodeTLS, nil, pcapgen.TLS12ServerFlight(der, 500), tlsMeta)
 	if err != nil || !hasValue(obs, "tls.subject", recogHikvisionSubject) {
 		t.Errorf("err %v, obs %v", err, obs)
 	}
@@ -194,7 +156,7 @@ func TestTLS13HidesCertificate(t *testing.T) {
 }
 
 func TestTLSTruncatedAndForeign(t *testing.T) {
-	full := tls12ServerFlight(selfSigned(t, hikvisionName(), 7), 300)
+	full := pcapgen.TLS12ServerFlight(selfSigned(t, hikvisionName(), 7), 300)
 	if _, err := collect(t, DecodeTLS, nil, full[:len(full)/2], tlsMeta); err != errTLSTruncated {
 		t.Errorf("half a handshake: err %v", err)
 	}
