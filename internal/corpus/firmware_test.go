@@ -169,21 +169,6 @@ var publishedFirmware = []struct {
 			"    <encoderReleasedDate>build 240715</encoderReleasedDate>\n    <bootVersion>V1.3.4</bootVersion>\n    <bootReleasedDate>100316</bootReleasedDate>\n" +
 			"    <hardwareVersion>0x0</hardwareVersion>\n    <deviceType>IPCamera</deviceType>\n    <telecontrolID>88</telecontrolID>\n" +
 			"    <supportBeep>true</supportBeep>\n    <supportVideoLoss>false</supportVideoLoss>\n    <firmwareVersionInfo>B-R-G7-0</firmwareVersionInfo>\n"}}},
-	{"Hikvision", "V5.7.18 build 240826", "a DS-2CD2T43G2-4I's ISAPI deviceInfo kept by a camera client's tests as the camera sent it (code index file 71140566573)",
-		[][2]string{{"http.path", "/ISAPI/System/deviceInfo"}, {"http.status", "200"}, {"http.body", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeviceInfo xmlns=\"http://www.hikvision.com/ver20/XMLSchema\" version=\"2.0\">\n" +
-			"<deviceName>DS-2CD2T43G2-4I</deviceName>\n<deviceID>2ca59c0b-c97e-11b2-8140-2ca59c0bc97e</deviceID>\n<deviceDescription>IPCamera</deviceDescription>\n" +
-			"<deviceLocation>hangzhou</deviceLocation>\n<systemContact>Hikvision.China</systemContact>\n<model>DS-2CD2T43G2-4I</model>\n" +
-			"<serialNumber>DS-2CD2T43G2-4I20210105AAWRF30001259</serialNumber>\n<macAddress>2c:a5:9c:0b:c9:7e</macAddress>\n" +
-			"<firmwareVersion>V5.7.18</firmwareVersion>\n<firmwareReleasedDate>build 240826</firmwareReleasedDate>\n<encoderVersion>V7.3</encoderVersion>\n" +
-			"<encoderReleasedDate>build 240822</encoderReleasedDate>\n<bootVersion>V1.3.4</bootVersion>\n<deviceType>IPCamera</deviceType>\n" +
-			"<telecontrolID>88</telecontrolID>\n<supportBeep>false</supportBeep>\n<supportVideoLoss>false</supportVideoLoss>\n</DeviceInfo>"}}},
-	{"Hikvision", "V5.3.5 build 151029", "a DS-2CD2A20F-IS's ISAPI deviceInfo (ver10 namespace, CRLF line ends) in a libxml2 parser test (code index file 16731610262)",
-		[][2]string{{"http.path", "/ISAPI/System/deviceInfo"}, {"http.status", "200"}, {"http.body", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<DeviceInfo version=\"1.0\" xmlns=\"http://www.hikvision.com/ver10/XMLSchema\">\r\n" +
-			"<deviceName>IP CAMERA</deviceName>\r\n<deviceID>88</deviceID>\r\n<deviceDescription>IPCamera</deviceDescription>\r\n" +
-			"<deviceLocation>hangzhou</deviceLocation>\r\n<systemContact>Hikvision.China</systemContact>\r\n<model>DS-2CD2A20F-IS</model>\r\n" +
-			"<serialNumber>DS-2CD2A20F-IS20151217AACH564141878</serialNumber>\r\n<macAddress>28:57:be:5b:08:6a</macAddress>\r\n" +
-			"<firmwareVersion>V5.3.5</firmwareVersion>\r\n<firmwareReleasedDate>build 151029</firmwareReleasedDate>\r\n<bootVersion>V1.3.4</bootVersion>\r\n" +
-			"<bootReleasedDate>100316</bootReleasedDate>\r\n<hardwareVersion>0x0</hardwareVersion>\r\n</DeviceInfo>\r\n"}}},
 	{"Hikvision", "V5.2.3build 180804", "an EZVIZ CS-C6TC-32WFR's SADP ProbeMatch kept in a camera firmware's source (code index file 70691449606)",
 		[][2]string{{"sadp.payload", `<?xml version="1.0" encoding="UTF-8" ?><ProbeMatch><Types>inquiry</Types><Uuid>00000000-0DE1-48DB-97E3-40B106467932</Uuid>` +
 			`<DeviceDescription>CS-C6TC-32WFR</DeviceDescription><DeviceSN>CS-C6TC-32WFR0120170327CCCH738231995</DeviceSN><CommandPort>8000</CommandPort>` +

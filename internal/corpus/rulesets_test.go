@@ -15,6 +15,7 @@ import (
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/camsweep/camsweep/scanner/service"
 )
 
@@ -227,13 +228,18 @@ func (p pipeline) brandOfRestrictedMaker(brand string) bool {
 // keys go through the scanner's own decoders; an answer the decoder rejects
 // is kept as the raw value, which no signature reads.
 func ruleObservations(e ruleEntry) []fingerprint.Observation {
-	d, raw := service.ByRawKey(e.Key)
-	if !raw {
+	var out []fingerprint.Observation
+	collect := func(o fingerprint.Observation) { out = append(out, o) }
+	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP, SrcPort: e.Port}
+	var err error
+	if d, raw := service.ByRawKey(e.Key); raw {
+		err = d(nil, []byte(e.Value), m, collect)
+	} else if d, raw := discovery.ByRawKey(e.Key); raw {
+		err = d([]byte(e.Value), m, collect) // a discovery payload, as identify expands it
+	} else {
 		return []fingerprint.Observation{observation("corpus", e.Key, e.Value)}
 	}
-	var out []fingerprint.Observation
-	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP, SrcPort: e.Port}
-	if d(nil, []byte(e.Value), m, func(o fingerprint.Observation) { out = append(out, o) }) != nil || len(out) == 0 {
+	if err != nil || len(out) == 0 {
 		return []fingerprint.Observation{observation("corpus", e.Key, e.Value)}
 	}
 	return out

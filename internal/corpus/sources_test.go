@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/camsweep/camsweep/scanner/service"
 )
 
@@ -139,11 +140,14 @@ func readTestdata(t testing.TB, elem ...string) []byte {
 }
 
 // entryObservations expands a raw service key (rtsp.response, http.headers)
-// through the scanner's decoder, as `camsweep identify` does; any other key
-// is one observation.
+// or discovery key (dhip.payload, sadp.payload) through the scanner's
+// decoder, as `camsweep identify` does; any other key is one observation.
 func entryObservations(t *testing.T, key, value string) []fingerprint.Observation {
 	if _, raw := service.ByRawKey(key); raw {
 		return decodeStream(t, key, value, 0)
+	}
+	if _, raw := discovery.ByRawKey(key); raw {
+		return decodeDatagram(t, key, []byte(value), deviceIP)
 	}
 	return []fingerprint.Observation{observation("corpus", key, value)}
 }
