@@ -157,6 +157,7 @@ var keys = []Key{
 	{Name: "dhip.manufacturer", Role: Fact},
 	{Name: "dhip.machine_name", Role: Context},
 	{Name: "dhip.realm", Role: Fact},
+	{Name: "dhip.challenge_mac", Role: Context},
 	{Name: "dhip.port", Role: Context},
 	{Name: "dhip.http_port", Role: Context},
 

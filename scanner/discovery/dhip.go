@@ -92,16 +92,18 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 
 // dhipAnswer reads a payload that is no discovery reply: the login
 // challenge of a DHIP session on TCP (dhipChallengeRealm) gives the method it
-// answers and its realm, as the session decoder gives them (scanner/service);
+// answers, its realm and the MAC it names, as the session decoder gives them
+// (scanner/service);
 // anything else is no device description.
 func dhipAnswer(body []byte, m scanner.Meta, emit scanner.Emit) error {
-	realm := dhipChallengeRealm(body)
+	realm, mac := dhipChallengeRealm(body)
 	if realm == "" {
 		return errDHIPNoInfo
 	}
 	s := newSink(m, emit)
 	s.field("dhip.answer", "global.login")
 	s.field("dhip.realm", realm)
+	s.field("dhip.challenge_mac", mac)
 	return nil
 }
 

@@ -19,19 +19,21 @@ type dhipChallenge struct {
 	Params struct {
 		Realm  json.RawMessage `json:"realm"`
 		Random json.RawMessage `json:"random"`
+		MAC    json.RawMessage `json:"mac"`
 	} `json:"params"`
 }
 
 // dhipChallengeCodes are the error codes of a login challenge.
 var dhipChallengeCodes = []string{"268632079", "401"}
 
-// dhipChallengeRealm returns the realm of a login challenge body, or ""
-// when the body is not one (a request, another answer, no realm or random).
-func dhipChallengeRealm(body []byte) string {
+// dhipChallengeRealm returns the realm of a login challenge body and the
+// MAC it names (canonical, "" when none), or "" when the body is not one (a
+// request, another answer, no realm or random).
+func dhipChallengeRealm(body []byte) (realm, mac string) {
 	var c dhipChallenge
 	if decodeFirstJSON(body, &c) != nil || len(c.Method) > 0 ||
 		!slices.Contains(dhipChallengeCodes, scalarText(c.Error.Code)) || scalarText(c.Params.Random) == "" {
-		return ""
+		return "", ""
 	}
-	return scalarText(c.Params.Realm)
+	return scalarText(c.Params.Realm), MACText(scalarText(c.Params.MAC))
 }

@@ -152,16 +152,25 @@ func TestDHIPRecordedLoginChallenge(t *testing.T) {
 	framed := []byte(" \x00\x00\x00DHIPb\xfe\xff\x7f\x02\x00\x00\x00 \x01\x00\x00\x00\x00\x00\x00 \x01\x00\x00\x00\x00\x00\x00" +
 		`{"error":{"code":268632079,"message":"Component error: login challenge!"},"id":2,"params":{"authorization":"fe2eaba1625968a96cadd6cd5bb3367185d47539","encryption":"Default","mac":"BC325FAF5332","random":"647709486","realm":"Login to 6J0DA6EPAJ4FE11"},"result":false,"session":2147483234}` + "\n")
 	bare := []byte(`{ "result": false, "params": { "realm": "Login to ASI1201E", "random": "29757655", "encryption": "Default" }, "error": { "code": 268632079 }, "id": 0, "session": 29757655 }`)
-	for realm, payload := range map[string][]byte{"Login to 6J0DA6EPAJ4FE11": framed, "Login to ASI1201E": bare} {
-		obs, err := decode(DHIP, payload, fuzzMeta)
+	for _, c := range []struct {
+		payload    []byte
+		realm, mac string
+	}{
+		{framed, "Login to 6J0DA6EPAJ4FE11", "bc:32:5f:af:53:32"},
+		{bare, "Login to ASI1201E", ""},
+	} {
+		obs, err := decode(DHIP, c.payload, fuzzMeta)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := values(obs, noAddr, "dhip.realm"); len(got) != 1 || got[0] != realm {
-			t.Errorf("dhip.realm = %q, want %q", got, realm)
+		if got := values(obs, noAddr, "dhip.realm"); len(got) != 1 || got[0] != c.realm {
+			t.Errorf("dhip.realm = %q, want %q", got, c.realm)
 		}
-		if got := values(obs, noAddr, "dhip.answer"); len(got) != 1 || got[0] != "global.login" || len(obs) != 2 {
-			t.Errorf("observations %+v, want dhip.answer global.login and the realm", obs)
+		if got := values(obs, noAddr, "dhip.challenge_mac"); c.mac != "" && (len(got) != 1 || got[0] != c.mac) || c.mac == "" && len(got) != 0 {
+			t.Errorf("dhip.challenge_mac = %q, want %q", got, c.mac)
+		}
+		if got := values(obs, noAddr, "dhip.answer"); len(got) != 1 || got[0] != "global.login" {
+			t.Errorf("observations %+v, want dhip.answer global.login", obs)
 		}
 	}
 	// The client's second login carries the realm and random too, but it is a

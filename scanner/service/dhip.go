@@ -22,6 +22,9 @@ import (
 type dhipAnswerField struct {
 	path []string
 	key  string
+	// read, when set, turns the member's text into the emitted value ("":
+	// nothing is emitted); otherwise the text is emitted as it is.
+	read func(string) string
 }
 
 // dhipAnswerFields are the identity answers read, by the method asked. The
@@ -30,17 +33,18 @@ type dhipAnswerField struct {
 // first global.login of a session is answered with a challenge (error
 // 268632079 or 401) whose realm the client hashes the password with: the
 // device's own words, "Login to <serial>" on most firmware, a model, a brand
-// or an MD5 hex string on others; the data decides what it names. Its
-// random and session are not read.
+// or an MD5 hex string on others; the data decides what it names. Many
+// also name their MAC there (dhip.challenge_mac). Its random, session and
+// authorization are not read.
 var dhipAnswerFields = map[string][]dhipAnswerField{
-	"global.login":                {{[]string{"realm"}, "dhip.realm"}},
-	"magicBox.getDeviceType":      {{[]string{"type"}, "dhip.model"}},
-	"magicBox.getDeviceClass":     {{[]string{"type"}, "dhip.device_class"}},
-	"magicBox.getSerialNo":        {{[]string{"sn"}, "dhip.serial"}},
-	"magicBox.getSoftwareVersion": {{[]string{"version", "Version"}, "dhip.firmware"}},
-	"magicBox.getVendor":          {{[]string{"Vendor"}, "dhip.vendor"}},
-	"magicBox.getMachineName":     {{[]string{"name"}, "dhip.machine_name"}},
-	"magicBox.getSystemInfo":      {{[]string{"serialNumber"}, "dhip.serial"}},
+	"global.login":                {{[]string{"realm"}, "dhip.realm", nil}, {[]string{"mac"}, "dhip.challenge_mac", discovery.MACText}},
+	"magicBox.getDeviceType":      {{[]string{"type"}, "dhip.model", nil}},
+	"magicBox.getDeviceClass":     {{[]string{"type"}, "dhip.device_class", nil}},
+	"magicBox.getSerialNo":        {{[]string{"sn"}, "dhip.serial", nil}},
+	"magicBox.getSoftwareVersion": {{[]string{"version", "Version"}, "dhip.firmware", nil}},
+	"magicBox.getVendor":          {{[]string{"Vendor"}, "dhip.vendor", nil}},
+	"magicBox.getMachineName":     {{[]string{"name"}, "dhip.machine_name", nil}},
+	"magicBox.getSystemInfo":      {{[]string{"serialNumber"}, "dhip.serial", nil}},
 }
 
 // DecodeDHIP reads a DHIP session: the client's requests are read only for
@@ -227,7 +231,11 @@ func emitDHIPAnswer(out *emitter, fields []dhipAnswerField, params json.RawMessa
 			}
 			value = obj[member]
 		}
-		out.add(f.key, discovery.JSONScalar(value))
+		text := discovery.JSONScalar(value)
+		if f.read != nil {
+			text = f.read(text)
+		}
+		out.add(f.key, text)
 	}
 }
 

@@ -179,7 +179,7 @@ const realLoginChallengeFrame = " \x00\x00\x00DHIPb\xfe\xff\x7f\x02\x00\x00\x00 
 func TestDHIPLoginChallengePairedByID(t *testing.T) {
 	login := discovery.DHIPFrame([]byte(`{"method":"global.login","params":{"userName":"admin","password":"","clientType":"Web3.0","loginType":"Direct"},"id":2,"session":0}`))
 	obs, _ := collect(t, DecodeDHIP, login, []byte(realLoginChallengeFrame), cameraMeta)
-	if !hasValue(obs, "dhip.realm", "Login to 6J0DA6EPAJ4FE11") {
+	if !hasValue(obs, "dhip.realm", "Login to 6J0DA6EPAJ4FE11") || !hasValue(obs, "dhip.challenge_mac", "bc:32:5f:af:53:32") {
 		t.Errorf("challenge gave %v", obs)
 	}
 	for _, o := range obs {
@@ -203,13 +203,25 @@ func TestRPC2LoginChallenge(t *testing.T) {
 	answer := `{"error":{"code":268632079,"message":"Component error: login challenge!"},"id":1,"params":{"authorization":"3339eaa9152eebff56a720c2f4dd0a62203a51dc","encryption":"Default","mac":"3CEF8C6101C0","random":"3734299","realm":"Login to 4C045ADPAG60CD"},"result":false,"session":1005027323}`
 	body := `{"method":"global.login","params":{"userName":"admin","password":"","clientType":"Web3.0"},"id":1}`
 	client := "POST /RPC2_Login HTTP/1.1\r\nHost: 198.18.0.10\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
-	server := "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(answer)) + "\r\n\r\n" + answer
-	obs, err := collect(t, DecodeHTTP, []byte(client), []byte(server), cameraMeta)
-	if err != nil {
-		t.Fatal(err)
+	answered := func(answer string) []observe.Observation {
+		server := "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(answer)) + "\r\n\r\n" + answer
+		obs, err := collect(t, DecodeHTTP, []byte(client), []byte(server), cameraMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return obs
 	}
+	obs := answered(answer)
 	if got := valuesOf(obs, "dhip.realm"); len(got) != 1 || got[0] != "Login to 4C045ADPAG60CD" {
 		t.Errorf("dhip.realm = %q", got)
+	}
+	if got := valuesOf(obs, "dhip.challenge_mac"); len(got) != 1 || got[0] != "3c:ef:8c:61:01:c0" {
+		t.Errorf("dhip.challenge_mac = %q", got)
+	}
+	// A mac member that is no MAC is dropped; the realm is still read.
+	obs = answered(strings.Replace(answer, `"mac":"3CEF8C6101C0"`, `"mac":"\u001b[31m"`, 1))
+	if got := valuesOf(obs, "dhip.challenge_mac"); len(got) != 0 || len(valuesOf(obs, "dhip.realm")) != 1 {
+		t.Errorf("a mac that is none: %v", obs)
 	}
 }
 

@@ -29,7 +29,7 @@ var decodedKeys = map[string]bool{
 	"xm.hostname": true, "xm.serial": true, "xm.device_type": true, "xm.firmware": true, "xm.build_date": true,
 	"xm.tcp_port": true, "xm.mac": true,
 	"dhip.answer": true, "dhip.model": true, "dhip.device_class": true, "dhip.serial": true, "dhip.firmware": true, "dhip.vendor": true,
-	"dhip.machine_name": true, "dhip.realm": true,
+	"dhip.machine_name": true, "dhip.realm": true, "dhip.challenge_mac": true,
 }
 
 // checkObservations holds for any input: known keys, bounded valid UTF-8
