@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
-	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // firmwareEntry is one public device string (or set of strings) whose source
@@ -205,10 +204,6 @@ func publishedFirmwareEntries(t *testing.T) []firmwareEntry {
 	for _, p := range publishedFirmware {
 		var obs []fingerprint.Observation
 		for _, kv := range p.obs {
-			if _, datagram := discovery.ByRawKey(kv[0]); datagram {
-				obs = append(obs, decodeDatagram(t, kv[0], []byte(kv[1]), deviceIP)...)
-				continue
-			}
 			obs = append(obs, entryObservations(t, kv[0], kv[1])...)
 		}
 		out = append(out, firmwareEntry{source: "published answers", id: p.source, maker: p.maker, firmware: p.firmware, obs: obs})
@@ -437,15 +432,14 @@ func sourceFirmwareEntries(t *testing.T) []firmwareEntry {
 }
 
 // firmwareOnlyIdentity is, per maker whose firmware answer names no maker
-// alone (TVT's /reqLogin, Reolink's GetDevInfo, Axis's VAPIX Properties:
-// VAPIX is TP-Link's too, and the other two envelopes are left to the makers'
-// web signatures), one observation of the same device that names the maker
-// and no firmware, taken from the signatures' own examples: TVT's RTSP
-// server, Reolink's web UI icon, an Axis DHCP host name.
+// alone (TVT's /reqLogin, whose envelope is left to the maker's web
+// signatures; Axis's VAPIX Properties, which TP-Link's cameras answer too),
+// one observation of the same device that names the maker and no firmware,
+// taken from the signatures' own examples: TVT's RTSP server, an Axis DHCP
+// host name. (Reolink's GetDevInfo names its maker by the model it holds.)
 var firmwareOnlyIdentity = map[string][2]string{
-	"TVT":     {"rtsp.server", "TVT RTSP Server"},
-	"Reolink": {"http.favicon_mmh3", "-38705358"},
-	"Axis":    {"dhcp.hostname", "axis-accc8ea31abf"},
+	"TVT":  {"rtsp.server", "TVT RTSP Server"},
+	"Axis": {"dhcp.hostname", "axis-accc8ea31abf"},
 }
 
 // A firmware answer that names no maker is the firmware of whatever device

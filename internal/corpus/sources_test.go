@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/camsweep/camsweep/scanner/service"
 )
@@ -140,16 +141,45 @@ func readTestdata(t testing.TB, elem ...string) []byte {
 }
 
 // entryObservations expands a raw service key (rtsp.response, http.headers)
-// or discovery key (dhip.payload, sadp.payload) through the scanner's
-// decoder, as `camsweep identify` does; any other key is one observation.
+// and a raw discovery key (sadp.payload, dhip.payload, xm.payload, ...)
+// through the scanner's decoder, as `camsweep identify` does; any other key
+// is one observation.
 func entryObservations(t *testing.T, key, value string) []fingerprint.Observation {
 	if _, raw := service.ByRawKey(key); raw {
 		return decodeStream(t, key, value, 0)
 	}
-	if _, raw := discovery.ByRawKey(key); raw {
-		return decodeDatagram(t, key, []byte(value), deviceIP)
+	if _, datagram := discovery.ByRawKey(key); datagram {
+		return linkOwnAddress(decodeDatagram(t, key, []byte(value), deviceIP))
 	}
-	return []fingerprint.Observation{observation("corpus", key, value)}
+	return recordedObservations(key, value)
+}
+
+// recordedObservations reads a fact key's value as `camsweep identify` reads
+// it (service.DecodeRecorded): a value that says more than its key (a realm
+// that is a MAC) gives the same extra observations as on the wire, and one
+// written as another tool writes it (a certificate subject in OpenSSL's
+// order) is read as the decoder writes it. A key with no such rule is one
+// observation, as it is.
+func recordedObservations(key, value string) []fingerprint.Observation {
+	var out []fingerprint.Observation
+	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP}
+	if !service.DecodeRecorded(key, value, m, func(o fingerprint.Observation) { out = append(out, o) }) {
+		return []fingerprint.Observation{observation("corpus", key, value)}
+	}
+	return out
+}
+
+// linkOwnAddress ties a discovery payload's own MAC and address (a SADP or
+// DHIP answer names both) to the corpus device, as `camsweep identify` ties
+// them to its input line's ip: one link.ip of that MAC with the corpus
+// address. A corpus case is one device, wherever its payload says it was.
+func linkOwnAddress(obs []fingerprint.Observation) []fingerprint.Observation {
+	for _, o := range obs {
+		if !o.MAC.IsZero() && o.IP.IsValid() && o.IP != deviceIP {
+			return append(obs, fingerprint.Observation{Time: corpusTime, Probe: "corpus", MAC: o.MAC, IP: deviceIP, Key: "link.ip", Value: deviceIP.String()})
+		}
+	}
+	return obs
 }
 
 func pct(n, of int) float64 {
