@@ -27,6 +27,7 @@ import (
 	"github.com/camsweep/camsweep/internal/camsim"
 	"github.com/camsweep/camsweep/internal/lab"
 	"github.com/camsweep/camsweep/internal/labreq"
+	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/goccy/go-yaml"
 )
@@ -403,7 +404,7 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 		services = append(services, rtspService(file("rtsp", []byte(answer))))
 	}
 	if len(http) > 0 {
-		services = append(services, map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("page", httpAnswer(http))}})
+		services = append(services, map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("page", pcapgen.HTTPAnswer(http))}})
 	}
 	return map[string]any{
 		"name": name, "description": c.where,
@@ -414,36 +415,6 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 
 func rtspService(file string) map[string]any {
 	return map[string]any{"proto": "rtsp", "port": 554, "methods": map[string]string{"*": file}}
-}
-
-// httpAnswer is one answer carrying the case's http.* facts: its status,
-// Server and WWW-Authenticate headers and a page with its body or title.
-func httpAnswer(h map[string]string) []byte {
-	status := h["http.status"]
-	if status == "" {
-		status = "200"
-		if h["http.www_authenticate"] != "" {
-			status = "401"
-		}
-	}
-	body := h["http.body"]
-	if body == "" && h["http.title"] != "" {
-		body = "<html><head><title>" + h["http.title"] + "</title></head><body></body></html>"
-	}
-	ctype := "text/html"
-	if strings.HasPrefix(strings.TrimSpace(body), "<?xml") {
-		ctype = "application/xml"
-	}
-	var b strings.Builder
-	b.WriteString("HTTP/1.1 " + status + " Status\r\n")
-	if v := h["http.server"]; v != "" {
-		b.WriteString("Server: " + v + "\r\n")
-	}
-	if v := h["http.www_authenticate"]; v != "" {
-		b.WriteString("WWW-Authenticate: " + v + "\r\n")
-	}
-	b.WriteString("Content-Type: " + ctype + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body)
-	return []byte(b.String())
 }
 
 // subjectOf reads an RFC 2253 subject into camsim's Subject attributes;
