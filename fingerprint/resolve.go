@@ -242,6 +242,8 @@ var selfMACKeys = map[string]func(string) MAC{
 	"wsd.scope":      scopeMAC,
 	"rtsp.realm_mac": parsedMAC,
 	"http.realm_mac": parsedMAC,
+	// a Dahua login challenge's params.mac
+	"dhip.challenge_mac": parsedMAC,
 }
 
 // registeredMAC accepts a MAC a device names only if it is unicast, globally

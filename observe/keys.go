@@ -156,6 +156,8 @@ var keys = []Key{
 	{Name: "dhip.vendor", Role: Fact},
 	{Name: "dhip.manufacturer", Role: Fact},
 	{Name: "dhip.machine_name", Role: Context},
+	{Name: "dhip.realm", Role: Fact},
+	{Name: "dhip.challenge_mac", Role: Context},
 	{Name: "dhip.port", Role: Context},
 	{Name: "dhip.http_port", Role: Context},
 

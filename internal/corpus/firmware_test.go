@@ -430,3 +430,41 @@ func sourceFirmwareEntries(t *testing.T) []firmwareEntry {
 	}
 	return out
 }
+
+// firmwareOnlyIdentity is, per maker whose firmware answer names no maker
+// alone (TVT's /reqLogin, whose envelope is left to the maker's web
+// signatures; Axis's VAPIX Properties, which TP-Link's cameras answer too),
+// one observation of the same device that names the maker and no firmware,
+// taken from the signatures' own examples: TVT's RTSP server, an Axis DHCP
+// host name. (Reolink's GetDevInfo names its maker by the model it holds.)
+var firmwareOnlyIdentity = map[string][2]string{
+	"TVT":  {"rtsp.server", "TVT RTSP Server"},
+	"Axis": {"dhcp.hostname", "axis-accc8ea31abf"},
+}
+
+// A firmware answer that names no maker is the firmware of whatever device
+// it came from: alone it is reported with no maker (and so never restricts
+// anything), and once another observation of the device names the maker it
+// is that device's firmware, on a device the other evidence identified.
+func TestFirmwareOnlyAnswersAttachToTheIdentifiedDevice(t *testing.T) {
+	p := newPipeline(t)
+	seen := 0
+	for _, e := range publishedFirmwareEntries(t) {
+		identity, ok := firmwareOnlyIdentity[e.maker]
+		if !ok {
+			continue
+		}
+		seen++
+		alone := p.identify(t, e.obs...)
+		if alone.Firmware != e.firmware || alone.Vendor != "" || alone.Restricted {
+			t.Errorf("%s alone: %s, want firmware %q and no maker", e.id, describe(alone), e.firmware)
+		}
+		with := p.identify(t, append(e.obs, observation("corpus", identity[0], identity[1]))...)
+		if with.Firmware != e.firmware || with.Vendor != e.maker {
+			t.Errorf("%s with %s=%q: %s, want %s with firmware %q", e.id, identity[0], identity[1], describe(with), e.maker, e.firmware)
+		}
+	}
+	if seen != len(firmwareOnlyIdentity) {
+		t.Errorf("%d firmware-only answers, want one per maker of firmwareOnlyIdentity", seen)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/service"
 )
@@ -50,18 +51,7 @@ func headerForm(name string) func(string) (string, bool) {
 // opensslOneLine writes an RFC 4514 subject as "/C=../O=../CN=..", the
 // encoded order; subjects whose values that form cannot carry are skipped.
 func opensslOneLine(v string) (string, bool) {
-	var parts []string
-	start := 0
-	for i := 0; i < len(v); i++ {
-		switch v[i] {
-		case '\\':
-			i++
-		case ',':
-			parts = append(parts, v[start:i])
-			start = i + 1
-		}
-	}
-	parts = append(parts, v[start:])
+	parts := pcapgen.SplitDN(v)
 	for i, p := range parts {
 		_, value, ok := strings.Cut(p, "=")
 		if !ok || strings.ContainsAny(value, "/+") || strings.Contains(strings.ReplaceAll(value, `\,`, ""), `\`) {

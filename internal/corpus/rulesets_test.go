@@ -15,6 +15,7 @@ import (
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/camsweep/camsweep/scanner/service"
 )
 
@@ -40,8 +41,8 @@ var ruleSets = []struct {
 		"Hikvision login path alone, a Dahua page element no second source names, and Dahua's legal name in a header the rule does not " +
 		"name (each listed in ruleGaps)"},
 	{"goby", "Goby fingerprints (chainreactors/fingers)", "its features lost the field they were tested in, half its " +
-		"PRC-maker camera ways are a single page word, a bare model number or a Kedacom product of any kind, and its telnet and " +
-		"certificate ways are not read yet (each listed in gobyGaps with its class)"},
+		"PRC-maker camera ways are a single page word, a bare model number or a Kedacom product of any kind (each listed in " +
+		"gobyGaps with its class)"},
 	{"tidefinger", "TideFinger FOFA queries", "two of its five PRC-maker camera tests are a GoAhead session cookie and a " +
 		"common script word beside the login path that portals link to (each listed in ruleGaps): naming Hikvision on them would " +
 		"restrict other makers' devices and pages"},
@@ -227,13 +228,18 @@ func (p pipeline) brandOfRestrictedMaker(brand string) bool {
 // keys go through the scanner's own decoders; an answer the decoder rejects
 // is kept as the raw value, which no signature reads.
 func ruleObservations(e ruleEntry) []fingerprint.Observation {
-	d, raw := service.ByRawKey(e.Key)
-	if !raw {
+	var out []fingerprint.Observation
+	collect := func(o fingerprint.Observation) { out = append(out, o) }
+	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP, SrcPort: e.Port}
+	var err error
+	if d, raw := service.ByRawKey(e.Key); raw {
+		err = d(nil, []byte(e.Value), m, collect)
+	} else if d, raw := discovery.ByRawKey(e.Key); raw {
+		err = d([]byte(e.Value), m, collect) // a discovery payload, as identify expands it
+	} else {
 		return []fingerprint.Observation{observation("corpus", e.Key, e.Value)}
 	}
-	var out []fingerprint.Observation
-	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP, SrcPort: e.Port}
-	if d(nil, []byte(e.Value), m, func(o fingerprint.Observation) { out = append(out, o) }) != nil || len(out) == 0 {
+	if err != nil || len(out) == 0 {
 		return []fingerprint.Observation{observation("corpus", e.Key, e.Value)}
 	}
 	return out

@@ -3,13 +3,10 @@ package corpus
 import (
 	"bytes"
 	"context"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"encoding/hex"
 	"net"
 	"net/netip"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -158,50 +155,11 @@ func (s *wireScene) httpAnswer() {
 	if len(h) == 0 {
 		return
 	}
-	status := h["http.status"]
-	if status == "" {
-		status = "200"
-		if h["http.www_authenticate"] != "" {
-			status = "401"
-		}
-	}
-	body := h["http.body"]
-	if body == "" && h["http.title"] != "" {
-		body = "<html><head><title>" + h["http.title"] + "</title></head><body></body></html>"
-	}
-	ctype := h["http.content_type"]
-	if ctype == "" {
-		ctype = "text/html"
-		if strings.HasPrefix(strings.TrimSpace(body), "<?xml") {
-			ctype = "application/xml"
-		}
-	}
-	var b strings.Builder
-	b.WriteString("HTTP/1.1 " + status + " " + reasonPhrase(status) + "\r\n")
-	if v := h["http.server"]; v != "" {
-		b.WriteString("Server: " + v + "\r\n")
-	}
-	if v := h["http.www_authenticate"]; v != "" {
-		b.WriteString("WWW-Authenticate: " + v + "\r\n")
-	}
-	b.WriteString("Content-Type: " + ctype + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body)
 	path := h["http.path"]
 	if path == "" {
 		path = "/"
 	}
-	s.tcp(80, s.httpRequest(path), []byte(b.String()))
-}
-
-func reasonPhrase(status string) string {
-	switch status {
-	case "200":
-		return "OK"
-	case "401":
-		return "Unauthorized"
-	case "302":
-		return "Found"
-	}
-	return "Status"
+	s.tcp(80, s.httpRequest(path), pcapgen.HTTPAnswer(h))
 }
 
 func (s *wireScene) httpRequest(path string) []byte {
@@ -304,87 +262,12 @@ func serverHandshake(der []byte) []byte { return pcapgen.TLS12ServerFlight(der, 
 // RFC 2253 string dn (the form tls.subject values take); false for a name
 // this test cannot encode (a BER-encoded #value).
 func certificateFor(dn string) ([]byte, bool) {
-	rdns, ok := parseDN(dn)
+	rdns, ok := pcapgen.ParseDN(dn)
 	if !ok {
 		return nil, false
 	}
 	der, err := pcapgen.SelfSigned(rdns, 1)
 	return der, err == nil
-}
-
-var dnAttributeOIDs = map[string]asn1.ObjectIdentifier{
-	"CN": {2, 5, 4, 3}, "SERIALNUMBER": {2, 5, 4, 5}, "C": {2, 5, 4, 6}, "L": {2, 5, 4, 7}, "ST": {2, 5, 4, 8},
-	"STREET": {2, 5, 4, 9}, "O": {2, 5, 4, 10}, "OU": {2, 5, 4, 11}, "DC": {0, 9, 2342, 19200300, 100, 1, 25},
-	"UID": {0, 9, 2342, 19200300, 100, 1, 1}, "EMAILADDRESS": {1, 2, 840, 113549, 1, 9, 1},
-}
-
-// parseDN reads an RFC 2253 string (most specific first) into the name a
-// certificate encodes (country first).
-func parseDN(dn string) (pkix.RDNSequence, bool) {
-	var rdns pkix.RDNSequence
-	for _, part := range splitUnescaped(dn, ',') {
-		typ, value, ok := strings.Cut(part, "=")
-		if !ok || strings.HasPrefix(value, "#") {
-			return nil, false
-		}
-		oid, ok := dnAttributeOIDs[strings.ToUpper(strings.TrimSpace(typ))]
-		if !ok {
-			if oid, ok = parseOID(typ); !ok {
-				return nil, false
-			}
-		}
-		rdns = append(pkix.RDNSequence{{{Type: oid, Value: unescapeDN(value)}}}, rdns...)
-	}
-	return rdns, len(rdns) > 0
-}
-
-func parseOID(s string) (asn1.ObjectIdentifier, bool) {
-	var oid asn1.ObjectIdentifier
-	for _, f := range strings.Split(strings.TrimSpace(s), ".") {
-		n, err := strconv.Atoi(f)
-		if err != nil {
-			return nil, false
-		}
-		oid = append(oid, n)
-	}
-	return oid, len(oid) > 1
-}
-
-// splitUnescaped splits s at each sep not escaped by a backslash.
-func splitUnescaped(s string, sep byte) []string {
-	var parts []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case sep:
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
-}
-
-// unescapeDN undoes RFC 4514 escapes: \, and friends, and \XX hex pairs.
-func unescapeDN(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 >= len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		if i+2 < len(s) {
-			if v, err := hex.DecodeString(s[i+1 : i+3]); err == nil {
-				b.Write(v)
-				i += 2
-				continue
-			}
-		}
-		i++
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // identifyObservations reads one corpus observation as `camsweep identify`

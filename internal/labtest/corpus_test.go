@@ -13,6 +13,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -26,6 +27,8 @@ import (
 	"github.com/camsweep/camsweep/internal/camsim"
 	"github.com/camsweep/camsweep/internal/lab"
 	"github.com/camsweep/camsweep/internal/labreq"
+	"github.com/camsweep/camsweep/internal/pcapgen"
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/goccy/go-yaml"
 )
 
@@ -65,7 +68,13 @@ func TestSweepAgreesWithIdentifyOnTheCorpus(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d corpus cases swept, %d differ from identify", len(cases), differ)
+	byKey := map[string]int{}
+	for _, c := range cases {
+		for _, o := range c.obs {
+			byKey[o.Key]++
+		}
+	}
+	t.Logf("%d corpus cases swept, %d differ from identify (observations by key: %v)", len(cases), differ, byKey)
 }
 
 type corpusKV struct {
@@ -206,6 +215,8 @@ func sweepable(o corpusKV) bool {
 	case "tls.subject":
 		_, ok := subjectOf(o.Value)
 		return ok
+	case "sadp.payload", "dhip.payload", "wsd.scopes", "mdns.instance":
+		return true
 	}
 	return false
 }
@@ -372,6 +383,18 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 			subject, _ := subjectOf(o.Value)
 			services = append(services, map[string]any{"proto": "https", "port": 443, "subject": subject,
 				"routes": map[string]string{"*": file("https", []byte("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))}})
+		case "sadp.payload":
+			services = append(services, map[string]any{"proto": "sadp", "response": file("sadp", []byte(o.Value))})
+		case "dhip.payload":
+			body := []byte(o.Value)
+			if b, ok := discovery.DHIPUnframe(body); ok {
+				body = b
+			}
+			services = append(services, map[string]any{"proto": "dhip", "response": file("dhip", body)})
+		case "wsd.scopes":
+			services = append(services, map[string]any{"proto": "wsd", "response": file("wsd", probeMatchWith(o.Value))})
+		case "mdns.instance":
+			services = append(services, map[string]any{"proto": "mdns", "mdns": mdnsServiceOf(o.Value)})
 		default:
 			http[o.Key] = o.Value
 		}
@@ -381,7 +404,7 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 		services = append(services, rtspService(file("rtsp", []byte(answer))))
 	}
 	if len(http) > 0 {
-		services = append(services, map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("page", httpAnswer(http))}})
+		services = append(services, map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("page", pcapgen.HTTPAnswer(http))}})
 	}
 	return map[string]any{
 		"name": name, "description": c.where,
@@ -392,36 +415,6 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 
 func rtspService(file string) map[string]any {
 	return map[string]any{"proto": "rtsp", "port": 554, "methods": map[string]string{"*": file}}
-}
-
-// httpAnswer is one answer carrying the case's http.* facts: its status,
-// Server and WWW-Authenticate headers and a page with its body or title.
-func httpAnswer(h map[string]string) []byte {
-	status := h["http.status"]
-	if status == "" {
-		status = "200"
-		if h["http.www_authenticate"] != "" {
-			status = "401"
-		}
-	}
-	body := h["http.body"]
-	if body == "" && h["http.title"] != "" {
-		body = "<html><head><title>" + h["http.title"] + "</title></head><body></body></html>"
-	}
-	ctype := "text/html"
-	if strings.HasPrefix(strings.TrimSpace(body), "<?xml") {
-		ctype = "application/xml"
-	}
-	var b strings.Builder
-	b.WriteString("HTTP/1.1 " + status + " Status\r\n")
-	if v := h["http.server"]; v != "" {
-		b.WriteString("Server: " + v + "\r\n")
-	}
-	if v := h["http.www_authenticate"]; v != "" {
-		b.WriteString("WWW-Authenticate: " + v + "\r\n")
-	}
-	b.WriteString("Content-Type: " + ctype + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body)
-	return []byte(b.String())
 }
 
 // subjectOf reads an RFC 2253 subject into camsim's Subject attributes;
@@ -449,4 +442,28 @@ func subjectOf(dn string) (map[string]string, bool) {
 
 func isCountryCode(s string) bool {
 	return len(s) == 2 && strings.ToUpper(s) != strings.ToLower(s) && strings.Trim(strings.ToUpper(s), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
+}
+
+// probeMatchWith is camsim's WS-Discovery ProbeMatch carrying the scopes;
+// camsim fills in the message ids and the device's address.
+func probeMatchWith(scopes string) []byte {
+	b, err := fs.ReadFile(camsim.Data(), "constructed/wsd_probematch.xml")
+	if err != nil {
+		panic(err)
+	}
+	var esc strings.Builder
+	xml.EscapeText(&esc, []byte(scopes))
+	return []byte(strings.NewReplacer("{{WSD_SCOPES}}", esc.String(), "{{WSD_EPR}}", "urn:uuid:"+discovery.NewUUID(),
+		"{{WSD_PORT}}", "", "{{WSD_METADATA}}", "1").Replace(string(b)))
+}
+
+// mdnsServiceOf is the DNS-SD service an instance name announces: its
+// first label is the instance, the rest its service type.
+func mdnsServiceOf(instance string) map[string]any {
+	name := strings.TrimSuffix(strings.TrimSuffix(instance, "."), ".local")
+	label, typ := name, "_http._tcp"
+	if i := strings.Index(name, "._"); i >= 0 {
+		label, typ = name[:i], name[i+1:]
+	}
+	return map[string]any{"type": typ, "instance": label, "target": "device", "port": 80}
 }

@@ -57,7 +57,8 @@ type dhipMessage struct {
 // DHIP decodes the JSON discovery protocol on UDP 37810, with or without
 // its 32-byte header. A client.notifyDevInfo reply describes its sender and
 // names its own MAC and IPv4 address (the dhip.mac binding); a
-// DHDiscover.search request emits nothing.
+// DHDiscover.search request emits nothing; a login challenge recorded from a
+// DHIP session on TCP gives its realm (dhipAnswer).
 func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	body, err := dhipBody(payload)
 	if err != nil {
@@ -72,7 +73,7 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	}
 	info := msg.Params.DeviceInfo
 	if info == nil {
-		return errDHIPNoInfo
+		return dhipAnswer(body, m, emit)
 	}
 	var addr struct {
 		IPAddress json.RawMessage `json:"IPAddress"`
@@ -86,6 +87,23 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	if mac, err := observe.ParseMAC(scalarText(msg.MAC)); err == nil {
 		s.binding("dhip.mac", mac, own)
 	}
+	return nil
+}
+
+// dhipAnswer reads a payload that is no discovery reply: the login
+// challenge of a DHIP session on TCP (dhipChallengeRealm) gives the method it
+// answers, its realm and the MAC it names, as the session decoder gives them
+// (scanner/service);
+// anything else is no device description.
+func dhipAnswer(body []byte, m scanner.Meta, emit scanner.Emit) error {
+	realm, mac := dhipChallengeRealm(body)
+	if realm == "" {
+		return errDHIPNoInfo
+	}
+	s := newSink(m, emit)
+	s.field("dhip.answer", "global.login")
+	s.field("dhip.realm", realm)
+	s.field("dhip.challenge_mac", mac)
 	return nil
 }
 

@@ -141,3 +141,48 @@ func TestDHIPFrameRoundTrip(t *testing.T) {
 		t.Error("a bare body was taken for a framed one")
 	}
 }
+
+// A login challenge recorded from a DHIP session on TCP, given as a DHIP
+// payload without the client's request: its shape names the method it
+// answers, and its realm is read. The first is a whole message as a Dahua
+// client's test script prints it, header and all (code index file
+// 44633882412); the second the body mcw0/DahuaConsole issue #32 prints for an
+// ASI1201E access controller.
+func TestDHIPRecordedLoginChallenge(t *testing.T) {
+	framed := []byte(" \x00\x00\x00DHIPb\xfe\xff\x7f\x02\x00\x00\x00 \x01\x00\x00\x00\x00\x00\x00 \x01\x00\x00\x00\x00\x00\x00" +
+		`{"error":{"code":268632079,"message":"Component error: login challenge!"},"id":2,"params":{"authorization":"fe2eaba1625968a96cadd6cd5bb3367185d47539","encryption":"Default","mac":"BC325FAF5332","random":"647709486","realm":"Login to 6J0DA6EPAJ4FE11"},"result":false,"session":2147483234}` + "\n")
+	bare := []byte(`{ "result": false, "params": { "realm": "Login to ASI1201E", "random": "29757655", "encryption": "Default" }, "error": { "code": 268632079 }, "id": 0, "session": 29757655 }`)
+	for _, c := range []struct {
+		payload    []byte
+		realm, mac string
+	}{
+		{framed, "Login to 6J0DA6EPAJ4FE11", "bc:32:5f:af:53:32"},
+		{bare, "Login to ASI1201E", ""},
+	} {
+		obs, err := decode(DHIP, c.payload, fuzzMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := values(obs, noAddr, "dhip.realm"); len(got) != 1 || got[0] != c.realm {
+			t.Errorf("dhip.realm = %q, want %q", got, c.realm)
+		}
+		if got := values(obs, noAddr, "dhip.challenge_mac"); c.mac != "" && (len(got) != 1 || got[0] != c.mac) || c.mac == "" && len(got) != 0 {
+			t.Errorf("dhip.challenge_mac = %q, want %q", got, c.mac)
+		}
+		if got := values(obs, noAddr, "dhip.answer"); len(got) != 1 || got[0] != "global.login" {
+			t.Errorf("observations %+v, want dhip.answer global.login", obs)
+		}
+	}
+	// The client's second login carries the realm and random too, but it is a
+	// request; an answer with another error code, or without its random, is
+	// no challenge.
+	for name, b := range map[string]string{
+		"request":    `{"method":"global.login","params":{"userName":"admin","password":"x","realm":"Login to 5YVD2400016A6","random":"635665401"},"id":10000}`,
+		"other code": `{"error":{"code":268632064},"params":{"realm":"Login to 6J0DA6EPAJ4FE11","random":"1"},"result":false,"id":2}`,
+		"no random":  `{"error":{"code":268632079},"params":{"realm":"Login to 6J0DA6EPAJ4FE11"},"result":false,"id":2}`,
+	} {
+		if obs, err := decode(DHIP, []byte(b), fuzzMeta); err == nil || len(obs) != 0 {
+			t.Errorf("%s: err %v, observations %+v", name, err, obs)
+		}
+	}
+}

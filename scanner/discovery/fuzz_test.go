@@ -110,7 +110,8 @@ func FuzzSADP(f *testing.F) {
 func FuzzDHIP(f *testing.F) {
 	body := readRealdata(f, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
 	fuzzDecoder(f, DHIP, "dhip.", body, DHIPFrame(body),
-		DHIPFrame([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`)))
+		DHIPFrame([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`)),
+		DHIPFrame([]byte(`{"result":false,"params":{"realm":"Login to EB2711F0F250EAB5","random":"80480036-1e1f-4669-812b-70d7470d6025","encryption":"Default"},"error":{"code":268632079,"message":"Component error: login challenge!"},"id":0,"session":2845467865}`)))
 }
 
 func FuzzXM(f *testing.F) {

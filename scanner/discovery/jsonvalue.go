@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+
+	"github.com/camsweep/camsweep/observe"
 )
 
 // maxJSONBytes bounds a JSON discovery reply: one datagram.
@@ -69,4 +71,14 @@ func JSONObject(b []byte) (map[string]json.RawMessage, bool) {
 		return nil, false
 	}
 	return obj, true
+}
+
+// MACText returns a MAC a JSON member states (BC325FAF5332, bc:32:5f:af:53:32)
+// in canonical aa:bb:cc:dd:ee:ff form, or "" when the text is no MAC.
+func MACText(s string) string {
+	mac, err := observe.ParseMAC(s)
+	if err != nil {
+		return ""
+	}
+	return mac.String()
 }

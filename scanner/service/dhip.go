@@ -22,19 +22,29 @@ import (
 type dhipAnswerField struct {
 	path []string
 	key  string
+	// read, when set, turns the member's text into the emitted value ("":
+	// nothing is emitted); otherwise the text is emitted as it is.
+	read func(string) string
 }
 
 // dhipAnswerFields are the identity answers read, by the method asked. The
 // device type of magicBox.getSystemInfo is not read: recorders answer a
-// numeric type code there, not their model (getDeviceType gives that).
+// numeric type code there, not their model (getDeviceType gives that). The
+// first global.login of a session is answered with a challenge (error
+// 268632079 or 401) whose realm the client hashes the password with: the
+// device's own words, "Login to <serial>" on most firmware, a model, a brand
+// or an MD5 hex string on others; the data decides what it names. Many
+// also name their MAC there (dhip.challenge_mac). Its random, session and
+// authorization are not read.
 var dhipAnswerFields = map[string][]dhipAnswerField{
-	"magicBox.getDeviceType":      {{[]string{"type"}, "dhip.model"}},
-	"magicBox.getDeviceClass":     {{[]string{"type"}, "dhip.device_class"}},
-	"magicBox.getSerialNo":        {{[]string{"sn"}, "dhip.serial"}},
-	"magicBox.getSoftwareVersion": {{[]string{"version", "Version"}, "dhip.firmware"}},
-	"magicBox.getVendor":          {{[]string{"Vendor"}, "dhip.vendor"}},
-	"magicBox.getMachineName":     {{[]string{"name"}, "dhip.machine_name"}},
-	"magicBox.getSystemInfo":      {{[]string{"serialNumber"}, "dhip.serial"}},
+	"global.login":                {{[]string{"realm"}, "dhip.realm", nil}, {[]string{"mac"}, "dhip.challenge_mac", discovery.MACText}},
+	"magicBox.getDeviceType":      {{[]string{"type"}, "dhip.model", nil}},
+	"magicBox.getDeviceClass":     {{[]string{"type"}, "dhip.device_class", nil}},
+	"magicBox.getSerialNo":        {{[]string{"sn"}, "dhip.serial", nil}},
+	"magicBox.getSoftwareVersion": {{[]string{"version", "Version"}, "dhip.firmware", nil}},
+	"magicBox.getVendor":          {{[]string{"Vendor"}, "dhip.vendor", nil}},
+	"magicBox.getMachineName":     {{[]string{"name"}, "dhip.machine_name", nil}},
+	"magicBox.getSystemInfo":      {{[]string{"serialNumber"}, "dhip.serial", nil}},
 }
 
 // DecodeDHIP reads a DHIP session: the client's requests are read only for
@@ -43,23 +53,24 @@ var dhipAnswerFields = map[string][]dhipAnswerField{
 // method it answered (a keep-alive of a long-lived connection shows the
 // protocol too), and the answers to the identity requests of
 // dhipAnswerFields give dhip.model, dhip.device_class, dhip.serial,
-// dhip.firmware, dhip.vendor and dhip.machine_name. A server that says
+// dhip.firmware, dhip.vendor and dhip.machine_name; the login challenge
+// gives dhip.realm. A server that says
 // nothing readable is reported as a banner.
 func DecodeDHIP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
-	methods := dhipRequestMethods(client)
+	calls := dhipRequestCalls(client)
 	out := newEmitter(m, emit)
 	answers := 0
 	for obj := range dhipMessages(server) {
 		if _, request := obj["method"]; request {
 			continue // a request or notice of the server's own
 		}
-		method, asked := methods[discovery.JSONScalar(obj["id"])]
+		call, asked := calls[discovery.JSONScalar(obj["id"])]
 		if !asked {
 			continue
 		}
 		answers++
-		out.add("dhip.answer", method)
-		emitDHIPAnswer(out, dhipAnswerFields[method], obj["params"])
+		out.add("dhip.answer", call.method)
+		emitDHIPCallAnswer(out, call, obj["params"], true)
 	}
 	if answers == 0 {
 		return DecodeBanner(client, server, m, emit)
@@ -90,41 +101,122 @@ func dhipMessages(b []byte) iter.Seq[map[string]json.RawMessage] {
 // carries it, so nothing else is taken.
 var dhipMethodName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}(?:\.[A-Za-z][A-Za-z0-9_]{0,31}){1,3}$`)
 
-// dhipRequestMethods maps the ids of the client's requests to their
-// methods.
-func dhipRequestMethods(client []byte) map[string]string {
-	methods := map[string]string{}
+// dhipMulticall is the method that batches calls: its params are a list of
+// requests ({"method", "params", "id", "session"}) and its answer's params
+// the list of their answers ({"id", "params", "result"}), in order.
+const dhipMulticall = "system.multicall"
+
+// maxMulticallCalls bounds how many calls of one batch are read.
+const maxMulticallCalls = 32
+
+// rpcCall is what a client's JSON-RPC request asked: its method and, for a
+// system.multicall, the method and id of each call it batches.
+type rpcCall struct {
+	method string
+	inner  []rpcInnerCall
+}
+
+type rpcInnerCall struct{ id, method string }
+
+// readRPCCall reads a request's method, and the inner calls of a multicall;
+// false when the request has no method-shaped method. Only methods and ids
+// are read, never an inner call's params.
+func readRPCCall(req map[string]json.RawMessage) (rpcCall, bool) {
+	call := rpcCall{method: discovery.JSONScalar(req["method"])}
+	if !dhipMethodName.MatchString(call.method) {
+		return rpcCall{}, false
+	}
+	if call.method != dhipMulticall {
+		return call, true
+	}
+	var batch []map[string]json.RawMessage
+	if json.Unmarshal(req["params"], &batch) != nil {
+		return call, true
+	}
+	for _, r := range batch[:min(len(batch), maxMulticallCalls)] {
+		inner := rpcInnerCall{id: discovery.JSONScalar(r["id"]), method: discovery.JSONScalar(r["method"])}
+		if !dhipMethodName.MatchString(inner.method) {
+			inner.method = "" // keeps the position of the answers after it
+		}
+		call.inner = append(call.inner, inner)
+	}
+	return call, true
+}
+
+// dhipRequestCalls maps the ids of the client's requests to what they
+// asked.
+func dhipRequestCalls(client []byte) map[string]rpcCall {
+	calls := map[string]rpcCall{}
 	for req := range dhipMessages(client) {
 		if id := discovery.JSONScalar(req["id"]); id != "" {
-			if method := discovery.JSONScalar(req["method"]); dhipMethodName.MatchString(method) {
-				methods[id] = method
+			if call, ok := readRPCCall(req); ok {
+				calls[id] = call
 			}
 		}
 	}
-	return methods
+	return calls
 }
 
-// jsonRPCMethod returns the method a JSON-RPC request body names, when it
-// has the shape of one (dhipMethodName), or "".
-func jsonRPCMethod(body []byte) string {
+// jsonRPCCall returns what a JSON-RPC request body asks, when it has the
+// shape of one (dhipMethodName).
+func jsonRPCCall(body []byte) (rpcCall, bool) {
 	req, ok := discovery.JSONObject(body)
-	if method := discovery.JSONScalar(req["method"]); ok && dhipMethodName.MatchString(method) {
-		return method
+	if !ok {
+		return rpcCall{}, false
 	}
-	return ""
+	return readRPCCall(req)
 }
 
 // emitRPCAnswer reads an HTTP answer to a JSON-RPC request (Dahua's /RPC2
 // carries the same calls as DHIP): the identity answers of
 // dhipAnswerFields give the same keys.
-func emitRPCAnswer(out *emitter, method string, body []byte) {
-	fields, ok := dhipAnswerFields[method]
-	if !ok {
+func emitRPCAnswer(out *emitter, call rpcCall, body []byte) {
+	if answer, ok := discovery.JSONObject(body); ok {
+		emitDHIPCallAnswer(out, call, answer["params"], false)
+	}
+}
+
+// emitDHIPCallAnswer reads the params of the answer to call. A multicall's
+// are the answers of its inner calls, each read as the answer to a single
+// call of its method: paired by id, or by position when it carries none
+// (withAnswer also emits each inner method answered, as dhip.answer).
+func emitDHIPCallAnswer(out *emitter, call rpcCall, params json.RawMessage, withAnswer bool) {
+	if call.method != dhipMulticall {
+		emitDHIPAnswer(out, dhipAnswerFields[call.method], params)
 		return
 	}
-	if answer, ok := discovery.JSONObject(body); ok {
-		emitDHIPAnswer(out, fields, answer["params"])
+	var answers []map[string]json.RawMessage
+	if json.Unmarshal(params, &answers) != nil {
+		return
 	}
+	for i, a := range answers[:min(len(answers), maxMulticallCalls)] {
+		method := innerMethod(call.inner, discovery.JSONScalar(a["id"]), i)
+		if method == "" {
+			continue
+		}
+		if withAnswer {
+			out.add("dhip.answer", method)
+		}
+		emitDHIPAnswer(out, dhipAnswerFields[method], a["params"])
+	}
+}
+
+// innerMethod is the method of the batched call an inner answer answers:
+// the call with its id, or, for an answer without one, the call at its
+// position.
+func innerMethod(inner []rpcInnerCall, id string, position int) string {
+	if id != "" {
+		for _, c := range inner {
+			if c.id == id {
+				return c.method
+			}
+		}
+		return ""
+	}
+	if position < len(inner) {
+		return inner[position].method
+	}
+	return ""
 }
 
 // emitDHIPAnswer emits the fields of one answer's params.
@@ -139,7 +231,11 @@ func emitDHIPAnswer(out *emitter, fields []dhipAnswerField, params json.RawMessa
 			}
 			value = obj[member]
 		}
-		out.add(f.key, discovery.JSONScalar(value))
+		text := discovery.JSONScalar(value)
+		if f.read != nil {
+			text = f.read(text)
+		}
+		out.add(f.key, text)
 	}
 }
 

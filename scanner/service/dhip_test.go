@@ -142,24 +142,86 @@ func consoleFrame(t testing.TB, header, body string) []byte {
 const consoleAccessControlAnswer = `{ "result": false, "params": { "realm": "Login to ASI1201E", "random": "29757655", "encryption": "Default" }, "error": { "code": 268632079 }, "id": 0, "session": 29757655 }`
 
 // The real login challenges: the device's answer to global.login shows the
-// protocol on 37777 and on port 80, where the content, not the port, names it.
+// protocol on 37777 and on port 80, where the content, not the port, names it,
+// and its realm is the device's own word (a serial, a model); its random and
+// session are not read.
 func TestDHIPRealLoginChallenge(t *testing.T) {
 	client := consoleFrame(t, "20000000|44484950|00000000|00000000|91000000|00000000|91000000|00000000", consoleLoginRequest)
 	for _, c := range []struct {
 		port   uint16
 		server []byte
+		realm  string
 	}{
-		{80, consoleFrame(t, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer)},
-		{37777, consoleFrame(t, "20000000|44484950|d710c601|00000000|ac000000|00000000|ac000000|00000000", consoleAccessControlAnswer)},
+		{80, consoleFrame(t, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer), "Login to EB2711F0F250EAB5"},
+		{37777, consoleFrame(t, "20000000|44484950|d710c601|00000000|ac000000|00000000|ac000000|00000000", consoleAccessControlAnswer), "Login to ASI1201E"},
 	} {
 		d, _ := ForPort(c.port)
 		obs, err := collect(t, d, client, c.server, cameraMeta)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(obs) != 1 || obs[0].Key != "dhip.answer" || obs[0].Value != "global.login" {
-			t.Errorf("port %d: login challenge gave %v, want dhip.answer global.login alone", c.port, obs)
+		if len(obs) != 2 || !hasValue(obs, "dhip.answer", "global.login") || !hasValue(obs, "dhip.realm", c.realm) {
+			t.Errorf("port %d: login challenge gave %v, want dhip.answer global.login and dhip.realm %q", c.port, obs, c.realm)
 		}
+	}
+}
+
+// realLoginChallengeFrame is a whole DHIP message as a Dahua client's test
+// script prints it, header and all (code index file 44633882412): the
+// device's challenge to a global.login with id 2 (its header's length,
+// 0x120, is that of the body with its newline; its session, 0x7ffffe62, the
+// body's). The request it answers is not in the script.
+const realLoginChallengeFrame = " \x00\x00\x00DHIPb\xfe\xff\x7f\x02\x00\x00\x00 \x01\x00\x00\x00\x00\x00\x00 \x01\x00\x00\x00\x00\x00\x00" +
+	`{"error":{"code":268632079,"message":"Component error: login challenge!"},"id":2,"params":{"authorization":"fe2eaba1625968a96cadd6cd5bb3367185d47539","encryption":"Default","mac":"BC325FAF5332","random":"647709486","realm":"Login to 6J0DA6EPAJ4FE11"},"result":false,"session":2147483234}` + "\n"
+
+// A challenge is read by the id of the login that asked for it, like every
+// answer: another request with that id, or none, reads nothing.
+func TestDHIPLoginChallengePairedByID(t *testing.T) {
+	login := discovery.DHIPFrame([]byte(`{"method":"global.login","params":{"userName":"admin","password":"","clientType":"Web3.0","loginType":"Direct"},"id":2,"session":0}`))
+	obs, _ := collect(t, DecodeDHIP, login, []byte(realLoginChallengeFrame), cameraMeta)
+	if !hasValue(obs, "dhip.realm", "Login to 6J0DA6EPAJ4FE11") || !hasValue(obs, "dhip.challenge_mac", "bc:32:5f:af:53:32") {
+		t.Errorf("challenge gave %v", obs)
+	}
+	for _, o := range obs {
+		if strings.Contains(o.Value, "647709486") || strings.Contains(o.Value, "fe2eaba1") {
+			t.Errorf("the challenge's random or authorization was emitted: %s=%q", o.Key, o.Value)
+		}
+	}
+	other := bytes.Replace(login, []byte(`global.login`), []byte(`global.logot`), 1)
+	for name, c := range map[string][]byte{"no request": nil, "another method": other} {
+		obs, _ := collect(t, DecodeDHIP, c, []byte(realLoginChallengeFrame), cameraMeta)
+		if len(valuesOf(obs, "dhip.realm")) != 0 {
+			t.Errorf("%s: realm read: %v", name, obs)
+		}
+	}
+}
+
+// The same challenge over HTTP: a client's POST of global.login to
+// /RPC2_Login and the device's answer, as Greenbone's Dahua login script
+// quotes it (code index file 7315291955); the HTTP around it is constructed.
+func TestRPC2LoginChallenge(t *testing.T) {
+	answer := `{"error":{"code":268632079,"message":"Component error: login challenge!"},"id":1,"params":{"authorization":"3339eaa9152eebff56a720c2f4dd0a62203a51dc","encryption":"Default","mac":"3CEF8C6101C0","random":"3734299","realm":"Login to 4C045ADPAG60CD"},"result":false,"session":1005027323}`
+	body := `{"method":"global.login","params":{"userName":"admin","password":"","clientType":"Web3.0"},"id":1}`
+	client := "POST /RPC2_Login HTTP/1.1\r\nHost: 198.18.0.10\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	answered := func(answer string) []observe.Observation {
+		server := "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(answer)) + "\r\n\r\n" + answer
+		obs, err := collect(t, DecodeHTTP, []byte(client), []byte(server), cameraMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return obs
+	}
+	obs := answered(answer)
+	if got := valuesOf(obs, "dhip.realm"); len(got) != 1 || got[0] != "Login to 4C045ADPAG60CD" {
+		t.Errorf("dhip.realm = %q", got)
+	}
+	if got := valuesOf(obs, "dhip.challenge_mac"); len(got) != 1 || got[0] != "3c:ef:8c:61:01:c0" {
+		t.Errorf("dhip.challenge_mac = %q", got)
+	}
+	// A mac member that is no MAC is dropped; the realm is still read.
+	obs = answered(strings.Replace(answer, `"mac":"3CEF8C6101C0"`, `"mac":"\u001b[31m"`, 1))
+	if got := valuesOf(obs, "dhip.challenge_mac"); len(got) != 0 || len(valuesOf(obs, "dhip.realm")) != 1 {
+		t.Errorf("a mac that is none: %v", obs)
 	}
 }
 
@@ -172,6 +234,11 @@ func FuzzDHIPStream(f *testing.F) {
 	f.Add([]byte(nil), discovery.DHIPFrame(readRealdata(f, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")))
 	f.Add(consoleFrame(f, "20000000|44484950|00000000|00000000|91000000|00000000|91000000|00000000", consoleLoginRequest),
 		consoleFrame(f, "20000000|44484950|d9649aa9|00000000|eb000000|00000000|eb000000|00000000", consoleLoginAnswer))
+	f.Add(discovery.DHIPFrame([]byte(`{"method":"global.login","id":2}`)), []byte(realLoginChallengeFrame))
+	for _, withIDs := range []bool{true, false} {
+		request, answer := multicallExchange(f, ezipRPC, withIDs)
+		f.Add(discovery.DHIPFrame([]byte(request)), discovery.DHIPFrame([]byte(answer)))
+	}
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		fuzzStream(t, DecodeDHIP, client, server)
 		if d, ok := Detect(client, server); ok {
@@ -235,6 +302,83 @@ func TestRPC2Answers(t *testing.T) {
 		obs, _ := collect(t, DecodeHTTP, c, server, cameraMeta)
 		for _, o := range obs {
 			if strings.HasPrefix(o.Key, "dhip.") {
+				t.Errorf("%s: %s=%q", name, o.Key, o.Value)
+			}
+		}
+	}
+}
+
+// multicallExchange batches calls in one system.multicall request with id
+// 10 and answers it with the single answers, in order, as the params list
+// of one answer (the envelope is constructed: no public capture of a
+// multicall answer was found; its shape is the one Dahua clients read,
+// code index files 69694842327 and 46376438246). withIDs false drops each
+// inner answer's id, as firmware that answers by position does.
+func multicallExchange(t testing.TB, calls []struct{ method, answer string }, withIDs bool) (request, answer string) {
+	var reqs, answers []string
+	for i, c := range calls {
+		reqs = append(reqs, `{"method":"`+c.method+`","params":null,"id":`+strconv.Itoa(i+4)+`,"session":"528b1ab7bb23f2877010495"}`)
+		a := c.answer
+		if !withIDs {
+			a = strings.Replace(a, `,"id":`+strconv.Itoa(i+4), "", 1)
+			if a == c.answer {
+				t.Fatalf("no id in %s", a)
+			}
+		}
+		answers = append(answers, a)
+	}
+	request = `{"method":"system.multicall","params":[` + strings.Join(reqs, ",") + `],"id":10,"session":"528b1ab7bb23f2877010495"}`
+	answer = `{"id":10,"params":[` + strings.Join(answers, ",") + `],"result":true,"session":"528b1ab7bb23f2877010495"}`
+	return request, answer
+}
+
+// The EZ-IP camera's single answers batched in one system.multicall, over
+// /RPC2 and over DHIP: each inner answer is read as the single answer to its
+// method is, by its id or, without one, by its position.
+func TestMulticallAnswers(t *testing.T) {
+	want := map[string]string{
+		"dhip.model": "IPC-D2B20-ZS", "dhip.device_class": "IPC", "dhip.firmware": "2.680.0000000.2.R",
+		"dhip.serial": "----edited----", "dhip.vendor": "EZIP",
+	}
+	for _, withIDs := range []bool{true, false} {
+		request, answer := multicallExchange(t, ezipRPC, withIDs)
+		client := "POST /RPC2 HTTP/1.1\r\nHost: 198.18.0.10\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(request)) + "\r\n\r\n" + request
+		server := "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(answer)) + "\r\n\r\n" + answer
+		httpObs, err := collect(t, DecodeHTTP, []byte(client), []byte(server), cameraMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dhipObs, err := collect(t, DecodeDHIP, discovery.DHIPFrame([]byte(request)), discovery.DHIPFrame([]byte(answer)), cameraMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for path, obs := range map[string][]observe.Observation{"RPC2": httpObs, "DHIP": dhipObs} {
+			for key, value := range want {
+				if got := valuesOf(obs, key); len(got) != 1 || got[0] != value {
+					t.Errorf("%s (ids %v): %s = %q, want %q", path, withIDs, key, got, value)
+				}
+			}
+		}
+		answered := []string{"system.multicall", "magicBox.getSerialNo", "magicBox.getDeviceClass", "magicBox.getDeviceType",
+			"magicBox.getHardwareVersion", "magicBox.getVendor", "magicBox.getSoftwareVersion"}
+		if got := valuesOf(dhipObs, "dhip.answer"); !slices.Equal(got, answered) {
+			t.Errorf("DHIP (ids %v): dhip.answer = %q, want %q", withIDs, got, answered)
+		}
+	}
+}
+
+// An inner answer is read only as the answer of the call it answers: an id
+// that no batched call has, or a batch whose calls are of other methods,
+// names nothing.
+func TestMulticallAnswersNeedTheirCall(t *testing.T) {
+	request, answer := multicallExchange(t, ezipRPC, true)
+	renumbered := strings.NewReplacer(`"id":4`, `"id":94`, `"id":5`, `"id":95`, `"id":6`, `"id":96`,
+		`"id":7`, `"id":97`, `"id":8`, `"id":98`, `"id":9`, `"id":99`).Replace(request)
+	other := strings.ReplaceAll(request, `"magicBox.`, `"someBox.`)
+	for name, req := range map[string]string{"other ids": renumbered, "other methods": other} {
+		obs, _ := collect(t, DecodeDHIP, discovery.DHIPFrame([]byte(req)), discovery.DHIPFrame([]byte(answer)), cameraMeta)
+		for _, o := range obs {
+			if o.Key != "dhip.answer" {
 				t.Errorf("%s: %s=%q", name, o.Key, o.Value)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -28,7 +29,7 @@ var decodedKeys = map[string]bool{
 	"xm.hostname": true, "xm.serial": true, "xm.device_type": true, "xm.firmware": true, "xm.build_date": true,
 	"xm.tcp_port": true, "xm.mac": true,
 	"dhip.answer": true, "dhip.model": true, "dhip.device_class": true, "dhip.serial": true, "dhip.firmware": true, "dhip.vendor": true,
-	"dhip.machine_name": true,
+	"dhip.machine_name": true, "dhip.realm": true, "dhip.challenge_mac": true,
 }
 
 // checkObservations holds for any input: known keys, bounded valid UTF-8
@@ -93,6 +94,9 @@ func FuzzHTTP(f *testing.F) {
 	f.Add([]byte(nil), append([]byte("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n"), gz.Bytes()...))
 	rpcClient, rpcServer := rpc2Exchange(ezipRPC)
 	f.Add(rpcClient, rpcServer)
+	request, answer := multicallExchange(f, ezipRPC, false)
+	f.Add([]byte("POST /RPC2 HTTP/1.1\r\nContent-Length: "+strconv.Itoa(len(request))+"\r\n\r\n"+request),
+		[]byte("HTTP/1.1 200 OK\r\nContent-Length: "+strconv.Itoa(len(answer))+"\r\n\r\n"+answer))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		fuzzStream(t, DecodeHTTP, client, server)
 	})

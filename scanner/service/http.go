@@ -107,8 +107,8 @@ func emitHTTP(out *emitter, msg *message, code int, req *request) {
 	if code >= 200 && code < 300 && mayBeXML(contentType) {
 		emitONVIFAnswers(out, body)
 	}
-	if code >= 200 && code < 300 && req != nil && req.rpcMethod != "" {
-		emitRPCAnswer(out, req.rpcMethod, body)
+	if code >= 200 && code < 300 && req != nil && req.rpcOK {
+		emitRPCAnswer(out, req.rpc, body)
 	}
 }
 

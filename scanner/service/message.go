@@ -206,10 +206,12 @@ func skipTrailers(b []byte) []byte {
 // request is one request read from the client bytes.
 type request struct {
 	method, target, cseq string
-	// rpcMethod is the JSON-RPC method a POST body names (Dahua's /RPC2:
+	// rpc is the JSON-RPC call a POST body makes (Dahua's /RPC2:
 	// {"method":"magicBox.getDeviceType",...}); only the method is read,
-	// never the params (a login's hold the password hash).
-	rpcMethod string
+	// and the methods and ids of a system.multicall's calls, never the
+	// params (a login's hold the password hash); rpcOK says there is one.
+	rpc   rpcCall
+	rpcOK bool
 }
 
 // parseRequests reads the requests a client sent, in order. proto is the
@@ -234,7 +236,7 @@ func parseRequests(b []byte, proto string) []request {
 		}
 		next := skipBody(&msg, rest)
 		if method == "POST" {
-			reqs[len(reqs)-1].rpcMethod = jsonRPCMethod(rest[:len(rest)-len(next)])
+			reqs[len(reqs)-1].rpc, reqs[len(reqs)-1].rpcOK = jsonRPCCall(rest[:len(rest)-len(next)])
 		}
 		b = next
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -98,7 +99,7 @@ func TestRecordedDNRoundTripsRecog(t *testing.T) {
 	}
 	tried := 0
 	for _, subject := range db.Examples {
-		parts := splitEscaped(subject)
+		parts := pcapgen.SplitDN(subject)
 		if !plainParts(parts) {
 			continue
 		}
@@ -120,22 +121,6 @@ func TestRecordedDNRoundTripsRecog(t *testing.T) {
 	if tried < 100 {
 		t.Fatalf("only %d recog subjects tried", tried)
 	}
-}
-
-// splitEscaped splits an RFC 4514 name at its unescaped commas.
-func splitEscaped(s string) []string {
-	var parts []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case ',':
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
 }
 
 // plainParts reports parts whose values the one-line form can carry as they
