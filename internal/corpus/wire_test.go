@@ -411,7 +411,13 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 		}
 		batch = batch[:0]
 	}
-	check := func(where string, obs []keyValue) {
+	ruleForm := func(kv keyValue) []fingerprint.Observation {
+		return ruleObservations(ruleEntry{Key: kv.key, Value: kv.value, Port: kv.port})
+	}
+	// A source's case is read as TestPublicRuleSetSources reads it (discovery
+	// payloads and recorded forms expanded as identify expands them).
+	sourceForm := func(kv keyValue) []fingerprint.Observation { return entryObservations(t, kv.key, kv.value) }
+	check := func(where string, obs []keyValue, form func(keyValue) []fingerprint.Observation) {
 		s := newWireScene(len(batch), where)
 		var plain []fingerprint.Observation
 		for _, kv := range obs {
@@ -419,7 +425,7 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 				unplaced[kv.key]++
 				return
 			}
-			plain = append(plain, ruleObservations(ruleEntry{Key: kv.key, Value: kv.value, Port: kv.port})...)
+			plain = append(plain, form(kv)...)
 		}
 		tried++
 		s.obs, s.want = obs, p.identify(t, plain...)
@@ -433,7 +439,7 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 			for _, o := range e.Obs {
 				obs = append(obs, keyValue{key: o.Key, value: o.Value})
 			}
-			check(sourceName(path)+" "+e.ID, obs)
+			check(sourceName(path)+" "+e.ID, obs, sourceForm)
 		}
 	}
 	for _, rf := range recogFiles {
@@ -442,7 +448,7 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range cases {
-			check("recog "+rf.file, []keyValue{{key: rf.key, value: c.Value}})
+			check("recog "+rf.file, []keyValue{{key: rf.key, value: c.Value}}, ruleForm)
 		}
 	}
 	for _, rs := range ruleSets {
@@ -450,7 +456,7 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 			if e.Scope == "other" && raceEnabled && i%16 != 0 {
 				continue // the race detector makes the 50,000 other products' pages slow; a sample of them still runs
 			}
-			check(rs.dir+" "+e.Rule, []keyValue{{key: e.Key, value: e.Value, port: e.Port}})
+			check(rs.dir+" "+e.Rule, []keyValue{{key: e.Key, value: e.Value, port: e.Port}}, ruleForm)
 		}
 	}
 	flush()
