@@ -42,8 +42,10 @@ be identified as is. A value may also be written as another tool recorded it:
 "Server: App-webs/" with its line end, a <title> element or a whole page, a
 certificate subject in OpenSSL's or nmap's spelling, a DNS name with its
 trailing dot, a banner as spaced hex; each is read as the scanner reads the
-wire. Blank lines and lines starting with # are skipped. A bad
-line is reported with its number and skipped; the run then exits 3 (partial).
+wire. A line with a mac and no key (or the key "mac" with the MAC as its
+value) says only that the device exists, as a switch's MAC table or a lease
+list shows it: its maker comes from the MAC's IEEE block. Blank lines and
+lines starting with # are skipped. A bad line is reported with its number and skipped; the run then exits 3 (partial).
 
 With --from, identify reads another tool's output directly:
 
@@ -248,8 +250,8 @@ func handleLine(text []byte, emit scanner.Emit, seen func(key string)) error {
 	if dec.More() {
 		return errors.New("more than one JSON value on the line")
 	}
-	if obs.Key == "" {
-		return errors.New(`missing "key"`)
+	if err := sightingOnly(&obs); err != nil {
+		return err
 	}
 	if obs.MAC.IsZero() && !obs.IP.IsValid() {
 		return errors.New(`needs a "mac" or an "ip" to say which device it is about`)
@@ -269,6 +271,34 @@ func handleLine(text []byte, emit scanner.Emit, seen func(key string)) error {
 	}
 	if !service.DecodeRecorded(obs.Key, obs.Value, rawMeta(obs), bindTo(obs, emit)) {
 		emit(obs)
+	}
+	return nil
+}
+
+// sightingOnly completes a line that gives a MAC and nothing else to say
+// about it (no key, or the key "mac" with the MAC as value): the device was
+// seen with that MAC, at the line's address when it has one, which is what
+// an ARP answer says. A line without a key that has no MAC is an error.
+func sightingOnly(obs *fingerprint.Observation) error {
+	if obs.Key == "mac" {
+		m, err := observe.ParseMAC(obs.Value)
+		if err != nil {
+			return fmt.Errorf(`key "mac": %v`, err)
+		}
+		if !obs.MAC.IsZero() && obs.MAC != m {
+			return fmt.Errorf(`key "mac" gives %s, the line's "mac" %s`, m, obs.MAC)
+		}
+		obs.MAC, obs.Key = m, ""
+	}
+	if obs.Key != "" {
+		return nil
+	}
+	if obs.MAC.IsZero() {
+		return errors.New(`missing "key"`)
+	}
+	obs.Key, obs.Value = "link.mac", obs.MAC.String()
+	if obs.IP.IsValid() {
+		obs.Key = "arp.mac"
 	}
 	return nil
 }

@@ -626,3 +626,28 @@ func TestIdentifyPayloadAtAnotherAddressIsOneDevice(t *testing.T) {
 		t.Errorf("got MAC %s model %q IPs %v", d.MAC, d.Model, d.IPs)
 	}
 }
+
+// TestIdentifyMACOnlyLines: a MAC table (a switch's, a lease list) has MACs
+// and nothing else; each line is a device whose maker its IEEE block gives.
+// Hikvision's 44:19:b6 block is a surveillance maker's: restricted; Huawei's
+// (00:e0:fc, a maker of much else) goes to review.
+func TestIdentifyMACOnlyLines(t *testing.T) {
+	in := `{"mac":"44:19:b6:00:00:01"}` + "\n" +
+		`{"ip":"10.0.0.9","key":"mac","value":"00-E0-FC-00-00-02"}` + "\n" +
+		`{"key":"mac","value":"zz"}` + "\n" +
+		`{"mac":"00:11:22:33:44:55","key":"mac","value":"44:19:b6:00:00:02"}` + "\n"
+	code, out, stderr := cli(t, in, "identify", "--format", "json", "--fail-on", "none")
+	if code != exitPartial || !strings.Contains(stderr, `line 3: key "mac": invalid MAC`) || !strings.Contains(stderr, "line 4: key \"mac\" gives") {
+		t.Errorf("exit %d, stderr %s", code, stderr)
+	}
+	r := decodeJSON(t, out)
+	if d := deviceByMAC(t, r, "44:19:b6:00:00:01"); d.Vendor != "Hikvision" || d.Verdict != fingerprint.VerdictRestricted {
+		t.Errorf("Hikvision MAC alone: %+v", d)
+	}
+	if d := deviceByMAC(t, r, "00:e0:fc:00:00:02"); d.Vendor != "Huawei" || d.Verdict != fingerprint.VerdictReview || len(d.IPs) != 1 {
+		t.Errorf("Huawei MAC at 10.0.0.9: %+v", d)
+	}
+	if len(r.Devices) != 2 {
+		t.Errorf("%d devices, want 2", len(r.Devices))
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/camsweep/camsweep/scanner/pcap"
+	"github.com/camsweep/camsweep/scanner/service"
 	"github.com/gopacket/gopacket/layers"
 )
 
@@ -117,6 +118,8 @@ func (s *wireScene) place(kv keyValue) bool {
 			b = discovery.DHIPFrame(b)
 		}
 		s.udp(37810, wireGroup, b)
+	case "xm.payload":
+		s.udp(34569, wireGroup, []byte(kv.value))
 	case "mdns.instance":
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, mdnsGroup, 5353, 5353, mdnsAnswer(kv.value)) })
 	default:
@@ -384,6 +387,16 @@ func unescapeDN(s string) string {
 	return b.String()
 }
 
+// identifyObservations reads one corpus observation as `camsweep identify`
+// does: a raw answer through its decoder (with the rule set's port), a fact
+// as recorded.
+func identifyObservations(t *testing.T, kv keyValue) []fingerprint.Observation {
+	if _, raw := service.ByRawKey(kv.key); raw {
+		return ruleObservations(ruleEntry{Key: kv.key, Value: kv.value, Port: kv.port})
+	}
+	return entryObservations(t, kv.key, kv.value)
+}
+
 // TestWireFormsKeepVerdicts puts every corpus string on the wire and reads
 // the capture: the device found must be the one identify finds in the same
 // string.
@@ -392,6 +405,7 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 	var tried, differ, restricted int
 	unplaced := map[string]int{}
 	var batch []*wireScene
+	usedMACs := map[fingerprint.MAC]bool{}
 	flush := func() {
 		got, err := p.identifyOnTheWire(batch)
 		if err != nil {
@@ -410,14 +424,9 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 			}
 		}
 		batch = batch[:0]
+		clear(usedMACs)
 	}
-	ruleForm := func(kv keyValue) []fingerprint.Observation {
-		return ruleObservations(ruleEntry{Key: kv.key, Value: kv.value, Port: kv.port})
-	}
-	// A source's case is read as TestPublicRuleSetSources reads it (discovery
-	// payloads and recorded forms expanded as identify expands them).
-	sourceForm := func(kv keyValue) []fingerprint.Observation { return entryObservations(t, kv.key, kv.value) }
-	check := func(where string, obs []keyValue, form func(keyValue) []fingerprint.Observation) {
+	check := func(where string, obs []keyValue) {
 		s := newWireScene(len(batch), where)
 		var plain []fingerprint.Observation
 		for _, kv := range obs {
@@ -425,10 +434,22 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 				unplaced[kv.key]++
 				return
 			}
-			plain = append(plain, form(kv)...)
+			plain = append(plain, identifyObservations(t, kv)...)
 		}
 		tried++
 		s.obs, s.want = obs, p.identify(t, plain...)
+		if s.want.MAC != (fingerprint.MAC{}) {
+			// The strings name the device's own MAC (a discovery answer, a
+			// realm): on a wire its frames come from that MAC. Two devices
+			// with one MAC would be one device, so such a case starts a
+			// new capture when its MAC is taken.
+			if usedMACs[s.want.MAC] {
+				flush()
+				s.dev.IP = newWireScene(0, where).dev.IP
+			}
+			s.dev.MAC = net.HardwareAddr(s.want.MAC[:])
+			usedMACs[s.want.MAC] = true
+		}
 		if batch = append(batch, s); len(batch) == wireBatch {
 			flush()
 		}
@@ -439,7 +460,7 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 			for _, o := range e.Obs {
 				obs = append(obs, keyValue{key: o.Key, value: o.Value})
 			}
-			check(sourceName(path)+" "+e.ID, obs, sourceForm)
+			check(sourceName(path)+" "+e.ID, obs)
 		}
 	}
 	for _, rf := range recogFiles {
@@ -448,7 +469,7 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range cases {
-			check("recog "+rf.file, []keyValue{{key: rf.key, value: c.Value}}, ruleForm)
+			check("recog "+rf.file, []keyValue{{key: rf.key, value: c.Value}})
 		}
 	}
 	for _, rs := range ruleSets {
@@ -456,7 +477,7 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 			if e.Scope == "other" && raceEnabled && i%16 != 0 {
 				continue // the race detector makes the 50,000 other products' pages slow; a sample of them still runs
 			}
-			check(rs.dir+" "+e.Rule, []keyValue{{key: e.Key, value: e.Value, port: e.Port}}, ruleForm)
+			check(rs.dir+" "+e.Rule, []keyValue{{key: e.Key, value: e.Value, port: e.Port}})
 		}
 	}
 	flush()

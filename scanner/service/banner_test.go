@@ -69,17 +69,33 @@ func TestTelnet(t *testing.T) {
 	if got := valuesOf(obs, "telnet.banner"); !slices.Equal(got, []string{"The products of network camera\n\n(none) login:"}) {
 		t.Errorf("telnet.banner %q", got)
 	}
-	// Without negotiation only the port says telnet.
+	// Without negotiation, a greeting that asks for a login is telnet's on
+	// any port (a telnetd moved off 23, or a recorded banner with no port);
+	// other text is telnet only on a telnet port.
 	plain := []byte("(none) login: ")
+	for _, port := range []uint16{23, 8000} {
+		d, _ := ForPort(port)
+		obs, _ = collect(t, d, nil, plain, cameraMeta)
+		if !hasValue(obs, "telnet.banner", "(none) login:") {
+			t.Errorf("port %d: %v", port, obs)
+		}
+	}
+	if d, _ := Detect(nil, plain); reflect.ValueOf(d).Pointer() != reflect.ValueOf(DecodeTelnet).Pointer() {
+		t.Error("Detect: a login prompt is not telnet")
+	}
+	greeting := []byte("Welcome to the recorder\r\n")
 	d23, _ := ForPort(23)
-	obs, _ = collect(t, d23, nil, plain, cameraMeta)
-	if !hasValue(obs, "telnet.banner", "(none) login:") {
-		t.Errorf("port 23: %v", obs)
+	if obs, _ = collect(t, d23, nil, greeting, cameraMeta); !hasValue(obs, "telnet.banner", "Welcome to the recorder") {
+		t.Errorf("port 23 greeting: %v", obs)
 	}
 	d8000, _ := ForPort(8000)
-	obs, _ = collect(t, d8000, nil, plain, cameraMeta)
-	if valuesOf(obs, "telnet.banner") != nil {
-		t.Errorf("port 8000 claimed telnet: %v", obs)
+	if obs, _ = collect(t, d8000, nil, greeting, cameraMeta); valuesOf(obs, "telnet.banner") != nil {
+		t.Errorf("port 8000 claimed a greeting without a prompt as telnet: %v", obs)
+	}
+	for _, notPrompt := range []string{"SSH-2.0-dropbear_2019.78\r\n", "220 FTP server ready\r\n", "\x00\x00\x00\x10login:"} {
+		if d, _ := Detect(nil, []byte(notPrompt)); reflect.ValueOf(d).Pointer() == reflect.ValueOf(DecodeTelnet).Pointer() {
+			t.Errorf("Detect took %q for telnet", notPrompt)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -76,12 +77,33 @@ func recognise(client, server []byte) (scanner.StreamDecoder, bool) {
 		return DecodeTLS, true
 	case len(s) >= 2 && s[0] == iac && s[1] >= sb:
 		return DecodeTelnet, true
+	case len(client) == 0 && isLoginPrompt(s):
+		return DecodeTelnet, true // a greeting asking for a login is telnet's, on any port
 	case isDVRIPFrame(server) || isDVRIPFrame(client):
 		return DecodeDVRIP, true
 	case isDHIPFrame(server) || isDHIPFrame(client):
 		return DecodeDHIP, true
 	}
 	return nil, false
+}
+
+// isLoginPrompt reports whether a server's first bytes are a text greeting
+// that asks for credentials ("Uniview login: ", "Username:"): a telnet
+// server that negotiates no options, or one on another port than 23.
+func isLoginPrompt(server []byte) bool {
+	head := server[:min(len(server), maxTelnetBanner)]
+	for _, c := range head {
+		if c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	lower := observe.ASCIILower(string(head))
+	for _, p := range credentialPrompts {
+		if strings.Contains(lower, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // requestProto returns "HTTP/1." or "RTSP/1." when client opens with a

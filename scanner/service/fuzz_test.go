@@ -127,6 +127,7 @@ func FuzzBanner(f *testing.F) {
 	f.Add([]byte(nil), []byte(nmapHikvision8000))
 	f.Add([]byte(nil), []byte("\xff\xfd\x01\xff\xfa\x18\x01\xff\xf0\x1b[1;32mlogin\x1b]0;t\x07: "))
 	f.Add([]byte("GET / HTTP/1.1\r\n\r\n"), []byte("HTTP/1.1 200 OK\r\n\r\n"))
+	f.Add([]byte(nil), []byte("Uniview login: "))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		if d, ok := Detect(client, server); ok {
 			fuzzStream(t, d, client, server)

@@ -1,0 +1,452 @@
+//go:build linux
+
+package labtest
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/internal/camsim"
+	"github.com/camsweep/camsweep/internal/lab"
+	"github.com/camsweep/camsweep/internal/labreq"
+	"github.com/goccy/go-yaml"
+)
+
+// TestSweepAgreesWithIdentifyOnTheCorpus serves the regression corpus's
+// device strings from simulated devices (a Server header and a page on
+// every path of port 80, a realm in a 401, an RTSP answer on 554, a telnet
+// greeting, a certificate on 443), sweeps them, and checks that the sweep
+// names each device as `camsweep identify` names the same strings: same
+// verdict, maker and model. The corpus cases are the public sources'
+// (testdata/corpus/*/cases.jsonl) and every rule-set entry describing a
+// catalogued maker's device, plus a sample of the other devices' entries.
+func TestSweepAgreesWithIdentifyOnTheCorpus(t *testing.T) {
+	cases := sweepableCorpus(t)
+	if len(cases) < 300 && os.Getenv("CAMSWEEP_CORPUS_ONLY") == "" {
+		t.Fatalf("only %d corpus cases a sweep can see", len(cases))
+	}
+	want := identifyCases(t, cases)
+	const perLab = 240 // a /24 lab, its scanner and some room
+	differ := 0
+	for start := 0; start < len(cases); start += perLab {
+		batch := cases[start:min(start+perLab, len(cases))]
+		got := sweepCases(t, batch, want[start:start+len(batch)])
+		missing := 0
+		for _, d := range got {
+			if d.MAC == (fingerprint.MAC{}) {
+				missing++
+			}
+		}
+		if missing > 0 {
+			t.Errorf("cases %d-%d: %d devices not in the sweep's report", start, start+len(batch)-1, missing)
+		}
+		for i, c := range batch {
+			w, g := want[start+i], got[i]
+			if g.Vendor != w.Vendor || g.Model != w.Model || g.Verdict != w.Verdict {
+				differ++
+				t.Errorf("%s %v:\n\tswept    %s %v\n\tidentify %s", c.where, c.obs, summary(g), g.Evidence, summary(w))
+			}
+		}
+	}
+	t.Logf("%d corpus cases swept, %d differ from identify", len(cases), differ)
+}
+
+type corpusKV struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+	Port  uint16 `json:"port"`
+}
+
+type corpusCase struct {
+	where string
+	obs   []corpusKV
+}
+
+func summary(d fingerprint.Device) string {
+	return fmt.Sprintf("vendor=%q model=%q verdict=%q", d.Vendor, d.Model, d.Verdict)
+}
+
+// sweepableCorpus reads the corpus cases whose every observation a swept
+// device can show.
+func sweepableCorpus(t *testing.T) []corpusCase {
+	t.Helper()
+	root := filepath.Join("..", "..", "testdata", "corpus")
+	var out []corpusCase
+	add := func(where string, obs []corpusKV) {
+		for _, o := range obs {
+			if !sweepable(o) {
+				return
+			}
+		}
+		out = append(out, corpusCase{where: where, obs: obs})
+	}
+	files, _ := filepath.Glob(filepath.Join(root, "*", "cases.jsonl"))
+	for _, path := range files {
+		readLines(t, path, func(line []byte) {
+			var e struct {
+				ID  string     `json:"id"`
+				Obs []corpusKV `json:"obs"`
+			}
+			if err := json.Unmarshal(line, &e); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			add(filepath.Base(filepath.Dir(path))+" "+e.ID, e.Obs)
+		})
+	}
+	for _, r := range recogSweepable {
+		for i, v := range recogExamples(t, filepath.Join(root, "recog", r.file)) {
+			add(fmt.Sprintf("recog %s example %d", r.file, i+1), []corpusKV{{Key: r.key, Value: v}})
+		}
+	}
+	files, _ = filepath.Glob(filepath.Join(root, "*", "entries.jsonl.gz"))
+	others := 0
+	for _, path := range files {
+		readLines(t, path, func(line []byte) {
+			var e struct {
+				Rule, Maker, Scope string
+				corpusKV
+			}
+			if err := json.Unmarshal(line, &e); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if e.Scope != "device" {
+				return
+			}
+			if e.Maker == "" { // other makers' devices: a sample guards precision
+				if others++; others%12 != 0 {
+					return
+				}
+			}
+			if f := os.Getenv("CAMSWEEP_CORPUS_ONLY"); f != "" && !strings.Contains(e.Rule, f) {
+				return
+			}
+			add(e.Rule, []corpusKV{e.corpusKV})
+		})
+	}
+	return out
+}
+
+// recogSweepable maps each recog database whose examples a swept device
+// sends to their observation key (favicon hashes and DHCP vendor classes
+// are not what a device answers).
+var recogSweepable = []struct{ file, key string }{
+	{"http_servers.xml", "http.server"}, {"http_wwwauth.xml", "http.www_authenticate"}, {"html_title.xml", "http.title"},
+	{"rtsp_servers.xml", "rtsp.server"}, {"x509_subjects.xml", "tls.subject"}, {"telnet_banners.xml", "telnet.banner"},
+}
+
+// recogExamples returns a recog database's examples, trimmed as decoders
+// trim values, base64 ones decoded.
+func recogExamples(t *testing.T, path string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var db struct {
+		Fingerprints []struct {
+			Examples []struct {
+				Text     string `xml:",chardata"`
+				Encoding string `xml:"_encoding,attr"`
+			} `xml:"example"`
+		} `xml:"fingerprint"`
+	}
+	if err := xml.Unmarshal(raw, &db); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var out []string
+	for _, fp := range db.Fingerprints {
+		for _, ex := range fp.Examples {
+			v := ex.Text
+			if ex.Encoding == "base64" {
+				b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v), ""))
+				if err != nil {
+					t.Fatalf("%s: %v", path, err)
+				}
+				v = string(b)
+			}
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// sweepable: a swept device can show this observation on a port the sweep
+// asks by default.
+func sweepable(o corpusKV) bool {
+	switch o.Key {
+	case "http.path": // the sweep asks the root and what it links, not every path a device serves
+		return o.Value == "/"
+	case "http.server", "http.www_authenticate", "http.title", "http.body", "http.status", "http.headers",
+		"rtsp.server", "rtsp.www_authenticate", "rtsp.response", "telnet.banner":
+		return o.Port == 0 || o.Port == 80 || o.Port == 554 || o.Port == 23
+	case "tcp.banner_hex":
+		switch o.Port {
+		case 23, 8000, 37777, 34567:
+			return true
+		}
+	case "tls.subject":
+		_, ok := subjectOf(o.Value)
+		return ok
+	}
+	return false
+}
+
+func readLines(t *testing.T, path string, each func([]byte)) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = gz
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for sc.Scan() {
+		each(sc.Bytes())
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// identifyCases runs `camsweep identify` on every case, each at its own
+// address, and returns the device of each.
+func identifyCases(t *testing.T, cases []corpusCase) []fingerprint.Device {
+	t.Helper()
+	var in bytes.Buffer
+	enc := json.NewEncoder(&in)
+	for i, c := range cases {
+		for _, o := range c.obs {
+			port := o.Port
+			if port == 0 {
+				port = defaultPort(o.Key)
+			}
+			enc.Encode(map[string]any{"ip": caseIP(i).String(), "port": port, "key": o.Key, "value": o.Value})
+		}
+	}
+	cmd := exec.Command(binary, "identify", "--format", "json", "--fail-on", "none", "-q", "-")
+	cmd.Stdin = &in
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("identify: %v", err)
+	}
+	byIP := map[netip.Addr]fingerprint.Device{}
+	for _, d := range parseReport(t, out).Devices {
+		for _, ip := range d.IPs {
+			byIP[ip] = d
+		}
+	}
+	devs := make([]fingerprint.Device, len(cases))
+	for i := range cases {
+		devs[i] = byIP[caseIP(i)]
+	}
+	return devs
+}
+
+func caseIP(i int) netip.Addr { return netip.AddrFrom4([4]byte{10, 77, byte(i >> 8), byte(i)}) }
+
+func defaultPort(key string) uint16 {
+	switch {
+	case strings.HasPrefix(key, "rtsp."):
+		return 554
+	case key == "telnet.banner":
+		return 23
+	case key == "tls.subject":
+		return 443
+	}
+	return 80
+}
+
+// sweepCases starts one simulated device per case in a new lab, sweeps it,
+// and returns each case's device from the report.
+func sweepCases(t *testing.T, cases []corpusCase, want []fingerprint.Device) []fingerprint.Device {
+	t.Helper()
+	// Each batch's lab goes before the next starts: a sweep test's labs
+	// live until the test ends, and a dozen at once exhaust the machine.
+	labreq.Require(t)
+	l, err := lab.New(labOptions())
+	if err != nil {
+		t.Fatalf("lab: %v", err)
+	}
+	defer func() {
+		if err := l.Close(); err != nil {
+			t.Errorf("closing the lab: %v", err)
+		}
+	}()
+	fsys := fstest.MapFS{}
+	var profiles []camsim.Profile
+	usedMACs := map[fingerprint.MAC]bool{}
+	for i, c := range cases {
+		name := "case" + strconv.Itoa(i)
+		// A device whose strings name its own MAC (a realm) sends from it.
+		mac := fmt.Sprintf("02:00:5e:02:%02x:%02x", byte(i>>8), byte(i))
+		if m := want[i].MAC; m != (fingerprint.MAC{}) && !usedMACs[m] {
+			mac, usedMACs[m] = m.String(), true
+		}
+		p := profileFor(name, mac, c, fsys)
+		b, err := yaml.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name+".yaml"] = &fstest.MapFile{Data: b}
+		prof, err := camsim.LoadProfile(fsys, name+".yaml")
+		if err != nil {
+			t.Fatalf("%s: %v", c.where, err)
+		}
+		profiles = append(profiles, prof)
+	}
+	devs, err := StartDevices(context.Background(), l, profiles)
+	defer func() {
+		for _, d := range devs {
+			d.Close()
+		}
+	}()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"sweep", "-i", l.Scanner().Interface, "--timeout", sweepTimeout.String(), "-q", "--fail-on", "none", "--format", "json"}
+	run := sweep(t, l, 3*sweepBound(len(devs)), nil, args...)
+	byMAC := devicesByMAC(parseReport(t, run.stdout))
+	out := make([]fingerprint.Device, len(cases))
+	for i, d := range devs {
+		out[i] = byMAC[strings.ToLower(d.Profile.MAC)]
+	}
+	return out
+}
+
+// profileFor is a camsim profile showing the case's observations; its
+// response files go into fsys.
+func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]any {
+	var services []map[string]any
+	file := func(suffix string, b []byte) string {
+		n := name + "-" + suffix
+		fsys[n] = &fstest.MapFile{Data: b}
+		return n
+	}
+	http := map[string]string{}
+	var rtspHead []string // one answer carries every RTSP header the case gives
+	rtspStatus := "200 OK"
+	for _, o := range c.obs {
+		switch o.Key {
+		case "http.headers":
+			services = append(services, map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("http", []byte(o.Value))}})
+		case "rtsp.server":
+			rtspHead = append(rtspHead, "Server: "+o.Value)
+		case "rtsp.www_authenticate":
+			rtspHead = append(rtspHead, "WWW-Authenticate: "+o.Value)
+			rtspStatus = "401 Unauthorized"
+		case "rtsp.response":
+			services = append(services, rtspService(file("rtsp", []byte(o.Value))))
+		case "telnet.banner":
+			services = append(services, map[string]any{"proto": "banner", "port": 23, "response": file("telnet", []byte(o.Value))})
+		case "tcp.banner_hex":
+			b, _ := hex.DecodeString(o.Value)
+			services = append(services, map[string]any{"proto": "banner", "port": int(o.Port), "response": file("banner", b)})
+		case "tls.subject":
+			subject, _ := subjectOf(o.Value)
+			services = append(services, map[string]any{"proto": "https", "port": 443, "subject": subject,
+				"routes": map[string]string{"*": file("https", []byte("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))}})
+		default:
+			http[o.Key] = o.Value
+		}
+	}
+	if len(rtspHead) > 0 {
+		answer := "RTSP/1.0 " + rtspStatus + "\r\nCSeq: 1\r\n" + strings.Join(rtspHead, "\r\n") + "\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n"
+		services = append(services, rtspService(file("rtsp", []byte(answer))))
+	}
+	if len(http) > 0 {
+		services = append(services, map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("page", httpAnswer(http))}})
+	}
+	return map[string]any{
+		"name": name, "description": c.where,
+		"mac":      mac,
+		"services": services,
+	}
+}
+
+func rtspService(file string) map[string]any {
+	return map[string]any{"proto": "rtsp", "port": 554, "methods": map[string]string{"*": file}}
+}
+
+// httpAnswer is one answer carrying the case's http.* facts: its status,
+// Server and WWW-Authenticate headers and a page with its body or title.
+func httpAnswer(h map[string]string) []byte {
+	status := h["http.status"]
+	if status == "" {
+		status = "200"
+		if h["http.www_authenticate"] != "" {
+			status = "401"
+		}
+	}
+	body := h["http.body"]
+	if body == "" && h["http.title"] != "" {
+		body = "<html><head><title>" + h["http.title"] + "</title></head><body></body></html>"
+	}
+	ctype := "text/html"
+	if strings.HasPrefix(strings.TrimSpace(body), "<?xml") {
+		ctype = "application/xml"
+	}
+	var b strings.Builder
+	b.WriteString("HTTP/1.1 " + status + " Status\r\n")
+	if v := h["http.server"]; v != "" {
+		b.WriteString("Server: " + v + "\r\n")
+	}
+	if v := h["http.www_authenticate"]; v != "" {
+		b.WriteString("WWW-Authenticate: " + v + "\r\n")
+	}
+	b.WriteString("Content-Type: " + ctype + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body)
+	return []byte(b.String())
+}
+
+// subjectOf reads an RFC 2253 subject into camsim's Subject attributes;
+// false when it holds another attribute, a repeated one, or an escape.
+func subjectOf(dn string) (map[string]string, bool) {
+	out := map[string]string{}
+	if strings.ContainsAny(dn, `\+"#`) {
+		return nil, false
+	}
+	for _, part := range strings.Split(dn, ",") {
+		typ, value, ok := strings.Cut(part, "=")
+		typ = strings.ToUpper(strings.TrimSpace(typ))
+		switch typ {
+		case "CN", "OU", "O", "L", "ST", "C":
+		default:
+			return nil, false
+		}
+		if _, dup := out[typ]; dup || !ok || value == "" || typ == "C" && !isCountryCode(value) {
+			return nil, false
+		}
+		out[typ] = value
+	}
+	return out, len(out) > 0
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && strings.ToUpper(s) != strings.ToLower(s) && strings.Trim(strings.ToUpper(s), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
+}
