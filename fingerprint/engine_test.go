@@ -475,6 +475,32 @@ func TestEngineWSDEndpointMAC(t *testing.T) {
 	}
 }
 
+// TestEngineWSDScopeMAC: an ONVIF MAC scope, and the macaddr scope of
+// Uniview's own discovery answer, name the device's MAC when the block is
+// registered; other scopes name none.
+func TestEngineWSDScopeMAC(t *testing.T) {
+	cases := []struct{ scope, mac string }{
+		{"onvif://www.onvif.org/MAC/58:50:ed:1f:e3:85", "58:50:ed:1f:e3:85"}, // Hikvision, code index 28717267299
+		{"onvif://www.onvif.org/macaddr/88263f8d6525", "88:26:3f:8d:65:25"},  // Uniview, code index 57617078315
+		{"onvif://www.onvif.org/macaddr/025056000001", ""},                   // locally administered
+		{"onvif://www.onvif.org/hardware/88263f8d6525", ""},                  // not a MAC scope
+		{"onvif://www.onvif.org/A1C2B3/mac/4c:60:ba:af:56:57", ""},           // not the scope's path
+	}
+	for _, c := range cases {
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.71")
+		add(e, Observation{Probe: "wsd", IP: ip, Port: 3702, Key: "wsd.scope", Value: c.scope})
+		d := onlyDevice(t, e)
+		got := ""
+		if !d.MAC.IsZero() {
+			got = d.MAC.String()
+		}
+		if got != c.mac {
+			t.Errorf("%s: MAC %q, want %q", c.scope, got, c.mac)
+		}
+	}
+}
+
 func TestEngineBoundedMemory(t *testing.T) {
 	e := newTestEngine(t)
 	mac := mustMAC(t, "44:19:b6:00:00:03")

@@ -28,6 +28,7 @@ func FuzzEngineAdd(f *testing.F) {
 		{"mdns.instance", "HIKVISION DS-2CD2722FWD-IZS - 733050075._CGI._tcp.local", nil, "fe80::1"},
 		{"rtsp.realm_mac", "48:ea:63:c2:40:2b", nil, "198.18.0.14"},
 		{"wsd.scope", "onvif://www.onvif.org/MAC/98:8b:0a:38:e0:d7", nil, "198.18.0.15"},
+		{"wsd.scope", "onvif://www.onvif.org/macaddr/88263f8d6525", nil, "198.18.0.17"},
 		{"rtsp.served_url", "rtsp://198.18.0.16:554/unicast/c1/s0/live", nil, "198.18.0.16"},
 	}
 	for _, s := range seeds {

@@ -268,13 +268,17 @@ func parsedMAC(value string) MAC {
 }
 
 // scopeMAC reads an ONVIF MAC scope (onvif://www.onvif.org/MAC/44:19:b6:a1:b2:c3),
-// which some firmware adds to its scope list; any other scope names no MAC.
+// which some firmware adds to its scope list, or the macaddr scope of
+// Uniview's own discovery answer (onvif://www.onvif.org/macaddr/88263f8d6525);
+// any other scope names no MAC.
 func scopeMAC(value string) MAC {
-	rest, ok := cutPrefixFold(strings.TrimSpace(value), "onvif://www.onvif.org/mac/")
-	if !ok {
-		return MAC{}
+	value = strings.TrimSpace(value)
+	for _, prefix := range []string{"onvif://www.onvif.org/mac/", "onvif://www.onvif.org/macaddr/"} {
+		if rest, ok := cutPrefixFold(value, prefix); ok {
+			return parsedMAC(rest)
+		}
 	}
-	return parsedMAC(rest)
+	return MAC{}
 }
 
 // endpointMAC reads the node field of a time-based endpoint UUID
