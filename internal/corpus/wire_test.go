@@ -26,9 +26,9 @@ import (
 // answer to OPTIONS, a telnet greeting, a discovery datagram, a DHCP request,
 // a certificate in a TLS handshake) and reads the capture with `camsweep
 // pcap`'s reader. The device found there must be the device `camsweep
-// identify` finds in the same string: same verdict, maker and model. A
-// capture is what an auditor most often has, and the held-out measure reads
-// the same strings both ways.
+// identify` finds in the same string: same verdict, maker, model and
+// firmware. A capture is what an auditor most often has, and the held-out
+// measure reads the same strings both ways.
 
 var (
 	wireClient = pcapgen.NewHost("02:00:5e:00:00:14", "198.18.0.20")
