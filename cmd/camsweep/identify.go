@@ -167,8 +167,11 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 	}
 	res := newResult("identify", []string{name})
 	keys := map[string]int{}
+	shown := 0
 	bad, err := readObservations(in, eng.Add, func(key string) { keys[key]++ }, func(line int, err error) {
-		if line <= maxBadLines {
+		// The first bad lines, wherever they are: a file's line 30,000 is
+		// as worth showing as its line 3.
+		if shown++; shown <= maxBadLines {
 			// The message can quote the line, which is hostile input.
 			fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: line %d: %s\n", name, line, report.Clean(err.Error(), 300))
 		}

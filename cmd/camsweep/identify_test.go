@@ -651,3 +651,27 @@ func TestIdentifyMACOnlyLines(t *testing.T) {
 		t.Errorf("%d devices, want 2", len(r.Devices))
 	}
 }
+
+// TestIdentifyShowsBadLinesDeepInTheFile: the first bad lines are shown
+// wherever they are (the limit counts messages, not line numbers), and all
+// are counted.
+func TestIdentifyShowsBadLinesDeepInTheFile(t *testing.T) {
+	var in strings.Builder
+	for i := 1; i <= 100; i++ {
+		fmt.Fprintf(&in, `{"ip":"10.0.0.%d","key":"http.server","value":"App-webs/"}`+"\n", i)
+	}
+	in.WriteString("{not json\n")
+	for i := 0; i < maxBadLines+5; i++ {
+		in.WriteString(`{"ip":"10.0.1.1"}` + "\n")
+	}
+	code, _, stderr := cli(t, in.String(), "identify", "--format", "json", "--fail-on", "none")
+	if code != exitPartial || !strings.Contains(stderr, "line 101: not an observation") {
+		t.Errorf("exit %d, stderr %s", code, stderr)
+	}
+	if n := strings.Count(stderr, `missing "key"`); n != maxBadLines-1 {
+		t.Errorf("%d missing-key messages, want %d (the first %d bad lines)", n, maxBadLines-1, maxBadLines)
+	}
+	if !strings.Contains(stderr, fmt.Sprintf("%d bad lines skipped", maxBadLines+6)) {
+		t.Errorf("count: %s", stderr)
+	}
+}

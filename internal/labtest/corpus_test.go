@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,7 +29,9 @@ import (
 	"github.com/camsweep/camsweep/internal/lab"
 	"github.com/camsweep/camsweep/internal/labreq"
 	"github.com/camsweep/camsweep/internal/pcapgen"
+	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/discovery"
+	"github.com/camsweep/camsweep/scanner/service"
 	"github.com/goccy/go-yaml"
 )
 
@@ -201,6 +204,13 @@ func recogExamples(t *testing.T, path string) []string {
 // sweepable: a swept device can show this observation on a port the sweep
 // asks by default.
 func sweepable(o corpusKV) bool {
+	if decode, raw := service.ByRawKey(o.Key); raw {
+		// A rule set's constructed answer that is no answer (nmap's "HTTP/1.0 ÿû..."):
+		// identify refuses it as a bad line, and a device could not send it either.
+		if decode(nil, []byte(o.Value), scanner.Meta{}, func(fingerprint.Observation) {}) != nil {
+			return false
+		}
+	}
 	switch o.Key {
 	case "http.path": // the sweep asks the root and what it links, not every path a device serves
 		return o.Value == "/"
@@ -252,6 +262,7 @@ func identifyCases(t *testing.T, cases []corpusCase) []fingerprint.Device {
 	t.Helper()
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
+	enc.SetEscapeHTML(false)
 	for i, c := range cases {
 		for _, o := range c.obs {
 			port := o.Port
@@ -261,11 +272,19 @@ func identifyCases(t *testing.T, cases []corpusCase) []fingerprint.Device {
 			enc.Encode(map[string]any{"ip": caseIP(i).String(), "port": port, "key": o.Key, "value": o.Value})
 		}
 	}
-	cmd := exec.Command(binary, "identify", "--format", "json", "--fail-on", "none", "-q", "-")
-	cmd.Stdin = &in
+	cmd := exec.Command(binary, "identify", "--format", "json", "--fail-on", "none", "-")
+	cmd.Stdin = bytes.NewReader(in.Bytes()) // in stays whole, to quote a bad line
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("identify: %v", err)
+		lines := strings.Split(in.String(), "\n")
+		for _, m := range regexp.MustCompile(`line (\d+):`).FindAllStringSubmatch(stderr.String(), 5) {
+			if n, _ := strconv.Atoi(m[1]); n >= 1 && n <= len(lines) {
+				t.Logf("input line %s: %s", m[1], lines[n-1])
+			}
+		}
+		t.Fatalf("identify: %v\n%s", err, stderr.Bytes())
 	}
 	byIP := map[netip.Addr]fingerprint.Device{}
 	for _, d := range parseReport(t, out).Devices {
