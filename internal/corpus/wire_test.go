@@ -3,10 +3,12 @@ package corpus
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,9 +26,9 @@ import (
 // answer to OPTIONS, a telnet greeting, a discovery datagram, a DHCP request,
 // a certificate in a TLS handshake) and reads the capture with `camsweep
 // pcap`'s reader. The device found there must be the device `camsweep
-// identify` finds in the same string: same verdict, maker and model. A
-// capture is what an auditor most often has, and the held-out measure reads
-// the same strings both ways.
+// identify` finds in the same string: same verdict, maker, model and
+// firmware. A capture is what an auditor most often has, and the held-out
+// measure reads the same strings both ways.
 
 var (
 	wireClient = pcapgen.NewHost("02:00:5e:00:00:14", "198.18.0.20")
@@ -52,6 +54,7 @@ type wireScene struct {
 	want      fingerprint.Device // what identify finds in the same strings
 	obs       []keyValue
 	http      map[string]string // http.* facts of one answer to one request
+	onvif     map[string]string // onvif.* facts of one GetDeviceInformation answer
 	exchanges []func(c *pcapgen.Capture)
 }
 
@@ -61,7 +64,7 @@ type wireScene struct {
 func newWireScene(n int, where string) *wireScene {
 	mac := net.HardwareAddr{0x02, 0, 0x5e, 1, byte(n >> 8), byte(n)}
 	ip := net.IPv4(198, 19, byte(n>>8), byte(n)).To4()
-	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}}
+	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}}
 }
 
 // place adds one observation to the scene; false when the key has no wire
@@ -115,6 +118,14 @@ func (s *wireScene) place(kv keyValue) bool {
 			b = discovery.DHIPFrame(b)
 		}
 		s.udp(37810, wireGroup, b)
+	case "onvif.manufacturer", "onvif.model", "onvif.firmware", "onvif.serial", "onvif.hardware_id":
+		s.onvif[kv.key] = kv.value
+	case "p2p.did":
+		login, ok := ppppDeviceLogin(kv.value)
+		if !ok {
+			return false
+		}
+		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 32100, 32100, login) })
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
 	case "mdns.instance":
@@ -123,6 +134,26 @@ func (s *wireScene) place(kv keyValue) bool {
 		return false
 	}
 	return true
+}
+
+// ppppDeviceLogin is a CS2 PPPP MSG_DEV_LGN carrying the device ID
+// PREFIX-NNNNNN-CHECK: magic 0xF1, type 0x10, the body's length, then the ID
+// (8-byte prefix, big-endian serial, 8-byte check code) and the rest of the
+// login, zeros here.
+func ppppDeviceLogin(did string) ([]byte, bool) {
+	parts := strings.Split(did, "-")
+	if len(parts) != 3 || len(parts[0]) > 8 || len(parts[2]) > 8 {
+		return nil, false
+	}
+	serial, err := strconv.ParseUint(parts[1], 10, 32)
+	if err != nil {
+		return nil, false
+	}
+	body := make([]byte, 20+16)
+	copy(body[0:8], parts[0])
+	binary.BigEndian.PutUint32(body[8:12], uint32(serial))
+	copy(body[12:20], parts[2])
+	return append([]byte{0xf1, 0x10, 0, byte(len(body))}, body...), true
 }
 
 func portOr(p, def uint16) uint16 {
@@ -145,6 +176,20 @@ func (s *wireScene) udp(port uint16, to pcapgen.Host, payload []byte) {
 
 func (s *wireScene) frame(build func(f *pcapgen.Framer) []byte) {
 	s.exchanges = append(s.exchanges, func(c *pcapgen.Capture) { c.Write(build(c.F)) })
+}
+
+// onvifAnswer builds the scene's ONVIF GetDeviceInformation exchange: a
+// VMS's unauthenticated POST and the device's SOAP answer.
+func (s *wireScene) onvifAnswer() {
+	if len(s.onvif) == 0 {
+		return
+	}
+	body := string(pcapgen.ONVIFDeviceInformation(s.onvif))
+	request := `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>` +
+		`<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>`
+	s.tcp(80, []byte("POST /onvif/device_service HTTP/1.1\r\nHost: "+s.dev.IP.String()+"\r\nContent-Type: application/soap+xml\r\nContent-Length: "+
+		strconv.Itoa(len(request))+"\r\n\r\n"+request),
+		[]byte("HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body))
 }
 
 // httpAnswer builds the one HTTP exchange the scene's http.* facts describe:
@@ -215,6 +260,7 @@ func wireCapture(scenes []*wireScene) ([]byte, error) {
 	}
 	for _, s := range scenes {
 		s.httpAnswer()
+		s.onvifAnswer()
 		c.Write(c.F.ARP(s.dev, wireClient, true)) // the device's own address binding, as any capture has
 		for _, x := range s.exchanges {
 			x(c)

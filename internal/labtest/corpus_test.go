@@ -225,7 +225,8 @@ func sweepable(o corpusKV) bool {
 	case "tls.subject":
 		_, ok := subjectOf(o.Value)
 		return ok
-	case "sadp.payload", "dhip.payload", "wsd.scopes", "mdns.instance":
+	case "sadp.payload", "dhip.payload", "wsd.scopes", "mdns.instance",
+		"onvif.manufacturer", "onvif.model", "onvif.firmware", "onvif.serial", "onvif.hardware_id":
 		return true
 	}
 	return false
@@ -330,6 +331,12 @@ func sweepCases(t *testing.T, cases []corpusCase, want []fingerprint.Device) []f
 		}
 	}()
 	fsys := fstest.MapFS{}
+	const dateTime = "constructed/onvif_system_date_and_time.txt" // camsim's, for the ONVIF cases
+	b, err := fs.ReadFile(camsim.Data(), dateTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys[dateTime] = &fstest.MapFile{Data: b}
 	var profiles []camsim.Profile
 	usedMACs := map[fingerprint.MAC]bool{}
 	for i, c := range cases {
@@ -380,7 +387,8 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 		return n
 	}
 	http := map[string]string{}
-	var rtspHead []string // one answer carries every RTSP header the case gives
+	onvif := map[string]string{} // one GetDeviceInformation answer carries every onvif.* value
+	var rtspHead []string        // one answer carries every RTSP header the case gives
 	rtspStatus := "200 OK"
 	for _, o := range c.obs {
 		switch o.Key {
@@ -414,6 +422,8 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 			services = append(services, map[string]any{"proto": "wsd", "response": file("wsd", probeMatchWith(o.Value))})
 		case "mdns.instance":
 			services = append(services, map[string]any{"proto": "mdns", "mdns": mdnsServiceOf(o.Value)})
+		case "onvif.manufacturer", "onvif.model", "onvif.firmware", "onvif.serial", "onvif.hardware_id":
+			onvif[o.Key] = o.Value
 		default:
 			http[o.Key] = o.Value
 		}
@@ -422,8 +432,18 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 		answer := "RTSP/1.0 " + rtspStatus + "\r\nCSeq: 1\r\n" + strings.Join(rtspHead, "\r\n") + "\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n"
 		services = append(services, rtspService(file("rtsp", []byte(answer))))
 	}
-	if len(http) > 0 {
-		services = append(services, map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("page", pcapgen.HTTPAnswer(http))}})
+	if len(http) > 0 || len(onvif) > 0 {
+		web := map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("page", pcapgen.HTTPAnswer(http))}}
+		if len(onvif) > 0 {
+			// The sweep asks GetDeviceInformation once GetSystemDateAndTime answered.
+			body := pcapgen.ONVIFDeviceInformation(onvif)
+			info := "HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n"
+			web["soap"] = map[string]string{"GetSystemDateAndTime": "constructed/onvif_system_date_and_time.txt", "GetDeviceInformation": file("onvif", append([]byte(info), body...))}
+			if len(http) == 0 {
+				web["routes"] = map[string]string{"*": file("404", []byte("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))}
+			}
+		}
+		services = append(services, web)
 	}
 	return map[string]any{
 		"name": name, "description": c.where,

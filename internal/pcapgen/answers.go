@@ -1,6 +1,7 @@
 package pcapgen
 
 import (
+	"encoding/xml"
 	"strconv"
 	"strings"
 )
@@ -53,4 +54,24 @@ func reasonPhrase(status string) string {
 		return "Not Found"
 	}
 	return "Status"
+}
+
+// ONVIFDeviceInformation is the SOAP body of an ONVIF GetDeviceInformation
+// answer holding the device's onvif.* observation values (keyed by
+// observation key: onvif.manufacturer, onvif.model, onvif.firmware,
+// onvif.serial, onvif.hardware_id), XML-escaped.
+func ONVIFDeviceInformation(facts map[string]string) []byte {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" ` +
+		`xmlns:tds="http://www.onvif.org/ver10/device/wsdl"><SOAP-ENV:Body><tds:GetDeviceInformationResponse>`)
+	for _, f := range []struct{ key, element string }{{"onvif.manufacturer", "Manufacturer"}, {"onvif.model", "Model"},
+		{"onvif.firmware", "FirmwareVersion"}, {"onvif.serial", "SerialNumber"}, {"onvif.hardware_id", "HardwareId"}} {
+		if v, ok := facts[f.key]; ok {
+			b.WriteString("<tds:" + f.element + ">")
+			_ = xml.EscapeText(&b, []byte(v)) // a strings.Builder does not fail
+			b.WriteString("</tds:" + f.element + ">")
+		}
+	}
+	b.WriteString(`</tds:GetDeviceInformationResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>`)
+	return []byte(b.String())
 }

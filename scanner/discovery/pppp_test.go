@@ -96,3 +96,23 @@ func TestPPPPDeviceIDValidation(t *testing.T) {
 		}
 	}
 }
+
+// An A9 mini camera's answer to a LAN search (DavidVentura/cam-reverse
+// tests/fn.test.js, "parses PunchPkt"; code index 16904920295) is a
+// PUNCH_PKT carrying its DID in the same 20-byte layout as LAN_NOTIFY. The
+// app sends the same message with the same DID, so on its own it names no
+// sender: the decoder reports the protocol and no DID.
+func TestPPPPPunchPacketNamesNoSender(t *testing.T) {
+	punch, _ := hex.DecodeString("f14100144241544400000000000262ca574f4e4a4d000000")
+	if did, ok := parseDID(punch[ppppHeaderLen:]); !ok || did != "BATD-156362-WONJM" {
+		t.Fatalf("parseDID = %q %v, want the camera's DID in the shared layout", did, ok)
+	}
+	obs, err := decode(PPPP, punch, scanner.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, obs, noAddr, "p2p.protocol", "cs2-pppp")
+	if got := values(obs, noAddr, "p2p.did"); len(got) != 0 {
+		t.Errorf("PUNCH_PKT gave p2p.did %q", got)
+	}
+}
