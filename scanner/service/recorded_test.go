@@ -151,6 +151,8 @@ func FuzzDecodeRecorded(f *testing.F) {
 		f.Add("telnet.banner", s)
 		f.Add("http.body", s)
 	}
+	f.Add("mdns.instance", "Doorstation - abc123._axis-video._tcp.local.")
+	f.Add("mdns.instance", "._._tcp")
 	f.Fuzz(func(t *testing.T, key, value string) {
 		DecodeRecorded(key, value, recordedMeta, func(o fingerprint.Observation) {
 			if len(o.Value) > 1<<20 {
