@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
-	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/service"
 )
@@ -51,13 +50,14 @@ func headerForm(name string) func(string) (string, bool) {
 // opensslOneLine writes an RFC 4514 subject as "/C=../O=../CN=..", the
 // encoded order; subjects whose values that form cannot carry are skipped.
 func opensslOneLine(v string) (string, bool) {
-	parts := pcapgen.SplitDN(v)
+	const comma = "\x00" // an escaped comma, kept out of the split
+	parts := strings.Split(strings.ReplaceAll(v, `\,`, comma), ",")
 	for i, p := range parts {
 		_, value, ok := strings.Cut(p, "=")
-		if !ok || strings.ContainsAny(value, "/+") || strings.Contains(strings.ReplaceAll(value, `\,`, ""), `\`) {
+		if !ok || strings.ContainsAny(value, "/+\\") {
 			return "", false
 		}
-		parts[i] = strings.ReplaceAll(p, `\,`, ",")
+		parts[i] = strings.ReplaceAll(p, comma, ",")
 	}
 	slices.Reverse(parts)
 	return "/" + strings.Join(parts, "/"), len(parts) > 1

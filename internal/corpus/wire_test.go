@@ -308,7 +308,7 @@ func serverHandshake(der []byte) []byte { return pcapgen.TLS12ServerFlight(der, 
 // RFC 2253 string dn (the form tls.subject values take); false for a name
 // this test cannot encode (a BER-encoded #value).
 func certificateFor(dn string) ([]byte, bool) {
-	rdns, ok := pcapgen.ParseDN(dn)
+	rdns, ok := service.ParseDN(dn)
 	if !ok {
 		return nil, false
 	}

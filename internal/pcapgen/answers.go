@@ -2,6 +2,7 @@ package pcapgen
 
 import (
 	"encoding/xml"
+	"net/http"
 	"strconv"
 	"strings"
 )
@@ -42,16 +43,12 @@ func HTTPAnswer(facts map[string]string) []byte {
 	return []byte(b.String())
 }
 
+// reasonPhrase is the status line's text for a status code ("Status" for
+// one HTTP names no text for).
 func reasonPhrase(status string) string {
-	switch status {
-	case "200":
-		return "OK"
-	case "302":
-		return "Found"
-	case "401":
-		return "Unauthorized"
-	case "404":
-		return "Not Found"
+	code, _ := strconv.Atoi(status)
+	if text := http.StatusText(code); text != "" {
+		return text
 	}
 	return "Status"
 }

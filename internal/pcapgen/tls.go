@@ -7,10 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/hex"
 	"math/big"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -79,79 +76,4 @@ func SelfSigned(name pkix.RDNSequence, serial int64) ([]byte, error) {
 	}
 	// Self-signed: the issuer is taken from the parent's RawSubject.
 	return x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-}
-
-var dnAttributeOIDs = map[string]asn1.ObjectIdentifier{
-	"CN": {2, 5, 4, 3}, "SERIALNUMBER": {2, 5, 4, 5}, "C": {2, 5, 4, 6}, "L": {2, 5, 4, 7}, "ST": {2, 5, 4, 8},
-	"STREET": {2, 5, 4, 9}, "O": {2, 5, 4, 10}, "OU": {2, 5, 4, 11}, "DC": {0, 9, 2342, 19200300, 100, 1, 25},
-	"UID": {0, 9, 2342, 19200300, 100, 1, 1}, "EMAILADDRESS": {1, 2, 840, 113549, 1, 9, 1},
-}
-
-// ParseDN reads an RFC 2253 string (most specific first) into the name a
-// certificate encodes (country first).
-func ParseDN(dn string) (pkix.RDNSequence, bool) {
-	var rdns pkix.RDNSequence
-	for _, part := range SplitDN(dn) {
-		typ, value, ok := strings.Cut(part, "=")
-		if !ok || strings.HasPrefix(value, "#") {
-			return nil, false
-		}
-		oid, ok := dnAttributeOIDs[strings.ToUpper(strings.TrimSpace(typ))]
-		if !ok {
-			if oid, ok = parseOID(typ); !ok {
-				return nil, false
-			}
-		}
-		rdns = append(pkix.RDNSequence{{{Type: oid, Value: unescapeDN(value)}}}, rdns...)
-	}
-	return rdns, len(rdns) > 0
-}
-
-func parseOID(s string) (asn1.ObjectIdentifier, bool) {
-	var oid asn1.ObjectIdentifier
-	for _, f := range strings.Split(strings.TrimSpace(s), ".") {
-		n, err := strconv.Atoi(f)
-		if err != nil {
-			return nil, false
-		}
-		oid = append(oid, n)
-	}
-	return oid, len(oid) > 1
-}
-
-// SplitDN splits an RFC 4514 name at its commas not escaped by a backslash.
-func SplitDN(s string) []string {
-	var parts []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case ',':
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
-}
-
-// unescapeDN undoes RFC 4514 escapes: \, and friends, and \XX hex pairs.
-func unescapeDN(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 >= len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		if i+2 < len(s) {
-			if v, err := hex.DecodeString(s[i+1 : i+3]); err == nil {
-				b.Write(v)
-				i += 2
-				continue
-			}
-		}
-		i++
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,7 +126,25 @@ var longAttributeNames = map[string]string{
 // become "CN=x,O=HIKVISION,C=CN". A value that is not a name is only
 // trimmed.
 func recordedDN(value string) string {
-	s := strings.TrimSpace(value)
+	s, names, values := recordedParts(value)
+	if names == nil {
+		return s
+	}
+	out := make([]string, len(names))
+	for i := range names {
+		out[i] = names[i] + "=" + escapeDNValue(values[i])
+	}
+	if lessSpecificFirst(names) {
+		slices.Reverse(out)
+	}
+	return strings.Join(out, ",")
+}
+
+// recordedParts reads a recorded name (any form recordedDN reads) into its
+// attribute types and unescaped values, in the recorded order; names is nil
+// when the text is no name (s is then the trimmed text).
+func recordedParts(value string) (s string, names, values []string) {
+	s = strings.TrimSpace(value)
 	for _, prefix := range []string{"subject=", "subject:", "issuer=", "issuer:"} {
 		if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
 			s = strings.TrimSpace(s[len(prefix):])
@@ -134,23 +153,65 @@ func recordedDN(value string) string {
 	}
 	parts := splitDN(s)
 	if len(parts) == 0 {
-		return s
+		return s, nil, nil
 	}
-	names := make([]string, len(parts))
-	out := make([]string, len(parts))
+	names, values = make([]string, len(parts)), make([]string, len(parts))
 	for i, p := range parts {
 		eq := strings.IndexByte(p, '=')
 		name, ok := attributeType(p[:eq])
 		if !ok {
-			return s
+			return s, nil, nil
 		}
-		names[i] = name
-		out[i] = name + "=" + escapeDNValue(unescapeDNValue(strings.TrimSpace(p[eq+1:])))
+		names[i], values[i] = name, unescapeDNValue(strings.TrimSpace(p[eq+1:]))
 	}
-	if lessSpecificFirst(names) {
-		slices.Reverse(out)
+	return s, names, values
+}
+
+// ParseDN reads a distinguished name written in any form recordedDN reads
+// into the name a certificate encodes (the country first), for building a
+// certificate that carries it. False for text that is no name, an attribute
+// type with no OID here, or a BER-encoded (#hex) value.
+func ParseDN(value string) (pkix.RDNSequence, bool) {
+	_, names, values := recordedParts(value)
+	if names == nil {
+		return nil, false
 	}
-	return strings.Join(out, ",")
+	rdns := make(pkix.RDNSequence, len(names))
+	for i, name := range names {
+		oid, ok := attributeOID(name)
+		if !ok || strings.HasPrefix(values[i], "#") {
+			return nil, false
+		}
+		rdns[i] = pkix.RelativeDistinguishedNameSET{{Type: oid, Value: values[i]}}
+	}
+	if !lessSpecificFirst(names) {
+		slices.Reverse(rdns)
+	}
+	return rdns, true
+}
+
+// attributeOID is the OID of a short attribute name formatDN prints, or of a
+// dotted OID.
+func attributeOID(name string) (asn1.ObjectIdentifier, bool) {
+	dotted := name
+	for oid, short := range attributeNames {
+		if short == name {
+			dotted = oid
+			break
+		}
+	}
+	if !isDottedOID(dotted) {
+		return nil, false
+	}
+	var oid asn1.ObjectIdentifier
+	for _, arc := range strings.Split(dotted, ".") {
+		n, err := strconv.Atoi(arc)
+		if err != nil {
+			return nil, false
+		}
+		oid = append(oid, n)
+	}
+	return oid, true
 }
 
 // lessSpecificFirst reports names in encoded order (the country first), as

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
-	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -103,7 +102,7 @@ func TestRecordedDNRoundTripsRecog(t *testing.T) {
 	}
 	tried := 0
 	for _, subject := range db.Examples {
-		parts := pcapgen.SplitDN(subject)
+		parts := splitDN(subject)
 		if !plainParts(parts) {
 			continue
 		}
