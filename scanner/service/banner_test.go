@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/camsweep/camsweep/scanner"
@@ -159,5 +160,14 @@ func TestTelnetStopsAtPrompt(t *testing.T) {
 	obs, _ := collect(t, DecodeTelnet, nil, []byte(server), cameraMeta)
 	if got := valuesOf(obs, "telnet.banner"); !slices.Equal(got, []string{"Welcome\n\u00c4 Login:"}) {
 		t.Errorf("telnet.banner %q", got)
+	}
+}
+
+// TestCredentialPromptsEndInAColon: isLoginPrompt looks back from each colon.
+func TestCredentialPromptsEndInAColon(t *testing.T) {
+	for _, p := range credentialPrompts {
+		if !strings.HasSuffix(p, ":") || p != strings.ToLower(p) {
+			t.Errorf("prompt %q: isLoginPrompt finds only lower-case prompts ending in ':'", p)
+		}
 	}
 }

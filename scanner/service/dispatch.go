@@ -7,7 +7,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -97,10 +96,16 @@ func isLoginPrompt(server []byte) bool {
 			return false
 		}
 	}
-	lower := observe.ASCIILower(string(head))
-	for _, p := range credentialPrompts {
-		if strings.Contains(lower, p) {
-			return true
+	// Every prompt ends in ':': look back from each colon, in place (this
+	// runs on every server-first stream no protocol claims).
+	for i, c := range head {
+		if c != ':' {
+			continue
+		}
+		for _, p := range credentialPrompts {
+			if i+1 >= len(p) && equalASCIIFold(head[i+1-len(p):i+1], p) {
+				return true
+			}
 		}
 	}
 	return false
