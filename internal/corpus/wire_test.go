@@ -129,7 +129,15 @@ func (s *wireScene) place(kv keyValue) bool {
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
 	case "mdns.instance":
-		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, mdnsGroup, 5353, 5353, mdnsAnswer(kv.value)) })
+		name := strings.TrimSuffix(kv.value, ".")
+		_, service, ok := pcapgen.SplitInstance(name)
+		if !ok {
+			service = "_http._tcp.local"
+			name += "." + service
+		}
+		s.frame(func(f *pcapgen.Framer) []byte {
+			return f.UDP(s.dev, mdnsGroup, 5353, 5353, f.MDNSAnnouncement(service, name, "device.local", 80, nil, "path=/"))
+		})
 	default:
 		return false
 	}
@@ -231,23 +239,6 @@ func mustRead(elem ...string) []byte {
 		panic(err)
 	}
 	return b
-}
-
-// mdnsAnswer is an mDNS response announcing a service instance: PTR from the
-// instance's service type, SRV and an empty TXT, as Avahi and Bonjour send.
-func mdnsAnswer(instance string) []byte {
-	name := strings.TrimSuffix(instance, ".")
-	service := name
-	if i := strings.Index(name, "._"); i >= 0 {
-		service = name[i+1:]
-	}
-	target := []byte("device.local")
-	dns := &layers.DNS{QR: true, AA: true, Answers: []layers.DNSResourceRecord{
-		{Name: []byte(service), Type: layers.DNSTypePTR, Class: layers.DNSClassIN, TTL: 4500, PTR: []byte(name)},
-		{Name: []byte(name), Type: layers.DNSTypeSRV, Class: layers.DNSClassIN, TTL: 120, SRV: layers.DNSSRV{Port: 80, Name: target}},
-		{Name: []byte(name), Type: layers.DNSTypeTXT, Class: layers.DNSClassIN, TTL: 4500, TXTs: [][]byte{[]byte("path=/")}},
-	}}
-	return append([]byte(nil), pcapgen.NewFramer().Serialize(dns)...)
 }
 
 // wireCapture writes the scenes as one classic pcap.

@@ -505,9 +505,9 @@ func probeMatchWith(scopes string) []byte {
 // first label is the instance, the rest its service type.
 func mdnsServiceOf(instance string) map[string]any {
 	name := strings.TrimSuffix(strings.TrimSuffix(instance, "."), ".local")
-	label, typ := name, "_http._tcp"
-	if i := strings.Index(name, "._"); i >= 0 {
-		label, typ = name[:i], name[i+1:]
+	label, typ, ok := pcapgen.SplitInstance(name)
+	if !ok {
+		typ = "_http._tcp"
 	}
 	return map[string]any{"type": typ, "instance": label, "target": "device", "port": 80}
 }

@@ -2,6 +2,7 @@ package pcapgen
 
 import (
 	"net"
+	"strings"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -158,4 +159,40 @@ func (f *Framer) DNSQuery(client, server Host, sport uint16, id uint16, name str
 	udp := &layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: 53}
 	_ = udp.SetNetworkLayerForChecksum(ip)
 	return f.Serialize(eth, ip, udp, q)
+}
+
+// MDNSAnnouncement is the payload of an mDNS response announcing the DNS-SD
+// service instance (its full name, "Cam._http._tcp.local") of the service
+// type ("_http._tcp.local") on host:port: PTR, SRV and TXT records and, when
+// ip is set, the host's A record, as Avahi-based firmware sends them.
+func (f *Framer) MDNSAnnouncement(service, instance, host string, port uint16, ip net.IP, txt ...string) []byte {
+	txts := make([][]byte, len(txt))
+	for i, t := range txt {
+		txts[i] = []byte(t)
+	}
+	dns := &layers.DNS{QR: true, AA: true, Answers: []layers.DNSResourceRecord{
+		{Name: []byte(service), Type: layers.DNSTypePTR, Class: layers.DNSClassIN, TTL: 4500, PTR: []byte(instance)},
+		{Name: []byte(instance), Type: layers.DNSTypeSRV, Class: layers.DNSClassIN, TTL: 120, SRV: layers.DNSSRV{Port: port, Name: []byte(host)}},
+		{Name: []byte(instance), Type: layers.DNSTypeTXT, Class: layers.DNSClassIN, TTL: 4500, TXTs: txts},
+	}}
+	if ip != nil {
+		dns.Answers = append(dns.Answers, layers.DNSResourceRecord{Name: []byte(host), Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 120, IP: ip})
+	}
+	return append([]byte(nil), f.Serialize(dns)...)
+}
+
+// SplitInstance splits a DNS-SD service instance name into its instance
+// label and its service type ("Door 1.5" and "_axis-video._tcp.local" of
+// "Door 1.5._axis-video._tcp.local"), reading from the end as a decoder
+// must (the label may hold dots); ok is false for a name with no service.
+func SplitInstance(name string) (label, service string, ok bool) {
+	proto := strings.LastIndex(name, "._")
+	if proto <= 0 {
+		return name, "", false
+	}
+	i := strings.LastIndex(name[:proto], "._")
+	if i < 0 {
+		return name, "", false
+	}
+	return name[:i], name[i+1:], true
 }

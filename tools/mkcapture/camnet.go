@@ -11,7 +11,6 @@ import (
 
 	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/scanner/discovery"
-	"github.com/gopacket/gopacket/layers"
 )
 
 // The camera-network profile is a video segment: an NVR recording a few
@@ -243,13 +242,6 @@ func camnetSSDP(cam camnetCam) []byte {
 // camnetMDNS is a camera's mDNS announcement of its web interface: PTR, SRV,
 // TXT and A records, as Avahi-based firmware sends them.
 func camnetMDNS(f *pcapgen.Framer, cam camnetCam) []byte {
-	name := []byte("cam-" + cam.h.IP.String() + "._http._tcp.local")
-	hostName := []byte("cam-" + strconv.Itoa(int(cam.h.IP[3])) + ".local")
-	dns := &layers.DNS{QR: true, AA: true, Answers: []layers.DNSResourceRecord{
-		{Name: []byte("_http._tcp.local"), Type: layers.DNSTypePTR, Class: layers.DNSClassIN, TTL: 4500, PTR: name},
-		{Name: name, Type: layers.DNSTypeSRV, Class: layers.DNSClassIN, TTL: 120, SRV: layers.DNSSRV{Port: 80, Name: hostName}},
-		{Name: name, Type: layers.DNSTypeTXT, Class: layers.DNSClassIN, TTL: 4500, TXTs: [][]byte{[]byte("path=/"), []byte("model=" + cam.model)}},
-		{Name: hostName, Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 120, IP: cam.h.IP},
-	}}
-	return append([]byte(nil), f.Serialize(dns)...)
+	return f.MDNSAnnouncement("_http._tcp.local", "cam-"+cam.h.IP.String()+"._http._tcp.local",
+		"cam-"+strconv.Itoa(int(cam.h.IP[3]))+".local", 80, cam.h.IP, "path=/", "model="+cam.model)
 }
