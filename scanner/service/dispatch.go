@@ -87,7 +87,7 @@ func recognise(client, server []byte) (scanner.StreamDecoder, bool) {
 }
 
 // isLoginPrompt reports whether a server's first bytes are a text greeting
-// that asks for credentials ("Uniview login: ", "Username:"): a telnet
+// that asks for credentials ("dvr login: ", "Username:"): a telnet
 // server that negotiates no options, or one on another port than 23.
 func isLoginPrompt(server []byte) bool {
 	head := server[:min(len(server), maxTelnetBanner)]
