@@ -29,7 +29,7 @@ var dhipMagic = []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'}
 var (
 	errDHIPLength  = errors.New("dhip: JSON length runs past the payload")
 	errDHIPNotJSON = errors.New("dhip: no DHIP header and no JSON object")
-	errDHIPNoInfo  = errors.New("dhip: no params.deviceInfo")
+	errDHIPNoInfo  = errors.New("dhip: no params.deviceInfo, login challenge or identity answer")
 	errDHIPTooBig  = errors.New("dhip: payload larger than a datagram")
 )
 
@@ -92,18 +92,24 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 
 // dhipAnswer reads a payload that is no discovery reply: the login
 // challenge of a DHIP session on TCP (dhipChallengeRealm) gives the method it
-// answers, its realm and the MAC it names, as the session decoder gives them
-// (scanner/service);
-// anything else is no device description.
+// answers, its realm and the MAC it names, and a magicBox identity answer
+// (dhipAloneAnswer) the method and its value, as the session decoder gives
+// them (scanner/service); anything else is no device description.
 func dhipAnswer(body []byte, m scanner.Meta, emit scanner.Emit) error {
-	realm, mac := dhipChallengeRealm(body)
-	if realm == "" {
+	if realm, mac := dhipChallengeRealm(body); realm != "" {
+		s := newSink(m, emit)
+		s.field("dhip.answer", "global.login")
+		s.field("dhip.realm", realm)
+		s.field("dhip.challenge_mac", mac)
+		return nil
+	}
+	method, key, value := dhipAloneAnswer(body)
+	if method == "" {
 		return errDHIPNoInfo
 	}
 	s := newSink(m, emit)
-	s.field("dhip.answer", "global.login")
-	s.field("dhip.realm", realm)
-	s.field("dhip.challenge_mac", mac)
+	s.field("dhip.answer", method)
+	s.field(key, value)
 	return nil
 }
 

@@ -186,3 +186,41 @@ func TestDHIPRecordedLoginChallenge(t *testing.T) {
 		}
 	}
 }
+
+// The identity answers of an EZ-IP (Dahua brand) IPC-D2B20-ZS to magicBox
+// calls, as mcw0/Tools issue #8 (2021-04-30) prints them (the serial was
+// edited out there), each recorded alone: the shape tells the call. The
+// hardware version answer, a failed call and a type code name nothing.
+func TestDHIPIdentityAnswerAlone(t *testing.T) {
+	for _, c := range []struct{ answer, method, key, value string }{
+		{`{"session":"528b1ab7bb23f2877010495","params":{"sn":"----edited----"},"result":true,"id":4}`, "magicBox.getSerialNo", "dhip.serial", "----edited----"},
+		{`{"session":"528b1ab7bb23f2877010495","params":{"type":"IPC"},"result":true,"id":5}`, "magicBox.getDeviceClass", "dhip.device_class", "IPC"},
+		{`{"session":"528b1ab7bb23f2877010495","params":{"type":"IPC-D2B20-ZS"},"result":true,"id":6}`, "magicBox.getDeviceType", "dhip.model", "IPC-D2B20-ZS"},
+		{`{"session":"528b1ab7bb23f2877010495","params":{"Vendor":"EZIP"},"result":true,"id":8}`, "magicBox.getVendor", "dhip.vendor", "EZIP"},
+		{`{"session":"528b1ab7bb23f2877010495","params":{"version":{"Version":"2.680.0000000.2.R","WebVersion":"3.2.1.20272"}},"result":true,"id":9}`, "magicBox.getSoftwareVersion", "dhip.firmware", "2.680.0000000.2.R"},
+	} {
+		for _, payload := range [][]byte{[]byte(c.answer), DHIPFrame([]byte(c.answer))} {
+			obs, err := decode(DHIP, payload, fuzzMeta)
+			if err != nil {
+				t.Fatalf("%s: %v", c.answer, err)
+			}
+			if got := values(obs, noAddr, "dhip.answer"); len(got) != 1 || got[0] != c.method {
+				t.Errorf("%s: dhip.answer = %q, want %s", c.answer, got, c.method)
+			}
+			if got := values(obs, noAddr, c.key); len(got) != 1 || got[0] != c.value {
+				t.Errorf("%s: %s = %q, want %s", c.answer, c.key, got, c.value)
+			}
+		}
+	}
+	for name, b := range map[string]string{
+		"hardware version": `{"session":"528b1ab7bb23f2877010495","params":{"version":"1.00"},"result":true,"id":7}`,
+		"type code":        `{"params":{"type":"31"},"result":true,"id":7}`,
+		"failed call":      `{"params":{"type":"IPC-D2B20-ZS"},"result":false,"id":6}`,
+		"two members":      `{"params":{"type":"IPC-D2B20-ZS","sn":"x"},"result":true,"id":6}`,
+		"request":          `{"method":"magicBox.getDeviceType","params":{"type":"IPC-D2B20-ZS"},"result":true,"id":6}`,
+	} {
+		if obs, err := decode(DHIP, []byte(b), fuzzMeta); err == nil || len(obs) != 0 {
+			t.Errorf("%s: err %v, observations %+v", name, err, obs)
+		}
+	}
+}

@@ -111,7 +111,8 @@ func FuzzDHIP(f *testing.F) {
 	body := readRealdata(f, "dhip-payloads/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
 	fuzzDecoder(f, DHIP, "dhip.", body, DHIPFrame(body),
 		DHIPFrame([]byte(`{"method":"DHDiscover.search","params":{"mac":"","uni":1}}`)),
-		DHIPFrame([]byte(`{"result":false,"params":{"realm":"Login to EB2711F0F250EAB5","random":"80480036-1e1f-4669-812b-70d7470d6025","encryption":"Default"},"error":{"code":268632079,"message":"Component error: login challenge!"},"id":0,"session":2845467865}`)))
+		DHIPFrame([]byte(`{"result":false,"params":{"realm":"Login to EB2711F0F250EAB5","random":"80480036-1e1f-4669-812b-70d7470d6025","encryption":"Default"},"error":{"code":268632079,"message":"Component error: login challenge!"},"id":0,"session":2845467865}`)),
+		[]byte(`{"session":"528b1ab7bb23f2877010495","params":{"version":{"Version":"2.680.0000000.2.R","WebVersion":"3.2.1.20272"}},"result":true,"id":9}`))
 }
 
 func FuzzXM(f *testing.F) {
