@@ -268,9 +268,9 @@ func parsedMAC(value string) MAC {
 }
 
 // scopeMAC reads an ONVIF MAC scope (onvif://www.onvif.org/MAC/44:19:b6:a1:b2:c3),
-// which some firmware adds to its scope list, or the macaddr scope of
-// Uniview's own discovery answer (onvif://www.onvif.org/macaddr/88263f8d6525);
-// any other scope names no MAC.
+// which some firmware adds to its scope list, or the macaddr scope other
+// firmware writes in its own discovery answer
+// (onvif://www.onvif.org/macaddr/88263f8d6525); any other scope names no MAC.
 func scopeMAC(value string) MAC {
 	value = strings.TrimSpace(value)
 	for _, prefix := range []string{"onvif://www.onvif.org/mac/", "onvif://www.onvif.org/macaddr/"} {

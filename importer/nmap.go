@@ -325,7 +325,7 @@ func serviceResponses(fp string) [][]byte {
 		if q < 0 {
 			break
 		}
-		body, rest, ok := unescapeFP(fp[q+1:])
+		body, rest, ok := service.UnescapeQuoted(fp[q+1:])
 		if !ok {
 			break
 		}
@@ -333,45 +333,6 @@ func serviceResponses(fp string) [][]byte {
 		fp = rest
 	}
 	return out
-}
-
-// unescapeFP decodes one quoted fingerprint string up to its closing quote:
-// \xHH is a byte, \0 \r \n \t the usual controls, a backslash before anything
-// else (nmap escapes regex punctuation) that character.
-func unescapeFP(s string) (body []byte, rest string, ok bool) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"':
-			return body, s[i+1:], true
-		case c != '\\' || i+1 == len(s):
-			body = append(body, c)
-		default:
-			i++
-			switch s[i] {
-			case 'x':
-				if i+2 < len(s) {
-					if b, err := hex.DecodeString(s[i+1 : i+3]); err == nil {
-						body = append(body, b[0])
-						i += 2
-						continue
-					}
-				}
-				body = append(body, 'x')
-			case '0':
-				body = append(body, 0)
-			case 'r':
-				body = append(body, '\r')
-			case 'n':
-				body = append(body, '\n')
-			case 't':
-				body = append(body, '\t')
-			default:
-				body = append(body, s[i])
-			}
-		}
-	}
-	return nil, "", false
 }
 
 // emitHTTPHeadersScript decodes http-headers output, the response's header

@@ -40,8 +40,10 @@ tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex) are expanded through the
 same decoders the scanner uses, so a saved HTTP response or discovery reply can
 be identified as is. A value may also be written as another tool recorded it:
 "Server: App-webs/" with its line end, a <title> element or a whole page, a
-certificate subject in OpenSSL's or nmap's spelling, a DNS name with its
-trailing dot, a banner as spaced hex; each is read as the scanner reads the
+certificate subject in OpenSSL's or nmap's spelling, a DNS name as dig or
+avahi-browse print it (trailing dot, \032 or "\ " for a space), a banner as
+spaced or 0x hex or escaped as nmap prints it (\0\x10...); each is read as
+the scanner reads the
 wire. A line with a mac and no key (or the key "mac" with the MAC as its
 value) says only that the device exists, as a switch's MAC table or a lease
 list shows it: its maker comes from the MAC's IEEE block. Blank lines and

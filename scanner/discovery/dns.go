@@ -52,7 +52,7 @@ func DNS(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	m.SrcPort = 0
 	s := newSink(m, emit)
 	for _, q := range msg.Question {
-		s.field("dns.query", strings.ToLower(presentName(q.Name)))
+		s.field("dns.query", strings.ToLower(PresentName(q.Name)))
 	}
 	return nil
 }
@@ -73,23 +73,23 @@ func mdnsRecords(s *sink, records []dns.RR) {
 		switch r := rr.(type) {
 		case *dns.PTR:
 			if isReverseName(r.Hdr.Name) {
-				s.field("mdns.hostname", presentName(r.Ptr))
+				s.field("mdns.hostname", PresentName(r.Ptr))
 				continue
 			}
 			serviceFacts(s, r.Hdr.Name)
 			serviceFacts(s, r.Ptr)
 		case *dns.SRV:
 			serviceFacts(s, r.Hdr.Name)
-			s.field("mdns.hostname", presentName(r.Target))
+			s.field("mdns.hostname", PresentName(r.Target))
 		case *dns.TXT:
 			serviceFacts(s, r.Hdr.Name)
 			for _, t := range r.Txt {
 				s.field("mdns.txt", unescapeDNS(t))
 			}
 		case *dns.A:
-			s.field("mdns.hostname", presentName(r.Hdr.Name))
+			s.field("mdns.hostname", PresentName(r.Hdr.Name))
 		case *dns.AAAA:
-			s.field("mdns.hostname", presentName(r.Hdr.Name))
+			s.field("mdns.hostname", PresentName(r.Hdr.Name))
 		}
 	}
 }
@@ -120,9 +120,10 @@ func isReverseName(name string) bool {
 	return strings.HasSuffix(n, ".in-addr.arpa.") || strings.HasSuffix(n, ".ip6.arpa.")
 }
 
-// presentName turns a name in miekg/dns presentation format into the text
-// a user reads: escapes resolved, no trailing dot.
-func presentName(name string) string {
+// PresentName turns a name in presentation format (miekg/dns, dig,
+// avahi-browse: \DDD and \X escapes, a trailing dot) into the text a user
+// reads: escapes resolved, no trailing dot.
+func PresentName(name string) string {
 	return strings.Join(splitLabels(name), ".")
 }
 

@@ -104,8 +104,8 @@ func TestDNSNamesAreUnescaped(t *testing.T) {
 		`trailing\`:           `trailing\`,
 		`\999.local.`:         "999.local",
 	} {
-		if got := presentName(in); got != want {
-			t.Errorf("presentName(%q) = %q, want %q", in, got, want)
+		if got := PresentName(in); got != want {
+			t.Errorf("PresentName(%q) = %q, want %q", in, got, want)
 		}
 	}
 	if got := unescapeDNS(`say \"hi\" \007`); got != "say \"hi\" \a" {

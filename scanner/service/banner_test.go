@@ -32,10 +32,25 @@ func TestBannerPort8000(t *testing.T) {
 			t.Errorf("%s: tcp.banner_hex %q", name, got)
 		}
 	}
+	// The same banner as tools record it: hex, spaced, with 0x, and in the
+	// escaped form of nmap's probe file line and its fingerprints.
 	raw, _ := ByRawKey("tcp.banner_hex")
-	obs, err := collect(t, raw, nil, []byte("000000100000001e0000001e00000000\n"), m)
-	if err != nil || !hasValue(obs, "tcp.banner_hex", "000000100000001e0000001e00000000") {
-		t.Errorf("raw key: %v %v", err, obs)
+	for _, recorded := range []string{
+		"000000100000001e0000001e00000000\n",
+		"00 00 00 10 00 00 00 1E 00 00 00 1E 00 00 00 00",
+		"0x000000100000001e0000001e00000000",
+		"0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x1e, 0x00, 0x00, 0x00, 0x1e, 0x00, 0x00, 0x00, 0x00",
+		`\0\0\0\x10\0\0\0\x1e\0\0\0\x1e\0\0\0\0`,
+		`\x00\x00\x00\x10\x00\x00\x00\x1e\x00\x00\x00\x1e\x00\x00\x00\x00`,
+	} {
+		obs, err := collect(t, raw, nil, []byte(recorded), m)
+		if err != nil || !hasValue(obs, "tcp.banner_hex", "000000100000001e0000001e00000000") {
+			t.Errorf("raw key %q: %v %v", recorded, err, obs)
+		}
+	}
+	// An escaped banner with a bare quote in it is no recorded banner.
+	if _, err := collect(t, raw, nil, []byte(`\0\0"\0`), m); err == nil {
+		t.Error(`raw key \0\0"\0: no error`)
 	}
 }
 

@@ -87,7 +87,7 @@ func recognise(client, server []byte) (scanner.StreamDecoder, bool) {
 }
 
 // isLoginPrompt reports whether a server's first bytes are a text greeting
-// that asks for credentials ("Uniview login: ", "Username:"): a telnet
+// that asks for credentials ("dvr login: ", "Username:"): a telnet
 // server that negotiates no options, or one on another port than 23.
 func isLoginPrompt(server []byte) bool {
 	head := server[:min(len(server), maxTelnetBanner)]
@@ -155,7 +155,7 @@ func ByRawKey(key string) (scanner.StreamDecoder, bool) {
 var errNoPEMCertificate = errors.New("service: no PEM CERTIFICATE block")
 
 func decodeBannerHex(client, value []byte, m scanner.Meta, emit scanner.Emit) error {
-	raw, err := hex.DecodeString(compactHex(string(value)))
+	raw, err := recordedBanner(string(value))
 	if err != nil {
 		return err
 	}
@@ -187,13 +187,78 @@ func decodeCertDERHex(client, value []byte, m scanner.Meta, emit scanner.Emit) e
 	return emitCertificate(newEmitter(m, emit), der)
 }
 
+// recordedBanner reads a banner as other tools record its bytes: hex with
+// what they put between the digits ("00 00 00 10", "00:00:00:10", 0x in
+// front of the whole or of each byte, commas, line breaks), or the escaped
+// string nmap prints and its probe files match (\0\0\0\x10..., as in a
+// service fingerprint).
+func recordedBanner(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, `\`) {
+		b, rest, ok := UnescapeQuoted(s + `"`)
+		if !ok || rest != "" {
+			return nil, errBannerQuote
+		}
+		return b, nil
+	}
+	return hex.DecodeString(compactHex(s))
+}
+
+var errBannerQuote = errors.New("service: an escaped banner with a bare quote inside")
+
 // compactHex drops what other tools put between hex digits ("00 00 00 10",
-// "00:00:00:10", line breaks), so a recorded banner decodes as sent.
+// "00:00:00:10", "0x00, 0x10", line breaks), so a recorded banner decodes as
+// sent.
 func compactHex(s string) string {
+	s = strings.NewReplacer("0x", "", "0X", "").Replace(s)
 	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == ':' || r == '\t' || r == '\r' || r == '\n' {
+		if r == ' ' || r == ':' || r == ',' || r == '\t' || r == '\r' || r == '\n' {
 			return -1
 		}
 		return r
 	}, s)
+}
+
+// UnescapeQuoted decodes a byte string in the escaped form nmap writes
+// (service fingerprints, probe files) up to its closing quote: \xHH is a
+// byte, \0 \r \n \t the usual controls, a backslash before anything else
+// (nmap escapes regex punctuation) that character. It returns the bytes and
+// what follows the quote; false when no closing quote comes.
+func UnescapeQuoted(s string) (body []byte, rest string, ok bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"':
+			return body, s[i+1:], true
+		case c != '\\' || i+1 == len(s):
+			body = append(body, c)
+		default:
+			i++
+			body, i = appendEscaped(body, s, i)
+		}
+	}
+	return nil, "", false
+}
+
+// appendEscaped appends the byte the escape whose letter is s[i] stands for,
+// and returns the index of the escape's last character.
+func appendEscaped(body []byte, s string, i int) ([]byte, int) {
+	switch s[i] {
+	case 'x':
+		if i+2 < len(s) {
+			if b, err := hex.DecodeString(s[i+1 : i+3]); err == nil {
+				return append(body, b[0]), i + 2
+			}
+		}
+		return append(body, 'x'), i
+	case '0':
+		return append(body, 0), i
+	case 'r':
+		return append(body, '\r'), i
+	case 'n':
+		return append(body, '\n'), i
+	case 't':
+		return append(body, '\t'), i
+	}
+	return append(body, s[i]), i
 }

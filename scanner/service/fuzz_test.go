@@ -132,12 +132,17 @@ func FuzzBanner(f *testing.F) {
 	f.Add([]byte(nil), []byte("\xff\xfd\x01\xff\xfa\x18\x01\xff\xf0\x1b[1;32mlogin\x1b]0;t\x07: "))
 	f.Add([]byte("GET / HTTP/1.1\r\n\r\n"), []byte("HTTP/1.1 200 OK\r\n\r\n"))
 	f.Add([]byte(nil), []byte("Uniview login: "))
+	f.Add([]byte(nil), []byte(`\0\0\0\x10\0\0\0\x1e\0\0\0\x1e\0\0\0\0`))
+	f.Add([]byte(nil), []byte("0x00, 0x00, 0x00, 0x10"))
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		if d, ok := Detect(client, server); ok {
 			fuzzStream(t, d, client, server)
 		}
 		d23, _ := ForPort(23)
 		fuzzStream(t, d23, client, server)
+		// The same bytes as a recorded banner (hex, 0x, nmap's escapes).
+		recorded, _ := ByRawKey("tcp.banner_hex")
+		fuzzStream(t, recorded, nil, server)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // headerOf names the protocol header each header-valued key holds: another
@@ -29,8 +30,11 @@ var headerOf = map[string]string{
 	"ssdp.st":               "ST",
 }
 
-// dnsNameKeys hold DNS names, which other tools often write fully qualified
-// with the root's trailing dot ("cam.local.") where the decoders do not.
+// dnsNameKeys hold DNS names, which other tools often write in presentation
+// format: fully qualified with the root's trailing dot ("cam.local."), and
+// with a space or other byte of an instance name escaped ("HIKVISION\032DS-2CD2722FWD-IZS",
+// "HIKVISION\ DS-..." as dig and avahi-browse print it), where the decoders
+// give the name as sent.
 var dnsNameKeys = map[string]bool{
 	"dns.query": true, "mdns.hostname": true, "mdns.instance": true,
 	"mdns.service": true, "dhcp.fqdn": true, "dhcp.hostname": true, "tls.sni": true, "http.request_host": true,
@@ -65,7 +69,7 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 	case key == "tls.subject" || key == "tls.issuer":
 		out.add(key, recordedDN(value))
 	case dnsNameKeys[key]:
-		name := strings.TrimSuffix(strings.TrimSpace(value), ".")
+		name := discovery.PresentName(strings.TrimSpace(value))
 		out.add(key, name)
 		if key == "mdns.instance" {
 			// On the wire the instance comes with its service's PTR record.

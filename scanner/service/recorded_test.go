@@ -73,6 +73,11 @@ func TestRecordedValuesReadAsOnTheWire(t *testing.T) {
 		{"mdns.instance", "Doorstation - abc123._axis-video._tcp.local.", []string{"mdns.instance=Doorstation - abc123._axis-video._tcp.local", "mdns.service=_axis-video._tcp"}},
 		{"mdns.instance", "Cam 1.2 - x._http._tcp.local", []string{"mdns.instance=Cam 1.2 - x._http._tcp.local", "mdns.service=_http._tcp"}},
 		{"mdns.instance", "no service here.local", []string{"mdns.instance=no service here.local"}},
+		// The same instance as dig and avahi-browse print a name: spaces and
+		// dots of the instance label escaped (\DDD, \X).
+		{"mdns.instance", `HIKVISION\032DS-2CD2142FWD-I\032-\032733050075._CGI._tcp.local.`, []string{"mdns.instance=HIKVISION DS-2CD2142FWD-I - 733050075._CGI._tcp.local", "mdns.service=_CGI._tcp"}},
+		{"mdns.instance", `HIKVISION\ DS-2CD2142FWD-I\ -\ 733050075._CGI._tcp.local`, []string{"mdns.instance=HIKVISION DS-2CD2142FWD-I - 733050075._CGI._tcp.local", "mdns.service=_CGI._tcp"}},
+		{"mdns.instance", `Cam 1\.2 - x._http._tcp.local`, []string{"mdns.instance=Cam 1.2 - x._http._tcp.local", "mdns.service=_http._tcp"}},
 		{"dns.query", "i.ys7.com.", []string{"dns.query=i.ys7.com"}},
 		{"http.favicon_md5", " 89B932FCC47CF4CA3FAADB0CFDEF89CF ", []string{"http.favicon_md5=89b932fcc47cf4ca3faadb0cfdef89cf"}},
 	}

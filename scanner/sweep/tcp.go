@@ -274,7 +274,7 @@ func (r *run) roundTrip(conn net.Conn, start time.Time, request []byte, done fun
 // decodeStream hands one exchange to the decoder that recognises it. The
 // port's decoder goes first, as in a capture: it still reads the bytes
 // first, and only bytes it cannot name go by the port, so a telnet prompt
-// that negotiates no options ("Uniview login: ") on 23 is a telnet banner,
+// that negotiates no options ("dvr login: ") on 23 is a telnet banner,
 // not an unknown binary one.
 func (r *run) decodeStream(client, server []byte, m scanner.Meta) {
 	dec, ok := service.ForPort(m.SrcPort)
