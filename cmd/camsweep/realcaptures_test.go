@@ -22,6 +22,7 @@ import (
 type captureExpectations struct {
 	Captures []struct {
 		File   string              `yaml:"file"`
+		Args   []string            `yaml:"args"`
 		Expect []deviceExpectation `yaml:"expect"`
 	} `yaml:"captures"`
 }
@@ -56,9 +57,11 @@ func TestRealCapturesMeetTheirExpectations(t *testing.T) {
 	met, misses, total := 0, 0, 0
 	for _, c := range table.Captures {
 		listed[c.File] = true
-		_, out, stderr := cli(t, "", "pcap", "-q", "--format", "json", "--fail-on", "none", realData(c.File))
+		name := strings.Join(append([]string{c.File}, c.Args...), " ")
+		args := append([]string{"pcap", "-q", "--format", "json", "--fail-on", "none"}, c.Args...)
+		_, out, stderr := cli(t, "", append(args, realData(c.File))...)
 		if out == "" {
-			t.Errorf("%s: no report (%s)", c.File, stderr)
+			t.Errorf("%s: no report (%s)", name, stderr)
 			continue
 		}
 		r := decodeJSON(t, out)
@@ -68,19 +71,19 @@ func TestRealCapturesMeetTheirExpectations(t *testing.T) {
 			switch {
 			case e.Miss != "" && problem != "":
 				misses++
-				t.Logf("%s: %s: known miss (%s): %s", c.File, e, e.Miss, problem)
+				t.Logf("%s: %s: known miss (%s): %s", name, e, e.Miss, problem)
 			case e.Miss != "":
 				met++
-				t.Logf("%s: %s: the known miss is now met: drop its miss mark", c.File, e)
+				t.Logf("%s: %s: the known miss is now met: drop its miss mark", name, e)
 			case problem != "":
-				t.Errorf("%s: %s (%s): %s", c.File, e, e.Why, problem)
+				t.Errorf("%s: %s (%s): %s", name, e, e.Why, problem)
 			default:
 				met++
 			}
 		}
 		for _, d := range r.Devices {
 			if d.Verdict == fingerprint.VerdictRestricted && !expectsRestricted(c.Expect, d) {
-				t.Errorf("%s: %s %v restricted (%s %s, %s) but no expectation says so", c.File, d.MAC, d.IPs, d.Vendor, d.Model, d.Kind)
+				t.Errorf("%s: %s %v restricted (%s %s, %s) but no expectation says so", name, d.MAC, d.IPs, d.Vendor, d.Model, d.Kind)
 			}
 		}
 	}
@@ -89,7 +92,7 @@ func TestRealCapturesMeetTheirExpectations(t *testing.T) {
 			t.Errorf("%s has no expectations in testdata/realdata/expectations.yaml", f)
 		}
 	}
-	t.Logf("real captures: %d files, %d expectations, %d met, %d known misses", len(table.Captures), total, met, misses)
+	t.Logf("real captures: %d files in %d runs, %d expectations, %d met, %d known misses", len(listed), len(table.Captures), total, met, misses)
 }
 
 func readCaptureExpectations(t *testing.T) captureExpectations {
