@@ -137,7 +137,7 @@ var keys = []Key{
 	{Name: "wsd.endpoint", Role: Context},
 
 	// Hikvision SADP (the protocol, not the maker: decoders name protocols).
-	{Name: "sadp.device_type", Role: Context},
+	{Name: "sadp.device_type", Role: Fact},
 	{Name: "sadp.model", Role: Fact},
 	{Name: "sadp.serial", Role: Fact},
 	{Name: "sadp.firmware", Role: Fact},
