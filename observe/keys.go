@@ -222,7 +222,7 @@ var keys = []Key{
 
 	// TLS, banners, ports.
 	{Name: "tls.subject", Role: Fact},
-	{Name: "tls.issuer", Role: Context},
+	{Name: "tls.issuer", Role: Fact},
 	{Name: "tls.sni", Role: Fact, Asked: true},
 	{Name: "telnet.banner", Role: Fact},
 	{Name: "tcp.banner_hex", Role: Fact},
