@@ -137,7 +137,7 @@ var keys = []Key{
 	{Name: "wsd.endpoint", Role: Context},
 
 	// Hikvision SADP (the protocol, not the maker: decoders name protocols).
-	{Name: "sadp.device_type", Role: Context},
+	{Name: "sadp.device_type", Role: Fact},
 	{Name: "sadp.model", Role: Fact},
 	{Name: "sadp.serial", Role: Fact},
 	{Name: "sadp.firmware", Role: Fact},
@@ -181,6 +181,7 @@ var keys = []Key{
 	// CS2 PPPP and DNS.
 	{Name: "p2p.protocol", Role: Fact},
 	{Name: "p2p.did", Role: Fact},
+	{Name: "p2p.role", Role: Fact},
 	{Name: "dns.query", Role: Fact, Asked: true},
 
 	// HTTP.
