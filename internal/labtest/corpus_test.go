@@ -263,14 +263,33 @@ func readLines(t *testing.T, path string, each func([]byte)) {
 }
 
 // identifyCases runs `camsweep identify` on every case, each at its own
-// address, and returns the device of each.
+// address, and returns the device of each. A discovery answer names its
+// device's own MAC, and public fixtures reuse made-up ones
+// (44-19-b6-aa-bb-cc): cases that one identify run merged into one device
+// are identified again one by one, as the sweep sees each alone.
 func identifyCases(t *testing.T, cases []corpusCase) []fingerprint.Device {
+	t.Helper()
+	all := make([]int, len(cases))
+	for i := range all {
+		all[i] = i
+	}
+	devs := make([]fingerprint.Device, len(cases))
+	for _, i := range identifyBatch(t, cases, all, devs) {
+		identifyBatch(t, cases, []int{i}, devs)
+	}
+	return devs
+}
+
+// identifyBatch identifies the cases picked in one run, writes each one's
+// device into devs, and returns the picked cases whose device holds another
+// picked case's address too.
+func identifyBatch(t *testing.T, cases []corpusCase, picked []int, devs []fingerprint.Device) (merged []int) {
 	t.Helper()
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
 	enc.SetEscapeHTML(false)
-	for i, c := range cases {
-		for _, o := range c.obs {
+	for _, i := range picked {
+		for _, o := range cases[i].obs {
 			port := o.Port
 			if port == 0 {
 				port = defaultPort(o.Key)
@@ -298,11 +317,14 @@ func identifyCases(t *testing.T, cases []corpusCase) []fingerprint.Device {
 			byIP[ip] = d
 		}
 	}
-	devs := make([]fingerprint.Device, len(cases))
-	for i := range cases {
-		devs[i] = byIP[caseIP(i)]
+	for _, i := range picked {
+		d := byIP[caseIP(i)]
+		devs[i] = d
+		if len(picked) > 1 && len(d.IPs) > 1 {
+			merged = append(merged, i)
+		}
 	}
-	return devs
+	return merged
 }
 
 func caseIP(i int) netip.Addr { return netip.AddrFrom4([4]byte{10, 77, byte(i >> 8), byte(i)}) }
