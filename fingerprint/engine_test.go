@@ -687,6 +687,34 @@ func TestEngineReviewNeedsUnknownKind(t *testing.T) {
 	}
 }
 
+// TestEngineHearsayCameraIsReview: a camera whose only word of a restricted
+// maker is hearsay (a mention signature) is a review, not restricted: the
+// scopes below are another maker's camera (code index file 45591933515) that
+// copied Dahua's unique_identifier scope so that Dahua recorders list it. With
+// Dahua's own template name beside it, the same scope is Dahua's.
+func TestEngineHearsayCameraIsReview(t *testing.T) {
+	scopes := func(name string) string {
+		return "onvif://www.onvif.org/location/country/china onvif://www.onvif.org/name/" + name +
+			" onvif://www.onvif.org/hardware/IPC-Xcam onvif://www.onvif.org/Profile/Streaming" +
+			" onvif://www.onvif.org/type/Network_Video_Transmitter onvif://www.onvif.org/extension/unique_identifier"
+	}
+	for name, want := range map[string]Verdict{"Xcam": VerdictReview, "General": VerdictRestricted} {
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("10.0.0.5")
+		for _, sc := range strings.Fields(scopes(name)) {
+			e.Add(Observation{Probe: "wsd", IP: ip, Key: "wsd.scope", Value: sc})
+		}
+		devs := e.Devices()
+		if len(devs) != 1 {
+			t.Fatalf("%s: %d devices", name, len(devs))
+		}
+		d := devs[0]
+		if d.Vendor != "Dahua" || d.Kind != KindCamera || d.Verdict != want || d.Restricted != (want == VerdictRestricted) {
+			t.Errorf("name/%s: vendor %q kind %q verdict %q restricted=%v, want Dahua camera %q", name, d.Vendor, d.Kind, d.Verdict, d.Restricted, want)
+		}
+	}
+}
+
 // A frame's VLAN places the device on it only when the observation carries
 // the device's own MAC: an IP-only observation may have come through a
 // router, whose egress VLAN says nothing about the sender's.

@@ -342,7 +342,9 @@ func extendsModel(long, short string) bool {
 // also sells other things, the device goes to review. A device shown to be
 // something else (a phone, a router) is clear. A maker named only by what
 // the device asked for (its cloud's names, which the maker's phone app asks
-// too) shows no product of the maker: review, whatever the maker sells.
+// too) or only by mentions shows no product of the maker: review, whatever
+// the maker sells and whatever the kind (a camera whose only word of Dahua is
+// a scope other firmware copies is another maker's camera as often as not).
 func (e *Engine) restrict(d *Device, hearsayOnly bool) {
 	d.Verdict = VerdictClear
 	maker, ok := e.db.Catalogue.Vendor(d.Vendor)
@@ -351,6 +353,8 @@ func (e *Engine) restrict(d *Device, hearsayOnly bool) {
 	}
 	unknownKind := d.Kind == "" || d.Kind == KindUnknown
 	switch {
+	case hearsayOnly && (unknownKind || d.Kind.Surveillance()):
+		d.Review, d.Verdict = true, VerdictReview
 	case d.Kind.Surveillance():
 		d.Restricted, d.Verdict = true, VerdictRestricted
 	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker) && !hearsayOnly:
