@@ -56,7 +56,19 @@ type Vendor struct {
 	// in some strings and not in others (Dahua's "DH-IPC-HDW1230T2" is the
 	// IPC-HDW1230T2 its own discovery reports): CanonicalModel drops them.
 	ModelPrefixes []string `yaml:"model_prefixes"`
-	Note          string   `yaml:"note"`
+	// ModelCase says how the maker writes its model names, so that a model
+	// read from a DNS name, which resolvers and logs fold to lower case
+	// (ds-2cd2722fwd-izs20170321bbwr733050075.local), is given as the maker
+	// names it.
+	ModelCase ModelCase `yaml:"model_case"`
+	Note      string    `yaml:"note"`
+}
+
+// ModelCase is how a maker writes its model names: in capitals (Upper),
+// except the prefixes in Keep, written as given (Hikvision's iDS- lines).
+type ModelCase struct {
+	Upper bool     `yaml:"upper"`
+	Keep  []string `yaml:"keep"`
 }
 
 // Restricted reports whether the catalogue lists a public basis against the maker.

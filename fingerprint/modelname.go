@@ -10,9 +10,10 @@ const maxBrandWords = 3
 // space folded, an escaped space decoded (an ONVIF name scope sends
 // "HIKVISION%20DS-2CD2146G2-ISU"), and any name of the maker or of one of its
 // brands in front removed ("HIKVISION DS-2CD2146G2-ISU" is DS-2CD2146G2-ISU),
-// then a model prefix the catalogue lists for the maker (Dahua's "DH-").
-// Which words are names is data (vendors.yaml); a model that would be left
-// empty is kept as it is.
+// then a model prefix the catalogue lists for the maker (Dahua's "DH-"),
+// and a model with no capital letter written in the maker's case (a DNS
+// name's model comes lower-cased). Which words are names, and the case, are
+// data (vendors.yaml); a model that would be left empty is kept as it is.
 func (c *Catalogue) CanonicalModel(vendor, model string) string {
 	// Only an escaped space is decoded: other escapes are rare in model
 	// names, and decoding them could make a name of what was none.
@@ -21,7 +22,7 @@ func (c *Catalogue) CanonicalModel(vendor, model string) string {
 	if !ok || model == "" {
 		return model
 	}
-	model = c.trimMakerName(maker, model)
+	model = maker.ModelCase.apply(c.trimMakerName(maker, model))
 	for _, p := range maker.ModelPrefixes {
 		rest, cut := cutPrefixFold(model, p)
 		if cut && rest != "" && isModelStart(rest[0]) {
@@ -29,6 +30,21 @@ func (c *Catalogue) CanonicalModel(vendor, model string) string {
 		}
 	}
 	return model
+}
+
+// apply writes a model that has no capital letter (a case-folded copy) in
+// the maker's case; a model with one is as the device sent it.
+func (mc ModelCase) apply(model string) string {
+	if !mc.Upper || strings.ToLower(model) != model {
+		return model
+	}
+	upper := strings.ToUpper(model)
+	for _, p := range mc.Keep {
+		if rest, ok := cutPrefixFold(upper, p); ok {
+			return p + rest
+		}
+	}
+	return upper
 }
 
 // trimMakerName removes the maker's or one of its brands' names from the

@@ -24,7 +24,12 @@ func TestCanonicalModel(t *testing.T) {
 		{"Hikvision", "HIKVISION", "HIKVISION"},                   // nothing would be left
 		{"Hikvision", "Dahua IPC-HDW5421S", "Dahua IPC-HDW5421S"}, // another maker's name is not stripped
 		{"Dahua", "DH-IPC-HDW1230T2", "IPC-HDW1230T2"},
-		{"Dahua", "dh-ipc-hdw1230t2", "ipc-hdw1230t2"},
+		{"Dahua", "dh-ipc-hdw1230t2", "IPC-HDW1230T2"}, // case-folded, as a DNS name gives it
+		{"Hikvision", "ds-2cd2722fwd-izs", "DS-2CD2722FWD-IZS"},
+		{"Hikvision", "ids-7204huhi-m1/s", "iDS-7204HUHI-M1/S"}, // the maker's one lower-case prefix
+		{"Hikvision", "iDS-7204HUHI-M1/S", "iDS-7204HUHI-M1/S"},
+		{"Hikvision", "CS-H6c-R101-1G2WF", "CS-H6c-R101-1G2WF"}, // a capital in it: as sent
+		{"Axis", "m3045-v", "m3045-v"},                          // no case in the catalogue: as sent
 		{"Dahua", "DHI-NVR4104HS-P-4KS2", "NVR4104HS-P-4KS2"},
 		{"Dahua", "Dahua DH-SD49225XA-HNR", "SD49225XA-HNR"},
 		{"Dahua", "DH-", "DH-"},

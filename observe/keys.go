@@ -181,6 +181,7 @@ var keys = []Key{
 	// CS2 PPPP and DNS.
 	{Name: "p2p.protocol", Role: Fact},
 	{Name: "p2p.did", Role: Fact},
+	{Name: "p2p.role", Role: Fact},
 	{Name: "dns.query", Role: Fact, Asked: true},
 
 	// HTTP.

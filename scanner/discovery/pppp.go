@@ -14,6 +14,8 @@ const (
 	ppppMagic     = 0xF1
 	ppppHeaderLen = 4
 	ppppProtocol  = "cs2-pppp"
+	// ppppRoleDevice is p2p.role for a sender that only a device can be.
+	ppppRoleDevice = "device"
 
 	// A device ID is an 8-byte NUL-padded ASCII prefix, a big-endian
 	// uint32 serial and an 8-byte NUL-padded ASCII check code.
@@ -26,8 +28,16 @@ const (
 // nothing about who sent them.
 var ppppSelfDID = map[byte]bool{
 	0x10: true, // MSG_DEV_LGN: device logs in to the P2P server
+	0x14: true, // MSG_DEV_LGN_KEY: the same login, signed
 	0x31: true, // MSG_LAN_NOTIFY: device announces itself on the LAN
 	0x42: true, // MSG_P2P_RDY: device tells the app it is ready
+}
+
+// Message types only a device sends. MSG_DEV_LGN_CRC (0x12) is the login
+// with its body encrypted: it hides the DID but still says the sender is a
+// device registering with a P2P server, not an app or a server.
+var ppppDeviceOnly = map[byte]bool{
+	0x10: true, 0x12: true, 0x14: true, 0x31: true, 0x42: true,
 }
 
 var errPPPPFrame = errors.New("pppp: not a CS2 PPPP message (magic or length)")
@@ -35,13 +45,17 @@ var errPPPPFrame = errors.New("pppp: not a CS2 PPPP message (magic or length)")
 // PPPP decodes a CS2 Network PPPP datagram. Every valid message says its
 // sender speaks the protocol (p2p.protocol; clients and relay servers speak
 // it too, so signatures should weigh it lightly); messages that only a
-// device sends also give its device ID (p2p.did).
+// device sends say so (p2p.role) and, where readable, give its device ID
+// (p2p.did).
 func PPPP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	if !isPPPP(payload) {
 		return errPPPPFrame
 	}
 	s := newSink(m, emit)
 	s.field("p2p.protocol", ppppProtocol)
+	if ppppDeviceOnly[payload[1]] {
+		s.field("p2p.role", ppppRoleDevice)
+	}
 	if ppppSelfDID[payload[1]] {
 		if did, ok := parseDID(payload[ppppHeaderLen:]); ok {
 			s.field("p2p.did", did)

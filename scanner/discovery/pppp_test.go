@@ -28,6 +28,29 @@ func TestPPPPFromCapture(t *testing.T) {
 	}
 }
 
+// A Xiaobai Y2 camera (realdata lifecycle) logs in to three P2P servers with
+// DEV_LGN_CRC (0x12), whose encrypted body hides its DID: the message still
+// says the sender is a device. The servers' answers (HELLO_ACK 0x01,
+// DEV_LGN_ACK_CRC 0x13) come from servers, never devices.
+func TestPPPPEncryptedLoginNamesADevice(t *testing.T) {
+	obs, rejected := decodeCapture(t, "lifecycle/xiaobai-y2-camera_update_CUT.pcap")
+	if rejected != 0 {
+		t.Errorf("%d datagrams rejected", rejected)
+	}
+	camera := netip.MustParseAddr("192.168.1.165")
+	wantValue(t, obs, camera, "p2p.role", "device")
+	if got := values(obs, camera, "p2p.did"); len(got) != 0 {
+		t.Errorf("a DID read from an encrypted login: %q", got)
+	}
+	for _, server := range []string{"110.43.68.16", "42.157.163.171", "110.43.39.65"} {
+		ip := netip.MustParseAddr(server)
+		wantValue(t, obs, ip, "p2p.protocol", "cs2-pppp")
+		if got := values(obs, ip, "p2p.role"); len(got) != 0 {
+			t.Errorf("server %s given p2p.role %q", server, got)
+		}
+	}
+}
+
 // Video between camera and phone runs on random ports: only Sniff finds it.
 func TestPPPPSniffedOnRandomPorts(t *testing.T) {
 	found := 0
@@ -114,5 +137,8 @@ func TestPPPPPunchPacketNamesNoSender(t *testing.T) {
 	wantValue(t, obs, noAddr, "p2p.protocol", "cs2-pppp")
 	if got := values(obs, noAddr, "p2p.did"); len(got) != 0 {
 		t.Errorf("PUNCH_PKT gave p2p.did %q", got)
+	}
+	if got := values(obs, noAddr, "p2p.role"); len(got) != 0 {
+		t.Errorf("PUNCH_PKT gave p2p.role %q", got)
 	}
 }
