@@ -263,71 +263,32 @@ func readLines(t *testing.T, path string, each func([]byte)) {
 }
 
 // identifyCases runs `camsweep identify` on every case, each at its own
-// address, and returns the device of each. Cases that name the same MAC in
-// their strings (the placeholder MACs of clients' fixtures, 44-19-b6-aa-bb-cc)
-// go to separate runs: identify rightly merges observations of one MAC into
-// one device, and these are different devices.
+// address, and returns the device of each. A discovery answer names its
+// device's own MAC, and public fixtures reuse made-up ones
+// (44-19-b6-aa-bb-cc): cases that one identify run merged into one device
+// are identified again one by one, as the sweep sees each alone.
 func identifyCases(t *testing.T, cases []corpusCase) []fingerprint.Device {
 	t.Helper()
+	all := make([]int, len(cases))
+	for i := range all {
+		all[i] = i
+	}
 	devs := make([]fingerprint.Device, len(cases))
-	for _, group := range groupsWithoutSharedMAC(cases) {
-		byIP := identifyRun(t, cases, group)
-		for _, i := range group {
-			devs[i] = byIP[caseIP(i)]
-		}
+	for _, i := range identifyBatch(t, cases, all, devs) {
+		identifyBatch(t, cases, []int{i}, devs)
 	}
 	return devs
 }
 
-// macToken finds MAC addresses written with colons or hyphens.
-var macToken = regexp.MustCompile(`(?i)\b[0-9a-f]{2}(?:[-:][0-9a-f]{2}){5}\b`)
-
-// groupsWithoutSharedMAC splits the cases' indexes into as few groups as it
-// can (first fit) so that no two cases of a group name the same MAC.
-func groupsWithoutSharedMAC(cases []corpusCase) [][]int {
-	var groups [][]int
-	var seen []map[string]bool
-	for i, c := range cases {
-		macs := map[string]bool{}
-		for _, o := range c.obs {
-			for _, m := range macToken.FindAllString(o.Value, -1) {
-				macs[strings.ToLower(strings.ReplaceAll(m, "-", ":"))] = true
-			}
-		}
-		g := 0
-		for ; g < len(groups); g++ {
-			if !sharesAny(seen[g], macs) {
-				break
-			}
-		}
-		if g == len(groups) {
-			groups, seen = append(groups, nil), append(seen, map[string]bool{})
-		}
-		groups[g] = append(groups[g], i)
-		for m := range macs {
-			seen[g][m] = true
-		}
-	}
-	return groups
-}
-
-func sharesAny(set, keys map[string]bool) bool {
-	for k := range keys {
-		if set[k] {
-			return true
-		}
-	}
-	return false
-}
-
-// identifyRun runs `camsweep identify` once on the given cases and returns
-// the devices of the report by address.
-func identifyRun(t *testing.T, cases []corpusCase, group []int) map[netip.Addr]fingerprint.Device {
+// identifyBatch identifies the cases picked in one run, writes each one's
+// device into devs, and returns the picked cases whose device holds another
+// picked case's address too.
+func identifyBatch(t *testing.T, cases []corpusCase, picked []int, devs []fingerprint.Device) (merged []int) {
 	t.Helper()
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
 	enc.SetEscapeHTML(false)
-	for _, i := range group {
+	for _, i := range picked {
 		for _, o := range cases[i].obs {
 			port := o.Port
 			if port == 0 {
@@ -356,7 +317,14 @@ func identifyRun(t *testing.T, cases []corpusCase, group []int) map[netip.Addr]f
 			byIP[ip] = d
 		}
 	}
-	return byIP
+	for _, i := range picked {
+		d := byIP[caseIP(i)]
+		devs[i] = d
+		if len(picked) > 1 && len(d.IPs) > 1 {
+			merged = append(merged, i)
+		}
+	}
+	return merged
 }
 
 func caseIP(i int) netip.Addr { return netip.AddrFrom4([4]byte{10, 77, byte(i >> 8), byte(i)}) }
