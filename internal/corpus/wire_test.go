@@ -138,6 +138,11 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.frame(func(f *pcapgen.Framer) []byte {
 			return f.UDP(s.dev, mdnsGroup, 5353, 5353, f.MDNSAnnouncement(service, name, "device.local", 80, nil, "path=/"))
 		})
+	case "mdns.hostname": // the SRV target and A record of a service the device announces
+		host := strings.TrimSuffix(kv.value, ".")
+		s.frame(func(f *pcapgen.Framer) []byte {
+			return f.UDP(s.dev, mdnsGroup, 5353, 5353, f.MDNSAnnouncement("_http._tcp.local", "device._http._tcp.local", host, 80, s.dev.IP, "path=/"))
+		})
 	default:
 		return false
 	}
