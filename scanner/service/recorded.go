@@ -3,6 +3,8 @@ package service
 import (
 	"bytes"
 	"html"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/camsweep/camsweep/observe"
@@ -79,10 +81,23 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		}
 	case key == "http.favicon_md5":
 		out.add(key, strings.ToLower(strings.TrimSpace(value)))
+	case key == "http.favicon_mmh3":
+		out.add(key, signedMMH3(strings.TrimSpace(value)))
 	default:
 		return false
 	}
 	return true
+}
+
+// signedMMH3 writes a favicon's MurmurHash3 as Shodan does, a signed 32-bit
+// decimal: tools that print it unsigned give 3486530269 for Shodan's
+// -808437027. Anything else is kept as recorded.
+func signedMMH3(value string) string {
+	n, err := strconv.ParseUint(value, 10, 32)
+	if err != nil || n <= math.MaxInt32 {
+		return value
+	}
+	return strconv.FormatInt(int64(int32(uint32(n))), 10)
 }
 
 // instanceService returns the service type a service instance name ends in

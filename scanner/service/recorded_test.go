@@ -73,6 +73,12 @@ func TestRecordedValuesReadAsOnTheWire(t *testing.T) {
 		{"mdns.instance", "Doorstation - abc123._axis-video._tcp.local.", []string{"mdns.instance=Doorstation - abc123._axis-video._tcp.local", "mdns.service=_axis-video._tcp"}},
 		{"mdns.instance", "Cam 1.2 - x._http._tcp.local", []string{"mdns.instance=Cam 1.2 - x._http._tcp.local", "mdns.service=_http._tcp"}},
 		{"mdns.instance", "no service here.local", []string{"mdns.instance=no service here.local"}},
+		// Shodan's signed favicon hash of Hikvision's iSecure Center, as a tool
+		// that prints it unsigned writes it; Shodan's own spelling stays.
+		{"http.favicon_mmh3", "3486530269", []string{"http.favicon_mmh3=-808437027"}},
+		{"http.favicon_mmh3", "-808437027", []string{"http.favicon_mmh3=-808437027"}},
+		{"http.favicon_mmh3", " 999357577\n", []string{"http.favicon_mmh3=999357577"}},
+		{"http.favicon_mmh3", "4294967296", []string{"http.favicon_mmh3=4294967296"}},
 		// The same instance as dig and avahi-browse print a name: spaces and
 		// dots of the instance label escaped (\DDD, \X).
 		{"mdns.instance", `HIKVISION\032DS-2CD2142FWD-I\032-\032733050075._CGI._tcp.local.`, []string{"mdns.instance=HIKVISION DS-2CD2142FWD-I - 733050075._CGI._tcp.local", "mdns.service=_CGI._tcp"}},
