@@ -22,22 +22,17 @@ const (
 	ppppDIDLen = 20
 )
 
-// Message types whose DID names the sender itself. Other messages that
-// carry a DID (P2P_REQ, PUNCH_PKT, QUERY_DID, LIST_REQ ...) are also sent
-// by the app or server and name the device they want, so their DID says
-// nothing about who sent them.
-var ppppSelfDID = map[byte]bool{
-	0x10: true, // MSG_DEV_LGN: device logs in to the P2P server
-	0x14: true, // MSG_DEV_LGN_KEY: the same login, signed
-	0x31: true, // MSG_LAN_NOTIFY: device announces itself on the LAN
-	0x42: true, // MSG_P2P_RDY: device tells the app it is ready
-}
-
-// Message types only a device sends. MSG_DEV_LGN_CRC (0x12) is the login
-// with its body encrypted: it hides the DID but still says the sender is a
-// device registering with a P2P server, not an app or a server.
+// ppppDeviceOnly holds the message types only a device sends, and whether
+// the body opens with the sender's own DID in the clear. Other messages that
+// carry a DID (P2P_REQ, PUNCH_PKT, QUERY_DID, LIST_REQ ...) are also sent by
+// the app or server and name the device they want, so they say nothing
+// about who sent them.
 var ppppDeviceOnly = map[byte]bool{
-	0x10: true, 0x12: true, 0x14: true, 0x31: true, 0x42: true,
+	0x10: true,  // MSG_DEV_LGN: device logs in to the P2P server
+	0x12: false, // MSG_DEV_LGN_CRC: the same login, its body encrypted (the DID hidden)
+	0x14: true,  // MSG_DEV_LGN_KEY: the same login, signed
+	0x31: true,  // MSG_LAN_NOTIFY: device announces itself on the LAN
+	0x42: true,  // MSG_P2P_RDY: device tells the app it is ready
 }
 
 var errPPPPFrame = errors.New("pppp: not a CS2 PPPP message (magic or length)")
@@ -53,10 +48,11 @@ func PPPP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	}
 	s := newSink(m, emit)
 	s.field("p2p.protocol", ppppProtocol)
-	if ppppDeviceOnly[payload[1]] {
+	clearDID, device := ppppDeviceOnly[payload[1]]
+	if device {
 		s.field("p2p.role", ppppRoleDevice)
 	}
-	if ppppSelfDID[payload[1]] {
+	if clearDID {
 		if did, ok := parseDID(payload[ppppHeaderLen:]); ok {
 			s.field("p2p.did", did)
 		}
