@@ -357,7 +357,7 @@ func (e *Engine) restrict(d *Device, hearsayOnly bool) {
 		d.Review, d.Verdict = true, VerdictReview
 	case d.Kind.Surveillance():
 		d.Restricted, d.Verdict = true, VerdictRestricted
-	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker) && !hearsayOnly:
+	case unknownKind && maker.SecurityOnly && !e.notSecurityBrand(d, maker):
 		d.Restricted, d.Verdict = true, VerdictRestricted
 	case unknownKind:
 		d.Review, d.Verdict = true, VerdictReview
