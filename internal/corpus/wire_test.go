@@ -55,6 +55,7 @@ type wireScene struct {
 	obs       []keyValue
 	http      map[string]string // http.* facts of one answer to one request
 	onvif     map[string]string // onvif.* facts of one GetDeviceInformation answer
+	sip       map[string]string // sip.user_agent and gb28181.* facts of one GB/T 28181 registration
 	exchanges []func(c *pcapgen.Capture)
 }
 
@@ -64,7 +65,7 @@ type wireScene struct {
 func newWireScene(n int, where string) *wireScene {
 	mac := net.HardwareAddr{0x02, 0, 0x5e, 1, byte(n >> 8), byte(n)}
 	ip := net.IPv4(198, 19, byte(n>>8), byte(n)).To4()
-	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}}
+	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}}
 }
 
 // place adds one observation to the scene; false when the key has no wire
@@ -128,6 +129,15 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 32100, 32100, login) })
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
+	case "sip.message": // a message the device sent its platform or PBX
+		s.udp(5060, wireClient, []byte(kv.value))
+	case "sip.user_agent", "gb28181.manufacturer", "gb28181.model", "gb28181.firmware", "gb28181.device_name":
+		s.sip[kv.key] = kv.value
+	case "gb28181.device_type": // the class its code's type digits give
+		if _, ok := discovery.GB28181TypeCode(kv.value); !ok {
+			return false
+		}
+		s.sip[kv.key] = kv.value
 	case "mdns.instance":
 		name := strings.TrimSuffix(kv.value, ".")
 		_, service, ok := pcapgen.SplitInstance(name)
@@ -205,6 +215,29 @@ func (s *wireScene) onvifAnswer() {
 		[]byte("HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body))
 }
 
+// sipRegistration builds the scene's GB/T 28181 exchange: the device's
+// REGISTER (with its User-Agent) to the platform, then its DeviceInfo
+// answer when the scene has its fields. The device's code has the type
+// digits of its gb28181.device_type, or 199 (an extension type that names
+// no class) when it has none.
+func (s *wireScene) sipRegistration() {
+	if len(s.sip) == 0 {
+		return
+	}
+	code, ok := discovery.GB28181TypeCode(s.sip["gb28181.device_type"])
+	if !ok {
+		code = "199"
+	}
+	id := pcapgen.GB28181Code(code)
+	s.udp(5060, wireClient, pcapgen.SIPRegister(s.dev.IP, wireClient.IP, id, s.sip["sip.user_agent"]))
+	for _, k := range []string{"gb28181.manufacturer", "gb28181.model", "gb28181.firmware", "gb28181.device_name"} {
+		if _, ok := s.sip[k]; ok {
+			s.udp(5060, wireClient, pcapgen.GB28181DeviceInfo(s.dev.IP, wireClient.IP, id, s.sip))
+			return
+		}
+	}
+}
+
 // httpAnswer builds the one HTTP exchange the scene's http.* facts describe:
 // the request for http.path, an answer with http.status, the Server and
 // WWW-Authenticate headers and a page holding the body or the title.
@@ -257,6 +290,7 @@ func wireCapture(scenes []*wireScene) ([]byte, error) {
 	for _, s := range scenes {
 		s.httpAnswer()
 		s.onvifAnswer()
+		s.sipRegistration()
 		c.Write(c.F.ARP(s.dev, wireClient, true)) // the device's own address binding, as any capture has
 		for _, x := range s.exchanges {
 			x(c)
