@@ -76,7 +76,6 @@ func isDigits(b []byte) bool {
 
 // sipMessage is what the decoder reads of one message's head.
 type sipMessage struct {
-	request   bool
 	vias      int    // Via entries: more than one means a proxy forwarded the request
 	userAgent string // User-Agent
 	server    string // Server
@@ -101,7 +100,7 @@ func SIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	if !ok {
 		return errSIPStart
 	}
-	msg, body := readSIPHead(payload, request)
+	msg, body := readSIPHead(payload)
 	if request && msg.vias > 1 {
 		return nil
 	}
@@ -131,8 +130,8 @@ func ownBody(body []byte, length int) []byte {
 
 // readSIPHead reads the header lines after the start line and returns them
 // with the body (what follows the empty line).
-func readSIPHead(payload []byte, request bool) (sipMessage, []byte) {
-	msg := sipMessage{request: request, length: -1}
+func readSIPHead(payload []byte) (sipMessage, []byte) {
+	msg := sipMessage{length: -1}
 	_, rest, _ := bytes.Cut(payload, []byte("\n"))
 	for len(rest) > 0 {
 		var line []byte
