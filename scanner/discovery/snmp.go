@@ -1,6 +1,7 @@
 package discovery
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"strings"
@@ -41,14 +42,17 @@ const (
 	maxPrivateTexts = 32
 )
 
-// The MIB-2 system group and the notification OID, as dotted text.
-const (
-	oidSysDescr    = "1.3.6.1.2.1.1.1.0"
-	oidSysObjectID = "1.3.6.1.2.1.1.2.0"
-	oidSysName     = "1.3.6.1.2.1.1.5.0"
-	oidSnmpTrapOID = "1.3.6.1.6.3.1.1.4.1.0"
-	// Variables under the private enterprises arc belong to a maker's MIB.
-	oidEnterprises = "1.3.6.1.4.1."
+// The MIB-2 system group and the notification OID, BER-encoded (1.3 is
+// 0x2b): sysDescr.0 1.3.6.1.2.1.1.1.0, sysObjectID.0 …1.2.0, sysName.0
+// …1.5.0, snmpTrapOID.0 1.3.6.1.6.3.1.1.4.1.0.
+var (
+	berSysDescr    = []byte{0x2b, 6, 1, 2, 1, 1, 1, 0}
+	berSysObjectID = []byte{0x2b, 6, 1, 2, 1, 1, 2, 0}
+	berSysName     = []byte{0x2b, 6, 1, 2, 1, 1, 5, 0}
+	berSnmpTrapOID = []byte{0x2b, 6, 1, 6, 3, 1, 1, 4, 1, 0}
+	// Variables under the private enterprises arc (1.3.6.1.4.1) belong to a
+	// maker's MIB.
+	berEnterprises = []byte{0x2b, 6, 1, 4, 1}
 )
 
 var errSNMPFrame = errors.New("snmp: not an SNMP v1/v2c message")
@@ -127,25 +131,26 @@ func readVarBinds(r berReader, s *sink) error {
 		if err != nil {
 			return err
 		}
-		oid, ok := oidText(name)
-		if !ok {
-			continue
-		}
+		// Names are compared in their encoded form: a poll of interface
+		// counters answers thousands of variables, and none needs its name
+		// written out but the maker's own.
 		switch {
-		case oid == oidSysDescr && tag == berOctets:
+		case tag == berOctets && bytes.Equal(name, berSysDescr):
 			s.field("snmp.sys_descr", snmpText(value))
-		case oid == oidSysName && tag == berOctets:
+		case tag == berOctets && bytes.Equal(name, berSysName):
 			s.field("snmp.sys_name", snmpText(value))
-		case oid == oidSysObjectID && tag == berOID:
+		case tag == berOID && bytes.Equal(name, berSysObjectID):
 			if v, ok := oidText(value); ok && v != "0.0" {
 				s.field("snmp.sys_object_id", v)
 			}
-		case oid == oidSnmpTrapOID && tag == berOID:
+		case tag == berOID && bytes.Equal(name, berSnmpTrapOID):
 			if v, ok := oidText(value); ok {
 				s.field("snmp.trap_oid", v)
 			}
-		case tag == berOctets && strings.HasPrefix(oid, oidEnterprises) && texts < maxPrivateTexts:
-			if v := snmpText(value); v != "" {
+		case tag == berOctets && bytes.HasPrefix(name, berEnterprises) && texts < maxPrivateTexts:
+			v := snmpText(value)
+			oid, ok := oidText(name)
+			if v != "" && ok {
 				texts++
 				s.field("snmp.private", oid+"="+v)
 			}

@@ -181,3 +181,16 @@ func FuzzSNMP(f *testing.F) {
 	}
 	fuzzDecoder(f, SNMP, "snmp.", seeds...)
 }
+
+// BenchmarkSNMP decodes the lab capture's messages (answers, requests, v3,
+// traps) one after another.
+func BenchmarkSNMP(b *testing.B) {
+	datagrams := snmpLabDatagrams(b)
+	emit := func(observe.Observation) {}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, d := range datagrams {
+			_ = SNMP(d.payload, d.meta, emit)
+		}
+	}
+}
