@@ -128,6 +128,12 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 32100, 32100, login) })
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
+	case "dns.query": // a name the device asks its resolver (the capture's other host)
+		id := uint16(len(s.exchanges))
+		s.frame(func(f *pcapgen.Framer) []byte { return f.DNSQuery(s.dev, wireClient, 50000+id, id, kv.value) })
+	case "arp.mac":
+		// The device's own MAC: every scene's capture holds its ARP binding,
+		// and check gives the scene the MAC identify found for the case.
 	case "mdns.instance":
 		name := strings.TrimSuffix(kv.value, ".")
 		_, service, ok := pcapgen.SplitInstance(name)
