@@ -131,6 +131,11 @@ func (s *wireScene) place(kv keyValue) bool {
 	case "dns.query": // a name the device asks its resolver (the capture's other host)
 		id := uint16(len(s.exchanges))
 		s.frame(func(f *pcapgen.Framer) []byte { return f.DNSQuery(s.dev, wireClient, 50000+id, id, kv.value) })
+	case "tls.sni": // the server name the device asks for when it opens its cloud
+		cport := 41000 + uint16(len(s.exchanges))
+		s.exchanges = append(s.exchanges, func(c *pcapgen.Capture) {
+			c.Conversation(s.dev, wireClient, cport, 443, pcapgen.TLS12ClientHelloSNI(kv.value), nil)
+		})
 	case "arp.mac":
 		// The device's own MAC: every scene's capture holds its ARP binding,
 		// and check gives the scene the MAC identify found for the case.

@@ -34,6 +34,19 @@ func TLS12ClientHello() []byte {
 	return handshakeRecords(handshakeMsg(tlsClientHello, hello), 16384)
 }
 
+// TLS12ClientHelloSNI is TLS12ClientHello naming the server it wants in a
+// server_name extension (RFC 6066), as a device opening its cloud sends it.
+func TLS12ClientHelloSNI(name string) []byte {
+	entry := append([]byte{0, byte(len(name) >> 8), byte(len(name))}, name...) // host_name
+	list := append([]byte{byte(len(entry) >> 8), byte(len(entry))}, entry...)
+	ext := append([]byte{0, 0, byte(len(list) >> 8), byte(len(list))}, list...) // server_name
+	hello := append([]byte{3, 3}, make([]byte, 32)...)
+	hello = append(hello, 0, 0, 2, 0xc0, 0x2f, 1, 0)
+	hello = append(hello, byte(len(ext)>>8), byte(len(ext)))
+	hello = append(hello, ext...)
+	return handshakeRecords(handshakeMsg(tlsClientHello, hello), 16384)
+}
+
 const (
 	tlsRecordHandshake = 22
 	tlsClientHello     = 1
