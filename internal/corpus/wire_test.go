@@ -155,6 +155,17 @@ func (s *wireScene) place(kv keyValue) bool {
 			return false
 		}
 		s.sip[kv.key] = kv.value
+	case "dns.query": // a name the device asks its resolver (the capture's other host)
+		id := uint16(len(s.exchanges))
+		s.frame(func(f *pcapgen.Framer) []byte { return f.DNSQuery(s.dev, wireClient, 50000+id, id, kv.value) })
+	case "tls.sni": // the server name the device asks for when it opens its cloud
+		cport := 41000 + uint16(len(s.exchanges))
+		s.exchanges = append(s.exchanges, func(c *pcapgen.Capture) {
+			c.Conversation(s.dev, wireClient, cport, 443, pcapgen.TLS12ClientHelloSNI(kv.value), nil)
+		})
+	case "arp.mac":
+		// The device's own MAC: every scene's capture holds its ARP binding,
+		// and check gives the scene the MAC identify found for the case.
 	case "mdns.instance":
 		name := strings.TrimSuffix(kv.value, ".")
 		_, service, ok := pcapgen.SplitInstance(name)
