@@ -56,6 +56,7 @@ type wireScene struct {
 	http      map[string]string // http.* facts of one answer to one request
 	onvif     map[string]string // onvif.* facts of one GetDeviceInformation answer
 	sip       map[string]string // sip.user_agent and gb28181.* facts of one GB/T 28181 registration
+	snmp      []pcapgen.SNMPVar // snmp.* facts of one GetResponse to a manager's poll
 	exchanges []func(c *pcapgen.Capture)
 }
 
@@ -127,6 +128,22 @@ func (s *wireScene) place(kv keyValue) bool {
 			return false
 		}
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 32100, 32100, login) })
+	case "snmp.sys_descr":
+		s.snmp = append(s.snmp, pcapgen.SNMPVar{Name: "1.3.6.1.2.1.1.1.0", Text: kv.value})
+	case "snmp.sys_name":
+		s.snmp = append(s.snmp, pcapgen.SNMPVar{Name: "1.3.6.1.2.1.1.5.0", Text: kv.value})
+	case "snmp.sys_object_id":
+		s.snmp = append(s.snmp, pcapgen.SNMPVar{Name: "1.3.6.1.2.1.1.2.0", OIDValue: kv.value})
+	case "snmp.private": // OID=value: the variable a manager polled in the maker's MIB
+		name, text, ok := strings.Cut(kv.value, "=")
+		if !ok {
+			return false
+		}
+		s.snmp = append(s.snmp, pcapgen.SNMPVar{Name: name, Text: text})
+	case "snmp.trap_oid": // a v2c trap from an agent's own port to the manager's 162
+		s.frame(func(f *pcapgen.Framer) []byte {
+			return f.UDP(s.dev, wireClient, 40162, 162, pcapgen.SNMPv2cTrap(kv.value, nil))
+		})
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
 	case "sip.message": // a message the device sent its platform or PBX
@@ -138,6 +155,17 @@ func (s *wireScene) place(kv keyValue) bool {
 			return false
 		}
 		s.sip[kv.key] = kv.value
+	case "dns.query": // a name the device asks its resolver (the capture's other host)
+		id := uint16(len(s.exchanges))
+		s.frame(func(f *pcapgen.Framer) []byte { return f.DNSQuery(s.dev, wireClient, 50000+id, id, kv.value) })
+	case "tls.sni": // the server name the device asks for when it opens its cloud
+		cport := 41000 + uint16(len(s.exchanges))
+		s.exchanges = append(s.exchanges, func(c *pcapgen.Capture) {
+			c.Conversation(s.dev, wireClient, cport, 443, pcapgen.TLS12ClientHelloSNI(kv.value), nil)
+		})
+	case "arp.mac":
+		// The device's own MAC: every scene's capture holds its ARP binding,
+		// and check gives the scene the MAC identify found for the case.
 	case "mdns.instance":
 		name := strings.TrimSuffix(kv.value, ".")
 		_, service, ok := pcapgen.SplitInstance(name)
@@ -238,6 +266,16 @@ func (s *wireScene) sipRegistration() {
 	}
 }
 
+// snmpAnswer builds the scene's answer to a manager's SNMP poll: one
+// GetResponse from the agent's port 161 with every snmp.* variable.
+func (s *wireScene) snmpAnswer() {
+	if len(s.snmp) == 0 {
+		return
+	}
+	response := pcapgen.SNMPv2cResponse(s.snmp)
+	s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 161, 40161, response) })
+}
+
 // httpAnswer builds the one HTTP exchange the scene's http.* facts describe:
 // the request for http.path, an answer with http.status, the Server and
 // WWW-Authenticate headers and a page holding the body or the title.
@@ -291,6 +329,7 @@ func wireCapture(scenes []*wireScene) ([]byte, error) {
 		s.httpAnswer()
 		s.onvifAnswer()
 		s.sipRegistration()
+		s.snmpAnswer()
 		c.Write(c.F.ARP(s.dev, wireClient, true)) // the device's own address binding, as any capture has
 		for _, x := range s.exchanges {
 			x(c)
