@@ -146,6 +146,15 @@ func (s *wireScene) place(kv keyValue) bool {
 		})
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
+	case "sip.message": // a message the device sent its platform or PBX
+		s.udp(5060, wireClient, []byte(kv.value))
+	case "sip.user_agent", "gb28181.manufacturer", "gb28181.model", "gb28181.firmware", "gb28181.device_name":
+		s.sip[kv.key] = kv.value
+	case "gb28181.device_type": // the class its code's type digits give
+		if _, ok := discovery.GB28181TypeCode(kv.value); !ok {
+			return false
+		}
+		s.sip[kv.key] = kv.value
 	case "dns.query": // a name the device asks its resolver (the capture's other host)
 		id := uint16(len(s.exchanges))
 		s.frame(func(f *pcapgen.Framer) []byte { return f.DNSQuery(s.dev, wireClient, 50000+id, id, kv.value) })
@@ -157,15 +166,6 @@ func (s *wireScene) place(kv keyValue) bool {
 	case "arp.mac":
 		// The device's own MAC: every scene's capture holds its ARP binding,
 		// and check gives the scene the MAC identify found for the case.
-	case "sip.message": // a message the device sent its platform or PBX
-		s.udp(5060, wireClient, []byte(kv.value))
-	case "sip.user_agent", "gb28181.manufacturer", "gb28181.model", "gb28181.firmware", "gb28181.device_name":
-		s.sip[kv.key] = kv.value
-	case "gb28181.device_type": // the class its code's type digits give
-		if _, ok := discovery.GB28181TypeCode(kv.value); !ok {
-			return false
-		}
-		s.sip[kv.key] = kv.value
 	case "mdns.instance":
 		name := strings.TrimSuffix(kv.value, ".")
 		_, service, ok := pcapgen.SplitInstance(name)

@@ -147,7 +147,7 @@ func readVarBinds(r berReader, s *sink) error {
 			if v, ok := oidText(value); ok {
 				s.field("snmp.trap_oid", v)
 			}
-		case tag == berOctets && bytes.HasPrefix(name, berEnterprises) && texts < maxPrivateTexts:
+		case tag == berOctets && bytes.HasPrefix(name, berEnterprises) && isScalar(name) && texts < maxPrivateTexts:
 			v := snmpText(value)
 			oid, ok := oidText(name)
 			if v != "" && ok {
@@ -157,6 +157,15 @@ func readVarBinds(r berReader, s *sink) error {
 		}
 	}
 	return nil
+}
+
+// isScalar reports whether an encoded variable name is a scalar's instance
+// (its last arc 0): a maker's model, firmware and serial are scalars, while
+// tables (interfaces, neighbours, users, wireless clients and their keys)
+// describe other things than the device and are not kept.
+func isScalar(name []byte) bool {
+	n := len(name)
+	return n >= 2 && name[n-1] == 0 && name[n-2]&0x80 == 0
 }
 
 // snmpText is an OCTET STRING as text, or "" when it is binary (a MAC, a

@@ -194,3 +194,24 @@ func BenchmarkSNMP(b *testing.B) {
 		}
 	}
 }
+
+// Only scalars (instance 0) of a maker's MIB are kept: a table row is about
+// an interface, a user or a client, not the device.
+func TestSNMPPrivateScalarsOnly(t *testing.T) {
+	row := []byte{0x2b, 6, 1, 4, 1, 0x82, 0xb1, 0x7d, 2, 1, 1} // 1.3.6.1.4.1.39165.2.1.1
+	scalar := []byte{0x2b, 6, 1, 4, 1, 0x82, 0xb1, 0x7d, 1, 1, 0}
+	arc128 := []byte{0x2b, 6, 1, 4, 1, 0x82, 0xb1, 0x7d, 1, 0x81, 0} // last arc 128, not 0
+	vb := func(name []byte, text string) []byte {
+		return tlvLong(0x30, append(tlvLong(0x06, name), tlvLong(0x04, []byte(text))...))
+	}
+	pdu := tlvLong(0xa2, concat(tlvLong(0x02, []byte{1}), tlvLong(0x02, []byte{0}), tlvLong(0x02, []byte{0}),
+		tlvLong(0x30, concat(vb(row, "secret-row"), vb(scalar, "DS-2CD2185FWD-I"), vb(arc128, "other")))))
+	msg := tlvLong(0x30, concat(tlvLong(0x02, []byte{1}), tlvLong(0x04, []byte("public")), pdu))
+	obs, err := decode(SNMP, msg, fuzzMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != 1 || obs[0].Value != "1.3.6.1.4.1.39165.1.1.0=DS-2CD2185FWD-I" {
+		t.Fatalf("got %v", obs)
+	}
+}
