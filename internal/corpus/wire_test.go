@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
@@ -58,15 +59,20 @@ type wireScene struct {
 	sip       map[string]string // sip.user_agent and gb28181.* facts of one GB/T 28181 registration
 	snmp      []pcapgen.SNMPVar // snmp.* facts of one GetResponse to a manager's poll
 	exchanges []func(c *pcapgen.Capture)
+	form      wireForm // how a capture made elsewhere differs; zero: the usual form
 }
 
 // newWireScene is the scene of the n-th device of a capture: each has its
 // own address in 198.19.0.0/16 and its own locally administered MAC, so
 // that thousands share one capture without meeting.
-func newWireScene(n int, where string) *wireScene {
+func newWireScene(n int, where string, form wireForm) *wireScene {
 	mac := net.HardwareAddr{0x02, 0, 0x5e, 1, byte(n >> 8), byte(n)}
 	ip := net.IPv4(198, 19, byte(n>>8), byte(n)).To4()
-	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}}
+	if form.IPv6 {
+		ip = net.ParseIP("fd00::198:19:0:0")
+		ip[14], ip[15] = byte(n>>8), byte(n)
+	}
+	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}, form: form}
 }
 
 // place adds one observation to the scene; false when the key has no wire
@@ -99,7 +105,7 @@ func (s *wireScene) place(kv keyValue) bool {
 		if !ok {
 			return false
 		}
-		s.tcp(portOr(kv.port, 443), clientHello, serverHandshake(cert))
+		s.tcp(portOr(kv.port, 443), clientHello, pcapgen.TLS12ServerFlight(cert, cmp.Or(s.form.TLSRecord, 16384)))
 	case "dhcp.vendor_class", "dhcp.hostname":
 		vendor, host := "", ""
 		if kv.key == "dhcp.vendor_class" {
@@ -173,13 +179,13 @@ func (s *wireScene) place(kv keyValue) bool {
 			service = "_http._tcp.local"
 			name += "." + service
 		}
-		s.frame(func(f *pcapgen.Framer) []byte {
-			return f.UDP(s.dev, mdnsGroup, 5353, 5353, f.MDNSAnnouncement(service, name, "device.local", 80, nil, "path=/"))
+		s.mdns(func(f *pcapgen.Framer, announce mdnsBuilder) []byte {
+			return announce(f, service, name, "device.local", 80, nil, "path=/")
 		})
 	case "mdns.hostname": // the SRV target and A record of a service the device announces
 		host := strings.TrimSuffix(kv.value, ".")
-		s.frame(func(f *pcapgen.Framer) []byte {
-			return f.UDP(s.dev, mdnsGroup, 5353, 5353, f.MDNSAnnouncement("_http._tcp.local", "device._http._tcp.local", host, 80, s.dev.IP, "path=/"))
+		s.mdns(func(f *pcapgen.Framer, announce mdnsBuilder) []byte {
+			return announce(f, "_http._tcp.local", "device._http._tcp.local", host, 80, s.dev.IP, "path=/")
 		})
 	default:
 		return false
@@ -216,13 +222,31 @@ func portOr(p, def uint16) uint16 {
 
 func (s *wireScene) tcp(port uint16, request, response []byte) {
 	cport := 40000 + uint16(len(s.exchanges))
+	port = s.form.serverPort(port)
+	exchanges := s.form.httpExchanges(request, response)
+	client := s.client()
 	s.exchanges = append(s.exchanges, func(c *pcapgen.Capture) {
-		c.Conversation(wireClient, s.dev, cport, port, request, response)
+		c.Dialogue(client, s.dev, cport, port, exchanges)
 	})
 }
 
+// client is the station talking to the device: of its address family.
+func (s *wireScene) client() pcapgen.Host {
+	if s.dev.IP.To4() == nil {
+		return wireClient6
+	}
+	return wireClient
+}
+
+// udp sends a datagram from the device's port to the same port of a group
+// or host; in a unicast form, a group's datagram goes to the prober's own
+// port instead (an answer to the prober's query).
 func (s *wireScene) udp(port uint16, to pcapgen.Host, payload []byte) {
-	s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, to, port, port, payload) })
+	dport := port
+	if s.form.Unicast && to.IP.IsMulticast() {
+		to, dport = s.client(), 50000+uint16(len(s.exchanges))
+	}
+	s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, to, port, dport, payload) })
 }
 
 func (s *wireScene) frame(build func(f *pcapgen.Framer) []byte) {
@@ -317,12 +341,14 @@ func mustRead(elem ...string) []byte {
 	return b
 }
 
-// wireCapture writes the scenes as one classic pcap.
-func wireCapture(scenes []*wireScene) ([]byte, error) {
+// wireCapture writes the scenes as one capture in the form's link and
+// file format (classic Ethernet pcap by default).
+func wireCapture(scenes []*wireScene, form wireForm) ([]byte, error) {
 	var buf bytes.Buffer
 	frames := 0
-	c := &pcapgen.Capture{F: pcapgen.NewFramer(), Now: corpusTime, Step: time.Millisecond}
-	if err := c.StreamTo(&buf, &frames); err != nil {
+	c := &pcapgen.Capture{F: pcapgen.NewFramer(), Now: corpusTime, Step: time.Millisecond, Shape: form.Shape}
+	flush, err := c.StreamForm(&buf, &frames, form.Link)
+	if err != nil {
 		return nil, err
 	}
 	for _, s := range scenes {
@@ -330,18 +356,23 @@ func wireCapture(scenes []*wireScene) ([]byte, error) {
 		s.onvifAnswer()
 		s.sipRegistration()
 		s.snmpAnswer()
-		c.Write(c.F.ARP(s.dev, wireClient, true)) // the device's own address binding, as any capture has
+		if !form.IPv6 { // an IPv6 device's binding is its own frames' source MAC
+			c.Write(c.F.ARP(s.dev, wireClient, true)) // the device's own address binding, as any capture has
+		}
 		for _, x := range s.exchanges {
 			x(c)
 		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), c.Err
 }
 
 // identifyOnTheWire reads the scenes' capture and returns, per scene, the
 // device with its address or MAC (zero if none).
-func (p pipeline) identifyOnTheWire(scenes []*wireScene) ([]fingerprint.Device, error) {
-	b, err := wireCapture(scenes)
+func (p pipeline) identifyOnTheWire(scenes []*wireScene, form wireForm) ([]fingerprint.Device, error) {
+	b, err := wireCapture(scenes, form)
 	if err != nil {
 		return nil, err
 	}
@@ -370,9 +401,6 @@ func (p pipeline) identifyOnTheWire(scenes []*wireScene) ([]fingerprint.Device, 
 
 var clientHello = pcapgen.TLS12ClientHello()
 
-// serverHandshake is a TLS 1.2 server flight carrying the certificate.
-func serverHandshake(der []byte) []byte { return pcapgen.TLS12ServerFlight(der, 16384) }
-
 // certificateFor is a self-signed certificate whose subject prints as the
 // RFC 2253 string dn (the form tls.subject values take); false for a name
 // this test cannot encode (a BER-encoded #value).
@@ -399,66 +427,28 @@ func identifyObservations(t *testing.T, kv keyValue) []fingerprint.Observation {
 // the capture: the device found must be the one identify finds in the same
 // string.
 func TestWireFormsKeepVerdicts(t *testing.T) {
-	p := newPipeline(t)
-	var tried, differ, restricted int
-	unplaced := map[string]int{}
-	var batch []*wireScene
-	usedMACs := map[fingerprint.MAC]bool{}
-	flush := func() {
-		got, err := p.identifyOnTheWire(batch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, s := range batch {
-			if got[i].Restricted {
-				restricted++
-			}
-			want := s.want
-			if got[i].Vendor != want.Vendor || got[i].Model != want.Model || got[i].Firmware != want.Firmware || got[i].Verdict != want.Verdict {
-				differ++
-				if differ <= 40 {
-					t.Errorf("%s %v:\n\ton the wire %s\n\tidentify   %s", s.where, s.obs, describe(got[i]), describe(want))
-				}
-			}
-		}
-		batch = batch[:0]
-		clear(usedMACs)
-	}
-	check := func(where string, obs []keyValue) {
-		s := newWireScene(len(batch), where)
-		var plain []fingerprint.Observation
-		for _, kv := range obs {
-			if !s.place(kv) {
-				unplaced[kv.key]++
-				return
-			}
-			plain = append(plain, identifyObservations(t, kv)...)
-		}
-		tried++
-		s.obs, s.want = obs, p.identify(t, plain...)
-		if s.want.MAC != (fingerprint.MAC{}) {
-			// The strings name the device's own MAC (a discovery answer, a
-			// realm): on a wire its frames come from that MAC. Two devices
-			// with one MAC would be one device, so such a case starts a
-			// new capture when its MAC is taken.
-			if usedMACs[s.want.MAC] {
-				flush()
-				s.dev.IP = newWireScene(0, where).dev.IP
-			}
-			s.dev.MAC = net.HardwareAddr(s.want.MAC[:])
-			usedMACs[s.want.MAC] = true
-		}
-		if batch = append(batch, s); len(batch) == wireBatch {
-			flush()
+	r := newWireRun(t, newPipeline(t), wireForm{})
+	r.report = func(s *wireScene, got fingerprint.Device) {
+		if r.differ <= 40 {
+			t.Errorf("%s %v:\n\ton the wire %s\n\tidentify   %s", s.where, s.obs, describe(got), describe(s.want))
 		}
 	}
+	forEachWireCase(t, func(where string, obs []keyValue, _ string) { r.check(where, obs, nil) })
+	r.flush()
+	t.Logf("%d cases put on the wire (%d of them restricted there), %d differ; these have a key with no wire form here (by key: %v)", r.tried, r.restricted, r.differ, r.unplaced)
+}
+
+// forEachWireCase calls fn with every corpus case: the sources' entries,
+// recog's camera entries and the mined rule sets' (scope is the rule's:
+// "other" for other products' strings).
+func forEachWireCase(t *testing.T, fn func(where string, obs []keyValue, scope string)) {
 	for _, path := range sourceFiles(t) {
 		for _, e := range loadSourceEntries(t, path) {
 			var obs []keyValue
 			for _, o := range e.Obs {
 				obs = append(obs, keyValue{key: o.Key, value: o.Value})
 			}
-			check(sourceName(path)+" "+e.ID, obs)
+			fn(sourceName(path)+" "+e.ID, obs, "")
 		}
 	}
 	for _, rf := range recogFiles {
@@ -467,7 +457,7 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range cases {
-			check("recog "+rf.file, []keyValue{{key: rf.key, value: c.Value}})
+			fn("recog "+rf.file, []keyValue{{key: rf.key, value: c.Value}}, "")
 		}
 	}
 	for _, rs := range ruleSets {
@@ -475,9 +465,86 @@ func TestWireFormsKeepVerdicts(t *testing.T) {
 			if e.Scope == "other" && raceEnabled && i%16 != 0 {
 				continue // the race detector makes the 50,000 other products' pages slow; a sample of them still runs
 			}
-			check(rs.dir+" "+e.Rule, []keyValue{{key: e.Key, value: e.Value, port: e.Port}})
+			fn(rs.dir+" "+e.Rule, []keyValue{{key: e.Key, value: e.Value, port: e.Port}}, e.Scope)
 		}
 	}
-	flush()
-	t.Logf("%d cases put on the wire (%d of them restricted there), %d differ; these have a key with no wire form here (by key: %v)", tried, restricted, differ, unplaced)
+}
+
+// wireRun puts cases on the wire in one form, a batch of devices per
+// capture, and counts those the capture's reader sees otherwise than
+// identify does.
+type wireRun struct {
+	t                         *testing.T
+	p                         pipeline
+	form                      wireForm
+	tried, differ, restricted int
+	unplaced                  map[string]int
+	batch                     []*wireScene
+	usedMACs                  map[fingerprint.MAC]bool
+	report                    func(s *wireScene, got fingerprint.Device) // called for each case that differs
+}
+
+func newWireRun(t *testing.T, p pipeline, form wireForm) *wireRun {
+	return &wireRun{t: t, p: p, form: form, unplaced: map[string]int{}, usedMACs: map[fingerprint.MAC]bool{}}
+}
+
+func (r *wireRun) flush() {
+	got, err := r.p.identifyOnTheWire(r.batch, r.form)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for i, s := range r.batch {
+		if got[i].Restricted {
+			r.restricted++
+		}
+		want := s.want
+		if got[i].Vendor != want.Vendor || got[i].Model != want.Model || got[i].Firmware != want.Firmware || got[i].Verdict != want.Verdict {
+			r.differ++
+			if r.report != nil {
+				r.report(s, got[i])
+			}
+		}
+	}
+	r.batch = r.batch[:0]
+	clear(r.usedMACs)
+}
+
+// check puts one case in the next capture; want is what identify finds in
+// its strings (nil: identify it here). It reports false when a key of the
+// case has no wire form.
+func (r *wireRun) check(where string, obs []keyValue, want *fingerprint.Device) bool {
+	s := newWireScene(len(r.batch), where, r.form)
+	var plain []fingerprint.Observation
+	for _, kv := range obs {
+		if !s.place(kv) {
+			r.unplaced[kv.key]++
+			return false
+		}
+		if want == nil {
+			plain = append(plain, identifyObservations(r.t, kv)...)
+		}
+	}
+	r.tried++
+	s.obs = obs
+	if want != nil {
+		s.want = *want
+	} else {
+		s.want = r.p.identify(r.t, plain...)
+	}
+	if s.want.MAC != (fingerprint.MAC{}) {
+		// The strings name the device's own MAC (a discovery answer, a
+		// realm): on a wire its frames come from that MAC. Two devices
+		// with one MAC would be one device, so such a case starts a
+		// new capture when its MAC is taken.
+		if r.usedMACs[s.want.MAC] {
+			r.flush()
+			s.dev.IP = newWireScene(0, where, r.form).dev.IP
+		}
+		s.dev.MAC = net.HardwareAddr(s.want.MAC[:])
+		r.usedMACs[s.want.MAC] = true
+	}
+	if r.batch = append(r.batch, s); len(r.batch) == wireBatch {
+		r.flush()
+	}
+	return true
 }

@@ -21,6 +21,26 @@ type Capture struct {
 	Out   Sink
 	Iface int   // the pcapng interface of the next frames
 	Err   error // the first write error; later writes do nothing
+	Shape Shape // how connections are put on the wire; zero: cleanly
+}
+
+// Shape is how a capture made elsewhere holds a TCP connection. The zero
+// value is a clean one: the handshake, each direction in MSS-sized
+// segments, each acknowledged, and the close.
+type Shape struct {
+	MidFlow    bool // the capture starts after the handshake
+	ServerOnly bool // only the server's segments (a mirror of one direction)
+	Segment    int  // payload bytes per segment (0: MSS)
+	Reorder    bool // each pair of data segments arrives swapped
+	Retransmit bool // each data segment is sent twice
+}
+
+// write writes a segment unless the shape hides it.
+func (c *Capture) write(fromServer bool, frame func() []byte) {
+	if c.Shape.ServerOnly && !fromServer {
+		return
+	}
+	c.Write(frame())
 }
 
 func (c *Capture) Write(frame []byte) {
@@ -41,32 +61,78 @@ func (c *Capture) Conversation(cli, srv Host, cport, sport uint16, request, resp
 // followed by its response (a control protocol's session).
 func (c *Capture) Dialogue(cli, srv Host, cport, sport uint16, exchanges [][2][]byte) {
 	cseq, sseq := uint32(cport)*7919+1000, uint32(sport)*104729+5000
-	c.Write(c.F.TCP(cli, srv, cport, sport, cseq, 0, TCPFlags{SYN: true}, nil))
-	c.Write(c.F.TCP(srv, cli, sport, cport, sseq, cseq+1, TCPFlags{SYN: true, ACK: true}, nil))
+	if !c.Shape.MidFlow {
+		c.write(false, func() []byte { return c.F.TCP(cli, srv, cport, sport, cseq, 0, TCPFlags{SYN: true}, nil) })
+		c.write(true, func() []byte {
+			return c.F.TCP(srv, cli, sport, cport, sseq, cseq+1, TCPFlags{SYN: true, ACK: true}, nil)
+		})
+	}
 	cseq++
 	sseq++
-	c.Write(c.F.TCP(cli, srv, cport, sport, cseq, sseq, TCPFlags{ACK: true}, nil))
-	for _, x := range exchanges {
-		cseq = c.segments(cli, srv, cport, sport, cseq, sseq, x[0])
-		sseq = c.segments(srv, cli, sport, cport, sseq, cseq, x[1])
+	if !c.Shape.MidFlow {
+		c.write(false, func() []byte { return c.F.TCP(cli, srv, cport, sport, cseq, sseq, TCPFlags{ACK: true}, nil) })
 	}
-	c.Write(c.F.TCP(srv, cli, sport, cport, sseq, cseq, TCPFlags{FIN: true, ACK: true}, nil))
-	c.Write(c.F.TCP(cli, srv, cport, sport, cseq, sseq+1, TCPFlags{FIN: true, ACK: true}, nil))
-	c.Write(c.F.TCP(srv, cli, sport, cport, sseq+1, cseq+1, TCPFlags{ACK: true}, nil))
+	for _, x := range exchanges {
+		cseq = c.segments(false, cli, srv, cport, sport, cseq, sseq, x[0])
+		sseq = c.segments(true, srv, cli, sport, cport, sseq, cseq, x[1])
+	}
+	c.write(true, func() []byte { return c.F.TCP(srv, cli, sport, cport, sseq, cseq, TCPFlags{FIN: true, ACK: true}, nil) })
+	c.write(false, func() []byte {
+		return c.F.TCP(cli, srv, cport, sport, cseq, sseq+1, TCPFlags{FIN: true, ACK: true}, nil)
+	})
+	c.write(true, func() []byte { return c.F.TCP(srv, cli, sport, cport, sseq+1, cseq+1, TCPFlags{ACK: true}, nil) })
 }
 
 // MSS is the largest payload of one constructed TCP segment.
 const MSS = 1400
 
-func (c *Capture) segments(from, to Host, fport, tport uint16, seq, ack uint32, data []byte) uint32 {
+// segments writes one direction's data in the shape's segments, each
+// acknowledged; a reordered pair is acknowledged after its second segment.
+func (c *Capture) segments(fromServer bool, from, to Host, fport, tport uint16, seq, ack uint32, data []byte) uint32 {
+	size := MSS
+	if c.Shape.Segment > 0 {
+		size = c.Shape.Segment
+	}
+	type piece struct {
+		seq  uint32
+		data []byte
+	}
+	var held *piece // a segment waiting to be sent after the next one
+	send := func(p piece) {
+		for range 1 + btoi(c.Shape.Retransmit) {
+			c.write(fromServer, func() []byte {
+				return c.F.TCP(from, to, fport, tport, p.seq, ack, TCPFlags{ACK: true, PSH: true}, p.data)
+			})
+		}
+		end := p.seq + uint32(len(p.data))
+		c.write(!fromServer, func() []byte { return c.F.TCP(to, from, tport, fport, ack, end, TCPFlags{ACK: true}, nil) })
+	}
 	for len(data) > 0 {
-		n := min(len(data), MSS)
-		c.Write(c.F.TCP(from, to, fport, tport, seq, ack, TCPFlags{ACK: true, PSH: n == len(data)}, data[:n]))
-		c.Write(c.F.TCP(to, from, tport, fport, ack, seq+uint32(n), TCPFlags{ACK: true}, nil))
+		n := min(len(data), size)
+		p := piece{seq, data[:n]}
 		seq += uint32(n)
 		data = data[n:]
+		switch {
+		case !c.Shape.Reorder:
+			send(p)
+		case held == nil && len(data) > 0:
+			held = &p
+		case held == nil:
+			send(p)
+		default:
+			send(p)
+			send(*held)
+			held = nil
+		}
 	}
 	return seq
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // OpenPort writes a handshake the client then resets: a port scan's view.

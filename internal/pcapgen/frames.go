@@ -61,8 +61,23 @@ func (f *Framer) ipv4(src, dst Host, proto layers.IPProtocol) (*layers.Ethernet,
 	return eth, ip
 }
 
+// ip is the Ethernet and IP header between two hosts: IPv6 when the
+// source's address is one, else IPv4.
+func (f *Framer) ip(src, dst Host, proto layers.IPProtocol) (*layers.Ethernet, ipLayer) {
+	if src.IP.To4() == nil {
+		eth := &layers.Ethernet{SrcMAC: src.MAC, DstMAC: dst.MAC, EthernetType: layers.EthernetTypeIPv6}
+		return eth, &layers.IPv6{Version: 6, NextHeader: proto, HopLimit: 64, SrcIP: src.IP, DstIP: dst.IP}
+	}
+	return f.ipv4(src, dst, proto)
+}
+
+type ipLayer interface {
+	gopacket.NetworkLayer
+	gopacket.SerializableLayer
+}
+
 func (f *Framer) UDP(src, dst Host, sport, dport uint16, payload []byte) []byte {
-	eth, ip := f.ipv4(src, dst, layers.IPProtocolUDP)
+	eth, ip := f.ip(src, dst, layers.IPProtocolUDP)
 	udp := &layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: layers.UDPPort(dport)}
 	_ = udp.SetNetworkLayerForChecksum(ip)
 	return f.Serialize(eth, ip, udp, gopacket.Payload(payload))
@@ -72,7 +87,7 @@ func (f *Framer) UDP(src, dst Host, sport, dport uint16, payload []byte) []byte 
 type TCPFlags struct{ SYN, ACK, FIN, RST, PSH bool }
 
 func (f *Framer) TCP(src, dst Host, sport, dport uint16, seq, ack uint32, fl TCPFlags, payload []byte) []byte {
-	eth, ip := f.ipv4(src, dst, layers.IPProtocolTCP)
+	eth, ip := f.ip(src, dst, layers.IPProtocolTCP)
 	tcp := &layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(dport), Seq: seq, Ack: ack,
 		SYN: fl.SYN, ACK: fl.ACK, FIN: fl.FIN, RST: fl.RST, PSH: fl.PSH, Window: 64240}
 	_ = tcp.SetNetworkLayerForChecksum(ip)
@@ -166,6 +181,17 @@ func (f *Framer) DNSQuery(client, server Host, sport uint16, id uint16, name str
 // type ("_http._tcp.local") on host:port: PTR, SRV and TXT records and, when
 // ip is set, the host's A record, as Avahi-based firmware sends them.
 func (f *Framer) MDNSAnnouncement(service, instance, host string, port uint16, ip net.IP, txt ...string) []byte {
+	return f.mdnsAnswer(false, service, instance, host, port, ip, txt)
+}
+
+// MDNSAnswerAdditional is MDNSAnnouncement as a responder answers a PTR
+// question: the PTR record in the answer section, the SRV, TXT and A
+// records in the additional section (RFC 6763 section 12).
+func (f *Framer) MDNSAnswerAdditional(service, instance, host string, port uint16, ip net.IP, txt ...string) []byte {
+	return f.mdnsAnswer(true, service, instance, host, port, ip, txt)
+}
+
+func (f *Framer) mdnsAnswer(additional bool, service, instance, host string, port uint16, ip net.IP, txt []string) []byte {
 	txts := make([][]byte, len(txt))
 	for i, t := range txt {
 		txts[i] = []byte(t)
@@ -177,6 +203,9 @@ func (f *Framer) MDNSAnnouncement(service, instance, host string, port uint16, i
 	}}
 	if ip != nil {
 		dns.Answers = append(dns.Answers, layers.DNSResourceRecord{Name: []byte(host), Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 120, IP: ip})
+	}
+	if additional {
+		dns.Answers, dns.Additionals = dns.Answers[:1], dns.Answers[1:]
 	}
 	return append([]byte(nil), f.Serialize(dns)...)
 }

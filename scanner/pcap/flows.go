@@ -145,7 +145,8 @@ func makeKey(srv, cli []byte, srvPort, cliPort uint16) flowKey {
 
 // create starts tracking a flow if its server is local and some decoder may
 // want it. The server is the SYN's destination, the SYN-ACK's source, or,
-// for a flow seen mid-stream, the end on a port a decoder knows.
+// for a flow seen mid-stream, the end on a port a decoder knows, or the
+// sender of an answer (the receiver of a request) whose first line says so.
 func (t *flowTable) create(p *packet) (int32, bool, bool) {
 	dstOK := p.dstLocal || t.opt.AllAddresses
 	srcOK := p.srcLocal || t.opt.AllAddresses
@@ -168,7 +169,10 @@ func (t *flowTable) create(p *packet) (int32, bool, bool) {
 	case srcOK && t.knownPort(p.srcPort):
 		fromServer = true
 	default:
-		return 0, false, false
+		var ok bool
+		if fromServer, ok = t.opens(p.payload); !ok || fromServer && !srcOK || !fromServer && !dstOK {
+			return 0, false, false
+		}
 	}
 	srvPort := p.dstPort
 	if fromServer {
@@ -202,6 +206,16 @@ func (t *flowTable) create(p *packet) (int32, bool, bool) {
 	t.index[f.key] = i
 	t.pushFront(i)
 	return i, fromServer, true
+}
+
+// opens reports whether a segment of a flow seen mid-stream on ports no
+// decoder names opens a message (an HTTP answer on a port of its own), and
+// whether its sender is the server.
+func (t *flowTable) opens(payload []byte) (fromServer, ok bool) {
+	if t.d.proto.StreamOpens == nil {
+		return false, false
+	}
+	return t.d.proto.StreamOpens(payload)
 }
 
 func (t *flowTable) knownPort(port uint16) bool {

@@ -272,3 +272,34 @@ func TestViewerRequestAttributedToServer(t *testing.T) {
 		}
 	}
 }
+
+// TestMidStreamUnknownPortByFirstLine: a capture that starts after the
+// handshake of a web server on a port no decoder names still holds the
+// server's answer; its status line (or the client's request line) says
+// which end is the server. Bulk segments there start no flow.
+func TestMidStreamUnknownPortByFirstLine(t *testing.T) {
+	rec := &streamRecorder{}
+	p := &Protocols{
+		StreamDetect: func(client, server []byte) (scanner.StreamDecoder, bool) {
+			return rec.decode, len(server) > 0 || bytes.HasPrefix(client, []byte("GET "))
+		},
+		StreamOpens: func(b []byte) (bool, bool) {
+			return bytes.HasPrefix(b, []byte("HTTP/1.")), bytes.HasPrefix(b, []byte("HTTP/1.")) || bytes.HasPrefix(b, []byte("GET "))
+		},
+	}
+	d := NewDecoder((&recorder{}).emit, Options{Protocols: p})
+	feed(t, d, 40006, 8008, seg{true, 500, "A", "HTTP/1.1 200 OK\r\nServer: x\r\n\r\n"}, seg{true, 531, "FA", ""})
+	feed(t, d, 40007, 8009, seg{false, 1, "A", "GET / HTTP/1.1\r\n\r\n"}, seg{true, 9, "A", "HTTP/1.1 401 Unauthorized\r\n\r\n"})
+	feed(t, d, 40008, 9100, seg{false, 1, "A", "\x1b%-12345X@PJL"}, seg{true, 1, "A", "bulk"})
+	d.Flush()
+	if len(rec.got) != 2 {
+		t.Fatalf("decoded %+v, want the two web flows", rec.got)
+	}
+	first, second := rec.got[0], rec.got[1]
+	if first.server != "HTTP/1.1 200 OK\r\nServer: x\r\n\r\n" || first.meta.SrcPort != 8008 || first.meta.SrcIP.String() != "198.18.0.11" {
+		t.Errorf("server-only answer: %+v", first)
+	}
+	if second.client != "GET / HTTP/1.1\r\n\r\n" || second.server != "HTTP/1.1 401 Unauthorized\r\n\r\n" || second.meta.SrcPort != 8009 {
+		t.Errorf("request and answer: %+v", second)
+	}
+}

@@ -12,6 +12,7 @@ func defaultProtocols() *Protocols {
 		Sniff:        discovery.Sniff,
 		StreamByPort: service.ForPort,
 		StreamDetect: service.Detect,
+		StreamOpens:  service.Opens,
 		ClientFirst:  service.ClientFirst,
 		RepeatKey:    discovery.RepeatKey,
 	}

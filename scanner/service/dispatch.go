@@ -126,6 +126,24 @@ func isLoginPrompt(server []byte) bool {
 	return false
 }
 
+// Opens says whether payload, the first bytes of a TCP segment seen with
+// no handshake before it (a capture started mid-connection), opens an HTTP
+// or RTSP message, and whose it is: a status line is the server's answer,
+// a request line the client's request. It runs on bulk segments of ports
+// no decoder names, so the common miss costs a byte test.
+func Opens(payload []byte) (fromServer, ok bool) {
+	if len(payload) < 8 || payload[0] < 'A' || payload[0] > 'Z' {
+		return false, false
+	}
+	if bytes.HasPrefix(payload, []byte("HTTP/1.")) || bytes.HasPrefix(payload, []byte("RTSP/1.")) {
+		return true, true
+	}
+	if sp := bytes.IndexByte(payload[:min(len(payload), 24)], ' '); sp < 0 {
+		return false, false // a method is a short token
+	}
+	return false, requestProto(payload) != ""
+}
+
 // requestProto returns "HTTP/1." or "RTSP/1." when client opens with a
 // request line of that protocol.
 func requestProto(client []byte) string {
