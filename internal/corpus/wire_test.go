@@ -240,13 +240,17 @@ func (s *wireScene) client() pcapgen.Host {
 
 // udp sends a datagram from the device's port to the same port of a group
 // or host; in a unicast form, a group's datagram goes to the prober's own
-// port instead (an answer to the prober's query).
+// port instead (an answer to the prober's query), in an ephemeral form it
+// leaves from a port of the device's own.
 func (s *wireScene) udp(port uint16, to pcapgen.Host, payload []byte) {
-	dport := port
-	if s.form.Unicast && to.IP.IsMulticast() {
+	sport, dport := port, port
+	switch {
+	case s.form.Unicast && to.IP.IsMulticast():
 		to, dport = s.client(), 50000+uint16(len(s.exchanges))
+	case s.form.Ephemeral && to.IP.IsMulticast():
+		sport = 50000 + uint16(len(s.exchanges))
 	}
-	s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, to, port, dport, payload) })
+	s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, to, sport, dport, payload) })
 }
 
 func (s *wireScene) frame(build func(f *pcapgen.Framer) []byte) {

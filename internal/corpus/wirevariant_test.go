@@ -31,6 +31,7 @@ type wireForm struct {
 	HTTP      string // "1.0" (close-delimited), "chunked", "gzip", "head", "keepalive"
 	TLSRecord int    // the server flight's record size (0: one record)
 	Unicast   bool   // discovery answers to the prober's own port
+	Ephemeral bool   // discovery datagrams from a port of the sender's own to the protocol's port
 	MDNSExtra bool   // mDNS records in the additional section
 }
 
@@ -239,6 +240,7 @@ var wireVariants = []wireVariant{
 	{name: "telnet on 9527", form: wireForm{Ports: map[uint16]uint16{23: 9527}}, applies: but(hasKey("telnet."), lostNegotiation)},
 	{name: "mid-flow (no handshake)", form: wireForm{Shape: pcapgen.Shape{MidFlow: true}}, applies: but(tcpCase, unportedBanner)},
 	{name: "mid-flow, http on 8008", form: wireForm{Shape: pcapgen.Shape{MidFlow: true}, Ports: map[uint16]uint16{80: 8008}}, applies: webOrONVIF},
+	{name: "mid-flow, rtsp on 5544 (no known port)", form: wireForm{Shape: pcapgen.Shape{MidFlow: true}, Ports: map[uint16]uint16{554: 5544}}, applies: hasKey("rtsp.")},
 	{name: "server's direction only", form: wireForm{Shape: pcapgen.Shape{ServerOnly: true}}, applies: but(tcpCase, clientSide)},
 	{name: "server's direction only, mid-flow", form: wireForm{Shape: pcapgen.Shape{ServerOnly: true, MidFlow: true}},
 		applies: but(tcpCase, func(obs []keyValue) bool { return clientSide(obs) || unportedBanner(obs) })},
@@ -261,6 +263,7 @@ var wireVariants = []wireVariant{
 	// IPv6: the TCP cases (a datagram's group or DHCP is IPv4's).
 	{name: "IPv6", form: wireForm{IPv6: true}, applies: onlyKeys(tcpKeys...)},
 	{name: "discovery answers unicast to the prober's port", form: wireForm{Unicast: true}, applies: hasKey("wsd.", "sadp.", "dhip.", "xm.", "mdns.")},
+	{name: "discovery datagrams from an ephemeral port", form: wireForm{Ephemeral: true}, applies: hasKey("wsd.", "sadp.", "dhip.", "xm.")},
 	{name: "mDNS records in the additional section", form: wireForm{MDNSExtra: true}, applies: hasKey("mdns.")},
 	{name: "snap length 96", form: wireForm{Link: pcapgen.LinkForm{SnapLen: 96}}, applies: anyKey,
 		unread: "a 96-byte snap length keeps the headers and cuts every payload past its first 42 bytes (tcpdump's old default)"},
