@@ -170,7 +170,10 @@ func (t *flowTable) create(p *packet) (int32, bool, bool) {
 		fromServer = true
 	default:
 		var ok bool
-		if fromServer, ok = t.opens(p.payload); !ok || fromServer && !srcOK || !fromServer && !dstOK {
+		if !srcOK && !dstOK {
+			return 0, false, false
+		}
+		if fromServer, ok = t.opens(p.payload, dstOK); !ok || fromServer && !srcOK {
 			return 0, false, false
 		}
 	}
@@ -211,11 +214,11 @@ func (t *flowTable) create(p *packet) (int32, bool, bool) {
 // opens reports whether a segment of a flow seen mid-stream on ports no
 // decoder names opens a message (an HTTP answer on a port of its own), and
 // whether its sender is the server.
-func (t *flowTable) opens(payload []byte) (fromServer, ok bool) {
+func (t *flowTable) opens(payload []byte, requests bool) (fromServer, ok bool) {
 	if t.d.proto.StreamOpens == nil {
 		return false, false
 	}
-	return t.d.proto.StreamOpens(payload)
+	return t.d.proto.StreamOpens(payload, requests)
 }
 
 func (t *flowTable) knownPort(port uint16) bool {

@@ -283,8 +283,8 @@ func TestMidStreamUnknownPortByFirstLine(t *testing.T) {
 		StreamDetect: func(client, server []byte) (scanner.StreamDecoder, bool) {
 			return rec.decode, len(server) > 0 || bytes.HasPrefix(client, []byte("GET "))
 		},
-		StreamOpens: func(b []byte) (bool, bool) {
-			return bytes.HasPrefix(b, []byte("HTTP/1.")), bytes.HasPrefix(b, []byte("HTTP/1.")) || bytes.HasPrefix(b, []byte("GET "))
+		StreamOpens: func(b []byte, requests bool) (bool, bool) {
+			return bytes.HasPrefix(b, []byte("HTTP/1.")), bytes.HasPrefix(b, []byte("HTTP/1.")) || requests && bytes.HasPrefix(b, []byte("GET "))
 		},
 	}
 	d := NewDecoder((&recorder{}).emit, Options{Protocols: p})

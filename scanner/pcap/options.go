@@ -59,9 +59,10 @@ type Protocols struct {
 	StreamDetect func(client, server []byte) (scanner.StreamDecoder, bool)
 	// StreamOpens says whether a segment seen with no handshake before it,
 	// on ports StreamByPort does not know, opens a message a decoder reads,
-	// and whether its sender is the server. Optional: without it such a
-	// segment starts no flow.
-	StreamOpens func(payload []byte) (fromServer, ok bool)
+	// and whether its sender is the server; a client's request counts only
+	// when requests is set (its receiver may be tracked). Optional: without
+	// it such a segment starts no flow.
+	StreamOpens func(payload []byte, requests bool) (fromServer, ok bool)
 	// ClientFirst returns a decoder for the first bytes a local client sends
 	// on any TCP connection, by their content (a TLS ClientHello names the
 	// server the client asks for), whether or not the server is local: the

@@ -129,17 +129,34 @@ func isLoginPrompt(server []byte) bool {
 // Opens says whether payload, the first bytes of a TCP segment seen with
 // no handshake before it (a capture started mid-connection), opens an HTTP
 // or RTSP message, and whose it is: a status line is the server's answer,
-// a request line the client's request. It runs on bulk segments of ports
-// no decoder names, so the common miss costs a byte test.
-func Opens(payload []byte) (fromServer, ok bool) {
+// a request line (only looked for when requests is set: when its receiver
+// could be a server worth reading) the client's request. It runs on bulk
+// segments of ports no decoder names, so the common miss costs a byte test.
+func Opens(payload []byte, requests bool) (fromServer, ok bool) {
 	if len(payload) < 8 || payload[0] < 'A' || payload[0] > 'Z' {
 		return false, false
 	}
 	if bytes.HasPrefix(payload, []byte("HTTP/1.")) || bytes.HasPrefix(payload, []byte("RTSP/1.")) {
 		return true, true
 	}
-	if sp := bytes.IndexByte(payload[:min(len(payload), 24)], ' '); sp < 0 {
-		return false, false // a method is a short token
+	if !requests {
+		return false, false
+	}
+	// A request line: a short upper-case method, a space, and a line that
+	// ends in the protocol's version; checked in place before the full
+	// parse, as most segments that get this far are no request.
+	sp := bytes.IndexByte(payload[:min(len(payload), 24)], ' ')
+	if sp < 3 || bytes.IndexFunc(payload[:sp], func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		return false, false
+	}
+	line, _, ok := bytes.Cut(payload[:min(len(payload), 4096)], []byte("\n"))
+	if !ok {
+		return false, false
+	}
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	version := line[bytes.LastIndexByte(line, ' ')+1:]
+	if !bytes.HasPrefix(version, []byte("HTTP/1.")) && !bytes.HasPrefix(version, []byte("RTSP/1.")) {
+		return false, false
 	}
 	return false, requestProto(payload) != ""
 }

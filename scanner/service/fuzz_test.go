@@ -225,21 +225,25 @@ func FuzzIndexASCIIFold(f *testing.F) {
 	})
 }
 
-// FuzzOpens: Opens never panics, and a segment it says opens a message is
-// one Detect recognises from that side alone.
+// FuzzOpens: Opens never panics, a segment it says opens a message is one
+// Detect recognises from that side alone, and without requests it names
+// only answers.
 func FuzzOpens(f *testing.F) {
 	for _, s := range []string{"HTTP/1.1 200 OK\r\n", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "DESCRIBE rtsp://x/ RTSP/1.0\r\n",
 		"RTSP/1.0 401 Unauthorized\r\n", "GET  HTTP/1.1", "SSH-2.0-x", "\x16\x03\x01", "A B C"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fromServer, ok := Opens(b)
+		fromServer, ok := Opens(b, true)
 		if !ok {
 			return
 		}
 		client, server := b, []byte(nil)
 		if fromServer {
 			client, server = nil, b
+		}
+		if s, ok := Opens(b, false); ok && (!s || !fromServer) {
+			t.Errorf("Opens(%q, false) names a request", b)
 		}
 		if _, known := recognise(client, server); !known {
 			t.Errorf("Opens(%q) = %v, true, but the bytes are not recognised from that side", b, fromServer)
