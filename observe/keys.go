@@ -81,6 +81,7 @@ var keys = []Key{
 	{Name: "sadp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "dhip.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "xm.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "gvcp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
 
 	// Devices without an address.
@@ -98,6 +99,7 @@ var keys = []Key{
 	{Name: "http.headers", Role: Raw},
 	{Name: "rtsp.response", Role: Raw},
 	{Name: "mdns.payload_hex", Role: Raw},
+	{Name: "gvcp.payload_hex", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
 	{Name: "tls.cert_pem", Role: Raw},
 	{Name: "tls.cert_der_hex", Role: Raw},
@@ -177,6 +179,16 @@ var keys = []Key{
 	{Name: "dvrip.serial", Role: Fact},
 	{Name: "dvrip.model", Role: Context},
 	{Name: "dvrip.build_time", Role: Context},
+
+	// GigE Vision discovery (GVCP).
+	{Name: "gvcp.manufacturer", Role: Fact},
+	{Name: "gvcp.model", Role: Fact},
+	{Name: "gvcp.device_version", Role: Fact},
+	{Name: "gvcp.serial", Role: Context},
+	{Name: "gvcp.manufacturer_info", Role: Context},
+	{Name: "gvcp.user_name", Role: Context},
+	{Name: "gvcp.spec_version", Role: Context},
+	{Name: "gvcp.role", Role: Context},
 
 	// CS2 PPPP and DNS.
 	{Name: "p2p.protocol", Role: Fact},

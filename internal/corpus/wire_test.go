@@ -55,6 +55,7 @@ type wireScene struct {
 	obs       []keyValue
 	http      map[string]string // http.* facts of one answer to one request
 	onvif     map[string]string // onvif.* facts of one GetDeviceInformation answer
+	gvcp      map[string]string // gvcp.* facts of one GigE Vision discovery acknowledge
 	exchanges []func(c *pcapgen.Capture)
 }
 
@@ -64,7 +65,7 @@ type wireScene struct {
 func newWireScene(n int, where string) *wireScene {
 	mac := net.HardwareAddr{0x02, 0, 0x5e, 1, byte(n >> 8), byte(n)}
 	ip := net.IPv4(198, 19, byte(n>>8), byte(n)).To4()
-	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}}
+	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, gvcp: map[string]string{}}
 }
 
 // place adds one observation to the scene; false when the key has no wire
@@ -120,6 +121,8 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.udp(37810, wireGroup, b)
 	case "onvif.manufacturer", "onvif.model", "onvif.firmware", "onvif.serial", "onvif.hardware_id":
 		s.onvif[kv.key] = kv.value
+	case "gvcp.manufacturer", "gvcp.model", "gvcp.device_version", "gvcp.serial", "gvcp.manufacturer_info", "gvcp.user_name":
+		s.gvcp[kv.key] = kv.value
 	case "p2p.did":
 		login, ok := ppppDeviceLogin(kv.value)
 		if !ok {
@@ -205,6 +208,23 @@ func (s *wireScene) onvifAnswer() {
 		[]byte("HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body))
 }
 
+// gvcpAnswer builds the scene's GigE Vision discovery: the client's
+// broadcast DISCOVERY_CMD and the camera's DISCOVERY_ACK to the client's
+// port, naming the camera's own MAC and address.
+func (s *wireScene) gvcpAnswer() {
+	if len(s.gvcp) == 0 {
+		return
+	}
+	const clientPort = 50100
+	broadcast := pcapgen.Host{MAC: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, IP: net.IPv4bcast.To4()}
+	s.frame(func(f *pcapgen.Framer) []byte {
+		return f.UDP(wireClient, broadcast, clientPort, 3956, discovery.GVCPDiscovery())
+	})
+	s.frame(func(f *pcapgen.Framer) []byte {
+		return f.UDP(s.dev, wireClient, 3956, clientPort, pcapgen.GVCPDiscoveryAck(s.gvcp, s.dev.MAC, s.dev.IP, 1))
+	})
+}
+
 // httpAnswer builds the one HTTP exchange the scene's http.* facts describe:
 // the request for http.path, an answer with http.status, the Server and
 // WWW-Authenticate headers and a page holding the body or the title.
@@ -257,6 +277,7 @@ func wireCapture(scenes []*wireScene) ([]byte, error) {
 	for _, s := range scenes {
 		s.httpAnswer()
 		s.onvifAnswer()
+		s.gvcpAnswer()
 		c.Write(c.F.ARP(s.dev, wireClient, true)) // the device's own address binding, as any capture has
 		for _, x := range s.exchanges {
 			x(c)

@@ -36,6 +36,7 @@ func portTable() map[uint16]scanner.Decoder {
 		68:    DHCP,
 		32100: PPPP, // CS2 P2P server port
 		32108: PPPP, // CS2 LAN search/notify port
+		3956:  GVCP, // GigE Vision control: discovery acknowledges from machine-vision cameras
 	}
 	for _, p := range protocols {
 		ports[p.Port] = p.Decode
@@ -78,6 +79,7 @@ var rawKeys = map[string]scanner.Decoder{
 	"upnp.description": UPnP,
 	"mdns.payload_hex": fromHex(MDNS),
 	"dhcp.payload_hex": fromHex(DHCP),
+	"gvcp.payload_hex": fromHex(GVCP),
 }
 
 // ByRawKey returns the decoder for a raw key's value (the value's bytes are

@@ -1,7 +1,7 @@
 // Package discovery decodes the datagrams of UDP discovery and link
 // protocols (DHCPv4, mDNS/DNS-SD, DNS queries, SSDP and UPnP device
-// descriptions, WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search
-// and CS2 PPPP) into observations about their sender, and builds the
+// descriptions, WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search,
+// GigE Vision GVCP discovery and CS2 PPPP) into observations about their sender, and builds the
 // requests of the link-local discovery protocols: each wire format's
 // encoder sits next to its decoder (DHIPFrame and DHIPUnframe, XMFrame and
 // XMUnframe, the request builders), and Protocols is the one table of

@@ -128,3 +128,8 @@ func FuzzPPPP(f *testing.F) {
 	seeds = append(seeds, captureSeeds(f, "neu-intl-iot/yi_camera_sample.pcap", 17916, 4)...)
 	fuzzDecoder(f, PPPP, "p2p.", seeds...)
 }
+
+func FuzzGVCP(f *testing.F) {
+	fuzzDecoder(f, GVCP, "gvcp.", pcapplusplusGVCPAck(f), GVCPDiscovery(),
+		GVCPDiscoveryAck(GVCPDevice{Manufacturer: "Hikrobot", Model: "MV-CS020-10GC", Serial: "DA7171596"}, 1))
+}
