@@ -126,6 +126,10 @@ var wantEvidence = map[string][]fingerprint.Evidence{
 	// The Xiongmai camera's ONVIF GetDeviceInformation, asked without
 	// credentials after GetSystemDateAndTime answered.
 	"xiongmai-dvr": {{Probe: "onvif", Key: "onvif.model", Port: 8899, Value: "XM530_50X50-WG_8M"}},
+	// The machine-vision camera answers GigE Vision discovery only: its
+	// model comes from the sweep's broadcast DISCOVERY_CMD and the
+	// DISCOVERY_ACK it sends back.
+	"hikrobot-camera": {{Probe: "gvcp", Key: "gvcp.model", Port: 3956, Value: "MV-CS020-10GC"}},
 }
 
 // wantEvidenceContaining is like wantEvidence for values too long to spell

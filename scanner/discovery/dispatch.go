@@ -36,7 +36,6 @@ func portTable() map[uint16]scanner.Decoder {
 		68:    DHCP,
 		32100: PPPP, // CS2 P2P server port
 		32108: PPPP, // CS2 LAN search/notify port
-		3956:  GVCP, // GigE Vision control: discovery acknowledges from machine-vision cameras
 	}
 	for _, p := range protocols {
 		ports[p.Port] = p.Decode

@@ -24,11 +24,11 @@ const (
 	gvcpDiscoveryCmd = 0x0002
 	gvcpDiscoveryAck = 0x0003
 
-	// gvcpFlagAckRequired asks for an acknowledge; gvcpFlagBroadcastAck
-	// lets a device whose address is outside the sender's subnet answer to
-	// the broadcast address, so that a misconfigured camera is still heard.
-	gvcpFlagAckRequired  = 0x01
-	gvcpFlagBroadcastAck = 0x10
+	// gvcpFlagAckRequired asks for an acknowledge. The flag that lets a
+	// device answer to the broadcast address (0x10) is not set: the sweep
+	// hears answers on its own address only, so it would add noise to the
+	// segment and nothing to the sweep.
+	gvcpFlagAckRequired = 0x01
 
 	// gvcpDiscoveryBodyLen is the DISCOVERY_ACK body: the first 248 bytes
 	// of the device's bootstrap registers.
@@ -111,10 +111,10 @@ func nulText(b []byte) string {
 }
 
 // GVCPDiscovery is a DISCOVERY_CMD: no body, an acknowledge asked for,
-// broadcast answers allowed, request id 1 (aravis and the vendors' SDKs
-// send the same eight bytes but for the id).
+// request id 1 (aravis and the vendors' SDKs send the same eight bytes but
+// for the flags and the id).
 func GVCPDiscovery() []byte {
-	return []byte{gvcpKey, gvcpFlagAckRequired | gvcpFlagBroadcastAck, 0, gvcpDiscoveryCmd, 0, 0, 0, 1}
+	return []byte{gvcpKey, gvcpFlagAckRequired, 0, gvcpDiscoveryCmd, 0, 0, 0, 1}
 }
 
 // GVCPDevice is what a DISCOVERY_ACK says about its device.

@@ -46,6 +46,8 @@ var protocols = []Protocol{
 	{Name: "sadp", Group: groupSSDP, Port: 37020, AnswerPort: 37020, Request: fixed(SADPInquiry), Decode: SADP},
 	{Name: "dhip", Group: groupDHIP, Port: 37810, AnswerPort: 37810, Request: fixed(DHIPSearch), Decode: DHIP},
 	{Name: "xm", Port: 34569, AnswerPort: 34569, Request: fixed(XMSearch), Decode: XM},
+	// GigE Vision: machine-vision cameras answer the sender's port by unicast.
+	{Name: "gvcp", Port: 3956, Request: fixed(GVCPDiscovery), Decode: GVCP},
 	{Name: "ssdp", Group: groupSSDP, Port: 1900, Request: fixed(SSDPSearch), Decode: SSDP},
 }
 
