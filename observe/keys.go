@@ -101,6 +101,7 @@ var keys = []Key{
 	{Name: "mdns.payload_hex", Role: Raw},
 	{Name: "gvcp.payload_hex", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
+	{Name: "sip.message", Role: Raw},
 	{Name: "tls.cert_pem", Role: Raw},
 	{Name: "tls.cert_der_hex", Role: Raw},
 
@@ -189,6 +190,16 @@ var keys = []Key{
 	{Name: "gvcp.user_name", Role: Context},
 	{Name: "gvcp.spec_version", Role: Context},
 	{Name: "gvcp.role", Role: Context},
+
+	// SIP and GB/T 28181 (what a message's sender says of itself).
+	{Name: "sip.user_agent", Role: Fact},
+	{Name: "sip.server", Role: Context},
+	{Name: "gb28181.device_id", Role: Context},
+	{Name: "gb28181.device_type", Role: Fact},
+	{Name: "gb28181.manufacturer", Role: Fact},
+	{Name: "gb28181.model", Role: Fact},
+	{Name: "gb28181.firmware", Role: Fact},
+	{Name: "gb28181.device_name", Role: Context},
 
 	// CS2 PPPP and DNS.
 	{Name: "p2p.protocol", Role: Fact},

@@ -55,14 +55,17 @@ func ByPort(srcPort, dstPort uint16) (scanner.Decoder, bool) {
 }
 
 // Sniff recognises a datagram on a port ByPort does not know by its
-// content: CS2 PPPP (peer-to-peer video runs on random ports) and a DHIP
-// header.
+// content: CS2 PPPP (peer-to-peer video runs on random ports), a DHIP
+// header, and a SIP start line (5060 by default, but GB/T 28181 platforms
+// and intercoms use any port).
 func Sniff(payload []byte) (scanner.Decoder, bool) {
 	switch {
 	case isPPPP(payload):
 		return PPPP, true
 	case hasDHIPHeader(payload):
 		return DHIP, true
+	case IsSIP(payload):
+		return SIP, true
 	}
 	return nil, false
 }
@@ -79,6 +82,7 @@ var rawKeys = map[string]scanner.Decoder{
 	"mdns.payload_hex": fromHex(MDNS),
 	"dhcp.payload_hex": fromHex(DHCP),
 	"gvcp.payload_hex": fromHex(GVCP),
+	"sip.message":      SIP,
 }
 
 // ByRawKey returns the decoder for a raw key's value (the value's bytes are

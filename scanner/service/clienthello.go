@@ -6,6 +6,7 @@ import (
 
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 var (
@@ -42,8 +43,9 @@ func ClientHello(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 }
 
 // ClientFirst returns the decoder for the first bytes a client sends on a
-// TCP connection when they are recognised: a TLS ClientHello, or an HTTP
-// request.
+// TCP connection when they are recognised: a TLS ClientHello, an HTTP
+// request, or a SIP message (a camera or intercom registering with its
+// platform over TCP is the connection's client).
 func ClientFirst(payload []byte) (scanner.Decoder, bool) {
 	if len(payload) == 0 {
 		return nil, false
@@ -53,10 +55,24 @@ func ClientFirst(payload []byte) (scanner.Decoder, bool) {
 	switch payload[0] {
 	case recordHandshake:
 		return ClientHello, IsClientHello(payload)
-	case 'G', 'P', 'H':
+	case 'G', 'H':
 		return HTTPRequestHost, isHTTPRequestStart(payload)
+	case 'P':
+		if isHTTPRequestStart(payload) {
+			return HTTPRequestHost, true
+		}
+	}
+	if discovery.IsSIP(payload) {
+		return sipFromClient, true
 	}
 	return nil, false
+}
+
+// sipFromClient reads a SIP message a TCP client sent about itself; the
+// client's port is an ephemeral one, no service of the device.
+func sipFromClient(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+	m.SrcPort = 0
+	return discovery.SIP(payload, m, emit)
 }
 
 // HTTPRequestHost reads the head of an HTTP request a client sends and emits
