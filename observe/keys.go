@@ -82,6 +82,7 @@ var keys = []Key{
 	{Name: "dhip.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "xm.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "gvcp.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "hds.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
 
 	// Devices without an address.
@@ -100,6 +101,7 @@ var keys = []Key{
 	{Name: "rtsp.response", Role: Raw},
 	{Name: "mdns.payload_hex", Role: Raw},
 	{Name: "gvcp.payload_hex", Role: Raw},
+	{Name: "hds.payload", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
 	{Name: "tls.cert_pem", Role: Raw},
@@ -190,6 +192,18 @@ var keys = []Key{
 	{Name: "gvcp.user_name", Role: Context},
 	{Name: "gvcp.spec_version", Role: Context},
 	{Name: "gvcp.role", Role: Context},
+
+	// HiSilicon reference firmware's HDS/1.0 LAN search.
+	{Name: "hds.protocol", Role: Fact},
+	{Name: "hds.device_type", Role: Fact},
+	{Name: "hds.firmware", Role: Fact},
+	{Name: "hds.model", Role: Context},
+	{Name: "hds.device_id", Role: Context},
+	{Name: "hds.device_name", Role: Context},
+	{Name: "hds.vendor", Role: Context},
+	{Name: "hds.uid", Role: Context},
+	{Name: "hds.esee_id", Role: Context},
+	{Name: "hds.http_port", Role: Context},
 
 	// SIP and GB/T 28181 (what a message's sender says of itself).
 	{Name: "sip.user_agent", Role: Fact},

@@ -48,7 +48,7 @@ func TestProfilesLoad(t *testing.T) {
 	ps := loadAll(t)
 	want := []string{"hikvision-ipc", "hikvision-nvr", "ezviz-camera", "dahua-ipc", "amcrest-ipc", "xiongmai-dvr",
 		"axis-camera", "printer", "linux-host", "huawei-box", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape",
-		"hikvision-nvr-web", "hikrobot-camera"}
+		"hikvision-nvr-web", "hikrobot-camera", "camhi-camera"}
 	for _, name := range want {
 		p, ok := ps[name]
 		if !ok {
@@ -394,6 +394,40 @@ func TestGVCPDiscoveryByBroadcast(t *testing.T) {
 	}
 	if len(want) != 0 {
 		t.Errorf("acknowledge lacks %v", want)
+	}
+}
+
+// An HDS/1.0 search on the group is answered by the HiSilicon-SDK camera
+// alone, on the group, echoing the search's Client-ID and naming its own
+// address and MAC.
+func TestHDSSearchOnTheGroup(t *testing.T) {
+	w := newWorld(t, "camhi-camera", "hikvision-ipc")
+	group := &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 8002}
+	conn, err := w.scanner().ListenMulticastUDP(group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.WriteTo(discovery.HDSSearch(), group); err != nil {
+		t.Fatal(err)
+	}
+	cam := w.devices["camhi-camera"]
+	got := collect(t, conn, cam.Host.IP.String())
+	var answers [][]byte
+	for _, b := range got[cam.Host.IP.String()] {
+		if !discovery.IsHDSSearch(b) { // our own search loops back on the group
+			answers = append(answers, b)
+		}
+	}
+	if len(answers) != 1 {
+		t.Fatalf("search answered %d times, by %v", len(answers), keys(got))
+	}
+	a := string(answers[0])
+	for _, want := range []string{"HDS/1.0 200 OK\r\n", "Client-ID:nvmOPxEnYfQRAeLFdsMrpBbnMDbEPiMC\r\n",
+		"IP=" + cam.Host.IP.String() + "\r\n", "MAC=00:E0:F8:00:98:21\r\n", "Device-Type=C6F0SeZ0N0P0L0\r\n"} {
+		if !strings.Contains(a, want) {
+			t.Errorf("answer lacks %q:\n%s", want, a)
+		}
 	}
 }
 

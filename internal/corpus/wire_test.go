@@ -131,6 +131,8 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 32100, 32100, login) })
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
+	case "hds.payload":
+		s.udp(8002, wireGroup, []byte(kv.value))
 	case "mdns.instance":
 		name := strings.TrimSuffix(kv.value, ".")
 		_, service, ok := pcapgen.SplitInstance(name)

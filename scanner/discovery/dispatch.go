@@ -82,6 +82,7 @@ var rawKeys = map[string]scanner.Decoder{
 	"mdns.payload_hex": fromHex(MDNS),
 	"dhcp.payload_hex": fromHex(DHCP),
 	"gvcp.payload_hex": fromHex(GVCP),
+	"hds.payload":      HDS,
 	"sip.message":      SIP,
 }
 

@@ -133,3 +133,7 @@ func FuzzGVCP(f *testing.F) {
 	fuzzDecoder(f, GVCP, "gvcp.", pcapplusplusGVCPAck(f), GVCPDiscovery(),
 		GVCPDiscoveryAck(GVCPDevice{Manufacturer: "Hikrobot", Model: "MV-CS020-10GC", Serial: "DA7171596"}, 1))
 }
+
+func FuzzHDS(f *testing.F) {
+	fuzzDecoder(f, HDS, "hds.", readTestdata(f, "hds_search_ack_easyn.txt"), readTestdata(f, "hds_beacon_juan.txt"), HDSSearch())
+}
