@@ -83,6 +83,7 @@ var keys = []Key{
 	{Name: "xm.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "gvcp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "hds.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "ssdp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
 
 	// Devices without an address.
@@ -122,6 +123,11 @@ var keys = []Key{
 
 	// SSDP and UPnP descriptions.
 	{Name: "ssdp.server", Role: Fact},
+	{Name: "ssdp.search_result", Role: Fact},
+	{Name: "ssdp.product_model", Role: Fact},
+	{Name: "ssdp.software_version", Role: Fact},
+	{Name: "ssdp.product_series", Role: Context},
+	{Name: "ssdp.device_name", Role: Context},
 	{Name: "ssdp.location", Role: Fact},
 	{Name: "ssdp.usn", Role: Context},
 	{Name: "ssdp.nt", Role: Fact},

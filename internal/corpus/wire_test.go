@@ -133,6 +133,8 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.udp(34569, wireGroup, []byte(kv.value))
 	case "hds.payload":
 		s.udp(8002, wireGroup, []byte(kv.value))
+	case "ssdp.payload": // a search answer, to the searching client
+		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 1900, 50200, []byte(kv.value)) })
 	case "mdns.instance":
 		name := strings.TrimSuffix(kv.value, ".")
 		_, service, ok := pcapgen.SplitInstance(name)

@@ -85,6 +85,7 @@ func FuzzDNS(f *testing.F) {
 func FuzzSSDP(f *testing.F) {
 	seeds := captureSeeds(f, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 1900, 4)
 	seeds = append(seeds, captureSeeds(f, "iot-sentinel/D-LinkDayCam_Setup-A-1-STA.pcap", 1900, 5)...)
+	seeds = append(seeds, readTestdata(f, "ssdp_tvt_search_result_pytvt.xml"))
 	fuzzDecoder(f, SSDP, "ssdp.", seeds...)
 }
 
