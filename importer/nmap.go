@@ -104,7 +104,8 @@ func (s nmapScript) elem(key string) string {
 
 // NmapXML reads nmap's XML output (nmap -sV -oX, optionally with the NSE
 // scripts http-title, http-headers, http-server-header, rtsp-methods,
-// ssl-cert, broadcast-wsdd-discover and broadcast-dns-service-discovery) and
+// ssl-cert, broadcast-wsdd-discover and broadcast-dns-service-discovery, and
+// snmp-sysdescr on UDP 161) and
 // emits what it shows about each host. Closed and filtered ports, and
 // service names nmap only guessed from the port number, say nothing about a
 // device and are left out.
@@ -217,10 +218,17 @@ func emitNmapHost(h nmapHost, scanStart time.Time, emit Emit) error {
 
 func emitNmapPort(base observe.Observation, p nmapPort, emit Emit) {
 	port, err := strconv.ParseUint(p.PortID, 10, 16)
-	if err != nil || p.State.State != "open" || p.Protocol != "tcp" {
-		return // UDP results carry no script this importer reads
+	if err != nil || p.State.State != "open" {
+		return
 	}
 	base.Port = uint16(port)
+	if p.Protocol == "udp" {
+		emitNmapUDPScripts(base, p.Scripts, emit)
+		return
+	}
+	if p.Protocol != "tcp" {
+		return
+	}
 	add := func(key, value string) {
 		if value = strings.TrimSpace(value); value != "" {
 			o := base
@@ -262,6 +270,26 @@ func emitNmapPort(base observe.Observation, p nmapPort, emit Emit) {
 			if pem := s.elem("pem"); pem != "" {
 				decodeRaw(base, "tls.cert_pem", []byte(pem), emit)
 			}
+		}
+	}
+}
+
+// emitNmapUDPScripts reads the UDP scripts whose output is a device's own
+// word: snmp-sysdescr prints the agent's sysDescr.0, then, when the agent
+// gave it, a last line "  System uptime: ..." that is not part of it.
+func emitNmapUDPScripts(base observe.Observation, scripts []nmapScript, emit Emit) {
+	for _, s := range scripts {
+		if s.ID != "snmp-sysdescr" {
+			continue
+		}
+		out := s.Output[:min(len(s.Output), maxScriptOutput)]
+		if i := strings.LastIndex(out, "\n  System uptime: "); i >= 0 && !strings.Contains(out[i+1:], "\n") {
+			out = out[:i]
+		}
+		if out = strings.TrimSpace(out); out != "" {
+			o := base
+			o.Key, o.Value = "snmp.sys_descr", observe.Clip(out, observe.MaxValueLen)
+			emit(o)
 		}
 	}
 }

@@ -151,3 +151,40 @@ func FuzzNmapXML(f *testing.F) {
 		})
 	})
 }
+
+// nmap's snmp-sysdescr script against a net-snmp agent answering a
+// Hikvision recorder's sysDescr (testdata/import/SOURCES.md): the sysDescr
+// is kept, the uptime line nmap appends is not.
+func TestNmapXMLSNMPSysDescr(t *testing.T) {
+	b, err := os.ReadFile("../testdata/import/nmap/snmp-sysdescr-lab.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, st, err := readNmap(t, b)
+	if err != nil || st.Skipped != 0 {
+		t.Fatalf("err %v, stats %+v", err, st)
+	}
+	var got []string
+	for _, o := range obs {
+		if o.Key == "snmp.sys_descr" {
+			if o.IP.String() != "127.0.0.1" || o.Port != 161 {
+				t.Errorf("sysDescr about %v port %d", o.IP, o.Port)
+			}
+			got = append(got, o.Value)
+		}
+	}
+	if len(got) != 1 || got[0] != "Hikvision company products" {
+		t.Fatalf("snmp.sys_descr = %q", got)
+	}
+	// A sysDescr of several lines keeps them; only nmap's last uptime line goes.
+	multi := bytes.Replace(b, []byte(`output="Hikvision company products&#xa;`), []byte(`output="Cisco IOS Software&#xa;Technical Support: http://www.cisco.com/techsupport&#xa;`), 1)
+	obs, _, err = readNmap(t, multi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range obs {
+		if o.Key == "snmp.sys_descr" && o.Value != "Cisco IOS Software\nTechnical Support: http://www.cisco.com/techsupport" {
+			t.Errorf("multi-line sysDescr read as %q", o.Value)
+		}
+	}
+}

@@ -104,6 +104,7 @@ var keys = []Key{
 	{Name: "gvcp.payload_hex", Role: Raw},
 	{Name: "hds.payload", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
+	{Name: "snmp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
 	{Name: "tls.cert_pem", Role: Raw},
 	{Name: "tls.cert_der_hex", Role: Raw},
@@ -226,6 +227,13 @@ var keys = []Key{
 	{Name: "p2p.did", Role: Fact},
 	{Name: "p2p.role", Role: Fact},
 	{Name: "dns.query", Role: Fact, Asked: true},
+
+	// SNMP v1/v2c answers and traps an agent sends (read passively).
+	{Name: "snmp.sys_descr", Role: Fact},
+	{Name: "snmp.sys_object_id", Role: Fact},
+	{Name: "snmp.sys_name", Role: Context},
+	{Name: "snmp.trap_oid", Role: Fact},
+	{Name: "snmp.private", Role: Fact},
 
 	// HTTP.
 	{Name: "http.status", Role: Fact},

@@ -675,3 +675,28 @@ func TestIdentifyShowsBadLinesDeepInTheFile(t *testing.T) {
 		t.Errorf("count: %s", stderr)
 	}
 }
+
+// An SNMP message given as hex goes through the wire decoder: the community
+// it carries is never an observation.
+func TestIdentifySNMP(t *testing.T) {
+	obs, bad := collect(t, "snmp.jsonl")
+	if len(bad) != 0 {
+		t.Fatalf("bad lines: %v", bad)
+	}
+	for key, want := range map[string]string{
+		"snmp.sys_descr": "DH-NVR4108HS-8P-4KS2", "snmp.sys_object_id": "1.3.6.1.4.1.1004849.3.2.10", "snmp.sys_name": "NVR-LAB",
+	} {
+		if got := values(obs, key); len(got) != 1 || got[0] != want {
+			t.Errorf("%s = %q, want %q", key, got, want)
+		}
+	}
+	for _, o := range obs {
+		if strings.Contains(o.Value, "labcommunity") || o.Key == "snmp.payload_hex" {
+			t.Errorf("kept %s = %q", o.Key, o.Value)
+		}
+	}
+	code, out, _ := cli(t, "", "identify", "--format", "json", "--fail-on", "none", identifyData("snmp.jsonl"))
+	if code != 0 || !strings.Contains(out, `"model": "NVR4108HS-8P-4KS2"`) || !strings.Contains(out, `"model": "DS-2CD2185FWD-I"`) || !strings.Contains(out, `"firmware": "V5.5.3 build 171025"`) {
+		t.Errorf("exit %d, report %s", code, out)
+	}
+}

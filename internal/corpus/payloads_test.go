@@ -28,8 +28,8 @@ func TestRealDiscoveryPayloads(t *testing.T) {
 			"Dahua", fingerprint.KindCamera, "IPC-HDW5421S", "2.400.0.8", "1F006E4PAX00075", "4c:11:bf:c2:0b:9d", true,
 			"DHIP notifyDevInfo of a Dahua IPC, Vendor Dahua, MAC in a Dahua block"},
 		{"python-ws-discovery/probe_response_IPCAM_631GA.xml", "wsd.payload", "192.168.1.104",
-			"", fingerprint.KindCamera, "631GA", "", "", "78:a5:dd:0f:95:93", false,
-			"no-name Chinese ONVIF camera (scopes Model/631GA, Name/IPCAM, country/china; MAC from the gSOAP endpoint UUID, block of Shenzhen Smarteye, not catalogued): a camera, no catalogued maker"},
+			"Wansview", fingerprint.KindCamera, "631GA", "", "", "78:a5:dd:0f:95:93", true,
+			"no-name Chinese ONVIF camera (scopes Model/631GA, Name/IPCAM, country/china; MAC from the gSOAP endpoint UUID): the block is Shenzhen Smarteye's, the camera maker behind Wansview and its OEM line (vendors.yaml), so a Wansview-made camera; it named no catalogued maker before Wansview was catalogued"},
 	} {
 		raw, err := os.ReadFile(testdata("realdata", c.file))
 		if err != nil {

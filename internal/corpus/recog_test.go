@@ -20,6 +20,7 @@ var recogFiles = []struct{ file, key string }{
 	{"favicons.xml", "http.favicon_md5"},
 	{"dhcp_vendor_class.xml", "dhcp.vendor_class"},
 	{"telnet_banners.xml", "telnet.banner"},
+	{"snmp_sysdescr.xml", "snmp.sys_descr"},
 }
 
 // recogVendorNames spells recog vendor names the catalogue writes

@@ -56,6 +56,8 @@ type wireScene struct {
 	http      map[string]string // http.* facts of one answer to one request
 	onvif     map[string]string // onvif.* facts of one GetDeviceInformation answer
 	gvcp      map[string]string // gvcp.* facts of one GigE Vision discovery acknowledge
+	sip       map[string]string // sip.user_agent and gb28181.* facts of one GB/T 28181 registration
+	snmp      []pcapgen.SNMPVar // snmp.* facts of one GetResponse to a manager's poll
 	exchanges []func(c *pcapgen.Capture)
 }
 
@@ -65,7 +67,7 @@ type wireScene struct {
 func newWireScene(n int, where string) *wireScene {
 	mac := net.HardwareAddr{0x02, 0, 0x5e, 1, byte(n >> 8), byte(n)}
 	ip := net.IPv4(198, 19, byte(n>>8), byte(n)).To4()
-	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, gvcp: map[string]string{}}
+	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}, gvcp: map[string]string{}}
 }
 
 // place adds one observation to the scene; false when the key has no wire
@@ -129,12 +131,48 @@ func (s *wireScene) place(kv keyValue) bool {
 			return false
 		}
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 32100, 32100, login) })
+	case "snmp.sys_descr":
+		s.snmp = append(s.snmp, pcapgen.SNMPVar{Name: "1.3.6.1.2.1.1.1.0", Text: kv.value})
+	case "snmp.sys_name":
+		s.snmp = append(s.snmp, pcapgen.SNMPVar{Name: "1.3.6.1.2.1.1.5.0", Text: kv.value})
+	case "snmp.sys_object_id":
+		s.snmp = append(s.snmp, pcapgen.SNMPVar{Name: "1.3.6.1.2.1.1.2.0", OIDValue: kv.value})
+	case "snmp.private": // OID=value: the variable a manager polled in the maker's MIB
+		name, text, ok := strings.Cut(kv.value, "=")
+		if !ok {
+			return false
+		}
+		s.snmp = append(s.snmp, pcapgen.SNMPVar{Name: name, Text: text})
+	case "snmp.trap_oid": // a v2c trap from an agent's own port to the manager's 162
+		s.frame(func(f *pcapgen.Framer) []byte {
+			return f.UDP(s.dev, wireClient, 40162, 162, pcapgen.SNMPv2cTrap(kv.value, nil))
+		})
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
 	case "hds.payload":
 		s.udp(8002, wireGroup, []byte(kv.value))
 	case "ssdp.payload": // a search answer, to the searching client
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 1900, 50200, []byte(kv.value)) })
+	case "sip.message": // a message the device sent its platform or PBX
+		s.udp(5060, wireClient, []byte(kv.value))
+	case "sip.user_agent", "gb28181.manufacturer", "gb28181.model", "gb28181.firmware", "gb28181.device_name":
+		s.sip[kv.key] = kv.value
+	case "gb28181.device_type": // the class its code's type digits give
+		if _, ok := discovery.GB28181TypeCode(kv.value); !ok {
+			return false
+		}
+		s.sip[kv.key] = kv.value
+	case "dns.query": // a name the device asks its resolver (the capture's other host)
+		id := uint16(len(s.exchanges))
+		s.frame(func(f *pcapgen.Framer) []byte { return f.DNSQuery(s.dev, wireClient, 50000+id, id, kv.value) })
+	case "tls.sni": // the server name the device asks for when it opens its cloud
+		cport := 41000 + uint16(len(s.exchanges))
+		s.exchanges = append(s.exchanges, func(c *pcapgen.Capture) {
+			c.Conversation(s.dev, wireClient, cport, 443, pcapgen.TLS12ClientHelloSNI(kv.value), nil)
+		})
+	case "arp.mac":
+		// The device's own MAC: every scene's capture holds its ARP binding,
+		// and check gives the scene the MAC identify found for the case.
 	case "mdns.instance":
 		name := strings.TrimSuffix(kv.value, ".")
 		_, service, ok := pcapgen.SplitInstance(name)
@@ -229,6 +267,39 @@ func (s *wireScene) gvcpAnswer() {
 	})
 }
 
+// sipRegistration builds the scene's GB/T 28181 exchange: the device's
+// REGISTER (with its User-Agent) to the platform, then its DeviceInfo
+// answer when the scene has its fields. The device's code has the type
+// digits of its gb28181.device_type, or 199 (an extension type that names
+// no class) when it has none.
+func (s *wireScene) sipRegistration() {
+	if len(s.sip) == 0 {
+		return
+	}
+	code, ok := discovery.GB28181TypeCode(s.sip["gb28181.device_type"])
+	if !ok {
+		code = "199"
+	}
+	id := pcapgen.GB28181Code(code)
+	s.udp(5060, wireClient, pcapgen.SIPRegister(s.dev.IP, wireClient.IP, id, s.sip["sip.user_agent"]))
+	for _, k := range []string{"gb28181.manufacturer", "gb28181.model", "gb28181.firmware", "gb28181.device_name"} {
+		if _, ok := s.sip[k]; ok {
+			s.udp(5060, wireClient, pcapgen.GB28181DeviceInfo(s.dev.IP, wireClient.IP, id, s.sip))
+			return
+		}
+	}
+}
+
+// snmpAnswer builds the scene's answer to a manager's SNMP poll: one
+// GetResponse from the agent's port 161 with every snmp.* variable.
+func (s *wireScene) snmpAnswer() {
+	if len(s.snmp) == 0 {
+		return
+	}
+	response := pcapgen.SNMPv2cResponse(s.snmp)
+	s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 161, 40161, response) })
+}
+
 // httpAnswer builds the one HTTP exchange the scene's http.* facts describe:
 // the request for http.path, an answer with http.status, the Server and
 // WWW-Authenticate headers and a page holding the body or the title.
@@ -282,6 +353,8 @@ func wireCapture(scenes []*wireScene) ([]byte, error) {
 		s.httpAnswer()
 		s.onvifAnswer()
 		s.gvcpAnswer()
+		s.sipRegistration()
+		s.snmpAnswer()
 		c.Write(c.F.ARP(s.dev, wireClient, true)) // the device's own address binding, as any capture has
 		for _, x := range s.exchanges {
 			x(c)

@@ -2,8 +2,13 @@ package pcapgen
 
 import (
 	"bytes"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHTTPAnswer(t *testing.T) {
@@ -34,5 +39,32 @@ func TestSplitInstance(t *testing.T) {
 		if _, _, ok := SplitInstance(name); ok {
 			t.Errorf("SplitInstance(%q): a service in a name without one", name)
 		}
+	}
+}
+
+// TestTLS12ClientHelloSNI: Go's own TLS server reads the server name out of
+// the constructed hello, so the wire tests' form is a real ClientHello.
+func TestTLS12ClientHelloSNI(t *testing.T) {
+	const want = "13-DevAccess.myzmodo.com"
+	client, server := net.Pipe()
+	defer client.Close()
+	go func() {
+		_ = client.SetDeadline(time.Now().Add(5 * time.Second))
+		_, _ = client.Write(TLS12ClientHelloSNI(want))
+		_, _ = io.Copy(io.Discard, client) // the server's alert, until it closes
+	}()
+	var got string
+	stop := errors.New("read the hello")
+	srv := tls.Server(server, &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+		got = h.ServerName
+		return nil, stop
+	}})
+	_ = srv.SetDeadline(time.Now().Add(5 * time.Second))
+	if err := srv.Handshake(); !errors.Is(err, stop) {
+		t.Fatalf("handshake: %v, want the hello read", err)
+	}
+	srv.Close()
+	if got != want {
+		t.Errorf("server name %q, want %q", got, want)
 	}
 }

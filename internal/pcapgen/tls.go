@@ -28,9 +28,25 @@ func TLS12ServerFlight(der []byte, recordSize int) []byte {
 
 // TLS12ClientHello is a minimal TLS 1.2 ClientHello offering one cipher
 // suite and no extensions (so no server name).
-func TLS12ClientHello() []byte {
+func TLS12ClientHello() []byte { return tls12ClientHello(nil) }
+
+// TLS12ClientHelloSNI is TLS12ClientHello naming the server it wants in a
+// server_name extension (RFC 6066), as a device opening its cloud sends it.
+func TLS12ClientHelloSNI(name string) []byte {
+	entry := append([]byte{0, byte(len(name) >> 8), byte(len(name))}, name...) // host_name
+	list := append([]byte{byte(len(entry) >> 8), byte(len(entry))}, entry...)
+	return tls12ClientHello(append([]byte{0, 0, byte(len(list) >> 8), byte(len(list))}, list...)) // server_name
+}
+
+// tls12ClientHello offers one cipher suite, no session id, null compression
+// and the given extensions block (none when empty).
+func tls12ClientHello(extensions []byte) []byte {
 	hello := append([]byte{3, 3}, make([]byte, 32)...)
-	hello = append(hello, 0, 0, 2, 0xc0, 0x2f, 1, 0) // no session id, one cipher, null compression
+	hello = append(hello, 0, 0, 2, 0xc0, 0x2f, 1, 0)
+	if len(extensions) > 0 {
+		hello = append(hello, byte(len(extensions)>>8), byte(len(extensions)))
+		hello = append(hello, extensions...)
+	}
 	return handshakeRecords(handshakeMsg(tlsClientHello, hello), 16384)
 }
 

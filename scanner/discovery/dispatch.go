@@ -34,6 +34,8 @@ func portTable() map[uint16]scanner.Decoder {
 		53:    DNS,
 		67:    DHCP,
 		68:    DHCP,
+		161:   SNMP, // agents answer from it; managers' requests go to it (ignored)
+		162:   SNMP, // traps and informs go to it
 		32100: PPPP, // CS2 P2P server port
 		32108: PPPP, // CS2 LAN search/notify port
 	}
@@ -83,6 +85,7 @@ var rawKeys = map[string]scanner.Decoder{
 	"dhcp.payload_hex": fromHex(DHCP),
 	"gvcp.payload_hex": fromHex(GVCP),
 	"hds.payload":      HDS,
+	"snmp.payload_hex": fromHex(SNMP),
 	"sip.message":      SIP,
 }
 

@@ -53,7 +53,13 @@ type datagram struct {
 // (name is origin/file).
 func readUDP(t testing.TB, name string) []datagram {
 	t.Helper()
-	f, err := os.Open(filepath.Join(realdataDir, name))
+	return readUDPFile(t, filepath.Join(realdataDir, name))
+}
+
+// readUDPFile returns every UDP datagram of the capture at path.
+func readUDPFile(t testing.TB, path string) []datagram {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

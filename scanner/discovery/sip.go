@@ -218,6 +218,18 @@ var gb28181Types = map[string]string{
 	"300": "centre user", "400": "terminal user",
 }
 
+// GB28181TypeCode returns the type digits the standard gives a class word
+// of gb28181.device_type, for building a code of that class (a capture
+// generator's device); false for a word the table does not hold.
+func GB28181TypeCode(class string) (string, bool) {
+	for code, c := range gb28181Types {
+		if c == class {
+			return code, true
+		}
+	}
+	return "", false
+}
+
 // gb28181Body reads a MANSCDP body (GB/T 28181 appendix A) the sender sent
 // about itself: a keep-alive names its code (Notify, CmdType Keepalive); a
 // DeviceInfo answer its code, Manufacturer, Model, Firmware and DeviceName;
