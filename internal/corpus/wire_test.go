@@ -55,6 +55,7 @@ type wireScene struct {
 	obs       []keyValue
 	http      map[string]string // http.* facts of one answer to one request
 	onvif     map[string]string // onvif.* facts of one GetDeviceInformation answer
+	gvcp      map[string]string // gvcp.* facts of one GigE Vision discovery acknowledge
 	sip       map[string]string // sip.user_agent and gb28181.* facts of one GB/T 28181 registration
 	snmp      []pcapgen.SNMPVar // snmp.* facts of one GetResponse to a manager's poll
 	exchanges []func(c *pcapgen.Capture)
@@ -66,7 +67,7 @@ type wireScene struct {
 func newWireScene(n int, where string) *wireScene {
 	mac := net.HardwareAddr{0x02, 0, 0x5e, 1, byte(n >> 8), byte(n)}
 	ip := net.IPv4(198, 19, byte(n>>8), byte(n)).To4()
-	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}}
+	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}, gvcp: map[string]string{}}
 }
 
 // place adds one observation to the scene; false when the key has no wire
@@ -122,6 +123,8 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.udp(37810, wireGroup, b)
 	case "onvif.manufacturer", "onvif.model", "onvif.firmware", "onvif.serial", "onvif.hardware_id":
 		s.onvif[kv.key] = kv.value
+	case "gvcp.manufacturer", "gvcp.model", "gvcp.device_version", "gvcp.serial", "gvcp.manufacturer_info", "gvcp.user_name":
+		s.gvcp[kv.key] = kv.value
 	case "p2p.did":
 		login, ok := ppppDeviceLogin(kv.value)
 		if !ok {
@@ -146,6 +149,10 @@ func (s *wireScene) place(kv keyValue) bool {
 		})
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
+	case "hds.payload":
+		s.udp(8002, wireGroup, []byte(kv.value))
+	case "ssdp.payload": // a search answer, to the searching client
+		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 1900, 50200, []byte(kv.value)) })
 	case "sip.message": // a message the device sent its platform or PBX
 		s.udp(5060, wireClient, []byte(kv.value))
 	case "sip.user_agent", "gb28181.manufacturer", "gb28181.model", "gb28181.firmware", "gb28181.device_name":
@@ -243,6 +250,23 @@ func (s *wireScene) onvifAnswer() {
 		[]byte("HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body))
 }
 
+// gvcpAnswer builds the scene's GigE Vision discovery: the client's
+// broadcast DISCOVERY_CMD and the camera's DISCOVERY_ACK to the client's
+// port, naming the camera's own MAC and address.
+func (s *wireScene) gvcpAnswer() {
+	if len(s.gvcp) == 0 {
+		return
+	}
+	const clientPort = 50100
+	broadcast := pcapgen.Host{MAC: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, IP: net.IPv4bcast.To4()}
+	s.frame(func(f *pcapgen.Framer) []byte {
+		return f.UDP(wireClient, broadcast, clientPort, 3956, discovery.GVCPDiscovery())
+	})
+	s.frame(func(f *pcapgen.Framer) []byte {
+		return f.UDP(s.dev, wireClient, 3956, clientPort, pcapgen.GVCPDiscoveryAck(s.gvcp, s.dev.MAC, s.dev.IP, 1))
+	})
+}
+
 // sipRegistration builds the scene's GB/T 28181 exchange: the device's
 // REGISTER (with its User-Agent) to the platform, then its DeviceInfo
 // answer when the scene has its fields. The device's code has the type
@@ -328,6 +352,7 @@ func wireCapture(scenes []*wireScene) ([]byte, error) {
 	for _, s := range scenes {
 		s.httpAnswer()
 		s.onvifAnswer()
+		s.gvcpAnswer()
 		s.sipRegistration()
 		s.snmpAnswer()
 		c.Write(c.F.ARP(s.dev, wireClient, true)) // the device's own address binding, as any capture has
