@@ -35,19 +35,32 @@ type Host struct {
 func (l *Lab) AddHost(name string, mac net.HardwareAddr, ip netip.Addr) (*Host, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.addHost(name, mac, ip, l.mainLAN(), nil)
+}
+
+// addHost creates a full host on the LAN port on, once its name is checked
+// and its MAC and address are reserved there; route, when set, then makes
+// the lab's router reach it (a sparse segment's does). Called with the lab
+// locked.
+func (l *Lab) addHost(name string, mac net.HardwareAddr, ip netip.Addr, on lanPort, route func(PlainHost) error) (*Host, error) {
 	if _, dup := l.hosts[name]; dup {
 		return nil, fmt.Errorf("lab: host %q already exists", name)
 	}
 	if err := validHostName(name); err != nil {
 		return nil, err
 	}
-	if err := l.reserve(name, mac, ip, l.subnet); err != nil {
+	if err := l.reserve(name, mac, ip, on.subnet); err != nil {
 		return nil, err
 	}
-	h, err := l.buildHost(name, mac, ip, l.mainLAN())
+	h, err := l.buildHost(name, mac, ip, on)
 	if err != nil {
 		l.release(mac, ip)
 		return nil, err
+	}
+	if route != nil {
+		if err := route(PlainHost{MAC: mac, IP: ip}); err != nil {
+			return nil, err
+		}
 	}
 	l.hosts[name] = h
 	return h, nil
