@@ -4,12 +4,10 @@ package lab
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"os/exec"
-	"runtime"
 
 	"github.com/vishvananda/netns"
 	"golang.org/x/net/ipv4"
@@ -118,25 +116,12 @@ func (h *Host) Lab() *Lab { return h.lab }
 // other threads, in the root namespace. In particular an http.Client dials
 // from its own goroutines, so give it DialContext instead of calling it in Do.
 func (h *Host) Do(fn func() error) error {
-	runtime.LockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("lab: current namespace: %w", err)
-	}
-	defer orig.Close()
-	if err := netns.Set(h.ns.fd); err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("lab: enter %s: %w", h.Namespace, err)
-	}
-	fnErr := fn()
-	if err := netns.Set(orig); err != nil {
-		// Leave the thread locked: the runtime destroys it when this
-		// goroutine exits, rather than reuse a thread in the wrong namespace.
-		return errors.Join(fnErr, fmt.Errorf("lab: leave %s: %w", h.Namespace, err))
-	}
-	runtime.UnlockOSThread()
-	return fnErr
+	return onLockedThread(func() error {
+		if err := netns.Set(h.ns.fd); err != nil {
+			return fmt.Errorf("lab: enter %s: %w", h.Namespace, err)
+		}
+		return fn()
+	})
 }
 
 // DialContext dials from inside the host's namespace. Use it as the dialer
