@@ -81,6 +81,9 @@ var keys = []Key{
 	{Name: "sadp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "dhip.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "xm.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "gvcp.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "hds.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "ssdp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
 
 	// Devices without an address.
@@ -98,6 +101,8 @@ var keys = []Key{
 	{Name: "http.headers", Role: Raw},
 	{Name: "rtsp.response", Role: Raw},
 	{Name: "mdns.payload_hex", Role: Raw},
+	{Name: "gvcp.payload_hex", Role: Raw},
+	{Name: "hds.payload", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
 	{Name: "snmp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
@@ -119,6 +124,11 @@ var keys = []Key{
 
 	// SSDP and UPnP descriptions.
 	{Name: "ssdp.server", Role: Fact},
+	{Name: "ssdp.search_result", Role: Fact},
+	{Name: "ssdp.product_model", Role: Fact},
+	{Name: "ssdp.software_version", Role: Fact},
+	{Name: "ssdp.product_series", Role: Context},
+	{Name: "ssdp.device_name", Role: Context},
 	{Name: "ssdp.location", Role: Fact},
 	{Name: "ssdp.usn", Role: Context},
 	{Name: "ssdp.nt", Role: Fact},
@@ -179,6 +189,28 @@ var keys = []Key{
 	{Name: "dvrip.serial", Role: Fact},
 	{Name: "dvrip.model", Role: Context},
 	{Name: "dvrip.build_time", Role: Context},
+
+	// GigE Vision discovery (GVCP).
+	{Name: "gvcp.manufacturer", Role: Fact},
+	{Name: "gvcp.model", Role: Fact},
+	{Name: "gvcp.device_version", Role: Fact},
+	{Name: "gvcp.serial", Role: Context},
+	{Name: "gvcp.manufacturer_info", Role: Context},
+	{Name: "gvcp.user_name", Role: Context},
+	{Name: "gvcp.spec_version", Role: Context},
+	{Name: "gvcp.role", Role: Context},
+
+	// HiSilicon reference firmware's HDS/1.0 LAN search.
+	{Name: "hds.protocol", Role: Fact},
+	{Name: "hds.device_type", Role: Fact},
+	{Name: "hds.firmware", Role: Fact},
+	{Name: "hds.model", Role: Context},
+	{Name: "hds.device_id", Role: Context},
+	{Name: "hds.device_name", Role: Context},
+	{Name: "hds.vendor", Role: Context},
+	{Name: "hds.uid", Role: Context},
+	{Name: "hds.esee_id", Role: Context},
+	{Name: "hds.http_port", Role: Context},
 
 	// SIP and GB/T 28181 (what a message's sender says of itself).
 	{Name: "sip.user_agent", Role: Fact},

@@ -17,9 +17,9 @@ import (
 
 const sweepLong = `Sweep a network for surveillance equipment. By default it sweeps the local
 segment of the default interface: ARP finds every host, link-local discovery
-(mDNS, ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search, SSDP)
-asks devices to describe themselves, and each host gets a few polite TCP probes
-on camera ports (HTTP, RTSP, TLS certificate, banners, ONVIF
+(mDNS, ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search, the
+HDS search of HiSilicon-SDK cameras, GigE Vision, SSDP) asks devices to describe
+themselves, and each host gets a few polite TCP probes on camera ports (HTTP, RTSP, TLS certificate, banners, ONVIF
 GetSystemDateAndTime) as soon as it is found. It never tries a password or an
 exploit. On a web port it fetches what a browser opening the device's page
 fetches, within bounds: up to 3 redirects of / on the same host and port

@@ -23,6 +23,8 @@ import (
 
 	"github.com/camsweep/camsweep/internal/lab"
 	"github.com/camsweep/camsweep/internal/labreq"
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/miekg/dns"
 )
@@ -46,7 +48,7 @@ func TestProfilesLoad(t *testing.T) {
 	ps := loadAll(t)
 	want := []string{"hikvision-ipc", "hikvision-nvr", "ezviz-camera", "dahua-ipc", "amcrest-ipc", "xiongmai-dvr",
 		"axis-camera", "printer", "linux-host", "huawei-box", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape",
-		"hikvision-nvr-web"}
+		"hikvision-nvr-web", "hikrobot-camera", "camhi-camera"}
 	for _, name := range want {
 		p, ok := ps[name]
 		if !ok {
@@ -344,6 +346,88 @@ func TestXiongmaiSearchByBroadcast(t *testing.T) {
 	ip := w.devices["xiongmai-dvr"].Host.IP.As4()
 	if nc["HostIP"] != fmt.Sprintf("0x%02X%02X%02X%02X", ip[3], ip[2], ip[1], ip[0]) || nc["TCPPort"] != float64(34567) || nc["MAC"] != "20:98:ed:5c:19:a3" {
 		t.Errorf("NetCommon = %v", nc)
+	}
+}
+
+// A GigE Vision discovery command broadcast on the segment is answered by
+// the machine-vision camera alone, to the sender, for the same request id,
+// with its register texts and its own MAC and address; a register read on
+// the same port is not answered.
+func TestGVCPDiscoveryByBroadcast(t *testing.T) {
+	w := newWorld(t, "hikrobot-camera", "xiongmai-dvr")
+	conn, err := w.scanner().ListenPacket("udp4", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	readReg := []byte{0x42, 0x01, 0x00, 0x80, 0x00, 0x04, 0x00, 0x09, 0x00, 0x00, 0x0a, 0x00}
+	cmd := discovery.GVCPDiscovery()
+	cmd[7] = 0x2a // request id 42
+	for _, b := range [][]byte{readReg, cmd} {
+		if _, err := conn.WriteTo(b, &net.UDPAddr{IP: net.IPv4bcast, Port: 3956}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cam := w.devices["hikrobot-camera"]
+	got := collect(t, conn, cam.Host.IP.String())
+	replies := got[cam.Host.IP.String()]
+	if len(got) != 1 || len(replies) != 1 {
+		t.Fatalf("discovery answered by %v, %d replies", keys(got), len(replies))
+	}
+	ack := replies[0]
+	if len(ack) != 256 || binary.BigEndian.Uint16(ack[2:4]) != 0x0003 || binary.BigEndian.Uint16(ack[6:8]) != 42 {
+		t.Fatalf("acknowledge header % x", ack[:min(len(ack), 8)])
+	}
+	var obs []observe.Observation
+	if err := discovery.GVCP(ack, scanner.Meta{}, func(o observe.Observation) { obs = append(obs, o) }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"gvcp.manufacturer": "Hikrobot", "gvcp.model": "MV-CS020-10GC",
+		"gvcp.device_version": "V4.0.12 240528 1284824", "gvcp.serial": "DA7171596", "gvcp.mac": "34:bd:20:6c:6f:e7"}
+	for _, o := range obs {
+		if v, ok := want[o.Key]; ok {
+			if o.Value != v || o.IP != cam.Host.IP {
+				t.Errorf("%s = %q about %v, want %q about %v", o.Key, o.Value, o.IP, v, cam.Host.IP)
+			}
+			delete(want, o.Key)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("acknowledge lacks %v", want)
+	}
+}
+
+// An HDS/1.0 search on the group is answered by the HiSilicon-SDK camera
+// alone, on the group, echoing the search's Client-ID and naming its own
+// address and MAC.
+func TestHDSSearchOnTheGroup(t *testing.T) {
+	w := newWorld(t, "camhi-camera", "hikvision-ipc")
+	group := &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 8002}
+	conn, err := w.scanner().ListenMulticastUDP(group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.WriteTo(discovery.HDSSearch(), group); err != nil {
+		t.Fatal(err)
+	}
+	cam := w.devices["camhi-camera"]
+	got := collect(t, conn, cam.Host.IP.String())
+	var answers [][]byte
+	for _, b := range got[cam.Host.IP.String()] {
+		if !discovery.IsHDSSearch(b) { // our own search loops back on the group
+			answers = append(answers, b)
+		}
+	}
+	if len(answers) != 1 {
+		t.Fatalf("search answered %d times, by %v", len(answers), keys(got))
+	}
+	a := string(answers[0])
+	for _, want := range []string{"HDS/1.0 200 OK\r\n", "Client-ID:nvmOPxEnYfQRAeLFdsMrpBbnMDbEPiMC\r\n",
+		"IP=" + cam.Host.IP.String() + "\r\n", "MAC=00:E0:F8:00:98:21\r\n", "Device-Type=C6F0SeZ0N0P0L0\r\n"} {
+		if !strings.Contains(a, want) {
+			t.Errorf("answer lacks %q:\n%s", want, a)
+		}
 	}
 }
 

@@ -30,6 +30,10 @@ var discoveryProtos = map[string]discoveryProto{
 	"wsd":      {group: listenAddr("wsd"), replyTo: "sender", answer: answerWSD},
 	"dhip":     {group: listenAddr("dhip"), replyTo: "sender", answer: answerDHIP},
 	"xmsearch": {group: listenAddr("xm"), replyTo: "sender", answer: answerXMSearch},
+	// HiSilicon-SDK cameras answer an HDS/1.0 search on the group's port.
+	"hds": {group: listenAddr("hds"), replyTo: "group", answer: answerHDS},
+	// GigE Vision cameras answer the sender of a discovery command.
+	"gvcp": {group: listenAddr("gvcp"), replyTo: "sender", answer: answerGVCP},
 }
 
 // listenAddr is where a simulated device listens for a discovery protocol:
@@ -274,4 +278,65 @@ func xmFrame(msgID uint16, body []byte) []byte {
 	frame := discovery.XMFrame(msgID, body)
 	frame[1] = 1 // version, as devices answer
 	return frame
+}
+
+// gvcpFields is a gvcp service's response file: the texts of the camera's
+// bootstrap registers (JSON, {{VARS}} expanded); its MAC and address are the
+// host's own.
+type gvcpFields struct {
+	Manufacturer     string `json:"manufacturer"`
+	Model            string `json:"model"`
+	DeviceVersion    string `json:"device_version"`
+	ManufacturerInfo string `json:"manufacturer_info"`
+	Serial           string `json:"serial"`
+	UserName         string `json:"user_name"`
+}
+
+// answerGVCP answers a GigE Vision DISCOVERY_CMD with a DISCOVERY_ACK for
+// the same request id; other commands (and acknowledges) go unanswered.
+func answerGVCP(d *Device, s *Service, probe []byte) []byte {
+	command, id, ok := discovery.GVCPUnframe(probe)
+	if !ok || command != gvcpDiscoveryCmd {
+		return nil
+	}
+	var f gvcpFields
+	if err := json.Unmarshal(expand(s.files[s.Response], d.vars), &f); err != nil {
+		return nil
+	}
+	dev := discovery.GVCPDevice{IP: d.Host.IP, Manufacturer: f.Manufacturer, Model: f.Model, DeviceVersion: f.DeviceVersion,
+		ManufacturerInfo: f.ManufacturerInfo, Serial: f.Serial, UserName: f.UserName}
+	copy(dev.MAC[:], d.Host.MAC)
+	return discovery.GVCPDiscoveryAck(dev, id)
+}
+
+// gvcpDiscoveryCmd is GVCP's DISCOVERY_CMD command code.
+const gvcpDiscoveryCmd = 0x0002
+
+// answerHDS answers an HDS/1.0 search with the response template;
+// {{CLIENT_ID}} echoes the search's Client-ID, as devices do (clients keep
+// only answers carrying their own).
+func answerHDS(d *Device, s *Service, probe []byte) []byte {
+	if !discovery.IsHDSSearch(probe) {
+		return nil
+	}
+	return expand(s.files[s.Response], d.varsWith(map[string]string{"CLIENT_ID": hdsClientID(probe)}))
+}
+
+// hdsClientID returns a search's Client-ID header: letters, digits and
+// dashes only, at most 64 of them ("" otherwise).
+func hdsClientID(probe []byte) string {
+	for _, line := range strings.Split(string(probe), "\n") {
+		name, value, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if !ok || !strings.EqualFold(name, "Client-ID") {
+			continue
+		}
+		value = strings.TrimSpace(value)
+		if len(value) > 64 || strings.IndexFunc(value, func(r rune) bool {
+			return !(r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
+		}) >= 0 {
+			return ""
+		}
+		return value
+	}
+	return ""
 }

@@ -24,7 +24,10 @@
 // type, NetworkVideoTransmitter or Device, unicast and multicast), dhip
 // (answers DHDiscover.search on 239.255.255.251:37810 behind a DHIP header),
 // xmsearch (answers Xiongmai message 1530 on UDP 34569, broadcast or
-// unicast), mdns (PTR/SRV/TXT/A for one DNS-SD service and the service
+// unicast), gvcp (answers a GigE Vision DISCOVERY_CMD on UDP 3956 with a
+// DISCOVERY_ACK holding the response file's register texts and the host's
+// MAC and address), hds (answers an HDS/1.0 SEARCH on 239.255.255.250:8002
+// to the group, echoing its Client-ID as {{CLIENT_ID}}), mdns (PTR/SRV/TXT/A for one DNS-SD service and the service
 // enumeration; legacy unicast queries get a unicast answer).
 //
 // TCP: http (one request, response by path, close; a POST whose SOAP Body

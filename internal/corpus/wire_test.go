@@ -56,6 +56,7 @@ type wireScene struct {
 	obs       []keyValue
 	http      map[string]string // http.* facts of one answer to one request
 	onvif     map[string]string // onvif.* facts of one GetDeviceInformation answer
+	gvcp      map[string]string // gvcp.* facts of one GigE Vision discovery acknowledge
 	sip       map[string]string // sip.user_agent and gb28181.* facts of one GB/T 28181 registration
 	snmp      []pcapgen.SNMPVar // snmp.* facts of one GetResponse to a manager's poll
 	exchanges []func(c *pcapgen.Capture)
@@ -72,7 +73,7 @@ func newWireScene(n int, where string, form wireForm) *wireScene {
 		ip = net.ParseIP("fd00::198:19:0:0")
 		ip[14], ip[15] = byte(n>>8), byte(n)
 	}
-	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}, form: form}
+	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}, gvcp: map[string]string{}, form: form}
 }
 
 // place adds one observation to the scene; false when the key has no wire
@@ -128,6 +129,8 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.udp(37810, wireGroup, b)
 	case "onvif.manufacturer", "onvif.model", "onvif.firmware", "onvif.serial", "onvif.hardware_id":
 		s.onvif[kv.key] = kv.value
+	case "gvcp.manufacturer", "gvcp.model", "gvcp.device_version", "gvcp.serial", "gvcp.manufacturer_info", "gvcp.user_name":
+		s.gvcp[kv.key] = kv.value
 	case "p2p.did":
 		login, ok := ppppDeviceLogin(kv.value)
 		if !ok {
@@ -152,6 +155,10 @@ func (s *wireScene) place(kv keyValue) bool {
 		})
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
+	case "hds.payload":
+		s.udp(8002, wireGroup, []byte(kv.value))
+	case "ssdp.payload": // a search answer, to the searching client
+		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 1900, 50200, []byte(kv.value)) })
 	case "sip.message": // a message the device sent its platform or PBX
 		s.udp(5060, wireClient, []byte(kv.value))
 	case "sip.user_agent", "gb28181.manufacturer", "gb28181.model", "gb28181.firmware", "gb28181.device_name":
@@ -174,9 +181,10 @@ func (s *wireScene) place(kv keyValue) bool {
 		// and check gives the scene the MAC identify found for the case.
 	case "mdns.instance":
 		name := strings.TrimSuffix(kv.value, ".")
-		_, service, ok := pcapgen.SplitInstance(name)
-		if !ok {
-			service = "_http._tcp.local"
+		service := "_http._tcp.local"
+		if n, ok := discovery.SplitDNSSDName(name); ok && n.Instance != "" {
+			service = n.TypeName()
+		} else {
 			name += "." + service
 		}
 		s.mdns(func(f *pcapgen.Framer, announce mdnsBuilder) []byte {
@@ -271,6 +279,23 @@ func (s *wireScene) onvifAnswer() {
 		[]byte("HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body))
 }
 
+// gvcpAnswer builds the scene's GigE Vision discovery: the client's
+// broadcast DISCOVERY_CMD and the camera's DISCOVERY_ACK to the client's
+// port, naming the camera's own MAC and address.
+func (s *wireScene) gvcpAnswer() {
+	if len(s.gvcp) == 0 {
+		return
+	}
+	const clientPort = 50100
+	broadcast := pcapgen.Host{MAC: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, IP: net.IPv4bcast.To4()}
+	s.frame(func(f *pcapgen.Framer) []byte {
+		return f.UDP(wireClient, broadcast, clientPort, 3956, discovery.GVCPDiscovery())
+	})
+	s.frame(func(f *pcapgen.Framer) []byte {
+		return f.UDP(s.dev, wireClient, 3956, clientPort, pcapgen.GVCPDiscoveryAck(s.gvcp, s.dev.MAC, s.dev.IP, 1))
+	})
+}
+
 // sipRegistration builds the scene's GB/T 28181 exchange: the device's
 // REGISTER (with its User-Agent) to the platform, then its DeviceInfo
 // answer when the scene has its fields. The device's code has the type
@@ -358,6 +383,7 @@ func wireCapture(scenes []*wireScene, form wireForm) ([]byte, error) {
 	for _, s := range scenes {
 		s.httpAnswer()
 		s.onvifAnswer()
+		s.gvcpAnswer()
 		s.sipRegistration()
 		s.snmpAnswer()
 		if !form.IPv6 { // an IPv6 device's binding is its own frames' source MAC

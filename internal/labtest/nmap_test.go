@@ -31,15 +31,28 @@ const nmapPorts = "80,443,554,8000,34567,37777"
 // hold a scanner up, which would only make nmap slow, not the XML richer.
 // Devices that name their maker only in the pages their root leads to
 // (served pages) are left out too: nmap's scripts read "/" and follow no
-// script redirect, so its XML cannot name them, by design.
+// script redirect, so its XML cannot name them, by design. So are devices
+// that answer only link-local discovery nmap does not speak (the HDS/1.0
+// search of a CamHi camera, GigE Vision, SADP): nmap's TCP probes and its
+// WS-Discovery and DNS-SD scripts reach nothing of them.
 func nmapProfiles(t *testing.T) []camsim.Profile {
 	var out []camsim.Profile
 	for _, p := range profiles(t) {
-		if !strings.HasPrefix(p.Name, "hostile-") && !servesPages(p) {
+		if !strings.HasPrefix(p.Name, "hostile-") && !servesPages(p) && nmapReaches(p) {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// nmapUnheard are the camsim discovery protocols nmap has no probe or
+// script for.
+var nmapUnheard = []string{"sadp", "dhip", "xmsearch", "gvcp", "hds"}
+
+// nmapReaches reports whether a profile serves anything nmap asks: a TCP
+// service, WS-Discovery or DNS-SD.
+func nmapReaches(p camsim.Profile) bool {
+	return slices.ContainsFunc(p.Services, func(s camsim.Service) bool { return !slices.Contains(nmapUnheard, s.Proto) })
 }
 
 func servesPages(p camsim.Profile) bool {

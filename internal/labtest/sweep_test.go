@@ -126,6 +126,13 @@ var wantEvidence = map[string][]fingerprint.Evidence{
 	// The Xiongmai camera's ONVIF GetDeviceInformation, asked without
 	// credentials after GetSystemDateAndTime answered.
 	"xiongmai-dvr": {{Probe: "onvif", Key: "onvif.model", Port: 8899, Value: "XM530_50X50-WG_8M"}},
+	// The machine-vision camera answers GigE Vision discovery only: its
+	// model comes from the sweep's broadcast DISCOVERY_CMD and the
+	// DISCOVERY_ACK it sends back.
+	"hikrobot-camera": {{Probe: "gvcp", Key: "gvcp.model", Port: 3956, Value: "MV-CS020-10GC"}},
+	// The HiSilicon-SDK camera answers only the HDS/1.0 search, on its
+	// group: its product code comes from the sweep's search.
+	"camhi-camera": {{Probe: "hds", Key: "hds.device_type", Port: 8002, Value: "C6F0SeZ0N0P0L0"}},
 }
 
 // wantEvidenceContaining is like wantEvidence for values too long to spell

@@ -2,9 +2,13 @@ package pcapgen
 
 import (
 	"encoding/xml"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // HTTPAnswer is the HTTP answer a device sends whose http.* observation
@@ -71,4 +75,21 @@ func ONVIFDeviceInformation(facts map[string]string) []byte {
 	}
 	b.WriteString(`</tds:GetDeviceInformationResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>`)
 	return []byte(b.String())
+}
+
+// GVCPDiscoveryAck is the GigE Vision DISCOVERY_ACK a machine-vision camera
+// sends about itself, holding its gvcp.* observation values (keyed by
+// observation key: gvcp.manufacturer, gvcp.model, gvcp.device_version,
+// gvcp.serial, gvcp.manufacturer_info, gvcp.user_name) with its own MAC and
+// address, answering request id.
+func GVCPDiscoveryAck(facts map[string]string, mac net.HardwareAddr, ip net.IP, id uint16) []byte {
+	d := discovery.GVCPDevice{
+		Manufacturer: facts["gvcp.manufacturer"], Model: facts["gvcp.model"], DeviceVersion: facts["gvcp.device_version"],
+		Serial: facts["gvcp.serial"], ManufacturerInfo: facts["gvcp.manufacturer_info"], UserName: facts["gvcp.user_name"],
+	}
+	copy(d.MAC[:], mac)
+	if a, ok := netip.AddrFromSlice(ip.To4()); ok {
+		d.IP = a
+	}
+	return discovery.GVCPDiscoveryAck(d, id)
 }

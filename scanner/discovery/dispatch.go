@@ -83,6 +83,8 @@ var rawKeys = map[string]scanner.Decoder{
 	"upnp.description": UPnP,
 	"mdns.payload_hex": fromHex(MDNS),
 	"dhcp.payload_hex": fromHex(DHCP),
+	"gvcp.payload_hex": fromHex(GVCP),
+	"hds.payload":      HDS,
 	"snmp.payload_hex": fromHex(SNMP),
 	"sip.message":      SIP,
 }

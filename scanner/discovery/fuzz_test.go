@@ -85,6 +85,7 @@ func FuzzDNS(f *testing.F) {
 func FuzzSSDP(f *testing.F) {
 	seeds := captureSeeds(f, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", 1900, 4)
 	seeds = append(seeds, captureSeeds(f, "iot-sentinel/D-LinkDayCam_Setup-A-1-STA.pcap", 1900, 5)...)
+	seeds = append(seeds, readTestdata(f, "ssdp_tvt_search_result_pytvt.xml"))
 	fuzzDecoder(f, SSDP, "ssdp.", seeds...)
 }
 
@@ -127,4 +128,13 @@ func FuzzPPPP(f *testing.F) {
 	seeds = append(seeds, captureSeeds(f, "neu-intl-iot/yi_camera_sample.pcap", 32100, 4)...)
 	seeds = append(seeds, captureSeeds(f, "neu-intl-iot/yi_camera_sample.pcap", 17916, 4)...)
 	fuzzDecoder(f, PPPP, "p2p.", seeds...)
+}
+
+func FuzzGVCP(f *testing.F) {
+	fuzzDecoder(f, GVCP, "gvcp.", pcapplusplusGVCPAck(f), GVCPDiscovery(),
+		GVCPDiscoveryAck(GVCPDevice{Manufacturer: "Hikrobot", Model: "MV-CS020-10GC", Serial: "DA7171596"}, 1))
+}
+
+func FuzzHDS(f *testing.F) {
+	fuzzDecoder(f, HDS, "hds.", readTestdata(f, "hds_search_ack_easyn.txt"), readTestdata(f, "hds_beacon_juan.txt"), HDSSearch())
 }

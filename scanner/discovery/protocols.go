@@ -30,7 +30,7 @@ type Protocol struct {
 }
 
 var (
-	groupSSDP = netip.AddrFrom4([4]byte{239, 255, 255, 250}) // also WS-Discovery and Hikvision SADP
+	groupSSDP = netip.AddrFrom4([4]byte{239, 255, 255, 250}) // also WS-Discovery, Hikvision SADP and HDS
 	groupDHIP = netip.AddrFrom4([4]byte{239, 255, 255, 251})
 	groupMDNS = netip.AddrFrom4([4]byte{224, 0, 0, 251})
 )
@@ -46,6 +46,11 @@ var protocols = []Protocol{
 	{Name: "sadp", Group: groupSSDP, Port: 37020, AnswerPort: 37020, Request: fixed(SADPInquiry), Decode: SADP},
 	{Name: "dhip", Group: groupDHIP, Port: 37810, AnswerPort: 37810, Request: fixed(DHIPSearch), Decode: DHIP},
 	{Name: "xm", Port: 34569, AnswerPort: 34569, Request: fixed(XMSearch), Decode: XM},
+	// HiSilicon reference firmware's LAN search (CamHi/HiChip, JUAN): devices
+	// answer on the group's port 8002.
+	{Name: "hds", Group: groupSSDP, Port: hdsPort, AnswerPort: hdsPort, Request: fixed(HDSSearch), Decode: HDS},
+	// GigE Vision: machine-vision cameras answer the sender's port by unicast.
+	{Name: "gvcp", Port: 3956, Request: fixed(GVCPDiscovery), Decode: GVCP},
 	{Name: "ssdp", Group: groupSSDP, Port: 1900, Request: fixed(SSDPSearch), Decode: SSDP},
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
 )
 
@@ -27,10 +28,16 @@ var ssdpKeys = map[string]string{
 
 // SSDP decodes an SSDP datagram. NOTIFY announcements and M-SEARCH
 // responses describe their sender; an M-SEARCH request is a control point
-// looking for others, not a device statement, and emits nothing.
+// looking for others, not a device statement, and emits nothing. A search
+// answer whose body is a <multicastSearchResult> document (TVT firmware
+// answers its IPTool's M-SEARCH so, with or without the HTTP head) is read
+// too (ssdpSearchResult).
 func SSDP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	if len(payload) > maxSSDPPayload {
 		return errSSDPTooLarge
+	}
+	if trimmed := bytes.TrimSpace(payload); bytes.HasPrefix(trimmed, []byte("<")) {
+		return ssdpSearchResult(trimmed, m, emit)
 	}
 	first, rest, _ := bytes.Cut(payload, []byte("\n"))
 	start := strings.ToUpper(strings.TrimSpace(string(first)))
@@ -42,7 +49,10 @@ func SSDP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 		return errSSDPStart
 	}
 	s := newSink(m, emit)
-	for line := range bytes.Lines(rest) {
+	body := rest
+	for len(body) > 0 {
+		line, after, _ := bytes.Cut(body, []byte("\n"))
+		body = after
 		name, value, ok := bytes.Cut(line, []byte(":"))
 		if !ok {
 			if len(bytes.TrimSpace(line)) == 0 {
@@ -53,6 +63,36 @@ func SSDP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 		if key, known := ssdpKeys[strings.ToUpper(strings.TrimSpace(string(name)))]; known {
 			s.field(key, string(value))
 		}
+	}
+	if body = bytes.TrimSpace(body); bytes.HasPrefix(body, []byte("<")) {
+		_ = ssdpSearchResult(body, m, emit) // a body that is no search result is no error of the head
+	}
+	return nil
+}
+
+var errSSDPBody = errors.New("ssdp: body is not a multicastSearchResult document")
+
+// ssdpSearchResult reads a <multicastSearchResult> document: the device's
+// name, model, series and software version (productInfo), and its own MAC
+// and address (tcpIp), the ssdp.mac binding.
+func ssdpSearchResult(doc []byte, m scanner.Meta, emit scanner.Emit) error {
+	root, err := parseXML(doc)
+	if err != nil {
+		return err
+	}
+	if !strings.EqualFold(root.name, "multicastSearchResult") {
+		return errSSDPBody
+	}
+	tcpIP, product := root.child("tcpIp"), root.child("productInfo")
+	own := parseIPv4(tcpIP.childText("ipAddr"))
+	s := newSink(aboutSelf(m, own), emit)
+	s.field("ssdp.search_result", root.name)
+	s.field("ssdp.product_model", product.childText("productModel"))
+	s.field("ssdp.product_series", product.childText("productSeries"))
+	s.field("ssdp.software_version", product.childText("softwareVer"))
+	s.field("ssdp.device_name", tcpIP.childText("devName"))
+	if mac, err := observe.ParseMAC(tcpIP.childText("macAddr")); err == nil {
+		s.binding("ssdp.mac", mac, own)
 	}
 	return nil
 }

@@ -70,3 +70,35 @@ func TestSSDPHueFromCapture(t *testing.T) {
 	wantValue(t, obs, hue, "ssdp.location", "http://10.10.10.6:80/description.xml")
 	wantValue(t, obs, hue, "ssdp.nt", "urn:schemas-upnp-org:device:basic:1")
 }
+
+// A TVT search answer: the <multicastSearchResult> body alone, or behind an
+// SSDP answer's head, describes its sender and names its own MAC and
+// address.
+func TestSSDPSearchResultBody(t *testing.T) {
+	body := readTestdata(t, "ssdp_tvt_search_result_pytvt.xml")
+	head := []byte("HTTP/1.1 200 OK\r\nST: urn:schemas-upnp-org:service:EmbeddedNetDeviceControl:1\r\nCONTENT-TYPE: text/xml\r\n\r\n")
+	own := netip.MustParseAddr("192.168.1.50")
+	for _, payload := range [][]byte{body, append(head, body...)} {
+		obs, err := decode(SSDP, payload, scanner.Meta{Probe: "ssdp"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for key, value := range map[string]string{"ssdp.search_result": "multicastSearchResult", "ssdp.product_model": "TD-3332B4",
+			"ssdp.product_series": "N9000", "ssdp.software_version": "V5.2.0", "ssdp.device_name": "NVR-Front"} {
+			if o := single(t, obs, key); o.Value != value || o.IP != own {
+				t.Errorf("%s = %+v, want %q about %v", key, o, value, own)
+			}
+		}
+		if b := single(t, obs, "ssdp.mac"); b.MAC != mustMAC(t, "58:5b:69:11:22:33") || b.IP != own {
+			t.Errorf("binding = %+v", b)
+		}
+	}
+	// Other XML is not a search result; a head with another body keeps its headers.
+	if _, err := decode(SSDP, readTestdata(t, "upnp_description_constructed.xml"), scanner.Meta{}); err == nil {
+		t.Error("a UPnP description was read as a search result")
+	}
+	obs, err := decode(SSDP, []byte("HTTP/1.1 200 OK\r\nSERVER: Linux UPnP/1.0\r\n\r\n<root/>"), scanner.Meta{})
+	if err != nil || len(obs) != 1 || obs[0].Key != "ssdp.server" {
+		t.Errorf("err %v, observations %+v", err, obs)
+	}
+}
