@@ -288,7 +288,7 @@ type wireCase struct {
 // reported, not asserted.
 func TestWireVariantsKeepVerdicts(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the variants put some 10,000 cases on the wire 28 times")
+		t.Skip("the variants put some 4,500 cases on the wire in 33 forms")
 	}
 	p := newPipeline(t)
 	var cases []wireCase
