@@ -98,13 +98,14 @@ func (c *Capture) segments(fromServer bool, from, to Host, fport, tport uint16, 
 		data []byte
 	}
 	var held *piece // a segment waiting to be sent after the next one
+	last := seq + uint32(len(data))
 	send := func(p piece) {
+		end := p.seq + uint32(len(p.data))
 		for range 1 + btoi(c.Shape.Retransmit) {
 			c.write(fromServer, func() []byte {
-				return c.F.TCP(from, to, fport, tport, p.seq, ack, TCPFlags{ACK: true, PSH: true}, p.data)
+				return c.F.TCP(from, to, fport, tport, p.seq, ack, TCPFlags{ACK: true, PSH: end == last}, p.data)
 			})
 		}
-		end := p.seq + uint32(len(p.data))
 		c.write(!fromServer, func() []byte { return c.F.TCP(to, from, tport, fport, ack, end, TCPFlags{ACK: true}, nil) })
 	}
 	for len(data) > 0 {
