@@ -175,9 +175,10 @@ func (s *wireScene) place(kv keyValue) bool {
 		// and check gives the scene the MAC identify found for the case.
 	case "mdns.instance":
 		name := strings.TrimSuffix(kv.value, ".")
-		_, service, ok := pcapgen.SplitInstance(name)
-		if !ok {
-			service = "_http._tcp.local"
+		service := "_http._tcp.local"
+		if n, ok := discovery.SplitDNSSDName(name); ok && n.Instance != "" {
+			service = n.TypeName()
+		} else {
 			name += "." + service
 		}
 		s.frame(func(f *pcapgen.Framer) []byte {

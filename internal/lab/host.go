@@ -4,12 +4,10 @@ package lab
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"os/exec"
-	"runtime"
 
 	"github.com/vishvananda/netns"
 	"golang.org/x/net/ipv4"
@@ -35,19 +33,32 @@ type Host struct {
 func (l *Lab) AddHost(name string, mac net.HardwareAddr, ip netip.Addr) (*Host, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.addHost(name, mac, ip, l.mainLAN(), nil)
+}
+
+// addHost creates a full host on the LAN port on, once its name is checked
+// and its MAC and address are reserved there; route, when set, then makes
+// the lab's router reach it (a sparse segment's does). Called with the lab
+// locked.
+func (l *Lab) addHost(name string, mac net.HardwareAddr, ip netip.Addr, on lanPort, route func(PlainHost) error) (*Host, error) {
 	if _, dup := l.hosts[name]; dup {
 		return nil, fmt.Errorf("lab: host %q already exists", name)
 	}
 	if err := validHostName(name); err != nil {
 		return nil, err
 	}
-	if err := l.reserve(name, mac, ip, l.subnet); err != nil {
+	if err := l.reserve(name, mac, ip, on.subnet); err != nil {
 		return nil, err
 	}
-	h, err := l.buildHost(name, mac, ip, l.mainLAN())
+	h, err := l.buildHost(name, mac, ip, on)
 	if err != nil {
 		l.release(mac, ip)
 		return nil, err
+	}
+	if route != nil {
+		if err := route(PlainHost{MAC: mac, IP: ip}); err != nil {
+			return nil, err
+		}
 	}
 	l.hosts[name] = h
 	return h, nil
@@ -105,25 +116,12 @@ func (h *Host) Lab() *Lab { return h.lab }
 // other threads, in the root namespace. In particular an http.Client dials
 // from its own goroutines, so give it DialContext instead of calling it in Do.
 func (h *Host) Do(fn func() error) error {
-	runtime.LockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("lab: current namespace: %w", err)
-	}
-	defer orig.Close()
-	if err := netns.Set(h.ns.fd); err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("lab: enter %s: %w", h.Namespace, err)
-	}
-	fnErr := fn()
-	if err := netns.Set(orig); err != nil {
-		// Leave the thread locked: the runtime destroys it when this
-		// goroutine exits, rather than reuse a thread in the wrong namespace.
-		return errors.Join(fnErr, fmt.Errorf("lab: leave %s: %w", h.Namespace, err))
-	}
-	runtime.UnlockOSThread()
-	return fnErr
+	return onLockedThread(func() error {
+		if err := netns.Set(h.ns.fd); err != nil {
+			return fmt.Errorf("lab: enter %s: %w", h.Namespace, err)
+		}
+		return fn()
+	})
 }
 
 // DialContext dials from inside the host's namespace. Use it as the dialer

@@ -31,10 +31,7 @@ type namespace struct {
 }
 
 // createNamespace makes a named namespace, sets its sysctls and brings its
-// loopback up. The thread that creates it is locked and moved back to its
-// original namespace; if it cannot be moved back it is left locked, so the
-// Go runtime discards it when the goroutine ends instead of reusing a thread
-// that sits in the wrong namespace.
+// loopback up, on a thread of its own (onLockedThread).
 func createNamespace(name string, ipv6 bool, enable ...string) (*namespace, error) {
 	type result struct {
 		fd  netns.NsHandle
@@ -42,23 +39,14 @@ func createNamespace(name string, ipv6 bool, enable ...string) (*namespace, erro
 	}
 	done := make(chan result, 1)
 	go func() {
-		runtime.LockOSThread()
-		orig, err := netns.Get()
-		if err != nil {
-			runtime.UnlockOSThread()
-			done <- result{err: err}
-			return
-		}
-		defer orig.Close()
-		fd, err := netns.NewNamed(name)
-		if err == nil {
-			err = setSysctls(ipv6, enable)
-		}
-		if rerr := netns.Set(orig); rerr != nil {
-			done <- result{fd: fd, err: errors.Join(err, fmt.Errorf("returning to original namespace: %w", rerr))}
-			return // thread stays locked and dies with this goroutine
-		}
-		runtime.UnlockOSThread()
+		fd := netns.None()
+		err := onLockedThread(func() error {
+			var err error
+			if fd, err = netns.NewNamed(name); err != nil {
+				return err
+			}
+			return setSysctls(ipv6, enable)
+		})
 		done <- result{fd: fd, err: err}
 	}()
 	r := <-done
@@ -149,8 +137,26 @@ func deleteNamed(name string) error {
 	return nil
 }
 
-func lockThread()   { runtime.LockOSThread() }
-func unlockThread() { runtime.UnlockOSThread() }
+// onLockedThread runs fn with the goroutine locked to its thread, then moves
+// the thread back to the namespace it started in: fn may move it into
+// another (a host's, or one it creates). A thread that cannot be moved back
+// is left locked, so that the Go runtime discards it when its goroutine ends
+// instead of reusing a thread that sits in the wrong namespace.
+func onLockedThread(fn func() error) error {
+	runtime.LockOSThread()
+	orig, err := netns.Get()
+	if err != nil {
+		runtime.UnlockOSThread()
+		return fmt.Errorf("current namespace: %w", err)
+	}
+	defer orig.Close()
+	fnErr := fn()
+	if err := netns.Set(orig); err != nil {
+		return errors.Join(fnErr, fmt.Errorf("back to the original namespace: %w", err))
+	}
+	runtime.UnlockOSThread()
+	return fnErr
+}
 
 // readyTimeout bounds the wait for new links to come up.
 const readyTimeout = 5 * time.Second

@@ -166,28 +166,9 @@ func (s *Segment) FreeIP() (netip.Addr, error) {
 // AddHost creates a full host on the segment (see Lab.AddHost); it reaches
 // the rest of the lab through the router.
 func (s *Segment) AddHost(name string, mac net.HardwareAddr, ip netip.Addr) (*Host, error) {
-	l := s.lab
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if _, dup := l.hosts[name]; dup {
-		return nil, fmt.Errorf("lab: host %q already exists", name)
-	}
-	if err := validHostName(name); err != nil {
-		return nil, err
-	}
-	if err := l.reserve(name, mac, ip, s.port.subnet); err != nil {
-		return nil, err
-	}
-	h, err := l.buildHost(name, mac, ip, s.port)
-	if err != nil {
-		l.release(mac, ip)
-		return nil, err
-	}
-	if err := s.routeHost(PlainHost{MAC: mac, IP: ip}); err != nil {
-		return nil, err
-	}
-	l.hosts[name] = h
-	return h, nil
+	s.lab.mu.Lock()
+	defer s.lab.mu.Unlock()
+	return s.lab.addHost(name, mac, ip, s.port, s.routeHost)
 }
 
 // sparseTableBase numbers the router's routing tables for sparse segments.

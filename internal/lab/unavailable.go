@@ -5,7 +5,6 @@ package lab
 import (
 	"os"
 
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -41,25 +40,7 @@ func Unavailable() string {
 func probeUnshare() error {
 	done := make(chan error, 1)
 	go func() {
-		lockThread()
-		orig, err := netns.Get()
-		if err != nil {
-			unlockThread()
-			done <- err
-			return
-		}
-		defer orig.Close()
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			unlockThread()
-			done <- err
-			return
-		}
-		if err := netns.Set(orig); err != nil {
-			done <- err
-			return // thread stays locked and is discarded
-		}
-		unlockThread()
-		done <- nil
+		done <- onLockedThread(func() error { return unix.Unshare(unix.CLONE_NEWNET) })
 	}()
 	return <-done
 }

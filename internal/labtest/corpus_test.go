@@ -527,9 +527,9 @@ func probeMatchWith(scopes string) []byte {
 // first label is the instance, the rest its service type.
 func mdnsServiceOf(instance string) map[string]any {
 	name := strings.TrimSuffix(strings.TrimSuffix(instance, "."), ".local")
-	label, typ, ok := pcapgen.SplitInstance(name)
-	if !ok {
-		typ = "_http._tcp"
+	label, typ := name, "_http._tcp"
+	if n, ok := discovery.SplitDNSSDName(name); ok && n.Instance != "" {
+		label, typ = n.Instance, n.TypeName()
 	}
 	return map[string]any{"type": typ, "instance": label, "target": "device", "port": 80}
 }

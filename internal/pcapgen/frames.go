@@ -2,7 +2,6 @@ package pcapgen
 
 import (
 	"net"
-	"strings"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -179,20 +178,4 @@ func (f *Framer) MDNSAnnouncement(service, instance, host string, port uint16, i
 		dns.Answers = append(dns.Answers, layers.DNSResourceRecord{Name: []byte(host), Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 120, IP: ip})
 	}
 	return append([]byte(nil), f.Serialize(dns)...)
-}
-
-// SplitInstance splits a DNS-SD service instance name into its instance
-// label and its service type ("Door 1.5" and "_axis-video._tcp.local" of
-// "Door 1.5._axis-video._tcp.local"), reading from the end as a decoder
-// must (the label may hold dots); ok is false for a name with no service.
-func SplitInstance(name string) (label, service string, ok bool) {
-	proto := strings.LastIndex(name, "._")
-	if proto <= 0 {
-		return name, "", false
-	}
-	i := strings.LastIndex(name[:proto], "._")
-	if i < 0 {
-		return name, "", false
-	}
-	return name[:i], name[i+1:], true
 }

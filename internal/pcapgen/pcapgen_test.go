@@ -25,23 +25,6 @@ func TestHTTPAnswer(t *testing.T) {
 	}
 }
 
-func TestSplitInstance(t *testing.T) {
-	for name, want := range map[string][2]string{
-		"HIKVISION DS-2CD2142FWD-I - 733050075._CGI._tcp.local": {"HIKVISION DS-2CD2142FWD-I - 733050075", "_CGI._tcp.local"},
-		"Door 1.5._axis-video._tcp.local":                       {"Door 1.5", "_axis-video._tcp.local"},
-		"a._b._c._http._tcp":                                    {"a._b._c", "_http._tcp"},
-	} {
-		if label, service, ok := SplitInstance(name); !ok || label != want[0] || service != want[1] {
-			t.Errorf("SplitInstance(%q) = %q, %q, %v", name, label, service, ok)
-		}
-	}
-	for _, name := range []string{"AXIS M3045-V - ACCC8E123456", "x._tcp"} {
-		if _, _, ok := SplitInstance(name); ok {
-			t.Errorf("SplitInstance(%q): a service in a name without one", name)
-		}
-	}
-}
-
 // TestTLS12ClientHelloSNI: Go's own TLS server reads the server name out of
 // the constructed hello, so the wire tests' form is a real ClientHello.
 func TestTLS12ClientHelloSNI(t *testing.T) {

@@ -15,38 +15,20 @@ import (
 // digit beside letters (getDeviceType: IPC-D2B20-ZS, DHI-NVR5232-4KS2) and a
 // class when it is letters only (getDeviceClass: IPC, NVR), while a number
 // alone is a recorder's type code (getSystemInfo's deviceType 31) and names
-// nothing.
+// nothing. getMachineName's "name" is not read: other calls answer a name.
 type dhipAloneShape struct {
-	member string // the one member of params
-	read   func(json.RawMessage) (method, key, value string)
+	method string // its one field in dhipAnswerFields names the member
+	// fits, when set, tells the method's value from another method's
+	// answering the same member.
+	fits func(value string) bool
 }
 
 var dhipAloneShapes = []dhipAloneShape{
-	{"sn", func(v json.RawMessage) (string, string, string) {
-		return "magicBox.getSerialNo", "dhip.serial", scalarText(v)
-	}},
-	{"Vendor", func(v json.RawMessage) (string, string, string) {
-		return "magicBox.getVendor", "dhip.vendor", scalarText(v)
-	}},
-	{"version", func(v json.RawMessage) (string, string, string) {
-		var sw struct {
-			Version json.RawMessage `json:"Version"`
-		}
-		if json.Unmarshal(v, &sw) != nil {
-			return "", "", ""
-		}
-		return "magicBox.getSoftwareVersion", "dhip.firmware", scalarText(sw.Version)
-	}},
-	{"type", func(v json.RawMessage) (string, string, string) {
-		t := scalarText(v)
-		switch {
-		case hasDigit(t) && hasLetter(t):
-			return "magicBox.getDeviceType", "dhip.model", t
-		case hasLetter(t):
-			return "magicBox.getDeviceClass", "dhip.device_class", t
-		}
-		return "", "", ""
-	}},
+	{"magicBox.getSerialNo", nil},
+	{"magicBox.getVendor", nil},
+	{"magicBox.getSoftwareVersion", nil},
+	{"magicBox.getDeviceType", func(t string) bool { return hasDigit(t) && hasLetter(t) }},
+	{"magicBox.getDeviceClass", func(t string) bool { return !hasDigit(t) && hasLetter(t) }},
 }
 
 // dhipAloneAnswer returns the method an identity answer recorded alone
@@ -54,20 +36,24 @@ var dhipAloneShapes = []dhipAloneShape{
 // is no such answer (a request, a failed call, another call's answer).
 func dhipAloneAnswer(body []byte) (method, key, value string) {
 	var a struct {
-		Method json.RawMessage            `json:"method"`
-		Result json.RawMessage            `json:"result"`
-		Params map[string]json.RawMessage `json:"params"`
+		Method json.RawMessage `json:"method"`
+		Result json.RawMessage `json:"result"`
+		Params json.RawMessage `json:"params"`
 	}
-	if decodeFirstJSON(body, &a) != nil || len(a.Method) > 0 || scalarText(a.Result) != "true" || len(a.Params) != 1 {
+	if decodeFirstJSON(body, &a) != nil || len(a.Method) > 0 || scalarText(a.Result) != "true" {
+		return "", "", ""
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(a.Params, &members) != nil || len(members) != 1 {
 		return "", "", ""
 	}
 	for _, s := range dhipAloneShapes {
-		if v, ok := a.Params[s.member]; ok {
-			method, key, value = s.read(v)
-			if value == "" {
-				return "", "", ""
-			}
-			return method, key, value
+		f := dhipAnswerFields[s.method][0]
+		if _, ok := members[f.path[0]]; !ok {
+			continue
+		}
+		if value := f.text(a.Params); value != "" && (s.fits == nil || s.fits(value)) {
+			return s.method, f.key, value
 		}
 	}
 	return "", "", ""

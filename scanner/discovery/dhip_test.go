@@ -218,6 +218,10 @@ func TestDHIPIdentityAnswerAlone(t *testing.T) {
 		"failed call":      `{"params":{"type":"IPC-D2B20-ZS"},"result":false,"id":6}`,
 		"two members":      `{"params":{"type":"IPC-D2B20-ZS","sn":"x"},"result":true,"id":6}`,
 		"request":          `{"method":"magicBox.getDeviceType","params":{"type":"IPC-D2B20-ZS"},"result":true,"id":6}`,
+		// The session decoder reads the member "Version" as spelled, and no
+		// name: an answer alone reads no more.
+		"version in lower case": `{"params":{"version":{"version":"2.680.0000000.2.R"}},"result":true,"id":9}`,
+		"machine name":          `{"params":{"name":"IPC-D2B20-ZS"},"result":true,"id":10}`,
 	} {
 		if obs, err := decode(DHIP, []byte(b), fuzzMeta); err == nil || len(obs) != 0 {
 			t.Errorf("%s: err %v, observations %+v", name, err, obs)

@@ -95,23 +95,15 @@ func mdnsRecords(s *sink, records []dns.RR) {
 }
 
 // serviceFacts emits the service type and, when the name is a service
-// instance (labels before "_service._proto"), the instance name.
-// "_services._dns-sd._udp" is the enumeration meta-service, not a service.
+// instance's, the instance name.
 func serviceFacts(s *sink, name string) {
-	labels := splitLabels(name)
-	for i := 0; i+1 < len(labels); i++ {
-		proto := strings.ToLower(labels[i+1])
-		if (proto != "_tcp" && proto != "_udp") || !strings.HasPrefix(labels[i], "_") {
-			continue
-		}
-		if i > 0 && strings.EqualFold(labels[i-1], "_services") && strings.EqualFold(labels[i], "_dns-sd") {
-			return
-		}
-		s.field("mdns.service", labels[i]+"."+labels[i+1])
-		if i > 0 && !strings.EqualFold(labels[i-1], "_sub") {
-			s.field("mdns.instance", strings.Join(labels, "."))
-		}
+	n, ok := SplitDNSSDName(name)
+	if !ok {
 		return
+	}
+	s.field("mdns.service", n.Service)
+	if n.Instance != "" {
+		s.field("mdns.instance", PresentName(name))
 	}
 }
 

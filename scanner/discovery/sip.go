@@ -76,7 +76,6 @@ func isDigits(b []byte) bool {
 
 // sipMessage is what the decoder reads of one message's head.
 type sipMessage struct {
-	request   bool
 	vias      int    // Via entries: more than one means a proxy forwarded the request
 	userAgent string // User-Agent
 	server    string // Server
@@ -101,17 +100,19 @@ func SIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	if !ok {
 		return errSIPStart
 	}
-	msg, body := readSIPHead(payload, request)
+	msg, body := readSIPHead(payload)
 	if request && msg.vias > 1 {
 		return nil
 	}
 	s := newSink(m, emit)
 	s.field("sip.user_agent", msg.userAgent)
 	s.field("sip.server", msg.server)
+	sender := ""
 	if request {
-		s.deviceID(msg.fromUser)
+		sender = msg.fromUser
+		s.deviceID(sender)
 	}
-	gb28181Body(s, ownBody(body, msg.length))
+	gb28181Body(s, ownBody(body, msg.length), sender)
 	return nil
 }
 
@@ -129,8 +130,8 @@ func ownBody(body []byte, length int) []byte {
 
 // readSIPHead reads the header lines after the start line and returns them
 // with the body (what follows the empty line).
-func readSIPHead(payload []byte, request bool) (sipMessage, []byte) {
-	msg := sipMessage{request: request, length: -1}
+func readSIPHead(payload []byte) (sipMessage, []byte) {
+	msg := sipMessage{length: -1}
 	_, rest, _ := bytes.Cut(payload, []byte("\n"))
 	for len(rest) > 0 {
 		var line []byte
@@ -192,12 +193,16 @@ func uriUser(value string) string {
 // code) is not read.
 func (s *sink) deviceID(id string) {
 	id = strings.TrimSpace(id)
-	if len(id) != 20 || !isDigits([]byte(id)) {
+	if !isGB28181Code(id) {
 		return
 	}
 	s.field("gb28181.device_id", id)
 	s.field("gb28181.device_type", gb28181Types[id[10:13]])
 }
+
+// isGB28181Code reports whether id has the form of a GB/T 28181 code: 20
+// decimal digits.
+func isGB28181Code(id string) bool { return len(id) == 20 && isDigits([]byte(id)) }
 
 // gb28181Types are the type codes of GB/T 28181 (appendix D, digits 11-13
 // of a 20-digit code) as class words: front-end main devices 111-130,
@@ -236,8 +241,11 @@ func GB28181TypeCode(class string) (string, bool) {
 // a Catalog answer its code, and the Manufacturer and Model of the item
 // whose code is its own (a recorder's other items are the cameras behind
 // its channels, not the recorder). Queries name the device they ask, not
-// their sender, and are not read.
-func gb28181Body(s *sink, body []byte) {
+// their sender, and are not read. An answer whose code is not the
+// sender's own (sender: its From code, "" when unknown) describes another
+// device: a recorder answering for a channel, a platform relaying a
+// device's answer to the platform above it; nothing of it is read.
+func gb28181Body(s *sink, body []byte, sender string) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '<' {
 		return
@@ -247,6 +255,9 @@ func gb28181Body(s *sink, body []byte) {
 		return
 	}
 	id := strings.TrimSpace(root.childText("DeviceID"))
+	if isGB28181Code(sender) && isGB28181Code(id) && id != sender {
+		return
+	}
 	switch cmd := strings.TrimSpace(root.childText("CmdType")); {
 	case strings.EqualFold(root.name, "Notify") && strings.EqualFold(cmd, "Keepalive"):
 		s.deviceID(id)

@@ -139,6 +139,23 @@ func TestSIPForwardedRequestNotAttributed(t *testing.T) {
 	}
 }
 
+// An answer about another code than the sender's own (a recorder answering
+// DeviceInfo for a camera on its channel, a platform relaying a device's
+// answer upward) is not the sender's: its fields are not read. The dome's
+// real answer, with the code of its channel put in.
+func TestSIPAnswerForAnotherCode(t *testing.T) {
+	msg := bytes.Replace(readSIP(t, "dahua-sd-deviceinfo.sip"), []byte("<DeviceID>34020000001320000002<"), []byte("<DeviceID>34020000001310000001<"), 1)
+	got := decodeSIP(t, msg)
+	want := map[string][]string{
+		"sip.user_agent":      {"SIP UAS V3.0.0.675168"},
+		"gb28181.device_id":   {"34020000001320000002"},
+		"gb28181.device_type": {"IP camera"},
+	}
+	if !sameKeys(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+}
+
 func TestSIPStartLine(t *testing.T) {
 	for _, s := range []string{
 		"REGISTER sip:34020000002000000001@3402000000 SIP/2.0\r\n",

@@ -73,4 +73,20 @@ func TestSIPAttributedToTheSender(t *testing.T) {
 	if !ports[5060] || !ports[0] || ports[40312] {
 		t.Errorf("the dome's User-Agent seen on ports %v, want 5060 (UDP) and 0 (TCP client)", ports)
 	}
+	// The platform's answer on the TCP connection is the server's: its
+	// User-Agent on the port it listens on, not a banner.
+	platformTCP := false
+	for _, o := range r.obs {
+		if o.IP == netip.MustParseAddr("192.168.6.106") && o.Port == 5060 {
+			if o.Key == "sip.user_agent" && o.Value == "eXosip/4.1.0" {
+				platformTCP = true
+			}
+			if o.Key == "tcp.banner_hex" {
+				t.Errorf("the platform's SIP answer read as a banner: %s", o.Value)
+			}
+		}
+	}
+	if !platformTCP {
+		t.Error("the platform's User-Agent on its TCP port not read")
+	}
 }

@@ -16,46 +16,15 @@ import (
 // "session"} and the device's {"id", "params", "result", "session"}. An
 // answer does not name its method; the request with the same id does.
 
-// dhipAnswerField is one member of an answer's params (a path into nested
-// objects) and the key it is emitted as: the keys the discovery reply's
-// fields are emitted as, so the same signatures read them.
-type dhipAnswerField struct {
-	path []string
-	key  string
-	// read, when set, turns the member's text into the emitted value ("":
-	// nothing is emitted); otherwise the text is emitted as it is.
-	read func(string) string
-}
-
-// dhipAnswerFields are the identity answers read, by the method asked. The
-// device type of magicBox.getSystemInfo is not read: recorders answer a
-// numeric type code there, not their model (getDeviceType gives that). The
-// first global.login of a session is answered with a challenge (error
-// 268632079 or 401) whose realm the client hashes the password with: the
-// device's own words, "Login to <serial>" on most firmware, a model, a brand
-// or an MD5 hex string on others; the data decides what it names. Many
-// also name their MAC there (dhip.challenge_mac). Its random, session and
-// authorization are not read.
-var dhipAnswerFields = map[string][]dhipAnswerField{
-	"global.login":                {{[]string{"realm"}, "dhip.realm", nil}, {[]string{"mac"}, "dhip.challenge_mac", discovery.MACText}},
-	"magicBox.getDeviceType":      {{[]string{"type"}, "dhip.model", nil}},
-	"magicBox.getDeviceClass":     {{[]string{"type"}, "dhip.device_class", nil}},
-	"magicBox.getSerialNo":        {{[]string{"sn"}, "dhip.serial", nil}},
-	"magicBox.getSoftwareVersion": {{[]string{"version", "Version"}, "dhip.firmware", nil}},
-	"magicBox.getVendor":          {{[]string{"Vendor"}, "dhip.vendor", nil}},
-	"magicBox.getMachineName":     {{[]string{"name"}, "dhip.machine_name", nil}},
-	"magicBox.getSystemInfo":      {{[]string{"serialNumber"}, "dhip.serial", nil}},
-}
-
 // DecodeDHIP reads a DHIP session: the client's requests are read only for
 // their method and id (never their params: the login's hold the password
 // hash). Each answer of the device to a request seen gives dhip.answer, the
 // method it answered (a keep-alive of a long-lived connection shows the
-// protocol too), and the answers to the identity requests of
-// dhipAnswerFields give dhip.model, dhip.device_class, dhip.serial,
-// dhip.firmware, dhip.vendor and dhip.machine_name; the login challenge
-// gives dhip.realm. A server that says
-// nothing readable is reported as a banner.
+// protocol too), and the answers to the identity requests give what
+// discovery.ReadDHIPAnswer reads: dhip.model, dhip.device_class,
+// dhip.serial, dhip.firmware, dhip.vendor and dhip.machine_name; the login
+// challenge gives dhip.realm. A server that says nothing readable is
+// reported as a banner.
 func DecodeDHIP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
 	calls := dhipRequestCalls(client)
 	out := newEmitter(m, emit)
@@ -168,8 +137,8 @@ func jsonRPCCall(body []byte) (rpcCall, bool) {
 }
 
 // emitRPCAnswer reads an HTTP answer to a JSON-RPC request (Dahua's /RPC2
-// carries the same calls as DHIP): the identity answers of
-// dhipAnswerFields give the same keys.
+// carries the same calls as DHIP): the identity answers give the same keys
+// (discovery.ReadDHIPAnswer).
 func emitRPCAnswer(out *emitter, call rpcCall, body []byte) {
 	if answer, ok := discovery.JSONObject(body); ok {
 		emitDHIPCallAnswer(out, call, answer["params"], false)
@@ -182,7 +151,7 @@ func emitRPCAnswer(out *emitter, call rpcCall, body []byte) {
 // (withAnswer also emits each inner method answered, as dhip.answer).
 func emitDHIPCallAnswer(out *emitter, call rpcCall, params json.RawMessage, withAnswer bool) {
 	if call.method != dhipMulticall {
-		emitDHIPAnswer(out, dhipAnswerFields[call.method], params)
+		discovery.ReadDHIPAnswer(call.method, params, out.add)
 		return
 	}
 	var answers []map[string]json.RawMessage
@@ -197,7 +166,7 @@ func emitDHIPCallAnswer(out *emitter, call rpcCall, params json.RawMessage, with
 		if withAnswer {
 			out.add("dhip.answer", method)
 		}
-		emitDHIPAnswer(out, dhipAnswerFields[method], a["params"])
+		discovery.ReadDHIPAnswer(method, a["params"], out.add)
 	}
 }
 
@@ -217,26 +186,6 @@ func innerMethod(inner []rpcInnerCall, id string, position int) string {
 		return inner[position].method
 	}
 	return ""
-}
-
-// emitDHIPAnswer emits the fields of one answer's params.
-func emitDHIPAnswer(out *emitter, fields []dhipAnswerField, params json.RawMessage) {
-	for _, f := range fields {
-		value := params
-		for _, member := range f.path {
-			var obj map[string]json.RawMessage
-			if json.Unmarshal(value, &obj) != nil {
-				value = nil
-				break
-			}
-			value = obj[member]
-		}
-		text := discovery.JSONScalar(value)
-		if f.read != nil {
-			text = f.read(text)
-		}
-		out.add(f.key, text)
-	}
 }
 
 // isDHIPFrame reports whether b opens with a whole DHIP message whose body

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // servicePorts are the TCP ports whose flows are worth keeping for a
@@ -51,9 +52,9 @@ func byContentOr(fallback scanner.StreamDecoder) scanner.StreamDecoder {
 // Detect chooses a decoder from a flow's first bytes, on any port: HTTP/1.x
 // or RTSP/1.0 (a response or the client's request line), a TLS handshake
 // (0x16 0x03), telnet negotiation, a DVRIP or DHIP message with a JSON body
-// (either side), and otherwise the server's banner. It
-// reports false only when the server sent nothing and the client's bytes
-// name no protocol.
+// (either side), SIP (either side; the server's messages are read), and
+// otherwise the server's banner. It reports false only when the server sent
+// nothing and the client's bytes name no protocol.
 func Detect(client, server []byte) (scanner.StreamDecoder, bool) {
 	if d, ok := recognise(client, server); ok {
 		return d, true
@@ -82,8 +83,22 @@ func recognise(client, server []byte) (scanner.StreamDecoder, bool) {
 		return DecodeDVRIP, true
 	case isDHIPFrame(server) || isDHIPFrame(client):
 		return DecodeDHIP, true
+	case discovery.IsSIP(s) || discovery.IsSIP(client):
+		return DecodeSIPServer, true
 	}
 	return nil, false
+}
+
+// DecodeSIPServer reads the first SIP message the server side of a TCP
+// connection sent (an intercom or recorder a client registered with or
+// called, or a platform answering a device) as what that server says of
+// itself; a server that sent nothing has said nothing. The client's
+// messages are read as the client's (ClientFirst).
+func DecodeSIPServer(_, server []byte, m scanner.Meta, emit scanner.Emit) error {
+	if len(server) == 0 {
+		return nil
+	}
+	return discovery.SIP(bytes.TrimPrefix(server, utf8BOM), m, emit)
 }
 
 // isLoginPrompt reports whether a server's first bytes are a text greeting

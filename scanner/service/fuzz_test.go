@@ -30,6 +30,9 @@ var decodedKeys = map[string]bool{
 	"xm.tcp_port": true, "xm.mac": true,
 	"dhip.answer": true, "dhip.model": true, "dhip.device_class": true, "dhip.serial": true, "dhip.firmware": true, "dhip.vendor": true,
 	"dhip.machine_name": true, "dhip.realm": true, "dhip.challenge_mac": true,
+	// a SIP message the server sent (DecodeSIPServer)
+	"sip.user_agent": true, "sip.server": true, "gb28181.device_id": true, "gb28181.device_type": true,
+	"gb28181.manufacturer": true, "gb28181.model": true, "gb28181.firmware": true, "gb28181.device_name": true,
 }
 
 // checkObservations holds for any input: known keys, bounded valid UTF-8
@@ -134,6 +137,8 @@ func FuzzBanner(f *testing.F) {
 	f.Add([]byte(nil), []byte("Uniview login: "))
 	f.Add([]byte(nil), []byte(`\0\0\0\x10\0\0\0\x1e\0\0\0\x1e\0\0\0\0`))
 	f.Add([]byte(nil), []byte("0x00, 0x00, 0x00, 0x10"))
+	addFiles(f, "discovery/sip/platform-exosip-401.sip", []byte("REGISTER sip:34020000002000000010@192.168.6.106:5062 SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.6.71:5060\r\n\r\n"))
+	addFiles(f, "discovery/sip/dahua-sd-deviceinfo.sip", nil)
 	f.Fuzz(func(t *testing.T, client, server []byte) {
 		if d, ok := Detect(client, server); ok {
 			fuzzStream(t, d, client, server)

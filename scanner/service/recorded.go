@@ -71,12 +71,12 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 	case key == "tls.subject" || key == "tls.issuer":
 		out.add(key, recordedDN(value))
 	case dnsNameKeys[key]:
-		name := discovery.PresentName(strings.TrimSpace(value))
-		out.add(key, name)
+		value = strings.TrimSpace(value)
+		out.add(key, discovery.PresentName(value))
 		if key == "mdns.instance" {
 			// On the wire the instance comes with its service's PTR record.
-			if service, ok := instanceService(name); ok {
-				out.add("mdns.service", service)
+			if n, ok := discovery.SplitDNSSDName(value); ok {
+				out.add("mdns.service", n.Service)
 			}
 		}
 	case key == "http.favicon_md5":
@@ -98,20 +98,6 @@ func signedMMH3(value string) string {
 		return value
 	}
 	return strconv.FormatInt(int64(int32(uint32(n))), 10)
-}
-
-// instanceService returns the service type a service instance name ends in
-// ("_axis-video._tcp" of "Door - 1._axis-video._tcp.local"), read from the
-// end so that dots in the instance's own label do not count.
-func instanceService(instance string) (string, bool) {
-	labels := strings.Split(instance, ".")
-	for i := len(labels) - 2; i > 0; i-- {
-		proto := strings.ToLower(labels[i+1])
-		if (proto == "_tcp" || proto == "_udp") && strings.HasPrefix(labels[i], "_") {
-			return labels[i] + "." + labels[i+1], true
-		}
-	}
-	return "", false
 }
 
 // emitRecordedHeader emits a header value under its key, with the realm MAC
