@@ -18,15 +18,16 @@ import (
 const sweepLong = `Sweep a network for surveillance equipment. By default it sweeps the local
 segment of the default interface: ARP finds every host, link-local discovery
 (mDNS, ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search, the
-HDS search of HiSilicon-SDK cameras, GigE Vision, SSDP) asks devices to describe
-themselves, and each host gets a few polite TCP probes on camera ports (HTTP, RTSP, TLS certificate, banners, ONVIF
-GetSystemDateAndTime) as soon as it is found. It never tries a password or an
-exploit. On a web port it fetches what a browser opening the device's page
-fetches, within bounds: up to 3 redirects of / on the same host and port
-(HTTP Location, meta refresh, a redirect page's script), then up to 4 of the
-frames and scripts the page it lands on loads; plain GETs only, never a link
-that carries a credential or leaves the device, each one connection paced like
-the others.
+HDS search of HiSilicon-SDK cameras, GigE Vision, SSDP, and the SSDP search for
+EmbeddedNetDeviceControl that TVT firmware answers) asks devices to describe
+themselves, and each host gets a few polite TCP probes on camera ports (HTTP,
+RTSP, TLS certificate, banners, ONVIF GetSystemDateAndTime) as soon as it is
+found. It never tries a password or an exploit. On a web port it fetches what
+a browser opening the device's page fetches, within bounds: up to 3 redirects
+of / on the same host and port (HTTP Location, meta refresh, a redirect page's
+script), then up to 4 of the frames and scripts the page it lands on loads;
+plain GETs only, never a link that carries a credential or leaves the device,
+each one connection paced like the others.
 
 Pacing: --rate caps every packet and connection attempt (default 2000/s);
 --broadcast-rate caps ARP and discovery requests (default 300/s), which every

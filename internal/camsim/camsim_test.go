@@ -48,7 +48,7 @@ func TestProfilesLoad(t *testing.T) {
 	ps := loadAll(t)
 	want := []string{"hikvision-ipc", "hikvision-nvr", "ezviz-camera", "dahua-ipc", "amcrest-ipc", "xiongmai-dvr",
 		"axis-camera", "printer", "linux-host", "huawei-box", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape",
-		"hikvision-nvr-web", "hikrobot-camera", "camhi-camera"}
+		"hikvision-nvr-web", "hikrobot-camera", "camhi-camera", "tvt-nvr"}
 	for _, name := range want {
 		p, ok := ps[name]
 		if !ok {
@@ -427,6 +427,35 @@ func TestHDSSearchOnTheGroup(t *testing.T) {
 		"IP=" + cam.Host.IP.String() + "\r\n", "MAC=00:E0:F8:00:98:21\r\n", "Device-Type=C6F0SeZ0N0P0L0\r\n"} {
 		if !strings.Contains(a, want) {
 			t.Errorf("answer lacks %q:\n%s", want, a)
+		}
+	}
+}
+
+// The EmbeddedNetDeviceControl search is answered by the TVT recorder alone,
+// to the sender; the plain ssdp:all search is not.
+func TestENDCSearchAnsweredToSender(t *testing.T) {
+	w := newWorld(t, "tvt-nvr", "camhi-camera")
+	conn, err := w.scanner().ListenPacket("udp4", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	group := &net.UDPAddr{IP: net.IPv4(239, 255, 255, 250), Port: 1900}
+	for _, b := range [][]byte{discovery.SSDPSearch(), discovery.SSDPDeviceControlSearch()} {
+		if _, err := conn.WriteTo(b, group); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nvr := w.devices["tvt-nvr"]
+	got := collect(t, conn, nvr.Host.IP.String())
+	answers := got[nvr.Host.IP.String()]
+	if len(got) != 1 || len(answers) != 1 {
+		t.Fatalf("searches answered by %v, %d answers", keys(got), len(answers))
+	}
+	for _, want := range []string{"HTTP/1.1 200 OK\r\n", "<multicastSearchResult>", "<ipAddr>" + nvr.Host.IP.String() + "</ipAddr>",
+		"<macAddr>58:5B:69:3C:10:2A</macAddr>", "<productModel>TD-3332B4</productModel>"} {
+		if !strings.Contains(string(answers[0]), want) {
+			t.Errorf("answer lacks %q:\n%s", want, answers[0])
 		}
 	}
 }

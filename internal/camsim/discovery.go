@@ -32,6 +32,8 @@ var discoveryProtos = map[string]discoveryProto{
 	"xmsearch": {group: listenAddr("xm"), replyTo: "sender", answer: answerXMSearch},
 	// HiSilicon-SDK cameras answer an HDS/1.0 search on the group's port.
 	"hds": {group: listenAddr("hds"), replyTo: "group", answer: answerHDS},
+	// TVT firmware answers the EmbeddedNetDeviceControl M-SEARCH to its sender.
+	"endc": {group: listenAddr("endc"), replyTo: "sender", answer: answerENDC},
 	// GigE Vision cameras answer the sender of a discovery command.
 	"gvcp": {group: listenAddr("gvcp"), replyTo: "sender", answer: answerGVCP},
 }
@@ -337,6 +339,32 @@ func hdsClientID(probe []byte) string {
 			return ""
 		}
 		return value
+	}
+	return ""
+}
+
+// answerENDC answers an SSDP M-SEARCH for the EmbeddedNetDeviceControl
+// service with the response template; other searches (ssdp:all included)
+// go unanswered, as on the devices that answer this one.
+func answerENDC(d *Device, s *Service, probe []byte) []byte {
+	if ssdpSearchTarget(probe) != discovery.SSDPDeviceControlST {
+		return nil
+	}
+	return expand(s.files[s.Response], d.vars)
+}
+
+// ssdpSearchTarget returns the ST header of an M-SEARCH ("" for anything
+// else).
+func ssdpSearchTarget(b []byte) string {
+	lines := strings.Split(string(b), "\n")
+	if !strings.HasPrefix(strings.ToUpper(lines[0]), "M-SEARCH ") {
+		return ""
+	}
+	for _, line := range lines[1:] {
+		name, value, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if ok && strings.EqualFold(strings.TrimSpace(name), "ST") {
+			return strings.TrimSpace(value)
+		}
 	}
 	return ""
 }

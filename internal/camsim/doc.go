@@ -27,7 +27,9 @@
 // unicast), gvcp (answers a GigE Vision DISCOVERY_CMD on UDP 3956 with a
 // DISCOVERY_ACK holding the response file's register texts and the host's
 // MAC and address), hds (answers an HDS/1.0 SEARCH on 239.255.255.250:8002
-// to the group, echoing its Client-ID as {{CLIENT_ID}}), mdns (PTR/SRV/TXT/A for one DNS-SD service and the service
+// to the group, echoing its Client-ID as {{CLIENT_ID}}), endc (answers an SSDP
+// M-SEARCH for the EmbeddedNetDeviceControl service, and no other, to the
+// sender), mdns (PTR/SRV/TXT/A for one DNS-SD service and the service
 // enumeration; legacy unicast queries get a unicast answer).
 //
 // TCP: http (one request, response by path, close; a POST whose SOAP Body

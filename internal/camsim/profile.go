@@ -41,7 +41,7 @@ type Expect struct {
 
 // Service is one protocol server of a device.
 type Service struct {
-	// Proto is one of: sadp, wsd, dhip, xmsearch, gvcp, hds, mdns (UDP discovery);
+	// Proto is one of: sadp, wsd, dhip, xmsearch, gvcp, hds, endc, mdns (UDP discovery);
 	// http, https, rtsp, banner, reply, open, trickle, flood (TCP).
 	Proto string `yaml:"proto"`
 	Port  int    `yaml:"port"` // TCP port, or UDP port override
@@ -103,7 +103,7 @@ type Subject struct {
 	C  string `yaml:"C"`  // countryName: two letters
 }
 
-var udpProtos = []string{"sadp", "wsd", "dhip", "xmsearch", "gvcp", "hds", "mdns"}
+var udpProtos = []string{"sadp", "wsd", "dhip", "xmsearch", "gvcp", "hds", "endc", "mdns"}
 var tcpProtos = []string{"http", "https", "rtsp", "banner", "reply", "open", "trickle", "flood"}
 
 // maxResponseFile bounds a response file: recorded answers are small, and

@@ -133,6 +133,10 @@ var wantEvidence = map[string][]fingerprint.Evidence{
 	// The HiSilicon-SDK camera answers only the HDS/1.0 search, on its
 	// group: its product code comes from the sweep's search.
 	"camhi-camera": {{Probe: "hds", Key: "hds.device_type", Port: 8002, Value: "C6F0SeZ0N0P0L0"}},
+	// The TVT recorder answers only the EmbeddedNetDeviceControl search:
+	// its model comes from the document it answers with (its MAC block
+	// alone would name TVT, but no model).
+	"tvt-nvr": {{Probe: "endc", Key: "ssdp.product_model", Port: 1900, Value: "TD-3332B4"}},
 }
 
 // wantEvidenceContaining is like wantEvidence for values too long to spell

@@ -52,6 +52,9 @@ var protocols = []Protocol{
 	// GigE Vision: machine-vision cameras answer the sender's port by unicast.
 	{Name: "gvcp", Port: 3956, Request: fixed(GVCPDiscovery), Decode: GVCP},
 	{Name: "ssdp", Group: groupSSDP, Port: 1900, Request: fixed(SSDPSearch), Decode: SSDP},
+	// The EmbeddedNetDeviceControl search, answered by TVT firmware (and its
+	// OEMs) with a <multicastSearchResult> document that ssdp:all does not get.
+	{Name: "endc", Group: groupSSDP, Port: 1900, Request: fixed(SSDPDeviceControlSearch), Decode: SSDP},
 }
 
 // Protocols returns the link-local discovery protocols, in the order the

@@ -97,6 +97,18 @@ func ssdpSearchResult(doc []byte, m scanner.Meta, emit scanner.Emit) error {
 	return nil
 }
 
+// SSDPDeviceControlSearch is the M-SEARCH for the
+// EmbeddedNetDeviceControl service, which TVT firmware answers with its
+// <multicastSearchResult> document and ssdp:all does not reach. The form is
+// its IPTool's (header names and spacing as that client sends them), with
+// MX 1 so that answers come within the sweep's listen window.
+func SSDPDeviceControlSearch() []byte {
+	return []byte("M-SEARCH * HTTP/1.1\r\nHOST:239.255.255.250:1900\r\nMan:\"ssdp:discover\"\r\nST:" + SSDPDeviceControlST + "\r\nMX:1\r\n\r\n")
+}
+
+// SSDPDeviceControlST is the search target of SSDPDeviceControlSearch.
+const SSDPDeviceControlST = "urn:schemas-upnp-org:service:EmbeddedNetDeviceControl:1"
+
 // SSDPSearch is an SSDP M-SEARCH for everything.
 func SSDPSearch() []byte {
 	return []byte("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n")

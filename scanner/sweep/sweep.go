@@ -1,7 +1,8 @@
 // Package sweep runs the active on-site sweep: ARP over the local segment,
 // link-local discovery (mDNS, WS-Discovery, SADP, DHIP, Xiongmai search,
-// HDS, GigE Vision, SSDP), then polite TCP probes (HTTP, RTSP, TLS, banners) of every host
-// found, started as soon as each host is found. Answers go through the same
+// HDS, GigE Vision, SSDP and its EmbeddedNetDeviceControl search), then
+// polite TCP probes (HTTP, RTSP, TLS, banners) of every host found,
+// started as soon as each host is found. Answers go through the same
 // decoders as captured packets. Every send is paced by one global limiter,
 // broadcasts and multicasts by a slower one besides, and every read is
 // bounded in bytes and time.
@@ -38,12 +39,13 @@ const (
 	ProbeHDS  = "hds"  // HiSilicon reference firmware's LAN search (CamHi/HiChip, JUAN)
 	ProbeGVCP = "gvcp" // GigE Vision discovery: machine-vision cameras
 	ProbeSSDP = "ssdp"
+	ProbeENDC = "endc" // SSDP search for EmbeddedNetDeviceControl (TVT firmware answers it)
 	ProbeICMP = "icmp" // echo to routed targets, beside the knock, to find hosts before probing them
 	ProbeTCP  = "tcp"  // connect, HTTP, RTSP, TLS, banners, ONVIF on every host found
 )
 
 // AllProbes lists every probe in the order they run.
-var AllProbes = []string{ProbeARP, ProbeMDNS, ProbeWSD, ProbeSADP, ProbeDHIP, ProbeXM, ProbeHDS, ProbeGVCP, ProbeSSDP, ProbeICMP, ProbeTCP}
+var AllProbes = []string{ProbeARP, ProbeMDNS, ProbeWSD, ProbeSADP, ProbeDHIP, ProbeXM, ProbeHDS, ProbeGVCP, ProbeSSDP, ProbeENDC, ProbeICMP, ProbeTCP}
 
 // DefaultPorts are the camera ports probed on every host found.
 var DefaultPorts = []uint16{80, 443, 554, 8000, 8080, 8443, 8554, 37777, 34567, 8899, 23}
