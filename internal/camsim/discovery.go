@@ -297,8 +297,8 @@ type gvcpFields struct {
 // answerGVCP answers a GigE Vision DISCOVERY_CMD with a DISCOVERY_ACK for
 // the same request id; other commands (and acknowledges) go unanswered.
 func answerGVCP(d *Device, s *Service, probe []byte) []byte {
-	command, id, ok := discovery.GVCPUnframe(probe)
-	if !ok || command != gvcpDiscoveryCmd {
+	id, ok := discovery.GVCPDiscoveryID(probe)
+	if !ok {
 		return nil
 	}
 	var f gvcpFields
@@ -310,9 +310,6 @@ func answerGVCP(d *Device, s *Service, probe []byte) []byte {
 	copy(dev.MAC[:], d.Host.MAC)
 	return discovery.GVCPDiscoveryAck(dev, id)
 }
-
-// gvcpDiscoveryCmd is GVCP's DISCOVERY_CMD command code.
-const gvcpDiscoveryCmd = 0x0002
 
 // answerHDS answers an HDS/1.0 search with the response template;
 // {{CLIENT_ID}} echoes the search's Client-ID, as devices do (clients keep
@@ -327,20 +324,13 @@ func answerHDS(d *Device, s *Service, probe []byte) []byte {
 // hdsClientID returns a search's Client-ID header: letters, digits and
 // dashes only, at most 64 of them ("" otherwise).
 func hdsClientID(probe []byte) string {
-	for _, line := range strings.Split(string(probe), "\n") {
-		name, value, ok := strings.Cut(strings.TrimSpace(line), ":")
-		if !ok || !strings.EqualFold(name, "Client-ID") {
-			continue
-		}
-		value = strings.TrimSpace(value)
-		if len(value) > 64 || strings.IndexFunc(value, func(r rune) bool {
-			return !(r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
-		}) >= 0 {
-			return ""
-		}
-		return value
+	value := headerValue(probe, "Client-ID")
+	if len(value) > 64 || strings.IndexFunc(value, func(r rune) bool {
+		return !(r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
+	}) >= 0 {
+		return ""
 	}
-	return ""
+	return value
 }
 
 // answerENDC answers an SSDP M-SEARCH for the EmbeddedNetDeviceControl
@@ -356,13 +346,21 @@ func answerENDC(d *Device, s *Service, probe []byte) []byte {
 // ssdpSearchTarget returns the ST header of an M-SEARCH ("" for anything
 // else).
 func ssdpSearchTarget(b []byte) string {
-	lines := strings.Split(string(b), "\n")
-	if !strings.HasPrefix(strings.ToUpper(lines[0]), "M-SEARCH ") {
+	if !strings.HasPrefix(strings.ToUpper(string(b[:min(len(b), 9)])), "M-SEARCH ") {
 		return ""
 	}
-	for _, line := range lines[1:] {
-		name, value, ok := strings.Cut(strings.TrimSpace(line), ":")
-		if ok && strings.EqualFold(strings.TrimSpace(name), "ST") {
+	return headerValue(b, "ST")
+}
+
+// headerValue returns the first "Name: value" line of a text request whose
+// name is name (compared without case), its value trimmed; "" when none.
+// The start line has no colon before its first space in the requests
+// camsim answers (SEARCH * HDS/1.0, M-SEARCH * HTTP/1.1), so it never
+// matches.
+func headerValue(request []byte, name string) string {
+	for _, line := range strings.Split(string(request), "\n") {
+		n, value, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if ok && strings.EqualFold(strings.TrimSpace(n), name) {
 			return strings.TrimSpace(value)
 		}
 	}

@@ -147,11 +147,11 @@ func GVCPDiscoveryAck(d GVCPDevice, id uint16) []byte {
 	return b
 }
 
-// GVCPUnframe returns the command and request id of a GVCP command; false
-// for an acknowledge or a datagram shorter than a header.
-func GVCPUnframe(b []byte) (command, id uint16, ok bool) {
-	if len(b) < gvcpHeaderLen || b[0] != gvcpKey {
-		return 0, 0, false
+// GVCPDiscoveryID returns the request id of a DISCOVERY_CMD, which its
+// acknowledge must carry; false for any other datagram.
+func GVCPDiscoveryID(b []byte) (id uint16, ok bool) {
+	if len(b) < gvcpHeaderLen || b[0] != gvcpKey || binary.BigEndian.Uint16(b[2:4]) != gvcpDiscoveryCmd {
+		return 0, false
 	}
-	return binary.BigEndian.Uint16(b[2:4]), binary.BigEndian.Uint16(b[6:8]), true
+	return binary.BigEndian.Uint16(b[6:8]), true
 }
