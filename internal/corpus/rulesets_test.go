@@ -49,6 +49,7 @@ var ruleSets = []struct {
 	{"kscan", "kscan web and service fingerprints", "it is largely Goby's rules with their fields, lower-cased: half its " +
 		"PRC-maker camera ways are Goby's gaps (a single page word, a bare or lower-cased model, a Kedacom product of any kind), " +
 		"each listed in kscanGaps with its class"},
+	{"fscan", "fscan rules.go web fingerprints", ""},
 	{"yaklang", "yaklang IoT device fingerprints", "a third of its camera rules are a single common word, a model expression " +
 		"with no model in it, or a string other makers send too (each listed in ruleGaps): naming a maker on them would " +
 		"restrict other makers' devices"},
