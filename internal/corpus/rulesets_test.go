@@ -50,6 +50,9 @@ var ruleSets = []struct {
 		"PRC-maker camera ways are Goby's gaps (a single page word, a bare or lower-cased model, a Kedacom product of any kind), " +
 		"each listed in kscanGaps with its class"},
 	{"fscan", "fscan rules.go web fingerprints", ""},
+	{"wappalyzer", "Wappalyzer technologies (enthec/webappanalyzer)", "it holds no camera, NVR or DVR technology at all (its one " +
+		"device-scope entry is Doorbell, doorbell.io's feedback widget, named for the word): a precision source, the web servers " +
+		"cameras embed (GoAhead, lighttpd, mini_httpd, thttpd, Appweb) among its technologies"},
 	{"yaklang", "yaklang IoT device fingerprints", "a third of its camera rules are a single common word, a model expression " +
 		"with no model in it, or a string other makers send too (each listed in ruleGaps): naming a maker on them would " +
 		"restrict other makers' devices"},

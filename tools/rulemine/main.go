@@ -65,6 +65,7 @@ func main() {
 	fingersFile := flag.String("fingers", "", "chainreactors/fingers' own web fingerprints (resources/fingers_http.json, gunzipped) to read")
 	fofaFile := flag.String("fofa", "", "tab-separated list of id, product name and FOFA query to read (name the rule set with -source)")
 	kscanFile := flag.String("kscan", "", "kscan's static/fingerprint.txt to read")
+	wappalyzerDir := flag.String("wappalyzer", "", "Wappalyzer's src/technologies directory (enthec/webappanalyzer) to read")
 	fscanFile := flag.String("fscan", "", "fscan's webscan/fingerprint/rules.go to read (parsed, never run)")
 	known := flag.String("known", "", "corpus directory whose */entries.jsonl.gz sources are already mined: an entry giving the same answer as one of theirs is left out and counted")
 	source := flag.String("source", "", "source name written into rule ids (default: from the input)")
@@ -72,13 +73,13 @@ func main() {
 	flag.BoolVar(&mineAll, "all", false, "keep every rule, not only camera, DVR and NVR ones (the others: a precision corpus)")
 	flag.Parse()
 	inputs := 0
-	for _, in := range []string{*nmapFile, *fphubDir, *eholeFile, *dismapFile, *whatwebDir, *yaklangFile, *arlFile, *gobyFile, *fingersFile, *fofaFile, *kscanFile, *fscanFile} {
+	for _, in := range []string{*nmapFile, *fphubDir, *eholeFile, *dismapFile, *whatwebDir, *yaklangFile, *arlFile, *gobyFile, *fingersFile, *fofaFile, *kscanFile, *fscanFile, *wappalyzerDir} {
 		if in != "" {
 			inputs++
 		}
 	}
 	if *out == "" || inputs != 1 || *fofaFile != "" && *source == "" {
-		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR | -ehole FILE | -dismap FILE | -whatweb DIR | -yaklang FILE | -arl FILE | -goby FILE | -fingers FILE | -fofa FILE -source NAME | -kscan FILE | -fscan FILE) [-known CORPUS] -out DIR")
+		fmt.Fprintln(os.Stderr, "usage: rulemine (-nmap FILE | -fphub DIR | -ehole FILE | -dismap FILE | -whatweb DIR | -yaklang FILE | -arl FILE | -goby FILE | -fingers FILE | -fofa FILE -source NAME | -kscan FILE | -fscan FILE | -wappalyzer DIR) [-known CORPUS] -out DIR")
 		os.Exit(2)
 	}
 	var entries []entry
@@ -106,6 +107,8 @@ func main() {
 		entries, skipped, err = mineKscan(*kscanFile)
 	case *fscanFile != "":
 		entries, skipped, err = mineFscan(*fscanFile)
+	case *wappalyzerDir != "":
+		entries, skipped, err = mineWappalyzer(*wappalyzerDir)
 	case *dismapFile != "":
 		entries, skipped, err = mineDismap(*dismapFile)
 	case *whatwebDir != "":
