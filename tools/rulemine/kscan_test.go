@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -82,3 +83,35 @@ func TestKscanSplitPart(t *testing.T) {
 }
 
 func fmtLine(n int) string { return fmt.Sprintf("kscan:static/fingerprint.txt:%d", n) }
+
+// TestDropKnown leaves out an entry another source gives in any letter
+// case, keeps a new one, and never reads the source being rebuilt.
+func TestDropKnown(t *testing.T) {
+	corpus := t.TempDir()
+	known := []entry{{Rule: "goby#1", Key: "http.headers", Value: "Server: App-webs/"}}
+	if err := write(filepath.Join(corpus, "goby", "entries.jsonl.gz"), known); err != nil {
+		t.Fatal(err)
+	}
+	self := []entry{{Rule: "kscan:2", Key: "http.headers", Value: "<title>dvr</title>"}}
+	if err := write(filepath.Join(corpus, "kscan", "entries.jsonl.gz"), self); err != nil {
+		t.Fatal(err)
+	}
+	mined := []entry{
+		{Rule: "kscan:1", Key: "http.headers", Value: "server: app-webs/"},
+		{Rule: "kscan:2", Key: "http.headers", Value: "<title>dvr</title>"},
+	}
+	kept, held, err := dropKnown(mined, corpus, filepath.Join(corpus, "kscan"))
+	if err != nil || held != 1 || len(kept) != 1 || kept[0].Rule != "kscan:2" {
+		t.Fatalf("dropKnown = %+v, %d left out, %v; want kscan:2 kept", kept, held, err)
+	}
+	restore, err := caseFrom(corpus, filepath.Join(corpus, "kscan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := restore("app-webs/"); got != "App-webs/" {
+		t.Errorf("case of app-webs/ = %q, want the known source's App-webs/", got)
+	}
+	if got := restore("<title>dvr</title>"); got != "<title>dvr</title>" {
+		t.Errorf("case of a text only the rebuilt source holds = %q, want it unchanged", got)
+	}
+}

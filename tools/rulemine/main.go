@@ -24,6 +24,16 @@
 //	go run ./tools/rulemine -all -fingers <chainreactors/fingers checkout>/resources/fingers_http.json (gunzipped) -out testdata/corpus/fingers
 //	sqlite3 -separator "$(printf '\t')" cms_finger.db 'select id, name, keys from fofa' > fofa.tsv
 //	go run ./tools/rulemine -all -fofa fofa.tsv -source TideFinger:cms_finger.db/fofa -out testdata/corpus/tidefinger
+//
+// Lists that repeat the sources already mined are read with -known, which
+// leaves out every entry whose answer one of them gives (any letter case):
+//
+//	go run ./tools/rulemine -all -kscan <kscan checkout>/static/fingerprint.txt -known testdata/corpus -out testdata/corpus/kscan
+//	go run ./tools/rulemine -all -fscan <fscan checkout>/webscan/fingerprint/rules.go -known testdata/corpus -out testdata/corpus/fscan
+//	go run ./tools/rulemine -all -wappalyzer <webappanalyzer checkout>/src/technologies -known testdata/corpus -out testdata/corpus/wappalyzer
+//
+// The -out directory itself is never read as known, and the three were built
+// in this order (fscan's known sources include kscan, Wappalyzer's both).
 package main
 
 import (
@@ -100,7 +110,7 @@ func main() {
 		entries, skipped, err = mineFOFAList(*fofaFile, *source)
 	case *kscanFile != "":
 		if *known != "" {
-			if kscanCase, err = caseFrom(*known); err != nil {
+			if kscanCase, err = caseFrom(*known, *out); err != nil {
 				break
 			}
 		}
@@ -130,7 +140,7 @@ func main() {
 	}
 	if *known != "" {
 		var held int
-		if entries, held, err = dropKnown(entries, *known); err != nil {
+		if entries, held, err = dropKnown(entries, *known, *out); err != nil {
 			fmt.Fprintln(os.Stderr, "rulemine:", err)
 			os.Exit(1)
 		}
@@ -212,25 +222,29 @@ func readJSON(path string, v any) error {
 // copies another's rules verbatim adds no test by repeating them, and one
 // that keeps them lower-cased (kscan matches without case) would only
 // repeat them in a case no device sends. It returns what is left and how
-// many were left out.
-func dropKnown(entries []entry, dir string) ([]entry, int, error) {
+// many were left out. The source being rebuilt (its -out directory) is not
+// read.
+func dropKnown(entries []entry, dir, out string) ([]entry, int, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*", "entries.jsonl.gz"))
 	if err != nil {
 		return nil, 0, err
 	}
 	seen := map[string]bool{}
 	for _, path := range files {
+		if filepath.Clean(filepath.Dir(path)) == filepath.Clean(out) {
+			continue // the source being rebuilt
+		}
 		if err := eachEntry(path, func(e entry) { seen[strings.ToLower(e.Key+"\x00"+e.Value)] = true }); err != nil {
 			return nil, 0, err
 		}
 	}
-	var out []entry
+	var kept []entry
 	for _, e := range entries {
 		if !seen[strings.ToLower(e.Key+"\x00"+e.Value)] {
-			out = append(out, e)
+			kept = append(kept, e)
 		}
 	}
-	return out, len(entries) - len(out), nil
+	return kept, len(entries) - len(kept), nil
 }
 
 // eachEntry calls fn with every entry of a gzipped entries.jsonl.
@@ -260,13 +274,16 @@ func eachEntry(path string, fn func(entry)) error {
 // the sources under dir and returns it in the first letter case they write
 // it in with a capital letter; a text no source holds so is returned as it
 // is.
-func caseFrom(dir string) (func(string) string, error) {
+func caseFrom(dir, out string) (func(string) string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*", "entries.jsonl.gz"))
 	if err != nil {
 		return nil, err
 	}
 	var b strings.Builder
 	for _, path := range files {
+		if filepath.Clean(filepath.Dir(path)) == filepath.Clean(out) {
+			continue // the source being rebuilt
+		}
 		if err := eachEntry(path, func(e entry) { b.WriteString(e.Value + "\x00") }); err != nil {
 			return nil, err
 		}
