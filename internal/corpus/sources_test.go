@@ -34,12 +34,6 @@ type sourceEntry struct {
 		Value string `json:"value"`
 	} `json:"obs"`
 	Note string `json:"note"`
-	// Gap, on an entry of a restricted maker, says why the engine cannot
-	// catch it yet (a protocol camsweep does not speak, a key that carries
-	// no such answer): the entry is measured and reported, not counted in
-	// the source's recall, and fails the test once it is caught, so that
-	// the gap is removed from the data when it is closed.
-	Gap string `json:"gap"`
 }
 
 // Per source: at least this share of the entries of restricted makers must be
@@ -64,9 +58,6 @@ func loadSourceEntries(t *testing.T, path string) []sourceEntry {
 		if e.Expect != "restricted" && e.Expect != "not-restricted" && e.Expect != "review" || len(e.Obs) == 0 {
 			t.Fatalf("%s:%d: entry %q needs expect restricted|not-restricted|review and observations", path, line, e.ID)
 		}
-		if e.Gap != "" && e.Expect != "restricted" {
-			t.Fatalf("%s:%d: entry %q: only a restricted maker's entry can be a known gap", path, line, e.ID)
-		}
 		out = append(out, e)
 	}
 	if err := sc.Err(); err != nil {
@@ -83,7 +74,7 @@ func TestPublicRuleSetSources(t *testing.T) {
 	p := newPipeline(t)
 	for _, path := range sourceFiles(t) {
 		source := sourceName(path)
-		var prc, caught, makerRight, other, wrong, review, reviewed, gaps int
+		var prc, caught, makerRight, other, wrong, review, reviewed int
 		for _, e := range loadSourceEntries(t, path) {
 			var obs []fingerprint.Observation
 			for _, o := range e.Obs {
@@ -107,15 +98,6 @@ func TestPublicRuleSetSources(t *testing.T) {
 				}
 				continue
 			}
-			if e.Gap != "" {
-				gaps++
-				if d.Restricted {
-					t.Errorf("%s %s (%s): known gap %q is caught now: remove its gap", source, e.ID, e.Maker, e.Gap)
-				} else {
-					t.Logf("KNOWN GAP %s %s (%s): %s; got %s", source, e.ID, e.Maker, e.Gap, describe(d))
-				}
-				continue
-			}
 			prc++
 			if d.Restricted {
 				caught++
@@ -126,8 +108,8 @@ func TestPublicRuleSetSources(t *testing.T) {
 				makerRight++
 			}
 		}
-		t.Logf("%-12s restricted-maker entries %d/%d caught (%.0f%%), maker right %d/%d; review entries %d/%d; other entries %d, wrongly restricted %d; known gaps %d",
-			source, caught, prc, pct(caught, prc), makerRight, prc, reviewed, review, other, wrong, gaps)
+		t.Logf("%-12s restricted-maker entries %d/%d caught (%.0f%%), maker right %d/%d; review entries %d/%d; other entries %d, wrongly restricted %d",
+			source, caught, prc, pct(caught, prc), makerRight, prc, reviewed, review, other, wrong)
 		if prc > 0 && float64(caught) < minSourceRecall*float64(prc) {
 			t.Errorf("%s: %d/%d restricted-maker entries caught, want at least %.0f%%", source, caught, prc, 100*minSourceRecall)
 		}
