@@ -57,7 +57,7 @@ func (s *wireScene) mdns(build func(f *pcapgen.Framer, announce mdnsBuilder) []b
 	if s.form.MDNSExtra {
 		announce = (*pcapgen.Framer).MDNSAnswerAdditional
 	}
-	to, dport := mdnsGroup, uint16(5353)
+	to, dport := s.group(mdnsGroup), uint16(5353)
 	if s.form.Unicast {
 		to, dport = s.client(), 50000+uint16(len(s.exchanges))
 	}
@@ -167,7 +167,10 @@ type wireVariant struct {
 
 var (
 	tcpKeys = []string{"http.", "rtsp.", "telnet.", "tcp.", "tls.subject", "onvif."}
-	anyKey  = func([]keyValue) bool { return true }
+	// ipv6DatagramKeys are the facts of mDNS (ff02::fb), WS-Discovery
+	// (ff02::c), a search answer, SIP, SNMP, DNS questions and TLS names.
+	ipv6DatagramKeys = []string{"mdns.", "wsd.", "ssdp.payload", "sip.", "gb28181.", "snmp.", "dns.query", "tls.sni"}
+	anyKey           = func([]keyValue) bool { return true }
 )
 
 func hasKey(prefixes ...string) func([]keyValue) bool {
@@ -292,8 +295,11 @@ var wireVariants = []wireVariant{
 	{name: "Linux cooked v2 (SLL2)", form: wireForm{Link: pcapgen.LinkForm{Cooked: 2}}, applies: anyKey},
 	{name: "pcapng", form: wireForm{Link: pcapgen.LinkForm{NG: true}}, applies: anyKey},
 	{name: "nanosecond pcap", form: wireForm{Link: pcapgen.LinkForm{Nanos: true}}, applies: anyKey},
-	// IPv6: the TCP cases (a datagram's group or DHCP is IPv4's).
+	// IPv6: the TCP cases, and the datagrams of protocols that have an
+	// IPv6 group or are sent to a host (SADP, DHIP, the XM, HDS and GigE
+	// Vision searches and DHCP are IPv4's).
 	{name: "IPv6", form: wireForm{IPv6: true}, applies: onlyKeys(tcpKeys...)},
+	{name: "IPv6 datagrams and cloud names", form: wireForm{IPv6: true}, applies: onlyKeys(ipv6DatagramKeys...)},
 	{name: "discovery answers unicast to the prober's port", form: wireForm{Unicast: true}, applies: hasKey("wsd.", "sadp.", "dhip.", "xm.", "mdns.")},
 	{name: "discovery datagrams from an ephemeral port", form: wireForm{Ephemeral: true}, applies: hasKey("wsd.", "sadp.", "dhip.", "xm.")},
 	{name: "mDNS records in the additional section", form: wireForm{MDNSExtra: true}, applies: hasKey("mdns.")},
@@ -304,7 +310,7 @@ var wireVariants = []wireVariant{
 // wireSample says whether a case is in the variants' sample: every case
 // identify finds restricted or for review, and every 16th of the others
 // (by their order in the corpus, so the sample is the same each run).
-// The race detector makes the 35 forms slow: a quarter of that runs there.
+// The race detector makes the 36 forms slow: a quarter of that runs there.
 func wireSample(want fingerprint.Device, n int) bool {
 	if raceEnabled && n%4 != 0 {
 		return false
@@ -324,7 +330,7 @@ type wireCase struct {
 // reported, not asserted.
 func TestWireVariantsKeepVerdicts(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the variants put some 4,500 cases on the wire in 35 forms")
+		t.Skip("the variants put some 4,500 cases on the wire in 36 forms")
 	}
 	p := newPipeline(t)
 	var cases []wireCase
