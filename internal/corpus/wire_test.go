@@ -35,6 +35,10 @@ var (
 	wireClient = pcapgen.NewHost("02:00:5e:00:00:14", "198.18.0.20")
 	wireGroup  = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.IPv4(239, 255, 255, 250)), IP: net.IPv4(239, 255, 255, 250).To4()}
 	mdnsGroup  = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.IPv4(224, 0, 0, 251)), IP: net.IPv4(224, 0, 0, 251).To4()}
+	// The IPv6 groups of the same protocols: SSDP and WS-Discovery's
+	// link-local ff02::c, mDNS's ff02::fb.
+	wireGroup6 = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.ParseIP("ff02::c")), IP: net.ParseIP("ff02::c")}
+	mdnsGroup6 = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.ParseIP("ff02::fb")), IP: net.ParseIP("ff02::fb")}
 )
 
 // wireBatch is how many devices share one capture (at most 65,536: their
@@ -151,16 +155,16 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.snmp = append(s.snmp, pcapgen.SNMPVar{Name: name, Text: text})
 	case "snmp.trap_oid": // a v2c trap from an agent's own port to the manager's 162
 		s.frame(func(f *pcapgen.Framer) []byte {
-			return f.UDP(s.dev, wireClient, 40162, 162, pcapgen.SNMPv2cTrap(kv.value, nil))
+			return f.UDP(s.dev, s.client(), 40162, 162, pcapgen.SNMPv2cTrap(kv.value, nil))
 		})
 	case "xm.payload":
 		s.udp(34569, wireGroup, []byte(kv.value))
 	case "hds.payload":
 		s.udp(8002, wireGroup, []byte(kv.value))
 	case "ssdp.payload": // a search answer, to the searching client
-		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 1900, 50200, []byte(kv.value)) })
+		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 1900, 50200, []byte(kv.value)) })
 	case "sip.message": // a message the device sent its platform or PBX
-		s.udp(5060, wireClient, []byte(kv.value))
+		s.udp(5060, s.client(), []byte(kv.value))
 	case "sip.user_agent", "gb28181.manufacturer", "gb28181.model", "gb28181.firmware", "gb28181.device_name":
 		s.sip[kv.key] = kv.value
 	case "gb28181.device_type": // the class its code's type digits give
@@ -170,11 +174,11 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.sip[kv.key] = kv.value
 	case "dns.query": // a name the device asks its resolver (the capture's other host)
 		id := uint16(len(s.exchanges))
-		s.frame(func(f *pcapgen.Framer) []byte { return f.DNSQuery(s.dev, wireClient, 50000+id, id, kv.value) })
+		s.frame(func(f *pcapgen.Framer) []byte { return f.DNSQuery(s.dev, s.client(), 50000+id, id, kv.value) })
 	case "tls.sni": // the server name the device asks for when it opens its cloud
 		cport := 41000 + uint16(len(s.exchanges))
 		s.exchanges = append(s.exchanges, func(c *pcapgen.Capture) {
-			c.Conversation(s.dev, wireClient, cport, 443, pcapgen.TLS12ClientHelloSNI(kv.value), nil)
+			c.Conversation(s.dev, s.client(), cport, 443, pcapgen.TLS12ClientHelloSNI(kv.value), nil)
 		})
 	case "arp.mac":
 		// The device's own MAC: every scene's capture holds its ARP binding,
@@ -252,6 +256,7 @@ func (s *wireScene) client() pcapgen.Host {
 // leaves from a port of the device's own.
 func (s *wireScene) udp(port uint16, to pcapgen.Host, payload []byte) {
 	sport, dport := port, port
+	to = s.group(to)
 	switch {
 	case s.form.Unicast && to.IP.IsMulticast():
 		to, dport = s.client(), 50000+uint16(len(s.exchanges))
@@ -259,6 +264,21 @@ func (s *wireScene) udp(port uint16, to pcapgen.Host, payload []byte) {
 		sport = 50000 + uint16(len(s.exchanges))
 	}
 	s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, to, sport, dport, payload) })
+}
+
+// group is a multicast group of the scene's address family.
+func (s *wireScene) group(g pcapgen.Host) pcapgen.Host {
+	switch {
+	case s.dev.IP.To4() != nil:
+		return g
+	case g.IP.Equal(wireGroup.IP):
+		return wireGroup6
+	case g.IP.Equal(mdnsGroup.IP):
+		return mdnsGroup6
+	case g.IP.Equal(wireClient.IP):
+		return wireClient6
+	}
+	return g
 }
 
 func (s *wireScene) frame(build func(f *pcapgen.Framer) []byte) {
@@ -310,10 +330,10 @@ func (s *wireScene) sipRegistration() {
 		code = "199"
 	}
 	id := pcapgen.GB28181Code(code)
-	s.udp(5060, wireClient, pcapgen.SIPRegister(s.dev.IP, wireClient.IP, id, s.sip["sip.user_agent"]))
+	s.udp(5060, wireClient, pcapgen.SIPRegister(s.dev.IP, s.client().IP, id, s.sip["sip.user_agent"]))
 	for _, k := range []string{"gb28181.manufacturer", "gb28181.model", "gb28181.firmware", "gb28181.device_name"} {
 		if _, ok := s.sip[k]; ok {
-			s.udp(5060, wireClient, pcapgen.GB28181DeviceInfo(s.dev.IP, wireClient.IP, id, s.sip))
+			s.udp(5060, wireClient, pcapgen.GB28181DeviceInfo(s.dev.IP, s.client().IP, id, s.sip))
 			return
 		}
 	}
@@ -326,7 +346,7 @@ func (s *wireScene) snmpAnswer() {
 		return
 	}
 	response := pcapgen.SNMPv2cResponse(s.snmp)
-	s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, wireClient, 161, 40161, response) })
+	s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 161, 40161, response) })
 }
 
 // httpAnswer builds the one HTTP exchange the scene's http.* facts describe:

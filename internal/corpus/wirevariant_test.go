@@ -16,9 +16,9 @@ import (
 
 // The variant test puts a sample of the corpus on the wire in the forms
 // captures made by others carry it in, one form at a time: other ports, a
-// capture that starts mid-flow or holds one direction, small, reordered
-// and retransmitted segments, other HTTP framings, other link types and
-// file formats, IPv6, a certificate split across records, discovery
+// capture that starts mid-flow (also inside a message) or holds one
+// direction, small, reordered and retransmitted segments, other HTTP
+// framings, other link types and file formats, IPv6, a certificate split across records, discovery
 // answers sent unicast. Each form must read as identify reads the strings.
 
 // wireForm is one way a capture made elsewhere differs from the wire
@@ -33,6 +33,9 @@ type wireForm struct {
 	Unicast   bool   // discovery answers to the prober's own port
 	Ephemeral bool   // discovery datagrams from a port of the sender's own to the protocol's port
 	MDNSExtra bool   // mDNS records in the additional section
+	// Joined: the capture joins a web or RTSP connection in use, inside an
+	// earlier answer ("answer") or an earlier request ("request").
+	Joined string
 }
 
 var wireClient6 = pcapgen.Host{MAC: wireClient.MAC, IP: net.ParseIP("fd00::198:18:0:20")}
@@ -54,7 +57,7 @@ func (s *wireScene) mdns(build func(f *pcapgen.Framer, announce mdnsBuilder) []b
 	if s.form.MDNSExtra {
 		announce = (*pcapgen.Framer).MDNSAnswerAdditional
 	}
-	to, dport := mdnsGroup, uint16(5353)
+	to, dport := s.group(mdnsGroup), uint16(5353)
 	if s.form.Unicast {
 		to, dport = s.client(), 50000+uint16(len(s.exchanges))
 	}
@@ -67,6 +70,9 @@ func (s *wireScene) mdns(build func(f *pcapgen.Framer, announce mdnsBuilder) []b
 // httpExchanges are the request and answer of one exchange as the form's
 // HTTP framing has them; another protocol's stay as they are.
 func (f wireForm) httpExchanges(request, response []byte) [][2][]byte {
+	if f.Joined != "" {
+		return f.joinedExchanges(request, response)
+	}
 	if f.HTTP == "" || !bytes.HasPrefix(response, []byte("HTTP/1.")) || !bytes.HasPrefix(request, []byte("GET ")) {
 		return [][2][]byte{{request, response}}
 	}
@@ -107,6 +113,30 @@ func (f wireForm) httpExchanges(request, response []byte) [][2][]byte {
 	return [][2][]byte{{request, join(head, body)}}
 }
 
+// joinedExchanges puts what the capture holds of an earlier exchange on
+// the same connection before an HTTP or RTSP one: the tail of an earlier
+// answer (the rest of a page; the rest of an RTP frame and a whole one), or
+// the tail of an earlier request and its whole answer.
+func (f wireForm) joinedExchanges(request, response []byte) [][2][]byte {
+	rtsp := bytes.HasPrefix(response, []byte("RTSP/1."))
+	if !rtsp && !bytes.HasPrefix(response, []byte("HTTP/1.")) {
+		return [][2][]byte{{request, response}}
+	}
+	var earlier [2][]byte
+	switch {
+	case f.Joined == "answer" && rtsp:
+		frame := append([]byte{'$', 0, 0, 24}, bytes.Repeat([]byte{0x80, 0x60, 0x7c, 0x05}, 6)...)
+		earlier[1] = append(bytes.Repeat([]byte{0x9a, 0x41, 0x0e, 0xd3}, 40), frame...)
+	case f.Joined == "answer":
+		earlier[1] = []byte("ipt src=\"/js/lib.js\"></script>\n</body>\n</html>\n")
+	case rtsp:
+		earlier = [2][]byte{[]byte("Session: 3D01C6A2\r\nUser-Agent: LibVLC/3.0.18\r\n\r\n"), []byte("RTSP/1.0 200 OK\r\nCSeq: 9\r\nSession: 3D01C6A2\r\n\r\n")}
+	default:
+		earlier = [2][]byte{[]byte("ept-Language: en\r\n\r\n"), []byte("HTTP/1.1 304 Not Modified\r\nConnection: keep-alive\r\n\r\n")}
+	}
+	return [][2][]byte{earlier, {request, response}}
+}
+
 var contentLength = regexp.MustCompile(`(?i)\r\n(content-length|connection|transfer-encoding):[^\r]*`)
 
 func join(head, body []byte) []byte {
@@ -137,7 +167,10 @@ type wireVariant struct {
 
 var (
 	tcpKeys = []string{"http.", "rtsp.", "telnet.", "tcp.", "tls.subject", "onvif."}
-	anyKey  = func([]keyValue) bool { return true }
+	// ipv6DatagramKeys are the facts of mDNS (ff02::fb), WS-Discovery
+	// (ff02::c), a search answer, SIP, SNMP, DNS questions and TLS names.
+	ipv6DatagramKeys = []string{"mdns.", "wsd.", "ssdp.payload", "sip.", "gb28181.", "snmp.", "dns.query", "tls.sni"}
+	anyKey           = func([]keyValue) bool { return true }
 )
 
 func hasKey(prefixes ...string) func([]keyValue) bool {
@@ -246,6 +279,8 @@ var wireVariants = []wireVariant{
 		applies: but(tcpCase, func(obs []keyValue) bool { return clientSide(obs) || unportedBanner(obs) })},
 	{name: "server's direction only, mid-flow, http on 8008, rtsp on 5544", form: wireForm{Shape: pcapgen.Shape{ServerOnly: true, MidFlow: true}, Ports: map[uint16]uint16{80: 8008, 554: 5544}},
 		applies: but(hasKey("http.", "onvif.", "rtsp."), clientSide)},
+	{name: "joined inside an earlier answer", form: wireForm{Shape: pcapgen.Shape{MidFlow: true}, Joined: "answer"}, applies: but(hasKey("http.", "onvif.", "rtsp."), unportedBanner)},
+	{name: "joined inside an earlier request", form: wireForm{Shape: pcapgen.Shape{MidFlow: true}, Joined: "request"}, applies: but(hasKey("http.", "onvif.", "rtsp."), unportedBanner)},
 	{name: "16-byte segments", form: wireForm{Shape: pcapgen.Shape{Segment: 16}}, applies: tcpCase},
 	{name: "out of order and retransmitted", form: wireForm{Shape: pcapgen.Shape{Segment: 200, Reorder: true, Retransmit: true}}, applies: tcpCase},
 	{name: "HTTP/1.0, close-delimited", form: wireForm{HTTP: "1.0"}, applies: httpFacts},
@@ -260,8 +295,11 @@ var wireVariants = []wireVariant{
 	{name: "Linux cooked v2 (SLL2)", form: wireForm{Link: pcapgen.LinkForm{Cooked: 2}}, applies: anyKey},
 	{name: "pcapng", form: wireForm{Link: pcapgen.LinkForm{NG: true}}, applies: anyKey},
 	{name: "nanosecond pcap", form: wireForm{Link: pcapgen.LinkForm{Nanos: true}}, applies: anyKey},
-	// IPv6: the TCP cases (a datagram's group or DHCP is IPv4's).
+	// IPv6: the TCP cases, and the datagrams of protocols that have an
+	// IPv6 group or are sent to a host (SADP, DHIP, the XM, HDS and GigE
+	// Vision searches and DHCP are IPv4's).
 	{name: "IPv6", form: wireForm{IPv6: true}, applies: onlyKeys(tcpKeys...)},
+	{name: "IPv6 datagrams and cloud names", form: wireForm{IPv6: true}, applies: onlyKeys(ipv6DatagramKeys...)},
 	{name: "discovery answers unicast to the prober's port", form: wireForm{Unicast: true}, applies: hasKey("wsd.", "sadp.", "dhip.", "xm.", "mdns.")},
 	{name: "discovery datagrams from an ephemeral port", form: wireForm{Ephemeral: true}, applies: hasKey("wsd.", "sadp.", "dhip.", "xm.")},
 	{name: "mDNS records in the additional section", form: wireForm{MDNSExtra: true}, applies: hasKey("mdns.")},
@@ -272,7 +310,7 @@ var wireVariants = []wireVariant{
 // wireSample says whether a case is in the variants' sample: every case
 // identify finds restricted or for review, and every 16th of the others
 // (by their order in the corpus, so the sample is the same each run).
-// The race detector makes the 33 forms slow: a quarter of that runs there.
+// The race detector makes the 36 forms slow: a quarter of that runs there.
 func wireSample(want fingerprint.Device, n int) bool {
 	if raceEnabled && n%4 != 0 {
 		return false
@@ -292,7 +330,7 @@ type wireCase struct {
 // reported, not asserted.
 func TestWireVariantsKeepVerdicts(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the variants put some 4,500 cases on the wire in 33 forms")
+		t.Skip("the variants put some 4,500 cases on the wire in 36 forms")
 	}
 	p := newPipeline(t)
 	var cases []wireCase

@@ -29,6 +29,10 @@ var BroadcastMAC = net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 // MulticastMAC maps an IPv4 group to its Ethernet address.
 func MulticastMAC(group net.IP) net.HardwareAddr {
 	g := group.To4()
+	if g == nil { // IPv6: 33:33 and the group's last four bytes (RFC 2464)
+		g = group.To16()
+		return net.HardwareAddr{0x33, 0x33, g[12], g[13], g[14], g[15]}
+	}
 	return net.HardwareAddr{0x01, 0x00, 0x5e, g[1] & 0x7f, g[2], g[3]}
 }
 
@@ -169,7 +173,7 @@ func (f *Framer) DHCP(client, server Host, msg layers.DHCPMsgType, xid uint32, h
 // DNSQuery builds a standard query for an A record.
 func (f *Framer) DNSQuery(client, server Host, sport uint16, id uint16, name string) []byte {
 	q := &layers.DNS{ID: id, RD: true, QDCount: 1, Questions: []layers.DNSQuestion{{Name: []byte(name), Type: layers.DNSTypeA, Class: layers.DNSClassIN}}}
-	eth, ip := f.ipv4(client, server, layers.IPProtocolUDP)
+	eth, ip := f.ip(client, server, layers.IPProtocolUDP)
 	udp := &layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: 53}
 	_ = udp.SetNetworkLayerForChecksum(ip)
 	return f.Serialize(eth, ip, udp, q)
@@ -201,7 +205,11 @@ func (f *Framer) mdnsAnswer(additional bool, service, instance, host string, por
 		{Name: []byte(instance), Type: layers.DNSTypeTXT, Class: layers.DNSClassIN, TTL: 4500, TXTs: txts},
 	}}
 	if ip != nil {
-		dns.Answers = append(dns.Answers, layers.DNSResourceRecord{Name: []byte(host), Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 120, IP: ip})
+		rr := layers.DNSResourceRecord{Name: []byte(host), Type: layers.DNSTypeA, Class: layers.DNSClassIN, TTL: 120, IP: ip}
+		if ip.To4() == nil {
+			rr.Type = layers.DNSTypeAAAA
+		}
+		dns.Answers = append(dns.Answers, rr)
 	}
 	if additional {
 		dns.Answers, dns.Additionals = dns.Answers[:1], dns.Answers[1:]

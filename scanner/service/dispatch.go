@@ -86,6 +86,24 @@ func recognise(client, server []byte) (scanner.StreamDecoder, bool) {
 	case discovery.IsSIP(s) || discovery.IsSIP(client):
 		return DecodeSIPServer, true
 	}
+	return laterMessage(client, s)
+}
+
+// laterMessage names the protocol of a connection the capture joined in
+// the middle of a message (see firstResponse): a whole HTTP or RTSP
+// message further on says what it is.
+func laterMessage(client, server []byte) (scanner.StreamDecoder, bool) {
+	for _, p := range []struct {
+		proto  string
+		decode scanner.StreamDecoder
+	}{{"RTSP/", DecodeRTSP}, {"HTTP/", DecodeHTTP}} {
+		if rest, _ := firstResponse(server, p.proto); startsWithStatus(rest, p.proto) {
+			return p.decode, true
+		}
+		if rest, _ := firstRequest(client, p.proto); startsWithRequest(rest, p.proto) {
+			return p.decode, true
+		}
+	}
 	return nil, false
 }
 

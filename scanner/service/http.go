@@ -27,10 +27,17 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // answer wsd.scopes, and for a JSON-RPC identity answer (Dahua's /RPC2) the
 // dhip.* fields DHIP gives.
 func DecodeHTTP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+	client, clientCut := firstRequest(client, "HTTP/")
 	reqs := parseRequests(client, "HTTP/")
 	out := newEmitter(m, emit)
-	server = bytes.TrimPrefix(server, utf8BOM)
+	server, _ = firstResponse(bytes.TrimPrefix(server, utf8BOM), "HTTP/")
+	// A request the capture holds only the tail of is answered by the
+	// first whole response (HTTP/1.1 answers in order): that response
+	// pairs with no request the capture shows.
 	decoded, next := 0, 0
+	if clientCut {
+		next = -1
+	}
 	for decoded < maxMessages {
 		server = skipBlankLines(server)
 		msg, rest, complete := readHead(server)
@@ -40,7 +47,7 @@ func DecodeHTTP(client, server []byte, m scanner.Meta, emit scanner.Emit) error 
 		}
 		var req *request
 		if code >= 200 || code == 101 { // other 1xx are interim: the answer follows
-			if next < len(reqs) {
+			if next >= 0 && next < len(reqs) {
 				req = &reqs[next]
 			}
 			next++

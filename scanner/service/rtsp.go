@@ -33,9 +33,16 @@ func DecodeRTSP(client, server []byte, m scanner.Meta, emit scanner.Emit) error 
 	if answersHTTP(server) {
 		return DecodeHTTP(client, server, m, emit)
 	}
+	client, clientCut := firstRequest(client, "RTSP/")
+	server, _ = firstResponse(server, "RTSP/")
 	reqs := parseRequests(client, "RTSP/")
 	used := make([]bool, len(reqs))
 	decoded, next := 0, 0
+	if clientCut {
+		// A response may answer a request the capture holds only the
+		// tail of: only its CSeq can pair it.
+		next = len(reqs)
+	}
 	for decoded < maxMessages {
 		server = skipInterleaved(skipBlankLines(server))
 		msg, rest, complete := readHead(server)
