@@ -34,6 +34,11 @@ type sourceEntry struct {
 		Value string `json:"value"`
 	} `json:"obs"`
 	Note string `json:"note"`
+	// Gap, on an entry of a restricted maker, says why the engine cannot name
+	// it safely (a known gap): the entry is counted and shown as a miss but
+	// not held to the source's recall goal, and the test fails once the
+	// engine catches it, so the reason cannot go stale.
+	Gap string `json:"gap"`
 }
 
 // Per source: at least this share of the entries of restricted makers must be
@@ -58,6 +63,9 @@ func loadSourceEntries(t *testing.T, path string) []sourceEntry {
 		if e.Expect != "restricted" && e.Expect != "not-restricted" && e.Expect != "review" || len(e.Obs) == 0 {
 			t.Fatalf("%s:%d: entry %q needs expect restricted|not-restricted|review and observations", path, line, e.ID)
 		}
+		if e.Gap != "" && e.Expect != "restricted" {
+			t.Fatalf("%s:%d: entry %q: only a restricted maker's entry can be a known gap", path, line, e.ID)
+		}
 		out = append(out, e)
 	}
 	if err := sc.Err(); err != nil {
@@ -74,7 +82,7 @@ func TestPublicRuleSetSources(t *testing.T) {
 	p := newPipeline(t)
 	for _, path := range sourceFiles(t) {
 		source := sourceName(path)
-		var prc, caught, makerRight, other, wrong, review, reviewed int
+		var prc, caught, makerRight, other, wrong, review, reviewed, gaps int
 		for _, e := range loadSourceEntries(t, path) {
 			var obs []fingerprint.Observation
 			for _, o := range e.Obs {
@@ -99,6 +107,15 @@ func TestPublicRuleSetSources(t *testing.T) {
 				continue
 			}
 			prc++
+			if e.Gap != "" {
+				gaps++
+				if d.Restricted {
+					t.Errorf("%s %s (%s): listed as a known gap but now caught: remove its gap (%s)", source, e.ID, e.Maker, e.Gap)
+				} else {
+					t.Logf("known gap %s %s (%s): %s", source, e.ID, e.Maker, e.Gap)
+				}
+				continue
+			}
 			if d.Restricted {
 				caught++
 			} else {
@@ -108,10 +125,11 @@ func TestPublicRuleSetSources(t *testing.T) {
 				makerRight++
 			}
 		}
-		t.Logf("%-12s restricted-maker entries %d/%d caught (%.0f%%), maker right %d/%d; review entries %d/%d; other entries %d, wrongly restricted %d",
-			source, caught, prc, pct(caught, prc), makerRight, prc, reviewed, review, other, wrong)
-		if prc > 0 && float64(caught) < minSourceRecall*float64(prc) {
-			t.Errorf("%s: %d/%d restricted-maker entries caught, want at least %.0f%%", source, caught, prc, 100*minSourceRecall)
+		held := prc - gaps // known gaps are shown as misses, not held to the goal
+		t.Logf("%-12s restricted-maker entries %d/%d caught (%.0f%%), known gaps %d, maker right %d/%d; review entries %d/%d; other entries %d, wrongly restricted %d",
+			source, caught, prc, pct(caught, prc), gaps, makerRight, held, reviewed, review, other, wrong)
+		if held > 0 && float64(caught) < minSourceRecall*float64(held) {
+			t.Errorf("%s: %d/%d restricted-maker entries caught (known gaps aside), want at least %.0f%%", source, caught, held, 100*minSourceRecall)
 		}
 	}
 }

@@ -20,7 +20,7 @@ var decodedKeys = map[string]bool{
 	"http.status": true, "http.server": true, "http.server_raw": true, "http.www_authenticate": true,
 	"http.etag": true, "http.location": true, "http.content_type": true, "http.header_names": true,
 	"http.title": true, "http.body": true, "http.path": true, "http.answer": true, "onvif.manufacturer": true, "onvif.model": true, "onvif.firmware": true, "onvif.serial": true, "onvif.hardware_id": true, "wsd.scopes": true, "http.favicon_md5": true, "http.favicon_mmh3": true,
-	"rtsp.status": true, "rtsp.server": true, "rtsp.www_authenticate": true, "rtsp.public": true,
+	"rtsp.status": true, "rtsp.header_names": true, "rtsp.server": true, "rtsp.www_authenticate": true, "rtsp.public": true,
 	"rtsp.date": true, "rtsp.content_base": true, "rtsp.url": true, "rtsp.served_url": true, "rtsp.realm_mac": true, "http.realm_mac": true, "rtsp.sdp_session": true, "rtsp.sdp_attr": true,
 	"tls.subject": true, "tls.issuer": true, "tcp.banner_hex": true, "telnet.banner": true,
 	"dvrip.answer": true, "dvrip.device_type": true, "dvrip.hardware": true, "dvrip.firmware": true, "dvrip.serial": true,

@@ -16,7 +16,7 @@ const maxSDPAttrs = 64
 
 // DecodeRTSP reads the RTSP/1.0 responses in server, pairs each with the
 // request in client it answered (by CSeq, else in order), and emits
-// rtsp.status, rtsp.server, every rtsp.www_authenticate, rtsp.public,
+// rtsp.status, rtsp.header_names, rtsp.server, every rtsp.www_authenticate, rtsp.public,
 // rtsp.date (raw, white space kept), rtsp.content_base, rtsp.url,
 // rtsp.served_url (a URL answered 2xx), rtsp.realm_mac (a realm that is a
 // MAC) and, from
@@ -124,7 +124,9 @@ func emitRTSP(out *emitter, msg *message, code int, req *request) {
 			out.add("rtsp.served_url", redactURL(req.target))
 		}
 	}
+	names := make([]string, 0, len(msg.headers))
 	for _, h := range msg.headers {
+		names = append(names, h.name)
 		value := strings.TrimSpace(h.raw)
 		switch strings.ToLower(h.name) {
 		case "server":
@@ -144,6 +146,7 @@ func emitRTSP(out *emitter, msg *message, code int, req *request) {
 			out.add("rtsp.content_base", redactURL(value))
 		}
 	}
+	out.add("rtsp.header_names", strings.Join(names, ","))
 	if len(msg.body) > 0 {
 		emitSDP(out, msg.body)
 	}
