@@ -1,17 +1,26 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/report"
+	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/pcap"
 	"github.com/camsweep/camsweep/scanner/sweep"
 )
 
@@ -64,6 +73,14 @@ and the summary says so. On a terminal a status line shows hosts found,
 addresses asked, the pace and the time left; without one, a sweep expected
 to take over a minute logs that line every 10 s (-q silences both).
 
+--listen also listens to the segment while the sweep runs, as "camsweep
+listen" does: devices that announce themselves are reported with what they
+said, among them devices no sweep can ask (one with no address of its own,
+heard only by its ARP probes or DHCP requests; one configured for another
+subnet, heard by its SADP, DHIP or mDNS announcements). Excluded addresses
+are not reported. It needs root or CAP_NET_RAW; without it the sweep runs
+on and says so.
+
 Raw ARP and ICMP echo need root or CAP_NET_RAW. Without it the sweep still
 runs its UDP and TCP probes, reads MACs from the kernel's neighbour table,
 and says so.
@@ -92,6 +109,7 @@ type sweepOptions struct {
 	timeout     time.Duration
 	allowPublic bool
 	yes         bool
+	listen      bool
 }
 
 func newSweepCmd() *cobra.Command {
@@ -119,6 +137,7 @@ func newSweepCmd() *cobra.Command {
 	f.DurationVar(&o.timeout, "timeout", sweep.DefaultExchangeTimeout, "longest one request/response exchange with a device may take; a device silent for half of it is taken as silent")
 	f.BoolVar(&o.allowPublic, "allow-public", false, "allow public address ranges in --targets (only where you are authorised)")
 	f.BoolVar(&o.yes, "yes", false, "confirm a sweep of more than 65,536 addresses")
+	f.BoolVar(&o.listen, "listen", false, "also listen to the segment while sweeping and report devices that announce themselves,\nthose without an address or on another subnet among them (needs root or CAP_NET_RAW)")
 	return cmd
 }
 
@@ -133,6 +152,9 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.listen && cfg.Segment == nil {
+		return usageError("--listen hears the local segment only: sweep one (with -i, or targets on it)")
+	}
 	pol, eng, err := o.out.setup()
 	if err != nil {
 		return err
@@ -140,7 +162,12 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 	res := newResult("sweep", inputs)
 	stderr := cmd.ErrOrStderr()
 	cfg.Progress = sweepProgress(stderr, o.out.quiet)
+	stopListening := func() {}
+	if o.listen {
+		stopListening = listenDuringSweep(cmd.Context(), stderr, res, cfg, pol.SiteRanges(), eng.Add)
+	}
 	sum, err := sweep.Run(cmd.Context(), cfg, eng.Add)
+	stopListening()
 	res.Unprivileged = sum.Unprivileged
 	for _, w := range sum.Warnings {
 		warn(stderr, res, "%s", w)
@@ -159,6 +186,66 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 		fmt.Fprintf(stderr, "camsweep: sweep sent %d packets to %d responding hosts\n", sum.Sent, sum.Hosts)
 	}
 	return o.out.finish(cmd, res, pol, eng.Devices())
+}
+
+// listenDuringSweep captures on the swept segment's interface until the
+// returned stop is called, and adds what the frames show, as listen does,
+// except what excluded addresses sent. A capture that cannot open or
+// stops early is a warning: the sweep's own results stand.
+func listenDuringSweep(ctx context.Context, stderr io.Writer, res *report.Result, cfg sweep.Config, site []netip.Prefix, add scanner.Emit) (stop func()) {
+	iface := cfg.Segment.Interface.Name
+	h, err := openLive(iface)
+	if err != nil {
+		warn(stderr, res, "--listen: capturing on %s: %v (listening needs root or CAP_NET_RAW); the sweep runs without it", iface, err)
+		return func() {}
+	}
+	h = notOwnFrames{h, cfg.Segment.Interface.HardwareAddr}
+	ctx, cancel := context.WithCancel(ctx)
+	local := append([]netip.Prefix{cfg.Segment.Prefix}, site...)
+	opt := pcap.Options{Local: local, Probe: "listen"}
+	done := make(chan error, 1)
+	var packets atomic.Int64
+	go func() {
+		_, err := capture(ctx, h, notExcluded(cfg.Exclude, add), opt, &packets)
+		done <- err
+	}()
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			warn(stderr, res, "--listen: capture on %s stopped early: %v", iface, err)
+		}
+	}
+}
+
+// notOwnFrames leaves out the frames the sweep sends and those sent to it:
+// the sweep reads its own exchanges, and listening is for what devices say
+// unasked.
+type notOwnFrames struct {
+	liveHandle
+	own net.HardwareAddr
+}
+
+func (h notOwnFrames) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	for {
+		data, ci, err := h.liveHandle.ZeroCopyReadPacketData()
+		if err != nil || len(data) < 12 || len(h.own) != 6 ||
+			!bytes.Equal(data[0:6], h.own) && !bytes.Equal(data[6:12], h.own) {
+			return data, ci, err
+		}
+	}
+}
+
+// notExcluded passes on the observations of every address but the
+// excluded ones, whose answers a sweep never reports.
+func notExcluded(exclude []netip.Prefix, add scanner.Emit) scanner.Emit {
+	return func(o observe.Observation) {
+		for _, p := range exclude {
+			if o.IP.IsValid() && p.Contains(o.IP) {
+				return
+			}
+		}
+		add(o)
+	}
 }
 
 // config turns the flags into a sweep configuration: the sweep package

@@ -17,7 +17,6 @@ var gobyGaps = map[string]string{
 	"goby:resources/goby.json#1605#12": gobyGap["uniview-page"],
 	"goby:resources/goby.json#1605#13": gobyGap["uniview-page"],
 	"goby:resources/goby.json#1605#14": gobyGap["uniview-page"],
-	"goby:resources/goby.json#1605#15": gobyGap["uniview-page"],
 	"goby:resources/goby.json#1605#23": gobyGap["uniview-page"],
 	"goby:resources/goby.json#1605#24": gobyGap["uniview-family"],
 	"goby:resources/goby.json#1605#29": gobyGap["uniview-family"],

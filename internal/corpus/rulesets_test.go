@@ -46,6 +46,13 @@ var ruleSets = []struct {
 	{"tidefinger", "TideFinger FOFA queries", "two of its five PRC-maker camera tests are a GoAhead session cookie and a " +
 		"common script word beside the login path that portals link to (each listed in ruleGaps): naming Hikvision on them would " +
 		"restrict other makers' devices and pages"},
+	{"kscan", "kscan web and service fingerprints", "it is largely Goby's rules with their fields, lower-cased: half its " +
+		"PRC-maker camera ways are Goby's gaps (a single page word, a bare or lower-cased model, a Kedacom product of any kind), " +
+		"each listed in kscanGaps with its class"},
+	{"fscan", "fscan rules.go web fingerprints", ""},
+	{"wappalyzer", "Wappalyzer technologies (enthec/webappanalyzer)", "it holds no camera, NVR or DVR technology at all (its one " +
+		"device-scope entry is Doorbell, doorbell.io's feedback widget, named for the word): a precision source, the web servers " +
+		"cameras embed (GoAhead, lighttpd, mini_httpd, thttpd, Appweb) among its technologies"},
 	{"yaklang", "yaklang IoT device fingerprints", "a third of its camera rules are a single common word, a model expression " +
 		"with no model in it, or a string other makers send too (each listed in ruleGaps): naming a maker on them would " +
 		"restrict other makers' devices"},
@@ -86,6 +93,7 @@ var ruleRelabels = map[string]string{
 	"goby:resources/goby.json#1937#2":                            "Goby's \"honey jar\" (honeypot) way is the Server header uc-httpd 1.0.0 of Xiongmai's firmware, as dismap's Honeypot rule: a device sending it is restricted rightly",
 	"goby:resources/goby.json#3322":                              "Goby's \"Andalian Ritio\" is a machine rendering of 安联锐视, Raysharp's Chinese name (Zhuhai Raysharp); the rule's own words are Raysharp's plugin (RSVideoOcx.cab, UserLoginEvent(msgID, chNumber, ...), dismap's raysharp-Camera rule)",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#525":             "yaklang's own vendor label is uniview (class media server, so not a camera rule): the ISC<digits>-... sample is Uniview's ISC recorder naming (Goby's uniview-ISC2500-SCT-E, uniview-ISC3608-SC), restricted rightly as Uniview",
+	"kscan:static/fingerprint.txt:15540":                         "kscan's \"Honeypot\" rule (Header server: jboss-5.0 && Header server: uc-httpd 1.0.0) holds the Server header uc-httpd 1.0.0 of Xiongmai's firmware, as dismap's Honeypot rule: a device sending it is restricted rightly",
 	"dismap:configs/rule.go:1856#1":                              "dismap's \"Honeypot\" rule is the Server header uc-httpd 1.0.0 of Xiongmai's firmware (nmap-service-probes, recog): a honeypot imitating a Xiongmai DVR sends Xiongmai's string, and a device sending it is restricted rightly",
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/sys/unix"
 
+	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/internal/camsim"
 	"github.com/camsweep/camsweep/internal/lab"
 	"github.com/camsweep/camsweep/scanner/discovery"
@@ -192,4 +193,113 @@ func sendFrame(ifname string, frame []byte, count int) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return nil
+}
+
+// `sweep --listen` reports two devices no sweep can ask, and a sweep without
+// it reports neither: a Hikvision unit with no address of its own, heard
+// only by its ARP probes for Hikvision's factory address 192.0.0.64 (issue
+// 8: a device seen only by its MAC is a device), and a Dahua camera left on
+// its factory address 192.168.1.108, outside the swept segment, heard by the
+// real DHIP notifyDevInfo announcement of an IPC-HDW5421S
+// (Phenomite/AMP-Research) it broadcasts. A lab host writes both devices'
+// frames; neither MAC belongs to an interface that could answer ARP.
+func TestSweepListenReportsDevicesNoSweepCanAsk(t *testing.T) {
+	l := newLab(t, labOptions())
+	ip, err := l.FreeIP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writer, err := l.AddHost("frame-writer", net.HardwareAddr{0x02, 0x00, 0x5e, 0x10, 0x00, 0x01}, ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := fs.ReadFile(camsim.Data(), "recorded/amp-research_dahua_IPC-HDW5421S_notifyDevInfo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hikMAC, _ := net.ParseMAC("bc:ad:28:5a:11:07")
+	dahuaMAC, _ := net.ParseMAC("4c:11:bf:c2:0b:9d")
+	probe := arpProbe(t, hikMAC, netip.MustParseAddr("192.0.0.64"))
+	announce := broadcastUDP(t, dahuaMAC, netip.MustParseAddr("192.168.1.108"), 37810, discovery.DHIPFrame(body))
+	send := func() error {
+		return writer.Do(func() error {
+			if err := sendFrame(writer.Interface, probe, 1); err != nil {
+				return err
+			}
+			return sendFrame(writer.Interface, announce, 1)
+		})
+	}
+	for _, listen := range []bool{true, false} {
+		args := []string{"sweep", "-i", l.Scanner().Interface, "--probes", "arp", "--timeout", sweepTimeout.String(), "--format", "json", "-q"}
+		if listen {
+			args = append(args, "--listen")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		cmd := l.Scanner().Command(ctx, binary, args...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Start(); err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		announceUntilExit(t, cmd, send)
+		cancel()
+		if code := cmd.ProcessState.ExitCode(); code != 0 && code != 2 {
+			t.Fatalf("sweep %v: exit %d; stderr:\n%s", args, code, stderr.Bytes())
+		}
+		byMAC := devicesByMAC(parseReport(t, stdout.Bytes()))
+		hik, heardHik := byMAC[hikMAC.String()]
+		dahua, heardDahua := byMAC[dahuaMAC.String()]
+		if !listen {
+			if heardHik || heardDahua {
+				t.Errorf("a sweep without --listen reported a device it cannot ask: %+v %+v", hik, dahua)
+			}
+			continue
+		}
+		if !heardHik {
+			t.Fatalf("sweep --listen: the addressless Hikvision unit %s is not in the report (stderr %s): %s", hikMAC, stderr.Bytes(), stdout.Bytes())
+		}
+		if hik.Vendor != "Hikvision" || !hik.Restricted || len(hik.IPs) != 0 || !slices.ContainsFunc(hik.Evidence, func(e fingerprint.Evidence) bool {
+			return e.Probe == "listen" && e.Key == "arp.probe" && e.Value == "192.0.0.64"
+		}) {
+			t.Errorf("addressless unit reported as %+v; want a restricted Hikvision with no address and its probe for 192.0.0.64", hik)
+		}
+		if !heardDahua {
+			t.Fatalf("sweep --listen: the Dahua camera on 192.168.1.108 is not in the report: %s", stdout.Bytes())
+		}
+		if dahua.Model != "IPC-HDW5421S" || !dahua.Restricted || !hasIP(dahua, "192.168.1.108") {
+			t.Errorf("camera on another subnet reported as %+v; want a restricted IPC-HDW5421S at 192.168.1.108", dahua)
+		}
+	}
+}
+
+// arpProbe builds an RFC 5227 probe from mac for target: sender address
+// 0.0.0.0, broadcast.
+func arpProbe(t *testing.T, mac net.HardwareAddr, target netip.Addr) []byte {
+	t.Helper()
+	eth := &layers.Ethernet{SrcMAC: mac, DstMAC: layers.EthernetBroadcast, EthernetType: layers.EthernetTypeARP}
+	arp := &layers.ARP{AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4, HwAddressSize: 6, ProtAddressSize: 4,
+		Operation: layers.ARPRequest, SourceHwAddress: mac, SourceProtAddress: []byte{0, 0, 0, 0},
+		DstHwAddress: make([]byte, 6), DstProtAddress: target.AsSlice()}
+	return serialize(t, eth, arp)
+}
+
+// broadcastUDP builds a datagram from mac and ip to the broadcast address,
+// from and to port.
+func broadcastUDP(t *testing.T, mac net.HardwareAddr, ip netip.Addr, port uint16, payload []byte) []byte {
+	t.Helper()
+	eth := &layers.Ethernet{SrcMAC: mac, DstMAC: layers.EthernetBroadcast, EthernetType: layers.EthernetTypeIPv4}
+	ip4 := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: ip.AsSlice(), DstIP: net.IPv4bcast.To4()}
+	udp := &layers.UDP{SrcPort: layers.UDPPort(port), DstPort: layers.UDPPort(port)}
+	udp.SetNetworkLayerForChecksum(ip4)
+	return serialize(t, eth, ip4, udp, gopacket.Payload(payload))
+}
+
+func serialize(t *testing.T, layers ...gopacket.SerializableLayer) []byte {
+	t.Helper()
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, layers...); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -78,6 +78,8 @@ var makerCorrections = map[string]string{
 	"dismap:configs/rule.go:1922": "the rule (HuaWei-Camera) detects action=\"/goform/WEB_UsrLoginProc\", the login form of a GoAhead camera web UI (/asppage/common/login.asp) " +
 		"that other makers' cameras serve: WebRAY's 'jingyang Camera - default password' check posts to it (code index file 10641608390), and a " +
 		"home-automation client drives a camera of OUI 00:18:A2 through it (code index file 10564469680); nothing ties it to Huawei",
+	"kscan:static/fingerprint.txt:10441": "the rule (HuaWei-Camera) is dismap's line 1922, the GoAhead login form action=\"/goform/WEB_UsrLoginProc\" " +
+		"of other makers' cameras (see that correction), here beside the Server header WebServer",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#450": "the rule labels the bare word intellinet a TP-Link camera, but Intellinet is the network-camera brand of " +
 		"IC Intracom (WhatWeb plugins/intellinet-ip-camera.rb, dismap configs/rule.go line 2128, and yaklang's own intellinet ip_cam rules #113, #214, #259)",
 }

@@ -395,7 +395,16 @@ var cnPlatformWords = regexp.MustCompile(`(?i)server|服务器|管理系统|tv-w
 // says ("JAWS Web Server (IP Camera)", "Cloudsee-Cameras-and-Surveillance").
 var cnDeviceWords = regexp.MustCompile(`(?i)camera|\bnvr|\bdvr|摄像`)
 
+// cnPlatformFirst name a maker's platform product even beside a device word:
+// a DVR access gateway (Kedacom-DVR-Access-gateway, 科达DVR接入网关) connects
+// recorders to a platform, DSS written dahua_dss is Dahua's platform, and
+// 视讯 (video communication) is Kedacom's conferencing line.
+var cnPlatformFirst = regexp.MustCompile(`(?i)gateway|网关|_dss\b|视讯`)
+
 func cnScopeOf(name string) string {
+	if cnPlatformFirst.MatchString(name) {
+		return "platform"
+	}
 	if cnDeviceWords.MatchString(name) {
 		return "device"
 	}
