@@ -45,6 +45,7 @@ type Sweep struct {
 	Timeout       string   `yaml:"timeout"`
 	AllowPublic   bool     `yaml:"allow_public"`
 	LargeScope    bool     `yaml:"large_scope"` // the sweep command's --yes
+	Listen        bool     `yaml:"listen"`      // the sweep command's --listen
 }
 
 // Load reads the audit section of the configuration at path strictly, so a

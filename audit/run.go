@@ -55,6 +55,9 @@ func NewPlan(cfg *Config, pol *policy.Policy, env Env) (*Plan, error) {
 		if err != nil {
 			return nil, sweepError(err)
 		}
+		if cfg.Sweep.Listen && sc.Segment == nil {
+			return nil, errors.New("audit.sweep.listen: only a local segment can be listened to (name its interface)")
+		}
 		p.sweep, p.sweepInputs = &sc, inputs
 	}
 	return p, nil
@@ -181,7 +184,9 @@ func (p *Plan) readCapture(ctx context.Context, path string, eng *fingerprint.En
 }
 
 func (p *Plan) runSweep(ctx context.Context, eng *fingerprint.Engine, res *report.Result) error {
+	stopListening := p.listen(ctx, eng, res)
 	sum, err := sweep.Run(ctx, *p.sweep, eng.Add)
+	stopListening()
 	res.Unprivileged = res.Unprivileged || sum.Unprivileged
 	for _, w := range sum.Warnings {
 		p.warn(res, "%s", w)
@@ -195,6 +200,25 @@ func (p *Plan) runSweep(ctx context.Context, eng *fingerprint.Engine, res *repor
 		p.warn(res, "sweep stopped early: %v; the run covers what was found", err)
 	}
 	return nil
+}
+
+// listen listens to the swept segment while the sweep runs, when the
+// configuration asks (audit.sweep.listen); a capture that cannot open or
+// stops early is a warning, and the sweep's results stand.
+func (p *Plan) listen(ctx context.Context, eng *fingerprint.Engine, res *report.Result) (stop func()) {
+	if !p.cfg.Sweep.Listen {
+		return func() {}
+	}
+	stopCapture, err := sweep.ListenDuring(ctx, *p.sweep, p.pol.SiteRanges(), eng.Add)
+	if err != nil {
+		p.warn(res, "audit.sweep.listen: %v (listening needs root or CAP_NET_RAW); the sweep runs without it", err)
+		return func() {}
+	}
+	return func() {
+		if err := stopCapture(); err != nil {
+			p.warn(res, "audit.sweep.listen: the capture stopped early: %v", err)
+		}
+	}
 }
 
 // warn keeps a warning in the result and prints it at once, so it is seen

@@ -245,6 +245,7 @@ var keys = []Key{
 	{Name: "http.header_names", Role: Fact},
 	{Name: "http.etag", Role: Fact},
 	{Name: "http.location", Role: Fact},
+	{Name: "http.cookie_name", Role: Fact},
 	{Name: "http.content_type", Role: Context},
 	{Name: "http.path", Role: Fact},
 	{Name: "http.answer", Role: Fact},

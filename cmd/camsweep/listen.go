@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
 	"time"
 
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
-	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/live"
 	"github.com/camsweep/camsweep/scanner/pcap"
 )
 
@@ -73,7 +70,7 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 	if err != nil {
 		return err
 	}
-	h, err := openLive(o.iface)
+	h, err := live.Open(o.iface)
 	if err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("capturing on %s: %w (listening needs root or CAP_NET_RAW)", o.iface, err)}
 	}
@@ -89,7 +86,7 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 	if drawsProgress(cmd.ErrOrStderr(), o.out.quiet) {
 		stopStatus = listenStatus(ctx, cmd.ErrOrStderr(), o.iface, &packets, eng.Heard)
 	}
-	stats, err := capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Local: o.local.with(pol.SiteRanges()), Probe: "listen"}, &packets)
+	stats, err := live.Capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Local: o.local.with(pol.SiteRanges()), Probe: "listen"}, &packets)
 	stopStatus()
 	if err != nil {
 		res.Partial = true
@@ -99,45 +96,6 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: listened to %d packets on %s\n", stats.Packets, o.iface)
 	}
 	return o.out.finish(cmd, res, pol, eng.Devices())
-}
-
-// capture feeds live frames to the pcap decoder until ctx ends. Closing the
-// handle is what interrupts a blocked read.
-// liveHandle is a live capture of Ethernet frames (pcapgo's AF_PACKET
-// handle on Linux).
-type liveHandle interface {
-	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
-	Close() error
-}
-
-func capture(ctx context.Context, h liveHandle, emit scanner.Emit, opt pcap.Options, packets *atomic.Int64) (pcap.Stats, error) {
-	dec := pcap.NewDecoder(emit, opt)
-	stop := context.AfterFunc(ctx, func() { h.Close() })
-	defer stop()
-	var err error
-	var tagged []byte
-	for {
-		data, ci, rerr := h.ZeroCopyReadPacketData()
-		if rerr != nil {
-			if ctx.Err() == nil {
-				err = rerr
-			}
-			break
-		}
-		if len(ci.AncillaryData) > 0 { // the kernel took a VLAN tag off: put it back
-			if vlan, ok := ci.AncillaryData[0].(int); ok {
-				tagged = pcap.RetagVLAN(data, uint16(vlan), tagged)
-				data = tagged
-			}
-		}
-		dec.Packet(layers.LinkTypeEthernet, ci.Timestamp, data)
-		packets.Add(1)
-	}
-	dec.Flush()
-	if errors.Is(err, context.Canceled) {
-		err = nil
-	}
-	return dec.Stats(), err
 }
 
 // listenStatus redraws, once a second until stopped, what listen has heard

@@ -9,12 +9,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// openLive: live capture uses Linux's AF_PACKET; elsewhere listen says so
-// before it starts.
-func openLive(iface string) (liveHandle, error) {
-	return nil, needsLinux("listen")
-}
-
 // runDemo: the demo's lab is built of Linux network namespaces.
 func runDemo(cmd *cobra.Command, o *demoOptions) error { return needsLinux("demo") }
 

@@ -1,26 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
-	"github.com/gopacket/gopacket"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/report"
 	"github.com/camsweep/camsweep/scanner"
-	"github.com/camsweep/camsweep/scanner/pcap"
 	"github.com/camsweep/camsweep/scanner/sweep"
 )
 
@@ -188,63 +182,20 @@ func runSweep(cmd *cobra.Command, o *sweepOptions) error {
 	return o.out.finish(cmd, res, pol, eng.Devices())
 }
 
-// listenDuringSweep captures on the swept segment's interface until the
-// returned stop is called, and adds what the frames show, as listen does,
-// except what excluded addresses sent. A capture that cannot open or
-// stops early is a warning: the sweep's own results stand.
+// listenDuringSweep listens to the swept segment (sweep.ListenDuring) until
+// the returned stop is called. A capture that cannot open or stops early is
+// a warning: the sweep's own results stand.
 func listenDuringSweep(ctx context.Context, stderr io.Writer, res *report.Result, cfg sweep.Config, site []netip.Prefix, add scanner.Emit) (stop func()) {
 	iface := cfg.Segment.Interface.Name
-	h, err := openLive(iface)
+	stopCapture, err := sweep.ListenDuring(ctx, cfg, site, add)
 	if err != nil {
 		warn(stderr, res, "--listen: capturing on %s: %v (listening needs root or CAP_NET_RAW); the sweep runs without it", iface, err)
 		return func() {}
 	}
-	h = notOwnFrames{h, cfg.Segment.Interface.HardwareAddr}
-	ctx, cancel := context.WithCancel(ctx)
-	local := append([]netip.Prefix{cfg.Segment.Prefix}, site...)
-	opt := pcap.Options{Local: local, Probe: "listen"}
-	done := make(chan error, 1)
-	var packets atomic.Int64
-	go func() {
-		_, err := capture(ctx, h, notExcluded(cfg.Exclude, add), opt, &packets)
-		done <- err
-	}()
 	return func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stopCapture(); err != nil {
 			warn(stderr, res, "--listen: capture on %s stopped early: %v", iface, err)
 		}
-	}
-}
-
-// notOwnFrames leaves out the frames the sweep sends and those sent to it:
-// the sweep reads its own exchanges, and listening is for what devices say
-// unasked.
-type notOwnFrames struct {
-	liveHandle
-	own net.HardwareAddr
-}
-
-func (h notOwnFrames) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
-	for {
-		data, ci, err := h.liveHandle.ZeroCopyReadPacketData()
-		if err != nil || len(data) < 12 || len(h.own) != 6 ||
-			!bytes.Equal(data[0:6], h.own) && !bytes.Equal(data[6:12], h.own) {
-			return data, ci, err
-		}
-	}
-}
-
-// notExcluded passes on the observations of every address but the
-// excluded ones, whose answers a sweep never reports.
-func notExcluded(exclude []netip.Prefix, add scanner.Emit) scanner.Emit {
-	return func(o observe.Observation) {
-		for _, p := range exclude {
-			if o.IP.IsValid() && p.Contains(o.IP) {
-				return
-			}
-		}
-		add(o)
 	}
 }
 

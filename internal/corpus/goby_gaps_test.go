@@ -7,6 +7,7 @@ package corpus
 // (chainreactors/fingers flattened them), many are single page words, and a
 // third are Kedacom products of every kind.
 var gobyGaps = map[string]string{
+	"goby:resources/goby.json#4681#1":  "the maker's name ReeCam anywhere in a page, a mention; the cameras' Server and page title of that name are read (generic.http.server-reecam, reecam.http.title)",
 	"goby:resources/goby.json#1008#1":  gobyGap["kedacom"],
 	"goby:resources/goby.json#1008#4":  gobyGap["kedacom"],
 	"goby:resources/goby.json#1071#1":  gobyGap["kedacom"],

@@ -27,11 +27,12 @@ var recogFiles = []struct{ file, key string }{
 // differently (compared after fingerprint.NormalizeOrg). Everything else is
 // matched to a catalogue maker by its normalised name.
 var recogVendorNames = map[string]string{
-	"xiongmai technology": "Xiongmai",
-	"wowza media systems": "Wowza",
-	"hanwha techwin":      "Hanwha",
-	"teledyne flir":       "FLIR",
-	"hewlett packard":     "HP",
+	"xiongmai technology":  "Xiongmai",
+	"wowza media systems":  "Wowza",
+	"hanwha techwin":       "Hanwha",
+	"teledyne flir":        "FLIR",
+	"hewlett packard":      "HP",
+	"shenzhen reecam tech": "Reecam",
 }
 
 // recogEquivalents are recog vendors for which the engine may name another

@@ -5,6 +5,8 @@ package labtest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io/fs"
 	"net"
 	"net/netip"
@@ -12,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -201,8 +204,9 @@ func sendFrame(ifname string, frame []byte, count int) error {
 // 8: a device seen only by its MAC is a device), and a Dahua camera left on
 // its factory address 192.168.1.108, outside the swept segment, heard by the
 // real DHIP notifyDevInfo announcement of an IPC-HDW5421S
-// (Phenomite/AMP-Research) it broadcasts. A lab host writes both devices'
-// frames; neither MAC belongs to an interface that could answer ARP.
+// (Phenomite/AMP-Research) it broadcasts. An audit whose sweep section says
+// listen: true finds both too. A lab host writes both devices' frames;
+// neither MAC belongs to an interface that could answer ARP.
 func TestSweepListenReportsDevicesNoSweepCanAsk(t *testing.T) {
 	l := newLab(t, labOptions())
 	ip, err := l.FreeIP()
@@ -270,6 +274,38 @@ func TestSweepListenReportsDevicesNoSweepCanAsk(t *testing.T) {
 		if dahua.Model != "IPC-HDW5421S" || !dahua.Restricted || !hasIP(dahua, "192.168.1.108") {
 			t.Errorf("camera on another subnet reported as %+v; want a restricted IPC-HDW5421S at 192.168.1.108", dahua)
 		}
+	}
+	// A scheduled audit listens the same way when its sweep section asks.
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	config := filepath.Join(dir, "site.yaml")
+	doc := fmt.Sprintf("version: 1\naudit:\n  site: lab\n  store: audit.db\n  fail_on: none\n  sweep: {interface: %s, probes: [arp], timeout: %s, listen: true}\n", l.Scanner().Interface, sweepTimeout)
+	if err := os.WriteFile(config, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := l.Scanner().Command(ctx, binary, "audit", "--config", config, "--format", "json")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := announceUntilExit(t, cmd, send); err != nil {
+		t.Fatalf("audit: %v; stderr:\n%s\nstdout:\n%s", err, stderr.Bytes(), stdout.Bytes())
+	}
+	var audit struct {
+		Findings []struct{ MAC, IP, Vendor, Model string }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &audit); err != nil {
+		t.Fatalf("audit JSON: %v\n%s", err, stdout.Bytes())
+	}
+	found := map[string]bool{}
+	for _, f := range audit.Findings {
+		found[strings.ToLower(f.MAC)] = true
+	}
+	if !found[hikMAC.String()] || !found[dahuaMAC.String()] {
+		t.Errorf("audit with listen: true has no finding for %s or %s: %+v", hikMAC, dahuaMAC, audit.Findings)
 	}
 }
 

@@ -33,16 +33,26 @@ var telnetPorts = map[uint16]bool{23: true, 2323: true}
 func ForPort(port uint16) (scanner.StreamDecoder, bool) {
 	switch {
 	case telnetPorts[port]:
-		return byContentOr(DecodeTelnet), true
+		return byContentOr(DecodeTelnet, false), true
 	case servicePorts[port]:
-		return byContentOr(DecodeBanner), true
+		return byContentOr(DecodeBanner, true), true
 	}
 	return nil, false
 }
 
-func byContentOr(fallback scanner.StreamDecoder) scanner.StreamDecoder {
+// byContentOr decodes by what the bytes say, else with fallback. On a
+// service port (joinable) a connection the capture joined inside a message
+// is read from its next whole HTTP or RTSP message; a telnet session is
+// not searched, as its text may quote a web answer another host sent.
+func byContentOr(fallback scanner.StreamDecoder, joinable bool) scanner.StreamDecoder {
 	return func(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
 		if d, ok := recognise(client, server); ok {
+			return d(client, server, m, emit)
+		}
+		if !joinable {
+			return fallback(client, server, m, emit)
+		}
+		if d, ok := laterMessage(client, bytes.TrimPrefix(server, utf8BOM)); ok {
 			return d(client, server, m, emit)
 		}
 		return fallback(client, server, m, emit)
@@ -86,7 +96,7 @@ func recognise(client, server []byte) (scanner.StreamDecoder, bool) {
 	case discovery.IsSIP(s) || discovery.IsSIP(client):
 		return DecodeSIPServer, true
 	}
-	return laterMessage(client, s)
+	return nil, false
 }
 
 // laterMessage names the protocol of a connection the capture joined in

@@ -18,7 +18,7 @@ import (
 // decodedKeys is every key this package may emit.
 var decodedKeys = map[string]bool{
 	"http.status": true, "http.server": true, "http.server_raw": true, "http.www_authenticate": true,
-	"http.etag": true, "http.location": true, "http.content_type": true, "http.header_names": true,
+	"http.etag": true, "http.location": true, "http.cookie_name": true, "http.content_type": true, "http.header_names": true,
 	"http.title": true, "http.body": true, "http.path": true, "http.answer": true, "onvif.manufacturer": true, "onvif.model": true, "onvif.firmware": true, "onvif.serial": true, "onvif.hardware_id": true, "wsd.scopes": true, "http.favicon_md5": true, "http.favicon_mmh3": true,
 	"rtsp.status": true, "rtsp.header_names": true, "rtsp.server": true, "rtsp.www_authenticate": true, "rtsp.public": true,
 	"rtsp.date": true, "rtsp.content_base": true, "rtsp.url": true, "rtsp.served_url": true, "rtsp.realm_mac": true, "http.realm_mac": true, "rtsp.sdp_session": true, "rtsp.sdp_attr": true,
@@ -95,6 +95,7 @@ func FuzzHTTP(f *testing.F) {
 	w.Write([]byte("<html><title>x</title></html>"))
 	w.Close()
 	f.Add([]byte(nil), append([]byte("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n"), gz.Bytes()...))
+	f.Add([]byte(nil), []byte("HTTP/1.1 200 OK\r\nSet-Cookie: _goaheadwebSessionId=1; path=/\r\nSet-Cookie: a b=\r\nContent-Length: 0\r\n\r\n"))
 	rpcClient, rpcServer := rpc2Exchange(ezipRPC)
 	f.Add(rpcClient, rpcServer)
 	request, answer := multicallExchange(f, ezipRPC, false)

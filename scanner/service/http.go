@@ -137,6 +137,12 @@ func emitHTTPHeader(out *emitter, h header) {
 		out.add("http.etag", value)
 	case strings.EqualFold(name, "location"):
 		out.add("http.location", redactURL(value))
+	case strings.EqualFold(name, "set-cookie"):
+		// A firmware's web server names its session cookie its own way; the
+		// value is a session token and is never kept.
+		if cookie, ok := cookieName(value); ok {
+			out.add("http.cookie_name", cookie)
+		}
 	case strings.EqualFold(name, "content-type"):
 		out.add("http.content_type", value)
 	}
@@ -240,4 +246,24 @@ func equalASCIIFold[T string | []byte](b T, needle string) bool {
 		}
 	}
 	return true
+}
+
+// maxCookieName bounds the cookie names kept: a firmware's own names are
+// short, anything longer is noise.
+const maxCookieName = 64
+
+// cookieName returns the name a Set-Cookie header value sets ("name=value;
+// attributes"), if it is an RFC 6265 token of a sensible length.
+func cookieName(value string) (string, bool) {
+	name, _, found := strings.Cut(value, "=")
+	name = strings.TrimSpace(name)
+	if !found || name == "" || len(name) > maxCookieName {
+		return "", false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+			return "", false
+		}
+	}
+	return name, true
 }

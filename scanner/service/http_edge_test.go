@@ -27,6 +27,13 @@ func TestHTTPTolerance(t *testing.T) {
 			want:   [][2]string{{"http.www_authenticate", `Digest realm="Login to 4M0747EPAA1D284", nonce="1"`}, {"http.www_authenticate", `Basic realm="/"`}},
 		},
 		{
+			// Hikvision's GoAhead-derived server sets its session cookie; the
+			// value (a session token) is never kept, a name with a space is no token.
+			name:   "cookie names, never their values",
+			server: "HTTP/1.1 200 OK\r\nServer: Webs\r\nSet-Cookie: _goaheadwebSessionId=1653323156817220_389847650_644209849; path=/\r\nSet-Cookie: bad name=1\r\nSet-Cookie: =anonymous\r\nContent-Length: 0\r\n\r\n",
+			want:   [][2]string{{"http.cookie_name", "_goaheadwebSessionId"}, {"http.header_names", "Server,Set-Cookie,Set-Cookie,Set-Cookie,Content-Length"}},
+		},
+		{
 			name:   "head cut off by the capture",
 			server: "HTTP/1.1 302 Found\r\nLocation: /doc/page/login.asp?_1\r\nServer: web",
 			want:   [][2]string{{"http.status", "302"}, {"http.location", "/doc/page/login.asp?_1"}, {"http.server", "web"}},
@@ -137,5 +144,27 @@ func TestHTTPBodyBound(t *testing.T) {
 	}
 	if len(bodies[0]) != observe.MaxBodyLen || !strings.Contains(bodies[0], "/script/marker.js") {
 		t.Errorf("http.body of %d bytes; want %d holding the script path", len(bodies[0]), observe.MaxBodyLen)
+	}
+}
+
+// TestCookieNamesOnly keeps the names a server's Set-Cookie headers set and
+// nothing of their values (session tokens), and drops names that are no
+// RFC 6265 token.
+func TestCookieNamesOnly(t *testing.T) {
+	server := "HTTP/1.1 200 OK\r\nServer: Webs\r\n" +
+		"Set-Cookie: _goaheadwebSessionId=1653323156817220_389847650_644209849; path=/\r\n" +
+		"Set-Cookie: bad name=1\r\nSet-Cookie: =anonymous\r\nSet-Cookie: novalue\r\n" +
+		"Set-Cookie: " + strings.Repeat("x", maxCookieName+1) + "=1\r\nContent-Length: 0\r\n\r\n"
+	obs, err := collect(t, DecodeHTTP, nil, []byte(server), webMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := valuesOf(obs, "http.cookie_name"); !slices.Equal(got, []string{"_goaheadwebSessionId"}) {
+		t.Errorf("cookie names %q, want only _goaheadwebSessionId", got)
+	}
+	for _, o := range obs {
+		if strings.Contains(o.Value, "1653323156817220") {
+			t.Errorf("%s keeps the session token: %q", o.Key, o.Value)
+		}
 	}
 }

@@ -103,3 +103,28 @@ func decodeJoined(t *testing.T, client, served []byte, f testFlow) []observe.Obs
 	obs, _ := collect(t, d, client, served, scanner.Meta{Probe: "pcap", SrcIP: f.server.Addr(), SrcPort: f.server.Port()})
 	return obs
 }
+
+// A telnet session is not searched for a later message: its text may quote
+// a web answer another host sent (here a real Dahua camera's, 2IC80, as
+// curl prints it in a shell). On a web port the same bytes are a
+// connection joined inside a message, read from the answer on.
+func TestTelnetSessionQuotingAnAnswerIsNoWebAnswer(t *testing.T) {
+	var answers []byte
+	for _, f := range readFlows(t, realdataDir+"2ic80/dahua-sd_web_CUT.pcapng", 80) {
+		answers = append(answers, f.served...)
+	}
+	session := append([]byte("\r\nWelcome\r\n# curl -si http://192.168.1.108/RPC2\r\n"), answers...)
+	meta := scanner.Meta{Probe: "pcap", SrcIP: cameraMeta.SrcIP, SrcPort: 23}
+	for _, port := range []uint16{23, 80} {
+		d, _ := ForPort(port)
+		meta.SrcPort = port
+		obs, _ := collect(t, d, nil, session, meta)
+		web := valuesOf(obs, "http.status")
+		if port == 23 && web != nil {
+			t.Errorf("telnet session read as web answers %q", web)
+		}
+		if port == 80 && web == nil {
+			t.Errorf("on port 80 the answers after the cut were not read: %v", obs)
+		}
+	}
+}

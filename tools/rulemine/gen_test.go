@@ -45,6 +45,7 @@ func TestMakerOf(t *testing.T) {
 		"HiLinux IP camera rtspd":    "HiSilicon",
 		"Lorex IP camera rtspd":      "",
 		"Axis 2100 webcam":           "",
+		"ReeCam IP Camera httpd":     "Reecam",
 	} {
 		if got := makerOf(product); got != want {
 			t.Errorf("makerOf(%q) = %q, want %q", product, got, want)

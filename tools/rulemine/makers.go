@@ -31,6 +31,7 @@ var makerTable = []struct {
 	{regexp.MustCompile(`(?i)milesight`), "Milesight"},
 	{regexp.MustCompile(`(?i)foscam`), "Foscam"},
 	{regexp.MustCompile(`(?i)reolink`), "Reolink"},
+	{regexp.MustCompile(`(?i)reecam`), "Reecam"},
 }
 
 // brandOnlyTable names brands the catalogue links to a restricted maker by
