@@ -181,11 +181,14 @@ func unescapeAt(s string, i int) (byte, int) {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // mdnsServiceTypes are asked for besides the DNS-SD enumeration: camera
-// services that do not always answer the meta-query.
+// services that do not always answer the meta-query. _miio._udp is the miIO
+// service Mi Home devices announce, cameras among them: their instance name is
+// their model id.
 var mdnsServiceTypes = []string{
 	"_services._dns-sd._udp.local.",
 	"_CGI._tcp.local.", "_http._tcp.local.", "_rtsp._tcp.local.", "_onvif._tcp.local.",
 	"_axis-video._tcp.local.", "_psia._tcp.local.", "_device-info._tcp.local.",
+	"_miio._udp.local.",
 }
 
 // MDNSQuery asks for PTR records of the service types with the

@@ -253,17 +253,13 @@ func equalASCIIFold[T string | []byte](b T, needle string) bool {
 const maxCookieName = 64
 
 // cookieName returns the name a Set-Cookie header value sets ("name=value;
-// attributes"), if it is an RFC 6265 token of a sensible length.
+// attributes"), if it is a token (RFC 6265: as a header name) of a
+// sensible length.
 func cookieName(value string) (string, bool) {
 	name, _, found := strings.Cut(value, "=")
 	name = strings.TrimSpace(name)
-	if !found || name == "" || len(name) > maxCookieName {
+	if !found || len(name) > maxCookieName || !validHeaderName([]byte(name)) {
 		return "", false
-	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
-			return "", false
-		}
 	}
 	return name, true
 }

@@ -15,9 +15,10 @@ import (
 )
 
 // browseTypes are the DNS-SD service types browsed with zeroconf: the ones
-// cameras and recorders announce. (The raw query in requests.go also asks
-// for the DNS-SD enumeration, which zeroconf does not resolve.)
-var browseTypes = []string{"_CGI._tcp", "_http._tcp", "_rtsp._tcp", "_onvif._tcp", "_axis-video._tcp", "_psia._tcp"}
+// cameras and recorders announce (_miio._udp: Mi Home cameras among other
+// miIO devices). (The raw query in requests.go also asks for the DNS-SD
+// enumeration, which zeroconf does not resolve.)
+var browseTypes = []string{"_CGI._tcp", "_http._tcp", "_rtsp._tcp", "_onvif._tcp", "_axis-video._tcp", "_psia._tcp", "_miio._udp"}
 
 // browseMDNS resolves camera service instances on the segment with
 // zeroconf (browse, then SRV/TXT/A resolution) for the listen window and
