@@ -21,18 +21,28 @@ func firstResponse(b []byte, proto string) (rest []byte, skipped bool) {
 	if startsWithStatus(b, proto) {
 		return b, false
 	}
-	version := []byte(proto + "1.")
+	return firstAt(b, proto+"1.", func(at int) int {
+		if startsWithStatus(b[at:], proto) {
+			return at
+		}
+		return -1
+	})
+}
+
+// firstAt looks for needle in b's first maxResyncScan bytes and returns b
+// from where start, given an occurrence, says a whole message begins (-1:
+// none there), and whether anything was skipped; b itself when none does.
+func firstAt(b []byte, needle string, start func(at int) int) (rest []byte, skipped bool) {
 	scan := b[:min(len(b), maxResyncScan)]
-	for off := 0; ; {
-		i := bytes.Index(scan[off:], version)
+	for off := 0; ; off++ {
+		i := bytes.Index(scan[off:], []byte(needle))
 		if i < 0 {
 			return b, false
 		}
 		off += i
-		if startsWithStatus(b[off:], proto) {
-			return b[off:], true
+		if s := start(off); s >= 0 {
+			return b[s:], true
 		}
-		off++
 	}
 }
 
@@ -53,19 +63,12 @@ func firstRequest(b []byte, proto string) (rest []byte, skipped bool) {
 	if startsWithRequest(b, proto) {
 		return b, false
 	}
-	version := []byte(" " + proto + "1.")
-	scan := b[:min(len(b), maxResyncScan)]
-	for off := 0; ; {
-		i := bytes.Index(scan[off:], version)
-		if i < 0 {
-			return b, false
+	return firstAt(b, " "+proto+"1.", func(at int) int {
+		if s := requestLineStart(b, at); s >= 0 && startsWithRequest(b[s:], proto) {
+			return s
 		}
-		off += i
-		if start := requestLineStart(b, off); start >= 0 && startsWithRequest(b[start:], proto) {
-			return b[start:], true
-		}
-		off++
-	}
+		return -1
+	})
 }
 
 func startsWithRequest(b []byte, proto string) bool {

@@ -175,13 +175,10 @@ func fofaAnswer(e *entry, way []fofaTest) (skip string) {
 	var r response
 	var icons, unread []string
 	for _, t := range way {
+		if r.addField(t.field, t.value) {
+			continue
+		}
 		switch t.field {
-		case "title":
-			r.body = append(r.body, "<title>"+t.value+"</title>")
-		case "body":
-			r.body = append(r.body, t.value)
-		case "header":
-			r.headers = append(r.headers, headerLine(t.value))
 		case "server":
 			r.headers = append(r.headers, "Server: "+t.value)
 		case "icon_hash":

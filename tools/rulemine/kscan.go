@@ -122,13 +122,10 @@ func kscanAnswer(e *entry, way []fofaTest) (skip string) {
 		if kscanCase != nil && e.Maker != "" { // only where recall is measured: a guessed case must not make a near-miss
 			t.value = kscanCase(t.value)
 		}
+		if r.addField(t.field, t.value) {
+			continue
+		}
 		switch t.field {
-		case "title":
-			r.body = append(r.body, "<title>"+t.value+"</title>")
-		case "body":
-			r.body = append(r.body, t.value)
-		case "header":
-			r.headers = append(r.headers, headerLine(t.value))
 		case "response":
 			if gobyTelnet.MatchString(t.value) {
 				telnet = append(telnet, t.value)

@@ -56,6 +56,22 @@ type response struct {
 // (contains(body, "Reolink</title>")): the page opens it.
 var halfTitle = regexp.MustCompile(`(?i)^[^<]*</title>`)
 
+// addField places a rule's test of a page's title, body or a header line
+// in the answer, and reports false for any other field.
+func (r *response) addField(field, value string) bool {
+	switch field {
+	case "title":
+		r.body = append(r.body, "<title>"+value+"</title>")
+	case "body":
+		r.body = append(r.body, value)
+	case "header":
+		r.headers = append(r.headers, headerLine(value))
+	default:
+		return false
+	}
+	return true
+}
+
 func (r *response) raw() string {
 	var b strings.Builder
 	b.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
