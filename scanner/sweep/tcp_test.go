@@ -76,7 +76,10 @@ func TestHostileServersAreBounded(t *testing.T) {
 			}
 			defer conn.Close()
 			got := r.roundTrip(conn, time.Now(), httpGet(ip, "/"), answered("HTTP/", 1))
-			if took := time.Since(start); took > r.cfg.ExchangeTimeout+500*time.Millisecond {
+			// Each server holds on for 5 s or more: ending within twice the
+			// timeout shows the timeout ended the exchange, and leaves a
+			// loaded test machine room to be slow.
+			if took := time.Since(start); took > 2*r.cfg.ExchangeTimeout {
 				t.Errorf("exchange took %v, timeout is %v", took, r.cfg.ExchangeTimeout)
 			}
 			if len(got) > maxRead {
