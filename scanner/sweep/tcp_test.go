@@ -195,8 +195,9 @@ func TestBannerPortFallsBackToHTTPOnOneConnection(t *testing.T) {
 // Cancelling the sweep ends an exchange in flight at once, even with a
 // device that accepted and then fell silent.
 func TestCancelEndsExchangesInFlight(t *testing.T) {
-	ip, port := serve(t, func(c net.Conn) { time.Sleep(5 * time.Second) })
+	ip, port := serve(t, func(c net.Conn) { time.Sleep(20 * time.Second) })
 	r := testRun(func(observe.Observation) {})
+	r.cfg.ExchangeTimeout = 4 * time.Second // far from the cancel, even on a loaded machine
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
