@@ -22,7 +22,8 @@
 # FLAT16=true builds one flat 198.18.0.0/16 instead: the camsim devices and
 # FLAT16_PLAIN (default 190) plain hosts spread over it, and times
 # `camsweep sweep` at its default paces (the floor is 65,534 addresses at
-# --broadcast-rate 300, 218 s) and at --broadcast-rate 1000 --rate 5000.
+# --broadcast-rate 300, 218 s), at --broadcast-rate 1000 --rate 5000, and at
+# that pace with --listen. Each run's CPU time and peak RSS go to stderr.
 # About 6 minutes a run on two cores.
 #
 # ROUTED16=true builds 198.19.0.0/16 behind the lab's router instead: six

@@ -87,8 +87,11 @@ func TestTLSProbeReadsCertificateAndPage(t *testing.T) {
 // A port that accepts and never starts its TLS handshake is given up after
 // half the exchange timeout, like any silent port.
 func TestTLSProbeGivesUpOnASilentServer(t *testing.T) {
-	ip, port := serve(t, func(c net.Conn) { time.Sleep(5 * time.Second) })
+	ip, port := serve(t, func(c net.Conn) { time.Sleep(20 * time.Second) })
 	r := testRun(func(observe.Observation) {})
+	// A long timeout keeps half of it and all of it a second apart, so a
+	// loaded test machine cannot turn one into the other.
+	r.cfg.ExchangeTimeout = 4 * time.Second
 	conn, err := r.dial(context.Background(), ip, port)
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/camsweep/camsweep/internal/camsim"
@@ -157,6 +158,10 @@ func benchFlat16(o options, profiles []camsim.Profile) error {
 	ts := []tool{
 		camsweepTool(o, "camsweep sweep"),
 		camsweepTool(o, "camsweep sweep --broadcast-rate 1000 --rate 5000", "--broadcast-rate", "1000", "--rate", "5000"),
+		// Listening too: the listener decodes every frame of the segment
+		// that is neither the sweep's nor sent to it (the plain hosts'
+		// ARP requests for the scanner's queries among them).
+		camsweepTool(o, "camsweep sweep --listen --broadcast-rate 1000 --rate 5000", "--listen", "--broadcast-rate", "1000", "--rate", "5000"),
 	}
 	return benchLab(o, subnet, profiles, func(l *lab.Lab) ([]lab.PlainHost, error) {
 		return labtest.SpreadPlainHosts(l.Prefix(), o.flat16Plain, plainOUIs), nil
@@ -337,6 +342,19 @@ func benchLab(o options, subnet string, profiles []camsim.Profile, plainFor func
 	return nil
 }
 
+// usage says how much CPU and memory a finished run took ("ip netns exec"
+// execs the tool in its own process, so the figures are the tool's).
+func usage(ps *os.ProcessState) string {
+	if ps == nil {
+		return ""
+	}
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf(" (CPU %.2fs, peak RSS %d MiB)", (ps.UserTime() + ps.SystemTime()).Seconds(), ru.Maxrss/1024)
+}
+
 // timeTool runs t runs times in the scanner namespace and returns the median
 // wall time and what the last run found.
 func timeTool(l *lab.Lab, t tool, runs int, capture string) (time.Duration, [3]int, error) {
@@ -357,8 +375,8 @@ func timeTool(l *lab.Lab, t tool, runs int, capture string) (time.Duration, [3]i
 		took = append(took, time.Since(start))
 		cancel()
 		stopCapture()
-		fmt.Fprintf(os.Stderr, "benchsweep: %s: run %d took %.2fs; the kernel dropped %d packets at full backlogs meanwhile\n",
-			t.name, len(took), took[len(took)-1].Seconds(), softnetDrops()-dropsBefore)
+		fmt.Fprintf(os.Stderr, "benchsweep: %s: run %d took %.2fs%s; the kernel dropped %d packets at full backlogs meanwhile\n",
+			t.name, len(took), took[len(took)-1].Seconds(), usage(cmd.ProcessState), softnetDrops()-dropsBefore)
 		for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
 			if strings.Contains(line, "warning") || strings.Contains(line, "slowed") {
 				fmt.Fprintf(os.Stderr, "benchsweep:   %s\n", line)
