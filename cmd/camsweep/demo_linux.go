@@ -168,12 +168,21 @@ func waitSweep(ctx context.Context, sweep *exec.Cmd) error {
 	go func() { done <- sweep.Wait() }()
 	select {
 	case err := <-done:
+		if killedBySignal(err) && ctx.Err() != nil {
+			// Ctrl-C in a terminal reaches the sweep too, and may end it
+			// before this process has seen its own.
+			return &exitErr{code: exitPartial, err: errors.New("interrupted before the sweep could report")}
+		}
 		return sweepExit(err)
 	case <-ctx.Done():
 	}
 	sweep.Process.Signal(os.Interrupt)
 	select {
 	case err := <-done:
+		if killedBySignal(err) {
+			// The sweep had not yet set up its own handling of Ctrl-C.
+			return &exitErr{code: exitPartial, err: errors.New("interrupted before the sweep could report")}
+		}
 		if err := sweepExit(err); err != nil {
 			return err
 		}
@@ -185,10 +194,21 @@ func waitSweep(ctx context.Context, sweep *exec.Cmd) error {
 	}
 }
 
+// killedBySignal reports whether the sweep was ended by a signal rather
+// than exiting (its exit code is then -1).
+func killedBySignal(err error) bool {
+	var ee *exec.ExitError
+	return errors.As(err, &ee) && ee.ExitCode() == -1
+}
+
 // sweepExit passes the sweep's exit code through; it has printed its own
-// errors (run prints this one only for exit 1).
+// errors (run prints this one only for exit 1). A sweep killed by a signal
+// has no exit code of its own: that is an error.
 func sweepExit(err error) error {
 	var ee *exec.ExitError
+	if killedBySignal(err) {
+		return &exitErr{code: exitError, err: fmt.Errorf("the sweep in the lab was killed: %v", err)}
+	}
 	if errors.As(err, &ee) {
 		return &exitErr{code: ee.ExitCode(), err: fmt.Errorf("the sweep in the lab failed (exit %d)", ee.ExitCode())}
 	}

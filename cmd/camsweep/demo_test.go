@@ -153,3 +153,32 @@ func TestDemoCtrlCRemovesTheLab(t *testing.T) {
 		t.Errorf("namespaces left behind after Ctrl-C: %v", left)
 	}
 }
+
+// A Ctrl-C that reaches the sweep before it has set up its own handling
+// kills it outright: the demo still exits partial, not with the -1 of a
+// killed process (seen as exit 255 on a loaded machine).
+func TestDemoCtrlCBeforeTheSweepHandlesItIsPartial(t *testing.T) {
+	cases := map[string]struct {
+		script string
+		want   int
+	}{
+		"killed by the signal":         {"exec sleep 30", exitPartial},
+		"stops and reports on its own": {"trap 'exit 3' INT; sleep 5 & wait", exitPartial},
+		"fails on its own":             {"trap 'exit 1' INT; sleep 5 & wait", exitError},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			sweep := exec.Command("sh", "-c", c.script)
+			if err := sweep.Start(); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(200*time.Millisecond, cancel)
+			err := waitSweep(ctx, sweep)
+			ee, ok := err.(*exitErr)
+			if !ok || ee.code != c.want {
+				t.Errorf("waitSweep = %v, want exit %d", err, c.want)
+			}
+		})
+	}
+}

@@ -72,7 +72,9 @@ listen" does: devices that announce themselves are reported with what they
 said, among them devices no sweep can ask (one with no address of its own,
 heard only by its ARP probes or DHCP requests; one configured for another
 subnet, heard by its SADP, DHIP or mDNS announcements). Excluded addresses
-are not reported. It needs root or CAP_NET_RAW; without it the sweep runs
+are not reported; a device that announces itself from the segment is, even
+when --targets names only part of the segment (what the listener hears is not
+a probe). It needs root or CAP_NET_RAW; without it the sweep runs
 on and says so.
 
 Raw ARP and ICMP echo need root or CAP_NET_RAW. Without it the sweep still

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/x509/pkix"
 	"encoding/binary"
-	"encoding/hex"
 	"net"
 	"net/netip"
 	"os"
@@ -61,6 +61,8 @@ type wireScene struct {
 	http      map[string]string // http.* facts of one answer to one request
 	onvif     map[string]string // onvif.* facts of one GetDeviceInformation answer
 	gvcp      map[string]string // gvcp.* facts of one GigE Vision discovery acknowledge
+	cert      map[string]string // tls.subject and tls.issuer of one certificate
+	certPort  uint16            // the port that certificate is served on
 	sip       map[string]string // sip.user_agent and gb28181.* facts of one GB/T 28181 registration
 	snmp      []pcapgen.SNMPVar // snmp.* facts of one GetResponse to a manager's poll
 	exchanges []func(c *pcapgen.Capture)
@@ -77,7 +79,7 @@ func newWireScene(n int, where string, form wireForm) *wireScene {
 		ip = net.ParseIP("fd00::198:19:0:0")
 		ip[14], ip[15] = byte(n>>8), byte(n)
 	}
-	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}, gvcp: map[string]string{}, form: form}
+	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}, gvcp: map[string]string{}, cert: map[string]string{}, form: form}
 }
 
 // place adds one observation to the scene; false when the key has no wire
@@ -100,17 +102,17 @@ func (s *wireScene) place(kv keyValue) bool {
 	case "telnet.banner":
 		s.tcp(portOr(kv.port, 23), nil, []byte(kv.value))
 	case "tcp.banner_hex":
-		b, err := hex.DecodeString(kv.value)
+		b, err := service.RecordedBanner(kv.value) // hex or nmap's escaped form, as identify reads it
 		if err != nil {
 			return false
 		}
 		s.tcp(portOr(kv.port, 40404), nil, b) // a rule that names no port: some port no protocol owns
-	case "tls.subject":
-		cert, ok := certificateFor(kv.value)
-		if !ok {
+	case "tls.subject", "tls.issuer":
+		if _, ok := service.ParseDN(kv.value); !ok {
 			return false
 		}
-		s.tcp(portOr(kv.port, 443), clientHello, pcapgen.TLS12ServerFlight(cert, cmp.Or(s.form.TLSRecord, 16384)))
+		s.cert[kv.key] = kv.value
+		s.certPort = portOr(kv.port, 443)
 	case "dhcp.vendor_class", "dhcp.hostname":
 		vendor, host := "", ""
 		if kv.key == "dhcp.vendor_class" {
@@ -403,6 +405,9 @@ func wireCapture(scenes []*wireScene, form wireForm) ([]byte, error) {
 	for _, s := range scenes {
 		s.httpAnswer()
 		s.onvifAnswer()
+		if err := s.certificateAnswer(); err != nil {
+			return nil, err
+		}
 		s.gvcpAnswer()
 		s.sipRegistration()
 		s.snmpAnswer()
@@ -451,16 +456,29 @@ func (p pipeline) identifyOnTheWire(scenes []*wireScene, form wireForm) ([]finge
 
 var clientHello = pcapgen.TLS12ClientHello()
 
-// certificateFor is a self-signed certificate whose subject prints as the
-// RFC 2253 string dn (the form tls.subject values take); false for a name
-// this test cannot encode (a BER-encoded #value).
-func certificateFor(dn string) ([]byte, bool) {
-	rdns, ok := service.ParseDN(dn)
-	if !ok {
-		return nil, false
+// certificateAnswer serves the scene's certificate in a TLS 1.2 handshake:
+// its subject and issuer print as the case's RFC 2253 strings (place checked
+// that they encode). A case with a subject alone gets a self-signed
+// certificate; one with an issuer alone an empty subject, which the decoder
+// leaves out as identify does.
+func (s *wireScene) certificateAnswer() error {
+	if len(s.cert) == 0 {
+		return nil
 	}
-	der, err := pcapgen.SelfSigned(rdns, 1)
-	return der, err == nil
+	subject, _ := service.ParseDN(s.cert["tls.subject"])
+	if s.cert["tls.subject"] == "" {
+		subject = pkix.RDNSequence{}
+	}
+	issuer := subject
+	if dn, ok := s.cert["tls.issuer"]; ok {
+		issuer, _ = service.ParseDN(dn)
+	}
+	der, err := pcapgen.Issued(subject, issuer, 1)
+	if err != nil {
+		return err
+	}
+	s.tcp(s.certPort, clientHello, pcapgen.TLS12ServerFlight(der, cmp.Or(s.form.TLSRecord, 16384)))
+	return nil
 }
 
 // identifyObservations reads one corpus observation as `camsweep identify`

@@ -3,6 +3,9 @@ package pcapgen
 import (
 	"bytes"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"io"
 	"net"
@@ -49,5 +52,40 @@ func TestTLS12ClientHelloSNI(t *testing.T) {
 	srv.Close()
 	if got != want {
 		t.Errorf("server name %q, want %q", got, want)
+	}
+}
+
+// TestIssuedNames: the certificate carries the subject and issuer as given,
+// in their order, and an empty subject stays empty (a case that knows only
+// the issuer), so the wire tests' certificates say what the case says.
+func TestIssuedNames(t *testing.T) {
+	cn := func(v string) pkix.RelativeDistinguishedNameSET {
+		return pkix.RelativeDistinguishedNameSET{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: v}}
+	}
+	c := func(v string) pkix.RelativeDistinguishedNameSET {
+		return pkix.RelativeDistinguishedNameSET{{Type: asn1.ObjectIdentifier{2, 5, 4, 6}, Value: v}}
+	}
+	for _, tc := range []struct {
+		subject, issuer pkix.RDNSequence
+		wantSubject     string
+		wantIssuer      string
+	}{
+		{pkix.RDNSequence{c("CN"), cn("mediarouter.home")}, pkix.RDNSequence{c("CN"), cn("root.home")}, "CN=mediarouter.home,C=CN", "CN=root.home,C=CN"},
+		{pkix.RDNSequence{}, pkix.RDNSequence{cn("Polycom Root CA")}, "", "CN=Polycom Root CA"},
+	} {
+		der, err := Issued(tc.subject, tc.issuer, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cert.Subject.String(); got != tc.wantSubject {
+			t.Errorf("subject %q, want %q", got, tc.wantSubject)
+		}
+		if got := cert.Issuer.String(); got != tc.wantIssuer {
+			t.Errorf("issuer %q, want %q", got, tc.wantIssuer)
+		}
 	}
 }

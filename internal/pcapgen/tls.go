@@ -78,18 +78,31 @@ func u24(n int) []byte { return []byte{byte(n >> 16), byte(n >> 8), byte(n)} }
 // SelfSigned is a self-signed certificate (ECDSA P-256) with the given
 // subject, encoded as the name is (order and string types kept).
 func SelfSigned(name pkix.RDNSequence, serial int64) ([]byte, error) {
+	return Issued(name, name, serial)
+}
+
+// Issued is a certificate (ECDSA P-256) with the given subject, naming the
+// given issuer, both encoded as the names are (order and string types
+// kept). It is signed by its own key: what reads it here takes the names,
+// never the chain. An empty subject is encoded as the empty name.
+func Issued(subject, issuer pkix.RDNSequence, serial int64) ([]byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := asn1.Marshal(name)
+	rawSubject, err := asn1.Marshal(subject)
+	if err != nil {
+		return nil, err
+	}
+	rawIssuer, err := asn1.Marshal(issuer)
 	if err != nil {
 		return nil, err
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial), RawSubject: raw,
+		SerialNumber: big.NewInt(serial), RawSubject: rawSubject,
 		NotBefore: time.Unix(1_600_000_000, 0), NotAfter: time.Unix(1_900_000_000, 0),
 	}
-	// Self-signed: the issuer is taken from the parent's RawSubject.
-	return x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	// The issuer is taken from the parent's RawSubject.
+	parent := &x509.Certificate{RawSubject: rawIssuer}
+	return x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, key)
 }

@@ -233,7 +233,7 @@ func ByRawKey(key string) (scanner.StreamDecoder, bool) {
 var errNoPEMCertificate = errors.New("service: no PEM CERTIFICATE block")
 
 func decodeBannerHex(client, value []byte, m scanner.Meta, emit scanner.Emit) error {
-	raw, err := recordedBanner(string(value))
+	raw, err := RecordedBanner(string(value))
 	if err != nil {
 		return err
 	}
@@ -265,12 +265,12 @@ func decodeCertDERHex(client, value []byte, m scanner.Meta, emit scanner.Emit) e
 	return emitCertificate(newEmitter(m, emit), der)
 }
 
-// recordedBanner reads a banner as other tools record its bytes: hex with
+// RecordedBanner reads a banner as other tools record its bytes: hex with
 // what they put between the digits ("00 00 00 10", "00:00:00:10", 0x in
 // front of the whole or of each byte, commas, line breaks), or the escaped
 // string nmap prints and its probe files match (\0\0\0\x10..., as in a
 // service fingerprint).
-func recordedBanner(s string) ([]byte, error) {
+func RecordedBanner(s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
 	if strings.Contains(s, `\`) {
 		b, rest, ok := UnescapeQuoted(s + `"`)
