@@ -208,6 +208,18 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Reolink", "RLC-810A", "code index file 70380825890 (a Reolink client tested with RLC-520A and RLC-810A)", ""},
 	{"Xiongmai", "XM530_50X50-WG_8M", "KostasEreksonas/Besder-6024PB-XMA501-ip-camera-security-investigation (ONVIF GetDeviceInformation Model)", ""},
 	{"Xiongmai", "HI3516EV100_50H20L_S38", "DVRIP OPSystemUpgrade Hardware of a Xiongmai camera (code index file 10153250007)", ""},
+	{"Hikvision", "CMIP1342WE-28MDA", "LTS camera driven by ZoneMinder's HikVision control (code index file 57994685819)", "brand"},
+	{"Hikvision", "CMIP3CD42WI-28AISP", "LTS camera driven by ZoneMinder's HikVision control (code index file 57994685819)", "brand"},
+	{"Hikvision", "CMIP3C42W-28M", "LTS turret cameras of a site's system overview (code index file 49640553078)", "brand"},
+	{"Hikvision", "LXIP1142W-28MA", "LTS Pro-X camera in a hardware catalogue (code index file 71369237025)", "brand"},
+	{"Dahua", "IVSS7108-1I-V2", "DHI-IVSS7108-1I-V2 in a Dahua distributor's lookup tests (code index file 69460145628)", ""},
+	{"Dahua", "IVSS7116DR", "DHI-IVSS7116DR in a Dahua distributor's notes (code index file 69879577150)", ""},
+	{"Dahua", "IVSS5108-1I", "DHI-IVSS5108-1I in a Dahua distributor's notes (code index file 69879577150)", ""},
+	{"Jovision", "JVS-N815-YWC-R2", "a shop's Jovision listing (code index file 43844286035)", ""},
+	{"Jovision", "JVS-N410-YWS", "a shop's Jovision listing (code index file 40280503211)", ""},
+	{"Jovision", "JVS-N933-SDL", "a shop's Jovision listing (code index file 66781455244)", ""},
+	{"VStarcam", "C7824WIP", "a network inventory's VStarcam C7824WIP camera (code index file 44994686888)", ""},
+	{"VStarcam", "C7837WIP", "a downloader tested against a Vstarcam C7837WIP (code index file 19933506743)", ""},
 }
 
 // otherKeyEntries puts the real Hikvision models (hikvision_next) and the
