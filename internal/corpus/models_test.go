@@ -225,6 +225,8 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Hikvision", "CS-TY1-B0-1G2WF", "EZVIZ's firmware download path for the model (code index file 5261057985)", "brand"},
 	{"Hikvision", "CS-EB3-R200-1K3FL4GA-LA", "EZVIZ battery camera with firmware V5.4.0 in a reverse-engineering write-up (code index file 52590498274)", "brand"},
 	{"Hikvision", "CS-DB1C", "EZVIZ doorbell in a shop's EZVIZ catalogue (code index file 56540119814)", "brand"},
+	{"Dahua", "NV4108E-HS", "Amcrest NVR read off the device (getVendor=Dahua) by a Dahua-firmware library's tests (code index file 69491603443)", "brand"},
+	{"Dahua", "NV4116-HS", "Amcrest NVR a Dahua-firmware library's quirks were confirmed against (code index file 69593679591)", "brand"},
 	{"Dahua", "EZ-IPC-C1B20P-W", "EZ-IP camera on a distributor site's slide (code index file 40059714899)", "brand"},
 	{"Dahua", "EZ-IPC-B1B20P-0280B", "EZ-IP camera model kept whole by a tokenizer's test (code index file 29181377265)", "brand"},
 	{"Uniview", "XVR301-08G3", "Uniview hybrid DVR in a reseller catalogue (code index file 57767315286)", ""},
