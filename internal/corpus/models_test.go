@@ -205,6 +205,7 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Tiandy", "TC-C34XN-2ENA-28", "product listing (code index file 71556856455)", ""},
 	{"Tiandy", "TC-NC9300X3", "device list (code index file 55571841065)", ""},
 	{"Reolink", "RLN16-410", "blakeblackshear/frigate docs/docs/configuration/camera_specific.md", ""},
+	{"Reolink", "RLN36", "a Home Assistant integration for the Reolink RLN36 NVR (code index file 53441070767)", ""},
 	{"Reolink", "RLC-810A", "code index file 70380825890 (a Reolink client tested with RLC-520A and RLC-810A)", ""},
 	{"Xiongmai", "XM530_50X50-WG_8M", "KostasEreksonas/Besder-6024PB-XMA501-ip-camera-security-investigation (ONVIF GetDeviceInformation Model)", ""},
 	{"Xiongmai", "HI3516EV100_50H20L_S38", "DVRIP OPSystemUpgrade Hardware of a Xiongmai camera (code index file 10153250007)", ""},
