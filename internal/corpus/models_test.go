@@ -215,6 +215,8 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Hikvision", "LXIP1142W-28MA", "LTS Pro-X camera in a hardware catalogue (code index file 71369237025)", "brand"},
 	{"Hikvision", "NVR-108H-D/8P", "HiLook NVR managed over ISAPI by a school's CCTV app (code index file 54172288292)", "brand"},
 	{"Hikvision", "NVR-104MH-C/4P", "HiLook NVR in a distributor's stock bot (code index file 60932588965)", "brand"},
+	{"Hikvision", "DVR-208G-M1/T", "HiLook DVR in an integrator's price list (code index file 69427355426)", "brand"},
+	{"Hikvision", "DVR-116G-M1/T", "HiLook DVR in a purchase cart (code index file 55356405725)", "brand"},
 	{"Hikvision", "THC-B140-P", "HiLook Turbo HD camera on hikvision.com (image path, code index file 2411909333)", "brand"},
 	{"Hikvision", "THC-B120-M", "HiLook Turbo HD camera in an integrator's price list (code index file 56679277112)", "brand"},
 	{"Hikvision", "PT-NC163D3-WNM(D2)", "Prama camera tested by a Home Assistant integration, firmware V5.8.5 (code index file 52319495302)", "brand"},
