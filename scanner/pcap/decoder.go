@@ -26,6 +26,7 @@ const (
 	linkIPv4     = uint16(layers.LinkTypeIPv4)      // raw IPv4
 	linkIPv6     = uint16(layers.LinkTypeIPv6)      // raw IPv6
 	linkSLL2     = uint16(layers.LinkTypeLinuxSLL2) // Linux cooked capture v2
+	// linkIEEE80211 and linkRadiotap, Wi-Fi in monitor mode, are in wifi.go.
 )
 
 // EtherTypes and IP protocols, gopacket's, as the decoder compares them.
@@ -207,6 +208,10 @@ func (d *Decoder) link(link uint16, data []byte) bool {
 			return false
 		}
 		return d.rawIP(data[4:])
+	case linkIEEE80211:
+		return d.dot11(data)
+	case linkRadiotap:
+		return d.radiotap(data)
 	}
 	return false
 }
