@@ -209,7 +209,7 @@ func (d *Decoder) link(link uint16, data []byte) bool {
 		}
 		return d.rawIP(data[4:])
 	case linkIEEE80211:
-		return d.dot11(data)
+		return d.dot11(data, false)
 	case linkRadiotap:
 		return d.radiotap(data)
 	}

@@ -25,6 +25,7 @@ const (
 	dot11AMSDU      = 0x80 // QoS control bit 7: the body is a list of A-MSDU subframes
 	dot11HeaderLen  = 24   // frame control, duration, three addresses, sequence control
 	radiotapFCS     = 0x10 // radiotap Flags: the frame ends in its 4-byte FCS
+	radiotapDataPad = 0x20 // radiotap Flags: the 802.11 header is padded to 4 bytes (Atheros)
 	radiotapBadFCS  = 0x40 // radiotap Flags: the FCS check failed
 	radiotapMinLen  = 8    // version, pad, length, first present word
 	radiotapTSFT    = 1 << 0
@@ -37,8 +38,9 @@ const (
 var snapHeader = [6]byte{0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00}
 
 // radiotap strips a radiotap header (its length is little-endian, whatever
-// the file's byte order) and the FCS it says the frame carries. A frame
-// whose FCS check failed is corrupt: its addresses cannot be trusted.
+// the file's byte order) and the FCS it says the frame carries, and tells
+// dot11 when the driver padded the 802.11 header. A frame whose FCS check
+// failed is corrupt: its addresses cannot be trusted.
 func (d *Decoder) radiotap(data []byte) bool {
 	if len(data) < radiotapMinLen || data[0] != 0 {
 		return false
@@ -58,7 +60,7 @@ func (d *Decoder) radiotap(data []byte) bool {
 		}
 		frame = frame[:len(frame)-4]
 	}
-	return d.dot11(frame)
+	return d.dot11(frame, ok && flags&radiotapDataPad != 0)
 }
 
 // radiotapFlagsField returns the Flags field of a radiotap header, when it
@@ -92,7 +94,8 @@ func radiotapFlagsField(h []byte) (uint8, bool) {
 // protected body (WEP, TKIP, CCMP, GCMP) cannot be read, but the addresses
 // are in the clear: like any frame, it makes its sender a device.
 // Management and control frames name no host's traffic and are passed by.
-func (d *Decoder) dot11(data []byte) bool {
+// padded: the header is followed by padding to a multiple of 4 bytes.
+func (d *Decoder) dot11(data []byte, padded bool) bool {
 	if len(data) < 2 || data[0]&0x03 != 0 { // protocol version 0
 		return false
 	}
@@ -133,6 +136,9 @@ func (d *Decoder) dot11(data []byte) bool {
 		if flags&dot11Order != 0 {
 			hdr += 4
 		}
+	}
+	if padded {
+		hdr = (hdr + 3) &^ 3
 	}
 	if len(data) < hdr {
 		return false

@@ -168,6 +168,10 @@ var wifiForms = []wifiForm{
 		f := dot11Data(8, dot11ToDS|dot11Order, [][]byte{bssid, src, dst}, []byte{0, 0, 0xde, 0xad, 0xbe, 0xef}, et, p)
 		return append(rt, withFCS(f)...)
 	}},
+	{"QoS, radiotap flags data pad", layers.LinkTypeIEEE80211Radio, func(dst, src []byte, et uint16, p []byte) []byte {
+		rt := []byte{0, 0, 9, 0, 0x02, 0, 0, 0, radiotapDataPad}
+		return append(rt, dot11Data(8, dot11ToDS, [][]byte{bssid, src, dst}, []byte{0, 0, 0, 0}, et, p)...) // 26-byte header, 2 bytes of pad
+	}},
 	{"WDS, extended present words", layers.LinkTypeIEEE80211Radio, func(dst, src []byte, et uint16, p []byte) []byte {
 		rt := []byte{0, 0, 25, 0, 0x03, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, radiotapFCS}
 		f := dot11Data(0, dot11ToDS|dot11FromDS, [][]byte{bssid, bssid, dst, src}, nil, et, p)
