@@ -126,12 +126,16 @@ func (d *Decoder) dot11(data []byte, padded bool) bool {
 		copy(p.dstMAC[:], data[16:22])
 		copy(p.srcMAC[:], data[24:30])
 	}
-	amsdu := false
+	if flags&dot11Protected != 0 || subtype&dot11NoBody != 0 {
+		return d.senderOnly()
+	}
 	if subtype&dot11QoS != 0 {
 		if len(data) < hdr+2 {
 			return false
 		}
-		amsdu = data[hdr]&dot11AMSDU != 0
+		if data[hdr]&dot11AMSDU != 0 {
+			return d.senderOnly()
+		}
 		hdr += 2
 		if flags&dot11Order != 0 {
 			hdr += 4
@@ -144,17 +148,16 @@ func (d *Decoder) dot11(data []byte, padded bool) bool {
 		return false
 	}
 	body := data[hdr:]
-	if flags&dot11Protected != 0 || subtype&dot11NoBody != 0 || amsdu {
-		if !p.srcMAC.IsZero() {
-			d.sender()
-		}
-		return true
-	}
 	if len(body) < len(snapHeader)+2 || [6]byte(body[:6]) != snapHeader {
-		if !p.srcMAC.IsZero() {
-			d.sender()
-		}
-		return true // other LLC protocols are fine, just not ours
+		return d.senderOnly() // other LLC protocols are fine, just not ours
 	}
 	return d.network(binary.BigEndian.Uint16(body[6:8]), body[8:])
+}
+
+// senderOnly notes the sender of a frame whose body is not read.
+func (d *Decoder) senderOnly() bool {
+	if !d.p.srcMAC.IsZero() {
+		d.sender()
+	}
+	return true
 }

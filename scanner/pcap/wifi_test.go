@@ -248,6 +248,7 @@ func TestWifiFramesWithoutPayload(t *testing.T) {
 		skipped bool
 	}{
 		{"protected", 105, dot11Data(0, dot11ToDS|dot11Protected, [][]byte{bssid, sta, dst}, nil, etherARP, arp), true, false},
+		{"protected QoS, cut after the addresses", 105, dot11Data(8, dot11ToDS|dot11Protected|dot11Order, [][]byte{bssid, sta, dst}, nil, 0, nil)[:24], true, false},
 		{"null data", 105, dot11Data(4, dot11ToDS, [][]byte{bssid, sta, dst}, nil, 0, nil)[:24], true, false},
 		{"QoS null", 105, dot11Data(12, dot11ToDS, [][]byte{bssid, sta, dst}, []byte{0, 0}, 0, nil)[:26], true, false},
 		{"A-MSDU", 105, dot11Data(8, dot11ToDS, [][]byte{bssid, sta, dst}, []byte{dot11AMSDU, 0}, etherARP, arp), true, false},
