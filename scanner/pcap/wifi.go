@@ -23,6 +23,7 @@ const (
 	dot11QoS        = 0x08 // data subtype bit: a 2-byte QoS control field follows
 	dot11NoBody     = 0x04 // data subtype bit: null and CF-ack/poll-only frames
 	dot11AMSDU      = 0x80 // QoS control bit 7: the body is a list of A-MSDU subframes
+	amsduHeaderLen  = 14   // subframe DA, SA, length
 	dot11HeaderLen  = 24   // frame control, duration, three addresses, sequence control
 	radiotapFCS     = 0x10 // radiotap Flags: the frame ends in its 4-byte FCS
 	radiotapDataPad = 0x20 // radiotap Flags: the 802.11 header is padded to 4 bytes (Atheros)
@@ -90,7 +91,8 @@ func radiotapFlagsField(h []byte) (uint8, bool) {
 
 // dot11 reads an 802.11 data frame the way link reads an Ethernet one: its
 // source and destination addresses are the frame's MACs, and an
-// unprotected body in LLC/SNAP goes to network with its EtherType. A
+// unprotected body in LLC/SNAP goes to network with its EtherType (each
+// subframe of an A-MSDU with its own addresses). A
 // protected body (WEP, TKIP, CCMP, GCMP) cannot be read, but the addresses
 // are in the clear: like any frame, it makes its sender a device.
 // Management and control frames name no host's traffic and are passed by.
@@ -129,13 +131,12 @@ func (d *Decoder) dot11(data []byte, padded bool) bool {
 	if flags&dot11Protected != 0 || subtype&dot11NoBody != 0 {
 		return d.senderOnly()
 	}
+	amsdu := false
 	if subtype&dot11QoS != 0 {
 		if len(data) < hdr+2 {
 			return false
 		}
-		if data[hdr]&dot11AMSDU != 0 {
-			return d.senderOnly()
-		}
+		amsdu = data[hdr]&dot11AMSDU != 0
 		hdr += 2
 		if flags&dot11Order != 0 {
 			hdr += 4
@@ -147,11 +148,40 @@ func (d *Decoder) dot11(data []byte, padded bool) bool {
 	if len(data) < hdr {
 		return false
 	}
-	body := data[hdr:]
+	if amsdu {
+		return d.amsdu(data[hdr:])
+	}
+	return d.llc(data[hdr:])
+}
+
+// llc hands an LLC/SNAP payload to network with its EtherType.
+func (d *Decoder) llc(body []byte) bool {
 	if len(body) < len(snapHeader)+2 || [6]byte(body[:6]) != snapHeader {
 		return d.senderOnly() // other LLC protocols are fine, just not ours
 	}
 	return d.network(binary.BigEndian.Uint16(body[6:8]), body[8:])
+}
+
+// amsdu reads the subframes of an aggregate MSDU (IEEE 802.11-2020
+// §9.3.2.2): each has its own DA, SA and length, then one LLC/SNAP
+// payload, padded to a multiple of 4 bytes but the last. Every subframe
+// takes at least 14 bytes, so the loop ends with the body.
+func (d *Decoder) amsdu(body []byte) bool {
+	p := &d.p
+	for len(body) > 0 {
+		if len(body) < amsduHeaderLen {
+			return false
+		}
+		end := amsduHeaderLen + int(binary.BigEndian.Uint16(body[12:14]))
+		if end > len(body) {
+			return false
+		}
+		copy(p.dstMAC[:], body[0:6])
+		copy(p.srcMAC[:], body[6:12])
+		d.llc(body[amsduHeaderLen:end])
+		body = body[min(len(body), (end+3)&^3):]
+	}
+	return true
 }
 
 // senderOnly notes the sender of a frame whose body is not read.

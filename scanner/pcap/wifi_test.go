@@ -138,6 +138,14 @@ var bssid = []byte{0x02, 0xb5, 0x51, 0xd0, 0x00, 0x01}
 // dot11Data builds a data frame: subtype, flags, the address fields, QoS
 // and HT control when asked, then LLC/SNAP and the payload.
 func dot11Data(subtype, flags byte, addrs [][]byte, qos []byte, etherType uint16, payload []byte) []byte {
+	f := append(dot11Header(subtype, flags, addrs), qos...)
+	f = append(f, snapHeader[:]...)
+	f = binary.BigEndian.AppendUint16(f, etherType)
+	return append(f, payload...)
+}
+
+// dot11Header is the header of a data frame up to its QoS control.
+func dot11Header(subtype, flags byte, addrs [][]byte) []byte {
 	f := []byte{subtype<<4 | dot11TypeData<<2, flags, 0x2c, 0}
 	for i, a := range addrs {
 		f = append(f, a...)
@@ -145,10 +153,12 @@ func dot11Data(subtype, flags byte, addrs [][]byte, qos []byte, etherType uint16
 			f = append(f, 0x10, 0x00) // sequence control
 		}
 	}
-	f = append(f, qos...)
-	f = append(f, snapHeader[:]...)
-	f = binary.BigEndian.AppendUint16(f, etherType)
-	return append(f, payload...)
+	return f
+}
+
+// amsduHeader is the header of an A-MSDU subframe of n bytes.
+func amsduHeader(dst, src []byte, n int) []byte {
+	return binary.BigEndian.AppendUint16(append(append([]byte(nil), dst...), src...), uint16(n))
 }
 
 func withFCS(f []byte) []byte {
@@ -171,6 +181,10 @@ var wifiForms = []wifiForm{
 	{"QoS, radiotap flags data pad", layers.LinkTypeIEEE80211Radio, func(dst, src []byte, et uint16, p []byte) []byte {
 		rt := []byte{0, 0, 9, 0, 0x02, 0, 0, 0, radiotapDataPad}
 		return append(rt, dot11Data(8, dot11ToDS, [][]byte{bssid, src, dst}, []byte{0, 0, 0, 0}, et, p)...) // 26-byte header, 2 bytes of pad
+	}},
+	{"A-MSDU of one subframe", layers.LinkTypeIEEE802_11, func(dst, src []byte, et uint16, p []byte) []byte {
+		qos := append([]byte{dot11AMSDU, 0}, amsduHeader(dst, src, 8+len(p))...)
+		return dot11Data(8, dot11ToDS, [][]byte{bssid, bssid, bssid}, qos, et, p)
 	}},
 	{"WDS, extended present words", layers.LinkTypeIEEE80211Radio, func(dst, src []byte, et uint16, p []byte) []byte {
 		rt := []byte{0, 0, 25, 0, 0x03, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, radiotapFCS}
@@ -231,6 +245,55 @@ func TestWifiFramesReadLikeEthernet(t *testing.T) {
 	}
 }
 
+// Two Ethernet frames at a time, aggregated in one A-MSDU (the first
+// subframe padded to 4 bytes), give the observations of the Ethernet
+// capture, their times aside (the pair takes the second frame's).
+func TestAMSDUOfTwoFrames(t *testing.T) {
+	const name = "iot-sentinel/EdimaxCam1_Setup-A-1-STA.pcap"
+	want, _ := readCapture(t, name, Options{})
+	got := &recorder{}
+	d := NewDecoder(got.emit, Options{})
+	r := openPcap(t, name)
+	var pending []byte
+	var last time.Time
+	send := func(subframes []byte) {
+		f := append(dot11Header(8, dot11FromDS, [][]byte{bssid, bssid, bssid}), dot11AMSDU, 0)
+		d.Packet(layers.LinkTypeIEEE802_11, last, append(f, subframes...))
+	}
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := append(amsduHeader(data[0:6], data[6:12], 8+len(data)-14), snapHeader[:]...)
+		sub = append(append(sub, data[12:14]...), data[14:]...)
+		last = ci.Timestamp
+		if pending == nil {
+			pending = append(sub, make([]byte, (4-len(sub)%4)%4)...)
+			continue
+		}
+		send(append(pending, sub...))
+		pending = nil
+	}
+	if pending != nil {
+		send(pending)
+	}
+	d.Flush()
+	untimed := func(obs []observe.Observation) []observe.Observation {
+		out := slices.Clone(obs)
+		for i := range out {
+			out[i].Time = time.Time{}
+		}
+		return out
+	}
+	if g, w := untimed(got.obs), untimed(want.obs); !slices.Equal(g, w) {
+		t.Errorf("%d observations, want %d:\n%+v\nwant\n%+v", len(g), len(w), g, w)
+	}
+}
+
 // What carries no readable payload says only that its sender exists: a
 // protected frame, a null-data frame, an A-MSDU, another LLC protocol. A
 // frame whose FCS failed says nothing; management and control frames are
@@ -251,7 +314,9 @@ func TestWifiFramesWithoutPayload(t *testing.T) {
 		{"protected QoS, cut after the addresses", 105, dot11Data(8, dot11ToDS|dot11Protected|dot11Order, [][]byte{bssid, sta, dst}, nil, 0, nil)[:24], true, false},
 		{"null data", 105, dot11Data(4, dot11ToDS, [][]byte{bssid, sta, dst}, nil, 0, nil)[:24], true, false},
 		{"QoS null", 105, dot11Data(12, dot11ToDS, [][]byte{bssid, sta, dst}, []byte{0, 0}, 0, nil)[:26], true, false},
-		{"A-MSDU", 105, dot11Data(8, dot11ToDS, [][]byte{bssid, sta, dst}, []byte{dot11AMSDU, 0}, etherARP, arp), true, false},
+		{"A-MSDU, other LLC", 105, dot11Data(8, dot11ToDS, [][]byte{bssid, sta, dst}, append([]byte{dot11AMSDU, 0}, amsduHeader(dst, sta, 3)...), 0, nil)[:26+14+3], true, false},
+		{"A-MSDU, cut subframe", 105, dot11Data(8, dot11ToDS, [][]byte{bssid, sta, dst}, append([]byte{dot11AMSDU, 0}, amsduHeader(dst, sta, 40)...), etherARP, arp), false, true},
+		{"A-MSDU, cut subframe header", 105, dot11Data(8, dot11ToDS, [][]byte{bssid, sta, dst}, []byte{dot11AMSDU, 0}, 0, nil)[:26+13], false, true},
 		{"not SNAP", 105, append(dot11Data(0, dot11ToDS, [][]byte{bssid, sta, dst}, nil, 0, nil)[:24], 0x42, 0x42, 0x03), true, false},
 		{"bad FCS", 127, append([]byte{0, 0, 9, 0, 0x02, 0, 0, 0, radiotapFCS | radiotapBadFCS},
 			withFCS(dot11Data(0, dot11ToDS, [][]byte{bssid, sta, dst}, nil, etherARP, arp))...), false, true},
