@@ -65,7 +65,7 @@ var retinaExpect = map[string]retinaWant{
 	"anpviz_sdp.txt":          {"Anjvision", camera, true, "Anpviz-branded Anjvision camera: same session and tool lines"},
 	"foscam_describe.txt":     {"Foscam", camera, true, "/videoMain"},
 	"tplink_sdp.txt":          {"TP-Link", camera, true, "s=Session streamed by \"TP-LINK RTSP Server\" (TP-Link camera: PRC maker, surveillance kind)"},
-	"geovision_sdp.txt":       {"GeoVision", camera, false, "s=VCP IPC Realtime stream; Taiwanese maker, no basis"},
+	"geovision_sdp.txt":       {"Uniview", camera, true, "s=VCP IPC Realtime stream with DecoderTag=h3c-v3: Uniview's firmware, on a camera retina calls GeoVision (GeoVision relabels Uniview-made cameras); the maker behind it is Uniview"},
 	"ubiquiti_sdp.txt":        {"Ubiquiti", camera, false, "s=<MAC>_0 of UniFi Protect cameras; US maker"},
 	"ipcam_describe.txt":      {"", camera, false, "a no-name camera (manufacturer IPCAM, firmware V13.1.48) whose SDP carries Hikvision's IMKH media header: a camera stream, but nothing names a maker, so it must not be called Hikvision"},
 	"macrovideo_describe.txt": {"", camera, false, "s=Macro-Video session: a camera, maker not catalogued"},
