@@ -35,7 +35,9 @@ const (
 
 // decapsulate decodes a tunnelled Ethernet frame through the same path as a
 // captured one. The inner frame's own headers replace the outer ones; the
-// VLAN is the inner frame's own tag (untagged: 0), not the outer one's.
+// VLAN is the inner frame's own tag (untagged: 0), neither the outer frame's
+// nor the VLAN field of an ERSPAN header, so that a remote mirror reads like
+// a local one (a local SPAN of an access port is untagged too).
 func (d *Decoder) decapsulate(frame []byte) bool {
 	if d.tunnelDepth >= maxTunnelDepth {
 		return true // decoded as deep as the decoder goes

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
 	"slices"
 	"testing"
 
@@ -302,15 +301,7 @@ func TestTunnelNearMisses(t *testing.T) {
 // only; the UDP checksum is not checked) and reads them: the TZSP headers
 // and the mirrored frames are the capture's own.
 func TestTZSPCapture(t *testing.T) {
-	f, err := os.Open(capturePath("filesamples/simple_http_tzsp.pcapng"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openPcapng(t, "filesamples/simple_http_tzsp.pcapng")
 	rec := &recorder{}
 	d := NewDecoder(rec.emit, Options{})
 	for {
