@@ -12,7 +12,7 @@ import (
 )
 
 // A monitor-mode interface gives radiotap frames: listening to them (here
-// the real radiotap capture of realdata §23, played as a live handle that
+// the real radiotap capture of realdata §25, played as a live handle that
 // says its link type) gives what reading the file gives.
 func TestCaptureReadsTheHandlesLinkType(t *testing.T) {
 	const capture = "../../testdata/realdata/airodump-wifi/80211-icmp_CUT.pcap"

@@ -83,6 +83,8 @@ type Decoder struct {
 	frags    *reassembler
 	p        packet
 
+	tunnelDepth int // tunnels unwrapped around the frame being decoded (tunnel.go)
+
 	// inspect, when set (tests only), sees each frame's headers as decoded
 	// (d.p) and its transport bytes: the differential test against
 	// gopacket's layer parser reads it.
@@ -453,6 +455,8 @@ func (d *Decoder) transport(proto uint8, data []byte) bool {
 		return d.udp(data)
 	case ipTCP:
 		return d.tcp(data)
+	case ipGRE:
+		return d.gre(data)
 	}
 	return true
 }
@@ -469,6 +473,11 @@ func (d *Decoder) udp(data []byte) bool {
 		data = data[:length]
 	}
 	p.payload = data[8:]
+	if p.dstPort == vxlanPort || p.dstPort == tzspPort {
+		if decoded, ok := d.udpTunnel(p.dstPort, p.payload); ok {
+			return decoded
+		}
+	}
 	if len(p.payload) == 0 || !(p.srcLocal || d.opt.AllAddresses) || multicastIP(p.src) {
 		return true
 	}

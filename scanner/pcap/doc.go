@@ -19,4 +19,10 @@
 // FragmentsDropped. IPv4 fragments of TCP and other protocols are skipped
 // (hosts send TCP in segments that fit the path), and so are IPv6 fragments:
 // only IPv4 is reassembled.
+//
+// A capture taken at the collector of a remote mirror (Cisco ERSPAN types
+// I, II and III and Ethernet over GRE, VXLAN on UDP 4789, TZSP on UDP
+// 37008) is unwrapped: the mirrored Ethernet frame inside is decoded like a
+// captured one, two tunnels deep at most (tunnel.go). The tunnel's own
+// endpoints stay devices of their own, as any other sender.
 package pcap

@@ -13,7 +13,7 @@ import (
 	"github.com/camsweep/camsweep/observe"
 )
 
-// 80211-icmp_CUT.pcap (realdata §23): monitor-mode radiotap capture of a
+// 80211-icmp_CUT.pcap (realdata §25): monitor-mode radiotap capture of a
 // channel with an open network (10.1.1.0/24) and protected ones. What
 // tshark shows: ARP 10.1.1.1 is-at 90:9f:33:9a:47:34 (from the AP), and the
 // reply of 10.1.1.38 (28:27:bf:ef:3f:6c) in a QoS data frame to it; TTL-64
@@ -72,7 +72,7 @@ func TestRadiotapCapture(t *testing.T) {
 	}
 }
 
-// wpa2-psk-linksys.pcap (realdata §24): bare 802.11 (link type 105), a
+// wpa2-psk-linksys.pcap (realdata §26): bare 802.11 (link type 105), a
 // WPA2-PSK association. Nothing is readable but the EAPOL handshake; the
 // station 00:13:ce:55:98:ef (null-data and protected frames), the AP
 // 00:0b:86:c2:a4:85 (EAPOL from the AP itself) and a host behind the AP,
