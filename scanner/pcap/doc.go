@@ -25,4 +25,10 @@
 // 37008) is unwrapped: the mirrored Ethernet frame inside is decoded like a
 // captured one, two tunnels deep at most (tunnel.go). The tunnel's own
 // endpoints stay devices of their own, as any other sender.
+//
+// Wi-Fi captured in monitor mode (802.11, with or without a radiotap
+// header) is read like Ethernet (wifi.go): an unprotected data frame's
+// LLC/SNAP body, or each subframe of an A-MSDU, goes to the network layer
+// with the frame's source and destination addresses as its MACs; a
+// protected data frame only makes its source address a device.
 package pcap
