@@ -22,8 +22,9 @@
 //
 // A capture taken at the collector of a remote mirror (Cisco ERSPAN types
 // I, II and III and Ethernet over GRE, VXLAN on UDP 4789, TZSP on UDP
-// 37008) is unwrapped: the mirrored Ethernet frame inside is decoded like a
-// captured one, two tunnels deep at most (tunnel.go). The tunnel's own
+// 37008, carrying Ethernet or a Wi-Fi sniffer's 802.11) is unwrapped: the
+// mirrored frame inside is decoded like a captured one, two tunnels deep at
+// most (tunnel.go). The tunnel's own
 // endpoints stay devices of their own, as any other sender.
 //
 // Wi-Fi captured in monitor mode (802.11, with or without a radiotap

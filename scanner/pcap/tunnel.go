@@ -39,6 +39,12 @@ const (
 // nor the VLAN field of an ERSPAN header, so that a remote mirror reads like
 // a local one (a local SPAN of an access port is untagged too).
 func (d *Decoder) decapsulate(frame []byte) bool {
+	return d.decapsulateLink(linkEthernet, frame)
+}
+
+// decapsulateLink is decapsulate for a frame of another link type (TZSP also
+// carries 802.11 frames from a Wi-Fi sniffer).
+func (d *Decoder) decapsulateLink(link uint16, frame []byte) bool {
 	if d.tunnelDepth >= maxTunnelDepth {
 		return true // decoded as deep as the decoder goes
 	}
@@ -46,7 +52,7 @@ func (d *Decoder) decapsulate(frame []byte) bool {
 	p.srcMAC, p.dstMAC = [6]byte{}, [6]byte{}
 	p.vlan = 0
 	d.tunnelDepth++
-	ok := d.link(linkEthernet, frame)
+	ok := d.link(link, frame)
 	d.tunnelDepth--
 	return ok
 }
@@ -134,42 +140,49 @@ func (d *Decoder) udpTunnel(port uint16, payload []byte) (decoded, ok bool) {
 		}
 		return d.decapsulate(payload[8:]), true
 	case tzspPort:
-		frame, isTZSP := tzspFrame(payload)
+		frame, link, isTZSP := tzspFrame(payload)
 		if !isTZSP {
 			return false, false
 		}
 		if frame == nil {
-			return true, true // TZSP, but no Ethernet frame in it
+			return true, true // TZSP, but no frame the decoder reads in it
 		}
-		return d.decapsulate(frame), true
+		return d.decapsulateLink(link, frame), true
 	}
 	return false, false
 }
 
-// tzspFrame returns the Ethernet frame a TZSP packet carries: version 1,
-// type received (0) or transmitted (1), encapsulation 1 (Ethernet), tagged
-// fields up to the end tag (1). isTZSP is false when the header does not
-// parse; frame is nil for TZSP that carries no Ethernet frame (keepalives,
-// 802.11 and other encapsulations).
-func tzspFrame(data []byte) (frame []byte, isTZSP bool) {
+// TZSP encapsulations the decoder reads (the frame's link type).
+var tzspLinks = map[uint16]uint16{
+	1:  linkEthernet,  // Ethernet
+	18: linkIEEE80211, // IEEE 802.11, as MikroTik's Wi-Fi sniffer streams it
+}
+
+// tzspFrame returns the frame a TZSP packet carries and its link type:
+// version 1, type received (0) or transmitted (1), encapsulation Ethernet or
+// 802.11, tagged fields up to the end tag (1). isTZSP is false when the
+// header does not parse; frame is nil for TZSP that carries no frame the
+// decoder reads (keepalives, other encapsulations).
+func tzspFrame(data []byte) (frame []byte, link uint16, isTZSP bool) {
 	if len(data) < 5 || data[0] != 1 {
-		return nil, false
+		return nil, 0, false
 	}
-	if data[1] > 1 || binary.BigEndian.Uint16(data[2:4]) != 1 {
-		return nil, true
+	link, known := tzspLinks[binary.BigEndian.Uint16(data[2:4])]
+	if data[1] > 1 || !known {
+		return nil, 0, true
 	}
 	for i := 4; i < len(data); {
 		switch data[i] {
 		case 0: // padding, one byte
 			i++
 		case 1: // end of the tagged fields
-			return data[i+1:], true
+			return data[i+1:], link, true
 		default: // tag, length, value
 			if i+1 >= len(data) {
-				return nil, false
+				return nil, 0, false
 			}
 			i += 2 + int(data[i+1])
 		}
 	}
-	return nil, false
+	return nil, 0, false
 }

@@ -134,6 +134,14 @@ var mirrorWraps = []struct {
 		h := []byte{1, 0, 0, 1, 10, 1, 0xc4, 0, 1} // version 1, received, Ethernet; tag 10 (signal) length 1; padding; end
 		return outerIPv4(ipUDP, udpHeader(tzspPort, append(h, f...)))
 	}},
+	{"tzsp-80211", func(f []byte) []byte {
+		// A Wi-Fi sniffer's stream: the frame as the station sent it to
+		// its access point (wifi_test.go's builder), encapsulation 18.
+		dst, src, et := f[0:6], f[6:12], binary.BigEndian.Uint16(f[12:14])
+		w := dot11Data(0, dot11ToDS, [][]byte{bssid, src, dst}, nil, et, f[14:])
+		h := []byte{1, 0, 0, 18, 1} // version 1, received, IEEE 802.11; end
+		return outerIPv4(ipUDP, udpHeader(tzspPort, append(h, w...)))
+	}},
 }
 
 var (
@@ -275,7 +283,7 @@ func TestTunnelNearMisses(t *testing.T) {
 		{"gre-routing", outerIPv4(ipGRE, greHeader(0x4000, greTEB, frame))},                                                                  // RFC 1701 source route
 		{"erspan-3-ip", outerIPv4(ipGRE, greHeader(0x1000, greERSPAN3, append([]byte{0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0}, frame...)))}, // FT 2: bare IP
 		{"vxlan-no-vni", outerIPv4(ipUDP, udpHeader(vxlanPort, append([]byte{0, 0, 0, 0, 0, 0, 0, 0}, frame...)))},
-		{"tzsp-80211", outerIPv4(ipUDP, udpHeader(tzspPort, append([]byte{1, 0, 0, 18, 1}, frame...)))},
+		{"tzsp-prism", outerIPv4(ipUDP, udpHeader(tzspPort, append([]byte{1, 0, 0, 119, 1}, frame...)))}, // Prism-header 802.11: not read
 		{"tzsp-keepalive", outerIPv4(ipUDP, udpHeader(tzspPort, []byte{1, 4, 0, 1, 1}))},
 		{"tzsp-no-end", outerIPv4(ipUDP, udpHeader(tzspPort, []byte{1, 0, 0, 1, 10, 200, 1}))},
 	} {
