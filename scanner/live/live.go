@@ -18,10 +18,24 @@ import (
 )
 
 // Handle is a live capture of Ethernet frames (pcapgo's AF_PACKET handle
-// on Linux).
+// on Linux), or of another link type when it also has a LinkType method
+// (a Wi-Fi interface in monitor mode: see Open).
 type Handle interface {
 	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 	Close() error
+}
+
+// linkTyped is a Handle that says what its frames are.
+type linkTyped interface {
+	LinkType() layers.LinkType
+}
+
+// linkType is the link type of h's frames: Ethernet unless h says otherwise.
+func linkType(h Handle) layers.LinkType {
+	if lt, ok := h.(linkTyped); ok {
+		return lt.LinkType()
+	}
+	return layers.LinkTypeEthernet
 }
 
 // Capture feeds h's frames to the capture decoder until ctx ends, counting
@@ -34,6 +48,7 @@ func Capture(ctx context.Context, h Handle, emit scanner.Emit, opt pcap.Options,
 	defer stop()
 	var err error
 	var tagged []byte
+	link := linkType(h)
 	for {
 		data, ci, rerr := h.ZeroCopyReadPacketData()
 		if rerr != nil {
@@ -42,13 +57,13 @@ func Capture(ctx context.Context, h Handle, emit scanner.Emit, opt pcap.Options,
 			}
 			break
 		}
-		if len(ci.AncillaryData) > 0 { // the kernel took a VLAN tag off: put it back
+		if len(ci.AncillaryData) > 0 && link == layers.LinkTypeEthernet { // the kernel took a VLAN tag off: put it back
 			if vlan, ok := ci.AncillaryData[0].(int); ok {
 				tagged = pcap.RetagVLAN(data, uint16(vlan), tagged)
 				data = tagged
 			}
 		}
-		dec.Packet(layers.LinkTypeEthernet, ci.Timestamp, data)
+		dec.Packet(link, ci.Timestamp, data)
 		if packets != nil {
 			packets.Add(1)
 		}

@@ -26,6 +26,7 @@ const (
 	linkIPv4     = uint16(layers.LinkTypeIPv4)      // raw IPv4
 	linkIPv6     = uint16(layers.LinkTypeIPv6)      // raw IPv6
 	linkSLL2     = uint16(layers.LinkTypeLinuxSLL2) // Linux cooked capture v2
+	// linkIEEE80211 and linkRadiotap, Wi-Fi in monitor mode, are in wifi.go.
 )
 
 // EtherTypes and IP protocols, gopacket's, as the decoder compares them.
@@ -81,6 +82,8 @@ type Decoder struct {
 	flows    *flowTable
 	frags    *reassembler
 	p        packet
+
+	tunnelDepth int // tunnels unwrapped around the frame being decoded (tunnel.go)
 
 	// inspect, when set (tests only), sees each frame's headers as decoded
 	// (d.p) and its transport bytes: the differential test against
@@ -207,6 +210,10 @@ func (d *Decoder) link(link uint16, data []byte) bool {
 			return false
 		}
 		return d.rawIP(data[4:])
+	case linkIEEE80211:
+		return d.dot11(data, false)
+	case linkRadiotap:
+		return d.radiotap(data)
 	}
 	return false
 }
@@ -448,6 +455,8 @@ func (d *Decoder) transport(proto uint8, data []byte) bool {
 		return d.udp(data)
 	case ipTCP:
 		return d.tcp(data)
+	case ipGRE:
+		return d.gre(data)
 	}
 	return true
 }
@@ -464,6 +473,11 @@ func (d *Decoder) udp(data []byte) bool {
 		data = data[:length]
 	}
 	p.payload = data[8:]
+	if p.dstPort == vxlanPort || p.dstPort == tzspPort {
+		if decoded, ok := d.udpTunnel(p.dstPort, p.payload); ok {
+			return decoded
+		}
+	}
 	if len(p.payload) == 0 || !(p.srcLocal || d.opt.AllAddresses) || multicastIP(p.src) {
 		return true
 	}

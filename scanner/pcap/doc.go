@@ -19,4 +19,17 @@
 // FragmentsDropped. IPv4 fragments of TCP and other protocols are skipped
 // (hosts send TCP in segments that fit the path), and so are IPv6 fragments:
 // only IPv4 is reassembled.
+//
+// A capture taken at the collector of a remote mirror (Cisco ERSPAN types
+// I, II and III and Ethernet over GRE, VXLAN on UDP 4789, TZSP on UDP
+// 37008, carrying Ethernet or a Wi-Fi sniffer's 802.11) is unwrapped: the
+// mirrored frame inside is decoded like a captured one, two tunnels deep at
+// most (tunnel.go). The tunnel's own
+// endpoints stay devices of their own, as any other sender.
+//
+// Wi-Fi captured in monitor mode (802.11, with or without a radiotap
+// header) is read like Ethernet (wifi.go): an unprotected data frame's
+// LLC/SNAP body, or each subframe of an A-MSDU, goes to the network layer
+// with the frame's source and destination addresses as its MACs; a
+// protected data frame only makes its source address a device.
 package pcap

@@ -23,7 +23,8 @@ import (
 // own): this fuzzes the reader, link decoding and the flow table.
 func FuzzReader(f *testing.F) {
 	for _, name := range []string{"iot-sentinel/EdnetCam1_Setup-A-1-STA.pcap", "uhctf2022/EyeP_rtsp_setup.pcapng", "sadp-hikvision.pcap",
-		"dhip-dahua.pcap", "wsd-dahua.pcap", "addressless.pcap", "public-site.pcap"} {
+		"dhip-dahua.pcap", "wsd-dahua.pcap", "addressless.pcap", "public-site.pcap",
+		"zeek/erspanII.pcap", "zeek/gre-erspan3-dot1q.pcap", "zeek/vxlan.pcap", "zeek/vxlan-triple-v2.pcap"} {
 		f.Add(readBytes(f, name))
 	}
 	for _, order := range []func([][]byte) [][]byte{inOrder, reversed} {
@@ -59,6 +60,13 @@ func FuzzPacket(f *testing.F) {
 	answer := realAnswers(f)[0]
 	for _, frag := range fragmentFrame(f, layers.LinkTypeEthernet, answer.frame(f), 576) {
 		f.Add(uint16(1), frag)
+	}
+	inner, _, err := openPcap(f, mirrorSource).ReadPacketData()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, m := range mirrorWraps { // remote-mirror tunnels (tunnel.go)
+		f.Add(uint16(1), m.wrap(inner))
 	}
 	ts := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, link uint16, data []byte) {

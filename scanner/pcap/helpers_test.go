@@ -93,3 +93,19 @@ func openPcap(t testing.TB, name string) *pcapgo.Reader {
 	}
 	return r
 }
+
+// openPcapng opens a pcapng file of testdata for reading, closed when the
+// test ends.
+func openPcapng(t testing.TB, name string) *pcapgo.NgReader {
+	t.Helper()
+	f, err := os.Open(capturePath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"io"
-	"os"
 	"testing"
 
 	"github.com/gopacket/gopacket"
@@ -17,15 +16,7 @@ import (
 // link-layer framing of the same IP packets.
 func relink(t *testing.T, link layers.LinkType, header []byte) []byte {
 	t.Helper()
-	f, err := os.Open(capturePath("uhctf2022/EyeP_rtsp_setup.pcapng"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := openPcapng(t, "uhctf2022/EyeP_rtsp_setup.pcapng")
 	var out bytes.Buffer
 	w := pcapgo.NewWriter(&out)
 	if err := w.WriteFileHeader(65535, link); err != nil {

@@ -1,0 +1,193 @@
+package pcap
+
+import (
+	"encoding/binary"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Wi-Fi captured in monitor mode: bare 802.11 frames, or 802.11 frames
+// behind a radiotap header (pcapng files may mix both with Ethernet).
+const (
+	linkIEEE80211 = uint16(layers.LinkTypeIEEE802_11)     // 802.11 frames, no radio header
+	linkRadiotap  = uint16(layers.LinkTypeIEEE80211Radio) // radiotap header, then an 802.11 frame
+)
+
+// 802.11 frame control bits (IEEE 802.11-2020 §9.2.4.1).
+const (
+	dot11TypeData   = 2
+	dot11ToDS       = 0x01
+	dot11FromDS     = 0x02
+	dot11Protected  = 0x40
+	dot11Order      = 0x80 // on a QoS data frame: a 4-byte HT control field follows
+	dot11QoS        = 0x08 // data subtype bit: a 2-byte QoS control field follows
+	dot11NoBody     = 0x04 // data subtype bit: null and CF-ack/poll-only frames
+	dot11AMSDU      = 0x80 // QoS control bit 7: the body is a list of A-MSDU subframes
+	amsduHeaderLen  = 14   // subframe DA, SA, length
+	dot11HeaderLen  = 24   // frame control, duration, three addresses, sequence control
+	radiotapFCS     = 0x10 // radiotap Flags: the frame ends in its 4-byte FCS
+	radiotapDataPad = 0x20 // radiotap Flags: the 802.11 header is padded to 4 bytes (Atheros)
+	radiotapBadFCS  = 0x40 // radiotap Flags: the FCS check failed
+	radiotapMinLen  = 8    // version, pad, length, first present word
+	radiotapTSFT    = 1 << 0
+	radiotapFlags   = 1 << 1
+	radiotapMoreWrd = 1 << 31
+)
+
+// snapHeader is an 802.2 LLC header (DSAP, SSAP AA, unnumbered information)
+// with a SNAP header of OUI 00-00-00: the EtherType follows (RFC 1042).
+var snapHeader = [6]byte{0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00}
+
+// radiotap strips a radiotap header (its length is little-endian, whatever
+// the file's byte order) and the FCS it says the frame carries, and tells
+// dot11 when the driver padded the 802.11 header. A frame whose FCS check
+// failed is corrupt: its addresses cannot be trusted.
+func (d *Decoder) radiotap(data []byte) bool {
+	if len(data) < radiotapMinLen || data[0] != 0 {
+		return false
+	}
+	n := int(binary.LittleEndian.Uint16(data[2:4]))
+	if n < radiotapMinLen || n > len(data) {
+		return false
+	}
+	flags, ok := radiotapFlagsField(data[:n])
+	if ok && flags&radiotapBadFCS != 0 {
+		return false
+	}
+	frame := data[n:]
+	if ok && flags&radiotapFCS != 0 {
+		if len(frame) < 4 {
+			return false
+		}
+		frame = frame[:len(frame)-4]
+	}
+	return d.dot11(frame, ok && flags&radiotapDataPad != 0)
+}
+
+// radiotapFlagsField returns the Flags field of a radiotap header, when it
+// has one. Flags is field 1; only TSFT (field 0, 8 bytes aligned to 8)
+// comes before it, after the chain of present words.
+func radiotapFlagsField(h []byte) (uint8, bool) {
+	present := binary.LittleEndian.Uint32(h[4:8])
+	off := 8
+	for word := present; word&radiotapMoreWrd != 0; {
+		if off+4 > len(h) {
+			return 0, false
+		}
+		word = binary.LittleEndian.Uint32(h[off : off+4])
+		off += 4
+	}
+	if present&radiotapFlags == 0 {
+		return 0, false
+	}
+	if present&radiotapTSFT != 0 {
+		off = (off+7)&^7 + 8
+	}
+	if off >= len(h) {
+		return 0, false
+	}
+	return h[off], true
+}
+
+// dot11 reads an 802.11 data frame the way link reads an Ethernet one: its
+// source and destination addresses are the frame's MACs, and an
+// unprotected body in LLC/SNAP goes to network with its EtherType (each
+// subframe of an A-MSDU with its own addresses). A
+// protected body (WEP, TKIP, CCMP, GCMP) cannot be read, but the addresses
+// are in the clear: like any frame, it makes its sender a device.
+// Management and control frames name no host's traffic and are passed by.
+// padded: the header is followed by padding to a multiple of 4 bytes.
+func (d *Decoder) dot11(data []byte, padded bool) bool {
+	if len(data) < 2 || data[0]&0x03 != 0 { // protocol version 0
+		return false
+	}
+	if (data[0]>>2)&0x03 != dot11TypeData {
+		return true
+	}
+	if len(data) < dot11HeaderLen {
+		return false
+	}
+	subtype, flags := data[0]>>4, data[1]
+	p := &d.p
+	hdr := dot11HeaderLen
+	switch flags & (dot11ToDS | dot11FromDS) {
+	case 0: // station to station, or in an IBSS: DA, SA, BSSID
+		copy(p.dstMAC[:], data[4:10])
+		copy(p.srcMAC[:], data[10:16])
+	case dot11ToDS: // station to AP: BSSID, SA, DA
+		copy(p.srcMAC[:], data[10:16])
+		copy(p.dstMAC[:], data[16:22])
+	case dot11FromDS: // AP to station: DA, BSSID, SA
+		copy(p.dstMAC[:], data[4:10])
+		copy(p.srcMAC[:], data[16:22])
+	default: // between APs (WDS, mesh): RA, TA, DA, SA
+		hdr += 6
+		if len(data) < hdr {
+			return false
+		}
+		copy(p.dstMAC[:], data[16:22])
+		copy(p.srcMAC[:], data[24:30])
+	}
+	if flags&dot11Protected != 0 || subtype&dot11NoBody != 0 {
+		return d.senderOnly()
+	}
+	amsdu := false
+	if subtype&dot11QoS != 0 {
+		if len(data) < hdr+2 {
+			return false
+		}
+		amsdu = data[hdr]&dot11AMSDU != 0
+		hdr += 2
+		if flags&dot11Order != 0 {
+			hdr += 4
+		}
+	}
+	if padded {
+		hdr = (hdr + 3) &^ 3
+	}
+	if len(data) < hdr {
+		return false
+	}
+	if amsdu {
+		return d.amsdu(data[hdr:])
+	}
+	return d.llc(data[hdr:])
+}
+
+// llc hands an LLC/SNAP payload to network with its EtherType.
+func (d *Decoder) llc(body []byte) bool {
+	if len(body) < len(snapHeader)+2 || [6]byte(body[:6]) != snapHeader {
+		return d.senderOnly() // other LLC protocols are fine, just not ours
+	}
+	return d.network(binary.BigEndian.Uint16(body[6:8]), body[8:])
+}
+
+// amsdu reads the subframes of an aggregate MSDU (IEEE 802.11-2020
+// §9.3.2.2): each has its own DA, SA and length, then one LLC/SNAP
+// payload, padded to a multiple of 4 bytes but the last. Every subframe
+// takes at least 14 bytes, so the loop ends with the body.
+func (d *Decoder) amsdu(body []byte) bool {
+	p := &d.p
+	for len(body) > 0 {
+		if len(body) < amsduHeaderLen {
+			return false
+		}
+		end := amsduHeaderLen + int(binary.BigEndian.Uint16(body[12:14]))
+		if end > len(body) {
+			return false
+		}
+		copy(p.dstMAC[:], body[0:6])
+		copy(p.srcMAC[:], body[6:12])
+		d.llc(body[amsduHeaderLen:end])
+		body = body[min(len(body), (end+3)&^3):]
+	}
+	return true
+}
+
+// senderOnly notes the sender of a frame whose body is not read.
+func (d *Decoder) senderOnly() bool {
+	if !d.p.srcMAC.IsZero() {
+		d.sender()
+	}
+	return true
+}
