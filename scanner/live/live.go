@@ -84,10 +84,11 @@ func Start(ctx context.Context, iface string, own net.HardwareAddr, emit scanner
 	if err != nil {
 		return nil, err
 	}
+	h = withoutOwnFrames(h, own)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		_, err := Capture(ctx, notOwnFrames{h, own}, emit, opt, nil)
+		_, err := Capture(ctx, h, emit, opt, nil)
 		done <- err
 	}()
 	return func() error {
@@ -96,7 +97,17 @@ func Start(ctx context.Context, iface string, own net.HardwareAddr, emit scanner
 	}, nil
 }
 
-// notOwnFrames leaves out the frames own sends and those sent to it.
+// withoutOwnFrames leaves out the frames own sends and those sent to it, on
+// an Ethernet handle: only an Ethernet frame has both MACs where the filter
+// reads them, and wrapping a Wi-Fi handle would hide its link type.
+func withoutOwnFrames(h Handle, own net.HardwareAddr) Handle {
+	if linkType(h) != layers.LinkTypeEthernet {
+		return h
+	}
+	return notOwnFrames{h, own}
+}
+
+// notOwnFrames leaves out the Ethernet frames own sends and those sent to it.
 type notOwnFrames struct {
 	Handle
 	own net.HardwareAddr

@@ -32,6 +32,14 @@ func TestCaptureReadsTheHandlesLinkType(t *testing.T) {
 	if linkType(struct{ Handle }{h}) != layers.LinkTypeEthernet {
 		t.Error("a handle that does not say is Ethernet")
 	}
+	// A sweep that listens leaves out its own Ethernet frames; on a Wi-Fi
+	// handle that filter would read the wrong bytes and hide the link type.
+	if got := linkType(withoutOwnFrames(h, []byte{2, 0, 0, 0, 0, 1})); got != layers.LinkTypeIEEE80211Radio {
+		t.Errorf("the own-frames filter turns the Wi-Fi handle into %v", got)
+	}
+	if _, ok := withoutOwnFrames(openFile(t, "../../testdata/realdata/iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"), []byte{2, 0, 0, 0, 0, 1}).(notOwnFrames); !ok {
+		t.Error("an Ethernet handle is not filtered")
+	}
 }
 
 func TestWifiLinkType(t *testing.T) {
