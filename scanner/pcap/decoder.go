@@ -155,8 +155,7 @@ func (d *Decoder) Packet(link layers.LinkType, ts time.Time, data []byte) {
 	d.stats.Bytes += int64(len(data))
 	p := &d.p
 	p.ts = ts
-	p.srcMAC, p.dstMAC = observe.MAC{}, observe.MAC{}
-	p.vlan = 0
+	p.clearLink()
 	if !d.link(uint16(link), data) {
 		d.stats.Skipped++
 	}
@@ -164,6 +163,13 @@ func (d *Decoder) Packet(link layers.LinkType, ts time.Time, data []byte) {
 	if d.frags.oldest != nil { // a nil test in the many captures without fragments
 		d.frags.expire(ts.UnixNano())
 	}
+}
+
+// clearLink forgets the link-layer fields of the frame decoded before (or
+// of the tunnel around the frame about to be decoded).
+func (p *packet) clearLink() {
+	p.srcMAC, p.dstMAC = observe.MAC{}, observe.MAC{}
+	p.vlan = 0
 }
 
 // link strips the link layer and passes the network payload on.

@@ -48,9 +48,7 @@ func (d *Decoder) decapsulateLink(link uint16, frame []byte) bool {
 	if d.tunnelDepth >= maxTunnelDepth {
 		return true // decoded as deep as the decoder goes
 	}
-	p := &d.p
-	p.srcMAC, p.dstMAC = [6]byte{}, [6]byte{}
-	p.vlan = 0
+	d.p.clearLink()
 	d.tunnelDepth++
 	ok := d.link(link, frame)
 	d.tunnelDepth--
