@@ -3,7 +3,6 @@ package pcap
 import (
 	"bytes"
 	"encoding/binary"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -123,14 +122,7 @@ func fragmentCapture(t testing.TB, name string, mtu int, order func([][]byte) []
 	r := openPcap(t, name)
 	var out []stamped
 	datagrams, fragments := 0, 0
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachPacket(t, r, func(data []byte, ci gopacket.CaptureInfo) {
 		pieces := [][]byte{data}
 		if ip, _ := ipv4Of(r.LinkType(), data); ip != nil && ip.Protocol == layers.IPProtocolUDP {
 			pieces = fragmentFrame(t, r.LinkType(), data, mtu)
@@ -140,7 +132,7 @@ func fragmentCapture(t testing.TB, name string, mtu int, order func([][]byte) []
 			fragments += len(pieces)
 		}
 		out = append(out, spread(ci.Timestamp, order(pieces))...)
-	}
+	})
 	return writeCapture(t, r.LinkType(), out), datagrams, fragments
 }
 

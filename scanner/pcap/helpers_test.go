@@ -1,7 +1,9 @@
 package pcap
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -9,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/observe"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 )
 
@@ -92,6 +96,47 @@ func openPcap(t testing.TB, name string) *pcapgo.Reader {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// packetReader is a test's capture reader (pcapgo's Reader and NgReader):
+// unlike packetSource's zero-copy read, each packet is the caller's to keep.
+type packetReader interface {
+	ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+}
+
+// eachPacket calls fn with each packet of r in order, to the capture's end.
+func eachPacket(t testing.TB, r packetReader, fn func(data []byte, ci gopacket.CaptureInfo)) {
+	t.Helper()
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(data, ci)
+	}
+}
+
+// rewriteCapture writes a classic pcap of the given link type holding each
+// packet of r passed through fn (nil from fn leaves the packet out).
+func rewriteCapture(t testing.TB, r packetReader, link layers.LinkType, fn func([]byte) []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	w := pcapgo.NewWriter(&out)
+	if err := w.WriteFileHeader(262144, link); err != nil {
+		t.Fatal(err)
+	}
+	eachPacket(t, r, func(data []byte, ci gopacket.CaptureInfo) {
+		if data = fn(data); data == nil {
+			return
+		}
+		if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: ci.Timestamp, CaptureLength: len(data), Length: len(data)}, data); err != nil {
+			t.Fatal(err)
+		}
+	})
+	return out.Bytes()
 }
 
 // openPcapng opens a pcapng file of testdata for reading, closed when the

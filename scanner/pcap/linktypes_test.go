@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"io"
 	"testing"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // relink rewrites the real uhctf2022 capture (Ethernet, IPv4) with another
@@ -17,29 +15,12 @@ import (
 func relink(t *testing.T, link layers.LinkType, header []byte) []byte {
 	t.Helper()
 	r := openPcapng(t, "uhctf2022/EyeP_rtsp_setup.pcapng")
-	var out bytes.Buffer
-	w := pcapgo.NewWriter(&out)
-	if err := w.WriteFileHeader(65535, link); err != nil {
-		t.Fatal(err)
-	}
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	return rewriteCapture(t, r, link, func(data []byte) []byte {
 		if layers.EthernetType(uint16(data[12])<<8|uint16(data[13])) != layers.EthernetTypeIPv4 {
-			continue
+			return nil
 		}
-		frame := append(append([]byte(nil), header...), data[14:]...)
-		ci.CaptureLength, ci.Length = len(frame), len(frame)
-		if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: ci.Timestamp, CaptureLength: len(frame), Length: len(frame)}, frame); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out.Bytes()
+		return append(append([]byte(nil), header...), data[14:]...)
+	})
 }
 
 func TestRawAndLoopbackLinkTypes(t *testing.T) {
@@ -98,20 +79,13 @@ func bigEndianPcapng(t *testing.T, name string) []byte {
 	idb = append(be.AppendUint16(be.AppendUint16(idb, 9), 1), 9, 0, 0, 0) // if_tsresol = 10^-9
 	idb = be.AppendUint32(idb, 0)                                         // opt_endofopt
 	block(1, idb)
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachPacket(t, r, func(data []byte, ci gopacket.CaptureInfo) {
 		ts := uint64(ci.Timestamp.UnixNano())
 		epb := be.AppendUint32(nil, 0)
 		epb = be.AppendUint32(be.AppendUint32(epb, uint32(ts>>32)), uint32(ts))
 		epb = be.AppendUint32(be.AppendUint32(epb, uint32(len(data))), uint32(ci.Length))
 		block(6, append(epb, data...))
-	}
+	})
 	return out.Bytes()
 }
 

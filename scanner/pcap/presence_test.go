@@ -1,11 +1,11 @@
 package pcap
 
 import (
-	"io"
 	"testing"
 	"time"
 
 	"github.com/camsweep/camsweep/observe"
+	"github.com/gopacket/gopacket"
 )
 
 // TestLastSeenFollowsTheLastFrame reads real set-up captures in which
@@ -42,20 +42,14 @@ func lastFramePerMAC(t *testing.T, name string) map[observe.MAC]time.Time {
 	t.Helper()
 	r := openPcap(t, name)
 	last := map[observe.MAC]time.Time{}
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err == io.EOF {
-			return last
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachPacket(t, r, func(data []byte, ci gopacket.CaptureInfo) {
 		if len(data) < 14 || data[6]&1 != 0 { // too short, or a multicast source
-			continue
+			return
 		}
 		mac := observe.MAC(data[6:12])
 		if ci.Timestamp.After(last[mac]) {
 			last[mac] = ci.Timestamp
 		}
-	}
+	})
+	return last
 }

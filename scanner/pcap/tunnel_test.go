@@ -5,14 +5,12 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"io"
 	"net/netip"
 	"slices"
 	"testing"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/camsweep/camsweep/observe"
 )
@@ -199,26 +197,10 @@ func rewrap(t testing.TB, name string, wrap func([]byte) []byte) []byte {
 	if r.LinkType() != layers.LinkTypeEthernet {
 		t.Fatalf("%s is not Ethernet", name)
 	}
-	var out bytes.Buffer
-	w := pcapgo.NewWriter(&out)
-	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
+	if wrap == nil {
+		wrap = func(f []byte) []byte { return f }
 	}
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err == io.EOF {
-			return out.Bytes()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if wrap != nil {
-			data = wrap(data)
-		}
-		if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: ci.Timestamp, CaptureLength: len(data), Length: len(data)}, data); err != nil {
-			t.Fatal(err)
-		}
-	}
+	return rewriteCapture(t, r, layers.LinkTypeEthernet, wrap)
 }
 
 // mirrorSource is the real capture wrapped: a D-Link camera set up from a
@@ -312,21 +294,14 @@ func TestTZSPCapture(t *testing.T) {
 	r := openPcapng(t, "filesamples/simple_http_tzsp.pcapng")
 	rec := &recorder{}
 	d := NewDecoder(rec.emit, Options{})
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachPacket(t, r, func(data []byte, ci gopacket.CaptureInfo) {
 		const dstPort = 14 + 20 + 2 // Ethernet, IPv4 without options, UDP source port
 		if binary.BigEndian.Uint16(data[dstPort:]) != 31337 {
 			t.Fatalf("datagram to port %d, want 31337", binary.BigEndian.Uint16(data[dstPort:]))
 		}
 		binary.BigEndian.PutUint16(data[dstPort:], tzspPort)
 		d.Packet(r.LinkType(), ci.Timestamp, data)
-	}
+	})
 	d.Flush()
 	if d.stats.Skipped != 0 {
 		t.Errorf("%d packets skipped", d.stats.Skipped)

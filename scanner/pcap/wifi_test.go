@@ -3,11 +3,11 @@ package pcap
 import (
 	"encoding/binary"
 	"hash/crc32"
-	"io"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/camsweep/camsweep/observe"
@@ -112,17 +112,8 @@ func realWifiFrames(t testing.TB, max int) [][]byte {
 	t.Helper()
 	r := openPcap(t, "airodump-wifi/80211-icmp_CUT.pcap")
 	var frames [][]byte
-	for len(frames) < max {
-		data, _, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		frames = append(frames, data)
-	}
-	return frames
+	eachPacket(t, r, func(data []byte, _ gopacket.CaptureInfo) { frames = append(frames, data) })
+	return frames[:min(max, len(frames))]
 }
 
 // wifiForm wraps an Ethernet frame's payload in one form of 802.11 data
@@ -210,14 +201,8 @@ func TestWifiFramesReadLikeEthernet(t *testing.T) {
 			got := &recorder{}
 			d := NewDecoder(got.emit, Options{})
 			r := openPcap(t, name)
-			for n := 0; ; n++ {
-				data, ci, err := r.ReadPacketData()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
+			n := 0
+			eachPacket(t, r, func(data []byte, ci gopacket.CaptureInfo) {
 				if isVLANTag(binary.BigEndian.Uint16(data[12:14])) {
 					t.Fatal("a tagged frame: Wi-Fi carries none")
 				}
@@ -226,7 +211,8 @@ func TestWifiFramesReadLikeEthernet(t *testing.T) {
 					link, frame = form.link, form.wrap(data[0:6], data[6:12], binary.BigEndian.Uint16(data[12:14]), data[14:])
 				}
 				d.Packet(link, ci.Timestamp, frame)
-			}
+				n++
+			})
 			d.Flush()
 			st := d.Stats()
 			st.Bytes = wantStats.Bytes
@@ -260,24 +246,17 @@ func TestAMSDUOfTwoFrames(t *testing.T) {
 		f := append(dot11Header(8, dot11FromDS, [][]byte{bssid, bssid, bssid}), dot11AMSDU, 0)
 		d.Packet(layers.LinkTypeIEEE802_11, last, append(f, subframes...))
 	}
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachPacket(t, r, func(data []byte, ci gopacket.CaptureInfo) {
 		sub := append(amsduHeader(data[0:6], data[6:12], 8+len(data)-14), snapHeader[:]...)
 		sub = append(append(sub, data[12:14]...), data[14:]...)
 		last = ci.Timestamp
 		if pending == nil {
 			pending = append(sub, make([]byte, (4-len(sub)%4)%4)...)
-			continue
+			return
 		}
 		send(append(pending, sub...))
 		pending = nil
-	}
+	})
 	if pending != nil {
 		send(pending)
 	}
