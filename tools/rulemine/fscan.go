@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"strings"
 )
@@ -64,25 +63,13 @@ func mineFscan(path string) ([]entry, []string, error) {
 // readFscanLists gives the string fields of each element of the package's
 // composite-literal lists, by field name or, unkeyed, by position ("0").
 func readFscanLists(path string) (map[string][]map[string]string, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+	lits, err := listLiterals(token.NewFileSet(), path)
 	if err != nil {
 		return nil, err
 	}
 	lists := map[string][]map[string]string{}
-	ast.Inspect(f, func(n ast.Node) bool {
-		vs, ok := n.(*ast.ValueSpec)
-		if !ok || len(vs.Names) != 1 || len(vs.Values) != 1 {
-			return true
-		}
-		list, ok := vs.Values[0].(*ast.CompositeLit)
-		if !ok {
-			return false
-		}
-		for _, elt := range list.Elts {
-			lit, ok := elt.(*ast.CompositeLit)
-			if !ok {
-				continue
-			}
+	for name, elts := range lits {
+		for _, lit := range elts {
 			fields := map[string]string{}
 			for i, x := range lit.Elts {
 				if kv, keyed := x.(*ast.KeyValueExpr); keyed {
@@ -93,10 +80,9 @@ func readFscanLists(path string) (map[string][]map[string]string, error) {
 				}
 				fields[fmt.Sprint(i)] = stringLit(x)
 			}
-			lists[vs.Names[0].Name] = append(lists[vs.Names[0].Name], fields)
+			lists[name] = append(lists[name], fields)
 		}
-		return false
-	})
+	}
 	if len(lists["RuleDatas"]) == 0 {
 		return nil, fmt.Errorf("%s: no RuleDatas entries", path)
 	}

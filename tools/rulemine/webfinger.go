@@ -154,18 +154,47 @@ func mineDismap(path string) ([]entry, []string, error) {
 	return keepSurveillance(entries), skipped, nil
 }
 
-// readDismapRules walks the RuleData composite literal: {Rank, Name, Type,
+// readDismapRules reads the RuleData composite literal: {Rank, Name, Type,
 // Mode, InStr{Body, Header, IcoMd5}, ReqHttp{Method, Path, Header, Body}}.
 func readDismapRules(path string) ([]dismapRule, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+	lists, err := listLiterals(fset, path)
 	if err != nil {
 		return nil, err
 	}
 	var rules []dismapRule
+	for _, lit := range lists["RuleData"] {
+		if len(lit.Elts) < 6 {
+			continue
+		}
+		r := dismapRule{line: fset.Position(lit.Pos()).Line}
+		r.name, r.typ, r.mode = stringLit(lit.Elts[1]), stringLit(lit.Elts[2]), stringLit(lit.Elts[3])
+		if in, ok := lit.Elts[4].(*ast.CompositeLit); ok && len(in.Elts) == 3 {
+			r.body, r.header, r.icon = stringLit(in.Elts[0]), stringLit(in.Elts[1]), stringLit(in.Elts[2])
+		}
+		if req, ok := lit.Elts[5].(*ast.CompositeLit); ok && len(req.Elts) >= 2 {
+			r.reqMethod, r.reqPath = stringLit(req.Elts[0]), stringLit(req.Elts[1])
+		}
+		rules = append(rules, r)
+	}
+	if len(rules) == 0 {
+		return nil, fmt.Errorf("%s: no RuleData entries", path)
+	}
+	return rules, nil
+}
+
+// listLiterals parses a Go file of rule tables and gives, for each variable
+// whose value is a composite literal, that literal's elements that are
+// composite literals themselves (the rules), by variable name.
+func listLiterals(fset *token.FileSet, path string) (map[string][]*ast.CompositeLit, error) {
+	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	lists := map[string][]*ast.CompositeLit{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		vs, ok := n.(*ast.ValueSpec)
-		if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "RuleData" || len(vs.Values) != 1 {
+		if !ok || len(vs.Names) != 1 || len(vs.Values) != 1 {
 			return true
 		}
 		list, ok := vs.Values[0].(*ast.CompositeLit)
@@ -173,26 +202,13 @@ func readDismapRules(path string) ([]dismapRule, error) {
 			return false
 		}
 		for _, elt := range list.Elts {
-			lit, ok := elt.(*ast.CompositeLit)
-			if !ok || len(lit.Elts) < 6 {
-				continue
+			if lit, ok := elt.(*ast.CompositeLit); ok {
+				lists[vs.Names[0].Name] = append(lists[vs.Names[0].Name], lit)
 			}
-			r := dismapRule{line: fset.Position(lit.Pos()).Line}
-			r.name, r.typ, r.mode = stringLit(lit.Elts[1]), stringLit(lit.Elts[2]), stringLit(lit.Elts[3])
-			if in, ok := lit.Elts[4].(*ast.CompositeLit); ok && len(in.Elts) == 3 {
-				r.body, r.header, r.icon = stringLit(in.Elts[0]), stringLit(in.Elts[1]), stringLit(in.Elts[2])
-			}
-			if req, ok := lit.Elts[5].(*ast.CompositeLit); ok && len(req.Elts) >= 2 {
-				r.reqMethod, r.reqPath = stringLit(req.Elts[0]), stringLit(req.Elts[1])
-			}
-			rules = append(rules, r)
 		}
 		return false
 	})
-	if len(rules) == 0 {
-		return nil, fmt.Errorf("%s: no RuleData entries", path)
-	}
-	return rules, nil
+	return lists, nil
 }
 
 func stringLit(e ast.Expr) string {
