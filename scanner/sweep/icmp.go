@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/camsweep/camsweep/internal/checksum"
 	"github.com/camsweep/camsweep/scanner/arp"
 	"github.com/camsweep/camsweep/scanner/retry"
 )
@@ -49,7 +50,7 @@ func echoMessage(typ byte, id, seq uint16, data []byte) []byte {
 	binary.BigEndian.PutUint16(b[4:], id)
 	binary.BigEndian.PutUint16(b[6:], seq)
 	copy(b[8:], data)
-	binary.BigEndian.PutUint16(b[2:], internetChecksum(b))
+	binary.BigEndian.PutUint16(b[2:], checksum.Internet(b))
 	return b
 }
 
@@ -57,28 +58,10 @@ func echoMessage(typ byte, id, seq uint16, data []byte) []byte {
 // over (IP header removed): it must be type 0, code 0, at least the 8-byte
 // header long and carry a checksum that holds. data aliases b.
 func parseEchoReply(b []byte) (id, seq uint16, data []byte, ok bool) {
-	if len(b) < 8 || b[0] != icmpEchoReply || b[1] != 0 || internetChecksum(b) != 0 {
+	if len(b) < 8 || b[0] != icmpEchoReply || b[1] != 0 || checksum.Internet(b) != 0 {
 		return 0, 0, nil, false
 	}
 	return binary.BigEndian.Uint16(b[4:]), binary.BigEndian.Uint16(b[6:]), b[8:], true
-}
-
-// internetChecksum is the ones' complement of the ones' complement sum of b
-// taken 16 bits at a time (RFC 1071); over a message carrying a right
-// checksum it is 0.
-func internetChecksum(b []byte) uint16 {
-	var sum uint32
-	for len(b) >= 2 {
-		sum += uint32(b[0])<<8 | uint32(b[1])
-		b = b[2:]
-	}
-	if len(b) == 1 {
-		sum += uint32(b[0]) << 8
-	}
-	for sum>>16 != 0 {
-		sum = sum&0xffff + sum>>16
-	}
-	return ^uint16(sum)
 }
 
 // echoReply is a reply that carried this sweep's identifier and cookie.

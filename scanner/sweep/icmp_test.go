@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camsweep/camsweep/internal/checksum"
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner/retry"
 )
@@ -32,7 +33,7 @@ func TestParseEchoReply(t *testing.T) {
 	request := echoMessage(icmpEchoRequest, 0x1c2d, 7, []byte("camsweep"))
 	unreachable := append([]byte{3, 1}, real[2:]...) // host unreachable, checksum fixed below
 	unreachable[2], unreachable[3] = 0, 0
-	sum := internetChecksum(unreachable)
+	sum := checksum.Internet(unreachable)
 	unreachable[2], unreachable[3] = byte(sum>>8), byte(sum)
 	badSum := bytes.Clone(real)
 	badSum[9] ^= 0x20 // "cAmsweep": the checksum no longer holds
@@ -57,17 +58,6 @@ func TestParseEchoReply(t *testing.T) {
 	}
 }
 
-func TestInternetChecksumOddLength(t *testing.T) {
-	// RFC 1071's example, and the same bytes with an odd tail.
-	b := []byte{0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7}
-	if got := internetChecksum(b); got != ^uint16(0xddf2) {
-		t.Errorf("RFC 1071 example: %#04x, want %#04x", got, ^uint16(0xddf2))
-	}
-	if got := internetChecksum([]byte{0x01}); got != ^uint16(0x0100) {
-		t.Errorf("odd byte: %#04x", got)
-	}
-}
-
 func FuzzParseEchoReply(f *testing.F) {
 	real, _ := hex.DecodeString(kernelEchoReply)
 	f.Add(real)
@@ -85,7 +75,7 @@ func FuzzParseEchoReply(f *testing.F) {
 		// What it read is what the message says: built again from its
 		// parts, it differs at most in the checksum's two spellings of 0.
 		again := echoMessage(icmpEchoReply, id, seq, data)
-		if !bytes.Equal(again[4:], b[4:]) || internetChecksum(again) != 0 {
+		if !bytes.Equal(again[4:], b[4:]) || checksum.Internet(again) != 0 {
 			t.Fatalf("read id %d seq %d data % x from % x", id, seq, data, b)
 		}
 	})
