@@ -83,7 +83,8 @@ type Decoder struct {
 	frags    *reassembler
 	p        packet
 
-	tunnelDepth int // tunnels unwrapped around the frame being decoded (tunnel.go)
+	tunnelDepth int                                   // tunnels unwrapped around the frame being decoded (tunnel.go)
+	tunnelFlows boundedMap[tunnelFlow, udpTunnelKind] // mirror tunnels found on unregistered ports
 
 	// inspect, when set (tests only), sees each frame's headers as decoded
 	// (d.p) and its transport bytes: the differential test against
@@ -121,6 +122,7 @@ func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
 	d.senders = newBoundedMap[bindingKey, int64](1 << 18)
 	d.opens = newBoundedSet[endpointKey](1 << 18)
+	d.tunnelFlows = newBoundedMap[tunnelFlow, udpTunnelKind](1 << 10)
 	d.flows = newFlowTable(d, opt)
 	d.frags = newReassembler(opt, &d.stats)
 	return d
@@ -479,10 +481,8 @@ func (d *Decoder) udp(data []byte) bool {
 		data = data[:length]
 	}
 	p.payload = data[8:]
-	if p.dstPort == vxlanPort || p.dstPort == tzspPort {
-		if decoded, ok := d.udpTunnel(p.dstPort, p.payload); ok {
-			return decoded
-		}
+	if decoded, ok := d.udpTunnel(p.dstPort, p.payload); ok {
+		return decoded
 	}
 	if len(p.payload) == 0 || !(p.srcLocal || d.opt.AllAddresses) || multicastIP(p.src) {
 		return true

@@ -1,6 +1,10 @@
 package pcap
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/camsweep/camsweep/internal/checksum"
+)
 
 // Remote mirrors: a switch or router that copies a port's traffic to a
 // collector across routed links wraps each mirrored Ethernet frame in a
@@ -11,9 +15,9 @@ import "encoding/binary"
 // is found. The outer packet is still decoded first as today: the mirroring
 // switch and the collector remain devices of their own.
 //
-// Only the IP protocol number (GRE) or the UDP destination port (VXLAN,
-// TZSP) is looked at before any tunnel byte is read, so ordinary traffic
-// pays one comparison.
+// Only the IP protocol number (GRE), the UDP destination port (VXLAN,
+// Geneve, TZSP) or the first bytes of a datagram to another port are looked
+// at before a tunnel is read, so ordinary traffic pays a few comparisons.
 
 const (
 	ipGRE = 47 // IP protocol number of GRE (RFC 2784)
@@ -24,8 +28,10 @@ const (
 	greERSPAN3 = 0x22eb // Cisco ERSPAN type III
 
 	// UDP destination ports of the UDP-borne mirror tunnels.
-	vxlanPort = 4789  // VXLAN (RFC 7348), IANA-assigned
-	tzspPort  = 37008 // TZSP (MikroTik "sniffer" streaming, and others)
+	vxlanPort      = 4789  // VXLAN (RFC 7348), IANA-assigned
+	vxlanLinuxPort = 8472  // VXLAN as Linux (and flannel) send it by default
+	genevePort     = 6081  // Geneve (RFC 8926), IANA-assigned
+	tzspPort       = 37008 // TZSP (MikroTik "sniffer" streaming, and others)
 
 	// maxTunnelDepth bounds how many tunnels are unwrapped one inside
 	// another: a mirror of a VXLAN fabric (VXLAN in ERSPAN) is two deep; a
@@ -125,29 +131,138 @@ func (d *Decoder) erspan3(data []byte) bool {
 	return d.decapsulate(data[n:])
 }
 
-// udpTunnel unwraps a datagram to a tunnel port. It reports false when the
-// payload is not that tunnel after all, so that it is decoded as ordinary
-// UDP.
+// udpTunnel unwraps a UDP-borne mirror tunnel. It reports false when the
+// payload is not a tunnel after all, so that it is decoded as ordinary UDP.
+//
+// Mirrors are often sent elsewhere than the registered ports (MikroTik's
+// sniffer streams TZSP wherever its user says; Linux's VXLAN defaults to
+// 8472), so a datagram to another port whose first bytes have a tunnel's
+// shape is unwrapped too, once its flow has carried a frame that is
+// plausibly real (tunnelFlowKind): ordinary traffic is not mistaken for a
+// mirror, and a stream's frames that cannot be checked (protected Wi-Fi)
+// are read once the stream is known.
 func (d *Decoder) udpTunnel(port uint16, payload []byte) (decoded, ok bool) {
+	kind := registeredTunnel(port)
+	if kind == notTunnel {
+		if kind = d.tunnelFlowKind(port, payload); kind == notTunnel {
+			return false, false
+		}
+	}
+	frame, link, isTunnel := unwrapUDPTunnel(kind, payload)
+	if !isTunnel {
+		return false, false
+	}
+	if frame == nil {
+		return true, true // the tunnel, but no frame the decoder reads in it
+	}
+	return d.decapsulateLink(link, frame), true
+}
+
+// udpTunnelKind is a UDP-borne mirror encapsulation.
+type udpTunnelKind uint8
+
+const (
+	notTunnel udpTunnelKind = iota
+	tunnelVXLAN
+	tunnelGeneve
+	tunnelTZSP
+)
+
+// registeredTunnel returns the tunnel a destination port is registered (or
+// configured by default) for.
+func registeredTunnel(port uint16) udpTunnelKind {
 	switch port {
-	case vxlanPort:
+	case vxlanPort, vxlanLinuxPort:
+		return tunnelVXLAN
+	case genevePort:
+		return tunnelGeneve
+	case tzspPort:
+		return tunnelTZSP
+	}
+	return notTunnel
+}
+
+// tunnelFlow is a sender and destination port that carry a mirror tunnel.
+type tunnelFlow struct {
+	src  [16]byte
+	port uint16
+}
+
+// tunnelFlowKind returns the tunnel a datagram to an unregistered port
+// carries: the flow's, once learned, or one its shape suggests and its
+// frame confirms (a frame whose network header checks out, a beacon).
+func (d *Decoder) tunnelFlowKind(port uint16, payload []byte) udpTunnelKind {
+	kind := tunnelShape(payload)
+	if kind == notTunnel {
+		return notTunnel // most datagrams end here, at a few byte comparisons
+	}
+	flow := tunnelFlow{port: port}
+	copy(flow.src[:], d.p.src)
+	if learned, ok := d.tunnelFlows.get(flow); ok && learned == kind {
+		return kind
+	}
+	frame, link, isTunnel := unwrapUDPTunnel(kind, payload)
+	if !isTunnel || !plausibleFrame(link, frame) {
+		return notTunnel
+	}
+	d.tunnelFlows.set(flow, kind)
+	return kind
+}
+
+// tunnelShape says which tunnel header a payload's first bytes could be:
+// TZSP version 1 with a received or transmitted frame of a known
+// encapsulation; VXLAN with the I flag (and at most the group-policy flag)
+// and its reserved bytes zero; Geneve version 0 carrying Ethernet.
+func tunnelShape(p []byte) udpTunnelKind {
+	if len(p) < 8 {
+		return notTunnel
+	}
+	switch {
+	case p[0] == 1 && p[1] <= 1 && tzspLinks[binary.BigEndian.Uint16(p[2:4])] != 0:
+		return tunnelTZSP
+	case p[0]&^0x80 == 0x08 && p[2] == 0 && p[3] == 0 && p[7] == 0:
+		return tunnelVXLAN
+	case p[0]>>6 == 0 && binary.BigEndian.Uint16(p[2:4]) == greTEB && p[7] == 0:
+		return tunnelGeneve
+	}
+	return notTunnel
+}
+
+// unwrapUDPTunnel returns the frame a tunnel packet carries and its link
+// type. isTunnel is false when the header does not parse; frame is nil for
+// a packet that carries no frame the decoder reads.
+func unwrapUDPTunnel(kind udpTunnelKind, payload []byte) (frame []byte, link uint16, isTunnel bool) {
+	switch kind {
+	case tunnelVXLAN:
 		// Flags (the I bit says a VNI is present), 3 reserved bytes, VNI,
 		// 1 reserved byte.
 		if len(payload) < 8 || payload[0]&0x08 == 0 {
-			return false, false
+			return nil, 0, false
 		}
-		return d.decapsulate(payload[8:]), true
-	case tzspPort:
-		frame, link, isTZSP := tzspFrame(payload)
-		if !isTZSP {
-			return false, false
-		}
-		if frame == nil {
-			return true, true // TZSP, but no frame the decoder reads in it
-		}
-		return d.decapsulateLink(link, frame), true
+		return payload[8:], linkEthernet, true
+	case tunnelGeneve:
+		return geneveFrame(payload)
+	case tunnelTZSP:
+		return tzspFrame(payload)
 	}
-	return false, false
+	return nil, 0, false
+}
+
+// geneveFrame reads a Geneve header (RFC 8926): version 0, the options'
+// length in 4-byte words, flags, protocol type, VNI, reserved, options.
+// Only Ethernet payloads (protocol type 0x6558) carry MACs.
+func geneveFrame(data []byte) (frame []byte, link uint16, isGeneve bool) {
+	if len(data) < 8 || data[0]>>6 != 0 {
+		return nil, 0, false
+	}
+	n := 8 + 4*int(data[0]&0x3f)
+	if len(data) < n {
+		return nil, 0, false
+	}
+	if binary.BigEndian.Uint16(data[2:4]) != greTEB {
+		return nil, 0, true
+	}
+	return data[n:], linkEthernet, true
 }
 
 // TZSP encapsulations the decoder reads (the frame's link type).
@@ -183,4 +298,83 @@ func tzspFrame(data []byte) (frame []byte, link uint16, isTZSP bool) {
 		}
 	}
 	return nil, 0, false
+}
+
+// plausibleFrame says whether a frame found behind a tunnel-shaped header on
+// an unregistered port is a real mirrored frame: an Ethernet frame whose
+// network header checks out, or an 802.11 beacon or unprotected data frame.
+// Random bytes pass it about never (an IPv4 header checksum alone fails
+// 65,535 times in 65,536).
+func plausibleFrame(link uint16, frame []byte) bool {
+	switch link {
+	case linkEthernet:
+		if len(frame) < 14 {
+			return false
+		}
+		etherType, data := binary.BigEndian.Uint16(frame[12:14]), frame[14:]
+		for tags := 0; tags < 2 && isVLANTag(etherType); tags++ {
+			if len(data) < 4 {
+				return false
+			}
+			etherType, data = binary.BigEndian.Uint16(data[2:4]), data[4:]
+		}
+		return plausibleNetwork(etherType, data)
+	case linkIEEE80211:
+		return plausibleDot11(frame)
+	}
+	return false
+}
+
+// plausibleNetwork checks the fixed fields of an IPv4 (with its header
+// checksum), IPv6 or ARP header.
+func plausibleNetwork(etherType uint16, data []byte) bool {
+	switch etherType {
+	case etherIPv4:
+		if len(data) < 20 || data[0]>>4 != 4 || data[0]&0x0f < 5 || len(data) < 4*int(data[0]&0x0f) {
+			return false
+		}
+		return checksum.Internet(data[:4*int(data[0]&0x0f)]) == 0
+	case etherIPv6:
+		if len(data) < 40 || data[0]>>4 != 6 {
+			return false
+		}
+		// The payload length covers what follows the header (a capture may
+		// have cut the frame short, never lengthened it).
+		return int(binary.BigEndian.Uint16(data[4:6]))+40 >= len(data)
+	case etherARP:
+		return len(data) >= 28 && binary.BigEndian.Uint16(data[0:2]) == 1 &&
+			binary.BigEndian.Uint16(data[2:4]) == etherIPv4 && data[4] == 6 && data[5] == 4 &&
+			(data[7] == 1 || data[7] == 2) && data[6] == 0
+	}
+	return false
+}
+
+// plausibleDot11 accepts a beacon (broadcast, sent by its own BSSID) or an
+// unprotected data frame whose body is LLC/SNAP with a plausible network
+// header.
+func plausibleDot11(f []byte) bool {
+	if len(f) < dot11HeaderLen || f[0]&0x03 != 0 {
+		return false
+	}
+	if f[0] == 0x80 { // management, subtype beacon
+		return [6]byte(f[4:10]) == [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff} && [6]byte(f[10:16]) == [6]byte(f[16:22])
+	}
+	subtype, flags := f[0]>>4, f[1]
+	if (f[0]>>2)&0x03 != dot11TypeData || flags&dot11Protected != 0 || subtype&dot11NoBody != 0 {
+		return false
+	}
+	hdr := dot11HeaderLen
+	if flags&(dot11ToDS|dot11FromDS) == dot11ToDS|dot11FromDS {
+		hdr += 6
+	}
+	if subtype&dot11QoS != 0 {
+		hdr += 2
+		if flags&dot11Order != 0 {
+			hdr += 4
+		}
+	}
+	if len(f) < hdr+len(snapHeader)+2 || [6]byte(f[hdr:hdr+6]) != snapHeader {
+		return false
+	}
+	return plausibleNetwork(binary.BigEndian.Uint16(f[hdr+6:hdr+8]), f[hdr+8:])
 }

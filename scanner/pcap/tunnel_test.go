@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -132,14 +133,39 @@ var mirrorWraps = []struct {
 		h := []byte{1, 0, 0, 1, 10, 1, 0xc4, 0, 1} // version 1, received, Ethernet; tag 10 (signal) length 1; padding; end
 		return outerIPv4(ipUDP, udpHeader(tzspPort, append(h, f...)))
 	}},
-	{"tzsp-80211", func(f []byte) []byte {
-		// A Wi-Fi sniffer's stream: the frame as the station sent it to
-		// its access point (wifi_test.go's builder), encapsulation 18.
-		dst, src, et := f[0:6], f[6:12], binary.BigEndian.Uint16(f[12:14])
-		w := dot11Data(0, dot11ToDS, [][]byte{bssid, src, dst}, nil, et, f[14:])
-		h := []byte{1, 0, 0, 18, 1} // version 1, received, IEEE 802.11; end
-		return outerIPv4(ipUDP, udpHeader(tzspPort, append(h, w...)))
-	}},
+	{"tzsp-80211", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(tzspPort, tzspDot11(f))) }},
+	{"vxlan-linux-8472", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(8472, vxlanHeader(f))) }},
+	{"geneve", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(genevePort, geneveHeader(f))) }},
+	// The same tunnels sent to ports no tunnel is registered for, as a
+	// MikroTik streams TZSP wherever its user says (the real capture of
+	// TestTZSPCapture went to 31337): recognised by their shape and the
+	// first frame that checks out.
+	{"tzsp-port-31337", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(31337, tzspEthernet(f))) }},
+	{"tzsp-80211-port-9000", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(9000, tzspDot11(f))) }},
+	{"vxlan-port-10000", func(f []byte) []byte { return outerIPv6(ipUDP, udpHeader(10000, vxlanHeader(f))) }},
+	{"geneve-port-7000", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(7000, geneveHeader(f))) }},
+}
+
+// tzspEthernet puts a TZSP header before an Ethernet frame: version 1,
+// received, Ethernet; tag 10 (signal) length 1; padding; end.
+func tzspEthernet(f []byte) []byte {
+	return append([]byte{1, 0, 0, 1, 10, 1, 0xc4, 0, 1}, f...)
+}
+
+// tzspDot11 is a Wi-Fi sniffer's stream: the Ethernet frame as the station
+// sent it to its access point (wifi_test.go's builder), encapsulation 18.
+func tzspDot11(f []byte) []byte {
+	dst, src, et := f[0:6], f[6:12], binary.BigEndian.Uint16(f[12:14])
+	w := dot11Data(0, dot11ToDS, [][]byte{bssid, src, dst}, nil, et, f[14:])
+	return append([]byte{1, 0, 0, 18, 1}, w...) // version 1, received, IEEE 802.11; end
+}
+
+// geneveHeader is a Geneve header with one 8-byte option (class 0x0103,
+// type 0x80, 4 bytes of data): version 0, options length 2 words,
+// protocol type Ethernet, VNI 4097.
+func geneveHeader(frame []byte) []byte {
+	h := []byte{0x02, 0, 0x65, 0x58, 0, 0x10, 0x01, 0, 0x01, 0x03, 0x80, 0x01, 0xde, 0xad, 0xbe, 0xef}
+	return append(h, frame...)
 }
 
 var (
@@ -256,6 +282,7 @@ func TestTunnelNearMisses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ipFrame := firstIPv4Frame(t) // the first frame is EAPOL
 	for _, c := range []struct {
 		name   string
 		packet []byte
@@ -265,7 +292,15 @@ func TestTunnelNearMisses(t *testing.T) {
 		{"gre-routing", outerIPv4(ipGRE, greHeader(0x4000, greTEB, frame))},                                                                  // RFC 1701 source route
 		{"erspan-3-ip", outerIPv4(ipGRE, greHeader(0x1000, greERSPAN3, append([]byte{0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0}, frame...)))}, // FT 2: bare IP
 		{"vxlan-no-vni", outerIPv4(ipUDP, udpHeader(vxlanPort, append([]byte{0, 0, 0, 0, 0, 0, 0, 0}, frame...)))},
-		{"tzsp-prism", outerIPv4(ipUDP, udpHeader(tzspPort, append([]byte{1, 0, 0, 119, 1}, frame...)))}, // Prism-header 802.11: not read
+		{"tzsp-prism", outerIPv4(ipUDP, udpHeader(tzspPort, append([]byte{1, 0, 0, 119, 1}, frame...)))},                     // Prism-header 802.11: not read
+		{"geneve-ipv4", outerIPv4(ipUDP, udpHeader(genevePort, append([]byte{0, 0, 0x08, 0, 0, 0, 1, 0}, ipFrame[14:]...)))}, // an IP packet, no MACs
+		{"geneve-version-1", outerIPv4(ipUDP, udpHeader(genevePort, append([]byte{0x40, 0, 0x65, 0x58, 0, 0, 1, 0}, frame...)))},
+		// Tunnel-shaped headers on other ports whose frame does not check
+		// out: ordinary datagrams, read as such.
+		{"tzsp-shape-bad-ip-checksum", outerIPv4(ipUDP, udpHeader(31337, tzspEthernet(corruptIPChecksum(ipFrame))))},
+		{"vxlan-shape-random", outerIPv4(ipUDP, udpHeader(5000, vxlanHeader(bytes.Repeat([]byte{0x45}, 60))))},
+		{"geneve-shape-non-ip", outerIPv4(ipUDP, udpHeader(5000, geneveHeader(append(frame[:12:12], 0x88, 0xcc, 1, 2, 3))))}, // LLDP
+		{"tzsp-shape-protected-80211", outerIPv4(ipUDP, udpHeader(9000, append([]byte{1, 0, 0, 18, 1}, protectedDot11()...)))},
 		{"tzsp-keepalive", outerIPv4(ipUDP, udpHeader(tzspPort, []byte{1, 4, 0, 1, 1}))},
 		{"tzsp-no-end", outerIPv4(ipUDP, udpHeader(tzspPort, []byte{1, 0, 0, 1, 10, 200, 1}))},
 	} {
@@ -284,12 +319,10 @@ func TestTunnelNearMisses(t *testing.T) {
 }
 
 // TestTZSPCapture reads a real MikroTik TZSP stream (filesamples, SOURCES.md
-// §24): a browser at 192.168.88.123 fetching a page from a Python
-// http.server at 192.168.88.249, mirrored by the router 192.168.88.1. The
-// router streamed to UDP port 31337, not TZSP's registered 37008 that the
-// decoder unwraps; the test moves the datagrams to 37008 (the two port bytes
-// only; the UDP checksum is not checked) and reads them: the TZSP headers
-// and the mirrored frames are the capture's own.
+// §24) as it was captured: a browser at 192.168.88.123 fetching a page from
+// a Python http.server at 192.168.88.249, mirrored by the router
+// 192.168.88.1 to UDP port 31337, not TZSP's registered 37008: the stream
+// is recognised by its TZSP headers and its first frame that checks out.
 func TestTZSPCapture(t *testing.T) {
 	r := openPcapng(t, "filesamples/simple_http_tzsp.pcapng")
 	rec := &recorder{}
@@ -299,7 +332,6 @@ func TestTZSPCapture(t *testing.T) {
 		if binary.BigEndian.Uint16(data[dstPort:]) != 31337 {
 			t.Fatalf("datagram to port %d, want 31337", binary.BigEndian.Uint16(data[dstPort:]))
 		}
-		binary.BigEndian.PutUint16(data[dstPort:], tzspPort)
 		d.Packet(r.LinkType(), ci.Timestamp, data)
 	})
 	d.Flush()
@@ -315,5 +347,76 @@ func TestTZSPCapture(t *testing.T) {
 	}
 	if !rec.has("192.168.88.249", "http.server", "SimpleHTTP/0.6 Python/3.10.12") {
 		t.Error("the web server's answer inside the mirror was not decoded")
+	}
+}
+
+// corruptIPChecksum returns a copy of an Ethernet frame carrying IPv4 with
+// its header checksum broken.
+func corruptIPChecksum(frame []byte) []byte {
+	f := bytes.Clone(frame)
+	f[14+10] ^= 0xff
+	return f
+}
+
+// protectedDot11 is a CCMP-protected data frame from a station to its
+// access point: its body cannot be checked.
+func protectedDot11() []byte {
+	station := []byte{0x02, 0xb5, 0x51, 0xd0, 0x00, 0x42}
+	f := dot11Header(0, dot11ToDS|dot11Protected, [][]byte{bssid, station, bssid})
+	return append(f, bytes.Repeat([]byte{0x5a}, 48)...)
+}
+
+// TestTunnelLearnedFlow: on a port no tunnel is registered for, a stream is
+// unwrapped once one of its frames checks out, and then every frame of it
+// is, frames that cannot be checked (protected Wi-Fi) included; another
+// sender's datagrams to the same port are not, until they prove themselves.
+func TestTunnelLearnedFlow(t *testing.T) {
+	frame := firstIPv4Frame(t)
+	ts := time.Unix(1, 0)
+	protected := outerIPv4(ipUDP, udpHeader(9000, append([]byte{1, 0, 0, 18, 1}, protectedDot11()...)))
+	checked := outerIPv4(ipUDP, udpHeader(9000, tzspDot11(frame)))
+	otherSender := bytes.Clone(protected)
+	otherSender[14+15] = 9 // from 192.0.2.9
+	otherSender[14+10], otherSender[14+11] = 0, 0
+	station := "02:b5:51:d0:00:42"
+	rec := &recorder{}
+	d := NewDecoder(rec.emit, Options{})
+	d.Packet(layers.LinkTypeEthernet, ts, protected)
+	if rec.sent(station, 0) {
+		t.Fatal("a protected frame unwrapped before its stream was known")
+	}
+	d.Packet(layers.LinkTypeEthernet, ts, checked)
+	if !rec.sent(macOf(frame[6:12]), 0) {
+		t.Fatal("the checked frame was not unwrapped")
+	}
+	d.Packet(layers.LinkTypeEthernet, ts, protected)
+	if !rec.sent(station, 0) {
+		t.Error("a protected frame of a known stream was not unwrapped")
+	}
+	rec.obs = nil
+	d.Packet(layers.LinkTypeEthernet, ts, otherSender)
+	if rec.sent(station, 0) {
+		t.Error("another sender's datagram to the port was unwrapped unchecked")
+	}
+}
+
+func macOf(b []byte) string { return observe.MAC(b).String() }
+
+// firstIPv4Frame returns the first frame of mirrorSource that carries IPv4
+// (an mDNS announcement), checking that its header checks out.
+func firstIPv4Frame(t *testing.T) []byte {
+	t.Helper()
+	r := openPcap(t, mirrorSource)
+	for {
+		frame, _, err := r.ReadPacketData()
+		if err != nil {
+			t.Fatalf("no IPv4 frame in %s: %v", mirrorSource, err)
+		}
+		if binary.BigEndian.Uint16(frame[12:14]) == etherIPv4 {
+			if !plausibleFrame(linkEthernet, frame) {
+				t.Fatal("a real IPv4 frame is not plausible")
+			}
+			return frame
+		}
 	}
 }
