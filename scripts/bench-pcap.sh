@@ -15,6 +15,10 @@
 #   hosts    for each count in HOSTS (default "10000 50000 100000"), a
 #            capture where that many hosts answer one ARP request each;
 #            camsweep with --format json, jsonl and csv
+#   forms    for each form in FORMS (default "vxlan tzsp wifi"), the camera
+#            capture and the largest hosts capture as a remote mirror's
+#            collector (VXLAN, TZSP) or a monitor-mode Wi-Fi sniffer
+#            (802.11 behind radiotap) holds them; camsweep and tcpdump
 #
 # CPU time is the fairer figure on a shared machine: wall time there counts
 # the waits for a core. Run from anywhere inside the repository:
@@ -26,6 +30,7 @@ cd "$(dirname "$0")/.."
 packets=${PACKETS:-10000000}
 camera_packets=${CAMERA_PACKETS:-2000000}
 hosts=${HOSTS:-10000 50000 100000}
+forms=${FORMS:-vxlan tzsp wifi}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/camsweep-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 capture=$tmp/large.pcap
@@ -132,7 +137,9 @@ speed "$capture"
 rm -f "$capture"
 
 [ -x "$tmp/camsweep" ] || exit 0 # the inventory needs the CLI's report
+largest=0
 for n in $hosts; do
+	[ "$n" -gt "$largest" ] && largest=$n
 	go run ./tools/mkcapture -large -profile hosts -hosts "$n" -o "$capture"
 	bytes=$(stat -c %s "$capture") packets_in=$((2 * n))
 	header "inventory of $n hosts"
@@ -140,5 +147,20 @@ for n in $hosts; do
 		camsweep_cmd "$format" "$capture"
 		measure "camsweep --format $format" "${cmd[@]}"
 	done
+	rm -f "$capture"
+done
+
+for form in $forms; do
+	go run ./tools/mkcapture -large -profile camera -packets "$camera_packets" -form "$form" -o "$capture"
+	bytes=$(stat -c %s "$capture") packets_in=$camera_packets
+	header "camera-network capture, form $form"
+	speed "$capture"
+	rm -f "$capture"
+	[ "$largest" -gt 0 ] || continue
+	go run ./tools/mkcapture -large -profile hosts -hosts "$largest" -form "$form" -o "$capture"
+	bytes=$(stat -c %s "$capture") packets_in=$((2 * largest))
+	header "inventory of $largest hosts, form $form"
+	camsweep_cmd json "$capture"
+	measure "camsweep --format json" "${cmd[@]}"
 	rm -f "$capture"
 done

@@ -5,6 +5,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/camsweep/camsweep/internal/checksum"
+
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
@@ -19,17 +21,28 @@ type LinkForm struct {
 	NG      bool   // pcapng in place of classic pcap
 	Nanos   bool   // classic pcap with nanosecond time stamps
 	SnapLen int    // frames cut to this many bytes (0: whole)
+
+	// Mirror wraps every frame in a remote-mirror tunnel, as a collector
+	// receives a switch's copy: "vxlan" (UDP port 4789) or "tzsp" (UDP
+	// port 37008), from 198.18.255.1 to 198.18.255.2.
+	Mirror string
+	// WiFi writes every frame as the 802.11 data frame a station sends its
+	// access point, behind a radiotap header (link type 127), as a
+	// monitor-mode capture of an open network holds it.
+	WiFi bool
 }
 
 // StreamForm makes c write frames to w in the form, counting them in
 // *written. The returned flush must be called after the last frame.
 func (c *Capture) StreamForm(w io.Writer, written *int, form LinkForm) (flush func() error, err error) {
 	link := layers.LinkTypeEthernet
-	switch form.Cooked {
-	case 1:
+	switch {
+	case form.Cooked == 1:
 		link = layers.LinkTypeLinuxSLL
-	case 2:
+	case form.Cooked == 2:
 		link = layers.LinkTypeLinuxSLL2
+	case form.WiFi:
+		link = layers.LinkTypeIEEE80211Radio
 	}
 	var write func(ci gopacket.CaptureInfo, frame []byte) error
 	flush = func() error { return nil }
@@ -67,6 +80,12 @@ func relink(frame []byte, form LinkForm) []byte {
 	if len(frame) < 14 {
 		return frame
 	}
+	switch {
+	case form.Mirror != "":
+		return mirrored(frame, form.Mirror)
+	case form.WiFi:
+		return radiotapDot11(frame)
+	}
 	etherType := frame[12:14]
 	var head []byte
 	switch form.Cooked {
@@ -93,4 +112,42 @@ func relink(frame []byte, form LinkForm) []byte {
 		head = append(head, etherType...)
 	}
 	return append(head, frame[14:]...)
+}
+
+// Tunnel endpoints and the access point of the Mirror and WiFi forms.
+var (
+	mirrorSwitch    = []byte{0x02, 0x00, 0x5e, 0x00, 0x00, 0x01}
+	mirrorCollector = []byte{0x02, 0x00, 0x5e, 0x00, 0x00, 0x02}
+	accessPoint     = []byte{0x02, 0xb5, 0x51, 0xd0, 0x00, 0x01}
+)
+
+// mirrored wraps a frame in a VXLAN or TZSP packet from the mirroring
+// switch 198.18.255.1 to the collector 198.18.255.2.
+func mirrored(frame []byte, tunnel string) []byte {
+	port, head := uint16(4789), []byte{0x08, 0, 0, 0, 0, 0, 0x2a, 0} // VXLAN: I flag, VNI 42
+	if tunnel == "tzsp" {
+		port, head = 37008, []byte{1, 0, 0, 1, 1} // TZSP: version 1, received, Ethernet, end
+	}
+	udpLen := 8 + len(head) + len(frame)
+	ip := []byte{0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 17, 0, 0, 198, 18, 255, 1, 198, 18, 255, 2}
+	binary.BigEndian.PutUint16(ip[2:4], uint16(20+udpLen))
+	binary.BigEndian.PutUint16(ip[10:12], checksum.Internet(ip))
+	udp := []byte{0xc3, 0x50, byte(port >> 8), byte(port), byte(udpLen >> 8), byte(udpLen), 0, 0}
+	out := make([]byte, 0, 14+20+udpLen)
+	out = append(append(append(out, mirrorCollector...), mirrorSwitch...), 0x08, 0x00)
+	out = append(append(append(append(out, ip...), udp...), head...), frame...)
+	return out
+}
+
+// radiotapDot11 turns an Ethernet frame into the 802.11 data frame its
+// sender sends the access point (to DS: BSSID, source, destination), in
+// LLC/SNAP, behind an 8-byte radiotap header that announces no field.
+func radiotapDot11(frame []byte) []byte {
+	out := make([]byte, 0, 8+24+8+len(frame)-14)
+	out = append(out, 0, 0, 8, 0, 0, 0, 0, 0)
+	out = append(out, 0x08, 0x01, 0, 0) // data, to DS; duration
+	out = append(append(append(out, accessPoint...), frame[6:12]...), frame[0:6]...)
+	out = append(out, 0, 0)                      // sequence control
+	out = append(out, 0xaa, 0xaa, 0x03, 0, 0, 0) // LLC/SNAP
+	return append(append(out, frame[12:14]...), frame[14:]...)
 }

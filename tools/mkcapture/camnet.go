@@ -55,15 +55,19 @@ type camnetCam struct {
 
 var camnetMDNSGroup = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.IPv4(224, 0, 0, 251)), IP: net.IPv4(224, 0, 0, 251).To4()}
 
-func writeCamnet(w io.Writer, p *payloads, packets int) error {
+func writeCamnet(w io.Writer, p *payloads, packets int, form pcapgen.LinkForm) error {
 	g := newCamnetGen(p)
-	if err := g.c.StreamTo(w, &g.n); err != nil {
+	flush, err := g.c.StreamForm(w, &g.n, form)
+	if err != nil {
 		return err
 	}
 	for g.n < packets && g.c.Err == nil {
 		g.step()
 	}
-	return g.c.Err
+	if g.c.Err != nil {
+		return g.c.Err
+	}
+	return flush()
 }
 
 func newCamnetGen(p *payloads) *camnetGen {

@@ -12,10 +12,11 @@ import (
 // hosts and each answers once, so the capture is small and the report is
 // as large as n devices make it. Host i has MAC 00:14:22:<i> (a Dell OUI,
 // so every device has a MAC vendor) and address 10.64.0.0 + i + 1.
-func writeHosts(w io.Writer, n int) error {
+func writeHosts(w io.Writer, n int, form pcapgen.LinkForm) error {
 	c := &capture{&pcapgen.Capture{F: pcapgen.NewFramer(), Now: start, Step: 100 * time.Microsecond}}
 	var written int
-	if err := c.StreamTo(w, &written); err != nil {
+	flush, err := c.StreamForm(w, &written, form)
+	if err != nil {
 		return err
 	}
 	scanner := pcapgen.NewHost("00:14:22:aa:bb:cc", "10.63.255.254")
@@ -25,5 +26,8 @@ func writeHosts(w io.Writer, n int) error {
 		c.Write(c.F.ARP(scanner, h, false))
 		c.Write(c.F.ARP(h, scanner, true))
 	}
-	return c.Err
+	if c.Err != nil {
+		return c.Err
+	}
+	return flush()
 }

@@ -44,15 +44,19 @@ type largeGen struct {
 	cam     int
 }
 
-func writeLarge(w io.Writer, p *payloads, packets int) error {
+func writeLarge(w io.Writer, p *payloads, packets int, form pcapgen.LinkForm) error {
 	g := newLargeGen(p)
-	if err := g.c.StreamTo(w, &g.n); err != nil {
+	flush, err := g.c.StreamForm(w, &g.n, form)
+	if err != nil {
 		return err
 	}
 	for g.n < packets && g.c.Err == nil {
 		g.step()
 	}
-	return g.c.Err
+	if g.c.Err != nil {
+		return g.c.Err
+	}
+	return flush()
 }
 
 func newLargeGen(p *payloads) *largeGen {

@@ -32,7 +32,13 @@ func main() {
 	packets := flag.Int("packets", 10_000_000, "packets in the office or camera capture")
 	hosts := flag.Int("hosts", 100_000, "distinct hosts in the hosts capture")
 	out := flag.String("o", "", "output file for -large")
+	formName := flag.String("form", "ethernet", "how the large capture holds its frames: ethernet, vxlan or tzsp (inside a remote mirror's tunnel), or wifi (802.11 behind radiotap, as in monitor mode)")
 	flag.Parse()
+	form, ok := linkForms[*formName]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "mkcapture: unknown -form %q (want ethernet, vxlan, tzsp or wifi)\n", *formName)
+		os.Exit(2)
+	}
 	if !*large {
 		*profile = ""
 	}
@@ -40,24 +46,33 @@ func main() {
 	if *profile == "hosts" {
 		size = *hosts
 	}
-	if err := run(*samples, *payloadDir, *profile, size, *out); err != nil {
+	if err := run(*samples, *payloadDir, *profile, size, form, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "mkcapture:", err)
 		os.Exit(1)
 	}
 }
 
+// linkForms are the -form values: the forms a collector or a Wi-Fi sniffer
+// holds the same frames in.
+var linkForms = map[string]pcapgen.LinkForm{
+	"ethernet": {},
+	"vxlan":    {Mirror: "vxlan"},
+	"tzsp":     {Mirror: "tzsp"},
+	"wifi":     {WiFi: true},
+}
+
 // run writes the sample captures into samples, or the large capture of
-// profile ("" for none) into out; size is its packets, or hosts for the
-// hosts profile.
-func run(samples, payloadDir, profile string, size int, out string) error {
+// profile ("" for none) into out in the form; size is its packets, or hosts
+// for the hosts profile.
+func run(samples, payloadDir, profile string, size int, form pcapgen.LinkForm, out string) error {
 	p, err := loadPayloads(payloadDir)
 	if err != nil {
 		return err
 	}
 	writers := map[string]func(io.Writer) error{
-		"office": func(w io.Writer) error { return writeLarge(w, p, size) },
-		"camera": func(w io.Writer) error { return writeCamnet(w, p, size) },
-		"hosts":  func(w io.Writer) error { return writeHosts(w, size) },
+		"office": func(w io.Writer) error { return writeLarge(w, p, size, form) },
+		"camera": func(w io.Writer) error { return writeCamnet(w, p, size, form) },
+		"hosts":  func(w io.Writer) error { return writeHosts(w, size, form) },
 	}
 	switch {
 	case profile != "" && out != "":

@@ -2,11 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
+	"github.com/camsweep/camsweep/internal/pcapgen"
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner/pcap"
 	"github.com/gopacket/gopacket/pcapgo"
 )
 
@@ -19,7 +25,7 @@ const repoRealdata = "../../testdata/realdata"
 // change to a scene must come with regenerated files (and SOURCES.md).
 func TestSamplesAreReproducible(t *testing.T) {
 	dir := t.TempDir()
-	if err := run(dir, repoRealdata, "", 0, ""); err != nil {
+	if err := run(dir, repoRealdata, "", 0, pcapgen.LinkForm{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
@@ -44,7 +50,7 @@ func TestSamplesAreReproducible(t *testing.T) {
 func TestLargeCapturePacketCount(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "large.pcap")
 	const packets = 50_000 // crosses two camera announcements (every 20,000)
-	if err := run("", repoRealdata, "office", packets, path); err != nil {
+	if err := run("", repoRealdata, "office", packets, pcapgen.LinkForm{}, path); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(path)
@@ -72,7 +78,7 @@ func TestProfilesAreDeterministic(t *testing.T) {
 		var files [2][]byte
 		for i := range files {
 			path := filepath.Join(dir, c.profile+".pcap")
-			if err := run("", repoRealdata, c.profile, c.size, path); err != nil {
+			if err := run("", repoRealdata, c.profile, c.size, pcapgen.LinkForm{}, path); err != nil {
 				t.Fatal(err)
 			}
 			files[i], _ = os.ReadFile(path)
@@ -84,7 +90,7 @@ func TestProfilesAreDeterministic(t *testing.T) {
 			t.Errorf("%s: %d packets, want %d", c.profile, n, c.packets)
 		}
 	}
-	if err := run("", repoRealdata, "nosuch", 1, filepath.Join(dir, "x.pcap")); err == nil {
+	if err := run("", repoRealdata, "nosuch", 1, pcapgen.LinkForm{}, filepath.Join(dir, "x.pcap")); err == nil {
 		t.Error("an unknown profile was accepted")
 	}
 }
@@ -103,4 +109,43 @@ func countPackets(t *testing.T, rd io.Reader) int {
 		}
 		n++
 	}
+}
+
+// Every -form holds the same hosts: the hosts capture read back in each
+// form gives the observations of the plain Ethernet one, apart from the
+// tunnel's own endpoints (the benchmark of tunnelled and Wi-Fi captures
+// depends on it).
+func TestFormsHoldTheSameHosts(t *testing.T) {
+	plain := hostFacts(t, pcapgen.LinkForm{})
+	if len(plain) < 2*500 {
+		t.Fatalf("%d observations from 500 hosts", len(plain))
+	}
+	for name, form := range linkForms {
+		if got := hostFacts(t, form); !slices.Equal(got, plain) {
+			t.Errorf("-form %s: %d observations, ethernet %d", name, len(got), len(plain))
+		}
+	}
+}
+
+// hostFacts writes a 500-host capture in the form, reads it with the
+// capture reader and returns its observations (time aside, sorted), the
+// mirror's endpoints left out.
+func hostFacts(t *testing.T, form pcapgen.LinkForm) []string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := writeHosts(&buf, 500, form); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	_, err := pcap.Read(context.Background(), bytes.NewReader(buf.Bytes()), "hosts", int64(buf.Len()), func(o observe.Observation) {
+		if o.IP.String() == "198.18.255.1" || o.MAC.String() == "02:00:5e:00:00:01" {
+			return // the mirroring switch
+		}
+		out = append(out, fmt.Sprintf("%s %s %s=%s", o.MAC, o.IP, o.Key, o.Value))
+	}, pcap.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
