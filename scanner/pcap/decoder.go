@@ -465,6 +465,8 @@ func (d *Decoder) transport(proto uint8, data []byte) bool {
 		return d.tcp(data)
 	case ipGRE:
 		return d.gre(data)
+	case ipInIPv4, ipInIPv6:
+		return d.routed(data)
 	}
 	return true
 }

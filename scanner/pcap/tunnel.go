@@ -20,7 +20,13 @@ import (
 // at before a tunnel is read, so ordinary traffic pays a few comparisons.
 
 const (
-	ipGRE = 47 // IP protocol number of GRE (RFC 2784)
+	ipGRE    = 47 // IP protocol number of GRE (RFC 2784)
+	ipInIPv4 = 4  // IPv4 in IP (RFC 2003)
+	ipInIPv6 = 41 // IPv6 in IP (RFC 4213's 6in4, and any IPv6-in-IP tunnel)
+
+	// GRE protocol types of routed tunnels: an IP packet, no link layer.
+	greIPv4 = 0x0800
+	greIPv6 = 0x86dd
 
 	// GRE protocol types that carry a whole Ethernet frame.
 	greTEB     = 0x6558 // Transparent Ethernet Bridging (RFC 1701): the frame follows the GRE header
@@ -61,15 +67,34 @@ func (d *Decoder) decapsulateLink(link uint16, frame []byte) bool {
 	return ok
 }
 
-// gre unwraps a GRE packet carrying Ethernet (TEB or ERSPAN). Other GRE
-// payloads (routed IP tunnels, PPTP's enhanced GRE) are left alone.
+// routed decodes the IP packet a routed tunnel carries (IP over GRE, IP in
+// IP, ERSPAN type III's bare IP): a site-to-site link carries the hosts of
+// the far site, which are hosts to inventory like any other. The packet has
+// no link layer of its own, and the outer MACs are the tunnel endpoints', so
+// no MAC is bound to its addresses.
+func (d *Decoder) routed(packet []byte) bool {
+	if d.tunnelDepth >= maxTunnelDepth {
+		return true
+	}
+	d.p.clearLink()
+	d.tunnelDepth++
+	ok := d.rawIP(packet)
+	d.tunnelDepth--
+	return ok
+}
+
+// gre unwraps a GRE packet carrying Ethernet (TEB or ERSPAN) or IP. Other
+// GRE payloads (PPTP's enhanced GRE, MPLS, keepalives' replies aside) are
+// left alone.
 func (d *Decoder) gre(data []byte) bool {
 	if len(data) < 4 {
 		return false
 	}
 	flags := binary.BigEndian.Uint16(data[0:2])
 	proto := binary.BigEndian.Uint16(data[2:4])
-	if proto != greTEB && proto != greERSPAN2 && proto != greERSPAN3 {
+	switch proto {
+	case greTEB, greERSPAN2, greERSPAN3, greIPv4, greIPv6:
+	default:
 		return true
 	}
 	if flags&0x4007 != 0 { // RFC 1701 source routing, or version 1 (PPTP)
@@ -98,6 +123,8 @@ func (d *Decoder) gre(data []byte) bool {
 		return d.erspan2(data)
 	case greERSPAN3:
 		return d.erspan3(data)
+	case greIPv4, greIPv6:
+		return d.routed(data)
 	}
 	return d.decapsulate(data)
 }
@@ -111,14 +138,15 @@ func (d *Decoder) erspan2(data []byte) bool {
 }
 
 // erspan3 skips the 12-byte ERSPAN type III header (version 2) and its
-// optional 8-byte platform subheader. Only Ethernet frames (frame type 0)
-// are decoded; type III can also carry bare IP, which has no MACs to bind.
+// optional 8-byte platform subheader: an Ethernet frame (frame type 0) or a
+// bare IP packet (frame type 2) follows.
 func (d *Decoder) erspan3(data []byte) bool {
 	if len(data) < 12 || data[0]>>4 != 2 {
 		return false
 	}
 	word := binary.BigEndian.Uint16(data[10:12]) // P, FT(5), HW ID(6), D, Gra(2), O
-	if frameType := word >> 10 & 0x1f; frameType != 0 {
+	frameType := word >> 10 & 0x1f
+	if frameType != 0 && frameType != 2 {
 		return true
 	}
 	n := 12
@@ -127,6 +155,9 @@ func (d *Decoder) erspan3(data []byte) bool {
 	}
 	if len(data) < n {
 		return false
+	}
+	if frameType == 2 {
+		return d.routed(data[n:])
 	}
 	return d.decapsulate(data[n:])
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,11 @@ func TestRemoteMirrorCaptures(t *testing.T) {
 			binds: []binding{{"link.ip", "08:00:27:ae:4d:62", "192.168.56.11"},
 				{"arp.mac", "ba:09:2b:6e:f8:be", "10.0.0.1"}, {"arp.mac", "4a:7f:01:3b:a2:71", "10.0.0.2"},
 				{"link.ip", "ba:09:2b:6e:f8:be", "10.0.0.1"}, {"link.ip", "4a:7f:01:3b:a2:71", "10.0.0.2"}}},
+		{file: "gre-sample.pcap", // IP over GRE (routed): the far end's hosts have no MAC
+			senders: []string{"00:02:2d:56:4a:fd"},
+			binds:   []binding{{"link.ip", "00:02:2d:56:4a:fd", "172.27.1.66"}}},
+		{file: "geneve.pcap", // Geneve (UDP 6081) carrying ICMP between public addresses: MACs only
+			senders: []string{"00:1b:21:3c:ab:64", "b2:1a:43:d5:fa:4c", "76:b5:d5:0a:a6:41"}},
 		{file: "vxlan-encapsulated-http.pcap", // VXLAN carrying a curl HTTP request to eu.httpbin.org
 			senders: []string{"12:42:cd:c5:e8:22", "48:f1:7f:a3:b6:ff", "74:ac:b9:3f:d2:7d"},
 			binds:   []binding{{"link.ip", "12:42:cd:c5:e8:22", "10.1.200.131"}, {"link.ip", "48:f1:7f:a3:b6:ff", "172.16.11.201"}}},
@@ -67,6 +73,9 @@ func TestRemoteMirrorCaptures(t *testing.T) {
 				if !r.binds(b.key, b.mac, b.ip) {
 					t.Errorf("no %s %s %s", b.key, b.mac, b.ip)
 				}
+			}
+			if c.file == "gre-sample.pcap" && !r.has("172.28.2.3", "tcp.open", "22") {
+				t.Error("the SSH server inside the routed tunnel was not decoded")
 			}
 			if c.file == "vxlan-encapsulated-http.pcap" && !r.has("172.16.11.201", "http.request_host", "eu.httpbin.org") {
 				t.Error("the HTTP request inside the tunnel was not decoded")
@@ -287,10 +296,10 @@ func TestTunnelNearMisses(t *testing.T) {
 		name   string
 		packet []byte
 	}{
-		{"gre-ipv4", outerIPv4(ipGRE, greHeader(0, 0x0800, frame))},                                                                          // routed IP over GRE: not a mirror
-		{"gre-pptp", outerIPv4(ipGRE, greHeader(0x3001, greTEB, frame))},                                                                     // version 1
-		{"gre-routing", outerIPv4(ipGRE, greHeader(0x4000, greTEB, frame))},                                                                  // RFC 1701 source route
-		{"erspan-3-ip", outerIPv4(ipGRE, greHeader(0x1000, greERSPAN3, append([]byte{0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0}, frame...)))}, // FT 2: bare IP
+		{"gre-ipv4-not-ip", outerIPv4(ipGRE, greHeader(0, greIPv4, frame))},                                                                         // says IP, carries an Ethernet frame: nothing inside is read
+		{"gre-pptp", outerIPv4(ipGRE, greHeader(0x3001, greTEB, frame))},                                                                            // version 1
+		{"gre-routing", outerIPv4(ipGRE, greHeader(0x4000, greTEB, frame))},                                                                         // RFC 1701 source route
+		{"erspan-3-ip-not-ip", outerIPv4(ipGRE, greHeader(0x1000, greERSPAN3, append([]byte{0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0}, frame...)))}, // FT 2 (bare IP), an Ethernet frame inside
 		{"vxlan-no-vni", outerIPv4(ipUDP, udpHeader(vxlanPort, append([]byte{0, 0, 0, 0, 0, 0, 0, 0}, frame...)))},
 		{"tzsp-prism", outerIPv4(ipUDP, udpHeader(tzspPort, append([]byte{1, 0, 0, 119, 1}, frame...)))},                     // Prism-header 802.11: not read
 		{"geneve-ipv4", outerIPv4(ipUDP, udpHeader(genevePort, append([]byte{0, 0, 0x08, 0, 0, 0, 1, 0}, ipFrame[14:]...)))}, // an IP packet, no MACs
@@ -417,6 +426,58 @@ func firstIPv4Frame(t *testing.T) []byte {
 				t.Fatal("a real IPv4 frame is not plausible")
 			}
 			return frame
+		}
+	}
+}
+
+// TestRoutedTunnels: the IP packet a routed tunnel carries (IP over GRE, IP
+// in IP, ERSPAN type III's bare IP) is decoded like a captured one, with no
+// MAC: its hosts are at the tunnel's far end. A real mDNS announcement
+// (mirrorSource) gives the same observations as read directly, its sender's
+// link binding aside.
+func TestRoutedTunnels(t *testing.T) {
+	frame := firstIPv4Frame(t)
+	ip := frame[14:]
+	withoutLink := func(obs []observe.Observation) []string {
+		var out []string
+		for _, o := range obs {
+			if o.IP.String() == "192.0.2.1" || strings.HasPrefix(o.Key, "link.") {
+				continue // the outer endpoint, and the link binding only a frame gives
+			}
+			if !o.MAC.IsZero() {
+				t.Errorf("a MAC bound inside a routed tunnel: %v", o)
+			}
+			out = append(out, fmt.Sprintf("%s %d %s=%s", o.IP, o.Port, o.Key, o.Value))
+		}
+		slices.Sort(out)
+		return out
+	}
+	direct := &recorder{}
+	d := NewDecoder(direct.emit, Options{})
+	d.Packet(layers.LinkTypeRaw, time.Unix(1, 0), ip)
+	want := withoutLink(direct.obs)
+	if len(want) < 3 {
+		t.Fatalf("only %d observations from the announcement", len(want))
+	}
+	erspanIP := []byte{0x20, 0, 0, 0x2a, 1, 2, 3, 4, 0, 0, 0x08, 0} // version 2, FT 2: IP
+	for _, c := range []struct {
+		name   string
+		packet []byte
+	}{
+		{"gre-ipv4", outerIPv4(ipGRE, greHeader(0, greIPv4, ip))},
+		{"gre-ipv4-key-sequence", outerIPv4(ipGRE, greHeader(0x3000, greIPv4, ip))},
+		{"gre-over-ipv6", outerIPv6(ipGRE, greHeader(0, greIPv4, ip))},
+		{"ipip", outerIPv4(ipInIPv4, ip)},
+		{"erspan-3-ip", outerIPv4(ipGRE, greHeader(0x1000, greERSPAN3, append(erspanIP, ip...)))},
+	} {
+		rec := &recorder{}
+		d := NewDecoder(rec.emit, Options{})
+		d.Packet(layers.LinkTypeEthernet, time.Unix(1, 0), c.packet)
+		if got := withoutLink(rec.obs); !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", c.name, got, want)
+		}
+		if !rec.sent("02:00:5e:00:00:01", 0) {
+			t.Errorf("%s: the tunnel's endpoint is not reported", c.name)
 		}
 	}
 }
