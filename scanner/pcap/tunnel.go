@@ -92,8 +92,8 @@ func (d *Decoder) gre(data []byte) bool {
 	}
 	flags := binary.BigEndian.Uint16(data[0:2])
 	proto := binary.BigEndian.Uint16(data[2:4])
-	switch proto {
-	case greTEB, greERSPAN2, greERSPAN3, greIPv4, greIPv6:
+	switch {
+	case proto == greTEB, proto == greERSPAN2, proto == greERSPAN3, proto == greIPv4, proto == greIPv6, arubaGRE(proto):
 	default:
 		return true
 	}
@@ -126,7 +126,25 @@ func (d *Decoder) gre(data []byte) bool {
 	case greIPv4, greIPv6:
 		return d.routed(data)
 	}
+	if arubaGRE(proto) {
+		return d.decapsulateLink(linkIEEE80211, data)
+	}
 	return d.decapsulate(data)
+}
+
+// arubaGRE reports whether a GRE protocol type is one Aruba access points
+// tunnel their clients' 802.11 frames to the controller with (0x8200 to
+// 0x82f0 and 0x8300 to 0x8370 in steps of 0x10, and 0x9000, as Zeek's and
+// Wireshark's GRE dissectors read them): a capture at the controller holds
+// every wireless client's frames.
+func arubaGRE(proto uint16) bool {
+	switch {
+	case proto == 0x9000:
+		return true
+	case proto&0x0f != 0:
+		return false
+	}
+	return proto >= 0x8200 && proto <= 0x82f0 || proto >= 0x8300 && proto <= 0x8370
 }
 
 // erspan2 skips the 8-byte ERSPAN type II header (version 1).

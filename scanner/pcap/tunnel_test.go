@@ -28,6 +28,7 @@ func TestRemoteMirrorCaptures(t *testing.T) {
 		senders []string  // link.mac: outer endpoint first, then the inner hosts
 		binds   []binding // bindings of inner (and outer) hosts
 		vlan    uint16    // VLAN of the inner hosts' observations
+		outer   uint16    // VLAN of the outer endpoint's
 	}{
 		{file: "erspanI.pcap", // ERSPAN type I: GRE 0x88be without a sequence number, no ERSPAN header
 			senders: []string{"f8:c2:88:be:ef:1c", "00:0c:29:cf:30:15", "a6:83:e7:0c:90:64"},
@@ -49,6 +50,14 @@ func TestRemoteMirrorCaptures(t *testing.T) {
 		{file: "gre-sample.pcap", // IP over GRE (routed): the far end's hosts have no MAC
 			senders: []string{"00:02:2d:56:4a:fd"},
 			binds:   []binding{{"link.ip", "00:02:2d:56:4a:fd", "172.27.1.66"}}},
+		{file: "gre-aruba_CUT.pcap", // an Aruba AP's GRE (0x8200) carrying its client's 802.11 frames
+			senders: []string{"f0:5c:19:cf:c8:d6", "5c:5f:67:02:2e:7a"},
+			binds:   []binding{{"link.ip", "f0:5c:19:cf:c8:d6", "10.3.34.171"}, {"link.ip", "5c:5f:67:02:2e:7a", "10.37.36.92"}},
+			outer:   300},
+		{file: "gre-aruba-ccmp.pcap", // Aruba GRE 0x8300, protected frames: the sender alone
+			senders: []string{"00:1a:1e:02:fe:b0", "88:e0:f3:7f:ae:c0"}, outer: 22},
+		{file: "gre-aruba-amsdu.pcap", // Aruba GRE 0x8240, an A-MSDU
+			senders: []string{"00:1a:1e:02:fe:b0", "88:e0:f3:7f:ae:c0"}, outer: 22},
 		{file: "geneve.pcap", // Geneve (UDP 6081) carrying ICMP between public addresses: MACs only
 			senders: []string{"00:1b:21:3c:ab:64", "b2:1a:43:d5:fa:4c", "76:b5:d5:0a:a6:41"}},
 		{file: "vxlan-encapsulated-http.pcap", // VXLAN carrying a curl HTTP request to eu.httpbin.org
@@ -63,7 +72,7 @@ func TestRemoteMirrorCaptures(t *testing.T) {
 			for i, mac := range c.senders {
 				vlan := c.vlan
 				if i == 0 {
-					vlan = 0 // the outer endpoint is on the capture's own link
+					vlan = c.outer // the outer endpoint is on the capture's own link
 				}
 				if !r.sent(mac, vlan) {
 					t.Errorf("no link.mac %s on VLAN %d", mac, vlan)
@@ -73,6 +82,9 @@ func TestRemoteMirrorCaptures(t *testing.T) {
 				if !r.binds(b.key, b.mac, b.ip) {
 					t.Errorf("no %s %s %s", b.key, b.mac, b.ip)
 				}
+			}
+			if c.file == "gre-aruba_CUT.pcap" && !r.has("10.37.36.92", "http.request_host", "zeek.org") {
+				t.Error("the Wi-Fi client's HTTP request inside the Aruba tunnel was not decoded")
 			}
 			if c.file == "gre-sample.pcap" && !r.has("172.28.2.3", "tcp.open", "22") {
 				t.Error("the SSH server inside the routed tunnel was not decoded")
@@ -478,6 +490,19 @@ func TestRoutedTunnels(t *testing.T) {
 		}
 		if !rec.sent("02:00:5e:00:00:01", 0) {
 			t.Errorf("%s: the tunnel's endpoint is not reported", c.name)
+		}
+	}
+}
+
+// TestArubaGREProtocols: the protocol types Aruba's access points use, and
+// their neighbours that are not Aruba's.
+func TestArubaGREProtocols(t *testing.T) {
+	for proto, want := range map[uint16]bool{
+		0x8200: true, 0x8240: true, 0x82f0: true, 0x8300: true, 0x8370: true, 0x9000: true,
+		0x8201: false, 0x8380: false, 0x8100: false, 0x9001: false, greTEB: false, greIPv4: false,
+	} {
+		if got := arubaGRE(proto); got != want {
+			t.Errorf("arubaGRE(%#04x) = %v, want %v", proto, got, want)
 		}
 	}
 }
