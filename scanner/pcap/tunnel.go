@@ -73,14 +73,7 @@ func (d *Decoder) decapsulateLink(link uint16, frame []byte) bool {
 // no link layer of its own, and the outer MACs are the tunnel endpoints', so
 // no MAC is bound to its addresses.
 func (d *Decoder) routed(packet []byte) bool {
-	if d.tunnelDepth >= maxTunnelDepth {
-		return true
-	}
-	d.p.clearLink()
-	d.tunnelDepth++
-	ok := d.rawIP(packet)
-	d.tunnelDepth--
-	return ok
+	return d.decapsulateLink(linkRaw, packet)
 }
 
 // gre unwraps a GRE packet carrying Ethernet (TEB or ERSPAN) or IP. Other
