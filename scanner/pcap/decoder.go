@@ -26,7 +26,8 @@ const (
 	linkIPv4     = uint16(layers.LinkTypeIPv4)      // raw IPv4
 	linkIPv6     = uint16(layers.LinkTypeIPv6)      // raw IPv6
 	linkSLL2     = uint16(layers.LinkTypeLinuxSLL2) // Linux cooked capture v2
-	// linkIEEE80211 and linkRadiotap, Wi-Fi in monitor mode, are in wifi.go.
+	// linkIEEE80211, linkRadiotap, linkPrism, linkAVS and linkPPI, Wi-Fi in
+	// monitor mode, are in wifi.go.
 )
 
 // EtherTypes and IP protocols, gopacket's, as the decoder compares them.
@@ -222,6 +223,12 @@ func (d *Decoder) link(link uint16, data []byte) bool {
 		return d.dot11(data, false)
 	case linkRadiotap:
 		return d.radiotap(data)
+	case linkPrism:
+		return d.prism(data)
+	case linkAVS:
+		return d.avs(data)
+	case linkPPI:
+		return d.ppi(data)
 	}
 	return false
 }

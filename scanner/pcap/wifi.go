@@ -7,10 +7,24 @@ import (
 )
 
 // Wi-Fi captured in monitor mode: bare 802.11 frames, or 802.11 frames
-// behind a radiotap header (pcapng files may mix both with Ethernet).
+// behind a radio header (pcapng files may mix them with Ethernet). Radiotap
+// is today's; Kismet wrote PPI for years, and older drivers Prism and AVS.
 const (
 	linkIEEE80211 = uint16(layers.LinkTypeIEEE802_11)     // 802.11 frames, no radio header
 	linkRadiotap  = uint16(layers.LinkTypeIEEE80211Radio) // radiotap header, then an 802.11 frame
+	linkPrism     = uint16(layers.LinkTypePrismHeader)    // Prism (or AVS) header, then an 802.11 frame
+	linkAVS       = 163                                   // AVS header, then an 802.11 frame
+	linkPPI       = 192                                   // PPI header, then a frame of the link type it names
+)
+
+// Radio headers other than radiotap.
+const (
+	prismHeaderLen = 144        // linux-wlan-ng's Prism monitor header, fixed
+	avsMagic       = 0x80211000 // AVS header versions 1 and 2 start 0x8021100x (big-endian)
+	ppiMinLen      = 8          // version, flags, length, link type
+	ppi80211Common = 2          // PPI field type: 802.11-common (TSF, flags, rate, channel, ...)
+	ppiFCSPresent  = 0x0001     // 802.11-common flags: the frame ends in its FCS
+	ppiFCSBad      = 0x0004     // 802.11-common flags: the FCS check failed
 )
 
 // 802.11 frame control bits (IEEE 802.11-2020 §9.2.4.1).
@@ -62,6 +76,78 @@ func (d *Decoder) radiotap(data []byte) bool {
 		frame = frame[:len(frame)-4]
 	}
 	return d.dot11(frame, ok && flags&radiotapDataPad != 0)
+}
+
+// prism strips a Prism header, or the AVS header a Prism link type may
+// carry instead (as Wireshark reads them).
+func (d *Decoder) prism(data []byte) bool {
+	if len(data) >= 4 && binary.BigEndian.Uint32(data[0:4])&^1 == avsMagic {
+		return d.avs(data)
+	}
+	if len(data) < prismHeaderLen {
+		return false
+	}
+	return d.dot11(data[prismHeaderLen:], false)
+}
+
+// avs strips an AVS header: magic and version, then its length
+// (big-endian, 64 in both versions).
+func (d *Decoder) avs(data []byte) bool {
+	if len(data) < 8 || binary.BigEndian.Uint32(data[0:4])&^1 != avsMagic {
+		return false
+	}
+	n := int(binary.BigEndian.Uint32(data[4:8]))
+	if n < 8 || n > len(data) {
+		return false
+	}
+	return d.dot11(data[n:], false)
+}
+
+// ppi strips a Per-Packet Information header (little-endian) and decodes
+// the frame as the link type it names: 802.11 (whose FCS an 802.11-common
+// field may say is there, or is bad) or Ethernet.
+func (d *Decoder) ppi(data []byte) bool {
+	if len(data) < ppiMinLen || data[0] != 0 {
+		return false
+	}
+	n := int(binary.LittleEndian.Uint16(data[2:4]))
+	if n < ppiMinLen || n > len(data) {
+		return false
+	}
+	frame := data[n:]
+	switch uint16(binary.LittleEndian.Uint32(data[4:8])) {
+	case linkEthernet:
+		return d.link(linkEthernet, frame)
+	case linkIEEE80211:
+		flags := ppiDot11Flags(data[ppiMinLen:n])
+		if flags&ppiFCSBad != 0 {
+			return false
+		}
+		if flags&ppiFCSPresent != 0 {
+			if len(frame) < 4 {
+				return false
+			}
+			frame = frame[:len(frame)-4]
+		}
+		return d.dot11(frame, false)
+	}
+	return false
+}
+
+// ppiDot11Flags returns the flags of a PPI header's 802.11-common field
+// (type 2: an 8-byte TSF timer, then the flags), 0 when there is none.
+func ppiDot11Flags(fields []byte) uint16 {
+	for len(fields) >= 4 {
+		kind, n := binary.LittleEndian.Uint16(fields[0:2]), int(binary.LittleEndian.Uint16(fields[2:4]))
+		if 4+n > len(fields) {
+			return 0
+		}
+		if kind == ppi80211Common && n >= 10 {
+			return binary.LittleEndian.Uint16(fields[4+8 : 4+10])
+		}
+		fields = fields[4+n:]
+	}
+	return 0
 }
 
 // radiotapFlagsField returns the Flags field of a radiotap header, when it

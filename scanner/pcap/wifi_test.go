@@ -182,6 +182,27 @@ var wifiForms = []wifiForm{
 		f := dot11Data(0, dot11ToDS|dot11FromDS, [][]byte{bssid, bssid, dst, src}, nil, et, p)
 		return append(rt, withFCS(f)...)
 	}},
+	{"PPI, 802.11-common field saying FCS", layers.LinkType(linkPPI), func(dst, src []byte, et uint16, p []byte) []byte {
+		f := dot11Data(0, dot11ToDS, [][]byte{bssid, src, dst}, nil, et, p)
+		return append(ppiHeader(ppiFCSPresent), withFCS(f)...)
+	}},
+	{"PPI, no fields", layers.LinkType(linkPPI), func(dst, src []byte, et uint16, p []byte) []byte {
+		h := []byte{0, 0, 8, 0, byte(linkIEEE80211), 0, 0, 0}
+		return append(h, dot11Data(8, dot11FromDS, [][]byte{dst, bssid, src}, []byte{0, 0}, et, p)...)
+	}},
+	{"Prism", layers.LinkTypePrismHeader, func(dst, src []byte, et uint16, p []byte) []byte {
+		h := make([]byte, prismHeaderLen)
+		binary.LittleEndian.PutUint32(h[0:4], 0x44) // DIDmsg_lnxind_wlansniffrm
+		binary.LittleEndian.PutUint32(h[4:8], prismHeaderLen)
+		copy(h[8:], "wlan0")
+		return append(h, dot11Data(0, dot11ToDS, [][]byte{bssid, src, dst}, nil, et, p)...)
+	}},
+	{"AVS", layers.LinkType(linkAVS), func(dst, src []byte, et uint16, p []byte) []byte {
+		return append(avsHeader(), dot11Data(0, dot11ToDS, [][]byte{bssid, src, dst}, nil, et, p)...)
+	}},
+	{"AVS in a Prism link type", layers.LinkTypePrismHeader, func(dst, src []byte, et uint16, p []byte) []byte {
+		return append(avsHeader(), dot11Data(0, dot11ToDS, [][]byte{bssid, src, dst}, nil, et, p)...)
+	}},
 	{"IBSS", layers.LinkTypeIEEE802_11, func(dst, src []byte, et uint16, p []byte) []byte {
 		return dot11Data(0, 0, [][]byte{dst, src, bssid}, nil, et, p)
 	}},
@@ -346,4 +367,51 @@ func FuzzDot11(f *testing.F) {
 			t.Fatalf("stats %+v", st)
 		}
 	})
+}
+
+// ppiHeader is a PPI header for 802.11 with one 802.11-common field
+// (20 bytes: TSF timer, flags, rate, channel frequency and flags, FHSS,
+// signal and noise) carrying the flags.
+func ppiHeader(flags uint16) []byte {
+	h := []byte{0, 0, 32, 0, byte(linkIEEE80211), 0, 0, 0, ppi80211Common, 0, 20, 0}
+	field := make([]byte, 20)
+	binary.LittleEndian.PutUint16(field[8:10], flags)
+	binary.LittleEndian.PutUint16(field[12:14], 2437) // channel 6
+	return append(h, field...)
+}
+
+// avsHeader is an AVS version 2 header (64 bytes, big-endian).
+func avsHeader() []byte {
+	h := make([]byte, 64)
+	binary.BigEndian.PutUint32(h[0:4], avsMagic|1)
+	binary.BigEndian.PutUint32(h[4:8], 64)
+	return h
+}
+
+// TestRadioHeaderNearMisses: a PPI frame whose FCS check failed is corrupt
+// and read as nothing, nor is a radio header whose length runs past the
+// frame, nor a PPI header naming a link type that carries no MACs.
+func TestRadioHeaderNearMisses(t *testing.T) {
+	station := []byte{0x02, 0xb5, 0x51, 0xd0, 0x00, 0x42}
+	frame := dot11Data(0, dot11ToDS, [][]byte{bssid, station, bssid}, nil, etherARP, make([]byte, 28))
+	longAVS := avsHeader()
+	binary.BigEndian.PutUint32(longAVS[4:8], 4096)
+	for _, c := range []struct {
+		name   string
+		link   layers.LinkType
+		packet []byte
+	}{
+		{"PPI, FCS bad", layers.LinkType(linkPPI), append(ppiHeader(ppiFCSPresent|ppiFCSBad), withFCS(frame)...)},
+		{"PPI, length past the frame", layers.LinkType(linkPPI), []byte{0, 0, 200, 0, byte(linkIEEE80211), 0, 0, 0}},
+		{"PPI, raw IP", layers.LinkType(linkPPI), append([]byte{0, 0, 8, 0, byte(linkRaw), 0, 0, 0}, frame...)},
+		{"AVS, length past the frame", layers.LinkType(linkAVS), append(longAVS, frame...)},
+		{"Prism, short", layers.LinkTypePrismHeader, frame},
+	} {
+		rec := &recorder{}
+		d := NewDecoder(rec.emit, Options{})
+		d.Packet(c.link, time.Unix(1, 0), c.packet)
+		if len(rec.obs) != 0 || d.Stats().Skipped != 1 {
+			t.Errorf("%s: %d observations, %d skipped; want none read", c.name, len(rec.obs), d.Stats().Skipped)
+		}
+	}
 }
