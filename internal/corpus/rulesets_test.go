@@ -104,7 +104,6 @@ var ruleGaps = map[string]string{
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#76":  "tvt ip_cam: 'server (basler ipcam)' (a second rule), a Basler camera server string that nothing else ties to TVT",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#120": "reecam ip_cam: 'reecam ip camera' anywhere in the answer, a page word a manual or a shop carries too; the camera's Server and page title of that name are read (generic.http.server-reecam, reecam.http.title)",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#128": "tp-link ip_cam: <title>ip camera viewer, a generic title of many makers' camera pages",
-	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#129": "foscam ip_cam: <title>ipcam client, the generic title of MJPEG camera client pages; no evidence it is Foscam's alone",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#141": "huawei ip_cam: the flag 'Server (HWSERVER-...' is no header form; the Server header form is read (huawei.http.server-hwserver)",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#156": "tiandy ip_cam: <title>net video browser, the title other makers' Boa DVRs share; tiandy.http.server-boa-net-video-browser reads it with Tiandy's Boa/0.94.13",
 	"yaklang:common/fp/iotdevfp/rule.go:ruleRaw#157": "tiandy ip_cam: <title>omny ip, which no other public source ties to Tiandy",
