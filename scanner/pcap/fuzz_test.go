@@ -69,6 +69,9 @@ func FuzzPacket(f *testing.F) {
 	for _, m := range mirrorWraps { // remote-mirror tunnels (tunnel.go)
 		f.Add(uint16(1), m.wrap(inner))
 	}
+	for _, w := range wifiForms { // 802.11 and its radio headers (wifi.go)
+		f.Add(uint16(w.link), w.wrap(inner[0:6], inner[6:12], binary.BigEndian.Uint16(inner[12:14]), inner[14:]))
+	}
 	ts := time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, link uint16, data []byte) {
 		// Bit 14 of link names 0.0.0.0/1 the site's own range (Options.Local).
