@@ -11,7 +11,7 @@ import (
 
 // Open opens an AF_PACKET capture on the interface (no libpcap, no cgo).
 // It needs root or CAP_NET_RAW. A Wi-Fi interface in monitor mode gives
-// 802.11 frames, with or without a radiotap header, not Ethernet: the
+// 802.11 frames, bare or behind a radiotap or Prism header, not Ethernet: the
 // handle then says so (LinkType), and Capture decodes them as such.
 func Open(iface string) (Handle, error) {
 	h, err := pcapgo.NewEthernetHandle(iface)

@@ -3,10 +3,10 @@ package live
 import "github.com/gopacket/gopacket/layers"
 
 // Linux hardware types (include/uapi/linux/if_arp.h) of a Wi-Fi interface
-// in monitor mode. ARPHRD_IEEE80211_PRISM (802) carries a Prism header the
-// decoder does not read: such an interface stays an Ethernet one, as before.
+// in monitor mode.
 const (
 	arphrdIEEE80211         = 801 // bare 802.11 frames
+	arphrdIEEE80211Prism    = 802 // a Prism (or AVS) header, then the 802.11 frame (older drivers)
 	arphrdIEEE80211Radiotap = 803 // a radiotap header, then the 802.11 frame
 )
 
@@ -16,6 +16,8 @@ func wifiLinkType(arphrd int) (layers.LinkType, bool) {
 	switch arphrd {
 	case arphrdIEEE80211:
 		return layers.LinkTypeIEEE802_11, true
+	case arphrdIEEE80211Prism:
+		return layers.LinkTypePrismHeader, true
 	case arphrdIEEE80211Radiotap:
 		return layers.LinkTypeIEEE80211Radio, true
 	}

@@ -43,12 +43,12 @@ func TestCaptureReadsTheHandlesLinkType(t *testing.T) {
 }
 
 func TestWifiLinkType(t *testing.T) {
-	for arphrd, want := range map[int]layers.LinkType{801: layers.LinkTypeIEEE802_11, 803: layers.LinkTypeIEEE80211Radio} {
+	for arphrd, want := range map[int]layers.LinkType{801: layers.LinkTypeIEEE802_11, 802: layers.LinkTypePrismHeader, 803: layers.LinkTypeIEEE80211Radio} {
 		if got, ok := wifiLinkType(arphrd); !ok || got != want {
 			t.Errorf("%d: %v %v", arphrd, got, ok)
 		}
 	}
-	for _, arphrd := range []int{-1, 1, 772, 802, 65534} { // unreadable, Ethernet, loopback, Prism, none
+	for _, arphrd := range []int{-1, 1, 772, 65534} { // unreadable, Ethernet, loopback, none
 		if _, ok := wifiLinkType(arphrd); ok {
 			t.Errorf("%d taken for Wi-Fi", arphrd)
 		}
