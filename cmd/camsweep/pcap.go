@@ -104,7 +104,7 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	}
 	res.Partial = partial
 	if !o.out.quiet {
-		fmt.Fprintf(stderr, "camsweep: read %d packets from %d file(s)\n", packets, len(files))
+		fmt.Fprintf(stderr, "camsweep: read %d packets from %d file(s)%s\n", packets.packets, len(files), packets.tunnelNote())
 	}
 	return o.out.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
 }
@@ -183,13 +183,14 @@ func checkCaptureInputs(stdin io.Reader, files []string) error {
 // readCaptures reads every input in turn into emit. It returns the packets
 // read and whether the results are partial (an interrupted read or a damaged
 // file, each warned about through warnf); an error ends the run.
-func readCaptures(ctx context.Context, cmd *cobra.Command, files []string, emit scanner.Emit, o *pcapOptions, local []netip.Prefix, warnf func(string, ...any)) (int64, bool, error) {
+func readCaptures(ctx context.Context, cmd *cobra.Command, files []string, emit scanner.Emit, o *pcapOptions, local []netip.Prefix, warnf func(string, ...any)) (captureTotals, bool, error) {
 	stderr := cmd.ErrOrStderr()
-	var packets int64
+	var packets captureTotals
 	partial := false
 	for _, f := range files {
-		n, err := readCaptureInput(ctx, cmd.InOrStdin(), f, emit, o.allAddresses, local, progressFor(stderr, f, o.out.quiet))
-		packets += n
+		st, err := readCaptureInput(ctx, cmd.InOrStdin(), f, emit, o.allAddresses, local, progressFor(stderr, f, o.out.quiet))
+		packets.packets += st.Packets
+		packets.tunnelled += st.Tunnelled
 		switch {
 		case err == nil:
 		case errors.As(context.Cause(ctx), new(*engineLoadError)):
@@ -208,6 +209,22 @@ func readCaptures(ctx context.Context, cmd *cobra.Command, files []string, emit 
 		}
 	}
 	return packets, partial, nil
+}
+
+// captureTotals are the counts of every capture a run read.
+type captureTotals struct {
+	packets   int64
+	tunnelled int64 // packets read inside a remote-mirror or routed tunnel
+}
+
+// tunnelNote tells the user that a capture held tunnels and that their
+// insides were read: the devices behind a collector or a site-to-site link
+// are in the report, the tunnel's endpoints too.
+func (t captureTotals) tunnelNote() string {
+	if t.tunnelled == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d of them read inside a tunnel (remote mirror or routed link)", t.tunnelled)
 }
 
 // checkReadableFile turns the common user mistakes into one clear line before

@@ -430,3 +430,18 @@ func TestPcapLocalRangesInventoryPublicSites(t *testing.T) {
 		}
 	}
 }
+
+// A capture taken at a remote mirror's collector says so: the summary line
+// counts the packets read inside the tunnel (the real MikroTik TZSP stream
+// to port 31337, realdata SOURCES.md §24), and a plain capture says nothing
+// of tunnels.
+func TestPcapSummarySaysTunnelsWereRead(t *testing.T) {
+	_, _, stderr := cli(t, "", "pcap", "--format", "json", realData("filesamples/simple_http_tzsp.pcapng"))
+	if !strings.Contains(stderr, "read 5 packets from 1 file(s), 5 of them read inside a tunnel") {
+		t.Errorf("summary of the TZSP capture: %s", stderr)
+	}
+	_, _, stderr = cli(t, "", "pcap", "--format", "json", realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"))
+	if !strings.Contains(stderr, "packets from 1 file(s)\n") || strings.Contains(stderr, "tunnel") {
+		t.Errorf("summary of a plain capture: %s", stderr)
+	}
+}

@@ -42,21 +42,19 @@ func readCapture(ctx context.Context, path string, emit scanner.Emit, allAddress
 	return err
 }
 
-// readCaptureCounting is readCapture that also returns how many packets it
-// read (also when it stopped at damage).
-func readCaptureCounting(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (int64, error) {
-	st, err := pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Local: local, Progress: progress})
-	return st.Packets, err
+// readCaptureCounting is readCapture that also returns what it read (also
+// when it stopped at damage).
+func readCaptureCounting(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (pcap.Stats, error) {
+	return pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Local: local, Progress: progress})
 }
 
 // readCaptureInput is readCaptureCounting for a file or, for "-", a capture
 // on standard input (no progress bar: its size is unknown).
-func readCaptureInput(ctx context.Context, stdin io.Reader, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (int64, error) {
+func readCaptureInput(ctx context.Context, stdin io.Reader, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (pcap.Stats, error) {
 	if path != "-" {
 		return readCaptureCounting(ctx, path, emit, allAddresses, local, progress)
 	}
-	st, err := pcap.Read(ctx, stdin, "standard input", 0, emit, pcap.Options{AllAddresses: allAddresses, Local: local})
-	return st.Packets, err
+	return pcap.Read(ctx, stdin, "standard input", 0, emit, pcap.Options{AllAddresses: allAddresses, Local: local})
 }
 
 // isPartialCapture reports a capture that was read up to a damaged or

@@ -120,6 +120,10 @@ type Stats struct {
 	// decoded before.
 	Repeats int64
 	Skipped int64 // packets not decoded: unknown link type, malformed, or a fragment of a TCP or other non-UDP datagram
+	// Tunnelled counts packets whose content was read inside a tunnel: a
+	// remote mirror's (ERSPAN, VXLAN, Geneve, TZSP, Aruba GRE) or a routed
+	// one's (IP over GRE, IP in IP).
+	Tunnelled int64
 	Flows   int64 // TCP flows whose bytes were kept for a service decoder
 	Evicted int64 // flows handed over early because the table or byte budget was full
 	// DecoderErrors counts payloads a protocol decoder did not understand.

@@ -60,6 +60,9 @@ func (d *Decoder) decapsulateLink(link uint16, frame []byte) bool {
 	if d.tunnelDepth >= maxTunnelDepth {
 		return true // decoded as deep as the decoder goes
 	}
+	if d.tunnelDepth == 0 {
+		d.stats.Tunnelled++
+	}
 	d.p.clearLink()
 	d.tunnelDepth++
 	ok := d.link(link, frame)
