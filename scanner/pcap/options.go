@@ -124,8 +124,8 @@ type Stats struct {
 	// remote mirror's (ERSPAN, VXLAN, Geneve, TZSP, Aruba GRE) or a routed
 	// one's (IP over GRE, IP in IP).
 	Tunnelled int64
-	Flows   int64 // TCP flows whose bytes were kept for a service decoder
-	Evicted int64 // flows handed over early because the table or byte budget was full
+	Flows     int64 // TCP flows whose bytes were kept for a service decoder
+	Evicted   int64 // flows handed over early because the table or byte budget was full
 	// DecoderErrors counts payloads a protocol decoder did not understand.
 	DecoderErrors int64
 	// Fragments counts the IPv4 fragments of UDP datagrams taken for
