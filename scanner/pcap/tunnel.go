@@ -312,8 +312,10 @@ func geneveFrame(data []byte) (frame []byte, link uint16, isGeneve bool) {
 
 // TZSP encapsulations the decoder reads (the frame's link type).
 var tzspLinks = map[uint16]uint16{
-	1:  linkEthernet,  // Ethernet
-	18: linkIEEE80211, // IEEE 802.11, as MikroTik's Wi-Fi sniffer streams it
+	1:   linkEthernet,  // Ethernet
+	18:  linkIEEE80211, // IEEE 802.11, as MikroTik's Wi-Fi sniffer streams it
+	119: linkPrism,     // 802.11 behind a Prism header
+	127: linkAVS,       // 802.11 behind an AVS header
 }
 
 // tzspFrame returns the frame a TZSP packet carries and its link type:

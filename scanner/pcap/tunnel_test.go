@@ -155,6 +155,14 @@ var mirrorWraps = []struct {
 		return outerIPv4(ipUDP, udpHeader(tzspPort, append(h, f...)))
 	}},
 	{"tzsp-80211", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(tzspPort, tzspDot11(f))) }},
+	{"tzsp-prism", func(f []byte) []byte {
+		h := []byte{1, 0, 0, 119, 1} // version 1, received, Prism header; end
+		return outerIPv4(ipUDP, udpHeader(tzspPort, append(h, wifiFormNamed("Prism").wrap80211(f)...)))
+	}},
+	{"tzsp-avs", func(f []byte) []byte {
+		h := []byte{1, 0, 0, 127, 1} // version 1, received, WLAN AVS; end
+		return outerIPv4(ipUDP, udpHeader(tzspPort, append(h, wifiFormNamed("AVS").wrap80211(f)...)))
+	}},
 	{"vxlan-linux-8472", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(8472, vxlanHeader(f))) }},
 	{"geneve", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(genevePort, geneveHeader(f))) }},
 	// The same tunnels sent to ports no tunnel is registered for, as a
@@ -313,7 +321,7 @@ func TestTunnelNearMisses(t *testing.T) {
 		{"gre-routing", outerIPv4(ipGRE, greHeader(0x4000, greTEB, frame))},                                                                         // RFC 1701 source route
 		{"erspan-3-ip-not-ip", outerIPv4(ipGRE, greHeader(0x1000, greERSPAN3, append([]byte{0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0}, frame...)))}, // FT 2 (bare IP), an Ethernet frame inside
 		{"vxlan-no-vni", outerIPv4(ipUDP, udpHeader(vxlanPort, append([]byte{0, 0, 0, 0, 0, 0, 0, 0}, frame...)))},
-		{"tzsp-prism", outerIPv4(ipUDP, udpHeader(tzspPort, append([]byte{1, 0, 0, 119, 1}, frame...)))},                     // Prism-header 802.11: not read
+		{"tzsp-token-ring", outerIPv4(ipUDP, udpHeader(tzspPort, append([]byte{1, 0, 0, 2, 1}, frame...)))},                  // encapsulation 2: not read
 		{"geneve-ipv4", outerIPv4(ipUDP, udpHeader(genevePort, append([]byte{0, 0, 0x08, 0, 0, 0, 1, 0}, ipFrame[14:]...)))}, // an IP packet, no MACs
 		{"geneve-version-1", outerIPv4(ipUDP, udpHeader(genevePort, append([]byte{0x40, 0, 0x65, 0x58, 0, 0, 1, 0}, frame...)))},
 		// Tunnel-shaped headers on other ports whose frame does not check
@@ -508,4 +516,19 @@ func TestArubaGREProtocols(t *testing.T) {
 			t.Errorf("arubaGRE(%#04x) = %v, want %v", proto, got, want)
 		}
 	}
+}
+
+// wifiFormNamed returns the Wi-Fi form of wifi_test.go with that name.
+func wifiFormNamed(name string) wifiForm {
+	for _, w := range wifiForms {
+		if w.name == name {
+			return w
+		}
+	}
+	panic("no Wi-Fi form " + name)
+}
+
+// wrap80211 wraps an Ethernet frame in the form.
+func (w wifiForm) wrap80211(f []byte) []byte {
+	return w.wrap(f[0:6], f[6:12], binary.BigEndian.Uint16(f[12:14]), f[14:])
 }
