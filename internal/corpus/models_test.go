@@ -244,6 +244,18 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Jovision", "JVS-N933-SDL", "a shop's Jovision listing (code index file 66781455244)", ""},
 	{"VStarcam", "C7824WIP", "a network inventory's VStarcam C7824WIP camera (code index file 44994686888)", ""},
 	{"VStarcam", "C7837WIP", "a downloader tested against a Vstarcam C7837WIP (code index file 19933506743)", ""},
+	{"Hikvision", "DS-TCG406-E", "a traffic camera's SADP answer and ONVIF scopes captured on site (code index file 68186687078)", ""},
+	{"Hikvision", "iDS-TCM203-A", "stream buffers captured from a live iDS-TCM203-A (code index file 63124821766)", ""},
+	{"Hikvision", "DS-PWA96-M-WE", "an AX PRO panel's ISAPI deviceInfo in an adapter's tests (code index file 67218374845)", ""},
+	{"Hikvision", "DS-D5022QE-B", "a Hikvision surveillance monitor in a reseller catalogue (code index file 57767315286)", ""},
+	{"Dahua", "PTZ85448-HNF-PA-FL", "DH-PTZ85448-HNF-PA-FL in a Dahua price list's PTZ series (code index file 67666345737)", ""},
+	{"Dahua", "PFS4218-16ET-190", "Dahua DH-PFS4218-16ET-190 switch in a topology tool's tests (code index file 59075630488)", ""},
+	{"Dahua", "ARC3000H-FW2", "DHI-ARC3000H-FW2 alarm hub in a model extractor's tests (code index file 62197190195)", ""},
+	{"Uniview", "IPC2K24SE-ADF40KMC-WL-I0", "a Uniview integration's default camera list (code index file 63115929331)", ""},
+	{"Uniview", "IPC-B112-PF28(40)", "Uniarch camera beside UNV models at a Uniview reseller (code index file 71053966397)", "brand"},
+	{"Uniview", "IPC-T122-APF28", "Uniarch camera in a shop list (code index file 55579084330)", "brand"},
+	{"Xiongmai", "IPG-53H20PL-S", "XM board a DVRIP telnet opener was tested on (code index file 56328585692)", ""},
+	{"Xiongmai", "IVG-85HF20PYA-S", "XM board a DVRIP telnet opener was tested on (code index file 56328585692)", ""},
 }
 
 // otherKeyEntries puts the real Hikvision models (hikvision_next) and the
