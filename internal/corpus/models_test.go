@@ -251,6 +251,7 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Dahua", "PTZ85448-HNF-PA-FL", "DH-PTZ85448-HNF-PA-FL in a Dahua price list's PTZ series (code index file 67666345737)", ""},
 	{"Dahua", "PFS4218-16ET-190", "Dahua DH-PFS4218-16ET-190 switch in a topology tool's tests (code index file 59075630488)", ""},
 	{"Dahua", "ARC3000H-FW2", "DHI-ARC3000H-FW2 alarm hub in a model extractor's tests (code index file 62197190195)", ""},
+	{"Uniview", "NVR308-64E", "Uniview NVR308-64E in a recorder picker (code index file 56197279546)", ""},
 	{"Uniview", "IPC2K24SE-ADF40KMC-WL-I0", "a Uniview integration's default camera list (code index file 63115929331)", ""},
 	{"Uniview", "IPC-B112-PF28(40)", "Uniarch camera beside UNV models at a Uniview reseller (code index file 71053966397)", "brand"},
 	{"Uniview", "IPC-T122-APF28", "Uniarch camera in a shop list (code index file 55579084330)", "brand"},
