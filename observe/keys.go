@@ -209,7 +209,7 @@ var keys = []Key{
 	{Name: "hds.device_name", Role: Context},
 	{Name: "hds.vendor", Role: Context},
 	{Name: "hds.uid", Role: Context},
-	{Name: "hds.esee_id", Role: Context},
+	{Name: "hds.esee_id", Role: Fact},
 	{Name: "hds.http_port", Role: Context},
 
 	// SIP and GB/T 28181 (what a message's sender says of itself).
