@@ -31,6 +31,13 @@ site's own ranges (--local, and the policy's zone CIDRs), are inventoried
 unless --all-addresses is given; only those have their MAC bound to their
 address (a public host's frames usually come through a router).
 
+A capture taken at a remote mirror's collector or on a tunnelled link is
+unwrapped: ERSPAN, Ethernet over GRE, VXLAN, Geneve and TZSP (on their ports,
+or on any port once a frame inside checks out), Aruba's Wi-Fi GRE, and routed
+IP over GRE or IP in IP; the summary says how many packets were read inside a
+tunnel. Wi-Fi captured in monitor mode (radiotap, PPI, Prism, AVS) is read as
+802.11: open networks' traffic in full, protected frames' senders as devices.
+
 --format observations writes the decoded observations as JSON lines instead
 of a report, the input camsweep identify reads: to see why a device was or was
 not identified, to filter a capture's facts, or to replay them later.
