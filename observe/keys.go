@@ -84,6 +84,7 @@ var keys = []Key{
 	{Name: "gvcp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "hds.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "ssdp.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "lldp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
 
 	// Devices without an address.
@@ -106,6 +107,7 @@ var keys = []Key{
 	{Name: "dhcp.payload_hex", Role: Raw},
 	{Name: "snmp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
+	{Name: "lldp.payload_hex", Role: Raw},
 	{Name: "tls.cert_pem", Role: Raw},
 	{Name: "tls.cert_der_hex", Role: Raw},
 
@@ -211,6 +213,17 @@ var keys = []Key{
 	{Name: "hds.uid", Role: Context},
 	{Name: "hds.esee_id", Role: Fact},
 	{Name: "hds.http_port", Role: Context},
+
+	// LLDP (and LLDP-MED inventory): what a device announces to its port.
+	{Name: "lldp.system_name", Role: Fact},
+	{Name: "lldp.system_description", Role: Fact},
+	{Name: "lldp.capabilities", Role: Fact},
+	{Name: "lldp.med_manufacturer", Role: Fact},
+	{Name: "lldp.med_model", Role: Fact},
+	{Name: "lldp.med_firmware", Role: Fact},
+	{Name: "lldp.med_software", Role: Context},
+	{Name: "lldp.med_hardware", Role: Context},
+	{Name: "lldp.med_serial", Role: Context},
 
 	// SIP and GB/T 28181 (what a message's sender says of itself).
 	{Name: "sip.user_agent", Role: Fact},

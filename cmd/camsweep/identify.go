@@ -37,8 +37,9 @@ Fields: probe, mac, ip, port, key, value, ts (RFC 3339). The keys are those of
 docs/observation-keys.md. Raw keys (sadp.payload, dhip.payload, xm.payload,
 wsd.payload, ssdp.payload, upnp.description, http.headers, rtsp.response,
 tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex, gvcp.payload_hex,
-hds.payload, sip.message) are expanded through the same decoders the scanner
-uses, so a saved HTTP response, discovery reply or SIP message can be
+hds.payload, sip.message, lldp.payload_hex) are expanded through the same
+decoders the scanner uses, so a saved HTTP response, discovery reply, SIP
+message or LLDP frame can be
 identified as is. A value may also be written as another tool recorded it:
 "Server: App-webs/" with its line end, a <title> element or a whole page, a
 certificate subject in OpenSSL's or nmap's spelling, a DNS name as dig or

@@ -87,6 +87,16 @@ var rawKeys = map[string]scanner.Decoder{
 	"hds.payload":      HDS,
 	"snmp.payload_hex": fromHex(SNMP),
 	"sip.message":      SIP,
+	"lldp.payload_hex": fromHex(LLDP),
+}
+
+// ByEtherType returns the decoder of a link-layer protocol that is no IP
+// datagram: LLDP, which devices send to their switch port unasked.
+func ByEtherType(etherType uint16) (scanner.Decoder, bool) {
+	if etherType == EtherTypeLLDP {
+		return LLDP, true
+	}
+	return nil, false
 }
 
 // ByRawKey returns the decoder for a raw key's value (the value's bytes are

@@ -27,7 +27,8 @@ func checkObservations(t *testing.T, prefix string, obs []observe.Observation) {
 		if strings.TrimSpace(o.Value) != o.Value {
 			t.Fatalf("%s: untrimmed value %q", o.Key, o.Value)
 		}
-		if !o.MAC.IsZero() && !observe.IsBinding(o.Key) && !strings.HasPrefix(o.Key, "dhcp.") {
+		// LLDP's facts are keyed by the frame's sender, as DHCP's by chaddr.
+		if !o.MAC.IsZero() && !observe.IsBinding(o.Key) && !strings.HasPrefix(o.Key, "dhcp.") && !strings.HasPrefix(o.Key, "lldp.") {
 			t.Fatalf("%s carries MAC %v", o.Key, o.MAC)
 		}
 		if o.MAC.Multicast() {
@@ -133,6 +134,11 @@ func FuzzPPPP(f *testing.F) {
 func FuzzGVCP(f *testing.F) {
 	fuzzDecoder(f, GVCP, "gvcp.", pcapplusplusGVCPAck(f), GVCPDiscovery(),
 		GVCPDiscoveryAck(GVCPDevice{Manufacturer: "Hikrobot", Model: "MV-CS020-10GC", Serial: "DA7171596"}, 1))
+}
+
+func FuzzLLDP(f *testing.F) {
+	_, real := lldpFrameOf(f, "zeek/lldp.pcap")
+	fuzzDecoder(f, LLDP, "lldp.", real, []byte{0, 0}, lldpTLVBytes(lldpOrgSpecific, []byte{0x00, 0x12, 0xbb, 9, 'x'}))
 }
 
 func FuzzHDS(f *testing.F) {

@@ -59,6 +59,20 @@ func readUDP(t testing.TB, name string) []datagram {
 // readUDPFile returns every UDP datagram of the capture at path.
 func readUDPFile(t testing.TB, path string) []datagram {
 	t.Helper()
+	var out []datagram
+	eachFrame(t, path, func(data []byte, link layers.LinkType, ts time.Time) bool {
+		if d, ok := udpDatagram(gopacket.NewPacket(data, link, gopacket.Default), ts); ok {
+			out = append(out, d)
+		}
+		return true
+	})
+	return out
+}
+
+// eachFrame calls fn with every frame of the classic pcap at path until fn
+// returns false.
+func eachFrame(t testing.TB, path string, fn func(data []byte, link layers.LinkType, ts time.Time) bool) {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -68,17 +82,16 @@ func readUDPFile(t testing.TB, path string) []datagram {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []datagram
 	for {
 		data, ci, err := r.ReadPacketData()
 		if errors.Is(err, io.EOF) {
-			return out
+			return
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d, ok := udpDatagram(gopacket.NewPacket(data, r.LinkType(), gopacket.Default), ci.Timestamp); ok {
-			out = append(out, d)
+		if !fn(data, r.LinkType(), ci.Timestamp) {
+			return
 		}
 	}
 }

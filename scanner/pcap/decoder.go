@@ -262,7 +262,19 @@ func (d *Decoder) network(etherType uint16, data []byte) bool {
 	case etherARP:
 		return d.arp(data)
 	}
+	if d.proto.Frame != nil && !d.p.srcMAC.IsZero() {
+		if dec, ok := d.proto.Frame(etherType); ok {
+			d.frame(dec, data)
+		}
+	}
 	return true // other protocols are fine, just not ours
+}
+
+// frame hands a link-layer announcement (LLDP) to its decoder, with the
+// frame's MACs and no addresses: the device is the frame's sender.
+func (d *Decoder) frame(dec scanner.Decoder, payload []byte) {
+	p := &d.p
+	d.runDatagram(dec, payload, scanner.Meta{Time: p.ts, Probe: d.opt.Probe, SrcMAC: p.srcMAC, DstMAC: p.dstMAC, VLAN: p.vlan})
 }
 
 // arp binds the sender's MAC to its IPv4 address; a gratuitous ARP is still

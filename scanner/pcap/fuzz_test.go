@@ -25,7 +25,7 @@ func FuzzReader(f *testing.F) {
 	for _, name := range []string{"iot-sentinel/EdnetCam1_Setup-A-1-STA.pcap", "uhctf2022/EyeP_rtsp_setup.pcapng", "sadp-hikvision.pcap",
 		"dhip-dahua.pcap", "wsd-dahua.pcap", "addressless.pcap", "public-site.pcap",
 		"zeek/erspanII.pcap", "zeek/gre-erspan3-dot1q.pcap", "zeek/vxlan.pcap", "zeek/vxlan-triple-v2.pcap",
-		"zeek/geneve.pcap", "zeek/gre-sample.pcap", "zeek/gre-aruba-ccmp.pcap", "zeek/gre-aruba-amsdu.pcap"} {
+		"zeek/geneve.pcap", "zeek/gre-sample.pcap", "zeek/gre-aruba-ccmp.pcap", "zeek/gre-aruba-amsdu.pcap", "zeek/lldp.pcap"} {
 		f.Add(readBytes(f, name))
 	}
 	for _, order := range []func([][]byte) [][]byte{inOrder, reversed} {

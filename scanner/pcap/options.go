@@ -68,6 +68,10 @@ type Protocols struct {
 	// server the client asks for), whether or not the server is local: the
 	// observations are about the client. Optional.
 	ClientFirst func(payload []byte) (scanner.Decoder, bool)
+	// Frame returns the decoder for a frame of an EtherType that is not IP
+	// or ARP (link-layer announcements such as LLDP); the decoder gets the
+	// payload after the EtherType and the frame's MACs. Optional.
+	Frame func(etherType uint16) (scanner.Decoder, bool)
 	// RepeatKey returns the parts of a datagram its observations depend
 	// on (head may be nil). A datagram whose parts, sender and receiver
 	// are those of one decoded without error before is not decoded again.

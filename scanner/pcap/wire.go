@@ -15,5 +15,6 @@ func defaultProtocols() *Protocols {
 		StreamOpens:  service.Opens,
 		ClientFirst:  service.ClientFirst,
 		RepeatKey:    discovery.RepeatKey,
+		Frame:        discovery.ByEtherType,
 	}
 }
