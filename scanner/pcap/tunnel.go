@@ -368,9 +368,13 @@ func plausibleFrame(link uint16, frame []byte) bool {
 		return plausibleNetwork(etherType, data)
 	case linkIEEE80211:
 		return plausibleDot11(frame)
+	case linkPrism, linkAVS:
+		inner, ok := behindRadioHeader(link, frame)
+		return ok && plausibleDot11(inner)
 	}
 	return false
 }
+
 
 // plausibleNetwork checks the fixed fields of an IPv4 (with its header
 // checksum), IPv6 or ARP header.

@@ -172,6 +172,10 @@ var mirrorWraps = []struct {
 	{"tzsp-port-31337", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(31337, tzspEthernet(f))) }},
 	{"tzsp-80211-port-9000", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(9000, tzspDot11(f))) }},
 	{"vxlan-port-10000", func(f []byte) []byte { return outerIPv6(ipUDP, udpHeader(10000, vxlanHeader(f))) }},
+	{"tzsp-prism-port-9100", func(f []byte) []byte {
+		h := []byte{1, 0, 0, 119, 1} // version 1, received, Prism header; end
+		return outerIPv4(ipUDP, udpHeader(9100, append(h, wifiFormNamed("Prism").wrap80211(f)...)))
+	}},
 	{"geneve-port-7000", func(f []byte) []byte { return outerIPv4(ipUDP, udpHeader(7000, geneveHeader(f))) }},
 }
 

@@ -81,26 +81,31 @@ func (d *Decoder) radiotap(data []byte) bool {
 // prism strips a Prism header, or the AVS header a Prism link type may
 // carry instead (as Wireshark reads them).
 func (d *Decoder) prism(data []byte) bool {
-	if len(data) >= 4 && binary.BigEndian.Uint32(data[0:4])&^1 == avsMagic {
-		return d.avs(data)
-	}
-	if len(data) < prismHeaderLen {
-		return false
-	}
-	return d.dot11(data[prismHeaderLen:], false)
+	frame, ok := behindRadioHeader(linkPrism, data)
+	return ok && d.dot11(frame, false)
 }
 
 // avs strips an AVS header: magic and version, then its length
 // (big-endian, 64 in both versions).
 func (d *Decoder) avs(data []byte) bool {
-	if len(data) < 8 || binary.BigEndian.Uint32(data[0:4])&^1 != avsMagic {
-		return false
+	frame, ok := behindRadioHeader(linkAVS, data)
+	return ok && d.dot11(frame, false)
+}
+
+// behindRadioHeader returns the 802.11 frame behind a Prism or AVS header
+// (a Prism link type may carry an AVS header instead, as prism reads it).
+func behindRadioHeader(link uint16, frame []byte) ([]byte, bool) {
+	if len(frame) >= 8 && binary.BigEndian.Uint32(frame[0:4])&^1 == avsMagic {
+		n := int(binary.BigEndian.Uint32(frame[4:8]))
+		if n < 8 || n > len(frame) {
+			return nil, false
+		}
+		return frame[n:], true
 	}
-	n := int(binary.BigEndian.Uint32(data[4:8]))
-	if n < 8 || n > len(data) {
-		return false
+	if link != linkPrism || len(frame) < prismHeaderLen {
+		return nil, false
 	}
-	return d.dot11(data[n:], false)
+	return frame[prismHeaderLen:], true
 }
 
 // ppi strips a Per-Packet Information header (little-endian) and decodes
