@@ -375,7 +375,6 @@ func plausibleFrame(link uint16, frame []byte) bool {
 	return false
 }
 
-
 // plausibleNetwork checks the fixed fields of an IPv4 (with its header
 // checksum), IPv6 or ARP header.
 func plausibleNetwork(etherType uint16, data []byte) bool {
