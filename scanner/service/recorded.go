@@ -42,6 +42,10 @@ var dnsNameKeys = map[string]bool{
 	"mdns.service": true, "dhcp.fqdn": true, "dhcp.hostname": true, "tls.sni": true, "http.request_host": true,
 }
 
+// askedNameKeys are the names a client asked for, which the wire decoders
+// give in lower case (a recorded table may keep the client's own case).
+var askedNameKeys = map[string]bool{"dns.query": true, "tls.sni": true, "http.request_host": true}
+
 // DecodeRecorded turns a value that another tool recorded under a fact key
 // (a spreadsheet, a scanner export, a banner database) into what the wire
 // decoders emit for the same bytes: surrounding white space and line ends
@@ -72,7 +76,11 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		out.add(key, recordedDN(value))
 	case dnsNameKeys[key]:
 		value = strings.TrimSpace(value)
-		out.add(key, discovery.PresentName(value))
+		name := discovery.PresentName(value)
+		if askedNameKeys[key] {
+			name = strings.ToLower(name) // as the wire decoders give the names a client asked for
+		}
+		out.add(key, name)
 		if key == "mdns.instance" {
 			// On the wire the instance comes with its service's PTR record.
 			if n, ok := discovery.SplitDNSSDName(value); ok {
