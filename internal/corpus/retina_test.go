@@ -68,7 +68,7 @@ var retinaExpect = map[string]retinaWant{
 	"geovision_sdp.txt":       {"Uniview", camera, true, "s=VCP IPC Realtime stream with DecoderTag=h3c-v3: Uniview's firmware, on a camera retina calls GeoVision (GeoVision relabels Uniview-made cameras); the maker behind it is Uniview"},
 	"ubiquiti_sdp.txt":        {"Ubiquiti", camera, false, "s=<MAC>_0 of UniFi Protect cameras; US maker"},
 	"ipcam_describe.txt":      {"", camera, false, "a no-name camera (manufacturer IPCAM, firmware V13.1.48) whose SDP carries Hikvision's IMKH media header: a camera stream, but nothing names a maker, so it must not be called Hikvision"},
-	"macrovideo_describe.txt": {"", camera, false, "s=Macro-Video session: a camera, maker not catalogued"},
+	"macrovideo_describe.txt": {"Macro-Video", camera, true, "s=streamed by the macro-video rtsp server: the V380 maker's RTSP server names it"},
 
 	"laureii_play.txt":                  {"", "", false, "RTP-Info only"},
 	"luckfox_rkipc_setup_tcp.txt":       {"", "", false, "Rockchip SDK board, Transport and Session only"},
