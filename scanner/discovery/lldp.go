@@ -151,12 +151,17 @@ func lldpManagementAddress(tlvs []lldpTLV) netip.Addr {
 		if n < 0 || 2+n > len(t.value) {
 			continue
 		}
-		addr := t.value[2 : 2+n]
+		var a netip.Addr
 		switch {
 		case t.value[1] == 1 && n == 4:
-			return netip.AddrFrom4([4]byte(addr))
+			a = netip.AddrFrom4([4]byte(t.value[2:6]))
 		case t.value[1] == 2 && n == 16:
-			return netip.AddrFrom16([16]byte(addr))
+			a = netip.AddrFrom16([16]byte(t.value[2:18]))
+		}
+		// A loopback, multicast or unspecified address is no address the
+		// device can be reached at (firmware defaults announce 127.0.0.1).
+		if a.IsValid() && !a.IsLoopback() && !a.IsMulticast() && !a.IsUnspecified() {
+			return a
 		}
 	}
 	return netip.Addr{}

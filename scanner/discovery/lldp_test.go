@@ -134,6 +134,13 @@ func TestLLDPMEDInventory(t *testing.T) {
 	if err == nil || len(cut) < 6 {
 		t.Errorf("cut frame: %d observations, err %v", len(cut), err)
 	}
+	// A loopback management address is no address of the device's.
+	loop := append(lldpTLVBytes(lldpChassisID, append([]byte{lldpChassisMAC}, src[:]...)),
+		lldpTLVBytes(lldpMgmtAddress, []byte{5, 1, 127, 0, 0, 1, 2, 0, 0, 0, 1, 0})...)
+	obs, _ = lldpFacts(t, loop, scanner.Meta{SrcMAC: src})
+	if len(obs) != 0 {
+		t.Errorf("a loopback management address: %v", obs)
+	}
 	// A frame with no sender MAC names no device.
 	if err := LLDP(f[len(f)-2:], scanner.Meta{}, func(o observe.Observation) { t.Errorf("emitted %v", o) }); err == nil {
 		t.Error("an empty frame was accepted")
