@@ -217,7 +217,7 @@ var keys = []Key{
 	// LLDP (and LLDP-MED inventory): what a device announces to its port.
 	{Name: "lldp.system_name", Role: Fact},
 	{Name: "lldp.system_description", Role: Fact},
-	{Name: "lldp.capabilities", Role: Fact},
+	{Name: "lldp.capabilities", Role: Context},
 	{Name: "lldp.med_manufacturer", Role: Fact},
 	{Name: "lldp.med_model", Role: Fact},
 	{Name: "lldp.med_firmware", Role: Fact},
