@@ -35,26 +35,17 @@ func newEngineOver(db *fingerprint.Database, reg *oui.Registry, maxDevices int) 
 	return e
 }
 
-// readCapture decodes one capture file into observations. local are the
-// site's own ranges beyond the private ones (--local, policy zones).
-func readCapture(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) error {
-	_, err := readCaptureCounting(ctx, path, emit, allAddresses, local, progress)
-	return err
-}
-
-// readCaptureCounting is readCapture that also returns what it read (also
-// when it stopped at damage).
-func readCaptureCounting(ctx context.Context, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (pcap.Stats, error) {
-	return pcap.ReadFile(ctx, path, emit, pcap.Options{AllAddresses: allAddresses, Local: local, Progress: progress})
-}
-
-// readCaptureInput is readCaptureCounting for a file or, for "-", a capture
-// on standard input (no progress bar: its size is unknown).
+// readCaptureInput decodes one capture into observations, a file or, for
+// "-", standard input (no progress bar: its size is unknown), and returns
+// what it read, also when it stopped at damage. local are the site's own
+// ranges beyond the private ones (--local, policy zones).
 func readCaptureInput(ctx context.Context, stdin io.Reader, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (pcap.Stats, error) {
-	if path != "-" {
-		return readCaptureCounting(ctx, path, emit, allAddresses, local, progress)
+	opt := pcap.Options{AllAddresses: allAddresses, Local: local}
+	if path == "-" {
+		return pcap.Read(ctx, stdin, "standard input", 0, emit, opt)
 	}
-	return pcap.Read(ctx, stdin, "standard input", 0, emit, pcap.Options{AllAddresses: allAddresses, Local: local})
+	opt.Progress = progress
+	return pcap.ReadFile(ctx, path, emit, opt)
 }
 
 // isPartialCapture reports a capture that was read up to a damaged or

@@ -3,10 +3,6 @@ package pcapgen
 import (
 	"io"
 	"time"
-
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // Sink receives finished frames; iface picks the pcapng interface.
@@ -144,15 +140,9 @@ func (c *Capture) OpenPort(cli, srv Host, cport, sport uint16) {
 }
 
 // StreamTo makes c write an Ethernet pcap to w, counting the frames in
-// *written, and writes the file header.
+// *written, and writes the file header: StreamForm's zero form, whose
+// classic pcap needs no flush.
 func (c *Capture) StreamTo(w io.Writer, written *int) error {
-	pw := pcapgo.NewWriter(w)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		return err
-	}
-	c.Out = func(ts time.Time, _ int, frame []byte) error {
-		*written++
-		return pw.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: len(frame)}, frame)
-	}
-	return nil
+	_, err := c.StreamForm(w, written, LinkForm{})
+	return err
 }

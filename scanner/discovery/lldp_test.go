@@ -32,8 +32,7 @@ func lldpFrameOf(t testing.TB, name string) (mac observe.MAC, payload []byte) {
 
 func lldpFacts(t *testing.T, payload []byte, m scanner.Meta) ([]observe.Observation, map[string]string) {
 	t.Helper()
-	var obs []observe.Observation
-	err := LLDP(payload, m, func(o observe.Observation) { obs = append(obs, o) })
+	obs, err := decode(LLDP, payload, m)
 	if err != nil {
 		t.Fatalf("LLDP: %v", err)
 	}
@@ -129,8 +128,7 @@ func TestLLDPMEDInventory(t *testing.T) {
 	}
 
 	// Cut inside the inventory (a short snap length): what came before stands.
-	var cut []observe.Observation
-	err := LLDP(f[:len(f)-20], scanner.Meta{SrcMAC: src}, func(o observe.Observation) { cut = append(cut, o) })
+	cut, err := decode(LLDP, f[:len(f)-20], scanner.Meta{SrcMAC: src})
 	if err == nil || len(cut) < 6 {
 		t.Errorf("cut frame: %d observations, err %v", len(cut), err)
 	}
@@ -142,8 +140,8 @@ func TestLLDPMEDInventory(t *testing.T) {
 		t.Errorf("a loopback management address: %v", obs)
 	}
 	// A frame with no sender MAC names no device.
-	if err := LLDP(f[len(f)-2:], scanner.Meta{}, func(o observe.Observation) { t.Errorf("emitted %v", o) }); err == nil {
-		t.Error("an empty frame was accepted")
+	if empty, err := decode(LLDP, f[len(f)-2:], scanner.Meta{}); err == nil || len(empty) != 0 {
+		t.Errorf("an empty frame: %v, err %v", empty, err)
 	}
 }
 

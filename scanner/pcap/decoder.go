@@ -185,17 +185,12 @@ func (d *Decoder) link(link uint16, data []byte) bool {
 		}
 		copy(p.dstMAC[:], data[0:6])
 		copy(p.srcMAC[:], data[6:12])
-		etherType := binary.BigEndian.Uint16(data[12:14])
-		data = data[14:]
-		for tags := 0; tags < 4 && isVLANTag(etherType); tags++ {
-			if len(data) < 4 {
-				return false
-			}
-			p.vlan = binary.BigEndian.Uint16(data[0:2]) & 0x0fff // the last tag read is the innermost
-			etherType = binary.BigEndian.Uint16(data[2:4])
-			data = data[4:]
+		etherType, payload, vlan, ok := untagged(binary.BigEndian.Uint16(data[12:14]), data[14:])
+		if !ok {
+			return false
 		}
-		return d.network(etherType, data)
+		p.vlan = vlan
+		return d.network(etherType, payload)
 	case linkSLL:
 		if len(data) < 16 {
 			return false
@@ -231,6 +226,21 @@ func (d *Decoder) link(link uint16, data []byte) bool {
 		return d.ppi(data)
 	}
 	return false
+}
+
+// untagged strips up to four 802.1Q/802.1ad tags after an Ethernet header
+// and returns the EtherType and payload behind them and the VLAN of the
+// innermost tag (0 when untagged). ok is false when a tag is cut short.
+func untagged(etherType uint16, data []byte) (uint16, []byte, uint16, bool) {
+	var vlan uint16
+	for tags := 0; tags < 4 && isVLANTag(etherType); tags++ {
+		if len(data) < 4 {
+			return 0, nil, 0, false
+		}
+		vlan = binary.BigEndian.Uint16(data[0:2]) & 0x0fff // the last tag read is the innermost
+		etherType, data = binary.BigEndian.Uint16(data[2:4]), data[4:]
+	}
+	return etherType, data, vlan, true
 }
 
 func isVLANTag(etherType uint16) bool {

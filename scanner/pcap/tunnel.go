@@ -88,11 +88,6 @@ func (d *Decoder) gre(data []byte) bool {
 	}
 	flags := binary.BigEndian.Uint16(data[0:2])
 	proto := binary.BigEndian.Uint16(data[2:4])
-	switch {
-	case proto == greTEB, proto == greERSPAN2, proto == greERSPAN3, proto == greIPv4, proto == greIPv6, arubaGRE(proto):
-	default:
-		return true
-	}
 	if flags&0x4007 != 0 { // RFC 1701 source routing, or version 1 (PPTP)
 		return true
 	}
@@ -111,21 +106,21 @@ func (d *Decoder) gre(data []byte) bool {
 		return false
 	}
 	data = data[n:]
-	switch proto {
-	case greERSPAN2:
-		if !sequenced {
-			return d.decapsulate(data) // type I: the frame follows GRE directly
-		}
+	switch {
+	case proto == greTEB:
+		return d.decapsulate(data)
+	case proto == greERSPAN2 && !sequenced:
+		return d.decapsulate(data) // type I: the frame follows GRE directly
+	case proto == greERSPAN2:
 		return d.erspan2(data)
-	case greERSPAN3:
+	case proto == greERSPAN3:
 		return d.erspan3(data)
-	case greIPv4, greIPv6:
+	case proto == greIPv4, proto == greIPv6:
 		return d.routed(data)
-	}
-	if arubaGRE(proto) {
+	case arubaGRE(proto):
 		return d.decapsulateLink(linkIEEE80211, data)
 	}
-	return d.decapsulate(data)
+	return true // other GRE payloads are fine, just not ours
 }
 
 // arubaGRE reports whether a GRE protocol type is one Aruba access points
@@ -358,14 +353,8 @@ func plausibleFrame(link uint16, frame []byte) bool {
 		if len(frame) < 14 {
 			return false
 		}
-		etherType, data := binary.BigEndian.Uint16(frame[12:14]), frame[14:]
-		for tags := 0; tags < 2 && isVLANTag(etherType); tags++ {
-			if len(data) < 4 {
-				return false
-			}
-			etherType, data = binary.BigEndian.Uint16(data[2:4]), data[4:]
-		}
-		return plausibleNetwork(etherType, data)
+		etherType, data, _, ok := untagged(binary.BigEndian.Uint16(frame[12:14]), frame[14:])
+		return ok && plausibleNetwork(etherType, data)
 	case linkIEEE80211:
 		return plausibleDot11(frame)
 	case linkPrism, linkAVS:
@@ -409,21 +398,11 @@ func plausibleDot11(f []byte) bool {
 	if f[0] == 0x80 { // management, subtype beacon
 		return [6]byte(f[4:10]) == [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff} && [6]byte(f[10:16]) == [6]byte(f[16:22])
 	}
-	subtype, flags := f[0]>>4, f[1]
-	if (f[0]>>2)&0x03 != dot11TypeData || flags&dot11Protected != 0 || subtype&dot11NoBody != 0 {
+	if (f[0]>>2)&0x03 != dot11TypeData || f[1]&dot11Protected != 0 || (f[0]>>4)&dot11NoBody != 0 {
 		return false
 	}
-	hdr := dot11HeaderLen
-	if flags&(dot11ToDS|dot11FromDS) == dot11ToDS|dot11FromDS {
-		hdr += 6
-	}
-	if subtype&dot11QoS != 0 {
-		hdr += 2
-		if flags&dot11Order != 0 {
-			hdr += 4
-		}
-	}
-	if len(f) < hdr+len(snapHeader)+2 || [6]byte(f[hdr:hdr+6]) != snapHeader {
+	hdr, amsdu, ok := dot11Body(f, false)
+	if !ok || amsdu || len(f) < hdr+len(snapHeader)+2 || [6]byte(f[hdr:hdr+6]) != snapHeader {
 		return false
 	}
 	return plausibleNetwork(binary.BigEndian.Uint16(f[hdr+6:hdr+8]), f[hdr+8:])

@@ -70,12 +70,20 @@ func (d *Decoder) radiotap(data []byte) bool {
 	}
 	frame := data[n:]
 	if ok && flags&radiotapFCS != 0 {
-		if len(frame) < 4 {
+		if frame, ok = withoutFCS(frame); !ok {
 			return false
 		}
-		frame = frame[:len(frame)-4]
 	}
 	return d.dot11(frame, ok && flags&radiotapDataPad != 0)
+}
+
+// withoutFCS drops the 4-byte frame check sequence a radio header says the
+// frame ends in; false when the frame is shorter than that.
+func withoutFCS(frame []byte) ([]byte, bool) {
+	if len(frame) < 4 {
+		return nil, false
+	}
+	return frame[:len(frame)-4], true
 }
 
 // prism strips a Prism header, or the AVS header a Prism link type may
@@ -129,10 +137,10 @@ func (d *Decoder) ppi(data []byte) bool {
 			return false
 		}
 		if flags&ppiFCSPresent != 0 {
-			if len(frame) < 4 {
+			var ok bool
+			if frame, ok = withoutFCS(frame); !ok {
 				return false
 			}
-			frame = frame[:len(frame)-4]
 		}
 		return d.dot11(frame, false)
 	}
@@ -200,7 +208,6 @@ func (d *Decoder) dot11(data []byte, padded bool) bool {
 	}
 	subtype, flags := data[0]>>4, data[1]
 	p := &d.p
-	hdr := dot11HeaderLen
 	switch flags & (dot11ToDS | dot11FromDS) {
 	case 0: // station to station, or in an IBSS: DA, SA, BSSID
 		copy(p.dstMAC[:], data[4:10])
@@ -212,8 +219,7 @@ func (d *Decoder) dot11(data []byte, padded bool) bool {
 		copy(p.dstMAC[:], data[4:10])
 		copy(p.srcMAC[:], data[16:22])
 	default: // between APs (WDS, mesh): RA, TA, DA, SA
-		hdr += 6
-		if len(data) < hdr {
+		if len(data) < dot11HeaderLen+6 {
 			return false
 		}
 		copy(p.dstMAC[:], data[16:22])
@@ -222,27 +228,43 @@ func (d *Decoder) dot11(data []byte, padded bool) bool {
 	if flags&dot11Protected != 0 || subtype&dot11NoBody != 0 {
 		return d.senderOnly()
 	}
-	amsdu := false
-	if subtype&dot11QoS != 0 {
-		if len(data) < hdr+2 {
-			return false
-		}
-		amsdu = data[hdr]&dot11AMSDU != 0
-		hdr += 2
-		if flags&dot11Order != 0 {
-			hdr += 4
-		}
-	}
-	if padded {
-		hdr = (hdr + 3) &^ 3
-	}
-	if len(data) < hdr {
+	hdr, amsdu, ok := dot11Body(data, padded)
+	if !ok {
 		return false
 	}
 	if amsdu {
 		return d.amsdu(data[hdr:])
 	}
 	return d.llc(data[hdr:])
+}
+
+// dot11Body returns where the body of a data frame at least
+// dot11HeaderLen long starts: after the fourth address of a frame between
+// APs, the QoS and HT control fields and, when padded, the pad to 4 bytes;
+// and whether its QoS control announces an A-MSDU.
+func dot11Body(data []byte, padded bool) (start int, amsdu, ok bool) {
+	subtype, flags := data[0]>>4, data[1]
+	start = dot11HeaderLen
+	if flags&(dot11ToDS|dot11FromDS) == dot11ToDS|dot11FromDS {
+		start += 6
+	}
+	if subtype&dot11QoS != 0 {
+		if len(data) < start+2 {
+			return 0, false, false
+		}
+		amsdu = data[start]&dot11AMSDU != 0
+		start += 2
+		if flags&dot11Order != 0 {
+			start += 4
+		}
+	}
+	if padded {
+		start = (start + 3) &^ 3
+	}
+	if len(data) < start {
+		return 0, false, false
+	}
+	return start, amsdu, true
 }
 
 // llc hands an LLC/SNAP payload to network with its EtherType.
