@@ -13,6 +13,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/camsweep/camsweep/policy"
+	"github.com/camsweep/camsweep/scanner/pcap"
 	"github.com/camsweep/camsweep/scanner/sweep"
 	"github.com/camsweep/camsweep/store"
 )
@@ -25,6 +26,9 @@ type Config struct {
 	Reports      []string `yaml:"reports"`
 	FailOn       string   `yaml:"fail_on"`
 	AllAddresses bool     `yaml:"all_addresses"`
+	// TunnelPorts are UDP ports that carry a remote mirror (the pcap
+	// command's --tunnel-port): port to vxlan, geneve or tzsp.
+	TunnelPorts map[int]string `yaml:"tunnel_ports"`
 	// Sweep runs an active sweep as part of the audit; nil means no sweep.
 	Sweep *Sweep `yaml:"sweep"`
 }
@@ -121,7 +125,28 @@ func (c *Config) Validate(pol *policy.Policy) error {
 	if len(c.Captures) == 0 && len(c.Reports) == 0 && c.Sweep == nil {
 		return errors.New("the audit section names no input (captures, reports or sweep)")
 	}
-	return nil
+	_, err := c.Tunnels()
+	return err
+}
+
+// Tunnels reads tunnel_ports as the capture reader takes them; an error
+// names the entry.
+func (c *Config) Tunnels() (map[uint16]pcap.Tunnel, error) {
+	if len(c.TunnelPorts) == 0 {
+		return nil, nil
+	}
+	out := make(map[uint16]pcap.Tunnel, len(c.TunnelPorts))
+	for port, name := range c.TunnelPorts {
+		if port < 1 || port > 65535 {
+			return nil, fmt.Errorf("audit.tunnel_ports: %d is not a UDP port (1-65535)", port)
+		}
+		kind, ok := pcap.ParseTunnel(name)
+		if !ok {
+			return nil, fmt.Errorf("audit.tunnel_ports: port %d: unknown tunnel %q (want vxlan, geneve or tzsp)", port, name)
+		}
+		out[uint16(port)] = kind
+	}
+	return out, nil
 }
 
 // Plan is the section as the sweep package takes it; sweep.NewConfig checks

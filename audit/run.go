@@ -170,7 +170,8 @@ func (p *Plan) engine() (*fingerprint.Database, *fingerprint.Engine, error) {
 func (p *Plan) readCapture(ctx context.Context, path string, eng *fingerprint.Engine, res *report.Result) error {
 	// Hosts in the policy's zones are inventoried like hosts on private
 	// addresses, also where a site numbers its networks from public ranges.
-	_, err := pcap.ReadFile(ctx, path, eng.Add, pcap.Options{AllAddresses: p.cfg.AllAddresses, Local: p.pol.SiteRanges()})
+	tunnels, _ := p.cfg.Tunnels() // checked by Validate before the run
+	_, err := pcap.ReadFile(ctx, path, eng.Add, pcap.Options{AllAddresses: p.cfg.AllAddresses, Local: p.pol.SiteRanges(), TunnelPorts: tunnels})
 	var corrupt *pcap.CorruptError
 	switch {
 	case err == nil:

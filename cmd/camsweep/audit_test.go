@@ -233,6 +233,11 @@ func TestAuditConfigErrors(t *testing.T) {
 	if code != exitError || !strings.Contains(stderr, `audit.site "branch" is not one of the policy's sites (hq)`) {
 		t.Errorf("unknown site: exit %d, %q", code, stderr)
 	}
+	_, config = auditSite(t, "  site: hq\n  reports: [a.json]\n  tunnel_ports: {31337: erspan}\n")
+	code, _, stderr = cli(t, "", "audit", "--config", config, "--check")
+	if code != exitError || !strings.Contains(stderr, `audit.tunnel_ports: port 31337: unknown tunnel "erspan"`) {
+		t.Errorf("bad tunnel port: exit %d, %q", code, stderr)
+	}
 	_, config = auditSite(t, "  site: hq\n")
 	code, _, stderr = cli(t, "", "audit", "--config", config)
 	if code != exitError || !strings.Contains(stderr, "names no input") {

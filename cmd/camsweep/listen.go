@@ -30,6 +30,7 @@ type listenOptions struct {
 	duration     time.Duration
 	allAddresses bool
 	local        localRanges
+	tunnels      tunnelPorts
 }
 
 func newListenCmd() *cobra.Command {
@@ -48,6 +49,7 @@ func newListenCmd() *cobra.Command {
 	f.DurationVar(&o.duration, "for", 0, "how long to listen, e.g. 10m (default: until Ctrl-C)")
 	f.BoolVar(&o.allAddresses, "all-addresses", false, "also inventory hosts with public addresses")
 	o.local.register(cmd)
+	o.tunnels.register(cmd)
 	return cmd
 }
 
@@ -65,6 +67,9 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 		return usageError("--for must be positive")
 	}
 	if err := o.local.parse(); err != nil {
+		return err
+	}
+	if err := o.tunnels.parse(); err != nil {
 		return err
 	}
 	pol, eng, err := o.out.setup()
@@ -87,7 +92,7 @@ func runListen(cmd *cobra.Command, o *listenOptions) error {
 	if drawsProgress(cmd.ErrOrStderr(), o.out.quiet) {
 		stopStatus = listenStatus(ctx, cmd.ErrOrStderr(), o.iface, &packets, eng.Heard)
 	}
-	stats, err := live.Capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Local: o.local.with(pol.SiteRanges()), Probe: "listen"}, &packets)
+	stats, err := live.Capture(ctx, h, eng.Add, pcap.Options{AllAddresses: o.allAddresses, Local: o.local.with(pol.SiteRanges()), TunnelPorts: o.tunnels.ports, Probe: "listen"}, &packets)
 	stopStatus()
 	if err != nil {
 		res.Partial = true

@@ -35,7 +35,8 @@ A capture taken at a remote mirror's collector or on a tunnelled link is
 unwrapped: ERSPAN, Ethernet over GRE, VXLAN, Geneve and TZSP (on their ports,
 or on any port once a frame inside checks out), Aruba's Wi-Fi GRE, and routed
 IP over GRE or IP in IP; the summary says how many packets were read inside a
-tunnel. Wi-Fi captured in monitor mode (radiotap, PPI, Prism, AVS) is read as
+tunnel. A stream on a port of its own that holds only protected Wi-Fi frames
+gives no frame to recognise it by: name its port with --tunnel-port. Wi-Fi captured in monitor mode (radiotap, PPI, Prism, AVS) is read as
 802.11: open networks' traffic in full, protected frames' senders as devices.
 
 --format observations writes the decoded observations as JSON lines instead
@@ -49,6 +50,7 @@ const pcapExample = `  camsweep pcap capture.pcapng
   camsweep pcap --format json -o sweep.json site-a.pcap site-b.pcapng
   camsweep pcap --policy site.yaml --fail-on high capture.pcap
   camsweep pcap --local 130.225.0.0/16,2001:878::/32 campus.pcap
+  camsweep pcap --tunnel-port 31337=tzsp wifi-mirror.pcap
   camsweep pcap -q --format csv capture.pcap > devices.csv
   tcpdump -i eth0 -w - | camsweep pcap --format jsonl -
   camsweep pcap --format observations capture.pcap | grep wsd. | camsweep identify`
@@ -58,6 +60,13 @@ type pcapOptions struct {
 	out          outputOptions
 	allAddresses bool
 	local        localRanges
+	tunnels      tunnelPorts
+}
+
+// readOptions are the decoder options the user chose; local are the site's
+// own ranges (--local with the policy's zone CIDRs).
+func (o *pcapOptions) readOptions(local []netip.Prefix) pcap.Options {
+	return pcap.Options{AllAddresses: o.allAddresses, Local: local, TunnelPorts: o.tunnels.ports}
 }
 
 func newPcapCmd() *cobra.Command {
@@ -75,6 +84,7 @@ func newPcapCmd() *cobra.Command {
 	format.Usage += ", " + formatObservations + " (the decoded observations as JSON lines, for identify)"
 	cmd.Flags().BoolVar(&o.allAddresses, "all-addresses", false, "also inventory hosts with public addresses")
 	o.local.register(cmd)
+	o.tunnels.register(cmd)
 	return cmd
 }
 
@@ -83,6 +93,9 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 		return err
 	}
 	if err := o.local.parse(); err != nil {
+		return err
+	}
+	if err := o.tunnels.parse(); err != nil {
 		return err
 	}
 	if err := checkCaptureInputs(cmd.InOrStdin(), files); err != nil {
@@ -195,7 +208,7 @@ func readCaptures(ctx context.Context, cmd *cobra.Command, files []string, emit 
 	var packets captureTotals
 	partial := false
 	for _, f := range files {
-		st, err := readCaptureInput(ctx, cmd.InOrStdin(), f, emit, o.allAddresses, local, progressFor(stderr, f, o.out.quiet))
+		st, err := readCaptureInput(ctx, cmd.InOrStdin(), f, emit, o.readOptions(local), progressFor(stderr, f, o.out.quiet))
 		packets.packets += st.Packets
 		packets.tunnelled += st.Tunnelled
 		switch {

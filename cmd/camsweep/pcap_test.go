@@ -1,16 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/internal/pcapgen"
 	"github.com/camsweep/camsweep/policy"
 	"github.com/camsweep/camsweep/report"
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 )
 
 func pcapData(name string) string { return filepath.Join(repo, "testdata", "pcap", name) }
@@ -443,5 +449,51 @@ func TestPcapSummarySaysTunnelsWereRead(t *testing.T) {
 	_, _, stderr = cli(t, "", "pcap", "--format", "json", realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"))
 	if !strings.Contains(stderr, "packets from 1 file(s)\n") || strings.Contains(stderr, "tunnel") {
 		t.Errorf("summary of a plain capture: %s", stderr)
+	}
+}
+
+// A mirror on a port of its own that carries only protected Wi-Fi frames
+// gives nothing to recognise it by; --tunnel-port names it, and the station
+// inside (a Hikvision block) is reported. Without the flag it is not, and a
+// malformed flag is refused before anything is read.
+func TestPcapTunnelPortFlag(t *testing.T) {
+	station := []byte{0x44, 0x19, 0xb6, 0x12, 0x34, 0x56}
+	bssid := []byte{0x02, 0xb5, 0x51, 0xd0, 0x00, 0x01}
+	dot11 := append([]byte{0x08, 0x41, 0, 0}, bssid...) // data, to DS, protected
+	dot11 = append(append(append(dot11, station...), bssid...), 0x10, 0x00)
+	dot11 = append(dot11, bytes.Repeat([]byte{0x5a}, 48)...)
+	tzsp := append([]byte{1, 0, 0, 18, 1}, dot11...) // TZSP v1, received, 802.11, end
+	frame := pcapgen.NewFramer().UDP(pcapgen.NewHost("02:00:5e:00:00:01", "198.18.255.1"), pcapgen.NewHost("02:00:5e:00:00:02", "198.18.255.2"), 40000, 31999, tzsp)
+	var buf bytes.Buffer
+	w := pcapgo.NewWriter(&buf)
+	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: time.Unix(1700000000, 0), CaptureLength: len(frame), Length: len(frame)}, frame); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "wifi-mirror.pcap")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, stderr := cli(t, "", "pcap", "--format", "csv", "--tunnel-port", "31999=tzsp", path)
+	if !strings.Contains(strings.ToLower(out), "44:19:b6:12:34:56") || !strings.Contains(out, "Hikvision") || !strings.Contains(stderr, "1 of them read inside a tunnel") {
+		t.Errorf("with --tunnel-port the station is missing:\n%s\n%s", out, stderr)
+	}
+	_, out, _ = cli(t, "", "pcap", "--format", "csv", path)
+	if strings.Contains(strings.ToLower(out), "44:19:b6:12:34:56") {
+		t.Errorf("without --tunnel-port the unconfirmed stream was read:\n%s", out)
+	}
+	for spec, want := range map[string]string{
+		"31999":          "names no tunnel",
+		"70000=tzsp":     "is not a UDP port",
+		"0=vxlan":        "is not a UDP port",
+		"31999=gre":      `unknown tunnel "gre"`,
+		"9=tzsp,9=vxlan": "port 9 named twice",
+	} {
+		code, _, stderr := cli(t, "", "pcap", "--tunnel-port", spec, path)
+		if code != exitError || !strings.Contains(stderr, want) {
+			t.Errorf("--tunnel-port %s: exit %d, %q (want %q)", spec, code, stderr, want)
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"errors"
 
 	"io"
-	"net/netip"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/oui"
@@ -37,10 +36,9 @@ func newEngineOver(db *fingerprint.Database, reg *oui.Registry, maxDevices int) 
 
 // readCaptureInput decodes one capture into observations, a file or, for
 // "-", standard input (no progress bar: its size is unknown), and returns
-// what it read, also when it stopped at damage. local are the site's own
-// ranges beyond the private ones (--local, policy zones).
-func readCaptureInput(ctx context.Context, stdin io.Reader, path string, emit scanner.Emit, allAddresses bool, local []netip.Prefix, progress func(done, total int64)) (pcap.Stats, error) {
-	opt := pcap.Options{AllAddresses: allAddresses, Local: local}
+// what it read, also when it stopped at damage. opt holds the user's
+// choices (--all-addresses, --local with the policy's zones, --tunnel-port).
+func readCaptureInput(ctx context.Context, stdin io.Reader, path string, emit scanner.Emit, opt pcap.Options, progress func(done, total int64)) (pcap.Stats, error) {
 	if path == "-" {
 		return pcap.Read(ctx, stdin, "standard input", 0, emit, opt)
 	}

@@ -84,8 +84,8 @@ type Decoder struct {
 	frags    *reassembler
 	p        packet
 
-	tunnelDepth int                                   // tunnels unwrapped around the frame being decoded (tunnel.go)
-	tunnelFlows boundedMap[tunnelFlow, udpTunnelKind] // mirror tunnels found on unregistered ports
+	tunnelDepth int                            // tunnels unwrapped around the frame being decoded (tunnel.go)
+	tunnelFlows boundedMap[tunnelFlow, Tunnel] // mirror tunnels found on unregistered ports
 
 	// inspect, when set (tests only), sees each frame's headers as decoded
 	// (d.p) and its transport bytes: the differential test against
@@ -123,7 +123,7 @@ func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
 	d.senders = newBoundedMap[bindingKey, int64](1 << 18)
 	d.opens = newBoundedSet[endpointKey](1 << 18)
-	d.tunnelFlows = newBoundedMap[tunnelFlow, udpTunnelKind](1 << 10)
+	d.tunnelFlows = newBoundedMap[tunnelFlow, Tunnel](1 << 10)
 	d.flows = newFlowTable(d, opt)
 	d.frags = newReassembler(opt, &d.stats)
 	return d

@@ -19,6 +19,14 @@ type Options struct {
 	// hosts' payloads but binds no MAC to them: their frames usually come
 	// through a router).
 	Local []netip.Prefix
+	// TunnelPorts names UDP destination ports that carry a mirror tunnel
+	// (a collector listening where its user chose): every datagram to one
+	// is read as that tunnel, as on the registered ports, without first
+	// waiting for a frame inside that checks out. That matters for a
+	// stream that holds only frames no check can confirm (protected
+	// Wi-Fi). A datagram whose header does not parse is read as ordinary
+	// UDP.
+	TunnelPorts map[uint16]Tunnel
 	// Progress, if set, is called now and then with the bytes read so far
 	// and the input size (0 when unknown), and once at the end.
 	Progress func(done, total int64)

@@ -2,6 +2,7 @@ package pcap
 
 import (
 	"encoding/binary"
+	"strings"
 
 	"github.com/camsweep/camsweep/internal/checksum"
 )
@@ -182,7 +183,7 @@ func (d *Decoder) erspan3(data []byte) bool {
 // mirror, and a stream's frames that cannot be checked (protected Wi-Fi)
 // are read once the stream is known.
 func (d *Decoder) udpTunnel(port uint16, payload []byte) (decoded, ok bool) {
-	kind := registeredTunnel(port)
+	kind := d.portTunnel(port)
 	if kind == notTunnel {
 		if kind = d.tunnelFlowKind(port, payload); kind == notTunnel {
 			return false, false
@@ -198,26 +199,55 @@ func (d *Decoder) udpTunnel(port uint16, payload []byte) (decoded, ok bool) {
 	return d.decapsulateLink(link, frame), true
 }
 
-// udpTunnelKind is a UDP-borne mirror encapsulation.
-type udpTunnelKind uint8
+// Tunnel is a UDP-borne mirror encapsulation.
+type Tunnel uint8
 
 const (
-	notTunnel udpTunnelKind = iota
-	tunnelVXLAN
-	tunnelGeneve
-	tunnelTZSP
+	notTunnel Tunnel = iota
+	TunnelVXLAN
+	TunnelGeneve
+	TunnelTZSP
 )
+
+// tunnelNames are the names ParseTunnel reads and String gives.
+var tunnelNames = [...]string{notTunnel: "", TunnelVXLAN: "vxlan", TunnelGeneve: "geneve", TunnelTZSP: "tzsp"}
+
+func (t Tunnel) String() string {
+	if int(t) < len(tunnelNames) {
+		return tunnelNames[t]
+	}
+	return ""
+}
+
+// ParseTunnel reads a tunnel's name: vxlan, geneve or tzsp.
+func ParseTunnel(name string) (Tunnel, bool) {
+	for t, n := range tunnelNames {
+		if n != "" && strings.EqualFold(n, name) {
+			return Tunnel(t), true
+		}
+	}
+	return notTunnel, false
+}
+
+// portTunnel returns the tunnel a destination port carries by the user's
+// word (Options.TunnelPorts) or by registration.
+func (d *Decoder) portTunnel(port uint16) Tunnel {
+	if t, ok := d.opt.TunnelPorts[port]; ok {
+		return t
+	}
+	return registeredTunnel(port)
+}
 
 // registeredTunnel returns the tunnel a destination port is registered (or
 // configured by default) for.
-func registeredTunnel(port uint16) udpTunnelKind {
+func registeredTunnel(port uint16) Tunnel {
 	switch port {
 	case vxlanPort, vxlanLinuxPort:
-		return tunnelVXLAN
+		return TunnelVXLAN
 	case genevePort:
-		return tunnelGeneve
+		return TunnelGeneve
 	case tzspPort:
-		return tunnelTZSP
+		return TunnelTZSP
 	}
 	return notTunnel
 }
@@ -231,7 +261,7 @@ type tunnelFlow struct {
 // tunnelFlowKind returns the tunnel a datagram to an unregistered port
 // carries: the flow's, once learned, or one its shape suggests and its
 // frame confirms (a frame whose network header checks out, a beacon).
-func (d *Decoder) tunnelFlowKind(port uint16, payload []byte) udpTunnelKind {
+func (d *Decoder) tunnelFlowKind(port uint16, payload []byte) Tunnel {
 	kind := tunnelShape(payload)
 	if kind == notTunnel {
 		return notTunnel // most datagrams end here, at a few byte comparisons
@@ -253,17 +283,17 @@ func (d *Decoder) tunnelFlowKind(port uint16, payload []byte) udpTunnelKind {
 // TZSP version 1 with a received or transmitted frame of a known
 // encapsulation; VXLAN with the I flag (and at most the group-policy flag)
 // and its reserved bytes zero; Geneve version 0 carrying Ethernet.
-func tunnelShape(p []byte) udpTunnelKind {
+func tunnelShape(p []byte) Tunnel {
 	if len(p) < 8 {
 		return notTunnel
 	}
 	switch {
 	case p[0] == 1 && p[1] <= 1 && tzspLinks[binary.BigEndian.Uint16(p[2:4])] != 0:
-		return tunnelTZSP
+		return TunnelTZSP
 	case p[0]&^0x80 == 0x08 && p[2] == 0 && p[3] == 0 && p[7] == 0:
-		return tunnelVXLAN
+		return TunnelVXLAN
 	case p[0]>>6 == 0 && binary.BigEndian.Uint16(p[2:4]) == greTEB && p[7] == 0:
-		return tunnelGeneve
+		return TunnelGeneve
 	}
 	return notTunnel
 }
@@ -271,18 +301,18 @@ func tunnelShape(p []byte) udpTunnelKind {
 // unwrapUDPTunnel returns the frame a tunnel packet carries and its link
 // type. isTunnel is false when the header does not parse; frame is nil for
 // a packet that carries no frame the decoder reads.
-func unwrapUDPTunnel(kind udpTunnelKind, payload []byte) (frame []byte, link uint16, isTunnel bool) {
+func unwrapUDPTunnel(kind Tunnel, payload []byte) (frame []byte, link uint16, isTunnel bool) {
 	switch kind {
-	case tunnelVXLAN:
+	case TunnelVXLAN:
 		// Flags (the I bit says a VNI is present), 3 reserved bytes, VNI,
 		// 1 reserved byte.
 		if len(payload) < 8 || payload[0]&0x08 == 0 {
 			return nil, 0, false
 		}
 		return payload[8:], linkEthernet, true
-	case tunnelGeneve:
+	case TunnelGeneve:
 		return geneveFrame(payload)
-	case tunnelTZSP:
+	case TunnelTZSP:
 		return tzspFrame(payload)
 	}
 	return nil, 0, false

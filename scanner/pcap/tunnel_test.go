@@ -436,6 +436,44 @@ func TestTunnelLearnedFlow(t *testing.T) {
 	}
 }
 
+// TestTunnelPortsNamedByTheUser: a port the user names (Options.TunnelPorts)
+// is read as that tunnel from its first datagram, a stream of protected
+// Wi-Fi frames no check can confirm included; without the option the same
+// datagram is not unwrapped, and a datagram to the port whose header does
+// not parse is decoded as ordinary UDP.
+func TestTunnelPortsNamedByTheUser(t *testing.T) {
+	ts := time.Unix(1, 0)
+	protected := outerIPv4(ipUDP, udpHeader(9000, append([]byte{1, 0, 0, 18, 1}, protectedDot11()...)))
+	station := "02:b5:51:d0:00:42"
+	for _, tc := range []struct {
+		name  string
+		ports map[uint16]Tunnel
+		want  bool
+	}{
+		{"named", map[uint16]Tunnel{9000: TunnelTZSP}, true},
+		{"not named", nil, false},
+		{"another port named", map[uint16]Tunnel{9001: TunnelTZSP}, false},
+		{"named as another tunnel", map[uint16]Tunnel{9000: TunnelVXLAN}, false},
+	} {
+		rec := &recorder{}
+		d := NewDecoder(rec.emit, Options{TunnelPorts: tc.ports})
+		d.Packet(layers.LinkTypeEthernet, ts, protected)
+		if got := rec.sent(station, 0); got != tc.want {
+			t.Errorf("%s: protected frame's sender reported %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	for name, want := range map[string]Tunnel{"vxlan": TunnelVXLAN, "Geneve": TunnelGeneve, "TZSP": TunnelTZSP} {
+		if got, ok := ParseTunnel(name); !ok || got != want {
+			t.Errorf("ParseTunnel(%q) = %v, %v", name, got, ok)
+		}
+	}
+	for _, name := range []string{"", "gre", "erspan", "vxlan2"} {
+		if _, ok := ParseTunnel(name); ok {
+			t.Errorf("ParseTunnel(%q) accepted", name)
+		}
+	}
+}
+
 func macOf(b []byte) string { return observe.MAC(b).String() }
 
 // firstIPv4Frame returns the first frame of mirrorSource that carries IPv4

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/camsweep/camsweep/scanner/pcap"
+)
+
+// tunnelPortsHelp explains --tunnel-port where pcap and listen register it.
+const tunnelPortsHelp = "UDP ports that carry a remote mirror, as PORT=vxlan|geneve|tzsp,...: every datagram to them is unwrapped (needed only for a stream on a port of its own whose frames are all protected Wi-Fi; others are recognised by themselves)"
+
+// tunnelPorts is the --tunnel-port flag: mirror collectors on ports of the
+// user's choosing.
+type tunnelPorts struct {
+	spec  string
+	ports map[uint16]pcap.Tunnel // parsed by parse
+}
+
+func (t *tunnelPorts) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&t.spec, "tunnel-port", "", tunnelPortsHelp)
+}
+
+// parse checks --tunnel-port before any input is read.
+func (t *tunnelPorts) parse() error {
+	t.ports = nil
+	for _, part := range strings.Split(t.spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		portText, name, found := strings.Cut(part, "=")
+		if !found {
+			return usageError("--tunnel-port: %q names no tunnel (want PORT=vxlan, PORT=geneve or PORT=tzsp)", part)
+		}
+		port, err := strconv.ParseUint(strings.TrimSpace(portText), 10, 16)
+		if err != nil || port == 0 {
+			return usageError("--tunnel-port: %q is not a UDP port (1-65535)", portText)
+		}
+		kind, ok := pcap.ParseTunnel(strings.TrimSpace(name))
+		if !ok {
+			return usageError("--tunnel-port: unknown tunnel %q (want vxlan, geneve or tzsp)", name)
+		}
+		if prev, dup := t.ports[uint16(port)]; dup && prev != kind {
+			return usageError("--tunnel-port: port %d named twice, as %s and %s", port, prev, kind)
+		}
+		if t.ports == nil {
+			t.ports = make(map[uint16]pcap.Tunnel)
+		}
+		t.ports[uint16(port)] = kind
+	}
+	return nil
+}
