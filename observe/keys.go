@@ -132,7 +132,7 @@ var keys = []Key{
 	{Name: "ssdp.product_series", Role: Context},
 	{Name: "ssdp.device_name", Role: Context},
 	{Name: "ssdp.location", Role: Fact},
-	{Name: "ssdp.usn", Role: Context},
+	{Name: "ssdp.usn", Role: Fact},
 	{Name: "ssdp.nt", Role: Fact},
 	{Name: "ssdp.st", Role: Context},
 	{Name: "upnp.manufacturer", Role: Fact},
