@@ -108,6 +108,7 @@ var keys = []Key{
 	{Name: "snmp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
 	{Name: "lldp.payload_hex", Role: Raw},
+	{Name: "wifi.elements_hex", Role: Raw},
 	{Name: "tls.cert_pem", Role: Raw},
 	{Name: "tls.cert_der_hex", Role: Raw},
 
@@ -224,6 +225,16 @@ var keys = []Key{
 	{Name: "lldp.med_software", Role: Context},
 	{Name: "lldp.med_hardware", Role: Context},
 	{Name: "lldp.med_serial", Role: Context},
+
+	// Wi-Fi management frames: an access point's network name, and the WPS
+	// description access points and stations give of themselves.
+	{Name: "wifi.ssid", Role: Fact},
+	{Name: "wps.manufacturer", Role: Fact},
+	{Name: "wps.model_name", Role: Fact},
+	{Name: "wps.model_number", Role: Fact},
+	{Name: "wps.device_name", Role: Fact},
+	{Name: "wps.device_type", Role: Fact},
+	{Name: "wps.serial", Role: Context},
 
 	// SIP and GB/T 28181 (what a message's sender says of itself).
 	{Name: "sip.user_agent", Role: Fact},

@@ -27,8 +27,9 @@ func checkObservations(t *testing.T, prefix string, obs []observe.Observation) {
 		if strings.TrimSpace(o.Value) != o.Value {
 			t.Fatalf("%s: untrimmed value %q", o.Key, o.Value)
 		}
-		// LLDP's facts are keyed by the frame's sender, as DHCP's by chaddr.
-		if !o.MAC.IsZero() && !observe.IsBinding(o.Key) && !strings.HasPrefix(o.Key, "dhcp.") && !strings.HasPrefix(o.Key, "lldp.") {
+		// LLDP's and Wi-Fi's facts are keyed by the frame's sender, as DHCP's by chaddr.
+		if !o.MAC.IsZero() && !observe.IsBinding(o.Key) && !strings.HasPrefix(o.Key, "dhcp.") && !strings.HasPrefix(o.Key, "lldp.") &&
+			!strings.HasPrefix(o.Key, "wifi.") && !strings.HasPrefix(o.Key, "wps.") {
 			t.Fatalf("%s carries MAC %v", o.Key, o.MAC)
 		}
 		if o.MAC.Multicast() {

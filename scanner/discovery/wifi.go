@@ -70,7 +70,9 @@ func WiFiRequest(elements []byte, m scanner.Meta, emit scanner.Emit) error {
 
 func wifiElements(b []byte, m scanner.Meta, emit scanner.Emit, ownSSID bool) error {
 	s := newSink(m, func(o observe.Observation) {
-		o.MAC = m.SrcMAC // link-local: the transmitter is the device (identify input may name none)
+		if !m.SrcMAC.Multicast() {
+			o.MAC = m.SrcMAC // link-local: the transmitter is the device (identify input may name none)
+		}
 		emit(o)
 	})
 	var wps []byte

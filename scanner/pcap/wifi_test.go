@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,21 +77,69 @@ func TestRadiotapCapture(t *testing.T) {
 // WPA2-PSK association. Nothing is readable but the EAPOL handshake; the
 // station 00:13:ce:55:98:ef (null-data and protected frames), the AP
 // 00:0b:86:c2:a4:85 (EAPOL from the AP itself) and a host behind the AP,
-// 00:0f:66:e3:e4:01 (protected frames only), are devices by their MAC, and
-// nothing else is said of them.
+// 00:0f:66:e3:e4:01 (protected frames only), are devices by their MAC; the
+// AP's 85 beacons and 6 probe responses name its network, once (tshark:
+// wlan.ssid "linksys"), and nothing else is said of them. The station's
+// probe requests name the network it looks for, which is not its own.
 func TestProtectedWifiCapture(t *testing.T) {
 	r, st := readCapture(t, "aircrack-ng/wpa2-psk-linksys.pcap", Options{})
 	if st.Packets != 499 || st.Skipped != 0 {
 		t.Errorf("stats %+v", st)
 	}
 	for _, mac := range []string{"00:13:ce:55:98:ef", "00:0b:86:c2:a4:85", "00:0f:66:e3:e4:01"} {
-		if got := r.macOnly(mac); len(got) == 0 || got[0] != "link.mac="+mac {
+		if got := r.macOnly(mac); !slices.Contains(got, "link.mac="+mac) {
 			t.Errorf("%s: %q", mac, got)
 		}
 	}
+	var said []string
 	for _, o := range r.obs {
 		if o.Key != "link.mac" {
-			t.Errorf("more than a MAC said: %+v", o)
+			said = append(said, o.MAC.String()+" "+o.Key+"="+o.Value)
+		}
+	}
+	if want := []string{"00:0b:86:c2:a4:85 wifi.ssid=linksys"}; !slices.Equal(said, want) {
+		t.Errorf("said %q, want %q", said, want)
+	}
+}
+
+// The same radiotap capture's management frames (tshark -Y wlan.fc.type==0):
+// a Kaonmedia CT1100 station's probe request carries a WPS element
+// (Manufacturer Kaonmedia, Model Name and Number CT1100, Device Name
+// Hi3798CV200, the HiSilicon chip it is built on, Primary Device Type
+// 10.5); access points' beacons and probe responses name their networks,
+// two with WPS elements of Realtek's reference firmware. Hidden networks
+// (a name of NULs: 04:8d:38:60:73:0f, e4:be:ed:28:3b:3b) and probe
+// requests' network names (what a station looks for) are not read.
+func TestWifiManagementFrames(t *testing.T) {
+	r, _ := readCapture(t, "airodump-wifi/80211-icmp_CUT.pcap", Options{})
+	got := map[string][]string{}
+	for _, o := range r.obs {
+		if strings.HasPrefix(o.Key, "wps.") || o.Key == "wifi.ssid" {
+			got[o.MAC.String()] = append(got[o.MAC.String()], o.Key+"="+o.Value)
+		}
+	}
+	want := map[string][]string{
+		"bc:14:ef:df:e1:74": {"wps.manufacturer=Kaonmedia", "wps.model_name=CT1100", "wps.model_number=CT1100", "wps.device_name=Hi3798CV200", "wps.device_type=10.5"},
+		"18:64:72:1c:03:60": {"wifi.ssid=Rich_Gangnam_Mirim4F#6"},
+		"68:86:a7:a1:f6:00": {"wifi.ssid=BoB"},
+		"f0:29:29:14:c7:00": {"wifi.ssid=BoB"},
+		"f0:29:29:14:d4:c0": {"wifi.ssid=BoB"},
+		"90:9f:33:b4:71:de": {"wifi.ssid=ssofard123"},
+		"04:8d:38:60:73:10": {"wifi.ssid=SO070VOIP730E", "wps.device_type=6.1", "wps.device_name=RTL8196d"},
+		"90:9f:33:9a:47:36": {"wifi.ssid=BoBMil", "wps.manufacturer=Realtek Semiconductor Corp.", "wps.model_name=RTL8xxx",
+			"wps.model_number=EV-2009-02-06", "wps.serial=123456789012347", "wps.device_type=6.1", "wps.device_name=Realtek Wireless AP"},
+	}
+	for mac, w := range want {
+		g := slices.Clone(got[mac])
+		slices.Sort(g)
+		slices.Sort(w)
+		if !slices.Equal(g, w) {
+			t.Errorf("%s: %q, want %q", mac, g, w)
+		}
+	}
+	for mac := range got {
+		if _, ok := want[mac]; !ok {
+			t.Errorf("%s: unexpected %q", mac, got[mac])
 		}
 	}
 }
