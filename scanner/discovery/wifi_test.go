@@ -72,7 +72,9 @@ func TestWiFiElementsOfRealFrames(t *testing.T) {
 // list; a hidden network's NUL name, an element that runs past the frame
 // and a vendor element of another OUI say nothing.
 func TestWiFiElementEdges(t *testing.T) {
-	wps := func(body []byte) []byte { return append([]byte{221, byte(4 + len(body)), 0x00, 0x50, 0xf2, 4}, body...) }
+	wps := func(body []byte) []byte {
+		return append([]byte{221, byte(4 + len(body)), 0x00, 0x50, 0xf2, 4}, body...)
+	}
 	attr := []byte{0x10, 0x21, 0, 9, 'H', 'i', 'k', 'v', 'i', 's', 'i', 'o', 'n'}
 	split := append(wps(attr[:6]), wps(attr[6:])...)
 	mac := observe.MAC{0x02, 0, 0, 0, 0, 1}
