@@ -75,19 +75,20 @@ func Sniff(payload []byte) (scanner.Decoder, bool) {
 // rawKeys are the raw keys `camsweep identify` accepts, each expanded by the
 // decoder that reads the same bytes off the wire.
 var rawKeys = map[string]scanner.Decoder{
-	"sadp.payload":     SADP,
-	"dhip.payload":     DHIP,
-	"xm.payload":       XM,
-	"wsd.payload":      WSD,
-	"ssdp.payload":     SSDP,
-	"upnp.description": UPnP,
-	"mdns.payload_hex": fromHex(MDNS),
-	"dhcp.payload_hex": fromHex(DHCP),
-	"gvcp.payload_hex": fromHex(GVCP),
-	"hds.payload":      HDS,
-	"snmp.payload_hex": fromHex(SNMP),
-	"sip.message":      SIP,
-	"lldp.payload_hex": fromHex(LLDP),
+	"sadp.payload":      SADP,
+	"dhip.payload":      DHIP,
+	"xm.payload":        XM,
+	"wsd.payload":       WSD,
+	"ssdp.payload":      SSDP,
+	"upnp.description":  UPnP,
+	"mdns.payload_hex":  fromHex(MDNS),
+	"dhcp.payload_hex":  fromHex(DHCP),
+	"gvcp.payload_hex":  fromHex(GVCP),
+	"hds.payload":       HDS,
+	"snmp.payload_hex":  fromHex(SNMP),
+	"sip.message":       SIP,
+	"lldp.payload_hex":  fromHex(LLDP),
+	"wifi.elements_hex": fromHex(WiFiAnnouncement),
 }
 
 // ByEtherType returns the decoder of a link-layer protocol that is no IP
@@ -95,6 +96,29 @@ var rawKeys = map[string]scanner.Decoder{
 func ByEtherType(etherType uint16) (scanner.Decoder, bool) {
 	if etherType == EtherTypeLLDP {
 		return LLDP, true
+	}
+	return nil, false
+}
+
+// Wi-Fi management frame subtypes whose elements describe their sender
+// (IEEE 802.11-2020 Table 9-1).
+const (
+	dot11AssocRequest   = 0
+	dot11ReassocRequest = 2
+	dot11ProbeRequest   = 4
+	dot11ProbeResponse  = 5
+	dot11Beacon         = 8
+)
+
+// ByDot11Subtype returns the decoder of a Wi-Fi management frame's
+// elements: an access point's beacons and probe responses announce it, a
+// station's requests describe the station.
+func ByDot11Subtype(subtype uint8) (scanner.Decoder, bool) {
+	switch subtype {
+	case dot11Beacon, dot11ProbeResponse:
+		return WiFiAnnouncement, true
+	case dot11ProbeRequest, dot11AssocRequest, dot11ReassocRequest:
+		return WiFiRequest, true
 	}
 	return nil, false
 }

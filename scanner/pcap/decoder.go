@@ -86,6 +86,7 @@ type Decoder struct {
 
 	tunnelDepth int                            // tunnels unwrapped around the frame being decoded (tunnel.go)
 	tunnelFlows boundedMap[tunnelFlow, Tunnel] // mirror tunnels found on unregistered ports
+	elements    []byte                         // a Wi-Fi management frame's kept elements, reused
 
 	// inspect, when set (tests only), sees each frame's headers as decoded
 	// (d.p) and its transport bytes: the differential test against

@@ -80,6 +80,11 @@ type Protocols struct {
 	// or ARP (link-layer announcements such as LLDP); the decoder gets the
 	// payload after the EtherType and the frame's MACs. Optional.
 	Frame func(etherType uint16) (scanner.Decoder, bool)
+	// Dot11 returns the decoder for the elements of a Wi-Fi management
+	// frame of this subtype (beacons, probe requests and responses,
+	// association requests); it gets the network name and vendor-specific
+	// elements, and the frame's transmitter as SrcMAC. Optional.
+	Dot11 func(subtype uint8) (scanner.Decoder, bool)
 	// RepeatKey returns the parts of a datagram its observations depend
 	// on (head may be nil). A datagram whose parts, sender and receiver
 	// are those of one decoded without error before is not decoded again.

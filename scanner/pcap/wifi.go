@@ -29,6 +29,7 @@ const (
 
 // 802.11 frame control bits (IEEE 802.11-2020 §9.2.4.1).
 const (
+	dot11TypeMgmt   = 0
 	dot11TypeData   = 2
 	dot11ToDS       = 0x01
 	dot11FromDS     = 0x02
@@ -194,14 +195,19 @@ func radiotapFlagsField(h []byte) (uint8, bool) {
 // subframe of an A-MSDU with its own addresses). A
 // protected body (WEP, TKIP, CCMP, GCMP) cannot be read, but the addresses
 // are in the clear: like any frame, it makes its sender a device.
-// Management and control frames name no host's traffic and are passed by.
+// Control frames name no host and are passed by; management frames that
+// describe their sender go to management.
 // padded: the header is followed by padding to a multiple of 4 bytes.
 func (d *Decoder) dot11(data []byte, padded bool) bool {
 	if len(data) < 2 || data[0]&0x03 != 0 { // protocol version 0
 		return false
 	}
-	if (data[0]>>2)&0x03 != dot11TypeData {
-		return true
+	switch (data[0] >> 2) & 0x03 {
+	case dot11TypeData:
+	case dot11TypeMgmt:
+		return d.management(data)
+	default:
+		return true // control frames name no host
 	}
 	if len(data) < dot11HeaderLen {
 		return false
@@ -303,4 +309,73 @@ func (d *Decoder) senderOnly() bool {
 		d.sender()
 	}
 	return true
+}
+
+// management hands the elements of a management frame that describes its
+// transmitter (an access point's beacon or probe response, a station's
+// probe or association request) to its decoder: the network name and the
+// vendor-specific elements (WPS), in order. Beacons repeat ten times a
+// second with a new timestamp and traffic map each time; only the kept
+// elements make the repeat key, so an unchanged beacon is decoded once.
+func (d *Decoder) management(data []byte) bool {
+	if d.proto.Dot11 == nil || len(data) < dot11HeaderLen {
+		return true
+	}
+	subtype, flags := data[0]>>4, data[1]
+	dec, ok := d.proto.Dot11(subtype)
+	if !ok {
+		return true
+	}
+	start := dot11HeaderLen + mgmtFixedLen(subtype)
+	if flags&dot11Order != 0 {
+		start += 4 // HT Control
+	}
+	if len(data) < start {
+		return false
+	}
+	p := &d.p
+	copy(p.dstMAC[:], data[4:10])
+	copy(p.srcMAC[:], data[10:16]) // the transmitter
+	if p.srcMAC.IsZero() || p.srcMAC.Multicast() {
+		return true
+	}
+	d.elements = keptElements(d.elements[:0], data[start:])
+	if len(d.elements) > 0 {
+		d.frame(dec, d.elements)
+	}
+	return true
+}
+
+// mgmtFixedLen is the length of the fixed fields before a management
+// frame's elements (IEEE 802.11-2020 §9.3.3): capability and listen
+// interval in an association request, plus the current AP's address in a
+// reassociation request, timestamp, interval and capability in a beacon or
+// probe response, none in a probe request.
+func mgmtFixedLen(subtype uint8) int {
+	switch subtype {
+	case 0:
+		return 4
+	case 2:
+		return 10
+	case 5, 8:
+		return 12
+	}
+	return 0
+}
+
+// keptElements appends to dst the elements of list that describe a
+// device: the network name (0) and vendor-specific elements (221). A
+// truncated element ends the list.
+func keptElements(dst, list []byte) []byte {
+	for len(list) >= 2 {
+		n := 2 + int(list[1])
+		if n > len(list) {
+			break
+		}
+		if list[0] == 0 || list[0] == 221 {
+			dst = append(dst, list[:n]...)
+		}
+		list = list[n:]
+	}
+	return dst
 }

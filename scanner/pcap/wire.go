@@ -16,5 +16,6 @@ func defaultProtocols() *Protocols {
 		ClientFirst:  service.ClientFirst,
 		RepeatKey:    discovery.RepeatKey,
 		Frame:        discovery.ByEtherType,
+		Dot11:        discovery.ByDot11Subtype,
 	}
 }
