@@ -18,7 +18,8 @@ the same decoders as "camsweep pcap". Nothing is sent: this is the way to survey
 a segment where even a polite sweep is not allowed. Devices that talk (DHCP,
 ARP, mDNS, SSDP, SADP and DHIP announcements, LLDP to the switch port, cloud
 lookups, HTTP and RTSP to viewers) are found; silent ones are not. A Wi-Fi
-interface already in monitor mode is read as 802.11 (radiotap or Prism). Runs
+interface already in monitor mode is read as 802.11 (radiotap or Prism), access
+points' network names and WPS device descriptions included. Runs
 for --for, or until Ctrl-C, then reports. Needs root or CAP_NET_RAW.`
 
 const listenExample = `  sudo camsweep listen -i eth1 --for 10m

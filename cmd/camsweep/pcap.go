@@ -36,8 +36,12 @@ unwrapped: ERSPAN, Ethernet over GRE, VXLAN, Geneve and TZSP (on their ports,
 or on any port once a frame inside checks out), Aruba's Wi-Fi GRE, and routed
 IP over GRE or IP in IP; the summary says how many packets were read inside a
 tunnel. A stream on a port of its own that holds only protected Wi-Fi frames
-gives no frame to recognise it by: name its port with --tunnel-port. Wi-Fi captured in monitor mode (radiotap, PPI, Prism, AVS) is read as
-802.11: open networks' traffic in full, protected frames' senders as devices.
+gives no frame to recognise it by: name its port with --tunnel-port.
+
+Wi-Fi captured in monitor mode (radiotap, PPI, Prism, AVS) is read as 802.11:
+open networks' traffic in full, protected frames' senders as devices, access
+points' network names (a camera in set-up mode is an access point of its own)
+and the WPS device descriptions access points and stations send.
 
 --format observations writes the decoded observations as JSON lines instead
 of a report, the input camsweep identify reads: to see why a device was or was
