@@ -1,7 +1,9 @@
 package pcap
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/camsweep/camsweep/observe"
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 )
 
@@ -105,5 +108,33 @@ func BenchmarkARPPacket(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		d.Packet(layers.LinkTypeEthernet, ts, data)
+	}
+}
+
+// BenchmarkBeacon is a repeated beacon of the real Wi-Fi capture (the
+// access point of BoBMil): the kept elements are copied and hashed, the
+// repeat found, nothing decoded again.
+func BenchmarkBeacon(b *testing.B) {
+	var beacon []byte
+	eachPacket(b, openPcap(b, "airodump-wifi/80211-icmp_CUT.pcap"), func(data []byte, _ gopacket.CaptureInfo) {
+		f := data[binary.LittleEndian.Uint16(data[2:4]):]
+		if beacon == nil && len(f) > 24 && f[0] == 0x80 && bytes.Contains(f, []byte("BoBMil")) {
+			beacon = bytes.Clone(data)
+		}
+	})
+	if beacon == nil {
+		b.Fatal("no beacon of BoBMil in the capture")
+	}
+	n := 0
+	d := NewDecoder(func(observe.Observation) { n++ }, Options{})
+	ts := time.Now()
+	d.Packet(layers.LinkTypeIEEE80211Radio, ts, beacon)
+	if n == 0 {
+		b.Fatal("the beacon said nothing")
+	}
+	b.SetBytes(int64(len(beacon)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Packet(layers.LinkTypeIEEE80211Radio, ts, beacon)
 	}
 }
