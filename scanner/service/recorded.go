@@ -156,6 +156,12 @@ func recordedTitle(value string) string {
 // status it would report is dropped, since nobody saw one.
 func headersAlone(proto string, decode scanner.StreamDecoder) scanner.StreamDecoder {
 	return func(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+		if request, answer, ok := fromCurlVerbose(server); ok {
+			server = answer
+			if len(client) == 0 {
+				client = request
+			}
+		}
 		block := bytes.TrimLeft(server, " \t\r\n")
 		if !startsWithHeader(block) {
 			return decode(client, server, m, emit)
@@ -193,4 +199,51 @@ func latin1Bytes(value string) []byte {
 		out = append(out, byte(r))
 	}
 	return out
+}
+
+// fromCurlVerbose reads a transcript of `curl -v`, as people paste it into
+// issues and notes: curl's own remarks prefixed "* ", the request's lines
+// "> ", the answer's status and header lines "< " up to a bare "<", then the
+// body unprefixed. It returns the request and the first answer as they were
+// sent (CRLF line ends); ok is false for text that is not such a transcript
+// (no message a device sends starts with those prefixes).
+func fromCurlVerbose(b []byte) (request, answer []byte, ok bool) {
+	text := strings.TrimLeft(string(b), " \t\r\n")
+	if !strings.HasPrefix(text, "* ") && !strings.HasPrefix(text, "> ") && !strings.HasPrefix(text, "< ") {
+		return nil, nil, false
+	}
+	var req, head, body strings.Builder
+	state := 0 // 0: before the answer, 1: in its header, 2: in its body
+	for line := range strings.Lines(text) {
+		line = strings.TrimRight(line, "\r\n")
+		switch {
+		case strings.HasPrefix(line, "< ") && state < 2:
+			head.WriteString(line[2:] + "\r\n")
+			state = 1
+		case (line == "<" || line == "< ") && state == 1:
+			head.WriteString("\r\n")
+			state = 2
+		case state == 2 && (strings.HasPrefix(line, "< ") || strings.HasPrefix(line, "> ")):
+			return finishCurl(req.String(), head.String(), body.String()) // a second exchange (-L): the first answer only
+		case strings.HasPrefix(line, "> ") && state == 0:
+			req.WriteString(line[2:] + "\r\n")
+		case line == ">" && state == 0:
+			req.WriteString("\r\n")
+		case strings.HasPrefix(line, "* ") || strings.HasPrefix(line, "{ [") || strings.HasPrefix(line, "} ["):
+			// curl's remarks and data-size notes
+		case state == 2:
+			body.WriteString(line + "\n")
+		}
+	}
+	return finishCurl(req.String(), head.String(), body.String())
+}
+
+func finishCurl(req, head, body string) (request, answer []byte, ok bool) {
+	if !strings.HasPrefix(head, "HTTP/") && !strings.HasPrefix(head, "RTSP/") {
+		return nil, nil, false
+	}
+	if !strings.HasSuffix(head, "\r\n\r\n") {
+		head += "\r\n" // the transcript was cut inside the header
+	}
+	return []byte(req), []byte(head + body), true
 }

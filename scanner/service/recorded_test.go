@@ -214,6 +214,42 @@ func TestHeaderBlockWithoutStatusLine(t *testing.T) {
 	}
 }
 
+// TestCurlVerboseTranscript: an answer pasted as `curl -v` printed it is
+// read as the wire carried it: the "< " lines are the answer, the "> "
+// lines the request (its path), curl's "* " remarks nothing. The real
+// transcript of eu-evops/homebridge-hikvision issue #2 (2021-04-08): a
+// Hikvision recorder's answer to GET /ISAPI, then the reporter's prose and
+// a second exchange, of which only the first answer is read. The same
+// answers with their "< " removed are in testdata/corpus/ghissues.
+func TestCurlVerboseTranscript(t *testing.T) {
+	transcript := "* Expire in 0 ms for 6 (transfer 0xcf7880)\n*   Trying 192.168.*.*...\n* TCP_NODELAY set\n" +
+		"* Expire in 200 ms for 4 (transfer 0xcf7880)\n* Connected to 192.168.*.* (192.168.*.*) port 80 (#0)\n" +
+		"* Server auth using Basic with user 'admin'\n> GET /ISAPI HTTP/1.1\n> Host: 192.168.100.3\n" +
+		"> Authorization: Basic authenticationString\n> User-Agent: curl/7.64.0\n> Accept: */*\n> \n" +
+		"< HTTP/1.1 404 Not Found\n< Date: Thu, 08 Apr 2021 22:08:25 GMT\n< Server: DNVRS-Webs\n< Cache-Control: no-cache\n" +
+		"< Content-Length: 20\n< Content-Type: text/html\n< Connection: keep-alive\n< Keep-Alive: timeout=60, max=99\n< \n" +
+		"* Connection #0 to host 192.168.*.* left intact\n\nWhen I remove ISAPI ---> curl -v http://192.168.*.* -u admin\nI got this \n\n" +
+		"Enter host password for user 'admin':\n* Expire in 0 ms for 6 (transfer 0x5f5880)\n> GET / HTTP/1.1\n> Host: 192.168.*.*\n> \n" +
+		"< HTTP/1.1 200 OK\n< Date: Thu, 08 Apr 2021 22:15:21 GMT\n< Server: DNVRS-Webs\n< ETag: \"0-5e0-1e0\"\n"
+	decode, _ := ByRawKey("http.headers")
+	var got []string
+	err := decode(nil, []byte(transcript), recordedMeta, func(o fingerprint.Observation) {
+		if o.Key == "http.status" || o.Key == "http.server" || o.Key == "http.path" || o.Key == "http.etag" {
+			got = append(got, o.Key+"="+o.Value)
+		}
+	})
+	slices.Sort(got)
+	want := []string{"http.path=/ISAPI", "http.server=DNVRS-Webs", "http.status=404"}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("got %q (%v), want %q", got, err, want)
+	}
+	for _, notCurl := range []string{"HTTP/1.1 200 OK\r\nServer: x\r\n\r\n", "* just a remark\n", "> GET / HTTP/1.1\n> \n"} {
+		if _, _, ok := fromCurlVerbose([]byte(notCurl)); ok {
+			t.Errorf("%q read as a curl transcript", notCurl)
+		}
+	}
+}
+
 // TestONVIFScopesInBody: a GetScopes answer (ONVIF Core's element form, as
 // in testdata/identify/onvif-device-information.jsonl) gives its scope items
 // as one wsd.scopes list; a scope's inner white space cannot split it, and
