@@ -37,11 +37,11 @@ Fields: probe, mac, ip, port, key, value, ts (RFC 3339). The keys are those of
 docs/observation-keys.md. Raw keys (sadp.payload, dhip.payload, xm.payload,
 wsd.payload, ssdp.payload, upnp.description, http.headers, rtsp.response,
 tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex, gvcp.payload_hex,
-hds.payload, sip.message, lldp.payload_hex) are expanded through the same
-decoders the scanner uses, so a saved HTTP response, discovery reply, SIP
-message or LLDP frame can be
-identified as is. A value may also be written as another tool recorded it:
-"Server: App-webs/" with its line end, a <title> element or a whole page, a
+hds.payload, sip.message, lldp.payload_hex, wifi.elements_hex) are expanded
+through the same decoders the scanner uses, so a saved HTTP response (also as
+curl -v prints it, "< " before each answer line), discovery reply, SIP message
+or LLDP frame can be identified as is. A value may also be written as another
+tool recorded it: "Server: App-webs/" with its line end, a <title> element or a whole page, a
 certificate subject in OpenSSL's or nmap's spelling, a DNS name as dig or
 avahi-browse print it (trailing dot, \032 or "\ " for a space), a banner as
 spaced or 0x hex or escaped as nmap prints it (\0\x10...); each is read as
