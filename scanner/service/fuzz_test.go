@@ -251,3 +251,17 @@ func FuzzOpens(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRecordedAnswers: a raw answer given to identify, as sent, as a bare
+// header block or as a curl -v transcript.
+func FuzzRecordedAnswers(f *testing.F) {
+	f.Add([]byte("* Trying\n> GET / HTTP/1.1\n> \n< HTTP/1.1 200 OK\n< Server: DNVRS-Webs\n< \nbody\n"))
+	f.Add([]byte("< RTSP/1.0 401 Unauthorized\n< WWW-Authenticate: Digest realm=\"IP Camera(C6496)\"\n<\n"))
+	f.Add([]byte("Server: App-webs/\r\n"))
+	httpHeaders, _ := ByRawKey("http.headers")
+	rtspResponse, _ := ByRawKey("rtsp.response")
+	f.Fuzz(func(t *testing.T, value []byte) {
+		fuzzStream(t, httpHeaders, nil, value)
+		fuzzStream(t, rtspResponse, nil, value)
+	})
+}
