@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/x509/pkix"
 	"encoding/binary"
+	"encoding/hex"
 	"net"
 	"net/netip"
 	"os"
@@ -33,8 +34,10 @@ import (
 
 var (
 	wireClient = pcapgen.NewHost("02:00:5e:00:00:14", "198.18.0.20")
-	wireGroup  = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.IPv4(239, 255, 255, 250)), IP: net.IPv4(239, 255, 255, 250).To4()}
-	mdnsGroup  = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.IPv4(224, 0, 0, 251)), IP: net.IPv4(224, 0, 0, 251).To4()}
+	// wireSniffer streams the site's Wi-Fi to wireClient (TZSP).
+	wireSniffer = pcapgen.NewHost("02:00:5e:00:00:1e", "198.18.0.30")
+	wireGroup   = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.IPv4(239, 255, 255, 250)), IP: net.IPv4(239, 255, 255, 250).To4()}
+	mdnsGroup   = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.IPv4(224, 0, 0, 251)), IP: net.IPv4(224, 0, 0, 251).To4()}
 	// The IPv6 groups of the same protocols: SSDP and WS-Discovery's
 	// link-local ff02::c, mDNS's ff02::fb.
 	wireGroup6 = pcapgen.Host{MAC: pcapgen.MulticastMAC(net.ParseIP("ff02::c")), IP: net.ParseIP("ff02::c")}
@@ -65,6 +68,8 @@ type wireScene struct {
 	certPort  uint16            // the port that certificate is served on
 	sip       map[string]string // sip.user_agent and gb28181.* facts of one GB/T 28181 registration
 	snmp      []pcapgen.SNMPVar // snmp.* facts of one GetResponse to a manager's poll
+	wifi      map[string]string // wifi.ssid and wps.* facts of the device's beacon
+	ssdp      map[string]string // ssdp.server and ssdp.usn of one SSDP search answer
 	exchanges []func(c *pcapgen.Capture)
 	form      wireForm // how a capture made elsewhere differs; zero: the usual form
 }
@@ -79,7 +84,7 @@ func newWireScene(n int, where string, form wireForm) *wireScene {
 		ip = net.ParseIP("fd00::198:19:0:0")
 		ip[14], ip[15] = byte(n>>8), byte(n)
 	}
-	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}, gvcp: map[string]string{}, cert: map[string]string{}, form: form}
+	return &wireScene{where: where, dev: pcapgen.Host{MAC: mac, IP: ip}, http: map[string]string{}, onvif: map[string]string{}, sip: map[string]string{}, gvcp: map[string]string{}, cert: map[string]string{}, wifi: map[string]string{}, ssdp: map[string]string{}, form: form}
 }
 
 // place adds one observation to the scene; false when the key has no wire
@@ -174,6 +179,29 @@ func (s *wireScene) place(kv keyValue) bool {
 			return false
 		}
 		s.sip[kv.key] = kv.value
+	case "wifi.ssid", "wps.manufacturer", "wps.model_name", "wps.model_number", "wps.device_name", "wps.device_type":
+		// The device's beacon (its set-up hotspot), as a sniffer on the
+		// site's Wi-Fi streams it to a collector.
+		if len(kv.value) > 32 && kv.key == "wifi.ssid" || len(kv.value) > 64 {
+			return false
+		}
+		s.wifi[kv.key] = kv.value
+	case "dhcp.payload_hex", "mdns.payload_hex": // a whole message the device sent, as identify takes it
+		raw, err := hex.DecodeString(strings.NewReplacer(" ", "", "\n", "", "\r", "", "\t", "", ":", "").Replace(strings.TrimPrefix(kv.value, "0x")))
+		if err != nil {
+			return false
+		}
+		if kv.key == "dhcp.payload_hex" {
+			broadcast := pcapgen.Host{MAC: pcapgen.BroadcastMAC, IP: net.IPv4bcast.To4()}
+			s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, broadcast, 68, 67, raw) })
+		} else {
+			s.udp(5353, mdnsGroup, raw)
+		}
+	case "ssdp.server", "ssdp.usn", "ssdp.location", "ssdp.st":
+		if strings.ContainsAny(kv.value, "\r\n") {
+			return false
+		}
+		s.ssdp[kv.key] = kv.value
 	case "dns.query": // a name the device asks its resolver (the capture's other host)
 		id := uint16(len(s.exchanges))
 		s.frame(func(f *pcapgen.Framer) []byte { return f.DNSQuery(s.dev, s.client(), 50000+id, id, kv.value) })
@@ -318,6 +346,37 @@ func (s *wireScene) gvcpAnswer() {
 	})
 }
 
+// wifiBeacon sends the scene's beacon inside TZSP from a Wi-Fi sniffer
+// to its collector: the access point is the device, by its MAC.
+func (s *wireScene) wifiBeacon() {
+	if len(s.wifi) == 0 {
+		return
+	}
+	s.frame(func(f *pcapgen.Framer) []byte {
+		return f.UDP(wireSniffer, wireClient, 40037, 37008, pcapgen.TZSP(pcapgen.Beacon(s.dev.MAC, s.wifi["wifi.ssid"], s.wifi)))
+	})
+}
+
+// ssdpAnswer sends the scene's SSDP search answer (its Server, USN,
+// Location and ST headers) to the searching client.
+func (s *wireScene) ssdpAnswer() {
+	if len(s.ssdp) == 0 {
+		return
+	}
+	header := func(key, name, otherwise string) string {
+		if v, ok := s.ssdp[key]; ok {
+			return name + ": " + v + "\r\n"
+		}
+		return otherwise
+	}
+	answer := "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nEXT:\r\n" +
+		header("ssdp.location", "LOCATION", "LOCATION: http://"+s.dev.IP.String()+":49152/description.xml\r\n") +
+		header("ssdp.server", "SERVER", "") + header("ssdp.st", "ST", "ST: upnp:rootdevice\r\n") + header("ssdp.usn", "USN", "")
+	s.frame(func(f *pcapgen.Framer) []byte {
+		return f.UDP(s.dev, s.client(), 1900, 50200, []byte(answer+"\r\n"))
+	})
+}
+
 // sipRegistration builds the scene's GB/T 28181 exchange: the device's
 // REGISTER (with its User-Agent) to the platform, then its DeviceInfo
 // answer when the scene has its fields. The device's code has the type
@@ -409,6 +468,8 @@ func wireCapture(scenes []*wireScene, form wireForm) ([]byte, error) {
 			return nil, err
 		}
 		s.gvcpAnswer()
+		s.wifiBeacon()
+		s.ssdpAnswer()
 		s.sipRegistration()
 		s.snmpAnswer()
 		if !form.IPv6 { // an IPv6 device's binding is its own frames' source MAC
