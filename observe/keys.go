@@ -310,7 +310,7 @@ var keys = []Key{
 	{Name: "nmap.service", Role: Context},
 	{Name: "nmap.product", Role: Fact},
 	{Name: "nmap.version", Role: Context},
-	{Name: "nmap.extrainfo", Role: Context},
+	{Name: "nmap.extrainfo", Role: Fact},
 	{Name: "nmap.devicetype", Role: Fact},
 	{Name: "nmap.cpe", Role: Fact},
 	// Imported reports (audit): carries an imported device's addresses,
