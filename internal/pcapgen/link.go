@@ -28,7 +28,8 @@ type LinkForm struct {
 	Mirror string
 	// WiFi writes every frame as the 802.11 data frame a station sends its
 	// access point, behind a radiotap header (link type 127), as a
-	// monitor-mode capture of an open network holds it.
+	// monitor-mode capture of an open network holds it, with the access
+	// point's beacon before every tenth frame.
 	WiFi bool
 }
 
@@ -63,7 +64,14 @@ func (c *Capture) StreamForm(w io.Writer, written *int, form LinkForm) (flush fu
 		}
 		write = pw.WritePacket
 	}
+	beacon := append([]byte{0, 0, 8, 0, 0, 0, 0, 0}, Beacon(accessPoint, "camsweep-lab", nil)...)
 	c.Out = func(ts time.Time, _ int, frame []byte) error {
+		if form.WiFi && *written%10 == 0 {
+			*written++
+			if err := write(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(beacon), Length: len(beacon)}, beacon); err != nil {
+				return err
+			}
+		}
 		*written++
 		frame = relink(frame, form)
 		ci := gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(frame), Length: len(frame)}

@@ -141,6 +141,9 @@ func hostFacts(t *testing.T, form pcapgen.LinkForm) []string {
 		if o.IP.String() == "198.18.255.1" || o.MAC.String() == "02:00:5e:00:00:01" {
 			return // the mirroring switch
 		}
+		if o.MAC.String() == "02:b5:51:d0:00:01" && o.Key == "wifi.ssid" {
+			return // the Wi-Fi form's access point, by its beacons
+		}
 		out = append(out, fmt.Sprintf("%s %s %s=%s", o.MAC, o.IP, o.Key, o.Value))
 	}, pcap.Options{})
 	if err != nil {
