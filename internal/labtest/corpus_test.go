@@ -107,10 +107,23 @@ func sweepableCorpus(t *testing.T) []corpusCase {
 	root := filepath.Join("..", "..", "testdata", "corpus")
 	var out []corpusCase
 	add := func(where string, obs []corpusKV) {
+		rtspAnswers, rtspHeaders := 0, 0
 		for _, o := range obs {
 			if !sweepable(o) {
 				return
 			}
+			switch o.Key {
+			case "rtsp.response":
+				rtspAnswers++
+			case "rtsp.server", "rtsp.www_authenticate":
+				rtspHeaders = 1
+			}
+		}
+		if rtspAnswers+rtspHeaders > 1 {
+			// Several recorded RTSP answers (OPTIONS, DESCRIBE, SETUP, a
+			// 401 and its retry): the lab's device gives the sweep's probe
+			// one answer on 554, so it cannot show them all.
+			return
 		}
 		out = append(out, corpusCase{where: where, obs: obs})
 	}
