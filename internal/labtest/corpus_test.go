@@ -119,10 +119,10 @@ func sweepableCorpus(t *testing.T) []corpusCase {
 				rtspHeaders = 1
 			}
 		}
-		if rtspAnswers+rtspHeaders > 1 {
-			// Several recorded RTSP answers (OPTIONS, DESCRIBE, SETUP, a
-			// 401 and its retry): the lab's device gives the sweep's probe
-			// one answer on 554, so it cannot show them all.
+		if rtspAnswers+rtspHeaders > 2 {
+			// More recorded RTSP answers (SETUP, PLAY, a 401 and its
+			// retry) than the sweep's two requests, OPTIONS and DESCRIBE,
+			// can be answered with.
 			return
 		}
 		out = append(out, corpusCase{where: where, obs: obs})
@@ -429,6 +429,7 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 	http := map[string]string{}
 	onvif := map[string]string{} // one GetDeviceInformation answer carries every onvif.* value
 	var rtspHead []string        // one answer carries every RTSP header the case gives
+	var rtspAnswers []string     // recorded answers, one to each of the sweep's two requests
 	rtspStatus := "200 OK"
 	for _, o := range c.obs {
 		switch o.Key {
@@ -440,7 +441,7 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 			rtspHead = append(rtspHead, "WWW-Authenticate: "+o.Value)
 			rtspStatus = "401 Unauthorized"
 		case "rtsp.response":
-			services = append(services, rtspService(file("rtsp", []byte(o.Value))))
+			rtspAnswers = append(rtspAnswers, o.Value)
 		case "telnet.banner":
 			services = append(services, map[string]any{"proto": "banner", "port": 23, "response": file("telnet", []byte(o.Value))})
 		case "tcp.banner_hex":
@@ -469,8 +470,10 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 		}
 	}
 	if len(rtspHead) > 0 {
-		answer := "RTSP/1.0 " + rtspStatus + "\r\nCSeq: 1\r\n" + strings.Join(rtspHead, "\r\n") + "\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n"
-		services = append(services, rtspService(file("rtsp", []byte(answer))))
+		rtspAnswers = append(rtspAnswers, "RTSP/1.0 "+rtspStatus+"\r\nCSeq: 1\r\n"+strings.Join(rtspHead, "\r\n")+"\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n")
+	}
+	if len(rtspAnswers) > 0 {
+		services = append(services, rtspService(rtspMethods(rtspAnswers, func(i int, b []byte) string { return file("rtsp"+strconv.Itoa(i), b) })))
 	}
 	if len(http) > 0 || len(onvif) > 0 {
 		web := map[string]any{"proto": "http", "port": 80, "routes": map[string]string{"*": file("page", pcapgen.HTTPAnswer(http))}}
@@ -492,8 +495,23 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 	}
 }
 
-func rtspService(file string) map[string]any {
-	return map[string]any{"proto": "rtsp", "port": 554, "methods": map[string]string{"*": file}}
+func rtspService(methods map[string]string) map[string]any {
+	return map[string]any{"proto": "rtsp", "port": 554, "methods": methods}
+}
+
+// rtspMethods gives each recorded answer (at most two) to the request the
+// sweep sends that it answers: one carrying a Public list to OPTIONS, the
+// other to DESCRIBE; a single answer answers both.
+func rtspMethods(answers []string, file func(int, []byte) string) map[string]string {
+	if len(answers) == 1 {
+		return map[string]string{"*": file(0, []byte(answers[0]))}
+	}
+	options, describe := answers[0], answers[1]
+	hasPublic := func(a string) bool { return strings.Contains(strings.ToLower(a), "\npublic:") }
+	if !hasPublic(options) && hasPublic(describe) {
+		options, describe = describe, options
+	}
+	return map[string]string{"OPTIONS": file(0, []byte(options)), "*": file(1, []byte(describe))}
 }
 
 // subjectOf reads an RFC 2253 subject into camsim's Subject attributes;
