@@ -3,7 +3,6 @@ package main
 import (
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -24,11 +23,7 @@ func (l *localRanges) register(cmd *cobra.Command) {
 // parse checks --local before any input is read.
 func (l *localRanges) parse() error {
 	l.prefixes = nil
-	for _, part := range strings.Split(l.spec, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
+	for _, part := range splitList(l.spec) {
 		pfx, err := netip.ParsePrefix(part)
 		if err != nil {
 			return usageError("--local: invalid CIDR %q (want e.g. 130.225.0.0/16)", part)

@@ -26,11 +26,7 @@ func (t *tunnelPorts) register(cmd *cobra.Command) {
 // parse checks --tunnel-port before any input is read.
 func (t *tunnelPorts) parse() error {
 	t.ports = nil
-	for _, part := range strings.Split(t.spec, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
+	for _, part := range splitList(t.spec) {
 		portText, name, found := strings.Cut(part, "=")
 		if !found {
 			return usageError("--tunnel-port: %q names no tunnel (want PORT=vxlan, PORT=geneve or PORT=tzsp)", part)
