@@ -217,12 +217,12 @@ func fromCurlVerbose(b []byte) (request, answer []byte, ok bool) {
 	for line := range strings.Lines(text) {
 		line = strings.TrimRight(line, "\r\n")
 		switch {
+		case (line == "<" || line == "< ") && state == 1: // before the header lines: "< " is one too
+			head.WriteString("\r\n")
+			state = 2
 		case strings.HasPrefix(line, "< ") && state < 2:
 			head.WriteString(line[2:] + "\r\n")
 			state = 1
-		case (line == "<" || line == "< ") && state == 1:
-			head.WriteString("\r\n")
-			state = 2
 		case state == 2 && (strings.HasPrefix(line, "< ") || strings.HasPrefix(line, "> ")):
 			return finishCurl(req.String(), head.String(), body.String()) // a second exchange (-L): the first answer only
 		case strings.HasPrefix(line, "> ") && state == 0:

@@ -243,6 +243,12 @@ func TestCurlVerboseTranscript(t *testing.T) {
 	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("got %q (%v), want %q", got, err, want)
 	}
+	// The first answer ends at its bare "< " line; the second exchange is not
+	// part of it.
+	_, answer, ok := fromCurlVerbose([]byte(transcript))
+	if !ok || strings.Count(string(answer), "HTTP/1.1 ") != 1 || !strings.Contains(string(answer), "max=99\r\n\r\n") {
+		t.Errorf("first answer: %q", answer)
+	}
 	for _, notCurl := range []string{"HTTP/1.1 200 OK\r\nServer: x\r\n\r\n", "* just a remark\n", "> GET / HTTP/1.1\n> \n"} {
 		if _, _, ok := fromCurlVerbose([]byte(notCurl)); ok {
 			t.Errorf("%q read as a curl transcript", notCurl)
