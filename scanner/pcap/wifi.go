@@ -353,18 +353,30 @@ func (d *Decoder) management(data []byte) bool {
 // probe response, none in a probe request.
 func mgmtFixedLen(subtype uint8) int {
 	switch subtype {
-	case 0:
+	case mgmtAssocRequest:
 		return 4
-	case 2:
+	case mgmtReassocRequest:
 		return 10
-	case 5, 8:
+	case mgmtProbeResponse, mgmtBeacon:
 		return 12
 	}
 	return 0
 }
 
+// Management frame subtypes with fixed fields before their elements, and
+// the elements that describe a device (IEEE 802.11-2020 Tables 9-1, 9-92).
+const (
+	mgmtAssocRequest   = 0
+	mgmtReassocRequest = 2
+	mgmtProbeResponse  = 5
+	mgmtBeacon         = 8
+
+	elementSSID   = 0
+	elementVendor = 221
+)
+
 // keptElements appends to dst the elements of list that describe a
-// device: the network name (0) and vendor-specific elements (221). A
+// device: the network name and vendor-specific elements (WPS). A
 // truncated element ends the list.
 func keptElements(dst, list []byte) []byte {
 	for len(list) >= 2 {
@@ -372,7 +384,7 @@ func keptElements(dst, list []byte) []byte {
 		if n > len(list) {
 			break
 		}
-		if list[0] == 0 || list[0] == 221 {
+		if list[0] == elementSSID || list[0] == elementVendor {
 			dst = append(dst, list[:n]...)
 		}
 		list = list[n:]
