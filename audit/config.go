@@ -136,15 +136,12 @@ func (c *Config) Tunnels() (map[uint16]pcap.Tunnel, error) {
 		return nil, nil
 	}
 	out := make(map[uint16]pcap.Tunnel, len(c.TunnelPorts))
-	for port, name := range c.TunnelPorts {
-		if port < 1 || port > 65535 {
-			return nil, fmt.Errorf("audit.tunnel_ports: %d is not a UDP port (1-65535)", port)
+	for number, name := range c.TunnelPorts {
+		port, kind, err := pcap.TunnelPort(number, name)
+		if err != nil {
+			return nil, fmt.Errorf("audit.tunnel_ports: %v", err)
 		}
-		kind, ok := pcap.ParseTunnel(name)
-		if !ok {
-			return nil, fmt.Errorf("audit.tunnel_ports: port %d: unknown tunnel %q (want vxlan, geneve or tzsp)", port, name)
-		}
-		out[uint16(port)] = kind
+		out[port] = kind
 	}
 	return out, nil
 }

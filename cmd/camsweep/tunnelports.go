@@ -31,21 +31,21 @@ func (t *tunnelPorts) parse() error {
 		if !found {
 			return usageError("--tunnel-port: %q names no tunnel (want PORT=vxlan, PORT=geneve or PORT=tzsp)", part)
 		}
-		port, err := strconv.ParseUint(strings.TrimSpace(portText), 10, 16)
-		if err != nil || port == 0 {
+		number, err := strconv.Atoi(strings.TrimSpace(portText))
+		if err != nil {
 			return usageError("--tunnel-port: %q is not a UDP port (1-65535)", portText)
 		}
-		kind, ok := pcap.ParseTunnel(strings.TrimSpace(name))
-		if !ok {
-			return usageError("--tunnel-port: unknown tunnel %q (want vxlan, geneve or tzsp)", name)
+		port, kind, err := pcap.TunnelPort(number, name)
+		if err != nil {
+			return usageError("--tunnel-port: %v", err)
 		}
-		if prev, dup := t.ports[uint16(port)]; dup && prev != kind {
+		if prev, dup := t.ports[port]; dup && prev != kind {
 			return usageError("--tunnel-port: port %d named twice, as %s and %s", port, prev, kind)
 		}
 		if t.ports == nil {
 			t.ports = make(map[uint16]pcap.Tunnel)
 		}
-		t.ports[uint16(port)] = kind
+		t.ports[port] = kind
 	}
 	return nil
 }

@@ -64,9 +64,12 @@ func (c *Capture) StreamForm(w io.Writer, written *int, form LinkForm) (flush fu
 		}
 		write = pw.WritePacket
 	}
-	beacon := append([]byte{0, 0, 8, 0, 0, 0, 0, 0}, Beacon(accessPoint, "camsweep-lab", nil)...)
+	var beacon []byte // the access point's, behind an empty radiotap header
+	if form.WiFi {
+		beacon = append([]byte{0, 0, 8, 0, 0, 0, 0, 0}, Beacon(accessPoint, "camsweep-lab", nil)...)
+	}
 	c.Out = func(ts time.Time, _ int, frame []byte) error {
-		if form.WiFi && *written%10 == 0 {
+		if beacon != nil && *written%10 == 0 {
 			*written++
 			if err := write(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(beacon), Length: len(beacon)}, beacon); err != nil {
 				return err

@@ -2,6 +2,7 @@ package pcap
 
 import (
 	"encoding/binary"
+	"fmt"
 	"strings"
 
 	"github.com/camsweep/camsweep/internal/checksum"
@@ -227,6 +228,19 @@ func ParseTunnel(name string) (Tunnel, bool) {
 		}
 	}
 	return notTunnel, false
+}
+
+// TunnelPort checks a UDP port a user names as a mirror tunnel's
+// (Options.TunnelPorts) and the tunnel's name.
+func TunnelPort(port int, name string) (uint16, Tunnel, error) {
+	if port < 1 || port > 65535 {
+		return 0, notTunnel, fmt.Errorf("%d is not a UDP port (1-65535)", port)
+	}
+	kind, ok := ParseTunnel(strings.TrimSpace(name))
+	if !ok {
+		return 0, notTunnel, fmt.Errorf("port %d: unknown tunnel %q (want vxlan, geneve or tzsp)", port, name)
+	}
+	return uint16(port), kind, nil
 }
 
 // portTunnel returns the tunnel a destination port carries by the user's
