@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/x509/pkix"
 	"encoding/binary"
-	"encoding/hex"
 	"net"
 	"net/netip"
 	"os"
@@ -187,7 +186,7 @@ func (s *wireScene) place(kv keyValue) bool {
 		}
 		s.wifi[kv.key] = kv.value
 	case "dhcp.payload_hex", "mdns.payload_hex": // a whole message the device sent, as identify takes it
-		raw, err := hex.DecodeString(strings.NewReplacer(" ", "", "\n", "", "\r", "", "\t", "", ":", "").Replace(strings.TrimPrefix(kv.value, "0x")))
+		raw, err := discovery.HexDump(kv.value)
 		if err != nil {
 			return false
 		}

@@ -134,18 +134,24 @@ func ByRawKey(key string) (scanner.Decoder, bool) {
 // and an optional 0x prefix are ignored, as people paste dumps.
 func fromHex(d scanner.Decoder) scanner.Decoder {
 	return func(payload []byte, m scanner.Meta, emit scanner.Emit) error {
-		clean := strings.Map(func(r rune) rune {
-			switch r {
-			case ' ', '\t', '\r', '\n', ':':
-				return -1
-			}
-			return r
-		}, string(payload))
-		clean = strings.TrimPrefix(strings.TrimPrefix(clean, "0x"), "0X")
-		raw, err := hex.DecodeString(clean)
+		raw, err := HexDump(string(payload))
 		if err != nil {
 			return err
 		}
 		return d(raw, m, emit)
 	}
+}
+
+// HexDump reads bytes written as hex the way people paste dumps: white
+// space, colons and an optional 0x prefix are ignored.
+func HexDump(text string) ([]byte, error) {
+	clean := strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\r', '\n', ':':
+			return -1
+		}
+		return r
+	}, text)
+	clean = strings.TrimPrefix(strings.TrimPrefix(clean, "0x"), "0X")
+	return hex.DecodeString(clean)
 }
