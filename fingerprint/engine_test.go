@@ -932,6 +932,30 @@ func TestEngineCloudNameAloneGoesToReview(t *testing.T) {
 	}
 }
 
+// TestEngineRouterDefaultNetworkNameClears: an access point heard in a Wi-Fi
+// capture with only its MAC block of a restricted maker that also makes
+// routers is review; its default network name (real scans: TP-LINK_F5C3F4
+// from F4:EC:38:F5:C3:F4, HUAWEI-B315-4E79 from C4:07:2F:09:4E:79, Xiaomi_CC3D
+// from 8C:53:C3:52:CC:3E) shows a router, so it is clear.
+func TestEngineRouterDefaultNetworkNameClears(t *testing.T) {
+	for mac, ssid := range map[string]string{
+		"f4:ec:38:f5:c3:f4": "TP-LINK_F5C3F4",
+		"c4:07:2f:09:4e:79": "HUAWEI-B315-4E79",
+		"8c:53:c3:52:cc:3e": "Xiaomi_CC3D",
+	} {
+		e := newTestEngine(t)
+		m := mustMAC(t, mac)
+		e.Add(Observation{Probe: "pcap", MAC: m, Key: "link.mac", Value: mac})
+		if d := onlyDevice(t, e); d.Verdict != VerdictReview {
+			t.Errorf("%s alone: verdict %q, want review", mac, d.Verdict)
+		}
+		e.Add(Observation{Probe: "pcap", MAC: m, Key: "wifi.ssid", Value: ssid})
+		if d := onlyDevice(t, e); d.Verdict != VerdictClear || d.Kind != KindNetwork {
+			t.Errorf("%s with network name %s: verdict %q kind %q, want clear network", mac, ssid, d.Verdict, d.Kind)
+		}
+	}
+}
+
 // TestEngineMentionAloneGoesToReview: a page that only mentions a brand
 // (FingerprintHub's Amcrest rule, the bare word) may be the maker's device or
 // a VMS listing the brands it supports: review. With the device's own word

@@ -6,6 +6,7 @@ import (
 
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 
@@ -21,9 +22,12 @@ import (
 type sourceEntry struct {
 	ID    string `json:"id"`
 	Maker string `json:"maker"`
-	// Expect is "restricted", "not-restricted", or "review": a restricted
-	// maker whose evidence does not show a surveillance product (a cloud name,
-	// a bare maker word); review is not restricted and names the maker.
+	// Expect is "restricted", "not-restricted", "review" or "clear". Review:
+	// a restricted maker whose evidence does not show a surveillance product
+	// (a cloud name, a bare maker word); review is not restricted and names
+	// the maker. Clear: a restricted maker's product that the evidence shows
+	// is not surveillance equipment (a router by its default network name),
+	// so neither restricted nor review.
 	Expect string `json:"expect"`
 	Model  string `json:"model"` // the device's model, where the source states it
 	// Firmware is the device's firmware, where the source states it
@@ -60,8 +64,8 @@ func loadSourceEntries(t *testing.T, path string) []sourceEntry {
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			t.Fatalf("%s:%d: %v", path, line, err)
 		}
-		if e.Expect != "restricted" && e.Expect != "not-restricted" && e.Expect != "review" || len(e.Obs) == 0 {
-			t.Fatalf("%s:%d: entry %q needs expect restricted|not-restricted|review and observations", path, line, e.ID)
+		if !slices.Contains([]string{"restricted", "not-restricted", "review", "clear"}, e.Expect) || len(e.Obs) == 0 {
+			t.Fatalf("%s:%d: entry %q needs expect restricted|not-restricted|review|clear and observations", path, line, e.ID)
 		}
 		if e.Gap != "" && e.Expect != "restricted" {
 			t.Fatalf("%s:%d: entry %q: only a restricted maker's entry can be a known gap", path, line, e.ID)
@@ -98,11 +102,13 @@ func TestPublicRuleSetSources(t *testing.T) {
 				}
 				continue
 			}
-			if e.Expect == "not-restricted" {
+			if e.Expect == "not-restricted" || e.Expect == "clear" {
 				other++
 				if d.Restricted {
 					wrong++
 					t.Errorf("%s %s (%s): restricted, must not be: %s", source, e.ID, e.Maker, describe(d))
+				} else if e.Expect == "clear" && d.Review {
+					t.Errorf("%s %s (%s): review, want clear (the evidence shows the product): %s", source, e.ID, e.Maker, describe(d))
 				}
 				continue
 			}
