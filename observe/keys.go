@@ -83,6 +83,7 @@ var keys = []Key{
 	{Name: "xm.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "gvcp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "hds.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "tdp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "ssdp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "lldp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
@@ -104,6 +105,7 @@ var keys = []Key{
 	{Name: "mdns.payload_hex", Role: Raw},
 	{Name: "gvcp.payload_hex", Role: Raw},
 	{Name: "hds.payload", Role: Raw},
+	{Name: "tdp.payload", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
 	{Name: "snmp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
@@ -214,6 +216,12 @@ var keys = []Key{
 	{Name: "hds.uid", Role: Context},
 	{Name: "hds.esee_id", Role: Fact},
 	{Name: "hds.http_port", Role: Context},
+	{Name: "tdp.device_type", Role: Fact},
+	{Name: "tdp.device_model", Role: Fact},
+	{Name: "tdp.firmware_version", Role: Fact},
+	{Name: "tdp.hardware_version", Role: Context},
+	{Name: "tdp.device_name", Role: Context},
+	{Name: "tdp.device_id", Role: Context},
 
 	// LLDP (and LLDP-MED inventory): what a device announces to its port.
 	{Name: "lldp.system_name", Role: Fact},

@@ -38,6 +38,10 @@ func portTable() map[uint16]scanner.Decoder {
 		162:   SNMP, // traps and informs go to it
 		32100: PPPP, // CS2 P2P server port
 		32108: PPPP, // CS2 LAN search/notify port
+		// Smart-device discovery: apps broadcast to it, devices answer
+		// from it. The sweep does not send it (its request carries an
+		// RSA key): captures of a site where the app runs hold answers.
+		tdpPort: TDP,
 	}
 	for _, p := range protocols {
 		ports[p.Port] = p.Decode
@@ -85,6 +89,7 @@ var rawKeys = map[string]scanner.Decoder{
 	"dhcp.payload_hex":  fromHex(DHCP),
 	"gvcp.payload_hex":  fromHex(GVCP),
 	"hds.payload":       HDS,
+	"tdp.payload":       TDP,
 	"snmp.payload_hex":  fromHex(SNMP),
 	"sip.message":       SIP,
 	"lldp.payload_hex":  fromHex(LLDP),

@@ -145,3 +145,13 @@ func FuzzLLDP(f *testing.F) {
 func FuzzHDS(f *testing.F) {
 	fuzzDecoder(f, HDS, "hds.", readTestdata(f, "hds_search_ack_easyn.txt"), readTestdata(f, "hds_beacon_juan.txt"), HDSSearch())
 }
+
+func FuzzTDP(f *testing.F) {
+	var seeds [][]byte
+	for _, d := range readUDP(f, "hidden-patterns/tapo-c200_app-stream_CUT.pcap") {
+		if d.meta.SrcPort == tdpPort || d.meta.DstPort == tdpPort {
+			seeds = append(seeds, d.payload)
+		}
+	}
+	fuzzDecoder(f, TDP, "tdp.", seeds...)
+}
