@@ -84,6 +84,7 @@ var keys = []Key{
 	{Name: "gvcp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "hds.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "tdp.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "kasa.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "ssdp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "lldp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
@@ -106,6 +107,7 @@ var keys = []Key{
 	{Name: "gvcp.payload_hex", Role: Raw},
 	{Name: "hds.payload", Role: Raw},
 	{Name: "tdp.payload", Role: Raw},
+	{Name: "kasa.payload", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
 	{Name: "snmp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
@@ -222,6 +224,11 @@ var keys = []Key{
 	{Name: "tdp.hardware_version", Role: Context},
 	{Name: "tdp.device_name", Role: Context},
 	{Name: "tdp.device_id", Role: Context},
+	{Name: "kasa.type", Role: Fact},
+	{Name: "kasa.model", Role: Fact},
+	{Name: "kasa.firmware", Role: Fact},
+	{Name: "kasa.hardware_version", Role: Context},
+	{Name: "kasa.device_name", Role: Context},
 
 	// LLDP (and LLDP-MED inventory): what a device announces to its port.
 	{Name: "lldp.system_name", Role: Fact},

@@ -42,6 +42,8 @@ func portTable() map[uint16]scanner.Decoder {
 		// from it. The sweep does not send it (its request carries an
 		// RSA key): captures of a site where the app runs hold answers.
 		tdpPort: TDP,
+		// The older smart-home protocol's answers (Kasa plugs, bulbs).
+		kasaPort: Kasa,
 	}
 	for _, p := range protocols {
 		ports[p.Port] = p.Decode
@@ -90,6 +92,7 @@ var rawKeys = map[string]scanner.Decoder{
 	"gvcp.payload_hex":  fromHex(GVCP),
 	"hds.payload":       HDS,
 	"tdp.payload":       TDP,
+	"kasa.payload":      Kasa,
 	"snmp.payload_hex":  fromHex(SNMP),
 	"sip.message":       SIP,
 	"lldp.payload_hex":  fromHex(LLDP),

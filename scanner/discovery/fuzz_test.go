@@ -155,3 +155,13 @@ func FuzzTDP(f *testing.F) {
 	}
 	fuzzDecoder(f, TDP, "tdp.", seeds...)
 }
+
+func FuzzKasa(f *testing.F) {
+	var seeds [][]byte
+	for _, d := range readUDP(f, "hidden-patterns/tapo-c200_app-stream_CUT.pcap") {
+		if d.meta.SrcPort == kasaPort || d.meta.DstPort == kasaPort {
+			seeds = append(seeds, d.payload)
+		}
+	}
+	fuzzDecoder(f, Kasa, "kasa.", append(seeds, []byte(`{"system":{"get_sysinfo":{"model":"HS100(UK)"}}}`))...)
+}
