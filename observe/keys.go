@@ -84,6 +84,7 @@ var keys = []Key{
 	{Name: "gvcp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "hds.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "tdp.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "searchipc.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "ssdp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "lldp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
@@ -106,6 +107,7 @@ var keys = []Key{
 	{Name: "gvcp.payload_hex", Role: Raw},
 	{Name: "hds.payload", Role: Raw},
 	{Name: "tdp.payload", Role: Raw},
+	{Name: "searchipc.payload", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
 	{Name: "snmp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
@@ -222,6 +224,12 @@ var keys = []Key{
 	{Name: "tdp.hardware_version", Role: Context},
 	{Name: "tdp.device_name", Role: Context},
 	{Name: "tdp.device_id", Role: Context},
+	{Name: "searchipc.envelope", Role: Fact},
+	{Name: "searchipc.device_type", Role: Fact},
+	{Name: "searchipc.device_module", Role: Fact},
+	{Name: "searchipc.firmware", Role: Fact},
+	{Name: "searchipc.vendor_id", Role: Context},
+	{Name: "searchipc.serial", Role: Context},
 
 	// LLDP (and LLDP-MED inventory): what a device announces to its port.
 	{Name: "lldp.system_name", Role: Fact},

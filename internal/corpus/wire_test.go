@@ -169,6 +169,9 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.udp(8002, wireGroup, []byte(kv.value))
 	case "tdp.payload": // an answer to the app's broadcast, to the app's port
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 20002, 48976, []byte(kv.value)) })
+	case "searchipc.payload": // a camera's answer to the search tool, broadcast to its port
+		broadcast := pcapgen.Host{MAC: pcapgen.BroadcastMAC, IP: net.IPv4bcast.To4()}
+		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, broadcast, 3001, 3001, []byte(kv.value)) })
 	case "ssdp.payload": // a search answer, to the searching client
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 1900, 50200, []byte(kv.value)) })
 	case "sip.message": // a message the device sent its platform or PBX

@@ -42,6 +42,11 @@ func portTable() map[uint16]scanner.Decoder {
 		// from it. The sweep does not send it (its request carries an
 		// RSA key): captures of a site where the app runs hold answers.
 		tdpPort: TDP,
+		// The Topsee/Anjvision SDK's camera search (SYSTEM_SEARCHIPC_MESSAGE):
+		// vendor tools and NVRs broadcast to it and cameras answer to it. The
+		// sweep does not send it: captures of a site where the tool runs hold
+		// the answers.
+		searchIPCPort: SearchIPC,
 	}
 	for _, p := range protocols {
 		ports[p.Port] = p.Decode
@@ -72,6 +77,8 @@ func Sniff(payload []byte) (scanner.Decoder, bool) {
 		return DHIP, true
 	case IsSIP(payload):
 		return SIP, true
+	case isSearchIPC(payload): // a camera's notice, whatever its port
+		return SearchIPC, true
 	}
 	return nil, false
 }
@@ -90,6 +97,7 @@ var rawKeys = map[string]scanner.Decoder{
 	"gvcp.payload_hex":  fromHex(GVCP),
 	"hds.payload":       HDS,
 	"tdp.payload":       TDP,
+	"searchipc.payload": SearchIPC,
 	"snmp.payload_hex":  fromHex(SNMP),
 	"sip.message":       SIP,
 	"lldp.payload_hex":  fromHex(LLDP),
