@@ -85,6 +85,7 @@ var keys = []Key{
 	{Name: "hds.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "tdp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "kasa.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "searchipc.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "ssdp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "lldp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
@@ -108,6 +109,7 @@ var keys = []Key{
 	{Name: "hds.payload", Role: Raw},
 	{Name: "tdp.payload", Role: Raw},
 	{Name: "kasa.payload", Role: Raw},
+	{Name: "searchipc.payload", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
 	{Name: "snmp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
@@ -229,6 +231,12 @@ var keys = []Key{
 	{Name: "kasa.firmware", Role: Fact},
 	{Name: "kasa.hardware_version", Role: Context},
 	{Name: "kasa.device_name", Role: Context},
+	{Name: "searchipc.envelope", Role: Fact},
+	{Name: "searchipc.device_type", Role: Fact},
+	{Name: "searchipc.device_module", Role: Fact},
+	{Name: "searchipc.firmware", Role: Fact},
+	{Name: "searchipc.vendor_id", Role: Context},
+	{Name: "searchipc.serial", Role: Context},
 
 	// LLDP (and LLDP-MED inventory): what a device announces to its port.
 	{Name: "lldp.system_name", Role: Fact},

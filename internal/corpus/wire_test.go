@@ -171,6 +171,9 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 20002, 48976, []byte(kv.value)) })
 	case "kasa.payload": // a get_sysinfo answer as saved (plain JSON), to the app's port
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 9999, 47828, []byte(kv.value)) })
+	case "searchipc.payload": // a camera's answer to the search tool, broadcast to its port
+		broadcast := pcapgen.Host{MAC: pcapgen.BroadcastMAC, IP: net.IPv4bcast.To4()}
+		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, broadcast, 3001, 3001, []byte(kv.value)) })
 	case "ssdp.payload": // a search answer, to the searching client
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 1900, 50200, []byte(kv.value)) })
 	case "sip.message": // a message the device sent its platform or PBX

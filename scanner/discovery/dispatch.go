@@ -44,6 +44,11 @@ func portTable() map[uint16]scanner.Decoder {
 		tdpPort: TDP,
 		// The older smart-home protocol's answers (Kasa plugs, bulbs).
 		kasaPort: Kasa,
+		// The Topsee/Anjvision SDK's camera search (SYSTEM_SEARCHIPC_MESSAGE):
+		// vendor tools and NVRs broadcast to it and cameras answer to it. The
+		// sweep does not send it: captures of a site where the tool runs hold
+		// the answers.
+		searchIPCPort: SearchIPC,
 	}
 	for _, p := range protocols {
 		ports[p.Port] = p.Decode
@@ -74,6 +79,8 @@ func Sniff(payload []byte) (scanner.Decoder, bool) {
 		return DHIP, true
 	case IsSIP(payload):
 		return SIP, true
+	case isSearchIPC(payload): // a camera's notice, whatever its port
+		return SearchIPC, true
 	}
 	return nil, false
 }
@@ -93,6 +100,7 @@ var rawKeys = map[string]scanner.Decoder{
 	"hds.payload":       HDS,
 	"tdp.payload":       TDP,
 	"kasa.payload":      Kasa,
+	"searchipc.payload": SearchIPC,
 	"snmp.payload_hex":  fromHex(SNMP),
 	"sip.message":       SIP,
 	"lldp.payload_hex":  fromHex(LLDP),

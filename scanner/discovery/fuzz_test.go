@@ -165,3 +165,8 @@ func FuzzKasa(f *testing.F) {
 	}
 	fuzzDecoder(f, Kasa, "kasa.", append(seeds, []byte(`{"system":{"get_sysinfo":{"model":"HS100(UK)"}}}`))...)
 }
+
+func FuzzSearchIPC(f *testing.F) {
+	fuzzDecoder(f, SearchIPC, "searchipc.", readTestdata(f, "searchipc_notify_anjvision_mc200d.xml"),
+		[]byte(`<?xml version="1.0" encoding="GB2312" ?><XML_TOPSEE><MESSAGE_HEADER Msg_type="SYSTEM_SEARCHIPC_MESSAGE" Msg_code="3"/><MESSAGE_BODY><DEVICE_TYPE DeviceType="T" DeviceModule="M"/><IPC_SERIALNUMBER SerialNumber="S" VERSION="V"/><LANConfig MacAddress="02:00:00:00:00:01" IPAddress="192.0.2.7"/></MESSAGE_BODY></XML_TOPSEE>`))
+}
