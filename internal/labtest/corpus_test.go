@@ -107,17 +107,26 @@ func sweepableCorpus(t *testing.T) []corpusCase {
 	root := filepath.Join("..", "..", "testdata", "corpus")
 	var out []corpusCase
 	add := func(where string, obs []corpusKV) {
-		rtspAnswers, rtspHeaders := 0, 0
+		rtspAnswers, rtspHeaders, httpAnswers, httpFacts := 0, 0, 0, 0
 		for _, o := range obs {
 			if !sweepable(o) {
 				return
 			}
-			switch o.Key {
-			case "rtsp.response":
+			switch {
+			case o.Key == "rtsp.response":
 				rtspAnswers++
-			case "rtsp.server", "rtsp.www_authenticate":
+			case o.Key == "rtsp.server", o.Key == "rtsp.www_authenticate":
 				rtspHeaders = 1
+			case o.Key == "http.headers":
+				httpAnswers++
+			case strings.HasPrefix(o.Key, "http."), strings.HasPrefix(o.Key, "onvif."):
+				httpFacts = 1
 			}
+		}
+		if httpAnswers+httpFacts > 1 {
+			// A recorded HTTP answer beside another one, or beside facts
+			// that make a page of their own: port 80 serves one.
+			return
 		}
 		if rtspAnswers+rtspHeaders > 2 {
 			// More recorded RTSP answers (SETUP, PLAY, a 401 and its
