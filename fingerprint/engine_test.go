@@ -956,6 +956,39 @@ func TestEngineRouterDefaultNetworkNameClears(t *testing.T) {
 	}
 }
 
+// TestEngineResolverForwardsItsClientsLookups: a device that answers DNS
+// queries (a site's DNS server, a router) asks upstream what its clients ask:
+// a Hikvision camera's cloud name forwarded by a server in a Dell block, or a
+// Tapo camera's (tplink.dns.tapo-camera-endpoints) by a TP-Link router, says
+// nothing of the server itself. Without the answers the same question is the
+// device's own.
+func TestEngineResolverForwardsItsClientsLookups(t *testing.T) {
+	cases := []struct {
+		mac, query      string
+		resolver, asker Verdict
+	}{
+		{"00:14:22:11:22:33", "www.hik-online.com", VerdictClear, VerdictReview},
+		{"50:c7:bf:11:22:33", "euw1-device-tapo-care.i.tplinknbu.com", VerdictReview, VerdictRestricted},
+	}
+	for _, c := range cases {
+		for _, answers := range []bool{true, false} {
+			e := newTestEngine(t)
+			mac := mustMAC(t, c.mac)
+			ip := netip.MustParseAddr("192.168.1.1")
+			e.Add(Observation{Probe: "pcap", MAC: mac, IP: ip, Key: "arp.mac", Value: c.mac})
+			e.Add(Observation{Probe: "pcap", IP: ip, Key: "dns.query", Value: c.query})
+			want := c.asker
+			if answers {
+				e.Add(Observation{Probe: "pcap", IP: ip, Key: "dns.answered", Value: "true"})
+				want = c.resolver
+			}
+			if d := onlyDevice(t, e); d.Verdict != want {
+				t.Errorf("%s asking %s, answering DNS %v: verdict %q (vendor %q kind %q), want %q", c.mac, c.query, answers, d.Verdict, d.Vendor, d.Kind, want)
+			}
+		}
+	}
+}
+
 // TestEngineMentionAloneGoesToReview: a page that only mentions a brand
 // (FingerprintHub's Amcrest rule, the bare word) may be the maker's device or
 // a VMS listing the brands it supports: review. With the device's own word

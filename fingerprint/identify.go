@@ -112,9 +112,15 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 	}
 	var matches []Match
 	var evidence []Evidence
+	// A device that answers DNS queries forwards its clients' lookups: the
+	// names it asks upstream (a camera's cloud) say nothing of itself.
+	resolver := len(values["dns.answered"]) > 0
 	for i, f := range v.facts {
 		if observe.IsAssembly(f.Key) {
 			evidence = append(evidence, bindingEvidence(f))
+		}
+		if resolver && f.Key == "dns.query" {
+			continue
 		}
 		sigs := e.db.ForKey(f.Key)
 		if len(sigs) == 0 {

@@ -274,6 +274,10 @@ var keys = []Key{
 	{Name: "p2p.did", Role: Fact},
 	{Name: "p2p.role", Role: Fact},
 	{Name: "dns.query", Role: Fact, Asked: true},
+	// dns.answered: the device answered DNS queries from port 53. Read by
+	// the engine, not by signatures: a resolver's own questions are its
+	// clients' lookups forwarded, so its dns.query facts are not its own.
+	{Name: "dns.answered", Role: Context},
 
 	// SNMP v1/v2c answers and traps an agent sends (read passively).
 	{Name: "snmp.sys_descr", Role: Fact},

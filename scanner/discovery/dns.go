@@ -37,9 +37,20 @@ func MDNS(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 }
 
 // DNS decodes a unicast DNS message on port 53. The sender of a query is the
-// asker: each question name becomes dns.query. Responses describe the
-// resolver's answer to someone else and emit nothing.
+// asker: each question name becomes dns.query. A response from port 53 says
+// only that its sender resolves names for others (dns.answered): the
+// questions such a server sends upstream are its clients' (a router or a
+// site's DNS server forwarding a camera's cloud lookups), which the engine
+// then does not take for its own. The answer's records are someone else's
+// and are not read, so a response is not unpacked.
 func DNS(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+	if isDNSResponse(payload) {
+		if m.SrcPort == dnsPort {
+			m.SrcPort = 0
+			newSink(m, emit).field("dns.answered", "true")
+		}
+		return nil
+	}
 	msg, err := unpackDNS(payload)
 	if err != nil {
 		return err
@@ -55,6 +66,15 @@ func DNS(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 		s.field("dns.query", strings.ToLower(PresentName(q.Name)))
 	}
 	return nil
+}
+
+const dnsPort = 53
+
+// isDNSResponse reads the QR bit of a DNS header with a standard query's
+// opcode (RFC 1035 4.1.1).
+func isDNSResponse(b []byte) bool {
+	const headerLen, qr, opcodeMask = 12, 0x80, 0x78
+	return len(b) >= headerLen && b[2]&qr != 0 && b[2]&opcodeMask == 0
 }
 
 func unpackDNS(payload []byte) (*dns.Msg, error) {

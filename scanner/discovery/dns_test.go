@@ -120,3 +120,32 @@ func TestDNSRejectsGarbage(t *testing.T) {
 		}
 	}
 }
+
+// TestDNSResponseMarksTheResolver: in a real capture (IoT Sentinel's D-Link
+// camera set-up) the gateway answers the devices' lookups from port 53: it
+// is marked as answering DNS, and the devices' questions stay theirs.
+func TestDNSResponseMarksTheResolver(t *testing.T) {
+	obs, rejected := decodeCapture(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap")
+	if rejected != 0 {
+		t.Errorf("%d datagrams rejected", rejected)
+	}
+	gateway := netip.MustParseAddr("10.10.10.1")
+	var answered, asked int
+	for _, o := range obs {
+		switch o.Key {
+		case "dns.answered":
+			answered++
+			if o.IP != gateway || o.Value != "true" || o.Port != 0 {
+				t.Errorf("dns.answered about %v port %d = %q, want the gateway %v", o.IP, o.Port, o.Value, gateway)
+			}
+		case "dns.query":
+			asked++
+			if o.IP == gateway {
+				t.Errorf("the gateway asked %q", o.Value)
+			}
+		}
+	}
+	if answered == 0 || asked == 0 {
+		t.Errorf("%d dns.answered, %d dns.query observations; want both", answered, asked)
+	}
+}
