@@ -42,6 +42,14 @@ func portTable() map[uint16]scanner.Decoder {
 		// from it. The sweep does not send it (its request carries an
 		// RSA key): captures of a site where the app runs hold answers.
 		tdpPort: TDP,
+		// Camera search tools' ports: the tools broadcast to them and
+		// devices answer from or to them; the sweep sends neither. Cameras
+		// also run P2P sessions from these ports (a Yi camera's PPPP leaves
+		// from 10000), so a datagram without the search's magic goes to the
+		// decoder its content names.
+		moiPort:       orSniff(MOI, isMOI),
+		dhsPort:       orSniff(DHS, isDHS),
+		dhsAnswerPort: orSniff(DHS, isDHS),
 	}
 	for _, p := range protocols {
 		ports[p.Port] = p.Decode
@@ -76,6 +84,21 @@ func Sniff(payload []byte) (scanner.Decoder, bool) {
 	return nil, false
 }
 
+// orSniff wraps the decoder of a port that other protocols share: a
+// datagram its owner recognises goes to it, another to the decoder Sniff
+// names by content, and nothing else is read.
+func orSniff(d scanner.Decoder, is func([]byte) bool) scanner.Decoder {
+	return func(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+		if is(payload) {
+			return d(payload, m, emit)
+		}
+		if other, ok := Sniff(payload); ok {
+			return other(payload, m, emit)
+		}
+		return nil
+	}
+}
+
 // rawKeys are the raw keys `camsweep identify` accepts, each expanded by the
 // decoder that reads the same bytes off the wire.
 var rawKeys = map[string]scanner.Decoder{
@@ -90,6 +113,8 @@ var rawKeys = map[string]scanner.Decoder{
 	"gvcp.payload_hex":  fromHex(GVCP),
 	"hds.payload":       HDS,
 	"tdp.payload":       TDP,
+	"moi.payload_hex":   fromHex(MOI),
+	"dhs.payload_hex":   fromHex(DHS),
 	"snmp.payload_hex":  fromHex(SNMP),
 	"sip.message":       SIP,
 	"lldp.payload_hex":  fromHex(LLDP),

@@ -155,3 +155,11 @@ func FuzzTDP(f *testing.F) {
 	}
 	fuzzDecoder(f, TDP, "tdp.", seeds...)
 }
+
+func FuzzMOI(f *testing.F) {
+	fuzzDecoder(f, MOI, "moi.", readTestdata(f, "moi_search_resp_smartthings.hex"), moiAnswer(f))
+}
+
+func FuzzDHS(f *testing.F) {
+	fuzzDecoder(f, DHS, "dhs.", dhsAnswer(f), []byte{0x44, 0x48, 0x01, 0x01})
+}
