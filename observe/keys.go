@@ -110,6 +110,7 @@ var keys = []Key{
 	{Name: "tdp.payload", Role: Raw},
 	{Name: "moi.payload_hex", Role: Raw},
 	{Name: "dhs.payload_hex", Role: Raw},
+	{Name: "tuya.payload_hex", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
 	{Name: "snmp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
@@ -237,6 +238,9 @@ var keys = []Key{
 	{Name: "dhs.ddns_host", Role: Fact},
 	{Name: "dhs.name", Role: Context},
 	{Name: "dhs.http_port", Role: Context},
+	{Name: "tuya.product_key", Role: Fact},
+	{Name: "tuya.gw_id", Role: Context},
+	{Name: "tuya.version", Role: Context},
 
 	// LLDP (and LLDP-MED inventory): what a device announces to its port.
 	{Name: "lldp.system_name", Role: Fact},

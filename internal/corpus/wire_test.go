@@ -169,15 +169,19 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.udp(8002, wireGroup, []byte(kv.value))
 	case "tdp.payload": // an answer to the app's broadcast, to the app's port
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 20002, 48976, []byte(kv.value)) })
-	case "moi.payload_hex", "dhs.payload_hex": // a camera search answer, to the tool's port
+	case "moi.payload_hex", "dhs.payload_hex", "tuya.payload_hex": // a camera search answer, to the tool's port; an announcement
 		raw, err := discovery.HexDump(kv.value)
 		if err != nil {
 			return false
 		}
-		if kv.key == "moi.payload_hex" {
+		switch kv.key {
+		case "moi.payload_hex":
 			s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 10000, 10000, raw) })
-		} else {
+		case "dhs.payload_hex":
 			s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 8600, 8601, raw) })
+		default:
+			broadcast := pcapgen.Host{MAC: pcapgen.BroadcastMAC, IP: net.IPv4bcast.To4()}
+			s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, broadcast, 49154, 6667, raw) })
 		}
 	case "ssdp.payload": // a search answer, to the searching client
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 1900, 50200, []byte(kv.value)) })

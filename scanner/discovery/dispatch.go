@@ -50,6 +50,9 @@ func portTable() map[uint16]scanner.Decoder {
 		moiPort:       orSniff(MOI, isMOI),
 		dhsPort:       orSniff(DHS, isDHS),
 		dhsAnswerPort: orSniff(DHS, isDHS),
+		// Smart-device announcements every device broadcasts unasked.
+		tuyaPortPlain:  orSniff(Tuya, isTuya),
+		tuyaPortCipher: orSniff(Tuya, isTuya),
 	}
 	for _, p := range protocols {
 		ports[p.Port] = p.Decode
@@ -115,6 +118,7 @@ var rawKeys = map[string]scanner.Decoder{
 	"tdp.payload":       TDP,
 	"moi.payload_hex":   fromHex(MOI),
 	"dhs.payload_hex":   fromHex(DHS),
+	"tuya.payload_hex":  fromHex(Tuya),
 	"snmp.payload_hex":  fromHex(SNMP),
 	"sip.message":       SIP,
 	"lldp.payload_hex":  fromHex(LLDP),

@@ -163,3 +163,7 @@ func FuzzMOI(f *testing.F) {
 func FuzzDHS(f *testing.F) {
 	fuzzDecoder(f, DHS, "dhs.", dhsAnswer(f), []byte{0x44, 0x48, 0x01, 0x01})
 }
+
+func FuzzTuya(f *testing.F) {
+	fuzzDecoder(f, Tuya, "tuya.", captureSeeds(f, "ndpi/tuya_lp.pcap", tuyaPortCipher, 2)...)
+}
