@@ -174,6 +174,20 @@ func (s *wireScene) place(kv keyValue) bool {
 	case "searchipc.payload": // a camera's answer to the search tool, broadcast to its port
 		broadcast := pcapgen.Host{MAC: pcapgen.BroadcastMAC, IP: net.IPv4bcast.To4()}
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, broadcast, 3001, 3001, []byte(kv.value)) })
+	case "moi.payload_hex", "dhs.payload_hex", "tuya.payload_hex": // a camera search answer, to the tool's port; an announcement
+		raw, err := discovery.HexDump(kv.value)
+		if err != nil {
+			return false
+		}
+		switch kv.key {
+		case "moi.payload_hex":
+			s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 10000, 10000, raw) })
+		case "dhs.payload_hex":
+			s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 8600, 8601, raw) })
+		default:
+			broadcast := pcapgen.Host{MAC: pcapgen.BroadcastMAC, IP: net.IPv4bcast.To4()}
+			s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, broadcast, 49154, 6667, raw) })
+		}
 	case "ssdp.payload": // a search answer, to the searching client
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 1900, 50200, []byte(kv.value)) })
 	case "sip.message": // a message the device sent its platform or PBX

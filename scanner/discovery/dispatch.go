@@ -49,6 +49,17 @@ func portTable() map[uint16]scanner.Decoder {
 		// sweep does not send it: captures of a site where the tool runs hold
 		// the answers.
 		searchIPCPort: SearchIPC,
+		// Camera search tools' ports: the tools broadcast to them and
+		// devices answer from or to them; the sweep sends neither. Cameras
+		// also run P2P sessions from these ports (a Yi camera's PPPP leaves
+		// from 10000), so a datagram without the search's magic goes to the
+		// decoder its content names.
+		moiPort:       orSniff(MOI, isMOI),
+		dhsPort:       orSniff(DHS, isDHS),
+		dhsAnswerPort: orSniff(DHS, isDHS),
+		// Smart-device announcements every device broadcasts unasked.
+		tuyaPortPlain:  orSniff(Tuya, isTuya),
+		tuyaPortCipher: orSniff(Tuya, isTuya),
 	}
 	for _, p := range protocols {
 		ports[p.Port] = p.Decode
@@ -85,6 +96,21 @@ func Sniff(payload []byte) (scanner.Decoder, bool) {
 	return nil, false
 }
 
+// orSniff wraps the decoder of a port that other protocols share: a
+// datagram its owner recognises goes to it, another to the decoder Sniff
+// names by content, and nothing else is read.
+func orSniff(d scanner.Decoder, is func([]byte) bool) scanner.Decoder {
+	return func(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+		if is(payload) {
+			return d(payload, m, emit)
+		}
+		if other, ok := Sniff(payload); ok {
+			return other(payload, m, emit)
+		}
+		return nil
+	}
+}
+
 // rawKeys are the raw keys `camsweep identify` accepts, each expanded by the
 // decoder that reads the same bytes off the wire.
 var rawKeys = map[string]scanner.Decoder{
@@ -101,6 +127,9 @@ var rawKeys = map[string]scanner.Decoder{
 	"tdp.payload":       TDP,
 	"kasa.payload":      Kasa,
 	"searchipc.payload": SearchIPC,
+	"moi.payload_hex":   fromHex(MOI),
+	"dhs.payload_hex":   fromHex(DHS),
+	"tuya.payload_hex":  fromHex(Tuya),
 	"snmp.payload_hex":  fromHex(SNMP),
 	"sip.message":       SIP,
 	"lldp.payload_hex":  fromHex(LLDP),

@@ -170,3 +170,15 @@ func FuzzSearchIPC(f *testing.F) {
 	fuzzDecoder(f, SearchIPC, "searchipc.", readTestdata(f, "searchipc_notify_anjvision_mc200d.xml"),
 		[]byte(`<?xml version="1.0" encoding="GB2312" ?><XML_TOPSEE><MESSAGE_HEADER Msg_type="SYSTEM_SEARCHIPC_MESSAGE" Msg_code="3"/><MESSAGE_BODY><DEVICE_TYPE DeviceType="T" DeviceModule="M"/><IPC_SERIALNUMBER SerialNumber="S" VERSION="V"/><LANConfig MacAddress="02:00:00:00:00:01" IPAddress="192.0.2.7"/></MESSAGE_BODY></XML_TOPSEE>`))
 }
+
+func FuzzMOI(f *testing.F) {
+	fuzzDecoder(f, MOI, "moi.", readTestdata(f, "moi_search_resp_smartthings.hex"), moiAnswer(f))
+}
+
+func FuzzDHS(f *testing.F) {
+	fuzzDecoder(f, DHS, "dhs.", dhsAnswer(f), []byte{0x44, 0x48, 0x01, 0x01})
+}
+
+func FuzzTuya(f *testing.F) {
+	fuzzDecoder(f, Tuya, "tuya.", captureSeeds(f, "ndpi/tuya_lp.pcap", tuyaPortCipher, 2)...)
+}
