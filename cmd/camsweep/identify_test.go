@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 func identifyData(name string) string { return filepath.Join(repo, "testdata", "identify", name) }
@@ -698,5 +699,15 @@ func TestIdentifySNMP(t *testing.T) {
 	code, out, _ := cli(t, "", "identify", "--format", "json", "--fail-on", "none", identifyData("snmp.jsonl"))
 	if code != 0 || !strings.Contains(out, `"model": "NVR4108HS-8P-4KS2"`) || !strings.Contains(out, `"model": "DS-2CD2185FWD-I"`) || !strings.Contains(out, `"firmware": "V5.5.3 build 171025"`) {
 		t.Errorf("exit %d, report %s", code, out)
+	}
+}
+
+// TestIdentifyHelpListsEveryRawKey: --help names each raw key the registry
+// has (a decoder added without its name here is one a user cannot find).
+func TestIdentifyHelpListsEveryRawKey(t *testing.T) {
+	for _, k := range observe.Keys() {
+		if k.Role == observe.Raw && !strings.Contains(identifyLong, k.Name) {
+			t.Errorf("identify --help does not name the raw key %s", k.Name)
+		}
 	}
 }
