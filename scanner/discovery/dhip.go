@@ -34,7 +34,7 @@ var (
 )
 
 // dhipFields maps deviceInfo members to observation keys.
-var dhipFields = []struct{ member, key string }{
+var dhipFields = []jsonField{
 	{"DeviceClass", "dhip.device_class"},
 	{"DeviceType", "dhip.model"},
 	{"SerialNo", "dhip.serial"},
@@ -81,9 +81,7 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	_ = json.Unmarshal(info["IPv4Address"], &addr) // absent or odd: no binding IP
 	own := parseIPv4(scalarText(addr.IPAddress))
 	s := newSink(aboutSelf(m, own), emit)
-	for _, f := range dhipFields {
-		s.field(f.key, scalarText(info[f.member]))
-	}
+	s.jsonFields(info, dhipFields)
 	if mac, err := observe.ParseMAC(scalarText(msg.MAC)); err == nil {
 		s.binding("dhip.mac", mac, own)
 	}

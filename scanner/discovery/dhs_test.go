@@ -1,8 +1,6 @@
 package discovery
 
 import (
-	"bytes"
-	"encoding/hex"
 	"net/netip"
 	"testing"
 
@@ -10,14 +8,7 @@ import (
 	"github.com/camsweep/camsweep/scanner"
 )
 
-func dhsAnswer(t testing.TB) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(string(bytes.TrimSpace(readTestdata(t, "dhs_search_resp_writeup.hex"))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func dhsAnswer(t testing.TB) []byte { return readHexTestdata(t, "dhs_search_resp_writeup.hex") }
 
 // TestDHSAnswerOfARealCamera reads a real camera's answer to the search
 // broadcast to UDP 8600 as a discovery write-up printed it

@@ -1,6 +1,8 @@
 package discovery
 
 import (
+	"bytes"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/netip"
@@ -26,6 +28,16 @@ const realdataDir = "../../testdata/realdata"
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(testdataDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// readHexTestdata reads a testdata file holding a datagram as hex digits.
+func readHexTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(string(bytes.TrimSpace(readTestdata(t, name))))
 	if err != nil {
 		t.Fatal(err)
 	}

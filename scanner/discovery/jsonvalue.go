@@ -40,6 +40,16 @@ func scalarText(raw json.RawMessage) string {
 	return ""
 }
 
+// jsonField maps a member of a device's JSON answer to an observation key.
+type jsonField struct{ member, key string }
+
+// jsonFields emits each field's member of obj that is a scalar, as text.
+func (s *sink) jsonFields(obj map[string]json.RawMessage, fields []jsonField) {
+	for _, f := range fields {
+		s.field(f.key, scalarText(obj[f.member]))
+	}
+}
+
 // decodeFirstJSON decodes the first JSON value of b into v, ignoring what
 // follows it: firmware pads replies with NULs, newlines or stale buffer
 // bytes after the object.

@@ -27,7 +27,7 @@ var (
 // kasaFields maps get_sysinfo members to observation keys. Plugs name their
 // class "type", bulbs "mic_type"; alias is what the owner called it and is
 // never read, nor are the location and the cloud ids.
-var kasaFields = []struct{ member, key string }{
+var kasaFields = []jsonField{
 	{"type", "kasa.type"},
 	{"mic_type", "kasa.type"},
 	{"model", "kasa.model"},
@@ -64,9 +64,7 @@ func Kasa(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 		return nil // the request: {"system":{"get_sysinfo":{}}}
 	}
 	s := newSink(m, emit)
-	for _, f := range kasaFields {
-		s.field(f.key, scalarText(info[f.member]))
-	}
+	s.jsonFields(info, kasaFields)
 	for _, member := range []string{"mac", "mic_mac"} {
 		if mac, err := observe.ParseMAC(scalarText(info[member])); err == nil {
 			s.binding("kasa.mac", mac, m.SrcIP)

@@ -10,14 +10,7 @@ import (
 	"github.com/camsweep/camsweep/scanner"
 )
 
-func moiAnswer(t testing.TB) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(string(bytes.TrimSpace(readTestdata(t, "moi_search_resp_smartthings.hex"))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func moiAnswer(t testing.TB) []byte { return readHexTestdata(t, "moi_search_resp_smartthings.hex") }
 
 // TestMOIAnswerOfARealCamera reads the answer a real camera sent to the
 // MO_I search on UDP 10000, as SmartThings' Foscam (Connect) SmartApp

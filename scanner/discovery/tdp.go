@@ -36,7 +36,7 @@ var (
 // device_name is what the owner called it (or "Tapo camera"), device_id a
 // cloud identifier: kept as evidence. The answer's encrypt_info (a session
 // key) and decrypted_data (the owner's SSID) are never read.
-var tdpFields = []struct{ member, key string }{
+var tdpFields = []jsonField{
 	{"device_type", "tdp.device_type"},
 	{"device_model", "tdp.device_model"},
 	{"firmware_version", "tdp.firmware_version"},
@@ -63,9 +63,7 @@ func TDP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	r := msg.Result
 	own := parseIPv4(scalarText(r["ip"]))
 	s := newSink(aboutSelf(m, own), emit)
-	for _, f := range tdpFields {
-		s.field(f.key, scalarText(r[f.member]))
-	}
+	s.jsonFields(r, tdpFields)
 	if mac, err := observe.ParseMAC(scalarText(r["mac"])); err == nil {
 		s.binding("tdp.mac", mac, own)
 	}

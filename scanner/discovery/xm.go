@@ -34,7 +34,7 @@ var (
 )
 
 // xmFields maps NetWork.NetCommon members to observation keys.
-var xmFields = []struct{ member, key string }{
+var xmFields = []jsonField{
 	{"HostName", "xm.hostname"},
 	{"SN", "xm.serial"},
 	{"DeviceType", "xm.device_type"},
@@ -62,9 +62,7 @@ func XM(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	}
 	own := xmHostIP(scalarText(common["HostIP"]))
 	s := newSink(aboutSelf(m, own), emit)
-	for _, f := range xmFields {
-		s.field(f.key, scalarText(common[f.member]))
-	}
+	s.jsonFields(common, xmFields)
 	if mac, err := observe.ParseMAC(scalarText(common["MAC"])); err == nil {
 		s.binding("xm.mac", mac, own)
 	}
