@@ -387,19 +387,32 @@ func recordedHex(s *Service) []byte {
 // tdpOwnIP is the "ip" member of a TDP answer's JSON.
 var tdpOwnIP = regexp.MustCompile(`"ip"\s*:\s*"[^"]*"`)
 
+// tdpAnswerHead is the start of the header the recorded Tapo C200 answered
+// with (recorded/tapo-c200_tdp_answer.hex): version 2, type 0, operation 1,
+// flags 0x22 and 0x01; the length bytes are filled in.
+var tdpAnswerHead = [8]byte{2, 0, 0, 1, 0, 0, 0x22, 0x01}
+
 // answerTDP answers TP-Link's discovery query with the recorded answer: its
 // header's version, type, operation, flags and reserved byte as recorded,
 // the query's serial echoed (as the recorded camera echoed the app's), the
-// length and CRC recomputed, and the host's address as the JSON's "ip".
+// length and CRC recomputed, and the host's address as the JSON's "ip". A
+// response file holding only the answer's JSON, as python-kasa saves it,
+// is sent behind tdpAnswerHead.
 func answerTDP(d *Device, s *Service, probe []byte) []byte {
 	serial, ok := discovery.TDPQuerySerial(probe)
-	rec := recordedHex(s)
-	if !ok || len(rec) < 16 {
+	if !ok {
 		return nil
 	}
-	var head [8]byte
-	copy(head[:], rec)
-	body := tdpOwnIP.ReplaceAllLiteral(rec[16:], []byte(`"ip": "`+d.Host.IP.String()+`"`))
+	head, body := tdpAnswerHead, bytes.TrimSpace(s.files[s.Response])
+	if !bytes.HasPrefix(body, []byte("{")) {
+		rec := recordedHex(s)
+		if len(rec) < 16 {
+			return nil
+		}
+		copy(head[:], rec)
+		body = rec[16:]
+	}
+	body = tdpOwnIP.ReplaceAllLiteral(body, []byte(`"ip": "`+d.Host.IP.String()+`"`))
 	return discovery.TDPFrame(head, serial, body)
 }
 
