@@ -21,11 +21,13 @@ import (
 const sweepLong = `Sweep a network for surveillance equipment. By default it sweeps the local
 segment of the default interface: ARP finds every host, link-local discovery
 (mDNS, ONVIF WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search, the
-HDS search of HiSilicon-SDK cameras, GigE Vision, SSDP, and the SSDP search for
-EmbeddedNetDeviceControl that TVT firmware answers) asks devices to describe
-themselves, and each host gets a few polite TCP probes on camera ports (HTTP,
-RTSP, TLS certificate, banners, ONVIF GetSystemDateAndTime) as soon as it is
-found. It never tries a password or an exploit. On a web port it fetches what
+HDS search of HiSilicon-SDK cameras, GigE Vision, SSDP, the SSDP search for
+EmbeddedNetDeviceControl that TVT firmware answers, TP-Link's device discovery
+on UDP 20002 (Tapo cameras), and the camera searches of Foscam's tool (MO_I,
+UDP 10000), VStarcam's (UDP 8600) and the Topsee/Anjvision SDK's (UDP 3001))
+asks devices to describe themselves, one request per protocol, and each host
+gets a few polite TCP probes on camera ports (HTTP, RTSP, TLS certificate,
+banners, ONVIF GetSystemDateAndTime) as soon as it is found. It never tries a password or an exploit. On a web port it fetches what
 a browser opening the device's page fetches, within bounds: up to 3 redirects
 of / on the same host and port (HTTP Location, meta refresh, a redirect page's
 script), then up to 4 of the frames and scripts the page it lands on loads;

@@ -48,7 +48,8 @@ func TestProfilesLoad(t *testing.T) {
 	ps := loadAll(t)
 	want := []string{"hikvision-ipc", "hikvision-nvr", "ezviz-camera", "dahua-ipc", "amcrest-ipc", "xiongmai-dvr",
 		"axis-camera", "printer", "linux-host", "huawei-box", "hostile-silent", "hostile-trickle", "hostile-flood", "hostile-escape",
-		"hikvision-nvr-web", "hikrobot-camera", "camhi-camera", "tvt-nvr"}
+		"hikvision-nvr-web", "hikrobot-camera", "camhi-camera", "tvt-nvr",
+		"tapo-camera", "foscam-camera", "vstarcam-camera", "anjvision-camera"}
 	for _, name := range want {
 		p, ok := ps[name]
 		if !ok {
@@ -394,6 +395,77 @@ func TestGVCPDiscoveryByBroadcast(t *testing.T) {
 	}
 	if len(want) != 0 {
 		t.Errorf("acknowledge lacks %v", want)
+	}
+}
+
+// The camera searches the sweep broadcasts (TP-Link's TDP, Foscam's MO_I,
+// VStarcam's DH, the SYSTEM_SEARCHIPC search) are each answered once, to
+// the sender, by the one simulated camera that speaks it, with its recorded
+// answer naming the host's own address and MAC; the TDP answer echoes the
+// query's serial behind a valid header.
+func TestCameraSearchesByBroadcast(t *testing.T) {
+	w := newWorld(t, "tapo-camera", "foscam-camera", "vstarcam-camera", "anjvision-camera", "xiongmai-dvr")
+	tdp, err := discovery.TDPDiscovery()
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, _ := discovery.TDPQuerySerial(tdp)
+	for _, c := range []struct {
+		camera, probe string
+		port          int
+		search        []byte
+		decode        scanner.Decoder
+		want          map[string]string
+	}{
+		{"tapo-camera", "tdp", 20002, tdp, discovery.TDP,
+			map[string]string{"tdp.device_model": "C200", "tdp.firmware_version": "1.3.15 Build 240715 Rel.43073n(4555)", "tdp.mac": "1c:61:b4:e9:49:b6"}},
+		{"foscam-camera", "moi", 10000, discovery.MOISearch(), discovery.MOI,
+			map[string]string{"moi.name": "Foscam_DarthMaul", "moi.sys_version": "1.4.1.8", "moi.mac": "00:62:6e:4d:0b:4b"}},
+		{"vstarcam-camera", "dhs", 8600, discovery.DHSSearch(), discovery.DHS,
+			map[string]string{"dhs.uid": "VSTAXXXXXXXXXXX", "dhs.ddns_host": "user2.gocam.so", "dhs.mac": "48:02:2d:01:5c:e9"}},
+		{"anjvision-camera", "searchipc", 3001, discovery.SearchIPCSearch(), discovery.SearchIPC,
+			map[string]string{"searchipc.device_module": "MC200D_KO_V0", "searchipc.envelope": "XML_ANJVISION", "searchipc.mac": "00:06:00:01:9c:b6"}},
+	} {
+		t.Run(c.probe, func(t *testing.T) {
+			conn, err := w.scanner().ListenPacket("udp4", ":0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := conn.WriteTo(c.search, &net.UDPAddr{IP: net.IPv4bcast, Port: c.port}); err != nil {
+				t.Fatal(err)
+			}
+			cam := w.devices[c.camera]
+			got := collect(t, conn, cam.Host.IP.String())
+			replies := got[cam.Host.IP.String()]
+			if len(got) != 1 || len(replies) != 1 {
+				t.Fatalf("search answered by %v, %d replies", keys(got), len(replies))
+			}
+			if c.probe == "tdp" {
+				a := replies[0]
+				if len(a) < 16 || binary.BigEndian.Uint32(a[8:12]) != serial {
+					t.Errorf("answer header % x does not echo the serial %08x", a[:min(len(a), 16)], serial)
+				}
+				if check := discovery.TDPFrame([8]byte(a[:8]), serial, a[16:]); !bytes.Equal(check, a) {
+					t.Errorf("answer header % x, want % x", a[:16], check[:16])
+				}
+			}
+			var obs []observe.Observation
+			if err := c.decode(replies[0], scanner.Meta{}, func(o observe.Observation) { obs = append(obs, o) }); err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range obs {
+				if o.IP != cam.Host.IP {
+					t.Errorf("%s about %v, want the host %v", o.Key, o.IP, cam.Host.IP)
+				}
+				if v, ok := c.want[o.Key]; ok && (o.Value == v || o.MAC.String() == v) {
+					delete(c.want, o.Key)
+				}
+			}
+			if len(c.want) != 0 {
+				t.Errorf("answer lacks %v: %+v", c.want, obs)
+			}
+		})
 	}
 }
 

@@ -151,7 +151,7 @@ func (d *Device) varsWith(extra map[string]string) map[string]string {
 
 func (d *Device) startService(s *Service) error {
 	switch s.Proto {
-	case "sadp", "wsd", "dhip", "xmsearch", "gvcp", "hds", "endc":
+	case "sadp", "wsd", "dhip", "xmsearch", "gvcp", "hds", "endc", "tdp", "moi", "dhs", "searchipc":
 		return d.startDiscovery(s)
 	case "mdns":
 		return d.startMDNS(s)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
 	"strings"
 
 	"github.com/camsweep/camsweep/scanner/discovery"
@@ -36,6 +37,13 @@ var discoveryProtos = map[string]discoveryProto{
 	"endc": {group: listenAddr("endc"), replyTo: "sender", answer: answerENDC},
 	// GigE Vision cameras answer the sender of a discovery command.
 	"gvcp": {group: listenAddr("gvcp"), replyTo: "sender", answer: answerGVCP},
+	// TP-Link devices answer the discovery query to its sender.
+	"tdp": {group: listenAddr("tdp"), replyTo: "sender", answer: answerTDP},
+	// The camera searches of Foscam's, VStarcam's and the Topsee/Anjvision
+	// tools, answered to the sender.
+	"moi":       {group: listenAddr("moi"), replyTo: "sender", answer: answerMOI},
+	"dhs":       {group: listenAddr("dhs"), replyTo: "sender", answer: answerDHS},
+	"searchipc": {group: listenAddr("searchipc"), replyTo: "sender", answer: answerSearchIPC},
 }
 
 // listenAddr is where a simulated device listens for a discovery protocol:
@@ -365,4 +373,82 @@ func headerValue(request []byte, name string) string {
 		}
 	}
 	return ""
+}
+
+// recordedHex is a response file holding a recorded datagram as hex.
+func recordedHex(s *Service) []byte {
+	b, err := discovery.HexDump(string(s.files[s.Response]))
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// tdpOwnIP is the "ip" member of a TDP answer's JSON.
+var tdpOwnIP = regexp.MustCompile(`"ip"\s*:\s*"[^"]*"`)
+
+// tdpAnswerHead is the start of the header the recorded Tapo C200 answered
+// with (recorded/tapo-c200_tdp_answer.hex): version 2, type 0, operation 1,
+// flags 0x22 and 0x01; the length bytes are filled in.
+var tdpAnswerHead = [8]byte{2, 0, 0, 1, 0, 0, 0x22, 0x01}
+
+// answerTDP answers TP-Link's discovery query with the recorded answer: its
+// header's version, type, operation, flags and reserved byte as recorded,
+// the query's serial echoed (as the recorded camera echoed the app's), the
+// length and CRC recomputed, and the host's address as the JSON's "ip". A
+// response file holding only the answer's JSON, as python-kasa saves it,
+// is sent behind tdpAnswerHead.
+func answerTDP(d *Device, s *Service, probe []byte) []byte {
+	serial, ok := discovery.TDPQuerySerial(probe)
+	if !ok {
+		return nil
+	}
+	head, body := tdpAnswerHead, bytes.TrimSpace(s.files[s.Response])
+	if !bytes.HasPrefix(body, []byte("{")) {
+		rec := recordedHex(s)
+		if len(rec) < 16 {
+			return nil
+		}
+		copy(head[:], rec)
+		body = rec[16:]
+	}
+	body = tdpOwnIP.ReplaceAllLiteral(body, []byte(`"ip": "`+d.Host.IP.String()+`"`))
+	return discovery.TDPFrame(head, serial, body)
+}
+
+// answerMOI answers the MO_I search with the recorded answer, the host's
+// address in its binary address field.
+func answerMOI(d *Device, s *Service, probe []byte) []byte {
+	rec := recordedHex(s)
+	if !discovery.IsMOISearch(probe) || len(rec) < discovery.MOIAnswerIP+4 {
+		return nil
+	}
+	ip := d.Host.IP.As4()
+	copy(rec[discovery.MOIAnswerIP:], ip[:])
+	return rec
+}
+
+// answerDHS answers the DH search with the recorded answer record, the
+// host's address in its address text.
+func answerDHS(d *Device, s *Service, probe []byte) []byte {
+	rec := recordedHex(s)
+	if !discovery.IsDHSSearch(probe) || len(rec) < discovery.DHSAnswerIP+discovery.DHSAnswerIPLen {
+		return nil
+	}
+	field := rec[discovery.DHSAnswerIP : discovery.DHSAnswerIP+discovery.DHSAnswerIPLen]
+	clear(field)
+	copy(field, d.Host.IP.String())
+	return rec
+}
+
+// searchIPCOwnIP is the LANConfig IPAddress attribute of a SEARCHIPC body.
+var searchIPCOwnIP = regexp.MustCompile(`IPAddress="[^"]*"`)
+
+// answerSearchIPC answers a SYSTEM_SEARCHIPC search with the recorded
+// document, the host's address as its IPAddress.
+func answerSearchIPC(d *Device, s *Service, probe []byte) []byte {
+	if !discovery.IsSearchIPCSearch(probe) {
+		return nil
+	}
+	return searchIPCOwnIP.ReplaceAllLiteral(s.files[s.Response], []byte(`IPAddress="`+d.Host.IP.String()+`"`))
 }

@@ -29,7 +29,14 @@
 // MAC and address), hds (answers an HDS/1.0 SEARCH on 239.255.255.250:8002
 // to the group, echoing its Client-ID as {{CLIENT_ID}}), endc (answers an SSDP
 // M-SEARCH for the EmbeddedNetDeviceControl service, and no other, to the
-// sender), mdns (PTR/SRV/TXT/A for one DNS-SD service and the service
+// sender), tdp (answers TP-Link's discovery query on UDP 20002 with the
+// response file, a recorded answer datagram in hex, behind a header echoing
+// the query's serial), moi, dhs and searchipc (answer Foscam's MO_I search
+// on UDP 10000, VStarcam's DH search on UDP 8600 and the SYSTEM_SEARCHIPC
+// search on UDP 3001 with a recorded answer, hex for the binary ones); each
+// of these four answers to the sender and puts the host's own address where
+// the recording names the recorded camera's, the MAC staying the
+// recording's (give the profile that MAC), mdns (PTR/SRV/TXT/A for one DNS-SD service and the service
 // enumeration; legacy unicast queries get a unicast answer).
 //
 // TCP: http (one request, response by path, close; a POST whose SOAP Body

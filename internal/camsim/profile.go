@@ -41,7 +41,8 @@ type Expect struct {
 
 // Service is one protocol server of a device.
 type Service struct {
-	// Proto is one of: sadp, wsd, dhip, xmsearch, gvcp, hds, endc, mdns (UDP discovery);
+	// Proto is one of: sadp, wsd, dhip, xmsearch, gvcp, hds, endc, tdp, moi,
+	// dhs, searchipc, mdns (UDP discovery);
 	// http, https, rtsp, banner, reply, open, trickle, flood (TCP).
 	Proto string `yaml:"proto"`
 	Port  int    `yaml:"port"` // TCP port, or UDP port override
@@ -103,7 +104,7 @@ type Subject struct {
 	C  string `yaml:"C"`  // countryName: two letters
 }
 
-var udpProtos = []string{"sadp", "wsd", "dhip", "xmsearch", "gvcp", "hds", "endc", "mdns"}
+var udpProtos = []string{"sadp", "wsd", "dhip", "xmsearch", "gvcp", "hds", "endc", "tdp", "moi", "dhs", "searchipc", "mdns"}
 var tcpProtos = []string{"http", "https", "rtsp", "banner", "reply", "open", "trickle", "flood"}
 
 // maxResponseFile bounds a response file: recorded answers are small, and

@@ -38,7 +38,9 @@ import (
 // TestSweepAgreesWithIdentifyOnTheCorpus serves the regression corpus's
 // device strings from simulated devices (a Server header and a page on
 // every path of port 80, a realm in a 401, an RTSP answer on 554, a telnet
-// greeting, a certificate on 443), sweeps them, and checks that the sweep
+// greeting, a certificate on 443, a recorded answer to one of the sweep's
+// discovery requests: SADP, DHIP, WS-Discovery, mDNS, TP-Link's TDP and
+// the MO_I, DH and SEARCHIPC camera searches), sweeps them, and checks that the sweep
 // names each device as `camsweep identify` names the same strings: same
 // verdict, maker and model. The corpus cases are the public sources'
 // (testdata/corpus/*/cases.jsonl) and every rule-set entry describing a
@@ -253,6 +255,7 @@ func sweepable(o corpusKV) bool {
 		_, ok := subjectOf(o.Value)
 		return ok
 	case "sadp.payload", "dhip.payload", "wsd.scopes", "mdns.instance",
+		"tdp.payload", "moi.payload_hex", "dhs.payload_hex", "searchipc.payload",
 		"onvif.manufacturer", "onvif.model", "onvif.firmware", "onvif.serial", "onvif.hardware_id":
 		return true
 	}
@@ -468,6 +471,10 @@ func profileFor(name, mac string, c corpusCase, fsys fstest.MapFS) map[string]an
 				body = b
 			}
 			services = append(services, map[string]any{"proto": "dhip", "response": file("dhip", body)})
+		case "tdp.payload", "moi.payload_hex", "dhs.payload_hex", "searchipc.payload":
+			// camsim answers the sweep's search with it, its address written in.
+			proto, _, _ := strings.Cut(o.Key, ".")
+			services = append(services, map[string]any{"proto": proto, "response": file(proto, []byte(o.Value))})
 		case "wsd.scopes":
 			services = append(services, map[string]any{"proto": "wsd", "response": file("wsd", probeMatchWith(o.Value))})
 		case "mdns.instance":

@@ -47,7 +47,7 @@ func nmapProfiles(t *testing.T) []camsim.Profile {
 
 // nmapUnheard are the camsim discovery protocols nmap has no probe or
 // script for.
-var nmapUnheard = []string{"sadp", "dhip", "xmsearch", "gvcp", "hds", "endc"}
+var nmapUnheard = []string{"sadp", "dhip", "xmsearch", "gvcp", "hds", "endc", "tdp", "moi", "dhs", "searchipc"}
 
 // nmapReaches reports whether a profile serves anything nmap asks: a TCP
 // service, WS-Discovery or DNS-SD.

@@ -137,6 +137,13 @@ var wantEvidence = map[string][]fingerprint.Evidence{
 	// its model comes from the document it answers with (its MAC block
 	// alone would name TVT, but no model).
 	"tvt-nvr": {{Probe: "endc", Key: "ssdp.product_model", Port: 1900, Value: "TD-3332B4"}},
+	// Four cameras answer only their makers' LAN searches, each with a real
+	// recorded answer: model, maker or firmware come from the sweep's tdp,
+	// moi, dhs and searchipc requests.
+	"tapo-camera":      {{Probe: "tdp", Key: "tdp.device_model", Port: 20002, Value: "C200"}},
+	"foscam-camera":    {{Probe: "moi", Key: "moi.protocol", Port: 10000, Value: "MO_I"}},
+	"vstarcam-camera":  {{Probe: "dhs", Key: "dhs.ddns_host", Port: 8600, Value: "user2.gocam.so"}},
+	"anjvision-camera": {{Probe: "searchipc", Key: "searchipc.device_module", Port: 3001, Value: "MC200D_KO_V0"}},
 }
 
 // wantEvidenceContaining is like wantEvidence for values too long to spell

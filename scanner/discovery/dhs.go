@@ -101,3 +101,23 @@ func dhsRecord(rec []byte, m scanner.Meta, emit scanner.Emit) {
 	copy(mac[:], rec[dhsOffMAC:dhsOffMAC+6])
 	s.binding("dhs.mac", mac, own)
 }
+
+// dhsSearch is the search VStarcam's tools broadcast to UDP 8600: the four
+// bytes 44 48 01 01, as julienblitte/UniversalScanner sends them
+// (Vstarcam.cs, requestMagic, code index file 45951524202) and the
+// "Device Broadcast Discovery" write-up sends them with netcat from port
+// 8601 (code index file 24373351585). Devices answer to the sender.
+var dhsSearch = [...]byte{0x44, 0x48, 0x01, 0x01}
+
+// DHSSearch returns the DH search.
+func DHSSearch() []byte { return bytes.Clone(dhsSearch[:]) }
+
+// IsDHSSearch reports whether b is the DH search.
+func IsDHSSearch(b []byte) bool { return bytes.Equal(b, dhsSearch[:]) }
+
+// DHSAnswerIP is where an answer record's own address lies, as NUL-padded
+// dotted text of DHSAnswerIPLen bytes.
+const (
+	DHSAnswerIP    = dhsOffIP
+	DHSAnswerIPLen = 16
+)

@@ -39,24 +39,22 @@ func portTable() map[uint16]scanner.Decoder {
 		32100: PPPP, // CS2 P2P server port
 		32108: PPPP, // CS2 LAN search/notify port
 		// Smart-device discovery: apps broadcast to it, devices answer
-		// from it. The sweep does not send it (its request carries an
-		// RSA key): captures of a site where the app runs hold answers.
+		// from it (the sweep's tdp probe; the table below sets it too).
 		tdpPort: TDP,
 		// The older smart-home protocol's answers (Kasa plugs, bulbs).
 		kasaPort: Kasa,
 		// The Topsee/Anjvision SDK's camera search (SYSTEM_SEARCHIPC_MESSAGE):
-		// vendor tools and NVRs broadcast to it and cameras answer to it. The
-		// sweep does not send it: captures of a site where the tool runs hold
-		// the answers.
+		// vendor tools and NVRs broadcast to it and cameras answer to it
+		// (the sweep's searchipc probe).
 		searchIPCPort: SearchIPC,
 		// Camera search tools' ports: the tools broadcast to them and
-		// devices answer from or to them; the sweep sends neither. Cameras
+		// devices answer from or to them (the sweep's moi and dhs probes). Cameras
 		// also run P2P sessions from these ports (a Yi camera's PPPP leaves
 		// from 10000), so a datagram without the search's magic goes to the
 		// decoder its content names.
-		moiPort:       orSniff(MOI, isMOI),
-		dhsPort:       orSniff(DHS, isDHS),
-		dhsAnswerPort: orSniff(DHS, isDHS),
+		moiPort:       moiDecoder,
+		dhsPort:       dhsDecoder,
+		dhsAnswerPort: dhsDecoder,
 		// Smart-device announcements every device broadcasts unasked.
 		tuyaPortPlain:  orSniff(Tuya, isTuya),
 		tuyaPortCipher: orSniff(Tuya, isTuya),

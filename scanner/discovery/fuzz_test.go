@@ -1,6 +1,8 @@
 package discovery
 
 import (
+	"bytes"
+	"encoding/binary"
 	"net/netip"
 	"strings"
 	"testing"
@@ -181,4 +183,28 @@ func FuzzDHS(f *testing.F) {
 
 func FuzzTuya(f *testing.F) {
 	fuzzDecoder(f, Tuya, "tuya.", captureSeeds(f, "ndpi/tuya_lp.pcap", tuyaPortCipher, 2)...)
+}
+
+// FuzzSearchRecognisers: the checks camsim's simulated devices run on what
+// reaches them (a TDP query and its serial, the MO_I, DH and SEARCHIPC
+// searches) never panic, and a TDP query they accept frames back to itself.
+func FuzzSearchRecognisers(f *testing.F) {
+	q, err := TDPDiscovery()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range [][]byte{q, MOISearch(), DHSSearch(), SearchIPCSearch(), moiAnswer(f)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if serial, ok := TDPQuerySerial(b); ok {
+			n := int(binary.BigEndian.Uint16(b[tdpOffLength:]))
+			if again := TDPFrame([8]byte(b[:8]), serial, b[tdpHeaderLen:tdpHeaderLen+n]); !bytes.Equal(again, b[:tdpHeaderLen+n]) {
+				t.Errorf("accepted query % x frames back as % x", b[:16], again[:16])
+			}
+		}
+		IsMOISearch(b)
+		IsDHSSearch(b)
+		IsSearchIPCSearch(b)
+	})
 }

@@ -112,3 +112,28 @@ func moiVersion(b []byte) string {
 
 // isMOI says whether a datagram opens with the MO_I magic.
 func isMOI(b []byte) bool { return bytes.HasPrefix(b, moiMagic) }
+
+// moiSearch is the search Foscam's tools broadcast to UDP 10000, 27 bytes:
+// the magic, operation 0, no XOR, a zero key, body length 4, reserved
+// bytes, and the body 00 00 00 01. Two clients send it byte for byte: the
+// SmartThings Foscam (Connect) SmartApp (discoverCameras, code index file
+// 1043925796) and julienblitte/UniversalScanner (Foscam.cs, FoscamRequest,
+// code index file 46152990875).
+var moiSearch = [...]byte{
+	'M', 'O', '_', 'I', 0, 0, // magic, operation 0 (search)
+	0, 0, 0, 0, 0, 0, 0, 0, 0, // XOR flag and key: none
+	4, 0, 0, 0, // body length (little-endian)
+	4, 0, 0, 0, // reserved, as both clients send it
+	0, 0, 0, 1, // body
+}
+
+// MOISearch returns the MO_I search.
+func MOISearch() []byte { return bytes.Clone(moiSearch[:]) }
+
+// IsMOISearch reports whether b is an MO_I search: the magic and operation 0.
+func IsMOISearch(b []byte) bool {
+	return len(b) >= moiHeaderLen && isMOI(b) && binary.LittleEndian.Uint16(b[moiOffOp:]) == 0
+}
+
+// MOIAnswerIP is the offset in an answer of the camera's IPv4 address.
+const MOIAnswerIP = moiHeaderLen + moiOffIP

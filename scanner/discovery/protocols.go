@@ -55,7 +55,25 @@ var protocols = []Protocol{
 	// The EmbeddedNetDeviceControl search, answered by TVT firmware (and its
 	// OEMs) with a <multicastSearchResult> document that ssdp:all does not get.
 	{Name: "endc", Group: groupSSDP, Port: 1900, Request: fixed(SSDPDeviceControlSearch), Decode: SSDP},
+	// TP-Link's device discovery (Tapo cameras, Kasa/Tapo appliances):
+	// devices answer the sender.
+	{Name: "tdp", Port: tdpPort, Request: TDPDiscovery, Decode: TDP},
+	// Foscam's IP camera search; cameras answer to port 10000, which CS2
+	// P2P devices also use (hence the sniffing decoder).
+	{Name: "moi", Port: moiPort, AnswerPort: moiPort, Request: fixed(MOISearch), Decode: moiDecoder},
+	// VStarcam's search; its tool listens on 8601 for the answers.
+	{Name: "dhs", Port: dhsPort, AnswerPort: dhsAnswerPort, Request: fixed(DHSSearch), Decode: dhsDecoder},
+	// The Topsee/Anjvision SDK's search: cameras answer the sender and the
+	// broadcast address, some at port 3001.
+	{Name: "searchipc", Port: searchIPCPort, AnswerPort: searchIPCPort, Request: fixed(SearchIPCSearch), Decode: SearchIPC},
 }
+
+// The decoders of ports shared with other protocols: a datagram without
+// the search's magic goes to the one Sniff names.
+var (
+	moiDecoder = orSniff(MOI, isMOI)
+	dhsDecoder = orSniff(DHS, isDHS)
+)
 
 // Protocols returns the link-local discovery protocols, in the order the
 // sweep starts them.

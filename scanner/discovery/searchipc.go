@@ -166,3 +166,26 @@ func isSearchIPC(b []byte) bool {
 	}
 	return bytes.Contains(b[:min(len(b), head)], []byte("<XML_"))
 }
+
+// searchIPCSearch is the search as a Topsee camera tool broadcasts it to
+// UDP 3001 (code index file 48126071111, udp_discover: an XML_TOPSEE
+// document, Msg_code 1, an empty body). The firmware reads only the
+// MESSAGE_HEADER's Msg_code, whatever the root's name (Anjvision's
+// searchipc.c, anj_search_cmd_get, code index file 68521228954), and
+// answers to the sender, then to the broadcast address at the sender's
+// port; other firmware answers to the broadcast address at port 3001. A
+// camera configured with an OEM vendor code answers only searches that
+// carry it: those stay silent.
+const searchIPCSearch = "<?xml version=\"1.0\" encoding=\"GB2312\" ?>\n" +
+	"<XML_TOPSEE>\n" +
+	"<MESSAGE_HEADER Msg_type=\"SYSTEM_SEARCHIPC_MESSAGE\" Msg_code=\"1\" Msg_flag=\"0\"/>\n" +
+	"<MESSAGE_BODY>\n</MESSAGE_BODY>\n</XML_TOPSEE>"
+
+// SearchIPCSearch returns the SYSTEM_SEARCHIPC_MESSAGE search.
+func SearchIPCSearch() []byte { return []byte(searchIPCSearch) }
+
+// IsSearchIPCSearch reports whether b is a search of the family (Msg_code 1).
+func IsSearchIPCSearch(b []byte) bool {
+	msg, err := readSearchIPC(b)
+	return err == nil && msg.code == "1"
+}

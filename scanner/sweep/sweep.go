@@ -1,6 +1,8 @@
 // Package sweep runs the active on-site sweep: ARP over the local segment,
 // link-local discovery (mDNS, WS-Discovery, SADP, DHIP, Xiongmai search,
-// HDS, GigE Vision, SSDP and its EmbeddedNetDeviceControl search), then
+// HDS, GigE Vision, SSDP and its EmbeddedNetDeviceControl search, TP-Link's
+// TDP, Foscam's MO_I, VStarcam's DH and the Topsee/Anjvision SEARCHIPC
+// camera searches), then
 // polite TCP probes (HTTP, RTSP, TLS, banners) of every host found,
 // started as soon as each host is found. Answers go through the same
 // decoders as captured packets. Every send is paced by one global limiter,
@@ -40,12 +42,17 @@ const (
 	ProbeGVCP = "gvcp" // GigE Vision discovery: machine-vision cameras
 	ProbeSSDP = "ssdp"
 	ProbeENDC = "endc" // SSDP search for EmbeddedNetDeviceControl (TVT firmware answers it)
-	ProbeICMP = "icmp" // echo to routed targets, beside the knock, to find hosts before probing them
-	ProbeTCP  = "tcp"  // connect, HTTP, RTSP, TLS, banners, ONVIF on every host found
+	ProbeTDP  = "tdp"  // TP-Link's device discovery on UDP 20002 (Tapo cameras, Kasa/Tapo appliances)
+	ProbeMOI  = "moi"  // Foscam's MO_I camera search on UDP 10000
+	ProbeDHS  = "dhs"  // VStarcam's DH camera search on UDP 8600
+	// ProbeSearchIPC is the Topsee/Anjvision SDK's SYSTEM_SEARCHIPC search on UDP 3001.
+	ProbeSearchIPC = "searchipc"
+	ProbeICMP      = "icmp" // echo to routed targets, beside the knock, to find hosts before probing them
+	ProbeTCP       = "tcp"  // connect, HTTP, RTSP, TLS, banners, ONVIF on every host found
 )
 
 // AllProbes lists every probe in the order they run.
-var AllProbes = []string{ProbeARP, ProbeMDNS, ProbeWSD, ProbeSADP, ProbeDHIP, ProbeXM, ProbeHDS, ProbeGVCP, ProbeSSDP, ProbeENDC, ProbeICMP, ProbeTCP}
+var AllProbes = []string{ProbeARP, ProbeMDNS, ProbeWSD, ProbeSADP, ProbeDHIP, ProbeXM, ProbeHDS, ProbeGVCP, ProbeSSDP, ProbeENDC, ProbeTDP, ProbeMOI, ProbeDHS, ProbeSearchIPC, ProbeICMP, ProbeTCP}
 
 // DefaultPorts are the camera ports probed on every host found.
 var DefaultPorts = []uint16{80, 443, 554, 8000, 8080, 8443, 8554, 37777, 34567, 8899, 23}
