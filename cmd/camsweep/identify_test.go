@@ -711,3 +711,74 @@ func TestIdentifyHelpListsEveryRawKey(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyRefusesWhatIsNotObservationLines: the mistakes a new user makes
+// with identify's input (a capture, a program, a gzipped or UTF-16 file, a
+// pretty-printed JSON document or array, camsweep's own report) each fail at
+// once with one line saying what to do, exit 1, instead of a screen of
+// bad-line messages and exit 3 as if they were partial observations.
+func TestIdentifyRefusesWhatIsNotObservationLines(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	capture := filepath.Join(repo, "testdata", "realdata", "2ic80", "dahua-sd_web_CUT.pcapng")
+	code, reportJSON, stderr := cli(t, "", "pcap", "-q", "--format", "json", capture)
+	if code != exitFindings {
+		t.Fatalf("pcap --format json: exit %d: %s", code, stderr)
+	}
+	_, reportLines, _ := cli(t, "", "pcap", "-q", "--format", "jsonl", capture)
+	utf16 := []byte{0xff, 0xfe}
+	for _, r := range `{"mac":"44:19:b6:00:00:01"}` + "\n" {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	cases := []struct{ name, path, want string }{
+		{"capture", capture, "is a packet capture, not observation lines: read it with camsweep pcap"},
+		{"binary", write("tool.bin", []byte("\x7fELF\x02\x01\x01\x00\x00\x00")), "is binary data, not observation lines"},
+		{"gzip", write("obs.jsonl.gz", []byte{0x1f, 0x8b, 0x08, 0x00}), "zcat"},
+		{"utf16", write("obs-ps.jsonl", utf16), "is UTF-16 text"},
+		{"array", write("obs.json", []byte(`[{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}]`)), "jq -c '.[]'"},
+		{"pretty", write("obs-pretty.json", []byte("# exported\n{\n  \"ip\": \"10.0.0.5\",\n  \"key\": \"http.server\",\n  \"value\": \"App-webs/\"\n}\n")), "jq -c ."},
+		{"report", write("report.json", []byte(reportJSON)), "is a camsweep report (camsweep.report/v1)"},
+		{"report lines", write("report.jsonl", []byte(reportLines)), "is a camsweep report (camsweep.report/v1)"},
+	}
+	for _, c := range cases {
+		code, out, stderr := cli(t, "", "identify", c.path)
+		if code != exitError || out != "" {
+			t.Errorf("%s: exit %d, stdout %q; want exit %d and no report", c.name, code, out, exitError)
+		}
+		oneLine(t, stderr, c.want)
+	}
+	// The same from standard input names it so.
+	code, _, stderr = cli(t, `[{"ip":"10.0.0.5"}]`, "identify")
+	if code != exitError {
+		t.Errorf("array on stdin: exit %d", code)
+	}
+	oneLine(t, stderr, "standard input holds a JSON array")
+	// A value that merely mentions a schema, and a UTF-8 byte order mark
+	// (Notepad's), are ordinary observation lines.
+	code, out, stderr := cli(t, "\xef\xbb\xbf"+`{"ip":"10.0.0.5","key":"http.title","value":"{\"schema\": \"camsweep.report/v1\"}"}`+"\n"+
+		`{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}`+"\n", "identify", "-q", "--format", "json")
+	if code != exitFindings || stderr != "" || len(decodeJSON(t, out).Devices) != 1 {
+		t.Errorf("ordinary lines after a BOM: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestIdentifyEmptyInputSaysSo: an empty input (a grep that matched nothing,
+// a wrong file in a script) is not silently a clean report of no devices.
+func TestIdentifyEmptyInputSaysSo(t *testing.T) {
+	for _, in := range []string{"", "\n# nothing here\n\n"} {
+		code, out, stderr := cli(t, in, "identify", "-q", "--format", "json")
+		if code != exitOK {
+			t.Errorf("%q: exit %d", in, code)
+		}
+		oneLine(t, stderr, "standard input: no observations")
+		if r := decodeJSON(t, out); len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "no observations") {
+			t.Errorf("%q: the report's warnings %q do not say the input was empty", in, r.Warnings)
+		}
+	}
+}
