@@ -104,8 +104,10 @@ func writeFindings(w io.Writer, findings []policy.Finding, opt TableOptions) {
 	}
 	g := newGrid(true, false, true, true).droppable(4, 5, 6, 1) // vendor and model are in the reason
 	g.add("SEVERITY", "ZONE", "IP", "MAC", "VENDOR", "MODEL", "SEEN (UTC)", "REASON")
+	// On a terminal the reason is cut to the window, and with it what to do.
+	g.cutNote = "reasons cut to fit; each ends with what to do: -o report.txt has them whole"
 	for _, f := range findings {
-		sev, reason := string(f.Severity), Clean(f.Reason, 2*MaxCell)
+		sev, reason := string(f.Severity), Clean(f.Reason, MaxReason)
 		if f.Exception != "" {
 			sev += " (excepted)"
 			reason += " [exception: " + Clean(f.Exception, 32) + "]"
