@@ -242,3 +242,38 @@ func TestPcapWrongSecondFileStopsBeforeReading(t *testing.T) {
 	}
 	oneLine(t, stderr, "main.go: not a pcap or pcapng capture")
 }
+
+// TestFormatHelpStatesItsDefaultOnce: --format's default is the -o file's
+// extension, else table. The help said so and then cobra added
+// (default "table"), two defaults that disagree for "-o report.html"; pcap's
+// observations were listed after the default, as if they were part of it.
+func TestFormatHelpStatesItsDefaultOnce(t *testing.T) {
+	for _, sub := range []string{"pcap", "identify", "sweep", "listen", "history", "report", "diff"} {
+		_, out, _ := cli(t, "", sub, "--help")
+		var line string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "--format") {
+				line = l
+			}
+		}
+		if !strings.HasSuffix(line, "(default: from the -o file's extension, else table)") || strings.Count(line, "default") != 1 {
+			t.Errorf("%s --help: --format should end with its one default:\n%s", sub, line)
+		}
+		if sub == "pcap" && !strings.Contains(line, "jsonl, observations (") {
+			t.Errorf("pcap --help: observations is not among the formats:\n%s", line)
+		}
+	}
+	// Without --format or -o, the table is still what is written.
+	code, out, _ := cli(t, "", "identify", "-q", identifyData("hikvision-nmap.jsonl"))
+	if code != exitFindings || !strings.Contains(out, "FINDINGS (") {
+		t.Errorf("identify without --format: exit %d, not a table:\n%s", code, out)
+	}
+	// With -o, the extension picks it.
+	path := filepath.Join(t.TempDir(), "r.json")
+	if code, _, stderr := cli(t, "", "identify", "-q", "-o", path, identifyData("hikvision-nmap.jsonl")); code != exitFindings {
+		t.Fatalf("identify -o r.json: exit %d: %s", code, stderr)
+	}
+	if data, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+		t.Errorf("identify -o r.json wrote no JSON: %v %.80s", err, data)
+	}
+}

@@ -72,7 +72,13 @@ type outputOptions struct {
 
 func (o *outputOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "table", "output format: "+formatNames()+" (default: from the -o file's extension, else table)")
+	names := formatNames()
+	if o.observations {
+		names += ", " + formatObservations + " (the decoded observations as JSON lines, for identify)"
+	}
+	// No flag default: cobra would print (default "table") after the rule
+	// that the -o file's extension picks the format (settleTarget).
+	f.StringVar(&o.format, "format", "", "output format: "+names+" (default: from the -o file's extension, else table)")
 	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output (its directory must exist)")
 	f.StringVar(&o.policyPath, "policy", "", "policy file with zones, profiles and exceptions (default: every restricted device is a medium finding)")
 	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")

@@ -84,8 +84,6 @@ func newPcapCmd() *cobra.Command {
 		RunE:    func(cmd *cobra.Command, args []string) error { return runPcap(cmd, args, &o) },
 	}
 	o.out.register(cmd)
-	format := cmd.Flags().Lookup("format")
-	format.Usage += ", " + formatObservations + " (the decoded observations as JSON lines, for identify)"
 	cmd.Flags().BoolVar(&o.allAddresses, "all-addresses", false, "also inventory hosts with public addresses")
 	o.local.register(cmd)
 	o.tunnels.register(cmd)

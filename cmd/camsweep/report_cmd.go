@@ -29,7 +29,7 @@ func newReportCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return runReport(cmd, args[0], &o) },
 	}
 	o.store.register(cmd)
-	cmd.Flags().StringVar(&o.format, "format", "table", "html, json, csv or table (default: from the -o file's extension, else table)")
+	cmd.Flags().StringVar(&o.format, "format", "", "html, json, csv or table (default: from the -o file's extension, else table)")
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write to FILE instead of standard output (its directory must exist)")
 	cmd.Flags().StringVar(&o.site, "site", "", "with RUN=latest: the latest run of this site")
 	return cmd

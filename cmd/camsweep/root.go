@@ -74,8 +74,9 @@ Exit codes:
   1  could not run: bad argument, unreadable or unrecognised input
   2  ran; at least one finding at or above --fail-on (default "medium": any
      restricted device; "--fail-on none" never exits 2)
-  3  ran, but the input was truncated or corrupt (or had bad lines): the
-     results are partial. 2 wins over 3: a finding in partial input is real.`
+  3  ran, but the input was truncated or corrupt (or had bad lines), or the
+     run was interrupted (Ctrl-C): the results are partial. 2 wins over 3: a
+     finding in partial input is real.`
 
 const rootExample = `  camsweep pcap capture.pcapng
   camsweep pcap --format json -o report.json site-a.pcap site-b.pcapng
