@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -187,6 +188,9 @@ func checkCaptureInputs(stdin io.Reader, files []string) error {
 			// found after the others were read would end the run without
 			// a report.
 			if err := pcap.CheckFile(f); err != nil {
+				if hint := notCaptureHint(f, err); hint != "" {
+					err = fmt.Errorf("%w; %s", err, hint)
+				}
 				return &exitErr{code: exitError, err: err}
 			}
 			continue
@@ -231,6 +235,37 @@ func readCaptures(ctx context.Context, cmd *cobra.Command, files []string, emit 
 		}
 	}
 	return packets, partial, nil
+}
+
+// notCaptureHint says which command reads a file that pcap refused as no
+// capture, when its first bytes show the text another command takes: the
+// observation lines and the reports camsweep writes, nmap's XML, Zeek's logs.
+func notCaptureHint(name string, err error) string {
+	var fe *pcap.FormatError
+	if name == "-" || !errors.As(err, &fe) {
+		return ""
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	head = bytes.TrimLeft(head[:n], " \t\r\n\ufeff")
+	switch {
+	case bytes.HasPrefix(head, []byte("#separator")), bytes.Contains(head, []byte("\n#separator")):
+		return "it is a Zeek log: camsweep identify --from zeek " + name
+	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("nmaprun")):
+		return "it is nmap's XML: camsweep identify --from nmap-xml " + name
+	case camsweepSchema(head) != "":
+		return "it is a camsweep report: an audit judges a report's devices again (audit.reports, docs/audit.md)"
+	case bytes.Contains(head, []byte(`"uid":`)) && bytes.Contains(head, []byte(`"id.orig_h":`)):
+		return "it is a Zeek log: camsweep identify --from zeek " + name
+	case bytes.HasPrefix(firstContentLine(head), []byte("{")):
+		return "if it holds observation lines (JSON, one object a line): camsweep identify " + name
+	}
+	return ""
 }
 
 // captureTotals are the counts of every capture a run read.

@@ -497,3 +497,30 @@ func TestPcapTunnelPortFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestPcapNamesTheCommandForOtherInputs: a new user hands pcap what another
+// command reads (observation lines, a camsweep report, nmap's XML, a Zeek
+// log). The refusal names the magic number and, from the file's first bytes,
+// the command that reads it; a text that is none of these gets no guess.
+func TestPcapNamesTheCommandForOtherInputs(t *testing.T) {
+	dir := t.TempDir()
+	reportPath := filepath.Join(dir, "report.json")
+	if code, _, stderr := cli(t, "", "identify", "-q", "-o", reportPath, identifyData("hikvision-nmap.jsonl")); code != exitFindings {
+		t.Fatalf("identify -o: exit %d: %s", code, stderr)
+	}
+	cases := []struct{ path, want string }{
+		{identifyData("hostile.jsonl"), "camsweep identify " + identifyData("hostile.jsonl")},
+		{reportPath, "it is a camsweep report"},
+		{filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"), "camsweep identify --from nmap-xml"},
+		{filepath.Join(repo, "testdata", "import", "zeek", "tsv", "dns.log"), "camsweep identify --from zeek"},
+		{filepath.Join(repo, "testdata", "import", "zeek", "json", "dns.log"), "camsweep identify --from zeek"},
+		{filepath.Join(repo, "README.md"), "not a pcap or pcapng capture: unknown magic number 23 20 63 61\n"},
+	}
+	for _, c := range cases {
+		code, out, stderr := cli(t, "", "pcap", c.path)
+		if code != exitError || out != "" {
+			t.Errorf("%s: exit %d, stdout %q", c.path, code, out)
+		}
+		oneLine(t, stderr, c.want)
+	}
+}
