@@ -133,7 +133,7 @@ func writeDevices(w io.Writer, all []fingerprint.Device, opt TableOptions) {
 		fmt.Fprintln(w, "  none identified")
 	}
 	if hidden := len(all) - len(devs); hidden > 0 {
-		fmt.Fprintf(w, "  (%d other addresses seen but not identified: --format json or csv lists them)\n", hidden)
+		fmt.Fprintf(w, "  (%s seen but not identified: --format json or csv lists them)\n", Plural(hidden, "other address", "other addresses"))
 	}
 	if len(devs) == 0 {
 		fmt.Fprintln(w)

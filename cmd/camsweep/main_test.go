@@ -277,3 +277,23 @@ func TestFormatHelpStatesItsDefaultOnce(t *testing.T) {
 		t.Errorf("identify -o r.json wrote no JSON: %v %.80s", err, data)
 	}
 }
+
+// TestSummaryCountsWhatTheTableLists: the table lists identified devices and
+// counts the other addresses; the summary said "3 devices" beside
+// "DEVICES (1)" and "1 findings". It now says how many were identified, in
+// English.
+func TestSummaryCountsWhatTheTableLists(t *testing.T) {
+	capture := filepath.Join(repo, "testdata", "realdata", "hidden-patterns", "tapo-c200_boot.pcap")
+	code, out, stderr := cli(t, "", "pcap", capture)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"camsweep: read 147 packets from 1 file\n", "camsweep: 3 devices (1 identified), 0 restricted, 1 to review, 1 finding\n"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(out, "DEVICES (1)\n  (2 other addresses seen but not identified") {
+		t.Errorf("the table does not list 1 device and count 2 addresses:\n%s", out)
+	}
+}

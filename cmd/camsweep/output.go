@@ -165,8 +165,11 @@ func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *poli
 		return &exitErr{code: exitError, err: err}
 	}
 	if !o.quiet {
-		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %d devices, %d restricted, %d to review, %d findings\n",
-			len(res.Devices), report.CountRestricted(res.Devices), report.CountReview(res.Devices), len(res.Findings))
+		// The table lists the identified devices; the count says how many
+		// of all the devices (addresses included) those are.
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s (%d identified), %d restricted, %d to review, %s\n",
+			report.Plural(len(res.Devices), "device", "devices"), report.CountIdentified(res.Devices), report.CountRestricted(res.Devices),
+			report.CountReview(res.Devices), report.Plural(len(res.Findings), "finding", "findings"))
 	}
 	return exitFor(res, o.threshold)
 }

@@ -127,7 +127,7 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	}
 	res.Partial = partial
 	if !o.out.quiet {
-		fmt.Fprintf(stderr, "camsweep: read %d packets from %d file(s)%s\n", packets.packets, len(files), packets.tunnelNote())
+		fmt.Fprintf(stderr, "camsweep: read %s from %s%s\n", report.Plural(int(packets.packets), "packet", "packets"), report.Plural(len(files), "file", "files"), packets.tunnelNote())
 	}
 	return o.out.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
 }
