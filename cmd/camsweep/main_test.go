@@ -297,3 +297,24 @@ func TestSummaryCountsWhatTheTableLists(t *testing.T) {
 		t.Errorf("the table does not list 1 device and count 2 addresses:\n%s", out)
 	}
 }
+
+// TestArgumentCountErrorsSayTheUsage: cobra's "requires at least 1 arg(s),
+// only received 0" left a new user to guess what pcap or oui wanted; the
+// line now carries the command's usage.
+func TestArgumentCountErrorsSayTheUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"pcap"}, "usage: camsweep pcap FILE...|- [flags] (see camsweep pcap --help)"},
+		{[]string{"oui"}, "usage: camsweep oui MAC..."},
+		{[]string{"identify", "a.jsonl", "b.jsonl"}, "usage: camsweep identify [FILE|-]"},
+		{[]string{"report"}, "usage: camsweep report RUN|latest"},
+	} {
+		code, out, stderr := cli(t, "", c.args...)
+		if code != exitError || out != "" {
+			t.Errorf("%v: exit %d, stdout %q", c.args, code, out)
+		}
+		oneLine(t, stderr, c.want)
+	}
+}

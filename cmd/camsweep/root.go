@@ -99,5 +99,23 @@ func newRootCmd() *cobra.Command {
 	// Each subcommand lives in its own file and is added here.
 	root.AddCommand(newPcapCmd(), newIdentifyCmd(), newOUICmd(), newVersionCmd(), newAuditCmd(), newHistoryCmd(), newDiffCmd(), newReportCmd(),
 		newSweepCmd(), newListenCmd(), newDemoCmd())
+	explainArgErrors(root)
 	return root
+}
+
+// explainArgErrors makes a wrong number of arguments say what the command
+// takes: cobra's "requires at least 1 arg(s), only received 0" alone does
+// not tell a new user what to give.
+func explainArgErrors(cmd *cobra.Command) {
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return usageError("%v: usage: %s (see %s --help)", err, c.UseLine(), c.CommandPath())
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		explainArgErrors(sub)
+	}
 }
