@@ -10,7 +10,9 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/importer"
@@ -33,7 +35,8 @@ const identifyLong = `Identify devices from observations given as JSON lines, on
 
   {"probe":"http","ip":"10.0.0.5","port":80,"key":"http.server","value":"App-webs/"}
 
-Fields: probe, mac, ip, port, key, value, ts (RFC 3339). The keys are those of
+Fields: probe, mac, ip, port, vlan (the 802.1Q id the device was seen on),
+key, value, ts (RFC 3339). The keys are those of
 docs/observation-keys.md. Raw keys (sadp.payload, dhip.payload, xm.payload,
 wsd.payload, ssdp.payload, upnp.description, http.headers, rtsp.response,
 tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex, gvcp.payload_hex,
@@ -188,7 +191,7 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 		// as worth showing as its line 3.
 		if shown++; shown <= maxBadLines {
 			// The message can quote the line, which is hostile input.
-			fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: line %d: %s\n", name, line, report.Clean(err.Error(), 300))
+			fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: line %d: %s\n", inputName(name), line, report.Clean(err.Error(), 300))
 		}
 	})
 	if err != nil {
@@ -199,8 +202,8 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 	}
 	if bad > 0 {
 		res.Partial = true
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d bad lines skipped", name, bad))
-		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: warning: %s: %d bad lines skipped\n", name, bad)
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d bad lines skipped", inputName(name), bad))
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: warning: %s: %d bad lines skipped\n", inputName(name), bad)
 	} else if emitted == 0 {
 		// An empty file (a filter that matched nothing, a wrong path in a
 		// script) would otherwise be a clean report of no devices.
@@ -457,13 +460,42 @@ func unreadKeyNote(key string, lines int) string {
 	return fmt.Sprintf("camsweep: note: key %q (%d lines) is context: no signature reads it, so it identifies nothing", name, lines)
 }
 
-// jsonErrorText drops encoding/json's Go type names, which mean nothing to a user.
+// jsonErrorText drops encoding/json's Go type names and Go function names,
+// which mean nothing to a user, and says what the field wants instead.
 func jsonErrorText(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("field %q has the wrong type (%s)", te.Field, te.Value)
+		if te.Field == "" {
+			return fmt.Sprintf("the line is a JSON %s, not an object like {\"ip\":…,\"key\":…,\"value\":…}", te.Value)
+		}
+		want := "a string"
+		switch te.Field {
+		case "port":
+			want = "a number from 0 to 65535"
+		case "vlan":
+			want = "a number from 1 to 4094"
+		}
+		return fmt.Sprintf("field %q has the wrong type (%s): want %s", te.Field, te.Value, want)
 	}
-	return strings.TrimPrefix(err.Error(), "json: ")
+	var pe *time.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("field \"ts\" %q is not an RFC 3339 time (want e.g. 2026-11-26T05:00:00Z)", pe.Value)
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if rest, ok := strings.CutPrefix(msg, "ParseAddr("); ok { // netip's error for "ip"
+		if q, err := strconv.QuotedPrefix(rest); err == nil {
+			addr, _ := strconv.Unquote(q)
+			hint := ""
+			switch {
+			case strings.Contains(addr, "/"):
+				hint = ": give the host's own address, without a /prefix"
+			case strings.Count(addr, ":") == 1 || strings.HasPrefix(addr, "["):
+				hint = `: give the address alone, and its port as "port"`
+			}
+			return fmt.Sprintf("field \"ip\" %q is not an IP address%s", addr, hint)
+		}
+	}
+	return msg
 }
 
 // rawMeta says where a raw payload given to identify came from: the line's own

@@ -782,3 +782,32 @@ func TestIdentifyEmptyInputSaysSo(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyBadLineSaysWhatTheFieldWants: a bad line's message names the
+// field and what it wants, in a user's terms, not encoding/json's or netip's
+// (field "" has the wrong type, ParseAddr("…"), Go's time layout).
+func TestIdentifyBadLineSaysWhatTheFieldWants(t *testing.T) {
+	lines := []struct{ line, want string }{
+		{`{"ip":"192.168.1.5","ts":"2026-11-26 05:00:00","key":"http.server","value":"App-webs/"}`, `field "ts" "2026-11-26 05:00:00" is not an RFC 3339 time (want e.g. 2026-11-26T05:00:00Z)`},
+		{`{"ip":"192.168.1.5","port":"80","key":"http.server","value":"App-webs/"}`, `field "port" has the wrong type (string): want a number from 0 to 65535`},
+		{`{"ip":5,"key":"http.server","value":"App-webs/"}`, `field "ip" has the wrong type (number): want a string`},
+		{`42`, `the line is a JSON number, not an object like {"ip":…,"key":…,"value":…}`},
+		{`{"ip":"192.168.1.5/24","key":"http.server","value":"App-webs/"}`, `field "ip" "192.168.1.5/24" is not an IP address: give the host's own address, without a /prefix`},
+		{`{"ip":"192.168.1.5:80","key":"http.server","value":"App-webs/"}`, `field "ip" "192.168.1.5:80" is not an IP address: give the address alone, and its port as "port"`},
+		{`{"ip":"300.1.1.1","key":"http.server","value":"App-webs/"}`, `field "ip" "300.1.1.1" is not an IP address`},
+	}
+	for _, c := range lines {
+		code, _, stderr := cli(t, c.line+"\n", "identify", "-q")
+		if code != exitPartial || !strings.Contains(stderr, "camsweep: standard input: line 1: not an observation: "+c.want+"\n") {
+			t.Errorf("%s: exit %d, stderr:\n%s\nwant it to say: %s", c.line, code, stderr, c.want)
+		}
+		if strings.Contains(stderr, "ParseAddr") || strings.Contains(stderr, "2006-01-02") {
+			t.Errorf("%s: a Go name reached the user:\n%s", c.line, stderr)
+		}
+	}
+	// vlan is a field of the line, as docs/observation-keys.md says.
+	code, out, stderr := cli(t, `{"mac":"44:19:b6:00:00:01","ip":"10.10.10.5","vlan":10}`+"\n", "identify", "-q", "--format", "json")
+	if code != exitFindings || stderr != "" || !slices.Equal(decodeJSON(t, out).Devices[0].VLANs, []uint16{10}) {
+		t.Errorf("a line with vlan: exit %d, stderr %q, %s", code, stderr, out)
+	}
+}
