@@ -318,3 +318,30 @@ func TestArgumentCountErrorsSayTheUsage(t *testing.T) {
 		oneLine(t, stderr, c.want)
 	}
 }
+
+// TestHelpListsEveryReportFormat: report and audit --report write jsonl too,
+// but their help listed "html, json, csv or table"; every format a command
+// writes is named in its help.
+func TestHelpListsEveryReportFormat(t *testing.T) {
+	for _, c := range []struct{ sub, flag string }{
+		{"pcap", "--format"}, {"identify", "--format"}, {"sweep", "--format"}, {"listen", "--format"},
+		{"report", "--format"}, {"audit", "--report-format"},
+	} {
+		_, out, _ := cli(t, "", c.sub, "--help")
+		var line string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), c.flag+" ") {
+				line = l
+			}
+		}
+		for _, f := range formatList() {
+			if !strings.Contains(line, f) {
+				t.Errorf("%s --help: %s does not name %s:\n%s", c.sub, c.flag, f, line)
+			}
+		}
+	}
+	_, out, _ := cli(t, "", "--help")
+	if !strings.Contains(out, "Render a stored audit run as a table, html, json, jsonl or csv") {
+		t.Errorf("camsweep --help: report's summary does not name every format")
+	}
+}
