@@ -202,8 +202,9 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 	}
 	if bad > 0 {
 		res.Partial = true
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d bad lines skipped", inputName(name), bad))
-		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: warning: %s: %d bad lines skipped\n", inputName(name), bad)
+		skipped := report.Plural(bad, "bad line", "bad lines")
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %s skipped", inputName(name), skipped))
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: warning: %s: %s skipped\n", inputName(name), skipped)
 	} else if emitted == 0 {
 		// An empty file (a filter that matched nothing, a wrong path in a
 		// script) would otherwise be a clean report of no devices.
@@ -455,9 +456,9 @@ func unreadKeyNote(key string, lines int) string {
 		if s := observe.Suggest(key); s != "" {
 			hint = fmt.Sprintf("did you mean %q?", s)
 		}
-		return fmt.Sprintf("camsweep: note: key %q (%d lines) is not an observation key, so it identifies nothing (%s)", name, lines, hint)
+		return fmt.Sprintf("camsweep: note: key %q (%s) is not an observation key, so it identifies nothing (%s)", name, report.Plural(lines, "line", "lines"), hint)
 	}
-	return fmt.Sprintf("camsweep: note: key %q (%d lines) is context: no signature reads it, so it identifies nothing", name, lines)
+	return fmt.Sprintf("camsweep: note: key %q (%s) is context: no signature reads it, so it identifies nothing", name, report.Plural(lines, "line", "lines"))
 }
 
 // jsonErrorText drops encoding/json's Go type names and Go function names,

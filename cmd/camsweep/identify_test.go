@@ -308,7 +308,7 @@ func TestIdentifyNotesKeysNoSignatureReads(t *testing.T) {
 {"ip":"10.0.0.5","port":80,"key":"http.server","value":"App-webs/"}
 `
 	_, _, stderr := cli(t, in, "identify", "--format", "json")
-	if !strings.Contains(stderr, `key "http.sever" (1 lines) is not an observation key, so it identifies nothing (did you mean "http.server"?)`) {
+	if !strings.Contains(stderr, `key "http.sever" (1 line) is not an observation key, so it identifies nothing (did you mean "http.server"?)`) {
 		t.Errorf("typo not noted with its correction:\n%s", stderr)
 	}
 	if strings.Contains(stderr, `key "http.server"`) {
@@ -809,5 +809,16 @@ func TestIdentifyBadLineSaysWhatTheFieldWants(t *testing.T) {
 	code, out, stderr := cli(t, `{"mac":"44:19:b6:00:00:01","ip":"10.10.10.5","vlan":10}`+"\n", "identify", "-q", "--format", "json")
 	if code != exitFindings || stderr != "" || !slices.Equal(decodeJSON(t, out).Devices[0].VLANs, []uint16{10}) {
 		t.Errorf("a line with vlan: exit %d, stderr %q, %s", code, stderr, out)
+	}
+}
+
+// TestIdentifyCountsInEnglish: one bad line is "1 bad line", one line of an
+// unread key "(1 line)".
+func TestIdentifyCountsInEnglish(t *testing.T) {
+	_, _, stderr := cli(t, "42\n"+`{"ip":"10.0.0.5","key":"http.sever","value":"App-webs/"}`+"\n", "identify")
+	for _, want := range []string{"standard input: 1 bad line skipped\n", `key "http.sever" (1 line) is not`} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
 	}
 }
