@@ -158,7 +158,7 @@ func writeDevices(w io.Writer, all []fingerprint.Device, opt TableOptions) {
 	}
 	g.write(w, opt)
 	if marks[fingerprint.VerdictRestricted] {
-		fmt.Fprintln(w, "  ! = restricted vendor")
+		fmt.Fprintln(w, "  ! = restricted: surveillance equipment of a restricted maker")
 	}
 	if marks[fingerprint.VerdictReview] {
 		fmt.Fprintln(w, "  ? = review: restricted maker, the evidence does not show what the product is")

@@ -103,3 +103,16 @@ func TestVerdictInEveryFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestTableLegendSaysWhatRestrictedMeans: "! = restricted vendor" read as if
+// every device of a restricted maker were marked, yet a Huawei phone is not;
+// the mark is the verdict: surveillance equipment of a restricted maker.
+func TestTableLegendSaysWhatRestrictedMeans(t *testing.T) {
+	var b strings.Builder
+	if err := WriteTableWith(&b, sampleResult(t), TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "  ! = restricted: surveillance equipment of a restricted maker\n") || strings.Contains(b.String(), "restricted vendor\n") {
+		t.Errorf("the legend does not say what ! means:\n%s", b.String())
+	}
+}
