@@ -278,7 +278,7 @@ func inputName(name string) string {
 	if name == "-" {
 		return "standard input"
 	}
-	return name
+	return report.Clean(name, 0)
 }
 
 // isCaptureMagic reports the first four bytes of a pcap (either byte order,

@@ -345,3 +345,28 @@ func TestHelpListsEveryReportFormat(t *testing.T) {
 		t.Errorf("camsweep --help: report's summary does not name every format")
 	}
 }
+
+// TestErrorsNeverCarryTerminalEscapes: an error quotes a file name or an
+// argument, and a name can hold an escape sequence (a capture named by a
+// sensor, a glob over a share): it must not reach the terminal.
+func TestErrorsNeverCarryTerminalEscapes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "obs\x1b]0;owned\x07\x1b[2J.jsonl")
+	if err := os.WriteFile(bad, []byte("42\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"pcap", filepath.Join(dir, "missing\x1b[2J.pcap")},
+		{"identify", filepath.Join(dir, "missing\x1b[2J.jsonl")},
+		{"identify", "-q", bad},
+		{"pcap", bad},
+	} {
+		code, _, stderr := cli(t, "", args...)
+		if code == exitOK || !strings.HasPrefix(stderr, "camsweep: ") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+		if strings.ContainsAny(stderr, "\x1b\x07") {
+			t.Errorf("%q: an escape reached stderr: %q", args, stderr)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/camsweep/camsweep/report"
 	"github.com/spf13/cobra"
 )
 
@@ -56,11 +57,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ee *exitErr
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.code != exitFindings && ee.code != exitPartial {
-			fmt.Fprintln(stderr, "camsweep:", ee.err)
+			fmt.Fprintln(stderr, "camsweep:", report.Clean(ee.err.Error(), 0))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "camsweep:", err)
+	// A message can quote a file name or an argument: printed as they are,
+	// their escape sequences would reach the terminal.
+	fmt.Fprintln(stderr, "camsweep:", report.Clean(err.Error(), 0))
 	return exitError
 }
 
