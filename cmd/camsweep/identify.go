@@ -116,7 +116,7 @@ func newIdentifyCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from != "" && from != "jsonl" {
 				if _, ok := importFormats[from]; !ok {
-					return usageError("unknown --from %q (want jsonl or %s)", from, strings.Join(slices.Sorted(maps.Keys(importFormats)), ", "))
+					return usageError("unknown --from %q (want jsonl, %s)", from, strings.Join(slices.Sorted(maps.Keys(importFormats)), " or "))
 				}
 				return runImport(cmd, args, &o, from)
 			}
@@ -149,7 +149,10 @@ func runImport(cmd *cobra.Command, args []string, o *outputOptions, from string)
 	res := newResult("identify", []string{from + ":" + name})
 	st, err := importFormats[from](name, cmd.InOrStdin(), eng.Add)
 	if err != nil {
-		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", name, err)}
+		if !strings.HasPrefix(err.Error(), name+":") { // the importer may name it already
+			err = fmt.Errorf("%s: %w", name, err)
+		}
+		return &exitErr{code: exitError, err: err}
 	}
 	for _, p := range st.Problems {
 		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: %s\n", name, report.Clean(p, 300))
@@ -259,6 +262,9 @@ func checkObservationInput(br *bufio.Reader, name string) error {
 		return fmt.Errorf("%s is UTF-16 text (as PowerShell's > writes it): save it as UTF-8 (Out-File -Encoding utf8), one JSON object a line", what)
 	case bytes.IndexByte(head, 0) >= 0:
 		return fmt.Errorf("%s is binary data, not observation lines (one JSON object a line: see camsweep identify --help)", what)
+	}
+	if hint := importHint(head, name); hint != "" && camsweepSchema(head) == "" {
+		return fmt.Errorf("%s is not observation lines: %s", what, hint)
 	}
 	if schema := camsweepSchema(head); schema != "" {
 		return fmt.Errorf("%s is a camsweep report (%s), not observation lines: an audit judges a report's devices again (audit.reports, docs/audit.md); camsweep pcap --format observations writes what identify reads", what, schema)
@@ -483,6 +489,9 @@ func jsonErrorText(err error) string {
 		return fmt.Sprintf("field \"ts\" %q is not an RFC 3339 time (want e.g. 2026-11-26T05:00:00Z)", pe.Value)
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if strings.HasPrefix(msg, "Time.UnmarshalJSON") { // "ts" given as a number (epoch seconds)
+		return `field "ts" is not an RFC 3339 time string (want e.g. "2026-11-26T05:00:00Z")`
+	}
 	if rest, ok := strings.CutPrefix(msg, "ParseAddr("); ok { // netip's error for "ip"
 		if q, err := strconv.QuotedPrefix(rest); err == nil {
 			addr, _ := strconv.Unquote(q)

@@ -745,6 +745,9 @@ func TestIdentifyRefusesWhatIsNotObservationLines(t *testing.T) {
 		{"pretty", write("obs-pretty.json", []byte("# exported\n{\n  \"ip\": \"10.0.0.5\",\n  \"key\": \"http.server\",\n  \"value\": \"App-webs/\"\n}\n")), "jq -c ."},
 		{"report", write("report.json", []byte(reportJSON)), "is a camsweep report (camsweep.report/v1)"},
 		{"report lines", write("report.jsonl", []byte(reportLines)), "is a camsweep report (camsweep.report/v1)"},
+		{"nmap xml", filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"), "it is nmap's XML: camsweep identify --from nmap-xml"},
+		{"zeek tsv", filepath.Join(repo, "testdata", "import", "zeek", "tsv", "dns.log"), "it is a Zeek log: camsweep identify --from zeek"},
+		{"zeek json", filepath.Join(repo, "testdata", "import", "zeek", "json", "dns.log"), "it is a Zeek log: camsweep identify --from zeek"},
 	}
 	for _, c := range cases {
 		code, out, stderr := cli(t, "", "identify", c.path)
@@ -791,6 +794,7 @@ func TestIdentifyBadLineSaysWhatTheFieldWants(t *testing.T) {
 		{`{"ip":"192.168.1.5","ts":"2026-11-26 05:00:00","key":"http.server","value":"App-webs/"}`, `field "ts" "2026-11-26 05:00:00" is not an RFC 3339 time (want e.g. 2026-11-26T05:00:00Z)`},
 		{`{"ip":"192.168.1.5","port":"80","key":"http.server","value":"App-webs/"}`, `field "port" has the wrong type (string): want a number from 0 to 65535`},
 		{`{"ip":5,"key":"http.server","value":"App-webs/"}`, `field "ip" has the wrong type (number): want a string`},
+		{`{"ip":"10.0.0.5","ts":1774911641.78917,"key":"http.server","value":"App-webs/"}`, `field "ts" is not an RFC 3339 time string (want e.g. "2026-11-26T05:00:00Z")`},
 		{`42`, `the line is a JSON number, not an object like {"ip":…,"key":…,"value":…}`},
 		{`{"ip":"192.168.1.5/24","key":"http.server","value":"App-webs/"}`, `field "ip" "192.168.1.5/24" is not an IP address: give the host's own address, without a /prefix`},
 		{`{"ip":"192.168.1.5:80","key":"http.server","value":"App-webs/"}`, `field "ip" "192.168.1.5:80" is not an IP address: give the address alone, and its port as "port"`},
@@ -820,5 +824,21 @@ func TestIdentifyCountsInEnglish(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
+	}
+}
+
+// TestIdentifyFromErrorsReadOnce: an unknown --from lists the choices as a
+// sentence, and an importer's error that names the input is not prefixed
+// with it a second time ("DIR: DIR: no Zeek ... logs").
+func TestIdentifyFromErrorsReadOnce(t *testing.T) {
+	code, _, stderr := cli(t, "", "identify", "--from", "nmap", "x.xml")
+	if code != exitError {
+		t.Errorf("--from nmap: exit %d", code)
+	}
+	oneLine(t, stderr, `unknown --from "nmap" (want jsonl, nmap-xml or zeek)`)
+	dir := t.TempDir()
+	code, _, stderr = cli(t, "", "identify", "--from", "zeek", dir)
+	if code != exitError || strings.Count(stderr, dir) != 1 {
+		t.Errorf("--from zeek on a directory without logs: exit %d, stderr %q names it more than once", code, stderr)
 	}
 }

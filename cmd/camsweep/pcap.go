@@ -252,18 +252,29 @@ func notCaptureHint(name string, err error) string {
 	defer f.Close()
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(f, head)
-	head = bytes.TrimLeft(head[:n], " \t\r\n\ufeff")
+	head = head[:n]
+	if hint := importHint(head, name); hint != "" {
+		return hint
+	}
+	if bytes.HasPrefix(firstContentLine(head), []byte("{")) {
+		return "if it holds observation lines (JSON, one object a line): camsweep identify " + name
+	}
+	return ""
+}
+
+// importHint names the command that reads a file whose first bytes show
+// another tool's output or a camsweep report: nmap's XML, a Zeek log (TSV
+// or JSON lines). Empty for anything else.
+func importHint(head []byte, name string) string {
+	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
 	switch {
-	case bytes.HasPrefix(head, []byte("#separator")), bytes.Contains(head, []byte("\n#separator")):
+	case bytes.HasPrefix(head, []byte("#separator")), bytes.Contains(head, []byte("\n#separator")),
+		bytes.HasPrefix(head, []byte("{")) && bytes.Contains(head, []byte(`"uid":`)) && bytes.Contains(head, []byte(`"id.orig_h":`)):
 		return "it is a Zeek log: camsweep identify --from zeek " + name
 	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("nmaprun")):
 		return "it is nmap's XML: camsweep identify --from nmap-xml " + name
 	case camsweepSchema(head) != "":
 		return "it is a camsweep report: an audit judges a report's devices again (audit.reports, docs/audit.md)"
-	case bytes.Contains(head, []byte(`"uid":`)) && bytes.Contains(head, []byte(`"id.orig_h":`)):
-		return "it is a Zeek log: camsweep identify --from zeek " + name
-	case bytes.HasPrefix(firstContentLine(head), []byte("{")):
-		return "if it holds observation lines (JSON, one object a line): camsweep identify " + name
 	}
 	return ""
 }
