@@ -57,8 +57,9 @@ value) says only that the device exists, as a switch's MAC table or a lease
 list shows it: its maker comes from the MAC's IEEE block. Blank lines and
 lines starting with # are skipped. A bad line is reported with its number and skipped; the run then exits 3 (partial).
 An input that is not observation lines at all (a capture, binary or UTF-16
-data, a JSON array or a document spread over lines, a camsweep report) is
-refused at once with what to do instead (exit 1).
+data, a JSON array or a document spread over lines, a camsweep report, nmap's
+XML or a Zeek log without --from) is refused at once with what to do instead
+(exit 1).
 
 With --from, identify reads another tool's output directly:
 
