@@ -370,3 +370,29 @@ func TestErrorsNeverCarryTerminalEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestOUIUpdateSaysWhatFromWants: a directory without oui.csv, or a file
+// given as --from, is told what --from wants, not "open DIR/oui.csv: no such
+// file or directory"; the registry is left as it was.
+func TestOUIUpdateSaysWhatFromWants(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "oui.txt.gz")
+	t.Setenv("CAMSWEEP_OUI_FILE", store)
+	empty := t.TempDir()
+	file := filepath.Join(empty, "oui.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for dir, want := range map[string]string{
+		empty: "holds no oui.csv: give the directory of the IEEE CSV exports",
+		file:  "is a file: give the directory holding the IEEE oui.csv",
+	} {
+		code, _, stderr := cli(t, "", "oui", "update", "--from", dir)
+		if code != exitError {
+			t.Errorf("--from %s: exit %d", dir, code)
+		}
+		oneLine(t, stderr, want)
+	}
+	if _, err := os.Stat(store); err == nil {
+		t.Errorf("a refused update wrote %s", store)
+	}
+}
