@@ -178,8 +178,9 @@ func TestHelpDocumentsExitCodesWithExamples(t *testing.T) {
 			t.Errorf("--help lacks %q", want)
 		}
 	}
-	for _, sub := range []string{"pcap", "identify", "oui"} {
-		_, out, _ := cli(t, "", sub, "--help")
+	// README: "Every command prints --help with examples".
+	for _, sub := range []string{"pcap", "identify", "oui", "oui update", "version", "audit", "history", "diff", "report", "sweep", "listen", "demo"} {
+		_, out, _ := cli(t, "", append(strings.Fields(sub), "--help")...)
 		if !strings.Contains(out, "Examples:") {
 			t.Errorf("%s --help has no examples", sub)
 		}
