@@ -161,7 +161,10 @@ func writeDevices(w io.Writer, all []fingerprint.Device, opt TableOptions) {
 		fmt.Fprintln(w, "  ! = restricted: surveillance equipment of a restricted maker")
 	}
 	if marks[fingerprint.VerdictReview] {
-		fmt.Fprintln(w, "  ? = review: restricted maker, the evidence does not show what the product is")
+		// What to do with it, which a terminal cuts from the finding's reason.
+		fmt.Fprintln(w, "  ? = review: restricted maker, the evidence does not show what the product is;")
+		fmt.Fprintln(w, "      check its label, web page or asset record: surveillance equipment is")
+		fmt.Fprintln(w, "      restricted, anything else gets a policy exception")
 	}
 	fmt.Fprintln(w)
 }
