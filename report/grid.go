@@ -85,6 +85,9 @@ type grid struct {
 	markers []string
 	// paint colours a cell after it is padded; nil for plain text.
 	paint map[[2]int]string
+	// cutNote, when set, is said under the rows when a cell of the last
+	// column was cut to fit.
+	cutNote string
 }
 
 const (
@@ -137,12 +140,16 @@ func (g *grid) write(w io.Writer, opt TableOptions) {
 		lastShown--
 	}
 	var b strings.Builder
+	lastCut := false
 	for r, row := range g.rows {
 		b.Reset()
 		b.WriteString(gridIndent)
 		for c, cell := range row {
 			if !shown[c] {
 				continue
+			}
+			if c == lastShown && displayWidth(cell) > widths[c] {
+				lastCut = true
 			}
 			cell = g.cut(cell, c, widths[c])
 			pad := 0
@@ -160,6 +167,9 @@ func (g *grid) write(w io.Writer, opt TableOptions) {
 	}
 	if len(hidden) > 0 {
 		io.WriteString(w, gridIndent+"(not shown: "+strings.Join(hidden, ", ")+"; --format json has all)\n")
+	}
+	if lastCut && g.cutNote != "" {
+		io.WriteString(w, gridIndent+"("+g.cutNote+")\n")
 	}
 }
 

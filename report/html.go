@@ -203,6 +203,19 @@ func CountRestricted(devs []fingerprint.Device) int {
 	return countVerdict(devs, fingerprint.VerdictRestricted)
 }
 
+// CountIdentified is how many devices the table lists: those named by maker,
+// brand, model or kind, or judged; the rest are addresses seen.
+func CountIdentified(devs []fingerprint.Device) int { return len(identified(devs)) }
+
+// Plural is n with the noun in its singular or plural form: "1 device",
+// "2 devices".
+func Plural(n int, singular, plural string) string {
+	if n == 1 {
+		return "1 " + singular
+	}
+	return fmt.Sprintf("%d %s", n, plural)
+}
+
 // CountReview is how many devices have the verdict review.
 func CountReview(devs []fingerprint.Device) int { return countVerdict(devs, fingerprint.VerdictReview) }
 

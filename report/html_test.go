@@ -329,3 +329,16 @@ func TestHTMLPrintKeepsColumnsAndOpensSections(t *testing.T) {
 		os.WriteFile(out, b, 0o644) // for a human to look at
 	}
 }
+
+// TestHTMLFindingColumnIsTheReason: the findings' last column holds the
+// finding's reason (JSON "reason", the table's REASON); headed "Why", it
+// read as the table's WHY, which is a device's strongest evidence.
+func TestHTMLFindingColumnIsTheReason(t *testing.T) {
+	var b strings.Builder
+	if err := WriteHTML(&b, sampleResult(t)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "<th>Why</th>") || !strings.Contains(b.String(), "<th>Seen (UTC)</th><th>Reason</th>") {
+		t.Errorf("the findings' reason column is not headed Reason")
+	}
+}

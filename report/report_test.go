@@ -313,7 +313,7 @@ func TestTableListsOnlyIdentifiedDevicesAndCountsTheRest(t *testing.T) {
 	}
 	out := b.String()
 	if strings.Contains(out, "00:1b:21:3a:4b:5c") || !strings.Contains(out, "DEVICES (3)") ||
-		!strings.Contains(out, "1 other addresses seen but not identified") {
+		!strings.Contains(out, "1 other address seen but not identified") {
 		t.Errorf("unidentified host handling:\n%s", out)
 	}
 	var csvOut bytes.Buffer

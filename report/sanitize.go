@@ -12,6 +12,11 @@ import (
 const (
 	MaxCell = 64 // runes in an ordinary table cell
 	MaxWhy  = 72 // runes in the "why" (evidence) cell
+	// MaxReason bounds a finding's reason in the table. A reason is camsweep's
+	// own sentence quoting at most a few bounded device strings, and it ends
+	// with what to do (disconnect, plan removal, check the label): cut at a
+	// cell's length, every table lost that part.
+	MaxReason = 1024
 )
 
 // replacement marks where a hostile or unprintable character was.

@@ -104,8 +104,10 @@ func writeFindings(w io.Writer, findings []policy.Finding, opt TableOptions) {
 	}
 	g := newGrid(true, false, true, true).droppable(4, 5, 6, 1) // vendor and model are in the reason
 	g.add("SEVERITY", "ZONE", "IP", "MAC", "VENDOR", "MODEL", "SEEN (UTC)", "REASON")
+	// On a terminal the reason is cut to the window, and with it what to do.
+	g.cutNote = "reasons cut to fit; each ends with what to do: -o report.txt has them whole"
 	for _, f := range findings {
-		sev, reason := string(f.Severity), Clean(f.Reason, 2*MaxCell)
+		sev, reason := string(f.Severity), Clean(f.Reason, MaxReason)
 		if f.Exception != "" {
 			sev += " (excepted)"
 			reason += " [exception: " + Clean(f.Exception, 32) + "]"
@@ -131,7 +133,7 @@ func writeDevices(w io.Writer, all []fingerprint.Device, opt TableOptions) {
 		fmt.Fprintln(w, "  none identified")
 	}
 	if hidden := len(all) - len(devs); hidden > 0 {
-		fmt.Fprintf(w, "  (%d other addresses seen but not identified: --format json or csv lists them)\n", hidden)
+		fmt.Fprintf(w, "  (%s seen but not identified: --format json or csv lists them)\n", Plural(hidden, "other address", "other addresses"))
 	}
 	if len(devs) == 0 {
 		fmt.Fprintln(w)
@@ -156,10 +158,13 @@ func writeDevices(w io.Writer, all []fingerprint.Device, opt TableOptions) {
 	}
 	g.write(w, opt)
 	if marks[fingerprint.VerdictRestricted] {
-		fmt.Fprintln(w, "  ! = restricted vendor")
+		fmt.Fprintln(w, "  ! = restricted: surveillance equipment of a restricted maker")
 	}
 	if marks[fingerprint.VerdictReview] {
-		fmt.Fprintln(w, "  ? = review: restricted maker, the evidence does not show what the product is")
+		// What to do with it, which a terminal cuts from the finding's reason.
+		fmt.Fprintln(w, "  ? = review: restricted maker, the evidence does not show what the product is;")
+		fmt.Fprintln(w, "      check its label, web page or asset record: surveillance equipment is")
+		fmt.Fprintln(w, "      restricted, anything else gets a policy exception")
 	}
 	fmt.Fprintln(w)
 }

@@ -172,3 +172,29 @@ func FuzzTruncateWidth(f *testing.F) {
 		}
 	})
 }
+
+// TestTableKeepsWhatToDoInReasons: a finding's reason ends with what to do
+// (disconnect it, plan its removal, check the label of a review device).
+// Cut at a cell's length, the table written to a file lost that part of
+// every reason; on a terminal, where the window cuts it, a note says so.
+func TestTableKeepsWhatToDoInReasons(t *testing.T) {
+	r := sampleResult(t)
+	action := "Check the device (its label, web page or asset record): if it is a camera, recorder or other " +
+		"surveillance equipment it is restricted; if it is not, record an exception for it."
+	r.Findings[0].Reason = "TP-Link camera (sold as Tapo) on a network outside every configured zone is made by TP-Link, " +
+		"a restricted vendor (basis: PRC National Intelligence Law (2017)), but the evidence does not show what the product is " +
+		"(known: dns.query=euw1-device-tapo-care.i.tplinknbu.com). " + action
+	const note = "reasons cut to fit"
+	if out := renderTable(t, r, TableOptions{}); !strings.Contains(out, action) || strings.Contains(out, note) {
+		t.Errorf("a table for a file must keep the whole reason, with no note:\n%s", out)
+	}
+	out := renderTable(t, r, TableOptions{Width: 100})
+	if strings.Contains(out, action) || !strings.Contains(out, note) {
+		t.Errorf("a table cut to a 100-column window must say its reasons are cut:\n%s", out)
+	}
+	// A wide window that shows every reason whole says nothing.
+	r = sampleResult(t)
+	if out := renderTable(t, r, TableOptions{Width: 400}); strings.Contains(out, note) {
+		t.Errorf("nothing was cut, yet the table says so:\n%s", out)
+	}
+}

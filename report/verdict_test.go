@@ -103,3 +103,29 @@ func TestVerdictInEveryFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestTableLegendSaysWhatRestrictedMeans: "! = restricted vendor" read as if
+// every device of a restricted maker were marked, yet a Huawei phone is not;
+// the mark is the verdict: surveillance equipment of a restricted maker.
+func TestTableLegendSaysWhatRestrictedMeans(t *testing.T) {
+	var b strings.Builder
+	if err := WriteTableWith(&b, sampleResult(t), TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "  ! = restricted: surveillance equipment of a restricted maker\n") || strings.Contains(b.String(), "restricted vendor\n") {
+		t.Errorf("the legend does not say what ! means:\n%s", b.String())
+	}
+}
+
+// TestTableReviewLegendSaysWhatToCheck: on a terminal the window cuts a
+// review finding's reason before its "Check the device ..."; the legend of
+// the review mark says it, within 80 columns.
+func TestTableReviewLegendSaysWhatToCheck(t *testing.T) {
+	r := sampleResult(t)
+	r.Devices[0].Review, r.Devices[0].Restricted, r.Devices[0].Verdict = true, false, fingerprint.VerdictReview
+	out := renderTable(t, r, TableOptions{Width: 80})
+	text := strings.Join(strings.Fields(out), " ")
+	if !strings.Contains(text, "? = review: restricted maker, the evidence does not show what the product is; check its label, web page or asset record: surveillance equipment is restricted, anything else gets a policy exception") {
+		t.Errorf("the review legend does not say what to check:\n%s", out)
+	}
+}

@@ -70,7 +70,7 @@ func newAuditCmd() *cobra.Command {
 	f.StringVar(&o.site, "site", "", "site name, overriding the config's audit.site")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 2 on an unsuppressed finding at or above this severity (default: the config's fail_on, else "+defaultFailOn+")")
 	f.StringVar(&o.reportPath, "report", "", "also write this run's report to FILE (its directory must exist; checked before the run)")
-	f.StringVar(&o.reportFormat, "report-format", "", "format of --report: html, json, csv or table (default: from the file extension)")
+	f.StringVar(&o.reportFormat, "report-format", "", "format of --report: "+formatNames()+" (default: from the file extension)")
 	f.BoolVar(&o.check, "check", false, "only validate the configuration and exit")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only when something changed or a finding is at or above --fail-on")
 	f.StringVar(&o.format, "format", "table", "what audit prints: table (for people and cron mail) or json (run, findings, diff)")
@@ -175,7 +175,7 @@ func (o *auditOptions) reportTarget(cfg *audit.Config) (*target, error) {
 		return nil, err
 	}
 	if !explicit && formatOfExtension[strings.ToLower(filepath.Ext(o.reportPath))] == "" {
-		return nil, usageError("--report %s: the extension names no format (use .html, .json, .csv or .txt, or --report-format)", o.reportPath)
+		return nil, usageError("--report %s: the extension names no format (use .html, .json, .jsonl, .csv or .txt, or --report-format)", o.reportPath)
 	}
 	if !store.IsPostgres(cfg.Store) {
 		t.fallbackDir = filepath.Dir(cfg.Store)

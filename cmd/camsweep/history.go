@@ -116,7 +116,7 @@ var tableJSON = []string{"table", "json"}
 
 // registerTableJSON adds --format and -o to history and diff.
 func registerTableJSON(cmd *cobra.Command, format, out *string) {
-	cmd.Flags().StringVar(format, "format", "table", "table or json (default: from the -o file's extension, else table)")
+	cmd.Flags().StringVar(format, "format", "", "table or json (default: from the -o file's extension, else table)")
 	cmd.Flags().StringVarP(out, "output", "o", "", "write to FILE instead of standard output (its directory must exist)")
 }
 

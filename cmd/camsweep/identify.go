@@ -10,7 +10,9 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/importer"
@@ -33,7 +35,8 @@ const identifyLong = `Identify devices from observations given as JSON lines, on
 
   {"probe":"http","ip":"10.0.0.5","port":80,"key":"http.server","value":"App-webs/"}
 
-Fields: probe, mac, ip, port, key, value, ts (RFC 3339). The keys are those of
+Fields: probe, mac, ip, port, vlan (the 802.1Q id the device was seen on),
+key, value, ts (RFC 3339). The keys are those of
 docs/observation-keys.md. Raw keys (sadp.payload, dhip.payload, xm.payload,
 wsd.payload, ssdp.payload, upnp.description, http.headers, rtsp.response,
 tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex, gvcp.payload_hex,
@@ -53,6 +56,10 @@ wire. A line with a mac and no key (or the key "mac" with the MAC as its
 value) says only that the device exists, as a switch's MAC table or a lease
 list shows it: its maker comes from the MAC's IEEE block. Blank lines and
 lines starting with # are skipped. A bad line is reported with its number and skipped; the run then exits 3 (partial).
+An input that is not observation lines at all (a capture, binary or UTF-16
+data, a JSON array or a document spread over lines, a camsweep report, nmap's
+XML or a Zeek log without --from) is refused at once with what to do instead
+(exit 1).
 
 With --from, identify reads another tool's output directly:
 
@@ -110,7 +117,7 @@ func newIdentifyCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from != "" && from != "jsonl" {
 				if _, ok := importFormats[from]; !ok {
-					return usageError("unknown --from %q (want jsonl or %s)", from, strings.Join(slices.Sorted(maps.Keys(importFormats)), ", "))
+					return usageError("unknown --from %q (want jsonl, %s)", from, strings.Join(slices.Sorted(maps.Keys(importFormats)), " or "))
 				}
 				return runImport(cmd, args, &o, from)
 			}
@@ -143,7 +150,10 @@ func runImport(cmd *cobra.Command, args []string, o *outputOptions, from string)
 	res := newResult("identify", []string{from + ":" + name})
 	st, err := importFormats[from](name, cmd.InOrStdin(), eng.Add)
 	if err != nil {
-		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", name, err)}
+		if !strings.HasPrefix(err.Error(), name+":") { // the importer may name it already
+			err = fmt.Errorf("%s: %w", name, err)
+		}
+		return &exitErr{code: exitError, err: err}
 	}
 	for _, p := range st.Problems {
 		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: %s\n", name, report.Clean(p, 300))
@@ -168,19 +178,24 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 		return &exitErr{code: exitError, err: err}
 	}
 	defer closeIn()
+	br := bufio.NewReaderSize(in, 64<<10)
+	if err := checkObservationInput(br, name); err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
 	pol, eng, err := o.setup()
 	if err != nil {
 		return err
 	}
 	res := newResult("identify", []string{name})
 	keys := map[string]int{}
-	shown := 0
-	bad, err := readObservations(in, eng.Add, func(key string) { keys[key]++ }, func(line int, err error) {
+	shown, emitted := 0, 0
+	emit := func(obs fingerprint.Observation) { emitted++; eng.Add(obs) }
+	bad, err := readObservations(br, emit, func(key string) { keys[key]++ }, func(line int, err error) {
 		// The first bad lines, wherever they are: a file's line 30,000 is
 		// as worth showing as its line 3.
 		if shown++; shown <= maxBadLines {
 			// The message can quote the line, which is hostile input.
-			fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: line %d: %s\n", name, line, report.Clean(err.Error(), 300))
+			fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: line %d: %s\n", inputName(name), line, report.Clean(err.Error(), 300))
 		}
 	})
 	if err != nil {
@@ -191,8 +206,13 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 	}
 	if bad > 0 {
 		res.Partial = true
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %d bad lines skipped", name, bad))
-		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: warning: %s: %d bad lines skipped\n", name, bad)
+		skipped := report.Plural(bad, "bad line", "bad lines")
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: %s skipped", inputName(name), skipped))
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: warning: %s: %s skipped\n", inputName(name), skipped)
+	} else if emitted == 0 {
+		// An empty file (a filter that matched nothing, a wrong path in a
+		// script) would otherwise be a clean report of no devices.
+		warn(cmd.ErrOrStderr(), res, "%s: no observations (the input is empty or holds only blank and # lines)", inputName(name))
 	}
 	return o.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
 }
@@ -212,6 +232,108 @@ func openInput(stdin io.Reader, name string) (io.Reader, func(), error) {
 		return nil, nil, err
 	}
 	return f, func() { f.Close() }, nil
+}
+
+// sniffLen is how much of an identify input is looked at before it is read
+// as observation lines.
+const sniffLen = 4096
+
+// checkObservationInput refuses, with one line saying what to do, an input
+// that is plainly not observation lines: a capture, compressed or binary
+// data, UTF-16 text, a JSON document (an array, or an object spread over
+// lines) or a camsweep report. Read line by line, each would give a screen of
+// bad-line messages and exit 3 as if it were partial observations. A UTF-8
+// byte order mark is dropped.
+func checkObservationInput(br *bufio.Reader, name string) error {
+	head, _ := br.Peek(sniffLen)
+	if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+		head = head[3:]
+	}
+	what := inputName(name)
+	switch {
+	case len(head) >= 4 && isCaptureMagic(head[:4]):
+		return fmt.Errorf("%s is a packet capture, not observation lines: read it with camsweep pcap %s", what, name)
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		if name == "-" {
+			return fmt.Errorf("%s is gzip-compressed: a compressed capture is read by camsweep pcap -, compressed observation lines through zcat first", what)
+		}
+		return fmt.Errorf("%s is gzip-compressed: a compressed capture is read by camsweep pcap %s, compressed observation lines by zcat %s | camsweep identify", what, name, name)
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		return fmt.Errorf("%s is UTF-16 text (as PowerShell's > writes it): save it as UTF-8 (Out-File -Encoding utf8), one JSON object a line", what)
+	case bytes.IndexByte(head, 0) >= 0:
+		return fmt.Errorf("%s is binary data, not observation lines (one JSON object a line: see camsweep identify --help)", what)
+	}
+	if hint := importHint(head, name); hint != "" && camsweepSchema(head) == "" {
+		return fmt.Errorf("%s is not observation lines: %s", what, hint)
+	}
+	if schema := camsweepSchema(head); schema != "" {
+		return fmt.Errorf("%s is a camsweep report (%s), not observation lines: an audit judges a report's devices again (audit.reports, docs/audit.md); camsweep pcap --format observations writes what identify reads", what, schema)
+	}
+	first := firstContentLine(head)
+	switch {
+	case bytes.HasPrefix(first, []byte("[")):
+		return fmt.Errorf("%s holds a JSON array, not JSON lines: identify reads one observation object a line (jq -c '.[]' FILE | camsweep identify)", what)
+	case bytes.Equal(first, []byte("{")):
+		return fmt.Errorf("%s holds JSON spread over several lines: identify reads one observation object a line (jq -c . FILE | camsweep identify)", what)
+	}
+	return nil
+}
+
+// inputName is how messages name an identify input.
+func inputName(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return report.Clean(name, 0)
+}
+
+// isCaptureMagic reports the first four bytes of a pcap (either byte order,
+// µs or ns) or pcapng file.
+func isCaptureMagic(b []byte) bool {
+	switch string(b) {
+	case "\xd4\xc3\xb2\xa1", "\xa1\xb2\xc3\xd4", "\x4d\x3c\xb2\xa1", "\xa1\xb2\x3c\x4d", "\x0a\x0d\x0d\x0a":
+		return true
+	}
+	return false
+}
+
+// firstContentLine is the first line of head that is neither blank nor a
+// # comment, trimmed.
+func firstContentLine(head []byte) []byte {
+	line, _, _ := bytes.Cut(firstContentStart(head), []byte("\n"))
+	return bytes.TrimSpace(line)
+}
+
+// camsweepSchema is the schema of a camsweep document (a report, a JSON
+// Lines report line, an audit's output) that head starts with: its first
+// member is "schema", valued "camsweep.…". Empty for anything else.
+func camsweepSchema(head []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(firstContentStart(head)))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return ""
+	}
+	if t, err := dec.Token(); err != nil || t != "schema" {
+		return ""
+	}
+	t, err := dec.Token()
+	if s, ok := t.(string); err == nil && ok && strings.HasPrefix(s, "camsweep.") {
+		return report.Clean(s, 64)
+	}
+	return ""
+}
+
+// firstContentStart is head from its first line that is neither blank nor
+// a # comment.
+func firstContentStart(head []byte) []byte {
+	for len(head) > 0 {
+		line, rest, _ := bytes.Cut(head, []byte("\n"))
+		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
+			return head
+		}
+		head = rest
+	}
+	return nil
 }
 
 // readObservations feeds every good line to emit and reports each bad one
@@ -341,18 +463,50 @@ func unreadKeyNote(key string, lines int) string {
 		if s := observe.Suggest(key); s != "" {
 			hint = fmt.Sprintf("did you mean %q?", s)
 		}
-		return fmt.Sprintf("camsweep: note: key %q (%d lines) is not an observation key, so it identifies nothing (%s)", name, lines, hint)
+		return fmt.Sprintf("camsweep: note: key %q (%s) is not an observation key, so it identifies nothing (%s)", name, report.Plural(lines, "line", "lines"), hint)
 	}
-	return fmt.Sprintf("camsweep: note: key %q (%d lines) is context: no signature reads it, so it identifies nothing", name, lines)
+	return fmt.Sprintf("camsweep: note: key %q (%s) is context: no signature reads it, so it identifies nothing", name, report.Plural(lines, "line", "lines"))
 }
 
-// jsonErrorText drops encoding/json's Go type names, which mean nothing to a user.
+// jsonErrorText drops encoding/json's Go type names and Go function names,
+// which mean nothing to a user, and says what the field wants instead.
 func jsonErrorText(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("field %q has the wrong type (%s)", te.Field, te.Value)
+		if te.Field == "" {
+			return fmt.Sprintf("the line is a JSON %s, not an object like {\"ip\":…,\"key\":…,\"value\":…}", te.Value)
+		}
+		want := "a string"
+		switch te.Field {
+		case "port":
+			want = "a number from 0 to 65535"
+		case "vlan":
+			want = "a number from 1 to 4094"
+		}
+		return fmt.Sprintf("field %q has the wrong type (%s): want %s", te.Field, te.Value, want)
 	}
-	return strings.TrimPrefix(err.Error(), "json: ")
+	var pe *time.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("field \"ts\" %q is not an RFC 3339 time (want e.g. 2026-11-26T05:00:00Z)", pe.Value)
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if strings.HasPrefix(msg, "Time.UnmarshalJSON") { // "ts" given as a number (epoch seconds)
+		return `field "ts" is not an RFC 3339 time string (want e.g. "2026-11-26T05:00:00Z")`
+	}
+	if rest, ok := strings.CutPrefix(msg, "ParseAddr("); ok { // netip's error for "ip"
+		if q, err := strconv.QuotedPrefix(rest); err == nil {
+			addr, _ := strconv.Unquote(q)
+			hint := ""
+			switch {
+			case strings.Contains(addr, "/"):
+				hint = ": give the host's own address, without a /prefix"
+			case strings.Count(addr, ":") == 1 || strings.HasPrefix(addr, "["):
+				hint = `: give the address alone, and its port as "port"`
+			}
+			return fmt.Sprintf("field \"ip\" %q is not an IP address%s", addr, hint)
+		}
+	}
+	return msg
 }
 
 // rawMeta says where a raw payload given to identify came from: the line's own

@@ -308,7 +308,7 @@ func TestIdentifyNotesKeysNoSignatureReads(t *testing.T) {
 {"ip":"10.0.0.5","port":80,"key":"http.server","value":"App-webs/"}
 `
 	_, _, stderr := cli(t, in, "identify", "--format", "json")
-	if !strings.Contains(stderr, `key "http.sever" (1 lines) is not an observation key, so it identifies nothing (did you mean "http.server"?)`) {
+	if !strings.Contains(stderr, `key "http.sever" (1 line) is not an observation key, so it identifies nothing (did you mean "http.server"?)`) {
 		t.Errorf("typo not noted with its correction:\n%s", stderr)
 	}
 	if strings.Contains(stderr, `key "http.server"`) {
@@ -709,5 +709,136 @@ func TestIdentifyHelpListsEveryRawKey(t *testing.T) {
 		if k.Role == observe.Raw && !strings.Contains(identifyLong, k.Name) {
 			t.Errorf("identify --help does not name the raw key %s", k.Name)
 		}
+	}
+}
+
+// TestIdentifyRefusesWhatIsNotObservationLines: the mistakes a new user makes
+// with identify's input (a capture, a program, a gzipped or UTF-16 file, a
+// pretty-printed JSON document or array, camsweep's own report) each fail at
+// once with one line saying what to do, exit 1, instead of a screen of
+// bad-line messages and exit 3 as if they were partial observations.
+func TestIdentifyRefusesWhatIsNotObservationLines(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	capture := filepath.Join(repo, "testdata", "realdata", "2ic80", "dahua-sd_web_CUT.pcapng")
+	code, reportJSON, stderr := cli(t, "", "pcap", "-q", "--format", "json", capture)
+	if code != exitFindings {
+		t.Fatalf("pcap --format json: exit %d: %s", code, stderr)
+	}
+	_, reportLines, _ := cli(t, "", "pcap", "-q", "--format", "jsonl", capture)
+	utf16 := []byte{0xff, 0xfe}
+	for _, r := range `{"mac":"44:19:b6:00:00:01"}` + "\n" {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	cases := []struct{ name, path, want string }{
+		{"capture", capture, "is a packet capture, not observation lines: read it with camsweep pcap"},
+		{"binary", write("tool.bin", []byte("\x7fELF\x02\x01\x01\x00\x00\x00")), "is binary data, not observation lines"},
+		{"gzip", write("obs.jsonl.gz", []byte{0x1f, 0x8b, 0x08, 0x00}), "zcat"},
+		{"utf16", write("obs-ps.jsonl", utf16), "is UTF-16 text"},
+		{"array", write("obs.json", []byte(`[{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}]`)), "jq -c '.[]'"},
+		{"pretty", write("obs-pretty.json", []byte("# exported\n{\n  \"ip\": \"10.0.0.5\",\n  \"key\": \"http.server\",\n  \"value\": \"App-webs/\"\n}\n")), "jq -c ."},
+		{"report", write("report.json", []byte(reportJSON)), "is a camsweep report (camsweep.report/v1)"},
+		{"report lines", write("report.jsonl", []byte(reportLines)), "is a camsweep report (camsweep.report/v1)"},
+		{"nmap xml", filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"), "it is nmap's XML: camsweep identify --from nmap-xml"},
+		{"zeek tsv", filepath.Join(repo, "testdata", "import", "zeek", "tsv", "dns.log"), "it is a Zeek log: camsweep identify --from zeek"},
+		{"zeek json", filepath.Join(repo, "testdata", "import", "zeek", "json", "dns.log"), "it is a Zeek log: camsweep identify --from zeek"},
+	}
+	for _, c := range cases {
+		code, out, stderr := cli(t, "", "identify", c.path)
+		if code != exitError || out != "" {
+			t.Errorf("%s: exit %d, stdout %q; want exit %d and no report", c.name, code, out, exitError)
+		}
+		oneLine(t, stderr, c.want)
+	}
+	// The same from standard input names it so.
+	code, _, stderr = cli(t, `[{"ip":"10.0.0.5"}]`, "identify")
+	if code != exitError {
+		t.Errorf("array on stdin: exit %d", code)
+	}
+	oneLine(t, stderr, "standard input holds a JSON array")
+	// A value that merely mentions a schema, and a UTF-8 byte order mark
+	// (Notepad's), are ordinary observation lines.
+	code, out, stderr := cli(t, "\xef\xbb\xbf"+`{"ip":"10.0.0.5","key":"http.title","value":"{\"schema\": \"camsweep.report/v1\"}"}`+"\n"+
+		`{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}`+"\n", "identify", "-q", "--format", "json")
+	if code != exitFindings || stderr != "" || len(decodeJSON(t, out).Devices) != 1 {
+		t.Errorf("ordinary lines after a BOM: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestIdentifyEmptyInputSaysSo: an empty input (a grep that matched nothing,
+// a wrong file in a script) is not silently a clean report of no devices.
+func TestIdentifyEmptyInputSaysSo(t *testing.T) {
+	for _, in := range []string{"", "\n# nothing here\n\n"} {
+		code, out, stderr := cli(t, in, "identify", "-q", "--format", "json")
+		if code != exitOK {
+			t.Errorf("%q: exit %d", in, code)
+		}
+		oneLine(t, stderr, "standard input: no observations")
+		if r := decodeJSON(t, out); len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "no observations") {
+			t.Errorf("%q: the report's warnings %q do not say the input was empty", in, r.Warnings)
+		}
+	}
+}
+
+// TestIdentifyBadLineSaysWhatTheFieldWants: a bad line's message names the
+// field and what it wants, in a user's terms, not encoding/json's or netip's
+// (field "" has the wrong type, ParseAddr("…"), Go's time layout).
+func TestIdentifyBadLineSaysWhatTheFieldWants(t *testing.T) {
+	lines := []struct{ line, want string }{
+		{`{"ip":"192.168.1.5","ts":"2026-11-26 05:00:00","key":"http.server","value":"App-webs/"}`, `field "ts" "2026-11-26 05:00:00" is not an RFC 3339 time (want e.g. 2026-11-26T05:00:00Z)`},
+		{`{"ip":"192.168.1.5","port":"80","key":"http.server","value":"App-webs/"}`, `field "port" has the wrong type (string): want a number from 0 to 65535`},
+		{`{"ip":5,"key":"http.server","value":"App-webs/"}`, `field "ip" has the wrong type (number): want a string`},
+		{`{"ip":"10.0.0.5","ts":1774911641.78917,"key":"http.server","value":"App-webs/"}`, `field "ts" is not an RFC 3339 time string (want e.g. "2026-11-26T05:00:00Z")`},
+		{`42`, `the line is a JSON number, not an object like {"ip":…,"key":…,"value":…}`},
+		{`{"ip":"192.168.1.5/24","key":"http.server","value":"App-webs/"}`, `field "ip" "192.168.1.5/24" is not an IP address: give the host's own address, without a /prefix`},
+		{`{"ip":"192.168.1.5:80","key":"http.server","value":"App-webs/"}`, `field "ip" "192.168.1.5:80" is not an IP address: give the address alone, and its port as "port"`},
+		{`{"ip":"300.1.1.1","key":"http.server","value":"App-webs/"}`, `field "ip" "300.1.1.1" is not an IP address`},
+	}
+	for _, c := range lines {
+		code, _, stderr := cli(t, c.line+"\n", "identify", "-q")
+		if code != exitPartial || !strings.Contains(stderr, "camsweep: standard input: line 1: not an observation: "+c.want+"\n") {
+			t.Errorf("%s: exit %d, stderr:\n%s\nwant it to say: %s", c.line, code, stderr, c.want)
+		}
+		if strings.Contains(stderr, "ParseAddr") || strings.Contains(stderr, "2006-01-02") {
+			t.Errorf("%s: a Go name reached the user:\n%s", c.line, stderr)
+		}
+	}
+	// vlan is a field of the line, as docs/observation-keys.md says.
+	code, out, stderr := cli(t, `{"mac":"44:19:b6:00:00:01","ip":"10.10.10.5","vlan":10}`+"\n", "identify", "-q", "--format", "json")
+	if code != exitFindings || stderr != "" || !slices.Equal(decodeJSON(t, out).Devices[0].VLANs, []uint16{10}) {
+		t.Errorf("a line with vlan: exit %d, stderr %q, %s", code, stderr, out)
+	}
+}
+
+// TestIdentifyCountsInEnglish: one bad line is "1 bad line", one line of an
+// unread key "(1 line)".
+func TestIdentifyCountsInEnglish(t *testing.T) {
+	_, _, stderr := cli(t, "42\n"+`{"ip":"10.0.0.5","key":"http.sever","value":"App-webs/"}`+"\n", "identify")
+	for _, want := range []string{"standard input: 1 bad line skipped\n", `key "http.sever" (1 line) is not`} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// TestIdentifyFromErrorsReadOnce: an unknown --from lists the choices as a
+// sentence, and an importer's error that names the input is not prefixed
+// with it a second time ("DIR: DIR: no Zeek ... logs").
+func TestIdentifyFromErrorsReadOnce(t *testing.T) {
+	code, _, stderr := cli(t, "", "identify", "--from", "nmap", "x.xml")
+	if code != exitError {
+		t.Errorf("--from nmap: exit %d", code)
+	}
+	oneLine(t, stderr, `unknown --from "nmap" (want jsonl, nmap-xml or zeek)`)
+	dir := t.TempDir()
+	code, _, stderr = cli(t, "", "identify", "--from", "zeek", dir)
+	if code != exitError || strings.Count(stderr, dir) != 1 {
+		t.Errorf("--from zeek on a directory without logs: exit %d, stderr %q names it more than once", code, stderr)
 	}
 }

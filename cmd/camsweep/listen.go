@@ -16,11 +16,14 @@ import (
 const listenLong = `Listen on an interface and identify devices from the traffic they send, through
 the same decoders as "camsweep pcap". Nothing is sent: this is the way to survey
 a segment where even a polite sweep is not allowed. Devices that talk (DHCP,
-ARP, mDNS, SSDP, SADP and DHIP announcements, LLDP to the switch port, cloud
-lookups, HTTP and RTSP to viewers) are found; silent ones are not. A Wi-Fi
-interface already in monitor mode is read as 802.11 (radiotap or Prism), access
-points' network names and WPS device descriptions included. Runs
-for --for, or until Ctrl-C, then reports. Needs root or CAP_NET_RAW.`
+ARP, mDNS, SSDP, SADP and DHIP announcements, HDS and GigE Vision discovery
+answers, LLDP to the switch port, SNMP answers and traps, SIP registrations,
+cloud lookups, HTTP and RTSP to viewers, and the answers to the search tools a
+site runs: Tapo/Kasa discovery, Foscam's MO_I, VStarcam's DH, SEARCHIPC, Tuya
+announcements) are found; silent ones are not. A Wi-Fi interface already in
+monitor mode is read as 802.11 (bare, radiotap or Prism) on the channel it is
+tuned to, access points' network names and WPS device descriptions included.
+Runs for --for, or until Ctrl-C, then reports. Needs root or CAP_NET_RAW.`
 
 const listenExample = `  sudo camsweep listen -i eth1 --for 10m
   sudo camsweep listen -i eth1 --for 1h --format json -o listen.json`

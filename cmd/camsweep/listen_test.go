@@ -31,3 +31,17 @@ func TestListenStatusClearsItsLine(t *testing.T) {
 		t.Errorf("wrote %q", got)
 	}
 }
+
+// TestListenHelpNamesWhatItHears: listen --help listed the traffic it reads
+// as it was sessions ago (no SNMP, SIP, HDS or the search tools' answers the
+// README lists); a user deciding whether listening is enough reads it there.
+func TestListenHelpNamesWhatItHears(t *testing.T) {
+	_, out, _ := cli(t, "", "listen", "--help")
+	text := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"SNMP answers and traps", "SIP registrations", "HDS and GigE Vision discovery answers",
+		"Tapo/Kasa discovery", "Foscam's MO_I", "VStarcam's DH", "SEARCHIPC", "Tuya announcements", "on the channel it is tuned to"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("listen --help does not name %q", want)
+		}
+	}
+}

@@ -178,8 +178,9 @@ func TestHelpDocumentsExitCodesWithExamples(t *testing.T) {
 			t.Errorf("--help lacks %q", want)
 		}
 	}
-	for _, sub := range []string{"pcap", "identify", "oui"} {
-		_, out, _ := cli(t, "", sub, "--help")
+	// README: "Every command prints --help with examples".
+	for _, sub := range []string{"pcap", "identify", "oui", "oui update", "version", "audit", "history", "diff", "report", "sweep", "listen", "demo"} {
+		_, out, _ := cli(t, "", append(strings.Fields(sub), "--help")...)
 		if !strings.Contains(out, "Examples:") {
 			t.Errorf("%s --help has no examples", sub)
 		}
@@ -241,4 +242,158 @@ func TestPcapWrongSecondFileStopsBeforeReading(t *testing.T) {
 		t.Errorf("exit %d, stdout %q", code, out)
 	}
 	oneLine(t, stderr, "main.go: not a pcap or pcapng capture")
+}
+
+// TestFormatHelpStatesItsDefaultOnce: --format's default is the -o file's
+// extension, else table. The help said so and then cobra added
+// (default "table"), two defaults that disagree for "-o report.html"; pcap's
+// observations were listed after the default, as if they were part of it.
+func TestFormatHelpStatesItsDefaultOnce(t *testing.T) {
+	for _, sub := range []string{"pcap", "identify", "sweep", "listen", "history", "report", "diff"} {
+		_, out, _ := cli(t, "", sub, "--help")
+		var line string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "--format") {
+				line = l
+			}
+		}
+		if !strings.HasSuffix(line, "(default: from the -o file's extension, else table)") || strings.Count(line, "default") != 1 {
+			t.Errorf("%s --help: --format should end with its one default:\n%s", sub, line)
+		}
+		if sub == "pcap" && !strings.Contains(line, "jsonl, observations (") {
+			t.Errorf("pcap --help: observations is not among the formats:\n%s", line)
+		}
+	}
+	// Without --format or -o, the table is still what is written.
+	code, out, _ := cli(t, "", "identify", "-q", identifyData("hikvision-nmap.jsonl"))
+	if code != exitFindings || !strings.Contains(out, "FINDINGS (") {
+		t.Errorf("identify without --format: exit %d, not a table:\n%s", code, out)
+	}
+	// With -o, the extension picks it.
+	path := filepath.Join(t.TempDir(), "r.json")
+	if code, _, stderr := cli(t, "", "identify", "-q", "-o", path, identifyData("hikvision-nmap.jsonl")); code != exitFindings {
+		t.Fatalf("identify -o r.json: exit %d: %s", code, stderr)
+	}
+	if data, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+		t.Errorf("identify -o r.json wrote no JSON: %v %.80s", err, data)
+	}
+}
+
+// TestSummaryCountsWhatTheTableLists: the table lists identified devices and
+// counts the other addresses; the summary said "3 devices" beside
+// "DEVICES (1)" and "1 findings". It now says how many were identified, in
+// English.
+func TestSummaryCountsWhatTheTableLists(t *testing.T) {
+	capture := filepath.Join(repo, "testdata", "realdata", "hidden-patterns", "tapo-c200_boot.pcap")
+	code, out, stderr := cli(t, "", "pcap", capture)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"camsweep: read 147 packets from 1 file\n", "camsweep: 3 devices (1 identified), 0 restricted, 1 to review, 1 finding\n"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(out, "DEVICES (1)\n  (2 other addresses seen but not identified") {
+		t.Errorf("the table does not list 1 device and count 2 addresses:\n%s", out)
+	}
+}
+
+// TestArgumentCountErrorsSayTheUsage: cobra's "requires at least 1 arg(s),
+// only received 0" left a new user to guess what pcap or oui wanted; the
+// line now carries the command's usage.
+func TestArgumentCountErrorsSayTheUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"pcap"}, "usage: camsweep pcap FILE...|- [flags] (see camsweep pcap --help)"},
+		{[]string{"oui"}, "usage: camsweep oui MAC..."},
+		{[]string{"identify", "a.jsonl", "b.jsonl"}, "usage: camsweep identify [FILE|-]"},
+		{[]string{"report"}, "usage: camsweep report RUN|latest"},
+	} {
+		code, out, stderr := cli(t, "", c.args...)
+		if code != exitError || out != "" {
+			t.Errorf("%v: exit %d, stdout %q", c.args, code, out)
+		}
+		oneLine(t, stderr, c.want)
+	}
+}
+
+// TestHelpListsEveryReportFormat: report and audit --report write jsonl too,
+// but their help listed "html, json, csv or table"; every format a command
+// writes is named in its help.
+func TestHelpListsEveryReportFormat(t *testing.T) {
+	for _, c := range []struct{ sub, flag string }{
+		{"pcap", "--format"}, {"identify", "--format"}, {"sweep", "--format"}, {"listen", "--format"},
+		{"report", "--format"}, {"audit", "--report-format"},
+	} {
+		_, out, _ := cli(t, "", c.sub, "--help")
+		var line string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), c.flag+" ") {
+				line = l
+			}
+		}
+		for _, f := range formatList() {
+			if !strings.Contains(line, f) {
+				t.Errorf("%s --help: %s does not name %s:\n%s", c.sub, c.flag, f, line)
+			}
+		}
+	}
+	_, out, _ := cli(t, "", "--help")
+	if !strings.Contains(out, "Render a stored audit run as a table, html, json, jsonl or csv") {
+		t.Errorf("camsweep --help: report's summary does not name every format")
+	}
+}
+
+// TestErrorsNeverCarryTerminalEscapes: an error quotes a file name or an
+// argument, and a name can hold an escape sequence (a capture named by a
+// sensor, a glob over a share): it must not reach the terminal.
+func TestErrorsNeverCarryTerminalEscapes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "obs\x1b]0;owned\x07\x1b[2J.jsonl")
+	if err := os.WriteFile(bad, []byte("42\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"pcap", filepath.Join(dir, "missing\x1b[2J.pcap")},
+		{"identify", filepath.Join(dir, "missing\x1b[2J.jsonl")},
+		{"identify", "-q", bad},
+		{"pcap", bad},
+	} {
+		code, _, stderr := cli(t, "", args...)
+		if code == exitOK || !strings.HasPrefix(stderr, "camsweep: ") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+		if strings.ContainsAny(stderr, "\x1b\x07") {
+			t.Errorf("%q: an escape reached stderr: %q", args, stderr)
+		}
+	}
+}
+
+// TestOUIUpdateSaysWhatFromWants: a directory without oui.csv, or a file
+// given as --from, is told what --from wants, not "open DIR/oui.csv: no such
+// file or directory"; the registry is left as it was.
+func TestOUIUpdateSaysWhatFromWants(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "oui.txt.gz")
+	t.Setenv("CAMSWEEP_OUI_FILE", store)
+	empty := t.TempDir()
+	file := filepath.Join(empty, "oui.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for dir, want := range map[string]string{
+		empty: "holds no oui.csv: give the directory of the IEEE CSV exports",
+		file:  "is a file: give the directory holding the IEEE oui.csv",
+	} {
+		code, _, stderr := cli(t, "", "oui", "update", "--from", dir)
+		if code != exitError {
+			t.Errorf("--from %s: exit %d", dir, code)
+		}
+		oneLine(t, stderr, want)
+	}
+	if _, err := os.Stat(store); err == nil {
+		t.Errorf("a refused update wrote %s", store)
+	}
 }

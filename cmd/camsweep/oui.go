@@ -1,8 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/camsweep/camsweep/fingerprint"
@@ -137,6 +141,16 @@ binary is refused unless --force: it would forget blocks assigned since.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == "" {
 				return usageError("oui update needs --from DIR (a directory holding the IEEE oui.csv)")
+			}
+			// The common mistakes, said in the user's terms rather than as
+			// the failed open of DIR/oui.csv.
+			if st, err := os.Stat(from); err != nil {
+				return &exitErr{code: exitError, err: plainPathError(from, err)}
+			} else if !st.IsDir() {
+				return usageError("--from %s is a file: give the directory holding the IEEE oui.csv (e.g. /usr/share/ieee-data)", from)
+			}
+			if _, err := os.Stat(filepath.Join(from, "oui.csv")); errors.Is(err, fs.ErrNotExist) {
+				return usageError("%s holds no oui.csv: give the directory of the IEEE CSV exports (oui.csv, mam.csv, oui36.csv, iab.csv; Debian's ieee-data package puts them in /usr/share/ieee-data)", from)
 			}
 			reg, err := oui.LoadCSVDir(from)
 			if err != nil {

@@ -72,7 +72,13 @@ type outputOptions struct {
 
 func (o *outputOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "table", "output format: "+formatNames()+" (default: from the -o file's extension, else table)")
+	names := formatNames()
+	if o.observations {
+		names += ", " + formatObservations + " (the decoded observations as JSON lines, for identify)"
+	}
+	// No flag default: cobra would print (default "table") after the rule
+	// that the -o file's extension picks the format (settleTarget).
+	f.StringVar(&o.format, "format", "", "output format: "+names+" (default: from the -o file's extension, else table)")
 	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output (its directory must exist)")
 	f.StringVar(&o.policyPath, "policy", "", "policy file with zones, profiles and exceptions (default: every restricted device is a medium finding)")
 	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")
@@ -159,8 +165,11 @@ func (o *outputOptions) finish(cmd *cobra.Command, res *report.Result, pol *poli
 		return &exitErr{code: exitError, err: err}
 	}
 	if !o.quiet {
-		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %d devices, %d restricted, %d to review, %d findings\n",
-			len(res.Devices), report.CountRestricted(res.Devices), report.CountReview(res.Devices), len(res.Findings))
+		// The table lists the identified devices; the count says how many
+		// of all the devices (addresses included) those are.
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s (%d identified), %d restricted, %d to review, %s\n",
+			report.Plural(len(res.Devices), "device", "devices"), report.CountIdentified(res.Devices), report.CountRestricted(res.Devices),
+			report.CountReview(res.Devices), report.Plural(len(res.Findings), "finding", "findings"))
 	}
 	return exitFor(res, o.threshold)
 }

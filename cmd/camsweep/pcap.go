@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -84,8 +85,6 @@ func newPcapCmd() *cobra.Command {
 		RunE:    func(cmd *cobra.Command, args []string) error { return runPcap(cmd, args, &o) },
 	}
 	o.out.register(cmd)
-	format := cmd.Flags().Lookup("format")
-	format.Usage += ", " + formatObservations + " (the decoded observations as JSON lines, for identify)"
 	cmd.Flags().BoolVar(&o.allAddresses, "all-addresses", false, "also inventory hosts with public addresses")
 	o.local.register(cmd)
 	o.tunnels.register(cmd)
@@ -128,7 +127,7 @@ func runPcap(cmd *cobra.Command, files []string, o *pcapOptions) error {
 	}
 	res.Partial = partial
 	if !o.out.quiet {
-		fmt.Fprintf(stderr, "camsweep: read %d packets from %d file(s)%s\n", packets.packets, len(files), packets.tunnelNote())
+		fmt.Fprintf(stderr, "camsweep: read %s from %s%s\n", report.Plural(int(packets.packets), "packet", "packets"), report.Plural(len(files), "file", "files"), packets.tunnelNote())
 	}
 	return o.out.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
 }
@@ -189,6 +188,9 @@ func checkCaptureInputs(stdin io.Reader, files []string) error {
 			// found after the others were read would end the run without
 			// a report.
 			if err := pcap.CheckFile(f); err != nil {
+				if hint := notCaptureHint(f, err); hint != "" {
+					err = fmt.Errorf("%w; %s", err, hint)
+				}
 				return &exitErr{code: exitError, err: err}
 			}
 			continue
@@ -233,6 +235,48 @@ func readCaptures(ctx context.Context, cmd *cobra.Command, files []string, emit 
 		}
 	}
 	return packets, partial, nil
+}
+
+// notCaptureHint says which command reads a file that pcap refused as no
+// capture, when its first bytes show the text another command takes: the
+// observation lines and the reports camsweep writes, nmap's XML, Zeek's logs.
+func notCaptureHint(name string, err error) string {
+	var fe *pcap.FormatError
+	if name == "-" || !errors.As(err, &fe) {
+		return ""
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if hint := importHint(head, name); hint != "" {
+		return hint
+	}
+	if bytes.HasPrefix(firstContentLine(head), []byte("{")) {
+		return "if it holds observation lines (JSON, one object a line): camsweep identify " + name
+	}
+	return ""
+}
+
+// importHint names the command that reads a file whose first bytes show
+// another tool's output or a camsweep report: nmap's XML, a Zeek log (TSV
+// or JSON lines). Empty for anything else.
+func importHint(head []byte, name string) string {
+	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
+	switch {
+	case bytes.HasPrefix(head, []byte("#separator")), bytes.Contains(head, []byte("\n#separator")),
+		bytes.HasPrefix(head, []byte("{")) && bytes.Contains(head, []byte(`"uid":`)) && bytes.Contains(head, []byte(`"id.orig_h":`)):
+		return "it is a Zeek log: camsweep identify --from zeek " + name
+	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("nmaprun")):
+		return "it is nmap's XML: camsweep identify --from nmap-xml " + name
+	case camsweepSchema(head) != "":
+		return "it is a camsweep report: an audit judges a report's devices again (audit.reports, docs/audit.md)"
+	}
+	return ""
 }
 
 // captureTotals are the counts of every capture a run read.

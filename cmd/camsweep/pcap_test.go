@@ -443,11 +443,11 @@ func TestPcapLocalRangesInventoryPublicSites(t *testing.T) {
 // of tunnels.
 func TestPcapSummarySaysTunnelsWereRead(t *testing.T) {
 	_, _, stderr := cli(t, "", "pcap", "--format", "json", realData("filesamples/simple_http_tzsp.pcapng"))
-	if !strings.Contains(stderr, "read 5 packets from 1 file(s), 5 of them read inside a tunnel") {
+	if !strings.Contains(stderr, "read 5 packets from 1 file, 5 of them read inside a tunnel") {
 		t.Errorf("summary of the TZSP capture: %s", stderr)
 	}
 	_, _, stderr = cli(t, "", "pcap", "--format", "json", realData("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"))
-	if !strings.Contains(stderr, "packets from 1 file(s)\n") || strings.Contains(stderr, "tunnel") {
+	if !strings.Contains(stderr, "packets from 1 file\n") || strings.Contains(stderr, "tunnel") {
 		t.Errorf("summary of a plain capture: %s", stderr)
 	}
 }
@@ -495,5 +495,32 @@ func TestPcapTunnelPortFlag(t *testing.T) {
 		if code != exitError || !strings.Contains(stderr, want) {
 			t.Errorf("--tunnel-port %s: exit %d, %q (want %q)", spec, code, stderr, want)
 		}
+	}
+}
+
+// TestPcapNamesTheCommandForOtherInputs: a new user hands pcap what another
+// command reads (observation lines, a camsweep report, nmap's XML, a Zeek
+// log). The refusal names the magic number and, from the file's first bytes,
+// the command that reads it; a text that is none of these gets no guess.
+func TestPcapNamesTheCommandForOtherInputs(t *testing.T) {
+	dir := t.TempDir()
+	reportPath := filepath.Join(dir, "report.json")
+	if code, _, stderr := cli(t, "", "identify", "-q", "-o", reportPath, identifyData("hikvision-nmap.jsonl")); code != exitFindings {
+		t.Fatalf("identify -o: exit %d: %s", code, stderr)
+	}
+	cases := []struct{ path, want string }{
+		{identifyData("hostile.jsonl"), "camsweep identify " + identifyData("hostile.jsonl")},
+		{reportPath, "it is a camsweep report"},
+		{filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"), "camsweep identify --from nmap-xml"},
+		{filepath.Join(repo, "testdata", "import", "zeek", "tsv", "dns.log"), "camsweep identify --from zeek"},
+		{filepath.Join(repo, "testdata", "import", "zeek", "json", "dns.log"), "camsweep identify --from zeek"},
+		{filepath.Join(repo, "README.md"), "not a pcap or pcapng capture: unknown magic number 23 20 63 61\n"},
+	}
+	for _, c := range cases {
+		code, out, stderr := cli(t, "", "pcap", c.path)
+		if code != exitError || out != "" {
+			t.Errorf("%s: exit %d, stdout %q", c.path, code, out)
+		}
+		oneLine(t, stderr, c.want)
 	}
 }

@@ -22,14 +22,14 @@ func newReportCmd() *cobra.Command {
 	var o reportOptions
 	cmd := &cobra.Command{
 		Use:   "report RUN|latest",
-		Short: "Render a stored audit run as html, json, csv or a table",
+		Short: "Render a stored audit run as a table, html, json, jsonl or csv",
 		Example: `  camsweep report 42 --format html -o report.html
   camsweep report latest --site hq --format csv -o hq.csv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runReport(cmd, args[0], &o) },
 	}
 	o.store.register(cmd)
-	cmd.Flags().StringVar(&o.format, "format", "table", "html, json, csv or table (default: from the -o file's extension, else table)")
+	cmd.Flags().StringVar(&o.format, "format", "", "output format: "+formatNames()+" (default: from the -o file's extension, else table)")
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "write to FILE instead of standard output (its directory must exist)")
 	cmd.Flags().StringVar(&o.site, "site", "", "with RUN=latest: the latest run of this site")
 	return cmd

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/camsweep/camsweep/report"
 	"github.com/spf13/cobra"
 )
 
@@ -56,11 +57,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ee *exitErr
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.code != exitFindings && ee.code != exitPartial {
-			fmt.Fprintln(stderr, "camsweep:", ee.err)
+			fmt.Fprintln(stderr, "camsweep:", report.Clean(ee.err.Error(), 0))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "camsweep:", err)
+	// A message can quote a file name or an argument: printed as they are,
+	// their escape sequences would reach the terminal.
+	fmt.Fprintln(stderr, "camsweep:", report.Clean(err.Error(), 0))
 	return exitError
 }
 
@@ -74,8 +77,9 @@ Exit codes:
   1  could not run: bad argument, unreadable or unrecognised input
   2  ran; at least one finding at or above --fail-on (default "medium": any
      restricted device; "--fail-on none" never exits 2)
-  3  ran, but the input was truncated or corrupt (or had bad lines): the
-     results are partial. 2 wins over 3: a finding in partial input is real.`
+  3  ran, but the input was truncated or corrupt (or had bad lines), or the
+     run was interrupted (Ctrl-C): the results are partial. 2 wins over 3: a
+     finding in partial input is real.`
 
 const rootExample = `  camsweep pcap capture.pcapng
   camsweep pcap --format json -o report.json site-a.pcap site-b.pcapng
@@ -98,5 +102,23 @@ func newRootCmd() *cobra.Command {
 	// Each subcommand lives in its own file and is added here.
 	root.AddCommand(newPcapCmd(), newIdentifyCmd(), newOUICmd(), newVersionCmd(), newAuditCmd(), newHistoryCmd(), newDiffCmd(), newReportCmd(),
 		newSweepCmd(), newListenCmd(), newDemoCmd())
+	explainArgErrors(root)
 	return root
+}
+
+// explainArgErrors makes a wrong number of arguments say what the command
+// takes: cobra's "requires at least 1 arg(s), only received 0" alone does
+// not tell a new user what to give.
+func explainArgErrors(cmd *cobra.Command) {
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return usageError("%v: usage: %s (see %s --help)", err, c.UseLine(), c.CommandPath())
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		explainArgErrors(sub)
+	}
 }

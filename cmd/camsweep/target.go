@@ -32,6 +32,9 @@ var formatOfExtension = map[string]string{".html": "html", ".htm": "html", ".jso
 // in report.html is never what was meant). formatFlag and pathFlag name the
 // flags in messages; allowed lists the formats the command writes.
 func settleTarget(format string, explicit bool, path, formatFlag, pathFlag string, allowed []string) (target, error) {
+	if format == "" {
+		format = "table" // the flag's default, unless the file's extension says otherwise
+	}
 	t := target{format: format, path: path}
 	if t.toStdout() {
 		t.path = ""

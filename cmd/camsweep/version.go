@@ -36,7 +36,9 @@ func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the camsweep version and the OUI registry date",
-		Args:  cobra.NoArgs,
+		Example: `  camsweep version
+  camsweep --version`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprint(cmd.OutOrStdout(), versionText())
 			return nil
