@@ -122,20 +122,22 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 		if resolver && f.Key == "dns.query" {
 			continue
 		}
-		sigs := e.db.ForKey(f.Key)
-		if len(sigs) == 0 {
-			continue
-		}
+		matched := false
 		folded := foldText(texts[i])
-		for _, s := range sigs {
+		for _, s := range e.db.ForKey(f.Key) {
 			m, ok := s.apply(texts[i], folded, others, e.db.Catalogue)
 			if !ok {
 				continue
 			}
+			matched = true
 			matches = append(matches, m)
 			evidence = append(evidence, Evidence{Probe: f.Probe, Key: f.Key, Value: excerpt(f.Value, texts[i], m.span), Port: f.Port,
 				Signature: s.ID, Sets: m.Sets()})
 			evidence = append(evidence, requirementEvidence(s, v.facts, texts)...)
+		}
+		if !matched && observe.Locates(f.Key) {
+			// What no signature read still tells the auditor where to look.
+			evidence = append(evidence, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port})
 		}
 	}
 	return matches, evidence

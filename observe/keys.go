@@ -66,6 +66,10 @@ type Key struct {
 	// the same cloud names as its cameras, so such a fact alone shows the
 	// maker's service in use, never that the asker is the maker's product.
 	Asked bool
+	// Locates marks a fact that tells an auditor where to find the device
+	// (an access point's network name): kept as evidence even when no
+	// signature reads it, and quoted in a review finding's reason.
+	Locates bool
 	// MaxLen bounds the key's values when it differs from MaxValueLen.
 	MaxLen int
 }
@@ -270,7 +274,7 @@ var keys = []Key{
 
 	// Wi-Fi management frames: an access point's network name, and the WPS
 	// description access points and stations give of themselves.
-	{Name: "wifi.ssid", Role: Fact},
+	{Name: "wifi.ssid", Role: Fact, Locates: true},
 	{Name: "wps.manufacturer", Role: Fact},
 	{Name: "wps.model_name", Role: Fact},
 	{Name: "wps.model_number", Role: Fact},
@@ -401,6 +405,10 @@ func ReadByEngine(name string) bool {
 	r := byName[name].Role
 	return r == Binding || r == Presence || IsList(name)
 }
+
+// Locates reports whether a key's value tells where to find its device (see
+// Key.Locates).
+func Locates(name string) bool { return byName[name].Locates }
 
 // IsAssembly reports whether an observation of the key is evidence of how its
 // device was assembled: every binding, and a presence key whose value says

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/observe"
 )
 
 // basisTitles are the plain names of the catalogue's bases, for reasons a
@@ -133,12 +134,13 @@ const (
 	maxKnownValue = 80
 )
 
-// knownText quotes the evidence that named the maker or brand: the MAC
-// block, a cloud name, a banner. The report escapes it on output.
+// knownText quotes the evidence that named the maker or brand (the MAC
+// block, a cloud name, a banner) and what says where the device is (an
+// access point's network name). The report escapes it on output.
 func knownText(d *fingerprint.Device) string {
 	var parts []string
 	for _, e := range d.Evidence {
-		if !strings.Contains(e.Sets, "vendor=") && !strings.Contains(e.Sets, "brand=") {
+		if !strings.Contains(e.Sets, "vendor=") && !strings.Contains(e.Sets, "brand=") && !observe.Locates(e.Key) {
 			continue
 		}
 		v := e.Value

@@ -488,6 +488,23 @@ func TestIdentifyReviewVerdict(t *testing.T) {
 	}
 }
 
+// TestIdentifyReviewSaysTheNetworkName: an access point of a restricted
+// maker's block with a network name no signature reads (a home network in
+// pytapo issue #24's scan) is review, and the finding and the evidence say
+// its network name: the auditor looks for that, not for a BSSID.
+func TestIdentifyReviewSaysTheNetworkName(t *testing.T) {
+	in := `{"probe":"wifi","mac":"50:c7:bf:11:22:33","key":"wifi.ssid","value":"IOT-ROUTEUR-5246"}` + "\n"
+	_, out, stderr := cli(t, in, "identify", "--format", "json", "--fail-on", "none")
+	r := decodeJSON(t, out)
+	d := deviceByMAC(t, r, "50:c7:bf:11:22:33")
+	if d.Verdict != fingerprint.VerdictReview || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Reason, "wifi.ssid=IOT-ROUTEUR-5246") {
+		t.Fatalf("device %+v, findings %+v (%s)", d, r.Findings, stderr)
+	}
+	if !slices.ContainsFunc(d.Evidence, func(e fingerprint.Evidence) bool { return e.Key == "wifi.ssid" && e.Value == "IOT-ROUTEUR-5246" }) {
+		t.Errorf("the network name is not in the evidence: %+v", d.Evidence)
+	}
+}
+
 // TestIdentifyModelsInOtherKeys: a model is read in whichever key carries
 // it, made canonical (the maker's name, an escaped space and Dahua's DH-
 // prefix dropped), and a brand's model names its maker through the brand.
