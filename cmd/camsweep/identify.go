@@ -19,6 +19,7 @@ import (
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/report"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/pcap"
 	"github.com/camsweep/camsweep/scanner/service"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -252,7 +253,7 @@ func checkObservationInput(br *bufio.Reader, name string) error {
 	}
 	what := inputName(name)
 	switch {
-	case len(head) >= 4 && isCaptureMagic(head[:4]):
+	case pcap.IsCaptureMagic(head):
 		return fmt.Errorf("%s is a packet capture, not observation lines: read it with camsweep pcap %s", what, name)
 	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
 		if name == "-" {
@@ -286,16 +287,6 @@ func inputName(name string) string {
 		return "standard input"
 	}
 	return report.Clean(name, 0)
-}
-
-// isCaptureMagic reports the first four bytes of a pcap (either byte order,
-// µs or ns) or pcapng file.
-func isCaptureMagic(b []byte) bool {
-	switch string(b) {
-	case "\xd4\xc3\xb2\xa1", "\xa1\xb2\xc3\xd4", "\x4d\x3c\xb2\xa1", "\xa1\xb2\x3c\x4d", "\x0a\x0d\x0d\x0a":
-		return true
-	}
-	return false
 }
 
 // firstContentLine is the first line of head that is neither blank nor a

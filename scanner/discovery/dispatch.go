@@ -38,29 +38,19 @@ func portTable() map[uint16]scanner.Decoder {
 		162:   SNMP, // traps and informs go to it
 		32100: PPPP, // CS2 P2P server port
 		32108: PPPP, // CS2 LAN search/notify port
-		// Smart-device discovery: apps broadcast to it, devices answer
-		// from it (the sweep's tdp probe; the table below sets it too).
-		tdpPort: TDP,
 		// The older smart-home protocol's answers (Kasa plugs, bulbs).
 		kasaPort: Kasa,
-		// The Topsee/Anjvision SDK's camera search (SYSTEM_SEARCHIPC_MESSAGE):
-		// vendor tools and NVRs broadcast to it and cameras answer to it
-		// (the sweep's searchipc probe).
-		searchIPCPort: SearchIPC,
-		// Camera search tools' ports: the tools broadcast to them and
-		// devices answer from or to them (the sweep's moi and dhs probes). Cameras
-		// also run P2P sessions from these ports (a Yi camera's PPPP leaves
-		// from 10000), so a datagram without the search's magic goes to the
-		// decoder its content names.
-		moiPort:       moiDecoder,
-		dhsPort:       dhsDecoder,
-		dhsAnswerPort: dhsDecoder,
 		// Smart-device announcements every device broadcasts unasked.
-		tuyaPortPlain:  orSniff(Tuya, isTuya),
-		tuyaPortCipher: orSniff(Tuya, isTuya),
+		tuyaPortPlain:  tuyaDecoder,
+		tuyaPortCipher: tuyaDecoder,
 	}
+	// The protocols the sweep sends: their port, and the port answers
+	// may be sent to (VStarcam's tool hears its answers on 8601).
 	for _, p := range protocols {
 		ports[p.Port] = p.Decode
+		if p.AnswerPort != 0 {
+			ports[p.AnswerPort] = p.Decode
+		}
 	}
 	return ports
 }

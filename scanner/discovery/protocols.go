@@ -68,11 +68,13 @@ var protocols = []Protocol{
 	{Name: "searchipc", Port: searchIPCPort, AnswerPort: searchIPCPort, Request: fixed(SearchIPCSearch), Decode: SearchIPC},
 }
 
-// The decoders of ports shared with other protocols: a datagram without
-// the search's magic goes to the one Sniff names.
+// The decoders of ports shared with other protocols (a Yi camera's CS2 P2P
+// leaves from 10000): a datagram without the search's or announcement's
+// magic goes to the one Sniff names.
 var (
-	moiDecoder = orSniff(MOI, isMOI)
-	dhsDecoder = orSniff(DHS, isDHS)
+	moiDecoder  = orSniff(MOI, isMOI)
+	dhsDecoder  = orSniff(DHS, isDHS)
+	tuyaDecoder = orSniff(Tuya, isTuya)
 )
 
 // Protocols returns the link-local discovery protocols, in the order the

@@ -71,10 +71,15 @@ func Tuya(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	}
 	own := parseIPv4(scalarText(msg["ip"]))
 	s := newSink(aboutSelf(m, own), emit)
-	s.field("tuya.product_key", scalarText(msg["productKey"]))
-	s.field("tuya.gw_id", scalarText(msg["gwId"]))
-	s.field("tuya.version", scalarText(msg["version"]))
+	s.jsonFields(msg, tuyaFields)
 	return nil
+}
+
+// tuyaFields maps an announcement's members to observation keys.
+var tuyaFields = []jsonField{
+	{"productKey", "tuya.product_key"},
+	{"gwId", "tuya.gw_id"},
+	{"version", "tuya.version"},
 }
 
 // tuyaPlain returns the announcement's JSON: the payload itself when it is

@@ -137,6 +137,18 @@ func openCapture(br *bufio.Reader, name string) (packetSource, error) {
 	return nil, &FormatError{File: name, Reason: fmt.Sprintf("unknown magic number % x", magic)}
 }
 
+// IsCaptureMagic reports whether head opens with the magic number of an
+// uncompressed capture this package reads (pcap in either byte order and
+// time resolution, or pcapng), for a caller telling a capture from other
+// input by its first bytes.
+func IsCaptureMagic(head []byte) bool {
+	if len(head) < 4 {
+		return false
+	}
+	m := binary.LittleEndian.Uint32(head)
+	return m == 0x0a0d0d0a || isPcapMagic(m)
+}
+
 func isPcapMagic(m uint32) bool {
 	switch m {
 	case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1:
