@@ -19,8 +19,9 @@ var CSVHeader = []string{
 	"vlans", "first_seen", "last_seen", "why", "imported_from",
 }
 
-// WriteCSV writes one row per device. Cells that a spreadsheet would run as a
-// formula are defused (see SafeCell); quoting is encoding/csv's (RFC 4180).
+// WriteCSV writes one row per device. Every cell is cleaned of control
+// characters and, when a spreadsheet would run it as a formula, defused (see
+// SafeCell); quoting is encoding/csv's (RFC 4180).
 func WriteCSV(w io.Writer, r *Result) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -103,20 +104,25 @@ func whyRaw(d fingerprint.Device) string {
 	return e.Key + "=" + e.Value
 }
 
-// SafeCell defuses spreadsheet formula injection (OWASP "CSV Injection"): a
-// cell starting with = + - @ TAB or CR, or their full-width forms, gets a
-// leading apostrophe so spreadsheets show it as text. Invalid UTF-8 is
-// replaced so the file stays valid UTF-8.
+// SafeCell makes a device-supplied value safe in a CSV cell, for a
+// spreadsheet and for a terminal that shows the file (cat, less): the value
+// is cleaned as the table cleans it (Clean: escape sequences removed, other
+// control characters, DEL, C1 controls, bidirectional overrides and invalid
+// UTF-8 shown as U+FFFD, white space and line breaks folded to single
+// spaces), never cut. Then a cell that starts with = + - @ (or their
+// full-width forms) gets a leading apostrophe, so that a spreadsheet shows it
+// as text instead of running it as a formula (OWASP "CSV Injection", ASVS
+// 1.2.10; tab, CR and NUL, which those lists name too, cannot start a
+// cleaned cell). camsweep's own values never start so: MACs, addresses,
+// numbers (none negative), verdicts, times, evidence as key=value.
 func SafeCell(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
+	s = Clean(s, 0)
 	if s == "" {
 		return s
 	}
 	r, _ := utf8.DecodeRuneInString(s)
 	switch r {
-	case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
+	case '=', '+', '-', '@', '＝', '＋', '－', '＠':
 		return "'" + s
 	}
 	return s

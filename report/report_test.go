@@ -257,7 +257,8 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	r.Devices[0].Serial = "-2+3"
 	r.Devices[0].Brand = "\tTAB"
 	r.Devices[0].MACNote = "\rCR"
-	r.Devices[1].Model = "＝1+1" // full-width equals sign
+	r.Devices[1].Model = "＝1+1"       // full-width equals sign
+	r.Devices[1].Firmware = " \t=1+1" // white space in front, which a spreadsheet may skip
 	r.Devices[2].Model = "line\nbreak, \"quoted\""
 	var b bytes.Buffer
 	if err := WriteCSV(&b, r); err != nil {
@@ -280,7 +281,12 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	if got := rows[1][col(t, "model")]; got != `'=HYPERLINK("http://evil.example","x")` {
 		t.Errorf("model cell %q", got)
 	}
-	if got := rows[3][col(t, "model")]; got != "line\nbreak, \"quoted\"" {
+	if got := rows[2][col(t, "firmware")]; got != "'=1+1" {
+		t.Errorf("firmware cell %q", got)
+	}
+	// A line break is a control character: folded to a space as the table
+	// folds it; the comma and quotes are quoted, not lost.
+	if got := rows[3][col(t, "model")]; got != "line break, \"quoted\"" {
 		t.Errorf("quoting lost data: %q", got)
 	}
 	if got := rows[2][col(t, "severity")]; got != "critical" {
@@ -288,6 +294,89 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	}
 	if got := rows[3][col(t, "severity")]; got != "" {
 		t.Errorf("an excepted finding must not set severity, got %q", got)
+	}
+}
+
+// TestCSVIsTerminalSafe: no control character a device sent reaches a CSV
+// cell (or a terminal that shows the file): every string a device supplies
+// carries each hostile form, and the file, read back, holds none of them;
+// the rest of each value survives.
+func TestCSVIsTerminalSafe(t *testing.T) {
+	r := sampleResult(t)
+	for i, h := range hostile {
+		d := &r.Devices[i%3]
+		d.Model += h
+		d.Firmware = h + d.Firmware
+		d.Brand += h
+		d.Serial += h
+		d.Hostname = h + "cam"
+		d.MACNote = h
+		d.MACVendor += h
+		d.Evidence[len(d.Evidence)-1].Value += h
+		d.ImportedFrom = []fingerprint.Origin{{Report: "s" + h + ".json", Host: h, Tool: "camsweep " + h}}
+	}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	assertTerminalSafe(t, b.String())
+	rows, err := csv.NewReader(bytes.NewReader(b.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not valid CSV: %v", err)
+	}
+	for _, row := range rows[1:] {
+		for i, c := range row {
+			if strings.ContainsAny(c, "\n\r") {
+				t.Errorf("column %s holds a line break: %q", CSVHeader[i], c)
+			}
+		}
+	}
+	if got := rows[2][col(t, "model")]; !strings.HasPrefix(got, "DS-2CD2386G2-IU") {
+		t.Errorf("the legitimate part of a value must survive: %q", got)
+	}
+}
+
+// TestHostileModelInertInEveryFormat: a model string that is markup and a
+// terminal escape at once is text in every format: the table and CSV show
+// the markup as text without the escape, JSON and JSON Lines escape both
+// and give the value back whole, HTML escapes the markup and drops the escape.
+func TestHostileModelInertInEveryFormat(t *testing.T) {
+	const model = "<script>alert(1)</script>\x1b[2J<img src=x onerror=alert(2)>"
+	render := map[string]func(*bytes.Buffer, *Result) error{
+		"table": func(b *bytes.Buffer, r *Result) error { return WriteTable(b, r) },
+		"json":  func(b *bytes.Buffer, r *Result) error { return WriteJSON(b, r) },
+		"jsonl": func(b *bytes.Buffer, r *Result) error { return WriteJSONL(b, r) },
+		"csv":   func(b *bytes.Buffer, r *Result) error { return WriteCSV(b, r) },
+		"html":  func(b *bytes.Buffer, r *Result) error { return WriteHTML(b, r) },
+	}
+	for name, write := range render {
+		r := sampleResult(t)
+		r.Devices[1].Model = model
+		var b bytes.Buffer
+		if err := write(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if strings.ContainsRune(out, 0x1b) {
+			t.Errorf("%s: a raw ESC reached the output", name)
+		}
+		switch name {
+		case "table", "csv":
+			if !strings.Contains(out, "<script>alert(1)</script><img src=x onerror=alert(2)>") {
+				t.Errorf("%s: the model is not shown as text without its escape:\n%s", name, out)
+			}
+		case "json", "jsonl":
+			if !strings.Contains(out, `\u003cscript\u003ealert(1)\u003c/script\u003e\u001b[2J\u003cimg`) {
+				t.Errorf("%s: the model is not escaped whole:\n%s", name, out)
+			}
+		case "html":
+			if strings.Contains(out, "<script>alert") || strings.Contains(out, "<img src=x") {
+				t.Errorf("html: the model's markup reached the page")
+			}
+			if !strings.Contains(out, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+				t.Errorf("html: the model is not shown escaped")
+			}
+		}
 	}
 }
 

@@ -28,6 +28,14 @@ const replacement = '\uFFFD'
 // U+FFFD so the reader sees something was there, white space is folded to
 // single spaces, and the result is cut to max runes with "…" (max <= 0: no cut).
 func Clean(s string, max int) string {
+	if plainText(s, max) {
+		return s // nearly every value: nothing to remove, fold or cut
+	}
+	return clean(s, max)
+}
+
+// clean is Clean's work on a value that needs it.
+func clean(s string, max int) string {
 	out := make([]rune, 0, min(len(s), 128))
 	space := false
 	for i := 0; i < len(s); {
@@ -59,6 +67,29 @@ func Clean(s string, max int) string {
 		out = append(out[:max-1], '…')
 	}
 	return string(out)
+}
+
+// plainText reports a value Clean leaves as it is: printable ASCII, single
+// spaces between words, and no longer than max (when max > 0).
+func plainText(s string, max int) bool {
+	if max > 0 && len(s) > max {
+		return false
+	}
+	space := true // a space in front is folded away
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case c > ' ' && c < 0x7f:
+			space = false
+		default:
+			return false
+		}
+	}
+	return !space || s == ""
 }
 
 // isBidiControl reports the characters that reorder text on screen
