@@ -53,7 +53,10 @@ certificate subject in OpenSSL's or nmap's spelling, a DNS name as dig or
 avahi-browse print it (trailing dot, \032 or "\ " for a space), a banner as
 spaced or 0x hex or escaped as nmap prints it (\0\x10...); each is read as
 the scanner reads the
-wire. A line with a mac and no key (or the key "mac" with the MAC as its
+wire. A value copied with the line a tool printed it on is read without the
+tool's prefix: curl -v's "< " before a header ("< Server: DNVRS-Webs"),
+nmap's script lines ("|_http-title: NETSurveillance WEB", "| ssl-cert:
+Subject: ...", "|   Server: ..." of http-headers). A line with a mac and no key (or the key "mac" with the MAC as its
 value) says only that the device exists, as a switch's MAC table or a lease
 list shows it: its maker comes from the MAC's IEEE block. Blank lines and
 lines starting with # are skipped. A bad line is reported with its number and skipped; the run then exits 3 (partial).

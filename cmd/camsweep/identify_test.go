@@ -223,19 +223,46 @@ func TestTerminalEscapesNeverReachStdout(t *testing.T) {
 	if !slices.ContainsFunc(d.Evidence, func(e fingerprint.Evidence) bool { return strings.Contains(e.Value, "\x1b]0;owned") }) {
 		t.Fatalf("the escape sequence did not reach the evidence (%+v): the test needs another carrier", d.Evidence)
 	}
-	code, out, stderr := cli(t, "", "identify", "--format", "table", file)
+	// The table, and a CSV file shown by cat.
+	for _, format := range []string{"table", "csv"} {
+		code, out, stderr := cli(t, "", "identify", "--format", format, file)
+		if code == exitError {
+			t.Fatalf("%s: exit %d: %s", format, code, stderr)
+		}
+		if !strings.Contains(out, "DS-2CD2042WD-I") {
+			t.Errorf("%s: the legitimate part of the model is not in the output:\n%s", format, out)
+		}
+		for _, s := range []string{out, stderr} {
+			for i, r := range s {
+				if r != '\n' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x202e) {
+					t.Fatalf("%s: control rune %U at %d reached the terminal:\n%q", format, r, i, s)
+				}
+			}
+		}
+	}
+}
+
+// TestIdentifyReadsPastedToolLines: values pasted with the line curl -v or
+// nmap printed them on (scanner/service TestPastedToolLines has the
+// sources) name the devices they name without the prefix.
+func TestIdentifyReadsPastedToolLines(t *testing.T) {
+	in := `{"ip":"10.0.0.5","port":80,"key":"http.server","value":"< Server: DNVRS-Webs"}
+{"ip":"10.0.0.6","port":80,"key":"http.title","value":"|_http-title: NETSurveillance WEB"}
+`
+	code, out, stderr := cli(t, in, "identify", "-q", "--format", "json")
 	if code == exitError {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(out, "DS-2CD2042WD-I") {
-		t.Errorf("the legitimate part of the model is not in the table:\n%s", out)
-	}
-	for _, s := range []string{out, stderr} {
-		for i, r := range s {
-			if r != '\n' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x202e) {
-				t.Fatalf("control rune %U at %d reached the terminal:\n%q", r, i, s)
-			}
+	rep := decodeJSON(t, out)
+	want := map[string]string{"10.0.0.5": "Hikvision", "10.0.0.6": "Xiongmai"}
+	for _, d := range rep.Devices {
+		if len(d.IPs) != 1 || want[d.IPs[0].String()] != d.Vendor || !d.Restricted {
+			t.Errorf("device %v: %s, restricted %v", d.IPs, d.Vendor, d.Restricted)
 		}
+		delete(want, d.IPs[0].String())
+	}
+	if len(want) > 0 {
+		t.Errorf("not named: %v", want)
 	}
 }
 

@@ -40,6 +40,26 @@ var recordedForms = map[string]func(string) (string, bool){
 	},
 }
 
+// pastedForms write a clean device string on the line another tool prints
+// it on, as a user copies the whole line: curl -v's "< " header lines, nmap's
+// script lines ("|_http-title: …", http-headers' "|   Server: …");
+// scanner/service TestPastedToolLines has the sources of the forms.
+var pastedForms = map[string][]func(string) (string, bool){
+	"http.server": {
+		pastedLine("< Server: "), pastedLine("|_http-server-header: "), pastedLine("|   Server: "),
+	},
+	"rtsp.server":           {pastedLine("< Server: ")},
+	"http.www_authenticate": {pastedLine("< WWW-Authenticate: "), pastedLine("|   WWW-Authenticate: ")},
+	"rtsp.www_authenticate": {pastedLine("< WWW-Authenticate: ")},
+	"http.title": {func(v string) (string, bool) {
+		return "|_http-title: " + v, strings.Join(strings.Fields(v), " ") == v
+	}},
+}
+
+func pastedLine(prefix string) func(string) (string, bool) {
+	return func(v string) (string, bool) { return prefix + v + "\r", strings.TrimSpace(v) == v }
+}
+
 // headerLine matches text that starts with a header ("Name:").
 var headerLine = regexp.MustCompile("^[-!#$%&'*+.^_`|~0-9A-Za-z]+:")
 
@@ -64,19 +84,16 @@ func opensslOneLine(v string) (string, bool) {
 }
 
 // TestRecordedFormsKeepVerdicts: every recog example and every rule-set
-// entry, written as another tool records it and read back through
+// entry, written as another tool records it (and on the lines curl -v and
+// nmap print it on) and read back through
 // `camsweep identify`'s reading of recorded values, gives the same maker,
 // model and verdict as the clean string. This is the identify path for
 // data exported from other tools (issue 8: the held-out set gives strings
 // "exactly as received").
 func TestRecordedFormsKeepVerdicts(t *testing.T) {
 	p := newPipeline(t)
-	tried, differ := 0, 0
-	check := func(where, key, value string) {
-		form, ok := recordedForms[key]
-		if !ok {
-			return
-		}
+	tried, pasted, differ := 0, 0, 0
+	checkForm := func(where, key, value string, form func(string) (string, bool)) {
 		recorded, ok := form(value)
 		if !ok {
 			return
@@ -102,6 +119,16 @@ func TestRecordedFormsKeepVerdicts(t *testing.T) {
 			}
 		}
 	}
+	check := func(where, key, value string) {
+		if form, ok := recordedForms[key]; ok {
+			checkForm(where, key, value, form)
+		}
+		for _, form := range pastedForms[key] {
+			before := tried
+			checkForm(where, key, value, form)
+			pasted += tried - before
+		}
+	}
 	for _, rf := range recogFiles {
 		cases, err := loadRecog(testdata("corpus", "recog", rf.file), rf.file)
 		if err != nil {
@@ -116,7 +143,7 @@ func TestRecordedFormsKeepVerdicts(t *testing.T) {
 			check(rs.dir+" "+e.Rule, e.Key, e.Value)
 		}
 	}
-	t.Logf("%d strings read in recorded form, %d differ", tried, differ)
+	t.Logf("%d strings read in recorded form (%d of them on a pasted curl -v or nmap line), %d differ", tried, pasted, differ)
 	if tried < 1000 {
 		t.Fatalf("only %d strings tried", tried)
 	}

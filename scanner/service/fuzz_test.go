@@ -265,3 +265,34 @@ func FuzzRecordedAnswers(f *testing.F) {
 		fuzzStream(t, rtspResponse, nil, value)
 	})
 }
+
+// FuzzUnpaste: a value given under a plain key, with or without the prefix
+// of a tool's line: what is removed is a prefix (the rest is the value's own
+// text, never rewritten), and reading it under every key with a line form
+// never panics.
+func FuzzUnpaste(f *testing.F) {
+	f.Add("< Server: DNVRS-Webs\r\n")
+	f.Add("|_http-title: NETSurveillance WEB")
+	f.Add("|   Server: x")
+	f.Add("| Issuer: commonName=x")
+	f.Add("|_  DESCRIBE, SETUP")
+	keys := []string{"tls.subject", "tls.issuer"}
+	for k := range headerOf {
+		keys = append(keys, k)
+	}
+	for k := range nmapScriptOf {
+		keys = append(keys, k)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		for _, key := range keys {
+			got, ok := unpaste(key, value)
+			if ok && (!strings.HasSuffix(strings.TrimSpace(value), got) || len(got) >= len(value)) {
+				t.Fatalf("%s %q: %q is not what follows a removed prefix", key, value, got)
+			}
+			if !ok && got != value {
+				t.Fatalf("%s %q changed to %q with nothing removed", key, value, got)
+			}
+			DecodeRecorded(key, value, recordedMeta, func(observe.Observation) {})
+		}
+	})
+}

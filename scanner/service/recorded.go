@@ -60,6 +60,7 @@ var askedNameKeys = map[string]bool{"dns.query": true, "tls.sni": true, "http.re
 // as they are.
 func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 	out := newEmitter(m, emit)
+	value, pasted := unpaste(key, value)
 	switch {
 	case headerOf[key] != "":
 		emitRecordedHeader(out, key, headerValue(headerOf[key], value))
@@ -91,10 +92,75 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		out.add(key, strings.ToLower(strings.TrimSpace(value)))
 	case key == "http.favicon_mmh3":
 		out.add(key, signedMMH3(strings.TrimSpace(value)))
+	case pasted:
+		out.add(key, value)
 	default:
 		return false
 	}
 	return true
+}
+
+// nmapScriptOf names the nmap script whose output is a key's value. nmap's
+// normal output puts a bar in front of every line of a script's output and
+// the script's name before its first line (output.cc, formatScriptOutput):
+// "|_http-title: NETSurveillance WEB" when the output is one line; "|
+// ssl-cert: Subject: commonName=…", "| Issuer: commonName=…", … "|_Not
+// valid after: …" when it is more, each next line as the script indents it.
+var nmapScriptOf = map[string]string{
+	"http.server":    "http-server-header",
+	"http.title":     "http-title",
+	"rtsp.public":    "rtsp-methods",
+	"snmp.sys_descr": "snmp-sysdescr",
+	"tls.subject":    "ssl-cert",
+}
+
+// lineLabel is what a tool prints before a key's value on the same line and
+// DecodeRecorded reads past: a header's name, a certificate's Subject or Issuer.
+func lineLabel(key string) string {
+	switch key {
+	case "tls.subject":
+		return "Subject"
+	case "tls.issuer":
+		return "Issuer"
+	}
+	return headerOf[key]
+}
+
+// unpaste removes what a tool prints in front of a value on its line, for a
+// value copied with the whole line: nmap's bar ("|_" or "| ") with the
+// script's name or the indent of its next lines, curl -v's "< " before a
+// header of the answer. A prefix is removed only when what follows it is what
+// that tool prints next for this key (the key's script name and a colon, its
+// header's name and a colon, or a script line's indent of two spaces or
+// more), so a value that merely starts with "|" or "<" is kept. It reports
+// whether it removed one.
+func unpaste(key, value string) (string, bool) {
+	v := strings.TrimSpace(value)
+	script, label := nmapScriptOf[key], lineLabel(key)
+	rest, bar := strings.CutPrefix(v, "|_")
+	if !bar {
+		rest, bar = strings.CutPrefix(v, "| ")
+	}
+	switch {
+	case bar:
+		if after, ok := strings.CutPrefix(strings.TrimLeft(rest, " "), script+":"); ok && script != "" {
+			return strings.TrimSpace(after), true
+		}
+		indented := strings.HasPrefix(rest, "  ")
+		if rest = strings.TrimLeft(rest, " "); rest != "" && (hasLabel(rest, label) || indented && script != "") {
+			return rest, true
+		}
+	case script != "" && strings.HasPrefix(v, script+": "):
+		return strings.TrimSpace(v[len(script)+1:]), true
+	case strings.HasPrefix(v, "< ") && headerOf[key] != "" && hasLabel(v[2:], label):
+		return v[2:], true
+	}
+	return value, false
+}
+
+// hasLabel reports whether s starts with label (any case) and a colon.
+func hasLabel(s, label string) bool {
+	return label != "" && len(s) > len(label) && strings.EqualFold(s[:len(label)], label) && s[len(label)] == ':'
 }
 
 // signedMMH3 writes a favicon's MurmurHash3 as Shodan does, a signed 32-bit
@@ -134,7 +200,7 @@ var realmMACKeyOf = map[string]string{
 // header's own name and colon in front, if it starts with them.
 func headerValue(name, value string) string {
 	value = strings.TrimSpace(value)
-	if len(value) > len(name) && strings.EqualFold(value[:len(name)], name) && value[len(name)] == ':' {
+	if hasLabel(value, name) {
 		value = strings.TrimSpace(value[len(name)+1:])
 	}
 	return value

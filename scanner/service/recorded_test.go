@@ -102,6 +102,61 @@ func TestRecordedValuesReadAsOnTheWire(t *testing.T) {
 	}
 }
 
+// TestPastedToolLines: a value copied with the whole line another tool
+// printed it on is read as the value alone. The line forms are real:
+// curl -v's "< " answer lines (the transcript of eu-evops/homebridge-hikvision
+// issue #2, TestCurlVerboseTranscript); nmap's script lines as output.cc
+// formatScriptOutput writes them ("|_" before a last line, "| " before the
+// others, the script's name before the first): "|_http-title:
+// NETSurveillance WEB" and "|_rtsp-methods: OPTIONS, DESCRIBE, …" from a
+// Besder 6024PB-XMA501 (Xiongmai) camera's scan (code index file
+// 10886569620, a write-up), http-headers' "|   Server: …" lines (code index
+// file 56885282738), ssl-cert's "| ssl-cert: Subject: …" and "| Issuer: …"
+// (code index file 5393472342), rtsp-methods' older two-line form
+// (nmap scripts/rtsp-methods.nse @output), snmp-sysdescr's first line. The
+// values are real device strings: DNVRS-Webs and its ETag from the same
+// homebridge-hikvision transcript, recog's Hikvision DVR certificate,
+// librenms' Hikvision sysDescr.
+func TestPastedToolLines(t *testing.T) {
+	cases := []struct {
+		key, value string
+		want       []string
+	}{
+		{"http.server", "< Server: DNVRS-Webs\r\n", []string{"http.server=DNVRS-Webs"}},
+		{"http.etag", `< ETag: "0-5e0-1e0"`, []string{`http.etag="0-5e0-1e0"`}},
+		{"http.title", "|_http-title: NETSurveillance WEB", []string{"http.title=NETSurveillance WEB"}},
+		{"http.title", "| http-title: NETSurveillance WEB", []string{"http.title=NETSurveillance WEB"}},
+		{"rtsp.public", "|_rtsp-methods: OPTIONS, DESCRIBE, SETUP, TEARDOWN, GET_PARAMETER, SET_PARAMETER, PLAY, PAUSE",
+			[]string{"rtsp.public=OPTIONS, DESCRIBE, SETUP, TEARDOWN, GET_PARAMETER, SET_PARAMETER, PLAY, PAUSE"}},
+		{"rtsp.public", "|_  DESCRIBE, SETUP, PLAY, TEARDOWN, OPTIONS", []string{"rtsp.public=DESCRIBE, SETUP, PLAY, TEARDOWN, OPTIONS"}},
+		{"http.server", "|   Server: DNVRS-Webs", []string{"http.server=DNVRS-Webs"}},
+		{"http.server", "|_http-server-header: DNVRS-Webs", []string{"http.server=DNVRS-Webs"}},
+		{"http.server", "http-server-header: DNVRS-Webs", []string{"http.server=DNVRS-Webs"}},
+		{"http.server", "|   DNVRS-Webs", []string{"http.server=DNVRS-Webs"}}, // http-server-header's second value
+		{"tls.subject", "| ssl-cert: Subject: commonName=www.hikvision.com/organizationalUnitName=DVRNVR/organizationName=HIKVISION/localityName=HangZhou/stateOrProvinceName=ZheJiang/countryName=CN",
+			[]string{"tls.subject=" + recogHikvisionSubject}},
+		{"tls.issuer", "| Issuer: commonName=www.hikvision.com/organizationalUnitName=DVRNVR/organizationName=HIKVISION/localityName=HangZhou/stateOrProvinceName=ZheJiang/countryName=CN",
+			[]string{"tls.issuer=" + recogHikvisionSubject}},
+		{"snmp.sys_descr", "| snmp-sysdescr: Hikvision company products", []string{"snmp.sys_descr=Hikvision company products"}},
+		// Kept as given: a prefix not followed by what the tool prints next
+		// for the key is part of the value.
+		{"http.title", "| Home", []string{"http.title=| Home"}},
+		{"http.title", "|_Requested resource was login.php", []string{"http.title=|_Requested resource was login.php"}},
+		{"http.server", "< DNVRS-Webs", []string{"http.server=< DNVRS-Webs"}},
+		{"http.server", "| Server-X", []string{"http.server=| Server-X"}},
+		{"tls.subject", "| Subject Alternative Name: DNS:x", []string{"tls.subject=| Subject Alternative Name: DNS:x"}},
+	}
+	for _, c := range cases {
+		if got := recorded(t, c.key, c.value); !slices.Equal(got, c.want) {
+			t.Errorf("%s %q:\n got %q\nwant %q", c.key, c.value, got, c.want)
+		}
+	}
+	// A key no tool's line form is known for is left to the caller, prefix and all.
+	if DecodeRecorded("dhcp.vendor_class", "| udhcp 1.22.1", recordedMeta, func(fingerprint.Observation) {}) {
+		t.Error("dhcp.vendor_class: a bar in front is not nmap's for this key")
+	}
+}
+
 // TestRecordedDNRoundTripsRecog: every subject in recog's x509 database (the
 // certificate decoder's spelling), written as OpenSSL's one-line form and as
 // its spaced comma form in encoded order, reads back as recog wrote it.
