@@ -337,6 +337,53 @@ func TestReviewVerdict(t *testing.T) {
 	}
 }
 
+// TestHearsayReviewReasonDoesNotContradictItself: a camera tied to its maker
+// only by hearsay (the engine gives it review) is not said to be "made by"
+// the maker in a reason that goes on to say the evidence does not show what
+// the product is. A Tapo C200 known only by the cloud name it asked for
+// (testdata/realdata hidden-patterns, tapo-c200_boot.pcap) says what the
+// names point to; a camera whose only word of Dahua is the ONVIF scope other
+// firmware copies (signature dahua.wsd.scope-unique-identifier) says a
+// mention does not show who made it. Both say what to check.
+func TestHearsayReviewReasonDoesNotContradictItself(t *testing.T) {
+	tapo := dev("02:10:18:00:00:71", "10.10.10.71", "TP-Link", "", fingerprint.KindCamera)
+	tapo.Brand, tapo.Review, tapo.Restricted, tapo.Basis = "Tapo", true, false, []string{"prc-nil"}
+	tapo.Evidence = []fingerprint.Evidence{{Probe: "pcap", Key: "dns.query", Value: "euw1-device-tapo-care.i.tplinknbu.com",
+		Signature: "tplink.dns.tapo-care-device", Sets: "vendor=TP-Link brand=Tapo kind=camera"}}
+	scope := dev("02:10:18:00:00:72", "10.10.10.72", "Dahua", "", fingerprint.KindCamera)
+	scope.Review, scope.Restricted, scope.Basis = true, false, prc
+	scope.Evidence = []fingerprint.Evidence{
+		{Probe: "wsd", Key: "wsd.scope", Value: "onvif://www.onvif.org/type/video_encoder", Signature: "generic.wsd.type-video-encoder", Sets: "kind=camera"},
+		{Probe: "wsd", Key: "wsd.scope", Value: "onvif://www.onvif.org/extension/unique_identifier", Signature: "dahua.wsd.scope-unique-identifier", Sets: "vendor=Dahua"},
+	}
+	devs := []fingerprint.Device{tapo, scope}
+	fs := Default().Apply(devs, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	if len(fs) != 2 {
+		t.Fatalf("findings %+v", fs)
+	}
+	want := map[string][]string{
+		"10.10.10.71": {"Device on a network outside every configured zone: only the names it asked for point to a TP-Link camera (sold as Tapo), and TP-Link is a restricted vendor",
+			"does not show what the product is", "known: dns.query=euw1-device-tapo-care.i.tplinknbu.com",
+			"if it is TP-Link's surveillance equipment it is restricted; if it is not, record an exception for it."},
+		"10.10.10.72": {"Camera on a network outside every configured zone: only a mention points to Dahua, a restricted vendor",
+			"does not show who made it", "known: wsd.scope=onvif://www.onvif.org/extension/unique_identifier",
+			"if it is Dahua's surveillance equipment it is restricted; if it is not, record an exception for it."},
+	}
+	for _, f := range fs {
+		if f.Verdict != fingerprint.VerdictReview || f.Severity != SeverityReview {
+			t.Errorf("%s: %+v", f.IP, f)
+		}
+		if strings.Contains(f.Reason, "made by") {
+			t.Errorf("%s: a maker named only by hearsay is said to have made it: %q", f.IP, f.Reason)
+		}
+		for _, w := range want[f.IP.String()] {
+			if !strings.Contains(f.Reason, w) {
+				t.Errorf("%s: reason %q lacks %q", f.IP, f.Reason, w)
+			}
+		}
+	}
+}
+
 // A review finding is cleared by an exception like any other: kept, marked,
 // and no longer failing --fail-on review.
 func TestReviewClearedByException(t *testing.T) {

@@ -31,12 +31,17 @@ func basisText(basis []string) string {
 
 // deviceText names the device as "Hikvision camera DS-2CD2042WD-I (sold as EZVIZ)".
 func deviceText(d *fingerprint.Device) string {
-	parts := []string{}
-	if d.Vendor != "" {
-		parts = append(parts, d.Vendor)
-	} else {
-		parts = append(parts, "Unknown-vendor")
+	vendor := d.Vendor
+	if vendor == "" {
+		vendor = "Unknown-vendor"
 	}
+	return vendor + " " + productText(d)
+}
+
+// productText names the product without its maker: "camera DS-2CD2042WD-I
+// (sold as EZVIZ)".
+func productText(d *fingerprint.Device) string {
+	parts := []string{}
 	kind := string(d.Kind)
 	switch d.Kind {
 	case "", fingerprint.KindUnknown:
@@ -118,6 +123,9 @@ func unknownCameraReason(d *fingerprint.Device, z *zone) string {
 // unclearProductReason says what is known of a restricted maker's device
 // whose product the evidence does not show, and what the auditor must check.
 func unclearProductReason(d *fingerprint.Device, z *zone, profiles []string, basis []string) string {
+	if d.Kind.Surveillance() {
+		return hearsayReason(d, z, profiles, basis)
+	}
 	s := fmt.Sprintf("%s %s is made by %s, a restricted vendor", deviceText(d), placeText(z), d.Vendor)
 	s += countedText(profiles, basis) + ", but the evidence does not show what the product is"
 	if known := knownText(d); known != "" {
@@ -125,6 +133,62 @@ func unclearProductReason(d *fingerprint.Device, z *zone, profiles []string, bas
 	}
 	return s + ". Check the device (its label, web page or asset record): if it is a camera, recorder or other " +
 		"surveillance equipment it is restricted; if it is not, record an exception for it."
+}
+
+// hearsayReason is the review reason of surveillance equipment that only
+// hearsay ties to a restricted maker (the engine gives such a device review,
+// never restricted): the names it asked for (its cloud's, which the maker's
+// phone app asks too) or a mention of the maker (a page, a name other
+// firmware copies). It says what the evidence points to without saying the
+// maker made it, which is what the auditor must check.
+func hearsayReason(d *fingerprint.Device, z *zone, profiles []string, basis []string) string {
+	var s string
+	if askedOnly(d) {
+		s = fmt.Sprintf("Device %s: only the names it asked for point to %s %s, and %s is a restricted vendor%s; "+
+			"but the names a device asks for do not show what it is (a phone with the maker's app asks the maker's cloud too), "+
+			"so the evidence does not show what the product is", placeText(z), article(d.Vendor), deviceText(d), d.Vendor, countedText(profiles, basis))
+	} else {
+		s = fmt.Sprintf("%s %s: only a mention points to %s, a restricted vendor%s, "+
+			"and a mention (a page, a name other makers' firmware copies) does not show who made it",
+			capitalised(productText(d)), placeText(z), d.Vendor, countedText(profiles, basis))
+	}
+	if known := knownText(d); known != "" {
+		s += " (known: " + known + ")"
+	}
+	return s + ". Check the device (its label, web page or asset record): if it is " + d.Vendor + "'s surveillance equipment " +
+		"it is restricted; if it is not, record an exception for it."
+}
+
+// askedOnly reports whether every piece of evidence naming the maker is a
+// name the device asked for (observe's Asked keys).
+func askedOnly(d *fingerprint.Device) bool {
+	named := false
+	for _, e := range d.Evidence {
+		if strings.Contains(e.Sets, "vendor=") {
+			if !observe.IsAsked(e.Key) {
+				return false
+			}
+			named = true
+		}
+	}
+	return named
+}
+
+// article is "an" before a name read with a vowel sound first (Annke,
+// EZVIZ, Imou, Opticam), else "a" (a Hikvision, a Uniview).
+func article(name string) string {
+	if name != "" && strings.ContainsRune("AEIOaeio", rune(name[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// capitalised is s with its first letter upper case ("camera …" → "Camera …").
+func capitalised(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // maxKnown bounds how many pieces of evidence a review reason quotes, and
