@@ -74,38 +74,50 @@ func (s Severity) Rank() int {
 // finding names the device by MAC and address together (the address that
 // placed it in its zone): a placeholder MAC is shared by many devices, and a
 // device without a MAC has only its addresses.
-type WorstFindings map[findingKey]Severity
+type WorstFindings map[findingKey]*Finding
 
 type findingKey struct {
 	mac fingerprint.MAC
 	ip  netip.Addr
 }
 
-// IndexFindings builds the index; suppressed findings do not count.
+// IndexFindings builds the index; suppressed findings do not count. It
+// points into fs, which must not change while the index is used.
 func IndexFindings(fs []Finding) WorstFindings {
 	out := WorstFindings{}
-	for _, f := range fs {
+	for i := range fs {
+		f := &fs[i]
 		if f.Suppressed() {
 			continue
 		}
 		k := findingKey{f.MAC, f.IP}
-		if cur, ok := out[k]; !ok || f.Severity.rank() > cur.rank() {
-			out[k] = f.Severity
+		if cur, ok := out[k]; !ok || f.Severity.rank() > cur.Severity.rank() {
+			out[k] = f
 		}
 	}
 	return out
 }
 
-// Of is the worst unsuppressed finding about d, "" when it has none.
+// Of is the severity of the worst unsuppressed finding about d, "" when it
+// has none.
 func (w WorstFindings) Of(d *fingerprint.Device) Severity {
+	if f := w.Finding(d); f != nil {
+		return f.Severity
+	}
+	return ""
+}
+
+// Finding is the worst unsuppressed finding about d (the first of its
+// addresses' when they tie), nil when it has none.
+func (w WorstFindings) Finding(d *fingerprint.Device) *Finding {
 	ips := d.IPs
 	if len(ips) == 0 {
 		ips = []netip.Addr{{}}
 	}
-	var out Severity
+	var out *Finding
 	for _, ip := range ips {
-		if s, ok := w[findingKey{d.MAC, ip}]; ok && s.rank() > out.rank() {
-			out = s
+		if f, ok := w[findingKey{d.MAC, ip}]; ok && (out == nil || f.Severity.rank() > out.Severity.rank()) {
+			out = f
 		}
 	}
 	return out

@@ -12,11 +12,13 @@ import (
 	"github.com/camsweep/camsweep/policy"
 )
 
-// CSVHeader names the columns WriteCSV writes, in order.
+// CSVHeader names the columns WriteCSV writes, in order. Columns are only
+// ever added at the end, so a sheet that reads them by position keeps
+// working: severity and reason are the device's worst unsuppressed finding's.
 var CSVHeader = []string{
 	"mac", "ips", "vendor", "brand", "model", "firmware", "serial", "kind", "confidence",
 	"restricted", "verdict", "basis", "severity", "site", "zone", "hostname", "mac_vendor", "mac_note", "ports",
-	"vlans", "first_seen", "last_seen", "why", "imported_from",
+	"vlans", "first_seen", "last_seen", "why", "imported_from", "reason",
 }
 
 // WriteCSV writes one row per device. Every cell is cleaned of control
@@ -33,7 +35,7 @@ func WriteCSV(w io.Writer, r *Result) error {
 	}
 	worst := policy.IndexFindings(r.Findings)
 	for _, d := range r.Devices {
-		rec := deviceRecord(d, worst.Of(&d), siteOfZone[d.Zone])
+		rec := deviceRecord(d, worst.Finding(&d), siteOfZone[d.Zone])
 		for i := range rec {
 			rec[i] = SafeCell(rec[i])
 		}
@@ -45,7 +47,12 @@ func WriteCSV(w io.Writer, r *Result) error {
 	return cw.Error()
 }
 
-func deviceRecord(d fingerprint.Device, sev policy.Severity, site string) []string {
+func deviceRecord(d fingerprint.Device, worst *policy.Finding, site string) []string {
+	var sev policy.Severity
+	reason := ""
+	if worst != nil {
+		sev, reason = worst.Severity, worst.Reason
+	}
 	ips := make([]string, len(d.IPs))
 	for i, ip := range d.IPs {
 		ips[i] = ip.String()
@@ -59,7 +66,7 @@ func deviceRecord(d fingerprint.Device, sev policy.Severity, site string) []stri
 		macOrEmpty(d.MAC), strings.Join(ips, " "), d.Vendor, d.Brand, d.Model, d.Firmware, d.Serial,
 		string(d.Kind), conf, strconv.FormatBool(d.Restricted), string(d.Judged()), strings.Join(d.Basis, " "), string(sev),
 		site, d.Zone, d.Hostname, d.MACVendor, d.MACNote, ports, joinNumbers(d.VLANs),
-		timeOrEmpty(d.FirstSeen), timeOrEmpty(d.LastSeen), whyRaw(d), origins(d.ImportedFrom),
+		timeOrEmpty(d.FirstSeen), timeOrEmpty(d.LastSeen), whyRaw(d), origins(d.ImportedFrom), reason,
 	}
 }
 

@@ -17,6 +17,8 @@ func FuzzClean(f *testing.F) {
 	f.Add("Digest realm=\"IP Camera(C2183)\"", 8)
 	f.Add("App-webs/", 9)
 	f.Add(" two  spaces ", 20)
+	f.Add("海康威视 NDAA §889 e\u0301", 12)
+	f.Add("a\u00a0b\u00adc\u200bd", 30)
 	f.Fuzz(func(t *testing.T, s string, max int) {
 		max = max%200 + 1
 		if max < 1 {

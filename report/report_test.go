@@ -297,6 +297,36 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	}
 }
 
+// TestCSVReasonIsTheWorstFindings: the last column is the reason of the
+// finding whose severity the severity column gives (what to do about the
+// device, which a spreadsheet of devices otherwise lacks); the columns
+// before it are where they were.
+func TestCSVReasonIsTheWorstFindings(t *testing.T) {
+	r := sampleResult(t)
+	var b bytes.Buffer
+	if err := WriteCSV(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := rows[0][len(rows[0])-1]; last != "reason" {
+		t.Fatalf("last column %q, want reason", last)
+	}
+	if got := strings.Join(rows[0][:col(t, "imported_from")+1], ","); !strings.HasPrefix("mac,ips,vendor,brand,model,firmware,serial,kind,confidence,"+
+		"restricted,verdict,basis,severity,site,zone,hostname,mac_vendor,mac_note,ports,vlans,first_seen,last_seen,why,imported_from", got) {
+		t.Errorf("the columns before reason moved: %s", got)
+	}
+	reason := col(t, "reason")
+	if got := rows[2][reason]; got != r.Findings[0].Reason {
+		t.Errorf("Hikvision reason %q, want the critical finding's %q", got, r.Findings[0].Reason)
+	}
+	if rows[1][reason] != "" || rows[3][reason] != "" {
+		t.Errorf("a device without a finding, or with an excepted one, has a reason: %q, %q", rows[1][reason], rows[3][reason])
+	}
+}
+
 // TestCSVIsTerminalSafe: no control character a device sent reaches a CSV
 // cell (or a terminal that shows the file): every string a device supplies
 // carries each hostile form, and the file, read back, holds none of them;

@@ -69,23 +69,35 @@ func clean(s string, max int) string {
 	return string(out)
 }
 
-// plainText reports a value Clean leaves as it is: printable ASCII, single
-// spaces between words, and no longer than max (when max > 0).
+// plainText reports a value Clean leaves as it is: printable characters
+// (no control, format or bidirectional ones, no invalid UTF-8), single
+// ASCII spaces between words, and at most max runes (when max > 0).
 func plainText(s string, max int) bool {
-	if max > 0 && len(s) > max {
-		return false
-	}
 	space := true // a space in front is folded away
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
+	runes := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
 		case c == ' ':
 			if space {
 				return false
 			}
 			space = true
+			i++
 		case c > ' ' && c < 0x7f:
 			space = false
+			i++
+		case c < utf8.RuneSelf:
+			return false
 		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError || unicode.IsSpace(r) || !unicode.IsPrint(r) {
+				return false
+			}
+			space = false
+			i += size
+		}
+		if runes++; max > 0 && runes > max {
 			return false
 		}
 	}
