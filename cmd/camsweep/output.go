@@ -82,7 +82,7 @@ func (o *outputOptions) register(cmd *cobra.Command) {
 	f.StringVarP(&o.outPath, "output", "o", "", "write the report to FILE instead of standard output (its directory must exist)")
 	f.StringVar(&o.policyPath, "policy", "", "policy file with zones, profiles and exceptions (default: every restricted device is a medium finding)")
 	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary on standard error (warnings still print)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar, summary or notes (identify's unread keys) on standard error; warnings still print")
 	f.IntVar(&o.maxDevices, "max-devices", defaultMaxDevices, "keep at most this many devices; past it, devices are dropped with a warning (each costs about 1.2 KB of memory at the peak; the default fits 1 GB)")
 }
 
