@@ -260,14 +260,7 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	r.Devices[1].Model = "＝1+1"       // full-width equals sign
 	r.Devices[1].Firmware = " \t=1+1" // white space in front, which a spreadsheet may skip
 	r.Devices[2].Model = "line\nbreak, \"quoted\""
-	var b bytes.Buffer
-	if err := WriteCSV(&b, r); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatalf("output is not valid CSV: %v", err)
-	}
+	rows := csvRows(t, r)
 	if len(rows) != 4 {
 		t.Fatalf("want header + 3 rows, got %d", len(rows))
 	}
@@ -303,14 +296,7 @@ func TestCSVDefusesFormulas(t *testing.T) {
 // before it are where they were.
 func TestCSVReasonIsTheWorstFindings(t *testing.T) {
 	r := sampleResult(t)
-	var b bytes.Buffer
-	if err := WriteCSV(&b, r); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := csvRows(t, r)
 	if last := rows[0][len(rows[0])-1]; last != "reason" {
 		t.Fatalf("last column %q, want reason", last)
 	}
@@ -408,6 +394,20 @@ func TestHostileModelInertInEveryFormat(t *testing.T) {
 			}
 		}
 	}
+}
+
+// csvRows writes r as CSV and reads it back, header first.
+func csvRows(t *testing.T, r *Result) [][]string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteCSV(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not valid CSV: %v", err)
+	}
+	return rows
 }
 
 func col(t *testing.T, name string) int {
@@ -509,16 +509,9 @@ func TestCSVPlaceholderMACRowsAreConsistent(t *testing.T) {
 	pol := policy.Default()
 	r := New(Tool{Name: "camsweep", Version: "test"}, time.Now(), Source{Command: "pcap"})
 	r.Fill(devs, pol.Apply(devs, r.Generated), pol.Zones())
-	var b bytes.Buffer
-	if err := WriteCSV(&b, r); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := csvRows(t, r)
 	if len(rows) != 3 {
-		t.Fatalf("want header + 2 rows (one per board), got %d:\n%s", len(rows), b.String())
+		t.Fatalf("want header + 2 rows (one per board), got %d:\n%q", len(rows), rows)
 	}
 	for _, row := range rows[1:] {
 		ip, restricted, sev := row[col(t, "ips")], row[col(t, "restricted")], row[col(t, "severity")]

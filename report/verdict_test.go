@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/csv"
 	"net/netip"
 	"slices"
 	"strings"
@@ -70,14 +69,7 @@ func TestVerdictInEveryFormat(t *testing.T) {
 		t.Errorf("JSON round trip: %v %+v", err, back)
 	}
 
-	var c bytes.Buffer
-	if err := WriteCSV(&c, r); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&c).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := csvRows(t, r)
 	col := slices.Index(rows[0], "verdict")
 	if col < 0 || rows[1][col] != "restricted" || rows[2][col] != "review" {
 		t.Errorf("CSV verdict column %d: %v", col, rows)

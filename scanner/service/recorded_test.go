@@ -27,14 +27,26 @@ func recorded(t *testing.T, key, value string) []string {
 	return out
 }
 
+// recordedCase is a value given under a key and what DecodeRecorded emits for it.
+type recordedCase struct {
+	key, value string
+	want       []string
+}
+
+func checkRecorded(t *testing.T, cases []recordedCase) {
+	t.Helper()
+	for _, c := range cases {
+		if got := recorded(t, c.key, c.value); !slices.Equal(got, c.want) {
+			t.Errorf("%s %q:\n got %q\nwant %q", c.key, c.value, got, c.want)
+		}
+	}
+}
+
 // TestRecordedValuesReadAsOnTheWire: each value is a real device string
 // (source in the comment) as another tool records it; what comes out is
 // what the wire decoders emit for the same device.
 func TestRecordedValuesReadAsOnTheWire(t *testing.T) {
-	cases := []struct {
-		key, value string
-		want       []string
-	}{
+	checkRecorded(t, []recordedCase{
 		// Server header of Hikvision web servers (recog http_servers.xml), with
 		// the header's name and the line end a raw dump keeps.
 		{"http.server", "Server: App-webs/\r\n", []string{"http.server=App-webs/"}},
@@ -91,12 +103,7 @@ func TestRecordedValuesReadAsOnTheWire(t *testing.T) {
 		{"tls.sni", "Ngw.DVR163.com.", []string{"tls.sni=ngw.dvr163.com"}},
 		{"mdns.hostname", "DS-2CD2686G2T-IZS.local.", []string{"mdns.hostname=DS-2CD2686G2T-IZS.local"}},
 		{"http.favicon_md5", " 89B932FCC47CF4CA3FAADB0CFDEF89CF ", []string{"http.favicon_md5=89b932fcc47cf4ca3faadb0cfdef89cf"}},
-	}
-	for _, c := range cases {
-		if got := recorded(t, c.key, c.value); !slices.Equal(got, c.want) {
-			t.Errorf("%s %q:\n got %q\nwant %q", c.key, c.value, got, c.want)
-		}
-	}
+	})
 	if DecodeRecorded("dhcp.vendor_class", "udhcp 1.22.1", recordedMeta, func(fingerprint.Observation) {}) {
 		t.Error("a key without a rule must be left to the caller")
 	}
@@ -118,10 +125,7 @@ func TestRecordedValuesReadAsOnTheWire(t *testing.T) {
 // homebridge-hikvision transcript, recog's Hikvision DVR certificate,
 // librenms' Hikvision sysDescr.
 func TestPastedToolLines(t *testing.T) {
-	cases := []struct {
-		key, value string
-		want       []string
-	}{
+	checkRecorded(t, []recordedCase{
 		{"http.server", "< Server: DNVRS-Webs\r\n", []string{"http.server=DNVRS-Webs"}},
 		{"http.etag", `< ETag: "0-5e0-1e0"`, []string{`http.etag="0-5e0-1e0"`}},
 		{"http.title", "|_http-title: NETSurveillance WEB", []string{"http.title=NETSurveillance WEB"}},
@@ -145,12 +149,7 @@ func TestPastedToolLines(t *testing.T) {
 		{"http.server", "< DNVRS-Webs", []string{"http.server=< DNVRS-Webs"}},
 		{"http.server", "| Server-X", []string{"http.server=| Server-X"}},
 		{"tls.subject", "| Subject Alternative Name: DNS:x", []string{"tls.subject=| Subject Alternative Name: DNS:x"}},
-	}
-	for _, c := range cases {
-		if got := recorded(t, c.key, c.value); !slices.Equal(got, c.want) {
-			t.Errorf("%s %q:\n got %q\nwant %q", c.key, c.value, got, c.want)
-		}
-	}
+	})
 	// A key no tool's line form is known for is left to the caller, prefix and all.
 	if DecodeRecorded("dhcp.vendor_class", "| udhcp 1.22.1", recordedMeta, func(fingerprint.Observation) {}) {
 		t.Error("dhcp.vendor_class: a bar in front is not nmap's for this key")
