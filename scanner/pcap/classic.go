@@ -25,9 +25,24 @@ type classicReader struct {
 	link       layers.LinkType
 	pending    int    // bytes of the record last returned, still to skip
 	large      []byte // a record that does not fit in the buffer
+	lengths    lengthOrder
 }
 
-// pcapgo's limits, kept so both readers accept and refuse the same files.
+// lengthOrder says where a record header keeps the captured and the
+// original length. Before format 2.3 libpcap wrote them the other way
+// round; some 2.3 writers did too. libpcap (and tcpdump, Wireshark) read
+// such files, so camsweep does: old NFS and RPC test captures still use
+// them. pcapgo refuses every version but 2.4.
+type lengthOrder uint8
+
+const (
+	lengthsInOrder      lengthOrder = iota
+	lengthsSwapped                  // before 2.3: original length first
+	lengthsMaybeSwapped             // 2.3: swapped when the first exceeds the second
+)
+
+// pcapgo's limits, kept so both readers refuse the same files, except that
+// minor versions before 4 are read as libpcap reads them.
 const (
 	pcapVersionMajor = 2
 	pcapVersionMinor = 4
@@ -58,7 +73,13 @@ func newClassicReader(br *bufio.Reader) (*classicReader, error) {
 	if v := r.order.Uint16(h[4:6]); v != pcapVersionMajor {
 		return nil, fmt.Errorf("Unknown major version %d", v)
 	}
-	if v := r.order.Uint16(h[6:8]); v != pcapVersionMinor {
+	switch v := r.order.Uint16(h[6:8]); {
+	case v == pcapVersionMinor:
+	case v == 3:
+		r.lengths = lengthsMaybeSwapped
+	case v < 3:
+		r.lengths = lengthsSwapped
+	default:
 		return nil, fmt.Errorf("Unknown minor version %d", v)
 	}
 	r.snaplen = r.order.Uint32(h[16:20])
@@ -83,6 +104,9 @@ func (r *classicReader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, 
 	ci.Timestamp = time.Unix(int64(r.order.Uint32(h[0:4])), int64(r.order.Uint32(h[4:8])*r.nanoFactor)).UTC()
 	ci.CaptureLength = int(r.order.Uint32(h[8:12]))
 	ci.Length = int(r.order.Uint32(h[12:16]))
+	if r.lengths == lengthsSwapped || r.lengths == lengthsMaybeSwapped && ci.CaptureLength > ci.Length {
+		ci.CaptureLength, ci.Length = ci.Length, ci.CaptureLength
+	}
 	r.br.Discard(16)
 	if ci.CaptureLength > max(int(r.snaplen), eagerReadMax) || ci.CaptureLength < 0 {
 		return nil, ci, fmt.Errorf("capture length exceeds snap length: %d > %d", ci.CaptureLength, r.snaplen)

@@ -3,6 +3,8 @@ package pcap
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -65,7 +67,7 @@ type classicRecord struct {
 
 func compareClassic(t *testing.T, b []byte) {
 	t.Helper()
-	want := readAllWith(b, func(r io.Reader) (packetSource, error) { return pcapgo.NewReader(r) }, 1<<20)
+	want := readAllWith(asVersion24(b), func(r io.Reader) (packetSource, error) { return pcapgo.NewReader(r) }, 1<<20)
 	for _, size := range []int{1 << 20, 16} {
 		got := readAllWith(b, func(r io.Reader) (packetSource, error) { return newClassicReader(r.(*bufio.Reader)) }, size)
 		if !reflect.DeepEqual(got, want) {
@@ -96,4 +98,65 @@ func readAllWith(b []byte, open func(io.Reader) (packetSource, error), size int)
 		out = append(out, rec)
 	}
 	return out
+}
+
+// asVersion24 rewrites a classic capture of format 2.0 to 2.3 as libpcap
+// reads it, in format 2.4, which is all pcapgo reads: the minor version set
+// to 4 and each record's two lengths put in order (always before 2.3; in 2.3
+// when the first exceeds the second). Other input is returned unchanged.
+func asVersion24(b []byte) []byte {
+	if len(b) < 24 || !isPcapMagic(binary.LittleEndian.Uint32(b)) {
+		return b
+	}
+	order := binary.ByteOrder(binary.LittleEndian)
+	if b[0] == 0xa1 || b[0] == 0x4d {
+		order = binary.BigEndian
+	}
+	minor := order.Uint16(b[6:8])
+	if order.Uint16(b[4:6]) != pcapVersionMajor || minor >= pcapVersionMinor {
+		return b
+	}
+	out := bytes.Clone(b)
+	order.PutUint16(out[6:8], pcapVersionMinor)
+	for at := 24; at+16 <= len(out); {
+		first, second := order.Uint32(out[at+8:]), order.Uint32(out[at+12:])
+		if minor < 3 || first > second {
+			order.PutUint32(out[at+8:], second)
+			order.PutUint32(out[at+12:], first)
+		}
+		at += 16 + int(order.Uint32(out[at+8:]))
+	}
+	return out
+}
+
+// TestClassicReaderReadsOldVersions reads nDPI's NFS capture, written in
+// format 2.1 with each record's original length before its captured length,
+// as tcpdump and tshark read it: 156 records of 1999, the first 106 bytes
+// long, and the same again from its gzip-compressed form.
+func TestClassicReaderReadsOldVersions(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/realdata/ndpi/nfs-rpc_pcap-2.1.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := binary.BigEndian.Uint16(b[6:8]); v != 1 {
+		t.Fatalf("test capture has minor version %d, want the old 1", v)
+	}
+	got := readAllWith(b, func(r io.Reader) (packetSource, error) { return newClassicReader(r.(*bufio.Reader)) }, 1<<20)
+	if n := len(got) - 1; n != 156 || !got[n].eof {
+		t.Fatalf("read %d records ending in %+v, want 156 and EOF", n, got[n])
+	}
+	if first := got[0]; first.capLen != 106 || first.origLen != 106 || len(first.data) != 106 || first.sec != 944207338 {
+		t.Fatalf("first record %d/%d bytes at %d, want 106/106 at 944207338", first.capLen, first.origLen, first.sec)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(b)
+	zw.Close()
+	opened, err := openCapture(bufio.NewReader(&gz), "nfs.pcap.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromGzip := readAllWith(nil, func(io.Reader) (packetSource, error) { return opened, nil }, 16); !reflect.DeepEqual(fromGzip, got) {
+		t.Fatalf("gzip form read %d records, plain %d", len(fromGzip), len(got))
+	}
 }

@@ -2,6 +2,7 @@ package pcap
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -176,7 +177,11 @@ func openGzip(br *bufio.Reader, name string) (packetSource, error) {
 	case inner == 0x0a0d0d0a:
 		return openNg(br, name)
 	case isPcapMagic(inner):
-		src, err := pcapgo.NewReader(br)
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, &FormatError{File: name, Reason: "gzip data: " + err.Error()}
+		}
+		src, err := newClassicReader(bufio.NewReaderSize(zr, 1<<20))
 		if err != nil {
 			return nil, &CorruptError{File: name, Err: fmt.Errorf("file header: %w", err)}
 		}
