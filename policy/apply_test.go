@@ -291,6 +291,23 @@ func reviewDevice() fingerprint.Device {
 	return d
 }
 
+// TestVendorListKeepsHearsayReview: a Tapo camera known only by the cloud
+// names it asked for is review in the catalogue (the engine's hearsay rule);
+// a custom profile listing TP-Link by name must not turn it into restricted.
+func TestVendorListKeepsHearsayReview(t *testing.T) {
+	d := dev("5c:e9:31:00:00:01", "10.10.10.71", "TP-Link", "Tapo", fingerprint.KindCamera)
+	d.Review, d.Basis = true, prc
+	p, err := Parse("tp.yaml", []byte("custom_profiles: [{name: tp, vendors: [TP-Link]}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := []fingerprint.Device{d}
+	fs := p.Apply(devs, time.Now())
+	if devs[0].Verdict != fingerprint.VerdictReview || len(fs) != 1 || fs[0].Severity != SeverityReview {
+		t.Fatalf("hearsay camera under a vendor list: verdict %q, findings %+v; want review", devs[0].Verdict, fs)
+	}
+}
+
 func TestReviewVerdict(t *testing.T) {
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	cases := []struct {

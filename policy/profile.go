@@ -73,11 +73,14 @@ func (pr Profile) matchBasis(d *fingerprint.Device, v fingerprint.Verdict) []str
 // vendor list and the device has verdict v under it. Surveillance equipment
 // (or a maker the catalogue already restricts) is restricted; a device of
 // unknown kind is for review; anything else does not count, so listing a
-// maker that also sells routers does not flag the routers it identified.
+// maker that also sells routers does not flag the routers it identified. A
+// camera the catalogue sent to review stays there: only hearsay (names it
+// asked for, a mention) ties it to its maker, and listing the maker does not
+// make hearsay proof.
 func (pr Profile) matchVendor(d *fingerprint.Device, v fingerprint.Verdict) bool {
 	unknownKind := d.Kind == "" || d.Kind == fingerprint.KindUnknown
 	switch {
-	case v == fingerprint.VerdictRestricted && (d.Kind.Surveillance() || d.Restricted):
+	case v == fingerprint.VerdictRestricted && (d.Kind.Surveillance() && !d.Review || d.Restricted):
 	case v == fingerprint.VerdictReview && (unknownKind || d.Review):
 	default:
 		return false
