@@ -222,7 +222,7 @@ var keys = []Key{
 	{Name: "hds.protocol", Role: Fact},
 	{Name: "hds.device_type", Role: Fact},
 	{Name: "hds.firmware", Role: Fact},
-	{Name: "hds.model", Role: Context},
+	{Name: "hds.model", Role: Fact},
 	{Name: "hds.device_id", Role: Context},
 	{Name: "hds.device_name", Role: Context},
 	{Name: "hds.vendor", Role: Context},
