@@ -961,14 +961,17 @@ func TestEngineRouterDefaultNetworkNameClears(t *testing.T) {
 // a Hikvision camera's cloud name forwarded by a server in a Dell block, or a
 // Tapo camera's (tplink.dns.tapo-camera-endpoints) by a TP-Link router, says
 // nothing of the server itself. Without the answers the same question is the
-// device's own.
+// device's own. Nor does a forwarded lookup meet a signature's requirement:
+// a server named C200 forwarding a Tapo camera's lookup of its Tapo Care
+// endpoint is no Tapo C200 (tplink.dhcp.hostname-tapo-camera).
 func TestEngineResolverForwardsItsClientsLookups(t *testing.T) {
 	cases := []struct {
-		mac, query      string
-		resolver, asker Verdict
+		mac, hostname, query string
+		resolver, asker      Verdict
 	}{
-		{"00:14:22:11:22:33", "www.hik-online.com", VerdictClear, VerdictReview},
-		{"50:c7:bf:11:22:33", "euw1-device-tapo-care.i.tplinknbu.com", VerdictReview, VerdictRestricted},
+		{"00:14:22:11:22:33", "", "www.hik-online.com", VerdictClear, VerdictReview},
+		{"50:c7:bf:11:22:33", "", "euw1-device-tapo-care.i.tplinknbu.com", VerdictReview, VerdictRestricted},
+		{"00:14:22:11:22:33", "C200", "euw1-device-tapo-care.i.tplinknbu.com", VerdictClear, VerdictRestricted},
 	}
 	for _, c := range cases {
 		for _, answers := range []bool{true, false} {
@@ -977,6 +980,9 @@ func TestEngineResolverForwardsItsClientsLookups(t *testing.T) {
 			ip := netip.MustParseAddr("192.168.1.1")
 			e.Add(Observation{Probe: "pcap", MAC: mac, IP: ip, Key: "arp.mac", Value: c.mac})
 			e.Add(Observation{Probe: "pcap", IP: ip, Key: "dns.query", Value: c.query})
+			if c.hostname != "" {
+				e.Add(Observation{Probe: "pcap", MAC: mac, IP: ip, Key: "dhcp.hostname", Value: c.hostname})
+			}
 			want := c.asker
 			if answers {
 				e.Add(Observation{Probe: "pcap", IP: ip, Key: "dns.answered", Value: "true"})

@@ -101,20 +101,23 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 	// Signatures read the value as a person would see it (observe.MatchText):
 	// a control character inside a device string must not hide it. The
 	// evidence keeps the value as sent; reports escape it.
+	// A device that answers DNS queries forwards its clients' lookups: the
+	// names it asks upstream (a camera's cloud) say nothing of itself, as
+	// evidence or as a signature's requirement.
+	resolver := slices.ContainsFunc(v.facts, func(f fact) bool { return f.Key == "dns.answered" })
 	texts := make([]string, len(v.facts))
 	values := map[string][]string{}
 	for i, f := range v.facts {
 		texts[i] = observe.MatchText(f.Value)
-		values[f.Key] = append(values[f.Key], texts[i])
+		if !resolver || f.Key != "dns.query" {
+			values[f.Key] = append(values[f.Key], texts[i])
+		}
 	}
 	others := func(key string, re *regexp.Regexp) bool {
 		return slices.ContainsFunc(values[key], re.MatchString)
 	}
 	var matches []Match
 	var evidence []Evidence
-	// A device that answers DNS queries forwards its clients' lookups: the
-	// names it asks upstream (a camera's cloud) say nothing of itself.
-	resolver := len(values["dns.answered"]) > 0
 	for i, f := range v.facts {
 		if observe.IsAssembly(f.Key) {
 			evidence = append(evidence, bindingEvidence(f))
