@@ -78,3 +78,41 @@ func TestUnprivilegedSweepKeepsTheBroadcastRate(t *testing.T) {
 	frames := capt.stop(t, l.Scanner().MAC)
 	checkRate(t, frames, rate, broadcastRate, 0)
 }
+
+// A narrowed sweep (--targets inside the segment) sends its discovery
+// requests to each target by unicast; without raw ARP that is every address
+// in scope, and the kernel broadcasts an ARP request (and its retries) for
+// each address a request first reaches. Those broadcasts must keep
+// --broadcast-rate too, with 13 discovery requests per target beside the
+// TCP probes. Only the targets get anything.
+func TestUnprivilegedNarrowedSweepKeepsTheBroadcastRate(t *testing.T) {
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Fatalf("setpriv (util-linux) is needed to drop privileges: %v", err)
+	}
+	l := newLab(t, lab.Options{Prefix: netip.MustParsePrefix("198.18.0.0/25")})
+	devs := startAll(t, l)
+	targets := netip.PrefixFrom(l.Prefix().Addr(), 26)
+	capt := startCapture(t, l.Scanner())
+	const rate, broadcastRate = 1000, 30
+	run := sweep(t, l, 3*sweepBound(len(devs)), asNobody, "sweep", "-i", l.Scanner().Interface, "--targets", targets.String(),
+		"--rate", fmt.Sprint(rate), "--broadcast-rate", fmt.Sprint(broadcastRate),
+		"--timeout", sweepTimeout.String(), "-q", "--format", "json")
+	frames := capt.stop(t, l.Scanner().MAC)
+	checkScope(t, frames, func(a netip.Addr) bool { return targets.Contains(a) && a != l.Scanner().IP })
+	checkRate(t, frames, rate, broadcastRate, 0)
+	byMAC := devicesByMAC(parseReport(t, run.stdout))
+	inside := 0
+	for name, d := range devs {
+		if !targets.Contains(d.Host.IP) || d.Profile.Expect.Vendor == "" {
+			continue
+		}
+		inside++
+		if got := byMAC[strings.ToLower(d.Profile.MAC)]; got.Vendor != d.Profile.Expect.Vendor {
+			t.Errorf("%s inside the targets: vendor %q, want %q", name, got.Vendor, d.Profile.Expect.Vendor)
+		}
+	}
+	if inside == 0 {
+		t.Fatalf("no device inside %s: the test needs some", targets)
+	}
+	t.Logf("unprivileged narrowed sweep of %s (%d devices with a maker inside) took %v", targets, inside, run.took.Round(time.Millisecond))
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -59,7 +61,9 @@ func (r *run) linkLocal(ctx context.Context) error {
 			return nil
 		})
 	}
-	return g.Wait()
+	err := g.Wait()
+	r.warnUnsent()
+	return err
 }
 
 func (r *run) discoverWith(ctx context.Context, p discovery.Protocol) error {
@@ -99,17 +103,19 @@ func (r *run) discoverWith(ctx context.Context, p discovery.Protocol) error {
 	if err != nil {
 		return err
 	}
-	for _, dst := range dsts {
-		addr := &net.UDPAddr{IP: dst.AsSlice(), Port: int(p.Port)}
-		pace := r.waitBroadcast
-		if r.narrowed() {
-			pace = r.wait // unicast to each target
-		}
-		if err := pace(ctx); err != nil {
+	if r.narrowed() {
+		if err := r.sendEach(ctx, conn, payload, dsts, int(p.Port)); err != nil {
 			return err
 		}
-		if err := r.sendDatagram(ctx, conn, payload, addr, !r.narrowed()); err != nil {
-			return fmt.Errorf("sending to %s: %w", addr, err)
+	} else {
+		for _, dst := range dsts {
+			addr := &net.UDPAddr{IP: dst.AsSlice(), Port: int(p.Port)}
+			if err := r.waitBroadcast(ctx); err != nil {
+				return err
+			}
+			if err := r.sendDatagram(ctx, conn, payload, addr, true); err != nil {
+				return fmt.Errorf("sending to %s: %w", addr, err)
+			}
 		}
 	}
 	// The window starts after the last request: unicast to many targets
@@ -120,6 +126,62 @@ func (r *run) discoverWith(ctx context.Context, p discovery.Protocol) error {
 	case <-time.After(r.cfg.ListenWindow):
 	}
 	return nil
+}
+
+// sendEach sends a narrowed sweep's discovery request to each target by
+// unicast, at --rate. Where the kernel resolves the targets' MACs (no ARP
+// sweep ran), the first packet to a target makes it broadcast ARP requests,
+// so that first packet waits for their broadcast permits as the TCP probes'
+// do (firstTouch): otherwise the requests, 13 per target, would have the
+// kernel broadcast at the unicast pace. A target the kernel refuses to send
+// to (a firewall rule, a route that forbids it) is noted and skipped: the
+// other targets still get the request.
+func (r *run) sendEach(ctx context.Context, conn net.PacketConn, payload []byte, dsts []netip.Addr, port int) error {
+	for _, dst := range dsts {
+		if err := r.firstTouch(ctx, dst); err != nil {
+			return err
+		}
+		if err := r.wait(ctx); err != nil {
+			return err
+		}
+		addr := &net.UDPAddr{IP: dst.AsSlice(), Port: port}
+		if err := r.sendDatagram(ctx, conn, payload, addr, false); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			r.noteUnsent(dst, err)
+		}
+	}
+	return nil
+}
+
+// noteUnsent remembers a target a discovery request could not be sent to.
+func (r *run) noteUnsent(dst netip.Addr, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.unsent == nil {
+		r.unsent = map[netip.Addr]error{}
+	}
+	if _, seen := r.unsent[dst]; !seen {
+		r.unsent[dst] = err
+	}
+}
+
+// warnUnsent says, once for every protocol, which targets no discovery
+// request could be sent to.
+func (r *run) warnUnsent() {
+	r.mu.Lock()
+	unsent := r.unsent
+	r.mu.Unlock()
+	if len(unsent) == 0 {
+		return
+	}
+	first := slices.SortedFunc(maps.Keys(unsent), netip.Addr.Compare)[0]
+	what := "1 target"
+	if len(unsent) > 1 {
+		what = fmt.Sprintf("%d targets", len(unsent))
+	}
+	r.warn("discovery requests could not be sent to %s (%s: %v); their other probes still ran", what, first, unsent[first])
 }
 
 // narrowed says --targets leave part of the segment out. Multicast and

@@ -200,6 +200,7 @@ type run struct {
 	mu       sync.Mutex
 	hosts    map[netip.Addr]bool
 	warnings []string
+	unsent   map[netip.Addr]error // targets a unicast discovery request could not be sent to
 
 	progressMu sync.Mutex
 }

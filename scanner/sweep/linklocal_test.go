@@ -1,0 +1,71 @@
+package sweep
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// refusing is a socket the kernel refuses to send to one address from, as
+// a firewall rule on the sweeping host (EPERM) or a prohibit route does.
+type refusing struct {
+	net.PacketConn
+	refused netip.Addr
+}
+
+func (c refusing) WriteTo(b []byte, to net.Addr) (int, error) {
+	if ip, _ := netip.AddrFromSlice(to.(*net.UDPAddr).IP.To4()); ip == c.refused {
+		return 0, &net.OpError{Op: "write", Net: "udp", Addr: to, Err: os.NewSyscallError("sendto", syscall.EPERM)}
+	}
+	return c.PacketConn.WriteTo(b, to)
+}
+
+// A narrowed sweep sends its discovery requests to each target by unicast.
+// One target the kernel refuses to send to must not end the requests to the
+// targets after it: it is skipped and named once in a warning.
+func TestUnicastDiscoverySkipsATargetItCannotSendTo(t *testing.T) {
+	first, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	port := first.LocalAddr().(*net.UDPAddr).Port
+	second, err := net.ListenPacket("udp4", net.JoinHostPort("127.0.0.2", strconv.Itoa(port)))
+	if err != nil {
+		t.Skipf("no second loopback address: %v", err)
+	}
+	defer second.Close()
+	conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+
+	r := testRun(nil)
+	refused := netip.MustParseAddr("127.0.0.3")
+	dsts := []netip.Addr{netip.MustParseAddr("127.0.0.1"), refused, netip.MustParseAddr("127.0.0.2")}
+	if err := r.sendEach(context.Background(), refusing{conn, refused}, []byte("search"), dsts, port); err != nil {
+		t.Fatalf("sendEach: %v", err)
+	}
+	for _, c := range []net.PacketConn{first, second} {
+		buf := make([]byte, 64)
+		c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		n, _, err := c.ReadFrom(buf)
+		if err != nil || string(buf[:n]) != "search" {
+			t.Errorf("%s: got %q, %v; want the request", c.LocalAddr(), buf[:n], err)
+		}
+	}
+	if _, ok := r.unsent[refused]; !ok || len(r.unsent) != 1 {
+		t.Errorf("unsent %v, want %s alone", r.unsent, refused)
+	}
+	r.warnUnsent()
+	if len(r.warnings) != 1 || !strings.Contains(r.warnings[0], "1 target (127.0.0.3: ") {
+		t.Errorf("warnings %q, want one naming the refused target", r.warnings)
+	}
+}
