@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"strings"
@@ -18,7 +19,20 @@ const maxBannerBytes = 64
 // DecodeBanner emits tcp.banner_hex: the first bytes the server sent, which
 // for a server-first protocol is its greeting and otherwise its answer to a
 // protocol this package does not decode.
+//
+// A capture's decoder is chosen on a flow's first bytes (Detect): a greeting
+// that came in pieces may show its login prompt only later. When the whole
+// greeting the server sent asks for a login, it is telnet's, as Detect says
+// of one seen whole, and is read as DecodeTelnet reads it.
 func DecodeBanner(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
+	if len(client) == 0 && isLoginPrompt(bytes.TrimPrefix(server, utf8BOM)) {
+		return DecodeTelnet(client, server, m, emit)
+	}
+	return emitBanner(server, m, emit)
+}
+
+// emitBanner emits tcp.banner_hex.
+func emitBanner(server []byte, m scanner.Meta, emit scanner.Emit) error {
 	if len(server) == 0 {
 		return errNoServerBytes
 	}
@@ -29,7 +43,7 @@ func DecodeBanner(client, server []byte, m scanner.Meta, emit scanner.Emit) erro
 // DecodeTelnet emits tcp.banner_hex and telnet.banner: the server's text
 // with telnet option negotiation and terminal control sequences removed.
 func DecodeTelnet(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
-	if err := DecodeBanner(client, server, m, emit); err != nil {
+	if err := emitBanner(server, m, emit); err != nil {
 		return err
 	}
 	newEmitter(m, emit).add("telnet.banner", untilPrompt(telnetText(server)))

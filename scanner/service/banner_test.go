@@ -186,3 +186,31 @@ func TestCredentialPromptsEndInAColon(t *testing.T) {
 		}
 	}
 }
+
+// TestBannerInPieces: a capture picks a flow's decoder on its first bytes. A
+// ZTE gateway's greeting (rapid7/recog xml/telnet_banners.xml, ZXHN H298A)
+// cut after 16 bytes shows no prompt yet, so Detect names the plain banner
+// decoder; the whole greeting asks for a login and is read as telnet's.
+func TestBannerInPieces(t *testing.T) {
+	greeting := "ZXHN H298A V1.1\r\nLogin:\n"
+	if d, ok := Detect(nil, []byte(greeting[:16])); !ok || reflect.ValueOf(d).Pointer() != reflect.ValueOf(DecodeBanner).Pointer() {
+		t.Fatalf("Detect on the first 16 bytes: %v %v", d, ok)
+	}
+	obs, err := collect(t, DecodeBanner, nil, []byte(greeting), cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := valuesOf(obs, "telnet.banner"); !slices.Equal(got, []string{"ZXHN H298A V1.1\nLogin:"}) {
+		t.Errorf("telnet.banner %q", got)
+	}
+	if got := valuesOf(obs, "tcp.banner_hex"); len(got) != 1 {
+		t.Errorf("tcp.banner_hex %q", got)
+	}
+	// Not a greeting: a banner with no prompt, or a server answering a client, stays a banner.
+	for _, c := range []struct{ client, server string }{{"", "SSH-2.0-dropbear_2019.78\r\n"}, {"GET / HTTP/1.0\r\n\r\n", "login:"}} {
+		obs, _ := collect(t, DecodeBanner, []byte(c.client), []byte(c.server), cameraMeta)
+		if got := valuesOf(obs, "telnet.banner"); len(got) != 0 {
+			t.Errorf("%q: telnet.banner %q", c.server, got)
+		}
+	}
+}
