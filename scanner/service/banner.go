@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"encoding/hex"
 	"errors"
 	"strings"
@@ -25,7 +24,7 @@ const maxBannerBytes = 64
 // greeting the server sent asks for a login, it is telnet's, as Detect says
 // of one seen whole, and is read as DecodeTelnet reads it.
 func DecodeBanner(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
-	if len(client) == 0 && isLoginPrompt(bytes.TrimPrefix(server, utf8BOM)) {
+	if asksForLogin(client, server) {
 		return DecodeTelnet(client, server, m, emit)
 	}
 	return emitBanner(server, m, emit)

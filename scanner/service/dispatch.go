@@ -87,7 +87,7 @@ func recognise(client, server []byte) (scanner.StreamDecoder, bool) {
 		return DecodeTLS, true
 	case len(s) >= 2 && s[0] == iac && s[1] >= sb:
 		return DecodeTelnet, true
-	case len(client) == 0 && isLoginPrompt(s):
+	case asksForLogin(client, server):
 		return DecodeTelnet, true // a greeting asking for a login is telnet's, on any port
 	case isDVRIPFrame(server) || isDVRIPFrame(client):
 		return DecodeDVRIP, true
@@ -127,6 +127,12 @@ func DecodeSIPServer(_, server []byte, m scanner.Meta, emit scanner.Emit) error 
 		return nil
 	}
 	return discovery.SIP(bytes.TrimPrefix(server, utf8BOM), m, emit)
+}
+
+// asksForLogin reports a flow whose server spoke first with a greeting that
+// asks for a login: telnet's, on any port.
+func asksForLogin(client, server []byte) bool {
+	return len(client) == 0 && isLoginPrompt(bytes.TrimPrefix(server, utf8BOM))
 }
 
 // isLoginPrompt reports whether a server's first bytes are a text greeting
