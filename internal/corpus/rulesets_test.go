@@ -196,13 +196,14 @@ func (p pipeline) checkRuleEntry(t *testing.T, dir string, e ruleEntry, tally *r
 	if maker == nil || !maker.Restricted() {
 		tally.nonPRC++
 		why, relabel := ruleRelabels[e.Rule]
-		if later, ok := ruleMakersCataloguedLater[e.Rule]; ok {
-			why, relabel = later, true
-		}
-		if relabel {
+		later, catalogued := ruleMakersCataloguedLater[e.Rule]
+		switch {
+		case relabel:
 			t.Logf("relabelled firmware %s: %s; got %s", where, why, describe(d))
+		case catalogued:
+			t.Logf("maker catalogued after mining %s: %s; got %s", where, later, describe(d))
 		}
-		if d.Restricted && !relabel && !p.brandOfRestrictedMaker(e.Brand) {
+		if d.Restricted && !relabel && !catalogued && !p.brandOfRestrictedMaker(e.Brand) {
 			tally.falseRestricted++
 			t.Errorf("false restriction: %s: got %s", where, describe(d))
 		}
