@@ -1,6 +1,9 @@
 package observe
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Role says what the engine does with a key. Every key an observation may
 // carry is in the registry below with its role, so that a signature, a
@@ -110,6 +113,7 @@ var keys = []Key{
 	{Name: "upnp.description", Role: Raw},
 	{Name: "http.headers", Role: Raw},
 	{Name: "rtsp.response", Role: Raw},
+	{Name: "tcp.banner", Role: Raw},
 	{Name: "mdns.payload_hex", Role: Raw},
 	{Name: "gvcp.payload_hex", Role: Raw},
 	{Name: "hds.payload", Role: Raw},
@@ -423,7 +427,12 @@ func Keys() []Key { return slices.Clone(keys) }
 
 // Suggest returns the registered key nearest to an unknown name, for error
 // messages ("did you mean http.favicon_mmh3?"), or "" when none is close.
+// A bare name ("banner", "title") suggests the one key it ends, or the one
+// raw key among those: a raw key takes the value as another tool gave it.
 func Suggest(name string) string {
+	if s := bySuffix(name); s != "" {
+		return s
+	}
 	best, bestDist := "", 3 // at most two edits away
 	for _, k := range keys {
 		if d := editDistance(name, k.Name, bestDist); d < bestDist {
@@ -431,6 +440,30 @@ func Suggest(name string) string {
 		}
 	}
 	return best
+}
+
+// bySuffix returns the key a bare name is the last part of, when only one
+// key (or only one raw key) is.
+func bySuffix(name string) string {
+	if name == "" || strings.Contains(name, ".") {
+		return ""
+	}
+	var all, raw []string
+	for _, k := range keys {
+		if strings.HasSuffix(k.Name, "."+name) {
+			all = append(all, k.Name)
+			if k.Role == Raw {
+				raw = append(raw, k.Name)
+			}
+		}
+	}
+	switch {
+	case len(raw) == 1:
+		return raw[0]
+	case len(all) == 1:
+		return all[0]
+	}
+	return ""
 }
 
 // editDistance is the Levenshtein distance of a and b, or limit when it is at

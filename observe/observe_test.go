@@ -66,6 +66,14 @@ func TestRegistry(t *testing.T) {
 	if got := Suggest("completely.else"); got != "" {
 		t.Errorf("Suggest(completely.else) = %q, want nothing", got)
 	}
+	// A bare name suggests the one key it ends, or the one raw key among
+	// several (tcp.banner takes any banner; telnet.banner a decoded greeting);
+	// a name many keys end suggests nothing rather than a guess.
+	for name, want := range map[string]string{"banner": "tcp.banner", "title": "http.title", "headers": "http.headers", "model": ""} {
+		if got := Suggest(name); got != want {
+			t.Errorf("Suggest(%s) = %q, want %q", name, got, want)
+		}
+	}
 }
 
 // FuzzParseMAC checks the parser against the rule it implements, written

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"html"
 	"regexp"
 	"slices"
@@ -147,4 +148,82 @@ func TestRecordedFormsKeepVerdicts(t *testing.T) {
 	if tried < 1000 {
 		t.Fatalf("only %d strings tried", tried)
 	}
+}
+
+// TestScannerBannersKeepVerdicts: every rule-set answer recorded whole (an
+// HTTP or RTSP response, a telnet greeting) and given to identify as a
+// scanner's text banner (tcp.banner, as Shodan's "data" or masscan's banner
+// holds it: as sent, or with its control bytes escaped as \x0d\x0a) gives
+// the maker, model and verdict the answer gives under its own key.
+func TestScannerBannersKeepVerdicts(t *testing.T) {
+	p := newPipeline(t)
+	decode, _ := service.ByRawKey("tcp.banner")
+	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP}
+	tried, differ, n := 0, 0, 0
+	for _, rs := range ruleSets {
+		for _, e := range loadRuleEntries(t, rs.dir) {
+			banner, ok := "", false
+			switch e.Key {
+			case "http.headers", "rtsp.response":
+				banner, ok = e.Value, strings.HasPrefix(e.Value, "HTTP/1.") || strings.HasPrefix(e.Value, "RTSP/1.")
+			case "telnet.banner":
+				// (A greeting whose bytes the rule set kept as U+FFFD lost
+				// them: no scanner recorded that.)
+				banner, ok = "\r\n"+strings.ReplaceAll(e.Value, "\n", "\r\n")+" ", strings.TrimSpace(e.Value) == e.Value && !strings.ContainsAny(e.Value, "\r\uFFFD")
+			}
+			if !ok || !readsWhole(e, m) {
+				continue
+			}
+			// The race detector slows this tenfold: there, every eighth.
+			if n++; raceEnabled && n%8 != 0 {
+				continue
+			}
+			clean := p.identify(t, ruleObservations(ruleEntry{Key: e.Key, Value: e.Value})...)
+			for form, recorded := range map[string]string{"as sent": banner, "escaped": masscanEscape(banner)} {
+				var obs []fingerprint.Observation
+				err := decode(nil, []byte(recorded), m, func(o fingerprint.Observation) { obs = append(obs, o) })
+				tried++
+				if len(obs) == 0 {
+					t.Fatalf("%s %s: tcp.banner %s %q read nothing (%v)", rs.dir, e.Rule, form, recorded, err)
+				}
+				got := p.identify(t, obs...)
+				if got.Vendor != clean.Vendor || got.Model != clean.Model || got.Verdict != clean.Verdict {
+					differ++
+					if differ <= 20 {
+						t.Errorf("%s %s: tcp.banner %s %q gives %s, %s gives %s", rs.dir, e.Rule, form, recorded, describe(got), e.Key, describe(clean))
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d answers read as scanner banners, %d differ", tried, differ)
+	if tried < 1000 {
+		t.Fatalf("only %d answers tried", tried)
+	}
+}
+
+// readsWhole reports an entry whose raw answer its own key's decoder reads
+// (rule sets hold some made from patterns, a status line with no code).
+func readsWhole(e ruleEntry, m scanner.Meta) bool {
+	decode, raw := service.ByRawKey(e.Key)
+	if !raw {
+		return true
+	}
+	n := 0
+	err := decode(nil, []byte(e.Value), m, func(fingerprint.Observation) { n++ })
+	return err == nil && n > 0
+}
+
+// masscanEscape writes a banner's control bytes and backslashes as \xHH,
+// as masscan prints banners.
+func masscanEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c == '\\' || c >= 0x7f {
+			fmt.Fprintf(&b, `\x%02x`, c)
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }

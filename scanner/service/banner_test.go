@@ -149,7 +149,7 @@ func TestDispatch(t *testing.T) {
 	if _, ok := ForPort(5353); ok {
 		t.Error("ForPort(5353) accepted a UDP discovery port")
 	}
-	for _, key := range []string{"http.headers", "rtsp.response", "tcp.banner_hex", "tls.cert_pem", "tls.cert_der_hex"} {
+	for _, key := range []string{"http.headers", "rtsp.response", "tcp.banner_hex", "tcp.banner", "tls.cert_pem", "tls.cert_der_hex"} {
 		if _, ok := ByRawKey(key); !ok {
 			t.Errorf("ByRawKey(%q) refused", key)
 		}
@@ -212,5 +212,52 @@ func TestBannerInPieces(t *testing.T) {
 		if got := valuesOf(obs, "telnet.banner"); len(got) != 0 {
 			t.Errorf("%q: telnet.banner %q", c.server, got)
 		}
+	}
+}
+
+// TestBannerTextAsScannersRecordIt: a server's first bytes recorded as text
+// by an internet scanner or banner grabber (key tcp.banner) are read by
+// their content, as the same bytes in a capture: a Dahua camera's RTSP
+// answer (retina's recording) as sent, with its line ends escaped as
+// masscan writes them (\x0d\x0a) and as a twice-escaped JSON string has
+// them (\r\n); the Hikvision SDK port's binary greeting in nmap's escapes; a
+// telnet greeting.
+func TestBannerTextAsScannersRecordIt(t *testing.T) {
+	text, _ := ByRawKey("tcp.banner")
+	options := string(readRealdata(t, "retina-rtsp/dahua_options.txt"))
+	want, err := collect(t, DecodeRTSP, nil, []byte(options), cameraMeta)
+	if err != nil || !hasValue(want, "rtsp.server", "Rtsp Server/3.0") {
+		t.Fatalf("the recording itself: %v %v", err, want)
+	}
+	crlf := strings.ReplaceAll(strings.ReplaceAll(options, "\r\n", "\n"), "\n", "\r\n")
+	for name, recorded := range map[string]string{
+		"as sent":        options,
+		"masscan":        strings.ReplaceAll(crlf, "\r\n", `\x0d\x0a`),
+		"escaped twice":  strings.ReplaceAll(crlf, "\r\n", `\r\n`),
+		"upper-case hex": strings.ReplaceAll(crlf, "\r\n", `\x0D\x0A`),
+	} {
+		got, err := collect(t, text, nil, []byte(recorded), cameraMeta)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %v\n got %v\nwant %v", name, err, got, want)
+		}
+	}
+	// Quotes inside an escaped banner (a realm, an HTML attribute) stay.
+	got, _ := collect(t, text, nil, []byte(`HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="DVR"\r\n\r\n`), cameraMeta)
+	if !hasValue(got, "http.www_authenticate", `Basic realm="DVR"`) {
+		t.Errorf("escaped banner with quotes: %v", got)
+	}
+	got, _ = collect(t, text, nil, []byte(`\0\0\0\x10\0\0\0\x1e\0\0\0\x1e\0\0\0\0`), cameraMeta)
+	if !hasValue(got, "tcp.banner_hex", "000000100000001e0000001e00000000") {
+		t.Errorf("escaped binary banner: %v", got)
+	}
+	got, _ = collect(t, text, nil, []byte("\r\n(none) login: "), cameraMeta)
+	if !hasValue(got, "telnet.banner", "(none) login:") {
+		t.Errorf("telnet greeting: %v", got)
+	}
+	// Text with a real control byte is taken as it is: a backslash in it is
+	// the server's own.
+	got, _ = collect(t, text, nil, []byte("HTTP/1.1 200 OK\r\nServer: a\\nb\r\n\r\n"), cameraMeta)
+	if !hasValue(got, "http.server", `a\nb`) {
+		t.Errorf("a server's own backslash: %v", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
+	"regexp"
 	"strings"
 
 	"github.com/camsweep/camsweep/scanner"
@@ -226,6 +227,8 @@ func ByRawKey(key string) (scanner.StreamDecoder, bool) {
 		return headersAlone("RTSP/1.0", DecodeRTSP), true
 	case "tcp.banner_hex":
 		return decodeBannerHex, true
+	case "tcp.banner":
+		return decodeBannerText, true
 	case "tls.cert_pem":
 		return decodeCertPEM, true
 	case "tls.cert_der_hex":
@@ -243,11 +246,53 @@ func decodeBannerHex(client, value []byte, m scanner.Meta, emit scanner.Emit) er
 	if err != nil {
 		return err
 	}
+	return decodeFirstBytes(raw, m, emit)
+}
+
+// decodeFirstBytes reads a server's recorded first bytes by their content,
+// as a capture's flows are told apart; what no decoder claims is a banner.
+func decodeFirstBytes(raw []byte, m scanner.Meta, emit scanner.Emit) error {
 	if d, ok := recognise(nil, raw); ok {
 		return d(nil, raw, m, emit)
 	}
 	return DecodeBanner(nil, raw, m, emit)
 }
+
+// decodeBannerText reads what a server sent as internet scanners and banner
+// grabbers record it (Shodan's "data", masscan's and zgrab's banners): an
+// HTTP or RTSP answer, a TLS handshake, a telnet greeting or any other
+// first bytes, told apart by their content as a capture's flows are. A
+// banner whose bytes were written as escapes is unescaped first.
+func decodeBannerText(client, value []byte, m scanner.Meta, emit scanner.Emit) error {
+	return decodeFirstBytes(bannerBytes(value), m, emit)
+}
+
+// bannerBytes returns a recorded banner's bytes: as given when it holds a
+// control byte (the server's own bytes), else unescaped when it holds the
+// escapes scanners write for them (masscan's \x0d\x0a and \x00, a JSON
+// string escaped twice).
+func bannerBytes(value []byte) []byte {
+	if bytes.ContainsFunc(value, func(r rune) bool { return r < ' ' }) || !escapedByte.Match(value) {
+		return value
+	}
+	// UnescapeQuoted ends at a bare quote, which such a banner may hold
+	// (an HTML attribute): those are written as escapes first.
+	var quoted strings.Builder
+	for i, c := range value {
+		if c == '"' && (i == 0 || value[i-1] != '\\') {
+			quoted.WriteString(`\x22`)
+			continue
+		}
+		quoted.WriteByte(c)
+	}
+	if b, rest, ok := UnescapeQuoted(quoted.String() + `"`); ok && rest == "" {
+		return b
+	}
+	return value
+}
+
+// escapedByte finds a byte written as an escape: \r, \n, \t, \0, \xHH.
+var escapedByte = regexp.MustCompile(`\\([rnt0]|x[0-9a-fA-F]{2})`)
 
 func decodeCertPEM(client, value []byte, m scanner.Meta, emit scanner.Emit) error {
 	for rest := value; len(rest) > 0; {
