@@ -376,6 +376,7 @@ func handleLine(text []byte, emit scanner.Emit, seen func(key string)) error {
 	if dec.More() {
 		return errors.New("more than one JSON value on the line")
 	}
+	obs.Key = knownKeySpelling(obs.Key)
 	if err := sightingOnly(&obs); err != nil {
 		return err
 	}
@@ -427,6 +428,19 @@ func sightingOnly(obs *fingerprint.Observation) error {
 		obs.Key = "arp.mac"
 	}
 	return nil
+}
+
+// knownKeySpelling returns the registered key a name written with capitals
+// or surrounding white space means (" HTTP.Server" is http.server: keys are
+// lower case), or the name unchanged.
+func knownKeySpelling(name string) string {
+	if observe.Known(name) {
+		return name
+	}
+	if k := strings.ToLower(strings.TrimSpace(name)); observe.Known(k) {
+		return k
+	}
+	return name
 }
 
 // noteUnreadKeys tells the user about input keys no signature reads: a key

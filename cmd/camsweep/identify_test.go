@@ -347,6 +347,35 @@ func TestIdentifyNotesKeysNoSignatureReads(t *testing.T) {
 	}
 }
 
+// A key written with capitals or white space around it is the key it
+// spells (keys are lower case); a bare name gets the key it ends.
+func TestIdentifyReadsKeySpellings(t *testing.T) {
+	in := `{"ip":"10.0.0.5","port":80,"key":"HTTP.Server","value":"DNVRS-Webs"}
+{"ip":"10.0.0.6","port":80,"key":" http.server ","value":"DNVRS-Webs"}
+{"ip":"10.0.0.7","port":80,"key":"banner","value":"HTTP/1.1 200 OK\r\nServer: DNVRS-Webs\r\n\r\n"}
+`
+	code, out, stderr := cli(t, in, "identify", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	r := decodeJSON(t, out)
+	var hik []string
+	for _, d := range r.Devices {
+		if d.Vendor == "Hikvision" {
+			for _, ip := range d.IPs {
+				hik = append(hik, ip.String())
+			}
+		}
+	}
+	slices.Sort(hik)
+	if !slices.Equal(hik, []string{"10.0.0.5", "10.0.0.6"}) {
+		t.Errorf("Hikvision devices at %v, want 10.0.0.5 and 10.0.0.6", hik)
+	}
+	if !strings.Contains(stderr, `key "banner" (1 line) is not an observation key, so it identifies nothing (did you mean "tcp.banner"?)`) {
+		t.Errorf("bare name not pointed to its key:\n%s", stderr)
+	}
+}
+
 // nmap's XML against the camsim lab (testdata/import/SOURCES.md): every
 // restricted device is named from nmap's evidence, judged by this
 // installation's signatures and policy, with its MAC and address.
