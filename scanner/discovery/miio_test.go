@@ -99,3 +99,21 @@ func mustHex(t testing.TB, s string) []byte {
 	}
 	return b
 }
+
+// TestMiIOIdIsTheMDNSId: the hello answers a Mi Home app's handshake
+// handler quotes (code index file 33875461599) carry the ids the same
+// devices announce in decimal in their _miio mDNS instances
+// (roborock-vacuum-s5_miio260426251, lumi-acpartner-v1_miio57948646): the
+// decimal form is the devices' own.
+func TestMiIOIdIsTheMDNSId(t *testing.T) {
+	for answer, id := range map[string]string{
+		"21310020000000000F85CA0B5F183C88FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF": "260426251",
+		"2131002000000000037439E600013E6A00000000000000000000000000000000": "57948646",
+	} {
+		obs, err := decode(MiIO, mustHex(t, answer), scanner.Meta{Probe: "identify"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantValue(t, obs, netip.Addr{}, "miio.device_id", id)
+	}
+}
