@@ -156,3 +156,27 @@ func TestTuya35FramesThatSayNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestTuyaPlainRealFrames: two protocol 3.1 devices' 55AA announcements
+// with plain JSON, as their owners quoted them (each frame's CRC32 verifies,
+// so the bytes are the devices'): a smart plug printed by tuyapower's
+// scanner (GitHub jasonacox/tuyapower issue #3, 2020-02-04, from
+// 192.168.178.71) and a device logged in hex by openHAB's SmartHomeJ Tuya
+// binding (GitHub smarthomej/addons issue #306, 2022-01-31, 192.168.1.247).
+func TestTuyaPlainRealFrames(t *testing.T) {
+	for _, c := range []struct{ frame, ip, key, gw string }{
+		{"000055aa0000000000000000000000a0000000007b226970223a223139322e3136382e3137382e3731222c2267774964223a223738333435303034383430643865396137643836222c22616374697665223a322c226162696c697479223a302c226d6f6465223a302c22656e6372797074223a747275652c2270726f647563744b6579223a2256447938537941786136513833767672222c2276657273696f6e223a22332e31227daa19e9ce0000aa55",
+			"192.168.178.71", "VDy8SyAxa6Q83vvr", "78345004840d8e9a7d86"},
+		{"000055AA00000000000000000000009F000000007B226970223A223139322E3136382E312E323437222C2267774964223A223336383032353538383430643865393566336334222C22616374697665223A322C226162696C697479223A302C226D6F6465223A302C22656E6372797074223A747275652C2270726F647563744B6579223A22704A6E70543058634D354654526A4F64222C2276657273696F6E223A22332E31227D157010A20000AA55",
+			"192.168.1.247", "pJnpT0XcM5FTRjOd", "36802558840d8e95f3c4"},
+	} {
+		obs, err := decode(fromHex(Tuya), []byte(c.frame), scanner.Meta{Probe: "identify"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ip := netip.MustParseAddr(c.ip)
+		wantValue(t, obs, ip, "tuya.product_key", c.key)
+		wantValue(t, obs, ip, "tuya.gw_id", c.gw)
+		wantValue(t, obs, ip, "tuya.version", "3.1")
+	}
+}
