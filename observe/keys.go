@@ -123,6 +123,7 @@ var keys = []Key{
 	{Name: "moi.payload_hex", Role: Raw},
 	{Name: "dhs.payload_hex", Role: Raw},
 	{Name: "tuya.payload_hex", Role: Raw},
+	{Name: "miio.payload_hex", Role: Raw},
 	{Name: "dhcp.payload_hex", Role: Raw},
 	{Name: "snmp.payload_hex", Role: Raw},
 	{Name: "sip.message", Role: Raw},
@@ -264,6 +265,7 @@ var keys = []Key{
 	{Name: "tuya.product_key", Role: Fact},
 	{Name: "tuya.gw_id", Role: Context},
 	{Name: "tuya.version", Role: Context},
+	{Name: "miio.device_id", Role: Fact},
 
 	// LLDP (and LLDP-MED inventory): what a device announces to its port.
 	{Name: "lldp.system_name", Role: Fact},

@@ -42,7 +42,7 @@ docs/observation-keys.md. Raw keys (sadp.payload, dhip.payload, xm.payload,
 wsd.payload, ssdp.payload, upnp.description, http.headers, rtsp.response,
 tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex, gvcp.payload_hex,
 hds.payload, tdp.payload, kasa.payload, searchipc.payload, moi.payload_hex,
-dhs.payload_hex, tuya.payload_hex, snmp.payload_hex, dvrip.payload,
+dhs.payload_hex, tuya.payload_hex, miio.payload_hex, snmp.payload_hex, dvrip.payload,
 sip.message, lldp.payload_hex, wifi.elements_hex, tls.cert_pem,
 tls.cert_der_hex) are expanded
 through the same decoders the scanner uses, so a saved HTTP response (also as

@@ -20,9 +20,10 @@ ARP, mDNS, SSDP, SADP and DHIP announcements, HDS and GigE Vision discovery
 answers, LLDP to the switch port, SNMP answers and traps, SIP registrations,
 cloud lookups, HTTP and RTSP to viewers, and the answers to the search tools a
 site runs: Tapo/Kasa discovery, Foscam's MO_I, VStarcam's DH, SEARCHIPC, Tuya
-announcements) are found; silent ones are not. A Wi-Fi interface already in
-monitor mode is read as 802.11 (bare, radiotap or Prism) on the channel it is
-tuned to, access points' network names and WPS device descriptions included.
+announcements, Mi Home miIO answers) are found; silent ones are not. A Wi-Fi
+interface already in monitor mode is read as 802.11 (bare, radiotap or Prism)
+on the channel it is tuned to, access points' network names and WPS device
+descriptions included.
 Runs for --for, or until Ctrl-C, then reports. Needs root or CAP_NET_RAW.`
 
 const listenExample = `  sudo camsweep listen -i eth1 --for 10m

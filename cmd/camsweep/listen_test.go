@@ -39,7 +39,7 @@ func TestListenHelpNamesWhatItHears(t *testing.T) {
 	_, out, _ := cli(t, "", "listen", "--help")
 	text := strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{"SNMP answers and traps", "SIP registrations", "HDS and GigE Vision discovery answers",
-		"Tapo/Kasa discovery", "Foscam's MO_I", "VStarcam's DH", "SEARCHIPC", "Tuya announcements", "on the channel it is tuned to"} {
+		"Tapo/Kasa discovery", "Foscam's MO_I", "VStarcam's DH", "SEARCHIPC", "Tuya announcements", "Mi Home miIO answers", "on the channel it is tuned to"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("listen --help does not name %q", want)
 		}

@@ -188,6 +188,12 @@ func (s *wireScene) place(kv keyValue) bool {
 			broadcast := pcapgen.Host{MAC: pcapgen.BroadcastMAC, IP: net.IPv4bcast.To4()}
 			s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, broadcast, 49154, 6667, raw) })
 		}
+	case "miio.payload_hex": // a Mi Home device's answer, from its miIO port to the app's
+		raw, err := discovery.HexDump(kv.value)
+		if err != nil {
+			return false
+		}
+		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 54321, 37419, raw) })
 	case "ssdp.payload": // a search answer, to the searching client
 		s.frame(func(f *pcapgen.Framer) []byte { return f.UDP(s.dev, s.client(), 1900, 50200, []byte(kv.value)) })
 	case "sip.message": // a message the device sent its platform or PBX

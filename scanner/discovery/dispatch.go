@@ -43,6 +43,9 @@ func portTable() map[uint16]scanner.Decoder {
 		// Smart-device announcements every device broadcasts unasked.
 		tuyaPortPlain:  tuyaDecoder,
 		tuyaPortCipher: tuyaDecoder,
+		tuyaPortApp:    tuyaDecoder, // protocol 3.5 devices' answers to an app
+		// A Mi Home (miIO) device's answers, from its service port.
+		miioPort: miioDecoder,
 	}
 	// The protocols the sweep sends: their port, and the port answers
 	// may be sent to (VStarcam's tool hears its answers on 8601).
@@ -118,6 +121,7 @@ var rawKeys = map[string]scanner.Decoder{
 	"moi.payload_hex":   fromHex(MOI),
 	"dhs.payload_hex":   fromHex(DHS),
 	"tuya.payload_hex":  fromHex(Tuya),
+	"miio.payload_hex":  fromHex(MiIO),
 	"snmp.payload_hex":  fromHex(SNMP),
 	"sip.message":       SIP,
 	"lldp.payload_hex":  fromHex(LLDP),

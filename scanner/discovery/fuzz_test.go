@@ -208,3 +208,9 @@ func FuzzSearchRecognisers(f *testing.F) {
 		IsSearchIPCSearch(b)
 	})
 }
+
+func FuzzMiIO(f *testing.F) {
+	seeds := captureSeeds(f, "hidden-patterns/xiaomi-cam_app-stream.pcap", miioPort, 6)
+	seeds = append(seeds, captureSeeds(f, "smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap", miioPort, 2)...)
+	fuzzDecoder(f, MiIO, "miio.", seeds...)
+}

@@ -81,8 +81,8 @@ func readUDPFile(t testing.TB, path string) []datagram {
 	return out
 }
 
-// eachFrame calls fn with every frame of the classic pcap at path until fn
-// returns false.
+// eachFrame calls fn with every frame of the capture at path (classic pcap,
+// or pcapng whatever its name says) until fn returns false.
 func eachFrame(t testing.TB, path string, fn func(data []byte, link layers.LinkType, ts time.Time) bool) {
 	t.Helper()
 	f, err := os.Open(path)
@@ -90,7 +90,22 @@ func eachFrame(t testing.TB, path string, fn func(data []byte, link layers.LinkT
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r, err := pcapgo.NewReader(f)
+	var magic [4]byte
+	if _, err := io.ReadFull(f, magic[:]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	var r interface {
+		ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+		LinkType() layers.LinkType
+	}
+	if magic == [4]byte{0x0a, 0x0d, 0x0d, 0x0a} {
+		r, err = pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
+	} else {
+		r, err = pcapgo.NewReader(f)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

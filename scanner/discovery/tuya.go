@@ -3,6 +3,7 @@ package discovery
 import (
 	"bytes"
 	"crypto/aes"
+	"crypto/cipher"
 	"crypto/md5"
 	"encoding/binary"
 	"encoding/json"
@@ -19,10 +20,20 @@ import (
 // sequence number, the command, the length of what follows (big-endian),
 // a return code, the payload, a CRC32 and the suffix 00 00 AA 55. The JSON
 // names the device's address, its gateway id and its product key.
-// (Protocol 3.5's 6699 frames, AES-GCM, are not read.)
+//
+// Protocol 3.5 firmware sends the same JSON in a 6699 frame instead (to UDP
+// 6667, or to UDP 7000 in answer to an app's request there), encrypted with
+// AES-128-GCM under the same shared key (jasonacox/tinytuya PROTOCOL.md,
+// "Packet Format (6699, v3.5)" and "Discovery (v3.5)"): the prefix
+// 00 00 66 99, two reserved bytes, a sequence number, the command and the
+// length of what follows up to the footer (big-endian, 4 bytes each), a
+// 12-byte nonce, the ciphertext, a 16-byte tag and the footer 00 00 99 66.
+// The 14 header bytes after the prefix are the associated data; the
+// plaintext is the JSON, after a 4-byte return code on devices' frames.
 const (
 	tuyaPortPlain    = 6666
 	tuyaPortCipher   = 6667
+	tuyaPortApp      = 7000 // 3.5 devices answer an app's request here
 	tuyaHeaderLen    = 16
 	tuyaRetcodeLen   = 4
 	tuyaTrailerLen   = 8 // CRC32 and suffix
@@ -30,26 +41,47 @@ const (
 	tuyaUDPKeySource = "yGAdlopoPVldABfn"
 )
 
+// The 6699 frame (protocol 3.5): header, nonce, tag and footer lengths.
+const (
+	tuya35HeaderLen = 18 // prefix, reserved, sequence, command, length
+	tuya35NonceLen  = 12
+	tuya35TagLen    = 16
+	tuya35FooterLen = 4
+	tuyaRetcodeJSON = 4 // the return code before a device's JSON
+)
+
 var (
-	tuyaPrefix = []byte{0x00, 0x00, 0x55, 0xaa}
-	tuyaSuffix = []byte{0x00, 0x00, 0xaa, 0x55}
-	tuyaUDPKey = md5.Sum([]byte(tuyaUDPKeySource))
+	tuyaPrefix   = []byte{0x00, 0x00, 0x55, 0xaa}
+	tuyaSuffix   = []byte{0x00, 0x00, 0xaa, 0x55}
+	tuya35Prefix = []byte{0x00, 0x00, 0x66, 0x99}
+	tuya35Footer = []byte{0x00, 0x00, 0x99, 0x66}
+	tuyaUDPKey   = md5.Sum([]byte(tuyaUDPKeySource))
 
 	errTuyaTooLarge = errors.New("tuya: payload larger than an announcement")
 	errTuyaLength   = errors.New("tuya: frame length runs past the payload")
 )
 
-// isTuya says whether a datagram opens with the 55AA prefix.
-func isTuya(b []byte) bool { return bytes.HasPrefix(b, tuyaPrefix) }
+// isTuya says whether a datagram opens with the 55AA or the 6699 prefix.
+func isTuya(b []byte) bool { return bytes.HasPrefix(b, tuyaPrefix) || bytes.HasPrefix(b, tuya35Prefix) }
 
-// Tuya decodes an announcement to UDP 6666 or 6667: tuya.product_key,
-// tuya.gw_id and tuya.version about the address the JSON gives (the
-// sender's when it came off the wire). Other frames emit nothing.
+// Tuya decodes an announcement to UDP 6666, 6667 or 7000, in a 55AA or a
+// 6699 frame: tuya.product_key, tuya.gw_id and tuya.version about the
+// address the JSON gives (the sender's when it came off the wire). Other
+// frames, and 6699 frames whose tag does not verify under the shared key,
+// emit nothing.
 func Tuya(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	if len(payload) > maxTuyaDatagram {
 		return errTuyaTooLarge
 	}
-	if !isTuya(payload) || len(payload) < tuyaHeaderLen+tuyaRetcodeLen+tuyaTrailerLen {
+	if bytes.HasPrefix(payload, tuya35Prefix) {
+		body, err := tuya35Plain(payload)
+		if err != nil || body == nil {
+			return err
+		}
+		tuyaJSON(body, m, emit)
+		return nil
+	}
+	if !bytes.HasPrefix(payload, tuyaPrefix) || len(payload) < tuyaHeaderLen+tuyaRetcodeLen+tuyaTrailerLen {
 		return nil
 	}
 	n := int(binary.BigEndian.Uint32(payload[12:16]))
@@ -65,14 +97,60 @@ func Tuya(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	if body == nil {
 		return nil
 	}
+	tuyaJSON(body, m, emit)
+	return nil
+}
+
+// tuyaJSON emits the members of an announcement's JSON object about the
+// address it names (the sender's when it came off the wire).
+func tuyaJSON(body []byte, m scanner.Meta, emit scanner.Emit) {
 	var msg map[string]json.RawMessage
 	if err := decodeFirstJSON(body, &msg); err != nil || msg == nil {
-		return nil
+		return
 	}
 	own := parseIPv4(scalarText(msg["ip"]))
 	s := newSink(aboutSelf(m, own), emit)
 	s.jsonFields(msg, tuyaFields)
-	return nil
+}
+
+// tuya35Plain opens a 6699 frame under the shared key and returns its JSON
+// (after the device's 4-byte return code, without trailing NULs), nil when
+// the frame is cut, its tag does not verify or it holds no JSON object, and
+// an error when its length runs past the datagram.
+func tuya35Plain(b []byte) ([]byte, error) {
+	const overhead = tuya35HeaderLen + tuya35NonceLen + tuya35TagLen + tuya35FooterLen
+	if len(b) < overhead {
+		return nil, nil
+	}
+	n := int(binary.BigEndian.Uint32(b[14:18]))
+	if n > len(b)-tuya35HeaderLen-tuya35FooterLen || n < tuya35NonceLen+tuya35TagLen {
+		return nil, errTuyaLength
+	}
+	end := tuya35HeaderLen + n
+	if !bytes.Equal(b[end:end+tuya35FooterLen], tuya35Footer) {
+		return nil, nil
+	}
+	block, err := aes.NewCipher(tuyaUDPKey[:])
+	if err != nil {
+		return nil, nil
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, nil
+	}
+	nonce := b[tuya35HeaderLen : tuya35HeaderLen+tuya35NonceLen]
+	plain, err := gcm.Open(nil, nonce, b[tuya35HeaderLen+tuya35NonceLen:end], b[len(tuya35Prefix):tuya35HeaderLen])
+	if err != nil {
+		return nil, nil
+	}
+	if len(plain) > tuyaRetcodeJSON && plain[0] != '{' && plain[tuyaRetcodeJSON] == '{' {
+		plain = plain[tuyaRetcodeJSON:]
+	}
+	plain = bytes.TrimSpace(bytes.TrimRight(plain, "\x00"))
+	if len(plain) == 0 || plain[0] != '{' {
+		return nil, nil
+	}
+	return plain, nil
 }
 
 // tuyaFields maps an announcement's members to observation keys.
