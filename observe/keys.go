@@ -435,10 +435,20 @@ func Suggest(name string) string {
 	if s := bySuffix(name); s != "" {
 		return s
 	}
-	best, bestDist := "", 3 // at most two edits away
-	for _, k := range keys {
-		if d := editDistance(name, k.Name, bestDist); d < bestDist {
-			best, bestDist = k.Name, d
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.Name
+	}
+	return Nearest(name, names)
+}
+
+// Nearest returns the name among names nearest to name, at most two edits
+// away, or "" when none is that close.
+func Nearest(name string, names []string) string {
+	best, bestDist := "", 3
+	for _, n := range names {
+		if d := EditDistance(name, n, bestDist); d < bestDist {
+			best, bestDist = n, d
 		}
 	}
 	return best
@@ -468,9 +478,9 @@ func bySuffix(name string) string {
 	return ""
 }
 
-// editDistance is the Levenshtein distance of a and b, or limit when it is at
-// least limit (keys are short; this is for error messages only).
-func editDistance(a, b string, limit int) int {
+// EditDistance is the Levenshtein distance of a and b, or limit when it is at
+// least limit (names are short; this is for error messages only).
+func EditDistance(a, b string, limit int) int {
 	if d := len(a) - len(b); d >= limit || -d >= limit {
 		return limit
 	}

@@ -37,10 +37,15 @@ const identifyLong = `Identify devices from observations given as JSON lines, on
   {"probe":"http","ip":"10.0.0.5","port":80,"key":"http.server","value":"App-webs/"}
 
 Fields: probe, mac, ip, port, vlan (the 802.1Q id the device was seen on),
-key, value, ts (RFC 3339). The keys are those of
+key, value, ts (RFC 3339). A line a spreadsheet or script wrote loosely is
+read as meant: field names in capitals, the port as text or on the address
+("10.0.0.5:80"), a time with a space for the T, without a zone (UTC) or as
+Unix seconds, a number as value; a column that is no field is left out and
+named once. The keys are those of
 docs/observation-keys.md. Raw keys (sadp.payload, dhip.payload, xm.payload,
 wsd.payload, ssdp.payload, upnp.description, http.headers, rtsp.response,
-tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex, gvcp.payload_hex,
+tcp.banner (a server's answer or greeting as Shodan's data or masscan's
+banner holds it), tcp.banner_hex, mdns.payload_hex, dhcp.payload_hex, gvcp.payload_hex,
 hds.payload, tdp.payload, kasa.payload, searchipc.payload, moi.payload_hex,
 dhs.payload_hex, tuya.payload_hex, miio.payload_hex, snmp.payload_hex, dvrip.payload,
 sip.message, lldp.payload_hex, wifi.elements_hex, tls.cert_pem,
@@ -191,10 +196,10 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 		return err
 	}
 	res := newResult("identify", []string{name})
-	keys := map[string]int{}
+	notes := newLineNotes()
 	shown, emitted := 0, 0
 	emit := func(obs fingerprint.Observation) { emitted++; eng.Add(obs) }
-	bad, err := readObservations(br, emit, func(key string) { keys[key]++ }, func(line int, err error) {
+	bad, err := readObservations(br, emit, notes, func(line int, err error) {
 		// The first bad lines, wherever they are: a file's line 30,000 is
 		// as worth showing as its line 3.
 		if shown++; shown <= maxBadLines {
@@ -206,7 +211,8 @@ func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {
 		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", name, err)}
 	}
 	if !o.quiet {
-		noteUnreadKeys(cmd.ErrOrStderr(), keys)
+		noteUnreadFields(cmd.ErrOrStderr(), notes.unread)
+		noteUnreadKeys(cmd.ErrOrStderr(), notes.keys)
 	}
 	if bad > 0 {
 		res.Partial = true
@@ -331,10 +337,11 @@ func firstContentStart(head []byte) []byte {
 }
 
 // readObservations feeds every good line to emit and reports each bad one
-// with its 1-based line number; seen (may be nil) gets the key of every good
-// line that is not a raw key. It returns the number of bad lines; the error
+// with its 1-based line number; notes (may be nil) gets the key of every
+// good line that is not a raw key and the members loosely written lines held
+// that no field reads. It returns the number of bad lines; the error
 // is for the input itself failing (an I/O error), not for bad content.
-func readObservations(r io.Reader, emit scanner.Emit, seen func(key string), bad func(line int, err error)) (int, error) {
+func readObservations(r io.Reader, emit scanner.Emit, notes *lineNotes, bad func(line int, err error)) (int, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	nbad := 0
 	for line := 1; ; line++ {
@@ -349,7 +356,7 @@ func readObservations(r io.Reader, emit scanner.Emit, seen func(key string), bad
 		if errors.Is(err, importer.ErrLineTooLong) {
 			lineErr = err
 		} else {
-			lineErr = handleLine(text, emit, seen)
+			lineErr = handleLine(text, emit, notes)
 		}
 		if lineErr != nil {
 			nbad++
@@ -361,20 +368,39 @@ func readObservations(r io.Reader, emit scanner.Emit, seen func(key string), bad
 	}
 }
 
-// handleLine decodes one observation and emits it, expanding raw keys.
-func handleLine(text []byte, emit scanner.Emit, seen func(key string)) error {
-	text = bytes.TrimSpace(text)
-	if len(text) == 0 || text[0] == '#' {
-		return nil
-	}
+// decodeObservation reads one observation line in the documented form.
+func decodeObservation(text []byte) (fingerprint.Observation, error) {
 	var obs fingerprint.Observation
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&obs); err != nil {
-		return fmt.Errorf("not an observation: %v", jsonErrorText(err))
+		return obs, fmt.Errorf("not an observation: %v", jsonErrorText(err))
 	}
 	if dec.More() {
-		return errors.New("more than one JSON value on the line")
+		return obs, errors.New("more than one JSON value on the line")
+	}
+	return obs, nil
+}
+
+// handleLine decodes one observation (loosely written lines too: see
+// loosenLine) and emits it, expanding raw keys.
+func handleLine(text []byte, emit scanner.Emit, notes *lineNotes) error {
+	text = bytes.TrimSpace(text)
+	if len(text) == 0 || text[0] == '#' {
+		return nil
+	}
+	obs, err := decodeObservation(text)
+	if err != nil {
+		loose, unread, ok := loosenLine(text)
+		if !ok {
+			return err
+		}
+		if obs, err = decodeObservation(loose); err != nil {
+			return err
+		}
+		for _, f := range unread {
+			notes.unreadField(f)
+		}
 	}
 	obs.Key = knownKeySpelling(obs.Key)
 	if err := sightingOnly(&obs); err != nil {
@@ -393,9 +419,7 @@ func handleLine(text []byte, emit scanner.Emit, seen func(key string)) error {
 		}
 		return nil
 	}
-	if seen != nil {
-		seen(obs.Key)
-	}
+	notes.key(obs.Key)
 	if !service.DecodeRecorded(obs.Key, obs.Value, rawMeta(obs), bindTo(obs, emit)) {
 		emit(obs)
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/observe"
@@ -299,6 +300,8 @@ func FuzzReadObservations(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	f.Add([]byte(`{"IP":"10.0.0.2:80","Port":"80","ts":"2021-03-04 10:11:12","key":"http.server","value":8000,"source":1}`))
+	f.Add([]byte(`{"ip":"[fe80::1]:80","ts":1617659476,"key":"tcp.banner","value":"HTTP/1.0 200 OK\\x0d\\x0a"}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		reported := 0
 		n, err := readObservations(bytes.NewReader(in), func(o fingerprint.Observation) {
@@ -859,18 +862,68 @@ func TestIdentifyEmptyInputSaysSo(t *testing.T) {
 	}
 }
 
+// TestIdentifyReadsLooselyWrittenLines: a line whose meaning is plain but
+// whose form is a spreadsheet's or a script's (a port as text, the port on
+// the address, a time without T or zone, Unix seconds, field names in
+// capitals, a number as value, an extra column) is read as meant, and each
+// column no field reads is named once; a line that says two things at once
+// (the port on the address and another as "port") stays a bad line.
+func TestIdentifyReadsLooselyWrittenLines(t *testing.T) {
+	in := `{"ip":"10.0.0.1","port":"80","key":"http.server","value":"DNVRS-Webs"}
+{"ip":"10.0.0.2:80","key":"http.server","value":"DNVRS-Webs","source":"export 2021"}
+{"IP":"10.0.0.3","Port":80,"Key":"http.server","Value":"DNVRS-Webs","ts":"2021-03-04 10:11:12"}
+{"ip":"[fe80::1]:80","key":"http.server","value":"DNVRS-Webs","ts":1617659476,"source":"x"}
+{"ip":"10.0.0.4","port":8000,"key":"http.server","value":8000,"vaule":"DNVRS-Webs"}
+{"ip":"10.0.0.5:80","port":81,"key":"http.server","value":"DNVRS-Webs"}
+`
+	code, out, stderr := cli(t, in, "identify", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d: %s", code, exitFindings, stderr)
+	}
+	for _, want := range []string{
+		"line 6: not an observation: field \"ip\" \"10.0.0.5:80\" is not an IP address",
+		"1 bad line skipped",
+		`field "source" (2 lines) is not an observation field and was not read`,
+		`field "vaule" (1 line) is not an observation field and was not read (did you mean "value"?)`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+	seen := map[string]string{}
+	for _, d := range decodeJSON(t, out).Devices {
+		for _, ip := range d.IPs {
+			seen[ip.String()] = d.Vendor
+			if ip.String() == "10.0.0.3" && !d.FirstSeen.Equal(time.Date(2021, 3, 4, 10, 11, 12, 0, time.UTC)) {
+				t.Errorf("10.0.0.3 first seen %v, want 2021-03-04 10:11:12 UTC", d.FirstSeen)
+			}
+			if ip.String() == "fe80::1" && !d.FirstSeen.Equal(time.Unix(1617659476, 0)) {
+				t.Errorf("fe80::1 first seen %v, want Unix 1617659476", d.FirstSeen)
+			}
+		}
+	}
+	for _, ip := range []string{"10.0.0.1", "10.0.0.2", "10.0.0.3", "fe80::1"} {
+		if seen[ip] != "Hikvision" {
+			t.Errorf("%s: vendor %q, want Hikvision (devices %v)", ip, seen[ip], seen)
+		}
+	}
+	if _, ok := seen["10.0.0.4"]; !ok || seen["10.0.0.4"] != "" {
+		t.Errorf("10.0.0.4 (value 8000, the misspelt column not read): vendor %q, want a device with none", seen["10.0.0.4"])
+	}
+}
+
 // TestIdentifyBadLineSaysWhatTheFieldWants: a bad line's message names the
 // field and what it wants, in a user's terms, not encoding/json's or netip's
 // (field "" has the wrong type, ParseAddr("…"), Go's time layout).
 func TestIdentifyBadLineSaysWhatTheFieldWants(t *testing.T) {
 	lines := []struct{ line, want string }{
-		{`{"ip":"192.168.1.5","ts":"2026-11-26 05:00:00","key":"http.server","value":"App-webs/"}`, `field "ts" "2026-11-26 05:00:00" is not an RFC 3339 time (want e.g. 2026-11-26T05:00:00Z)`},
-		{`{"ip":"192.168.1.5","port":"80","key":"http.server","value":"App-webs/"}`, `field "port" has the wrong type (string): want a number from 0 to 65535`},
+		{`{"ip":"192.168.1.5","ts":"26/11/2026 05:00","key":"http.server","value":"App-webs/"}`, `field "ts" "26/11/2026 05:00" is not an RFC 3339 time (want e.g. 2026-11-26T05:00:00Z)`},
+		{`{"ip":"192.168.1.5","port":"http","key":"http.server","value":"App-webs/"}`, `field "port" has the wrong type (string): want a number from 0 to 65535`},
 		{`{"ip":5,"key":"http.server","value":"App-webs/"}`, `field "ip" has the wrong type (number): want a string`},
 		{`{"ip":"10.0.0.5","ts":1774911641.78917,"key":"http.server","value":"App-webs/"}`, `field "ts" is not an RFC 3339 time string (want e.g. "2026-11-26T05:00:00Z")`},
 		{`42`, `the line is a JSON number, not an object like {"ip":…,"key":…,"value":…}`},
 		{`{"ip":"192.168.1.5/24","key":"http.server","value":"App-webs/"}`, `field "ip" "192.168.1.5/24" is not an IP address: give the host's own address, without a /prefix`},
-		{`{"ip":"192.168.1.5:80","key":"http.server","value":"App-webs/"}`, `field "ip" "192.168.1.5:80" is not an IP address: give the address alone, and its port as "port"`},
+		{`{"ip":"192.168.1.5:80","port":8080,"key":"http.server","value":"App-webs/"}`, `field "ip" "192.168.1.5:80" is not an IP address: give the address alone, and its port as "port"`},
 		{`{"ip":"300.1.1.1","key":"http.server","value":"App-webs/"}`, `field "ip" "300.1.1.1" is not an IP address`},
 	}
 	for _, c := range lines {
