@@ -912,7 +912,8 @@ func TestEngineCloudNameAloneGoesToReview(t *testing.T) {
 	}{
 		{"3c:22:fb:11:22:33", "www.hik-online.com", "Hikvision", VerdictReview},      // an Apple block: an iPhone with Hik-Connect
 		{"a4:50:46:11:22:34", "cellphonepush.quickddns.com", "Dahua", VerdictReview}, // a Xiaomi block: a phone with DMSS
-		{"02:11:22:33:44:55", "i.ys7.com", "Hikvision", VerdictReview},               // a randomized address
+		{"02:11:22:33:44:55", "time.ys7.com", "Hikvision", VerdictReview},            // a randomized address
+		{"02:11:22:33:44:56", "i.ys7.com", "", VerdictClear},                         // the EZVIZ apps' own host names no one
 		{"44:19:b6:11:22:33", "www.hik-online.com", "Hikvision", VerdictRestricted},  // Hikvision's own block
 	}
 	// A name asked in a DNS question, as a TLS server name (ClientHello) or

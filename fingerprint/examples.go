@@ -18,10 +18,21 @@ func (db *Database) CheckExamples(s *Signature) []string {
 	for i, ex := range s.Examples {
 		problems = append(problems, db.checkExample(s, i, ex)...)
 	}
+	takenBack := false
 	for _, nm := range s.NearMisses {
-		if s.re.MatchString(observe.MatchText(nm)) {
-			problems = append(problems, fmt.Sprintf("%s: %s: near-miss %q matches %s", s.File, s.ID, nm, s.Pattern))
+		text := observe.MatchText(nm)
+		if !s.re.MatchString(text) {
+			continue
 		}
+		if s.except != nil && s.except.MatchString(text) {
+			takenBack = true
+			continue
+		}
+		problems = append(problems, fmt.Sprintf("%s: %s: near-miss %q matches %s", s.File, s.ID, nm, s.Pattern))
+	}
+	if s.except != nil && !takenBack {
+		// an exception is there for real names: one of them is a near-miss
+		problems = append(problems, fmt.Sprintf("%s: %s: no near-miss matches the pattern and is taken back by except %s", s.File, s.ID, s.Except))
 	}
 	return problems
 }

@@ -64,3 +64,50 @@ func TestCheckExamplesCatchesBadProof(t *testing.T) {
 		t.Errorf("title example should need its requirement:\n%s", got)
 	}
 }
+
+// TestExceptTakesMatchesBack: a value the signature's except matches is not
+// claimed, an except must take back one of the near-misses, and a broken
+// except pattern is a load error.
+func TestExceptTakesMatchesBack(t *testing.T) {
+	vendors := "basis: {}\nvendors:\n  - {name: Acme}\n"
+	sigs := `signatures:
+  - id: acme.dns.cloud
+    keys: [dns.query, tls.sni]
+    pattern: '(?:^|\.)acme\.example$'
+    except: '^api\.acme\.example$'
+    vendor: Acme
+    weight: 0.3
+    examples: [{value: "dev.acme.example"}]
+    near_misses: ["api.acme.example"]
+  - id: acme.dns.cloud-unused-except
+    keys: [dns.query]
+    pattern: '(?:^|\.)acme\.example$'
+    except: '^www\.acme\.example$'
+    vendor: Acme
+    weight: 0.3
+    examples: [{value: "dev.acme.example"}]
+    near_misses: ["acme.example.org"]
+`
+	db, err := LoadDatabaseFS(fstest.MapFS{"d/vendors.yaml": {Data: []byte(vendors)},
+		"d/signatures/a.yaml": {Data: []byte(sigs)}}, "d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := db.CheckExamples(db.Signatures[0]); len(p) > 0 {
+		t.Errorf("the taken-back near-miss should pass: %v", p)
+	}
+	if _, ok := db.Signatures[0].apply("api.acme.example", foldText("api.acme.example"), nil, db.Catalogue); ok {
+		t.Error("api.acme.example matched although except takes it back")
+	}
+	if _, ok := db.Signatures[0].apply("dev.acme.example", foldText("dev.acme.example"), nil, db.Catalogue); !ok {
+		t.Error("dev.acme.example should still match")
+	}
+	if got := strings.Join(db.CheckExamples(db.Signatures[1]), "\n"); !strings.Contains(got, "taken back by except") {
+		t.Errorf("an except no near-miss exercises should be reported, got %q", got)
+	}
+	bad := strings.Replace(sigs, `'^api\.acme\.example$'`, `'(api'`, 1)
+	if _, err := LoadDatabaseFS(fstest.MapFS{"d/vendors.yaml": {Data: []byte(vendors)},
+		"d/signatures/a.yaml": {Data: []byte(bad)}}, "d"); err == nil || !strings.Contains(err.Error(), "except") {
+		t.Errorf("a broken except should fail to load, got %v", err)
+	}
+}

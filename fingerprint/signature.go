@@ -31,10 +31,14 @@ type Example struct {
 // Signature reads one observation key and, when its pattern matches, says what
 // that proves about the device.
 type Signature struct {
-	ID         string        `yaml:"id"`
-	Key        string        `yaml:"key"`
-	Keys       []string      `yaml:"keys"` // instead of key: the same evidence in any of these keys (a model scheme)
-	Pattern    string        `yaml:"pattern"`
+	ID      string   `yaml:"id"`
+	Key     string   `yaml:"key"`
+	Keys    []string `yaml:"keys"` // instead of key: the same evidence in any of these keys (a model scheme)
+	Pattern string   `yaml:"pattern"`
+	// Except is a pattern over the same value that takes a match back: names
+	// of a claimed domain that the sources show only a maker's phone app or
+	// a cloud client asking (cloud.yaml), so a phone asking them is no device.
+	Except     string        `yaml:"except"`
 	Requires   []Requirement `yaml:"requires"`
 	Vendor     string        `yaml:"vendor"`
 	Brand      string        `yaml:"brand"`
@@ -55,7 +59,8 @@ type Signature struct {
 
 	File    string `yaml:"-"` // the data file it came from
 	re      *regexp.Regexp
-	needles []string // literals one of which every match holds (prefilter.go); nil: none known
+	except  *regexp.Regexp // compiled Except; nil: none
+	needles []string       // literals one of which every match holds (prefilter.go); nil: none known
 }
 
 // ReadKeys returns the observation keys the signature reads: its key, or
@@ -140,6 +145,11 @@ func (s *Signature) compile(cat *Catalogue) error {
 		return fmt.Errorf("%s: %v", where("pattern"), errOrEmpty(err))
 	}
 	s.re, s.needles = re, needlesOf(s.Pattern)
+	if s.Except != "" {
+		if s.except, err = regexp.Compile(s.Except); err != nil {
+			return fmt.Errorf("%s: %v", where("except"), err)
+		}
+	}
 	for i := range s.Requires {
 		r := &s.Requires[i]
 		if r.Key == "" {
@@ -197,7 +207,7 @@ func (s *Signature) apply(value, folded string, others valueLookup, cat *Catalog
 		return Match{}, false
 	}
 	idx := s.re.FindStringSubmatchIndex(value)
-	if idx == nil {
+	if idx == nil || s.except != nil && s.except.MatchString(value) {
 		return Match{}, false
 	}
 	for _, r := range s.Requires {
