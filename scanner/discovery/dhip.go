@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"regexp"
 
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
@@ -29,7 +30,7 @@ var dhipMagic = []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'}
 var (
 	errDHIPLength  = errors.New("dhip: JSON length runs past the payload")
 	errDHIPNotJSON = errors.New("dhip: no DHIP header and no JSON object")
-	errDHIPNoInfo  = errors.New("dhip: no params.deviceInfo, login challenge or identity answer")
+	errDHIPNoInfo  = errors.New("dhip: no params.deviceInfo, login challenge, device notice or identity answer")
 	errDHIPTooBig  = errors.New("dhip: payload larger than a datagram")
 )
 
@@ -73,7 +74,7 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	}
 	info := msg.Params.DeviceInfo
 	if info == nil {
-		return dhipAnswer(body, m, emit)
+		return dhipAnswer(body, scalarText(msg.Method), m, emit)
 	}
 	var addr struct {
 		IPAddress json.RawMessage `json:"IPAddress"`
@@ -90,10 +91,11 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 
 // dhipAnswer reads a payload that is no discovery reply: the login
 // challenge of a DHIP session on TCP (dhipChallengeRealm) gives the method it
-// answers, its realm and the MAC it names, and a magicBox identity answer
+// answers, its realm and the MAC it names, a notice the device sent unasked
+// (DHIPNotice) its method, and a magicBox identity answer
 // (dhipAloneAnswer) the method and its value, as the session decoder gives
 // them (scanner/service); anything else is no device description.
-func dhipAnswer(body []byte, m scanner.Meta, emit scanner.Emit) error {
+func dhipAnswer(body []byte, method string, m scanner.Meta, emit scanner.Emit) error {
 	if realm, mac := dhipChallengeRealm(body); realm != "" {
 		s := newSink(m, emit)
 		s.field("dhip.answer", "global.login")
@@ -101,14 +103,36 @@ func dhipAnswer(body []byte, m scanner.Meta, emit scanner.Emit) error {
 		s.field("dhip.challenge_mac", mac)
 		return nil
 	}
-	method, key, value := dhipAloneAnswer(body)
-	if method == "" {
+	if notice := DHIPNotice(method); notice != "" {
+		newSink(m, emit).field("dhip.notice", notice)
+		return nil
+	}
+	answered, key, value := dhipAloneAnswer(body)
+	if answered == "" {
 		return errDHIPNoInfo
 	}
 	s := newSink(m, emit)
-	s.field("dhip.answer", method)
+	s.field("dhip.answer", answered)
 	s.field(key, value)
 	return nil
+}
+
+// dhipNoticeMethod is the shape of the methods a Dahua device calls on its
+// client unasked: the "client" object is the client's side of the RPC, which
+// only the device calls (client.notifyDevInfo answering the LAN search,
+// client.notifyEventStream pushing events on a session that subscribed).
+var dhipNoticeMethod = regexp.MustCompile(`^client\.notify[A-Z][A-Za-z0-9_]{0,31}$`)
+
+// DHIPNotice returns method when it is a notice a device sends its client
+// (client.notify...), else "". A client's own requests (global.login,
+// magicBox.getDeviceType, eventManager.attach) are no notices: they describe
+// the app, not the device. client.notifyDevInfo is the LAN search's answer,
+// read by its deviceInfo (DHIP): one without it describes nothing.
+func DHIPNotice(method string) string {
+	if dhipNoticeMethod.MatchString(method) && method != "client.notifyDevInfo" {
+		return method
+	}
+	return ""
 }
 
 // dhipBody returns the JSON of a DHIP datagram: after the header when there

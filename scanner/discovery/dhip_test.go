@@ -228,3 +228,30 @@ func TestDHIPIdentityAnswerAlone(t *testing.T) {
 		}
 	}
 }
+
+// A notice a Dahua door station pushed on its DHIP session, as the
+// myhomeiot/DahuaVTO integration logs it (issue #13, a VTO2211G-P:
+// client.notifyEventStream with a SIP registration pulse), recorded alone:
+// the method of the client object only a device calls is read, never the
+// event data. A client's own request recorded alone names nothing.
+func TestDHIPRecordedNotice(t *testing.T) {
+	notice := `{"id":3,"method":"client.notifyEventStream","params":{"SID":513,"eventList":[{"Action":"Pulse","Code":"SIPRegisterResult","Data":{"LocaleTime":"2022-02-11 14:22:01","Success":false,"UTC":1644589321.0},"Index":0}]},"session":394176402}`
+	for _, payload := range [][]byte{[]byte(notice), DHIPFrame([]byte(notice))} {
+		obs, err := decode(DHIP, payload, fuzzMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := values(obs, noAddr, "dhip.notice"); len(got) != 1 || got[0] != "client.notifyEventStream" || len(obs) != 1 {
+			t.Errorf("notice gave %+v", obs)
+		}
+	}
+	for _, request := range []string{
+		`{"method":"global.keepAlive","params":{"timeout":60,"action":true},"id":15588,"session":394176402}`,
+		`{"method":"eventManager.attach","params":{"codes":["All"]},"id":3,"session":394176402}`,
+		`{"method":"client.notify","params":{},"id":3}`,
+	} {
+		if obs, err := decode(DHIP, []byte(request), fuzzMeta); err == nil || len(obs) != 0 {
+			t.Errorf("%s: err %v, observations %+v", request, err, obs)
+		}
+	}
+}
