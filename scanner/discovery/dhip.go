@@ -3,6 +3,7 @@ package discovery
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"regexp"
@@ -134,6 +135,24 @@ func DHIPNotice(method string) string {
 	}
 	return ""
 }
+
+// recordedDHIP reads a recorded dhip.payload: as DHIP, and a framed message
+// with the 32-byte header whose JSON names nothing DHIP reads (an answer
+// recorded without the request it answers) as the session decoder reads a
+// server it cannot pair (scanner/service DecodeDHIP): the first bytes the
+// server sent, tcp.banner_hex, whose header shows the protocol.
+func recordedDHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+	err := DHIP(payload, m, emit)
+	if errors.Is(err, errDHIPNoInfo) && hasDHIPHeader(payload) {
+		newSink(m, emit).field("tcp.banner_hex", hex.EncodeToString(payload[:min(len(payload), dhipBannerBytes)]))
+		return nil
+	}
+	return err
+}
+
+// dhipBannerBytes is how much of a recorded frame tcp.banner_hex keeps, as
+// the service decoders keep of a banner.
+const dhipBannerBytes = 64
 
 // dhipBody returns the JSON of a DHIP datagram: after the header when there
 // is one, else the payload itself when it is a JSON object.

@@ -255,3 +255,34 @@ func TestDHIPRecordedNotice(t *testing.T) {
 		}
 	}
 }
+
+// A DHIP answer as a Python client logs what it received (elad-bar/
+// DahuaVTO2MQTT issue #53, a VTO4202F door station: the bytes literal of a
+// framed answer to an event subscription): the literal is read as the bytes
+// it stands for, and the framed answer, which names no call without its
+// request, gives its first bytes as a session's unpaired server does.
+func TestDHIPRecordedBytesLiteral(t *testing.T) {
+	literal := `b' \x00\x00\x00DHIPd\x11Qh\x08\x00\x00\x00A\x00\x00\x00\x00\x00\x00\x00A\x00\x00\x00\x00\x00\x00\x00{"id":8,"params":{"SID":513},"result":true,"session":1750143332}\n'`
+	raw, ok := BytesLiteral(literal)
+	if !ok || !hasDHIPHeader(raw) {
+		t.Fatalf("BytesLiteral: %q %v", raw, ok)
+	}
+	d, _ := ByRawKey("dhip.payload")
+	obs, err := decode(d, []byte(literal), fuzzMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := values(obs, noAddr, "tcp.banner_hex")
+	if len(got) != 1 || !strings.HasPrefix(got[0], "2000000044484950") || len(obs) != 1 {
+		t.Errorf("framed answer gave %+v", obs)
+	}
+	// Unframed, the same answer is no device description: refused as before.
+	if obs, err := decode(d, []byte(`{"id":8,"params":{"SID":513},"result":true,"session":1750143332}`), fuzzMeta); err == nil || len(obs) != 0 {
+		t.Errorf("unframed answer: err %v, %+v", err, obs)
+	}
+	for _, bad := range []string{`b'\x0'`, `b'\q'`, `'no prefix'`, `b'unterminated`} {
+		if _, ok := BytesLiteral(bad); ok {
+			t.Errorf("BytesLiteral(%q) accepted", bad)
+		}
+	}
+}
