@@ -31,8 +31,10 @@ var dhipMagic = []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'}
 var (
 	errDHIPLength  = errors.New("dhip: JSON length runs past the payload")
 	errDHIPNotJSON = errors.New("dhip: no DHIP header and no JSON object")
-	errDHIPNoInfo  = errors.New("dhip: no params.deviceInfo, login challenge, device notice or identity answer")
-	errDHIPTooBig  = errors.New("dhip: payload larger than a datagram")
+	// ErrDHIPNoInfo: the message is none of the forms DHIP reads (a search
+	// reply, a login challenge, a device's notice, an identity answer).
+	ErrDHIPNoInfo = errors.New("dhip: no params.deviceInfo, login challenge, device notice or identity answer")
+	errDHIPTooBig = errors.New("dhip: payload larger than a datagram")
 )
 
 // dhipFields maps deviceInfo members to observation keys.
@@ -110,7 +112,7 @@ func dhipAnswer(body []byte, method string, m scanner.Meta, emit scanner.Emit) e
 	}
 	answered, key, value := dhipAloneAnswer(body)
 	if answered == "" {
-		return errDHIPNoInfo
+		return ErrDHIPNoInfo
 	}
 	s := newSink(m, emit)
 	s.field("dhip.answer", answered)
@@ -143,7 +145,7 @@ func DHIPNotice(method string) string {
 // server sent, tcp.banner_hex, whose header shows the protocol.
 func recordedDHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	err := DHIP(payload, m, emit)
-	if errors.Is(err, errDHIPNoInfo) && hasDHIPHeader(payload) {
+	if errors.Is(err, ErrDHIPNoInfo) && hasDHIPHeader(payload) {
 		newSink(m, emit).field("tcp.banner_hex", hex.EncodeToString(payload[:min(len(payload), dhipBannerBytes)]))
 		return nil
 	}
