@@ -184,6 +184,7 @@ var keys = []Key{
 
 	// DHIP.
 	{Name: "dhip.answer", Role: Fact},
+	{Name: "dhip.notice", Role: Fact},
 	{Name: "dhip.device_class", Role: Fact},
 	{Name: "dhip.model", Role: Fact},
 	{Name: "dhip.serial", Role: Fact},

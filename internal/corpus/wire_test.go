@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/x509/pkix"
 	"encoding/binary"
+	"errors"
 	"net"
 	"net/netip"
 	"os"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/internal/pcapgen"
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner"
 	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/camsweep/camsweep/scanner/pcap"
 	"github.com/camsweep/camsweep/scanner/service"
@@ -133,8 +136,18 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.udp(37020, wireGroup, []byte(kv.value))
 	case "dhip.payload":
 		b := []byte(kv.value)
+		if raw, ok := discovery.BytesLiteral(kv.value); ok { // as a Python client logs it
+			b = raw
+		}
 		if !bytes.HasPrefix(b, []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'}) {
 			b = discovery.DHIPFrame(b)
+		}
+		// A framed message that is no search reply, challenge, notice or identity answer
+		// (an answer whose request is not recorded) comes from a session on TCP: sent there,
+		// as the device's side of a connection whose requests were not captured.
+		if err := discovery.DHIP(b, scanner.Meta{}, func(observe.Observation) {}); errors.Is(err, discovery.ErrDHIPNoInfo) {
+			s.tcp(37777, nil, b)
+			break
 		}
 		s.udp(37810, wireGroup, b)
 	case "onvif.manufacturer", "onvif.model", "onvif.firmware", "onvif.serial", "onvif.hardware_id":

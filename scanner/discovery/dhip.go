@@ -3,8 +3,10 @@ package discovery
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"regexp"
 
 	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
@@ -29,8 +31,10 @@ var dhipMagic = []byte{0x20, 0, 0, 0, 'D', 'H', 'I', 'P'}
 var (
 	errDHIPLength  = errors.New("dhip: JSON length runs past the payload")
 	errDHIPNotJSON = errors.New("dhip: no DHIP header and no JSON object")
-	errDHIPNoInfo  = errors.New("dhip: no params.deviceInfo, login challenge or identity answer")
-	errDHIPTooBig  = errors.New("dhip: payload larger than a datagram")
+	// ErrDHIPNoInfo: the message is none of the forms DHIP reads (a search
+	// reply, a login challenge, a device's notice, an identity answer).
+	ErrDHIPNoInfo = errors.New("dhip: no params.deviceInfo, login challenge, device notice or identity answer")
+	errDHIPTooBig = errors.New("dhip: payload larger than a datagram")
 )
 
 // dhipFields maps deviceInfo members to observation keys.
@@ -73,7 +77,7 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	}
 	info := msg.Params.DeviceInfo
 	if info == nil {
-		return dhipAnswer(body, m, emit)
+		return dhipAnswer(body, scalarText(msg.Method), m, emit)
 	}
 	var addr struct {
 		IPAddress json.RawMessage `json:"IPAddress"`
@@ -90,10 +94,11 @@ func DHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 
 // dhipAnswer reads a payload that is no discovery reply: the login
 // challenge of a DHIP session on TCP (dhipChallengeRealm) gives the method it
-// answers, its realm and the MAC it names, and a magicBox identity answer
+// answers, its realm and the MAC it names, a notice the device sent unasked
+// (DHIPNotice) its method, and a magicBox identity answer
 // (dhipAloneAnswer) the method and its value, as the session decoder gives
 // them (scanner/service); anything else is no device description.
-func dhipAnswer(body []byte, m scanner.Meta, emit scanner.Emit) error {
+func dhipAnswer(body []byte, method string, m scanner.Meta, emit scanner.Emit) error {
 	if realm, mac := dhipChallengeRealm(body); realm != "" {
 		s := newSink(m, emit)
 		s.field("dhip.answer", "global.login")
@@ -101,15 +106,55 @@ func dhipAnswer(body []byte, m scanner.Meta, emit scanner.Emit) error {
 		s.field("dhip.challenge_mac", mac)
 		return nil
 	}
-	method, key, value := dhipAloneAnswer(body)
-	if method == "" {
-		return errDHIPNoInfo
+	if notice := DHIPNotice(method); notice != "" {
+		newSink(m, emit).field("dhip.notice", notice)
+		return nil
+	}
+	answered, key, value := dhipAloneAnswer(body)
+	if answered == "" {
+		return ErrDHIPNoInfo
 	}
 	s := newSink(m, emit)
-	s.field("dhip.answer", method)
+	s.field("dhip.answer", answered)
 	s.field(key, value)
 	return nil
 }
+
+// dhipNoticeMethod is the shape of the methods a Dahua device calls on its
+// client unasked: the "client" object is the client's side of the RPC, which
+// only the device calls (client.notifyDevInfo answering the LAN search,
+// client.notifyEventStream pushing events on a session that subscribed).
+var dhipNoticeMethod = regexp.MustCompile(`^client\.notify[A-Z][A-Za-z0-9_]{0,31}$`)
+
+// DHIPNotice returns method when it is a notice a device sends its client
+// (client.notify...), else "". A client's own requests (global.login,
+// magicBox.getDeviceType, eventManager.attach) are no notices: they describe
+// the app, not the device. client.notifyDevInfo is the LAN search's answer,
+// read by its deviceInfo (DHIP): one without it describes nothing.
+func DHIPNotice(method string) string {
+	if dhipNoticeMethod.MatchString(method) && method != "client.notifyDevInfo" {
+		return method
+	}
+	return ""
+}
+
+// recordedDHIP reads a recorded dhip.payload: as DHIP, and a framed message
+// with the 32-byte header whose JSON names nothing DHIP reads (an answer
+// recorded without the request it answers) as the session decoder reads a
+// server it cannot pair (scanner/service DecodeDHIP): the first bytes the
+// server sent, tcp.banner_hex, whose header shows the protocol.
+func recordedDHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+	err := DHIP(payload, m, emit)
+	if errors.Is(err, ErrDHIPNoInfo) && hasDHIPHeader(payload) {
+		newSink(m, emit).field("tcp.banner_hex", hex.EncodeToString(payload[:min(len(payload), dhipBannerBytes)]))
+		return nil
+	}
+	return err
+}
+
+// dhipBannerBytes is how much of a recorded frame tcp.banner_hex keeps, as
+// the service decoders keep of a banner.
+const dhipBannerBytes = 64
 
 // dhipBody returns the JSON of a DHIP datagram: after the header when there
 // is one, else the payload itself when it is a JSON object.

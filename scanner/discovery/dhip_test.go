@@ -228,3 +228,61 @@ func TestDHIPIdentityAnswerAlone(t *testing.T) {
 		}
 	}
 }
+
+// A notice a Dahua door station pushed on its DHIP session, as the
+// myhomeiot/DahuaVTO integration logs it (issue #13, a VTO2211G-P:
+// client.notifyEventStream with a SIP registration pulse), recorded alone:
+// the method of the client object only a device calls is read, never the
+// event data. A client's own request recorded alone names nothing.
+func TestDHIPRecordedNotice(t *testing.T) {
+	notice := `{"id":3,"method":"client.notifyEventStream","params":{"SID":513,"eventList":[{"Action":"Pulse","Code":"SIPRegisterResult","Data":{"LocaleTime":"2022-02-11 14:22:01","Success":false,"UTC":1644589321.0},"Index":0}]},"session":394176402}`
+	for _, payload := range [][]byte{[]byte(notice), DHIPFrame([]byte(notice))} {
+		obs, err := decode(DHIP, payload, fuzzMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := values(obs, noAddr, "dhip.notice"); len(got) != 1 || got[0] != "client.notifyEventStream" || len(obs) != 1 {
+			t.Errorf("notice gave %+v", obs)
+		}
+	}
+	for _, request := range []string{
+		`{"method":"global.keepAlive","params":{"timeout":60,"action":true},"id":15588,"session":394176402}`,
+		`{"method":"eventManager.attach","params":{"codes":["All"]},"id":3,"session":394176402}`,
+		`{"method":"client.notify","params":{},"id":3}`,
+	} {
+		if obs, err := decode(DHIP, []byte(request), fuzzMeta); err == nil || len(obs) != 0 {
+			t.Errorf("%s: err %v, observations %+v", request, err, obs)
+		}
+	}
+}
+
+// A DHIP answer as a Python client logs what it received (elad-bar/
+// DahuaVTO2MQTT issue #53, a VTO4202F door station: the bytes literal of a
+// framed answer to an event subscription): the literal is read as the bytes
+// it stands for, and the framed answer, which names no call without its
+// request, gives its first bytes as a session's unpaired server does.
+func TestDHIPRecordedBytesLiteral(t *testing.T) {
+	literal := `b' \x00\x00\x00DHIPd\x11Qh\x08\x00\x00\x00A\x00\x00\x00\x00\x00\x00\x00A\x00\x00\x00\x00\x00\x00\x00{"id":8,"params":{"SID":513},"result":true,"session":1750143332}\n'`
+	raw, ok := BytesLiteral(literal)
+	if !ok || !hasDHIPHeader(raw) {
+		t.Fatalf("BytesLiteral: %q %v", raw, ok)
+	}
+	d, _ := ByRawKey("dhip.payload")
+	obs, err := decode(d, []byte(literal), fuzzMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := values(obs, noAddr, "tcp.banner_hex")
+	if len(got) != 1 || !strings.HasPrefix(got[0], "2000000044484950") || len(obs) != 1 {
+		t.Errorf("framed answer gave %+v", obs)
+	}
+	// Unframed, the same answer is no device description: refused as before.
+	if obs, err := decode(d, []byte(`{"id":8,"params":{"SID":513},"result":true,"session":1750143332}`), fuzzMeta); err == nil || len(obs) != 0 {
+		t.Errorf("unframed answer: err %v, %+v", err, obs)
+	}
+	for _, bad := range []string{`b'\x0'`, `b'\q'`, `'no prefix'`, `b'unterminated`} {
+		if _, ok := BytesLiteral(bad); ok {
+			t.Errorf("BytesLiteral(%q) accepted", bad)
+		}
+	}
+}

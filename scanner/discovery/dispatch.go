@@ -106,8 +106,8 @@ func orSniff(d scanner.Decoder, is func([]byte) bool) scanner.Decoder {
 // decoder that reads the same bytes off the wire.
 var rawKeys = map[string]scanner.Decoder{
 	"sadp.payload":      SADP,
-	"dhip.payload":      DHIP,
-	"xm.payload":        XM,
+	"dhip.payload":      fromBytesLiteral(recordedDHIP),
+	"xm.payload":        fromBytesLiteral(XM),
 	"wsd.payload":       WSD,
 	"ssdp.payload":      SSDP,
 	"upnp.description":  UPnP,
@@ -165,6 +165,65 @@ func ByDot11Subtype(subtype uint8) (scanner.Decoder, bool) {
 func ByRawKey(key string) (scanner.Decoder, bool) {
 	d, ok := rawKeys[key]
 	return d, ok
+}
+
+// fromBytesLiteral wraps a decoder of a binary-framed protocol so that it
+// also reads the payload written as a Python bytes literal, as Python
+// clients log what they received (b' \x00\x00\x00DHIP…{"id":8,…}\n'):
+// \xHH is a byte, \n \r \t \\ \' \" the usual characters. Any other
+// value is passed on as it is.
+func fromBytesLiteral(d scanner.Decoder) scanner.Decoder {
+	return func(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+		if raw, ok := BytesLiteral(string(payload)); ok {
+			payload = raw
+		}
+		return d(payload, m, emit)
+	}
+}
+
+// BytesLiteral decodes text written as a Python bytes literal (b'…' or
+// b"…"); false for any other text, or a literal with an escape Python does
+// not write.
+func BytesLiteral(text string) ([]byte, bool) {
+	s := strings.TrimSpace(text)
+	if len(s) < 3 || s[0] != 'b' || (s[1] != '\'' && s[1] != '"') || s[len(s)-1] != s[1] {
+		return nil, false
+	}
+	s = s[2 : len(s)-1]
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			out = append(out, s[i])
+			continue
+		}
+		if i+1 == len(s) {
+			return nil, false
+		}
+		i++
+		switch s[i] {
+		case 'x':
+			if i+2 >= len(s) {
+				return nil, false
+			}
+			b, err := hex.DecodeString(s[i+1 : i+3])
+			if err != nil {
+				return nil, false
+			}
+			out = append(out, b[0])
+			i += 2
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case '\\', '\'', '"':
+			out = append(out, s[i])
+		default:
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 // fromHex wraps a decoder so that it reads hex text: white space, colons

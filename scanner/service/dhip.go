@@ -23,15 +23,22 @@ import (
 // protocol too), and the answers to the identity requests give what
 // discovery.ReadDHIPAnswer reads: dhip.model, dhip.device_class,
 // dhip.serial, dhip.firmware, dhip.vendor and dhip.machine_name; the login
-// challenge gives dhip.realm. A server that says nothing readable is
-// reported as a banner.
+// challenge gives dhip.realm, and a notice the device pushes unasked
+// (client.notifyEventStream on a session that subscribed to events)
+// dhip.notice. A server that says nothing readable is reported as a banner.
 func DecodeDHIP(client, server []byte, m scanner.Meta, emit scanner.Emit) error {
 	calls := dhipRequestCalls(client)
 	out := newEmitter(m, emit)
 	answers := 0
 	for obj := range dhipMessages(server) {
 		if _, request := obj["method"]; request {
-			continue // a request or notice of the server's own
+			// A request of the server's own names nothing, but a notice it
+			// pushes to its client (client.notifyEventStream) is Dahua's RPC.
+			if notice := discovery.DHIPNotice(discovery.JSONScalar(obj["method"])); notice != "" {
+				answers++
+				out.add("dhip.notice", notice)
+			}
+			continue
 		}
 		call, asked := calls[discovery.JSONScalar(obj["id"])]
 		if !asked {

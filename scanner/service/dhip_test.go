@@ -384,3 +384,24 @@ func TestMulticallAnswersNeedTheirCall(t *testing.T) {
 		}
 	}
 }
+
+// A session that subscribed to events holds the device's pushed notices
+// (myhomeiot/DahuaVTO issue #13, a VTO2211G-P door station): each gives the
+// method as dhip.notice, whether or not the client's requests were seen, and
+// the session is no mere banner.
+func TestDHIPNotice(t *testing.T) {
+	notice := discovery.DHIPFrame([]byte(`{"id":3,"method":"client.notifyEventStream","params":{"SID":513,"eventList":[{"Action":"Pulse","Code":"SIPRegisterResult","Data":{"LocaleTime":"2022-02-11 14:22:01","Success":false,"UTC":1644589321.0},"Index":0}]},"session":394176402}`))
+	obs, err := collect(t, DecodeDHIP, nil, notice, cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != 1 || obs[0].Key != "dhip.notice" || obs[0].Value != "client.notifyEventStream" {
+		t.Errorf("notice gave %v", obs)
+	}
+	// A request the server sends of its own (no client.notify method) is still passed over.
+	other := discovery.DHIPFrame([]byte(`{"id":3,"method":"global.keepAlive","params":{},"session":1}`))
+	obs, _ = collect(t, DecodeDHIP, nil, other, cameraMeta)
+	if len(valuesOf(obs, "dhip.notice")) != 0 {
+		t.Errorf("a request was taken for a notice: %v", obs)
+	}
+}

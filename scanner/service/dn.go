@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // attributeNames are the short names recog and OpenSSL print.
@@ -118,6 +119,14 @@ var longAttributeNames = map[string]string{
 	"ou": "OU", "gn": "GN", "uid": "UID", "dc": "DC", "street": "STREET",
 }
 
+// lineAttributeNames are the further names a scanner's document prints a
+// certificate name with, one attribute a line ("CN: x", "Org: y",
+// "State: z"; D4-project/Plum-Island's scan documents): read only in that
+// line form, by the short name formatDN prints.
+var lineAttributeNames = map[string]string{
+	"org": "O", "organization": "O", "state": "ST", "locality": "L", "country": "C",
+}
+
 // recordedDN writes a distinguished name recorded by another tool as
 // formatDN writes the certificate's: OpenSSL's one-line form
 // ("/C=CN/ST=ZheJiang/O=HIKVISION/CN=x"), its comma forms with or without
@@ -151,6 +160,9 @@ func recordedParts(value string) (s string, names, values []string) {
 			break
 		}
 	}
+	if names, values, ok := lineParts(s); ok {
+		return s, names, values
+	}
 	parts := splitDN(s)
 	if len(parts) == 0 {
 		return s, nil, nil
@@ -162,7 +174,7 @@ func recordedParts(value string) (s string, names, values []string) {
 		if !ok {
 			return s, nil, nil
 		}
-		names[i], values[i] = name, unescapeDNValue(strings.TrimSpace(p[eq+1:]))
+		names[i], values[i] = name, unescapeDNValue(unescapeByteEscapes(strings.TrimSpace(p[eq+1:])))
 	}
 	return s, names, values
 }
@@ -188,6 +200,66 @@ func ParseDN(value string) (pkix.RDNSequence, bool) {
 		slices.Reverse(rdns)
 	}
 	return rdns, true
+}
+
+// lineParts reads a name written one attribute a line, "Type: value" or a
+// JSON member "\"type\": \"value\"," (a scanner's document: "CN: x\nOrg: y\n
+// Country: CN"; x509 fields as JSON), in the recorded order; false unless
+// there are two lines or more and every line is such an attribute.
+func lineParts(s string) (names, values []string, ok bool) {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for _, line := range lines {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		typ, value, found := strings.Cut(line, ":")
+		if !found {
+			return nil, nil, false
+		}
+		typ = strings.Trim(strings.TrimSpace(typ), `"`)
+		name, known := longAttributeNames[strings.ToLower(typ)]
+		if !known {
+			name, known = lineAttributeNames[strings.ToLower(typ)]
+		}
+		if !known {
+			return nil, nil, false
+		}
+		value = strings.TrimSpace(value)
+		if strings.HasPrefix(value, `"`) {
+			value = strings.TrimSuffix(value, ",")
+			value = strings.Trim(value, `"`)
+		}
+		names, values = append(names, name), append(values, unescapeByteEscapes(value))
+	}
+	if len(names) < 2 {
+		return nil, nil, false
+	}
+	return names, values, true
+}
+
+// unescapeByteEscapes undoes the \xHH byte escapes a tool prints for the
+// bytes of a value that are not printable ASCII ("Dahua\xC2\xA0Device" for a
+// no-break space), when the bytes they give are UTF-8 text; else the value is
+// kept as written.
+func unescapeByteEscapes(s string) string {
+	if !strings.Contains(s, `\x`) {
+		return s
+	}
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) && s[i+1] == 'x' && isHex(s[i+2:i+4]) {
+			v, _ := strconv.ParseUint(s[i+2:i+4], 16, 8)
+			b = append(b, byte(v))
+			i += 3
+			continue
+		}
+		b = append(b, s[i])
+	}
+	if !utf8.Valid(b) {
+		return s
+	}
+	return string(b)
 }
 
 // attributeOID is the OID of a short attribute name formatDN prints, or of a

@@ -28,7 +28,7 @@ var decodedKeys = map[string]bool{
 	// a DVRIP NetWork.NetCommon answer, read as the search reply is
 	"xm.hostname": true, "xm.serial": true, "xm.device_type": true, "xm.firmware": true, "xm.build_date": true,
 	"xm.tcp_port": true, "xm.mac": true,
-	"dhip.answer": true, "dhip.model": true, "dhip.device_class": true, "dhip.serial": true, "dhip.firmware": true, "dhip.vendor": true,
+	"dhip.answer": true, "dhip.notice": true, "dhip.model": true, "dhip.device_class": true, "dhip.serial": true, "dhip.firmware": true, "dhip.vendor": true,
 	"dhip.machine_name": true, "dhip.realm": true, "dhip.challenge_mac": true,
 	// a SIP message the server sent (DecodeSIPServer)
 	"sip.user_agent": true, "sip.server": true, "gb28181.device_id": true, "gb28181.device_type": true,

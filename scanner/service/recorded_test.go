@@ -324,3 +324,26 @@ func TestONVIFScopesInBody(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// A certificate name a scanner's document prints one attribute a line, with
+// its own attribute words and the bytes of a no-break space escaped as
+// \xC2\xA0 (D4-project/Plum-Island issue #204, a Dahua NVR), or as JSON
+// members (issue #41), reads as the decoder writes the certificate's name; a
+// text of lines that are not all attributes stays as it is.
+func TestRecordedDNLineForm(t *testing.T) {
+	for in, want := range map[string]string{
+		"CN: Dahua\\xC2\\xA0Device\\xC2\\xA0NVR\\xC2\\xA0CA\nOrg: Zhejiang\\xC2\\xA0Dahua\\xC2\\xA0Technology\\xC2\\xA0Co.,Ltd.\nState: Zhejiang\nLocality: Hangzhou\nCountry: CN": "CN=Dahua\u00a0Device\u00a0NVR\u00a0CA,O=Zhejiang\u00a0Dahua\u00a0Technology\u00a0Co.\\,Ltd.,ST=Zhejiang,L=Hangzhou,C=CN",
+		"CN: 192.168.2.70\nCountry: CN": "CN=192.168.2.70,C=CN",
+		"\"commonName\": \"Netskope Borderless SD-WAN Root\",\n\"countryName\": \"GB\",\n\"organizationName\": \"Netskope Inc.\"": "CN=Netskope Borderless SD-WAN Root,C=GB,O=Netskope Inc.",
+		// the byte escapes in the comma form too
+		"CN=Dahua\\xC2\\xA0Device\\xC2\\xA0XVR\\xC2\\xA0CA, C=CN": "CN=Dahua\u00a0Device\u00a0XVR\u00a0CA,C=CN",
+		// escapes that are no UTF-8 text are kept as written
+		"CN: a\\xFFb\nC: CN":         "CN=a\\\\xFFb,C=CN",
+		"Server: nginx\nDate: today": "Server: nginx\nDate: today",
+		"CN: only one line":          "CN: only one line",
+	} {
+		if got := recordedDN(in); got != want {
+			t.Errorf("recordedDN(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+}
