@@ -10,7 +10,8 @@ import (
 // screen. Terminal escape sequences, control characters, invisible format
 // characters (zero-width, bidirectional controls) and invalid bytes are
 // dropped, tab, CR and LF are kept (a body or a key=value answer is read line
-// by line) and other control white space becomes a space, so that a
+// by line) and other control white space and every Unicode space (no-break,
+// ideographic, ...) becomes a space, so that a
 // control character inside a device string cannot hide it from a signature
 // ("App-\x00webs/", "DS-2CD\x1b[0m2042"). Observations keep the value as sent;
 // the report escapes it on output.
@@ -31,7 +32,10 @@ func MatchText(s string) string {
 		case r == utf8.RuneError && size == 1:
 		case r == '\t', r == '\n', r == '\r':
 			b.WriteRune(r) // line structure: body and key=value patterns read it
-		case r == '\v', r == '\f':
+		case r == '\v', r == '\f', r != ' ' && unicode.Is(unicode.Zs, r):
+			// A no-break, ideographic or other Unicode space reads as a
+			// space: a certificate name written with no-break spaces
+			// ("Dahua\u00a0Device\u00a0NVR\u00a0CA") is the same name.
 			b.WriteByte(' ')
 		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
 		default:

@@ -18,7 +18,8 @@ func TestMatchText(t *testing.T) {
 		"line one\r\nline two\tend":      "line one\r\nline two\tend",
 		"bad \xff byte":                  "bad  byte",
 		"NETSurveillance WEB\x7f":        "NETSurveillance WEB",
-		"\u00a0Dahua\u00a0":              "\u00a0Dahua\u00a0", // no-break spaces are printable: kept
+		"Dahua\u00a0Device\u00a0CA":      "Dahua Device CA", // no-break spaces read as spaces
+		"海康威视\u3000DS-2CD":               "海康威视 DS-2CD",     // an ideographic space too
 		"海康威视":                           "海康威视",
 		"\u009b31mred":                   "red", // C1 CSI
 		"":                               "",
