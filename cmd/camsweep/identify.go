@@ -56,7 +56,8 @@ or LLDP frame can be identified as is. A value may also be written as another
 tool recorded it: "Server: App-webs/" with its line end, a <title> element or a whole page, a
 certificate subject in OpenSSL's or nmap's spelling, a DNS name as dig or
 avahi-browse print it (trailing dot, \032 or "\ " for a space), a banner as
-spaced or 0x hex or escaped as nmap prints it (\0\x10...); each is read as
+spaced or 0x hex or escaped as nmap prints it (\0\x10...), a DHIP or
+Xiongmai payload as a Python bytes literal (b'\x20\x00...'); each is read as
 the scanner reads the
 wire. A value copied with the line a tool printed it on is read without the
 tool's prefix: curl -v's "< " before a header ("< Server: DNVRS-Webs"),
