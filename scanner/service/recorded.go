@@ -42,6 +42,11 @@ var dnsNameKeys = map[string]bool{
 	"mdns.service": true, "dhcp.fqdn": true, "dhcp.hostname": true, "tls.sni": true, "http.request_host": true,
 }
 
+// onvifMemberKeys are the keys of a GetDeviceInformation answer's members.
+var onvifMemberKeys = map[string]bool{
+	"onvif.manufacturer": true, "onvif.model": true, "onvif.firmware": true, "onvif.serial": true, "onvif.hardware_id": true,
+}
+
 // askedNameKeys are the names a client asked for, which the wire decoders
 // give in lower case (a recorded table may keep the client's own case).
 var askedNameKeys = map[string]bool{"dns.query": true, "tls.sni": true, "http.request_host": true}
@@ -55,7 +60,10 @@ var askedNameKeys = map[string]bool{"dns.query": true, "tls.sni": true, "http.re
 // decoder cleans it, a distinguished name in OpenSSL's or nmap's spelling
 // written as the certificate decoder writes it, a DNS name's trailing dot
 // dropped. Values that say more than their key (a realm that is a MAC, an
-// ONVIF answer in a body) give the same extra observations as on the wire.
+// ONVIF answer in a body) give the same extra observations as on the wire,
+// and an ONVIF GetDeviceInformation answer as a client printed it (see
+// PrintedDeviceInformation), given as a body or for one of its members,
+// gives every member it holds.
 // It reports false for keys it has no rule for; the caller emits those
 // as they are.
 func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
@@ -71,6 +79,10 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		out.add("http.body", bodyText(body))
 		out.add("http.title", htmlTitle(body))
 		emitONVIFAnswers(out, body)
+		emitPrintedDeviceInformation(out, value)
+	case onvifMemberKeys[key] && emitPrintedDeviceInformation(out, value):
+		// A whole printed GetDeviceInformation answer given for one of
+		// its members: every member it holds is read.
 	case key == "telnet.banner":
 		out.add(key, untilPrompt(telnetText(latin1Bytes(value))))
 	case key == "tls.subject" || key == "tls.issuer":
