@@ -912,6 +912,43 @@ func TestIdentifyReadsLooselyWrittenLines(t *testing.T) {
 	}
 }
 
+// TestIdentifyReadsPrintedAnswers: answers as clients print them in logs (a
+// UPnP description as a dict given as upnp.description, Home Assistant's
+// SSDP dump line as ssdp.payload, python-onvif-zeep's device information as
+// a body) are read as the answers themselves.
+func TestIdentifyReadsPrintedAnswers(t *testing.T) {
+	in := `{"ip":"10.0.3.1","key":"upnp.description","value":"{'deviceType': 'urn:schemas-upnp-org:device:Basic:1', 'friendlyName': 'IPC', 'manufacturer': 'Dahua', 'modelName': 'IPC-HFW2431S-S-S2', 'UDN': 'uuid:x'}"}
+{"ip":"10.0.4.1","key":"ssdp.payload","value":"{\"LOCATION\": \"http://192.168.1.20:49152/upnp_device_desc.xml\", \"SERVER\": \"Linux/3.8.8, UPnP/1.0, ZheJiang Dahua Technology CO.,LTD. Upnp SDK\", \"USN\": \"uuid:www.dahuatech.com.device_3_0-1L047ACPAW00037\"}"}
+{"ip":"10.0.5.1","key":"http.body","value":"{'Manufacturer': 'HIKVISION', 'Model': 'DS-2DE2204IW-D3', 'FirmwareVersion': 'V5.6.11 build 190426', 'SerialNumber': 'DS-2DE2204IW-D320170316CCCH731956144W', 'HardwareId': '88'}"}
+{"ip":"10.0.6.1","key":"upnp.description","value":"not a description at all"}
+`
+	code, out, stderr := cli(t, in, "identify", "-q", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "line 4: upnp.description:") {
+		t.Errorf("a value that is neither XML nor a printed answer is not a bad line:\n%s", stderr)
+	}
+	want := map[string][2]string{
+		"10.0.3.1": {"Dahua", "IPC-HFW2431S-S-S2"},
+		"10.0.4.1": {"Dahua", ""},
+		"10.0.5.1": {"Hikvision", "DS-2DE2204IW-D3"},
+	}
+	for _, d := range decodeJSON(t, out).Devices {
+		for _, ip := range d.IPs {
+			if w, ok := want[ip.String()]; ok {
+				if d.Vendor != w[0] || d.Model != w[1] || !d.Restricted {
+					t.Errorf("%s: %s %q restricted=%v, want restricted %s %q", ip, d.Vendor, d.Model, d.Restricted, w[0], w[1])
+				}
+				delete(want, ip.String())
+			}
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not identified: %v", want)
+	}
+}
+
 // TestIdentifyBadLineSaysWhatTheFieldWants: a bad line's message names the
 // field and what it wants, in a user's terms, not encoding/json's or netip's
 // (field "" has the wrong type, ParseAddr("…"), Go's time layout).

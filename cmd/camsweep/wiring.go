@@ -54,13 +54,19 @@ func isPartialCapture(err error) bool {
 }
 
 // expandRaw runs a raw identify key (sadp.payload, http.headers, ...) through
-// the decoder the scanner uses for the same bytes on the wire. It reports
-// whether the key was a raw key at all.
+// the decoder the scanner uses for the same bytes on the wire (or, when the
+// value is an answer as a client printed it, a dict rather than the XML, as
+// such). It reports whether the key was a raw key at all.
 func expandRaw(obs fingerprint.Observation, emit scanner.Emit) (bool, error) {
 	m := rawMeta(obs)
 	bound := bindTo(obs, emit)
 	if d, ok := discovery.ByRawKey(obs.Key); ok {
-		return true, d([]byte(obs.Value), m, bound)
+		read := 0
+		err := d([]byte(obs.Value), m, func(o fingerprint.Observation) { read++; bound(o) })
+		if (err != nil || read == 0) && service.DecodePrinted(obs.Value, m, bound) {
+			return true, nil // the answer as a client printed it, not as sent
+		}
+		return true, err
 	}
 	if d, ok := service.ByRawKey(obs.Key); ok {
 		return true, d(nil, []byte(obs.Value), m, bound)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,14 +13,50 @@ import (
 	"github.com/camsweep/camsweep/scanner/service"
 )
 
-// deviceInfoMembers are an ONVIF GetDeviceInformation answer's members, in
-// the answer's order, with the keys the scanner gives them.
-var deviceInfoMembers = []struct{ name, key string }{
-	{"Manufacturer", "onvif.manufacturer"},
-	{"Model", "onvif.model"},
-	{"FirmwareVersion", "onvif.firmware"},
-	{"SerialNumber", "onvif.serial"},
-	{"HardwareId", "onvif.hardware_id"},
+// printedAnswers are the answers clients print whole, each with its members
+// in the answer's order and the keys the scanner gives them, the keys a user
+// may give the printed text as, and when a case's members are a whole
+// answer.
+var printedAnswers = []struct {
+	name    string
+	members []struct{ name, key string }
+	givenAs []string
+	whole   func(names []string) bool
+}{
+	{
+		name: "ONVIF GetDeviceInformation",
+		members: []struct{ name, key string }{
+			{"Manufacturer", "onvif.manufacturer"}, {"Model", "onvif.model"}, {"FirmwareVersion", "onvif.firmware"},
+			{"SerialNumber", "onvif.serial"}, {"HardwareId", "onvif.hardware_id"},
+		},
+		givenAs: []string{"http.body", "onvif.model"},
+		whole: func(names []string) bool {
+			return len(names) >= 4 && names[0] == "Manufacturer" && names[1] == "Model"
+		},
+	},
+	{
+		name: "UPnP device description",
+		members: []struct{ name, key string }{
+			{"deviceType", "upnp.device_type"}, {"friendlyName", "upnp.friendly_name"}, {"manufacturer", "upnp.manufacturer"},
+			{"modelDescription", "upnp.model_description"}, {"modelName", "upnp.model_name"},
+			{"modelNumber", "upnp.model_number"}, {"serialNumber", "upnp.serial"},
+		},
+		givenAs: []string{"http.body", "upnp.description", "upnp.model_name"},
+		whole: func(names []string) bool {
+			return slices.Contains(names, "deviceType") && slices.Contains(names, "manufacturer") &&
+				(slices.Contains(names, "modelName") || slices.Contains(names, "modelNumber"))
+		},
+	},
+	{
+		name: "SSDP answer",
+		members: []struct{ name, key string }{
+			{"LOCATION", "ssdp.location"}, {"SERVER", "ssdp.server"}, {"ST", "ssdp.st"}, {"NT", "ssdp.nt"}, {"USN", "ssdp.usn"},
+		},
+		givenAs: []string{"http.body", "ssdp.payload"},
+		whole: func(names []string) bool {
+			return slices.Contains(names, "USN") && slices.Contains(names, "LOCATION")
+		},
+	},
 }
 
 // printedForms write an answer's members as ONVIF clients print them in logs
@@ -76,67 +113,72 @@ func pythonRepr(s string) string {
 	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
 }
 
-// TestPrintedDeviceInformationKeepsVerdicts: every real GetDeviceInformation
-// answer in the corpus (its members as the cases give them), printed as
-// clients print it and given to identify as a body, and as the value of one
-// of its members, gives the maker, model, firmware and verdict its members
-// give as separate observations.
-func TestPrintedDeviceInformationKeepsVerdicts(t *testing.T) {
+// TestPrintedAnswersKeepVerdicts: every real ONVIF GetDeviceInformation
+// answer, UPnP device description and SSDP answer in the corpus (its members as the cases
+// give them), printed as clients print it and given to identify as a body,
+// as the raw description, and as the value of one of its members, gives the
+// maker, model, firmware and verdict its members give as separate
+// observations.
+func TestPrintedAnswersKeepVerdicts(t *testing.T) {
 	p := newPipeline(t)
 	paths, err := filepath.Glob(testdata("corpus", "*", "cases.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP}
-	answers, tried, differ := 0, 0, 0
+	answers, tried, differ := map[string]int{}, 0, 0
 	for _, path := range paths {
 		for _, e := range loadSourceEntries(t, path) {
-			names, values, clean := deviceInfoOf(e)
-			if names == nil {
-				continue
-			}
-			answers++
-			want := p.identify(t, clean...)
-			for form, print := range printedForms {
-				printed := print(names, values)
-				for _, key := range []string{"http.body", "onvif.model"} {
-					var obs []fingerprint.Observation
-					service.DecodeRecorded(key, printed, m, func(o fingerprint.Observation) { obs = append(obs, o) })
-					tried++
-					got := p.identify(t, obs...)
-					if got.Vendor != want.Vendor || got.Model != want.Model || got.Firmware != want.Firmware || got.Restricted != want.Restricted {
-						if differ++; differ <= 20 {
-							t.Errorf("%s (%s printed, as %s):\n%s\ngives %s, its members give %s", e.ID, form, key, printed, describe(got), describe(want))
+			for _, a := range printedAnswers {
+				names, values, clean := membersOf(e, a.members)
+				if !a.whole(names) {
+					continue
+				}
+				answers[a.name]++
+				want := p.identify(t, clean...)
+				for form, print := range printedForms {
+					printed := print(names, values)
+					for _, key := range a.givenAs {
+						var obs []fingerprint.Observation
+						collect := func(o fingerprint.Observation) { obs = append(obs, o) }
+						if key == "upnp.description" || key == "ssdp.payload" {
+							service.DecodePrinted(printed, m, collect)
+						} else {
+							service.DecodeRecorded(key, printed, m, collect)
+						}
+						tried++
+						got := p.identify(t, obs...)
+						if got.Vendor != want.Vendor || got.Model != want.Model || got.Firmware != want.Firmware || got.Restricted != want.Restricted {
+							if differ++; differ <= 20 {
+								t.Errorf("%s (%s printed, as %s):\n%s\ngives %s, its members give %s", e.ID, form, key, printed, describe(got), describe(want))
+							}
 						}
 					}
 				}
 			}
 		}
 	}
-	t.Logf("%d answers, %d printed forms read, %d differ", answers, tried, differ)
-	if answers < 30 {
-		t.Fatalf("only %d GetDeviceInformation answers in the corpus", answers)
+	t.Logf("answers %v, %d printed forms read, %d differ", answers, tried, differ)
+	if answers["ONVIF GetDeviceInformation"] < 30 || answers["UPnP device description"] < 10 || answers["SSDP answer"] < 10 {
+		t.Fatalf("too few answers in the corpus: %v", answers)
 	}
 }
 
-// deviceInfoOf returns a case's GetDeviceInformation members (Manufacturer,
-// Model and at least two others, as a whole answer has them) with their
-// observations, or nil.
-func deviceInfoOf(e sourceEntry) (names, values []string, obs []fingerprint.Observation) {
+// membersOf returns the members of an answer a case gives (one-line values
+// only, as printers keep them), in the answer's order, with their
+// observations.
+func membersOf(e sourceEntry, members []struct{ name, key string }) (names, values []string, obs []fingerprint.Observation) {
 	byKey := map[string]string{}
 	for _, o := range e.Obs {
 		byKey[o.Key] = o.Value
 	}
-	for _, mem := range deviceInfoMembers {
+	for _, mem := range members {
 		v, ok := byKey[mem.key]
 		if !ok || strings.ContainsAny(v, "\r\n") || strings.TrimSpace(v) != v {
 			continue
 		}
 		names, values = append(names, mem.name), append(values, v)
 		obs = append(obs, observation("corpus", mem.key, v))
-	}
-	if len(names) < 4 || names[0] != "Manufacturer" || names[1] != "Model" {
-		return nil, nil, nil
 	}
 	return names, values, obs
 }

@@ -42,9 +42,12 @@ var dnsNameKeys = map[string]bool{
 	"mdns.service": true, "dhcp.fqdn": true, "dhcp.hostname": true, "tls.sni": true, "http.request_host": true,
 }
 
-// onvifMemberKeys are the keys of a GetDeviceInformation answer's members.
-var onvifMemberKeys = map[string]bool{
+// printedMemberKeys are the keys of the members of the answers clients
+// print (printed.go): a whole printed answer given for one of them is
+// read whole.
+var printedMemberKeys = map[string]bool{
 	"onvif.manufacturer": true, "onvif.model": true, "onvif.firmware": true, "onvif.serial": true, "onvif.hardware_id": true,
+	"upnp.manufacturer": true, "upnp.model_name": true, "upnp.model_number": true, "upnp.friendly_name": true,
 }
 
 // askedNameKeys are the names a client asked for, which the wire decoders
@@ -61,8 +64,8 @@ var askedNameKeys = map[string]bool{"dns.query": true, "tls.sni": true, "http.re
 // written as the certificate decoder writes it, a DNS name's trailing dot
 // dropped. Values that say more than their key (a realm that is a MAC, an
 // ONVIF answer in a body) give the same extra observations as on the wire,
-// and an ONVIF GetDeviceInformation answer as a client printed it (see
-// PrintedDeviceInformation), given as a body or for one of its members,
+// and an ONVIF GetDeviceInformation answer or a UPnP description as a client
+// printed it (printed.go), given as a body or for one of its members,
 // gives every member it holds.
 // It reports false for keys it has no rule for; the caller emits those
 // as they are.
@@ -79,10 +82,10 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		out.add("http.body", bodyText(body))
 		out.add("http.title", htmlTitle(body))
 		emitONVIFAnswers(out, body)
-		emitPrintedDeviceInformation(out, value)
-	case onvifMemberKeys[key] && emitPrintedDeviceInformation(out, value):
-		// A whole printed GetDeviceInformation answer given for one of
-		// its members: every member it holds is read.
+		emitPrinted(out, value)
+	case printedMemberKeys[key] && emitPrinted(out, value):
+		// A whole printed answer given for one of its members: every
+		// member it holds is read.
 	case key == "telnet.banner":
 		out.add(key, untilPrompt(telnetText(latin1Bytes(value))))
 	case key == "tls.subject" || key == "tls.issuer":

@@ -59,10 +59,52 @@ func FuzzPrintedDeviceInformation(f *testing.F) {
 	f.Add(zeepHikvisionPTZ)
 	f.Add(`{"Manufacturer":"Hero\u0026Speed","Model":"HS3245","FirmwareVersion":"V0.2","SerialNumber":"x"}`)
 	f.Add("&{Manufacturer:a Model:b} FirmwareVersion:'c\\' SerialNumber:\"d")
+	f.Add(haSSDPDumpDahua)
 	f.Fuzz(func(t *testing.T, text string) {
 		got := PrintedDeviceInformation(text)
 		if got != nil && (got["onvif.manufacturer"] == "" || got["onvif.model"] == "" || len(got) > 5) {
 			t.Fatalf("%q: %v", text, got)
 		}
+		for _, a := range []printedAnswer{printedUPnPDescription, printedSSDPAnswer} {
+			for k := range a.read(text) {
+				if strings.HasPrefix(k, "#") {
+					t.Fatalf("%q: a boundary-only member's key %q left in", text, k)
+				}
+			}
+		}
 	})
+}
+
+// A Dahua device's SSDP answer as Home Assistant's discovery dump writes it,
+// one JSON object per answer (home-assistant/core issue #46822).
+const haSSDPDumpDahua = `{"CACHE-CONTROL": "max-age=1800", "DATE": "Wed, 24 Feb 2021 02:58:42 GMT", "EXT": "", "X-User-Agent": "redsonic", "LOCATION": "http://192.168.1.20:49152/upnp_device_desc.xml", "SERVER": "Linux/3.8.8, UPnP/1.0, ZheJiang Dahua Technology CO.,LTD. Upnp SDK", "ST": "uuid:www.dahuatech.com.device_3_0-1L047ACPAW00037", "USN": "uuid:www.dahuatech.com.device_3_0-1L047ACPAW00037", "_timestamp": "2021-02-24 02:58:44.059502", "_address": "192.168.1.20:55927", "_udn": "uuid:www.dahuatech.com.device_3_0-1L047ACPAW00037", "_source": "search"}`
+
+func TestPrintedSSDPAndUPnP(t *testing.T) {
+	want := map[string]string{
+		"ssdp.location": "http://192.168.1.20:49152/upnp_device_desc.xml",
+		"ssdp.server":   "Linux/3.8.8, UPnP/1.0, ZheJiang Dahua Technology CO.,LTD. Upnp SDK",
+		"ssdp.st":       "uuid:www.dahuatech.com.device_3_0-1L047ACPAW00037",
+		"ssdp.usn":      "uuid:www.dahuatech.com.device_3_0-1L047ACPAW00037",
+	}
+	if got := printedSSDPAnswer.read(haSSDPDumpDahua); !maps.Equal(got, want) {
+		t.Errorf("HA dump: %v", got)
+	}
+	// A web server's headers as a dict have a Server and a Location but no
+	// USN: not an SSDP answer.
+	if got := printedSSDPAnswer.read(`{'Server': 'App-webs/', 'Location': 'http://10.0.0.5/doc/page/login.asp', 'Content-Length': '0'}`); got != nil {
+		t.Errorf("HTTP headers read as SSDP: %v", got)
+	}
+	// A UPnP description's device members as a dict; the URL members only
+	// end the ones before them.
+	upnp := `{'deviceType': 'urn:schemas-upnp-org:device:Basic:1', 'friendlyName': 'IPC', 'manufacturer': 'Dahua', 'manufacturerURL': 'http://www.dahuasecurity.com/', 'modelName': 'IPC-HFW2431S-S-S2', 'UDN': 'uuid:x'}`
+	wantUPnP := map[string]string{
+		"upnp.device_type": "urn:schemas-upnp-org:device:Basic:1", "upnp.friendly_name": "IPC",
+		"upnp.manufacturer": "Dahua", "upnp.model_name": "IPC-HFW2431S-S-S2",
+	}
+	if got := printedUPnPDescription.read(upnp); !maps.Equal(got, wantUPnP) {
+		t.Errorf("UPnP dict: %v", got)
+	}
+	if got := printedUPnPDescription.read(`{'manufacturer': 'Dahua', 'modelName': 'IPC-HFW2431S-S-S2'}`); got != nil {
+		t.Errorf("a dict with no device type or UDN read as a UPnP description: %v", got)
+	}
 }

@@ -1,0 +1,209 @@
+package service
+
+import (
+	"encoding/json"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/camsweep/camsweep/scanner"
+)
+
+// A device's answer as clients print it in their logs and users paste it
+// into issues, instead of the XML the device sent: python-onvif-zeep's
+// object or dict ({'Manufacturer': 'HIKVISION', 'Model': 'DS-2DE2204IW-D3',
+// ...}), JSON (node-onvif, agsh/onvif's camel case), a Go struct printed
+// with %+v ({Manufacturer:HIKVISION Model:DS-2CD2387G2-LU FirmwareVersion:V5.7.3
+// build 220112 ...}), "Name: value" lines, a UPnP device description as
+// async_upnp_client and Home Assistant print it ({'deviceType': ...,
+// 'manufacturer': 'Dahua', 'modelName': ...}). Only `camsweep identify`
+// reads these (a value a user gave for one device): on the wire the same
+// text in an HTTP body is more often a recorder's or VMS's list of the
+// cameras behind it, which is no evidence of the server.
+
+// printedAnswer is one answer's printed members: the names a printer uses
+// (lower case, without '_' and '-'), the key each gives (a key starting with '#':
+// none, a member read so that the one before it ends there, or to tell the
+// answer's kind), and when the members found are the answer's and not
+// another dict's.
+type printedAnswer struct {
+	members map[string]string
+	field   *regexp.Regexp
+	whole   func(found map[string]string) bool
+}
+
+func newPrintedAnswer(members map[string]string, whole func(map[string]string) bool) printedAnswer {
+	names := make([]string, 0, len(members))
+	for n := range members {
+		// A printer may write a name in snake case or with hyphens (an
+		// HTTP header's): any letter may be followed by a '_' or '-'.
+		letters := strings.Split(n, "")
+		for i, l := range letters {
+			letters[i] = regexp.QuoteMeta(l)
+		}
+		names = append(names, strings.Join(letters, "[_-]?"))
+	}
+	field := regexp.MustCompile(`(?i)(?:^|[^A-Za-z0-9_])["']?(` + strings.Join(names, "|") + `)["']?[ \t]*[:=][ \t]*`)
+	return printedAnswer{members: members, field: field, whole: whole}
+}
+
+// printedDeviceInformation is ONVIF's GetDeviceInformation answer: whole
+// with Manufacturer, Model and two of FirmwareVersion, SerialNumber and
+// HardwareId (a product catalogue's or another API's dict has fewer).
+var printedDeviceInformation = newPrintedAnswer(map[string]string{
+	"manufacturer":    "onvif.manufacturer",
+	"model":           "onvif.model",
+	"firmwareversion": "onvif.firmware",
+	"serialnumber":    "onvif.serial",
+	"hardwareid":      "onvif.hardware_id",
+}, func(found map[string]string) bool {
+	return found["onvif.manufacturer"] != "" && found["onvif.model"] != "" &&
+		countFound(found, "onvif.firmware", "onvif.serial", "onvif.hardware_id") >= 2
+})
+
+// printedUPnPDescription is a UPnP device description's <device> members:
+// whole with the manufacturer, a model name or number, and a device type or
+// UDN, which only a UPnP description has.
+var printedUPnPDescription = newPrintedAnswer(map[string]string{
+	"devicetype":       "upnp.device_type",
+	"friendlyname":     "upnp.friendly_name",
+	"manufacturer":     "upnp.manufacturer",
+	"manufacturerurl":  "#url",
+	"modeldescription": "upnp.model_description",
+	"modelname":        "upnp.model_name",
+	"modelnumber":      "upnp.model_number",
+	"modelurl":         "#url",
+	"serialnumber":     "upnp.serial",
+	"udn":              "#udn",
+	"presentationurl":  "#url",
+}, func(found map[string]string) bool {
+	return found["upnp.manufacturer"] != "" && countFound(found, "upnp.model_name", "upnp.model_number") > 0 &&
+		(found["upnp.device_type"] != "" || found["#udn"] != "")
+})
+
+// printedSSDPAnswer is an SSDP answer's or announcement's headers as a
+// dict: Home Assistant's discovery dumps ({"SERVER": ..., "LOCATION": ...,
+// "USN": ...}) and its SsdpServiceInfo (ssdp_server=..., ssdp_usn=...).
+// Whole with a USN and a LOCATION, which only SSDP gives together (a web
+// server's headers have a Server and a Location, never a USN).
+var printedSSDPAnswer = newPrintedAnswer(map[string]string{
+	"server": "ssdp.server", "ssdpserver": "ssdp.server",
+	"location": "ssdp.location", "ssdplocation": "ssdp.location",
+	"usn": "ssdp.usn", "ssdpusn": "ssdp.usn",
+	"st": "ssdp.st", "ssdpst": "ssdp.st",
+	"nt": "ssdp.nt", "ssdpnt": "ssdp.nt",
+	"cachecontrol": "#", "date": "#", "ext": "#", "opt": "#", "01nls": "#", "xuseragent": "#",
+	"bootid.upnp.org": "#", "configid.upnp.org": "#",
+}, func(found map[string]string) bool {
+	return found["ssdp.usn"] != "" && found["ssdp.location"] != ""
+})
+
+func countFound(found map[string]string, keys ...string) int {
+	n := 0
+	for _, k := range keys {
+		if found[k] != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// maxPrinted bounds the text searched for a printed answer: a pasted answer
+// is a few hundred bytes.
+const maxPrinted = 16 << 10
+
+// read returns the keys and values of the answer printed in text, or nil
+// when the text holds none, or holds a member twice with different values
+// (a list of devices, not one answer).
+func (a printedAnswer) read(text string) map[string]string {
+	text = text[:min(len(text), maxPrinted)]
+	matches := a.field.FindAllStringSubmatchIndex(text, 32)
+	found := map[string]string{}
+	for i, m := range matches {
+		key := a.members[strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(text[m[2]:m[3]]))]
+		end := len(text)
+		if i+1 < len(matches) {
+			end = matches[i+1][0] + 1 // the next name's leading separator is not value
+		}
+		v := printedValue(text[m[1]:max(m[1], end)])
+		if prev, ok := found[key]; ok && prev != v && !strings.HasPrefix(key, "#") {
+			return nil
+		}
+		if v != "" {
+			found[key] = v
+		}
+	}
+	if !a.whole(found) {
+		return nil
+	}
+	maps.DeleteFunc(found, func(k, _ string) bool { return strings.HasPrefix(k, "#") })
+	return found
+}
+
+// PrintedDeviceInformation returns the members of an ONVIF
+// GetDeviceInformation answer printed in text as onvif.* keys, or nil.
+func PrintedDeviceInformation(text string) map[string]string {
+	return printedDeviceInformation.read(text)
+}
+
+// printedValue is a member's value from the text after its separator: a
+// quoted string up to its closing quote, else up to the end of the line,
+// without the punctuation that ends the member (",", ";") or closes the
+// printed struct ("}", when the value opened none).
+func printedValue(s string) string {
+	if s != "" && (s[0] == '\'' || s[0] == '"') {
+		q := s[0]
+		for i := 1; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case q:
+				return strings.TrimSpace(unquotePrinted(s[:i+1]))
+			}
+		}
+		return ""
+	}
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.TrimRight(strings.TrimSpace(s), ",;")
+	if strings.HasSuffix(s, "}") && !strings.Contains(s, "{") {
+		s = s[:len(s)-1] // the printed struct's or dict's end
+	}
+	return strings.TrimSpace(strings.TrimRight(s, ","))
+}
+
+// unquotePrinted decodes a quoted value's escapes: JSON's for a double-quoted
+// one (\u0026, \"), Python's \' and \\ for a single-quoted one.
+func unquotePrinted(quoted string) string {
+	if quoted[0] == '"' {
+		var v string
+		if json.Unmarshal([]byte(quoted), &v) == nil {
+			return v
+		}
+	}
+	inner := quoted[1 : len(quoted)-1]
+	return strings.NewReplacer(`\'`, "'", `\"`, `"`, `\\`, `\`).Replace(inner)
+}
+
+// emitPrinted emits the members of every answer printed in text as the keys
+// the XML answers give; it reports whether there was one.
+func emitPrinted(out *emitter, text string) bool {
+	any := false
+	for _, a := range []printedAnswer{printedDeviceInformation, printedUPnPDescription, printedSSDPAnswer} {
+		found := a.read(text)
+		for _, k := range slices.Sorted(maps.Keys(found)) {
+			out.add(k, found[k])
+		}
+		any = any || len(found) > 0
+	}
+	return any
+}
+
+// DecodePrinted reads a raw identify value that is a printed answer rather
+// than the bytes its key wants (a UPnP description as a dict, not XML); it
+// reports whether it was one.
+func DecodePrinted(value string, m scanner.Meta, emit scanner.Emit) bool {
+	return emitPrinted(newEmitter(m, emit), value)
+}
