@@ -142,14 +142,33 @@ func DHIPNotice(method string) string {
 // with the 32-byte header whose JSON names nothing DHIP reads (an answer
 // recorded without the request it answers) as the session decoder reads a
 // server it cannot pair (scanner/service DecodeDHIP): the first bytes the
-// server sent, tcp.banner_hex, whose header shows the protocol.
+// server sent, tcp.banner_hex, whose header shows the protocol. A framed
+// request (a method the client calls: global.login, eventManager.attach, as
+// the same clients' logs print what they sent) is the client's, not the
+// device's, and gives nothing (precision6: until then a client's recorded
+// global.login restricted its sender as Dahua).
 func recordedDHIP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	err := DHIP(payload, m, emit)
-	if errors.Is(err, ErrDHIPNoInfo) && hasDHIPHeader(payload) {
+	if errors.Is(err, ErrDHIPNoInfo) && hasDHIPHeader(payload) && !dhipRequest(payload) {
 		newSink(m, emit).field("tcp.banner_hex", hex.EncodeToString(payload[:min(len(payload), dhipBannerBytes)]))
 		return nil
 	}
 	return err
+}
+
+// dhipRequest says whether a framed DHIP message names a method: a call,
+// which the client sends (a device's own calls, client.notify..., are read
+// as notices before this is asked).
+func dhipRequest(payload []byte) bool {
+	body, err := dhipBody(payload)
+	if err != nil {
+		return false
+	}
+	var msg dhipMessage
+	if decodeFirstJSON(body, &msg) != nil {
+		return false
+	}
+	return scalarText(msg.Method) != ""
 }
 
 // dhipBannerBytes is how much of a recorded frame tcp.banner_hex keeps, as

@@ -280,6 +280,16 @@ func TestDHIPRecordedBytesLiteral(t *testing.T) {
 	if obs, err := decode(d, []byte(`{"id":8,"params":{"SID":513},"result":true,"session":1750143332}`), fuzzMeta); err == nil || len(obs) != 0 {
 		t.Errorf("unframed answer: err %v, %+v", err, obs)
 	}
+	// The client's side of the same session, framed as the log prints what
+	// it sent (precision6): a request names the app's call, not the device.
+	for _, request := range []string{
+		`{"id":2,"magic":"0x1234","method":"global.login","params":{"clientType":"","ipAddr":"(null)","loginType":"Direct","password":"","userName":"admin"},"session":0}`,
+		`{"method":"eventManager.attach","params":{"codes":["All"]},"id":8,"session":1750143332}`,
+	} {
+		if obs, _ := decode(d, DHIPFrame([]byte(request)), fuzzMeta); len(obs) != 0 {
+			t.Errorf("framed request %s gave %+v", request, obs)
+		}
+	}
 	for _, bad := range []string{`b'\x0'`, `b'\q'`, `'no prefix'`, `b'unterminated`} {
 		if _, ok := BytesLiteral(bad); ok {
 			t.Errorf("BytesLiteral(%q) accepted", bad)
