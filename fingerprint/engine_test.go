@@ -1061,3 +1061,41 @@ func TestLongBodyEvidenceIsAnExcerpt(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineCatchAllServerPaths: a server's 200 for a maker's path names
+// that maker (Uniview's LAPI, Xiongmai's snapshot path: the signatures'
+// examples); a server that answered 200 for both makers' paths answers
+// every path (nikto#728, yawast#113 document such servers), so neither
+// answer is evidence. Its own word (Dahua's RTSP server) still counts.
+func TestEngineCatchAllServerPaths(t *testing.T) {
+	lapi := "200 /LAPI/V1.0/System/DeviceInfo"
+	snap := "200 /webcapture.jpg?command=snap&channel=1"
+	for _, c := range []struct {
+		answers []string
+		also    string
+		want    string
+	}{
+		{[]string{lapi}, "", "Uniview"},
+		{[]string{snap}, "", "Xiongmai"},
+		{[]string{lapi, snap, "200 /nikto-test-1234.html"}, "", ""},
+		{[]string{lapi, snap}, "Rtsp Server/3.0", "Dahua"},
+	} {
+		e := newTestEngine(t)
+		ip := netip.MustParseAddr("198.18.0.62")
+		for _, a := range c.answers {
+			e.Add(Observation{Probe: "pcap", IP: ip, Port: 80, Key: "http.answer", Value: a})
+		}
+		if c.also != "" {
+			e.Add(Observation{Probe: "pcap", IP: ip, Port: 554, Key: "rtsp.server", Value: c.also})
+		}
+		d := onlyDevice(t, e)
+		if d.Vendor != c.want {
+			t.Errorf("answers %q (and %q): vendor %q, want %q", c.answers, c.also, d.Vendor, c.want)
+		}
+		for _, ev := range d.Evidence {
+			if c.want != "Uniview" && c.want != "Xiongmai" && ev.Key == "http.answer" && ev.Signature != "" {
+				t.Errorf("answers %q: a catch-all server's answer kept as evidence: %+v", c.answers, ev)
+			}
+		}
+	}
+}

@@ -143,6 +143,29 @@ func (e *Engine) matchFacts(v *view) ([]Match, []Evidence) {
 			evidence = append(evidence, Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port})
 		}
 	}
+	return dropCatchAllAnswers(matches, evidence)
+}
+
+// pathAnswerKey is the key of a server's status for a path a client asked.
+const pathAnswerKey = "http.answer"
+
+// dropCatchAllAnswers drops the path answers of a server whose answers name
+// two makers: a server that answers every path with 200 (honeypots, some
+// proxies and appliances: nikto and yawast document them) answers a
+// scanner's probes for each maker's paths, so none of them says whose the
+// server is.
+func dropCatchAllAnswers(matches []Match, evidence []Evidence) ([]Match, []Evidence) {
+	makers := map[string]bool{}
+	for _, m := range matches {
+		if m.Sig != nil && m.Sig.Key == pathAnswerKey && m.Vendor != "" {
+			makers[m.Vendor] = true
+		}
+	}
+	if len(makers) < 2 {
+		return matches, evidence
+	}
+	matches = slices.DeleteFunc(matches, func(m Match) bool { return m.Sig != nil && m.Sig.Key == pathAnswerKey })
+	evidence = slices.DeleteFunc(evidence, func(ev Evidence) bool { return ev.Key == pathAnswerKey && ev.Signature != "" })
 	return matches, evidence
 }
 
