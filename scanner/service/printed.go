@@ -198,6 +198,10 @@ func emitPrinted(out *emitter, text string) bool {
 		}
 		any = any || len(found) > 0
 	}
+	for _, kv := range append(printedServiceInfos(text), printedProbeMatch(text)...) {
+		out.add(kv.key, kv.value)
+		any = true
+	}
 	return any
 }
 

@@ -48,6 +48,8 @@ var dnsNameKeys = map[string]bool{
 var printedMemberKeys = map[string]bool{
 	"onvif.manufacturer": true, "onvif.model": true, "onvif.firmware": true, "onvif.serial": true, "onvif.hardware_id": true,
 	"upnp.manufacturer": true, "upnp.model_name": true, "upnp.model_number": true, "upnp.friendly_name": true,
+	"mdns.instance": true, "mdns.hostname": true, "mdns.service": true, "mdns.txt": true,
+	"wsd.scopes": true, "wsd.xaddrs": true,
 }
 
 // askedNameKeys are the names a client asked for, which the wire decoders
