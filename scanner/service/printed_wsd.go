@@ -19,7 +19,7 @@ import (
 // words after a space kept while they hold no '/' or ':', as a location
 // scope's "Hong Kong" as wsdiscover prints it, where the next scope starts
 // with one).
-var printedScope = regexp.MustCompile(`(?i)(?:(['"])(onvif://www\.onvif\.org/[^'"\r\n]+)|()(onvif://www\.onvif\.org/[^\s'",\])}]+(?: [^\s'",\])}/:]+)*))`)
+var printedScope = regexp.MustCompile(`(?i)(?:(['"])(onvif://www\.onvif\.org/[^'"\r\n]+)|()(onvif://www\.onvif\.org/[^\s'",\]}]+(?: [^\s'",\]}/:]+)*))`)
 
 // printedXAddr finds a device service address; printedEPR an endpoint
 // reference's UUID.
@@ -41,6 +41,9 @@ func printedProbeMatch(text string) []keyValue {
 	if strings.Contains(text, "<") && strings.Contains(strings.ToLower(text), "scopes>") {
 		return nil
 	}
+	if strings.Count(text, "address:") > 1 {
+		return nil // wsdiscover's listing of more than one service
+	}
 	var scopes []string
 	seen, own := map[string]bool{}, map[string]string{}
 	described := false
@@ -52,12 +55,14 @@ func printedProbeMatch(text string) []keyValue {
 			continue
 		}
 		switch kind {
-		case "name", "hardware", "mac":
+		case "hardware", "mac":
 			if prev, ok := own[kind]; ok && prev != value {
 				return nil
 			}
 			own[kind] = value
 			described = true
+		case "name":
+			described = true // a device may have two (Reolink's name/IPC-BO and name/IPC)
 		case "type", "profile":
 			described = true
 		}
