@@ -1,6 +1,7 @@
 package service
 
 import (
+	"maps"
 	"slices"
 	"testing"
 )
@@ -131,4 +132,54 @@ func FuzzPrintedServiceInfoAndProbeMatch(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPrintedSADPAndDHIP(t *testing.T) {
+	// A SADP ProbeMatch's members as a dict (the corpus's answer of code
+	// index file 70869093113, a DS-2CD2432F-IW, printed).
+	sadp := `{'Uuid': '13A888A9-F1B1-4020-AE9F-05607682D23B', 'Types': 'inquiry', 'DeviceType': '1', 'DeviceDescription': 'DS-2CD2432F-IW', 'DeviceSN': 'DS-2CD2432F-IW20150101AAWR123456', 'CommandPort': '8000', 'HttpPort': '80', 'MAC': '44-19-b6-aa-bb-cc', 'IPv4Address': '192.168.1.64', 'SoftwareVersion': 'V5.3.0build 150513', 'DSPVersion': 'V5.0build 150327', 'Activated': 'true'}`
+	want := map[string]string{
+		"sadp.device_type": "1", "sadp.model": "DS-2CD2432F-IW", "sadp.serial": "DS-2CD2432F-IW20150101AAWR123456",
+		"sadp.command_port": "8000", "sadp.http_port": "80", "sadp.firmware": "V5.3.0build 150513",
+		"sadp.dsp_version": "V5.0build 150327", "sadp.activated": "true",
+	}
+	if got := printedSADPAnswer.read(sadp); !maps.Equal(got, want) {
+		t.Errorf("SADP dict: %v", got)
+	}
+	for name, text := range map[string]string{
+		// A USB device's description with a firmware version, no serial
+		// (code index file 70494865721, HarpRegulator's JSON output).
+		"harp": `{"Confidence": "Low", "Kind": "Pico", "State": "Online", "PortName": "COM5", "WhoAmI": 1405, "DeviceDescription": "EnvironmentSensor", "SerialNumber": None, "FirmwareVersion": "0.2.0", "HardwareVersion": "1.0", "Source": "Pico USB Serial Port"}`,
+		// A solar inverter list's device (code index file 56728352103).
+		"inverter": `{"deviceType": "INVERTER", "deviceSn": "INV1"}`,
+		// A wireless controller's access point (code index file 5766634778).
+		"ap": `{'acDevId': '31', 'serialId': 'CN48GTH03G', 'softwareVersion': 'V100R005B09D045', 'sysName': 'msm525_ap4', 'type': '525-WW'}`,
+	} {
+		if got := printedSADPAnswer.read(text); got != nil {
+			t.Errorf("%s: read as SADP: %v", name, got)
+		}
+	}
+	// A DHIP search answer's deviceInfo as a Python dict: the corpus's
+	// answer of code index file 28717267299 (an IPC-HDW1431T1-S4), printed.
+	dhip := `{'AlarmInputChannels': 0, 'AlarmOutputChannels': 0, 'DeviceClass': 'IPC', 'DeviceID': '', 'DeviceType': 'IPC-HDW1431T1-S4', 'Find': 'BC', 'FindVersion': 1, 'HttpPort': 80, 'IPv4Address': {'DefaultGateway': '192.168.124.1', 'DhcpEnable': True, 'IPAddress': '192.168.124.17', 'SubnetMask': '255.255.255.0'}, 'Init': 2714, 'MachineName': '6C01E93PAG69A7D', 'Manufacturer': 'Private', 'Port': 37777, 'RemoteVideoInputChannels': 0, 'SerialNo': '6C01E93PAG69A7D', 'UnLoginFuncMask': 1, 'Vendor': 'Private', 'Version': '2.800.0000000.13.R', 'VideoInputChannels': 1, 'VideoOutputChannels': 0}`
+	wantDHIP := map[string]string{
+		"dhip.device_class": "IPC", "dhip.model": "IPC-HDW1431T1-S4", "dhip.http_port": "80", "dhip.machine_name": "6C01E93PAG69A7D",
+		"dhip.manufacturer": "Private", "dhip.port": "37777", "dhip.serial": "6C01E93PAG69A7D", "dhip.vendor": "Private", "dhip.firmware": "2.800.0000000.13.R",
+	}
+	if got := printedDHIPDeviceInfo.read(dhip); !maps.Equal(got, wantDHIP) {
+		t.Errorf("DHIP dict: %v", got)
+	}
+	for name, text := range map[string]string{
+		// An aircraft's record (code index file 3507356837): a serialNo and
+		// a manufacturer, no device type.
+		"aircraft": `{'aircraftNo': 'A330', 'cycles': 912, 'fleet': '912', 'manufacturer': 'Airbus', 'model': 'A-330-200', 'serialNo': '1441', 'totalShipTime': 5771}`,
+		// A phone query's criteria (code index file 6706855413).
+		"phones": `{'MaxReturnedDevices': 1000, 'DeviceClass': 'Phone', 'Model': 255, 'Status': 'Registered', 'SelectBy': 'Name'}`,
+		// An equipment list's row (code index file 18046646911).
+		"equipment": `{'ItemNum': 'POS001', 'Name': 'Excavator Equipment', 'Category': 'Heavy Machinery', 'SerialNo': 'SN001', 'Current Store': 'Store1'}`,
+	} {
+		if got := printedDHIPDeviceInfo.read(text); got != nil {
+			t.Errorf("%s: read as DHIP: %v", name, got)
+		}
+	}
 }

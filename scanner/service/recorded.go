@@ -50,6 +50,8 @@ var printedMemberKeys = map[string]bool{
 	"upnp.manufacturer": true, "upnp.model_name": true, "upnp.model_number": true, "upnp.friendly_name": true,
 	"mdns.instance": true, "mdns.hostname": true, "mdns.service": true, "mdns.txt": true,
 	"wsd.scopes": true, "wsd.xaddrs": true,
+	"sadp.model": true, "sadp.serial": true, "sadp.firmware": true,
+	"dhip.model": true, "dhip.serial": true, "dhip.firmware": true,
 }
 
 // askedNameKeys are the names a client asked for, which the wire decoders
