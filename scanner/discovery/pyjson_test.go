@@ -23,7 +23,7 @@ func TestPythonJSON(t *testing.T) {
 	}
 	for _, text := range []string{
 		`print(dahua.request(method="magicBox.getSerialNo"))`, // the request's code, no dict
-		`{u'a': u'b'`, // cut off
+		`{u'a': u'b'`,     // cut off
 		`{'x': set([1])}`, // a Python value JSON has not
 		`{'name': 'Light Panels', 'serialNo': 'S17072A2725', 'firmwareVersion': 'x` + "\n" + `'}`,
 	} {

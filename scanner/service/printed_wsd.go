@@ -15,11 +15,24 @@ import (
 // wsd.endpoint.
 
 // printedScope finds an ONVIF scope URI: quoted (it ends at the quote, a
-// space kept), or bare (it ends at white space or a list's punctuation,
-// words after a space kept while they hold no '/' or ':', as a location
-// scope's "Hong Kong" as wsdiscover prints it, where the next scope starts
-// with one).
-var printedScope = regexp.MustCompile(`(?i)(?:(['"])(onvif://www\.onvif\.org/[^'"\r\n]+)|()(onvif://www\.onvif\.org/[^\s'",\]}]+(?: [^\s'",\]}/:]+)*))`)
+// space kept), or bare (it ends at white space or a list's punctuation;
+// bareScopeEnd keeps the words after a space that end its line, as a
+// location scope's "Hong Kong" as wsdiscover prints it).
+var printedScope = regexp.MustCompile(`(?i)(?:(['"])(onvif://www\.onvif\.org/[^'"\r\n]+)|()(onvif://www\.onvif\.org/[^\s'",\]}]+))`)
+
+// bareScopeEnd extends a bare scope ending at end over the words after it
+// on its line when none of them holds a '/' or ':' or a list's punctuation
+// (so the line holds one scope, not a space-separated list).
+func bareScopeEnd(text string, end int) int {
+	line := text[end:]
+	if i := strings.IndexAny(line, "\r\n"); i >= 0 {
+		line = line[:i]
+	}
+	if !strings.HasPrefix(line, " ") || strings.TrimSpace(line) == "" || strings.ContainsAny(line, "/:'\",[]{}") {
+		return end
+	}
+	return end + len(strings.TrimRight(line, " \t"))
+}
 
 // printedXAddr finds a device service address; printedEPR an endpoint
 // reference's UUID.
@@ -47,8 +60,14 @@ func printedProbeMatch(text string) []keyValue {
 	var scopes []string
 	seen, own := map[string]bool{}, map[string]string{}
 	described := false
-	for _, m := range printedScope.FindAllStringSubmatch(text, maxPrintedScopes) {
-		s := strings.TrimSpace(m[2] + m[4])
+	for _, loc := range printedScope.FindAllStringSubmatchIndex(text, maxPrintedScopes) {
+		var s string
+		if loc[4] >= 0 {
+			s = text[loc[4]:loc[5]]
+		} else {
+			s = text[loc[8]:bareScopeEnd(text, loc[9])]
+		}
+		s = strings.TrimSpace(s)
 		rest := strings.TrimPrefix(strings.ToLower(s), "onvif://www.onvif.org/")
 		kind, value, _ := strings.Cut(rest, "/")
 		if value == "" {
