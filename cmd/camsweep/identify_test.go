@@ -915,12 +915,17 @@ func TestIdentifyReadsLooselyWrittenLines(t *testing.T) {
 // TestIdentifyReadsPrintedAnswers: answers as clients print them in logs (a
 // UPnP description as a dict given as upnp.description, Home Assistant's
 // SSDP dump line as ssdp.payload, python-onvif-zeep's device information as
-// a body) are read as the answers themselves.
+// a body; wsdiscover's scope listing as wsd.payload, a DHIP answer as a
+// Python dict, python-zeroconf's ServiceInfo as mdns.payload_hex) are read
+// as the answers themselves.
 func TestIdentifyReadsPrintedAnswers(t *testing.T) {
 	in := `{"ip":"10.0.3.1","key":"upnp.description","value":"{'deviceType': 'urn:schemas-upnp-org:device:Basic:1', 'friendlyName': 'IPC', 'manufacturer': 'Dahua', 'modelName': 'IPC-HFW2431S-S-S2', 'UDN': 'uuid:x'}"}
 {"ip":"10.0.4.1","key":"ssdp.payload","value":"{\"LOCATION\": \"http://192.168.1.20:49152/upnp_device_desc.xml\", \"SERVER\": \"Linux/3.8.8, UPnP/1.0, ZheJiang Dahua Technology CO.,LTD. Upnp SDK\", \"USN\": \"uuid:www.dahuatech.com.device_3_0-1L047ACPAW00037\"}"}
 {"ip":"10.0.5.1","key":"http.body","value":"{'Manufacturer': 'HIKVISION', 'Model': 'DS-2DE2204IW-D3', 'FirmwareVersion': 'V5.6.11 build 190426', 'SerialNumber': 'DS-2DE2204IW-D320170316CCCH731956144W', 'HardwareId': '88'}"}
 {"ip":"10.0.6.1","key":"upnp.description","value":"not a description at all"}
+{"ip": "10.0.7.1", "key": "wsd.payload", "value": "Discovered:\n\n address: 192.168.202.92:2020\n  - onvif://www.onvif.org/name/VIGI-C350\n  - onvif://www.onvif.org/hardware/VIGI-C350\n  - onvif://www.onvif.org/Profile/Streaming\n  - onvif://www.onvif.org/location/Hong Kong\n  - onvif://www.onvif.org/type/NetworkVideoTransmitter\n"}
+{"ip": "10.0.8.1", "key": "dhip.payload", "value": "{u'session': u'528b1ab7bb23f2877010495', u'params': {u'type': u'IPC-D2B20-ZS'}, u'result': True, u'id': 6}"}
+{"ip": "10.0.9.1", "key": "mdns.payload_hex", "value": "ServiceInfo(type='_CGI._tcp.local.', name='HIKVISION DS-2CD2722FWD-IZS - 733050127._CGI._tcp.local.', addresses=[b'\\n\\x00\\x01\\xa6'], port=80, weight=0, priority=0, server=None, properties={})"}
 `
 	code, out, stderr := cli(t, in, "identify", "-q", "--format", "json")
 	if code != exitFindings {
@@ -933,6 +938,12 @@ func TestIdentifyReadsPrintedAnswers(t *testing.T) {
 		"10.0.3.1": {"Dahua", "IPC-HFW2431S-S-S2"},
 		"10.0.4.1": {"Dahua", ""},
 		"10.0.5.1": {"Hikvision", "DS-2DE2204IW-D3"},
+		// python-ws-discovery issue #56's wsdiscover listing, mcw0/Tools
+		// issue #8's Python 2 DHIP answer, a python-zeroconf ServiceInfo of
+		// the instance name in code index file 46554257206.
+		"10.0.7.1": {"TP-Link", "VIGI-C350"},
+		"10.0.8.1": {"Dahua", "IPC-D2B20-ZS"},
+		"10.0.9.1": {"Hikvision", "DS-2CD2722FWD-IZS"},
 	}
 	for _, d := range decodeJSON(t, out).Devices {
 		for _, ip := range d.IPs {

@@ -86,7 +86,8 @@ func decodeStream(t testing.TB, key, value string, port uint16) []fingerprint.Ob
 }
 
 // decodeDatagram expands a raw discovery key (dhip.payload, sadp.payload, ...)
-// sent from src, as `camsweep identify` does with an observation line's ip.
+// sent from src, as `camsweep identify` does with an observation line's ip
+// (a value its decoder reads nothing of read as a printed answer).
 func decodeDatagram(t testing.TB, key string, payload []byte, src netip.Addr) []fingerprint.Observation {
 	t.Helper()
 	d, ok := discovery.ByRawKey(key)
@@ -95,7 +96,15 @@ func decodeDatagram(t testing.TB, key string, payload []byte, src netip.Addr) []
 	}
 	var out []fingerprint.Observation
 	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: src}
-	if err := d(payload, m, func(o fingerprint.Observation) { out = append(out, o) }); err != nil {
+	err := d(payload, m, func(o fingerprint.Observation) { out = append(out, o) })
+	if err != nil || len(out) == 0 {
+		// As identify's expandRaw: the answer as a client printed it.
+		var printed []fingerprint.Observation
+		if service.DecodePrinted(string(payload), m, func(o fingerprint.Observation) { printed = append(printed, o) }) {
+			return printed
+		}
+	}
+	if err != nil {
 		t.Fatalf("decoding %s %q: %v", key, payload, err)
 	}
 	return out

@@ -10,6 +10,7 @@ import (
 
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/camsweep/camsweep/scanner/service"
 )
 
@@ -45,6 +46,37 @@ var printedAnswers = []struct {
 		whole: func(names []string) bool {
 			return slices.Contains(names, "deviceType") && slices.Contains(names, "manufacturer") &&
 				(slices.Contains(names, "modelName") || slices.Contains(names, "modelNumber"))
+		},
+	},
+	{
+		name: "SADP ProbeMatch",
+		members: []struct{ name, key string }{
+			{"DeviceType", "sadp.device_type"}, {"DeviceDescription", "sadp.model"}, {"DeviceSN", "sadp.serial"},
+			{"CommandPort", "sadp.command_port"}, {"HttpPort", "sadp.http_port"}, {"SoftwareVersion", "sadp.firmware"},
+			{"DSPVersion", "sadp.dsp_version"}, {"Activated", "sadp.activated"},
+		},
+		givenAs: []string{"http.body", "sadp.payload", "sadp.model"},
+		whole: func(names []string) bool {
+			return slices.Contains(names, "DeviceSN") && slices.Contains(names, "DeviceDescription") &&
+				(slices.Contains(names, "SoftwareVersion") || slices.Contains(names, "DSPVersion"))
+		},
+	},
+	{
+		name: "DHIP deviceInfo",
+		members: []struct{ name, key string }{
+			{"DeviceClass", "dhip.device_class"}, {"DeviceType", "dhip.model"}, {"HttpPort", "dhip.http_port"},
+			{"MachineName", "dhip.machine_name"}, {"Manufacturer", "dhip.manufacturer"}, {"Port", "dhip.port"},
+			{"SerialNo", "dhip.serial"}, {"Vendor", "dhip.vendor"}, {"Version", "dhip.firmware"},
+		},
+		givenAs: []string{"http.body", "dhip.payload", "dhip.model"},
+		whole: func(names []string) bool {
+			n := 0
+			for _, o := range []string{"Version", "Vendor", "MachineName", "DeviceClass", "Manufacturer"} {
+				if slices.Contains(names, o) {
+					n++
+				}
+			}
+			return slices.Contains(names, "DeviceType") && slices.Contains(names, "SerialNo") && n >= 2
 		},
 	},
 	{
@@ -129,6 +161,7 @@ func TestPrintedAnswersKeepVerdicts(t *testing.T) {
 	answers, tried, differ := map[string]int{}, 0, 0
 	for _, path := range paths {
 		for _, e := range loadSourceEntries(t, path) {
+			e = withDiscoveryAnswers(e)
 			for _, a := range printedAnswers {
 				names, values, clean := membersOf(e, a.members)
 				if !a.whole(names) {
@@ -141,7 +174,7 @@ func TestPrintedAnswersKeepVerdicts(t *testing.T) {
 					for _, key := range a.givenAs {
 						var obs []fingerprint.Observation
 						collect := func(o fingerprint.Observation) { obs = append(obs, o) }
-						if key == "upnp.description" || key == "ssdp.payload" {
+						if key == "upnp.description" || key == "ssdp.payload" || key == "sadp.payload" || key == "dhip.payload" {
 							service.DecodePrinted(printed, m, collect)
 						} else {
 							service.DecodeRecorded(key, printed, m, collect)
@@ -159,7 +192,7 @@ func TestPrintedAnswersKeepVerdicts(t *testing.T) {
 		}
 	}
 	t.Logf("answers %v, %d printed forms read, %d differ", answers, tried, differ)
-	if answers["ONVIF GetDeviceInformation"] < 30 || answers["UPnP device description"] < 10 || answers["SSDP answer"] < 10 {
+	if answers["SADP ProbeMatch"] < 10 || answers["DHIP deviceInfo"] < 3 || answers["ONVIF GetDeviceInformation"] < 30 || answers["UPnP device description"] < 10 || answers["SSDP answer"] < 10 {
 		t.Fatalf("too few answers in the corpus: %v", answers)
 	}
 }
@@ -181,4 +214,24 @@ func membersOf(e sourceEntry, members []struct{ name, key string }) (names, valu
 		obs = append(obs, observation("corpus", mem.key, v))
 	}
 	return names, values, obs
+}
+
+// withDiscoveryAnswers adds the members of the SADP and DHIP answers a case
+// gives raw (sadp.payload, dhip.payload) as the decoders read them, so that
+// they too are printed.
+func withDiscoveryAnswers(e sourceEntry) sourceEntry {
+	for _, o := range e.Obs {
+		if o.Key != "sadp.payload" && o.Key != "dhip.payload" {
+			continue
+		}
+		d, _ := discovery.ByRawKey(o.Key)
+		m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: deviceIP}
+		_ = d([]byte(o.Value), m, func(x fingerprint.Observation) {
+			e.Obs = append(e.Obs, struct {
+				Key   string `json:"key"`
+				Value string `json:"value"`
+			}{x.Key, x.Value})
+		})
+	}
+	return e
 }

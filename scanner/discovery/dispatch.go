@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 
 	"github.com/camsweep/camsweep/scanner"
@@ -106,7 +107,7 @@ func orSniff(d scanner.Decoder, is func([]byte) bool) scanner.Decoder {
 // decoder that reads the same bytes off the wire.
 var rawKeys = map[string]scanner.Decoder{
 	"sadp.payload":      SADP,
-	"dhip.payload":      fromBytesLiteral(recordedDHIP),
+	"dhip.payload":      fromBytesLiteral(fromPythonDict(recordedDHIP)),
 	"xm.payload":        fromBytesLiteral(XM),
 	"wsd.payload":       WSD,
 	"ssdp.payload":      SSDP,
@@ -224,6 +225,20 @@ func BytesLiteral(text string) ([]byte, bool) {
 		}
 	}
 	return out, true
+}
+
+// fromPythonDict wraps a decoder of JSON messages so that it also reads a
+// message a Python client printed as a dict (PythonJSON), as users paste
+// DahuaConsole's and python-dahua's logs. JSON is passed on as it is.
+func fromPythonDict(d scanner.Decoder) scanner.Decoder {
+	return func(payload []byte, m scanner.Meta, emit scanner.Emit) error {
+		if !json.Valid(trimJSON(payload)) {
+			if j, ok := PythonJSON(string(payload)); ok {
+				payload = j
+			}
+		}
+		return d(payload, m, emit)
+	}
 }
 
 // fromHex wraps a decoder so that it reads hex text: white space, colons

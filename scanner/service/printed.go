@@ -99,6 +99,43 @@ var printedSSDPAnswer = newPrintedAnswer(map[string]string{
 	return found["ssdp.usn"] != "" && found["ssdp.location"] != ""
 })
 
+// printedSADPAnswer is a Hikvision SADP ProbeMatch's members as SADP
+// tools print them (a dict or JSON of the XML's elements, Hikvision's SDK
+// search result with the same names): whole with the device's serial
+// (DeviceSN), its DeviceDescription and its SoftwareVersion or DSPVersion,
+// which only a SADP answer has together (a solar inverter's dict has a
+// deviceSn and a deviceType, a USB device's a DeviceDescription and a
+// firmware version, no serial).
+var printedSADPAnswer = newPrintedAnswer(map[string]string{
+	"devicetype": "sadp.device_type", "devicedescription": "sadp.model", "devicesn": "sadp.serial",
+	"softwareversion": "sadp.firmware", "dspversion": "sadp.dsp_version", "detailoemcode": "sadp.oem_code",
+	"activated": "sadp.activated", "commandport": "sadp.command_port", "httpport": "sadp.http_port",
+	"uuid": "#", "types": "#", "mac": "#", "ipv4address": "#", "ipv4subnetmask": "#", "ipv4gateway": "#",
+	"ipv6address": "#", "dhcp": "#", "boottime": "#", "digitalchannelnum": "#", "analogchannelnum": "#",
+	"passwordresetability": "#", "oeminfo": "#", "salt": "#", "encrypt": "#", "ehomever": "#",
+}, func(found map[string]string) bool {
+	return found["sadp.serial"] != "" && found["sadp.model"] != "" &&
+		countFound(found, "sadp.firmware", "sadp.dsp_version") > 0
+})
+
+// printedDHIPDeviceInfo is a Dahua DHIP search answer's deviceInfo as
+// clients print it (a Python dict; the decoder reads its JSON): whole with
+// DeviceType and SerialNo and two of Version, Vendor, MachineName,
+// DeviceClass and Manufacturer (an asset list's dict has a SerialNo and a
+// type, a phone query's a DeviceClass and a Model, not these together).
+var printedDHIPDeviceInfo = newPrintedAnswer(map[string]string{
+	"devicetype": "dhip.model", "deviceclass": "dhip.device_class", "serialno": "dhip.serial",
+	"version": "dhip.firmware", "vendor": "dhip.vendor", "machinename": "dhip.machine_name",
+	"manufacturer": "dhip.manufacturer", "port": "dhip.port", "httpport": "dhip.http_port",
+	"ipv4address": "#", "ipaddress": "#", "subnetmask": "#", "defaultgateway": "#", "dhcpenable": "#",
+	"physicaladdress": "#", "ipv6address": "#", "alarminputchannels": "#", "alarmoutputchannels": "#",
+	"remotevideoinputchannels": "#", "videoinputchannels": "#", "videooutputchannels": "#", "mtu": "#",
+	"initstatus": "#", "pwdresetway": "#", "specialability": "#", "mac": "#",
+}, func(found map[string]string) bool {
+	return found["dhip.model"] != "" && found["dhip.serial"] != "" &&
+		countFound(found, "dhip.firmware", "dhip.vendor", "dhip.machine_name", "dhip.device_class", "dhip.manufacturer") >= 2
+})
+
 func countFound(found map[string]string, keys ...string) int {
 	n := 0
 	for _, k := range keys {
@@ -191,12 +228,16 @@ func unquotePrinted(quoted string) string {
 // the XML answers give; it reports whether there was one.
 func emitPrinted(out *emitter, text string) bool {
 	any := false
-	for _, a := range []printedAnswer{printedDeviceInformation, printedUPnPDescription, printedSSDPAnswer} {
+	for _, a := range []printedAnswer{printedDeviceInformation, printedUPnPDescription, printedSSDPAnswer, printedSADPAnswer, printedDHIPDeviceInfo} {
 		found := a.read(text)
 		for _, k := range slices.Sorted(maps.Keys(found)) {
 			out.add(k, found[k])
 		}
 		any = any || len(found) > 0
+	}
+	for _, kv := range append(printedServiceInfos(text), printedProbeMatch(text)...) {
+		out.add(kv.key, kv.value)
+		any = true
 	}
 	return any
 }

@@ -65,7 +65,7 @@ func FuzzPrintedDeviceInformation(f *testing.F) {
 		if got != nil && (got["onvif.manufacturer"] == "" || got["onvif.model"] == "" || len(got) > 5) {
 			t.Fatalf("%q: %v", text, got)
 		}
-		for _, a := range []printedAnswer{printedUPnPDescription, printedSSDPAnswer} {
+		for _, a := range []printedAnswer{printedUPnPDescription, printedSSDPAnswer, printedSADPAnswer, printedDHIPDeviceInfo} {
 			for k := range a.read(text) {
 				if strings.HasPrefix(k, "#") {
 					t.Fatalf("%q: a boundary-only member's key %q left in", text, k)

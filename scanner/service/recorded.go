@@ -48,6 +48,9 @@ var dnsNameKeys = map[string]bool{
 var printedMemberKeys = map[string]bool{
 	"onvif.manufacturer": true, "onvif.model": true, "onvif.firmware": true, "onvif.serial": true, "onvif.hardware_id": true,
 	"upnp.manufacturer": true, "upnp.model_name": true, "upnp.model_number": true, "upnp.friendly_name": true,
+	"mdns.instance": true, "mdns.hostname": true, "mdns.service": true, "mdns.txt": true,
+	"sadp.model": true, "sadp.serial": true, "sadp.firmware": true,
+	"dhip.model": true, "dhip.serial": true, "dhip.firmware": true,
 }
 
 // askedNameKeys are the names a client asked for, which the wire decoders
@@ -83,7 +86,10 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		out.add("http.title", htmlTitle(body))
 		emitONVIFAnswers(out, body)
 		emitPrinted(out, value)
-	case printedMemberKeys[key] && emitPrinted(out, value):
+	case printedMemberKeys[key] && emitPrinted(out, value),
+		key == "wsd.scopes" && strings.ContainsAny(value, "'\"[\n") && emitPrinted(out, value):
+		// (A scope list only when printed: quoted, a list, one a line;
+		// a list as the XML gives it is the engine's.)
 		// A whole printed answer given for one of its members: every
 		// member it holds is read.
 	case key == "telnet.banner":
