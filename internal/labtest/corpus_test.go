@@ -265,6 +265,9 @@ func recogExamples(t *testing.T, path string) []string {
 // sweepable: a swept device can show this observation on a port the sweep
 // asks by default.
 func sweepable(o corpusKV) bool {
+	if service.Printed(o.Key, o.Value) {
+		return false // a client's print of an answer: identify reads it, no device sends it
+	}
 	if decode, raw := service.ByRawKey(o.Key); raw {
 		// A rule set's constructed answer that is no answer (nmap's "HTTP/1.0 ÿû..."):
 		// identify refuses it as a bad line, and a device could not send it either.

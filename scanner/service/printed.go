@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/camsweep/camsweep/observe"
 	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
 )
 
 // A device's answer as clients print it in their logs and users paste it
@@ -247,4 +249,36 @@ func emitPrinted(out *emitter, text string) bool {
 // reports whether it was one.
 func DecodePrinted(value string, m scanner.Meta, emit scanner.Emit) bool {
 	return emitPrinted(newEmitter(m, emit), value)
+}
+
+// Printed reports whether `camsweep identify` reads value, given under key,
+// as an answer a client printed rather than as a device sends it: a Python
+// bytes literal or dict, a zeep object, a discovery tool's listing. The wire
+// never shows such a value and no simulated device can send it, so tests
+// that put values on the wire or in a lab leave these out.
+func Printed(key, value string) bool {
+	readsPrinted := func() bool {
+		n := 0
+		DecodePrinted(value, scanner.Meta{}, func(observe.Observation) { n++ })
+		return n > 0
+	}
+	switch {
+	case key == "http.body", printedMemberKeys[key]:
+		return readsPrinted()
+	case key == "wsd.scopes":
+		return strings.ContainsAny(value, "'\"[\n") && readsPrinted()
+	}
+	decode, raw := discovery.ByRawKey(key)
+	if !raw {
+		return false
+	}
+	if _, ok := discovery.BytesLiteral(value); ok {
+		return true
+	}
+	if _, ok := discovery.PythonJSON(value); ok && !json.Valid([]byte(value)) {
+		return true
+	}
+	n := 0
+	err := decode([]byte(value), scanner.Meta{}, func(observe.Observation) { n++ })
+	return (err != nil || n == 0) && readsPrinted()
 }

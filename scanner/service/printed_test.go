@@ -108,3 +108,30 @@ func TestPrintedSSDPAndUPnP(t *testing.T) {
 		t.Errorf("a dict with no device type or UDN read as a UPnP description: %v", got)
 	}
 }
+
+// TestPrinted: a value as a client printed it is told from the value as a
+// device sends it, under the key identify was given it by.
+func TestPrinted(t *testing.T) {
+	ssdp := "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nLOCATION: http://192.168.1.20:49152/upnp_device_desc.xml\r\nSERVER: Linux/3.8.8, UPnP/1.0, ZheJiang Dahua Technology CO.,LTD. Upnp SDK\r\nST: upnp:rootdevice\r\nUSN: uuid:www.dahuatech.com.device_3_0-1L047ACPAW00037::upnp:rootdevice\r\n\r\n"
+	for _, c := range []struct {
+		key, value string
+		want       bool
+	}{
+		{"onvif.model", zeepHikvisionPTZ, true},
+		{"onvif.model", "DS-2DE2204IW-D3", false},
+		{"http.body", zeepHikvisionPTZ, true},
+		{"http.body", "<html><title>WEB SERVICE</title></html>", false},
+		{"ssdp.payload", haSSDPDumpDahua, true},
+		{"ssdp.payload", ssdp, false},
+		{"wsd.scopes", "onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/hardware/DS-2CD2142FWD-I", false},
+		{"wsd.scopes", "['onvif://www.onvif.org/type/video_encoder', 'onvif://www.onvif.org/hardware/DS-2CD2142FWD-I']", true},
+		{"dhip.payload", `b' \x00\x00\x00DHIP{"id":8}\n'`, true},
+		{"dhip.payload", "{u'params': {u'type': u'IPC-D2B20-ZS'}, u'result': True, u'id': 6}", true},
+		{"dhip.payload", `{"mac":"08:ed:ed:87:42:7a","method":"client.notifyDevInfo","params":{"deviceInfo":{"DeviceType":"IPC-HDW1431T1-S4"}}}`, false},
+		{"http.server", "App-webs/", false},
+	} {
+		if got := Printed(c.key, c.value); got != c.want {
+			t.Errorf("Printed(%s, %.60q) = %v, want %v", c.key, c.value, got, c.want)
+		}
+	}
+}
