@@ -264,6 +264,13 @@ func listenUDP(ctx context.Context, seg *Segment, port int, group netip.Addr) (n
 	if err != nil {
 		return nil, err
 	}
+	if uc, ok := c.(*net.UDPConn); ok {
+		// Every device of a segment answers a broadcast search at once:
+		// the default buffer (208 KiB on Linux) holds a few dozen answers
+		// of a kilobyte or two, and a busy machine reads them late. As
+		// much as the system allows (net.core.rmem_max); best effort.
+		_ = uc.SetReadBuffer(discoveryReadBuffer)
+	}
 	pc := ipv4.NewPacketConn(c)
 	if err := pc.SetMulticastInterface(seg.Interface); err != nil {
 		c.Close()
@@ -279,6 +286,9 @@ func listenUDP(ctx context.Context, seg *Segment, port int, group netip.Addr) (n
 	}
 	return c, nil
 }
+
+// discoveryReadBuffer is the receive buffer asked for discovery sockets.
+const discoveryReadBuffer = 4 << 20
 
 // broadcast is the directed broadcast address of p.
 func broadcast(p netip.Prefix) netip.Addr {
