@@ -58,9 +58,13 @@ certificate subject in OpenSSL's or nmap's spelling, a DNS name as dig or
 avahi-browse print it (trailing dot, \032 or "\ " for a space), a banner as
 spaced or 0x hex or escaped as nmap prints it (\0\x10...), a DHIP or
 Xiongmai payload as a Python bytes literal (b'\x20\x00...'); each is read as
-the scanner reads the
-wire. A value copied with the line a tool printed it on is read without the
-tool's prefix: curl -v's "< " before a header ("< Server: DNVRS-Webs"),
+the scanner reads the wire. An answer as a client printed it in a log is read
+as the answer: an ONVIF device information (python-onvif-zeep's dict, JSON, a
+Go struct), a UPnP description or an SSDP answer as a dict (Home Assistant's
+dumps), python-zeroconf's ServiceInfo, a wsdiscover listing, a SADP or DHIP
+dict, given as http.body, as the raw key or for one of its members. A value
+copied with the line a tool printed it on is read without the tool's prefix:
+curl -v's "< " before a header ("< Server: DNVRS-Webs"),
 nmap's script lines ("|_http-title: NETSurveillance WEB", "| ssl-cert:
 Subject: ...", "|   Server: ..." of http-headers). A line with a mac and no key (or the key "mac" with the MAC as its
 value) says only that the device exists, as a switch's MAC table or a lease
