@@ -155,16 +155,21 @@ const pathAnswerKey = "http.answer"
 // scanner's probes for each maker's paths, so none of them says whose the
 // server is.
 func dropCatchAllAnswers(matches []Match, evidence []Evidence) ([]Match, []Evidence) {
-	makers := map[string]bool{}
+	isPathAnswer := func(m Match) bool { return m.Sig != nil && m.Sig.Key == pathAnswerKey }
+	maker, twoMakers := "", false
 	for _, m := range matches {
-		if m.Sig != nil && m.Sig.Key == pathAnswerKey && m.Vendor != "" {
-			makers[m.Vendor] = true
+		if !isPathAnswer(m) || m.Vendor == "" {
+			continue
 		}
+		if maker == "" {
+			maker = m.Vendor
+		}
+		twoMakers = twoMakers || m.Vendor != maker
 	}
-	if len(makers) < 2 {
+	if !twoMakers {
 		return matches, evidence
 	}
-	matches = slices.DeleteFunc(matches, func(m Match) bool { return m.Sig != nil && m.Sig.Key == pathAnswerKey })
+	matches = slices.DeleteFunc(matches, isPathAnswer)
 	evidence = slices.DeleteFunc(evidence, func(ev Evidence) bool { return ev.Key == pathAnswerKey && ev.Signature != "" })
 	return matches, evidence
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/camsweep/camsweep/fingerprint"
 	"github.com/camsweep/camsweep/oui"
 	"github.com/camsweep/camsweep/scanner"
-	"github.com/camsweep/camsweep/scanner/discovery"
 	"github.com/camsweep/camsweep/scanner/pcap"
 	"github.com/camsweep/camsweep/scanner/service"
 )
@@ -60,12 +59,7 @@ func isPartialCapture(err error) bool {
 func expandRaw(obs fingerprint.Observation, emit scanner.Emit) (bool, error) {
 	m := rawMeta(obs)
 	bound := bindTo(obs, emit)
-	if d, ok := discovery.ByRawKey(obs.Key); ok {
-		read := 0
-		err := d([]byte(obs.Value), m, func(o fingerprint.Observation) { read++; bound(o) })
-		if (err != nil || read == 0) && service.DecodePrinted(obs.Value, m, bound) {
-			return true, nil // the answer as a client printed it, not as sent
-		}
+	if isRaw, _, err := service.DecodeDiscoveryRaw(obs.Key, obs.Value, m, bound); isRaw {
 		return true, err
 	}
 	if d, ok := service.ByRawKey(obs.Key); ok {

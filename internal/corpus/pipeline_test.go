@@ -90,19 +90,11 @@ func decodeStream(t testing.TB, key, value string, port uint16) []fingerprint.Ob
 // (a value its decoder reads nothing of read as a printed answer).
 func decodeDatagram(t testing.TB, key string, payload []byte, src netip.Addr) []fingerprint.Observation {
 	t.Helper()
-	d, ok := discovery.ByRawKey(key)
-	if !ok {
-		t.Fatalf("discovery.ByRawKey(%q): no decoder", key)
-	}
 	var out []fingerprint.Observation
 	m := scanner.Meta{Time: corpusTime, Probe: "corpus", SrcIP: src}
-	err := d(payload, m, func(o fingerprint.Observation) { out = append(out, o) })
-	if err != nil || len(out) == 0 {
-		// As identify's expandRaw: the answer as a client printed it.
-		var printed []fingerprint.Observation
-		if service.DecodePrinted(string(payload), m, func(o fingerprint.Observation) { printed = append(printed, o) }) {
-			return printed
-		}
+	isRaw, _, err := service.DecodeDiscoveryRaw(key, string(payload), m, func(o fingerprint.Observation) { out = append(out, o) })
+	if !isRaw {
+		t.Fatalf("discovery.ByRawKey(%q): no decoder", key)
 	}
 	if err != nil {
 		t.Fatalf("decoding %s %q: %v", key, payload, err)

@@ -232,13 +232,31 @@ func BytesLiteral(text string) ([]byte, bool) {
 // DahuaConsole's and python-dahua's logs. JSON is passed on as it is.
 func fromPythonDict(d scanner.Decoder) scanner.Decoder {
 	return func(payload []byte, m scanner.Meta, emit scanner.Emit) error {
-		if !json.Valid(trimJSON(payload)) {
-			if j, ok := PythonJSON(string(payload)); ok {
-				payload = j
-			}
+		if j, ok := pythonDict(payload); ok {
+			payload = j
 		}
 		return d(payload, m, emit)
 	}
+}
+
+// pythonDict returns the JSON of a payload that is a Python-printed dict
+// and no JSON already.
+func pythonDict(payload []byte) ([]byte, bool) {
+	if json.Valid(trimJSON(payload)) {
+		return nil, false
+	}
+	return PythonJSON(string(payload))
+}
+
+// PrintedPayload reports a raw payload written as a client prints it, a
+// Python bytes literal or dict, which the raw keys' decoders read
+// (fromBytesLiteral, fromPythonDict) but no device sends.
+func PrintedPayload(text string) bool {
+	if _, ok := BytesLiteral(text); ok {
+		return true
+	}
+	_, ok := pythonDict([]byte(text))
+	return ok
 }
 
 // fromHex wraps a decoder so that it reads hex text: white space, colons

@@ -251,6 +251,35 @@ func DecodePrinted(value string, m scanner.Meta, emit scanner.Emit) bool {
 	return emitPrinted(newEmitter(m, emit), value)
 }
 
+// DecodeDiscoveryRaw reads a raw discovery key's value (sadp.payload,
+// dhip.payload, upnp.description, ...) as `camsweep identify` does: through
+// the decoder the wire uses, or, when that reads nothing of it, as an answer
+// a client printed (a dict rather than the XML). It reports whether key is
+// such a key and whether the value was read as printed; the decoder's error
+// stands only when the value is no printed answer either.
+func DecodeDiscoveryRaw(key, value string, m scanner.Meta, emit scanner.Emit) (isRaw, printed bool, err error) {
+	decode, isRaw := discovery.ByRawKey(key)
+	if !isRaw {
+		return false, false, nil
+	}
+	var read []observe.Observation
+	err = decode([]byte(value), m, func(o observe.Observation) { read = append(read, o) })
+	if (err != nil || len(read) == 0) && DecodePrinted(value, m, emit) {
+		return true, true, nil
+	}
+	for _, o := range read {
+		emit(o)
+	}
+	return true, false, err
+}
+
+// printedScopeList reports a wsd.scopes value that may be a printed list
+// (quoted items, a bracketed list, one scope a line): a list as the XML
+// gives it, space-separated, is the engine's to split.
+func printedScopeList(value string) bool {
+	return strings.ContainsAny(value, "'\"[\n")
+}
+
 // Printed reports whether `camsweep identify` reads value, given under key,
 // as an answer a client printed rather than as a device sends it: a Python
 // bytes literal or dict, a zeep object, a discovery tool's listing. The wire
@@ -266,19 +295,14 @@ func Printed(key, value string) bool {
 	case key == "http.body", printedMemberKeys[key]:
 		return readsPrinted()
 	case key == "wsd.scopes":
-		return strings.ContainsAny(value, "'\"[\n") && readsPrinted()
+		return printedScopeList(value) && readsPrinted()
 	}
-	decode, raw := discovery.ByRawKey(key)
-	if !raw {
+	if _, raw := discovery.ByRawKey(key); !raw {
 		return false
 	}
-	if _, ok := discovery.BytesLiteral(value); ok {
-		return true
+	if discovery.PrintedPayload(value) {
+		return true // a bytes literal or a dict the raw key's decoder unprints
 	}
-	if _, ok := discovery.PythonJSON(value); ok && !json.Valid([]byte(value)) {
-		return true
-	}
-	n := 0
-	err := decode([]byte(value), scanner.Meta{}, func(observe.Observation) { n++ })
-	return (err != nil || n == 0) && readsPrinted()
+	_, printed, _ := DecodeDiscoveryRaw(key, value, scanner.Meta{}, func(observe.Observation) {})
+	return printed
 }

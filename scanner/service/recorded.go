@@ -67,9 +67,9 @@ var askedNameKeys = map[string]bool{"dns.query": true, "tls.sni": true, "http.re
 // written as the certificate decoder writes it, a DNS name's trailing dot
 // dropped. Values that say more than their key (a realm that is a MAC, an
 // ONVIF answer in a body) give the same extra observations as on the wire,
-// and an ONVIF GetDeviceInformation answer or a UPnP description as a client
-// printed it (printed.go), given as a body or for one of its members,
-// gives every member it holds.
+// and an answer as a client printed it (printed.go: ONVIF device
+// information, a UPnP description, SSDP, mDNS, WS-Discovery, SADP, DHIP),
+// given as a body or for one of its members, gives every member it holds.
 // It reports false for keys it has no rule for; the caller emits those
 // as they are.
 func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
@@ -87,7 +87,7 @@ func DecodeRecorded(key, value string, m scanner.Meta, emit scanner.Emit) bool {
 		emitONVIFAnswers(out, body)
 		emitPrinted(out, value)
 	case printedMemberKeys[key] && emitPrinted(out, value),
-		key == "wsd.scopes" && strings.ContainsAny(value, "'\"[\n") && emitPrinted(out, value):
+		key == "wsd.scopes" && printedScopeList(value) && emitPrinted(out, value):
 		// (A scope list only when printed: quoted, a list, one a line;
 		// a list as the XML gives it is the engine's.)
 		// A whole printed answer given for one of its members: every
