@@ -86,6 +86,12 @@ With --from, identify reads another tool's output directly:
                          http.log (status, path), software.log (HTTP
                          servers), ssl.log with x509.log (certificates); a
                          directory is searched for those logs
+  --from shodan FILE|-   Shodan's banner JSON: the lines shodan download
+                         writes (.json.gz as it is), a host's record (shodan
+                         host, the API's /shodan/host/IP) or a search result
+                         page; what each service sent (its answer, page,
+                         favicon hash, certificate) is read as a scan would
+                         read it, Shodan's own product guesses are not
 
 Every device is judged again from that evidence with this installation's
 signatures and policy; nothing the other tool concluded is taken on trust.
@@ -98,20 +104,27 @@ scanner), or to test a signature.`
 // lines: each reads the named input (a file, "-" for standard input where
 // the format allows it, or a directory) and emits its observations.
 var importFormats = map[string]func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error){
-	"nmap-xml": func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error) {
-		in, closeIn, err := openInput(stdin, name)
-		if err != nil {
-			return importer.Stats{}, err
-		}
-		defer closeIn()
-		return importer.NmapXML(in, emit)
-	},
+	"nmap-xml": fileOrStdin(importer.NmapXML),
+	"shodan":   fileOrStdin(importer.Shodan),
 	"zeek": func(name string, _ io.Reader, emit importer.Emit) (importer.Stats, error) {
 		if name == "-" {
 			return importer.Stats{}, errors.New("--from zeek reads a log file or a directory of logs, not standard input")
 		}
 		return importer.Zeek(name, emit)
 	},
+}
+
+// fileOrStdin makes an importer of one stream read a file, or standard
+// input for "-".
+func fileOrStdin(read func(io.Reader, importer.Emit) (importer.Stats, error)) func(string, io.Reader, importer.Emit) (importer.Stats, error) {
+	return func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error) {
+		in, closeIn, err := openInput(stdin, name)
+		if err != nil {
+			return importer.Stats{}, err
+		}
+		defer closeIn()
+		return read(in, emit)
+	}
 }
 
 func newIdentifyCmd() *cobra.Command {
@@ -126,12 +139,15 @@ func newIdentifyCmd() *cobra.Command {
   camsweep identify --format json - < export.jsonl
   nmap -sV --script http-title,http-headers,rtsp-methods,ssl-cert -oX scan.xml 10.0.0.0/24
   camsweep identify --from nmap-xml scan.xml
-  camsweep identify --from zeek /opt/zeek/logs/current`,
+  camsweep identify --from zeek /opt/zeek/logs/current
+  shodan download --limit -1 site net:203.0.113.0/24
+  camsweep identify --from shodan site.json.gz`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from != "" && from != "jsonl" {
 				if _, ok := importFormats[from]; !ok {
-					return usageError("unknown --from %q (want jsonl, %s)", from, strings.Join(slices.Sorted(maps.Keys(importFormats)), " or "))
+					names := append([]string{"jsonl"}, slices.Sorted(maps.Keys(importFormats))...)
+					return usageError("unknown --from %q (want %s or %s)", from, strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 				}
 				return runImport(cmd, args, &o, from)
 			}
@@ -139,7 +155,7 @@ func newIdentifyCmd() *cobra.Command {
 		},
 	}
 	o.register(cmd)
-	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap-xml or zeek")
+	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap-xml, zeek or shodan")
 	return cmd
 }
 
@@ -273,7 +289,7 @@ func checkObservationInput(br *bufio.Reader, name string) error {
 		if name == "-" {
 			return fmt.Errorf("%s is gzip-compressed: a compressed capture is read by camsweep pcap -, compressed observation lines through zcat first", what)
 		}
-		return fmt.Errorf("%s is gzip-compressed: a compressed capture is read by camsweep pcap %s, compressed observation lines by zcat %s | camsweep identify", what, name, name)
+		return fmt.Errorf("%s is gzip-compressed: a compressed capture is read by camsweep pcap %s, a Shodan download by camsweep identify --from shodan %s, compressed observation lines by zcat %s | camsweep identify", what, name, name, name)
 	case bytes.HasPrefix(head, []byte{0xff, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xff}):
 		return fmt.Errorf("%s is UTF-16 text (as PowerShell's > writes it): save it as UTF-8 (Out-File -Encoding utf8), one JSON object a line", what)
 	case bytes.IndexByte(head, 0) >= 0:

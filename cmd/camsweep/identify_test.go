@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -484,6 +485,71 @@ func TestIdentifyFromZeekLogs(t *testing.T) {
 		t.Errorf("zeek from stdin: exit %d, stdout %q", code, out)
 	}
 	oneLine(t, stderr, "not standard input")
+}
+
+// Shodan's banner JSON: the real record of 8.8.8.8 as shodan download
+// writes it, gzipped, gives one clear host; real camera answers
+// (testdata/identify: a Hikvision DESCRIBE, a Dahua NVR's CGI answer) as
+// Shodan's banners of them, on standard input, give their makers.
+func TestIdentifyFromShodan(t *testing.T) {
+	lines, err := os.ReadFile(filepath.Join(repo, "testdata", "import", "shodan", "download-8.8.8.8.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write(lines)
+	w.Close()
+	file := filepath.Join(t.TempDir(), "site.json.gz")
+	if err := os.WriteFile(file, gz.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := cli(t, "", "identify", "--from", "shodan", "--format", "json", "-q", file)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	if r := decodeJSON(t, out); len(r.Devices) != 1 || r.Devices[0].Restricted || !slices.Equal(r.Devices[0].Ports, []uint16{53, 443}) {
+		t.Errorf("8.8.8.8: %+v", r.Devices)
+	}
+
+	var banners []string
+	for _, name := range []string{"hikvision-rtsp.jsonl", "dahua-config-table.jsonl"} {
+		b, err := os.ReadFile(identifyData(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			var o struct {
+				IP, Value string
+				Port      int
+			}
+			if strings.HasPrefix(line, "#") || json.Unmarshal([]byte(line), &o) != nil {
+				continue
+			}
+			banner, _ := json.Marshal(map[string]any{"ip_str": o.IP, "port": o.Port, "transport": "tcp", "data": o.Value})
+			banners = append(banners, string(banner))
+		}
+	}
+	if len(banners) != 2 {
+		t.Fatalf("%d answers read", len(banners))
+	}
+	code, out, stderr = cli(t, strings.Join(banners, "\n"), "identify", "--from", "shodan", "--format", "json", "-q", "-")
+	if code != exitFindings {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	vendors := map[string]bool{}
+	for _, d := range decodeJSON(t, out).Devices {
+		vendors[d.Vendor] = d.Restricted
+	}
+	if !vendors["Hikvision"] || !vendors["Dahua"] {
+		t.Errorf("makers %v", vendors)
+	}
+	// Given to identify without --from, it is named for what it is.
+	code, _, stderr = cli(t, "", "identify", filepath.Join(repo, "testdata", "import", "shodan", "download-8.8.8.8.json"))
+	if code != exitError {
+		t.Errorf("without --from: exit %d", code)
+	}
+	oneLine(t, stderr, "it is Shodan's banner JSON: camsweep identify --from shodan")
 }
 
 // A wsd.scopes line counts as every scope in it: the Hikvision scope list
@@ -1009,7 +1075,7 @@ func TestIdentifyFromErrorsReadOnce(t *testing.T) {
 	if code != exitError {
 		t.Errorf("--from nmap: exit %d", code)
 	}
-	oneLine(t, stderr, `unknown --from "nmap" (want jsonl, nmap-xml or zeek)`)
+	oneLine(t, stderr, `unknown --from "nmap" (want jsonl, nmap-xml, shodan or zeek)`)
 	dir := t.TempDir()
 	code, _, stderr = cli(t, "", "identify", "--from", "zeek", dir)
 	if code != exitError || strings.Count(stderr, dir) != 1 {

@@ -264,13 +264,16 @@ func notCaptureHint(name string, err error) string {
 
 // importHint names the command that reads a file whose first bytes show
 // another tool's output or a camsweep report: nmap's XML, a Zeek log (TSV
-// or JSON lines). Empty for anything else.
+// or JSON lines), Shodan's banner JSON. Empty for anything else.
 func importHint(head []byte, name string) string {
 	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
 	switch {
 	case bytes.HasPrefix(head, []byte("#separator")), bytes.Contains(head, []byte("\n#separator")),
 		bytes.HasPrefix(head, []byte("{")) && bytes.Contains(head, []byte(`"uid":`)) && bytes.Contains(head, []byte(`"id.orig_h":`)):
 		return "it is a Zeek log: camsweep identify --from zeek " + name
+	case (bytes.HasPrefix(head, []byte("{")) || bytes.HasPrefix(head, []byte("["))) && bytes.Contains(head, []byte(`"ip_str"`)) &&
+		(bytes.Contains(head, []byte(`"transport"`)) || bytes.Contains(head, []byte(`"matches"`)) || bytes.Contains(head, []byte(`"data"`))):
+		return "it is Shodan's banner JSON: camsweep identify --from shodan " + name
 	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("nmaprun")):
 		return "it is nmap's XML: camsweep identify --from nmap-xml " + name
 	case camsweepSchema(head) != "":

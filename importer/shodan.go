@@ -1,0 +1,360 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner"
+	"github.com/camsweep/camsweep/scanner/discovery"
+	"github.com/camsweep/camsweep/scanner/service"
+)
+
+// ErrNotShodan says the input is not Shodan's banner JSON.
+var ErrNotShodan = errors.New(`not Shodan's banner JSON (want the lines shodan download writes, plain or gzipped, a host's record or a search result: objects with "ip_str" and "data", or "matches")`)
+
+const (
+	// maxShodanLine bounds one banner line: Shodan keeps a page's HTML
+	// (http.html) and the certificate chain in it.
+	maxShodanLine = 16 << 20
+	// maxShodanDocument bounds a whole JSON document (a host's record or a
+	// search result page as the API answers it, possibly pretty-printed).
+	maxShodanDocument = 64 << 20
+	// maxShodanRedirects bounds the answers of one banner's redirect chain.
+	maxShodanRedirects = 8
+)
+
+// shodanBanner is the part of one Shodan banner (one service on one port of
+// one address, https://datapedia.shodan.io) that the device itself sent:
+// the raw answer, the page and its favicon, the certificate chain. Shodan's
+// own conclusions (product, cpe, tags, hostnames from reverse DNS) are not
+// read: every device is judged again from what it sent.
+type shodanBanner struct {
+	IPStr     string          `json:"ip_str"`
+	Port      int             `json:"port"`
+	Transport string          `json:"transport"`
+	Timestamp string          `json:"timestamp"`
+	Data      json.RawMessage `json:"data"` // the answer; in a host's record, its banners
+	HTTP      *struct {
+		HTML      string `json:"html"`
+		Redirects []struct {
+			Host string `json:"host"`
+			Data string `json:"data"`
+		} `json:"redirects"`
+		Favicon *struct {
+			Hash *int64 `json:"hash"`
+		} `json:"favicon"`
+	} `json:"http"`
+	SSL *struct {
+		Chain []string `json:"chain"`
+		Cert  struct {
+			Subject map[string]any `json:"subject"`
+			Issuer  map[string]any `json:"issuer"`
+		} `json:"cert"`
+	} `json:"ssl"`
+	Matches []json.RawMessage `json:"matches"` // a search result page
+}
+
+// Shodan reads Shodan's banner JSON and emits what each device sent, as a
+// scan would have seen it: the lines `shodan download` writes (plain or
+// gzipped) and the streaming API sends, a host's record as the API answers
+// it (its banners in "data"), a search result page ("matches"), or an array
+// of those. TCP answers go through the scanner's own decoders (HTTP, RTSP,
+// TLS, telnet, binary banners), the page Shodan kept as http.body, the
+// favicon's hash as http.favicon_mmh3, the leaf certificate as tls.cert_pem,
+// and UDP answers through the discovery decoder of their port.
+//
+// A line that is not a banner is counted and skipped; a document cut short
+// keeps the banners before the cut.
+func Shodan(r io.Reader, emit Emit) (Stats, error) {
+	st := Stats{}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return st, err
+		}
+		defer gz.Close()
+		br = bufio.NewReaderSize(gz, 64<<10)
+	}
+	first, lineNo, err := firstLine(br)
+	if err != nil {
+		return st, err
+	}
+	switch {
+	case len(first) == 0:
+		return st, ErrNotShodan
+	case first[0] == '{' && json.Valid(first):
+		return st, readShodanLines(br, first, lineNo, emit, &st)
+	case first[0] == '{' || first[0] == '[':
+		return st, readShodanDocument(io.MultiReader(bytes.NewReader(append(first, '\n')), br), emit, &st)
+	}
+	return st, ErrNotShodan
+}
+
+// firstLine returns the first line that is not blank, and its number.
+func firstLine(br *bufio.Reader) ([]byte, int, error) {
+	for n := 1; ; n++ {
+		line, err := ReadBoundedLine(br, maxShodanLine)
+		if errors.Is(err, ErrLineTooLong) {
+			return nil, n, fmt.Errorf("line %d: %w", n, err)
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			return t, n, nil
+		}
+		if err == io.EOF {
+			return nil, n, nil
+		}
+		if err != nil {
+			return nil, n, err
+		}
+	}
+}
+
+// readShodanLines reads one JSON value a line, the first already read.
+func readShodanLines(br *bufio.Reader, first []byte, lineNo int, emit Emit, st *Stats) error {
+	if !isShodanRecord(first) {
+		return ErrNotShodan
+	}
+	line := first
+	for {
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			if err := readShodanRecord(t, emit, st); err != nil {
+				st.skip("line %d: %v", lineNo, err)
+			}
+		}
+		var err error
+		line, err = ReadBoundedLine(br, maxShodanLine)
+		lineNo++
+		switch {
+		case errors.Is(err, ErrLineTooLong):
+			st.skip("line %d: %v", lineNo, err)
+			line = nil
+		case err == io.EOF:
+			if t := bytes.TrimSpace(line); len(t) > 0 {
+				if err := readShodanRecord(t, emit, st); err != nil {
+					st.skip("line %d: %v", lineNo, err)
+				}
+			}
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+}
+
+// readShodanDocument reads a whole JSON document: a record, or an array of
+// records.
+func readShodanDocument(r io.Reader, emit Emit, st *Stats) error {
+	doc, err := io.ReadAll(io.LimitReader(r, maxShodanDocument+1))
+	if err != nil {
+		return err
+	}
+	if len(doc) > maxShodanDocument {
+		return fmt.Errorf("a JSON document over %d MiB: give the lines shodan download writes instead", maxShodanDocument>>20)
+	}
+	doc = bytes.TrimSpace(doc)
+	if doc[0] == '{' {
+		if !isShodanRecord(doc) {
+			return ErrNotShodan
+		}
+		if err := readShodanRecord(doc, emit, st); err != nil {
+			st.skip("%v", err)
+		}
+		return nil
+	}
+	var records []json.RawMessage
+	if err := json.Unmarshal(doc, &records); err != nil {
+		st.skip("JSON ends early or is malformed: %v", err)
+		return nil
+	}
+	if len(records) > 0 && !isShodanRecord(records[0]) {
+		return ErrNotShodan
+	}
+	for i, rec := range records {
+		if err := readShodanRecord(rec, emit, st); err != nil {
+			st.skip("record %d: %v", i+1, err)
+		}
+	}
+	return nil
+}
+
+// isShodanRecord reports a JSON object with the members only Shodan's
+// records have together: an address as ip_str (a banner, a host's record)
+// or a search result's matches.
+func isShodanRecord(raw []byte) bool {
+	var probe struct {
+		IPStr   *string          `json:"ip_str"`
+		Matches *json.RawMessage `json:"matches"`
+	}
+	return json.Unmarshal(raw, &probe) == nil && (probe.IPStr != nil || probe.Matches != nil)
+}
+
+// readShodanRecord reads one banner, a host's record or a search result.
+func readShodanRecord(raw []byte, emit Emit, st *Stats) error {
+	var b shodanBanner
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return fmt.Errorf("not a JSON object Shodan writes: %v", err)
+	}
+	if b.Matches != nil {
+		for i, m := range b.Matches {
+			if err := readShodanRecord(m, emit, st); err != nil {
+				st.skip("match %d: %v", i+1, err)
+			}
+		}
+		return nil
+	}
+	if d := bytes.TrimSpace(b.Data); len(d) > 0 && d[0] == '[' {
+		return readShodanHost(b.IPStr, d, emit, st)
+	}
+	st.Records++
+	return emitShodanBanner(b, emit)
+}
+
+// readShodanHost reads a host's record: its banners, which may leave out
+// the address the record gives once.
+func readShodanHost(ip string, data []byte, emit Emit, st *Stats) error {
+	var banners []json.RawMessage
+	if err := json.Unmarshal(data, &banners); err != nil {
+		return fmt.Errorf("host %s: data: %v", ip, err)
+	}
+	for i, raw := range banners {
+		var b shodanBanner
+		st.Records++
+		err := json.Unmarshal(raw, &b)
+		if err == nil {
+			if b.IPStr == "" {
+				b.IPStr = ip
+			}
+			err = emitShodanBanner(b, emit)
+		}
+		if err != nil {
+			st.skip("host %s: banner %d: %v", ip, i+1, err)
+		}
+	}
+	return nil
+}
+
+// emitShodanBanner emits what one banner says its service sent.
+func emitShodanBanner(b shodanBanner, emit Emit) error {
+	ip, err := netip.ParseAddr(strings.TrimSpace(b.IPStr))
+	if err != nil {
+		return fmt.Errorf("ip_str %q: not an address", observe.Clip(b.IPStr, 64))
+	}
+	if b.Port <= 0 || b.Port > 65535 {
+		return fmt.Errorf("%s: port %d", ip, b.Port)
+	}
+	var data string
+	if len(b.Data) > 0 && json.Unmarshal(b.Data, &data) != nil {
+		return fmt.Errorf("%s:%d: data is not a string", ip, b.Port)
+	}
+	base := observe.Observation{Time: shodanTime(b.Timestamp), Probe: "shodan", IP: ip.Unmap(), Port: uint16(b.Port)}
+	if b.Transport == "udp" {
+		emitShodanDatagram(base, data, emit)
+		return nil
+	}
+	open := base
+	open.Key, open.Value = "tcp.open", strconv.Itoa(b.Port)
+	emit(open)
+	if data != "" {
+		decodeRaw(base, "tcp.banner", []byte(data), emit)
+	}
+	if h := b.HTTP; h != nil {
+		for i, r := range h.Redirects {
+			// Each answer of the chain that the same address sent.
+			if i < maxShodanRedirects && r.Data != "" && (r.Host == "" || r.Host == b.IPStr) {
+				decodeRaw(base, "tcp.banner", []byte(r.Data), emit)
+			}
+		}
+		if h.HTML != "" {
+			emitRecorded(base, "http.body", h.HTML, emit)
+		}
+		if h.Favicon != nil && h.Favicon.Hash != nil {
+			emitRecorded(base, "http.favicon_mmh3", strconv.FormatInt(*h.Favicon.Hash, 10), emit)
+		}
+	}
+	if s := b.SSL; s != nil {
+		emitShodanCertificate(base, s.Chain, s.Cert.Subject, s.Cert.Issuer, emit)
+	}
+	return nil
+}
+
+// emitShodanDatagram reads a UDP service's answer with the discovery decoder
+// of its port (an SSDP answer on 1900, a WS-Discovery match on 3702, ...).
+// Shodan writes some UDP answers as its own summary text rather than the
+// datagram (SNMP, DNS); the decoder then reads nothing, as it should.
+func emitShodanDatagram(base observe.Observation, data string, emit Emit) {
+	decode, ok := discovery.ByPort(base.Port, 0)
+	if !ok || data == "" {
+		return
+	}
+	decode([]byte(data), meta(base), scanner.Emit(emit))
+}
+
+// emitShodanCertificate emits the leaf certificate of the chain Shodan kept,
+// or, without a chain, the subject and issuer it parsed from it.
+func emitShodanCertificate(base observe.Observation, chain []string, subject, issuer map[string]any, emit Emit) {
+	if len(chain) > 0 && decodeRaw(base, "tls.cert_pem", []byte(chain[0]), emit) == nil {
+		return
+	}
+	if s := shodanDN(subject); s != "" {
+		emitRecorded(base, "tls.subject", s, emit)
+	}
+	if s := shodanDN(issuer); s != "" {
+		emitRecorded(base, "tls.issuer", s, emit)
+	}
+}
+
+// dnOrder is the order distinguished names are written in (tls.subject's
+// CN=…,OU=…,O=…,L=…,ST=…,C=…); other attributes follow, sorted.
+var dnOrder = []string{"CN", "OU", "O", "L", "ST", "C"}
+
+// shodanDN writes a name Shodan parsed into attributes as one string.
+func shodanDN(attrs map[string]any) string {
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		if !slices.Contains(dnOrder, k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range append(slices.Clone(dnOrder), keys...) {
+		if v, ok := attrs[k].(string); ok && v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// emitRecorded emits a value as identify reads it under key: through the
+// reader of recorded values (a page gives its title and any ONVIF answer
+// in it), else as it is.
+func emitRecorded(base observe.Observation, key, value string, emit Emit) {
+	if service.DecodeRecorded(key, value, meta(base), scanner.Emit(emit)) {
+		return
+	}
+	base.Key, base.Value = key, observe.Clip(value, observe.MaxValueLen)
+	emit(base)
+}
+
+// shodanTime parses Shodan's timestamps (UTC, microseconds, no zone);
+// zero when absent or unreadable.
+func shodanTime(s string) time.Time {
+	for _, layout := range []string{"2006-01-02T15:04:05.999999", time.RFC3339Nano} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
