@@ -161,3 +161,15 @@ func FuzzShodan(f *testing.F) {
 		Shodan(bytes.NewReader(b), func(observe.Observation) {})
 	})
 }
+
+// BenchmarkShodanDownload reads the real record's banners as a download of
+// 3,000 banners (one a line, the page and certificate in each https one).
+func BenchmarkShodanDownload(b *testing.B) {
+	lines := bytes.Repeat(readFile(b, shodanDownload), 1000)
+	b.SetBytes(int64(len(lines)))
+	for b.Loop() {
+		if _, err := Shodan(bytes.NewReader(lines), func(observe.Observation) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -33,9 +33,13 @@ type printedAnswer struct {
 	members map[string]string
 	field   *regexp.Regexp
 	whole   func(found map[string]string) bool
+	// needs are member names (lower case, no '_' or '-') every whole answer
+	// holds: a text without one of them is passed over before the field
+	// expression, slow on a whole page, runs.
+	needs []string
 }
 
-func newPrintedAnswer(members map[string]string, whole func(map[string]string) bool) printedAnswer {
+func newPrintedAnswer(members map[string]string, whole func(map[string]string) bool, needs ...string) printedAnswer {
 	names := make([]string, 0, len(members))
 	for n := range members {
 		// A printer may write a name in snake case or with hyphens (an
@@ -47,7 +51,7 @@ func newPrintedAnswer(members map[string]string, whole func(map[string]string) b
 		names = append(names, strings.Join(letters, "[_-]?"))
 	}
 	field := regexp.MustCompile(`(?i)(?:^|[^A-Za-z0-9_])["']?(` + strings.Join(names, "|") + `)["']?[ \t]*[:=][ \t]*`)
-	return printedAnswer{members: members, field: field, whole: whole}
+	return printedAnswer{members: members, field: field, whole: whole, needs: needs}
 }
 
 // printedDeviceInformation is ONVIF's GetDeviceInformation answer: whole
@@ -62,7 +66,7 @@ var printedDeviceInformation = newPrintedAnswer(map[string]string{
 }, func(found map[string]string) bool {
 	return found["onvif.manufacturer"] != "" && found["onvif.model"] != "" &&
 		countFound(found, "onvif.firmware", "onvif.serial", "onvif.hardware_id") >= 2
-})
+}, "manufacturer", "model")
 
 // printedUPnPDescription is a UPnP device description's <device> members:
 // whole with the manufacturer, a model name or number, and a device type or
@@ -82,7 +86,7 @@ var printedUPnPDescription = newPrintedAnswer(map[string]string{
 }, func(found map[string]string) bool {
 	return found["upnp.manufacturer"] != "" && countFound(found, "upnp.model_name", "upnp.model_number") > 0 &&
 		(found["upnp.device_type"] != "" || found["#udn"] != "")
-})
+}, "manufacturer", "model")
 
 // printedSSDPAnswer is an SSDP answer's or announcement's headers as a
 // dict: Home Assistant's discovery dumps ({"SERVER": ..., "LOCATION": ...,
@@ -99,7 +103,7 @@ var printedSSDPAnswer = newPrintedAnswer(map[string]string{
 	"bootid.upnp.org": "#", "configid.upnp.org": "#",
 }, func(found map[string]string) bool {
 	return found["ssdp.usn"] != "" && found["ssdp.location"] != ""
-})
+}, "usn", "location")
 
 // printedSADPAnswer is a Hikvision SADP ProbeMatch's members as SADP
 // tools print them (a dict or JSON of the XML's elements, Hikvision's SDK
@@ -118,7 +122,7 @@ var printedSADPAnswer = newPrintedAnswer(map[string]string{
 }, func(found map[string]string) bool {
 	return found["sadp.serial"] != "" && found["sadp.model"] != "" &&
 		countFound(found, "sadp.firmware", "sadp.dsp_version") > 0
-})
+}, "devicesn", "devicedescription")
 
 // printedDHIPDeviceInfo is a Dahua DHIP search answer's deviceInfo as
 // clients print it (a Python dict; the decoder reads its JSON): whole with
@@ -136,7 +140,7 @@ var printedDHIPDeviceInfo = newPrintedAnswer(map[string]string{
 }, func(found map[string]string) bool {
 	return found["dhip.model"] != "" && found["dhip.serial"] != "" &&
 		countFound(found, "dhip.firmware", "dhip.vendor", "dhip.machine_name", "dhip.device_class", "dhip.manufacturer") >= 2
-})
+}, "devicetype", "serialno")
 
 func countFound(found map[string]string, keys ...string) int {
 	n := 0
@@ -157,6 +161,23 @@ const maxPrinted = 16 << 10
 // (a list of devices, not one answer).
 func (a printedAnswer) read(text string) map[string]string {
 	text = text[:min(len(text), maxPrinted)]
+	return a.readNamed(text, printedNames(text))
+}
+
+// printedNames is text as the member names in it are compared with needs:
+// lower case, without '_' and '-'.
+func printedNames(text string) string {
+	return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(text))
+}
+
+// readNamed is read of text (at most maxPrinted bytes) whose printedNames
+// are names.
+func (a printedAnswer) readNamed(text, names string) map[string]string {
+	for _, n := range a.needs {
+		if !strings.Contains(names, n) {
+			return nil
+		}
+	}
 	matches := a.field.FindAllStringSubmatchIndex(text, 32)
 	found := map[string]string{}
 	for i, m := range matches {
@@ -230,8 +251,10 @@ func unquotePrinted(quoted string) string {
 // the XML answers give; it reports whether there was one.
 func emitPrinted(out *emitter, text string) bool {
 	any := false
+	head := text[:min(len(text), maxPrinted)]
+	names := printedNames(head)
 	for _, a := range []printedAnswer{printedDeviceInformation, printedUPnPDescription, printedSSDPAnswer, printedSADPAnswer, printedDHIPDeviceInfo} {
-		found := a.read(text)
+		found := a.readNamed(head, names)
 		for _, k := range slices.Sorted(maps.Keys(found)) {
 			out.add(k, found[k])
 		}
