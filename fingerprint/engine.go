@@ -64,14 +64,16 @@ type Engine struct {
 	linkIP   map[netip.Addr]MAC          // last link.ip binding of each IP
 	bytes    int
 	max      int // device bound
+	budget   int // bytes of facts kept across all devices
 	dropped  uint64
+	overFull uint64 // of dropped, facts refused because the budget was spent
 	trimmed  uint64
 }
 
 // NewEngine returns an engine over a database and an OUI registry; reg may be
 // nil, and then no MAC is looked up.
 func NewEngine(db *Database, reg MACRegistry) *Engine {
-	return &Engine{db: db, reg: reg, max: MaxDevices,
+	return &Engine{db: db, reg: reg, max: MaxDevices, budget: MaxStoredBytes,
 		byMAC: map[MAC]*deviceState{}, byIP: map[netip.Addr]*deviceState{},
 		strongIP: map[netip.Addr]MAC{}, linkIP: map[netip.Addr]MAC{}}
 }
@@ -85,6 +87,25 @@ func (e *Engine) SetMaxDevices(n int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.max = max(n, 1)
+}
+
+// SetMaxStoredBytes changes the bytes of facts kept across all devices
+// from MaxStoredBytes to n (at least 1 MiB). Call it before the first Add.
+// Devices that say much (a page, a certificate and a dozen headers each, as
+// an internet scanner's records give them) spend the default at about
+// 65,000 devices; the heap holds about 1.45x the budget.
+func (e *Engine) SetMaxStoredBytes(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.budget = max(n, 1<<20)
+}
+
+// OverBudget counts the observations of Dropped that were facts refused
+// because the byte budget was spent (the rest met the device bound).
+func (e *Engine) OverBudget() uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.overFull
 }
 
 // Dropped counts observations lost to a global memory bound: the device cap
@@ -153,12 +174,13 @@ func (e *Engine) add(obs Observation) {
 	if !placeholder.IsZero() {
 		st.placeholder = placeholder
 	}
-	added, kept := st.addFact(obs, key, MaxStoredBytes-e.bytes)
+	added, kept := st.addFact(obs, key, e.budget-e.bytes)
 	switch kept {
 	case factTrimmed:
 		e.trimmed++
 	case factOverBudget:
 		e.dropped++
+		e.overFull++
 	}
 	e.bytes += added
 }

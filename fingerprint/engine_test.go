@@ -501,6 +501,27 @@ func TestEngineWSDScopeMAC(t *testing.T) {
 	}
 }
 
+// SetMaxStoredBytes moves the byte budget; facts past it are dropped and
+// counted apart from the device bound's drops.
+func TestEngineFactBudget(t *testing.T) {
+	e := newTestEngine(t)
+	e.SetMaxStoredBytes(1 << 20)
+	for i := range 2000 {
+		e.Add(Observation{Probe: "http", IP: netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)}), Key: "http.body", Value: strings.Repeat("x", 1000)})
+	}
+	if e.bytes > 1<<20 || e.OverBudget() == 0 || e.OverBudget() != e.Dropped() {
+		t.Errorf("1 MiB budget: %d bytes kept, %d over budget, %d dropped", e.bytes, e.OverBudget(), e.Dropped())
+	}
+	e = newTestEngine(t)
+	e.SetMaxDevices(10)
+	for i := range 20 {
+		e.Add(Observation{Probe: "arp", MAC: MAC{0x44, 0x19, 0xb6, 0, 0, byte(i)}, Key: "arp.mac", Value: "x"})
+	}
+	if e.Dropped() != 10 || e.OverBudget() != 0 {
+		t.Errorf("device bound: %d dropped, %d over budget", e.Dropped(), e.OverBudget())
+	}
+}
+
 func TestEngineBoundedMemory(t *testing.T) {
 	e := newTestEngine(t)
 	mac := mustMAC(t, "44:19:b6:00:00:03")

@@ -20,7 +20,7 @@ func loadTestEngine() (engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newEngineOver(db, reg, defaultMaxDevices), nil
+	return newEngineOver(db, reg, defaultMaxDevices, defaultFactMemory), nil
 }
 
 // TestEngineFeedIdentifiesAsDirectAdds reads a real site capture twice, once

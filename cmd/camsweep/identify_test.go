@@ -552,6 +552,52 @@ func TestIdentifyFromShodan(t *testing.T) {
 	oneLine(t, stderr, "it is Shodan's banner JSON: camsweep identify --from shodan")
 }
 
+// --fact-memory bounds what devices say and names itself when it is spent:
+// 3,000 hosts each answering as the real Hikvision DESCRIBE does (the
+// retina record of testdata/identify, as Shodan banners) fit the default;
+// in 1 MiB the later ones lose their answers and the warning says which
+// bound to raise. A bound below 1 is refused before anything is read.
+func TestFactMemoryBound(t *testing.T) {
+	b, err := os.ReadFile(identifyData("hikvision-rtsp.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer struct{ Value string }
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(line, "#") && json.Unmarshal([]byte(line), &answer) == nil {
+			break
+		}
+	}
+	var lines strings.Builder
+	for i := range 3000 {
+		banner, _ := json.Marshal(map[string]any{"ip_str": fmt.Sprintf("10.0.%d.%d", i/250, i%250+1), "port": 554, "transport": "tcp", "data": answer.Value})
+		lines.Write(append(banner, '\n'))
+	}
+	hikvision := func(out string) int {
+		n := 0
+		for _, d := range decodeJSON(t, out).Devices {
+			if d.Vendor == "Hikvision" && d.Restricted {
+				n++
+			}
+		}
+		return n
+	}
+	code, out, stderr := cli(t, lines.String(), "identify", "--from", "shodan", "--format", "json", "-q", "-")
+	if code != exitFindings || stderr != "" || hikvision(out) != 3000 {
+		t.Errorf("default: exit %d, %d Hikvision, stderr %q", code, hikvision(out), stderr)
+	}
+	code, out, stderr = cli(t, lines.String(), "identify", "--from", "shodan", "--format", "json", "-q", "--fact-memory", "1", "-")
+	if code != exitFindings || hikvision(out) == 0 || hikvision(out) >= 3000 {
+		t.Errorf("1 MiB: exit %d, %d Hikvision", code, hikvision(out))
+	}
+	oneLine(t, stderr, "its memory for what devices say (--fact-memory)")
+	code, _, stderr = cli(t, "", "identify", "--fact-memory", "0", identifyData("hikvision-nmap.jsonl"))
+	if code != exitError {
+		t.Errorf("--fact-memory 0: exit %d", code)
+	}
+	oneLine(t, stderr, "--fact-memory must be at least 1")
+}
+
 // A wsd.scopes line counts as every scope in it: the Hikvision scope list
 // alone names maker, model and kind as the decoded wsd.scope lines do.
 func TestIdentifyWSDScopesListCountsEveryScope(t *testing.T) {

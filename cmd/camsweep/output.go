@@ -35,6 +35,11 @@ const formatObservations = "observations"
 // of memory.
 const defaultMaxDevices = 500_000
 
+// defaultFactMemory is the --fact-memory default in MiB: the engine's
+// budget for what devices say (fingerprint.MaxStoredBytes), about 1.45x
+// that in heap; part of the 1 GB the --max-devices default fits.
+const defaultFactMemory = fingerprint.MaxStoredBytes >> 20
+
 // formatNames lists the --format values, table first, for help and errors.
 // Other files register more renderers (html) in init.
 func formatNames() string { return strings.Join(formatList(), ", ") }
@@ -66,6 +71,7 @@ type outputOptions struct {
 	quiet      bool
 	target     target // format and outPath, settled by validate
 	maxDevices int
+	factMemory int // MiB
 	// observations allows --format observations (the pcap command).
 	observations bool
 }
@@ -84,6 +90,7 @@ func (o *outputOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.failOn, "fail-on", defaultFailOn, "exit 2 when a finding is at or above this severity: review, medium, high, critical or none")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar, summary or notes (identify's unread keys) on standard error; warnings still print")
 	f.IntVar(&o.maxDevices, "max-devices", defaultMaxDevices, "keep at most this many devices; past it, devices are dropped with a warning (each costs about 1.2 KB of memory at the peak; the default fits 1 GB)")
+	f.IntVar(&o.factMemory, "fact-memory", defaultFactMemory, "MiB kept of what devices say (answers, pages, names; about 1.45x that in memory); past it, further facts are dropped with a warning. Devices that say much, as internet scanners' records give them, spend the default at about 65,000 devices")
 }
 
 // validate checks the flags and the output file before any input is read,
@@ -99,6 +106,9 @@ func (o *outputOptions) validate(cmd *cobra.Command) error {
 	}
 	if o.maxDevices < 1 {
 		return usageError("--max-devices must be at least 1, not %d", o.maxDevices)
+	}
+	if o.factMemory < 1 {
+		return usageError("--fact-memory must be at least 1 (MiB), not %d", o.factMemory)
 	}
 	o.target, o.format = t, t.format
 	sev, err := policy.ParseSeverity(o.failOn)
@@ -154,7 +164,7 @@ func (o *outputOptions) loadEngine() (engine, error) {
 	if dbErr != nil {
 		return nil, &exitErr{code: exitError, err: fmt.Errorf("signature database: %w", dbErr)}
 	}
-	return newEngineOver(db, r.reg, o.maxDevices), nil
+	return newEngineOver(db, r.reg, o.maxDevices, o.factMemory), nil
 }
 
 // finish applies the policy, renders the result and turns it into an exit code.
@@ -202,8 +212,19 @@ func exitFor(res *report.Result, threshold policy.Severity) error {
 // engine is done with afterwards: its state is let go as the devices are
 // built (TakeDevices), which keeps the peak of a large inventory down.
 func engineDevices(stderr io.Writer, res *report.Result, eng engine) []fingerprint.Device {
-	if n := eng.Dropped(); n > 0 {
-		warn(stderr, res, "%d observations were not kept: the engine reached its device or memory bound, so the report is incomplete", n)
+	if n, full := eng.Dropped(), eng.OverBudget(); n > 0 {
+		var why []string
+		if n > full {
+			why = append(why, "its device bound (--max-devices)")
+		}
+		if full > 0 {
+			why = append(why, "its memory for what devices say (--fact-memory)")
+		}
+		raise := "raise it"
+		if len(why) > 1 {
+			raise = "raise them"
+		}
+		warn(stderr, res, "%d observations were not kept: the engine reached %s, so the report is incomplete; %s to keep them", n, strings.Join(why, " and "), raise)
 	}
 	return eng.TakeDevices()
 }

@@ -124,7 +124,7 @@ func TestPcapMaxDevices(t *testing.T) {
 	if code == exitError {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if r := decodeJSON(t, out); len(r.Devices) > 3 || !strings.Contains(stderr, "device or memory bound") {
+	if r := decodeJSON(t, out); len(r.Devices) > 3 || !strings.Contains(stderr, "its device bound (--max-devices)") {
 		t.Errorf("%d devices with --max-devices 3; stderr %q", len(r.Devices), stderr)
 	}
 	code, _, stderr = cli(t, "", "pcap", "--max-devices", "0", pcapData("site-sample.pcapng"))

@@ -22,14 +22,16 @@ type engine interface {
 	Devices() []fingerprint.Device
 	TakeDevices() []fingerprint.Device
 	Dropped() uint64
+	OverBudget() uint64
 	Heard() int
 }
 
 // newEngineOver returns an engine over a loaded database and registry that
-// keeps at most maxDevices devices.
-func newEngineOver(db *fingerprint.Database, reg *oui.Registry, maxDevices int) engine {
+// keeps at most maxDevices devices and factMiB MiB of what they say.
+func newEngineOver(db *fingerprint.Database, reg *oui.Registry, maxDevices, factMiB int) engine {
 	e := fingerprint.NewEngine(db, reg)
 	e.SetMaxDevices(maxDevices)
+	e.SetMaxStoredBytes(factMiB << 20)
 	return e
 }
 
