@@ -164,7 +164,10 @@ func checkDeviceExpectation(r *report.Result, e deviceExpectation) string {
 		{"vendor", e.Vendor, d.Vendor}, {"brand", e.Brand, d.Brand}, {"model", e.Model, d.Model},
 		{"firmware", e.Firmware, d.Firmware}, {"kind", e.Kind, string(d.Kind)},
 	} {
-		if f.want != "" && f.want != f.got {
+		switch {
+		case f.want == "-" && f.got != "":
+			problems = append(problems, fmt.Sprintf("%s %q, want none", f.name, f.got))
+		case f.want != "" && f.want != "-" && f.want != f.got:
 			problems = append(problems, fmt.Sprintf("%s %q, want %q", f.name, f.got, f.want))
 		}
 	}

@@ -80,8 +80,11 @@ func (o *dhcpOptions) slot(code byte) *[]byte {
 // DHCP decodes a DHCPv4 message. Client messages (BOOTREQUEST) describe the
 // client named by chaddr: hostname, vendor class, parameter request list,
 // client identifier and FQDN. A server's ACK asserts that chaddr holds
-// yiaddr (dhcp.lease); a client's ciaddr asserts the same. Other server
-// options describe what the server hands out, not a device, and are skipped.
+// yiaddr (dhcp.lease), and its host name option (RFC 2132 §3.14, "the name
+// of the client") names chaddr too: routers echo the name the client gave,
+// which is all a capture taken after the client's own Request holds. A
+// client's ciaddr asserts a lease as an ACK does. Other server options
+// describe what the server hands out, not a device, and are skipped.
 func DHCP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	msg, err := parseDHCP(payload)
 	if err != nil {
@@ -97,6 +100,7 @@ func DHCP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 				lease = msg.ciaddr // ACK to an INFORM confirms the client's own address
 			}
 			emitLease(msg.chaddr, lease, m, emit)
+			emitAckHostname(msg, lease, m, emit)
 		}
 	default:
 		return errors.New("dhcp: unknown op " + strconv.Itoa(int(msg.op)))
@@ -196,6 +200,21 @@ func emitDHCPClient(msg dhcpMessage, m scanner.Meta, emit scanner.Emit) {
 	if msg.ciaddr.IsValid() {
 		emitLease(msg.chaddr, msg.ciaddr, m, emit)
 	}
+}
+
+// emitAckHostname reports the host name a server's ACK gives its client
+// (chaddr, at the leased address); the server's own address and port are not
+// the client's.
+func emitAckHostname(msg dhcpMessage, lease netip.Addr, m scanner.Meta, emit scanner.Emit) {
+	mac := msg.chaddr
+	if msg.options.hostname == nil || mac.IsZero() || mac.Multicast() {
+		return
+	}
+	m.SrcIP, m.SrcPort = lease, 0
+	newSink(m, func(o observe.Observation) {
+		o.MAC = mac
+		emit(o)
+	}).field("dhcp.hostname", string(msg.options.hostname))
 }
 
 // emitLease asserts that mac holds ip. The observation's port is left

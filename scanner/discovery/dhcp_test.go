@@ -128,3 +128,15 @@ func TestDHCPFQDNEncodings(t *testing.T) {
 		t.Errorf("label past the end: %q", got)
 	}
 }
+
+// The Xiaobai Y2 camera's set-up (realdata §21) holds only the router's Offer
+// and ACK; the ACK's host name option names the client, chaddr at yiaddr,
+// never the server that sent it.
+func TestDHCPAckHostnameNamesTheClient(t *testing.T) {
+	obs, _ := decodeCapture(t, "lifecycle/xiaobai-y2-camera_setup_CUT.pcap")
+	name := single(t, obs, "dhcp.hostname")
+	if name.Value != "chuangmi_camera_060a02" || name.MAC != mustMAC(t, "78:df:72:24:69:4d") ||
+		name.IP != netip.MustParseAddr("192.168.1.165") || name.Port != 0 {
+		t.Errorf("hostname = %+v", name)
+	}
+}
