@@ -182,6 +182,11 @@ var otherKeyForms = map[string][]keyForm{
 			return []fingerprint.Observation{observation("dhcp", "dhcp.hostname", strings.ReplaceAll(m, ".", "_"))}
 		}},
 	},
+	// Wansview's letter-and-digit names are read only after the brand word.
+	"Wansview": {
+		{"upnp friendlyName with the brand", inKey("upnp", "upnp.friendly_name", "Wansview ")},
+		{"http title with the brand", inKey("http", "http.title", "Wansview ")},
+	},
 	"Dahua": {
 		{"upnp description", upnpDescription("Dahua")},
 		{"wsd hardware scope", inKey("wsd", "wsd.scope", "onvif://www.onvif.org/hardware/")},
@@ -289,6 +294,10 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Longse", "BMMBHTC200ESH", "ch-bas/cctv-camera-database cameras/longse/longse-bmmbhtc200esh.json", ""},
 	{"Longse", "BMMDBRL8RC-X5", "ch-bas/cctv-camera-database cameras/longse/longse-bmmdbrl8rc-x5.json", ""},
 	{"Longse", "LBH30SS500", "netbox-community/devicetype-library device-types/Longse/LBH30SS500.yaml", ""},
+	{"Wansview", "K5", "Wansview K5 (R1N4x/Wansview_Root issue #3)", ""},
+	{"Wansview", "W4", "Wansview W4 (dmitrif/onvif2mqtt PR #48)", ""},
+	{"Wansview", "Q5", "Wansview Q5 (ch-bas/cctv-camera-database, code index file 69320602970)", ""},
+	{"Wansview", "NCH-536MW", "Wansview NCH-536MW (an owner's firmware write-up, code index file 40994810537)", ""},
 	{"Longse", "LBF30SV800", "netbox-community/devicetype-library device-types/Longse/LBF30SV800.yaml", ""},
 }
 
