@@ -289,6 +289,8 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Yi", "yunyi.camera.y20", "a Yi camera's miIO model id (Yi Home APK model table, code index file 66508621612)", ""},
 	{"Yi", "YYS.2016", "Yi 1080p Home in a shop's listing (code index file 29723335624)", "retail"},
 	{"Yi", "YHS.3017", "YI Outdoor Camera 1080p, FCC ID 2AFIB-YHS3017 (code index file 67410238527)", "retail"},
+	{"Yi", "YYS2518", "an owner's YI Home Camera 3 model number (alienatedsec/yi-hack-v5 issue #226)", "retail"},
+	{"Yi", "YHS-113", "an owner's 720p Yi Home (TheCrypt0/yi-hack-v4 issue #130)", "retail"},
 	{"Macro-Video", "V380E2_C2", "a V380 camera's hardware name (patch script, code index file 32620352365)", ""},
 	{"Macro-Video", "V380E6_C1", "the V380 camera of CVE-2025-25985 (code index file 59767678573)", ""},
 	{"Macro-Video", "V380E2_CA", "bcaller/v380-ipcam-firmware-patch README.md", ""},
