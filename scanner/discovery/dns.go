@@ -99,10 +99,14 @@ func unpackDNS(payload []byte) (*dns.Msg, error) {
 // test_dns_compression_invalid_skips_record); miekg/dns rejects the whole
 // message for it, and with it the TXT record that names the model. Nil when
 // the header or a name that frames a record does not parse, or no record
-// does.
+// does. Only a standard response (QR set, opcode and RCODE 0, as every
+// mDNS answer) whose records, skipped ones included, end exactly where the
+// datagram ends is read so: a datagram that is no DNS message at all does not
+// frame its records that way.
 func unpackMDNSRecords(payload []byte) *dns.Msg {
 	const headerLen, fixedLen = 12, 10 // type, class, TTL, RDLENGTH
-	if len(payload) < headerLen || len(payload) > maxDNSPayload {
+	if len(payload) < headerLen || len(payload) > maxDNSPayload ||
+		payload[2]&0xf8 != 0x80 || payload[3]&0x0f != 0 {
 		return nil
 	}
 	count := func(i int) int { return int(binary.BigEndian.Uint16(payload[i:])) }
@@ -120,7 +124,7 @@ func unpackMDNSRecords(payload []byte) *dns.Msg {
 	section := func(n int) []dns.RR {
 		var rrs []dns.RR
 		for range n {
-			if off >= len(payload) {
+			if off < 0 || off >= len(payload) {
 				return rrs
 			}
 			rr, next, err := dns.UnpackRR(payload, off)
@@ -132,7 +136,7 @@ func unpackMDNSRecords(payload []byte) *dns.Msg {
 			}
 			_, next, err = dns.UnpackDomainName(payload, off)
 			if err != nil || next+fixedLen > len(payload) {
-				off = len(payload)
+				off = -1
 				return rrs
 			}
 			off = next + fixedLen + int(binary.BigEndian.Uint16(payload[next+8:]))
@@ -142,7 +146,7 @@ func unpackMDNSRecords(payload []byte) *dns.Msg {
 	msg.Answer = section(count(6))
 	msg.Ns = section(count(8))
 	msg.Extra = section(count(10))
-	if records == 0 {
+	if records == 0 || off != len(payload) {
 		return nil
 	}
 	return msg
