@@ -165,6 +165,28 @@ var otherKeyForms = map[string][]keyForm{
 		{"upnp modelName", inKey("upnp", "upnp.model_name", "")},
 		{"http title", inKey("http", "http.title", "")},
 	},
+	// eufy Security devices that speak HomeKit give their product code as the
+	// HAP TXT md= (python-zeroconf's test of a HomeBase 2's announcement, code
+	// index file 221653463); no other key was seen carrying it.
+	"Anker": {
+		{"homekit md", inKey("mdns", "mdns.txt", "md=")},
+	},
+	// Yi's Mi Home cameras are miIO devices named by their model id, dots as
+	// dashes or underscores, in a DHCP host name (the form of the Xiaomi
+	// cameras' names, prc-other.yaml xiaomi.dhcp.hostname-camera).
+	"Yi": {
+		{"miio dhcp host name", func(m string) []fingerprint.Observation {
+			return []fingerprint.Observation{observation("dhcp", "dhcp.hostname", strings.ReplaceAll(m, ".", "-"))}
+		}},
+		{"miio dhcp host name, underscores", func(m string) []fingerprint.Observation {
+			return []fingerprint.Observation{observation("dhcp", "dhcp.hostname", strings.ReplaceAll(m, ".", "_"))}
+		}},
+	},
+	// Wansview's letter-and-digit names are read only after the brand word.
+	"Wansview": {
+		{"upnp friendlyName with the brand", inKey("upnp", "upnp.friendly_name", "Wansview ")},
+		{"http title with the brand", inKey("http", "http.title", "Wansview ")},
+	},
 	"Dahua": {
 		{"upnp description", upnpDescription("Dahua")},
 		{"wsd hardware scope", inKey("wsd", "wsd.scope", "onvif://www.onvif.org/hardware/")},
@@ -257,6 +279,30 @@ var publishedModels = []struct{ maker, model, source, forms string }{
 	{"Jovision", "JVS-N933-SDL", "a shop's Jovision listing (code index file 66781455244)", ""},
 	{"VStarcam", "C7824WIP", "a network inventory's VStarcam C7824WIP camera (code index file 44994686888)", ""},
 	{"VStarcam", "C7837WIP", "a downloader tested against a Vstarcam C7837WIP (code index file 19933506743)", ""},
+	{"Anker", "T8010", "eufy HomeBase 2's HomeKit md=T8010 (python-zeroconf tests, code index file 221653463)", ""},
+	{"Anker", "T8410", "eufy Indoor Cam E220 (bropat/eufy-security-client docs/supported_devices.md)", ""},
+	{"Anker", "T8113", "eufyCam S210 (eufyCam 2C) (bropat/eufy-security-client docs/supported_devices.md)", ""},
+	{"Anker", "T8210", "eufy Video Doorbell S220 (bropat/eufy-security-client docs/supported_devices.md)", ""},
+	{"Anker", "T8420X", "eufy Floodlight Camera T8420X (bropat/eufy-security-client docs/supported_devices.md)", ""},
+	{"Yi", "yunyi.camera.v1", "the Xiaoyi camera's miIO model id (Mi Home model list, code index file 13942238535)", ""},
+	{"Yi", "yunyi.camera.mj1", "a Yi camera's miIO model id (Mi Home app, code index file 16563395925)", ""},
+	{"Yi", "yunyi.camera.y20", "a Yi camera's miIO model id (Yi Home APK model table, code index file 66508621612)", ""},
+	{"Yi", "YYS.2016", "Yi 1080p Home in a shop's listing (code index file 29723335624)", "retail"},
+	{"Yi", "YHS.3017", "YI Outdoor Camera 1080p, FCC ID 2AFIB-YHS3017 (code index file 67410238527)", "retail"},
+	{"Yi", "YYS2518", "an owner's YI Home Camera 3 model number (alienatedsec/yi-hack-v5 issue #226)", "retail"},
+	{"Yi", "YHS-113", "an owner's 720p Yi Home (TheCrypt0/yi-hack-v4 issue #130)", "retail"},
+	{"Macro-Video", "V380E2_C2", "a V380 camera's hardware name (patch script, code index file 32620352365)", ""},
+	{"Macro-Video", "V380E6_C1", "the V380 camera of CVE-2025-25985 (code index file 59767678573)", ""},
+	{"Macro-Video", "V380E2_CA", "bcaller/v380-ipcam-firmware-patch README.md", ""},
+	{"Longse", "BMMDKL5R", "Longse datasheet name in a CC0 camera database (ch-bas/cctv-camera-database, code index file 68903051804)", ""},
+	{"Longse", "BMMBHTC200ESH", "ch-bas/cctv-camera-database cameras/longse/longse-bmmbhtc200esh.json", ""},
+	{"Longse", "BMMDBRL8RC-X5", "ch-bas/cctv-camera-database cameras/longse/longse-bmmdbrl8rc-x5.json", ""},
+	{"Longse", "LBH30SS500", "netbox-community/devicetype-library device-types/Longse/LBH30SS500.yaml", ""},
+	{"Wansview", "K5", "Wansview K5 (R1N4x/Wansview_Root issue #3)", ""},
+	{"Wansview", "W4", "Wansview W4 (dmitrif/onvif2mqtt PR #48)", ""},
+	{"Wansview", "Q5", "Wansview Q5 (ch-bas/cctv-camera-database, code index file 69320602970)", ""},
+	{"Wansview", "NCH-536MW", "Wansview NCH-536MW (an owner's firmware write-up, code index file 40994810537)", ""},
+	{"Longse", "LBF30SV800", "netbox-community/devicetype-library device-types/Longse/LBF30SV800.yaml", ""},
 }
 
 // otherKeyEntries puts the real Hikvision models (hikvision_next) and the

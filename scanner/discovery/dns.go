@@ -1,6 +1,7 @@
 package discovery
 
 import (
+	"encoding/binary"
 	"errors"
 	"strings"
 
@@ -23,7 +24,9 @@ var errDNSTooLarge = errors.New("dns: payload larger than a datagram")
 func MDNS(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	msg, err := unpackDNS(payload)
 	if err != nil {
-		return err
+		if msg = unpackMDNSRecords(payload); msg == nil {
+			return err
+		}
 	}
 	s := newSink(m, emit)
 	if msg.Response {
@@ -86,6 +89,67 @@ func unpackDNS(payload []byte) (*dns.Msg, error) {
 		return nil, err
 	}
 	return msg, nil
+}
+
+// unpackMDNSRecords reads a message that does not unpack whole record by
+// record, as python-zeroconf does: a record whose data does not parse is
+// skipped by its RDLENGTH and the others are kept. A eufy HomeBase 2's
+// HomeKit answer carries an NSEC record whose next-domain name is a
+// compression pointer (python-zeroconf keeps it as a test,
+// test_dns_compression_invalid_skips_record); miekg/dns rejects the whole
+// message for it, and with it the TXT record that names the model. Nil when
+// the header or a name that frames a record does not parse, or no record
+// does. Only a standard response (QR set, opcode and RCODE 0, as every
+// mDNS answer) whose records, skipped ones included, end exactly where the
+// datagram ends is read so: a datagram that is no DNS message at all does not
+// frame its records that way.
+func unpackMDNSRecords(payload []byte) *dns.Msg {
+	const headerLen, fixedLen = 12, 10 // type, class, TTL, RDLENGTH
+	if len(payload) < headerLen || len(payload) > maxDNSPayload ||
+		payload[2]&0xf8 != 0x80 || payload[3]&0x0f != 0 {
+		return nil
+	}
+	count := func(i int) int { return int(binary.BigEndian.Uint16(payload[i:])) }
+	msg := new(dns.Msg)
+	msg.Response = payload[2]&0x80 != 0
+	off := headerLen
+	for range count(4) {
+		_, next, err := dns.UnpackDomainName(payload, off)
+		if err != nil || next+4 > len(payload) {
+			return nil
+		}
+		off = next + 4
+	}
+	records := 0
+	section := func(n int) []dns.RR {
+		var rrs []dns.RR
+		for range n {
+			if off < 0 || off >= len(payload) {
+				return rrs
+			}
+			rr, next, err := dns.UnpackRR(payload, off)
+			if err == nil && rr != nil {
+				rrs = append(rrs, rr)
+				records++
+				off = next
+				continue
+			}
+			_, next, err = dns.UnpackDomainName(payload, off)
+			if err != nil || next+fixedLen > len(payload) {
+				off = -1
+				return rrs
+			}
+			off = next + fixedLen + int(binary.BigEndian.Uint16(payload[next+8:]))
+		}
+		return rrs
+	}
+	msg.Answer = section(count(6))
+	msg.Ns = section(count(8))
+	msg.Extra = section(count(10))
+	if records == 0 || off != len(payload) {
+		return nil
+	}
+	return msg
 }
 
 func mdnsRecords(s *sink, records []dns.RR) {

@@ -149,3 +149,33 @@ func TestDNSResponseMarksTheResolver(t *testing.T) {
 		t.Errorf("%d dns.answered, %d dns.query observations; want both", answered, asked)
 	}
 }
+
+// A eufy HomeBase 2's HomeKit answer as python-zeroconf keeps it
+// (tests/test_protocol.py test_dns_compression_invalid_skips_record, code
+// index file 221653463): its NSEC record's next-domain name is a compression
+// pointer, which miekg/dns rejects with the whole message. The other records
+// are read, as python-zeroconf reads them: the instance, the SRV target and
+// the TXT strings with the model md=T8010.
+func TestMDNSSkipsARecordThatDoesNotParse(t *testing.T) {
+	payload := []byte("\x00\x00\x84\x00\x00\x00\x00\x06\x00\x00\x00\x00\x04_hap\x04_tcp\x05local\x00\x00\x0c" +
+		"\x00\x01\x00\x00\x11\x94\x00\x16\x13eufy HomeBase2-2464\xc0\x0c\x04Eufy\xc0\x16\x00/" +
+		"\x80\x01\x00\x00\x00x\x00\x08\xc0\xa6\x00\x04@\x00\x00\x08\xc0'\x00/\x80\x01\x00\x00" +
+		"\x11\x94\x00\t\xc0'\x00\x05\x00\x00\x80\x00@\xc0=\x00\x01\x80\x01\x00\x00\x00x\x00\x04" +
+		"\xc0\xa8Dp\xc0'\x00!\x80\x01\x00\x00\x00x\x00\x08\x00\x00\x00\x00\xd1_\xc0=\xc0'\x00" +
+		"\x10\x80\x01\x00\x00\x11\x94\x00K\x04c#=1\x04ff=2\x14id=38:71:4F:6B:76:00\x08md=T8010" +
+		"\x06pv=1.1\x05s#=75\x04sf=1\x04ci=2\x0bsh=xaQk4g==")
+	if err := new(dns.Msg).Unpack(payload); err == nil {
+		t.Fatal("the message unpacks whole: the test no longer shows the skip")
+	}
+	obs, err := decode(MDNS, payload, scanner.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, obs, noAddr, "mdns.txt", "md=T8010")
+	wantValue(t, obs, noAddr, "mdns.instance", "eufy HomeBase2-2464._hap._tcp.local")
+	wantValue(t, obs, noAddr, "mdns.hostname", "Eufy.local")
+	// Garbage stays rejected: no record parses.
+	if _, err := decode(MDNS, []byte("\x00\x00\x84\x00\x00\x00\x00\x01\x00\x00\x00\x00\xc0\x0c"), scanner.Meta{}); err == nil {
+		t.Error("a message with no readable record was accepted")
+	}
+}
