@@ -138,6 +138,28 @@ var printedDHIPDeviceInfo = newPrintedAnswer(map[string]string{
 		countFound(found, "dhip.firmware", "dhip.vendor", "dhip.machine_name", "dhip.device_class", "dhip.manufacturer") >= 2
 })
 
+// printedMiIOInfo is a Mi Home (miIO) device's miIO.info answer as the
+// tools print it: python-miio's `miiocli ... info` ("Model:
+// chuangmi.camera.055a02", "Hardware version: Linux", "Firmware version:
+// 5.1.5_0355") and the Node miio tool's `miio inspect` ("Model info:
+// lumi.gateway.v3", "Firmware version: 1.4.1_170", "MCU firmware version:
+// 0158"). On the wire the answer is encrypted with the device's token, so
+// users paste the print. Whole with a model id in miIO's
+// <maker>.<type>.<id> form and a firmware version in miIO's form (digits
+// and dots, an optional _build and @platform): an ONVIF print, a product
+// list or a spec sheet has neither.
+var printedMiIOInfo = newPrintedAnswer(map[string]string{
+	"model": "miio.model", "model info": "miio.model", "firmware version": "miio.firmware",
+	"hardware version": "#", "mcu firmware version": "#", "wifi firmware version": "#",
+}, func(found map[string]string) bool {
+	return miioModelID.MatchString(found["miio.model"]) && miioFirmware.MatchString(found["miio.firmware"])
+})
+
+var (
+	miioModelID  = regexp.MustCompile(`^[a-z0-9]+\.[a-z0-9_]+\.[a-z0-9_]+$`)
+	miioFirmware = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?:_[0-9]{1,6})?(?:@[A-Za-z0-9]+)?$`)
+)
+
 func countFound(found map[string]string, keys ...string) int {
 	n := 0
 	for _, k := range keys {
@@ -230,7 +252,7 @@ func unquotePrinted(quoted string) string {
 // the XML answers give; it reports whether there was one.
 func emitPrinted(out *emitter, text string) bool {
 	any := false
-	for _, a := range []printedAnswer{printedDeviceInformation, printedUPnPDescription, printedSSDPAnswer, printedSADPAnswer, printedDHIPDeviceInfo} {
+	for _, a := range []printedAnswer{printedDeviceInformation, printedUPnPDescription, printedSSDPAnswer, printedSADPAnswer, printedDHIPDeviceInfo, printedMiIOInfo} {
 		found := a.read(text)
 		for _, k := range slices.Sorted(maps.Keys(found)) {
 			out.add(k, found[k])
