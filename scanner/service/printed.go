@@ -33,6 +33,8 @@ type printedAnswer struct {
 	members map[string]string
 	field   *regexp.Regexp
 	whole   func(found map[string]string) bool
+	// tidy, when set, cleans the values found before whole judges them.
+	tidy func(found map[string]string)
 }
 
 func newPrintedAnswer(members map[string]string, whole func(map[string]string) bool) printedAnswer {
@@ -148,16 +150,27 @@ var printedDHIPDeviceInfo = newPrintedAnswer(map[string]string{
 // <maker>.<type>.<id> form and a firmware version in miIO's form (digits
 // and dots, an optional _build and @platform): an ONVIF print, a product
 // list or a spec sheet has neither.
-var printedMiIOInfo = newPrintedAnswer(map[string]string{
-	"model": "miio.model", "model info": "miio.model", "firmware version": "miio.firmware",
-	"hardware version": "#", "mcu firmware version": "#", "wifi firmware version": "#",
-}, func(found map[string]string) bool {
-	return miioModelID.MatchString(found["miio.model"]) && miioFirmware.MatchString(found["miio.firmware"])
-})
+// Users filling python-miio's issue template keep its brackets around the
+// model ("Model: [mijia.camera.v1]"), which tidy drops.
+var printedMiIOInfo = func() printedAnswer {
+	a := newPrintedAnswer(map[string]string{
+		"model": "miio.model", "model info": "miio.model", "firmware version": "miio.firmware",
+		"hardware version": "#", "mcu firmware version": "#", "wifi firmware version": "#",
+	}, func(found map[string]string) bool {
+		return miioModelID.MatchString(found["miio.model"]) && miioFirmware.MatchString(found["miio.firmware"])
+	})
+	a.tidy = func(found map[string]string) {
+		if m := found["miio.model"]; strings.HasPrefix(m, "[") && strings.HasSuffix(m, "]") {
+			found["miio.model"] = strings.TrimSpace(m[1 : len(m)-1])
+		}
+	}
+	return a
+}()
 
 var (
-	miioModelID  = regexp.MustCompile(`^[a-z0-9]+\.[a-z0-9_]+\.[a-z0-9_]+$`)
-	miioFirmware = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?:_[0-9]{1,6})?(?:@[A-Za-z0-9]+)?$`)
+	miioModelID = regexp.MustCompile(`^[a-z0-9]+\.[a-z0-9_]+\.[a-z0-9_]+$`)
+	// x.y.z, a build (_0355, a date _2017111315), a variant letter (_C), the platform (@Linux)
+	miioFirmware = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?:_[0-9]{1,10})?(?:_[A-Z0-9]{1,4})?(?:@[A-Za-z0-9]+)?$`)
 )
 
 func countFound(found map[string]string, keys ...string) int {
@@ -194,6 +207,9 @@ func (a printedAnswer) read(text string) map[string]string {
 		if v != "" {
 			found[key] = v
 		}
+	}
+	if a.tidy != nil {
+		a.tidy(found)
 	}
 	if !a.whole(found) {
 		return nil

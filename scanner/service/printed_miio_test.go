@@ -27,6 +27,14 @@ func TestPrintedMiIOInfo(t *testing.T) {
 		// MCU firmware version is another member
 		"miio inspect": {"Device ID: 52051***\nModel info: lumi.gateway.v3\nAddress: 192.168.1.4\n\nFirmware version: 1.4.1_170\nHardware version: MW300\nMCU firmware version: 0158",
 			map[string]string{"miio.model": "lumi.gateway.v3", "miio.firmware": "1.4.1_170"}},
+		// issue #1490: the template's brackets kept, no space after the colons
+		"brackets": {"  - Model: [mijia.camera.v1]\n  - Hardware version:\n  - Firmware version:4.1.10_1005",
+			map[string]string{"miio.model": "mijia.camera.v1", "miio.firmware": "4.1.10_1005"}},
+		// issue #1679: a date-like build and a variant letter
+		"variant": {"  - Model: chuangmi.camera.v6\n  - Hardware version:Linux\n  - Firmware version:3.5.8_20031301_C",
+			map[string]string{"miio.model": "chuangmi.camera.v6", "miio.firmware": "3.5.8_20031301_C"}},
+		// issue #1595: the template's own example left in place, no firmware
+		"template": {"  - Model: [e.g., lumi.gateway.v3]\n  - Hardware version:\n  - Firmware version:", nil},
 		// an ONVIF answer printed as lines: no miIO model id
 		"onvif lines": {"Manufacturer: HIKVISION\nModel: DS-2CD2042WD-I\nFirmware version: V5.4.0 build 160530\nSerial number: DS-2CD2042WD-I20160601", nil},
 		// python-miio issue #1429: the model typed as a product name
