@@ -267,6 +267,8 @@ var keys = []Key{
 	{Name: "tuya.gw_id", Role: Context},
 	{Name: "tuya.version", Role: Context},
 	{Name: "miio.device_id", Role: Fact},
+	{Name: "miio.model", Role: Fact},
+	{Name: "miio.firmware", Role: Fact},
 
 	// LLDP (and LLDP-MED inventory): what a device announces to its port.
 	{Name: "lldp.system_name", Role: Fact},

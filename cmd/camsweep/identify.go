@@ -62,7 +62,8 @@ the scanner reads the wire. An answer as a client printed it in a log is read
 as the answer: an ONVIF device information (python-onvif-zeep's dict, JSON, a
 Go struct), a UPnP description or an SSDP answer as a dict (Home Assistant's
 dumps), python-zeroconf's ServiceInfo, a wsdiscover listing, a SADP or DHIP
-dict, given as http.body, as the raw key or for one of its members. A value
+dict, a Mi Home device's info as miiocli or miio inspect prints it, given as
+http.body, as the raw key or for one of its members. A value
 copied with the line a tool printed it on is read without the tool's prefix:
 curl -v's "< " before a header ("< Server: DNVRS-Webs"),
 nmap's script lines ("|_http-title: NETSurveillance WEB", "| ssl-cert:

@@ -37,6 +37,8 @@ type printedAnswer struct {
 	// holds: a text without one of them is passed over before the field
 	// expression, slow on a whole page, runs.
 	needs []string
+	// tidy, when set, cleans the values found before whole judges them.
+	tidy func(found map[string]string)
 }
 
 func newPrintedAnswer(members map[string]string, whole func(map[string]string) bool, needs ...string) printedAnswer {
@@ -142,6 +144,39 @@ var printedDHIPDeviceInfo = newPrintedAnswer(map[string]string{
 		countFound(found, "dhip.firmware", "dhip.vendor", "dhip.machine_name", "dhip.device_class", "dhip.manufacturer") >= 2
 }, "devicetype", "serialno")
 
+// printedMiIOInfo is a Mi Home (miIO) device's miIO.info answer as the
+// tools print it: python-miio's `miiocli ... info` ("Model:
+// chuangmi.camera.055a02", "Hardware version: Linux", "Firmware version:
+// 5.1.5_0355") and the Node miio tool's `miio inspect` ("Model info:
+// lumi.gateway.v3", "Firmware version: 1.4.1_170", "MCU firmware version:
+// 0158"). On the wire the answer is encrypted with the device's token, so
+// users paste the print. Whole with a model id in miIO's
+// <maker>.<type>.<id> form and a firmware version in miIO's form (digits
+// and dots, an optional _build and @platform): an ONVIF print, a product
+// list or a spec sheet has neither.
+// Users filling python-miio's issue template keep its brackets around the
+// model ("Model: [mijia.camera.v1]"), which tidy drops.
+var printedMiIOInfo = func() printedAnswer {
+	a := newPrintedAnswer(map[string]string{
+		"model": "miio.model", "model info": "miio.model", "firmware version": "miio.firmware",
+		"hardware version": "#", "mcu firmware version": "#", "wifi firmware version": "#",
+	}, func(found map[string]string) bool {
+		return miioModelID.MatchString(found["miio.model"]) && miioFirmware.MatchString(found["miio.firmware"])
+	}, "model", "firmware")
+	a.tidy = func(found map[string]string) {
+		if m := found["miio.model"]; strings.HasPrefix(m, "[") && strings.HasSuffix(m, "]") {
+			found["miio.model"] = strings.TrimSpace(m[1 : len(m)-1])
+		}
+	}
+	return a
+}()
+
+var (
+	miioModelID = regexp.MustCompile(`^[a-z0-9]+\.[a-z0-9_]+\.[a-z0-9_]+$`)
+	// x.y.z, a build (_0355, a date _2017111315), a variant letter (_C), the platform (@Linux)
+	miioFirmware = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?:_[0-9]{1,10})?(?:_[A-Z0-9]{1,4})?(?:@[A-Za-z0-9]+)?$`)
+)
+
 func countFound(found map[string]string, keys ...string) int {
 	n := 0
 	for _, k := range keys {
@@ -193,6 +228,9 @@ func (a printedAnswer) readNamed(text, names string) map[string]string {
 		if v != "" {
 			found[key] = v
 		}
+	}
+	if a.tidy != nil {
+		a.tidy(found)
 	}
 	if !a.whole(found) {
 		return nil
@@ -253,7 +291,7 @@ func emitPrinted(out *emitter, text string) bool {
 	any := false
 	head := text[:min(len(text), maxPrinted)]
 	names := printedNames(head)
-	for _, a := range []printedAnswer{printedDeviceInformation, printedUPnPDescription, printedSSDPAnswer, printedSADPAnswer, printedDHIPDeviceInfo} {
+	for _, a := range []printedAnswer{printedDeviceInformation, printedUPnPDescription, printedSSDPAnswer, printedSADPAnswer, printedDHIPDeviceInfo, printedMiIOInfo} {
 		found := a.readNamed(head, names)
 		for _, k := range slices.Sorted(maps.Keys(found)) {
 			out.add(k, found[k])

@@ -51,6 +51,7 @@ var printedMemberKeys = map[string]bool{
 	"mdns.instance": true, "mdns.hostname": true, "mdns.service": true, "mdns.txt": true,
 	"sadp.model": true, "sadp.serial": true, "sadp.firmware": true,
 	"dhip.model": true, "dhip.serial": true, "dhip.firmware": true,
+	"miio.model": true, "miio.firmware": true,
 }
 
 // askedNameKeys are the names a client asked for, which the wire decoders
