@@ -179,10 +179,30 @@ func decodeDVRIPPayload(client, value []byte, m scanner.Meta, emit scanner.Emit)
 		if obj, ok := discovery.JSONObject(raw); ok {
 			answers++
 			emitDVRIPAnswer(out, obj, raw)
+			emitBareSystemInfo(out, obj)
 		}
 	}
 	if answers == 0 {
 		return errDVRIPNoAnswer
 	}
 	return nil
+}
+
+// emitBareSystemInfo reads a SystemInfo object as client libraries return
+// it, without the answer's {"Name": "SystemInfo", "SystemInfo": {...}}
+// envelope (OpenIPC/python-dvr's get_system_info() documents its result so,
+// testdata/corpus/fresh8). Only for the raw identify key, where the user says
+// the text is a DVRIP answer, and only an object holding both HardWare and
+// SoftWareVersion, the two members every SystemInfo answer in the corpora
+// carries; a wrapped answer is emitDVRIPAnswer's.
+func emitBareSystemInfo(out *emitter, obj map[string]json.RawMessage) {
+	if _, wrapped := obj["SystemInfo"]; wrapped {
+		return
+	}
+	if discovery.JSONScalar(obj["HardWare"]) == "" || discovery.JSONScalar(obj["SoftWareVersion"]) == "" {
+		return
+	}
+	for _, f := range dvripSystemInfoFields {
+		out.add(f.key, discovery.JSONScalar(obj[f.member]))
+	}
 }

@@ -249,6 +249,29 @@ func TestDVRIPPayloadRawKey(t *testing.T) {
 	}
 }
 
+// A SystemInfo object as a client library returns it, without the answer's
+// envelope (OpenIPC/python-dvr's README, get_system_info(); fresh8), is read
+// on the raw key; an object with only one of HardWare and SoftWareVersion is
+// not taken for one.
+func TestDVRIPPayloadBareSystemInfo(t *testing.T) {
+	d, _ := ByRawKey("dvrip.payload")
+	bare := []byte(`{"BuildTime": "2020-01-08 11:05:18", "DeviceModel": "HI3516EV300_85H50AI", ` +
+		`"HardWare": "HI3516EV300_85H50AI", "SerialNo": "a166379674a3b447", ` +
+		`"SoftWareVersion": "V5.00.R02.000529B2.10010.040600.0020000"}`)
+	obs, err := collect(t, d, nil, bare, cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasValue(obs, "dvrip.hardware", "HI3516EV300_85H50AI") ||
+		!hasValue(obs, "dvrip.firmware", "V5.00.R02.000529B2.10010.040600.0020000") {
+		t.Errorf("bare SystemInfo: %v", obs)
+	}
+	obs, _ = collect(t, d, nil, []byte(`{"HardWare": "HI3516EV300_85H50AI", "Name": "x"}`), cameraMeta)
+	if hasValue(obs, "dvrip.hardware", "HI3516EV300_85H50AI") {
+		t.Errorf("HardWare alone read as SystemInfo: %v", obs)
+	}
+}
+
 // FuzzDVRIP: any bytes on either side, through content dispatch and the
 // raw key, give only bounded, known, valid observations about the server.
 func FuzzDVRIP(f *testing.F) {
