@@ -58,12 +58,18 @@ func required(re *syntax.Regexp) ([]string, bool) {
 		return required(re.Sub[0])
 	case syntax.OpConcat:
 		// Any one part's set will do; the one whose shortest literal is
-		// longest rejects most text.
+		// longest rejects most text. A run of parts that each match one of
+		// a few strings (a literal, a small character class, an alternation
+		// of literals) matches one of their products, which is a set too:
+		// ZD[0-9] needs one of zd0 ... zd9, (?:CM|LX)IP one of cmip, lxip.
 		var best []string
 		for _, sub := range re.Sub {
 			if set, ok := required(sub); ok && shortest(set) > shortest(best) {
 				best = set
 			}
+		}
+		if set := bestRun(flatConcat(re.Sub)); shortest(set) > shortest(best) {
+			best = set
 		}
 		return best, best != nil
 	case syntax.OpAlternate:
@@ -78,6 +84,149 @@ func required(re *syntax.Regexp) ([]string, bool) {
 		return all, true
 	}
 	return nil, false
+}
+
+// maxProduct bounds the strings one run of parts may expand to, and
+// maxClass the characters of a class taken into a run.
+const (
+	maxProduct = 64
+	maxClass   = 10
+)
+
+// flatConcat lists the parts of a concatenation, with the parts of nested
+// concatenations and captures of them in their place: adjacency is what a
+// run needs, and grouping does not change it.
+func flatConcat(subs []*syntax.Regexp) []*syntax.Regexp {
+	var out []*syntax.Regexp
+	for _, sub := range subs {
+		for sub.Op == syntax.OpCapture {
+			sub = sub.Sub[0]
+		}
+		if sub.Op == syntax.OpConcat {
+			out = append(out, flatConcat(sub.Sub)...)
+		} else {
+			out = append(out, sub)
+		}
+	}
+	return out
+}
+
+// bestRun returns, of the products of runs of adjacent parts with few
+// strings each, the one whose shortest string is longest (at least
+// minNeedle), or nil. A part repeated at least once (x+, x{2,}) takes one
+// copy into a run and then ends it: the text after its first copy may be
+// another copy.
+func bestRun(parts []*syntax.Regexp) []string {
+	var best []string
+	for i := range parts {
+		product := []string{""}
+		for _, p := range parts[i:] {
+			set, repeated := fewStrings(p)
+			if set == nil || len(product)*len(set) > maxProduct {
+				break
+			}
+			product = crossProduct(product, set)
+			if shortest(product) >= minNeedle && shortest(product) > shortest(best) {
+				best = product
+			}
+			if repeated {
+				break
+			}
+		}
+	}
+	return best
+}
+
+// fewStrings returns the strings re matches, lowered as foldText lowers,
+// when they are few; repeated reports a part that may repeat its strings
+// (its set then is one copy's). Nil when they are many or unknown.
+func fewStrings(re *syntax.Regexp) (set []string, repeated bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		lit := string(re.Rune)
+		if re.Flags&syntax.FoldCase != 0 && !ascii(lit) {
+			return nil, false
+		}
+		return []string{foldText(lit)}, false
+	case syntax.OpCharClass:
+		return classStrings(re.Rune), false
+	case syntax.OpCapture:
+		return fewStrings(re.Sub[0])
+	case syntax.OpPlus:
+		set, _ = fewStrings(re.Sub[0])
+		return set, true
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false
+		}
+		set, _ = fewStrings(re.Sub[0])
+		return set, true
+	case syntax.OpQuest:
+		if set, rep := fewStrings(re.Sub[0]); set != nil && !rep {
+			return append(set, ""), false
+		}
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			s, rep := fewStrings(sub)
+			if s == nil || rep || len(set)+len(s) > maxProduct {
+				return nil, false
+			}
+			set = append(set, s...)
+		}
+		return set, false
+	case syntax.OpConcat:
+		product := []string{""}
+		for _, sub := range flatConcat(re.Sub) {
+			s, rep := fewStrings(sub)
+			if s == nil || rep || len(product)*len(s) > maxProduct {
+				return nil, false
+			}
+			product = crossProduct(product, s)
+		}
+		return product, false
+	}
+	return nil, false
+}
+
+// classStrings returns the characters of a small class, lowered as
+// foldText lowers (the Kelvin sign and long s as k and s); nil for a large
+// class or one with other non-ASCII characters.
+func classStrings(ranges []rune) []string {
+	var set []string
+	for i := 0; i+1 < len(ranges); i += 2 {
+		if ranges[i+1]-ranges[i] >= maxClass {
+			return nil
+		}
+		for r := ranges[i]; r <= ranges[i+1]; r++ {
+			c := r
+			switch {
+			case r == '\u212a':
+				c = 'k'
+			case r == '\u017f':
+				c = 's'
+			case r >= utf8.RuneSelf:
+				return nil
+			}
+			if c := foldText(string(c)); !slices.Contains(set, c) {
+				set = append(set, c)
+			}
+		}
+		if len(set) > maxClass {
+			return nil
+		}
+	}
+	return set
+}
+
+// crossProduct returns every string of a followed by one of b.
+func crossProduct(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out
 }
 
 func shortest(set []string) int {

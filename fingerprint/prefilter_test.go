@@ -17,8 +17,15 @@ func TestNeedlesOf(t *testing.T) {
 	}{
 		{`App-webs/`, []string{"app-webs/"}},
 		{`(?i)NETSurveillance WEB`, []string{"netsurveillance web"}},
-		{`^(?:Hikvision|HIKVISION)-Webs$`, []string{"ikvision"}}, // the parser factors out the H; the longer part wins
-		{`(?:hik|dh)cam`, []string{"cam"}},
+		{`^(?:Hikvision|HIKVISION)-Webs$`, []string{"hikvision-webs"}}, // both spellings fold to one
+		{`(?:hik|dh)cam`, []string{"dhcam", "hikcam"}},                 // a run of parts: their product
+		{`ZD[0-9]{4}`, []string{"zd0", "zd1", "zd2", "zd3", "zd4", "zd5", "zd6", "zd7", "zd8", "zd9"}},
+		{`(?:CM|LX)IP`, []string{"cmip", "lxip"}},
+		{`Y[YH]S`, []string{"yhs", "yys"}},
+		{`V[HSTP](?:AE?)?-`, []string{"vh-", "vha-", "vhae-", "vp-", "vpa-", "vpae-", "vs-", "vsa-", "vsae-", "vt-", "vta-", "vtae-"}},
+		{`a+bc`, nil},                  // a repeated part ends a run: "a" then "bc", both too short
+		{`[A-Za-z]{3}`, nil},           // a class too large to expand
+		{`(?i)[k]ey`, []string{"key"}}, // the Kelvin sign in the folded class is k
 		{`Login to (?P<sn>[0-9A-Z]{8,})`, []string{"login to "}},
 		{`(?:ab|webs)`, nil}, // one branch is too short to search for
 		{`x?webs|y`, nil},    // a branch with no literal
