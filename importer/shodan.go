@@ -148,7 +148,10 @@ func readShodanLines(br *bufio.Reader, first []byte, lineNo int, emit Emit, st *
 			}
 			return nil
 		case err != nil:
-			return err
+			// A download cut short (an interrupted transfer, a gzip stream
+			// without its end): the banners before the cut stand.
+			st.skip("line %d: the input cannot be read further: %v", lineNo, err)
+			return nil
 		}
 	}
 }
@@ -158,7 +161,8 @@ func readShodanLines(br *bufio.Reader, first []byte, lineNo int, emit Emit, st *
 func readShodanDocument(r io.Reader, emit Emit, st *Stats) error {
 	doc, err := io.ReadAll(io.LimitReader(r, maxShodanDocument+1))
 	if err != nil {
-		return err
+		// What was read is parsed below; a cut document is skipped there.
+		st.skip("the input cannot be read to its end: %v", err)
 	}
 	if len(doc) > maxShodanDocument {
 		return fmt.Errorf("a JSON document over %d MiB: give the lines shodan download writes instead", maxShodanDocument>>20)

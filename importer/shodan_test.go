@@ -145,6 +145,16 @@ func TestShodanBadInput(t *testing.T) {
 			t.Errorf("%s: err %v, want ErrNotShodan", name, err)
 		}
 	}
+	// A gzipped download cut short (an interrupted transfer) keeps the
+	// banners before the cut and says the rest could not be read.
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write(bytes.Repeat(lines, 50))
+	w.Close()
+	obs, st, err = readShodan(t, gz.Bytes()[:gz.Len()*2/3])
+	if err != nil || st.Records == 0 || st.Skipped == 0 || len(obs) == 0 {
+		t.Errorf("cut gzip: err %v, stats %+v, %d observations", err, st, len(obs))
+	}
 	// A document cut short keeps nothing it cannot parse, and says so.
 	_, st, err = readShodan(t, []byte("[\n"+banners[0]+",\n"+banners[1][:20]))
 	if err != nil || st.Skipped != 1 {

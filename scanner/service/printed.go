@@ -199,10 +199,13 @@ func (a printedAnswer) read(text string) map[string]string {
 	return a.readNamed(text, printedNames(text))
 }
 
-// printedNames is text as the member names in it are compared with needs:
-// lower case, without '_' and '-'.
+// nameSeparators are what a printer may put between a member name's letters.
+var nameSeparators = strings.NewReplacer("_", "", "-", "")
+
+// printedNames is text as the member names in it are compared with members
+// and needs: lower case, without '_' and '-'.
 func printedNames(text string) string {
-	return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(text))
+	return nameSeparators.Replace(strings.ToLower(text))
 }
 
 // readNamed is read of text (at most maxPrinted bytes) whose printedNames
@@ -216,7 +219,7 @@ func (a printedAnswer) readNamed(text, names string) map[string]string {
 	matches := a.field.FindAllStringSubmatchIndex(text, 32)
 	found := map[string]string{}
 	for i, m := range matches {
-		key := a.members[strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(text[m[2]:m[3]]))]
+		key := a.members[printedNames(text[m[2]:m[3]])]
 		end := len(text)
 		if i+1 < len(matches) {
 			end = matches[i+1][0] + 1 // the next name's leading separator is not value
