@@ -384,8 +384,12 @@ func recordedHex(s *Service) []byte {
 	return b
 }
 
-// tdpOwnIP is the "ip" member of a TDP answer's JSON.
-var tdpOwnIP = regexp.MustCompile(`"ip"\s*:\s*"[^"]*"`)
+// tdpOwnIP and tdpOwnMAC are the "ip" and "mac" members of a TDP answer's
+// JSON: a device names its own address and MAC there.
+var (
+	tdpOwnIP  = regexp.MustCompile(`"ip"\s*:\s*"[^"]*"`)
+	tdpOwnMAC = regexp.MustCompile(`"mac"\s*:\s*"[^"]*"`)
+)
 
 // tdpAnswerHead is the start of the header the recorded Tapo C200 answered
 // with (recorded/tapo-c200_tdp_answer.hex): version 2, type 0, operation 1,
@@ -395,7 +399,10 @@ var tdpAnswerHead = [8]byte{2, 0, 0, 1, 0, 0, 0x22, 0x01}
 // answerTDP answers TP-Link's discovery query with the recorded answer: its
 // header's version, type, operation, flags and reserved byte as recorded,
 // the query's serial echoed (as the recorded camera echoed the app's), the
-// length and CRC recomputed, and the host's address as the JSON's "ip". A
+// length and CRC recomputed, and the host's address and MAC as the JSON's
+// "ip" and "mac" (public fixtures mask the MAC, F0-A7-31-00-00-00 for many
+// devices: a device claiming a MAC it does not send from would be two
+// devices to a scanner, or one, depending on which answer came first). A
 // response file holding only the answer's JSON, as python-kasa saves it,
 // is sent behind tdpAnswerHead.
 func answerTDP(d *Device, s *Service, probe []byte) []byte {
@@ -413,6 +420,8 @@ func answerTDP(d *Device, s *Service, probe []byte) []byte {
 		body = rec[16:]
 	}
 	body = tdpOwnIP.ReplaceAllLiteral(body, []byte(`"ip": "`+d.Host.IP.String()+`"`))
+	mac := strings.ToUpper(strings.ReplaceAll(d.Host.MAC.String(), ":", "-")) // as Tapo firmware writes it
+	body = tdpOwnMAC.ReplaceAllLiteral(body, []byte(`"mac": "`+mac+`"`))
 	return discovery.TDPFrame(head, serial, body)
 }
 
