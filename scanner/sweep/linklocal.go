@@ -38,8 +38,8 @@ func mustProtocol(name string) discovery.Protocol {
 	return p
 }
 
-// linkLocal sends each enabled discovery request once and listens for
-// answers for the listen window.
+// linkLocal sends each enabled discovery request (twice when broadcast:
+// sendRepeated) and listens for answers for the listen window.
 func (r *run) linkLocal(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	if r.cfg.enabled(ProbeMDNS) && !r.narrowed() {
@@ -107,16 +107,8 @@ func (r *run) discoverWith(ctx context.Context, p discovery.Protocol) error {
 		if err := r.sendEach(ctx, conn, payload, dsts, int(p.Port)); err != nil {
 			return err
 		}
-	} else {
-		for _, dst := range dsts {
-			addr := &net.UDPAddr{IP: dst.AsSlice(), Port: int(p.Port)}
-			if err := r.waitBroadcast(ctx); err != nil {
-				return err
-			}
-			if err := r.sendDatagram(ctx, conn, payload, addr, true); err != nil {
-				return fmt.Errorf("sending to %s: %w", addr, err)
-			}
-		}
+	} else if err := r.sendRepeated(ctx, conn, payload, dsts, int(p.Port)); err != nil {
+		return err
 	}
 	// The window starts after the last request: unicast to many targets
 	// takes longer than one multicast.
@@ -124,6 +116,46 @@ func (r *run) discoverWith(ctx context.Context, p discovery.Protocol) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-time.After(r.cfg.ListenWindow):
+	}
+	return nil
+}
+
+// A broadcast or multicast discovery request is sent discoveryRepeats
+// times, discoveryRepeatGap apart. UDP is lost without a word (a busy switch
+// or Wi-Fi segment, a device whose receive queue was full at that moment),
+// and a device that missed the one request would be missing from the
+// report. SOAP-over-UDP, WS-Discovery's transport, sends every multicast
+// message twice for this reason (MULTICAST_UDP_REPEAT 1, at most
+// UDP_MAX_DELAY 250 ms apart); python-kasa broadcasts its TDP search three
+// times. A device answering both copies says the same facts twice, which a
+// report holds once. A narrowed sweep's unicast requests (sendEach) go once:
+// no switch floods them, and repeating them would double the requests a
+// /16 of targets gets.
+const (
+	discoveryRepeats   = 2
+	discoveryRepeatGap = 250 * time.Millisecond
+)
+
+// sendRepeated sends payload to each broadcast or multicast destination,
+// discoveryRepeats times.
+func (r *run) sendRepeated(ctx context.Context, conn net.PacketConn, payload []byte, dsts []netip.Addr, port int) error {
+	for i := range discoveryRepeats {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(discoveryRepeatGap):
+			}
+		}
+		for _, dst := range dsts {
+			addr := &net.UDPAddr{IP: dst.AsSlice(), Port: port}
+			if err := r.waitBroadcast(ctx); err != nil {
+				return err
+			}
+			if err := r.sendDatagram(ctx, conn, payload, addr, true); err != nil {
+				return fmt.Errorf("sending to %s: %w", addr, err)
+			}
+		}
 	}
 	return nil
 }

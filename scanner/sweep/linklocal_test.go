@@ -69,3 +69,40 @@ func TestUnicastDiscoverySkipsATargetItCannotSendTo(t *testing.T) {
 		t.Errorf("warnings %q, want one naming the refused target", r.warnings)
 	}
 }
+
+// A broadcast discovery request goes out twice, so that one lost datagram
+// does not lose the devices it was for.
+func TestBroadcastDiscoveryIsSentTwice(t *testing.T) {
+	listener, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+
+	r := testRun(nil)
+	port := listener.LocalAddr().(*net.UDPAddr).Port
+	if err := r.sendRepeated(context.Background(), conn, []byte("search"), []netip.Addr{netip.MustParseAddr("127.0.0.1")}, port); err != nil {
+		t.Fatalf("sendRepeated: %v", err)
+	}
+	got := 0
+	buf := make([]byte, 64)
+	for {
+		listener.SetReadDeadline(time.Now().Add(time.Second))
+		n, _, err := listener.ReadFrom(buf)
+		if err != nil {
+			break
+		}
+		if string(buf[:n]) != "search" {
+			t.Fatalf("got %q, want the request", buf[:n])
+		}
+		got++
+	}
+	if got != discoveryRepeats {
+		t.Fatalf("request arrived %d times, want %d", got, discoveryRepeats)
+	}
+}
