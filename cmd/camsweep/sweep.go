@@ -25,7 +25,8 @@ HDS search of HiSilicon-SDK cameras, GigE Vision, SSDP, the SSDP search for
 EmbeddedNetDeviceControl that TVT firmware answers, TP-Link's device discovery
 on UDP 20002 (Tapo cameras), and the camera searches of Foscam's tool (MO_I,
 UDP 10000), VStarcam's (UDP 8600) and the Topsee/Anjvision SDK's (UDP 3001))
-asks devices to describe themselves, one request per protocol, and each host
+asks devices to describe themselves, one request per protocol (sent twice,
+250 ms apart, in case one is lost), and each host
 gets a few polite TCP probes on camera ports (HTTP, RTSP, TLS certificate,
 banners, ONVIF GetSystemDateAndTime) as soon as it is found. It never tries a password or an exploit. On a web port it fetches what
 a browser opening the device's page fetches, within bounds: up to 3 redirects
