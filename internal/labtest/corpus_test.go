@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,6 +65,18 @@ func TestSweepAgreesWithIdentifyOnTheCorpus(t *testing.T) {
 			batch[j], wanted[j] = cases[i], want[i]
 		}
 		got := sweepCases(t, batch, wanted)
+		if silent := silentDisagreeing(got, wanted); len(silent) > 0 {
+			// A loaded machine (the other packages' tests run beside this
+			// one) can keep a simulated device from answering within
+			// --timeout. Such a device said nothing, so it neither agrees
+			// nor disagrees: the lab is swept once more and the second
+			// sweep decides for it.
+			t.Logf("lab %d: %d devices answered nothing but ARP (first %s); sweeping the lab again", n+1, len(silent), batch[silent[0]].where)
+			again := sweepCases(t, batch, wanted)
+			for _, j := range silent {
+				got[j] = again[j]
+			}
+		}
 		missing := 0
 		for _, d := range got {
 			if d.MAC == (fingerprint.MAC{}) {
@@ -88,6 +101,23 @@ func TestSweepAgreesWithIdentifyOnTheCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d corpus cases swept, %d differ from identify (observations by key: %v)", len(cases), differ, byKey)
+}
+
+// silentDisagreeing lists the swept devices that differ from identify and
+// showed nothing but their MAC: no port answered, no evidence beyond ARP.
+func silentDisagreeing(got, want []fingerprint.Device) []int {
+	var out []int
+	for j, g := range got {
+		w := want[j]
+		if g.Vendor == w.Vendor && g.Model == w.Model && g.Verdict == w.Verdict {
+			continue
+		}
+		if len(g.Ports) > 0 || slices.ContainsFunc(g.Evidence, func(e fingerprint.Evidence) bool { return e.Probe != "arp" }) {
+			continue
+		}
+		out = append(out, j)
+	}
+	return out
 }
 
 // labBatches splits the cases, in order, into labs of at most perLab
