@@ -378,6 +378,18 @@ func fromLoggedExchange(b []byte, proto string) (requests, answers []byte, ok bo
 	return []byte(req.String()), []byte(ans.String()), true
 }
 
+// LoggedExchange splits a raw rtsp.response or http.headers value that is an
+// exchange as a client's log prints it (fromLoggedExchange) into what the
+// client sent and what the server answered, as a connection carries them;
+// ok is false for a value that is not one.
+func LoggedExchange(key, value string) (requests, answers []byte, ok bool) {
+	proto := map[string]string{"rtsp.response": "RTSP/1.0", "http.headers": "HTTP/1.1"}[key]
+	if proto == "" {
+		return nil, nil, false
+	}
+	return fromLoggedExchange([]byte(value), proto)
+}
+
 // isStatusLine reports a response's start line of the protocol whose
 // version prefix is version ("RTSP/"): the version, a space, three digits.
 func isStatusLine(line, version string) bool {
