@@ -105,6 +105,12 @@ func (s *wireScene) place(kv keyValue) bool {
 		s.tcp(portOr(kv.port, 554), []byte("DESCRIBE "+kv.value+" RTSP/1.0\r\nCSeq: 2\r\nAccept: application/sdp\r\n\r\n"),
 			[]byte("RTSP/1.0 200 OK\r\nCSeq: 2\r\nContent-Type: application/sdp\r\nContent-Length: 0\r\n\r\n"))
 	case "rtsp.response":
+		if requests, answers, ok := service.LoggedExchange(kv.key, kv.value); ok {
+			// An exchange as a client's log printed it: its requests are the
+			// client's side of the connection, its answers the device's.
+			s.tcp(portOr(kv.port, 554), requests, answers)
+			break
+		}
 		s.tcp(portOr(kv.port, 554), s.rtspOptions(), []byte(kv.value))
 	case "telnet.banner":
 		s.tcp(portOr(kv.port, 23), nil, []byte(kv.value))

@@ -298,6 +298,13 @@ func sweepable(o corpusKV) bool {
 	if service.Printed(o.Key, o.Value) {
 		return false // a client's print of an answer: identify reads it, no device sends it
 	}
+	if _, _, ok := service.LoggedExchange(o.Key, o.Value); ok {
+		// A viewer's requests and the device's answers as a client's log
+		// printed them: the answers are to the viewer's paths (a stream
+		// path the device served), which a sweep asking its own does not
+		// reproduce.
+		return false
+	}
 	if decode, raw := service.ByRawKey(o.Key); raw {
 		// A rule set's constructed answer that is no answer (nmap's "HTTP/1.0 ÿû..."):
 		// identify refuses it as a bad line, and a device could not send it either.

@@ -249,6 +249,11 @@ func headersAlone(proto string, decode scanner.StreamDecoder) scanner.StreamDeco
 			if len(client) == 0 {
 				client = request
 			}
+		} else if requests, answers, ok := fromLoggedExchange(server, proto); ok {
+			server = answers
+			if len(client) == 0 {
+				client = requests
+			}
 		}
 		block := bytes.TrimLeft(server, " \t\r\n")
 		if !startsWithHeader(block) {
@@ -324,6 +329,83 @@ func fromCurlVerbose(b []byte) (request, answer []byte, ok bool) {
 		}
 	}
 	return finishCurl(req.String(), head.String(), body.String())
+}
+
+// fromLoggedExchange reads an exchange as a client's debug log prints it
+// and people paste it into issues: the client's request (start line,
+// headers, a blank line), then the server's answer, and so on, each start
+// line perhaps indented by the log. It returns the requests and the answers
+// as the two sides of the connection, so that each answer is paired with the
+// request it answered (a stream path the server answered 2xx is one it
+// has); ok is false unless the text opens with a request line of proto's
+// protocol and holds an answer of it. The messages keep their lines; each
+// ends in a blank line.
+func fromLoggedExchange(b []byte, proto string) (requests, answers []byte, ok bool) {
+	version := proto[:strings.IndexByte(proto, '/')+1] // "RTSP/" or "HTTP/"
+	text := string(bytes.TrimLeft(b, " \t\r\n"))
+	if !strings.HasPrefix(requestProto([]byte(text)), version) {
+		return nil, nil, false
+	}
+	var req, ans strings.Builder
+	side := &req
+	flush := func(msg *strings.Builder, block string) {
+		block = strings.TrimRight(block, " \t\r\n")
+		if block != "" {
+			msg.WriteString(block + "\r\n\r\n")
+		}
+	}
+	var block strings.Builder
+	for line := range strings.Lines(text) {
+		trimmed := strings.TrimLeft(line, " \t")
+		switch {
+		case requestProto([]byte(trimmed)) != "":
+			flush(side, block.String())
+			block.Reset()
+			side = &req
+			line = trimmed
+		case isStatusLine(trimmed, version):
+			flush(side, block.String())
+			block.Reset()
+			side = &ans
+			line = trimmed
+		}
+		block.WriteString(line)
+	}
+	flush(side, block.String())
+	if ans.Len() == 0 {
+		return nil, nil, false
+	}
+	return []byte(req.String()), []byte(ans.String()), true
+}
+
+// LoggedExchange splits a raw rtsp.response or http.headers value that is an
+// exchange as a client's log prints it (fromLoggedExchange) into what the
+// client sent and what the server answered, as a connection carries them;
+// ok is false for a value that is not one.
+func LoggedExchange(key, value string) (requests, answers []byte, ok bool) {
+	proto := map[string]string{"rtsp.response": "RTSP/1.0", "http.headers": "HTTP/1.1"}[key]
+	if proto == "" {
+		return nil, nil, false
+	}
+	return fromLoggedExchange([]byte(value), proto)
+}
+
+// isStatusLine reports a response's start line of the protocol whose
+// version prefix is version ("RTSP/"): the version, a space, three digits.
+func isStatusLine(line, version string) bool {
+	if !strings.HasPrefix(line, version) {
+		return false
+	}
+	_, rest, ok := strings.Cut(line, " ")
+	if !ok || len(rest) < 3 {
+		return false
+	}
+	for _, c := range rest[:3] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func finishCurl(req, head, body string) (request, answer []byte, ok bool) {
