@@ -27,12 +27,15 @@ const (
 	// maxShodanLine bounds one banner line: Shodan keeps a page's HTML
 	// (http.html) and the certificate chain in it.
 	maxShodanLine = 16 << 20
-	// maxShodanDocument bounds a whole JSON document (a host's record or a
-	// search result page as the API answers it, possibly pretty-printed).
-	maxShodanDocument = 64 << 20
 	// maxShodanRedirects bounds the answers of one banner's redirect chain.
 	maxShodanRedirects = 8
 )
+
+// maxShodanDocument bounds one JSON document read whole (a host's record or
+// a search result page as the API answers it, possibly pretty-printed) and
+// each record of an array, which is read one record at a time whatever its
+// length. A variable so tests can lower it.
+var maxShodanDocument = 64 << 20
 
 // shodanBanner is the part of one Shodan banner (one service on one port of
 // one address, https://datapedia.shodan.io) that the device itself sent:
@@ -97,7 +100,7 @@ func Shodan(r io.Reader, emit Emit) (Stats, error) {
 	case first[0] == '{' && json.Valid(first):
 		return st, readShodanLines(br, first, lineNo, emit, &st)
 	case first[0] == '{' || first[0] == '[':
-		return st, readShodanDocument(io.MultiReader(bytes.NewReader(append(first, '\n')), br), emit, &st)
+		return st, readShodanDocument(io.MultiReader(bytes.NewReader(append(first, '\n')), br), first[0], emit, &st)
 	}
 	return st, ErrNotShodan
 }
@@ -150,45 +153,75 @@ func readShodanLines(br *bufio.Reader, first []byte, lineNo int, emit Emit, st *
 		case err != nil:
 			// A download cut short (an interrupted transfer, a gzip stream
 			// without its end): the banners before the cut stand.
-			st.skip("line %d: the input cannot be read further: %v", lineNo, err)
+			st.stop("line %d: the input cannot be read further: %v", lineNo, err)
 			return nil
 		}
 	}
 }
 
-// readShodanDocument reads a whole JSON document: a record, or an array of
-// records.
-func readShodanDocument(r io.Reader, emit Emit, st *Stats) error {
-	doc, err := io.ReadAll(io.LimitReader(r, maxShodanDocument+1))
+// readShodanDocument reads a JSON document: a record whole, or an array
+// of records one record at a time, whatever its length.
+func readShodanDocument(r io.Reader, first byte, emit Emit, st *Stats) error {
+	if first == '[' {
+		return readShodanArray(r, emit, st)
+	}
+	doc, err := io.ReadAll(io.LimitReader(r, int64(maxShodanDocument)+1))
 	if err != nil {
-		// What was read is parsed below; a cut document is skipped there.
-		st.skip("the input cannot be read to its end: %v", err)
+		// What was read is parsed below: a record read whole before the
+		// error stands.
+		st.stop("the input cannot be read to its end: %v", err)
 	}
 	if len(doc) > maxShodanDocument {
 		return fmt.Errorf("a JSON document over %d MiB: give the lines shodan download writes instead", maxShodanDocument>>20)
 	}
 	doc = bytes.TrimSpace(doc)
-	if doc[0] == '{' {
-		if !isShodanRecord(doc) {
-			return ErrNotShodan
-		}
-		if err := readShodanRecord(doc, emit, st); err != nil {
-			st.skip("%v", err)
-		}
-		return nil
-	}
-	var records []json.RawMessage
-	if err := json.Unmarshal(doc, &records); err != nil {
-		st.skip("JSON ends early or is malformed: %v", err)
-		return nil
-	}
-	if len(records) > 0 && !isShodanRecord(records[0]) {
+	if !isShodanRecord(doc) {
 		return ErrNotShodan
 	}
-	for i, rec := range records {
-		if err := readShodanRecord(rec, emit, st); err != nil {
-			st.skip("record %d: %v", i+1, err)
+	if err := readShodanRecord(doc, emit, st); err != nil {
+		st.skip("%v", err)
+	}
+	return nil
+}
+
+// errShodanRecord ends the reading of an array whose record is longer
+// than maxShodanDocument.
+var errShodanRecord = errors.New("a record longer than the bound of one document")
+
+// readShodanArray reads an array of records one at a time: memory is
+// bounded by the longest record, and an array cut short keeps the records
+// before the cut.
+func readShodanArray(r io.Reader, emit Emit, st *Stats) error {
+	in := &budgetReader{r: r, left: int64(maxShodanDocument), over: errShodanRecord}
+	dec := json.NewDecoder(in)
+	if _, err := dec.Token(); err != nil { // the [
+		return ErrNotShodan
+	}
+	for i := 1; ; i++ {
+		in.left = int64(maxShodanDocument)
+		if !dec.More() {
+			break
 		}
+		var rec json.RawMessage
+		err := dec.Decode(&rec)
+		switch {
+		case err != nil && i == 1:
+			return fmt.Errorf("%w: the first record is not JSON: %v", ErrNotShodan, err)
+		case errors.Is(err, errShodanRecord):
+			st.stop("record %d: the input was cut there: a record over %s; nothing after it was read", i, sizeText(int64(maxShodanDocument)))
+			return nil
+		case err != nil:
+			st.stop("record %d: JSON ends early or is malformed: %v; nothing after it was read", i, err)
+			return nil
+		case i == 1 && !isShodanRecord(rec):
+			return ErrNotShodan
+		}
+		if err := readShodanRecord(rec, emit, st); err != nil {
+			st.skip("record %d: %v", i, err)
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the ]
+		st.stop("JSON ends early or is malformed after the last record: %v", err)
 	}
 	return nil
 }
