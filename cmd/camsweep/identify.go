@@ -96,7 +96,12 @@ With --from, identify reads another tool's output directly:
 
 Every device is judged again from that evidence with this installation's
 signatures and policy; nothing the other tool concluded is taken on trust.
-Records that cannot be read are reported and skipped (exit 3, partial).
+Records that cannot be read are reported and skipped (exit 3, partial). An
+input is read to its end whatever its length; one cut short (an interrupted
+download, a .gz without its end, XML cut inside a host) or an error late in
+it keeps the devices read before and says where it ended ("read in part",
+exit 3). An input of another format, or one that cannot be read at all, is
+refused before anything is judged (exit 1).
 
 Use plain observation lines for anything else (a spreadsheet, another
 scanner), or to test a signature.`
@@ -179,21 +184,47 @@ func runImport(cmd *cobra.Command, args []string, o *outputOptions, from string)
 		return err
 	}
 	res := newResult("identify", []string{from + ":" + name})
-	st, err := importFormats[from](name, cmd.InOrStdin(), eng.Add)
+	emitted := 0
+	st, err := importFormats[from](name, cmd.InOrStdin(), func(obs fingerprint.Observation) { emitted++; eng.Add(obs) })
 	if err != nil {
-		if !strings.HasPrefix(err.Error(), name+":") { // the importer may name it already
-			err = fmt.Errorf("%s: %w", name, err)
+		if emitted == 0 && st.Records == 0 {
+			// Nothing was read: an input of another format, or unreadable.
+			if !strings.HasPrefix(err.Error(), name+":") { // the importer may name it already
+				err = fmt.Errorf("%s: %w", name, err)
+			}
+			return &exitErr{code: exitError, err: err}
 		}
-		return &exitErr{code: exitError, err: err}
+		// An error late in the input: what was read before it stands.
+		st.Stopped = append(st.Stopped, err.Error())
 	}
 	for _, p := range st.Problems {
-		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: %s\n", name, report.Clean(p, 300))
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s\n", report.Clean(named(name, p), 300))
 	}
 	if st.Skipped > 0 {
 		res.Partial = true
 		warn(cmd.ErrOrStderr(), res, "%s: %d of %d records skipped", name, st.Skipped, st.Records+st.Skipped)
 	}
+	for _, why := range st.Stopped {
+		// A download cut short, a read error, an element over its bound:
+		// the devices read before it are reported, and the run is partial.
+		res.Partial = true
+		if !strings.HasPrefix(named(name, why), name+": ") {
+			why = "read in part: " + why // it names its file
+		} else {
+			why = name + ": read in part: " + why
+		}
+		warn(cmd.ErrOrStderr(), res, "%s", why)
+	}
 	return o.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
+}
+
+// named prefixes an importer's message with the input's name unless it
+// names it already ("DIR/ssl.log:12: ...", "DIR: no Zeek ... logs").
+func named(name, msg string) string {
+	if strings.HasPrefix(msg, name+":") || strings.HasPrefix(msg, name+"/") {
+		return msg
+	}
+	return name + ": " + msg
 }
 
 func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {

@@ -5,7 +5,10 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +18,7 @@ import (
 	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/importer"
 	"github.com/camsweep/camsweep/observe"
 )
 
@@ -1111,6 +1115,96 @@ func TestIdentifyCountsInEnglish(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
+}
+
+// An import that cannot be read to its end (a Shodan download cut short,
+// a Zeek log whose .gz lost its end, nmap's XML cut inside a host) reports
+// the devices read before the cut, says where it ends, and is partial.
+func TestIdentifyFromCutInput(t *testing.T) {
+	dir := t.TempDir()
+	gzipped := func(name string, b []byte) string {
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		w.Write(b)
+		w.Close()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, gz.Bytes()[:gz.Len()*2/3], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	lines, err := os.ReadFile(filepath.Join(repo, "testdata", "import", "shodan", "download-8.8.8.8.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shodan := gzipped("site.json.gz", bytes.Repeat(lines, 50))
+
+	var dns strings.Builder
+	dns.WriteString("#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\n")
+	for i := range 20000 {
+		fmt.Fprintf(&dns, "1700000000.%06d\tC%d\t10.1.%d.%d\t5353\t224.0.0.251\t5353\tudp\thost-%d.example\n", i, i, i>>8&255, i&255, i)
+	}
+	zeek := gzipped("dns.log.gz", []byte(dns.String()))
+
+	xml, err := os.ReadFile(filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nmap := filepath.Join(dir, "scan.xml")
+	if err := os.WriteFile(nmap, xml[:bytes.LastIndex(xml, []byte("<host "))+40], 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, c := range []struct{ from, file, stopped string }{
+		{"shodan", shodan, "the input cannot be read further"},
+		{"zeek", zeek, "the log cannot be read further"},
+		{"nmap-xml", nmap, "XML ends early"},
+	} {
+		code, out, stderr := cli(t, "", "identify", "--from", c.from, "--format", "json", "-q", c.file)
+		if code != exitPartial && code != exitFindings {
+			t.Errorf("%s: exit %d, stderr %s", c.from, code, stderr)
+			continue
+		}
+		r := decodeJSON(t, out)
+		if !r.Partial || len(r.Devices) == 0 {
+			t.Errorf("%s: partial %v, %d devices", c.from, r.Partial, len(r.Devices))
+		}
+		if !strings.Contains(stderr, c.stopped) || !strings.Contains(stderr, ": read in part: ") || strings.Count(stderr, c.file) != strings.Count(stderr, "\n") {
+			t.Errorf("%s: stderr\n%s", c.from, stderr)
+		}
+	}
+}
+
+// An importer's error after it read something keeps what it read: the
+// devices are reported, the error named, the run partial. An error before
+// anything was read (an input of another format, an unreadable one) fails
+// at once, with no report.
+func TestIdentifyFromLateError(t *testing.T) {
+	ip := netip.MustParseAddr("192.0.2.7")
+	importFormats["test-late"] = func(_ string, _ io.Reader, emit importer.Emit) (importer.Stats, error) {
+		emit(fingerprint.Observation{IP: ip, Port: 80, Key: "tcp.open", Value: "80"})
+		return importer.Stats{Records: 1}, errors.New("record 2: the disk is on fire")
+	}
+	importFormats["test-early"] = func(_ string, _ io.Reader, _ importer.Emit) (importer.Stats, error) {
+		return importer.Stats{}, errors.New("not this tool's output")
+	}
+	defer delete(importFormats, "test-late")
+	defer delete(importFormats, "test-early")
+
+	code, out, stderr := cli(t, "", "identify", "--from", "test-late", "--format", "json", "-q", "-")
+	if code != exitPartial {
+		t.Errorf("late: exit %d, stderr %s", code, stderr)
+	}
+	if r := decodeJSON(t, out); !r.Partial || len(r.Devices) != 1 || r.Devices[0].IPs[0] != ip {
+		t.Errorf("late: partial %v, devices %+v", r.Partial, r.Devices)
+	}
+	oneLine(t, stderr, "-: read in part: record 2: the disk is on fire")
+
+	code, out, stderr = cli(t, "", "identify", "--from", "test-early", "--format", "json", "-q", "-")
+	if code != exitError || out != "" {
+		t.Errorf("early: exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "-: not this tool's output")
 }
 
 // TestIdentifyFromErrorsReadOnce: an unknown --from lists the choices as a
