@@ -1,9 +1,7 @@
 package importer
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,19 +21,8 @@ import (
 // ErrNotShodan says the input is not Shodan's banner JSON.
 var ErrNotShodan = errors.New(`not Shodan's banner JSON (want the lines shodan download writes, plain or gzipped, a host's record or a search result: objects with "ip_str" and "data", or "matches")`)
 
-const (
-	// maxShodanLine bounds one banner line: Shodan keeps a page's HTML
-	// (http.html) and the certificate chain in it.
-	maxShodanLine = 16 << 20
-	// maxShodanRedirects bounds the answers of one banner's redirect chain.
-	maxShodanRedirects = 8
-)
-
-// maxShodanDocument bounds one JSON document read whole (a host's record or
-// a search result page as the API answers it, possibly pretty-printed) and
-// each record of an array, which is read one record at a time whatever its
-// length. A variable so tests can lower it.
-var maxShodanDocument = 64 << 20
+// maxShodanRedirects bounds the answers of one banner's redirect chain.
+const maxShodanRedirects = 8
 
 // shodanBanner is the part of one Shodan banner (one service on one port of
 // one address, https://datapedia.shodan.io) that the device itself sent:
@@ -80,151 +67,11 @@ type shodanBanner struct {
 // A line that is not a banner is counted and skipped; a document cut short
 // keeps the banners before the cut.
 func Shodan(r io.Reader, emit Emit) (Stats, error) {
-	st := Stats{}
-	br := bufio.NewReaderSize(r, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return st, err
-		}
-		defer gz.Close()
-		br = bufio.NewReaderSize(gz, 64<<10)
-	}
-	first, lineNo, err := firstLine(br)
-	if err != nil {
-		return st, err
-	}
-	switch {
-	case len(first) == 0:
-		return st, ErrNotShodan
-	case first[0] == '{' && json.Valid(first):
-		return st, readShodanLines(br, first, lineNo, emit, &st)
-	case first[0] == '{' || first[0] == '[':
-		return st, readShodanDocument(io.MultiReader(bytes.NewReader(append(first, '\n')), br), first[0], emit, &st)
-	}
-	return st, ErrNotShodan
+	return shodanJSON.read(r, emit)
 }
 
-// firstLine returns the first line that is not blank, and its number.
-func firstLine(br *bufio.Reader) ([]byte, int, error) {
-	for n := 1; ; n++ {
-		line, err := ReadBoundedLine(br, maxShodanLine)
-		if errors.Is(err, ErrLineTooLong) {
-			return nil, n, fmt.Errorf("line %d: %w", n, err)
-		}
-		if t := bytes.TrimSpace(line); len(t) > 0 {
-			return t, n, nil
-		}
-		if err == io.EOF {
-			return nil, n, nil
-		}
-		if err != nil {
-			return nil, n, err
-		}
-	}
-}
-
-// readShodanLines reads one JSON value a line, the first already read.
-func readShodanLines(br *bufio.Reader, first []byte, lineNo int, emit Emit, st *Stats) error {
-	if !isShodanRecord(first) {
-		return ErrNotShodan
-	}
-	line := first
-	for {
-		if t := bytes.TrimSpace(line); len(t) > 0 {
-			if err := readShodanRecord(t, emit, st); err != nil {
-				st.skip("line %d: %v", lineNo, err)
-			}
-		}
-		var err error
-		line, err = ReadBoundedLine(br, maxShodanLine)
-		lineNo++
-		switch {
-		case errors.Is(err, ErrLineTooLong):
-			st.skip("line %d: %v", lineNo, err)
-			line = nil
-		case err == io.EOF:
-			if t := bytes.TrimSpace(line); len(t) > 0 {
-				if err := readShodanRecord(t, emit, st); err != nil {
-					st.skip("line %d: %v", lineNo, err)
-				}
-			}
-			return nil
-		case err != nil:
-			// A download cut short (an interrupted transfer, a gzip stream
-			// without its end): the banners before the cut stand.
-			st.stop("line %d: the input cannot be read further: %v", lineNo, err)
-			return nil
-		}
-	}
-}
-
-// readShodanDocument reads a JSON document: a record whole, or an array
-// of records one record at a time, whatever its length.
-func readShodanDocument(r io.Reader, first byte, emit Emit, st *Stats) error {
-	if first == '[' {
-		return readShodanArray(r, emit, st)
-	}
-	doc, err := io.ReadAll(io.LimitReader(r, int64(maxShodanDocument)+1))
-	if err != nil {
-		// What was read is parsed below: a record read whole before the
-		// error stands.
-		st.stop("the input cannot be read to its end: %v", err)
-	}
-	if len(doc) > maxShodanDocument {
-		return fmt.Errorf("a JSON document over %d MiB: give the lines shodan download writes instead", maxShodanDocument>>20)
-	}
-	doc = bytes.TrimSpace(doc)
-	if !isShodanRecord(doc) {
-		return ErrNotShodan
-	}
-	if err := readShodanRecord(doc, emit, st); err != nil {
-		st.skip("%v", err)
-	}
-	return nil
-}
-
-// errShodanRecord ends the reading of an array whose record is longer
-// than maxShodanDocument.
-var errShodanRecord = errors.New("a record longer than the bound of one document")
-
-// readShodanArray reads an array of records one at a time: memory is
-// bounded by the longest record, and an array cut short keeps the records
-// before the cut.
-func readShodanArray(r io.Reader, emit Emit, st *Stats) error {
-	in := &budgetReader{r: r, left: int64(maxShodanDocument), over: errShodanRecord}
-	dec := json.NewDecoder(in)
-	if _, err := dec.Token(); err != nil { // the [
-		return ErrNotShodan
-	}
-	for i := 1; ; i++ {
-		in.left = int64(maxShodanDocument)
-		if !dec.More() {
-			break
-		}
-		var rec json.RawMessage
-		err := dec.Decode(&rec)
-		switch {
-		case err != nil && i == 1:
-			return fmt.Errorf("%w: the first record is not JSON: %v", ErrNotShodan, err)
-		case errors.Is(err, errShodanRecord):
-			st.stop("record %d: the input was cut there: a record over %s; nothing after it was read", i, sizeText(int64(maxShodanDocument)))
-			return nil
-		case err != nil:
-			st.stop("record %d: JSON ends early or is malformed: %v; nothing after it was read", i, err)
-			return nil
-		case i == 1 && !isShodanRecord(rec):
-			return ErrNotShodan
-		}
-		if err := readShodanRecord(rec, emit, st); err != nil {
-			st.skip("record %d: %v", i, err)
-		}
-	}
-	if _, err := dec.Token(); err != nil { // the ]
-		st.stop("JSON ends early or is malformed after the last record: %v", err)
-	}
-	return nil
-}
+// shodanJSON is Shodan's banner JSON as the reader of JSON records reads it.
+var shodanJSON = jsonFormat{errNot: ErrNotShodan, isRecord: isShodanRecord, record: readShodanRecord, lines: "the lines shodan download writes"}
 
 // isShodanRecord reports a JSON object with the members only Shodan's
 // records have together: an address as ip_str (a banner, a host's record)

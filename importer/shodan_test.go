@@ -175,10 +175,10 @@ func TestShodanArrayPastTheDocumentBound(t *testing.T) {
 	for _, b := range banners {
 		longest = max(longest, len(b))
 	}
-	defer func(n int) { maxShodanDocument = n }(maxShodanDocument)
-	maxShodanDocument = longest + 4096 // the decoder reads ahead
+	defer func(n int) { maxJSONDocument = n }(maxJSONDocument)
+	maxJSONDocument = longest + 4096 // the decoder reads ahead
 	var arr []string
-	for len(strings.Join(arr, ",")) < 200*maxShodanDocument {
+	for len(strings.Join(arr, ",")) < 200*maxJSONDocument {
 		arr = append(arr, banners...)
 	}
 	_, st, err := readShodan(t, []byte("["+strings.Join(arr, ",\n")+"]"))
@@ -186,7 +186,7 @@ func TestShodanArrayPastTheDocumentBound(t *testing.T) {
 		t.Errorf("long array: err %v, %d records, stats %+v", err, len(arr), st)
 	}
 
-	huge := `{"ip_str": "192.0.2.9", "port": 80, "data": "` + strings.Repeat("x", 2*maxShodanDocument) + `"}`
+	huge := `{"ip_str": "192.0.2.9", "port": 80, "data": "` + strings.Repeat("x", 2*maxJSONDocument) + `"}`
 	obs, st, err := readShodan(t, []byte("["+strings.Join(banners, ",")+","+huge+","+banners[0]+"]"))
 	if err != nil || st.Records != len(banners) || len(st.Stopped) != 1 || len(obs) == 0 {
 		t.Fatalf("record over the bound: err %v, stats %+v", err, st)
