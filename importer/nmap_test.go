@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -15,11 +16,15 @@ import (
 // lab (testdata/import/SOURCES.md says how it was made).
 const labXML = "../testdata/import/nmap/camsim-lab.xml"
 
-func readNmap(t testing.TB, b []byte) ([]observe.Observation, Stats, error) {
-	t.Helper()
+// readStream runs an importer of one stream over b and keeps what it emits.
+func readStream(read func(io.Reader, Emit) (Stats, error), b []byte) ([]observe.Observation, Stats, error) {
 	var obs []observe.Observation
-	st, err := NmapXML(bytes.NewReader(b), func(o observe.Observation) { obs = append(obs, o) })
+	st, err := read(bytes.NewReader(b), func(o observe.Observation) { obs = append(obs, o) })
 	return obs, st, err
+}
+
+func readNmap(t testing.TB, b []byte) ([]observe.Observation, Stats, error) {
+	return readStream(NmapXML, b)
 }
 
 func labObservations(t *testing.T) []observe.Observation {

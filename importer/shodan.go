@@ -142,9 +142,9 @@ func emitShodanBanner(b shodanBanner, emit Emit) error {
 	if len(b.Data) > 0 && json.Unmarshal(b.Data, &data) != nil {
 		return fmt.Errorf("%s:%d: data is not a string", ip, b.Port)
 	}
-	base := observe.Observation{Time: shodanTime(b.Timestamp), Probe: "shodan", IP: ip.Unmap(), Port: uint16(b.Port)}
+	base := observe.Observation{Time: apiTime(b.Timestamp), Probe: "shodan", IP: ip.Unmap(), Port: uint16(b.Port)}
 	if b.Transport == "udp" {
-		emitShodanDatagram(base, data, emit)
+		emitDatagram(base, data, emit)
 		return nil
 	}
 	open := base
@@ -173,11 +173,11 @@ func emitShodanBanner(b shodanBanner, emit Emit) error {
 	return nil
 }
 
-// emitShodanDatagram reads a UDP service's answer with the discovery decoder
-// of its port (an SSDP answer on 1900, a WS-Discovery match on 3702, ...).
+// emitDatagram reads a UDP service's answer with the discovery decoder of
+// its port (an SSDP answer on 1900, a WS-Discovery match on 3702, ...).
 // Shodan writes some UDP answers as its own summary text rather than the
 // datagram (SNMP, DNS); the decoder then reads nothing, as it should.
-func emitShodanDatagram(base observe.Observation, data string, emit Emit) {
+func emitDatagram(base observe.Observation, data string, emit Emit) {
 	decode, ok := discovery.ByPort(base.Port, 0)
 	if !ok || data == "" {
 		return
@@ -191,11 +191,17 @@ func emitShodanCertificate(base observe.Observation, chain []string, subject, is
 	if len(chain) > 0 && decodeRaw(base, "tls.cert_pem", []byte(chain[0]), emit) == nil {
 		return
 	}
-	if s := shodanDN(subject); s != "" {
-		emitRecorded(base, "tls.subject", s, emit)
+	emitCertNames(base, attrsDN(subject), attrsDN(issuer), emit)
+}
+
+// emitCertNames emits a certificate's subject and issuer, each in any form
+// the reader of recorded names reads (tls.subject's, OpenSSL's, RFC 4514's).
+func emitCertNames(base observe.Observation, subject, issuer string, emit Emit) {
+	if subject != "" {
+		emitRecorded(base, "tls.subject", subject, emit)
 	}
-	if s := shodanDN(issuer); s != "" {
-		emitRecorded(base, "tls.issuer", s, emit)
+	if issuer != "" {
+		emitRecorded(base, "tls.issuer", issuer, emit)
 	}
 }
 
@@ -203,8 +209,8 @@ func emitShodanCertificate(base observe.Observation, chain []string, subject, is
 // CN=…,OU=…,O=…,L=…,ST=…,C=…); other attributes follow, sorted.
 var dnOrder = []string{"CN", "OU", "O", "L", "ST", "C"}
 
-// shodanDN writes a name Shodan parsed into attributes as one string.
-func shodanDN(attrs map[string]any) string {
+// attrsDN writes a name parsed into attributes (CN, O, ...) as one string.
+func attrsDN(attrs map[string]any) string {
 	keys := make([]string, 0, len(attrs))
 	for k := range attrs {
 		if !slices.Contains(dnOrder, k) {
@@ -232,9 +238,9 @@ func emitRecorded(base observe.Observation, key, value string, emit Emit) {
 	emit(base)
 }
 
-// shodanTime parses Shodan's timestamps (UTC, microseconds, no zone);
-// zero when absent or unreadable.
-func shodanTime(s string) time.Time {
+// apiTime parses an API's time stamp: Shodan's (UTC, microseconds, no
+// zone) or RFC 3339 (Censys's); zero when absent or unreadable.
+func apiTime(s string) time.Time {
 	for _, layout := range []string{"2006-01-02T15:04:05.999999", time.RFC3339Nano} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC()

@@ -21,10 +21,7 @@ const (
 )
 
 func readShodan(t testing.TB, b []byte) ([]observe.Observation, Stats, error) {
-	t.Helper()
-	var obs []observe.Observation
-	st, err := Shodan(bytes.NewReader(b), func(o observe.Observation) { obs = append(obs, o) })
-	return obs, st, err
+	return readStream(Shodan, b)
 }
 
 func readFile(t testing.TB, name string) []byte {

@@ -93,6 +93,14 @@ With --from, identify reads another tool's output directly:
                          page; what each service sent (its answer, page,
                          favicon hash, certificate) is read as a scan would
                          read it, Shodan's own product guesses are not
+  --from censys FILE|-   Censys's host data (Search API v2): a host's record
+                         (censys view, /v2/hosts/IP), a search page or the
+                         hits censys search writes (their open ports only),
+                         hosts one a line as exports write them (.gz as it
+                         is); what each service sent (its banner, HTTP
+                         headers and page, the leaf certificate's names) is
+                         read as a scan would read it, Censys's labels,
+                         software and DNS names are not
 
 Every device is judged again from that evidence with this installation's
 signatures and policy; nothing the other tool concluded is taken on trust.
@@ -110,6 +118,7 @@ scanner), or to test a signature.`
 // lines: each reads the named input (a file, "-" for standard input where
 // the format allows it, or a directory) and emits its observations.
 var importFormats = map[string]func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error){
+	"censys":   fileOrStdin(importer.Censys),
 	"nmap-xml": fileOrStdin(importer.NmapXML),
 	"shodan":   fileOrStdin(importer.Shodan),
 	"zeek": func(name string, _ io.Reader, emit importer.Emit) (importer.Stats, error) {
@@ -147,7 +156,9 @@ func newIdentifyCmd() *cobra.Command {
   camsweep identify --from nmap-xml scan.xml
   camsweep identify --from zeek /opt/zeek/logs/current
   shodan download --limit -1 site net:203.0.113.0/24
-  camsweep identify --from shodan site.json.gz`,
+  camsweep identify --from shodan site.json.gz
+  censys view 203.0.113.7 > host.json
+  camsweep identify --from censys host.json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from != "" && from != "jsonl" {
@@ -161,7 +172,7 @@ func newIdentifyCmd() *cobra.Command {
 		},
 	}
 	o.register(cmd)
-	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap-xml, zeek or shodan")
+	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap-xml, zeek, shodan or censys")
 	return cmd
 }
 
