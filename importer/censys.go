@@ -65,7 +65,7 @@ type censysResponse struct {
 // Censys reads Censys's host data (Search API v2) and emits what each
 // service sent, as a scan would have seen it: a host's record as the API
 // answers it (`censys view`, /v2/hosts/IP, its "result" or the record
-// alone), a search page ("result" with "hits", or the hits as `censys
+// alone; several one after another), a search page ("result" with "hits", or the hits as `censys
 // search` writes them, an array), or hosts one a line as exports write
 // them, plain or gzipped. A TCP service's banner (its exact bytes from
 // banner_hex where Censys kept them) goes through the scanner's own decoders

@@ -160,6 +160,32 @@ func TestCensysParsedResponse(t *testing.T) {
 	}
 }
 
+// Records written one after another, as a loop of `censys view` writes
+// them, are each read; one cut short or over the bound of a document ends
+// the reading there, and says so.
+func TestCensysDocumentsOneAfterAnother(t *testing.T) {
+	view, hit := readFile(t, censysView), readFile(t, censysHit)
+	obs, st, err := readCensys(t, []byte(string(view)+string(hit)+"\n"+string(view)))
+	if err != nil || st.Records != 10 || st.Skipped != 0 || len(st.Stopped) != 0 || !has(obs, want{"23.4.189.49", "", 80, "tcp.open", "80"}) {
+		t.Errorf("three documents: err %v, stats %+v", err, st)
+	}
+	obs, st, err = readCensys(t, []byte(string(view)+string(view[:len(view)/2])))
+	if err != nil || st.Records != 4 || len(st.Stopped) != 1 || !strings.HasPrefix(st.Stopped[0], "document 2: JSON ends early") || len(obs) == 0 {
+		t.Errorf("second cut: err %v, stats %+v", err, st)
+	}
+
+	defer func(n int) { maxJSONDocument = n }(maxJSONDocument)
+	maxJSONDocument = len(view) + 4096 // the decoder reads ahead
+	huge := `{"ip": "192.0.2.9", "services": [{"port": 80, "transport_protocol": "TCP", "banner": "` + strings.Repeat("x", 2*maxJSONDocument) + `"}]}`
+	_, st, err = readCensys(t, []byte(string(view)+"\n"+huge+"\n"+string(view)))
+	if err != nil || st.Records != 4 || len(st.Stopped) != 1 || !strings.HasPrefix(st.Stopped[0], "document 2: the input was cut there: a document over") {
+		t.Errorf("second over the bound: err %v, stats %+v", err, st)
+	}
+	if _, _, err = readCensys(t, []byte("{\n"+huge[1:])); err == nil || !strings.Contains(err.Error(), "give the hosts one a line instead") {
+		t.Errorf("first over the bound: err %v", err)
+	}
+}
+
 func TestCensysBadInput(t *testing.T) {
 	line, other := compactJSON(t, readFile(t, censysView)), compactJSON(t, readFile(t, censysHit))
 	// Lines cut short: the hosts before the cut are kept, the cut one skipped.

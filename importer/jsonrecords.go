@@ -113,33 +113,43 @@ func (f jsonFormat) readLines(br *bufio.Reader, first []byte, lineNo int, emit E
 	}
 }
 
-// readDocument reads a JSON document: a record whole, or an array of
-// records one record at a time, whatever its length.
+// readDocument reads JSON documents: records, each whole (one, or several
+// one after another, as a loop of API calls writes them), or an array of
+// records read one record at a time, whatever its length.
 func (f jsonFormat) readDocument(r io.Reader, first byte, emit Emit, st *Stats) error {
 	if first == '[' {
 		return f.readArray(r, emit, st)
 	}
-	doc, err := io.ReadAll(io.LimitReader(r, int64(maxJSONDocument)+1))
-	if err != nil {
-		// What was read is parsed below: a record read whole before the
-		// error stands.
-		st.stop("the input cannot be read to its end: %v", err)
+	in := &budgetReader{r: r, over: errJSONRecord}
+	dec := json.NewDecoder(in)
+	for i := 1; ; i++ {
+		in.left = int64(maxJSONDocument)
+		var doc json.RawMessage
+		err := dec.Decode(&doc)
+		switch {
+		case err == io.EOF:
+			return nil
+		case i == 1 && errors.Is(err, errJSONRecord):
+			return fmt.Errorf("a JSON document over %s: give %s instead", sizeText(int64(maxJSONDocument)), f.lines)
+		case i == 1 && err != nil:
+			return fmt.Errorf("%w: the document is not JSON: %v", f.errNot, err)
+		case errors.Is(err, errJSONRecord):
+			st.stop("document %d: the input was cut there: a document over %s; nothing after it was read", i, sizeText(int64(maxJSONDocument)))
+			return nil
+		case err != nil:
+			st.stop("document %d: JSON ends early or is malformed: %v; nothing after it was read", i, err)
+			return nil
+		case i == 1 && !f.isRecord(doc):
+			return f.errNot
+		}
+		if err := f.record(doc, emit, st); err != nil {
+			st.skip("document %d: %v", i, err)
+		}
 	}
-	if len(doc) > maxJSONDocument {
-		return fmt.Errorf("a JSON document over %d MiB: give %s instead", maxJSONDocument>>20, f.lines)
-	}
-	doc = bytes.TrimSpace(doc)
-	if !f.isRecord(doc) {
-		return f.errNot
-	}
-	if err := f.record(doc, emit, st); err != nil {
-		st.skip("%v", err)
-	}
-	return nil
 }
 
-// errJSONRecord ends the reading of an array whose record is longer
-// than maxJSONDocument.
+// errJSONRecord ends the reading of a document, or a record of an array,
+// longer than maxJSONDocument.
 var errJSONRecord = errors.New("a record longer than the bound of one document")
 
 // readArray reads an array of records one at a time: memory is bounded by
