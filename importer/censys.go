@@ -65,9 +65,9 @@ type censysResponse struct {
 // Censys reads Censys's host data (Search API v2) and emits what each
 // service sent, as a scan would have seen it: a host's record as the API
 // answers it (`censys view`, /v2/hosts/IP, its "result" or the record
-// alone; several one after another), a search page ("result" with "hits", or the hits as `censys
-// search` writes them, an array), or hosts one a line as exports write
-// them, plain or gzipped. A TCP service's banner (its exact bytes from
+// alone; several one after another), a search page ("result" with "hits",
+// or the hits as `censys search` writes them, an array), or hosts one a
+// line as exports write them, plain or gzipped. A TCP service's banner (its exact bytes from
 // banner_hex where Censys kept them) goes through the scanner's own decoders
 // (HTTP, RTSP, TLS, telnet, binary banners); without a banner, the HTTP
 // response Censys parsed is read as its header lines; the page as
@@ -92,9 +92,17 @@ type censysProbe struct {
 	Hits     *[]json.RawMessage `json:"hits"`
 }
 
+// censysWrappers bounds how deep hosts are looked for: in an API answer's
+// result, in a search page's hits (and so in an answer's page).
+const censysWrappers = 2
+
 // isCensysRecord reports a host (an address with services), a search page
 // (hits) or an API answer holding either (result).
 func isCensysRecord(raw []byte) bool {
+	return isCensysAt(raw, 0)
+}
+
+func isCensysAt(raw []byte, depth int) bool {
 	var p censysProbe
 	if json.Unmarshal(raw, &p) != nil {
 		return false
@@ -102,24 +110,30 @@ func isCensysRecord(raw []byte) bool {
 	switch {
 	case p.IP != nil && p.Services != nil, p.Hits != nil:
 		return true
-	case p.Result != nil:
-		return isCensysRecord(*p.Result)
+	case p.Result != nil && depth < censysWrappers:
+		return isCensysAt(*p.Result, depth+1)
 	}
 	return false
 }
 
 // readCensysRecord reads a host, a search page or an API answer.
 func readCensysRecord(raw []byte, emit Emit, st *Stats) error {
+	return readCensysAt(raw, 0, emit, st)
+}
+
+func readCensysAt(raw []byte, depth int, emit Emit, st *Stats) error {
 	var p censysProbe
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return fmt.Errorf("not a JSON object Censys writes: %v", err)
 	}
 	switch {
+	case (p.Result != nil || p.Hits != nil) && depth >= censysWrappers:
+		return errors.New("hosts wrapped deeper than an API answer's search page")
 	case p.Result != nil:
-		return readCensysRecord(*p.Result, emit, st)
+		return readCensysAt(*p.Result, depth+1, emit, st)
 	case p.Hits != nil:
 		for i, h := range *p.Hits {
-			if err := readCensysRecord(h, emit, st); err != nil {
+			if err := readCensysAt(h, depth+1, emit, st); err != nil {
 				st.skip("hit %d: %v", i+1, err)
 			}
 		}

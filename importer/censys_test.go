@@ -205,6 +205,7 @@ func TestCensysBadInput(t *testing.T) {
 		"api error":        `{"code": 429, "status": "error", "error_type": "rate_limit_exceeded", "error": "Rate limit exceeded."}`,
 		"empty":            "\n",
 		"other array":      `[{"a": 1}]`,
+		"wrapped deeper":   `{"result": {"result": {"result": {"ip": "192.0.2.1", "services": []}}}}`,
 	} {
 		if _, _, err := readCensys(t, []byte(b)); !errors.Is(err, ErrNotCensys) {
 			t.Errorf("%s: err %v, want ErrNotCensys", name, err)
