@@ -86,13 +86,23 @@ func isShodanRecord(raw []byte) bool {
 
 // readShodanRecord reads one banner, a host's record or a search result.
 func readShodanRecord(raw []byte, emit Emit, st *Stats) error {
+	return readShodanAt(raw, true, emit, st)
+}
+
+// readShodanAt reads a record; a search result's matches are records that
+// hold no matches themselves (a hostile nesting would be parsed again at
+// every level).
+func readShodanAt(raw []byte, page bool, emit Emit, st *Stats) error {
 	var b shodanBanner
 	if err := json.Unmarshal(raw, &b); err != nil {
 		return fmt.Errorf("not a JSON object Shodan writes: %v", err)
 	}
 	if b.Matches != nil {
+		if !page {
+			return errors.New("matches within a match: not a search result Shodan writes")
+		}
 		for i, m := range b.Matches {
-			if err := readShodanRecord(m, emit, st); err != nil {
+			if err := readShodanAt(m, false, emit, st); err != nil {
 				st.skip("match %d: %v", i+1, err)
 			}
 		}

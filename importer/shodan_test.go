@@ -131,6 +131,11 @@ func TestShodanBadInput(t *testing.T) {
 	if err != nil || st.Skipped != 2 || len(st.Problems) != 2 {
 		t.Errorf("bad banners: err %v, stats %+v", err, st)
 	}
+	// Matches within a match are no search result: skipped, not parsed at every level.
+	_, st, err = readShodan(t, []byte(`{"matches": [{"matches": [{"matches": []}]}, `+banners[0]+`]}`))
+	if err != nil || st.Records != 1 || st.Skipped != 1 {
+		t.Errorf("nested matches: err %v, stats %+v", err, st)
+	}
 	// Observation lines, nmap's XML, nothing at all: not Shodan's.
 	for name, b := range map[string]string{
 		"observation line": `{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}`,
