@@ -219,12 +219,13 @@ func runImport(cmd *cobra.Command, args []string, o *outputOptions, from string)
 		// A download cut short, a read error, an element over its bound:
 		// the devices read before it are reported, and the run is partial.
 		res.Partial = true
-		if !strings.HasPrefix(named(name, why), name+": ") {
-			why = "read in part: " + why // it names its file
+		msg := named(name, why)
+		if rest, ok := strings.CutPrefix(msg, name+": "); ok {
+			msg = name + ": read in part: " + rest
 		} else {
-			why = name + ": read in part: " + why
+			msg = "read in part: " + msg // it names its file and line
 		}
-		warn(cmd.ErrOrStderr(), res, "%s", why)
+		warn(cmd.ErrOrStderr(), res, "%s", msg)
 	}
 	return o.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
 }
