@@ -1,7 +1,7 @@
 // Package importer turns other tools' results into observations, so that
 // `camsweep identify --from` judges them with this installation's signatures
 // and policy: nmap's XML output (-sV -oX, with its NSE scripts), Zeek's
-// logs (TSV or JSON lines) and Shodan's banner JSON.
+// logs (TSV or JSON lines), Shodan's banner JSON and Censys's host data.
 //
 // An observation an importer emits uses the key the scanner's own decoders
 // use for the same fact (docs/observation-keys.md): nmap's http-headers
@@ -10,7 +10,11 @@
 // only the other tool knows (nmap's service guess, a Zeek software entry)
 // gets its own namespaced key.
 //
-// Imported files are hostile input: every read is bounded (file size, line
-// length, values per record), nothing panics on malformed data, and a record
-// that cannot be read is counted and skipped rather than ending the import.
+// Imported files are hostile input: memory is bounded (line length, element
+// and record size, values per record) but a file's length is not: it is
+// read record by record to its end. Nothing panics on malformed data; a
+// record that cannot be read is counted and skipped rather than ending the
+// import, and an input that cannot be read to its end (cut short, an
+// element over its bound) keeps what came before and says where it ended
+// (Stats.Stopped), never silently.
 package importer

@@ -26,6 +26,11 @@ type Stats struct {
 	Skipped int // records that could not be used, each also in Problems (up to maxProblems)
 	// Problems describe skipped records, for the user; bounded.
 	Problems []string
+	// Stopped says, for each input whose reading ended before its end (a
+	// download cut short, a read error, an element over its bound), where
+	// and why; what came before was emitted. Empty when every input was
+	// read to its end. Bounded as Problems are.
+	Stopped []string
 }
 
 const maxProblems = 20
@@ -37,15 +42,29 @@ func (s *Stats) skip(format string, a ...any) {
 	}
 }
 
+// stop records that an input was not read to its end, and why.
+func (s *Stats) stop(format string, a ...any) {
+	if len(s.Stopped) < maxProblems {
+		s.Stopped = append(s.Stopped, fmt.Sprintf(format, a...))
+	}
+}
+
 const (
-	// maxImport bounds one imported file: nmap's XML for a /16 with scripts
-	// is tens of megabytes, a day of Zeek logs on a busy site a few hundred.
-	maxImport = 1 << 30
 	// maxScriptOutput bounds the script text this package parses itself.
 	maxScriptOutput = 64 << 10
 	// bannerBytes is how much of an unrecognised response becomes tcp.banner_hex.
 	bannerBytes = 64
+	// maxNmapDepth bounds how deep elements nest below <nmaprun>; nmap's
+	// own go about eight deep (host, ports, port, script, nested tables, elem).
+	maxNmapDepth = 64
 )
+
+// maxNmapElement bounds one element below <nmaprun> (a host with its
+// ports, service fingerprints and script output) and any one token between
+// them. nmap writes a few KiB a host, a host that answers on every port
+// (a tarpit) with -sV some MiB. The file as a whole is not bounded: it is
+// read element by element to its end. A variable so tests can lower it.
+var maxNmapElement int64 = 64 << 20
 
 // ErrNotNmapXML says the input is not nmap's XML output.
 var ErrNotNmapXML = errors.New("not nmap XML output (want the file nmap -oX writes, root element <nmaprun>)")
@@ -109,13 +128,21 @@ func (s nmapScript) elem(key string) string {
 // emits what it shows about each host. Closed and filtered ports, and
 // service names nmap only guessed from the port number, say nothing about a
 // device and are left out.
+//
+// The file is read to its end one host at a time, whatever its length (runs
+// written one after another included); memory is bounded by the largest
+// element (maxNmapElement). A scan cut short, malformed XML or an element
+// over that bound ends the reading: the hosts before stand, and
+// Stats.Stopped says where and why.
 func NmapXML(r io.Reader, emit Emit) (Stats, error) {
 	var st Stats
-	dec := xml.NewDecoder(io.LimitReader(r, maxImport))
+	in := &budgetReader{r: r, over: errNmapElement}
+	dec := xml.NewDecoder(in)
 	dec.Strict = true
 	var start time.Time
-	root := false
+	root, inRoot := false, false
 	for {
+		in.left = maxNmapElement
 		tok, err := dec.Token()
 		if err == io.EOF {
 			if !root {
@@ -128,45 +155,165 @@ func NmapXML(r io.Reader, emit Emit) (Stats, error) {
 				return st, ErrNotNmapXML
 			}
 			// A scan cut short (nmap killed, disk full) still gave the hosts before.
-			st.skip("XML ends early or is malformed: %v", err)
+			st.stop("%s", nmapStopped(err, dec))
 			return st, nil
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		if !root {
-			if se.Name.Local != "nmaprun" {
+		switch t := tok.(type) {
+		case xml.EndElement:
+			inRoot = false // </nmaprun>: elements within are read whole below
+		case xml.StartElement:
+			switch {
+			case !inRoot && t.Name.Local == "nmaprun":
+				// The first run, or another written after it (cat a.xml b.xml).
+				root, inRoot = true, true
+				start = unixAttr(t, "start")
+			case !root:
 				return st, ErrNotNmapXML
+			default:
+				if err := readNmapElement(dec, t, start, emit, &st); err != nil {
+					st.stop("%s", nmapStopped(err, dec))
+					return st, nil
+				}
 			}
-			root = true
-			start = unixAttr(se, "start")
-			continue
 		}
-		switch se.Name.Local {
-		case "host", "hosthint":
-			var h nmapHost
-			if err := dec.DecodeElement(&h, &se); err != nil {
-				st.skip("host element: %v", err)
-				continue
-			}
+	}
+}
+
+// errNmapElement and errNmapDepth end the reading of a file whose element
+// is longer or deeper than nmap writes.
+var (
+	errNmapElement = errors.New("element too long")
+	errNmapDepth   = errors.New("elements nested too deep")
+)
+
+// nmapStopped says why the reading of nmap's XML ended before its end.
+func nmapStopped(err error, dec *xml.Decoder) string {
+	line, _ := dec.InputPos()
+	switch {
+	case errors.Is(err, errNmapElement):
+		return fmt.Sprintf("line %d: the input was cut there: an element longer than %s, which nmap does not write; nothing after it was read", line, sizeText(maxNmapElement))
+	case errors.Is(err, errNmapDepth):
+		return fmt.Sprintf("line %d: the input was cut there: elements nested more than %d deep, which nmap does not write; nothing after it was read", line, maxNmapDepth)
+	}
+	var syn *xml.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("XML ends early or is malformed: %v; nothing after it was read", err)
+	}
+	return fmt.Sprintf("line %d: the input cannot be read further: %v", line, err)
+}
+
+// sizeText writes a bound in MiB, or KiB below one.
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
+// readNmapElement reads one element below <nmaprun> whole, and emits what
+// a host or a broadcast script in it shows. A record that cannot be used is
+// skipped; an error is returned only when the file cannot be read further.
+func readNmapElement(dec *xml.Decoder, se xml.StartElement, start time.Time, emit Emit, st *Stats) error {
+	lim := &nmapElement{dec: dec, first: &se}
+	ed := xml.NewTokenDecoder(lim)
+	var err error
+	switch se.Name.Local {
+	case "host", "hosthint":
+		var h nmapHost
+		if err = ed.DecodeElement(&h, nil); err == nil {
 			st.Records++
 			if err := emitNmapHost(h, start, emit); err != nil {
 				st.skip("%v", err)
 			}
-		case "prescript", "postscript":
-			var ps struct {
-				Scripts []nmapScript `xml:"script"`
-			}
-			if err := dec.DecodeElement(&ps, &se); err != nil {
-				st.skip("%s element: %v", se.Name.Local, err)
-				continue
-			}
+		}
+	case "prescript", "postscript":
+		var ps struct {
+			Scripts []nmapScript `xml:"script"`
+		}
+		if err = ed.DecodeElement(&ps, nil); err == nil {
 			for _, s := range ps.Scripts {
 				emitBroadcastScript(s, start, emit)
 			}
 		}
+	default:
+		err = ed.DecodeElement(&struct{}{}, nil) // read past it
 	}
+	if lim.err != nil {
+		return lim.err
+	}
+	if err != nil {
+		// The element is well formed but not as nmap writes it (a
+		// starttime that is no number): skipped, the next one read.
+		line, _ := dec.InputPos()
+		st.skip("line %d: <%s> element: %v", line, se.Name.Local, err)
+		for lim.depth > 0 {
+			if _, err := lim.Token(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// nmapElement gives the tokens of one element, its start first, ending the
+// reading of one nested deeper than nmap writes.
+type nmapElement struct {
+	dec   *xml.Decoder
+	first *xml.StartElement
+	depth int
+	err   error // why the file cannot be read further
+}
+
+func (e *nmapElement) Token() (xml.Token, error) {
+	if e.first != nil {
+		tok := *e.first
+		e.first, e.depth = nil, 1
+		return tok, nil
+	}
+	if e.err != nil {
+		return nil, e.err
+	}
+	if e.depth == 0 {
+		return nil, io.EOF
+	}
+	tok, err := e.dec.Token()
+	if err != nil {
+		if err == io.EOF { // inside an element: the file was cut
+			err = io.ErrUnexpectedEOF
+		}
+		e.err = err
+		return nil, err
+	}
+	switch tok.(type) {
+	case xml.StartElement:
+		if e.depth++; e.depth > maxNmapDepth {
+			e.err = errNmapDepth
+			return nil, e.err
+		}
+	case xml.EndElement:
+		e.depth--
+	}
+	return tok, nil
+}
+
+// budgetReader reads at most left more bytes, then fails with over; the
+// reader of each element sets left anew.
+type budgetReader struct {
+	r    io.Reader
+	left int64
+	over error
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, b.over
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 func unixAttr(se xml.StartElement, name string) time.Time {

@@ -3,6 +3,8 @@ package importer
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -14,11 +16,15 @@ import (
 // lab (testdata/import/SOURCES.md says how it was made).
 const labXML = "../testdata/import/nmap/camsim-lab.xml"
 
-func readNmap(t testing.TB, b []byte) ([]observe.Observation, Stats, error) {
-	t.Helper()
+// readStream runs an importer of one stream over b and keeps what it emits.
+func readStream(read func(io.Reader, Emit) (Stats, error), b []byte) ([]observe.Observation, Stats, error) {
 	var obs []observe.Observation
-	st, err := NmapXML(bytes.NewReader(b), func(o observe.Observation) { obs = append(obs, o) })
+	st, err := read(bytes.NewReader(b), func(o observe.Observation) { obs = append(obs, o) })
 	return obs, st, err
+}
+
+func readNmap(t testing.TB, b []byte) ([]observe.Observation, Stats, error) {
+	return readStream(NmapXML, b)
 }
 
 func labObservations(t *testing.T) []observe.Observation {
@@ -114,7 +120,7 @@ func TestNmapXMLCutShort(t *testing.T) {
 	cut := bytes.Index(b, []byte(`<host starttime=`))
 	cut = bytes.Index(b[cut+1:], []byte(`<host starttime=`)) + cut + 1 + 40 // inside the second host
 	obs, st, err := readNmap(t, b[:cut])
-	if err != nil || st.Skipped == 0 || len(st.Problems) == 0 {
+	if err != nil || len(st.Stopped) != 1 || !strings.Contains(st.Stopped[0], "XML ends early") {
 		t.Fatalf("err %v, stats %+v", err, st)
 	}
 	if !has(obs, want{"198.18.0.2", "9c:8e:cd:0e:42:17", 554, "rtsp.server", "Rtsp Server/3.0"}) {
@@ -186,5 +192,72 @@ func TestNmapXMLSNMPSysDescr(t *testing.T) {
 		if o.Key == "snmp.sys_descr" && o.Value != "Cisco IOS Software\nTechnical Support: http://www.cisco.com/techsupport" {
 			t.Errorf("multi-line sysDescr read as %q", o.Value)
 		}
+	}
+}
+
+// nmapRun writes a run of hosts, each with ports open ports.
+func nmapRun(first, hosts, ports int) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<nmaprun scanner="nmap" start="1700000000">` + "\n")
+	for h := range hosts {
+		b.WriteString(nmapHostXML(first+h, ports))
+	}
+	b.WriteString(`<runstats><finished time="1700000100"/></runstats></nmaprun>` + "\n")
+	return b.String()
+}
+
+// nmapHostXML writes host n (10.0.0.n for n < 256) with ports open ports.
+func nmapHostXML(n, ports int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<host starttime="1700000001"><status state="up"/><address addr="10.%d.%d.%d" addrtype="ipv4"/><ports>`, n>>16&255, n>>8&255, n&255)
+	for p := range ports {
+		fmt.Fprintf(&b, `<port protocol="tcp" portid="%d"><state state="open"/><service name="http" product="App-webs" method="probed"/></port>`, 1+p)
+	}
+	b.WriteString("</ports></host>\n")
+	return b.String()
+}
+
+// The file is read to its end, host by host, whatever its length: here
+// some hundred times the bound of one element (lowered for the test), and
+// two runs written one after the other. A host over the bound, or elements
+// nested deeper than nmap writes, end the reading there, and say so; the
+// hosts before stand.
+func TestNmapXMLReadToItsEnd(t *testing.T) {
+	defer func(n int64) { maxNmapElement = n }(maxNmapElement)
+	maxNmapElement = 16 << 10
+	long := nmapRun(1, 6000, 2) + nmapRun(6001, 10, 2)
+	if len(long) < 100*int(maxNmapElement) {
+		t.Fatalf("only %d bytes", len(long))
+	}
+	obs, st, err := readNmap(t, []byte(long))
+	if err != nil || st.Records != 6010 || st.Skipped != 0 || len(st.Stopped) != 0 {
+		t.Fatalf("err %v, stats %+v", err, st)
+	}
+	if !has(obs, want{"10.0.23.122", "", 2, "nmap.product", "App-webs"}) { // host 6010, the second run's last
+		t.Error("the last host was not read")
+	}
+
+	// The second host has 1,000 ports, far over the bound.
+	over := strings.Replace(nmapRun(1, 3, 2), nmapHostXML(2, 2), nmapHostXML(2, 1000), 1)
+	obs, st, err = readNmap(t, []byte(over))
+	if err != nil || st.Records == 0 || len(st.Stopped) != 1 || !strings.Contains(st.Stopped[0], "the input was cut there: an element longer than 16 KiB") {
+		t.Fatalf("over the bound: err %v, stats %+v", err, st)
+	}
+	if !has(obs, want{"10.0.0.1", "", 1, "tcp.open", "1"}) || has(obs, want{"10.0.0.3", "", 1, "tcp.open", "1"}) {
+		t.Error("want the first host, and none after the cut")
+	}
+
+	deep := strings.Replace(nmapRun(1, 2, 1), "<status", strings.Repeat("<x>", 100)+strings.Repeat("</x>", 100)+"<status", 1)
+	obs, st, err = readNmap(t, []byte(deep))
+	if err != nil || len(obs) != 0 || len(st.Stopped) != 1 || !strings.Contains(st.Stopped[0], "nested more than 64 deep") {
+		t.Errorf("nested: err %v, stats %+v", err, st)
+	}
+
+	// A host nmap would not write (a start time that is no number) is
+	// skipped, and the next one read.
+	bad := strings.Replace(nmapRun(1, 2, 1), `starttime="1700000001"`, `starttime="soon"`, 1)
+	obs, st, err = readNmap(t, []byte(bad))
+	if err != nil || st.Skipped != 1 || len(st.Stopped) != 0 || !has(obs, want{"10.0.0.2", "", 1, "tcp.open", "1"}) {
+		t.Errorf("bad host: err %v, stats %+v", err, st)
 	}
 }

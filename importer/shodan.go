@@ -1,9 +1,7 @@
 package importer
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,16 +21,8 @@ import (
 // ErrNotShodan says the input is not Shodan's banner JSON.
 var ErrNotShodan = errors.New(`not Shodan's banner JSON (want the lines shodan download writes, plain or gzipped, a host's record or a search result: objects with "ip_str" and "data", or "matches")`)
 
-const (
-	// maxShodanLine bounds one banner line: Shodan keeps a page's HTML
-	// (http.html) and the certificate chain in it.
-	maxShodanLine = 16 << 20
-	// maxShodanDocument bounds a whole JSON document (a host's record or a
-	// search result page as the API answers it, possibly pretty-printed).
-	maxShodanDocument = 64 << 20
-	// maxShodanRedirects bounds the answers of one banner's redirect chain.
-	maxShodanRedirects = 8
-)
+// maxShodanRedirects bounds the answers of one banner's redirect chain.
+const maxShodanRedirects = 8
 
 // shodanBanner is the part of one Shodan banner (one service on one port of
 // one address, https://datapedia.shodan.io) that the device itself sent:
@@ -77,121 +67,11 @@ type shodanBanner struct {
 // A line that is not a banner is counted and skipped; a document cut short
 // keeps the banners before the cut.
 func Shodan(r io.Reader, emit Emit) (Stats, error) {
-	st := Stats{}
-	br := bufio.NewReaderSize(r, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return st, err
-		}
-		defer gz.Close()
-		br = bufio.NewReaderSize(gz, 64<<10)
-	}
-	first, lineNo, err := firstLine(br)
-	if err != nil {
-		return st, err
-	}
-	switch {
-	case len(first) == 0:
-		return st, ErrNotShodan
-	case first[0] == '{' && json.Valid(first):
-		return st, readShodanLines(br, first, lineNo, emit, &st)
-	case first[0] == '{' || first[0] == '[':
-		return st, readShodanDocument(io.MultiReader(bytes.NewReader(append(first, '\n')), br), emit, &st)
-	}
-	return st, ErrNotShodan
+	return shodanJSON.read(r, emit)
 }
 
-// firstLine returns the first line that is not blank, and its number.
-func firstLine(br *bufio.Reader) ([]byte, int, error) {
-	for n := 1; ; n++ {
-		line, err := ReadBoundedLine(br, maxShodanLine)
-		if errors.Is(err, ErrLineTooLong) {
-			return nil, n, fmt.Errorf("line %d: %w", n, err)
-		}
-		if t := bytes.TrimSpace(line); len(t) > 0 {
-			return t, n, nil
-		}
-		if err == io.EOF {
-			return nil, n, nil
-		}
-		if err != nil {
-			return nil, n, err
-		}
-	}
-}
-
-// readShodanLines reads one JSON value a line, the first already read.
-func readShodanLines(br *bufio.Reader, first []byte, lineNo int, emit Emit, st *Stats) error {
-	if !isShodanRecord(first) {
-		return ErrNotShodan
-	}
-	line := first
-	for {
-		if t := bytes.TrimSpace(line); len(t) > 0 {
-			if err := readShodanRecord(t, emit, st); err != nil {
-				st.skip("line %d: %v", lineNo, err)
-			}
-		}
-		var err error
-		line, err = ReadBoundedLine(br, maxShodanLine)
-		lineNo++
-		switch {
-		case errors.Is(err, ErrLineTooLong):
-			st.skip("line %d: %v", lineNo, err)
-			line = nil
-		case err == io.EOF:
-			if t := bytes.TrimSpace(line); len(t) > 0 {
-				if err := readShodanRecord(t, emit, st); err != nil {
-					st.skip("line %d: %v", lineNo, err)
-				}
-			}
-			return nil
-		case err != nil:
-			// A download cut short (an interrupted transfer, a gzip stream
-			// without its end): the banners before the cut stand.
-			st.skip("line %d: the input cannot be read further: %v", lineNo, err)
-			return nil
-		}
-	}
-}
-
-// readShodanDocument reads a whole JSON document: a record, or an array of
-// records.
-func readShodanDocument(r io.Reader, emit Emit, st *Stats) error {
-	doc, err := io.ReadAll(io.LimitReader(r, maxShodanDocument+1))
-	if err != nil {
-		// What was read is parsed below; a cut document is skipped there.
-		st.skip("the input cannot be read to its end: %v", err)
-	}
-	if len(doc) > maxShodanDocument {
-		return fmt.Errorf("a JSON document over %d MiB: give the lines shodan download writes instead", maxShodanDocument>>20)
-	}
-	doc = bytes.TrimSpace(doc)
-	if doc[0] == '{' {
-		if !isShodanRecord(doc) {
-			return ErrNotShodan
-		}
-		if err := readShodanRecord(doc, emit, st); err != nil {
-			st.skip("%v", err)
-		}
-		return nil
-	}
-	var records []json.RawMessage
-	if err := json.Unmarshal(doc, &records); err != nil {
-		st.skip("JSON ends early or is malformed: %v", err)
-		return nil
-	}
-	if len(records) > 0 && !isShodanRecord(records[0]) {
-		return ErrNotShodan
-	}
-	for i, rec := range records {
-		if err := readShodanRecord(rec, emit, st); err != nil {
-			st.skip("record %d: %v", i+1, err)
-		}
-	}
-	return nil
-}
+// shodanJSON is Shodan's banner JSON as the reader of JSON records reads it.
+var shodanJSON = jsonFormat{errNot: ErrNotShodan, isRecord: isShodanRecord, record: readShodanRecord, lines: "the lines shodan download writes"}
 
 // isShodanRecord reports a JSON object with the members only Shodan's
 // records have together: an address as ip_str (a banner, a host's record)
@@ -206,13 +86,23 @@ func isShodanRecord(raw []byte) bool {
 
 // readShodanRecord reads one banner, a host's record or a search result.
 func readShodanRecord(raw []byte, emit Emit, st *Stats) error {
+	return readShodanAt(raw, true, emit, st)
+}
+
+// readShodanAt reads a record; a search result's matches are records that
+// hold no matches themselves (a hostile nesting would be parsed again at
+// every level).
+func readShodanAt(raw []byte, page bool, emit Emit, st *Stats) error {
 	var b shodanBanner
 	if err := json.Unmarshal(raw, &b); err != nil {
 		return fmt.Errorf("not a JSON object Shodan writes: %v", err)
 	}
 	if b.Matches != nil {
+		if !page {
+			return errors.New("matches within a match: not a search result Shodan writes")
+		}
 		for i, m := range b.Matches {
-			if err := readShodanRecord(m, emit, st); err != nil {
+			if err := readShodanAt(m, false, emit, st); err != nil {
 				st.skip("match %d: %v", i+1, err)
 			}
 		}
@@ -262,9 +152,9 @@ func emitShodanBanner(b shodanBanner, emit Emit) error {
 	if len(b.Data) > 0 && json.Unmarshal(b.Data, &data) != nil {
 		return fmt.Errorf("%s:%d: data is not a string", ip, b.Port)
 	}
-	base := observe.Observation{Time: shodanTime(b.Timestamp), Probe: "shodan", IP: ip.Unmap(), Port: uint16(b.Port)}
+	base := observe.Observation{Time: apiTime(b.Timestamp), Probe: "shodan", IP: ip.Unmap(), Port: uint16(b.Port)}
 	if b.Transport == "udp" {
-		emitShodanDatagram(base, data, emit)
+		emitDatagram(base, data, emit)
 		return nil
 	}
 	open := base
@@ -293,11 +183,11 @@ func emitShodanBanner(b shodanBanner, emit Emit) error {
 	return nil
 }
 
-// emitShodanDatagram reads a UDP service's answer with the discovery decoder
-// of its port (an SSDP answer on 1900, a WS-Discovery match on 3702, ...).
+// emitDatagram reads a UDP service's answer with the discovery decoder of
+// its port (an SSDP answer on 1900, a WS-Discovery match on 3702, ...).
 // Shodan writes some UDP answers as its own summary text rather than the
 // datagram (SNMP, DNS); the decoder then reads nothing, as it should.
-func emitShodanDatagram(base observe.Observation, data string, emit Emit) {
+func emitDatagram(base observe.Observation, data string, emit Emit) {
 	decode, ok := discovery.ByPort(base.Port, 0)
 	if !ok || data == "" {
 		return
@@ -311,11 +201,17 @@ func emitShodanCertificate(base observe.Observation, chain []string, subject, is
 	if len(chain) > 0 && decodeRaw(base, "tls.cert_pem", []byte(chain[0]), emit) == nil {
 		return
 	}
-	if s := shodanDN(subject); s != "" {
-		emitRecorded(base, "tls.subject", s, emit)
+	emitCertNames(base, attrsDN(subject), attrsDN(issuer), emit)
+}
+
+// emitCertNames emits a certificate's subject and issuer, each in any form
+// the reader of recorded names reads (tls.subject's, OpenSSL's, RFC 4514's).
+func emitCertNames(base observe.Observation, subject, issuer string, emit Emit) {
+	if subject != "" {
+		emitRecorded(base, "tls.subject", subject, emit)
 	}
-	if s := shodanDN(issuer); s != "" {
-		emitRecorded(base, "tls.issuer", s, emit)
+	if issuer != "" {
+		emitRecorded(base, "tls.issuer", issuer, emit)
 	}
 }
 
@@ -323,8 +219,8 @@ func emitShodanCertificate(base observe.Observation, chain []string, subject, is
 // CN=…,OU=…,O=…,L=…,ST=…,C=…); other attributes follow, sorted.
 var dnOrder = []string{"CN", "OU", "O", "L", "ST", "C"}
 
-// shodanDN writes a name Shodan parsed into attributes as one string.
-func shodanDN(attrs map[string]any) string {
+// attrsDN writes a name parsed into attributes (CN, O, ...) as one string.
+func attrsDN(attrs map[string]any) string {
 	keys := make([]string, 0, len(attrs))
 	for k := range attrs {
 		if !slices.Contains(dnOrder, k) {
@@ -352,9 +248,9 @@ func emitRecorded(base observe.Observation, key, value string, emit Emit) {
 	emit(base)
 }
 
-// shodanTime parses Shodan's timestamps (UTC, microseconds, no zone);
-// zero when absent or unreadable.
-func shodanTime(s string) time.Time {
+// apiTime parses an API's time stamp: Shodan's (UTC, microseconds, no
+// zone) or RFC 3339 (Censys's); zero when absent or unreadable.
+func apiTime(s string) time.Time {
 	for _, layout := range []string{"2006-01-02T15:04:05.999999", time.RFC3339Nano} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC()

@@ -21,10 +21,7 @@ const (
 )
 
 func readShodan(t testing.TB, b []byte) ([]observe.Observation, Stats, error) {
-	t.Helper()
-	var obs []observe.Observation
-	st, err := Shodan(bytes.NewReader(b), func(o observe.Observation) { obs = append(obs, o) })
-	return obs, st, err
+	return readStream(Shodan, b)
 }
 
 func readFile(t testing.TB, name string) []byte {
@@ -134,6 +131,11 @@ func TestShodanBadInput(t *testing.T) {
 	if err != nil || st.Skipped != 2 || len(st.Problems) != 2 {
 		t.Errorf("bad banners: err %v, stats %+v", err, st)
 	}
+	// Matches within a match are no search result: skipped, not parsed at every level.
+	_, st, err = readShodan(t, []byte(`{"matches": [{"matches": [{"matches": []}]}, `+banners[0]+`]}`))
+	if err != nil || st.Records != 1 || st.Skipped != 1 {
+		t.Errorf("nested matches: err %v, stats %+v", err, st)
+	}
 	// Observation lines, nmap's XML, nothing at all: not Shodan's.
 	for name, b := range map[string]string{
 		"observation line": `{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}`,
@@ -152,13 +154,47 @@ func TestShodanBadInput(t *testing.T) {
 	w.Write(bytes.Repeat(lines, 50))
 	w.Close()
 	obs, st, err = readShodan(t, gz.Bytes()[:gz.Len()*2/3])
-	if err != nil || st.Records == 0 || st.Skipped == 0 || len(obs) == 0 {
+	if err != nil || st.Records == 0 || len(st.Stopped) != 1 || !strings.Contains(st.Stopped[0], "cannot be read further") || len(obs) == 0 {
 		t.Errorf("cut gzip: err %v, stats %+v, %d observations", err, st, len(obs))
 	}
-	// A document cut short keeps nothing it cannot parse, and says so.
-	_, st, err = readShodan(t, []byte("[\n"+banners[0]+",\n"+banners[1][:20]))
-	if err != nil || st.Skipped != 1 {
+	// An array cut short keeps the records before the cut, and says so.
+	obs, st, err = readShodan(t, []byte("[\n"+banners[0]+",\n"+banners[1][:20]))
+	if err != nil || st.Records != 1 || len(obs) == 0 || len(st.Stopped) != 1 || !strings.HasPrefix(st.Stopped[0], "record 2: JSON ends early") {
 		t.Errorf("cut document: err %v, stats %+v", err, st)
+	}
+	// Cut in its first record, it is refused: nothing was read.
+	if _, _, err := readShodan(t, []byte("[\n"+banners[0][:20])); !errors.Is(err, ErrNotShodan) {
+		t.Errorf("array cut in its first record: err %v", err)
+	}
+}
+
+// An array is read one record at a time, whatever its length: here 200
+// times the bound of one document (lowered for the test). A record over the
+// bound ends the reading there, and says so; the records before stand.
+func TestShodanArrayPastTheDocumentBound(t *testing.T) {
+	banners := strings.Split(strings.TrimSpace(string(readFile(t, shodanDownload))), "\n")
+	longest := 0
+	for _, b := range banners {
+		longest = max(longest, len(b))
+	}
+	defer func(n int) { maxJSONDocument = n }(maxJSONDocument)
+	maxJSONDocument = longest + 4096 // the decoder reads ahead
+	var arr []string
+	for len(strings.Join(arr, ",")) < 200*maxJSONDocument {
+		arr = append(arr, banners...)
+	}
+	_, st, err := readShodan(t, []byte("["+strings.Join(arr, ",\n")+"]"))
+	if err != nil || st.Records != len(arr) || st.Skipped != 0 || len(st.Stopped) != 0 {
+		t.Errorf("long array: err %v, %d records, stats %+v", err, len(arr), st)
+	}
+
+	huge := `{"ip_str": "192.0.2.9", "port": 80, "data": "` + strings.Repeat("x", 2*maxJSONDocument) + `"}`
+	obs, st, err := readShodan(t, []byte("["+strings.Join(banners, ",")+","+huge+","+banners[0]+"]"))
+	if err != nil || st.Records != len(banners) || len(st.Stopped) != 1 || len(obs) == 0 {
+		t.Fatalf("record over the bound: err %v, stats %+v", err, st)
+	}
+	if want := fmt.Sprintf("record %d: the input was cut there: a record over", len(banners)+1); !strings.HasPrefix(st.Stopped[0], want) {
+		t.Errorf("stopped %q, want %q...", st.Stopped[0], want)
 	}
 }
 

@@ -137,14 +137,16 @@ func (z *zeekState) readFile(path, kind string, st *Stats) error {
 // read reads one log. kind may be "" when the name does not say; a TSV
 // header's #path then does, else the file is refused.
 func (z *zeekState) read(name, kind string, r io.Reader, st *Stats) error {
-	br := bufio.NewReaderSize(io.LimitReader(r, maxImport), 64<<10)
+	// The log is read to its end, whatever its length: one line at a time,
+	// each bounded (maxZeekLine).
+	br := bufio.NewReaderSize(r, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
 			return err
 		}
 		defer gz.Close()
-		br = bufio.NewReaderSize(io.LimitReader(gz, maxImport), 64<<10)
+		br = bufio.NewReaderSize(gz, 64<<10)
 	}
 	tsv := tsvHeader{sep: "\t", setSep: ",", empty: "(empty)", unset: "-"}
 	for lineNo := 1; ; lineNo++ {
@@ -157,7 +159,13 @@ func (z *zeekState) read(name, kind string, r io.Reader, st *Stats) error {
 			continue
 		}
 		if err != nil && err != io.EOF {
-			return err
+			if lineNo == 1 || kind == "" {
+				return err // nothing read, or not known to be a Zeek log
+			}
+			// A log cut short (a .gz whose writer was stopped, a read
+			// error): the lines before the cut stand.
+			st.stop("%s:%d: the log cannot be read further: %v", name, lineNo, err)
+			return nil
 		}
 		text := string(line)
 		switch {

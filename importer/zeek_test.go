@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,6 +149,45 @@ func TestZeekBadLinesAreSkipped(t *testing.T) {
 	obs, st := readZeek(t, path)
 	if st.Skipped != 2 || !strings.Contains(strings.Join(st.Problems, "\n"), "dns.log:11: 3 columns") || len(obs) != 1 {
 		t.Errorf("stats %+v, %d observations", st, len(obs))
+	}
+}
+
+// A log is read to its end, line by line, whatever its length (only a
+// line's is bounded): here 40,000 lines, three times the bound of one. A gzipped log cut short
+// (its writer stopped) keeps the lines before the cut and says where it
+// ends; so does each log of a directory.
+func TestZeekReadToItsEnd(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\n")
+	for i := range 40000 {
+		fmt.Fprintf(&b, "1700000000.%06d\tC%d\t10.1.%d.%d\t5353\t224.0.0.251\t5353\tudp\thost-%d.example\n", i, i, i>>8&255, i&255, i)
+	}
+	if b.Len() < 3*maxZeekLine {
+		t.Fatalf("only %d bytes", b.Len())
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dns.log")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	obs, st := readZeek(t, path)
+	if st.Records != 40000 || st.Skipped != 0 || len(st.Stopped) != 0 || !has(obs, want{"10.1.156.63", "", 0, "dns.query", "host-39999.example"}) {
+		t.Errorf("stats %d records, %d skipped, stopped %v", st.Records, st.Skipped, st.Stopped)
+	}
+
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte(b.String()))
+	w.Close()
+	cut := filepath.Join(dir, "dns.00:00:00-01:00:00.log.gz")
+	if err := os.WriteFile(cut, gz.Bytes()[:gz.Len()/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{cut, dir} {
+		obs, st = readZeek(t, in)
+		if st.Records == 0 || len(obs) == 0 || len(st.Stopped) != 1 || !strings.Contains(st.Stopped[0], "dns.00:00:00-01:00:00.log.gz:") || !strings.Contains(st.Stopped[0], "cannot be read further") {
+			t.Errorf("%s: %d records, stopped %q", in, st.Records, st.Stopped)
+		}
 	}
 }
 

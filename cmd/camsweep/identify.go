@@ -94,10 +94,23 @@ With --from, identify reads another tool's output directly:
                          page; what each service sent (its answer, page,
                          favicon hash, certificate) is read as a scan would
                          read it, Shodan's own product guesses are not
+  --from censys FILE|-   Censys's host data (Search API v2): a host's record
+                         (censys view, /v2/hosts/IP), a search page or the
+                         hits censys search writes (their open ports only),
+                         hosts one a line as exports write them (.gz as it
+                         is); what each service sent (its banner, HTTP
+                         headers and page, the leaf certificate's names) is
+                         read as a scan would read it, Censys's labels,
+                         software and DNS names are not
 
 Every device is judged again from that evidence with this installation's
 signatures and policy; nothing the other tool concluded is taken on trust.
-Records that cannot be read are reported and skipped (exit 3, partial).
+Records that cannot be read are reported and skipped (exit 3, partial). An
+input is read to its end whatever its length; one cut short (an interrupted
+download, a .gz without its end, XML cut inside a host) or an error late in
+it keeps the devices read before and says where it ended ("read in part",
+exit 3). An input of another format, or one that cannot be read at all, is
+refused before anything is judged (exit 1).
 
 Use plain observation lines for anything else (a spreadsheet, another
 scanner), or to test a signature.`
@@ -106,6 +119,7 @@ scanner), or to test a signature.`
 // lines: each reads the named input (a file, "-" for standard input where
 // the format allows it, or a directory) and emits its observations.
 var importFormats = map[string]func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error){
+	"censys":   fileOrStdin(importer.Censys),
 	"nmap-xml": fileOrStdin(importer.NmapXML),
 	"shodan":   fileOrStdin(importer.Shodan),
 	"zeek": func(name string, _ io.Reader, emit importer.Emit) (importer.Stats, error) {
@@ -143,7 +157,9 @@ func newIdentifyCmd() *cobra.Command {
   camsweep identify --from nmap-xml scan.xml
   camsweep identify --from zeek /opt/zeek/logs/current
   shodan download --limit -1 site net:203.0.113.0/24
-  camsweep identify --from shodan site.json.gz`,
+  camsweep identify --from shodan site.json.gz
+  censys view 203.0.113.7 > host.json
+  camsweep identify --from censys host.json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from != "" && from != "jsonl" {
@@ -157,7 +173,7 @@ func newIdentifyCmd() *cobra.Command {
 		},
 	}
 	o.register(cmd)
-	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap-xml, zeek or shodan")
+	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap-xml, zeek, shodan or censys")
 	return cmd
 }
 
@@ -180,21 +196,48 @@ func runImport(cmd *cobra.Command, args []string, o *outputOptions, from string)
 		return err
 	}
 	res := newResult("identify", []string{from + ":" + name})
-	st, err := importFormats[from](name, cmd.InOrStdin(), eng.Add)
+	emitted := 0
+	st, err := importFormats[from](name, cmd.InOrStdin(), func(obs fingerprint.Observation) { emitted++; eng.Add(obs) })
 	if err != nil {
-		if !strings.HasPrefix(err.Error(), name+":") { // the importer may name it already
-			err = fmt.Errorf("%s: %w", name, err)
+		if emitted == 0 && st.Records == 0 {
+			// Nothing was read: an input of another format, or unreadable.
+			if !strings.HasPrefix(err.Error(), name+":") { // the importer may name it already
+				err = fmt.Errorf("%s: %w", name, err)
+			}
+			return &exitErr{code: exitError, err: err}
 		}
-		return &exitErr{code: exitError, err: err}
+		// An error late in the input: what was read before it stands.
+		st.Stopped = append(st.Stopped, err.Error())
 	}
 	for _, p := range st.Problems {
-		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s: %s\n", name, report.Clean(p, 300))
+		fmt.Fprintf(cmd.ErrOrStderr(), "camsweep: %s\n", report.Clean(named(name, p), 300))
 	}
 	if st.Skipped > 0 {
 		res.Partial = true
 		warn(cmd.ErrOrStderr(), res, "%s: %d of %d records skipped", name, st.Skipped, st.Records+st.Skipped)
 	}
+	for _, why := range st.Stopped {
+		// A download cut short, a read error, an element over its bound:
+		// the devices read before it are reported, and the run is partial.
+		res.Partial = true
+		msg := named(name, why)
+		if rest, ok := strings.CutPrefix(msg, name+": "); ok {
+			msg = name + ": read in part: " + rest
+		} else {
+			msg = "read in part: " + msg // it names its file and line
+		}
+		warn(cmd.ErrOrStderr(), res, "%s", msg)
+	}
 	return o.finish(cmd, res, pol, engineDevices(cmd.ErrOrStderr(), res, eng))
+}
+
+// named prefixes an importer's message with the input's name unless it
+// names it already ("DIR/ssl.log:12: ...", "DIR: no Zeek ... logs").
+func named(name, msg string) string {
+	if strings.HasPrefix(msg, name+":") || strings.HasPrefix(msg, name+"/") {
+		return msg
+	}
+	return name + ": " + msg
 }
 
 func runIdentify(cmd *cobra.Command, args []string, o *outputOptions) error {

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +19,7 @@ import (
 	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
+	"github.com/camsweep/camsweep/importer"
 	"github.com/camsweep/camsweep/observe"
 )
 
@@ -487,69 +492,97 @@ func TestIdentifyFromZeekLogs(t *testing.T) {
 	oneLine(t, stderr, "not standard input")
 }
 
-// Shodan's banner JSON: the real record of 8.8.8.8 as shodan download
-// writes it, gzipped, gives one clear host; real camera answers
-// (testdata/identify: a Hikvision DESCRIBE, a Dahua NVR's CGI answer) as
-// Shodan's banners of them, on standard input, give their makers.
-func TestIdentifyFromShodan(t *testing.T) {
-	lines, err := os.ReadFile(filepath.Join(repo, "testdata", "import", "shodan", "download-8.8.8.8.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var gz bytes.Buffer
-	w := gzip.NewWriter(&gz)
-	w.Write(lines)
-	w.Close()
-	file := filepath.Join(t.TempDir(), "site.json.gz")
-	if err := os.WriteFile(file, gz.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	code, out, stderr := cli(t, "", "identify", "--from", "shodan", "--format", "json", "-q", file)
-	if code != exitOK {
-		t.Fatalf("exit %d, stderr %s", code, stderr)
-	}
-	if r := decodeJSON(t, out); len(r.Devices) != 1 || r.Devices[0].Restricted || !slices.Equal(r.Devices[0].Ports, []uint16{53, 443}) {
-		t.Errorf("8.8.8.8: %+v", r.Devices)
-	}
-
-	var banners []string
-	for _, name := range []string{"hikvision-rtsp.jsonl", "dahua-config-table.jsonl"} {
-		b, err := os.ReadFile(identifyData(name))
+// A search engine's host data: a real record of 8.8.8.8 (Shodan's as
+// shodan download writes it, Censys's as the Search API v2 gives it),
+// gzipped, gives one clear host; real camera answers (testdata/identify: a
+// Hikvision DESCRIBE, a Dahua NVR's CGI answer) as the engine's records of
+// them, on standard input, give their makers; the record given without
+// --from is named for what it is.
+func TestIdentifyFromSearchEngines(t *testing.T) {
+	for _, c := range []struct {
+		from, record string
+		ports        []uint16
+		answer       func(ip string, port int, value string) any // the engine's record of one answer
+		join         func(records []string) string
+		hint         string
+	}{
+		{
+			from: "shodan", record: filepath.Join(repo, "testdata", "import", "shodan", "download-8.8.8.8.json"), ports: []uint16{53, 443},
+			answer: func(ip string, port int, value string) any {
+				return map[string]any{"ip_str": ip, "port": port, "transport": "tcp", "data": value}
+			},
+			join: func(records []string) string { return strings.Join(records, "\n") },
+			hint: "it is Shodan's banner JSON: camsweep identify --from shodan",
+		},
+		{
+			from: "censys", record: filepath.Join(repo, "testdata", "import", "censys", "view-8.8.8.8.json"), ports: []uint16{443, 853},
+			answer: func(ip string, port int, value string) any {
+				return map[string]any{"ip": ip, "services": []any{map[string]any{
+					"port": port, "transport_protocol": "TCP", "banner_hex": hex.EncodeToString([]byte(value)),
+				}}}
+			},
+			join: func(records []string) string { return "[" + strings.Join(records, ",\n") + "]" }, // as censys search writes
+			hint: "it is Censys's host data: camsweep identify --from censys",
+		},
+	} {
+		record, err := os.ReadFile(c.record)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, line := range strings.Split(string(b), "\n") {
-			var o struct {
-				IP, Value string
-				Port      int
-			}
-			if strings.HasPrefix(line, "#") || json.Unmarshal([]byte(line), &o) != nil {
-				continue
-			}
-			banner, _ := json.Marshal(map[string]any{"ip_str": o.IP, "port": o.Port, "transport": "tcp", "data": o.Value})
-			banners = append(banners, string(banner))
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		w.Write(record)
+		w.Close()
+		file := filepath.Join(t.TempDir(), "site.json.gz")
+		if err := os.WriteFile(file, gz.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
 		}
+		code, out, stderr := cli(t, "", "identify", "--from", c.from, "--format", "json", "-q", file)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d, stderr %s", c.from, code, stderr)
+		}
+		if r := decodeJSON(t, out); len(r.Devices) != 1 || r.Devices[0].Restricted || !slices.Equal(r.Devices[0].Ports, c.ports) {
+			t.Errorf("%s: 8.8.8.8: %+v", c.from, r.Devices)
+		}
+
+		var records []string
+		for _, name := range []string{"hikvision-rtsp.jsonl", "dahua-config-table.jsonl"} {
+			b, err := os.ReadFile(identifyData(name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(string(b), "\n") {
+				var o struct {
+					IP, Value string
+					Port      int
+				}
+				if strings.HasPrefix(line, "#") || json.Unmarshal([]byte(line), &o) != nil {
+					continue
+				}
+				rec, _ := json.Marshal(c.answer(o.IP, o.Port, o.Value))
+				records = append(records, string(rec))
+			}
+		}
+		if len(records) != 2 {
+			t.Fatalf("%d answers read", len(records))
+		}
+		code, out, stderr = cli(t, c.join(records), "identify", "--from", c.from, "--format", "json", "-q", "-")
+		if code != exitFindings {
+			t.Fatalf("%s: exit %d, stderr %s", c.from, code, stderr)
+		}
+		vendors := map[string]bool{}
+		for _, d := range decodeJSON(t, out).Devices {
+			vendors[d.Vendor] = d.Restricted
+		}
+		if !vendors["Hikvision"] || !vendors["Dahua"] {
+			t.Errorf("%s: makers %v", c.from, vendors)
+		}
+		code, _, stderr = cli(t, "", "identify", c.record)
+		if code != exitError {
+			t.Errorf("%s without --from: exit %d", c.from, code)
+		}
+		oneLine(t, stderr, c.hint)
 	}
-	if len(banners) != 2 {
-		t.Fatalf("%d answers read", len(banners))
-	}
-	code, out, stderr = cli(t, strings.Join(banners, "\n"), "identify", "--from", "shodan", "--format", "json", "-q", "-")
-	if code != exitFindings {
-		t.Fatalf("exit %d, stderr %s", code, stderr)
-	}
-	vendors := map[string]bool{}
-	for _, d := range decodeJSON(t, out).Devices {
-		vendors[d.Vendor] = d.Restricted
-	}
-	if !vendors["Hikvision"] || !vendors["Dahua"] {
-		t.Errorf("makers %v", vendors)
-	}
-	// Given to identify without --from, it is named for what it is.
-	code, _, stderr = cli(t, "", "identify", filepath.Join(repo, "testdata", "import", "shodan", "download-8.8.8.8.json"))
-	if code != exitError {
-		t.Errorf("without --from: exit %d", code)
-	}
-	oneLine(t, stderr, "it is Shodan's banner JSON: camsweep identify --from shodan")
 }
 
 // --fact-memory bounds what devices say and names itself when it is spent:
@@ -1113,6 +1146,96 @@ func TestIdentifyCountsInEnglish(t *testing.T) {
 	}
 }
 
+// An import that cannot be read to its end (a Shodan download cut short,
+// a Zeek log whose .gz lost its end, nmap's XML cut inside a host) reports
+// the devices read before the cut, says where it ends, and is partial.
+func TestIdentifyFromCutInput(t *testing.T) {
+	dir := t.TempDir()
+	gzipped := func(name string, b []byte) string {
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		w.Write(b)
+		w.Close()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, gz.Bytes()[:gz.Len()*2/3], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	lines, err := os.ReadFile(filepath.Join(repo, "testdata", "import", "shodan", "download-8.8.8.8.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shodan := gzipped("site.json.gz", bytes.Repeat(lines, 50))
+
+	var dns strings.Builder
+	dns.WriteString("#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\n")
+	for i := range 20000 {
+		fmt.Fprintf(&dns, "1700000000.%06d\tC%d\t10.1.%d.%d\t5353\t224.0.0.251\t5353\tudp\thost-%d.example\n", i, i, i>>8&255, i&255, i)
+	}
+	zeek := gzipped("dns.log.gz", []byte(dns.String()))
+
+	xml, err := os.ReadFile(filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nmap := filepath.Join(dir, "scan.xml")
+	if err := os.WriteFile(nmap, xml[:bytes.LastIndex(xml, []byte("<host "))+40], 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, c := range []struct{ from, file, stopped string }{
+		{"shodan", shodan, "the input cannot be read further"},
+		{"zeek", zeek, "the log cannot be read further"},
+		{"nmap-xml", nmap, "XML ends early"},
+	} {
+		code, out, stderr := cli(t, "", "identify", "--from", c.from, "--format", "json", "-q", c.file)
+		if code != exitPartial && code != exitFindings {
+			t.Errorf("%s: exit %d, stderr %s", c.from, code, stderr)
+			continue
+		}
+		r := decodeJSON(t, out)
+		if !r.Partial || len(r.Devices) == 0 {
+			t.Errorf("%s: partial %v, %d devices", c.from, r.Partial, len(r.Devices))
+		}
+		if !strings.Contains(stderr, c.stopped) || !strings.Contains(stderr, ": read in part: ") || strings.Count(stderr, c.file) != strings.Count(stderr, "\n") {
+			t.Errorf("%s: stderr\n%s", c.from, stderr)
+		}
+	}
+}
+
+// An importer's error after it read something keeps what it read: the
+// devices are reported, the error named, the run partial. An error before
+// anything was read (an input of another format, an unreadable one) fails
+// at once, with no report.
+func TestIdentifyFromLateError(t *testing.T) {
+	ip := netip.MustParseAddr("192.0.2.7")
+	importFormats["test-late"] = func(_ string, _ io.Reader, emit importer.Emit) (importer.Stats, error) {
+		emit(fingerprint.Observation{IP: ip, Port: 80, Key: "tcp.open", Value: "80"})
+		return importer.Stats{Records: 1}, errors.New("record 2: the disk is on fire")
+	}
+	importFormats["test-early"] = func(_ string, _ io.Reader, _ importer.Emit) (importer.Stats, error) {
+		return importer.Stats{}, errors.New("not this tool's output")
+	}
+	defer delete(importFormats, "test-late")
+	defer delete(importFormats, "test-early")
+
+	code, out, stderr := cli(t, "", "identify", "--from", "test-late", "--format", "json", "-q", "-")
+	if code != exitPartial {
+		t.Errorf("late: exit %d, stderr %s", code, stderr)
+	}
+	if r := decodeJSON(t, out); !r.Partial || len(r.Devices) != 1 || r.Devices[0].IPs[0] != ip {
+		t.Errorf("late: partial %v, devices %+v", r.Partial, r.Devices)
+	}
+	oneLine(t, stderr, "-: read in part: record 2: the disk is on fire")
+
+	code, out, stderr = cli(t, "", "identify", "--from", "test-early", "--format", "json", "-q", "-")
+	if code != exitError || out != "" {
+		t.Errorf("early: exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "-: not this tool's output")
+}
+
 // TestIdentifyFromErrorsReadOnce: an unknown --from lists the choices as a
 // sentence, and an importer's error that names the input is not prefixed
 // with it a second time ("DIR: DIR: no Zeek ... logs").
@@ -1121,7 +1244,7 @@ func TestIdentifyFromErrorsReadOnce(t *testing.T) {
 	if code != exitError {
 		t.Errorf("--from nmap: exit %d", code)
 	}
-	oneLine(t, stderr, `unknown --from "nmap" (want jsonl, nmap-xml, shodan or zeek)`)
+	oneLine(t, stderr, `unknown --from "nmap" (want jsonl, censys, nmap-xml, shodan or zeek)`)
 	dir := t.TempDir()
 	code, _, stderr = cli(t, "", "identify", "--from", "zeek", dir)
 	if code != exitError || strings.Count(stderr, dir) != 1 {

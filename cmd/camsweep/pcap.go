@@ -274,6 +274,9 @@ func importHint(head []byte, name string) string {
 	case (bytes.HasPrefix(head, []byte("{")) || bytes.HasPrefix(head, []byte("["))) && bytes.Contains(head, []byte(`"ip_str"`)) &&
 		(bytes.Contains(head, []byte(`"transport"`)) || bytes.Contains(head, []byte(`"matches"`)) || bytes.Contains(head, []byte(`"data"`))):
 		return "it is Shodan's banner JSON: camsweep identify --from shodan " + name
+	case (bytes.HasPrefix(head, []byte("{")) || bytes.HasPrefix(head, []byte("["))) && bytes.Contains(head, []byte(`"services"`)) &&
+		(bytes.Contains(head, []byte(`"transport_protocol"`)) || bytes.Contains(head, []byte(`"service_name"`))):
+		return "it is Censys's host data: camsweep identify --from censys " + name
 	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("nmaprun")):
 		return "it is nmap's XML: camsweep identify --from nmap-xml " + name
 	case camsweepSchema(head) != "":
