@@ -1,6 +1,7 @@
 // Package importer turns other tools' results into observations, so that
 // `camsweep identify --from` judges them with this installation's signatures
-// and policy: nmap's XML output (-sV -oX, with its NSE scripts), Zeek's
+// and policy: nmap's output (-sV, with its NSE scripts), as XML (-oX) or as
+// its normal text (-oN, or what nmap printed), Zeek's
 // logs (TSV or JSON lines) and Shodan's banner JSON.
 //
 // An observation an importer emits uses the key the scanner's own decoders

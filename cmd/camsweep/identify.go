@@ -73,7 +73,7 @@ list shows it: its maker comes from the MAC's IEEE block. Blank lines and
 lines starting with # are skipped. A bad line is reported with its number and skipped; the run then exits 3 (partial).
 An input that is not observation lines at all (a capture, binary or UTF-16
 data, a JSON array or a document spread over lines, a camsweep report, nmap's
-XML or a Zeek log without --from) is refused at once with what to do instead
+XML or normal output or a Zeek log without --from) is refused at once with what to do instead
 (exit 1).
 
 With --from, identify reads another tool's output directly:
