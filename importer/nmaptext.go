@@ -30,6 +30,10 @@ const (
 	// fingerprintBytes bounds one service fingerprint nmap prints (it
 	// keeps them under a few kilobytes itself).
 	fingerprintBytes = 64 << 10
+	// maxTextPorts bounds the ports of one host (nmap lists each port and
+	// protocol once); maxTextScripts the scripts of one port.
+	maxTextPorts   = 3 * 65536
+	maxTextScripts = 64
 )
 
 // Nmap reads either form of nmap's output, told apart by its content: XML
@@ -249,6 +253,10 @@ func (p *textParser) portRow(line string) {
 		svc.Product, svc.Version, svc.ExtraInfo = splitVersionColumn(column)
 	}
 	port.Service = svc
+	if len(p.host.Ports) >= maxTextPorts {
+		p.port, p.ctx = -1, ctxNone
+		return
+	}
 	p.host.Ports = append(p.host.Ports, port)
 	p.port, p.ctx = len(p.host.Ports)-1, ctxPort
 }
@@ -382,7 +390,7 @@ func (p *textParser) endScript() {
 	s.Output = strings.Join(p.scriptLines, "\n")
 	p.script, p.scriptLines = nil, nil
 	switch {
-	case p.ctx == ctxPort && p.host != nil && p.port >= 0:
+	case p.ctx == ctxPort && p.host != nil && p.port >= 0 && len(p.host.Ports[p.port].Scripts) < maxTextScripts:
 		p.host.Ports[p.port].Scripts = append(p.host.Ports[p.port].Scripts, s)
 	case p.ctx == ctxScan:
 		emitBroadcastScript(s, p.start, p.emit)

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"os"
 	"regexp"
@@ -397,4 +398,164 @@ func FuzzNmapText(f *testing.F) {
 			}
 		})
 	})
+}
+
+// The lab's real XML, printed as nmap prints its normal output (output.cc:
+// the port table with the service name and VERSION column of
+// getNmapServiceName and populateFullVersionString, each script's output
+// through formatScriptOutput, the service fingerprints wrapped in "SF:"
+// lines, the MAC, Service Info's device types and the pre-scan scripts),
+// gives the same observations as the XML, but for what only the XML holds:
+// the version, the application CPEs, a product the column cannot be split
+// at, and each port's own device type (normal output gives it for the host).
+// ssl-cert is printed as with -v, its PEM after the text.
+func TestNmapTextAgreesWithXML(t *testing.T) {
+	b, err := os.ReadFile(labXML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run struct {
+		Prescripts []nmapScript `xml:"prescript>script"`
+		Hosts      []struct {
+			Addresses []struct {
+				Addr   string `xml:"addr,attr"`
+				Type   string `xml:"addrtype,attr"`
+				Vendor string `xml:"vendor,attr"`
+			} `xml:"address"`
+			Ports []struct {
+				Protocol string `xml:"protocol,attr"`
+				PortID   string `xml:"portid,attr"`
+				State    struct {
+					State string `xml:"state,attr"`
+				} `xml:"state"`
+				Service *struct {
+					nmapService
+					Tunnel string `xml:"tunnel,attr"`
+				} `xml:"service"`
+				Scripts []nmapScript `xml:"script"`
+			} `xml:"ports>port"`
+		} `xml:"host"`
+	}
+	if err := xml.Unmarshal(b, &run); err != nil {
+		t.Fatal(err)
+	}
+	script := func(w *strings.Builder, s nmapScript) {
+		lines := strings.Split(s.Output, "\n")
+		for i, l := range lines {
+			if i < len(lines)-1 {
+				w.WriteString("| ")
+			} else {
+				w.WriteString("|_")
+			}
+			if i == 0 {
+				w.WriteString(s.ID + ": ")
+			}
+			w.WriteString(l + "\n")
+		}
+	}
+	var w strings.Builder
+	w.WriteString("Starting Nmap 7.93 ( https://nmap.org ) at 2026-12-06 12:00 UTC\nPre-scan script results:\n")
+	for _, s := range run.Prescripts {
+		script(&w, s)
+	}
+	for _, h := range run.Hosts {
+		var mac string
+		for _, a := range h.Addresses {
+			switch a.Type {
+			case "ipv4":
+				w.WriteString("Nmap scan report for " + a.Addr + "\nHost is up (0.00020s latency).\n\nPORT      STATE  SERVICE VERSION\n")
+			case "mac":
+				mac = "MAC Address: " + a.Addr + " (" + a.Vendor + ")\n"
+			}
+		}
+		var fps, devices []string
+		for _, p := range h.Ports {
+			name, column := "unknown", ""
+			if s := p.Service; s != nil {
+				if s.Name != "" && s.Name != "unknown" {
+					name = s.Name
+					if s.Method == "table" {
+						name += "?"
+					}
+				}
+				if s.Tunnel == "ssl" {
+					name = "ssl/" + name
+				}
+				column = strings.Join(slices.DeleteFunc([]string{s.Product, s.Version}, func(v string) bool { return v == "" }), " ")
+				if s.ExtraInfo != "" {
+					column = strings.TrimSpace(column + " (" + s.ExtraInfo + ")")
+				}
+				if s.ServiceFP != "" {
+					fp, wrapped := s.ServiceFP, ""
+					for len(fp) > 74 {
+						wrapped, fp = wrapped+fp[:74]+"\nSF:", fp[74:]
+					}
+					fps = append(fps, wrapped+fp)
+				}
+				if s.DeviceType != "" && !slices.Contains(devices, s.DeviceType) {
+					devices = append(devices, s.DeviceType)
+				}
+			}
+			w.WriteString(p.PortID + "/" + p.Protocol + " " + p.State.State + " " + name + " " + column + "\n")
+			for _, s := range p.Scripts {
+				if pem := s.elem("pem"); pem != "" {
+					s.Output += "\n" + strings.TrimSpace(pem) // as ssl-cert prints it with -v
+				}
+				script(&w, s)
+			}
+		}
+		if len(fps) > 0 {
+			w.WriteString("1 service unrecognized despite returning data.\n")
+			for _, fp := range fps {
+				w.WriteString("==============NEXT SERVICE FINGERPRINT (SUBMIT INDIVIDUALLY)==============\n" + fp + "\n")
+			}
+		}
+		w.WriteString(mac)
+		if len(devices) > 0 {
+			w.WriteString("Service Info: Device: " + strings.Join(devices, ", ") + "\n")
+		}
+		w.WriteString("\n")
+	}
+	w.WriteString("Nmap done: 9 IP addresses (9 hosts up) scanned in 20.00 seconds\n")
+
+	fromXML, _, err := readNmap(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromText, st, err := readText(t, []byte(w.String()))
+	if err != nil || st.Skipped != 0 {
+		t.Fatalf("err %v, stats %+v\n%s", err, st, w.String())
+	}
+	type fact struct {
+		ip, mac, key, value string
+		port                uint16
+	}
+	set := func(obs []observe.Observation) map[fact]bool {
+		m := map[fact]bool{}
+		for _, o := range obs {
+			switch {
+			case o.Key == "nmap.version", o.Key == "nmap.cpe",
+				o.Key == "nmap.product" && !slices.Contains(nmapProducts, o.Value):
+				continue // only the XML has them whole
+			case o.Key == "nmap.devicetype":
+				o.Port = 0 // normal output gives it for the host
+			}
+			m[fact{o.IP.String(), o.MAC.String(), o.Key, o.Value, o.Port}] = true
+		}
+		return m
+	}
+	x, txt := set(fromXML), set(fromText)
+	for f := range x {
+		if !txt[f] {
+			t.Errorf("the XML gives %+v, the text does not", f)
+		}
+	}
+	for f := range txt {
+		if !x[f] {
+			t.Errorf("the text gives %+v, the XML does not", f)
+		}
+	}
+	if len(x) < 50 {
+		t.Errorf("only %d facts compared", len(x))
+	}
 }
