@@ -105,6 +105,16 @@ func TestNmapTextRealFiles(t *testing.T) {
 		},
 		not: []want{{"192.168.100.64", "", 8554, "tcp.open", ""}},
 	}, {
+		// An Intelbras (Dahua OEM) camera in a blog post, the output indented
+		// as a Markdown code block: the MAC binds the address; nmap's vendor
+		// name after it is not read.
+		file: "intelbras-37777-blog.txt",
+		want: []want{
+			{"10.10.5.107", "58:10:8c:3b:38:35", 0, "arp.mac", "58:10:8c:3b:38:35"},
+			{"10.10.5.107", "58:10:8c:3b:38:35", 37777, "tcp.open", "37777"},
+		},
+		not: []want{{"10.10.5.107", "", 37777, "nmap.service", ""}},
+	}, {
 		// Blank lines between every line, as pasted; the fingerprint ends
 		// where the paste does, and says so.
 		file:    "nmap-2431-sf.txt",
