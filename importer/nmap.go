@@ -260,6 +260,9 @@ func emitNmapScripts(base observe.Observation, scripts []nmapScript, hasFP bool,
 	}
 	for _, s := range scripts {
 		out := s.Output[:min(len(s.Output), maxScriptOutput)]
+		if strings.HasPrefix(out, "ERROR: Script execution failed") {
+			continue // nmap's word that the script failed, not the device's
+		}
 		switch s.ID {
 		case "http-title":
 			if len(s.Elems) == 0 {

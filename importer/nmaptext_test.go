@@ -86,6 +86,28 @@ func TestNmapTextRealFiles(t *testing.T) {
 		},
 		not: []want{{"192.168.2.3", "", 5050, "nmap.service", ""}, {"192.168.2.3", "", 843, "nmap.service", ""}},
 	}, {
+		// A Dahua-made camera (HiSilicon Hi3518, Dahua's sonia) in a write-up,
+		// -oN: the SF fingerprint's realm, the MAC after it binding both; a
+		// failed rtsp-methods says nothing of the device.
+		file: "dahua-hi3518-camera-writeup.txt",
+		want: []want{
+			{"192.168.8.236", "e0:50:8b:35:74:02", 554, "rtsp.www_authenticate", `Basic realm="MediaServer3.0"`},
+			{"192.168.8.236", "e0:50:8b:35:74:02", 0, "arp.mac", "e0:50:8b:35:74:02"},
+			{"192.168.8.236", "e0:50:8b:35:74:02", 23, "nmap.extrainfo", "many brands"},
+		},
+		not: []want{{"192.168.8.236", "", 554, "rtsp.public", ""}, {"192.168.8.236", "", 5000, "nmap.service", ""}},
+	}, {
+		// A HiSilicon-SDK camera's notes: the SF fingerprint stands in its own
+		// code block after a line of prose, and still belongs to port 554 of
+		// the host reported above it.
+		file: "hisilicon-ipcam-writeup.txt",
+		want: []want{
+			{"192.168.42.24", "", 554, "rtsp.server", "Hisilicon Ipcam"},
+			{"192.168.42.24", "", 554, "rtsp.server", "HiIpcam/V100R003 VodServer/1.0.0"},
+			{"192.168.42.24", "", 23, "nmap.service", "telnet"},
+		},
+		not: []want{{"192.168.42.24", "", 554, "nmap.service", ""}, {"192.168.42.24", "", 80, "nmap.product", ""}},
+	}, {
 		// nmap 6.47 names a generic BusyBox FTP greeting a D-Link DCS-932L;
 		// the camera (a zsgx1 board) is no D-Link: the guess is kept as
 		// nmap's extra information, BusyBox ftpd is no product split.

@@ -465,6 +465,8 @@ func TestIdentifyFromNmapText(t *testing.T) {
 	for file, vendor := range map[string]string{
 		"hikvision-nvr-writeup.txt":        "Hikvision", // nmap.product Hikvision IPCam control port
 		"besder-xiongmai-xm530.txt":        "Xiongmai",  // NETSurveillance WEB in the rebuilt answer
+		"dahua-hi3518-camera-writeup.txt":  "Dahua",     // the MediaServer3.0 realm of the SF fingerprint
+		"hisilicon-ipcam-writeup.txt":      "HiSilicon", // the SDK's RTSP Server headers (testdata/corpus/banners, same source)
 		"zsgx1hacks-35-gibssi.txt":         "",
 		"zsgx1hacks-119-dlink-dcs932l.txt": "",
 		"cameradar-181-ali-feng.txt":       "",
