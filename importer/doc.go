@@ -1,7 +1,8 @@
 // Package importer turns other tools' results into observations, so that
 // `camsweep identify --from` judges them with this installation's signatures
-// and policy: nmap's XML output (-sV -oX, with its NSE scripts), Zeek's
-// logs (TSV or JSON lines), Shodan's banner JSON and Censys's host data.
+// and policy: nmap's output (-sV, with its NSE scripts), as XML (-oX) or as
+// its normal text (-oN, or what nmap printed), Zeek's logs (TSV or JSON
+// lines), Shodan's banner JSON and Censys's host data.
 //
 // An observation an importer emits uses the key the scanner's own decoders
 // use for the same fact (docs/observation-keys.md): nmap's http-headers

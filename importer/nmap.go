@@ -376,13 +376,7 @@ func emitNmapPort(base observe.Observation, p nmapPort, emit Emit) {
 	if p.Protocol != "tcp" {
 		return
 	}
-	add := func(key, value string) {
-		if value = strings.TrimSpace(value); value != "" {
-			o := base
-			o.Key, o.Value = key, observe.Clip(value, observe.MaxValueLen)
-			emit(o)
-		}
-	}
+	add := func(key, value string) { emitValue(base, key, value, emit) }
 	add("tcp.open", p.PortID)
 	if s := p.Service; s != nil && s.Method == "probed" {
 		add("nmap.service", s.Name)
@@ -397,27 +391,60 @@ func emitNmapPort(base observe.Observation, p nmapPort, emit Emit) {
 	if s := p.Service; s != nil && s.ServiceFP != "" {
 		emitResponses(base, serviceResponses(s.ServiceFP), emit)
 	}
+	emitNmapScripts(base, p.Scripts, p.Service != nil && p.Service.ServiceFP != "", emit)
+}
+
+// emitNmapScripts reads the scripts of an open TCP port, as nmap's XML or
+// its normal output gives them (normal output has no structured elements:
+// each script's text output is read). fingerprint-strings prints the
+// readable strings of a service fingerprint's responses; it is read only
+// when the fingerprint itself is not there (hasFP), which holds them whole.
+func emitNmapScripts(base observe.Observation, scripts []nmapScript, hasFP bool, emit Emit) {
+	add := func(key, value string) { emitValue(base, key, value, emit) }
 	headers := false
-	for _, s := range p.Scripts {
+	for _, s := range scripts {
 		headers = headers || s.ID == "http-headers"
 	}
-	for _, s := range p.Scripts {
+	for _, s := range scripts {
+		out := s.Output[:min(len(s.Output), maxScriptOutput)]
+		if strings.HasPrefix(out, "ERROR: Script execution failed") {
+			continue // nmap's word that the script failed, not the device's
+		}
 		switch s.ID {
 		case "http-title":
-			add("http.title", s.elem("title"))
+			if len(s.Elems) == 0 {
+				add("http.title", textTitle(out))
+			} else {
+				add("http.title", s.elem("title"))
+			}
 		case "http-headers":
-			emitHTTPHeadersScript(base, s.Output, emit)
+			emitHTTPHeadersScript(base, out, emit)
 		case "http-server-header":
 			if !headers { // the same Server line http-headers already gave
-				add("http.server", s.Output)
+				add("http.server", out)
 			}
 		case "rtsp-methods":
-			add("rtsp.public", s.Output) // the Public header of the OPTIONS answer
+			add("rtsp.public", out) // the Public header of the OPTIONS answer
 		case "ssl-cert":
-			if pem := s.elem("pem"); pem != "" {
-				decodeRaw(base, "tls.cert_pem", []byte(pem), emit)
+			emitSSLCertScript(base, s, emit)
+		case "banner":
+			if out = strings.TrimSpace(out); out != "" {
+				decodeRaw(base, "tcp.banner", []byte(out), emit)
+			}
+		case "fingerprint-strings":
+			if !hasFP {
+				emitResponses(base, fingerprintStrings(out), emit)
 			}
 		}
+	}
+}
+
+// emitValue emits a value nmap printed under key, unless it is empty.
+func emitValue(base observe.Observation, key, value string, emit Emit) {
+	if value = strings.TrimSpace(value); value != "" {
+		o := base
+		o.Key, o.Value = key, observe.Clip(value, observe.MaxValueLen)
+		emit(o)
 	}
 }
 
@@ -453,13 +480,18 @@ func decodeRaw(base observe.Observation, key string, raw []byte, emit Emit) erro
 	if !ok {
 		return fmt.Errorf("no decoder for %s", key)
 	}
-	return d(nil, raw, meta(base), func(o observe.Observation) {
-		// The decoder knows the address; the import also knows the MAC.
+	return d(nil, raw, meta(base), withMAC(base, emit))
+}
+
+// withMAC gives a decoder's observations of the host the MAC the import
+// knows: the decoder knows only the address.
+func withMAC(base observe.Observation, emit Emit) scanner.Emit {
+	return func(o observe.Observation) {
 		if o.MAC.IsZero() && o.IP == base.IP {
 			o.MAC = base.MAC
 		}
 		emit(o)
-	})
+	}
 }
 
 // emitResponses decodes each distinct response nmap recorded: HTTP and RTSP

@@ -74,15 +74,20 @@ list shows it: its maker comes from the MAC's IEEE block. Blank lines and
 lines starting with # are skipped. A bad line is reported with its number and skipped; the run then exits 3 (partial).
 An input that is not observation lines at all (a capture, binary or UTF-16
 data, a JSON array or a document spread over lines, a camsweep report, nmap's
-XML or a Zeek log without --from) is refused at once with what to do instead
+XML or normal output or a Zeek log without --from) is refused at once with what to do instead
 (exit 1).
 
 With --from, identify reads another tool's output directly:
 
-  --from nmap-xml FILE   nmap's XML (nmap -sV -oX FILE), with the output of the
-                         scripts http-title, http-headers, http-server-header,
-                         rtsp-methods, ssl-cert, broadcast-wsdd-discover and
-                         broadcast-dns-service-discovery when they ran
+  --from nmap FILE|-     nmap's output, XML (nmap -sV -oX FILE) or normal
+                         (-oN FILE, or what nmap printed, pasted), told apart
+                         by its content; with the output of the scripts
+                         http-title, http-headers, http-server-header,
+                         rtsp-methods, ssl-cert, banner, fingerprint-strings,
+                         snmp-sysdescr, broadcast-wsdd-discover and
+                         broadcast-dns-service-discovery when they ran, and
+                         the service fingerprints nmap prints for services
+                         it could not name (--from nmap-xml: XML only)
   --from zeek FILE|DIR   Zeek logs, TSV or JSON lines, plain or gzipped:
                          dhcp.log (leases, host names), dns.log (queries),
                          http.log (status, path), software.log (HTTP
@@ -120,6 +125,7 @@ scanner), or to test a signature.`
 // the format allows it, or a directory) and emits its observations.
 var importFormats = map[string]func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error){
 	"censys":   fileOrStdin(importer.Censys),
+	"nmap":     fileOrStdin(importer.Nmap),
 	"nmap-xml": fileOrStdin(importer.NmapXML),
 	"shodan":   fileOrStdin(importer.Shodan),
 	"zeek": func(name string, _ io.Reader, emit importer.Emit) (importer.Stats, error) {
@@ -154,7 +160,9 @@ func newIdentifyCmd() *cobra.Command {
   echo '{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}' | camsweep identify
   camsweep identify --format json - < export.jsonl
   nmap -sV --script http-title,http-headers,rtsp-methods,ssl-cert -oX scan.xml 10.0.0.0/24
-  camsweep identify --from nmap-xml scan.xml
+  camsweep identify --from nmap scan.xml
+  nmap -sV --script fingerprint-strings -oN scan.txt 10.0.0.0/24
+  camsweep identify --from nmap scan.txt
   camsweep identify --from zeek /opt/zeek/logs/current
   shodan download --limit -1 site net:203.0.113.0/24
   camsweep identify --from shodan site.json.gz
@@ -173,7 +181,7 @@ func newIdentifyCmd() *cobra.Command {
 		},
 	}
 	o.register(cmd)
-	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap-xml, zeek, shodan or censys")
+	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap (XML or normal output), nmap-xml, zeek, shodan or censys")
 	return cmd
 }
 

@@ -459,6 +459,51 @@ func TestIdentifyFromNmapServiceOnly(t *testing.T) {
 	}
 }
 
+// nmap's normal output as people publish it (testdata/import/nmap-text,
+// SOURCES.md there): --from nmap tells it from the XML by its content and
+// judges each host again; a scan that names a restricted maker is
+// restricted, one whose strings name none (an unnamed TAS-Tech camera,
+// feng's RTSP server, nmap's loose D-Link guess for a BusyBox FTP
+// greeting) names no maker.
+func TestIdentifyFromNmapText(t *testing.T) {
+	dir := filepath.Join(repo, "testdata", "import", "nmap-text")
+	for file, vendor := range map[string]string{
+		"hikvision-nvr-writeup.txt":        "Hikvision", // nmap.product Hikvision IPCam control port
+		"besder-xiongmai-xm530.txt":        "Xiongmai",  // NETSurveillance WEB in the rebuilt answer
+		"dahua-hi3518-camera-writeup.txt":  "Dahua",     // the MediaServer3.0 realm of the SF fingerprint
+		"hisilicon-ipcam-writeup.txt":      "HiSilicon", // the SDK's RTSP Server headers (testdata/corpus/banners, same source)
+		"zsgx1hacks-35-gibssi.txt":         "",
+		"zsgx1hacks-119-dlink-dcs932l.txt": "",
+		"cameradar-181-ali-feng.txt":       "",
+		"intelbras-37777-blog.txt":         "", // an Intelbras MAC block names no maker (fingerprint/data/vendors.yaml)
+	} {
+		code, out, stderr := cli(t, "", "identify", "--from", "nmap", "--format", "json", "-q", filepath.Join(dir, file))
+		if want := map[bool]int{true: exitFindings, false: exitOK}[vendor != ""]; code != want {
+			t.Errorf("%s: exit %d, want %d; stderr %s", file, code, want, stderr)
+			continue
+		}
+		r := decodeJSON(t, out)
+		if len(r.Devices) != 1 || r.Devices[0].Vendor != vendor || r.Devices[0].Restricted != (vendor != "") {
+			t.Errorf("%s: devices %+v; want one of %q", file, r.Devices, vendor)
+		}
+		if !strings.Contains(r.Source.Inputs[0], "nmap:") {
+			t.Errorf("%s: source %v", file, r.Source)
+		}
+	}
+	// A port table pasted without its host line: refused, named as such.
+	code, out, stderr := cli(t, "", "identify", "--from", "nmap", filepath.Join(dir, "hisilicon-dvr-telnet-3-dvr163.txt"))
+	if code != exitError || out != "" {
+		t.Errorf("port table without host: exit %d, stdout %q", code, out)
+	}
+	oneLine(t, stderr, "nmap's port table without its host")
+	// Neither form: one line naming both.
+	code, _, stderr = cli(t, "", "identify", "--from", "nmap", identifyData("hikvision-nmap.jsonl"))
+	if code != exitError {
+		t.Errorf("observation lines given as nmap: exit %d", code)
+	}
+	oneLine(t, stderr, "not nmap output: neither its XML")
+}
+
 func TestIdentifyFromChecksItsOptions(t *testing.T) {
 	code, out, stderr := cli(t, "", "identify", "--from", "masscan", "x.xml")
 	if code != exitError || out != "" {
@@ -966,7 +1011,8 @@ func TestIdentifyRefusesWhatIsNotObservationLines(t *testing.T) {
 		{"pretty", write("obs-pretty.json", []byte("# exported\n{\n  \"ip\": \"10.0.0.5\",\n  \"key\": \"http.server\",\n  \"value\": \"App-webs/\"\n}\n")), "jq -c ."},
 		{"report", write("report.json", []byte(reportJSON)), "is a camsweep report (camsweep.report/v1)"},
 		{"report lines", write("report.jsonl", []byte(reportLines)), "is a camsweep report (camsweep.report/v1)"},
-		{"nmap xml", filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"), "it is nmap's XML: camsweep identify --from nmap-xml"},
+		{"nmap xml", filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"), "it is nmap's XML: camsweep identify --from nmap"},
+		{"nmap text", filepath.Join(repo, "testdata", "import", "nmap-text", "hikvision-nvr-writeup.txt"), "it is nmap's normal output: camsweep identify --from nmap"},
 		{"zeek tsv", filepath.Join(repo, "testdata", "import", "zeek", "tsv", "dns.log"), "it is a Zeek log: camsweep identify --from zeek"},
 		{"zeek json", filepath.Join(repo, "testdata", "import", "zeek", "json", "dns.log"), "it is a Zeek log: camsweep identify --from zeek"},
 	}
@@ -1240,11 +1286,11 @@ func TestIdentifyFromLateError(t *testing.T) {
 // sentence, and an importer's error that names the input is not prefixed
 // with it a second time ("DIR: DIR: no Zeek ... logs").
 func TestIdentifyFromErrorsReadOnce(t *testing.T) {
-	code, _, stderr := cli(t, "", "identify", "--from", "nmap", "x.xml")
+	code, _, stderr := cli(t, "", "identify", "--from", "masscan", "x.json")
 	if code != exitError {
-		t.Errorf("--from nmap: exit %d", code)
+		t.Errorf("--from masscan: exit %d", code)
 	}
-	oneLine(t, stderr, `unknown --from "nmap" (want jsonl, censys, nmap-xml, shodan or zeek)`)
+	oneLine(t, stderr, `unknown --from "masscan" (want jsonl, censys, nmap, nmap-xml, shodan or zeek)`)
 	dir := t.TempDir()
 	code, _, stderr = cli(t, "", "identify", "--from", "zeek", dir)
 	if code != exitError || strings.Count(stderr, dir) != 1 {

@@ -263,7 +263,7 @@ func notCaptureHint(name string, err error) string {
 }
 
 // importHint names the command that reads a file whose first bytes show
-// another tool's output or a camsweep report: nmap's XML, a Zeek log (TSV
+// another tool's output or a camsweep report: nmap's XML or normal output, a Zeek log (TSV
 // or JSON lines), Shodan's banner JSON. Empty for anything else.
 func importHint(head []byte, name string) string {
 	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
@@ -278,7 +278,10 @@ func importHint(head []byte, name string) string {
 		(bytes.Contains(head, []byte(`"transport_protocol"`)) || bytes.Contains(head, []byte(`"service_name"`))):
 		return "it is Censys's host data: camsweep identify --from censys " + name
 	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("nmaprun")):
-		return "it is nmap's XML: camsweep identify --from nmap-xml " + name
+		return "it is nmap's XML: camsweep identify --from nmap " + name
+	case bytes.HasPrefix(head, []byte("Starting Nmap ")), bytes.HasPrefix(head, []byte("# Nmap ")),
+		bytes.Contains(head, []byte("\nNmap scan report for ")), bytes.HasPrefix(head, []byte("Nmap scan report for ")):
+		return "it is nmap's normal output: camsweep identify --from nmap " + name
 	case camsweepSchema(head) != "":
 		return "it is a camsweep report: an audit judges a report's devices again (audit.reports, docs/audit.md)"
 	}

@@ -511,7 +511,7 @@ func TestPcapNamesTheCommandForOtherInputs(t *testing.T) {
 	cases := []struct{ path, want string }{
 		{identifyData("hostile.jsonl"), "camsweep identify " + identifyData("hostile.jsonl")},
 		{reportPath, "it is a camsweep report"},
-		{filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"), "camsweep identify --from nmap-xml"},
+		{filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml"), "camsweep identify --from nmap"},
 		{filepath.Join(repo, "testdata", "import", "zeek", "tsv", "dns.log"), "camsweep identify --from zeek"},
 		{filepath.Join(repo, "testdata", "import", "zeek", "json", "dns.log"), "camsweep identify --from zeek"},
 		{filepath.Join(repo, "README.md"), "not a pcap or pcapng capture: unknown magic number 23 20 63 61\n"},

@@ -20,7 +20,7 @@ import (
 // file's test regenerates it (CAMSWEEP_UPDATE_NMAP=1) and checks it.
 const nmapXMLTestdata = "../../testdata/import/nmap/camsim-lab.xml"
 
-// nmapScripts are the NSE scripts whose output the nmap-xml importer reads.
+// nmapScripts are the NSE scripts whose output the nmap importer reads from its XML.
 const nmapScripts = "http-title,http-headers,rtsp-methods,ssl-cert,broadcast-wsdd-discover,broadcast-dns-service-discovery"
 
 // nmapPorts are the TCP ports the camsim profiles serve that nmap's service
