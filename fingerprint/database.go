@@ -164,3 +164,16 @@ func decodeStrict(data []byte, v any) error {
 
 // ForKey returns the signatures that read an observation key.
 func (db *Database) ForKey(key string) []*Signature { return db.byKey[key] }
+
+// Reads reports whether a signature of key matches value by its pattern
+// (and not its exception); what it requires of other facts is not asked. An
+// importer splitting text another tool printed (nmap's VERSION column) asks
+// it where a value the signatures read ends.
+func (db *Database) Reads(key, value string) bool {
+	for _, s := range db.ForKey(key) {
+		if s.re.MatchString(value) && (s.except == nil || !s.except.MatchString(value)) {
+			return true
+		}
+	}
+	return false
+}

@@ -39,7 +39,9 @@ const (
 // Nmap reads either form of nmap's output, told apart by its content: XML
 // (-oX) starts with "<?xml" or "<nmaprun"; anything else is read as the
 // normal output (-oN, or the text nmap printed, pasted into a ticket).
-func Nmap(r io.Reader, emit Emit) (Stats, error) {
+// isProduct (may be nil) splits the normal output's VERSION column: see
+// NmapText.
+func Nmap(r io.Reader, emit Emit, isProduct func(string) bool) (Stats, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(512)
 	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
@@ -48,7 +50,7 @@ func Nmap(r io.Reader, emit Emit) (Stats, error) {
 			return NmapXML(br, emit)
 		}
 	}
-	return NmapText(br, emit)
+	return NmapText(br, emit, isProduct)
 }
 
 // NmapText reads nmap's normal output, as -oN writes it or as nmap printed
@@ -64,16 +66,18 @@ func Nmap(r io.Reader, emit Emit) (Stats, error) {
 // The VERSION column is nmap's product, version and (extra information)
 // joined by spaces (output.cc, populateFullVersionString), which cannot be
 // split back in general: the extra information is the last parenthesised
-// group; the product is read only when the column starts with one of the
-// products the signatures read (nmapProducts), the version is what follows
-// it. A column naming another product gives no nmap.product or nmap.version.
+// group; the product is the longest leading run of words isProduct accepts
+// (camsweep's: a product an nmap.product signature reads, so the list of
+// products is the signatures' own), the version what follows it. With no
+// such run, or a nil isProduct, the column gives no nmap.product or
+// nmap.version.
 //
 // A text that holds no host report is refused with ErrNotNmap. A text cut
 // short gives the hosts before the cut; a fingerprint cut inside is
 // counted as skipped.
-func NmapText(r io.Reader, emit Emit) (Stats, error) {
+func NmapText(r io.Reader, emit Emit, isProduct func(string) bool) (Stats, error) {
 	var st Stats
-	p := &textParser{st: &st, emit: emit, port: -1}
+	p := &textParser{st: &st, emit: emit, port: -1, isProduct: isProduct}
 	br := bufio.NewReaderSize(r, 64<<10)
 	for n := 1; ; n++ {
 		text, err := ReadBoundedLine(br, maxTextLine)
@@ -112,8 +116,9 @@ const (
 )
 
 type textParser struct {
-	st     *Stats
-	emit   Emit
+	st        *Stats
+	emit      Emit
+	isProduct func(string) bool // splits the VERSION column (NmapText)
 	start  time.Time
 	seen   bool // a host report or scan-wide script results were read
 	orphan bool // a port table was read outside any host report
@@ -259,7 +264,7 @@ func (p *textParser) portRow(line string) {
 		case len(line) > p.versionCol && line[p.versionCol-1] == ' ':
 			column = line[p.versionCol:] // after REASON, whose text has spaces
 		}
-		svc.Product, svc.Version, svc.ExtraInfo = splitVersionColumn(column)
+		svc.Product, svc.Version, svc.ExtraInfo = splitVersionColumn(column, p.isProduct)
 	}
 	port.Service = svc
 	if len(p.host.Ports) >= maxTextPorts {
@@ -270,40 +275,12 @@ func (p *textParser) portRow(line string) {
 	p.port, p.ctx = len(p.host.Ports)-1, ctxPort
 }
 
-// nmapProducts are the products of nmap's version detection that the
-// signatures read (fingerprint/data/signatures/nmap.yaml; a test keeps the
-// two together), as nmap-service-probes 7.93 writes them. They are what a
-// VERSION column can be split at: the column "uc-httpd 1.0.0" is the
-// product uc-httpd and the version 1.0.0.
-var nmapProducts = []string{
-	"Hikvision IPCam control port",
-	"Hikvision IP camera httpd",
-	"Hikvision camera httpd",
-	"Hikvision DVR httpd",
-	"Hikvision DVR web UI",
-	"Hikvision DVR rtspd",
-	"Hikvision Network Video Recorder http admin",
-	"Hikvision 7513 POE IP camera rtspd",
-	"App-webs/",
-	"DNVRS-Webs",
-	"DVRDVS-Webs",
-	"Hikvision-Webs",
-	"Dahua webcam httpd",
-	"Dahua IP camera rtspd",
-	"Amcrest IP camera http interface",
-	"Lorex IP camera rtspd",
-	"Lorex security camera monitor",
-	"H264DVR rtspd",
-	"uc-httpd",
-	"Hipcam IP camera rtspd",
-	"Hipcam RealServer rtspd",
-}
-
 // splitVersionColumn splits nmap's VERSION column, product [version]
 // [(extrainfo)]: the extra information is the last parenthesised group
 // (parentheses inside it balanced, as in "Apache httpd 2.4.41 ((Ubuntu))");
-// product and version only where the column starts with a known product.
-func splitVersionColumn(column string) (product, version, extra string) {
+// product and version only where the column starts with words isProduct
+// accepts (the longest such run).
+func splitVersionColumn(column string, isProduct func(string) bool) (product, version, extra string) {
 	head := column
 	if strings.HasSuffix(column, ")") {
 		depth := 0
@@ -322,15 +299,15 @@ func splitVersionColumn(column string) (product, version, extra string) {
 			}
 		}
 	}
-	for _, p := range nmapProducts {
-		if (head == p || strings.HasPrefix(head, p+" ")) && len(p) > len(product) {
-			product = p
+	if isProduct == nil {
+		return "", "", extra
+	}
+	for end := len(head); end > 0; end = strings.LastIndexByte(head[:end], ' ') {
+		if isProduct(head[:end]) {
+			return head[:end], strings.TrimSpace(head[end:]), extra
 		}
 	}
-	if product != "" {
-		version = strings.TrimSpace(head[len(product):])
-	}
-	return product, version, extra
+	return "", "", extra
 }
 
 // serviceInfo reads "Service Info: Host: x; OS: Linux; Device: webcam;

@@ -5,8 +5,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"os"
-	"regexp"
-	"regexp/syntax"
 	"slices"
 	"strings"
 	"testing"
@@ -21,8 +19,15 @@ const textDir = "../testdata/import/nmap-text/"
 func readText(t testing.TB, b []byte) ([]observe.Observation, Stats, error) {
 	t.Helper()
 	var obs []observe.Observation
-	st, err := Nmap(bytes.NewReader(b), func(o observe.Observation) { obs = append(obs, o) })
+	st, err := Nmap(bytes.NewReader(b), func(o observe.Observation) { obs = append(obs, o) }, signedProduct)
 	return obs, st, err
+}
+
+// signedProduct is camsweep's isProduct: a product an nmap.product
+// signature reads.
+func signedProduct(text string) bool {
+	db, err := fingerprint.Default()
+	return err == nil && db.Reads("nmap.product", text)
 }
 
 func textFile(t *testing.T, name string) []byte {
@@ -311,105 +316,11 @@ func TestSplitVersionColumn(t *testing.T) {
 		{"f(x)", "", "", ""}, // a group not after a space is no extra information
 		{"", "", "", ""},
 	} {
-		p, v, e := splitVersionColumn(c.in)
+		p, v, e := splitVersionColumn(c.in, signedProduct)
 		if p != c.product || v != c.version || e != c.extra {
 			t.Errorf("%q: %q %q %q", c.in, p, v, e)
 		}
 	}
-}
-
-// nmapProducts are the products the signatures read: every literal an
-// nmap.product pattern accepts is in the list, and each entry is read by
-// one, so a product added to nmap.yaml is split out of a VERSION column too.
-func TestNmapProductsFollowSignatures(t *testing.T) {
-	db, err := fingerprint.LoadDatabase()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var patterns []string
-	for _, s := range db.Signatures {
-		if s.Key == "nmap.product" || slices.Contains(s.Keys, "nmap.product") {
-			patterns = append(patterns, s.Pattern)
-			lits, ok := literals(t, s.Pattern)
-			if !ok {
-				t.Errorf("%s: pattern %q is not a list of literals; give nmapProducts its products by hand", s.ID, s.Pattern)
-			}
-			for _, l := range lits {
-				if !slices.Contains(nmapProducts, l) {
-					t.Errorf("%s reads %q, which nmapProducts lacks", s.ID, l)
-				}
-			}
-		}
-	}
-	for _, p := range nmapProducts {
-		found := false
-		for _, s := range db.Signatures {
-			if (s.Key == "nmap.product" || slices.Contains(s.Keys, "nmap.product")) && regexp.MustCompile(s.Pattern).MatchString(p) {
-				found = true
-			}
-		}
-		if !found {
-			t.Errorf("nmapProducts holds %q, which no nmap.product signature reads", p)
-		}
-	}
-}
-
-// literals expands an anchored pattern of literal alternatives.
-func literals(t *testing.T, pattern string) ([]string, bool) {
-	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var expand func(*syntax.Regexp) ([]string, bool)
-	expand = func(re *syntax.Regexp) ([]string, bool) {
-		switch re.Op {
-		case syntax.OpLiteral:
-			return []string{string(re.Rune)}, true
-		case syntax.OpBeginText, syntax.OpEndText, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpEmptyMatch:
-			return []string{""}, true
-		case syntax.OpCapture:
-			return expand(re.Sub[0])
-		case syntax.OpAlternate:
-			var out []string
-			for _, s := range re.Sub {
-				l, ok := expand(s)
-				if !ok {
-					return nil, false
-				}
-				out = append(out, l...)
-			}
-			return out, true
-		case syntax.OpCharClass: // a one-letter alternation the parser folded (H264DVR|...)
-			if len(re.Rune) == 2 && re.Rune[0] == re.Rune[1] {
-				return []string{string(re.Rune[0])}, true
-			}
-			var out []string
-			for i := 0; i+1 < len(re.Rune); i += 2 {
-				for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-					out = append(out, string(r))
-				}
-			}
-			return out, len(out) <= 4
-		case syntax.OpConcat:
-			out := []string{""}
-			for _, s := range re.Sub {
-				l, ok := expand(s)
-				if !ok {
-					return nil, false
-				}
-				var next []string
-				for _, a := range out {
-					for _, b := range l {
-						next = append(next, a+b)
-					}
-				}
-				out = next
-			}
-			return out, true
-		}
-		return nil, false
-	}
-	return expand(re)
 }
 
 func FuzzNmapText(f *testing.F) {
@@ -428,7 +339,7 @@ func FuzzNmapText(f *testing.F) {
 			if o.Key == "" || !o.IP.IsValid() {
 				t.Fatalf("observation without key or address: %+v", o)
 			}
-		})
+		}, signedProduct)
 	})
 }
 
@@ -574,7 +485,7 @@ func agreesWithXML(t *testing.T, file string, least int) {
 		for _, o := range obs {
 			switch {
 			case o.Key == "nmap.version", o.Key == "nmap.cpe",
-				o.Key == "nmap.product" && !slices.Contains(nmapProducts, o.Value):
+				o.Key == "nmap.product" && !signedProduct(o.Value):
 				continue // only the XML has them whole
 			case o.Key == "nmap.devicetype":
 				o.Port = 0 // normal output gives it for the host

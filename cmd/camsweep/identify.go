@@ -124,8 +124,10 @@ scanner), or to test a signature.`
 // lines: each reads the named input (a file, "-" for standard input where
 // the format allows it, or a directory) and emits its observations.
 var importFormats = map[string]func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error){
-	"censys":   fileOrStdin(importer.Censys),
-	"nmap":     fileOrStdin(importer.Nmap),
+	"censys": fileOrStdin(importer.Censys),
+	"nmap": fileOrStdin(func(r io.Reader, emit importer.Emit) (importer.Stats, error) {
+		return importer.Nmap(r, emit, nmapProduct)
+	}),
 	"nmap-xml": fileOrStdin(importer.NmapXML),
 	"shodan":   fileOrStdin(importer.Shodan),
 	"zeek": func(name string, _ io.Reader, emit importer.Emit) (importer.Stats, error) {
@@ -183,6 +185,14 @@ func newIdentifyCmd() *cobra.Command {
 	o.register(cmd)
 	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap (XML or normal output), nmap-xml, zeek, shodan or censys")
 	return cmd
+}
+
+// nmapProduct says whether text is a product name of nmap's version
+// detection that a signature reads: nmap's normal output joins product and
+// version in one column, split where the product ends.
+func nmapProduct(text string) bool {
+	db, err := fingerprint.Default()
+	return err == nil && db.Reads("nmap.product", text)
 }
 
 // runImport identifies devices from another tool's output file.
