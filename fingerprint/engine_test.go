@@ -928,8 +928,9 @@ func TestEngineFirmwarePrecedence(t *testing.T) {
 // brand linked weak or by firmware only), the scheme still names the maker
 // behind it and the device stays restricted. The models are real: HiLook's
 // IPC-B1120HAP-LUF (ch-bas/cctv-camera-database cameras/hilook, code index
-// file 61510125807, from Hikvision's datasheet), Uniarch's HAC-B315-F28-W and
-// IPC-B132-AF28-DL-ECO (the same database's cameras/uniarch), Dahua's
+// file 61510125807, from Hikvision's datasheet), Uniarch's IPC-D312-ADZK and
+// IPC-B132-AF28-DL-ECO (the same database's cameras/uniarch, code index
+// files 61399148286 and 61850758502, from uniarch.cn), Dahua's
 // IPC-HDW5421S (testdata/realdata/dhip-payloads) and Hikvision's
 // DS-2CD2146G2-ISU (testdata/realdata/hikvision_next); the pairing with each
 // Manufacturer is constructed, as the catalogue's names are written.
@@ -950,7 +951,7 @@ func TestEngineMakerPrecedence(t *testing.T) {
 	}{
 		{"HiLook over Dahua's IPC- scheme", onvif("HiLook", "IPC-B1120HAP-LUF"), "Hikvision", "HiLook", "IPC-B1120HAP-LUF", "Dahua", KindCamera},
 		{"HiLook scopes over Dahua's hardware scope", scopes("HiLook", "IPC-B1120HAP-LUF"), "Hikvision", "HiLook", "IPC-B1120HAP-LUF", "Dahua", KindCamera},
-		{"Uniarch over Dahua's HAC- scheme", onvif("Uniarch", "HAC-B315-F28-W"), "Uniview", "Uniarch", "HAC-B315-F28-W", "Dahua", KindCamera},
+		{"Uniarch dome over HiLook's IPC- scheme", onvif("Uniarch", "IPC-D312-ADZK"), "Uniview", "Uniarch", "IPC-D312-ADZK", "Hikvision", KindCamera},
 		{"Uniarch over HiLook's IPC- scheme", onvif("Uniarch", "IPC-B132-AF28-DL-ECO"), "Uniview", "Uniarch", "IPC-B132-AF28-DL-ECO", "Hikvision", KindCamera},
 		// Relabellers: the scheme names the maker that made the device.
 		{"FLIR (not restricted) on a Dahua model", onvif("FLIR", "IPC-HDW5421S"), "Dahua", "FLIR", "IPC-HDW5421S", "", KindCamera},
