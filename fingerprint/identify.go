@@ -277,11 +277,13 @@ func (e *Engine) decide(d *Device, matches []Match) {
 // fact naming another restricted maker (Dahua's model scheme, which claims
 // IPC-B1120HAP by its shape, as HiLook's value line shares Dahua's IPC-
 // prefix) counts for no maker: it still gives its model and kind, for
-// whichever maker wins. Only restricted makers are ranked, so the verdict
-// stays what the weights gave: a relabeller's name (Manufacturer FLIR,
-// Swann, a brand the catalogue links weak or by firmware only, Lorex,
-// Honeywell) demotes nothing, and the model scheme still names the maker
-// that made it. Facts of equal rank naming two makers, or rank 0 facts
+// whichever maker wins. Only restricted makers are ranked, so the device
+// stays a restricted maker's and a scheme's kind still counts: what changes
+// is which maker is named (and, where no fact gives a kind, whether that
+// maker sells surveillance equipment only). A relabeller's name
+// (Manufacturer FLIR, Swann, a brand the catalogue links weak or by firmware
+// only, Lorex, Honeywell) demotes nothing, and the model scheme still names
+// the maker that made it. Facts of equal rank naming two makers, or rank 0 facts
 // (a protocol, an OUI), are weighed as before. The demoted fact's evidence
 // says what it still set.
 func (e *Engine) rankMakers(d *Device, matches []Match) {
