@@ -921,6 +921,67 @@ func TestEngineFirmwarePrecedence(t *testing.T) {
 	}
 }
 
+// TestEngineMakerPrecedence: where the device's own maker field and a model
+// scheme name two restricted makers, the maker field wins whatever the
+// weights (maker_precedence), in whichever order the facts arrive; where the
+// maker field is a relabeller's (a maker the catalogue does not restrict, a
+// brand linked weak or by firmware only), the scheme still names the maker
+// behind it and the device stays restricted. The models are real: HiLook's
+// IPC-B1120HAP-LUF (ch-bas/cctv-camera-database cameras/hilook, code index
+// file 61510125807, from Hikvision's datasheet), Uniarch's IPC-D312-ADZK and
+// IPC-B132-AF28-DL-ECO (the same database's cameras/uniarch, code index
+// files 61399148286 and 61850758502, from uniarch.cn), Dahua's
+// IPC-HDW5421S (testdata/realdata/dhip-payloads) and Hikvision's
+// DS-2CD2146G2-ISU (testdata/realdata/hikvision_next); the pairing with each
+// Manufacturer is constructed, as the catalogue's names are written.
+func TestEngineMakerPrecedence(t *testing.T) {
+	onvif := func(mfr, model string) []Observation {
+		return []Observation{{Probe: "http", Port: 80, Key: "onvif.manufacturer", Value: mfr},
+			{Probe: "http", Port: 80, Key: "onvif.model", Value: model}}
+	}
+	scopes := func(name, hardware string) []Observation {
+		return []Observation{{Probe: "wsd", Port: 3702, Key: "wsd.scope", Value: "onvif://www.onvif.org/name/" + name},
+			{Probe: "wsd", Port: 3702, Key: "wsd.scope", Value: "onvif://www.onvif.org/hardware/" + hardware}}
+	}
+	cases := []struct {
+		name                       string
+		obs                        []Observation
+		vendor, brand, model, lost string // lost: the maker no evidence may still set
+		kind                       Kind
+	}{
+		{"HiLook over Dahua's IPC- scheme", onvif("HiLook", "IPC-B1120HAP-LUF"), "Hikvision", "HiLook", "IPC-B1120HAP-LUF", "Dahua", KindCamera},
+		{"HiLook scopes over Dahua's hardware scope", scopes("HiLook", "IPC-B1120HAP-LUF"), "Hikvision", "HiLook", "IPC-B1120HAP-LUF", "Dahua", KindCamera},
+		{"Uniarch dome over HiLook's IPC- scheme", onvif("Uniarch", "IPC-D312-ADZK"), "Uniview", "Uniarch", "IPC-D312-ADZK", "Hikvision", KindCamera},
+		{"Uniarch over HiLook's IPC- scheme", onvif("Uniarch", "IPC-B132-AF28-DL-ECO"), "Uniview", "Uniarch", "IPC-B132-AF28-DL-ECO", "Hikvision", KindCamera},
+		// Relabellers: the scheme names the maker that made the device.
+		{"FLIR (not restricted) on a Dahua model", onvif("FLIR", "IPC-HDW5421S"), "Dahua", "FLIR", "IPC-HDW5421S", "", KindCamera},
+		{"Honeywell (firmware link) on a Dahua model", onvif("Honeywell", "IPC-HDW5421S"), "Dahua", "Honeywell", "IPC-HDW5421S", "", KindCamera},
+		{"Annke (weak link to Hikvision) on a Dahua model", onvif("Annke", "IPC-HDW5421S"), "Dahua", "Annke", "IPC-HDW5421S", "", KindCamera},
+		{"Swann (not restricted) on a Hikvision model", onvif("Swann", "DS-2CD2146G2-ISU"), "Hikvision", "Swann", "DS-2CD2146G2-ISU", "", KindCamera},
+	}
+	ip := netip.MustParseAddr("198.18.0.74")
+	base := newTestEngine(t) // loaded once; a fresh engine per run shares its database
+	for _, c := range cases {
+		for _, order := range [][]Observation{c.obs, {c.obs[1], c.obs[0]}} {
+			e := NewEngine(base.db, base.reg)
+			for _, o := range order {
+				o.IP = ip
+				add(e, o)
+			}
+			d := onlyDevice(t, e)
+			if d.Vendor != c.vendor || d.Brand != c.brand || d.Model != c.model || d.Kind != c.kind || !d.Restricted {
+				t.Errorf("%s, %s first: got vendor %q brand %q model %q kind %q restricted %v, want %s %s %s %s restricted",
+					c.name, order[0].Key, d.Vendor, d.Brand, d.Model, d.Kind, d.Restricted, c.vendor, c.brand, c.model, c.kind)
+			}
+			for _, ev := range d.Evidence {
+				if c.lost != "" && strings.Contains(ev.Sets, "vendor="+c.lost) {
+					t.Errorf("%s: evidence %s (%s) still sets %q", c.name, ev.Signature, ev.Value, ev.Sets)
+				}
+			}
+		}
+	}
+}
+
 // TestEngineCloudNameAloneGoesToReview: a device that only asked for a
 // maker's cloud names may be the maker's camera or a phone running the
 // maker's app (Hik-Connect, DMSS, XMEye): review, never restricted. A device

@@ -250,6 +250,7 @@ func firstValue(facts []fact, keys ...string) string {
 // distinct signatures, the best maker wins, and each other field comes from
 // the heaviest match that sets it and agrees with the winner.
 func (e *Engine) decide(d *Device, matches []Match) {
+	e.rankMakers(d, matches)
 	winner, score := bestVendor(matches)
 	d.Vendor = winner
 	if winner != "" {
@@ -267,6 +268,59 @@ func (e *Engine) decide(d *Device, matches []Match) {
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
 	d.Kind = Kind(heaviest(matches, agrees, func(m Match) string { return string(m.Kind) }))
 	e.restrict(d, onlyHearsay(matches, winner))
+}
+
+// rankMakers applies maker precedence (Signature.MakerPrecedence) between
+// restricted makers, before the weights: when the best-sourced facts that
+// name a restricted maker in full name one maker (the device's own maker
+// field: ONVIF Manufacturer HiLook, a Hikvision brand), a less well sourced
+// fact naming another restricted maker (Dahua's model scheme, which claims
+// IPC-B1120HAP by its shape, as HiLook's value line shares Dahua's IPC-
+// prefix) counts for no maker: it still gives its model and kind, for
+// whichever maker wins. Only restricted makers are ranked, so the device
+// stays a restricted maker's and a scheme's kind still counts: what changes
+// is which maker is named (and, where no fact gives a kind, whether that
+// maker sells surveillance equipment only). A relabeller's name
+// (Manufacturer FLIR, Swann, a brand the catalogue links weak or by firmware
+// only, Lorex, Honeywell) demotes nothing, and the model scheme still names
+// the maker that made it. Facts of equal rank naming two makers, or rank 0 facts
+// (a protocol, an OUI), are weighed as before. The demoted fact's evidence
+// says what it still set.
+func (e *Engine) rankMakers(d *Device, matches []Match) {
+	cat := e.db.Catalogue
+	restricted := func(name string) bool {
+		v, ok := cat.Vendor(name)
+		return ok && v.Restricted()
+	}
+	top, named, two := 0, "", false
+	for _, m := range matches {
+		if m.Sig == nil || m.Sig.MakerPrecedence == 0 || m.Vendor == "" || m.byWeakBrand || !restricted(m.Vendor) {
+			continue
+		}
+		switch r := m.Sig.MakerPrecedence; {
+		case r > top:
+			top, named, two = r, m.Vendor, false
+		case r == top && m.Vendor != named:
+			two = true
+		}
+	}
+	if named == "" || two {
+		return
+	}
+	for i := range matches {
+		m := &matches[i]
+		if m.Sig == nil || m.Sig.MakerPrecedence == 0 || m.Sig.MakerPrecedence >= top ||
+			m.Vendor == "" || m.Vendor == named || !restricted(m.Vendor) {
+			continue
+		}
+		was := m.Sets()
+		m.Vendor = ""
+		for j := range d.Evidence {
+			if ev := &d.Evidence[j]; ev.Signature == m.Sig.ID && ev.Sets == was {
+				ev.Sets = m.Sets()
+			}
+		}
+	}
 }
 
 // onlyHearsay reports whether every match naming the maker is hearsay

@@ -48,9 +48,15 @@ type Signature struct {
 	Serial     string        `yaml:"serial"`
 	Weight     float64       `yaml:"weight"`
 	Precedence int           `yaml:"precedence"` // 0..9: how well sourced its model, firmware, serial and kind are (higher wins before weight)
-	Source     string        `yaml:"source"`
-	Examples   []Example     `yaml:"examples"`
-	NearMisses []string      `yaml:"near_misses"`
+	// MakerPrecedence (0..9) is how well sourced the maker it names is,
+	// counted only between two restricted makers (decide, rankMakers): 2,
+	// the device's own maker field (an ONVIF Manufacturer, a UPnP
+	// manufacturer, a name or manufacturer scope); 1, a maker read from
+	// the shape of a model name (a model scheme); 0, weight alone.
+	MakerPrecedence int       `yaml:"maker_precedence"`
+	Source          string    `yaml:"source"`
+	Examples        []Example `yaml:"examples"`
+	NearMisses      []string  `yaml:"near_misses"`
 	// Mention marks text that only mentions the maker (its brand as a word
 	// in a page): a device's own page says it, but so do a VMS's list of
 	// supported brands and a shop's links. Like a cloud name the device
@@ -92,6 +98,9 @@ type Match struct {
 	// Weight is what the match counts towards Vendor: the signature's weight,
 	// lowered when only a weakly linked brand names the maker.
 	Weight float64
+	// byWeakBrand: the maker is named only through a weakly linked brand
+	// (a relabeller that sources from other makers too).
+	byWeakBrand bool
 	// span is where in the (cleaned) value the pattern matched.
 	span [2]int
 }
@@ -178,6 +187,12 @@ func (s *Signature) compile(cat *Catalogue) error {
 	if s.Precedence < 0 || s.Precedence > 9 {
 		return fmt.Errorf("%s: %d not in 0..9", where("precedence"), s.Precedence)
 	}
+	if s.MakerPrecedence < 0 || s.MakerPrecedence > 9 {
+		return fmt.Errorf("%s: %d not in 0..9", where("maker_precedence"), s.MakerPrecedence)
+	}
+	if s.MakerPrecedence > 0 && s.Vendor == "" && s.Brand == "" {
+		return fmt.Errorf("%s: a signature that names no maker or brand has no maker to rank", where("maker_precedence"))
+	}
 	if len(s.Examples) == 0 {
 		return fmt.Errorf("%s: a signature needs at least one real example", where("examples"))
 	}
@@ -227,6 +242,7 @@ func (s *Signature) apply(value, folded string, others valueLookup, cat *Catalog
 		if b, ok := cat.Brand(name); ok {
 			m.Brand = b.Name
 			m.Vendor, m.Weight = brandMaker(s, b)
+			m.byWeakBrand = s.Vendor == "" && b.Link == LinkWeak
 		}
 	}
 	return m, true
