@@ -119,9 +119,9 @@ type textParser struct {
 	st        *Stats
 	emit      Emit
 	isProduct func(string) bool // splits the VERSION column (NmapText)
-	start  time.Time
-	seen   bool // a host report or scan-wide script results were read
-	orphan bool // a port table was read outside any host report
+	start     time.Time
+	seen      bool // a host report or scan-wide script results were read
+	orphan    bool // a port table was read outside any host report
 
 	host        *nmapHost // nil outside a host's report, or for one skipped
 	hostExtra   []observe.Observation
