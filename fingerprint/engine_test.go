@@ -949,6 +949,12 @@ func TestEngineMakerPrecedence(t *testing.T) {
 		vendor, brand, model, lost string // lost: the maker no evidence may still set
 		kind                       Kind
 	}{
+		// Uniview's home-market lines, which Dahua's IPC- scheme claims by
+		// their shape too (testdata/corpus/SOURCES.md, hikmicro/).
+		{"Uniview over Dahua's IPC- scheme", onvif("Uniview", "IPC-T23S-A40-V2"), "Uniview", "Uniview", "IPC-T23S-A40-V2", "Dahua", KindCamera},
+		{"Uniview over Dahua's IPC- scheme, lens after @", onvif("Uniview", "IPC-L2A4-IR@F40"), "Uniview", "Uniview", "IPC-L2A4-IR@F40", "Dahua", KindCamera},
+		// Names a scheme of the other maker claimed before models9 narrowed
+		// it: the brand still names the maker whatever the schemes do.
 		{"HiLook over Dahua's IPC- scheme", onvif("HiLook", "IPC-B1120HAP-LUF"), "Hikvision", "HiLook", "IPC-B1120HAP-LUF", "Dahua", KindCamera},
 		{"HiLook scopes over Dahua's hardware scope", scopes("HiLook", "IPC-B1120HAP-LUF"), "Hikvision", "HiLook", "IPC-B1120HAP-LUF", "Dahua", KindCamera},
 		{"Uniarch dome over HiLook's IPC- scheme", onvif("Uniarch", "IPC-D312-ADZK"), "Uniview", "Uniarch", "IPC-D312-ADZK", "Hikvision", KindCamera},

@@ -273,11 +273,10 @@ func (e *Engine) decide(d *Device, matches []Match) {
 // rankMakers applies maker precedence (Signature.MakerPrecedence) between
 // restricted makers, before the weights: when the best-sourced facts that
 // name a restricted maker in full name one maker (the device's own maker
-// field: ONVIF Manufacturer HiLook, a Hikvision brand), a less well sourced
-// fact naming another restricted maker (Dahua's model scheme, which claims
-// IPC-B1120HAP by its shape, as HiLook's value line shares Dahua's IPC-
-// prefix) counts for no maker: it still gives its model and kind, for
-// whichever maker wins. Only restricted makers are ranked, so the device
+// field: ONVIF Manufacturer Uniview), a less well sourced fact naming
+// another restricted maker (Dahua's model scheme, which claims Uniview's
+// home-market IPC-T23S-A40-V2 by its shape) counts for no maker: it still
+// gives its model and kind, for whichever maker wins. Only restricted makers are ranked, so the device
 // stays a restricted maker's and a scheme's kind still counts: what changes
 // is which maker is named (and, where no fact gives a kind, whether that
 // maker sells surveillance equipment only). A relabeller's name
