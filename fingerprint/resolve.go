@@ -87,7 +87,7 @@ func (e *Engine) TakeDevices() []Device {
 	merged, alone := e.attachIPOnly()
 	byMAC := e.byMAC
 	e.byMAC, e.byIP = map[MAC]*deviceState{}, map[netip.Addr]*deviceState{}
-	e.strongIP, e.linkIP = map[netip.Addr]MAC{}, map[netip.Addr]MAC{}
+	e.strongIP, e.linkIP = map[netip.Addr]binding{}, map[netip.Addr]binding{}
 	e.bytes = 0
 	e.mu.Unlock()
 
@@ -211,28 +211,41 @@ func (e *Engine) attachIPOnly() (merged map[MAC]*view, alone []*deviceState) {
 	return merged, alone
 }
 
-// owner returns the MAC holding ip: a strong binding first, then link.ip
-// unless that MAC is a router, then a MAC the device names as its own (a
-// WS-Discovery endpoint, an authentication realm that is a MAC).
+// owner returns the MAC holding ip: a strong binding first (of several, the
+// one that ranks first, binding.outranks), then link.ip unless that MAC is
+// a router, then a MAC the device names as its own (a WS-Discovery
+// endpoint, an authentication realm that is a MAC).
 func (e *Engine) owner(ip netip.Addr, st *deviceState) (MAC, *Evidence) {
-	if mac, ok := e.strongIP[ip]; ok {
-		return mac, nil
+	if b, ok := e.strongIP[ip]; ok {
+		return b.mac, nil
 	}
-	if mac, ok := e.linkIP[ip]; ok {
-		if m := e.byMAC[mac]; m != nil && len(m.linkIPs) <= maxLinkIPs {
-			return mac, nil
+	if b, ok := e.linkIP[ip]; ok {
+		if m := e.byMAC[b.mac]; m != nil && len(m.linkIPs) <= maxLinkIPs {
+			return b.mac, nil
 		}
 	}
-	for _, f := range st.facts {
+	// Of several such facts naming different MACs, the lowest MAC (and of
+	// its facts, the lowest key and value), whatever their order of arrival.
+	var own MAC
+	var by *fact
+	for i := range st.facts {
+		f := &st.facts[i]
 		read, ok := selfMACKeys[f.Key]
 		if !ok {
 			continue
 		}
-		if mac, ok := e.registeredMAC(read(f.Value)); ok {
-			return mac, &Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port, Sets: "mac=" + mac.String()}
+		mac, ok := e.registeredMAC(read(f.Value))
+		if !ok {
+			continue
+		}
+		if c := bytes.Compare(mac[:], own[:]); by == nil || c < 0 || c == 0 && (f.Key < by.Key || f.Key == by.Key && f.Value < by.Value) {
+			own, by = mac, f
 		}
 	}
-	return MAC{}, nil
+	if by == nil {
+		return MAC{}, nil
+	}
+	return own, &Evidence{Probe: by.Probe, Key: by.Key, Value: by.Value, Port: by.Port, Sets: "mac=" + own.String()}
 }
 
 // selfMACKeys are observations in which a device names a MAC that is its
