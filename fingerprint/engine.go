@@ -311,9 +311,9 @@ type deviceState struct {
 	ports       []uint16
 	vlans       []uint16
 	facts       []fact
-	seen        map[[2]string]int32    // index of facts (to their position), built at factIndexAt facts
-	perKey      map[string]int         // values per key, built with seen
-	longBytes   int                    // bytes in values longer than MaxValueLen (MaxLongBytesPerDevice)
+	seen        map[[2]string]int32 // index of facts (to their position), built at factIndexAt facts
+	perKey      map[string]int      // values per key, built with seen
+	longBytes   int                 // bytes in values longer than MaxValueLen (MaxLongBytesPerDevice)
 	first, last time.Time
 }
 
