@@ -29,6 +29,11 @@ type MACRegistry interface {
 // or scripts; the device's further long values are clipped to MaxValueLen.
 // A busy web server in a capture sends many pages, and without this each
 // would cost the device four times the usual bound.
+//
+// Within these bounds the report does not depend on the order observations
+// arrive in (binding.outranks; a repeated fact keeps its lowest sighting; a
+// key past MaxValuesPerKey keeps its lowest values): docs/observation-keys.md,
+// "When bindings disagree". Past the other bounds, what came first is kept.
 const MaxLongBytesPerDevice = 64 << 10
 
 const (
@@ -314,6 +319,7 @@ type deviceState struct {
 	seen        map[[2]string]int32 // index of facts (to their position), built at factIndexAt facts
 	perKey      map[string]int      // values per key, built with seen
 	longBytes   int                 // bytes in values longer than MaxValueLen (MaxLongBytesPerDevice)
+	highest     map[string]int32    // of each key at MaxValuesPerKey, its highest value's fact (replaceHighest)
 	first, last time.Time
 }
 
@@ -454,12 +460,17 @@ func (s *deviceState) addFact(obs Observation, key observe.Key, budget int) (int
 // (a PC's many DNS names) does not depend on the order they came in. It
 // returns the bytes that changed hands (negative when the new value is
 // shorter); nothing changes when they would overspend budget.
+//
+// The highest value's position is kept per key, so that the values a flood
+// sends past the cap are refused at the cost of one comparison.
 func (s *deviceState) replaceHighest(obs Observation, long bool, size, budget int) int {
-	j := -1
-	for i := range s.facts {
-		if f := &s.facts[i]; f.Key == obs.Key && (j < 0 || f.Value > s.facts[j].Value) {
-			j = i
+	j, ok := s.highest[obs.Key]
+	if !ok {
+		if s.highest == nil {
+			s.highest = map[string]int32{}
 		}
+		j = s.highestOf(obs.Key)
+		s.highest[obs.Key] = j
 	}
 	if j < 0 || obs.Value >= s.facts[j].Value {
 		return 0
@@ -480,7 +491,19 @@ func (s *deviceState) replaceHighest(obs Observation, long bool, size, budget in
 		s.seen[[2]string{obs.Key, obs.Value}] = int32(j)
 	}
 	*old = fact{Key: obs.Key, Value: obs.Value, Probe: obs.Probe, Port: obs.Port, IP: obs.IP}
+	s.highest[obs.Key] = s.highestOf(obs.Key)
 	return delta
+}
+
+// highestOf returns the position of the device's highest value of key, or -1.
+func (s *deviceState) highestOf(key string) int32 {
+	j := int32(-1)
+	for i := range s.facts {
+		if f := &s.facts[i]; f.Key == key && (j < 0 || f.Value > s.facts[j].Value) {
+			j = int32(i)
+		}
+	}
+	return j
 }
 
 func (s *deviceState) touch(t time.Time) {

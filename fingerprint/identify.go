@@ -386,8 +386,9 @@ func bestVendor(matches []Match) (string, float64) {
 
 // heaviest returns the field value of the best match that sets it: the
 // highest precedence (how well sourced the field is), then the highest
-// weight; the first such match wins a tie, so the result follows the fact
-// order.
+// weight, then the lowest value, so that the result does not follow the
+// order the facts came in (two firmware versions of an update in one
+// capture).
 func heaviest(matches []Match, ok func(Match) bool, field func(Match) string) string {
 	return best(matches, ok, field, true)
 }
@@ -408,7 +409,7 @@ func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked
 		if v == "" || !ok(m) {
 			continue
 		}
-		if rank > bestRank || (rank == bestRank && w > bestWeight) {
+		if rank > bestRank || rank == bestRank && (w > bestWeight || w == bestWeight && v < out) {
 			out, bestRank, bestWeight = v, rank, w
 		}
 	}
@@ -422,10 +423,13 @@ func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked
 // extension must start a new part of the name (-ISU, /SL, (B), a space): a
 // serial number that begins with the model (DS-7608NXI-I220210305CCWR...)
 // goes on without one, and is not a longer model.
+// Of several such, the longest (then the lowest), whatever their order.
 func mostSpecificModel(matches []Match, ok func(Match) bool) string {
-	model := heaviest(matches, ok, func(m Match) string { return m.Model })
+	base := heaviest(matches, ok, func(m Match) string { return m.Model })
+	model := base
 	for _, m := range matches {
-		if ok(m) && model != "" && extendsModel(m.Model, model) {
+		if ok(m) && base != "" && extendsModel(m.Model, base) &&
+			(len(m.Model) > len(model) || len(m.Model) == len(model) && m.Model < model) {
 			model = m.Model
 		}
 	}

@@ -155,3 +155,25 @@ func TestEngineValuesOverTheCapAreTheLowest(t *testing.T) {
 		}
 	})
 }
+
+// TestEngineEqualMatchesTieBreak: two firmware versions said the same way
+// (an update inside one capture) and two longer forms of one model give the
+// same firmware and model in every order: of equal matches, the lowest
+// value; of extensions, the longest.
+func TestEngineEqualMatchesTieBreak(t *testing.T) {
+	ip := netip.MustParseAddr("198.18.0.90")
+	obs := []Observation{
+		{Probe: "sadp", IP: ip, Key: "sadp.model", Value: "DS-2CD2146G2-ISU"},
+		{Probe: "sadp", IP: ip, Key: "sadp.firmware", Value: "V5.7.17 build 240606"},
+		{Probe: "sadp", IP: ip, Key: "sadp.firmware", Value: "V5.7.3 build 220112"},
+		{Probe: "http", IP: ip, Port: 80, Key: "http.server", Value: "App-webs/"},
+	}
+	var got []string
+	bothOrders(t, obs, func(t *testing.T, e *Engine) {
+		d := onlyDevice(t, e)
+		got = append(got, d.Model+" "+d.Firmware)
+	})
+	if len(got) != 2 || got[0] != got[1] || !strings.Contains(got[0], "V5.7.17 build 240606") {
+		t.Errorf("model and firmware by order: %q, want the same, the lower firmware", got)
+	}
+}
