@@ -242,6 +242,9 @@ func (e *Engine) stateFor(mac MAC, ip netip.Addr, key observe.Key) *deviceState 
 		st.mac = mac
 		e.byMAC[mac] = st
 	}
+	if !key.Claimed {
+		st.wire = true
+	}
 	if !ip.IsValid() {
 		return st
 	}
@@ -275,7 +278,8 @@ type binding struct {
 // device, and an answer can name another (a MAC-translating extender or
 // bridge between, firmware reporting a wrong or default MAC, an anonymised
 // capture). The claimed MAC stays a device of its own with its binding as
-// evidence. Between two of one class the lower MAC ranks first: arbitrary,
+// evidence, or, when nothing shows it on the wire, is folded into the wire
+// MAC's device as that evidence (foldClaims). Between two of one class the lower MAC ranks first: arbitrary,
 // but the same in every run. (Counting sightings would need a count per
 // candidate, and the decoders emit each binding once per pair anyway.)
 func (b binding) outranks(o binding) bool {
@@ -310,7 +314,8 @@ type fact struct {
 
 type deviceState struct {
 	mac         MAC
-	placeholder MAC // a shared firmware-default MAC seen on this IP-keyed device
+	placeholder MAC  // a shared firmware-default MAC seen on this IP-keyed device
+	wire        bool // seen on the wire, not only named in answers (foldClaims)
 	ips         []netip.Addr
 	linkIPs     []netip.Addr
 	ports       []uint16

@@ -36,9 +36,10 @@ func deviceOf(t *testing.T, ds []Device, mac MAC) Device {
 
 // TestEngineWireBindingOutranksClaimed: ARP says the address is the MAC the
 // device sends from, its discovery answer names another MAC. In either order
-// the address, and what came with only the address (the answer's model, a
-// web server), goes to the wire MAC; the claimed MAC stays a device with its
-// binding as evidence.
+// the address, and what came with only the address (the answer's model),
+// goes to the wire MAC. The claimed MAC, never seen on the wire, is folded
+// into that device as the evidence of its binding; a claimed MAC that sends
+// frames of its own stays a device, with its binding as evidence.
 func TestEngineWireBindingOutranksClaimed(t *testing.T) {
 	wire, claimed := mustMAC(t, "1c:61:b4:c3:0e:95"), mustMAC(t, "1c:61:b4:e9:49:b6")
 	ip := netip.MustParseAddr("198.18.0.216")
@@ -48,10 +49,22 @@ func TestEngineWireBindingOutranksClaimed(t *testing.T) {
 		{Probe: "tdp", IP: ip, Port: 20002, Key: "tdp.device_type", Value: "SMART.IPCAMERA"},
 		{Probe: "tdp", IP: ip, Port: 20002, Key: "tdp.device_model", Value: "C200"},
 	}
+	claimEvidence := func(d Device, key string) bool {
+		return slices.ContainsFunc(d.Evidence, func(ev Evidence) bool { return ev.Key == key && ev.Value == claimed.String() })
+	}
 	for _, key := range []string{"tdp.mac", "sadp.mac", "dhip.mac", "ssdp.mac"} {
 		obs[1].Key, obs[1].Probe = key, strings.TrimSuffix(key, ".mac")
 		t.Run(key, func(t *testing.T) {
 			bothOrders(t, obs, func(t *testing.T, e *Engine) {
+				d := onlyDevice(t, e)
+				if d.MAC != wire || d.Model != "C200" || !slices.Equal(d.IPs, []netip.Addr{ip}) || !claimEvidence(d, key) {
+					t.Errorf("got %+v, want the camera under the wire MAC with the claimed binding as evidence", d)
+				}
+			})
+		})
+		t.Run(key+" and the claimed MAC on the wire", func(t *testing.T) {
+			seen := append(slices.Clone(obs), Observation{Probe: "pcap", MAC: claimed, Key: "link.mac", Value: claimed.String()})
+			bothOrders(t, seen, func(t *testing.T, e *Engine) {
 				ds := e.Devices()
 				if len(ds) != 2 {
 					t.Fatalf("got %d devices, want the wire MAC and the claimed one: %+v", len(ds), ds)
@@ -60,7 +73,7 @@ func TestEngineWireBindingOutranksClaimed(t *testing.T) {
 				if w.Model != "C200" || !slices.Equal(w.IPs, []netip.Addr{ip}) {
 					t.Errorf("wire MAC got %+v, want the camera", w)
 				}
-				if c.Model != "" || !slices.ContainsFunc(c.Evidence, func(ev Evidence) bool { return ev.Key == key && ev.Value == claimed.String() }) {
+				if c.Model != "" || !claimEvidence(c, key) {
 					t.Errorf("claimed MAC got %+v, want its binding as evidence only", c)
 				}
 			})
@@ -70,7 +83,7 @@ func TestEngineWireBindingOutranksClaimed(t *testing.T) {
 
 // TestEngineBindingTieBreak: two bindings of one class for one address (an
 // address that moved, two ARP senders) give it to the lower MAC in every
-// order; so do two claims.
+// order; so do two claims (the higher, never seen on the wire, folded in).
 func TestEngineBindingTieBreak(t *testing.T) {
 	low, high := mustMAC(t, "44:19:b6:00:00:01"), mustMAC(t, "44:19:b6:00:00:02")
 	ip := netip.MustParseAddr("198.18.0.70")
@@ -92,8 +105,12 @@ func TestEngineBindingTieBreak(t *testing.T) {
 				if d := deviceOf(t, ds, low); !hasEvidence(d, "hikvision.http.server-app-webs") {
 					t.Errorf("lower MAC got %+v, want the address's web server", d)
 				}
-				if d := deviceOf(t, ds, high); hasEvidence(d, "hikvision.http.server-app-webs") {
-					t.Errorf("higher MAC got %+v", d)
+				// Two claims and nothing on the wire: the lower folds the
+				// higher in (foldClaims); otherwise it stays, without the page.
+				for _, d := range ds {
+					if d.MAC == high && hasEvidence(d, "hikvision.http.server-app-webs") {
+						t.Errorf("higher MAC got %+v", d)
+					}
 				}
 			})
 		})
