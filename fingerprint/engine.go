@@ -1,6 +1,7 @@
 package fingerprint
 
 import (
+	"bytes"
 	"net/netip"
 	"slices"
 	"strings"
@@ -28,6 +29,11 @@ type MACRegistry interface {
 // or scripts; the device's further long values are clipped to MaxValueLen.
 // A busy web server in a capture sends many pages, and without this each
 // would cost the device four times the usual bound.
+//
+// Within these bounds the report does not depend on the order observations
+// arrive in (binding.outranks; a repeated fact keeps its lowest sighting; a
+// key past MaxValuesPerKey keeps its lowest values): docs/observation-keys.md,
+// "When bindings disagree". Past the other bounds, what came first is kept.
 const MaxLongBytesPerDevice = 64 << 10
 
 const (
@@ -60,8 +66,8 @@ type Engine struct {
 	mu       sync.Mutex
 	byMAC    map[MAC]*deviceState
 	byIP     map[netip.Addr]*deviceState // observations that carry only an IP
-	strongIP map[netip.Addr]MAC          // last strong binding of each IP
-	linkIP   map[netip.Addr]MAC          // last link.ip binding of each IP
+	strongIP map[netip.Addr]binding      // the strong binding of each IP that ranks first (binding.outranks)
+	linkIP   map[netip.Addr]binding      // the link.ip binding of each IP that ranks first
 	bytes    int
 	max      int // device bound
 	budget   int // bytes of facts kept across all devices
@@ -75,7 +81,7 @@ type Engine struct {
 func NewEngine(db *Database, reg MACRegistry) *Engine {
 	return &Engine{db: db, reg: reg, max: MaxDevices, budget: MaxStoredBytes,
 		byMAC: map[MAC]*deviceState{}, byIP: map[netip.Addr]*deviceState{},
-		strongIP: map[netip.Addr]MAC{}, linkIP: map[netip.Addr]MAC{}}
+		strongIP: map[netip.Addr]binding{}, linkIP: map[netip.Addr]binding{}}
 }
 
 // SetMaxDevices changes the number of devices (MAC-keyed plus IP-only)
@@ -166,13 +172,13 @@ func (e *Engine) add(obs Observation) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	st := e.stateFor(mac, ip, obs.Key)
+	st := e.stateFor(mac, ip, key)
 	if st == nil {
 		e.dropped++
 		return
 	}
-	if !placeholder.IsZero() {
-		st.placeholder = placeholder
+	if !placeholder.IsZero() && (st.placeholder.IsZero() || bytes.Compare(placeholder[:], st.placeholder[:]) < 0) {
+		st.placeholder = placeholder // the lowest of several, whatever their order
 	}
 	added, kept := st.addFact(obs, key, e.budget-e.bytes)
 	switch kept {
@@ -211,7 +217,7 @@ func (e *Engine) addresses(obs Observation, key observe.Key) (mac MAC, ip netip.
 
 // stateFor finds or creates the device an observation belongs to and records
 // the binding it asserts. It returns nil when the device cap is reached.
-func (e *Engine) stateFor(mac MAC, ip netip.Addr, key string) *deviceState {
+func (e *Engine) stateFor(mac MAC, ip netip.Addr, key observe.Key) *deviceState {
 	if mac.IsZero() {
 		if !ip.IsValid() {
 			return nil
@@ -236,23 +242,64 @@ func (e *Engine) stateFor(mac MAC, ip netip.Addr, key string) *deviceState {
 		st.mac = mac
 		e.byMAC[mac] = st
 	}
+	if !key.Claimed {
+		st.wire = true
+	}
 	if !ip.IsValid() {
 		return st
 	}
-	if k, _ := observe.Lookup(key); k.Weak {
+	if key.Weak {
 		st.addLinkIP(ip)
-		e.bind(e.linkIP, ip, mac)
+		e.bind(e.linkIP, ip, binding{mac: mac})
 	} else {
 		st.addIP(ip)
-		e.bind(e.strongIP, ip, mac)
+		e.bind(e.strongIP, ip, binding{mac: mac, claimed: key.Claimed})
 	}
 	return st
 }
 
-// bind records that ip is held by mac; the table is bounded like the devices.
-func (e *Engine) bind(table map[netip.Addr]MAC, ip netip.Addr, mac MAC) {
-	if _, ok := table[ip]; ok || len(table) < bindingsPerDevice*e.max {
-		table[ip] = mac
+// binding is one MAC said to hold an address, and whether only the device's
+// own answer says so (observe.Key.Claimed) rather than the link layer.
+type binding struct {
+	mac     MAC
+	claimed bool
+}
+
+// outranks reports whether b, rather than o, holds an address both bind:
+// the observations that carry only the address (a web page, a discovery
+// answer's model) go to the MAC of the binding that ranks first, so the rank
+// may not depend on which came last (a report that flips with packet timing
+// gives a scheduled audit false changes).
+//
+// A MAC seen on the wire (an ARP sender, a DHCP client's hardware address,
+// an LLDP frame's source, a frame sent from the address) outranks a MAC a
+// device writes into its discovery answer (tdp.mac, sadp.mac, ...): the wire
+// MAC is the one the switch's tables hold, where an engineer finds the
+// device, and an answer can name another (a MAC-translating extender or
+// bridge between, firmware reporting a wrong or default MAC, an anonymised
+// capture). The claimed MAC stays a device of its own with its binding as
+// evidence, or, when nothing shows it on the wire, is folded into the wire
+// MAC's device as that evidence (foldClaims). Between two of one class the lower MAC ranks first: arbitrary,
+// but the same in every run. (Counting sightings would need a count per
+// candidate, and the decoders emit each binding once per pair anyway.)
+func (b binding) outranks(o binding) bool {
+	if b.claimed != o.claimed {
+		return !b.claimed
+	}
+	return bytes.Compare(b.mac[:], o.mac[:]) < 0
+}
+
+// bind records that ip is held by b.mac unless a binding that outranks it
+// holds ip already; the table is bounded like the devices.
+func (e *Engine) bind(table map[netip.Addr]binding, ip netip.Addr, b binding) {
+	old, ok := table[ip]
+	switch {
+	case ok:
+		if b.outranks(old) {
+			table[ip] = b
+		}
+	case len(table) < bindingsPerDevice*e.max:
+		table[ip] = b
 	}
 }
 
@@ -267,15 +314,17 @@ type fact struct {
 
 type deviceState struct {
 	mac         MAC
-	placeholder MAC // a shared firmware-default MAC seen on this IP-keyed device
+	placeholder MAC  // a shared firmware-default MAC seen on this IP-keyed device
+	wire        bool // seen on the wire, not only named in answers (foldClaims)
 	ips         []netip.Addr
 	linkIPs     []netip.Addr
 	ports       []uint16
 	vlans       []uint16
 	facts       []fact
-	seen        map[[2]string]struct{} // index of facts, built at factIndexAt facts
-	perKey      map[string]int         // values per key, built with seen
-	longBytes   int                    // bytes in values longer than MaxValueLen (MaxLongBytesPerDevice)
+	seen        map[[2]string]int32 // index of facts (to their position), built at factIndexAt facts
+	perKey      map[string]int      // values per key, built with seen
+	longBytes   int                 // bytes in values longer than MaxValueLen (MaxLongBytesPerDevice)
+	highest     map[string]int32    // of each key at MaxValuesPerKey, its highest value's fact (replaceHighest)
 	first, last time.Time
 }
 
@@ -301,18 +350,31 @@ func newDeviceState() *deviceState {
 	return &deviceState{}
 }
 
-// hasFact reports whether the device already holds key=value.
-func (s *deviceState) hasFact(key, value string) bool {
+// findFact returns the position of the device's key=value fact, or -1.
+func (s *deviceState) findFact(key, value string) int {
 	if s.seen != nil {
-		_, ok := s.seen[[2]string{key, value}]
-		return ok
+		if i, ok := s.seen[[2]string{key, value}]; ok {
+			return int(i)
+		}
+		return -1
 	}
 	for i := range s.facts {
 		if s.facts[i].Key == key && s.facts[i].Value == value {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// again notes a fact the device holds already (position i) seen once more:
+// the kept one is where it was seen at the lowest address, port and probe,
+// so that its evidence is the same in every order of arrival (the first one
+// seen would flip with packet timing).
+func (s *deviceState) again(i int, obs *Observation) {
+	f := &s.facts[i]
+	if c := obs.IP.Compare(f.IP); c < 0 || c == 0 && (obs.Port < f.Port || obs.Port == f.Port && obs.Probe < f.Probe) {
+		f.IP, f.Port, f.Probe = obs.IP, obs.Port, obs.Probe
+	}
 }
 
 // valuesOf counts the values the device holds for key.
@@ -334,13 +396,13 @@ func (s *deviceState) keep(f fact) {
 	s.facts = append(s.facts, f)
 	switch {
 	case s.seen != nil:
-		s.seen[[2]string{f.Key, f.Value}] = struct{}{}
+		s.seen[[2]string{f.Key, f.Value}] = int32(len(s.facts) - 1)
 		s.perKey[f.Key]++
 	case len(s.facts) >= factIndexAt:
-		s.seen = make(map[[2]string]struct{}, 2*len(s.facts))
+		s.seen = make(map[[2]string]int32, 2*len(s.facts))
 		s.perKey = make(map[string]int)
-		for _, f := range s.facts {
-			s.seen[[2]string{f.Key, f.Value}] = struct{}{}
+		for i, f := range s.facts {
+			s.seen[[2]string{f.Key, f.Value}] = int32(i)
 			s.perKey[f.Key]++
 		}
 	}
@@ -365,18 +427,26 @@ func (s *deviceState) addFact(obs Observation, key observe.Key, budget int) (int
 	if obs.VLAN != 0 && !obs.MAC.IsZero() {
 		s.vlans = appendUnique(s.vlans, obs.VLAN, MaxVLANsPerDevice)
 	}
-	if s.onlyItsMAC(obs, key) || s.hasFact(obs.Key, obs.Value) {
+	if s.onlyItsMAC(obs, key) {
+		return 0, factKept
+	}
+	if i := s.findFact(obs.Key, obs.Value); i >= 0 {
+		s.again(i, &obs)
 		return 0, factKept
 	}
 	long := len(obs.Value) > MaxValueLen
 	if long && s.longBytes+len(obs.Value) > MaxLongBytesPerDevice {
 		obs.Value, long = strings.Clone(observe.Clip(obs.Value, MaxValueLen)), false
-		if s.hasFact(obs.Key, obs.Value) {
+		if i := s.findFact(obs.Key, obs.Value); i >= 0 {
+			s.again(i, &obs)
 			return 0, factKept
 		}
 	}
 	size := factOverhead + len(obs.Key) + len(obs.Value) + len(obs.Probe)
-	if len(s.facts) >= MaxFactsPerDevice || s.valuesOf(obs.Key) >= MaxValuesPerKey {
+	if s.valuesOf(obs.Key) >= MaxValuesPerKey {
+		return s.replaceHighest(obs, long, size, budget), factTrimmed
+	}
+	if len(s.facts) >= MaxFactsPerDevice {
 		return 0, factTrimmed
 	}
 	if size > budget {
@@ -387,6 +457,58 @@ func (s *deviceState) addFact(obs Observation, key observe.Key, budget int) (int
 		s.longBytes += len(obs.Value)
 	}
 	return size, factKept
+}
+
+// replaceHighest keeps, of a key with MaxValuesPerKey values already, the
+// lowest values: obs (size bytes, long if over MaxValueLen) replaces the
+// highest one it is lower than, so that which values a chatty device keeps
+// (a PC's many DNS names) does not depend on the order they came in. It
+// returns the bytes that changed hands (negative when the new value is
+// shorter); nothing changes when they would overspend budget.
+//
+// The highest value's position is kept per key, so that the values a flood
+// sends past the cap are refused at the cost of one comparison.
+func (s *deviceState) replaceHighest(obs Observation, long bool, size, budget int) int {
+	j, ok := s.highest[obs.Key]
+	if !ok {
+		if s.highest == nil {
+			s.highest = map[string]int32{}
+		}
+		j = s.highestOf(obs.Key)
+		s.highest[obs.Key] = j
+	}
+	if j < 0 || obs.Value >= s.facts[j].Value {
+		return 0
+	}
+	old := &s.facts[j]
+	delta := size - (factOverhead + len(old.Key) + len(old.Value) + len(old.Probe))
+	if delta > budget {
+		return 0
+	}
+	if len(old.Value) > MaxValueLen {
+		s.longBytes -= len(old.Value)
+	}
+	if long {
+		s.longBytes += len(obs.Value)
+	}
+	if s.seen != nil {
+		delete(s.seen, [2]string{old.Key, old.Value})
+		s.seen[[2]string{obs.Key, obs.Value}] = int32(j)
+	}
+	*old = fact{Key: obs.Key, Value: obs.Value, Probe: obs.Probe, Port: obs.Port, IP: obs.IP}
+	s.highest[obs.Key] = s.highestOf(obs.Key)
+	return delta
+}
+
+// highestOf returns the position of the device's highest value of key, or -1.
+func (s *deviceState) highestOf(key string) int32 {
+	j := int32(-1)
+	for i := range s.facts {
+		if f := &s.facts[i]; f.Key == key && (j < 0 || f.Value > s.facts[j].Value) {
+			j = int32(i)
+		}
+	}
+	return j
 }
 
 func (s *deviceState) touch(t time.Time) {

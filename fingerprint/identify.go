@@ -178,16 +178,22 @@ func dropCatchAllAnswers(matches []Match, evidence []Evidence) ([]Match, []Evide
 // requirements: part of why it matched, so it is evidence too (and a report
 // imported elsewhere can be judged again from its evidence alone).
 func requirementEvidence(s *Signature, facts []fact, texts []string) []Evidence {
+	// Of several facts that meet a requirement, the one with the lowest
+	// value, so that the evidence does not depend on which arrived first.
 	var out []Evidence
 	for _, r := range s.Requires {
+		best, span := -1, [2]int{}
 		for i, f := range facts {
-			if f.Key != r.Key {
+			if f.Key != r.Key || best >= 0 && f.Value >= facts[best].Value {
 				continue
 			}
 			if loc := r.re.FindStringIndex(texts[i]); loc != nil { // as the requirement was met: on the cleaned value
-				out = append(out, Evidence{Probe: f.Probe, Key: f.Key, Value: excerpt(f.Value, texts[i], [2]int{loc[0], loc[1]}), Port: f.Port, Signature: s.ID})
-				break
+				best, span = i, [2]int{loc[0], loc[1]}
 			}
+		}
+		if best >= 0 {
+			f := facts[best]
+			out = append(out, Evidence{Probe: f.Probe, Key: f.Key, Value: excerpt(f.Value, texts[best], span), Port: f.Port, Signature: s.ID})
 		}
 	}
 	return out
@@ -235,12 +241,20 @@ func bindingEvidence(f fact) Evidence {
 	return ev
 }
 
+// firstValue returns the device's value of the first key it has a value
+// of; of several values of that key, the lowest, so that the name does not
+// depend on which one arrived first.
 func firstValue(facts []fact, keys ...string) string {
 	for _, k := range keys {
+		found := false
+		var low string
 		for _, f := range facts {
-			if f.Key == k && f.Value != "" {
-				return f.Value
+			if f.Key == k && f.Value != "" && (!found || f.Value < low) {
+				low, found = f.Value, true
 			}
+		}
+		if found {
+			return low
 		}
 	}
 	return ""
@@ -371,8 +385,9 @@ func bestVendor(matches []Match) (string, float64) {
 
 // heaviest returns the field value of the best match that sets it: the
 // highest precedence (how well sourced the field is), then the highest
-// weight; the first such match wins a tie, so the result follows the fact
-// order.
+// weight, then the lowest value, so that the result does not follow the
+// order the facts came in (two firmware versions of an update in one
+// capture).
 func heaviest(matches []Match, ok func(Match) bool, field func(Match) string) string {
 	return best(matches, ok, field, true)
 }
@@ -393,7 +408,7 @@ func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked
 		if v == "" || !ok(m) {
 			continue
 		}
-		if rank > bestRank || (rank == bestRank && w > bestWeight) {
+		if rank > bestRank || rank == bestRank && (w > bestWeight || w == bestWeight && v < out) {
 			out, bestRank, bestWeight = v, rank, w
 		}
 	}
@@ -407,10 +422,13 @@ func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked
 // extension must start a new part of the name (-ISU, /SL, (B), a space): a
 // serial number that begins with the model (DS-7608NXI-I220210305CCWR...)
 // goes on without one, and is not a longer model.
+// Of several such, the longest (then the lowest), whatever their order.
 func mostSpecificModel(matches []Match, ok func(Match) bool) string {
-	model := heaviest(matches, ok, func(m Match) string { return m.Model })
+	base := heaviest(matches, ok, func(m Match) string { return m.Model })
+	model := base
 	for _, m := range matches {
-		if ok(m) && model != "" && extendsModel(m.Model, model) {
+		if ok(m) && base != "" && extendsModel(m.Model, base) &&
+			(len(m.Model) > len(model) || len(m.Model) == len(model) && m.Model < model) {
 			model = m.Model
 		}
 	}

@@ -85,14 +85,19 @@ func (e *Engine) Devices() []Device {
 func (e *Engine) TakeDevices() []Device {
 	e.mu.Lock()
 	merged, alone := e.attachIPOnly()
+	folded := e.foldClaims(merged)
 	byMAC := e.byMAC
 	e.byMAC, e.byIP = map[MAC]*deviceState{}, map[netip.Addr]*deviceState{}
-	e.strongIP, e.linkIP = map[netip.Addr]MAC{}, map[netip.Addr]MAC{}
+	e.strongIP, e.linkIP = map[netip.Addr]binding{}, map[netip.Addr]binding{}
 	e.bytes = 0
 	e.mu.Unlock()
 
 	out := make([]Device, 0, len(byMAC)+len(merged)+len(alone))
 	for mac, st := range byMAC {
+		if folded[mac] {
+			delete(byMAC, mac)
+			continue
+		}
 		v := merged[mac]
 		if v == nil {
 			v = st.view()
@@ -154,13 +159,14 @@ func (e *Engine) snapshot() []*view {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	merged, alone := e.attachIPOnly()
+	folded := e.foldClaims(merged)
 	out := make([]*view, 0, len(e.byMAC)+len(merged)+len(alone))
 	for _, st := range alone {
 		out = append(out, st.view())
 	}
 	for mac, st := range e.byMAC {
-		if v := merged[mac]; v != nil {
-			continue // added below
+		if v := merged[mac]; v != nil || folded[mac] {
+			continue // added below, or part of another device
 		}
 		out = append(out, st.view())
 	}
@@ -211,28 +217,89 @@ func (e *Engine) attachIPOnly() (merged map[MAC]*view, alone []*deviceState) {
 	return merged, alone
 }
 
-// owner returns the MAC holding ip: a strong binding first, then link.ip
-// unless that MAC is a router, then a MAC the device names as its own (a
-// WS-Discovery endpoint, an authentication realm that is a MAC).
-func (e *Engine) owner(ip netip.Addr, st *deviceState) (MAC, *Evidence) {
-	if mac, ok := e.strongIP[ip]; ok {
-		return mac, nil
-	}
-	if mac, ok := e.linkIP[ip]; ok {
-		if m := e.byMAC[mac]; m != nil && len(m.linkIPs) <= maxLinkIPs {
-			return mac, nil
+// foldClaims folds, under the lock, each MAC-keyed device that is only a
+// claim into the device of the MAC that holds its address on the wire: a
+// MAC that discovery answers name (tdp.mac, sadp.mac, ...) but that nothing
+// showed on the wire (no frame, ARP, DHCP from it), and each of whose
+// addresses another MAC holds (binding.outranks). Its binding then stays
+// as evidence of the device it names, not as a second device with nothing
+// else to say (whose maker block alone would be a review finding). It
+// returns the folded MACs; their owners' views are in merged.
+func (e *Engine) foldClaims(merged map[MAC]*view) map[MAC]bool {
+	type claim struct{ mac, to MAC }
+	var claims []claim
+	for mac, st := range e.byMAC {
+		if st.wire || len(st.ips) == 0 {
+			continue
+		}
+		var to MAC
+		var at netip.Addr
+		for _, ip := range st.ips {
+			b, ok := e.strongIP[ip]
+			if !ok || b.mac == mac {
+				to = MAC{} // it holds an address of its own: a device
+				break
+			}
+			if !at.IsValid() || ip.Less(at) {
+				at, to = ip, b.mac
+			}
+		}
+		if own := e.byMAC[to]; !to.IsZero() && own != nil {
+			claims = append(claims, claim{mac, to})
 		}
 	}
-	for _, f := range st.facts {
+	if len(claims) == 0 {
+		return nil
+	}
+	slices.SortFunc(claims, func(a, b claim) int { return bytes.Compare(a.mac[:], b.mac[:]) })
+	folded := make(map[MAC]bool, len(claims))
+	for _, c := range claims {
+		v := merged[c.to]
+		if v == nil {
+			v = e.byMAC[c.to].view()
+			merged[c.to] = v
+		}
+		v.merge(e.byMAC[c.mac].view())
+		folded[c.mac] = true
+	}
+	return folded
+}
+
+// owner returns the MAC holding ip: a strong binding first (of several, the
+// one that ranks first, binding.outranks), then link.ip unless that MAC is
+// a router, then a MAC the device names as its own (a WS-Discovery
+// endpoint, an authentication realm that is a MAC).
+func (e *Engine) owner(ip netip.Addr, st *deviceState) (MAC, *Evidence) {
+	if b, ok := e.strongIP[ip]; ok {
+		return b.mac, nil
+	}
+	if b, ok := e.linkIP[ip]; ok {
+		if m := e.byMAC[b.mac]; m != nil && len(m.linkIPs) <= maxLinkIPs {
+			return b.mac, nil
+		}
+	}
+	// Of several such facts naming different MACs, the lowest MAC (and of
+	// its facts, the lowest key and value), whatever their order of arrival.
+	var own MAC
+	var by *fact
+	for i := range st.facts {
+		f := &st.facts[i]
 		read, ok := selfMACKeys[f.Key]
 		if !ok {
 			continue
 		}
-		if mac, ok := e.registeredMAC(read(f.Value)); ok {
-			return mac, &Evidence{Probe: f.Probe, Key: f.Key, Value: f.Value, Port: f.Port, Sets: "mac=" + mac.String()}
+		mac, ok := e.registeredMAC(read(f.Value))
+		if !ok {
+			continue
+		}
+		if c := bytes.Compare(mac[:], own[:]); by == nil || c < 0 || c == 0 && (f.Key < by.Key || f.Key == by.Key && f.Value < by.Value) {
+			own, by = mac, f
 		}
 	}
-	return MAC{}, nil
+	if by == nil {
+		return MAC{}, nil
+	}
+	return own, &Evidence{Probe: by.Probe, Key: by.Key, Value: by.Value, Port: by.Port, Sets: "mac=" + own.String()}
 }
 
 // selfMACKeys are observations in which a device names a MAC that is its

@@ -64,6 +64,12 @@ type Key struct {
 	// Weak marks a binding the engine trusts only while the MAC is seen with
 	// few addresses (link.ip: a router forwards for many).
 	Weak bool
+	// Claimed marks a binding that is what a device writes into its answer
+	// (a discovery reply's own MAC and address), not what the link layer
+	// shows (an ARP sender, a DHCP client's hardware address, a frame's
+	// source). Where the two disagree about an address, the engine gives
+	// the address to the MAC seen on the wire (fingerprint.Engine).
+	Claimed bool
 	// Asked marks a fact that is what the device asked for (a name it
 	// resolved), not what it is: a maker's phone app and PC client ask for
 	// the same cloud names as its cameras, so such a fact alone shows the
@@ -85,17 +91,17 @@ var keys = []Key{
 	// Bindings.
 	{Name: "arp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "dhcp.lease", Role: Binding, Carries: CarriesIP},
-	{Name: "sadp.mac", Role: Binding, Carries: CarriesMAC},
-	{Name: "dhip.mac", Role: Binding, Carries: CarriesMAC},
-	{Name: "xm.mac", Role: Binding, Carries: CarriesMAC},
-	{Name: "gvcp.mac", Role: Binding, Carries: CarriesMAC},
-	{Name: "hds.mac", Role: Binding, Carries: CarriesMAC},
-	{Name: "tdp.mac", Role: Binding, Carries: CarriesMAC},
-	{Name: "kasa.mac", Role: Binding, Carries: CarriesMAC},
-	{Name: "searchipc.mac", Role: Binding, Carries: CarriesMAC},
-	{Name: "moi.mac", Role: Binding, Carries: CarriesMAC},
-	{Name: "dhs.mac", Role: Binding, Carries: CarriesMAC},
-	{Name: "ssdp.mac", Role: Binding, Carries: CarriesMAC},
+	{Name: "sadp.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
+	{Name: "dhip.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
+	{Name: "xm.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
+	{Name: "gvcp.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
+	{Name: "hds.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
+	{Name: "tdp.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
+	{Name: "kasa.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
+	{Name: "searchipc.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
+	{Name: "moi.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
+	{Name: "dhs.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
+	{Name: "ssdp.mac", Role: Binding, Carries: CarriesMAC, Claimed: true},
 	{Name: "lldp.mac", Role: Binding, Carries: CarriesMAC},
 	{Name: "link.ip", Role: Binding, Carries: CarriesIP, Weak: true},
 
