@@ -67,7 +67,6 @@ type Engine struct {
 	byMAC    map[MAC]*deviceState
 	byIP     map[netip.Addr]*deviceState // observations that carry only an IP
 	strongIP map[netip.Addr]binding      // the strong binding of each IP that ranks first (binding.outranks)
-	linkIP   map[netip.Addr]binding      // the link.ip binding of each IP that ranks first
 	bytes    int
 	max      int // device bound
 	budget   int // bytes of facts kept across all devices
@@ -81,7 +80,7 @@ type Engine struct {
 func NewEngine(db *Database, reg MACRegistry) *Engine {
 	return &Engine{db: db, reg: reg, max: MaxDevices, budget: MaxStoredBytes,
 		byMAC: map[MAC]*deviceState{}, byIP: map[netip.Addr]*deviceState{},
-		strongIP: map[netip.Addr]binding{}, linkIP: map[netip.Addr]binding{}}
+		strongIP: map[netip.Addr]binding{}}
 }
 
 // SetMaxDevices changes the number of devices (MAC-keyed plus IP-only)
@@ -249,8 +248,7 @@ func (e *Engine) stateFor(mac MAC, ip netip.Addr, key observe.Key) *deviceState 
 		return st
 	}
 	if key.Weak {
-		st.addLinkIP(ip)
-		e.bind(e.linkIP, ip, binding{mac: mac})
+		st.addLinkIP(ip) // its owner is decided at the end (linkOwners)
 	} else {
 		st.addIP(ip)
 		e.bind(e.strongIP, ip, binding{mac: mac, claimed: key.Claimed})

@@ -88,7 +88,7 @@ func (e *Engine) TakeDevices() []Device {
 	folded := e.foldClaims(merged)
 	byMAC := e.byMAC
 	e.byMAC, e.byIP = map[MAC]*deviceState{}, map[netip.Addr]*deviceState{}
-	e.strongIP, e.linkIP = map[netip.Addr]binding{}, map[netip.Addr]binding{}
+	e.strongIP = map[netip.Addr]binding{}
 	e.bytes = 0
 	e.mu.Unlock()
 
@@ -186,10 +186,11 @@ func (e *Engine) attachIPOnly() (merged map[MAC]*view, alone []*deviceState) {
 		ips = append(ips, ip)
 	}
 	slices.SortFunc(ips, netip.Addr.Compare)
+	linked := e.linkOwners()
 	merged = map[MAC]*view{}
 	for _, ip := range ips {
 		st := e.byIP[ip]
-		owner, how := e.owner(ip, st)
+		owner, how := e.owner(ip, st, linked)
 		if owner.IsZero() {
 			alone = append(alone, st)
 			continue
@@ -265,18 +266,37 @@ func (e *Engine) foldClaims(merged map[MAC]*view) map[MAC]bool {
 	return folded
 }
 
+// linkOwners gives each address seen as the source of a MAC's frames
+// (link.ip) the lowest such MAC that is no router: a MAC seen sending from
+// more than maxLinkIPs addresses forwards for others and holds none. Taken
+// from the MACs' own address lists at the end, it is the same in every order
+// of arrival, and a router's binding never hides another MAC's (keeping one
+// binding per address, the lowest MAC, left the address to no one when the
+// lowest was a router).
+func (e *Engine) linkOwners() map[netip.Addr]MAC {
+	owners := map[netip.Addr]MAC{}
+	for mac, st := range e.byMAC {
+		if len(st.linkIPs) > maxLinkIPs {
+			continue
+		}
+		for _, ip := range st.linkIPs {
+			if cur, ok := owners[ip]; !ok || bytes.Compare(mac[:], cur[:]) < 0 {
+				owners[ip] = mac
+			}
+		}
+	}
+	return owners
+}
+
 // owner returns the MAC holding ip: a strong binding first (of several, the
-// one that ranks first, binding.outranks), then link.ip unless that MAC is
-// a router, then a MAC the device names as its own (a WS-Discovery
+// one that ranks first, binding.outranks), then link.ip (linkOwners), then a MAC the device names as its own (a WS-Discovery
 // endpoint, an authentication realm that is a MAC).
-func (e *Engine) owner(ip netip.Addr, st *deviceState) (MAC, *Evidence) {
+func (e *Engine) owner(ip netip.Addr, st *deviceState, linked map[netip.Addr]MAC) (MAC, *Evidence) {
 	if b, ok := e.strongIP[ip]; ok {
 		return b.mac, nil
 	}
-	if b, ok := e.linkIP[ip]; ok {
-		if m := e.byMAC[b.mac]; m != nil && len(m.linkIPs) <= maxLinkIPs {
-			return b.mac, nil
-		}
+	if mac, ok := linked[ip]; ok {
+		return mac, nil
 	}
 	// Of several such facts naming different MACs, the lowest MAC (and of
 	// its facts, the lowest key and value), whatever their order of arrival.
