@@ -117,6 +117,37 @@ func TestEngineBindingTieBreak(t *testing.T) {
 	}
 }
 
+// TestEngineLinkIPSkipsARouter: a gateway (the lower MAC) forwards frames
+// from many addresses, one of them also sent from by a host behind no
+// router. The address, and its web server, go to the host in either order:
+// a router holds no address by link.ip, whatever its MAC sorts as.
+func TestEngineLinkIPSkipsARouter(t *testing.T) {
+	router, host := mustMAC(t, "00:00:5e:00:01:01"), mustMAC(t, "44:19:b6:00:00:02")
+	ip := netip.MustParseAddr("198.18.0.70")
+	obs := []Observation{
+		{Probe: "x", MAC: host, IP: ip, Key: "link.ip", Value: ip.String()},
+		{Probe: "http", IP: ip, Port: 80, Key: "http.server", Value: "App-webs/"},
+	}
+	for i := range maxLinkIPs + 1 {
+		a := netip.AddrFrom4([4]byte{198, 18, 1, byte(i + 1)})
+		if i == 0 {
+			a = ip
+		}
+		obs = append(obs, Observation{Probe: "x", MAC: router, IP: a, Key: "link.ip", Value: a.String()})
+	}
+	bothOrders(t, obs, func(t *testing.T, e *Engine) {
+		ds := e.Devices()
+		if d := deviceOf(t, ds, host); !hasEvidence(d, "hikvision.http.server-app-webs") {
+			t.Errorf("host got %+v, want the address's web server", d)
+		}
+		for _, d := range ds {
+			if d.MAC.IsZero() && slices.Contains(d.IPs, ip) {
+				t.Errorf("the address is also a device of its own: %+v", d)
+			}
+		}
+	})
+}
+
 // TestEngineRepeatedFactEvidence: a fact seen twice (a host name in a DHCP
 // request and in the server's ACK, an ARP binding of two addresses) is kept
 // once, with the lowest address, port and probe of its sightings: the same
