@@ -267,21 +267,26 @@ func censysHeaderLines(r *censysResponse) []byte {
 		}
 		for _, v := range values[:min(len(values), maxCensysHeaders-n)] {
 			n++
-			b.WriteString(strings.ReplaceAll(name, "_", "-") + ": " + strings.NewReplacer("\r", " ", "\n", " ").Replace(v) + "\r\n")
+			b.WriteString(strings.ReplaceAll(name, "_", "-") + ": " + headerLineBreaks.Replace(v) + "\r\n")
 		}
 	}
 	b.WriteString("\r\n")
 	return []byte(b.String())
 }
 
+// headerLineBreaks keeps a header value Censys parsed on its own line.
+var headerLineBreaks = strings.NewReplacer("\r", " ", "\n", " ")
+
+// censysShortAttrs are the short names of the name attributes Censys spells out.
+var censysShortAttrs = map[string]string{"common_name": "CN", "organizational_unit": "OU", "organization": "O", "locality": "L", "province": "ST", "country": "C"}
+
 // censysNameAttrs takes a name Censys parsed into attributes
 // (common_name, organization, ...) to the short attribute names, each with
 // its first value.
 func censysNameAttrs(name map[string][]string) map[string]any {
-	short := map[string]string{"common_name": "CN", "organizational_unit": "OU", "organization": "O", "locality": "L", "province": "ST", "country": "C"}
 	attrs := map[string]any{}
 	for long, values := range name {
-		if k, ok := short[long]; ok && len(values) > 0 {
+		if k, ok := censysShortAttrs[long]; ok && len(values) > 0 {
 			attrs[k] = values[0]
 		}
 	}

@@ -83,32 +83,27 @@ func (f jsonFormat) readLines(br *bufio.Reader, first []byte, lineNo int, emit E
 	if !f.isRecord(first) {
 		return f.errNot
 	}
-	line := first
+	line, err := first, error(nil)
 	for {
 		if t := bytes.TrimSpace(line); len(t) > 0 {
-			if err := f.record(t, emit, st); err != nil {
-				st.skip("line %d: %v", lineNo, err)
+			if rerr := f.record(t, emit, st); rerr != nil {
+				st.skip("line %d: %v", lineNo, rerr)
 			}
 		}
-		var err error
-		line, err = ReadBoundedLine(br, maxJSONLine)
-		lineNo++
 		switch {
-		case errors.Is(err, ErrLineTooLong):
-			st.skip("line %d: %v", lineNo, err)
-			line = nil
 		case err == io.EOF:
-			if t := bytes.TrimSpace(line); len(t) > 0 {
-				if err := f.record(t, emit, st); err != nil {
-					st.skip("line %d: %v", lineNo, err)
-				}
-			}
 			return nil
 		case err != nil:
 			// A download cut short (an interrupted transfer, a gzip stream
-			// without its end): the banners before the cut stand.
+			// without its end): the records before the cut stand.
 			st.stop("line %d: the input cannot be read further: %v", lineNo, err)
 			return nil
+		}
+		line, err = ReadBoundedLine(br, maxJSONLine)
+		lineNo++
+		if errors.Is(err, ErrLineTooLong) {
+			st.skip("line %d: %v", lineNo, err)
+			line, err = nil, nil
 		}
 	}
 }
@@ -123,29 +118,43 @@ func (f jsonFormat) readDocument(r io.Reader, first byte, emit Emit, st *Stats) 
 	in := &budgetReader{r: r, over: errJSONRecord}
 	dec := json.NewDecoder(in)
 	for i := 1; ; i++ {
-		in.left = int64(maxJSONDocument)
-		var doc json.RawMessage
-		err := dec.Decode(&doc)
-		switch {
-		case err == io.EOF:
-			return nil
-		case i == 1 && errors.Is(err, errJSONRecord):
-			return fmt.Errorf("a JSON document over %s: give %s instead", sizeText(int64(maxJSONDocument)), f.lines)
-		case i == 1 && err != nil:
-			return fmt.Errorf("%w: the document is not JSON: %v", f.errNot, err)
-		case errors.Is(err, errJSONRecord):
-			st.stop("document %d: the input was cut there: a document over %s; nothing after it was read", i, sizeText(int64(maxJSONDocument)))
-			return nil
-		case err != nil:
-			st.stop("document %d: JSON ends early or is malformed: %v; nothing after it was read", i, err)
-			return nil
-		case i == 1 && !f.isRecord(doc):
-			return f.errNot
+		doc, ok, err := f.next(dec, in, i, "document", st)
+		if !ok {
+			return err
 		}
 		if err := f.record(doc, emit, st); err != nil {
 			st.skip("document %d: %v", i, err)
 		}
 	}
+}
+
+// next decodes the i-th document, or record of an array (what says which),
+// within maxJSONDocument. When it cannot, ok is false: for the first one
+// (nothing read yet) err refuses the input, as one that is not of the
+// format or over the bound; later, the end of the input ends it, and a cut
+// is noted in st while what came before stands. The first one must also be a record of the format.
+func (f jsonFormat) next(dec *json.Decoder, in *budgetReader, i int, what string, st *Stats) (rec json.RawMessage, ok bool, err error) {
+	in.left = int64(maxJSONDocument)
+	err = dec.Decode(&rec)
+	switch {
+	case err == io.EOF && i == 1:
+		return nil, false, f.errNot
+	case err == io.EOF:
+		return nil, false, nil // the last document was read
+	case i == 1 && errors.Is(err, errJSONRecord):
+		return nil, false, fmt.Errorf("a JSON %s over %s: give %s instead", what, sizeText(int64(maxJSONDocument)), f.lines)
+	case i == 1 && err != nil:
+		return nil, false, fmt.Errorf("%w: the %s is not JSON: %v", f.errNot, what, err)
+	case errors.Is(err, errJSONRecord):
+		st.stop("%s %d: the input was cut there: a %s over %s; nothing after it was read", what, i, what, sizeText(int64(maxJSONDocument)))
+		return nil, false, nil
+	case err != nil:
+		st.stop("%s %d: JSON ends early or is malformed: %v; nothing after it was read", what, i, err)
+		return nil, false, nil
+	case i == 1 && !f.isRecord(rec):
+		return nil, false, f.errNot
+	}
+	return rec, true, nil
 }
 
 // errJSONRecord ends the reading of a document, or a record of an array,
@@ -161,24 +170,10 @@ func (f jsonFormat) readArray(r io.Reader, emit Emit, st *Stats) error {
 	if _, err := dec.Token(); err != nil { // the [
 		return f.errNot
 	}
-	for i := 1; ; i++ {
-		in.left = int64(maxJSONDocument)
-		if !dec.More() {
-			break
-		}
-		var rec json.RawMessage
-		err := dec.Decode(&rec)
-		switch {
-		case err != nil && i == 1:
-			return fmt.Errorf("%w: the first record is not JSON: %v", f.errNot, err)
-		case errors.Is(err, errJSONRecord):
-			st.stop("record %d: the input was cut there: a record over %s; nothing after it was read", i, sizeText(int64(maxJSONDocument)))
-			return nil
-		case err != nil:
-			st.stop("record %d: JSON ends early or is malformed: %v; nothing after it was read", i, err)
-			return nil
-		case i == 1 && !f.isRecord(rec):
-			return f.errNot
+	for i := 1; dec.More(); i++ {
+		rec, ok, err := f.next(dec, in, i, "record", st)
+		if !ok {
+			return err
 		}
 		if err := f.record(rec, emit, st); err != nil {
 			st.skip("record %d: %v", i, err)
