@@ -1,6 +1,7 @@
 package fingerprint
 
 import (
+	"cmp"
 	"math"
 	"net/netip"
 	"regexp"
@@ -273,12 +274,12 @@ func (e *Engine) decide(d *Device, matches []Match) {
 	agrees := func(m Match) bool { return m.Vendor == "" || m.Vendor == winner }
 	// The brand is the name on the box, not a field the device reports
 	// about its model: precedence does not rank it, weight alone does.
-	d.Brand = best(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand }, false)
+	d.Brand = best(matches, func(Match) bool { return true }, func(m Match) string { return m.Brand }, false, lowerString)
 	for i := range matches {
 		matches[i].Model = e.db.Catalogue.CanonicalModel(winner, matches[i].Model)
 	}
 	d.Model = mostSpecificModel(matches, agrees)
-	d.Firmware = heaviest(matches, agrees, func(m Match) string { return m.Firmware })
+	d.Firmware = best(matches, agrees, func(m Match) string { return m.Firmware }, true, laterVersion)
 	d.Serial = heaviest(matches, agrees, func(m Match) string { return m.Serial })
 	d.Kind = Kind(heaviest(matches, agrees, func(m Match) string { return string(m.Kind) }))
 	e.restrict(d, onlyHearsay(matches, winner))
@@ -386,14 +387,14 @@ func bestVendor(matches []Match) (string, float64) {
 // heaviest returns the field value of the best match that sets it: the
 // highest precedence (how well sourced the field is), then the highest
 // weight, then the lowest value, so that the result does not follow the
-// order the facts came in (two firmware versions of an update in one
-// capture).
+// order the facts came in.
 func heaviest(matches []Match, ok func(Match) bool, field func(Match) string) string {
-	return best(matches, ok, field, true)
+	return best(matches, ok, field, true, lowerString)
 }
 
-// best is heaviest, with the signatures' precedence counted only when ranked.
-func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked bool) string {
+// best is heaviest, with the signatures' precedence counted only when ranked
+// and equal matches told apart by prefer (prefer(a, b): a wins over b).
+func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked bool, prefer func(a, b string) bool) string {
 	var out string
 	bestRank, bestWeight := -1, -1.0
 	for _, m := range matches {
@@ -408,12 +409,63 @@ func best(matches []Match, ok func(Match) bool, field func(Match) string, ranked
 		if v == "" || !ok(m) {
 			continue
 		}
-		if rank > bestRank || rank == bestRank && (w > bestWeight || w == bestWeight && v < out) {
+		if rank > bestRank || rank == bestRank && (w > bestWeight || w == bestWeight && prefer(v, out)) {
 			out, bestRank, bestWeight = v, rank, w
 		}
 	}
 	return out
 }
+
+func lowerString(a, b string) bool { return a < b }
+
+// laterVersion orders firmware versions said the same way: a capture that
+// holds an update shows the device's old and new version, and the device
+// runs the later one. Runs of digits compare as numbers (V5.7.17 is later
+// than V5.7.3, which plain string order has backwards); versions equal that
+// way fall back to string order, so the choice never follows arrival order.
+func laterVersion(a, b string) bool {
+	if c := compareVersions(a, b); c != 0 {
+		return c > 0
+	}
+	return a < b
+}
+
+// compareVersions compares a and b part by part, a run of digits with a
+// run of digits as numbers (leading zeros ignored), anything else byte by
+// byte.
+func compareVersions(a, b string) int {
+	for a != "" && b != "" {
+		pa, ra := versionPart(a)
+		pb, rb := versionPart(b)
+		if c := comparePart(pa, pb); c != 0 {
+			return c
+		}
+		a, b = ra, rb
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func versionPart(s string) (part, rest string) {
+	digits := isDigit(s[0])
+	i := 1
+	for i < len(s) && isDigit(s[i]) == digits {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+func comparePart(a, b string) int {
+	if !isDigit(a[0]) || !isDigit(b[0]) {
+		return strings.Compare(a, b)
+	}
+	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+	if c := cmp.Compare(len(a), len(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // mostSpecificModel returns the best model (as heaviest) unless another
 // agreeing match gives a model that extends it: a name scope shortened to

@@ -206,13 +206,14 @@ func TestEngineValuesOverTheCapAreTheLowest(t *testing.T) {
 
 // TestEngineEqualMatchesTieBreak: two firmware versions said the same way
 // (an update inside one capture) and two longer forms of one model give the
-// same firmware and model in every order: of equal matches, the lowest
-// value; of extensions, the longest.
+// same firmware and model in every order: of equal firmware matches, the
+// later version (V5.7.3 after V5.6.10, which string order has backwards);
+// of extensions, the longest.
 func TestEngineEqualMatchesTieBreak(t *testing.T) {
 	ip := netip.MustParseAddr("198.18.0.90")
 	obs := []Observation{
 		{Probe: "sadp", IP: ip, Key: "sadp.model", Value: "DS-2CD2146G2-ISU"},
-		{Probe: "sadp", IP: ip, Key: "sadp.firmware", Value: "V5.7.17 build 240606"},
+		{Probe: "sadp", IP: ip, Key: "sadp.firmware", Value: "V5.6.10 build 210106"},
 		{Probe: "sadp", IP: ip, Key: "sadp.firmware", Value: "V5.7.3 build 220112"},
 		{Probe: "http", IP: ip, Port: 80, Key: "http.server", Value: "App-webs/"},
 	}
@@ -221,7 +222,41 @@ func TestEngineEqualMatchesTieBreak(t *testing.T) {
 		d := onlyDevice(t, e)
 		got = append(got, d.Model+" "+d.Firmware)
 	})
-	if len(got) != 2 || got[0] != got[1] || !strings.Contains(got[0], "V5.7.17 build 240606") {
-		t.Errorf("model and firmware by order: %q, want the same, the lower firmware", got)
+	if len(got) != 2 || got[0] != got[1] || !strings.Contains(got[0], "V5.7.3 build 220112") {
+		t.Errorf("model and firmware by order: %q, want the same, the later firmware", got)
 	}
+}
+
+// TestLaterVersion: firmware versions as devices write them order by their
+// numbers, not their bytes, and the order is total (never both ways).
+func TestLaterVersion(t *testing.T) {
+	for _, c := range []struct{ later, earlier string }{
+		{"V5.7.17 build 240606", "V5.7.3 build 220112"},
+		{"V5.5.0 build 170725", "V5.4.5 build 160810"},
+		{"V2.800.0000000.16.R", "V2.622.0000000.31.R"}, // Dahua
+		{"V4.30.085 build 220908", "V4.30.85 build 220101"},
+		{"3.4.5.10", "3.4.5"},
+		{"1.2b", "1.2a"},
+	} {
+		if !laterVersion(c.later, c.earlier) || laterVersion(c.earlier, c.later) {
+			t.Errorf("laterVersion(%q, %q) should be true and its reverse false", c.later, c.earlier)
+		}
+	}
+	// Equal as numbers, told apart by bytes: still one answer.
+	if laterVersion("V1.02", "V1.2") == laterVersion("V1.2", "V1.02") {
+		t.Error("versions equal as numbers must still order one way")
+	}
+}
+
+// FuzzLaterVersion: any two strings a device sends order one way, without a
+// panic.
+func FuzzLaterVersion(f *testing.F) {
+	f.Add("V5.7.17 build 240606", "V5.7.3 build 220112")
+	f.Add("0001", "1")
+	f.Add("", "a")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if a != b && laterVersion(a, b) == laterVersion(b, a) {
+			t.Errorf("%q and %q order both ways or neither", a, b)
+		}
+	})
 }
