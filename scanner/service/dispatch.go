@@ -255,6 +255,9 @@ func decodeFirstBytes(raw []byte, m scanner.Meta, emit scanner.Emit) error {
 	if d, ok := recognise(nil, raw); ok {
 		return d(nil, raw, m, emit)
 	}
+	if isDVRIPAnswerBody(raw) {
+		return decodeDVRIPPayload(nil, raw, m, emit)
+	}
 	return DecodeBanner(nil, raw, m, emit)
 }
 

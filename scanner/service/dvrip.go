@@ -147,6 +147,28 @@ func validDVRIPHeader(b []byte) bool {
 		binary.LittleEndian.Uint32(b[dvripOffBodyLength:]) <= dvripMaxBody
 }
 
+// isDVRIPAnswerBody reports whether a recorded banner is a DVRIP answer's
+// JSON body without its binary header, as write-ups and tools print what
+// port 34567 answered: an object carrying the members every DVRIP answer
+// has, Ret (the result code) and SessionID.
+func isDVRIPAnswerBody(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) == 0 || b[0] != '{' {
+		return false
+	}
+	var raw json.RawMessage
+	if json.NewDecoder(bytes.NewReader(b)).Decode(&raw) != nil {
+		return false
+	}
+	obj, ok := discovery.JSONObject(raw)
+	if !ok {
+		return false
+	}
+	_, ret := obj["Ret"]
+	_, session := obj["SessionID"]
+	return ret && session
+}
+
 // isDVRIPFrame reports whether b opens with a DVRIP header followed by the
 // start of a JSON object: the first message of either side (the login and
 // its answer), which names the protocol on any port.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/camsweep/camsweep/observe"
@@ -292,4 +293,25 @@ func FuzzDVRIP(f *testing.F) {
 		_ = raw(nil, server, fuzzMeta, func(o observe.Observation) { obs = append(obs, o) })
 		checkObservations(t, obs)
 	})
+}
+
+// A DVRIP answer's JSON body given as a banner (what port 34567 answered,
+// printed without the binary header, as write-ups and tools print it) is
+// read as DVRIP; a JSON banner without the answer's Ret and SessionID
+// members is a plain banner.
+func TestDVRIPAnswerBodyAsBanner(t *testing.T) {
+	d, _ := ByRawKey("tcp.banner")
+	obs, err := collect(t, d, nil, readRealdata(t, besderSystemInfo), cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasValue(obs, "dvrip.hardware", "XM530_50X50-WG_8M") {
+		t.Errorf("the Besder camera's SystemInfo answer as a banner: %v", obs)
+	}
+	obs, _ = collect(t, d, nil, []byte(`{"Name":"SystemInfo","HardWare":"XM530_50X50-WG_8M"}`), cameraMeta)
+	for _, o := range obs {
+		if strings.HasPrefix(o.Key, "dvrip.") {
+			t.Errorf("a JSON banner without Ret and SessionID read as DVRIP: %v", o)
+		}
+	}
 }

@@ -139,6 +139,7 @@ func FuzzBanner(f *testing.F) {
 	f.Add([]byte(nil), []byte(`\0\0\0\x10\0\0\0\x1e\0\0\0\x1e\0\0\0\0`))
 	f.Add([]byte(nil), []byte("0x00, 0x00, 0x00, 0x10"))
 	f.Add([]byte(nil), []byte(`HTTP/1.0 200 OK\x0d\x0aServer: "x"\x0d\x0a`))
+	f.Add([]byte(nil), []byte(`{ "Name" : "SystemInfo", "Ret" : 100, "SessionID" : "0x2", "SystemInfo" : { "HardWare" : "x" } }`))
 	addFiles(f, "discovery/sip/platform-exosip-401.sip", []byte("REGISTER sip:34020000002000000010@192.168.6.106:5062 SIP/2.0\r\nVia: SIP/2.0/UDP 192.168.6.71:5060\r\n\r\n"))
 	addFiles(f, "discovery/sip/dahua-sd-deviceinfo.sip", nil)
 	f.Fuzz(func(t *testing.T, client, server []byte) {
