@@ -282,6 +282,9 @@ func headersAlone(proto string, decode scanner.StreamDecoder) scanner.StreamDeco
 func fromHeaderDict(b []byte) (block []byte, ok bool) {
 	line, _, _ := bytes.Cut(b, []byte("\n"))
 	text := strings.TrimRight(string(line), "\r")
+	if name, _, ok := strings.Cut(text, ":"); ok && validHeaderName([]byte(name)) && !strings.EqualFold(name, "headers") {
+		return nil, false // a header line whose value holds a dict is a header
+	}
 	start := -1
 	if strings.HasPrefix(text, "{") {
 		start = 0

@@ -424,6 +424,7 @@ func TestHeaderDict(t *testing.T) {
 	}
 	for _, not := range []string{
 		"Server: Webs\r\n",                               // a header block already
+		"X-Request-Headers: {'Server': 'x'}\r\n",         // a header whose value is a dict
 		"HTTP/1.1 200 OK\r\nServer: Webs\r\n",            // an answer
 		"Headers: none",                                  // no dict
 		"{'Content-Length': 42}",                         // no string value
