@@ -52,7 +52,7 @@ sip.message, lldp.payload_hex, wifi.elements_hex, tls.cert_pem,
 tls.cert_der_hex) are expanded
 through the same decoders the scanner uses, so a saved HTTP response (also as
 curl -v prints it, "< " before each answer line, or as a client's log prints
-an exchange: the request, then the answer), discovery reply, SIP message
+an exchange: the request, then the answer, or its headers as a dict), discovery reply, SIP message
 or LLDP frame can be identified as is. A value may also be written as another
 tool recorded it: "Server: App-webs/" with its line end, a <title> element or a whole page, a
 certificate subject in OpenSSL's or nmap's spelling, a DNS name as dig or

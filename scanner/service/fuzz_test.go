@@ -263,6 +263,8 @@ func FuzzRecordedAnswers(f *testing.F) {
 	f.Add([]byte("* Trying\n> GET / HTTP/1.1\n> \n< HTTP/1.1 200 OK\n< Server: DNVRS-Webs\n< \nbody\n"))
 	f.Add([]byte("< RTSP/1.0 401 Unauthorized\n< WWW-Authenticate: Digest realm=\"IP Camera(C6496)\"\n<\n"))
 	f.Add([]byte("Server: App-webs/\r\n"))
+	f.Add([]byte("[hikaxpro] Headers: {'Date': 'Mon, 31 Jul 2023 20:01:49 GMT', 'Server': 'Webs', 'Conten"))
+	f.Add([]byte(`{"Server": "x\"y", "A": 'b'}`))
 	httpHeaders, _ := ByRawKey("http.headers")
 	rtspResponse, _ := ByRawKey("rtsp.response")
 	f.Fuzz(func(t *testing.T, value []byte) {

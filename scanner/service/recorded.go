@@ -256,7 +256,9 @@ func headersAlone(proto string, decode scanner.StreamDecoder) scanner.StreamDeco
 			}
 		}
 		block := bytes.TrimLeft(server, " \t\r\n")
-		if !startsWithHeader(block) {
+		if dict, ok := fromHeaderDict(block); ok {
+			block = dict
+		} else if !startsWithHeader(block) {
 			return decode(client, server, m, emit)
 		}
 		withStatus := append([]byte(proto+" 200 OK\r\n"), block...)
@@ -266,6 +268,93 @@ func headersAlone(proto string, decode scanner.StreamDecoder) scanner.StreamDeco
 			}
 		})
 	}
+}
+
+// fromHeaderDict reads a header block that a client's debug log printed as a
+// Python or JSON dict, as Python HTTP clients log a response's headers
+// (`Headers: {'Date': '...', 'Server': 'Webs', ...}`, petrleocompel/
+// hikaxpro_hacs issue #56): the dict opens the value's first line, or follows
+// the word "headers" and a colon or equals sign on it (a log line's prefix).
+// Its 'Name': 'value' pairs, single- or double-quoted, become header lines in
+// their order, up to the dict's end or the first pair that is cut or is no
+// header (a pasted log is often cut mid-pair); ok is false when no pair is
+// read. Nothing else of the line is kept.
+func fromHeaderDict(b []byte) (block []byte, ok bool) {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	text := strings.TrimRight(string(line), "\r")
+	if name, _, ok := strings.Cut(text, ":"); ok && validHeaderName([]byte(name)) && !strings.EqualFold(name, "headers") {
+		return nil, false // a header line whose value holds a dict is a header
+	}
+	start := -1
+	if strings.HasPrefix(text, "{") {
+		start = 0
+	}
+	lower := observe.ASCIILower(text)
+	for from := 0; start < 0; {
+		i := strings.Index(lower[from:], "headers")
+		if i < 0 {
+			return nil, false
+		}
+		from += i + len("headers")
+		rest := strings.TrimLeft(text[from:], " \t")
+		if rest == "" || (rest[0] != ':' && rest[0] != '=') {
+			continue
+		}
+		if rest = strings.TrimLeft(rest[1:], " \t"); strings.HasPrefix(rest, "{") {
+			start = len(text) - len(rest)
+		}
+	}
+	s := text[start+1:]
+	var out strings.Builder
+	for {
+		s = strings.TrimLeft(s, " \t")
+		name, after, ok := quoted(s)
+		if !ok || !validHeaderName([]byte(name)) {
+			break
+		}
+		after = strings.TrimLeft(after, " \t")
+		if !strings.HasPrefix(after, ":") {
+			break
+		}
+		value, after, ok := quoted(strings.TrimLeft(after[1:], " \t"))
+		if !ok || strings.ContainsAny(value, "\r\n") {
+			break
+		}
+		out.WriteString(name + ": " + value + "\r\n")
+		s = strings.TrimLeft(after, " \t")
+		if !strings.HasPrefix(s, ",") {
+			break
+		}
+		s = s[1:]
+	}
+	if out.Len() == 0 {
+		return nil, false
+	}
+	return []byte(out.String()), true
+}
+
+// quoted reads a string in single or double quotes at the start of s, with
+// Python's and JSON's backslash escapes of a quote or a backslash, and
+// returns it and what follows; ok is false when s opens no string or the
+// string is cut.
+func quoted(s string) (value, rest string, ok bool) {
+	if s == "" || (s[0] != '\'' && s[0] != '"') {
+		return "", s, false
+	}
+	q := s[0]
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && i+1 < len(s) && (s[i+1] == q || s[i+1] == '\\'):
+			b.WriteByte(s[i+1])
+			i++
+		case c == q:
+			return b.String(), s[i+1:], true
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", s, false
 }
 
 // startsWithHeader reports a block whose first line is "Name: value", a

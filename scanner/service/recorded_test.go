@@ -398,3 +398,51 @@ func TestRecordedDNLineForm(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderDict: a response's headers as a Python HTTP client's debug log
+// prints them, a dict after the log line's "Headers:" (petrleocompel/
+// hikaxpro_hacs issue #56, an AX Hybrid PRO panel's answer, the paste cut
+// mid-name), or a dict alone, single- or double-quoted, are read as a header
+// block in their order; a cut or non-string pair ends the block, and text
+// that holds no such dict is not one.
+func TestHeaderDict(t *testing.T) {
+	cases := []struct {
+		value string
+		want  string
+	}{
+		{"2023-07-31 18:01:50.544 DEBUG (SyncWorker_0) [hikaxpro] Headers: {'Date': 'Mon, 31 Jul 2023 20:01:49 GMT', 'Server': 'Webs', 'X-Frame-Options': 'SAMEORIGIN', 'Cache-Control': 'no-cache', 'Conten",
+			"Date: Mon, 31 Jul 2023 20:01:49 GMT\r\nServer: Webs\r\nX-Frame-Options: SAMEORIGIN\r\nCache-Control: no-cache\r\n"},
+		{`{"Server": "App-webs/", "WWW-Authenticate": "Digest realm=\"IP Camera(C1214)\""}`,
+			"Server: App-webs/\r\nWWW-Authenticate: Digest realm=\"IP Camera(C1214)\"\r\n"},
+		{"response headers = {'Server': 'it\\'s', 'Content-Length': 42}", "Server: it's\r\n"},
+	}
+	for _, c := range cases {
+		got, ok := fromHeaderDict([]byte(c.value))
+		if !ok || string(got) != c.want {
+			t.Errorf("%q: got %q (%v), want %q", c.value, got, ok, c.want)
+		}
+	}
+	for _, not := range []string{
+		"Server: Webs\r\n",                               // a header block already
+		"X-Request-Headers: {'Server': 'x'}\r\n",         // a header whose value is a dict
+		"HTTP/1.1 200 OK\r\nServer: Webs\r\n",            // an answer
+		"Headers: none",                                  // no dict
+		"{'Content-Length': 42}",                         // no string value
+		"{'Bad Name': 'x'}",                              // no header name
+		"the request headers were sent\n{'Server': 'x'}", // the dict is not on the first line
+	} {
+		if b, ok := fromHeaderDict([]byte(not)); ok {
+			t.Errorf("%q read as a header dict: %q", not, b)
+		}
+	}
+	decode, _ := ByRawKey("http.headers")
+	var server string
+	err := decode(nil, []byte(cases[0].value), recordedMeta, func(o fingerprint.Observation) {
+		if o.Key == "http.server" {
+			server = o.Value
+		}
+	})
+	if err != nil || server != "Webs" {
+		t.Errorf("logged dict: http.server %q (%v), want Webs", server, err)
+	}
+}
