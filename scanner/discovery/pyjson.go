@@ -62,6 +62,20 @@ func isWordByte(c byte) bool {
 	return c == '_' || c == '.' || c == '-' || c == '+' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
 }
 
+// PythonString reads the Python (or JSON) string literal in single or
+// double quotes that opens s, and returns its text and what follows it;
+// false when s opens no string or the string is cut.
+func PythonString(s string) (value, rest string, ok bool) {
+	if s == "" || (s[0] != '\'' && s[0] != '"') {
+		return "", s, false
+	}
+	end, lit, ok := pyStringAt(s, 0)
+	if !ok {
+		return "", s, false
+	}
+	return lit, s[end+1:], true
+}
+
 // pyStringAt reads the Python string literal whose quote is at i: its
 // closing quote's index and its text (\\, \', \", \n, \r, \t, \xHH and
 // \uHHHH resolved; \xHH as the character it numbers, as Python 2's repr

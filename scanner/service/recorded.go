@@ -308,7 +308,7 @@ func fromHeaderDict(b []byte) (block []byte, ok bool) {
 	var out strings.Builder
 	for {
 		s = strings.TrimLeft(s, " \t")
-		name, after, ok := quoted(s)
+		name, after, ok := discovery.PythonString(s)
 		if !ok || !validHeaderName([]byte(name)) {
 			break
 		}
@@ -316,7 +316,7 @@ func fromHeaderDict(b []byte) (block []byte, ok bool) {
 		if !strings.HasPrefix(after, ":") {
 			break
 		}
-		value, after, ok := quoted(strings.TrimLeft(after[1:], " \t"))
+		value, after, ok := discovery.PythonString(strings.TrimLeft(after[1:], " \t"))
 		if !ok || strings.ContainsAny(value, "\r\n") {
 			break
 		}
@@ -331,30 +331,6 @@ func fromHeaderDict(b []byte) (block []byte, ok bool) {
 		return nil, false
 	}
 	return []byte(out.String()), true
-}
-
-// quoted reads a string in single or double quotes at the start of s, with
-// Python's and JSON's backslash escapes of a quote or a backslash, and
-// returns it and what follows; ok is false when s opens no string or the
-// string is cut.
-func quoted(s string) (value, rest string, ok bool) {
-	if s == "" || (s[0] != '\'' && s[0] != '"') {
-		return "", s, false
-	}
-	q := s[0]
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && i+1 < len(s) && (s[i+1] == q || s[i+1] == '\\'):
-			b.WriteByte(s[i+1])
-			i++
-		case c == q:
-			return b.String(), s[i+1:], true
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return "", s, false
 }
 
 // startsWithHeader reports a block whose first line is "Name: value", a
