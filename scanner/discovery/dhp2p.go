@@ -40,6 +40,9 @@ func DHP2P(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	if !ok {
 		return errDHP2PFrame
 	}
+	// The requester's source port is ephemeral, not a service it offers
+	// (as a DNS asker's): without it repeated requests are one fact.
+	m.SrcPort = 0
 	s := newSink(m, emit)
 	s.field("p2p.protocol", dhp2pProtocol)
 	if serial, ok := strings.CutPrefix(path, dhp2pDevicePath); ok && dhp2pSerial(serial) {

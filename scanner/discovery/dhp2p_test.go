@@ -20,6 +20,11 @@ func TestDHP2PFromCapture(t *testing.T) {
 		wantValue(t, obs, camera, "p2p.role", "device")
 		wantValue(t, obs, camera, "p2p.did", "AMC020SC43PJ749D66")
 	}
+	for _, o := range obs {
+		if o.Key == "p2p.protocol" && o.Port != 0 {
+			t.Errorf("a requester's ephemeral source port kept: %d", o.Port)
+		}
+	}
 	server := netip.MustParseAddr("52.42.224.222")
 	for _, key := range []string{"p2p.protocol", "p2p.role", "p2p.did"} {
 		if got := values(obs, server, key); len(got) != 0 {
