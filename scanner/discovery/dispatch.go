@@ -71,13 +71,15 @@ func ByPort(srcPort, dstPort uint16) (scanner.Decoder, bool) {
 }
 
 // Sniff recognises a datagram on a port ByPort does not know by its
-// content: CS2 PPPP (peer-to-peer video runs on random ports), a DHIP
-// header, and a SIP start line (5060 by default, but GB/T 28181 platforms
+// content: CS2 PPPP (peer-to-peer video runs on random ports), a DH P2P
+// service request (its service ports vary), a DHIP header, and a SIP start line (5060 by default, but GB/T 28181 platforms
 // and intercoms use any port).
 func Sniff(payload []byte) (scanner.Decoder, bool) {
 	switch {
 	case isPPPP(payload):
 		return PPPP, true
+	case isDHP2P(payload):
+		return DHP2P, true
 	case hasDHIPHeader(payload):
 		return DHIP, true
 	case IsSIP(payload):

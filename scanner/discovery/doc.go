@@ -2,7 +2,7 @@
 // protocols (DHCPv4, mDNS/DNS-SD, DNS queries, SSDP and UPnP device
 // descriptions, WS-Discovery, Hikvision SADP, Dahua DHIP, Xiongmai search,
 // GigE Vision GVCP discovery, the HDS/1.0 search of HiSilicon-SDK cameras,
-// CS2 PPPP, and the SNMP answers and traps an agent sends a management
+// CS2 PPPP, the DH P2P service's requests, and the SNMP answers and traps an agent sends a management
 // station, read and never sent) into observations about their sender, and
 // builds the requests of the link-local discovery protocols: each wire format's
 // encoder sits next to its decoder (DHIPFrame and DHIPUnframe, XMFrame and

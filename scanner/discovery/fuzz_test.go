@@ -134,6 +134,12 @@ func FuzzPPPP(f *testing.F) {
 	fuzzDecoder(f, PPPP, "p2p.", seeds...)
 }
 
+func FuzzDHP2P(f *testing.F) {
+	seeds := captureSeeds(f, "iotls/amcrest-cam-wired_CUT.pcap", 8800, 4)
+	seeds = append(seeds, captureSeeds(f, "iotls/amcrest-cam-wired_CUT.pcap", 8802, 4)...)
+	fuzzDecoder(f, DHP2P, "p2p.", seeds...)
+}
+
 func FuzzGVCP(f *testing.F) {
 	fuzzDecoder(f, GVCP, "gvcp.", pcapplusplusGVCPAck(f), GVCPDiscovery(),
 		GVCPDiscoveryAck(GVCPDevice{Manufacturer: "Hikrobot", Model: "MV-CS020-10GC", Serial: "DA7171596"}, 1))
