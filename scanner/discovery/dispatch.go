@@ -32,13 +32,13 @@ func isKnownUDPPort(p uint16) bool { return knownUDPPort[p/64]&(1<<(p%64)) != 0 
 
 func portTable() map[uint16]scanner.Decoder {
 	ports := map[uint16]scanner.Decoder{
-		53:    DNS,
-		67:    DHCP,
-		68:    DHCP,
-		161:   SNMP, // agents answer from it; managers' requests go to it (ignored)
-		162:   SNMP, // traps and informs go to it
-		32100: PPPP, // CS2 P2P server port
-		32108: PPPP, // CS2 LAN search/notify port
+		53:             DNS,
+		67:             DHCP,
+		68:             DHCP,
+		161:            SNMP, // agents answer from it; managers' requests go to it (ignored)
+		162:            SNMP, // traps and informs go to it
+		ppppServerPort: PPPP, // CS2 P2P server port
+		ppppLANPort:    PPPP, // CS2 LAN search/notify port
 		// The older smart-home protocol's answers (Kasa plugs, bulbs).
 		kasaPort: Kasa,
 		// Smart-device announcements every device broadcasts unasked.

@@ -14,6 +14,9 @@ const (
 	ppppMagic     = 0xF1
 	ppppHeaderLen = 4
 	ppppProtocol  = "cs2-pppp"
+	// The protocol's own ports: the P2P server's and LAN search's.
+	ppppServerPort = 32100
+	ppppLANPort    = 32108
 	// ppppRoleDevice is p2p.role for a sender that only a device can be.
 	ppppRoleDevice = "device"
 
@@ -45,6 +48,13 @@ var errPPPPFrame = errors.New("pppp: not a CS2 PPPP message (magic or length)")
 func PPPP(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	if !isPPPP(payload) {
 		return errPPPPFrame
+	}
+	// A source port other than the protocol's own (the P2P server's 32100,
+	// LAN search's 32108) is a P2P socket's, chosen at random per session,
+	// not a service the sender offers: without it a camera's sessions are
+	// one fact, not a port each (a Xiaomi camera listed 32).
+	if m.SrcPort != ppppServerPort && m.SrcPort != ppppLANPort {
+		m.SrcPort = 0
 	}
 	s := newSink(m, emit)
 	s.field("p2p.protocol", ppppProtocol)

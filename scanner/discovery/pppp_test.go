@@ -42,6 +42,11 @@ func TestPPPPEncryptedLoginNamesADevice(t *testing.T) {
 	if got := values(obs, camera, "p2p.did"); len(got) != 0 {
 		t.Errorf("a DID read from an encrypted login: %q", got)
 	}
+	for _, o := range obs {
+		if o.IP == camera && o.Port != 0 {
+			t.Errorf("the camera's random P2P socket port kept as a service: %d", o.Port)
+		}
+	}
 	for _, server := range []string{"110.43.68.16", "42.157.163.171", "110.43.39.65"} {
 		ip := netip.MustParseAddr(server)
 		wantValue(t, obs, ip, "p2p.protocol", "cs2-pppp")
