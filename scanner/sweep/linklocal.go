@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"net"
 	"net/netip"
 	"slices"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -270,13 +272,90 @@ func (r *run) readAnswers(c net.PacketConn, probe string, emit scanner.Emit) {
 	}
 }
 
-// decodeDatagram hands an answer to the decoder for its ports.
+// decodeDatagram hands an answer to the decoder for its ports, once: an
+// answer that repeats one decoded before is not decoded again.
 func (r *run) decodeDatagram(b []byte, m scanner.Meta, emit scanner.Emit) {
 	dec, ok := discovery.ByPort(m.SrcPort, m.DstPort)
 	if !ok {
 		return
 	}
-	_ = dec(b, m, emit) // undecodable answers are simply not evidence
+	key := r.answers.key(m, b)
+	if r.answers.seen(key) {
+		return
+	}
+	if dec(b, m, emit) == nil { // undecodable answers are simply not evidence
+		r.answers.remember(key)
+	}
+}
+
+// answerSet remembers the discovery answers decoded, so that a repeat is
+// not decoded again. Every broadcast request goes out twice
+// (discoveryRepeats), and most devices answer each copy with the same
+// bytes; a WS-Discovery answer differs only in its SOAP header, which
+// discovery.RepeatKey leaves out. Decoding is pure, so a repeat would give
+// the same observations, each one more call into the engine. A datagram is
+// known by a 64-bit hash of its sender, ports, probe and the bytes that
+// matter, as the capture reader knows its repeats (scanner/pcap); the set
+// forgets everything when it reaches maxAnswersRemembered (a repeat is then
+// decoded again, which costs time, never a device). The zero value is
+// ready; its methods are safe for concurrent use.
+type answerSet struct {
+	mu      sync.Mutex
+	seed    maphash.Seed
+	m       map[uint64]struct{}
+	repeats int // answers not decoded again
+}
+
+// maxAnswersRemembered bounds answerSet: far more than the answers of a
+// segment's devices to the thirteen searches, twice.
+const maxAnswersRemembered = 1 << 16
+
+func (s *answerSet) key(m scanner.Meta, b []byte) uint64 {
+	head, tail := discovery.RepeatKey(m.SrcPort, m.DstPort, b)
+	s.mu.Lock()
+	if s.m == nil {
+		s.seed, s.m = maphash.MakeSeed(), map[uint64]struct{}{}
+	}
+	seed := s.seed
+	s.mu.Unlock()
+	var h maphash.Hash
+	h.SetSeed(seed)
+	src := m.SrcIP.As16()
+	h.Write(src[:])
+	h.Write([]byte{byte(m.SrcPort >> 8), byte(m.SrcPort), byte(m.DstPort >> 8), byte(m.DstPort)})
+	h.WriteString(m.Probe)
+	h.WriteByte(0)
+	var n [8]byte
+	for i := range n {
+		n[i] = byte(len(head) >> (8 * i))
+	}
+	h.Write(n[:]) // so that no split of the same bytes gives the same key
+	h.Write(head)
+	h.Write(tail)
+	return h.Sum64()
+}
+
+// seen says whether an answer with this key was decoded, and counts it.
+func (s *answerSet) seen(k uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.m[k]
+	if ok {
+		s.repeats++
+	}
+	return ok
+}
+
+func (s *answerSet) remember(k uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[uint64]struct{}{}
+	}
+	if len(s.m) >= maxAnswersRemembered {
+		clear(s.m)
+	}
+	s.m[k] = struct{}{}
 }
 
 // listenUDP opens a UDP socket on the segment's interface: port 0 for our

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"net/netip"
@@ -10,6 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner"
 )
 
 // refusing is a socket the kernel refuses to send to one address from, as
@@ -104,5 +108,50 @@ func TestBroadcastDiscoveryIsSentTwice(t *testing.T) {
 	}
 	if got != discoveryRepeats {
 		t.Fatalf("request arrived %d times, want %d", got, discoveryRepeats)
+	}
+}
+
+// A device answers both copies of a broadcast request: the repeat is not
+// decoded again. A WS-Discovery answer counts as a repeat when only its
+// SOAP header ids changed; the same answer from another device and another
+// answer of the same device are each decoded.
+func TestRepeatedDiscoveryAnswersAreDecodedOnce(t *testing.T) {
+	a, err := os.ReadFile("../../testdata/realdata/python-ws-discovery/probe_response_IPCAM_631GA.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := bytes.Replace(a, []byte("<wsa:MessageID>uuid:2419d68a"), []byte("<wsa:MessageID>uuid:99999999"), 1)
+	other := bytes.Replace(a, []byte("Model/631GA"), []byte("Model/631GB"), 1)
+	if bytes.Equal(a, again) || bytes.Equal(a, other) {
+		t.Fatal("test data did not change")
+	}
+	var obs []observe.Observation
+	r := testRun(nil)
+	emit := func(o observe.Observation) { obs = append(obs, o) }
+	at := func(ip string) scanner.Meta {
+		m := r.meta(ProbeWSD, netip.MustParseAddr(ip), 3702)
+		m.DstPort = 40000
+		return m
+	}
+	steps := []struct {
+		ip      string
+		payload []byte
+		decoded bool
+	}{
+		{"192.0.2.10", a, true},
+		{"192.0.2.10", again, false}, // the second copy's answer
+		{"192.0.2.10", a, false},
+		{"192.0.2.11", a, true},     // another device saying the same
+		{"192.0.2.10", other, true}, // the same device saying more
+	}
+	for i, s := range steps {
+		before := len(obs)
+		r.decodeDatagram(s.payload, at(s.ip), emit)
+		if got := len(obs) > before; got != s.decoded {
+			t.Errorf("step %d (%s): decoded %v, want %v", i, s.ip, got, s.decoded)
+		}
+	}
+	if r.answers.repeats != 2 {
+		t.Errorf("%d repeats counted, want 2", r.answers.repeats)
 	}
 }
