@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -65,6 +66,7 @@ func (r *run) linkLocal(ctx context.Context) error {
 	}
 	err := g.Wait()
 	r.warnUnsent()
+	r.warnDropped()
 	return err
 }
 
@@ -93,9 +95,14 @@ func (r *run) discoverWith(ctx context.Context, p discovery.Protocol) error {
 		}()
 		emit = descs.watch(r.emit)
 	}
+	var readers sync.WaitGroup
+	defer func() {
+		stopListening()
+		readers.Wait() // so that their count of answers dropped is in
+	}()
 	for _, c := range conns {
 		go func() { <-listenCtx.Done(); c.Close() }()
-		go r.readAnswers(c, p.Name, emit)
+		readers.Go(func() { r.readAnswers(c, p.Name, emit) })
 	}
 	payload, err := p.Request()
 	if err != nil {
@@ -251,13 +258,16 @@ func (r *run) discoveryDestinations(ctx context.Context, p discovery.Protocol) (
 // readAnswers decodes every datagram until the connection closes. It serves
 // the multicast discovery sockets and the unicast WS-Discovery socket alike.
 func (r *run) readAnswers(c net.PacketConn, probe string, emit scanner.Emit) {
-	buf := make([]byte, maxDatagram)
+	buf, oob := make([]byte, maxDatagram), make([]byte, 64)
 	local := uint16(c.LocalAddr().(*net.UDPAddr).Port)
+	var dropped uint32
+	defer func() { r.noteDropped(probe, dropped) }()
 	for {
-		n, from, err := c.ReadFrom(buf)
+		n, from, d, err := readDatagram(c, buf, oob)
 		if err != nil {
 			return
 		}
+		dropped = max(dropped, d)
 		ua, ok := from.(*net.UDPAddr)
 		if !ok {
 			continue
@@ -270,6 +280,55 @@ func (r *run) readAnswers(c net.PacketConn, probe string, emit scanner.Emit) {
 		m.DstPort = local
 		r.decodeDatagram(buf[:n], m, emit)
 	}
+}
+
+// readDatagram reads one datagram and, where the socket counts them
+// (countDrops), how many datagrams it has dropped so far for want of room.
+func readDatagram(c net.PacketConn, buf, oob []byte) (n int, from net.Addr, dropped uint32, err error) {
+	uc, ok := c.(*net.UDPConn)
+	if !ok {
+		n, from, err = c.ReadFrom(buf)
+		return n, from, 0, err
+	}
+	n, oobn, _, ua, err := uc.ReadMsgUDP(buf, oob)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	dropped, _ = droppedSoFar(oob[:oobn])
+	return n, ua, dropped, nil
+}
+
+// noteDropped adds the answers one socket of a protocol dropped.
+func (r *run) noteDropped(probe string, n uint32) {
+	if n == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.dropped == nil {
+		r.dropped = map[string]uint64{}
+	}
+	r.dropped[probe] += uint64(n)
+}
+
+// warnDropped says, once, how many discovery answers the kernel dropped
+// because a socket's receive buffer was full: devices the report may be
+// missing. The count comes with a later datagram (SO_RXQ_OVFL), so answers
+// dropped after a socket's last one read are not counted.
+func (r *run) warnDropped() {
+	r.mu.Lock()
+	dropped := r.dropped
+	r.mu.Unlock()
+	if len(dropped) == 0 {
+		return
+	}
+	var parts []string
+	total := uint64(0)
+	for _, p := range slices.Sorted(maps.Keys(dropped)) {
+		parts = append(parts, fmt.Sprintf("%s %d", p, dropped[p]))
+		total += dropped[p]
+	}
+	r.warn("the kernel dropped %d discovery answers for want of receive buffer (%s): devices may be missing; raise net.core.rmem_max or run as root", total, strings.Join(parts, ", "))
 }
 
 // decodeDatagram hands an answer to the decoder for its ports, once: an
@@ -362,9 +421,14 @@ func (s *answerSet) remember(k uint64) {
 // own requests and direct answers, or a protocol port (shared with other
 // listeners) joined to group.
 func listenUDP(ctx context.Context, seg *Segment, port int, group netip.Addr) (net.PacketConn, error) {
+	forced := false
 	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
 		var serr error
-		err := rc.Control(func(fd uintptr) { serr = shareBroadcastSocket(fd) })
+		err := rc.Control(func(fd uintptr) {
+			serr = shareBroadcastSocket(fd)
+			forced = forceReadBuffer(fd, discoveryReadBuffer) == nil
+			_ = countDrops(fd) // best effort: without it no drop is counted
+		})
 		return errors.Join(err, serr)
 	}}
 	host := seg.Addr.String()
@@ -375,11 +439,13 @@ func listenUDP(ctx context.Context, seg *Segment, port int, group netip.Addr) (n
 	if err != nil {
 		return nil, err
 	}
-	if uc, ok := c.(*net.UDPConn); ok {
+	if uc, ok := c.(*net.UDPConn); ok && !forced {
 		// Every device of a segment answers a broadcast search at once:
 		// the default buffer (208 KiB on Linux) holds a few dozen answers
-		// of a kilobyte or two, and a busy machine reads them late. As
-		// much as the system allows (net.core.rmem_max); best effort.
+		// of a kilobyte or two, and a busy machine reads them late. Root
+		// sets discoveryReadBuffer past net.core.rmem_max (forceReadBuffer,
+		// above); anyone else gets as much as rmem_max allows (208 KiB by
+		// default, which the kernel doubles); best effort.
 		_ = uc.SetReadBuffer(discoveryReadBuffer)
 	}
 	pc := ipv4.NewPacketConn(c)
