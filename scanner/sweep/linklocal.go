@@ -136,8 +136,11 @@ func (r *run) discoverWith(ctx context.Context, p discovery.Protocol) error {
 // report. SOAP-over-UDP, WS-Discovery's transport, sends every multicast
 // message twice for this reason (MULTICAST_UDP_REPEAT 1, at most
 // UDP_MAX_DELAY 250 ms apart); python-kasa broadcasts its TDP search three
-// times. A device answering both copies says the same facts twice, which a
-// report holds once. A narrowed sweep's unicast requests (sendEach) go once:
+// times. A device answering both copies says the same thing twice: the
+// repeat is not decoded again (answerSet). The copies are a gap apart, not
+// back to back, so that a segment's answers to the first have been read
+// before those to the second arrive: at once they would need twice the
+// receive buffer. A narrowed sweep's unicast requests (sendEach) go once:
 // no switch floods them, and repeating them would double the requests a
 // /16 of targets gets.
 const (
