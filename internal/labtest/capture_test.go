@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"net"
 	"net/netip"
 	"os"
@@ -147,6 +148,8 @@ type sentFrame struct {
 	probe     bool
 	broadcast bool   // sent to a broadcast or multicast Ethernet address
 	port      uint16 // a TCP SYN's destination port
+	udpPort   uint16 // a UDP datagram's destination port
+	payload   uint64 // a UDP datagram's payload, hashed (FNV-1a)
 }
 
 func classify(p gopacket.Packet, at time.Time) sentFrame {
@@ -167,6 +170,13 @@ func classify(p gopacket.Packet, at time.Time) sentFrame {
 	switch {
 	case ip.Protocol == layers.IPProtocolUDP:
 		f.probe = true
+		if udp, ok := p.Layer(layers.LayerTypeUDP).(*layers.UDP); ok {
+			f.udpPort = uint16(udp.DstPort)
+			h := fnv.New64a()
+			h.Write(udp.Payload)
+			f.payload = h.Sum64()
+			f.what = fmt.Sprintf("UDP to %s:%d", f.dst, udp.DstPort)
+		}
 	case ip.Protocol == layers.IPProtocolTCP:
 		tcp, _ := p.Layer(layers.LayerTypeTCP).(*layers.TCP)
 		f.probe = tcp != nil && tcp.SYN && !tcp.ACK

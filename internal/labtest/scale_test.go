@@ -3,6 +3,7 @@
 package labtest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/netip"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/camsweep/camsweep/internal/camsim"
 	"github.com/camsweep/camsweep/internal/lab"
@@ -104,6 +106,10 @@ func TestSparseSweepAsksEachAddressAtMostTwiceAndNeverTheExcluded(t *testing.T) 
 		}
 	}
 	t.Logf("%d ARP requests for %d addresses in scope (%.2f each); sweep took %v", total, scope, float64(total)/float64(scope), run.took)
+	checkDiscoverySentTwice(t, frames, append(slices.Clone(discoveryGroups), bcast))
+	if bytes.Contains(run.stderr, []byte("dropped")) {
+		t.Errorf("the sweep says discovery answers were dropped: %s", run.stderr)
+	}
 
 	res := parseReport(t, run.stdout)
 	byMAC := devicesByMAC(res)
@@ -127,9 +133,55 @@ func TestSparseSweepAsksEachAddressAtMostTwiceAndNeverTheExcluded(t *testing.T) 
 			t.Errorf("%s: vendor %q, want %q", d.Profile.Name, got.Vendor, d.Profile.Expect.Vendor)
 		}
 	}
+	// Each device answered both copies of the searches: it is still one
+	// device, holding its address alone.
+	holders := map[netip.Addr]int{}
+	for _, d := range res.Devices {
+		for _, ip := range d.IPs {
+			holders[ip]++
+		}
+	}
+	for ip, n := range holders {
+		if n > 1 {
+			t.Errorf("%s is held by %d devices of the report", ip, n)
+		}
+	}
 	for _, ph := range plain {
 		if _, found := byMAC[strings.ToLower(ph.MAC.String())]; found == excluded(ph.IP) {
 			t.Errorf("plain host %s (excluded %v): in the report %v", ph.IP, excluded(ph.IP), found)
 		}
 	}
+}
+
+// checkDiscoverySentTwice fails the test unless every broadcast or
+// multicast discovery request (a UDP payload to a port of one of groups,
+// mDNS's browsing left out) went out exactly twice, the copies at least 200 ms
+// apart (the sweep's gap is 250 ms; the capture's clock is not the
+// sweep's).
+func checkDiscoverySentTwice(t *testing.T, frames []sentFrame, groups []netip.Addr) {
+	t.Helper()
+	type dest struct {
+		ip      netip.Addr
+		port    uint16
+		payload uint64 // SSDP's two searches share a group and port
+	}
+	sent := map[dest][]time.Time{}
+	for _, f := range frames {
+		if f.broadcast && f.udpPort != 0 && f.udpPort != 5353 && slices.Contains(groups, f.dst) {
+			d := dest{f.dst, f.udpPort, f.payload}
+			sent[d] = append(sent[d], f.at)
+		}
+	}
+	if len(sent) == 0 {
+		t.Fatal("no broadcast or multicast discovery request in the capture")
+	}
+	for d, at := range sent {
+		switch {
+		case len(at) != 2:
+			t.Errorf("discovery request to %s:%d sent %d times, want twice", d.ip, d.port, len(at))
+		case at[1].Sub(at[0]) < 200*time.Millisecond:
+			t.Errorf("discovery request to %s:%d sent again after %v, want 250 ms", d.ip, d.port, at[1].Sub(at[0]))
+		}
+	}
+	t.Logf("%d broadcast or multicast discovery requests, each sent twice", len(sent))
 }

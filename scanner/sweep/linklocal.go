@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"net"
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -63,6 +66,7 @@ func (r *run) linkLocal(ctx context.Context) error {
 	}
 	err := g.Wait()
 	r.warnUnsent()
+	r.warnDropped()
 	return err
 }
 
@@ -91,9 +95,14 @@ func (r *run) discoverWith(ctx context.Context, p discovery.Protocol) error {
 		}()
 		emit = descs.watch(r.emit)
 	}
+	var readers sync.WaitGroup
+	defer func() {
+		stopListening()
+		readers.Wait() // so that their count of answers dropped is in
+	}()
 	for _, c := range conns {
 		go func() { <-listenCtx.Done(); c.Close() }()
-		go r.readAnswers(c, p.Name, emit)
+		readers.Go(func() { r.readAnswers(c, p.Name, emit) })
 	}
 	payload, err := p.Request()
 	if err != nil {
@@ -127,8 +136,11 @@ func (r *run) discoverWith(ctx context.Context, p discovery.Protocol) error {
 // report. SOAP-over-UDP, WS-Discovery's transport, sends every multicast
 // message twice for this reason (MULTICAST_UDP_REPEAT 1, at most
 // UDP_MAX_DELAY 250 ms apart); python-kasa broadcasts its TDP search three
-// times. A device answering both copies says the same facts twice, which a
-// report holds once. A narrowed sweep's unicast requests (sendEach) go once:
+// times. A device answering both copies says the same thing twice: the
+// repeat is not decoded again (answerSet). The copies are a gap apart, not
+// back to back, so that a segment's answers to the first have been read
+// before those to the second arrive: at once they would need twice the
+// receive buffer. A narrowed sweep's unicast requests (sendEach) go once:
 // no switch floods them, and repeating them would double the requests a
 // /16 of targets gets.
 const (
@@ -249,13 +261,16 @@ func (r *run) discoveryDestinations(ctx context.Context, p discovery.Protocol) (
 // readAnswers decodes every datagram until the connection closes. It serves
 // the multicast discovery sockets and the unicast WS-Discovery socket alike.
 func (r *run) readAnswers(c net.PacketConn, probe string, emit scanner.Emit) {
-	buf := make([]byte, maxDatagram)
+	buf, oob := make([]byte, maxDatagram), make([]byte, 64)
 	local := uint16(c.LocalAddr().(*net.UDPAddr).Port)
+	var dropped uint32
+	defer func() { r.noteDropped(probe, dropped) }()
 	for {
-		n, from, err := c.ReadFrom(buf)
+		n, from, d, err := readDatagram(c, buf, oob)
 		if err != nil {
 			return
 		}
+		dropped = max(dropped, d)
 		ua, ok := from.(*net.UDPAddr)
 		if !ok {
 			continue
@@ -270,22 +285,153 @@ func (r *run) readAnswers(c net.PacketConn, probe string, emit scanner.Emit) {
 	}
 }
 
-// decodeDatagram hands an answer to the decoder for its ports.
+// readDatagram reads one datagram and, where the socket counts them
+// (countDrops), how many datagrams it has dropped so far for want of room.
+func readDatagram(c net.PacketConn, buf, oob []byte) (n int, from net.Addr, dropped uint32, err error) {
+	uc, ok := c.(*net.UDPConn)
+	if !ok {
+		n, from, err = c.ReadFrom(buf)
+		return n, from, 0, err
+	}
+	n, oobn, _, ua, err := uc.ReadMsgUDP(buf, oob)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	dropped, _ = droppedSoFar(oob[:oobn])
+	return n, ua, dropped, nil
+}
+
+// noteDropped adds the answers one socket of a protocol dropped.
+func (r *run) noteDropped(probe string, n uint32) {
+	if n == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.dropped == nil {
+		r.dropped = map[string]uint64{}
+	}
+	r.dropped[probe] += uint64(n)
+}
+
+// warnDropped says, once, how many discovery answers the kernel dropped
+// because a socket's receive buffer was full: devices the report may be
+// missing. The count comes with a later datagram (SO_RXQ_OVFL), so answers
+// dropped after a socket's last one read are not counted.
+func (r *run) warnDropped() {
+	r.mu.Lock()
+	dropped := r.dropped
+	r.mu.Unlock()
+	if len(dropped) == 0 {
+		return
+	}
+	var parts []string
+	total := uint64(0)
+	for _, p := range slices.Sorted(maps.Keys(dropped)) {
+		parts = append(parts, fmt.Sprintf("%s %d", p, dropped[p]))
+		total += dropped[p]
+	}
+	r.warn("the kernel dropped %d discovery answers for want of receive buffer (%s): devices may be missing; raise net.core.rmem_max or run as root", total, strings.Join(parts, ", "))
+}
+
+// decodeDatagram hands an answer to the decoder for its ports, once: an
+// answer that repeats one decoded before is not decoded again.
 func (r *run) decodeDatagram(b []byte, m scanner.Meta, emit scanner.Emit) {
 	dec, ok := discovery.ByPort(m.SrcPort, m.DstPort)
 	if !ok {
 		return
 	}
-	_ = dec(b, m, emit) // undecodable answers are simply not evidence
+	key := r.answers.key(m, b)
+	if r.answers.seen(key) {
+		return
+	}
+	if dec(b, m, emit) == nil { // undecodable answers are simply not evidence
+		r.answers.remember(key)
+	}
+}
+
+// answerSet remembers the discovery answers decoded, so that a repeat is
+// not decoded again. Every broadcast request goes out twice
+// (discoveryRepeats), and most devices answer each copy with the same
+// bytes; a WS-Discovery answer differs only in its SOAP header, which
+// discovery.RepeatKey leaves out. Decoding is pure, so a repeat would give
+// the same observations, each one more call into the engine. A datagram is
+// known by a 64-bit hash of its sender, ports, probe and the bytes that
+// matter, as the capture reader knows its repeats (scanner/pcap); the set
+// forgets everything when it reaches maxAnswersRemembered (a repeat is then
+// decoded again, which costs time, never a device). The zero value is
+// ready; its methods are safe for concurrent use.
+type answerSet struct {
+	mu      sync.Mutex
+	seed    maphash.Seed
+	m       map[uint64]struct{}
+	repeats int // answers not decoded again
+}
+
+// maxAnswersRemembered bounds answerSet: far more than the answers of a
+// segment's devices to the thirteen searches, twice.
+const maxAnswersRemembered = 1 << 16
+
+func (s *answerSet) key(m scanner.Meta, b []byte) uint64 {
+	head, tail := discovery.RepeatKey(m.SrcPort, m.DstPort, b)
+	s.mu.Lock()
+	if s.m == nil {
+		s.seed, s.m = maphash.MakeSeed(), map[uint64]struct{}{}
+	}
+	seed := s.seed
+	s.mu.Unlock()
+	var h maphash.Hash
+	h.SetSeed(seed)
+	src := m.SrcIP.As16()
+	h.Write(src[:])
+	h.Write([]byte{byte(m.SrcPort >> 8), byte(m.SrcPort), byte(m.DstPort >> 8), byte(m.DstPort)})
+	h.WriteString(m.Probe)
+	h.WriteByte(0)
+	var n [8]byte
+	for i := range n {
+		n[i] = byte(len(head) >> (8 * i))
+	}
+	h.Write(n[:]) // so that no split of the same bytes gives the same key
+	h.Write(head)
+	h.Write(tail)
+	return h.Sum64()
+}
+
+// seen says whether an answer with this key was decoded, and counts it.
+func (s *answerSet) seen(k uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.m[k]
+	if ok {
+		s.repeats++
+	}
+	return ok
+}
+
+func (s *answerSet) remember(k uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[uint64]struct{}{}
+	}
+	if len(s.m) >= maxAnswersRemembered {
+		clear(s.m)
+	}
+	s.m[k] = struct{}{}
 }
 
 // listenUDP opens a UDP socket on the segment's interface: port 0 for our
 // own requests and direct answers, or a protocol port (shared with other
 // listeners) joined to group.
 func listenUDP(ctx context.Context, seg *Segment, port int, group netip.Addr) (net.PacketConn, error) {
+	forced := false
 	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
 		var serr error
-		err := rc.Control(func(fd uintptr) { serr = shareBroadcastSocket(fd) })
+		err := rc.Control(func(fd uintptr) {
+			serr = shareBroadcastSocket(fd)
+			forced = forceReadBuffer(fd, discoveryReadBuffer) == nil
+			_ = countDrops(fd) // best effort: without it no drop is counted
+		})
 		return errors.Join(err, serr)
 	}}
 	host := seg.Addr.String()
@@ -296,11 +442,13 @@ func listenUDP(ctx context.Context, seg *Segment, port int, group netip.Addr) (n
 	if err != nil {
 		return nil, err
 	}
-	if uc, ok := c.(*net.UDPConn); ok {
+	if uc, ok := c.(*net.UDPConn); ok && !forced {
 		// Every device of a segment answers a broadcast search at once:
 		// the default buffer (208 KiB on Linux) holds a few dozen answers
-		// of a kilobyte or two, and a busy machine reads them late. As
-		// much as the system allows (net.core.rmem_max); best effort.
+		// of a kilobyte or two, and a busy machine reads them late. Root
+		// sets discoveryReadBuffer past net.core.rmem_max (forceReadBuffer,
+		// above); anyone else gets as much as rmem_max allows (208 KiB by
+		// default, which the kernel doubles); best effort.
 		_ = uc.SetReadBuffer(discoveryReadBuffer)
 	}
 	pc := ipv4.NewPacketConn(c)

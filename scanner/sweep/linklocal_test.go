@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"net/netip"
@@ -10,6 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner"
 )
 
 // refusing is a socket the kernel refuses to send to one address from, as
@@ -104,5 +108,129 @@ func TestBroadcastDiscoveryIsSentTwice(t *testing.T) {
 	}
 	if got != discoveryRepeats {
 		t.Fatalf("request arrived %d times, want %d", got, discoveryRepeats)
+	}
+}
+
+// A device answers both copies of a broadcast request: the repeat is not
+// decoded again. A WS-Discovery answer counts as a repeat when only its
+// SOAP header ids changed; the same answer from another device and another
+// answer of the same device are each decoded.
+func TestRepeatedDiscoveryAnswersAreDecodedOnce(t *testing.T) {
+	a, err := os.ReadFile("../../testdata/realdata/python-ws-discovery/probe_response_IPCAM_631GA.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := bytes.Replace(a, []byte("<wsa:MessageID>uuid:2419d68a"), []byte("<wsa:MessageID>uuid:99999999"), 1)
+	other := bytes.Replace(a, []byte("Model/631GA"), []byte("Model/631GB"), 1)
+	if bytes.Equal(a, again) || bytes.Equal(a, other) {
+		t.Fatal("test data did not change")
+	}
+	var obs []observe.Observation
+	r := testRun(nil)
+	emit := func(o observe.Observation) { obs = append(obs, o) }
+	at := func(ip string) scanner.Meta {
+		m := r.meta(ProbeWSD, netip.MustParseAddr(ip), 3702)
+		m.DstPort = 40000
+		return m
+	}
+	steps := []struct {
+		ip      string
+		payload []byte
+		decoded bool
+	}{
+		{"192.0.2.10", a, true},
+		{"192.0.2.10", again, false}, // the second copy's answer
+		{"192.0.2.10", a, false},
+		{"192.0.2.11", a, true},     // another device saying the same
+		{"192.0.2.10", other, true}, // the same device saying more
+	}
+	for i, s := range steps {
+		before := len(obs)
+		r.decodeDatagram(s.payload, at(s.ip), emit)
+		if got := len(obs) > before; got != s.decoded {
+			t.Errorf("step %d (%s): decoded %v, want %v", i, s.ip, got, s.decoded)
+		}
+	}
+	if r.answers.repeats != 2 {
+		t.Errorf("%d repeats counted, want 2", r.answers.repeats)
+	}
+}
+
+// Answers the kernel drops because a discovery socket's receive buffer is
+// full are counted (SO_RXQ_OVFL, handed with a later datagram) and named in
+// one warning: devices the report may be missing.
+func TestDroppedDiscoveryAnswersAreCountedAndWarned(t *testing.T) {
+	lc := net.ListenConfig{Control: func(_, _ string, rc syscall.RawConn) error {
+		var serr error
+		err := rc.Control(func(fd uintptr) { serr = countDrops(fd) })
+		if serr != nil {
+			t.Skipf("SO_RXQ_OVFL: %v", serr)
+		}
+		return err
+	}}
+	c, err := lc.ListenPacket(context.Background(), "udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.(*net.UDPConn).SetReadBuffer(1) // the kernel's least: a few datagrams
+	out, err := net.Dial("udp4", c.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	answer := make([]byte, 1000)
+	for range 200 { // a segment's devices answering at once, unread
+		out.Write(answer)
+	}
+	r := testRun(nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.readAnswers(c, ProbeSADP, func(observe.Observation) {})
+	}()
+	time.Sleep(200 * time.Millisecond)
+	out.Write(answer) // a later answer brings the count
+	time.Sleep(200 * time.Millisecond)
+	c.Close()
+	<-done
+	if r.dropped[ProbeSADP] == 0 {
+		t.Fatalf("no answer counted as dropped (%v)", r.dropped)
+	}
+	r.warnDropped()
+	if len(r.warnings) != 1 || !strings.Contains(r.warnings[0], "sadp "+strconv.FormatUint(r.dropped[ProbeSADP], 10)) {
+		t.Errorf("warnings %q, want one naming sadp's %d dropped answers", r.warnings, r.dropped[ProbeSADP])
+	}
+}
+
+// As root the discovery sockets' receive buffer is set past
+// net.core.rmem_max: a site's answers to one search arrive at once.
+func TestDiscoveryReadBufferIsForcedAsRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (SO_RCVBUFFORCE)")
+	}
+	lo, err := net.InterfaceByName("lo")
+	if err != nil {
+		t.Skip(err)
+	}
+	seg := &Segment{Interface: lo, Addr: netip.MustParseAddr("127.0.0.1"), Prefix: netip.MustParsePrefix("127.0.0.0/8")}
+	c, err := listenUDP(context.Background(), seg, 0, netip.Addr{})
+	if err != nil {
+		t.Skipf("no socket on lo: %v", err)
+	}
+	defer c.Close()
+	rc, err := c.(*net.UDPConn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got int
+	var gerr error
+	if err := rc.Control(func(fd uintptr) {
+		got, gerr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF)
+	}); err != nil || gerr != nil {
+		t.Fatal(err, gerr)
+	}
+	if got < discoveryReadBuffer {
+		t.Errorf("receive buffer %d bytes, want at least %d", got, discoveryReadBuffer)
 	}
 }

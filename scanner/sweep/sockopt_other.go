@@ -9,3 +9,9 @@ import "errors"
 func shareBroadcastSocket(uintptr) error {
 	return errors.ErrUnsupported
 }
+
+func forceReadBuffer(uintptr, int) error { return errors.ErrUnsupported }
+
+func countDrops(uintptr) error { return errors.ErrUnsupported }
+
+func droppedSoFar([]byte) (uint32, bool) { return 0, false }

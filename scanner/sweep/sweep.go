@@ -202,6 +202,9 @@ type run struct {
 	warnings []string
 	unsent   map[netip.Addr]error // targets a unicast discovery request could not be sent to
 
+	answers answerSet         // discovery answers decoded: a repeat is not decoded again
+	dropped map[string]uint64 // discovery answers the kernel dropped, by probe, under mu
+
 	progressMu sync.Mutex
 }
 

@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -69,11 +70,15 @@ type options struct {
 	// capture, when set, records the scanner's ARP traffic of each run to
 	// capture-N.pcap files with this prefix.
 	capture string
+	// keep, when set, is a directory each camsweep run's JSON report is
+	// written to, so that two builds' per-device facts can be compared.
+	keep string
 }
 
 func main() {
 	var o options
-	flag.StringVar(&o.camsweep, "camsweep", "camsweep", "camsweep binary to time")
+	flag.StringVar(&o.camsweep, "camsweep", "camsweep", "camsweep binary to time; several, comma-separated, are timed on the same lab, alternating run by run")
+	flag.StringVar(&o.keep, "keep", "", "write each camsweep run's JSON report to this directory (TOOL-BUILD-RUN.json)")
 	flag.IntVar(&o.runs, "runs", 5, "runs of each tool; the median is reported")
 	flag.IntVar(&o.rate, "rate", 300, "packets per second for every tool (equal politeness)")
 	flag.BoolVar(&o.hostile, "hostile", false, "include the hostile camsim devices (they cost the full sweep its exchange timeout)")
@@ -237,16 +242,14 @@ func benchRouted16(o options, profiles []camsim.Profile) error {
 		{name: "nmap -n -T4 --min-rate 1000 -p 80,443,554,8000 --open", argv: []string{"nmap", "-n", "-T4", "--min-rate", "1000", "-p", "80,443,554,8000", "--open", subnet},
 			parse: parseNmapHosts},
 	}
-	for _, t := range ts {
-		if !strings.Contains(t.name, o.only) {
+	ts = perBuild(o, ts)
+	for i, res := range timeTools(l, ts, o.runs, "", o.keep) {
+		t := ts[i]
+		if res.err != nil {
+			fmt.Printf("%-8s %-6d %-40s %s\n", subnet[strings.LastIndex(subnet, "/"):], devices+o.flat16Plain, t.name, res.err)
 			continue
 		}
-		med, counts, err := timeTool(l, t, o.runs, "")
-		if err != nil {
-			fmt.Printf("%-8s %-6d %-40s %s\n", subnet[strings.LastIndex(subnet, "/"):], devices+o.flat16Plain, t.name, err)
-			continue
-		}
-		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8s %8s\n", subnet[strings.LastIndex(subnet, "/"):], devices+o.flat16Plain, t.name, med.Seconds(), counts[0], count(counts[1]), count(counts[2]))
+		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8s %8s\n", subnet[strings.LastIndex(subnet, "/"):], devices+o.flat16Plain, t.name, res.median.Seconds(), res.counts[0], count(res.counts[1]), count(res.counts[2]))
 	}
 	return nil
 }
@@ -324,22 +327,39 @@ func benchLab(o options, subnet string, profiles []camsim.Profile, plainFor func
 		return err
 	}
 	hosts := len(plain) + len(profiles)
+	ts = perBuild(o, ts)
+	for i, res := range timeTools(l, ts, o.runs, o.capture, o.keep) {
+		t := ts[i]
+		if res.err != nil {
+			fmt.Printf("%-8s %-6d %-40s %s\n", subnet[len(subnet)-3:], hosts, t.name, res.err)
+			continue
+		}
+		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8d %8s\n", subnet[len(subnet)-3:], hosts, t.name, res.median.Seconds(), res.counts[0], res.counts[1], count(res.counts[2]))
+	}
+	return nil
+}
+
+// perBuild keeps the tools -only names and, when -camsweep names several
+// builds, times each camsweep tool once per build (named "tool [build]").
+func perBuild(o options, ts []tool) []tool {
+	builds := strings.Split(o.camsweep, ",")
+	var out []tool
 	for _, t := range ts {
 		if !strings.Contains(t.name, o.only) {
 			continue
 		}
-		med, counts, err := timeTool(l, t, o.runs, o.capture)
-		if err != nil {
-			fmt.Printf("%-8s %-6d %-40s %s\n", subnet[len(subnet)-3:], hosts, t.name, err)
+		if len(builds) == 1 || t.argv[0] != o.camsweep {
+			out = append(out, t)
 			continue
 		}
-		models := "-"
-		if counts[2] >= 0 {
-			models = fmt.Sprint(counts[2])
+		for _, b := range builds {
+			bt := t
+			bt.argv = append([]string{b}, t.argv[1:]...)
+			bt.name = t.name + " [" + b + "]"
+			out = append(out, bt)
 		}
-		fmt.Printf("%-8s %-6d %-40s %9.2fs %8d %8d %8s\n", subnet[len(subnet)-3:], hosts, t.name, med.Seconds(), counts[0], counts[1], models)
 	}
-	return nil
+	return out
 }
 
 // usage says how much CPU and memory a finished run took ("ip netns exec"
@@ -355,46 +375,106 @@ func usage(ps *os.ProcessState) string {
 	return fmt.Sprintf(" (CPU %.2fs, peak RSS %d MiB)", (ps.UserTime() + ps.SystemTime()).Seconds(), ru.Maxrss/1024)
 }
 
-// timeTool runs t runs times in the scanner namespace and returns the median
-// wall time and what the last run found.
-func timeTool(l *lab.Lab, t tool, runs int, capture string) (time.Duration, [3]int, error) {
-	var took []time.Duration
-	var counts [3]int
+// result is what timeTools measured of one tool: the median wall time and
+// what its last run found, or why it failed.
+type result struct {
+	median time.Duration
+	counts [3]int
+	err    error
+}
+
+// timeTools runs each tool runs times in the scanner namespace, in rounds
+// (every tool once, then every tool again), so that builds compared on one
+// lab share its load alike, and returns each tool's result. A tool that
+// fails is not run again.
+func timeTools(l *lab.Lab, ts []tool, runs int, capture, keep string) []result {
+	took := make([][]time.Duration, len(ts))
+	res := make([]result, len(ts))
+	n := 0
 	for run := range runs {
-		stopCapture := func() {}
-		if capture != "" {
-			stopCapture = startCapture(l, fmt.Sprintf("%s-%d.pcap", capture, run+1))
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		cmd := l.Scanner().Command(ctx, t.argv[0], t.argv[1:]...)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		dropsBefore := softnetDrops()
-		start := time.Now()
-		err := cmd.Run()
-		took = append(took, time.Since(start))
-		cancel()
-		stopCapture()
-		fmt.Fprintf(os.Stderr, "benchsweep: %s: run %d took %.2fs%s; the kernel dropped %d packets at full backlogs meanwhile\n",
-			t.name, len(took), took[len(took)-1].Seconds(), usage(cmd.ProcessState), softnetDrops()-dropsBefore)
-		for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
-			if strings.Contains(line, "warning") || strings.Contains(line, "slowed") {
-				fmt.Fprintf(os.Stderr, "benchsweep:   %s\n", line)
+		for i, t := range ts {
+			if res[i].err != nil {
+				continue
 			}
+			n++
+			d, counts, err := runOnce(l, t, run, n, capture, keep)
+			took[i] = append(took[i], d)
+			res[i].counts, res[i].err = counts, err
 		}
-		if err != nil {
-			return 0, counts, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
-		}
-		counts[0], counts[1], counts[2] = t.parse(stdout.Bytes())
-		if m := summaryHosts.FindSubmatch(stderr.Bytes()); t.hostsOnStderr && m != nil {
-			counts[0], _ = strconv.Atoi(string(m[1]))
-		}
-		flushNeighbours(l)
-		// Let the plain hosts' broadcast queue drain before the next run.
-		time.Sleep(2 * time.Second)
 	}
-	slices.Sort(took)
-	return took[len(took)/2], counts, nil
+	for i := range ts {
+		if res[i].err == nil {
+			slices.Sort(took[i])
+			res[i].median = took[i][len(took[i])/2]
+		}
+	}
+	return res
+}
+
+// runOnce runs t once (the n-th run of the benchmark) and returns its wall
+// time and what it found.
+func runOnce(l *lab.Lab, t tool, run, n int, capture, keep string) (time.Duration, [3]int, error) {
+	var counts [3]int
+	stopCapture := func() {}
+	if capture != "" {
+		stopCapture = startCapture(l, fmt.Sprintf("%s-%d.pcap", capture, n))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := l.Scanner().Command(ctx, t.argv[0], t.argv[1:]...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	dropsBefore := softnetDrops()
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	cancel()
+	stopCapture()
+	fmt.Fprintf(os.Stderr, "benchsweep: %s: run %d took %.2fs%s; the kernel dropped %d packets at full backlogs meanwhile (load %s)\n",
+		t.name, run+1, took.Seconds(), usage(cmd.ProcessState), softnetDrops()-dropsBefore, loadAverage())
+	for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+		if strings.Contains(line, "warning") || strings.Contains(line, "slowed") {
+			fmt.Fprintf(os.Stderr, "benchsweep:   %s\n", line)
+		}
+	}
+	if keep != "" && slices.Contains(t.argv, "sweep") { // camsweep's report
+
+		file := filepath.Join(keep, fmt.Sprintf("%s-%d.json", slug(t.name), run+1))
+		if werr := os.WriteFile(file, stdout.Bytes(), 0o644); werr != nil {
+			fmt.Fprintln(os.Stderr, "benchsweep:", werr)
+		}
+	}
+	if err != nil {
+		return took, counts, fmt.Errorf("%v: %s", err, firstLine(stderr.String()))
+	}
+	counts[0], counts[1], counts[2] = t.parse(stdout.Bytes())
+	if m := summaryHosts.FindSubmatch(stderr.Bytes()); t.hostsOnStderr && m != nil {
+		counts[0], _ = strconv.Atoi(string(m[1]))
+	}
+	flushNeighbours(l)
+	// Let the plain hosts' broadcast queue drain before the next run.
+	time.Sleep(2 * time.Second)
+	return took, counts, nil
+}
+
+// slug makes a tool's name a file name.
+func slug(name string) string {
+	return strings.Trim(nonWord.ReplaceAllString(name, "_"), "_")
+}
+
+var nonWord = regexp.MustCompile(`[^A-Za-z0-9.]+`)
+
+// loadAverage is the one-minute load average, as /proc/loadavg says it.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // startCapture records the scanner's ARP traffic to file until stopped.
