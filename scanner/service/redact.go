@@ -12,6 +12,10 @@ import (
 // token or a request MAC (the Hue bridge's sso=, a Yi camera's hmac=).
 var secretParams = []string{"user", "usr", "pass", "pwd", "auth", "token", "key", "login", "sign", "session", "sid", "cred", "secret", "sso", "hmac"}
 
+// RedactURL is redactURL for the importers, which read the URLs other tools
+// logged.
+func RedactURL(s string) string { return redactURL(s) }
+
 // redactURL removes credentials from a URL or request target: the userinfo
 // of an absolute URL (rtsp://admin:pw@cam/…) and the values of query
 // parameters whose names suggest a secret. The rest is kept as sent.
