@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/camsweep/camsweep/observe"
+	"github.com/camsweep/camsweep/scanner/service"
 )
 
 const (
@@ -53,8 +54,9 @@ var ErrNotZeekLog = errors.New("not a Zeek log the importer reads (http, ssl, x5
 //
 // The names a client asked for are read as what it asked for, as dns.log's
 // queries are: ssl.log's server_name (tls.sni) and http.log's host
-// (http.request_host). What else a client sent (user agents, credentials)
-// says nothing about the server and is not read.
+// (http.request_host), with the uri it asked a named host for
+// (http.request_target, credentials redacted). What else a client sent
+// (user agents, credentials) says nothing about the server and is not read.
 func Zeek(path string, emit Emit) (Stats, error) {
 	st := Stats{}
 	z := &zeekState{emit: emit, certs: map[string]certSite{}}
@@ -402,7 +404,7 @@ func (z *zeekState) add(at time.Time, ip netip.Addr, mac observe.MAC, port uint1
 	if value == "" || (!ip.IsValid() && mac.IsZero()) {
 		return
 	}
-	z.emit(observe.Observation{Time: at, Probe: "zeek", IP: ip, MAC: mac, Port: port, Key: key, Value: observe.Clip(value, observe.MaxValueLen)})
+	z.emit(observe.Observation{Time: at, Probe: "zeek", IP: ip, MAC: mac, Port: port, Key: key, Value: observe.Clip(value, observe.MaxLen(key))})
 }
 
 // record emits what one log line shows.
@@ -441,7 +443,15 @@ func (z *zeekState) httpRecord(at time.Time, r zeekRecord) error {
 	}
 	port := zeekPort(r.get("id.resp_p"))
 	if client, err := addrField(r, "id.orig_h"); err == nil {
-		z.add(at, client, observe.MAC{}, 0, "http.request_host", askedName(r.get("host")))
+		host := askedName(r.get("host"))
+		z.add(at, client, observe.MAC{}, 0, "http.request_host", host)
+		// The target it asked a named server for is the client's too, as
+		// on the wire (a camera's check-in with its cloud names its serial
+		// and versions), credentials redacted; a request to an address is
+		// a viewer's, read as the server's path below.
+		if uri := r.get("uri"); host != "" && len(uri) > 1 && uri[0] == '/' {
+			z.add(at, client, observe.MAC{}, 0, "http.request_target", service.RedactURL(uri))
+		}
 	}
 	if code := r.get("status_code"); code != "" {
 		z.add(at, ip, observe.MAC{}, port, "http.status", code)

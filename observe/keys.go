@@ -347,6 +347,7 @@ var keys = []Key{
 	{Name: "http.favicon_mmh3", Role: Fact},
 	{Name: "http.realm_mac", Role: Context},
 	{Name: "http.request_host", Role: Fact, Asked: true},
+	{Name: "http.request_target", Role: Fact, MaxLen: 1 << 10},
 
 	// RTSP.
 	{Name: "rtsp.status", Role: Fact},

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -325,6 +326,39 @@ func TestClientHelloServerNameIsTheClients(t *testing.T) {
 	r, _ = readCapture(t, "iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap", Options{})
 	if r.has("", "tls.sni", "*") {
 		t.Error("a server name from hellos that carry none")
+	}
+}
+
+// The Amcrest camera checks in with its cloud by plain HTTP (realdata §20):
+// the request's target, naming its class, serial, ports and brand, is the
+// camera's, without a port, beside the name it asked.
+func TestHTTPRequestTargetIsTheClients(t *testing.T) {
+	r, _ := readCapture(t, "iotls/amcrest-cam-wired_CUT.pcap", Options{})
+	want := "/p2pdev/update?oemid=0&type=IPC&version=2.520&devid=AMC020SC43PJ749D66&privPort=37777&httpPort=80&rtspPort=554&server=dhp2p&webver=2.420.0&manufacturer=Amcrest&webSpec=IPC2.420&webSubVer=0"
+	if !r.has("192.168.10.201", "http.request_target", want) || !r.has("192.168.10.201", "http.request_host", "amcrestview.com") {
+		t.Error("the camera's check-in is not decoded")
+	}
+	for _, o := range r.obs {
+		if o.Key == "http.request_target" && (o.Port != 0 || o.IP != netip.MustParseAddr("192.168.10.201")) {
+			t.Errorf("http.request_target about %v port %d: want the camera, no port", o.IP, o.Port)
+		}
+	}
+	// The Hue bridge's requests to its cloud are its own (realdata §1);
+	// the phone's requests to the bridge by address are the bridge's
+	// http.path, no target of the phone's.
+	hue, _ := readCapture(t, "iot-sentinel/negative_HueBridge_Setup-A-1-STA.pcap", Options{})
+	targets := 0
+	for _, o := range hue.obs {
+		if o.Key != "http.request_target" {
+			continue
+		}
+		targets++
+		if o.IP != netip.MustParseAddr("10.10.10.6") || !strings.HasPrefix(o.Value, "/") {
+			t.Errorf("http.request_target about %v: %s", o.IP, o.Value)
+		}
+	}
+	if targets == 0 {
+		t.Error("the Hue bridge's requests to its cloud are not read")
 	}
 }
 

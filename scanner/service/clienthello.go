@@ -93,9 +93,30 @@ func HTTPRequestHost(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	}
 	if name := dnsName(withoutPort(headerIn(rest, "host"))); name != "" {
 		m.SrcPort = 0 // the client's ephemeral port is no service of the device
-		newEmitter(m, emit).add("http.request_host", name)
+		out := newEmitter(m, emit)
+		out.add("http.request_host", name)
+		if target := requestTarget(line); target != "" {
+			out.add("http.request_target", target)
+		}
 	}
 	return nil
+}
+
+// requestTarget returns the origin-form target of a request line (path and
+// query, as sent) with credentials redacted as in http.path, or "" for a
+// target that is no path (a proxy's absolute form, CONNECT's authority, "*",
+// "/" alone). The registry bounds it (1 KiB, after the redaction).
+// It is read only beside a Host that is a name: a device asking its maker's
+// server by name, not a viewer or a VMS addressing a local device by IP,
+// whose requests are read as the server's http.path.
+func requestTarget(line []byte) string {
+	line = bytes.TrimRight(line, "\r")
+	first, last := bytes.IndexByte(line, ' '), bytes.LastIndexByte(line, ' ')
+	target := line[first+1 : last]
+	if len(target) < 2 || target[0] != '/' {
+		return ""
+	}
+	return redactURL(string(target))
 }
 
 // isRequestLine reports "METHOD target HTTP/x.y" (the CR kept by a cut at

@@ -167,10 +167,12 @@ func TestHTTPRequestHostIsTheNameAsked(t *testing.T) {
 				continue // a second request on the connection, or a body
 			}
 			for _, o := range obs {
-				if o.Key != "http.request_host" || o.Port != 0 {
+				if o.Port != 0 {
 					t.Errorf("%s: %+v", c.capture, o)
 				}
-				got[o.Value] = true
+				if o.Key == "http.request_host" {
+					got[o.Value] = true
+				}
 			}
 		}
 		if len(got) != len(c.want) {
@@ -198,15 +200,100 @@ func FuzzHTTPRequestHost(f *testing.F) {
 			f.Add(r)
 		}
 	}
+	// The Amcrest camera's check-in with its cloud (realdata §20), a target
+	// with a password to redact, and a proxy's absolute form.
+	for _, r := range amcrestCheckIns(f) {
+		f.Add(r)
+	}
+	f.Add([]byte("GET /cgi?user=admin&pwd=secret HTTP/1.1\r\nHost: cloud.example.com\r\n\r\n"))
+	f.Add([]byte("GET http://cloud.example.com/x?y=1 HTTP/1.1\r\nHost: cloud.example.com\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		obs, _ := decodeRequest(b)
-		if len(obs) > 1 {
+		if len(obs) > 2 {
 			t.Fatalf("%d observations", len(obs))
 		}
+		host := false
 		for _, o := range obs {
-			if o.Key != "http.request_host" || o.Port != 0 || !utf8.ValidString(o.Value) || len(o.Value) > maxSNIBytes || o.Value != strings.ToLower(o.Value) || strings.Contains(o.Value, ":") {
+			if o.Port != 0 || !utf8.ValidString(o.Value) {
+				t.Fatalf("bad observation %+v", o)
+			}
+			switch o.Key {
+			case "http.request_host":
+				host = true
+				if len(o.Value) > maxSNIBytes || o.Value != strings.ToLower(o.Value) || strings.Contains(o.Value, ":") {
+					t.Fatalf("bad observation %+v", o)
+				}
+			case "http.request_target":
+				if !host || !strings.HasPrefix(o.Value, "/") || len(o.Value) > observe.MaxLen("http.request_target") ||
+					strings.Contains(o.Value, "secret") && strings.Contains(o.Value, "pwd=") {
+					t.Fatalf("bad observation %+v", o)
+				}
+			default:
 				t.Fatalf("bad observation %+v", o)
 			}
 		}
 	})
+}
+
+// amcrestCheckIns returns the HTTP requests the Amcrest camera sent its
+// cloud, amcrestview.com on TCP 12366, in a real capture (realdata §20).
+func amcrestCheckIns(t testing.TB) [][]byte {
+	t.Helper()
+	var reqs [][]byte
+	for _, f := range readFlows(t, realdataDir+"iotls/amcrest-cam-wired_CUT.pcap", 12366) {
+		if len(f.client) > 0 {
+			reqs = append(reqs, f.client[:min(len(f.client), 1460)])
+		}
+	}
+	return reqs
+}
+
+// A device's HTTP request to a server it names is read as the target it
+// asked for, about the client: the Amcrest camera's check-in names its
+// class, serial, ports and brand. A request to an address (a viewer asking
+// a camera) gives neither the host nor the target; a target with a
+// password has it redacted; a proxy's absolute form and "/" give no target.
+func TestHTTPRequestTargetIsTheClients(t *testing.T) {
+	want := "/p2pdev/update?oemid=0&type=IPC&version=2.520&devid=AMC020SC43PJ749D66&privPort=37777&httpPort=80&rtspPort=554&server=dhp2p&webver=2.420.0&manufacturer=Amcrest&webSpec=IPC2.420&webSubVer=0"
+	found := false
+	reqs := amcrestCheckIns(t)
+	if len(reqs) == 0 {
+		t.Fatal("no HTTP request in the Amcrest capture")
+	}
+	for _, r := range reqs {
+		obs, _ := decodeRequest(r)
+		for _, o := range obs {
+			if o.Key == "http.request_target" && o.Value == want && o.Port == 0 && o.IP == clientMeta.SrcIP {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the Amcrest camera's check-in is not read as http.request_target")
+	}
+	for _, c := range []struct{ req, want string }{
+		{"GET /cgi-bin/a?user=admin&pwd=secret&x=1 HTTP/1.1\r\nHost: cloud.example.com\r\n\r\n", "/cgi-bin/a?user=REDACTED&pwd=REDACTED&x=1"},
+		{"GET /v2/ipc/sync_time?hmac=BIke7GBrJXU6Qe41glDqGUkYNp8%3D&seq=9 HTTP/1.1\nHost: api.us.xiaoyi.com\n\n", "/v2/ipc/sync_time?hmac=REDACTED&seq=9"},
+		// the Hue bridge's poll of its cloud (realdata §1), its tokens shortened
+		{"GET /queue/getmessage?duration=180000&interval=25&sso=91c2b44e0cc2&i=05876d6eb7f0&auth=ca7f5b0cf61f HTTP/1.1\r\nHost: bridge.meethue.com:80\r\n\r\n", "/queue/getmessage?duration=180000&interval=25&sso=REDACTED&i=05876d6eb7f0&auth=REDACTED"},
+		{"GET /p2pdev/update?type=IPC HTTP/1.1\r\nHost: 192.168.1.108\r\n\r\n", ""},
+		{"GET http://cloud.example.com/x?y=1 HTTP/1.1\r\nHost: cloud.example.com\r\n\r\n", ""},
+		{"GET / HTTP/1.1\r\nHost: cloud.example.com\r\n\r\n", ""},
+		{"OPTIONS * HTTP/1.1\r\nHost: cloud.example.com\r\n\r\n", ""},
+	} {
+		obs, _ := decodeRequest([]byte(c.req))
+		got := ""
+		for _, o := range obs {
+			if o.Key == "http.request_target" {
+				got = o.Value
+			}
+		}
+		if got != c.want {
+			t.Errorf("%q: target %q, want %q", c.req, got, c.want)
+		}
+	}
+	long := "GET /" + strings.Repeat("a", 3000) + " HTTP/1.1\r\nHost: cloud.example.com\r\n\r\n"
+	if obs, _ := decodeRequest([]byte(long)); len(obs) != 2 || len(obs[1].Value) > 1024 {
+		t.Errorf("a long target is not bounded: %d observations", len(obs))
+	}
 }

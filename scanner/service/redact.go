@@ -7,8 +7,14 @@ import (
 
 // secretParams name query parameters that carry credentials. Camera CGI
 // and RTSP URLs often take them in the query (…?usr=admin&pwd=…), and a
-// pcap of someone logging in must not put them in a report.
-var secretParams = []string{"user", "usr", "pass", "pwd", "auth", "token", "key", "login", "sign", "session", "sid", "cred", "secret"}
+// pcap of someone logging in must not put them in a report; nor may a
+// device's own request to its cloud, which carries its single sign-on
+// token or a request MAC (the Hue bridge's sso=, a Yi camera's hmac=).
+var secretParams = []string{"user", "usr", "pass", "pwd", "auth", "token", "key", "login", "sign", "session", "sid", "cred", "secret", "sso", "hmac"}
+
+// RedactURL is redactURL for the importers, which read the URLs other tools
+// logged.
+func RedactURL(s string) string { return redactURL(s) }
 
 // redactURL removes credentials from a URL or request target: the userinfo
 // of an absolute URL (rtsp://admin:pw@cam/…) and the values of query
