@@ -75,7 +75,7 @@ type Decoder struct {
 
 	local    localRanges // the site's own public ranges (Options.Local)
 	seen     observationSet
-	repeats  datagramSet // datagrams decoded already: a repeat is not decoded again
+	repeats  scanner.RepeatSet // datagrams decoded already: a repeat is not decoded again
 	bindings boundedSet[bindingKey]
 	senders  boundedMap[bindingKey, int64] // when each sender was last noted (capture time, ns)
 	opens    boundedSet[endpointKey]
@@ -120,7 +120,7 @@ func NewDecoder(emit scanner.Emit, opt Options) *Decoder {
 	d := &Decoder{opt: opt, proto: *opt.Protocols, out: emit, local: newLocalRanges(opt.Local)}
 	d.emit = d.deliver
 	d.seen = newObservationSet(1 << 19)
-	d.repeats = newDatagramSet(1 << 16)
+	d.repeats = scanner.NewRepeatSet(1 << 16)
 	d.bindings = newBoundedSet[bindingKey](1 << 18)
 	d.senders = newBoundedMap[bindingKey, int64](1 << 18)
 	d.opens = newBoundedSet[endpointKey](1 << 18)
@@ -553,8 +553,8 @@ func (d *Decoder) runDatagram(dec scanner.Decoder, payload []byte, m scanner.Met
 	if d.proto.RepeatKey != nil {
 		head, tail = d.proto.RepeatKey(m.SrcPort, m.DstPort, payload)
 	}
-	key := d.repeats.key(&m, head, tail)
-	if d.repeats.seen(key) {
+	key := d.repeats.Key(&m, head, tail)
+	if d.repeats.Seen(key) {
 		d.stats.Repeats++
 		return
 	}
@@ -563,7 +563,7 @@ func (d *Decoder) runDatagram(dec scanner.Decoder, payload []byte, m scanner.Met
 		d.stats.DecoderErrors++
 		return
 	}
-	d.repeats.remember(key)
+	d.repeats.Remember(key)
 }
 
 func (d *Decoder) recoverDecoder() {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"maps"
 	"net"
 	"net/netip"
@@ -354,18 +353,14 @@ func (r *run) decodeDatagram(b []byte, m scanner.Meta, emit scanner.Emit) {
 // not decoded again. Every broadcast request goes out twice
 // (discoveryRepeats), and most devices answer each copy with the same
 // bytes; a WS-Discovery answer differs only in its SOAP header, which
-// discovery.RepeatKey leaves out. Decoding is pure, so a repeat would give
-// the same observations, each one more call into the engine. A datagram is
-// known by a 64-bit hash of its sender, ports, probe and the bytes that
-// matter, as the capture reader knows its repeats (scanner/pcap); the set
-// forgets everything when it reaches maxAnswersRemembered (a repeat is then
-// decoded again, which costs time, never a device). The zero value is
-// ready; its methods are safe for concurrent use.
+// discovery.RepeatKey leaves out. It is the capture reader's
+// scanner.RepeatSet, bounded at maxAnswersRemembered, behind a lock (every
+// discovery socket has its reader). The zero value is ready.
 type answerSet struct {
 	mu      sync.Mutex
-	seed    maphash.Seed
-	m       map[uint64]struct{}
-	repeats int // answers not decoded again
+	set     scanner.RepeatSet
+	made    bool // set is made
+	repeats int  // answers not decoded again
 }
 
 // maxAnswersRemembered bounds answerSet: far more than the answers of a
@@ -375,33 +370,17 @@ const maxAnswersRemembered = 1 << 16
 func (s *answerSet) key(m scanner.Meta, b []byte) uint64 {
 	head, tail := discovery.RepeatKey(m.SrcPort, m.DstPort, b)
 	s.mu.Lock()
-	if s.m == nil {
-		s.seed, s.m = maphash.MakeSeed(), map[uint64]struct{}{}
-	}
-	seed := s.seed
-	s.mu.Unlock()
-	var h maphash.Hash
-	h.SetSeed(seed)
-	src := m.SrcIP.As16()
-	h.Write(src[:])
-	h.Write([]byte{byte(m.SrcPort >> 8), byte(m.SrcPort), byte(m.DstPort >> 8), byte(m.DstPort)})
-	h.WriteString(m.Probe)
-	h.WriteByte(0)
-	var n [8]byte
-	for i := range n {
-		n[i] = byte(len(head) >> (8 * i))
-	}
-	h.Write(n[:]) // so that no split of the same bytes gives the same key
-	h.Write(head)
-	h.Write(tail)
-	return h.Sum64()
+	defer s.mu.Unlock()
+	s.init()
+	return s.set.Key(&m, head, tail)
 }
 
 // seen says whether an answer with this key was decoded, and counts it.
 func (s *answerSet) seen(k uint64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.m[k]
+	s.init()
+	ok := s.set.Seen(k)
 	if ok {
 		s.repeats++
 	}
@@ -411,13 +390,15 @@ func (s *answerSet) seen(k uint64) bool {
 func (s *answerSet) remember(k uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.m == nil {
-		s.m = map[uint64]struct{}{}
+	s.init()
+	s.set.Remember(k)
+}
+
+// init makes the set on first use; s.mu is held.
+func (s *answerSet) init() {
+	if !s.made {
+		s.set, s.made = scanner.NewRepeatSet(maxAnswersRemembered), true
 	}
-	if len(s.m) >= maxAnswersRemembered {
-		clear(s.m)
-	}
-	s.m[k] = struct{}{}
 }
 
 // listenUDP opens a UDP socket on the segment's interface: port 0 for our
