@@ -193,14 +193,7 @@ func (p *textParser) line(raw string) {
 		p.versionCol = max(strings.Index(line, " VERSION")+1, 0)
 		p.reasonCol = max(strings.Index(line, " REASON ")+1, 0)
 		p.ctx = ctxNone
-	case portRow.MatchString(line):
-		p.portRow(line)
-	case fpStart.MatchString(line):
-		p.fp, p.fpPort = &strings.Builder{}, ""
-		m := fpStart.FindStringSubmatch(line)
-		p.fpPort = m[1] + "/" + strings.ToLower(m[2])
-		p.fp.WriteString(line[:min(len(line), fingerprintBytes)])
-		p.ctx = ctxNone
+	case p.portRow(line), p.startFingerprint(line):
 	case strings.HasPrefix(line, "MAC Address: "):
 		if f := strings.Fields(line); len(f) >= 3 {
 			if _, err := observe.ParseMAC(f[2]); err == nil {
@@ -248,8 +241,13 @@ func (p *textParser) startHost(s string) {
 // A service name nmap only guessed from the port number is printed with
 // "?" after it in a version scan (portlist.cc, getNmapServiceName); without
 // a version scan (no VERSION column) every name is a guess.
-func (p *textParser) portRow(line string) {
+// It reports whether the line was one, so that each line is matched once
+// (a /16's output holds hundreds of thousands of lines).
+func (p *textParser) portRow(line string) bool {
 	m := portRow.FindStringSubmatch(line)
+	if m == nil {
+		return false
+	}
 	port := nmapPort{Protocol: m[2], PortID: m[1]}
 	port.State.State = m[3]
 	name, guessed := strings.CutSuffix(m[4], "?")
@@ -269,10 +267,25 @@ func (p *textParser) portRow(line string) {
 	port.Service = svc
 	if len(p.host.Ports) >= maxTextPorts {
 		p.port, p.ctx = -1, ctxNone
-		return
+		return true
 	}
 	p.host.Ports = append(p.host.Ports, port)
 	p.port, p.ctx = len(p.host.Ports)-1, ctxPort
+	return true
+}
+
+// startFingerprint starts a service fingerprint ("SF-Port80-TCP:V=...") and
+// reports whether the line was one.
+func (p *textParser) startFingerprint(line string) bool {
+	m := fpStart.FindStringSubmatch(line)
+	if m == nil {
+		return false
+	}
+	p.fp = &strings.Builder{}
+	p.fpPort = m[1] + "/" + strings.ToLower(m[2])
+	p.fp.WriteString(line[:min(len(line), fingerprintBytes)])
+	p.ctx = ctxNone
+	return true
 }
 
 // splitVersionColumn splits nmap's VERSION column, product [version]

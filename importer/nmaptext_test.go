@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -507,5 +508,25 @@ func agreesWithXML(t *testing.T, file string, least int) {
 	}
 	if len(x) < least {
 		t.Errorf("only %d facts compared", len(x))
+	}
+}
+
+// BenchmarkNmapTextSweep reads the besder write-up's scan (port table,
+// script output and an SF fingerprint) repeated for 4,096 hosts, each with
+// its own address: the shape of a /16's -oN output, a sixteenth of it.
+func BenchmarkNmapTextSweep(b *testing.B) {
+	one, err := os.ReadFile(textDir + "besder-xiongmai-xm530.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out bytes.Buffer
+	for i := range 4096 {
+		out.Write(bytes.ReplaceAll(one, []byte("192.168.0.102"), fmt.Appendf(nil, "198.18.%d.%d", i/256, i%256)))
+	}
+	b.SetBytes(int64(out.Len()))
+	for b.Loop() {
+		if _, err := NmapText(bytes.NewReader(out.Bytes()), func(observe.Observation) {}, signedProduct); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
