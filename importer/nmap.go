@@ -99,6 +99,9 @@ type nmapService struct {
 	Method     string   `xml:"method,attr"`
 	ServiceFP  string   `xml:"servicefp,attr"`
 	CPE        []string `xml:"cpe"`
+	// Banner is what masscan --banners grabbed (its XML is nmap's form);
+	// nmap writes no such attribute.
+	Banner string `xml:"banner,attr"`
 }
 
 type nmapScript struct {
@@ -167,6 +170,9 @@ func NmapXML(r io.Reader, emit Emit) (Stats, error) {
 				// The first run, or another written after it (cat a.xml b.xml).
 				root, inRoot = true, true
 				start = unixAttr(t, "start")
+				if attr(t, "scanner") == "masscan" {
+					emit = asProbe("masscan", emit)
+				}
 			case !root:
 				return st, ErrNotNmapXML
 			default:
@@ -316,13 +322,27 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func unixAttr(se xml.StartElement, name string) time.Time {
+// attr is the value of an element's attribute, empty when it has none.
+func attr(se xml.StartElement, name string) string {
 	for _, a := range se.Attr {
 		if a.Name.Local == name {
-			if secs, err := strconv.ParseInt(a.Value, 10, 64); err == nil && secs > 0 {
-				return time.Unix(secs, 0).UTC()
-			}
+			return a.Value
 		}
+	}
+	return ""
+}
+
+// asProbe labels every observation with the tool that made it.
+func asProbe(probe string, emit Emit) Emit {
+	return func(o observe.Observation) {
+		o.Probe = probe
+		emit(o)
+	}
+}
+
+func unixAttr(se xml.StartElement, name string) time.Time {
+	if secs, err := strconv.ParseInt(attr(se, name), 10, 64); err == nil && secs > 0 {
+		return time.Unix(secs, 0).UTC()
 	}
 	return time.Time{}
 }
@@ -392,6 +412,9 @@ func emitNmapPort(base observe.Observation, p nmapPort, emit Emit) {
 		emitResponses(base, serviceResponses(s.ServiceFP), emit)
 	}
 	emitNmapScripts(base, p.Scripts, p.Service != nil && p.Service.ServiceFP != "", emit)
+	if s := p.Service; s != nil && s.Banner != "" {
+		emitMasscanBanner(base, s.Name, unescapeMasscan(s.Banner), emit)
+	}
 }
 
 // emitNmapScripts reads the scripts of an open TCP port, as nmap's XML or

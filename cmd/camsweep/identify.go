@@ -108,6 +108,13 @@ With --from, identify reads another tool's output directly:
                          read as a scan would read it, Censys's labels,
                          software and DNS names are not
 
+  --from masscan FILE|-  masscan's output, JSON (-oJ, -oD), list (-oL) or XML
+                         (-oX), told apart by its content; run it with
+                         --banners: the HTTP status line and headers, title,
+                         Server header, certificate and the greetings of
+                         server-first ports (Hikvision's port 8000) are read
+                         as a scan would read them, open ports as open ports
+
 Every device is judged again from that evidence with this installation's
 signatures and policy; nothing the other tool concluded is taken on trust.
 Records that cannot be read are reported and skipped (exit 3, partial). An
@@ -124,7 +131,8 @@ scanner), or to test a signature.`
 // lines: each reads the named input (a file, "-" for standard input where
 // the format allows it, or a directory) and emits its observations.
 var importFormats = map[string]func(name string, stdin io.Reader, emit importer.Emit) (importer.Stats, error){
-	"censys": fileOrStdin(importer.Censys),
+	"censys":  fileOrStdin(importer.Censys),
+	"masscan": fileOrStdin(importer.Masscan),
 	"nmap": fileOrStdin(func(r io.Reader, emit importer.Emit) (importer.Stats, error) {
 		return importer.Nmap(r, emit, nmapProduct)
 	}),
@@ -169,7 +177,9 @@ func newIdentifyCmd() *cobra.Command {
   shodan download --limit -1 site net:203.0.113.0/24
   camsweep identify --from shodan site.json.gz
   censys view 203.0.113.7 > host.json
-  camsweep identify --from censys host.json`,
+  camsweep identify --from censys host.json
+  masscan 10.0.0.0/16 -p80,554,8000,34567,37777 --banners --adapter-ip 10.0.0.250 -oJ scan.json
+  camsweep identify --from masscan scan.json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from != "" && from != "jsonl" {
@@ -183,7 +193,7 @@ func newIdentifyCmd() *cobra.Command {
 		},
 	}
 	o.register(cmd)
-	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap (XML or normal output), nmap-xml, zeek, shodan or censys")
+	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap (XML or normal output), nmap-xml, zeek, shodan, censys or masscan")
 	return cmd
 }
 

@@ -416,6 +416,47 @@ func TestIdentifyFromNmapXML(t *testing.T) {
 	}
 }
 
+// masscan's output names the lab's restricted devices from their banners in
+// each of its formats: the XML through --from nmap too (it was read as
+// nmap's, banners dropped), and given without --from, each is refused with
+// the --from that reads it.
+func TestIdentifyFromMasscan(t *testing.T) {
+	for _, c := range []struct{ from, file string }{
+		{"masscan", "camsim-lab.json"}, {"masscan", "camsim-lab.list"}, {"masscan", "camsim-lab.xml"}, {"nmap", "camsim-lab.xml"},
+	} {
+		file := filepath.Join(repo, "testdata", "import", "masscan", c.file)
+		code, out, stderr := cli(t, "", "identify", "--from", c.from, "--format", "json", "-q", file)
+		if code != exitFindings {
+			t.Fatalf("--from %s %s: exit %d, stderr %s", c.from, c.file, code, stderr)
+		}
+		r := decodeJSON(t, out)
+		byIP := map[string]string{}
+		for _, d := range r.Devices {
+			for _, ip := range d.IPs {
+				byIP[ip.String()] = d.Vendor + "/" + string(d.Verdict)
+			}
+		}
+		for ip, want := range map[string]string{
+			"198.18.2.2": "Dahua/restricted", "198.18.2.4": "Dahua/restricted", // Amcrest and Dahua: header style, title, ETag
+			"198.18.2.5": "Hikvision/restricted", // the EZVIZ camera: its port-8000 greeting alone
+			"198.18.2.6": "Hikvision/restricted", "198.18.2.7": "Hikvision/restricted",
+			"198.18.2.10": "Xiongmai/restricted", "198.18.2.3": "Axis/clear",
+		} {
+			if byIP[ip] != want {
+				t.Errorf("--from %s %s: %s is %q, want %s", c.from, c.file, ip, byIP[ip], want)
+			}
+		}
+		if r.Partial {
+			t.Errorf("--from %s %s: a complete file was marked partial", c.from, c.file)
+		}
+		code, _, stderr = cli(t, "", "identify", file)
+		if code != exitError {
+			t.Errorf("%s without --from: exit %d", c.file, code)
+		}
+		oneLine(t, stderr, "it is masscan's output: camsweep identify --from masscan")
+	}
+}
+
 // An nmap -sV scan from another subnet carries no MAC, and without NSE
 // scripts no raw answer: what nmap's version detection concluded is all
 // there is. Its product names and CPEs (fingerprint/data/signatures/nmap.yaml)
@@ -505,11 +546,11 @@ func TestIdentifyFromNmapText(t *testing.T) {
 }
 
 func TestIdentifyFromChecksItsOptions(t *testing.T) {
-	code, out, stderr := cli(t, "", "identify", "--from", "masscan", "x.xml")
+	code, out, stderr := cli(t, "", "identify", "--from", "nessus", "x.xml")
 	if code != exitError || out != "" {
 		t.Errorf("exit %d, stdout %q", code, out)
 	}
-	oneLine(t, stderr, `unknown --from "masscan"`)
+	oneLine(t, stderr, `unknown --from "nessus"`)
 	// Not nmap XML: one line, exit 1, nothing half-reported.
 	code, out, stderr = cli(t, "", "identify", "--from", "nmap-xml", identifyData("hikvision-nmap.jsonl"))
 	if code != exitError || out != "" {
@@ -1286,11 +1327,11 @@ func TestIdentifyFromLateError(t *testing.T) {
 // sentence, and an importer's error that names the input is not prefixed
 // with it a second time ("DIR: DIR: no Zeek ... logs").
 func TestIdentifyFromErrorsReadOnce(t *testing.T) {
-	code, _, stderr := cli(t, "", "identify", "--from", "masscan", "x.json")
+	code, _, stderr := cli(t, "", "identify", "--from", "nessus", "x.json")
 	if code != exitError {
-		t.Errorf("--from masscan: exit %d", code)
+		t.Errorf("--from nessus: exit %d", code)
 	}
-	oneLine(t, stderr, `unknown --from "masscan" (want jsonl, censys, nmap, nmap-xml, shodan or zeek)`)
+	oneLine(t, stderr, `unknown --from "nessus" (want jsonl, censys, masscan, nmap, nmap-xml, shodan or zeek)`)
 	dir := t.TempDir()
 	code, _, stderr = cli(t, "", "identify", "--from", "zeek", dir)
 	if code != exitError || strings.Count(stderr, dir) != 1 {

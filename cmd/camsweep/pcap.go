@@ -277,6 +277,10 @@ func importHint(head []byte, name string) string {
 	case (bytes.HasPrefix(head, []byte("{")) || bytes.HasPrefix(head, []byte("["))) && bytes.Contains(head, []byte(`"services"`)) &&
 		(bytes.Contains(head, []byte(`"transport_protocol"`)) || bytes.Contains(head, []byte(`"service_name"`))):
 		return "it is Censys's host data: camsweep identify --from censys " + name
+	case bytes.HasPrefix(head, []byte("#masscan")),
+		bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte(`scanner="masscan"`)),
+		(bytes.HasPrefix(head, []byte("{")) || bytes.HasPrefix(head, []byte("["))) && bytes.Contains(head, []byte(`"ports": [`)) && bytes.Contains(head, []byte(`"proto": "`)):
+		return "it is masscan's output: camsweep identify --from masscan " + name
 	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("nmaprun")):
 		return "it is nmap's XML: camsweep identify --from nmap " + name
 	case bytes.HasPrefix(head, []byte("Starting Nmap ")), bytes.HasPrefix(head, []byte("# Nmap ")),

@@ -1,0 +1,158 @@
+package importer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/camsweep/camsweep/observe"
+)
+
+// Real masscan 1.3.2 output of one --banners scan of the camsim lab in its
+// three text formats (internal/labtest/masscan_test.go makes and checks it;
+// the devices answer with their profiles' recorded strings).
+const masscanDir = "../testdata/import/masscan/"
+
+// masscanFacts reads masscan output and returns what it emitted, one
+// "ip:port key=value" a fact, with the stats.
+func masscanFacts(t *testing.T, b []byte) (map[string]bool, Stats) {
+	t.Helper()
+	facts := map[string]bool{}
+	st, err := Masscan(bytes.NewReader(b), func(o observe.Observation) {
+		if o.Probe != "masscan" {
+			t.Errorf("%s=%s: probe %q, want masscan", o.Key, o.Value, o.Probe)
+		}
+		facts[fmt.Sprintf("%s:%d %s=%s", o.IP, o.Port, o.Key, o.Value)] = true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return facts, st
+}
+
+func TestMasscanFormatsAgree(t *testing.T) {
+	var first map[string]bool
+	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml"} {
+		b, err := os.ReadFile(masscanDir + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		facts, st := masscanFacts(t, b)
+		if st.Skipped != 0 || len(st.Stopped) != 0 {
+			t.Errorf("%s: skipped %d %v, stopped %v", file, st.Skipped, st.Problems, st.Stopped)
+		}
+		for _, want := range []string{
+			"198.18.2.6:80 http.server=App-webs/",                             // Hikvision's web server, from the http banner
+			"198.18.2.5:8000 tcp.banner_hex=000000100000001e0000001e00000000", // Hikvision's port-8000 greeting
+			"198.18.2.10:80 http.title=NETSurveillance WEB",                   // Xiongmai's page title, masscan's "title"
+			"198.18.2.10:80 http.server=uc-httpd 1.0.0",                       // its HTTP/1.0 answer
+			`198.18.2.2:80 http.etag="1722917735:2002"`,                       // Dahua's ETag, read through \x22 escapes
+			"198.18.2.2:80 http.header_names=CONNECTION,Date,Last-Modified,Etag,CONTENT-LENGTH,P3P,CACHE-CONTROL,CONTENT-TYPE",
+			"198.18.2.8:22 tcp.banner_hex=5353482d322e302d4f70656e5353485f392e3270312044656269616e2d322b64656231327533", // an SSH greeting, kept as the banner decoder keeps one
+			"198.18.2.2:37777 tcp.open=37777",                                                                           // a port with no banner
+		} {
+			if !facts[want] {
+				t.Errorf("%s: no %s in %v", file, want, slices.Sorted(maps.Keys(facts)))
+			}
+		}
+		if first == nil {
+			first = facts
+		} else if !maps.Equal(facts, first) {
+			t.Errorf("%s and camsim-lab.json differ:\n%v\n%v", file, slices.Sorted(maps.Keys(facts)), slices.Sorted(maps.Keys(first)))
+		}
+	}
+}
+
+// TestMasscanOlderJSON reads the JSON older masscan versions write: a
+// record a line with a comma after it, no brackets, and "{finished: 1}" at
+// the end (as a scan-ingesting tool's README quotes it, code index file
+// 23243612072), and -oD's JSON lines; the banner is the lab's.
+func TestMasscanOlderJSON(t *testing.T) {
+	const banner = `{ "ip": "198.18.2.6", "timestamp": "1796686676", "ports": [ {"port": 80, "proto": "tcp", "service": {"name": "http", "banner": "HTTP/1.1 200 OK\u000d\u000aServer: App-webs/\u000d\u000a\u000d"} } ] }`
+	for name, in := range map[string]string{
+		"1.0 -oJ": `{ "ip": "192.168.0.1", "ports": [ {"port": 80, "proto": "tcp", "status": "open"} ] },` + "\n" + banner + ",\n{finished: 1}\n",
+		"-oD":     `{"ip":"192.168.0.1","timestamp":"1796686676","ports":[{"port":80,"proto":"tcp","status":"open","reason":"syn-ack","ttl":63}]}` + "\n" + banner + "\n",
+	} {
+		facts, st := masscanFacts(t, []byte(in))
+		if st.Records != 2 || st.Skipped != 0 {
+			t.Errorf("%s: %d records, %d skipped %v", name, st.Records, st.Skipped, st.Problems)
+		}
+		for _, want := range []string{"192.168.0.1:80 tcp.open=80", "198.18.2.6:80 http.server=App-webs/"} {
+			if !facts[want] {
+				t.Errorf("%s: no %s in %v", name, want, facts)
+			}
+		}
+	}
+}
+
+// TestMasscanKeepsWhatItCanRead: a line that is no record is named and
+// skipped, the others read; a binary banner's bytes come back whole from
+// each escaping.
+func TestMasscanKeepsWhatItCanRead(t *testing.T) {
+	in := "#masscan\nopen tcp 80 198.18.2.6 1796686669\nHost: 198.18.2.6 ()\tPorts: 80/open/tcp////\n" +
+		`banner tcp 8000 198.18.2.5 1796686676 unknown \x00\x00\x00\x10\x00\x00\x00\x1e\x00\x00\x00\x1e\x00\x00\x00\x00` + "\n# end\n"
+	facts, st := masscanFacts(t, []byte(in))
+	if st.Records != 2 || st.Skipped != 1 || !strings.Contains(st.Problems[0], "line 3") {
+		t.Errorf("records %d, skipped %d %v", st.Records, st.Skipped, st.Problems)
+	}
+	if !facts["198.18.2.5:8000 tcp.banner_hex=000000100000001e0000001e00000000"] || !facts["198.18.2.6:80 tcp.open=80"] {
+		t.Errorf("got %v", facts)
+	}
+	for in, want := range map[string]string{`a\x5cb\x22`: `a\b"`, `\x4`: `\x4`, `\xzz`: `\xzz`, `\x80\xff`: "\x80\xff"} {
+		if got := string(unescapeMasscan(in)); got != want {
+			t.Errorf("unescapeMasscan(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := jsonBytes("\u0000\u0080\u00ff\u4e2d"); !bytes.Equal(got, []byte("\x00\x80\xff中")) {
+		t.Errorf("jsonBytes: %q", got)
+	}
+}
+
+func TestMasscanRefusesOtherInput(t *testing.T) {
+	for name, in := range map[string]string{
+		"observation lines": `{"ip":"10.0.0.5","key":"http.server","value":"App-webs/"}` + "\n",
+		"a Shodan banner":   `{"ip_str":"10.0.0.5","port":80,"data":"HTTP/1.1 200 OK\r\n"}` + "\n",
+		"text":              "hello\n",
+		"empty":             "",
+	} {
+		if _, err := Masscan(strings.NewReader(in), func(observe.Observation) {}); !errors.Is(err, ErrNotMasscan) {
+			t.Errorf("%s: err %v, want ErrNotMasscan", name, err)
+		}
+	}
+}
+
+func FuzzMasscan(f *testing.F) {
+	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml"} {
+		b, err := os.ReadFile(masscanDir + file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b[:min(len(b), 4096)])
+	}
+	f.Add([]byte("{finished: 1}\n"))
+	f.Add([]byte(`banner tcp 443 10.0.0.1 1 X509 MIIB` + "\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		Masscan(bytes.NewReader(b), func(observe.Observation) {})
+	})
+}
+
+// BenchmarkMasscanList reads the lab scan's list output repeated for 4,096
+// scans' worth of lines, as a /16's banner scan is.
+func BenchmarkMasscanList(b *testing.B) {
+	one, err := os.ReadFile(masscanDir + "camsim-lab.list")
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := bytes.Repeat(one, 4096)
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		if _, err := Masscan(bytes.NewReader(in), func(observe.Observation) {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
