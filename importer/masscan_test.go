@@ -2,13 +2,21 @@ package importer
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
+	"math/big"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/camsweep/camsweep/observe"
 )
@@ -154,5 +162,30 @@ func BenchmarkMasscanList(b *testing.B) {
 		if _, err := Masscan(bytes.NewReader(in), func(observe.Observation) {}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestMasscanCertificate: masscan prints the certificate a TLS port sent
+// as its DER in base64 under "X509"; its subject is read as a scan reads
+// it. (The lab's devices answer masscan's older TLS hello with a protocol_version alert, so the recorded
+// output holds none.) The certificate is made here with the default subject
+// of Hikvision recorders (recog x509_subjects.xml "HIKVISION DVR").
+func TestMasscanCertificate(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := pkix.Name{CommonName: "www.hikvision.com", OrganizationalUnit: []string{"DVRNVR"}, Organization: []string{"HIKVISION"},
+		Locality: []string{"HangZhou"}, Province: []string{"ZheJiang"}, Country: []string{"CN"}}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: subject, Issuer: subject, NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := "banner tcp 443 198.18.2.7 1796686676 X509 " + base64.StdEncoding.EncodeToString(der) + "\n"
+	facts, _ := masscanFacts(t, []byte(line))
+	want := "198.18.2.7:443 tls.subject=CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN"
+	if !facts[want] {
+		t.Errorf("no %s in %v", want, facts)
 	}
 }
