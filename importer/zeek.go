@@ -452,6 +452,11 @@ func (z *zeekState) httpRecord(at time.Time, r zeekRecord) error {
 		if uri := r.get("uri"); host != "" && len(uri) > 1 && uri[0] == '/' {
 			z.add(at, client, observe.MAC{}, 0, "http.request_target", service.RedactURL(uri))
 		}
+		// So is its User-Agent (a camera's firmware names itself there);
+		// a viewer's, asking by address, is not read.
+		if host != "" {
+			z.add(at, client, observe.MAC{}, 0, "http.request_user_agent", r.get("user_agent"))
+		}
 	}
 	if code := r.get("status_code"); code != "" {
 		z.add(at, ip, observe.MAC{}, port, "http.status", code)

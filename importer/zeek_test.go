@@ -229,15 +229,16 @@ func FuzzZeekLog(f *testing.F) {
 	})
 }
 
-// A client's request to a host it names gives the target it asked for, as
-// on the wire: the Amcrest camera's check-in with its cloud (realdata §20's
+// A client's request to a host it names gives the target it asked for and
+// its User-Agent, as on the wire: the Amcrest camera's check-in with its cloud (realdata §20's
 // request, written as Zeek's http.log would hold it), a password redacted;
 // a browser asking a camera by address gives no target of the browser's.
 func TestZeekHTTPRequestTarget(t *testing.T) {
 	dir := t.TempDir()
 	log := `{"ts":1591367999.5,"id.orig_h":"192.168.10.201","id.orig_p":40561,"id.resp_h":"34.227.6.54","id.resp_p":12366,"method":"GET","host":"amcrestview.com","uri":"/p2pdev/update?oemid=0&type=IPC&version=2.520&devid=AMC020SC43PJ749D66&privPort=37777&httpPort=80&rtspPort=554&server=dhp2p&webver=2.420.0&manufacturer=Amcrest&webSpec=IPC2.420&webSubVer=0","status_code":200}
 {"ts":1591368000.5,"id.orig_h":"192.168.10.5","id.orig_p":40562,"id.resp_h":"34.227.6.55","id.resp_p":80,"method":"GET","host":"cloud.example.com","uri":"/cgi?usr=admin&pwd=secret","status_code":200}
-{"ts":1591368001.5,"id.orig_h":"192.168.10.6","id.orig_p":40563,"id.resp_h":"192.168.10.201","id.resp_p":80,"method":"GET","host":"192.168.10.201","uri":"/web_caps/webCapsConfig?version=2.400","status_code":200}
+{"ts":1591368001.5,"id.orig_h":"192.168.10.6","id.orig_p":40563,"id.resp_h":"192.168.10.201","id.resp_p":80,"method":"GET","host":"192.168.10.201","uri":"/web_caps/webCapsConfig?version=2.400","user_agent":"Mozilla/5.0 (X11; Linux x86_64)","status_code":200}
+{"ts":1591368002.5,"id.orig_h":"192.168.1.161","id.orig_p":40564,"id.resp_h":"120.92.96.1","id.resp_p":80,"method":"GET","host":"dns.io.mi.com","uri":"/gslb?tver=2","user_agent":"MIoT","status_code":200}
 `
 	if err := os.WriteFile(filepath.Join(dir, "http.log"), []byte(log), 0o644); err != nil {
 		t.Fatal(err)
@@ -246,14 +247,15 @@ func TestZeekHTTPRequestTarget(t *testing.T) {
 	for _, w := range []want{
 		{"192.168.10.201", "", 0, "http.request_target", "/p2pdev/update?oemid=0&type=IPC&version=2.520&devid=AMC020SC43PJ749D66&privPort=37777&httpPort=80&rtspPort=554&server=dhp2p&webver=2.420.0&manufacturer=Amcrest&webSpec=IPC2.420&webSubVer=0"},
 		{"192.168.10.5", "", 0, "http.request_target", "/cgi?usr=REDACTED&pwd=REDACTED"},
+		{"192.168.1.161", "", 0, "http.request_user_agent", "MIoT"}, // the Xiaomi camera's (realdata §13)
 	} {
 		if !has(obs, w) {
 			t.Errorf("no %+v", w)
 		}
 	}
 	for _, o := range obs {
-		if o.Key == "http.request_target" && o.IP.String() == "192.168.10.6" {
-			t.Errorf("a request to an address read as the client's target: %+v", o)
+		if (o.Key == "http.request_target" || o.Key == "http.request_user_agent") && o.IP.String() == "192.168.10.6" {
+			t.Errorf("a request to an address read as the client's: %+v", o)
 		}
 	}
 }

@@ -348,6 +348,7 @@ var keys = []Key{
 	{Name: "http.realm_mac", Role: Context},
 	{Name: "http.request_host", Role: Fact, Asked: true},
 	{Name: "http.request_target", Role: Fact, MaxLen: 1 << 10},
+	{Name: "http.request_user_agent", Role: Fact, MaxLen: 1 << 10},
 
 	// RTSP.
 	{Name: "rtsp.status", Role: Fact},

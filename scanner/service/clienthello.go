@@ -80,13 +80,15 @@ func sipFromClient(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 // http.request_host about the client: like a DNS question, it is a name the
 // client asked for, and a device fetching its configuration or firmware by
 // plain HTTP names its maker's server here even when the DNS answer was
-// cached before the capture began. An address, as in a request to a local
-// device, is no name and gives nothing; a head split over segments before
-// its Host line (the Hue bridge sends "POST " alone) gives nothing either.
+// cached before the capture began. Beside the name come the request's target
+// (http.request_target) and the client's User-Agent (http.request_user_agent).
+// An address, as in a request to a local device, is no name and gives
+// nothing; a head split over segments before its Host line (the Hue bridge
+// sends "POST " alone) gives nothing either.
 func HTTPRequestHost(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 	// Every request a local client sends comes here (a VMS polls each
-	// camera many times a second): only the request line and the Host line
-	// are read, in place, rather than the whole head.
+	// camera many times a second): only the request line and the Host and
+	// User-Agent lines are read, in place, rather than the whole head.
 	line, rest, _ := bytes.Cut(payload[:min(len(payload), maxRequestHeadBytes)], []byte("\n"))
 	if !isRequestLine(line) {
 		return errNotHTTPRequest
@@ -98,6 +100,12 @@ func HTTPRequestHost(payload []byte, m scanner.Meta, emit scanner.Emit) error {
 		if target := requestTarget(line); target != "" {
 			out.add("http.request_target", target)
 		}
+		// The client's User-Agent, beside the name: a camera's firmware
+		// names itself in its own requests to its maker's servers (Foscam's,
+		// Talos rule 43080; a Xiaomi camera's MIoT, realdata §13). Read only
+		// with a host name, as the target is: a viewer asking a local
+		// device by address says what the viewer is, and is not read.
+		out.add("http.request_user_agent", string(headerIn(rest, "user-agent")))
 	}
 	return nil
 }

@@ -207,9 +207,10 @@ func FuzzHTTPRequestHost(f *testing.F) {
 	}
 	f.Add([]byte("GET /cgi?user=admin&pwd=secret HTTP/1.1\r\nHost: cloud.example.com\r\n\r\n"))
 	f.Add([]byte("GET http://cloud.example.com/x?y=1 HTTP/1.1\r\nHost: cloud.example.com\r\n\r\n"))
+	f.Add([]byte("GET /x HTTP/1.1\r\nUser-Agent: Foscam\xff\r\nHost: cloud.example.com\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		obs, _ := decodeRequest(b)
-		if len(obs) > 2 {
+		if len(obs) > 3 {
 			t.Fatalf("%d observations", len(obs))
 		}
 		host := false
@@ -226,6 +227,10 @@ func FuzzHTTPRequestHost(f *testing.F) {
 			case "http.request_target":
 				if !host || !strings.HasPrefix(o.Value, "/") || len(o.Value) > observe.MaxLen("http.request_target") ||
 					strings.Contains(o.Value, "secret") && strings.Contains(o.Value, "pwd=") {
+					t.Fatalf("bad observation %+v", o)
+				}
+			case "http.request_user_agent":
+				if !host || len(o.Value) > observe.MaxLen("http.request_user_agent") || strings.TrimSpace(o.Value) != o.Value {
 					t.Fatalf("bad observation %+v", o)
 				}
 			default:
@@ -295,5 +300,56 @@ func TestHTTPRequestTargetIsTheClients(t *testing.T) {
 	long := "GET /" + strings.Repeat("a", 3000) + " HTTP/1.1\r\nHost: cloud.example.com\r\n\r\n"
 	if obs, _ := decodeRequest([]byte(long)); len(obs) != 2 || len(obs[1].Value) > 1024 {
 		t.Errorf("a long target is not bounded: %d observations", len(obs))
+	}
+}
+
+// A device's request to a server it names gives its User-Agent, about the
+// client: the Xiaomi camera's MIoT to Xiaomi's name service (realdata §13).
+// The phone setting up the D-Link camera asks it by address (its
+// ksoap2-android agent is not read), and a request without the header gives
+// none; a long or invalid value is bounded and made valid text.
+func TestHTTPRequestUserAgentIsTheClients(t *testing.T) {
+	agents := func(capture string) map[string]bool {
+		got := map[string]bool{}
+		for _, r := range realRequests(t, capture) {
+			obs, _ := decodeRequest(r)
+			for _, o := range obs {
+				if o.Key == "http.request_user_agent" {
+					if o.Port != 0 || o.IP != clientMeta.SrcIP {
+						t.Errorf("%s: %+v", capture, o)
+					}
+					got[o.Value] = true
+				}
+			}
+		}
+		return got
+	}
+	if got := agents("smart-home-firewall/xiaomi-cam_all-devices_CUT.pcap"); len(got) != 1 || !got["MIoT"] {
+		t.Errorf("the Xiaomi camera's agents: %v, want MIoT", got)
+	}
+	if got := agents("iot-sentinel/D-LinkCam_Setup-A-1-STA.pcap"); len(got) != 0 {
+		t.Errorf("a phone asking a camera by address gave agents %v", got)
+	}
+	for _, c := range []struct{ req, want string }{
+		{"GET /x HTTP/1.1\r\nHost: cloud.example.com\r\nuser-agent:  Foscam \r\n\r\n", "Foscam"},
+		{"GET /x HTTP/1.1\r\nHost: cloud.example.com\r\n\r\nUser-Agent: body\r\n", ""},
+		{"GET /x HTTP/1.1\r\nHost: 192.168.1.108\r\nUser-Agent: Foscam\r\n\r\n", ""},
+		{"GET /x HTTP/1.1\r\nHost: cloud.example.com\r\nUser-Agent: \xffcam\r\n\r\n", "\uFFFDcam"},
+	} {
+		got := ""
+		obs, _ := decodeRequest([]byte(c.req))
+		for _, o := range obs {
+			if o.Key == "http.request_user_agent" {
+				got = o.Value
+			}
+		}
+		if got != c.want {
+			t.Errorf("%q: agent %q, want %q", c.req, got, c.want)
+		}
+	}
+	long := "GET /x HTTP/1.1\r\nHost: cloud.example.com\r\nUser-Agent: " + strings.Repeat("a", 3000) + "\r\n\r\n"
+	obs, _ := decodeRequest([]byte(long))
+	if len(obs) != 3 || len(obs[2].Value) > observe.MaxLen("http.request_user_agent") {
+		t.Errorf("a long agent is not bounded: %+v", obs)
 	}
 }
