@@ -342,7 +342,7 @@ var keys = []Key{
 	{Name: "onvif.model", Role: Fact},
 	{Name: "onvif.firmware", Role: Fact},
 	{Name: "onvif.serial", Role: Fact},
-	{Name: "onvif.hardware_id", Role: Context},
+	{Name: "onvif.hardware_id", Role: Fact},
 	{Name: "http.favicon_md5", Role: Fact},
 	{Name: "http.favicon_mmh3", Role: Fact},
 	{Name: "http.realm_mac", Role: Context},
