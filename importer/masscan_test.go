@@ -21,8 +21,8 @@ import (
 	"github.com/camsweep/camsweep/observe"
 )
 
-// Real masscan 1.3.2 output of one --banners scan of the camsim lab in its
-// three text formats (internal/labtest/masscan_test.go makes and checks it;
+// Real masscan 1.3.2 output of --banners scans of the camsim lab in its
+// text formats (-oJ, -oL and -oX of one scan, -oD and -oG of later ones) (internal/labtest/masscan_test.go makes and checks it;
 // the devices answer with their profiles' recorded strings).
 const masscanDir = "../testdata/import/masscan/"
 
@@ -45,7 +45,7 @@ func masscanFacts(t *testing.T, b []byte) (map[string]bool, Stats) {
 
 func TestMasscanFormatsAgree(t *testing.T) {
 	var first map[string]bool
-	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml"} {
+	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml", "camsim-lab.ndjson", "camsim-lab.grep"} {
 		b, err := os.ReadFile(masscanDir + file)
 		if err != nil {
 			t.Fatal(err)
@@ -79,22 +79,71 @@ func TestMasscanFormatsAgree(t *testing.T) {
 // TestMasscanOlderJSON reads the JSON older masscan versions write: a
 // record a line with a comma after it, no brackets, and "{finished: 1}" at
 // the end (as a scan-ingesting tool's README quotes it, code index file
-// 23243612072), and -oD's JSON lines; the banner is the lab's.
+// 23243612072); the banner is the lab's.
 func TestMasscanOlderJSON(t *testing.T) {
 	const banner = `{ "ip": "198.18.2.6", "timestamp": "1796686676", "ports": [ {"port": 80, "proto": "tcp", "service": {"name": "http", "banner": "HTTP/1.1 200 OK\u000d\u000aServer: App-webs/\u000d\u000a\u000d"} } ] }`
-	for name, in := range map[string]string{
-		"1.0 -oJ": `{ "ip": "192.168.0.1", "ports": [ {"port": 80, "proto": "tcp", "status": "open"} ] },` + "\n" + banner + ",\n{finished: 1}\n",
-		"-oD":     `{"ip":"192.168.0.1","timestamp":"1796686676","ports":[{"port":80,"proto":"tcp","status":"open","reason":"syn-ack","ttl":63}]}` + "\n" + banner + "\n",
+	in := `{ "ip": "192.168.0.1", "ports": [ {"port": 80, "proto": "tcp", "status": "open"} ] },` + "\n" + banner + ",\n{finished: 1}\n"
+	facts, st := masscanFacts(t, []byte(in))
+	if st.Records != 2 || st.Skipped != 0 {
+		t.Errorf("%d records, %d skipped %v", st.Records, st.Skipped, st.Problems)
+	}
+	for _, want := range []string{"192.168.0.1:80 tcp.open=80", "198.18.2.6:80 http.server=App-webs/"} {
+		if !facts[want] {
+			t.Errorf("no %s in %v", want, facts)
+		}
+	}
+}
+
+// TestMasscanServices: the banners masscan names pop and imap are the
+// server's greeting (proto-pop3.c and proto-imap4.c keep its bytes, and
+// masscan-app.c names them so), and --capture html keeps the page as
+// "html"; masscan's own summaries (ssl, vuln) are not the device's words.
+func TestMasscanServices(t *testing.T) {
+	in := "#masscan\n" +
+		`banner tcp 110 198.18.2.9 1796686676 pop +OK Dovecot ready.\x0d\x0a` + "\n" +
+		`banner tcp 143 198.18.2.9 1796686676 imap * OK IMAP4rev1 ready\x0d\x0a` + "\n" +
+		`banner tcp 80 198.18.2.6 1796686676 html \x3cscript src=\x22/doc/script/lib/seajs/sea.js\x22\x3e\x3c/script\x3e` + "\n" +
+		`banner tcp 443 198.18.2.6 1796686676 ssl TLS/1.2 cipher:0xc02f, www.hikvision.com` + "\n"
+	facts, _ := masscanFacts(t, []byte(in))
+	for _, want := range []string{
+		"198.18.2.9:110 tcp.banner_hex=2b4f4b20446f7665636f742072656164792e0d0a",
+		"198.18.2.9:143 tcp.banner_hex=2a204f4b20494d415034726576312072656164790d0a",
+		`198.18.2.6:80 http.body=<script src="/doc/script/lib/seajs/sea.js"></script>`,
 	} {
-		facts, st := masscanFacts(t, []byte(in))
-		if st.Records != 2 || st.Skipped != 0 {
-			t.Errorf("%s: %d records, %d skipped %v", name, st.Records, st.Skipped, st.Problems)
+		if !facts[want] {
+			t.Errorf("no %s in %v", want, slices.Sorted(maps.Keys(facts)))
 		}
-		for _, want := range []string{"192.168.0.1:80 tcp.open=80", "198.18.2.6:80 http.server=App-webs/"} {
-			if !facts[want] {
-				t.Errorf("%s: no %s in %v", name, want, facts)
-			}
+	}
+	for f := range facts {
+		if strings.HasPrefix(f, "198.18.2.6:443 ") && f != "198.18.2.6:443 tcp.open=443" {
+			t.Errorf("masscan's ssl summary read as the device's: %s", f)
 		}
+	}
+}
+
+// TestMasscanGrepableBanners: -oG's banner lines name no protocol, so a UDP
+// service's banner gives no open TCP port; a line of neither form is named
+// and skipped.
+func TestMasscanGrepableBanners(t *testing.T) {
+	in := "# Masscan 1.3.2 scan initiated Tue Dec  8 00:09:53 2026\n" +
+		"Timestamp: 1796688593\tHost: 198.18.2.10 ()\tPorts: 554/open/tcp//rtsp//\n" +
+		"Timestamp: 1796688593\tHost: 198.18.2.10 ()\tPorts: 161/open/udp//snmp//\n" +
+		"Host: 198.18.2.10 ()\tPort: 161\tService: snmp\tBanner: sysDescr:Linux\n" +
+		"Host: 198.18.2.10 ()\tPort: 22\tService: ssh\tBanner: SSH-2.0-dropbear\n" +
+		"Host: 198.18.2.10 ()\tStatus: Up\n" +
+		"# Masscan done at Tue Dec  8 00:10:53 2026\n"
+	facts, st := masscanFacts(t, []byte(in))
+	if st.Records != 4 || st.Skipped != 1 || !strings.Contains(st.Problems[0], "line 6") {
+		t.Errorf("records %d, skipped %d %v", st.Records, st.Skipped, st.Problems)
+	}
+	want := []string{"198.18.2.10:22 tcp.banner_hex=5353482d322e302d64726f7062656172", "198.18.2.10:22 tcp.open=22", "198.18.2.10:554 tcp.open=554"}
+	for _, w := range want {
+		if !facts[w] {
+			t.Errorf("no %s in %v", w, slices.Sorted(maps.Keys(facts)))
+		}
+	}
+	if facts["198.18.2.10:161 tcp.open=161"] {
+		t.Errorf("a UDP banner read as an open TCP port: %v", slices.Sorted(maps.Keys(facts)))
 	}
 }
 
@@ -135,7 +184,7 @@ func TestMasscanRefusesOtherInput(t *testing.T) {
 }
 
 func FuzzMasscan(f *testing.F) {
-	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml"} {
+	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml", "camsim-lab.ndjson", "camsim-lab.grep"} {
 		b, err := os.ReadFile(masscanDir + file)
 		if err != nil {
 			f.Fatal(err)

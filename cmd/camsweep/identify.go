@@ -108,12 +108,13 @@ With --from, identify reads another tool's output directly:
                          read as a scan would read it, Censys's labels,
                          software and DNS names are not
 
-  --from masscan FILE|-  masscan's output, JSON (-oJ, -oD), list (-oL) or XML
-                         (-oX), told apart by its content; run it with
-                         --banners: the HTTP status line and headers, title,
-                         Server header, certificate and the greetings of
-                         server-first ports (Hikvision's port 8000) are read
-                         as a scan would read them, open ports as open ports
+  --from masscan FILE|-  masscan's output, JSON (-oJ, -oD), list (-oL), XML
+                         (-oX) or grepable (-oG), told apart by its content;
+                         run it with --banners: the HTTP status line and
+                         headers, title, Server header, page (--capture
+                         html), certificate and the greetings of server-first
+                         ports (Hikvision's port 8000) are read as a scan
+                         would read them, open ports as open ports
 
 Every device is judged again from that evidence with this installation's
 signatures and policy; nothing the other tool concluded is taken on trust.

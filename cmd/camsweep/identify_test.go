@@ -423,6 +423,7 @@ func TestIdentifyFromNmapXML(t *testing.T) {
 func TestIdentifyFromMasscan(t *testing.T) {
 	for _, c := range []struct{ from, file string }{
 		{"masscan", "camsim-lab.json"}, {"masscan", "camsim-lab.list"}, {"masscan", "camsim-lab.xml"}, {"nmap", "camsim-lab.xml"},
+		{"masscan", "camsim-lab.ndjson"}, {"masscan", "camsim-lab.grep"},
 	} {
 		file := filepath.Join(repo, "testdata", "import", "masscan", c.file)
 		code, out, stderr := cli(t, "", "identify", "--from", c.from, "--format", "json", "-q", file)
