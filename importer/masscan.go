@@ -20,6 +20,10 @@ import (
 // ErrNotMasscan says the input is none of masscan's text outputs.
 var ErrNotMasscan = errors.New(`not masscan output (want what masscan -oJ, -oD, -oL, -oX or -oG writes, with --banners for what the devices said)`)
 
+// ErrMasscanBinary says the input is masscan's binary output (-oB), which
+// masscan itself converts to a text form.
+var ErrMasscanBinary = errors.New(`masscan's binary output (-oB): masscan --readscan FILE -oJ OUT.json writes it as JSON, which --from masscan reads`)
+
 // maxMasscanLine bounds one line of masscan's list or JSON output: masscan
 // keeps a few KiB of a banner, escaped four bytes a byte at most.
 const maxMasscanLine = 1 << 20
@@ -89,6 +93,8 @@ func Masscan(r io.Reader, emit Emit) (Stats, error) {
 	head, _ := br.Peek(512)
 	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
 	switch {
+	case bytes.HasPrefix(head, []byte("masscan/1.")): // in-binary.c checks "masscan/1.1"
+		return Stats{}, ErrMasscanBinary
 	case bytes.HasPrefix(head, []byte("<")):
 		return NmapXML(br, emit)
 	case bytes.HasPrefix(head, []byte("#masscan")), bytes.HasPrefix(head, []byte("open ")), bytes.HasPrefix(head, []byte("banner ")):

@@ -181,6 +181,12 @@ func TestMasscanRefusesOtherInput(t *testing.T) {
 			t.Errorf("%s: err %v, want ErrNotMasscan", name, err)
 		}
 	}
+	// -oB's first record, as out-binary.c writes it (a 99-byte record
+	// padded with zeros): refused with the command that converts it.
+	binary := "masscan/1.1\ns:1\n" + strings.Repeat("\x00", 85)
+	if _, err := Masscan(strings.NewReader(binary), func(observe.Observation) {}); !errors.Is(err, ErrMasscanBinary) {
+		t.Errorf("binary output: err %v, want ErrMasscanBinary", err)
+	}
 }
 
 func FuzzMasscan(f *testing.F) {

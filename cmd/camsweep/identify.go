@@ -366,7 +366,7 @@ func checkObservationInput(br *bufio.Reader, name string) error {
 		return fmt.Errorf("%s is gzip-compressed: a compressed capture is read by camsweep pcap %s, a Shodan download by camsweep identify --from shodan %s, compressed observation lines by zcat %s | camsweep identify", what, name, name, name)
 	case bytes.HasPrefix(head, []byte{0xff, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xff}):
 		return fmt.Errorf("%s is UTF-16 text (as PowerShell's > writes it): save it as UTF-8 (Out-File -Encoding utf8), one JSON object a line", what)
-	case bytes.IndexByte(head, 0) >= 0:
+	case bytes.IndexByte(head, 0) >= 0 && importHint(head, name) == "": // masscan -oB has its hint
 		return fmt.Errorf("%s is binary data, not observation lines (one JSON object a line: see camsweep identify --help)", what)
 	}
 	if hint := importHint(head, name); hint != "" && camsweepSchema(head) == "" {

@@ -458,6 +458,22 @@ func TestIdentifyFromMasscan(t *testing.T) {
 	}
 }
 
+// masscan's binary output (-oB) is refused, with or without --from
+// masscan, with the masscan command that writes it as JSON.
+func TestIdentifyMasscanBinary(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "scan.bin")
+	if err := os.WriteFile(file, append([]byte("masscan/1.1\ns:1\n"), make([]byte, 83)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"identify", file}, {"identify", "--from", "masscan", file}} {
+		code, _, stderr := cli(t, "", args...)
+		if code != exitError {
+			t.Errorf("%v: exit %d", args, code)
+		}
+		oneLine(t, stderr, "masscan --readscan")
+	}
+}
+
 // An nmap -sV scan from another subnet carries no MAC, and without NSE
 // scripts no raw answer: what nmap's version detection concluded is all
 // there is. Its product names and CPEs (fingerprint/data/signatures/nmap.yaml)

@@ -283,6 +283,8 @@ func importHint(head []byte, name string) string {
 		bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte(`scanner="masscan"`)),
 		(bytes.HasPrefix(head, []byte("{")) || bytes.HasPrefix(head, []byte("["))) && bytes.Contains(head, []byte(`"ports": [`)) && bytes.Contains(head, []byte(`"proto": "`)):
 		return "it is masscan's output: camsweep identify --from masscan " + name
+	case bytes.HasPrefix(head, []byte("masscan/1.")):
+		return "it is masscan's binary output: masscan --readscan " + name + " -oJ OUT.json, then camsweep identify --from masscan OUT.json"
 	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("nmaprun")):
 		return "it is nmap's XML: camsweep identify --from nmap " + name
 	case bytes.HasPrefix(head, []byte("Starting Nmap ")), bytes.HasPrefix(head, []byte("# Nmap ")),
