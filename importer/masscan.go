@@ -86,10 +86,14 @@ func (rec masscanRecord) ports() []masscanPort {
 // TCP port gives tcp.open; each banner what its service sent, read as a
 // scan reads it (see emitMasscanBanner).
 //
-// The input is read line by line to its end whatever its length; a line
-// that is no record is counted and skipped.
+// The input, plain or gzipped, is read line by line to its end whatever its
+// length; a line that is no record is counted and skipped.
 func Masscan(r io.Reader, emit Emit) (Stats, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br, closeGzip, err := contentReader(r)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer closeGzip()
 	head, _ := br.Peek(512)
 	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
 	switch {

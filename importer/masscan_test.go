@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -72,6 +73,25 @@ func TestMasscanFormatsAgree(t *testing.T) {
 			first = facts
 		} else if !maps.Equal(facts, first) {
 			t.Errorf("%s and camsim-lab.json differ:\n%v\n%v", file, slices.Sorted(maps.Keys(facts)), slices.Sorted(maps.Keys(first)))
+		}
+	}
+}
+
+// TestMasscanGzipped: a large scan's output kept gzipped is read as the
+// plain file is, in each format.
+func TestMasscanGzipped(t *testing.T) {
+	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml", "camsim-lab.ndjson", "camsim-lab.grep"} {
+		b, err := os.ReadFile(masscanDir + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		w.Write(b)
+		w.Close()
+		plain, _ := masscanFacts(t, b)
+		if zipped, _ := masscanFacts(t, gz.Bytes()); !maps.Equal(plain, zipped) {
+			t.Errorf("%s gzipped: %v, plain %v", file, slices.Sorted(maps.Keys(zipped)), slices.Sorted(maps.Keys(plain)))
 		}
 	}
 }
