@@ -150,8 +150,11 @@ func masscanListLine(line string, emit Emit) (bool, error) {
 		return false, nil
 	}
 	f := strings.SplitN(line, " ", 7)
-	if len(f) < 5 || (f[0] != "open" && f[0] != "banner") {
+	if len(f) < 5 || !masscanListKinds[f[0]] {
 		return false, fmt.Errorf("not a line masscan -oL writes: %q", observe.Clip(line, 64))
+	}
+	if f[1] != "tcp" || (f[0] != "open" && f[0] != "banner") {
+		return true, nil // a closed port, a host up (--ping, ARP), UDP: no TCP port's word
 	}
 	ts, _ := strconv.ParseInt(f[4], 10, 64)
 	base, err := masscanBase(f[3], f[2], ts)
@@ -159,13 +162,18 @@ func masscanListLine(line string, emit Emit) (bool, error) {
 		return false, err
 	}
 	switch {
-	case f[0] == "open" && f[1] == "tcp":
+	case f[0] == "open":
 		emitValue(base, "tcp.open", f[2], emit)
-	case f[0] == "banner" && f[1] == "tcp" && len(f) == 7:
+	case len(f) == 7:
 		emitMasscanBanner(base, f[5], unescapeMasscan(f[6]), emit)
 	}
 	return true, nil
 }
+
+// masscanListKinds are the first words of the list's lines: a port's status
+// (output.c status_string: open, closed, up for a host ARP or a ping found,
+// unknown) or a banner.
+var masscanListKinds = map[string]bool{"open": true, "closed": true, "up": true, "unknown": true, "banner": true}
 
 // masscanGrepLine reads one line of the grepable output: tab-separated
 // "Name: value" fields, "Timestamp: T\tHost: ADDR ()\tPorts: 80/open/tcp//http//"
@@ -191,13 +199,14 @@ func masscanGrepLine(line string, emit Emit) (bool, error) {
 		if len(f) < 3 {
 			return false, fmt.Errorf("%s: ports %q", observe.Clip(host, 64), observe.Clip(ports, 64))
 		}
+		if f[1] != "open" || f[2] != "tcp" {
+			return true, nil
+		}
 		base, err := masscanBase(host, f[0], ts)
 		if err != nil {
 			return false, err
 		}
-		if f[1] == "open" && f[2] == "tcp" {
-			emitValue(base, "tcp.open", f[0], emit)
-		}
+		emitValue(base, "tcp.open", f[0], emit)
 		return true, nil
 	}
 	if banner, ok := field["Banner"]; ok && hasHost {
@@ -240,12 +249,14 @@ func masscanJSONLine(line string, emit Emit) (bool, error) {
 		json.Unmarshal(rec.Timestamp, &ts)
 	}
 	for _, p := range rec.ports() {
+		if p.Proto != "tcp" {
+			continue // ICMP and ARP (port 0), UDP, SCTP
+		}
 		base, err := masscanBase(rec.IP, strconv.Itoa(p.Port), ts)
 		if err != nil {
 			return false, err
 		}
 		switch {
-		case p.Proto != "tcp":
 		case p.Service != nil:
 			emitMasscanBanner(base, p.Service.Name, jsonBytes(p.Service.Banner), emit)
 		case p.Status == "open":

@@ -77,6 +77,31 @@ func TestMasscanFormatsAgree(t *testing.T) {
 	}
 }
 
+// TestMasscanOtherStatuses: the lines masscan writes for a closed port
+// (--show closed), a host a ping or ARP found (ICMP and ARP, port 0) and a
+// UDP port are its output too, read as saying nothing of a TCP port, not
+// skipped as unreadable.
+func TestMasscanOtherStatuses(t *testing.T) {
+	for name, in := range map[string]string{
+		"list": "#masscan\nclosed tcp 81 198.18.2.6 1796686669\nup arp 0 198.18.2.6 1796686669\nopen icmp 0 198.18.2.6 1796686669\n" +
+			"open udp 161 198.18.2.6 1796686669\nopen tcp 80 198.18.2.6 1796686669\n# end\n",
+		"json": "[\n" + `{   "ip": "198.18.2.6",   "timestamp": "1796686659", "ports": [ {"port": 0, "proto": "icmp", "status": "open", "reason": "none", "ttl": 63} ] }` +
+			"\n,\n" + `{   "ip": "198.18.2.6",   "timestamp": "1796686659", "ports": [ {"port": 80, "proto": "tcp", "status": "open", "reason": "syn-ack", "ttl": 63} ] }` + "\n]\n",
+		"ndjson": `{"ip":"198.18.2.6","timestamp":"1796688631","port":0,"proto":"arp","rec_type":"status","data":{"status":"up","reason":"none","ttl":0}}` + "\n" +
+			`{"ip":"198.18.2.6","timestamp":"1796688631","port":80,"proto":"tcp","rec_type":"status","data":{"status":"open","reason":"syn-ack","ttl":63}}` + "\n",
+		"grepable": "# Masscan 1.3.2 scan initiated Tue Dec  8 00:09:53 2026\nTimestamp: 1796688593\tHost: 198.18.2.6 ()\tPorts: 0/open/icmp//ping//\n" +
+			"Timestamp: 1796688593\tHost: 198.18.2.6 ()\tPorts: 80/open/tcp//http//\n",
+	} {
+		facts, st := masscanFacts(t, []byte(in))
+		if st.Skipped != 0 {
+			t.Errorf("%s: skipped %d: %v", name, st.Skipped, st.Problems)
+		}
+		if want := map[string]bool{"198.18.2.6:80 tcp.open=80": true}; !maps.Equal(facts, want) {
+			t.Errorf("%s: %v, want %v", name, facts, want)
+		}
+	}
+}
+
 // TestMasscanGzipped: a large scan's output kept gzipped is read as the
 // plain file is, in each format.
 func TestMasscanGzipped(t *testing.T) {
