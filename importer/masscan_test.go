@@ -102,6 +102,24 @@ func TestMasscanOtherStatuses(t *testing.T) {
 	}
 }
 
+// TestMasscanIPv6: masscan prints an IPv6 address as ipaddress_fmt writes
+// it in every form, and its XML calls it addrtype="ipv4" whatever it is.
+func TestMasscanIPv6(t *testing.T) {
+	for name, in := range map[string]string{
+		"list":     "#masscan\nbanner tcp 22 2001:db8::6 1796686669 ssh SSH-2.0-dropbear\n",
+		"json":     "[\n" + `{   "ip": "2001:db8::6",   "timestamp": "1796686659", "ports": [ {"port": 22, "proto": "tcp", "service": {"name": "ssh", "banner": "SSH-2.0-dropbear"} } ] }` + "\n]\n",
+		"ndjson":   `{"ip":"2001:db8::6","timestamp":"1796688631","port":22,"proto":"tcp","rec_type":"banner","data":{"service_name":"ssh","banner":"SSH-2.0-dropbear"}}` + "\n",
+		"grepable": "# Masscan 1.3.2 scan initiated\nHost: 2001:db8::6 ()\tPort: 22\tService: ssh\tBanner: SSH-2.0-dropbear\n",
+		"xml": `<?xml version="1.0"?>` + "\r\n" + `<nmaprun scanner="masscan" start="1796686676" version="1.0-BETA"  xmloutputversion="1.03">` + "\r\n" +
+			`<host endtime="1796686676"><address addr="2001:db8::6" addrtype="ipv4"/><ports><port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="63" /><service name="ssh" banner="SSH-2.0-dropbear"></service></port></ports></host>` + "\r\n</nmaprun>\r\n",
+	} {
+		facts, st := masscanFacts(t, []byte(in))
+		if want := "2001:db8::6:22 tcp.banner_hex=5353482d322e302d64726f7062656172"; !facts[want] || st.Skipped != 0 {
+			t.Errorf("%s: no %s in %v (skipped %v)", name, want, slices.Sorted(maps.Keys(facts)), st.Problems)
+		}
+	}
+}
+
 // TestMasscanGzipped: a large scan's output kept gzipped is read as the
 // plain file is, in each format.
 func TestMasscanGzipped(t *testing.T) {
@@ -242,6 +260,14 @@ func FuzzMasscan(f *testing.F) {
 		}
 		f.Add(b[:min(len(b), 4096)])
 	}
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte("#masscan\nbanner tcp 80 10.0.0.1 1 http HTTP/1.0 200 OK\\x0d\\x0aServer: x\\x0d\\x0a\\x0d\n"))
+	w.Close()
+	f.Add(gz.Bytes())
+	f.Add([]byte("masscan/1.1\ns:1\n"))
+	f.Add([]byte("# Masscan 1.3.2\nHost: ::1 ()\tPort: 22\tService: ssh\tBanner: SSH-2.0-x\n"))
+	f.Add([]byte(`{"ip":"::1","timestamp":"1","port":80,"proto":"tcp","rec_type":"banner","data":{"service_name":"html","banner":"\u003ctitle\u003ex"}}` + "\n"))
 	f.Add([]byte("{finished: 1}\n"))
 	f.Add([]byte(`banner tcp 443 10.0.0.1 1 X509 MIIB` + "\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
