@@ -81,7 +81,8 @@ func (rec masscanRecord) ports() []masscanPort {
 // Masscan reads masscan's output, told apart by its content: XML (-oX, the
 // nmap-like form NmapXML reads, banners included), the list (-oL: "open tcp
 // 80 ADDR TIME" and "banner tcp 80 ADDR TIME SERVICE TEXT" lines) or JSON
-// (-oJ's array written one record a line, or -oD's JSON lines), or the
+// (-oJ's array written one record a line, or -oD's JSON lines; laid out
+// again by another tool, read as a JSON document), or the
 // grepable form (-oG, the list's facts in nmap's layout). Each open
 // TCP port gives tcp.open; each banner what its service sent, read as a
 // scan reads it (see emitMasscanBanner).
@@ -104,6 +105,9 @@ func Masscan(r io.Reader, emit Emit) (Stats, error) {
 	case bytes.HasPrefix(head, []byte("#masscan")), bytes.HasPrefix(head, []byte("open ")), bytes.HasPrefix(head, []byte("banner ")):
 		return readMasscanLines(br, emit, masscanListLine)
 	case bytes.HasPrefix(head, []byte("[")), bytes.HasPrefix(head, []byte("{")):
+		if !masscanOwnLayout(br) {
+			return masscanJSONDocument.read(br, emit)
+		}
 		return readMasscanLines(br, emit, masscanJSONLine)
 	case bytes.HasPrefix(head, []byte("# Masscan ")), bytes.HasPrefix(head, []byte("Timestamp: ")), bytes.HasPrefix(head, []byte("Host: ")):
 		return readMasscanLines(br, emit, masscanGrepLine)
@@ -226,6 +230,39 @@ func masscanGrepLine(line string, emit Emit) (bool, error) {
 // over either, and no service of a camera).
 var masscanUDPOnly = map[string]bool{"snmp": true, "nbtstat": true, "ntp": true, "dns-ver": true,
 	"zeroaccess": true, "coap": true, "isakmp": true, "memcached": true}
+
+// masscanOwnLayout reports whether the JSON input has its records one a
+// line, as masscan writes them (its first record on the first line or the
+// one after "["), rather than laid out again by another tool.
+func masscanOwnLayout(br *bufio.Reader) bool {
+	head, _ := br.Peek(br.Size())
+	var lines [][]byte
+	for _, l := range bytes.Split(head, []byte("\n")) {
+		if l = bytes.TrimSpace(l); len(l) > 0 {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) > 1 && bytes.Equal(lines[0], []byte("[")) {
+		lines = lines[1:]
+	}
+	return len(lines) > 0 && bytes.HasPrefix(lines[0], []byte("{")) && bytes.Contains(lines[0], []byte(`"ip"`))
+}
+
+// masscanJSONDocument reads masscan's JSON laid out again by another tool
+// (jq's pretty-printed array, or the array on one line), records read one
+// at a time wherever their lines break.
+var masscanJSONDocument = jsonFormat{errNot: ErrNotMasscan, lines: "masscan's -oJ or -oD file as masscan wrote it",
+	isRecord: func(raw []byte) bool {
+		var rec masscanRecord
+		return json.Unmarshal(raw, &rec) == nil && rec.IP != "" && rec.ports() != nil
+	},
+	record: func(raw []byte, emit Emit, st *Stats) error {
+		isRecord, err := masscanJSONLine(string(raw), emit)
+		if isRecord {
+			st.Records++
+		}
+		return err
+	}}
 
 // masscanJSONLine reads one line of the JSON output: a record, alone or
 // with the comma masscan writes between records, or the array's brackets.

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -116,6 +117,37 @@ func TestMasscanIPv6(t *testing.T) {
 		facts, st := masscanFacts(t, []byte(in))
 		if want := "2001:db8::6:22 tcp.banner_hex=5353482d322e302d64726f7062656172"; !facts[want] || st.Skipped != 0 {
 			t.Errorf("%s: no %s in %v (skipped %v)", name, want, slices.Sorted(maps.Keys(facts)), st.Problems)
+		}
+	}
+}
+
+// TestMasscanJSONLaidOutAgain: masscan's JSON passed through jq (pretty
+// printed, or compacted to one line) is read as masscan wrote it.
+func TestMasscanJSONLaidOutAgain(t *testing.T) {
+	for _, file := range []string{"camsim-lab.json", "camsim-lab.ndjson"} {
+		b, err := os.ReadFile(masscanDir + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []json.RawMessage
+		if file == "camsim-lab.json" {
+			if err := json.Unmarshal(b, &recs); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			for _, l := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+				recs = append(recs, l)
+			}
+		}
+		pretty, _ := json.MarshalIndent(recs, "", "  ")
+		compact, _ := json.Marshal(recs)
+		plain, _ := masscanFacts(t, b)
+		for name, in := range map[string][]byte{"pretty": pretty, "compact": compact} {
+			facts, st := masscanFacts(t, in)
+			if st.Records != len(recs) || st.Skipped != 0 || !maps.Equal(facts, plain) {
+				t.Errorf("%s %s: %d records of %d, skipped %v; %v, want %v", file, name, st.Records, len(recs), st.Problems,
+					slices.Sorted(maps.Keys(facts)), slices.Sorted(maps.Keys(plain)))
+			}
 		}
 	}
 }
