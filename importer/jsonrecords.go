@@ -3,7 +3,6 @@ package importer
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,15 +34,11 @@ type jsonFormat struct {
 // read reads the input, gzipped or not, in whichever form it has.
 func (f jsonFormat) read(r io.Reader, emit Emit) (Stats, error) {
 	st := Stats{}
-	br := bufio.NewReaderSize(r, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return st, err
-		}
-		defer gz.Close()
-		br = bufio.NewReaderSize(gz, 64<<10)
+	br, closeGzip, err := contentReader(r)
+	if err != nil {
+		return st, err
 	}
+	defer closeGzip()
 	first, lineNo, err := firstLine(br)
 	if err != nil {
 		return st, err

@@ -2,12 +2,14 @@ package importer
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -21,8 +23,8 @@ import (
 	"github.com/camsweep/camsweep/observe"
 )
 
-// Real masscan 1.3.2 output of one --banners scan of the camsim lab in its
-// three text formats (internal/labtest/masscan_test.go makes and checks it;
+// Real masscan 1.3.2 output of --banners scans of the camsim lab in its
+// text formats (-oJ, -oL and -oX of one scan, -oD and -oG of later ones) (internal/labtest/masscan_test.go makes and checks it;
 // the devices answer with their profiles' recorded strings).
 const masscanDir = "../testdata/import/masscan/"
 
@@ -45,7 +47,7 @@ func masscanFacts(t *testing.T, b []byte) (map[string]bool, Stats) {
 
 func TestMasscanFormatsAgree(t *testing.T) {
 	var first map[string]bool
-	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml"} {
+	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml", "camsim-lab.ndjson", "camsim-lab.grep"} {
 		b, err := os.ReadFile(masscanDir + file)
 		if err != nil {
 			t.Fatal(err)
@@ -76,25 +78,167 @@ func TestMasscanFormatsAgree(t *testing.T) {
 	}
 }
 
+// TestMasscanOtherStatuses: the lines masscan writes for a closed port
+// (--show closed), a host a ping or ARP found (ICMP and ARP, port 0) and a
+// UDP port are its output too, read as saying nothing of a TCP port, not
+// skipped as unreadable.
+func TestMasscanOtherStatuses(t *testing.T) {
+	for name, in := range map[string]string{
+		"list": "#masscan\nclosed tcp 81 198.18.2.6 1796686669\nup arp 0 198.18.2.6 1796686669\nopen icmp 0 198.18.2.6 1796686669\n" +
+			"open udp 161 198.18.2.6 1796686669\nopen tcp 80 198.18.2.6 1796686669\n# end\n",
+		"json": "[\n" + `{   "ip": "198.18.2.6",   "timestamp": "1796686659", "ports": [ {"port": 0, "proto": "icmp", "status": "open", "reason": "none", "ttl": 63} ] }` +
+			"\n,\n" + `{   "ip": "198.18.2.6",   "timestamp": "1796686659", "ports": [ {"port": 80, "proto": "tcp", "status": "open", "reason": "syn-ack", "ttl": 63} ] }` + "\n]\n",
+		"ndjson": `{"ip":"198.18.2.6","timestamp":"1796688631","port":0,"proto":"arp","rec_type":"status","data":{"status":"up","reason":"none","ttl":0}}` + "\n" +
+			`{"ip":"198.18.2.6","timestamp":"1796688631","port":80,"proto":"tcp","rec_type":"status","data":{"status":"open","reason":"syn-ack","ttl":63}}` + "\n",
+		"grepable": "# Masscan 1.3.2 scan initiated Tue Dec  8 00:09:53 2026\nTimestamp: 1796688593\tHost: 198.18.2.6 ()\tPorts: 0/open/icmp//ping//\n" +
+			"Timestamp: 1796688593\tHost: 198.18.2.6 ()\tPorts: 80/open/tcp//http//\n",
+	} {
+		facts, st := masscanFacts(t, []byte(in))
+		if st.Skipped != 0 {
+			t.Errorf("%s: skipped %d: %v", name, st.Skipped, st.Problems)
+		}
+		if want := map[string]bool{"198.18.2.6:80 tcp.open=80": true}; !maps.Equal(facts, want) {
+			t.Errorf("%s: %v, want %v", name, facts, want)
+		}
+	}
+}
+
+// TestMasscanIPv6: masscan prints an IPv6 address as ipaddress_fmt writes
+// it in every form, and its XML calls it addrtype="ipv4" whatever it is.
+func TestMasscanIPv6(t *testing.T) {
+	for name, in := range map[string]string{
+		"list":     "#masscan\nbanner tcp 22 2001:db8::6 1796686669 ssh SSH-2.0-dropbear\n",
+		"json":     "[\n" + `{   "ip": "2001:db8::6",   "timestamp": "1796686659", "ports": [ {"port": 22, "proto": "tcp", "service": {"name": "ssh", "banner": "SSH-2.0-dropbear"} } ] }` + "\n]\n",
+		"ndjson":   `{"ip":"2001:db8::6","timestamp":"1796688631","port":22,"proto":"tcp","rec_type":"banner","data":{"service_name":"ssh","banner":"SSH-2.0-dropbear"}}` + "\n",
+		"grepable": "# Masscan 1.3.2 scan initiated\nHost: 2001:db8::6 ()\tPort: 22\tService: ssh\tBanner: SSH-2.0-dropbear\n",
+		"xml": `<?xml version="1.0"?>` + "\r\n" + `<nmaprun scanner="masscan" start="1796686676" version="1.0-BETA"  xmloutputversion="1.03">` + "\r\n" +
+			`<host endtime="1796686676"><address addr="2001:db8::6" addrtype="ipv4"/><ports><port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="63" /><service name="ssh" banner="SSH-2.0-dropbear"></service></port></ports></host>` + "\r\n</nmaprun>\r\n",
+	} {
+		facts, st := masscanFacts(t, []byte(in))
+		if want := "2001:db8::6:22 tcp.banner_hex=5353482d322e302d64726f7062656172"; !facts[want] || st.Skipped != 0 {
+			t.Errorf("%s: no %s in %v (skipped %v)", name, want, slices.Sorted(maps.Keys(facts)), st.Problems)
+		}
+	}
+}
+
+// TestMasscanJSONLaidOutAgain: masscan's JSON passed through jq (pretty
+// printed, or compacted to one line) is read as masscan wrote it.
+func TestMasscanJSONLaidOutAgain(t *testing.T) {
+	for _, file := range []string{"camsim-lab.json", "camsim-lab.ndjson"} {
+		b, err := os.ReadFile(masscanDir + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []json.RawMessage
+		if file == "camsim-lab.json" {
+			if err := json.Unmarshal(b, &recs); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			for _, l := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+				recs = append(recs, l)
+			}
+		}
+		pretty, _ := json.MarshalIndent(recs, "", "  ")
+		compact, _ := json.Marshal(recs)
+		plain, _ := masscanFacts(t, b)
+		for name, in := range map[string][]byte{"pretty": pretty, "compact": compact} {
+			facts, st := masscanFacts(t, in)
+			if st.Records != len(recs) || st.Skipped != 0 || !maps.Equal(facts, plain) {
+				t.Errorf("%s %s: %d records of %d, skipped %v; %v, want %v", file, name, st.Records, len(recs), st.Problems,
+					slices.Sorted(maps.Keys(facts)), slices.Sorted(maps.Keys(plain)))
+			}
+		}
+	}
+}
+
+// TestMasscanGzipped: a large scan's output kept gzipped is read as the
+// plain file is, in each format.
+func TestMasscanGzipped(t *testing.T) {
+	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml", "camsim-lab.ndjson", "camsim-lab.grep"} {
+		b, err := os.ReadFile(masscanDir + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		w.Write(b)
+		w.Close()
+		plain, _ := masscanFacts(t, b)
+		if zipped, _ := masscanFacts(t, gz.Bytes()); !maps.Equal(plain, zipped) {
+			t.Errorf("%s gzipped: %v, plain %v", file, slices.Sorted(maps.Keys(zipped)), slices.Sorted(maps.Keys(plain)))
+		}
+	}
+}
+
 // TestMasscanOlderJSON reads the JSON older masscan versions write: a
 // record a line with a comma after it, no brackets, and "{finished: 1}" at
 // the end (as a scan-ingesting tool's README quotes it, code index file
-// 23243612072), and -oD's JSON lines; the banner is the lab's.
+// 23243612072); the banner is the lab's.
 func TestMasscanOlderJSON(t *testing.T) {
 	const banner = `{ "ip": "198.18.2.6", "timestamp": "1796686676", "ports": [ {"port": 80, "proto": "tcp", "service": {"name": "http", "banner": "HTTP/1.1 200 OK\u000d\u000aServer: App-webs/\u000d\u000a\u000d"} } ] }`
-	for name, in := range map[string]string{
-		"1.0 -oJ": `{ "ip": "192.168.0.1", "ports": [ {"port": 80, "proto": "tcp", "status": "open"} ] },` + "\n" + banner + ",\n{finished: 1}\n",
-		"-oD":     `{"ip":"192.168.0.1","timestamp":"1796686676","ports":[{"port":80,"proto":"tcp","status":"open","reason":"syn-ack","ttl":63}]}` + "\n" + banner + "\n",
+	in := `{ "ip": "192.168.0.1", "ports": [ {"port": 80, "proto": "tcp", "status": "open"} ] },` + "\n" + banner + ",\n{finished: 1}\n"
+	facts, st := masscanFacts(t, []byte(in))
+	if st.Records != 2 || st.Skipped != 0 {
+		t.Errorf("%d records, %d skipped %v", st.Records, st.Skipped, st.Problems)
+	}
+	for _, want := range []string{"192.168.0.1:80 tcp.open=80", "198.18.2.6:80 http.server=App-webs/"} {
+		if !facts[want] {
+			t.Errorf("no %s in %v", want, facts)
+		}
+	}
+}
+
+// TestMasscanServices: the banners masscan names pop and imap are the
+// server's greeting (proto-pop3.c and proto-imap4.c keep its bytes, and
+// masscan-app.c names them so), and --capture html keeps the page as
+// "html"; masscan's own summaries (ssl, vuln) are not the device's words.
+func TestMasscanServices(t *testing.T) {
+	in := "#masscan\n" +
+		`banner tcp 110 198.18.2.9 1796686676 pop +OK Dovecot ready.\x0d\x0a` + "\n" +
+		`banner tcp 143 198.18.2.9 1796686676 imap * OK IMAP4rev1 ready\x0d\x0a` + "\n" +
+		`banner tcp 80 198.18.2.6 1796686676 html \x3cscript src=\x22/doc/script/lib/seajs/sea.js\x22\x3e\x3c/script\x3e` + "\n" +
+		`banner tcp 443 198.18.2.6 1796686676 ssl TLS/1.2 cipher:0xc02f, www.hikvision.com` + "\n"
+	facts, _ := masscanFacts(t, []byte(in))
+	for _, want := range []string{
+		"198.18.2.9:110 tcp.banner_hex=2b4f4b20446f7665636f742072656164792e0d0a",
+		"198.18.2.9:143 tcp.banner_hex=2a204f4b20494d415034726576312072656164790d0a",
+		`198.18.2.6:80 http.body=<script src="/doc/script/lib/seajs/sea.js"></script>`,
 	} {
-		facts, st := masscanFacts(t, []byte(in))
-		if st.Records != 2 || st.Skipped != 0 {
-			t.Errorf("%s: %d records, %d skipped %v", name, st.Records, st.Skipped, st.Problems)
+		if !facts[want] {
+			t.Errorf("no %s in %v", want, slices.Sorted(maps.Keys(facts)))
 		}
-		for _, want := range []string{"192.168.0.1:80 tcp.open=80", "198.18.2.6:80 http.server=App-webs/"} {
-			if !facts[want] {
-				t.Errorf("%s: no %s in %v", name, want, facts)
-			}
+	}
+	for f := range facts {
+		if strings.HasPrefix(f, "198.18.2.6:443 ") && f != "198.18.2.6:443 tcp.open=443" {
+			t.Errorf("masscan's ssl summary read as the device's: %s", f)
 		}
+	}
+}
+
+// TestMasscanGrepableBanners: -oG's banner lines name no protocol, so a UDP
+// service's banner gives no open TCP port; a line of neither form is named
+// and skipped.
+func TestMasscanGrepableBanners(t *testing.T) {
+	in := "# Masscan 1.3.2 scan initiated Tue Dec  8 00:09:53 2026\n" +
+		"Timestamp: 1796688593\tHost: 198.18.2.10 ()\tPorts: 554/open/tcp//rtsp//\n" +
+		"Timestamp: 1796688593\tHost: 198.18.2.10 ()\tPorts: 161/open/udp//snmp//\n" +
+		"Host: 198.18.2.10 ()\tPort: 161\tService: snmp\tBanner: sysDescr:Linux\n" +
+		"Host: 198.18.2.10 ()\tPort: 22\tService: ssh\tBanner: SSH-2.0-dropbear\n" +
+		"Host: 198.18.2.10 ()\tStatus: Up\n" +
+		"# Masscan done at Tue Dec  8 00:10:53 2026\n"
+	facts, st := masscanFacts(t, []byte(in))
+	if st.Records != 4 || st.Skipped != 1 || !strings.Contains(st.Problems[0], "line 6") {
+		t.Errorf("records %d, skipped %d %v", st.Records, st.Skipped, st.Problems)
+	}
+	want := []string{"198.18.2.10:22 tcp.banner_hex=5353482d322e302d64726f7062656172", "198.18.2.10:22 tcp.open=22", "198.18.2.10:554 tcp.open=554"}
+	for _, w := range want {
+		if !facts[w] {
+			t.Errorf("no %s in %v", w, slices.Sorted(maps.Keys(facts)))
+		}
+	}
+	if facts["198.18.2.10:161 tcp.open=161"] {
+		t.Errorf("a UDP banner read as an open TCP port: %v", slices.Sorted(maps.Keys(facts)))
 	}
 }
 
@@ -132,16 +276,30 @@ func TestMasscanRefusesOtherInput(t *testing.T) {
 			t.Errorf("%s: err %v, want ErrNotMasscan", name, err)
 		}
 	}
+	// -oB's first record, as out-binary.c writes it (a 99-byte record
+	// padded with zeros): refused with the command that converts it.
+	binary := "masscan/1.1\ns:1\n" + strings.Repeat("\x00", 85)
+	if _, err := Masscan(strings.NewReader(binary), func(observe.Observation) {}); !errors.Is(err, ErrMasscanBinary) {
+		t.Errorf("binary output: err %v, want ErrMasscanBinary", err)
+	}
 }
 
 func FuzzMasscan(f *testing.F) {
-	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml"} {
+	for _, file := range []string{"camsim-lab.json", "camsim-lab.list", "camsim-lab.xml", "camsim-lab.ndjson", "camsim-lab.grep"} {
 		b, err := os.ReadFile(masscanDir + file)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(b[:min(len(b), 4096)])
 	}
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte("#masscan\nbanner tcp 80 10.0.0.1 1 http HTTP/1.0 200 OK\\x0d\\x0aServer: x\\x0d\\x0a\\x0d\n"))
+	w.Close()
+	f.Add(gz.Bytes())
+	f.Add([]byte("masscan/1.1\ns:1\n"))
+	f.Add([]byte("# Masscan 1.3.2\nHost: ::1 ()\tPort: 22\tService: ssh\tBanner: SSH-2.0-x\n"))
+	f.Add([]byte(`{"ip":"::1","timestamp":"1","port":80,"proto":"tcp","rec_type":"banner","data":{"service_name":"html","banner":"\u003ctitle\u003ex"}}` + "\n"))
 	f.Add([]byte("{finished: 1}\n"))
 	f.Add([]byte(`banner tcp 443 10.0.0.1 1 X509 MIIB` + "\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -3,7 +3,6 @@ package importer
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -141,15 +140,11 @@ func (z *zeekState) readFile(path, kind string, st *Stats) error {
 func (z *zeekState) read(name, kind string, r io.Reader, st *Stats) error {
 	// The log is read to its end, whatever its length: one line at a time,
 	// each bounded (maxZeekLine).
-	br := bufio.NewReaderSize(r, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return err
-		}
-		defer gz.Close()
-		br = bufio.NewReaderSize(gz, 64<<10)
+	br, closeGzip, err := contentReader(r)
+	if err != nil {
+		return err
 	}
+	defer closeGzip()
 	tsv := tsvHeader{sep: "\t", setSep: ",", empty: "(empty)", unset: "-"}
 	for lineNo := 1; ; lineNo++ {
 		line, err := ReadBoundedLine(br, maxZeekLine)

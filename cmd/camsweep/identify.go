@@ -108,12 +108,13 @@ With --from, identify reads another tool's output directly:
                          read as a scan would read it, Censys's labels,
                          software and DNS names are not
 
-  --from masscan FILE|-  masscan's output, JSON (-oJ, -oD), list (-oL) or XML
-                         (-oX), told apart by its content; run it with
-                         --banners: the HTTP status line and headers, title,
-                         Server header, certificate and the greetings of
-                         server-first ports (Hikvision's port 8000) are read
-                         as a scan would read them, open ports as open ports
+  --from masscan FILE|-  masscan's output, JSON (-oJ, -oD), list (-oL), XML
+                         (-oX) or grepable (-oG), told apart by its content;
+                         run it with --banners: the HTTP status line and
+                         headers, title, Server header, page (--capture
+                         html), certificate and the greetings of server-first
+                         ports (Hikvision's port 8000) are read as a scan
+                         would read them, open ports as open ports
 
 Every device is judged again from that evidence with this installation's
 signatures and policy; nothing the other tool concluded is taken on trust.
@@ -365,7 +366,7 @@ func checkObservationInput(br *bufio.Reader, name string) error {
 		return fmt.Errorf("%s is gzip-compressed: a compressed capture is read by camsweep pcap %s, a Shodan download by camsweep identify --from shodan %s, compressed observation lines by zcat %s | camsweep identify", what, name, name, name)
 	case bytes.HasPrefix(head, []byte{0xff, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xff}):
 		return fmt.Errorf("%s is UTF-16 text (as PowerShell's > writes it): save it as UTF-8 (Out-File -Encoding utf8), one JSON object a line", what)
-	case bytes.IndexByte(head, 0) >= 0:
+	case bytes.IndexByte(head, 0) >= 0 && importHint(head, name) == "": // masscan -oB has its hint
 		return fmt.Errorf("%s is binary data, not observation lines (one JSON object a line: see camsweep identify --help)", what)
 	}
 	if hint := importHint(head, name); hint != "" && camsweepSchema(head) == "" {

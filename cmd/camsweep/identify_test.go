@@ -423,6 +423,7 @@ func TestIdentifyFromNmapXML(t *testing.T) {
 func TestIdentifyFromMasscan(t *testing.T) {
 	for _, c := range []struct{ from, file string }{
 		{"masscan", "camsim-lab.json"}, {"masscan", "camsim-lab.list"}, {"masscan", "camsim-lab.xml"}, {"nmap", "camsim-lab.xml"},
+		{"masscan", "camsim-lab.ndjson"}, {"masscan", "camsim-lab.grep"},
 	} {
 		file := filepath.Join(repo, "testdata", "import", "masscan", c.file)
 		code, out, stderr := cli(t, "", "identify", "--from", c.from, "--format", "json", "-q", file)
@@ -454,6 +455,22 @@ func TestIdentifyFromMasscan(t *testing.T) {
 			t.Errorf("%s without --from: exit %d", c.file, code)
 		}
 		oneLine(t, stderr, "it is masscan's output: camsweep identify --from masscan")
+	}
+}
+
+// masscan's binary output (-oB) is refused, with or without --from
+// masscan, with the masscan command that writes it as JSON.
+func TestIdentifyMasscanBinary(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "scan.bin")
+	if err := os.WriteFile(file, append([]byte("masscan/1.1\ns:1\n"), make([]byte, 83)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"identify", file}, {"identify", "--from", "masscan", file}} {
+		code, _, stderr := cli(t, "", args...)
+		if code != exitError {
+			t.Errorf("%v: exit %d", args, code)
+		}
+		oneLine(t, stderr, "masscan --readscan")
 	}
 }
 

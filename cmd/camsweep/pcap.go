@@ -264,7 +264,8 @@ func notCaptureHint(name string, err error) string {
 
 // importHint names the command that reads a file whose first bytes show
 // another tool's output or a camsweep report: nmap's XML or normal output, a Zeek log (TSV
-// or JSON lines), Shodan's banner JSON. Empty for anything else.
+// or JSON lines), Shodan's banner JSON, Censys's host data, masscan's output.
+// Empty for anything else.
 func importHint(head []byte, name string) string {
 	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
 	switch {
@@ -277,10 +278,13 @@ func importHint(head []byte, name string) string {
 	case (bytes.HasPrefix(head, []byte("{")) || bytes.HasPrefix(head, []byte("["))) && bytes.Contains(head, []byte(`"services"`)) &&
 		(bytes.Contains(head, []byte(`"transport_protocol"`)) || bytes.Contains(head, []byte(`"service_name"`))):
 		return "it is Censys's host data: camsweep identify --from censys " + name
-	case bytes.HasPrefix(head, []byte("#masscan")),
+	case bytes.HasPrefix(head, []byte("#masscan")), bytes.HasPrefix(head, []byte("# Masscan ")),
+		bytes.HasPrefix(head, []byte("{")) && bytes.Contains(head, []byte(`"rec_type":"`)) && bytes.Contains(head, []byte(`"proto":"`)),
 		bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte(`scanner="masscan"`)),
 		(bytes.HasPrefix(head, []byte("{")) || bytes.HasPrefix(head, []byte("["))) && bytes.Contains(head, []byte(`"ports": [`)) && bytes.Contains(head, []byte(`"proto": "`)):
 		return "it is masscan's output: camsweep identify --from masscan " + name
+	case bytes.HasPrefix(head, []byte("masscan/1.")):
+		return "it is masscan's binary output: masscan --readscan " + name + " -oJ OUT.json, then camsweep identify --from masscan OUT.json"
 	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("nmaprun")):
 		return "it is nmap's XML: camsweep identify --from nmap " + name
 	case bytes.HasPrefix(head, []byte("Starting Nmap ")), bytes.HasPrefix(head, []byte("# Nmap ")),

@@ -28,7 +28,8 @@ const masscanTestdata = "../../testdata/import/masscan/"
 const masscanPorts = "21,22,23,80,443,554,8000,8080,34567,37777"
 
 // masscanFormats are masscan's text output formats, by file name.
-var masscanFormats = map[string]string{"camsim-lab.json": "-oJ", "camsim-lab.list": "-oL", "camsim-lab.xml": "-oX"}
+var masscanFormats = map[string]string{"camsim-lab.json": "-oJ", "camsim-lab.list": "-oL", "camsim-lab.xml": "-oX",
+	"camsim-lab.ndjson": "-oD", "camsim-lab.grep": "-oG"}
 
 // masscanLab puts the TCP-serving camsim devices on a segment behind the
 // lab's router: masscan sends every frame to its router's MAC, so a flat
@@ -94,7 +95,8 @@ func runMasscan(t *testing.T, l *lab.Lab, seg *lab.Segment, format string) []byt
 }
 
 // TestMasscanAgainstCamsim runs real masscan --banners against the camsim
-// devices in each of its text formats and identifies each output: the three
+// devices in each of its text formats (JSON, JSON lines, list, XML,
+// grepable) and identifies each output: all
 // must say the same of every address, every device named restricted must be
 // a restricted profile named with its maker, and the committed testdata must
 // still say what a fresh run says.
