@@ -194,12 +194,17 @@ var (
 
 // nmapStopped says why the reading of nmap's XML ended before its end.
 func nmapStopped(err error, dec *xml.Decoder) string {
+	return xmlStopped("nmap", err, dec)
+}
+
+// xmlStopped says why the reading of a tool's XML ended before its end.
+func xmlStopped(tool string, err error, dec *xml.Decoder) string {
 	line, _ := dec.InputPos()
 	switch {
 	case errors.Is(err, errNmapElement):
-		return fmt.Sprintf("line %d: the input was cut there: an element longer than %s, which nmap does not write; nothing after it was read", line, sizeText(maxNmapElement))
+		return fmt.Sprintf("line %d: the input was cut there: an element longer than %s, which %s does not write; nothing after it was read", line, sizeText(maxNmapElement), tool)
 	case errors.Is(err, errNmapDepth):
-		return fmt.Sprintf("line %d: the input was cut there: elements nested more than %d deep, which nmap does not write; nothing after it was read", line, maxNmapDepth)
+		return fmt.Sprintf("line %d: the input was cut there: elements nested more than %d deep, which %s does not write; nothing after it was read", line, maxNmapDepth, tool)
 	}
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {

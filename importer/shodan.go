@@ -241,7 +241,7 @@ func attrsDN(attrs map[string]any) string {
 // reader of recorded values (a page gives its title and any ONVIF answer
 // in it), else as it is.
 func emitRecorded(base observe.Observation, key, value string, emit Emit) {
-	if service.DecodeRecorded(key, value, meta(base), scanner.Emit(emit)) {
+	if service.DecodeRecorded(key, value, meta(base), withMAC(base, emit)) {
 		return
 	}
 	base.Key, base.Value = key, observe.Clip(value, observe.MaxValueLen)

@@ -74,7 +74,7 @@ list shows it: its maker comes from the MAC's IEEE block. Blank lines and
 lines starting with # are skipped. A bad line is reported with its number and skipped; the run then exits 3 (partial).
 An input that is not observation lines at all (a capture, binary or UTF-16
 data, a JSON array or a document spread over lines, a camsweep report, nmap's
-XML or normal output or a Zeek log without --from) is refused at once with what to do instead
+XML or normal output, a Zeek log or a Nessus export without --from) is refused at once with what to do instead
 (exit 1).
 
 With --from, identify reads another tool's output directly:
@@ -115,6 +115,14 @@ With --from, identify reads another tool's output directly:
                          html), certificate and the greetings of server-first
                          ports (Hikvision's port 8000) are read as a scan
                          would read them, open ports as open ports
+  --from nessus FILE|-   a Nessus export (.nessus, NessusClientData_v2): each
+                         host's address and MAC, its open TCP ports, and the
+                         plugin outputs that quote a device: the Server header
+                         (10107), the headers of GET / (24260), the
+                         certificate's subject and issuer (10863), telnet,
+                         FTP and SSH banners (10281, 10092, 10267) and the
+                         SNMP sysDescr (10800); Nessus's operating system,
+                         device type, CPEs and findings are not read
 
 Every device is judged again from that evidence with this installation's
 signatures and policy; nothing the other tool concluded is taken on trust.
@@ -137,6 +145,7 @@ var importFormats = map[string]func(name string, stdin io.Reader, emit importer.
 	"nmap": fileOrStdin(func(r io.Reader, emit importer.Emit) (importer.Stats, error) {
 		return importer.Nmap(r, emit, nmapProduct)
 	}),
+	"nessus":   fileOrStdin(importer.Nessus),
 	"nmap-xml": fileOrStdin(importer.NmapXML),
 	"shodan":   fileOrStdin(importer.Shodan),
 	"zeek": func(name string, _ io.Reader, emit importer.Emit) (importer.Stats, error) {
@@ -180,7 +189,8 @@ func newIdentifyCmd() *cobra.Command {
   censys view 203.0.113.7 > host.json
   camsweep identify --from censys host.json
   masscan 10.0.0.0/16 -p80,554,8000,34567,37777 --banners --adapter-ip 10.0.0.250 -oJ scan.json
-  camsweep identify --from masscan scan.json`,
+  camsweep identify --from masscan scan.json
+  camsweep identify --from nessus weekly-scan.nessus`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if from != "" && from != "jsonl" {
@@ -194,7 +204,7 @@ func newIdentifyCmd() *cobra.Command {
 		},
 	}
 	o.register(cmd)
-	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap (XML or normal output), nmap-xml, zeek, shodan, censys or masscan")
+	cmd.Flags().StringVar(&from, "from", "jsonl", "what the input is: jsonl (observation lines), nmap (XML or normal output), nmap-xml, zeek, shodan, censys, masscan or nessus")
 	return cmd
 }
 

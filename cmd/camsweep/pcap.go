@@ -264,7 +264,7 @@ func notCaptureHint(name string, err error) string {
 
 // importHint names the command that reads a file whose first bytes show
 // another tool's output or a camsweep report: nmap's XML or normal output, a Zeek log (TSV
-// or JSON lines), Shodan's banner JSON, Censys's host data, masscan's output.
+// or JSON lines), Shodan's banner JSON, Censys's host data, masscan's output, a Nessus export.
 // Empty for anything else.
 func importHint(head []byte, name string) string {
 	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
@@ -285,6 +285,8 @@ func importHint(head []byte, name string) string {
 		return "it is masscan's output: camsweep identify --from masscan " + name
 	case bytes.HasPrefix(head, []byte("masscan/1.")):
 		return "it is masscan's binary output: masscan --readscan " + name + " -oJ OUT.json, then camsweep identify --from masscan OUT.json"
+	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("<NessusClientData_v2")):
+		return "it is a Nessus export: camsweep identify --from nessus " + name
 	case bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte("nmaprun")):
 		return "it is nmap's XML: camsweep identify --from nmap " + name
 	case bytes.HasPrefix(head, []byte("Starting Nmap ")), bytes.HasPrefix(head, []byte("# Nmap ")),
