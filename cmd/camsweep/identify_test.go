@@ -458,6 +458,81 @@ func TestIdentifyFromMasscan(t *testing.T) {
 	}
 }
 
+// A Nessus export of the lab's devices (their answers in Nessus's plugin
+// output formats) names every restricted maker, and the look-alikes (the
+// Axis camera, the HP printer, the Linux host) come out clear; without the
+// MACs Nessus learnt, the plugin outputs alone still name every camera
+// that said who made it. Without --from it is refused with the --from that
+// reads it; cut inside a host, the hosts before are judged (exit 3 where
+// no finding sets exit 2).
+func TestIdentifyFromNessus(t *testing.T) {
+	file := filepath.Join(repo, "testdata", "import", "nessus", "camsim-lab.nessus")
+	lab, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noMAC := filepath.Join(t.TempDir(), "no-mac.nessus")
+	if err := os.WriteFile(noMAC, regexp.MustCompile(`<tag name="mac-address">[^<]*</tag>`).ReplaceAll(lab, nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		file string
+		want map[string]string
+	}{
+		{file, map[string]string{
+			"198.18.0.2": "Dahua/restricted", "198.18.0.4": "Dahua/restricted",
+			"198.18.0.5": "Hikvision/restricted", // the EZVIZ camera: its MAC alone
+			"198.18.0.6": "Hikvision/restricted", "198.18.0.7": "Hikvision/restricted",
+			"198.18.0.10": "Xiongmai/restricted", "198.18.0.3": "Axis/clear", "198.18.0.9": "HP/clear", "198.18.0.8": "/clear",
+		}},
+		{noMAC, map[string]string{
+			"198.18.0.2": "Dahua/restricted", "198.18.0.4": "Dahua/restricted", // the headers' style
+			"198.18.0.6": "Hikvision/restricted", "198.18.0.7": "Hikvision/restricted", // App-webs/; DNVRS-Webs and the certificate
+			"198.18.0.10": "Xiongmai/restricted", "198.18.0.5": "/clear", "198.18.0.3": "/clear", "198.18.0.9": "HP/clear",
+		}},
+	} {
+		code, out, stderr := cli(t, "", "identify", "--from", "nessus", "--format", "json", "-q", c.file)
+		if code != exitFindings {
+			t.Fatalf("%s: exit %d, stderr %s", c.file, code, stderr)
+		}
+		r := decodeJSON(t, out)
+		byIP := map[string]string{}
+		for _, d := range r.Devices {
+			for _, ip := range d.IPs {
+				byIP[ip.String()] = d.Vendor + "/" + string(d.Verdict)
+			}
+		}
+		for ip, want := range c.want {
+			if byIP[ip] != want {
+				t.Errorf("%s: %s is %q, want %s", filepath.Base(c.file), ip, byIP[ip], want)
+			}
+		}
+		if r.Partial {
+			t.Errorf("%s: a complete file was marked partial", c.file)
+		}
+	}
+
+	code, _, stderr := cli(t, "", "identify", file)
+	if code != exitError {
+		t.Errorf("without --from: exit %d", code)
+	}
+	oneLine(t, stderr, "it is a Nessus export: camsweep identify --from nessus")
+
+	second := bytes.Index(lab, []byte(`<ReportHost name="198.18.0.4"`))
+	code, out, stderr := cli(t, string(lab[:second+200]), "identify", "--from", "nessus", "--fail-on", "none", "--format", "json", "-")
+	if code != exitPartial || !strings.Contains(stderr, "read in part") {
+		t.Fatalf("cut short: exit %d, stderr %s", code, stderr)
+	}
+	if r := decodeJSON(t, out); len(r.Devices) != 2 || !r.Partial {
+		t.Errorf("cut short: %d devices, partial %v; want the two hosts before the cut", len(r.Devices), r.Partial)
+	}
+
+	nmapXML := filepath.Join(repo, "testdata", "import", "nmap", "camsim-lab.xml")
+	if code, _, stderr := cli(t, "", "identify", "--from", "nessus", nmapXML); code != exitError || !strings.Contains(stderr, "not a Nessus export") {
+		t.Errorf("nmap's XML given as Nessus: exit %d, stderr %s", code, stderr)
+	}
+}
+
 // masscan's binary output (-oB) is refused, with or without --from
 // masscan, with the masscan command that writes it as JSON.
 func TestIdentifyMasscanBinary(t *testing.T) {
