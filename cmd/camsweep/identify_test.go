@@ -638,11 +638,11 @@ func TestIdentifyFromNmapText(t *testing.T) {
 }
 
 func TestIdentifyFromChecksItsOptions(t *testing.T) {
-	code, out, stderr := cli(t, "", "identify", "--from", "nessus", "x.xml")
+	code, out, stderr := cli(t, "", "identify", "--from", "openvas", "x.xml")
 	if code != exitError || out != "" {
 		t.Errorf("exit %d, stdout %q", code, out)
 	}
-	oneLine(t, stderr, `unknown --from "nessus"`)
+	oneLine(t, stderr, `unknown --from "openvas"`)
 	// Not nmap XML: one line, exit 1, nothing half-reported.
 	code, out, stderr = cli(t, "", "identify", "--from", "nmap-xml", identifyData("hikvision-nmap.jsonl"))
 	if code != exitError || out != "" {
@@ -1419,11 +1419,11 @@ func TestIdentifyFromLateError(t *testing.T) {
 // sentence, and an importer's error that names the input is not prefixed
 // with it a second time ("DIR: DIR: no Zeek ... logs").
 func TestIdentifyFromErrorsReadOnce(t *testing.T) {
-	code, _, stderr := cli(t, "", "identify", "--from", "nessus", "x.json")
+	code, _, stderr := cli(t, "", "identify", "--from", "openvas", "x.json")
 	if code != exitError {
-		t.Errorf("--from nessus: exit %d", code)
+		t.Errorf("--from openvas: exit %d", code)
 	}
-	oneLine(t, stderr, `unknown --from "nessus" (want jsonl, censys, masscan, nmap, nmap-xml, shodan or zeek)`)
+	oneLine(t, stderr, `unknown --from "openvas" (want jsonl, censys, masscan, nessus, nmap, nmap-xml, shodan or zeek)`)
 	dir := t.TempDir()
 	code, _, stderr = cli(t, "", "identify", "--from", "zeek", dir)
 	if code != exitError || strings.Count(stderr, dir) != 1 {
