@@ -2,7 +2,8 @@
 // `camsweep identify --from` judges them with this installation's signatures
 // and policy: nmap's output (-sV, with its NSE scripts), as XML (-oX) or as
 // its normal text (-oN, or what nmap printed), Zeek's logs (TSV or JSON
-// lines), Shodan's banner JSON and Censys's host data.
+// lines), Shodan's banner JSON, Censys's host data, masscan's output and
+// Nessus exports.
 //
 // An observation an importer emits uses the key the scanner's own decoders
 // use for the same fact (docs/observation-keys.md): nmap's http-headers

@@ -144,6 +144,7 @@ func TestNessusBannersAndSNMP(t *testing.T) {
 		nessusItemXML(21, "tcp", "10092", "\nThe remote FTP banner is :\n\n220 ProFTPD Server ready."),
 		nessusItemXML(22, "tcp", "10267", "SSH version : SSH-2.0-Cisco-1.25\nSSH supported authentication : keyboard-interactive,password\n"),
 		nessusItemXML(161, "udp", "10800", "System information :\n sysDescr     : Lantronix UDS 0628162 V5.8.0.1 (041102)\n sysObjectID  : \n sysUptime    : 0d 0h 0m 3s\n"),
+		nessusItemXML(8443, "tcp", "10863", "\nSubject Name: \n\nCountry: US\nOrganization: Example, Inc.\nOrganization Unit: R+D\nCommon Name: cam.example.com\n\nIssuer Name: \n\nCountry: US\nCommon Name: Example CA\n\nSerial Number: 01 \n"),
 		nessusItemXML(0, "tcp", "11936", "Remote operating system : Linux Kernel 2.6\nConfidence level : 65"),
 		nessusItemXML(80, "tcp", "97833", "The remote web server type is :\n\nApp-webs/"), // a finding, not 10107
 	))
@@ -160,6 +161,9 @@ func TestNessusBannersAndSNMP(t *testing.T) {
 		{"192.0.2.7", "", 22, "tcp.banner_hex", hexOf("SSH-2.0-Cisco-1.25\r\n")},
 		{"192.0.2.7", "", 161, "snmp.sys_descr", "Lantronix UDS 0628162 V5.8.0.1 (041102)"},
 		{"192.0.2.7", "", 80, "tcp.open", "80"},
+		// A comma or plus inside a value is escaped, not read as a separator.
+		{"192.0.2.7", "", 8443, "tls.subject", `CN=cam.example.com,OU=R\+D,O=Example\, Inc.,C=US`},
+		{"192.0.2.7", "", 8443, "tls.issuer", "CN=Example CA,C=US"},
 	} {
 		if !has(obs, w) {
 			t.Errorf("missing %+v", w)
