@@ -313,7 +313,8 @@ func TestCurlVerboseTranscript(t *testing.T) {
 // TestLoggedExchange: an exchange pasted as a client's debug log prints it
 // (the request, then the answer, again and again) is read as the two sides
 // of the connection, so an answer is paired with the request it answered and
-// a path the server answered 2xx is a served one. The exchanges are real:
+// a path the server answered 2xx to a DESCRIBE or SETUP is a served one (an
+// OPTIONS answer is not: TestRTSPOptionsServesNoPath). The exchanges are real:
 // luisiam/homebridge-foscamcamera issue #6 (a Foscam C1's OPTIONS answer to
 // /videoMain, re-printed by the maintainer as "we sent" and "And got", its
 // CSeq 0 to a request with CSeq 1, so paired in order) and koush/scrypted
@@ -328,10 +329,10 @@ func TestLoggedExchange(t *testing.T) {
 	}{
 		{"OPTIONS rtsp://192.168.0.160:554/videoMain RTSP/1.0\nCSeq: 1\nUser-Agent: homebridge-foscam-stream/0.3.7\n\n" +
 			"RTSP/1.0 200 OK\nServer: Hisilicon Streaming Media Server/1.0.0(Jul 30 2015)\nCseq: 0\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN, SET_PARAMETER, GET_PARAMETER\n",
-			[]string{"rtsp.served_url=rtsp://192.168.0.160:554/videoMain", "rtsp.server=Hisilicon Streaming Media Server/1.0.0(Jul 30 2015)", "rtsp.status=200", "rtsp.url=rtsp://192.168.0.160:554/videoMain"}},
+			[]string{"rtsp.server=Hisilicon Streaming Media Server/1.0.0(Jul 30 2015)", "rtsp.status=200", "rtsp.url=rtsp://192.168.0.160:554/videoMain"}},
 		{" OPTIONS rtsp://192.168.111.41:443/videoMain RTSP/1.0\nCSeq: 0\nUser-Agent: Scrypted\n\n RTSP/1.0 200 OK\nCSeq: 0\nDate: Thu, Feb 19 2026 18:39:48 GMT\n" +
 			"Public: OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, SET_PARAMETER\n",
-			[]string{"rtsp.served_url=rtsp://192.168.111.41:443/videoMain", "rtsp.status=200", "rtsp.url=rtsp://192.168.111.41:443/videoMain"}},
+			[]string{"rtsp.status=200", "rtsp.url=rtsp://192.168.111.41:443/videoMain"}},
 		{"DESCRIBE rtsp://172.30.34.12:554/Streaming/channels/102 RTSP/1.0\r\nUser-Agent: ExoPlayerLib/2.16.1\r\nCSeq: 1\r\n\r\n" +
 			"RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\nWWW-Authenticate: Basic realm=\"IP Camera(C1214)\"\r\n\r\n",
 			[]string{"rtsp.status=401", "rtsp.url=rtsp://172.30.34.12:554/Streaming/channels/102"}},

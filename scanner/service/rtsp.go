@@ -18,7 +18,7 @@ const maxSDPAttrs = 64
 // request in client it answered (by CSeq, else in order), and emits
 // rtsp.status, rtsp.header_names, rtsp.server, every rtsp.www_authenticate, rtsp.public,
 // rtsp.date (raw, white space kept), rtsp.content_base, rtsp.url,
-// rtsp.served_url (a URL answered 2xx), rtsp.realm_mac (a realm that is a
+// rtsp.served_url (a URL answered 2xx to any request but OPTIONS), rtsp.realm_mac (a realm that is a
 // MAC) and, from
 // an SDP body, rtsp.sdp_session and each rtsp.sdp_attr. Interleaved RTP
 // frames are skipped. server may also be a bare SDP description. A server
@@ -118,9 +118,14 @@ func emitRTSP(out *emitter, msg *message, code int, req *request) {
 	out.add("rtsp.status", strconv.Itoa(code))
 	if req != nil {
 		out.add("rtsp.url", redactURL(req.target))
-		if code >= 200 && code < 300 {
+		if code >= 200 && code < 300 && !strings.EqualFold(req.method, "OPTIONS") {
 			// The server has this path: a stream path a viewer asked
 			// for names the server's firmware only once it is served.
+			// An OPTIONS answer is about the server, not the path:
+			// servers answer it 200 for a path they lack and refuse
+			// the DESCRIBE that follows with 404 (ffmpeg's "method
+			// DESCRIBE failed: 404" on a Reolink doorbell asked for a
+			// misspelt path, blakeblackshear/frigate issue #8978).
 			out.add("rtsp.served_url", redactURL(req.target))
 		}
 	}

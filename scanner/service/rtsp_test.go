@@ -211,6 +211,30 @@ func TestRTSPCSeqPairing(t *testing.T) {
 	}
 }
 
+// TestRTSPOptionsServesNoPath: servers answer OPTIONS 200 whatever the path
+// (ffmpeg's "method DESCRIBE failed: 404" after the OPTIONS passed, for a
+// doorbell asked for a misspelt Reolink path, blakeblackshear/frigate issue
+// #8978, and for go2rtc asked for a stream it lacks, issue #7716), so a
+// viewer's wrong guess of another maker's path must not become a served one;
+// the DESCRIBE the server answers 2xx is.
+func TestRTSPOptionsServesNoPath(t *testing.T) {
+	client := "OPTIONS rtsp://cam/cam/realmonitor?channel=1&subtype=0 RTSP/1.0\r\nCSeq: 1\r\n\r\n" +
+		"DESCRIBE rtsp://cam/cam/realmonitor?channel=1&subtype=0 RTSP/1.0\r\nCSeq: 2\r\n\r\n" +
+		"OPTIONS rtsp://cam/onvif1 RTSP/1.0\r\nCSeq: 3\r\n\r\n" +
+		"DESCRIBE rtsp://cam/onvif1 RTSP/1.0\r\nCSeq: 4\r\n\r\n"
+	server := "RTSP/1.0 200 OK\r\nCSeq: 1\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n" +
+		"RTSP/1.0 404 Stream Not Found\r\nCSeq: 2\r\n\r\n" +
+		"RTSP/1.0 200 OK\r\nCSeq: 3\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n" +
+		"RTSP/1.0 200 OK\r\nCSeq: 4\r\nContent-Length: 0\r\n\r\n"
+	obs, err := collect(t, DecodeRTSP, []byte(client), []byte(server), cameraMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := valuesOf(obs, "rtsp.served_url"), []string{"rtsp://cam/onvif1"}; !slices.Equal(got, want) {
+		t.Errorf("rtsp.served_url %q, want %q", got, want)
+	}
+}
+
 func TestRTSPRejectsOtherProtocols(t *testing.T) {
 	for _, server := range []string{"", "\x16\x03\x01\x00\x05", "SSH-2.0-OpenSSH_8.9\r\n"} {
 		if _, err := collect(t, DecodeRTSP, nil, []byte(server), cameraMeta); err == nil {
