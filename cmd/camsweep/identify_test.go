@@ -549,6 +549,16 @@ func TestIdentifyMasscanBinary(t *testing.T) {
 	}
 }
 
+// masscan's -oJ laid out again by jq -c (no spaces) is still told apart.
+func TestIdentifyHintsCompactedMasscanJSON(t *testing.T) {
+	compact := `[{"ip":"198.18.2.6","timestamp":"1796686676","ports":[{"port":80,"proto":"tcp","service":{"name":"http.server","banner":"App-webs/"}}]}]` + "\n"
+	code, _, stderr := cli(t, compact, "identify", "-")
+	if code != exitError {
+		t.Errorf("exit %d", code)
+	}
+	oneLine(t, stderr, "it is masscan's output: camsweep identify --from masscan -")
+}
+
 // An nmap -sV scan from another subnet carries no MAC, and without NSE
 // scripts no raw answer: what nmap's version detection concluded is all
 // there is. Its product names and CPEs (fingerprint/data/signatures/nmap.yaml)

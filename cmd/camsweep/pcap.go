@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"regexp"
 	"time"
 
 	"github.com/camsweep/camsweep/fingerprint"
@@ -281,7 +282,7 @@ func importHint(head []byte, name string) string {
 	case bytes.HasPrefix(head, []byte("#masscan")), bytes.HasPrefix(head, []byte("# Masscan ")),
 		bytes.HasPrefix(head, []byte("{")) && bytes.Contains(head, []byte(`"rec_type":"`)) && bytes.Contains(head, []byte(`"proto":"`)),
 		bytes.HasPrefix(head, []byte("<")) && bytes.Contains(head, []byte(`scanner="masscan"`)),
-		(bytes.HasPrefix(head, []byte("{")) || bytes.HasPrefix(head, []byte("["))) && bytes.Contains(head, []byte(`"ports": [`)) && bytes.Contains(head, []byte(`"proto": "`)):
+		(bytes.HasPrefix(head, []byte("{")) || bytes.HasPrefix(head, []byte("["))) && masscanPorts.Match(head):
 		return "it is masscan's output: camsweep identify --from masscan " + name
 	case bytes.HasPrefix(head, []byte("masscan/1.")):
 		return "it is masscan's binary output: masscan --readscan " + name + " -oJ OUT.json, then camsweep identify --from masscan OUT.json"
@@ -297,6 +298,10 @@ func importHint(head []byte, name string) string {
 	}
 	return ""
 }
+
+// masscanPorts is the "ports" array of masscan's JSON records with a
+// port's "proto" in it, as masscan spaces it or as jq -c compacts it.
+var masscanPorts = regexp.MustCompile(`"ports"\s*:\s*\[\s*\{[^}]*"proto"\s*:\s*"`)
 
 // captureTotals are the counts of every capture a run read.
 type captureTotals struct {
