@@ -105,33 +105,19 @@ func Nessus(r io.Reader, emit Emit) (Stats, error) {
 // readNessusElement reads one element whole (a ReportHost, or the Policy
 // and anything else, read past) and emits what a host shows.
 func readNessusElement(dec *xml.Decoder, se xml.StartElement, emit Emit, st *Stats) error {
-	lim := &nmapElement{dec: dec, first: &se}
-	ed := xml.NewTokenDecoder(lim)
-	var err error
-	if se.Name.Local == "ReportHost" {
-		var h nessusHost
-		if err = ed.DecodeElement(&h, nil); err == nil {
-			st.Records++
-			if err := emitNessusHost(h, emit); err != nil {
-				st.skip("%v", err)
-			}
-		}
-	} else {
-		err = ed.DecodeElement(&struct{}{}, nil)
+	if se.Name.Local != "ReportHost" {
+		_, err := decodeElement(dec, se, &struct{}{}, st)
+		return err
 	}
-	if lim.err != nil {
-		return lim.err
-	}
-	if err != nil {
-		line, _ := dec.InputPos()
-		st.skip("line %d: <%s> element: %v", line, se.Name.Local, err)
-		for lim.depth > 0 {
-			if _, err := lim.Token(); err != nil {
-				return err
-			}
+	var h nessusHost
+	ok, err := decodeElement(dec, se, &h, st)
+	if ok {
+		st.Records++
+		if err := emitNessusHost(h, emit); err != nil {
+			st.skip("%v", err)
 		}
 	}
-	return nil
+	return err
 }
 
 // nessusTime is HOST_START's form: "Tue Dec  8 00:43:15 2026".

@@ -225,45 +225,55 @@ func sizeText(n int64) string {
 // a host or a broadcast script in it shows. A record that cannot be used is
 // skipped; an error is returned only when the file cannot be read further.
 func readNmapElement(dec *xml.Decoder, se xml.StartElement, start time.Time, emit Emit, st *Stats) error {
-	lim := &nmapElement{dec: dec, first: &se}
-	ed := xml.NewTokenDecoder(lim)
-	var err error
 	switch se.Name.Local {
 	case "host", "hosthint":
 		var h nmapHost
-		if err = ed.DecodeElement(&h, nil); err == nil {
+		ok, err := decodeElement(dec, se, &h, st)
+		if ok {
 			st.Records++
 			if err := emitNmapHost(h, start, emit); err != nil {
 				st.skip("%v", err)
 			}
 		}
+		return err
 	case "prescript", "postscript":
 		var ps struct {
 			Scripts []nmapScript `xml:"script"`
 		}
-		if err = ed.DecodeElement(&ps, nil); err == nil {
+		ok, err := decodeElement(dec, se, &ps, st)
+		if ok {
 			for _, s := range ps.Scripts {
 				emitBroadcastScript(s, start, emit)
 			}
 		}
-	default:
-		err = ed.DecodeElement(&struct{}{}, nil) // read past it
+		return err
 	}
+	_, err := decodeElement(dec, se, &struct{}{}, st) // read past it
+	return err
+}
+
+// decodeElement decodes the element se starts into v, bounded in depth by
+// nmapElement and in length by the caller's budgetReader, and reports
+// whether it did. An element well formed but not as the tool writes it (a
+// starttime that is no number) is skipped, counted in st, and the reading
+// goes on; an error is returned only when the file cannot be read further.
+func decodeElement(dec *xml.Decoder, se xml.StartElement, v any, st *Stats) (bool, error) {
+	lim := &nmapElement{dec: dec, first: &se}
+	err := xml.NewTokenDecoder(lim).DecodeElement(v, nil)
 	if lim.err != nil {
-		return lim.err
+		return false, lim.err
 	}
-	if err != nil {
-		// The element is well formed but not as nmap writes it (a
-		// starttime that is no number): skipped, the next one read.
-		line, _ := dec.InputPos()
-		st.skip("line %d: <%s> element: %v", line, se.Name.Local, err)
-		for lim.depth > 0 {
-			if _, err := lim.Token(); err != nil {
-				return err
-			}
+	if err == nil {
+		return true, nil
+	}
+	line, _ := dec.InputPos()
+	st.skip("line %d: <%s> element: %v", line, se.Name.Local, err)
+	for lim.depth > 0 {
+		if _, err := lim.Token(); err != nil {
+			return false, err
 		}
 	}
-	return nil
+	return false, nil
 }
 
 // nmapElement gives the tokens of one element, its start first, ending the
